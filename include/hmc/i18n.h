@@ -1,0 +1,26 @@
+/*
+ * i18n.h — the user's language.
+ *
+ * Swedish by default; English when LANG, LC_ALL, LC_MESSAGES or LANGUAGE
+ * asks for it ("en", "en_GB.UTF-8", ...).  Messages are written in English
+ * in the source and translated through gettext (po/sv.po).  Works on a
+ * machine with no Swedish locale generated: gettext only needs a locale
+ * other than plain "C", and C.UTF-8 is always there.
+ */
+#ifndef HMC_I18N_H
+#define HMC_I18N_H
+
+#include <libintl.h>
+
+#define _(msgid) gettext(msgid)
+#define N_(msgid) (msgid)
+
+/* Sets the locale and message catalogue; HMC_LOCALEDIR in the environment
+ * overrides the built-in catalogue directory (for running from the source
+ * tree). */
+void i18n_init(void);
+
+/* 1 when the user asked for English, 0 for Swedish. */
+int i18n_english(void);
+
+#endif
