@@ -1,0 +1,82 @@
+/*
+ * catalog.h — reference data: articles, payers, locations, operators.
+ *
+ * Each is "put" whole by one journal event (EV_ARTICLE, EV_PAYER,
+ * EV_LOCATION, EV_OPERATOR) whose subject is the record's key and whose
+ * payload holds the other fields in canonical form (record.h), so that
+ * reference data syncs like everything else.
+ */
+#ifndef HMC_CATALOG_H
+#define HMC_CATALOG_H
+
+#include <stdint.h>
+
+#include "hmc/event.h"
+#include "hmc/record.h"
+#include "hmc/unit.h"
+
+struct store;
+
+struct article {
+	char article_no[ARTICLE_NO_MAX];
+	char name[81];
+	char iso_class[16];
+	char area[5];			/* HJM, HJMB, LMN, DIG */
+	int64_t rent_ore;		/* per month */
+	int64_t price_ore;		/* purchase price */
+	int depreciation_months;
+	int warranty_months;
+	int weight_bearing;
+	int returnable;
+	int in_assortment;
+	char gtin[GTIN_MAX];
+};
+
+struct payer {
+	char payer_id[PAYER_ID_MAX];
+	char name[81];
+	char kind[16];			/* region, municipality, other */
+};
+
+struct location {
+	char code[LOCATION_MAX];
+	char depot[21];
+	char name[81];
+	char kind[16];			/* shelf, reception, cleaning, ... */
+};
+
+struct operator_rec {
+	char op_no[OPERATOR_MAX];
+	char name[81];
+	unsigned role;			/* enum role */
+	char pin_hash[128];
+	int active;
+};
+
+/* The kinds of reference data and their fields. */
+struct catalog_kind {
+	enum event_type type;
+	const char *name;		/* "article" */
+	const char *table;
+	const char *key;		/* key column, also the CSV key column */
+	const struct field *key_field;
+	const struct field *fields;	/* the other columns, NULL-terminated */
+};
+
+/* The kind put by event type, or NULL. */
+const struct catalog_kind *catalog_kind_of(enum event_type type);
+
+/* Applies a put event: checks the payload and writes the row (the reducer
+ * calls this; nothing else writes reference tables). */
+int catalog_apply(struct store *store, const struct event *ev);
+
+int catalog_article_get(struct store *store, const char *article_no,
+			struct article *out);
+int catalog_payer_get(struct store *store, const char *payer_id,
+		      struct payer *out);
+int catalog_location_get(struct store *store, const char *code,
+			 struct location *out);
+int catalog_operator_get(struct store *store, const char *op_no,
+			 struct operator_rec *out);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * event.h — journal events: every change of state is one.
+ *
+ * An event is identified by (device, device_seq), carries a hybrid logical
+ * clock timestamp, the operator, its type, the subject it is about (a unit
+ * number, or the key of an article, payer, location or operator) and a
+ * small payload (payload.h).  Its hash covers all of that, so the same
+ * identity with different content is detected when logs meet.
+ */
+#ifndef HMC_EVENT_H
+#define HMC_EVENT_H
+
+#include <stdint.h>
+
+#include "hmc/payload.h"
+#include "hmc/unit.h"
+
+#define DEVICE_MAX 33
+#define SUBJECT_MAX 41
+#define EVENT_HASH_LEN 32
+
+enum event_type {
+	/* Moves: these change a unit's state (the table is in lifecycle.c). */
+	EV_REGISTER,
+	EV_IMPORT,
+	EV_RELOCATE,
+	EV_PICK,
+	EV_UNPICK,
+	EV_DELIVER,
+	EV_PICKUP,
+	EV_RECEIVE,
+	EV_TO_CLEANING,
+	EV_TO_REPAIR,
+	EV_SCRAP,
+	EV_RESTOCK,
+	EV_CLEANED,
+	EV_OPEN_REPAIR,
+	EV_REPAIRED,
+	EV_UNREPAIRABLE,
+	EV_MARK_MISSING,
+	EV_FOUND,
+	EV_WRITE_OFF,
+	EV_REPORT_LOST,
+	EV_LEGACY_WRITE_OFF,
+	EV_N_MOVES,
+	/* Reference data, set whole ("put") by key. */
+	EV_ARTICLE = EV_N_MOVES,
+	EV_PAYER,
+	EV_LOCATION,
+	EV_OPERATOR,
+	EV_N_TYPES
+};
+
+struct event {
+	int64_t seq;			/* local journal position, 0 before */
+	char device[DEVICE_MAX];
+	int64_t device_seq;
+	int64_t hlc;
+	char operator_no[OPERATOR_MAX];
+	enum event_type type;
+	char subject[SUBJECT_MAX];
+	char payload[PAYLOAD_MAX];
+	unsigned char hash[EVENT_HASH_LEN];
+};
+
+/* The type's name in the journal ("to_cleaning"). */
+const char *event_type_name(enum event_type type);
+/* Accepts "to_cleaning" and "to-cleaning". */
+int event_type_parse(const char *name, enum event_type *type);
+static inline int
+event_type_is_move(enum event_type type)
+{
+	return type < EV_N_MOVES;
+}
+
+/* Fills ev->hash from the other fields. */
+void event_hash(struct event *ev);
+
+#endif

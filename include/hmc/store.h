@@ -1,0 +1,101 @@
+/*
+ * store.h — the local store: one SQLite file in WAL mode.
+ *
+ * Invariants: foreign keys are on; every write happens inside
+ * store_begin()/store_commit(); the schema version is PRAGMA user_version
+ * and only grows, one migration step per transaction; a store written by a
+ * newer hmc is refused, untouched.  The file is marked as an hmc store by
+ * PRAGMA application_id.  Money is in öre (integers), dates are ISO 8601
+ * text, instants are UTC.
+ *
+ * Tables (schema version 1):
+ *   device     this handheld: name, last device_seq, last HLC (one row)
+ *   config     local settings, key -> value
+ *   articles   product types          payers     who pays the rent
+ *   locations  shelves and places     operators  who may log in, and role
+ *   units      one row per unit: state and where it is
+ *   journal    the events, in the order they were applied here
+ */
+#ifndef HMC_STORE_H
+#define HMC_STORE_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "hmc/event.h"
+
+struct store;
+struct sqlite3;
+struct sqlite3_stmt;
+
+#define STORE_CREATE 0x1	/* make the file if it is not there */
+#define STORE_NO_MIGRATE 0x2	/* open as is (tests of migrations) */
+#define STORE_TEMP 0x4		/* a private scratch store, deleted on close;
+				 * path is ignored (verify rebuilds into one) */
+
+/* The schema version this hmc writes. */
+int store_schema_version(void);
+
+/* Opens (and migrates) the store at path.  On failure *out is still set
+ * when there is a message to read (store_errmsg) and must be closed. */
+int store_open(const char *path, int flags, struct store **out);
+void store_close(struct store *store);
+
+/* The message of the last failure, naming what and why. */
+const char *store_errmsg(const struct store *store);
+/* Sets the message; returns code. */
+int store_seterr(struct store *store, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Turns a SQLite result code into an hmc code and a message. */
+int store_sqlerr(struct store *store, int sqlite_rc, const char *what);
+
+const char *store_path(const struct store *store);
+int store_version(struct store *store);
+/* Applies migration steps up to version `target` (tests use it). */
+int store_migrate(struct store *store, int target);
+
+/* Transactions nest: the outer one is BEGIN IMMEDIATE, inner ones are
+ * savepoints, so a failed inner step rolls back alone. */
+int store_begin(struct store *store);
+int store_commit(struct store *store);
+void store_rollback(struct store *store);
+int store_in_transaction(const struct store *store);
+
+/* For core modules: the connection, and a cached prepared statement for a
+ * constant SQL text (reset and unbound; the caller resets it after use). */
+struct sqlite3 *store_db(struct store *store);
+struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
+/* How long to wait for another program's lock before HMC_E_BUSY
+ * (default 5000 ms). */
+void store_set_busy_timeout(struct store *store, int ms);
+
+/* Runs SQL with no result rows. */
+int store_exec(struct store *store, const char *sql);
+
+/* Bulk loading inside a transaction (demo, big imports): a large page
+ * cache, and the secondary indexes of units and journal dropped until
+ * store_bulk_end makes them again.  Call store_bulk_end before committing,
+ * also after a failure (it frees *bulk). */
+struct bulk;
+int store_bulk_begin(struct store *store, struct bulk **bulk);
+int store_bulk_end(struct store *store, struct bulk *bulk);
+
+/* Device identity. */
+int store_device_init(struct store *store, const char *name);
+/* Name of this device ("" before init). */
+const char *store_device_name(struct store *store);
+/* Takes the next device_seq and HLC for a local event (in a transaction);
+ * both are written back when the outer transaction commits. */
+int store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc);
+/* Moves the clock past a timestamp seen from another device. */
+int store_device_observe(struct store *store, int64_t remote_hlc);
+
+/* Local settings.  Get copies at most size-1 bytes; HMC_E_NOT_FOUND when
+ * unset. */
+int store_config_get(struct store *store, const char *key, char *out,
+		     int size);
+int store_config_set(struct store *store, const char *key, const char *value);
+/* An integer setting, or fallback when unset or not a number. */
+int64_t store_config_int(struct store *store, const char *key, int64_t fallback);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * unit.h — units (individer): their numbers, states and where they are.
+ *
+ * Unit numbers:
+ *   new        8 digits                     10023456
+ *   legacy F   F + 4..8 digits (2010, municipalities' cooperation agreement)
+ *   legacy M   M + 4..8 digits (May 2017, medical-treatment agreement)
+ * Lower case is accepted and stored upper case; surrounding blanks are
+ * ignored.  A unit is IN_STOCK, PICKED, ... (the life cycle is in
+ * lifecycle.h); it stands at a location, or is out with a payer and an
+ * opaque recipient reference (never a personal identity number).
+ */
+#ifndef HMC_UNIT_H
+#define HMC_UNIT_H
+
+#include <stdint.h>
+
+struct store;
+
+#define UNIT_NO_MAX 10		/* "F12345678" + NUL */
+#define ARTICLE_NO_MAX 21
+#define PAYER_ID_MAX 21
+#define LOCATION_MAX 21
+#define RECIPIENT_MAX 41
+#define GTIN_MAX 15
+#define SERIAL_MAX 21
+#define OPERATOR_MAX 21
+
+enum unit_origin {
+	ORIGIN_NEW,
+	ORIGIN_F,
+	ORIGIN_M,
+};
+
+enum unit_state {
+	UNIT_NONE,		/* not registered yet */
+	UNIT_IN_STOCK,
+	UNIT_PICKED,
+	UNIT_DELIVERED,
+	UNIT_IN_TRANSIT,
+	UNIT_RETURNED,
+	UNIT_CLEANING,
+	UNIT_IN_REPAIR,
+	UNIT_SCRAPPED,
+	UNIT_MISSING,
+	UNIT_LOST,
+	UNIT_WRITTEN_OFF,
+	UNIT_N_STATES
+};
+
+struct unit {
+	char unit_no[UNIT_NO_MAX];
+	enum unit_origin origin;
+	char article_no[ARTICLE_NO_MAX];
+	enum unit_state state;
+	char location[LOCATION_MAX];	/* "" when not at a location */
+	char payer[PAYER_ID_MAX];	/* "" when not out */
+	char recipient[RECIPIENT_MAX];	/* opaque reference, may be "" */
+	char acquired[11];		/* YYYY-MM-DD, "" if unknown */
+	int64_t value_ore;		/* acquisition value */
+	char gtin[GTIN_MAX];		/* UDI, "" if unknown */
+	char serial[SERIAL_MAX];
+	int64_t rent_from_ms;		/* 0 when no rent runs */
+	int64_t state_since;		/* HLC of the event that set the state */
+};
+
+/* Parses a typed or scanned unit number into out, upper case; sets *origin.
+ * HMC_E_INVALID when it is not a unit number (see unit_no_rule()). */
+int unit_no_parse(const char *text, char out[UNIT_NO_MAX],
+		  enum unit_origin *origin);
+
+/* The rule, for error messages. */
+const char *unit_no_rule(void);
+
+const char *unit_origin_name(enum unit_origin origin);	/* "new", "F", "M" */
+int unit_origin_parse(const char *name, enum unit_origin *origin);
+
+const char *unit_state_name(enum unit_state state);	/* "IN_STOCK" */
+int unit_state_parse(const char *name, enum unit_state *state);
+/* The state as a person reads it, in the user's language. */
+const char *unit_state_label(enum unit_state state);
+
+/* Reads a unit.  HMC_E_NOT_FOUND (with store_errmsg) when there is none. */
+int unit_get(struct store *store, const char *unit_no, struct unit *out);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * catalog.c — reference data described as field tables, put by events.
+ */
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/lifecycle.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field article_key = { "article_no", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+static const struct field article_fields[] = {
+	{ "name", FIELD_TEXT, 1, 80, NULL, NULL, NULL },
+	{ "iso_class", FIELD_TEXT, 0, 15, NULL, "", NULL },
+	{ "area", FIELD_CHOICE, 1, 0, "HJM|HJMB|LMN|DIG", NULL, NULL },
+	{ "rent", FIELD_MONEY, 0, 0, NULL, "0", "rent_ore" },
+	{ "price", FIELD_MONEY, 0, 0, NULL, "0", "price_ore" },
+	{ "depreciation_months", FIELD_INT, 0, 600, NULL, "60", NULL },
+	{ "warranty_months", FIELD_INT, 0, 600, NULL, "24", NULL },
+	{ "weight_bearing", FIELD_BOOL, 0, 0, NULL, "0", NULL },
+	{ "returnable", FIELD_BOOL, 0, 0, NULL, "1", NULL },
+	{ "in_assortment", FIELD_BOOL, 0, 0, NULL, "1", NULL },
+	{ "gtin", FIELD_CODE, 0, 14, NULL, NULL, NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field payer_key = { "payer_id", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+static const struct field payer_fields[] = {
+	{ "name", FIELD_TEXT, 1, 80, NULL, NULL, NULL },
+	{ "kind", FIELD_CHOICE, 0, 0, "region|municipality|other", "other", NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field location_key = { "code", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+static const struct field location_fields[] = {
+	{ "depot", FIELD_CODE, 1, 20, NULL, NULL, NULL },
+	{ "name", FIELD_TEXT, 0, 80, NULL, "", NULL },
+	{ "kind", FIELD_CHOICE, 0, 0,
+	  "shelf|reception|cleaning|workshop|customer-stock", "shelf", NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field operator_key = { "op_no", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+static const struct field operator_fields[] = {
+	{ "name", FIELD_TEXT, 1, 80, NULL, NULL, NULL },
+	{ "role", FIELD_CHOICE, 1, 0, "staff|technician|manager", NULL, NULL },
+	{ "pin_hash", FIELD_TEXT, 0, 127, NULL, "", NULL },
+	{ "active", FIELD_BOOL, 0, 0, NULL, "1", NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct catalog_kind kinds[] = {
+	{ EV_ARTICLE, "article", "articles", "article_no", &article_key, article_fields },
+	{ EV_PAYER, "payer", "payers", "payer_id", &payer_key, payer_fields },
+	{ EV_LOCATION, "location", "locations", "code", &location_key, location_fields },
+	{ EV_OPERATOR, "operator", "operators", "op_no", &operator_key, operator_fields },
+};
+#define N_KINDS (sizeof kinds / sizeof kinds[0])
+
+/* The upsert statement of each kind, built on first use. */
+static char upsert_sql[N_KINDS][1024];
+
+const struct catalog_kind *
+catalog_kind_of(enum event_type type)
+{
+	for (size_t i = 0; i < N_KINDS; i++)
+		if (kinds[i].type == type)
+			return &kinds[i];
+	return NULL;
+}
+
+static const char *
+column_of(const struct field *field)
+{
+	return field->column ? field->column : field->key;
+}
+
+static const char *
+upsert_of(const struct catalog_kind *kind)
+{
+	char *sql = upsert_sql[kind - kinds];
+	if (sql[0] != '\0')
+		return sql;
+	char cols[512], params[256], sets[768];
+	int n = 1;
+	snprintf(cols, sizeof cols, "%s", kind->key);
+	snprintf(params, sizeof params, "?1");
+	sets[0] = '\0';
+	for (const struct field *f = kind->fields; f->key; f++) {
+		n++;
+		size_t len = strlen(cols);
+		snprintf(cols + len, sizeof cols - len, ", %s", column_of(f));
+		len = strlen(params);
+		snprintf(params + len, sizeof params - len, ", ?%d", n);
+		len = strlen(sets);
+		snprintf(sets + len, sizeof sets - len, "%s%s = excluded.%s",
+			 n == 2 ? "" : ", ", column_of(f), column_of(f));
+	}
+	snprintf(sql, sizeof upsert_sql[0],
+		 "INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO UPDATE SET %s",
+		 kind->table, cols, params, kind->key, sets);
+	return sql;
+}
+
+struct check_ctx {
+	struct store *store;
+	const struct catalog_kind *kind;
+	const struct event *ev;
+	int rc;
+};
+
+/* Every payload key must be a field of the kind. */
+static int
+check_key(const char *key, const char *value, void *arg)
+{
+	struct check_ctx *ctx = arg;
+	(void)value;
+	if (record_field(ctx->kind->fields, key) == NULL) {
+		ctx->rc = store_seterr(ctx->store, HMC_E_INVALID,
+				       _("%s %s: unknown field \"%s\""),
+				       ctx->kind->name, ctx->ev->subject, key);
+		return ctx->rc;
+	}
+	return 0;
+}
+
+int
+catalog_apply(struct store *store, const struct event *ev)
+{
+	const struct catalog_kind *kind = catalog_kind_of(ev->type);
+	char key[SUBJECT_MAX], value[1024], raw[1024];
+	const char *why = NULL;
+
+	if (kind == NULL)
+		return store_seterr(store, HMC_E_INVALID, "not a reference-data event");
+	if (record_normalize(kind->key_field, ev->subject, 1, key, sizeof key, &why) != 0 ||
+	    strcmp(key, ev->subject) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("%s key \"%s\" %s"),
+				    kind->name, ev->subject,
+				    why ? why : _("is not in canonical form"));
+	struct check_ctx ctx = { store, kind, ev, 0 };
+	if (payload_foreach(ev->payload, check_key, &ctx) != 0)
+		return ctx.rc ? ctx.rc
+			      : store_seterr(store, HMC_E_INVALID,
+					     _("%s %s: malformed payload"), kind->name,
+					     ev->subject);
+
+	sqlite3_stmt *stmt = store_stmt(store, upsert_of(kind));
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	int n = 1;
+	for (const struct field *f = kind->fields; f->key; f++) {
+		n++;
+		int present = payload_get(ev->payload, f->key, raw, sizeof raw) == 0;
+		if (!present)
+			raw[0] = '\0';
+		if (record_normalize(f, raw, 1, value, sizeof value, &why) != 0) {
+			sqlite3_reset(stmt);
+			return store_seterr(store, HMC_E_INVALID, _("%s %s: %s %s"),
+					    kind->name, ev->subject, f->key, why);
+		}
+		if (value[0] == '\0' && f->fallback == NULL)
+			sqlite3_bind_null(stmt, n);
+		else if (f->type == FIELD_INT || f->type == FIELD_BOOL || f->type == FIELD_MONEY)
+			sqlite3_bind_int64(stmt, n, strtoll(value, NULL, 10));
+		else
+			sqlite3_bind_text(stmt, n, value, -1, SQLITE_TRANSIENT);
+	}
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, ev->subject);
+	return 0;
+}
+
+static void
+text_at(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+/* Steps a lookup statement; HMC_E_NOT_FOUND with a message when empty. */
+static int
+lookup_step(struct store *store, sqlite3_stmt *stmt, const char *what,
+	    const char *key)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no %s %s"), what, key);
+	return store_sqlerr(store, rc, key);
+}
+
+int
+catalog_article_get(struct store *store, const char *article_no, struct article *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT article_no, name, iso_class, area, rent_ore, price_ore,"
+		" depreciation_months, warranty_months, weight_bearing, returnable,"
+		" in_assortment, gtin FROM articles WHERE article_no = ?1");
+	sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
+	int rc = lookup_step(store, stmt, _("article"), article_no);
+	if (rc != 0)
+		return rc;
+	memset(out, 0, sizeof *out);
+	text_at(stmt, 0, out->article_no, sizeof out->article_no);
+	text_at(stmt, 1, out->name, sizeof out->name);
+	text_at(stmt, 2, out->iso_class, sizeof out->iso_class);
+	text_at(stmt, 3, out->area, sizeof out->area);
+	out->rent_ore = sqlite3_column_int64(stmt, 4);
+	out->price_ore = sqlite3_column_int64(stmt, 5);
+	out->depreciation_months = sqlite3_column_int(stmt, 6);
+	out->warranty_months = sqlite3_column_int(stmt, 7);
+	out->weight_bearing = sqlite3_column_int(stmt, 8);
+	out->returnable = sqlite3_column_int(stmt, 9);
+	out->in_assortment = sqlite3_column_int(stmt, 10);
+	text_at(stmt, 11, out->gtin, sizeof out->gtin);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int
+catalog_payer_get(struct store *store, const char *payer_id, struct payer *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT payer_id, name, kind FROM payers WHERE payer_id = ?1");
+	sqlite3_bind_text(stmt, 1, payer_id, -1, SQLITE_TRANSIENT);
+	int rc = lookup_step(store, stmt, _("payer"), payer_id);
+	if (rc != 0)
+		return rc;
+	text_at(stmt, 0, out->payer_id, sizeof out->payer_id);
+	text_at(stmt, 1, out->name, sizeof out->name);
+	text_at(stmt, 2, out->kind, sizeof out->kind);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int
+catalog_location_get(struct store *store, const char *code, struct location *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT code, depot, name, kind FROM locations WHERE code = ?1");
+	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_TRANSIENT);
+	int rc = lookup_step(store, stmt, _("location"), code);
+	if (rc != 0)
+		return rc;
+	text_at(stmt, 0, out->code, sizeof out->code);
+	text_at(stmt, 1, out->depot, sizeof out->depot);
+	text_at(stmt, 2, out->name, sizeof out->name);
+	text_at(stmt, 3, out->kind, sizeof out->kind);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int
+catalog_operator_get(struct store *store, const char *op_no, struct operator_rec *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT op_no, name, role, pin_hash, active FROM operators WHERE op_no = ?1");
+	sqlite3_bind_text(stmt, 1, op_no, -1, SQLITE_TRANSIENT);
+	int rc = lookup_step(store, stmt, _("operator"), op_no);
+	if (rc != 0)
+		return rc;
+	char role[16];
+	text_at(stmt, 0, out->op_no, sizeof out->op_no);
+	text_at(stmt, 1, out->name, sizeof out->name);
+	text_at(stmt, 2, role, sizeof role);
+	out->role = 0;
+	role_parse(role, &out->role);
+	text_at(stmt, 3, out->pin_hash, sizeof out->pin_hash);
+	out->active = sqlite3_column_int(stmt, 4);
+	sqlite3_reset(stmt);
+	return 0;
+}

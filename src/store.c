@@ -1,0 +1,804 @@
+/*
+ * store.c — opening, migrating and transacting on the local SQLite store.
+ *
+ * The device row (this handheld's name, last device_seq, last HLC) is read
+ * once per outer transaction and written back at commit, so the journal can
+ * take sequence numbers without a write per event; a rollback forgets them,
+ * which keeps device_seq gap-free.
+ */
+#include "hmc/store.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define APPLICATION_ID 0x484d4331	/* "HMC1" */
+#define STMT_CACHE 96
+#define MAX_DEPTH 16
+
+struct device_counters {
+	int loaded, dirty;
+	int64_t last_seq, last_hlc;
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	char errmsg[768];
+	int depth;			/* transaction nesting */
+	struct {
+		const char *sql;
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	int n_cache;
+	struct {
+		int loaded, dirty;
+		char name[DEVICE_MAX];
+		int64_t last_seq, last_hlc;
+	} device;
+	/* The counters as they were when each savepoint began. */
+	struct device_counters saved[MAX_DEPTH];
+};
+
+static void
+device_save(struct store *store, struct device_counters *to)
+{
+	to->loaded = store->device.loaded;
+	to->dirty = store->device.dirty;
+	to->last_seq = store->device.last_seq;
+	to->last_hlc = store->device.last_hlc;
+}
+
+static void
+device_restore(struct store *store, const struct device_counters *from)
+{
+	store->device.loaded = from->loaded;
+	store->device.dirty = from->dirty;
+	store->device.last_seq = from->last_seq;
+	store->device.last_hlc = from->last_hlc;
+}
+
+/* Migration steps: migrations[i] takes the schema from version i to i + 1. */
+static const char *const migrations[] = {
+	/* 1: the foundation */
+	"CREATE TABLE device ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  name TEXT NOT NULL,"
+	"  last_seq INTEGER NOT NULL DEFAULT 0,"
+	"  last_hlc INTEGER NOT NULL DEFAULT 0,"
+	"  created TEXT NOT NULL);"
+	"CREATE TABLE config ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE articles ("
+	"  article_no TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  iso_class TEXT NOT NULL DEFAULT '',"
+	"  area TEXT NOT NULL CHECK (area IN ('HJM','HJMB','LMN','DIG')),"
+	"  rent_ore INTEGER NOT NULL DEFAULT 0 CHECK (rent_ore >= 0),"
+	"  price_ore INTEGER NOT NULL DEFAULT 0 CHECK (price_ore >= 0),"
+	"  depreciation_months INTEGER NOT NULL DEFAULT 60,"
+	"  warranty_months INTEGER NOT NULL DEFAULT 24,"
+	"  weight_bearing INTEGER NOT NULL DEFAULT 0,"
+	"  returnable INTEGER NOT NULL DEFAULT 1,"
+	"  in_assortment INTEGER NOT NULL DEFAULT 1,"
+	"  gtin TEXT) WITHOUT ROWID;"
+	"CREATE TABLE payers ("
+	"  payer_id TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('region','municipality','other'))"
+	") WITHOUT ROWID;"
+	"CREATE TABLE locations ("
+	"  code TEXT PRIMARY KEY,"
+	"  depot TEXT NOT NULL,"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL DEFAULT 'shelf' CHECK (kind IN"
+	"    ('shelf','reception','cleaning','workshop','customer-stock'))"
+	") WITHOUT ROWID;"
+	"CREATE TABLE operators ("
+	"  op_no TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  role TEXT NOT NULL CHECK (role IN ('staff','technician','manager')),"
+	"  pin_hash TEXT NOT NULL DEFAULT '',"
+	"  active INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;"
+	"CREATE TABLE units ("
+	"  unit_no TEXT PRIMARY KEY,"
+	"  origin TEXT NOT NULL CHECK (origin IN ('new','F','M')),"
+	"  article_no TEXT NOT NULL REFERENCES articles(article_no),"
+	"  state TEXT NOT NULL,"
+	"  location TEXT REFERENCES locations(code),"
+	"  payer TEXT REFERENCES payers(payer_id),"
+	"  recipient TEXT,"
+	"  acquired TEXT,"
+	"  value_ore INTEGER NOT NULL DEFAULT 0,"
+	"  gtin TEXT,"
+	"  serial TEXT,"
+	"  rent_from INTEGER,"
+	"  state_since INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX units_article_state ON units(article_no, state, acquired);"
+	"CREATE INDEX units_payer ON units(payer) WHERE payer IS NOT NULL;"
+	"CREATE INDEX units_location ON units(location) WHERE location IS NOT NULL;"
+	"CREATE UNIQUE INDEX units_udi ON units(gtin, serial)"
+	"  WHERE gtin IS NOT NULL AND serial IS NOT NULL;"
+	"CREATE TABLE journal ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  device TEXT NOT NULL,"
+	"  device_seq INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  payload TEXT NOT NULL DEFAULT '',"
+	"  hash BLOB NOT NULL,"
+	"  UNIQUE (device, device_seq));"
+	"CREATE INDEX journal_subject ON journal(subject, seq);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+const char *
+store_errmsg(const struct store *store)
+{
+	if (store == NULL)
+		return error_message(HMC_E_IO);
+	return store->errmsg[0] ? store->errmsg : _("no error");
+}
+
+int
+store_seterr(struct store *store, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int
+store_sqlerr(struct store *store, int sqlite_rc, const char *what)
+{
+	int code;
+	switch (sqlite_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = HMC_E_BUSY;
+		break;
+	case SQLITE_FULL:
+		code = HMC_E_FULL;
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		code = HMC_E_IO;
+		break;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+		code = HMC_E_CORRUPT;
+		break;
+	default:
+		code = HMC_E_DB;
+	}
+	const char *detail = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(sqlite_rc);
+	if (code == HMC_E_BUSY)
+		return store_seterr(store, code, _("%s: %s (store %s is in use by another program)"),
+				    what, detail, store->path);
+	if (code == HMC_E_FULL)
+		return store_seterr(store, code, _("%s: the disk holding %s is full; nothing was changed"),
+				    what, store->path);
+	return store_seterr(store, code, "%s: %s", what, detail);
+}
+
+const char *
+store_path(const struct store *store)
+{
+	return store->path;
+}
+
+struct sqlite3 *
+store_db(struct store *store)
+{
+	return store->db;
+}
+
+struct sqlite3_stmt *
+store_stmt(struct store *store, const char *sql)
+{
+	for (int i = 0; i < store->n_cache; i++)
+		if (store->cache[i].sql == sql) {
+			sqlite3_reset(store->cache[i].stmt);
+			sqlite3_clear_bindings(store->cache[i].stmt);
+			return store->cache[i].stmt;
+		}
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+				    &stmt, NULL);
+	/* A constant SQL text that does not prepare is a bug, not input. */
+	if (rc != SQLITE_OK) {
+		fprintf(stderr, "hmc: bad SQL (%s): %s\n", sqlite3_errmsg(store->db), sql);
+		abort();
+	}
+	if (store->n_cache < STMT_CACHE) {
+		store->cache[store->n_cache].sql = sql;
+		store->cache[store->n_cache].stmt = stmt;
+		store->n_cache++;
+	} else {
+		/* Full: evict the oldest. */
+		sqlite3_finalize(store->cache[0].stmt);
+		memmove(&store->cache[0], &store->cache[1],
+			sizeof store->cache[0] * (STMT_CACHE - 1));
+		store->cache[STMT_CACHE - 1].sql = sql;
+		store->cache[STMT_CACHE - 1].stmt = stmt;
+	}
+	return stmt;
+}
+
+void
+store_set_busy_timeout(struct store *store, int ms)
+{
+	sqlite3_busy_timeout(store->db, ms);
+}
+
+int
+store_exec(struct store *store, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(store->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int code = store_sqlerr(store, rc, msg ? msg : "exec");
+		sqlite3_free(msg);
+		return code;
+	}
+	return 0;
+}
+
+/* Reads one integer from a query with no parameters. */
+static int
+query_int(struct store *store, const char *sql, int64_t *value)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, store->path);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*value = sqlite3_column_int64(stmt, 0);
+	else
+		*value = 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, store->path);
+	return 0;
+}
+
+int
+store_version(struct store *store)
+{
+	int64_t version = 0;
+	if (query_int(store, "PRAGMA user_version", &version) != 0)
+		return -1;
+	return (int)version;
+}
+
+/* SAVEPOINT, RELEASE and ROLLBACK TO for each nesting depth: constant
+ * texts, so their statements are prepared once and cached. */
+#define SP(n) { "SAVEPOINT s" #n, "RELEASE s" #n, "ROLLBACK TO s" #n }
+static const char *const savepoint_sql[MAX_DEPTH][3] = {
+	SP(0), SP(1), SP(2), SP(3), SP(4), SP(5), SP(6), SP(7),
+	SP(8), SP(9), SP(10), SP(11), SP(12), SP(13), SP(14), SP(15),
+};
+#undef SP
+
+/* Runs a cached statement that returns no rows. */
+static int
+step_once(struct store *store, const char *sql)
+{
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, sql);
+}
+
+int
+store_begin(struct store *store)
+{
+	int rc;
+	if (store->depth == 0) {
+		rc = store_exec(store, "BEGIN IMMEDIATE");
+		store->device.loaded = 0;
+		store->device.dirty = 0;
+	} else {
+		if (store->depth >= MAX_DEPTH)
+			return store_seterr(store, HMC_E_DB, "transactions nested too deep");
+		rc = step_once(store, savepoint_sql[store->depth][0]);
+		if (rc == 0)
+			device_save(store, &store->saved[store->depth]);
+	}
+	if (rc == 0)
+		store->depth++;
+	return rc;
+}
+
+static int device_flush(struct store *store);
+
+int
+store_commit(struct store *store)
+{
+	int rc;
+	if (store->depth <= 0)
+		return store_seterr(store, HMC_E_DB, "commit without a transaction");
+	if (store->depth > 1) {
+		rc = step_once(store, savepoint_sql[store->depth - 1][1]);
+		if (rc == 0)
+			store->depth--;
+		return rc;
+	}
+	rc = device_flush(store);
+	if (rc == 0)
+		rc = store_exec(store, "COMMIT");
+	if (rc != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	store->depth = 0;
+	store->device.loaded = 0;
+	return 0;
+}
+
+void
+store_rollback(struct store *store)
+{
+	if (store->depth <= 0)
+		return;
+	if (store->depth > 1) {
+		/* Errors are ignored: keep the message of the failure that led
+		 * here. */
+		char message[sizeof store->errmsg];
+		memcpy(message, store->errmsg, sizeof message);
+		step_once(store, savepoint_sql[store->depth - 1][2]);
+		step_once(store, savepoint_sql[store->depth - 1][1]);
+		memcpy(store->errmsg, message, sizeof message);
+		store->depth--;
+		/* Sequence numbers taken inside the savepoint are given back. */
+		device_restore(store, &store->saved[store->depth]);
+		return;
+	}
+	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+	store->depth = 0;
+	store->device.loaded = 0;
+	store->device.dirty = 0;
+}
+
+int
+store_in_transaction(const struct store *store)
+{
+	return store->depth > 0;
+}
+
+int
+store_migrate(struct store *store, int target)
+{
+	if (target > SCHEMA_VERSION)
+		target = SCHEMA_VERSION;
+	for (;;) {
+		int rc = store_begin(store);
+		if (rc != 0)
+			return rc;
+		/* Read the version under the write lock: another process may
+		 * have migrated while we waited. */
+		int version = store_version(store);
+		if (version < 0 || version >= target) {
+			store_rollback(store);
+			return version < 0 ? HMC_E_DB : 0;
+		}
+		rc = store_exec(store, migrations[version]);
+		if (rc == 0) {
+			char sql[64];
+			snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
+			rc = store_exec(store, sql);
+		}
+		if (rc == 0)
+			rc = store_commit(store);
+		if (rc != 0) {
+			char why[512];
+			xstrlcpy(why, store->errmsg, sizeof why);
+			store_rollback(store);
+			return store_seterr(store, rc,
+					    _("migrating %s to schema version %d failed: %s"),
+					    store->path, version + 1, why);
+		}
+	}
+}
+
+/* Checks that the file is an hmc store this binary can use. */
+static int
+check_identity(struct store *store, int created)
+{
+	int64_t app_id, version, n_tables;
+	int rc = query_int(store, "PRAGMA application_id", &app_id);
+	if (rc == HMC_E_CORRUPT || rc == HMC_E_DB)
+		return store_seterr(store, HMC_E_CORRUPT,
+				    _("%s is not an hmc store: %s"), store->path,
+				    sqlite3_errmsg(store->db));
+	if (rc != 0)
+		return rc;
+	if ((rc = query_int(store, "PRAGMA user_version", &version)) != 0 ||
+	    (rc = query_int(store, "SELECT count(*) FROM sqlite_schema", &n_tables)) != 0)
+		return rc;
+	if (app_id == 0 && version == 0 && n_tables == 0) {
+		if (!created)
+			return store_seterr(store, HMC_E_NO_STORE,
+					    _("%s is empty, not an hmc store; make one with `hmc init`"),
+					    store->path);
+		return store_exec(store, "PRAGMA application_id = 1213023025");
+	}
+	if (app_id != APPLICATION_ID)
+		return store_seterr(store, HMC_E_CORRUPT,
+				    _("%s is a SQLite database but not an hmc store"),
+				    store->path);
+	if (version > SCHEMA_VERSION)
+		return store_seterr(store, HMC_E_TOO_NEW,
+				    _("%s has schema version %lld, newer than this hmc "
+				      "(%s) knows (%d); install a newer hmc. "
+				      "Nothing was changed."),
+				    store->path, (long long)version, HMC_VERSION,
+				    SCHEMA_VERSION);
+	return 0;
+}
+
+int
+store_open(const char *path, int flags, struct store **out)
+{
+	struct store *store = xcalloc(1, sizeof *store);
+	struct stat st;
+	int created = 0, rc;
+
+	*out = store;
+	/* One thread: SQLite's memory statistics would only put a global
+	 * mutex around every allocation.  Must precede sqlite3_initialize. */
+	static int configured;
+	if (!configured) {
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		configured = 1;
+	}
+	if (flags & STORE_TEMP) {
+		store->path = xstrdup(_("(scratch store)"));
+		rc = sqlite3_open_v2("", &store->db,
+				     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+					     SQLITE_OPEN_NOMUTEX,
+				     NULL);
+		if (rc != SQLITE_OK)
+			return store_sqlerr(store, rc, store->path);
+		/* Nothing here needs to survive a crash: write it fast. */
+		if ((rc = store_exec(store, "PRAGMA journal_mode=MEMORY;"
+					    "PRAGMA synchronous=OFF;"
+					    "PRAGMA foreign_keys=ON;"
+					    "PRAGMA cache_size=-65536;"
+					    "PRAGMA application_id = 1213023025")) != 0 ||
+		    (rc = store_migrate(store, SCHEMA_VERSION)) != 0)
+			return rc;
+		return 0;
+	}
+	store->path = xstrdup(path);
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return store_seterr(store, HMC_E_IO, "%s: %s", path, strerror(errno));
+		if (!(flags & STORE_CREATE))
+			return store_seterr(store, HMC_E_NO_STORE,
+					    _("no store at %s; make one with `hmc init` "
+					      "(or `hmc demo`), or name another with --db"),
+					    path);
+		created = 1;
+	} else if (!S_ISREG(st.st_mode)) {
+		return store_seterr(store, HMC_E_IO, _("%s is not a file"), path);
+	}
+
+	rc = sqlite3_open_v2(path, &store->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+				     (created ? SQLITE_OPEN_CREATE : 0),
+			     NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, path);
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 5000);
+
+	if ((rc = check_identity(store, created)) != 0)
+		return rc;
+
+	/* WAL: readers never block the writer, and a killed process leaves a
+	 * consistent file.  synchronous=FULL: a committed scan survives a
+	 * power cut too, which a handheld on a battery needs. */
+	sqlite3_stmt *stmt;
+	rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, path);
+	rc = sqlite3_step(stmt);
+	int wal = rc == SQLITE_ROW &&
+		  strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+	sqlite3_finalize(stmt);
+	if (!wal)
+		return store_seterr(store, HMC_E_IO,
+				    _("%s: cannot switch to WAL mode (%s); is the "
+				      "directory writable and on a local disk?"),
+				    path, sqlite3_errmsg(store->db));
+	if ((rc = store_exec(store, "PRAGMA foreign_keys=ON;"
+				    "PRAGMA synchronous=FULL;"
+				    "PRAGMA temp_store=MEMORY")) != 0)
+		return rc;
+	if (!(flags & STORE_NO_MIGRATE) && (rc = store_migrate(store, SCHEMA_VERSION)) != 0)
+		return rc;
+	store->errmsg[0] = '\0';
+	return 0;
+}
+
+void
+store_close(struct store *store)
+{
+	if (store == NULL)
+		return;
+	if (store->depth > 0)
+		store_rollback(store);
+	for (int i = 0; i < store->n_cache; i++)
+		sqlite3_finalize(store->cache[i].stmt);
+	if (store->db != NULL)
+		sqlite3_close(store->db);
+	free(store->path);
+	free(store);
+}
+
+/* --- bulk loading -------------------------------------------------------- */
+
+/* Secondary indexes of the big tables: dropped for a bulk load and made
+ * again (by sorting, much faster than row by row) at its end. */
+#define BULK_INDEXES \
+	"SELECT name, sql FROM sqlite_schema WHERE type = 'index'" \
+	" AND sql IS NOT NULL AND tbl_name IN ('units', 'journal')"
+
+struct bulk {
+	int n;
+	char *sql[32];
+};
+
+int
+store_bulk_begin(struct store *store, struct bulk **out)
+{
+	struct bulk *bulk = xcalloc(1, sizeof *bulk);
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*out = bulk;
+	if (store->depth == 0)
+		return store_seterr(store, HMC_E_DB, "bulk load outside a transaction");
+	if ((rc = store_exec(store, "PRAGMA cache_size = -524288")) != 0)
+		return rc;
+	rc = sqlite3_prepare_v2(store->db, BULK_INDEXES, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "bulk load");
+	while (bulk->n < 32 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		bulk->sql[bulk->n++] = xstrdup((const char *)sqlite3_column_text(stmt, 1));
+	sqlite3_finalize(stmt);
+	for (int i = 0; i < bulk->n; i++) {
+		/* "CREATE [UNIQUE] INDEX name ON ..." */
+		char drop[256], name[128];
+		const char *at = strstr(bulk->sql[i], "INDEX ");
+		if (at == NULL || sscanf(at + 6, "%127s", name) != 1)
+			return store_seterr(store, HMC_E_DB, "bulk load: odd index %s", bulk->sql[i]);
+		snprintf(drop, sizeof drop, "DROP INDEX %s", name);
+		if ((rc = store_exec(store, drop)) != 0)
+			return rc;
+	}
+	/* The cached statements may refer to dropped indexes: start afresh. */
+	for (int i = 0; i < store->n_cache; i++)
+		sqlite3_finalize(store->cache[i].stmt);
+	store->n_cache = 0;
+	return 0;
+}
+
+int
+store_bulk_end(struct store *store, struct bulk *bulk)
+{
+	int rc = 0;
+	if (bulk == NULL)
+		return 0;
+	for (int i = 0; i < bulk->n; i++) {
+		if (rc == 0)
+			rc = store_exec(store, bulk->sql[i]);
+		free(bulk->sql[i]);
+	}
+	free(bulk);
+	store_exec(store, "PRAGMA cache_size = -2000");
+	for (int i = 0; i < store->n_cache; i++)
+		sqlite3_finalize(store->cache[i].stmt);
+	store->n_cache = 0;
+	return rc;
+}
+
+/* --- device identity ------------------------------------------------------ */
+
+static int
+device_load(struct store *store)
+{
+	if (store->device.loaded)
+		return 0;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT name, last_seq, last_hlc FROM device WHERE one = 1");
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		xstrlcpy(store->device.name, (const char *)sqlite3_column_text(stmt, 0),
+			 sizeof store->device.name);
+		store->device.last_seq = sqlite3_column_int64(stmt, 1);
+		store->device.last_hlc = sqlite3_column_int64(stmt, 2);
+		sqlite3_reset(stmt);
+		store->device.loaded = 1;
+		store->device.dirty = 0;
+		return 0;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("reading the device identity"));
+	store->device.name[0] = '\0';
+	return store_seterr(store, HMC_E_NO_STORE,
+			    _("%s has no device identity; run `hmc init`"), store->path);
+}
+
+static int
+device_flush(struct store *store)
+{
+	if (!store->device.loaded || !store->device.dirty)
+		return 0;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE device SET last_seq = ?1, last_hlc = ?2 WHERE one = 1");
+	sqlite3_bind_int64(stmt, 1, store->device.last_seq);
+	sqlite3_bind_int64(stmt, 2, store->device.last_hlc);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("saving the device sequence"));
+	store->device.dirty = 0;
+	return 0;
+}
+
+int
+store_device_init(struct store *store, const char *name)
+{
+	if (*name == '\0' || strlen(name) >= DEVICE_MAX)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("device name must be 1 to %d characters"),
+				    DEVICE_MAX - 1);
+	for (const char *c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
+			return store_seterr(store, HMC_E_INVALID,
+					    _("device name \"%s\": use letters, digits, '-', '_' and '.'"),
+					    name);
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	if (device_load(store) == 0) {
+		int same = strcmp(store->device.name, name) == 0;
+		char existing[DEVICE_MAX];
+		xstrlcpy(existing, store->device.name, sizeof existing);
+		store_rollback(store);
+		if (same)
+			return 0;
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("%s already belongs to device \"%s\"; a device's "
+				      "name is set once"),
+				    store->path, existing);
+	}
+	char created[TIMEUTIL_UTC_LEN];
+	timeutil_format_utc(timeutil_now_ms(), created);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO device (one, name, created) VALUES (1, ?1, ?2)");
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, created, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		rc = store_sqlerr(store, rc, _("setting the device identity"));
+		store_rollback(store);
+		return rc;
+	}
+	return store_commit(store);
+}
+
+const char *
+store_device_name(struct store *store)
+{
+	if (!store->device.loaded) {
+		sqlite3_stmt *stmt = store_stmt(store, "SELECT name FROM device WHERE one = 1");
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			xstrlcpy(store->device.name,
+				 (const char *)sqlite3_column_text(stmt, 0),
+				 sizeof store->device.name);
+		else
+			store->device.name[0] = '\0';
+		sqlite3_reset(stmt);
+	}
+	return store->device.name;
+}
+
+int
+store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc)
+{
+	if (store->depth == 0)
+		return store_seterr(store, HMC_E_DB, "device sequence outside a transaction");
+	int rc = device_load(store);
+	if (rc != 0)
+		return rc;
+	store->device.last_seq++;
+	store->device.last_hlc = hlc_next(store->device.last_hlc, timeutil_now_ms());
+	store->device.dirty = 1;
+	*device_seq = store->device.last_seq;
+	*hlc = store->device.last_hlc;
+	return 0;
+}
+
+int
+store_device_observe(struct store *store, int64_t remote_hlc)
+{
+	int rc = device_load(store);
+	if (rc != 0)
+		return rc;
+	if (remote_hlc > store->device.last_hlc) {
+		store->device.last_hlc = hlc_merge(store->device.last_hlc, remote_hlc,
+						   timeutil_now_ms());
+		store->device.dirty = 1;
+	}
+	return 0;
+}
+
+/* --- settings --------------------------------------------------------------- */
+
+int
+store_config_get(struct store *store, const char *key, char *out, int size)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT value FROM config WHERE key = ?1");
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		xstrlcpy(out, (const char *)sqlite3_column_text(stmt, 0), (size_t)size);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return HMC_E_NOT_FOUND;
+	return store_sqlerr(store, rc, key);
+}
+
+int
+store_config_set(struct store *store, const char *key, const char *value)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO config (key, value) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, key);
+}
+
+int64_t
+store_config_int(struct store *store, const char *key, int64_t fallback)
+{
+	char text[32], *end;
+	if (store_config_get(store, key, text, sizeof text) != 0)
+		return fallback;
+	long long value = strtoll(text, &end, 10);
+	return end != text && *end == '\0' ? value : fallback;
+}

@@ -1,0 +1,156 @@
+/*
+ * unit.c — unit numbers, state names, reading a unit from the store.
+ */
+#include "hmc/unit.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <strings.h>
+
+int
+unit_no_parse(const char *text, char out[UNIT_NO_MAX], enum unit_origin *origin)
+{
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t len = strlen(text);
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
+			   text[len - 1] == '\r' || text[len - 1] == '\n'))
+		len--;
+	if (len == 0)
+		return HMC_E_INVALID;
+
+	int first = toupper((unsigned char)text[0]);
+	size_t digits_from = 0;
+	enum unit_origin kind = ORIGIN_NEW;
+	if (first == 'F' || first == 'M') {
+		kind = first == 'F' ? ORIGIN_F : ORIGIN_M;
+		digits_from = 1;
+		if (len - 1 < 4 || len - 1 > 8)
+			return HMC_E_INVALID;
+	} else if (len != 8) {
+		return HMC_E_INVALID;
+	}
+	for (size_t i = digits_from; i < len; i++)
+		if (text[i] < '0' || text[i] > '9')
+			return HMC_E_INVALID;
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)toupper((unsigned char)text[i]);
+	out[len] = '\0';
+	if (origin != NULL)
+		*origin = kind;
+	return 0;
+}
+
+const char *
+unit_no_rule(void)
+{
+	return _("a unit number is 8 digits, or F or M followed by 4 to 8 digits");
+}
+
+static const char *const origin_names[] = { "new", "F", "M" };
+
+const char *
+unit_origin_name(enum unit_origin origin)
+{
+	return (unsigned)origin < 3 ? origin_names[origin] : "?";
+}
+
+int
+unit_origin_parse(const char *name, enum unit_origin *origin)
+{
+	for (int i = 0; i < 3; i++)
+		if (strcmp(name, origin_names[i]) == 0) {
+			*origin = (enum unit_origin)i;
+			return 0;
+		}
+	return HMC_E_INVALID;
+}
+
+static const struct {
+	const char *name;
+	const char *label;
+} states[UNIT_N_STATES] = {
+	[UNIT_NONE] = { "NONE", N_("not registered") },
+	[UNIT_IN_STOCK] = { "IN_STOCK", N_("in stock") },
+	[UNIT_PICKED] = { "PICKED", N_("picked") },
+	[UNIT_DELIVERED] = { "DELIVERED", N_("delivered") },
+	[UNIT_IN_TRANSIT] = { "IN_TRANSIT", N_("in transit") },
+	[UNIT_RETURNED] = { "RETURNED", N_("returned") },
+	[UNIT_CLEANING] = { "CLEANING", N_("cleaning") },
+	[UNIT_IN_REPAIR] = { "IN_REPAIR", N_("in repair") },
+	[UNIT_SCRAPPED] = { "SCRAPPED", N_("scrapped") },
+	[UNIT_MISSING] = { "MISSING", N_("missing") },
+	[UNIT_LOST] = { "LOST", N_("lost") },
+	[UNIT_WRITTEN_OFF] = { "WRITTEN_OFF", N_("written off") },
+};
+
+const char *
+unit_state_name(enum unit_state state)
+{
+	return (unsigned)state < UNIT_N_STATES ? states[state].name : "?";
+}
+
+const char *
+unit_state_label(enum unit_state state)
+{
+	return (unsigned)state < UNIT_N_STATES ? _(states[state].label) : "?";
+}
+
+int
+unit_state_parse(const char *name, enum unit_state *state)
+{
+	for (int i = 0; i < UNIT_N_STATES; i++)
+		if (strcasecmp(name, states[i].name) == 0) {
+			*state = (enum unit_state)i;
+			return 0;
+		}
+	return HMC_E_INVALID;
+}
+
+static void
+column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+int
+unit_get(struct store *store, const char *unit_no, struct unit *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT unit_no, origin, article_no, state, location, payer,"
+		" recipient, acquired, value_ore, gtin, serial, rent_from,"
+		" state_since FROM units WHERE unit_no = ?1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_DONE)
+			return store_seterr(store, HMC_E_NOT_FOUND, _("no unit %s"), unit_no);
+		return store_sqlerr(store, rc, unit_no);
+	}
+	char text[32];
+	memset(out, 0, sizeof *out);
+	column_text(stmt, 0, out->unit_no, sizeof out->unit_no);
+	column_text(stmt, 1, text, sizeof text);
+	unit_origin_parse(text, &out->origin);
+	column_text(stmt, 2, out->article_no, sizeof out->article_no);
+	column_text(stmt, 3, text, sizeof text);
+	unit_state_parse(text, &out->state);
+	column_text(stmt, 4, out->location, sizeof out->location);
+	column_text(stmt, 5, out->payer, sizeof out->payer);
+	column_text(stmt, 6, out->recipient, sizeof out->recipient);
+	column_text(stmt, 7, out->acquired, sizeof out->acquired);
+	out->value_ore = sqlite3_column_int64(stmt, 8);
+	column_text(stmt, 9, out->gtin, sizeof out->gtin);
+	column_text(stmt, 10, out->serial, sizeof out->serial);
+	out->rent_from_ms = sqlite3_column_int64(stmt, 11);
+	out->state_since = sqlite3_column_int64(stmt, 12);
+	sqlite3_reset(stmt);
+	return 0;
+}
