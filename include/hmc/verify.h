@@ -1,0 +1,26 @@
+/*
+ * verify.h — rebuild the state from the journal and compare.
+ *
+ * Replays every journal event, in journal order, through the reducer into
+ * a scratch store, then compares each state table (units, articles,
+ * payers, locations, operators) row by row and column by column with the
+ * store's own.  Any difference means the state tables were changed
+ * outside the journal (or the journal was).
+ */
+#ifndef HMC_VERIFY_H
+#define HMC_VERIFY_H
+
+#include <stdint.h>
+
+struct store;
+
+/* Called once per difference found, with a sentence naming it. */
+typedef void verify_report_fn(const char *difference, void *arg);
+
+/* 0 when state and journal agree; HMC_E_MISMATCH when they do not (each
+ * difference reported, *n_diffs counts them); another code when the check
+ * itself could not run.  *n_events is the number of events replayed. */
+int verify_store(struct store *store, verify_report_fn *report, void *arg,
+		 int64_t *n_events, int64_t *n_diffs);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * verify.c — replay the journal into a scratch store and compare tables.
+ */
+#include "hmc/verify.h"
+#include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/i18n.h"
+#include "hmc/journal.h"
+#include "hmc/reducer.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The tables that the reducer writes, with their key column. */
+static const struct {
+	const char *table;
+	const char *key;
+	const char *what;
+} state_tables[] = {
+	{ "articles", "article_no", N_("article") },
+	{ "payers", "payer_id", N_("payer") },
+	{ "locations", "code", N_("location") },
+	{ "operators", "op_no", N_("operator") },
+	{ "units", "unit_no", N_("unit") },
+};
+
+struct verifier {
+	struct store *store;
+	struct store *rebuilt;
+	verify_report_fn *report;
+	void *arg;
+	int64_t n_events, n_diffs;
+};
+
+static void
+differ(struct verifier *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+differ(struct verifier *v, const char *fmt, ...)
+{
+	char message[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	v->n_diffs++;
+	if (v->report)
+		v->report(message, v->arg);
+}
+
+static int
+replay_one(const struct event *ev, void *arg)
+{
+	struct verifier *v = arg;
+	v->n_events++;
+	if (reducer_apply(v->rebuilt, ev) != 0)
+		differ(v, _("journal event %lld (%s #%lld, %s %s) does not apply: %s"),
+		       (long long)ev->seq, ev->device, (long long)ev->device_seq,
+		       event_type_name(ev->type), ev->subject, store_errmsg(v->rebuilt));
+	return 0;
+}
+
+/* A column's value as text, for messages ("NULL" for NULL). */
+static void
+value_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	if (sqlite3_column_type(stmt, col) == SQLITE_NULL)
+		xstrlcpy(out, "NULL", size);
+	else
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, col));
+}
+
+static int
+same_value(sqlite3_stmt *a, sqlite3_stmt *b, int col)
+{
+	int ta = sqlite3_column_type(a, col), tb = sqlite3_column_type(b, col);
+	if (ta != tb)
+		return 0;
+	switch (ta) {
+	case SQLITE_NULL:
+		return 1;
+	case SQLITE_INTEGER:
+		return sqlite3_column_int64(a, col) == sqlite3_column_int64(b, col);
+	case SQLITE_FLOAT:
+		return sqlite3_column_double(a, col) == sqlite3_column_double(b, col);
+	default: {
+		/* Empty values come back as NULL pointers: compare sizes first. */
+		const void *va = sqlite3_column_blob(a, col), *vb = sqlite3_column_blob(b, col);
+		int na = sqlite3_column_bytes(a, col), nb = sqlite3_column_bytes(b, col);
+		return na == nb && (na == 0 || memcmp(va, vb, (size_t)na) == 0);
+	}
+	}
+}
+
+/* Merge-joins one table of both stores on its key. */
+static int
+compare_table(struct verifier *v, size_t t)
+{
+	char sql[256];
+	sqlite3_stmt *mine = NULL, *theirs = NULL;
+	const char *what = _(state_tables[t].what);
+	int rc;
+
+	snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", state_tables[t].table,
+		 state_tables[t].key);
+	if ((rc = sqlite3_prepare_v2(store_db(v->store), sql, -1, &mine, NULL)) != SQLITE_OK ||
+	    (rc = sqlite3_prepare_v2(store_db(v->rebuilt), sql, -1, &theirs, NULL)) != SQLITE_OK) {
+		sqlite3_finalize(mine);
+		return store_sqlerr(v->store, rc, state_tables[t].table);
+	}
+	int n_cols = sqlite3_column_count(mine);
+	int rc_a = sqlite3_step(mine), rc_b = sqlite3_step(theirs);
+	while (rc_a == SQLITE_ROW || rc_b == SQLITE_ROW) {
+		int order;
+		if (rc_a != SQLITE_ROW)
+			order = 1;
+		else if (rc_b != SQLITE_ROW)
+			order = -1;
+		else
+			order = strcmp((const char *)sqlite3_column_text(mine, 0),
+				       (const char *)sqlite3_column_text(theirs, 0));
+		if (order < 0) {
+			differ(v, _("%s %s is in the state table but no journal event made it"),
+			       what, (const char *)sqlite3_column_text(mine, 0));
+			rc_a = sqlite3_step(mine);
+			continue;
+		}
+		if (order > 0) {
+			differ(v, _("%s %s follows from the journal but is missing from the state table"),
+			       what, (const char *)sqlite3_column_text(theirs, 0));
+			rc_b = sqlite3_step(theirs);
+			continue;
+		}
+		for (int col = 1; col < n_cols; col++) {
+			if (same_value(mine, theirs, col))
+				continue;
+			char have[128], want[128];
+			value_text(mine, col, have, sizeof have);
+			value_text(theirs, col, want, sizeof want);
+			differ(v, _("%s %s: %s is %s in the state table, %s from the journal"),
+			       what, (const char *)sqlite3_column_text(mine, 0),
+			       sqlite3_column_name(mine, col), have, want);
+		}
+		rc_a = sqlite3_step(mine);
+		rc_b = sqlite3_step(theirs);
+	}
+	rc = rc_a != SQLITE_DONE ? rc_a : rc_b;
+	sqlite3_finalize(mine);
+	sqlite3_finalize(theirs);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(v->store, rc, state_tables[t].table);
+	return 0;
+}
+
+int
+verify_store(struct store *store, verify_report_fn *report, void *arg,
+	     int64_t *n_events, int64_t *n_diffs)
+{
+	struct verifier v = { store, NULL, report, arg, 0, 0 };
+	int rc;
+
+	*n_events = *n_diffs = 0;
+	rc = store_open("", STORE_TEMP, &v.rebuilt);
+	if (rc != 0) {
+		store_seterr(store, rc, "%s", store_errmsg(v.rebuilt));
+		store_close(v.rebuilt);
+		return rc;
+	}
+	/* One read transaction on the store: the journal and the tables are
+	 * compared as of the same moment, even while a handheld works on. */
+	if ((rc = store_exec(store, "BEGIN")) != 0) {
+		store_close(v.rebuilt);
+		return rc;
+	}
+	if ((rc = store_begin(v.rebuilt)) == 0 &&
+	    (rc = journal_foreach(store, NULL, 0, 0, 0, replay_one, &v)) == 0 &&
+	    (rc = store_commit(v.rebuilt)) == 0) {
+		for (size_t t = 0; rc == 0 && t < sizeof state_tables / sizeof state_tables[0]; t++)
+			rc = compare_table(&v, t);
+	}
+	store_exec(store, "COMMIT");
+	store_close(v.rebuilt);
+	*n_events = v.n_events;
+	*n_diffs = v.n_diffs;
+	if (rc != 0)
+		return rc;
+	if (v.n_diffs > 0)
+		return store_seterr(store, HMC_E_MISMATCH,
+				    _("%lld differences between the state and the journal"),
+				    (long long)v.n_diffs);
+	return 0;
+}
