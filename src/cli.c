@@ -1,0 +1,276 @@
+/*
+ * cli.c — `hmc VERB ...`: global options, the verb table, option parsing.
+ *
+ * Global options (before or after the verb): --db PATH (or HMC_DB; default
+ * ~/.local/share/hmc/hmc.db), --operator NO (or HMC_OPERATOR; default 0,
+ * the back office), --help, --version.
+ */
+#include "cli_int.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct cli_verb *cli_current_verb;
+
+static const struct cli_verb verbs[] = {
+	{ "init", cli_init, cli_init_opts, "[--device NAME]",
+	  N_("Makes a new, empty store and gives this handheld its device name "
+	     "(default: the host name). The name is set once.") },
+	{ "import", cli_import, NULL, "articles|payers|locations|units FILE.csv",
+	  N_("Imports reference data or units from a CSV file with a header row "
+	     "(',' or ';' separated, UTF-8). The file is taken whole or not at "
+	     "all: every bad row is listed with its line number and reason.") },
+	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
+	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
+	     "them).") },
+	{ "verify", cli_verify, NULL, "",
+	  N_("Rebuilds the state from the journal and reports every difference "
+	     "from the state tables; exits 1 if there is any.") },
+	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--device NAME]",
+	  N_("Makes a demo store with articles, payers, depots, operators and N "
+	     "units (default 20000) in every state, including legacy F and M "
+	     "units out on rent.") },
+};
+#define N_VERBS (sizeof verbs / sizeof verbs[0])
+
+int
+cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("hmc: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return CLI_FAIL;
+}
+
+void
+cli_print_help(FILE *out, const char *prefix, const struct cli_verb *verb)
+{
+	fprintf(out, _("usage: hmc %s%s %s\n\n"), prefix, verb->name, verb->usage);
+	fprintf(out, "%s\n", _(verb->help));
+	if (verb->opts != NULL && verb->opts[0].name != NULL) {
+		fprintf(out, "\n%s", _("options:"));
+		for (const struct cli_opt *o = verb->opts; o->name; o++)
+			fprintf(out, " --%s%s", o->name, o->takes_value ? " VALUE" : "");
+		fputc('\n', out);
+	}
+	fprintf(out, "\n%s\n", _("global options: --db PATH, --operator NO, --help, --version"));
+}
+
+int
+cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "hmc %s: ", verb ? verb->name : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (verb != NULL)
+		fprintf(stderr, _("usage: hmc %s %s (hmc %s --help for more)\n"),
+			verb->name, verb->usage, verb->name);
+	return CLI_USAGE;
+}
+
+/* Global options are accepted anywhere; returns 1 if argv[*i] was one. */
+static int
+global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
+{
+	static const char *const names[] = { "--db", "--operator" };
+	const char *arg = argv[*i];
+	for (int k = 0; k < 2; k++) {
+		size_t len = strlen(names[k]);
+		if (strncmp(arg, names[k], len) != 0 || (arg[len] != '\0' && arg[len] != '='))
+			continue;
+		const char *value;
+		if (arg[len] == '=') {
+			value = arg + len + 1;
+		} else if (*i + 1 < argc) {
+			value = argv[++*i];
+		} else {
+			*rc = cli_usage_error(cli_current_verb, _("%s needs a value"), names[k]);
+			return 1;
+		}
+		if (k == 0)
+			cli->db_path = value;
+		else
+			cli->operator_no = value;
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_parse(struct cli *cli, const struct cli_opt *opts, int argc, char **argv)
+{
+	int rc = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		if (global_option(cli, argc, argv, &i, &rc)) {
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			cli->help = 1;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			for (i++; i < argc; i++) {
+				if (cli->n_args >= CLI_MAX_ARGS)
+					return cli_usage_error(cli_current_verb, _("too many arguments"));
+				cli->args[cli->n_args++] = argv[i];
+			}
+			break;
+		}
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			if (cli->n_args >= CLI_MAX_ARGS)
+				return cli_usage_error(cli_current_verb, _("too many arguments"));
+			cli->args[cli->n_args++] = argv[i];
+			continue;
+		}
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct cli_opt *opt = NULL;
+		for (const struct cli_opt *o = opts; o && o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+				opt = o;
+		if (opt == NULL)
+			return cli_usage_error(cli_current_verb, _("unknown option --%.*s"),
+					       (int)len, name);
+		const char *value = "";
+		if (opt->takes_value) {
+			if (eq != NULL)
+				value = eq + 1;
+			else if (i + 1 < argc)
+				value = argv[++i];
+			else
+				return cli_usage_error(cli_current_verb, _("--%s needs a value"),
+						       opt->name);
+		} else if (eq != NULL) {
+			return cli_usage_error(cli_current_verb, _("--%s takes no value"), opt->name);
+		}
+		for (int k = 0; k < cli->n_opts; k++)
+			if (strcmp(cli->opt_names[k], opt->name) == 0)
+				return cli_usage_error(cli_current_verb, _("--%s given twice"),
+						       opt->name);
+		if (cli->n_opts >= CLI_MAX_ARGS)
+			return cli_usage_error(cli_current_verb, _("too many options"));
+		cli->opt_names[cli->n_opts] = opt->name;
+		cli->opt_values[cli->n_opts] = value;
+		cli->n_opts++;
+	}
+	return 0;
+}
+
+const char *
+cli_opt(const struct cli *cli, const char *name)
+{
+	for (int k = 0; k < cli->n_opts; k++)
+		if (strcmp(cli->opt_names[k], name) == 0)
+			return cli->opt_values[k];
+	return NULL;
+}
+
+struct store *
+cli_open_store(const struct cli *cli, int flags)
+{
+	struct store *store;
+	if (store_open(cli->db_path, flags, &store) != 0) {
+		cli_fail("%s", store_errmsg(store));
+		store_close(store);
+		return NULL;
+	}
+	return store;
+}
+
+static const char *
+default_db_path(void)
+{
+	static char path[4096];
+	const char *env = getenv("HMC_DB");
+	if (env != NULL && *env != '\0')
+		return env;
+	const char *data = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (data != NULL && *data != '\0')
+		snprintf(path, sizeof path, "%s/hmc/hmc.db", data);
+	else if (home != NULL && *home != '\0')
+		snprintf(path, sizeof path, "%s/.local/share/hmc/hmc.db", home);
+	else
+		snprintf(path, sizeof path, "hmc.db");
+	return path;
+}
+
+static void
+print_usage(FILE *out)
+{
+	fprintf(out, _("usage: hmc [--db PATH] [--operator NO] [VERB ...]\n\n"
+		       "Without a verb, hmc opens the screens.  Verbs:\n"));
+	for (size_t i = 0; i < N_VERBS; i++)
+		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].usage);
+	fprintf(out, _("\nhmc VERB --help tells more.  The store is --db PATH, or "
+		       "HMC_DB, or\n~/.local/share/hmc/hmc.db.\n"));
+}
+
+int cli_main(int argc, char **argv);
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli cli;
+	int i = 1, rc = 0;
+
+	memset(&cli, 0, sizeof cli);
+	cli.db_path = default_db_path();
+	cli.operator_no = getenv("HMC_OPERATOR");
+	if (cli.operator_no == NULL || *cli.operator_no == '\0')
+		cli.operator_no = "0";
+
+	/* Global options before the verb. */
+	for (; i < argc && strncmp(argv[i], "-", 1) == 0; i++) {
+		if (global_option(&cli, argc, argv, &i, &rc)) {
+			if (rc != 0)
+				return rc;
+			continue;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("hmc %s\n", HMC_VERSION);
+			return CLI_OK;
+		}
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout);
+			return CLI_OK;
+		}
+		fprintf(stderr, _("hmc: unknown option %s\n"), argv[i]);
+		print_usage(stderr);
+		return CLI_USAGE;
+	}
+	if (i >= argc)
+		return shell_main(cli.db_path);
+
+	for (size_t v = 0; v < N_VERBS; v++) {
+		if (strcmp(argv[i], verbs[v].name) != 0)
+			continue;
+		cli_current_verb = &verbs[v];
+		cli.verb_name = verbs[v].name;
+		if ((rc = cli_parse(&cli, verbs[v].opts, argc - i - 1, argv + i + 1)) != 0)
+			return rc;
+		if (cli.help && verbs[v].run != cli_unit) {
+			cli_print_help(stdout, "", &verbs[v]);
+			return CLI_OK;
+		}
+		return verbs[v].run(&cli);
+	}
+	fprintf(stderr, _("hmc: unknown verb \"%s\"\n"), argv[i]);
+	print_usage(stderr);
+	return CLI_USAGE;
+}

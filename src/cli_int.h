@@ -1,0 +1,76 @@
+/*
+ * cli_int.h — shared parts of the command-line front end (src/cli*.c).
+ *
+ * Exit status: 0 success, 1 failure (the message says why), 2 usage.
+ */
+#ifndef HMC_CLI_INT_H
+#define HMC_CLI_INT_H
+
+#include <stdio.h>
+
+struct store;
+
+#define CLI_OK 0
+#define CLI_FAIL 1
+#define CLI_USAGE 2
+#define CLI_MAX_ARGS 64
+
+struct cli_opt {
+	const char *name;	/* "location" for --location */
+	int takes_value;
+};
+
+/* What a verb gets: global settings and its own parsed arguments. */
+struct cli {
+	const char *db_path;
+	const char *operator_no;
+	const char *verb_name;	/* "unit scrap", for messages */
+	int n_args;
+	char *args[CLI_MAX_ARGS];	/* positional arguments */
+	int n_opts;
+	const char *opt_names[CLI_MAX_ARGS];
+	const char *opt_values[CLI_MAX_ARGS];	/* "" for flags */
+	int help;		/* --help was given */
+};
+
+struct cli_verb {
+	const char *name;
+	int (*run)(struct cli *cli);
+	const struct cli_opt *opts;	/* NULL-terminated, or NULL for none */
+	const char *usage;	/* after "hmc VERB " */
+	const char *help;	/* a paragraph */
+};
+
+/* Parses argv (after the verb) into cli; CLI_USAGE with a message on
+ * stderr for unknown options or missing values. */
+int cli_parse(struct cli *cli, const struct cli_opt *opts, int argc, char **argv);
+
+/* An option's value, or NULL when absent. */
+const char *cli_opt(const struct cli *cli, const char *name);
+
+/* Opens the store at cli->db_path; prints why and returns NULL on failure. */
+struct store *cli_open_store(const struct cli *cli, int flags);
+
+/* "hmc: message" on stderr; returns CLI_FAIL. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "hmc VERB: message", the usage line, on stderr; returns CLI_USAGE. */
+int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void cli_print_help(FILE *out, const char *prefix, const struct cli_verb *verb);
+
+/* Verbs, by file. */
+int cli_init(struct cli *cli);
+int cli_import(struct cli *cli);
+int cli_verify(struct cli *cli);
+int cli_demo(struct cli *cli);
+int cli_unit(struct cli *cli);
+extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[];
+
+/* The current verb, for usage errors inside it. */
+extern const struct cli_verb *cli_current_verb;
+
+/* The screens (screens/shell.c). */
+int shell_main(const char *db_path);
+
+#endif

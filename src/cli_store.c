@@ -1,0 +1,262 @@
+/*
+ * cli_store.c — verbs about the store as a whole: init, import, verify,
+ * demo.
+ */
+#include "cli_int.h"
+#include "hmc/demo.h"
+#include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/i18n.h"
+#include "hmc/import.h"
+#include "hmc/journal.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/verify.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+const struct cli_opt cli_init_opts[] = {
+	{ "device", 1 },
+	{ NULL, 0 },
+};
+
+const struct cli_opt cli_demo_opts[] = {
+	{ "units", 1 },
+	{ "seed", 1 },
+	{ "device", 1 },
+	{ NULL, 0 },
+};
+
+/* Makes the directories above path, as `mkdir -p` does. */
+static int
+make_parent_dirs(const char *path)
+{
+	char dir[4096];
+	xstrlcpy(dir, path, sizeof dir);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *at = dir + 1; *at; at++) {
+		if (*at != '/')
+			continue;
+		*at = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*at = '/';
+	}
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Opens or creates the store and gives it its device name and the back
+ * office operator "0".  NULL (message printed) on failure. */
+static struct store *
+init_store(const struct cli *cli, const char *device, int *already)
+{
+	char host[DEVICE_MAX];
+	struct store *store;
+
+	if (make_parent_dirs(cli->db_path) != 0) {
+		cli_fail(_("cannot make the directory for %s: %s"), cli->db_path, strerror(errno));
+		return NULL;
+	}
+	if ((store = cli_open_store(cli, STORE_CREATE)) == NULL)
+		return NULL;
+	*already = store_device_name(store)[0] != '\0';
+	if (device == NULL) {
+		if (*already) {
+			device = store_device_name(store);
+		} else {
+			if (gethostname(host, sizeof host) != 0 || host[0] == '\0')
+				xstrlcpy(host, "handheld", sizeof host);
+			host[sizeof host - 1] = '\0';
+			device = host;
+		}
+	}
+	if (store_device_init(store, device) != 0) {
+		cli_fail("%s", store_errmsg(store));
+		store_close(store);
+		return NULL;
+	}
+	/* The back office: the operator the command line acts as by default.
+	 * Made by a journal event like any operator, so it syncs. */
+	unsigned role;
+	if (workflow_operator(store, "0", &role) != 0) {
+		struct event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.type = EV_OPERATOR;
+		xstrlcpy(ev.operator_no, "0", sizeof ev.operator_no);
+		xstrlcpy(ev.subject, "0", sizeof ev.subject);
+		payload_set(ev.payload, sizeof ev.payload, "name", _("Back office"));
+		payload_set(ev.payload, sizeof ev.payload, "role", "manager");
+		int rc = store_begin(store);
+		if (rc == 0 && (rc = workflow_apply(store, &ev)) == 0)
+			rc = store_commit(store);
+		if (rc != 0) {
+			store_rollback(store);
+			cli_fail("%s", store_errmsg(store));
+			store_close(store);
+			return NULL;
+		}
+	}
+	return store;
+}
+
+int
+cli_init(struct cli *cli)
+{
+	int already;
+	if (cli->n_args != 0)
+		return cli_usage_error(cli_current_verb, _("init takes no arguments"));
+	struct store *store = init_store(cli, cli_opt(cli, "device"), &already);
+	if (store == NULL)
+		return CLI_FAIL;
+	if (already)
+		printf(_("%s is already a store of device %s; nothing changed\n"),
+		       cli->db_path, store_device_name(store));
+	else
+		printf(_("made store %s for device %s (schema version %d)\n"),
+		       cli->db_path, store_device_name(store), store_schema_version());
+	store_close(store);
+	return CLI_OK;
+}
+
+static void
+report_row(long line, const char *message, void *arg)
+{
+	const char *path = arg;
+	if (line > 0)
+		fprintf(stderr, "%s:%ld: %s\n", path, line, message);
+	else
+		fprintf(stderr, "%s: %s\n", path, message);
+}
+
+int
+cli_import(struct cli *cli)
+{
+	if (cli->n_args != 2)
+		return cli_usage_error(cli_current_verb,
+				       _("name what to import and the file"));
+	const char *kind = cli->args[0], *path = cli->args[1];
+	if (strcmp(kind, "articles") != 0 && strcmp(kind, "payers") != 0 &&
+	    strcmp(kind, "locations") != 0 && strcmp(kind, "units") != 0)
+		return cli_usage_error(cli_current_verb,
+				       _("cannot import \"%s\": use articles, payers, "
+					 "locations or units"),
+				       kind);
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	long n_rows;
+	int rc = import_csv(store, cli->operator_no, kind, path, report_row,
+			    (void *)path, &n_rows);
+	if (rc != 0) {
+		cli_fail("%s", store_errmsg(store));
+		store_close(store);
+		return CLI_FAIL;
+	}
+	printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
+	store_close(store);
+	return CLI_OK;
+}
+
+static void
+report_difference(const char *difference, void *arg)
+{
+	(void)arg;
+	printf("%s\n", difference);
+}
+
+int
+cli_verify(struct cli *cli)
+{
+	if (cli->n_args != 0)
+		return cli_usage_error(cli_current_verb, _("verify takes no arguments"));
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	int64_t n_events, n_diffs;
+	int rc = verify_store(store, report_difference, NULL, &n_events, &n_diffs);
+	if (rc == 0)
+		printf(_("ok: %lld journal events replayed; the state matches\n"),
+		       (long long)n_events);
+	else
+		cli_fail("%s", store_errmsg(store));
+	store_close(store);
+	return rc == 0 ? CLI_OK : CLI_FAIL;
+}
+
+static void
+demo_progress(long done, long total, void *arg)
+{
+	(void)arg;
+	if (isatty(2))
+		fprintf(stderr, "\r%ld / %ld", done, total);
+	if (done == total && isatty(2))
+		fputc('\n', stderr);
+}
+
+static int
+parse_count(const char *text, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long value = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || value < 0 || value > max)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+int
+cli_demo(struct cli *cli)
+{
+	long n_units = 20000, seed = 2026;
+	const char *text;
+	int already;
+
+	if (cli->n_args != 0)
+		return cli_usage_error(cli_current_verb, _("demo takes no arguments"));
+	if ((text = cli_opt(cli, "units")) != NULL && parse_count(text, 50000000, &n_units) != 0)
+		return cli_usage_error(cli_current_verb,
+				       _("--units must be a number from 0 to 50000000"));
+	if ((text = cli_opt(cli, "seed")) != NULL && parse_count(text, 0x7fffffffL, &seed) != 0)
+		return cli_usage_error(cli_current_verb, _("--seed must be a number"));
+
+	struct store *store = init_store(cli, cli_opt(cli, "device"), &already);
+	if (store == NULL)
+		return CLI_FAIL;
+	int64_t n_events = journal_count(store);
+	if (n_events > 1) {
+		cli_fail(_("%s already holds %lld journal events; a demo needs a new "
+			   "store (name one with --db)"),
+			 cli->db_path, (long long)n_events);
+		store_close(store);
+		return CLI_FAIL;
+	}
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = demo_build(store, n_units, (uint64_t)seed, demo_progress, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc != 0) {
+		cli_fail("%s", store_errmsg(store));
+		store_close(store);
+		return CLI_FAIL;
+	}
+	printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
+	       cli->db_path, n_units, (long long)journal_count(store),
+	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	printf(_("log in as staff 1001 (PIN 1234), technician 2001 (PIN 2345) or "
+		 "manager 3001 (PIN 3456)\n"));
+	store_close(store);
+	return CLI_OK;
+}

@@ -1,0 +1,313 @@
+/*
+ * cli_unit.c — `hmc unit show|history|MOVE NO [--option value ...]`.
+ *
+ * Every move of the life cycle is a sub-verb, named as in the journal with
+ * '-' for '_' (to-cleaning, mark-missing, write-off, ...).  Options become
+ * the event's payload: --location, --payer, --recipient, --reason, --note,
+ * --order, and for register/import --article, --acquired, --value (SEK),
+ * --gtin, --serial, --state, --rent-from.
+ */
+#include "cli_int.h"
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/import.h"
+#include "hmc/journal.h"
+#include "hmc/lifecycle.h"
+#include "hmc/money.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct cli_opt cli_unit_opts[] = {
+	{ "location", 1 }, { "payer", 1 }, { "recipient", 1 }, { "reason", 1 },
+	{ "note", 1 }, { "order", 1 }, { "article", 1 }, { "acquired", 1 },
+	{ "value", 1 }, { "gtin", 1 }, { "serial", 1 }, { "state", 1 },
+	{ "rent-from", 1 }, { "limit", 1 }, { "page", 1 },
+	{ NULL, 0 },
+};
+
+/* The options of moves beyond the unit fields, as payload fields. */
+static const struct field move_fields[] = {
+	{ "reason", FIELD_CHOICE, 0, 0,
+	  "beyond-repair|worn-out|hygiene|obsolete|lost|other", "", NULL },
+	{ "note", FIELD_TEXT, 0, 200, NULL, "", NULL },
+	{ "order", FIELD_CODE, 0, 20, NULL, "", NULL },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct field *
+option_field(const char *option)
+{
+	char key[32];
+	xstrlcpy(key, option, sizeof key);
+	for (char *c = key; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	const struct field *f = record_field(import_unit_fields, key);
+	return f ? f : record_field(move_fields, key);
+}
+
+static void
+print_moves(FILE *out)
+{
+	fprintf(out, _("moves:\n"));
+	for (int m = 0; m < EV_N_MOVES; m++) {
+		char name[32], from[128];
+		xstrlcpy(name, event_type_name(m), sizeof name);
+		for (char *c = name; *c; c++)
+			if (*c == '_')
+				*c = '-';
+		lifecycle_from_states(m, from, sizeof from);
+		unsigned fx = move_effects(m);
+		fprintf(out, "  %-17s %s%s%s%s\n", name, from[0] ? _("from ") : "",
+			strcmp(from, "NONE") == 0 ? _("nothing (a new unit)") : from,
+			fx & FX_LOC_NEED ? ", --location" : "",
+			fx & FX_PAYER_SET ? ", --payer [--recipient]"
+			: fx & FX_REASON  ? ", --reason"
+					  : "");
+	}
+}
+
+static void
+unit_help(FILE *out)
+{
+	fprintf(out, _("usage: hmc unit show NO\n"
+		       "       hmc unit history NO [--limit N] [--page N]\n"
+		       "       hmc unit MOVE NO [--option value ...]\n\n"
+		       "A unit number is 8 digits, or F or M and 4 to 8 digits.\n"
+		       "Options: --location CODE, --payer ID, --recipient REF, --reason "
+		       "CODE,\n--note TEXT, --order NO; for register and import also "
+		       "--article NO,\n--acquired YYYY-MM-DD, --value SEK, --gtin, "
+		       "--serial; import: --state\nIN_STOCK|DELIVERED, --rent-from DATE.\n"
+		       "Reasons: beyond-repair, worn-out, hygiene, obsolete, lost, "
+		       "other (with --note).\n\n"));
+	print_moves(out);
+}
+
+static void
+print_field(const char *label, const char *value)
+{
+	printf("%-12s %s\n", label, value);
+}
+
+static int
+unit_show(struct cli *cli, struct store *store, const char *unit_no)
+{
+	struct unit unit;
+	struct article article;
+	char line[256], money[48], when[TIMEUTIL_LOCAL_LEN];
+	(void)cli;
+
+	if (unit_get(store, unit_no, &unit) != 0)
+		return cli_fail("%s", store_errmsg(store));
+	snprintf(line, sizeof line, "%s (%s)", unit.unit_no,
+		 unit.origin == ORIGIN_NEW ? _("new number")
+		 : unit.origin == ORIGIN_F ? _("legacy F, taken over 2010")
+					   : _("legacy M, taken over 2017"));
+	print_field(_("unit"), line);
+	if (catalog_article_get(store, unit.article_no, &article) == 0) {
+		snprintf(line, sizeof line, "%s %s (%s, ISO %s)%s%s", article.article_no,
+			 article.name, article.area, article.iso_class,
+			 article.weight_bearing ? _(", weight-bearing") : "",
+			 article.in_assortment ? "" : _(", no longer in the assortment"));
+		print_field(_("article"), line);
+	}
+	timeutil_format_local(hlc_wall_ms(unit.state_since), when);
+	snprintf(line, sizeof line, "%s (%s) %s %s", unit_state_name(unit.state),
+		 unit_state_label(unit.state), _("since"), when);
+	print_field(_("state"), line);
+	if (unit.location[0]) {
+		struct location loc;
+		if (catalog_location_get(store, unit.location, &loc) == 0 && loc.name[0])
+			snprintf(line, sizeof line, "%s (%s)", unit.location, loc.name);
+		else
+			snprintf(line, sizeof line, "%s", unit.location);
+		print_field(_("location"), line);
+	}
+	if (unit.payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, unit.payer, &payer) == 0)
+			snprintf(line, sizeof line, "%s %s", payer.payer_id, payer.name);
+		else
+			snprintf(line, sizeof line, "%s", unit.payer);
+		print_field(_("payer"), line);
+		if (unit.recipient[0])
+			print_field(_("recipient"), unit.recipient);
+	}
+	if (unit.rent_from_ms != 0 && catalog_article_get(store, unit.article_no, &article) == 0) {
+		money_format(article.rent_ore, money, sizeof money);
+		timeutil_format_local(unit.rent_from_ms, when);
+		snprintf(line, sizeof line, _("%s a month since %.10s"), money, when);
+		print_field(_("rent"), line);
+	}
+	money_format(unit.value_ore, money, sizeof money);
+	snprintf(line, sizeof line, "%s, %s %s", unit.acquired[0] ? unit.acquired : "?",
+		 _("value"), money);
+	print_field(_("acquired"), line);
+	if (unit.gtin[0]) {
+		snprintf(line, sizeof line, "(01) %s (21) %s", unit.gtin, unit.serial);
+		print_field("UDI", line);
+	}
+	return CLI_OK;
+}
+
+static int
+print_event(const struct event *ev, void *arg)
+{
+	char when[TIMEUTIL_LOCAL_LEN];
+	(void)arg;
+	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
+	printf("%s  %-16s %s %-6s %s #%lld", when, event_type_name(ev->type), _("by"),
+	       ev->operator_no, ev->device, (long long)ev->device_seq);
+	if (ev->payload[0]) {
+		/* Payload values decoded, one key=value after another. */
+		char value[PAYLOAD_MAX];
+		const char *at = ev->payload;
+		while (*at) {
+			const char *eq = strchr(at, '='), *amp = strchr(at, '&');
+			if (eq == NULL)
+				break;
+			char key[64];
+			snprintf(key, sizeof key, "%.*s", (int)(eq - at), at);
+			if (payload_get(ev->payload, key, value, sizeof value) == 0 &&
+			    strcmp(key, "pin_hash") != 0)
+				printf("  %s=%s", key, value);
+			if (amp == NULL)
+				break;
+			at = amp + 1;
+		}
+	}
+	putchar('\n');
+	return 0;
+}
+
+static int
+unit_history(struct cli *cli, struct store *store, const char *unit_no)
+{
+	long limit = 0, page = 1;
+	const char *text;
+	char *end;
+
+	if ((text = cli_opt(cli, "limit")) != NULL) {
+		limit = strtol(text, &end, 10);
+		if (*end != '\0' || limit <= 0)
+			return cli_usage_error(cli_current_verb, _("--limit must be a positive number"));
+	}
+	if ((text = cli_opt(cli, "page")) != NULL) {
+		page = strtol(text, &end, 10);
+		if (*end != '\0' || page <= 0 || limit == 0)
+			return cli_usage_error(cli_current_verb,
+					       _("--page must be a positive number, with --limit"));
+	}
+	struct unit unit;
+	if (unit_get(store, unit_no, &unit) != 0)
+		return cli_fail("%s", store_errmsg(store));
+	int rc = journal_foreach(store, unit_no, 1, (page - 1) * limit, limit,
+				 print_event, NULL);
+	if (rc != 0)
+		return cli_fail("%s", store_errmsg(store));
+	return CLI_OK;
+}
+
+/* Builds the payload of a move from the options. */
+static int
+options_payload(struct cli *cli, char *payload, size_t size)
+{
+	payload[0] = '\0';
+	for (int k = 0; k < cli->n_opts; k++) {
+		const char *name = cli->opt_names[k];
+		if (strcmp(name, "limit") == 0 || strcmp(name, "page") == 0)
+			return cli_usage_error(cli_current_verb,
+					       _("--%s is for unit history"), name);
+		const struct field *f = option_field(name);
+		char value[1024];
+		const char *why;
+		if (f == NULL)
+			return cli_usage_error(cli_current_verb, _("unknown option --%s"), name);
+		if (record_normalize(f, cli->opt_values[k], 0, value, sizeof value, &why) != 0) {
+			if (f->type == FIELD_CHOICE)
+				return cli_usage_error(cli_current_verb, _("--%s \"%s\" %s (%s)"),
+						       name, cli->opt_values[k], why, f->choices);
+			return cli_usage_error(cli_current_verb, _("--%s \"%s\" %s"), name,
+					       cli->opt_values[k], why);
+		}
+		if (value[0] != '\0' && payload_set(payload, size, f->key, value) != 0)
+			return cli_usage_error(cli_current_verb, _("the options are too long"));
+	}
+	return 0;
+}
+
+int
+cli_unit(struct cli *cli)
+{
+	if (cli->n_args == 0) {
+		if (cli->help) {
+			unit_help(stdout);
+			return CLI_OK;
+		}
+		return cli_usage_error(cli_current_verb, _("say what to do with which unit"));
+	}
+	const char *sub = cli->args[0];
+	enum event_type move;
+	int is_move = event_type_parse(sub, &move) == 0 && event_type_is_move(move);
+	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0) {
+		fprintf(stderr, _("hmc unit: unknown action \"%s\"\n"), sub);
+		unit_help(stderr);
+		return CLI_USAGE;
+	}
+	if (cli->help) {
+		if (is_move) {
+			char from[128];
+			lifecycle_from_states(move, from, sizeof from);
+			printf(_("usage: hmc unit %s NO [--option value ...]\n\n"), sub);
+			printf(_("%s: from %s.\n"), move_label(move), from);
+		} else {
+			unit_help(stdout);
+		}
+		return CLI_OK;
+	}
+	if (cli->n_args != 2)
+		return cli_usage_error(cli_current_verb, _("hmc unit %s takes one unit number"), sub);
+
+	char unit_no[UNIT_NO_MAX];
+	if (unit_no_parse(cli->args[1], unit_no, NULL) != 0)
+		return cli_fail(_("\"%s\" is not a unit number: %s"), cli->args[1], unit_no_rule());
+
+	char payload[PAYLOAD_MAX];
+	int rc;
+	if (is_move && (rc = options_payload(cli, payload, sizeof payload)) != 0)
+		return rc;
+	if (!is_move && strcmp(sub, "history") != 0 && cli->n_opts > 0)
+		return cli_usage_error(cli_current_verb, _("hmc unit show takes no options"));
+
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	if (strcmp(sub, "show") == 0) {
+		rc = unit_show(cli, store, unit_no);
+	} else if (strcmp(sub, "history") == 0) {
+		rc = unit_history(cli, store, unit_no);
+	} else {
+		struct event done;
+		if (workflow_move(store, cli->operator_no, move, unit_no, payload, &done) != 0) {
+			rc = cli_fail("%s", store_errmsg(store));
+		} else {
+			struct unit unit;
+			unit_get(store, unit_no, &unit);
+			printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
+			       unit_state_name(unit.state), done.device, (long long)done.device_seq);
+			rc = CLI_OK;
+		}
+	}
+	store_close(store);
+	return rc;
+}
