@@ -1,0 +1,96 @@
+#!/bin/sh
+# t_cli.sh — the command line, end to end, against the real binary and a
+# real store file.
+#
+# Covers: --version and --help everywhere; exit status 0 for success, 1
+# for failure, 2 for usage; init (once, idempotent, device name set once);
+# import of good and bad files (line numbers, nothing imported); unit
+# show/history and moves with their refusals; verify on a clean and a
+# tampered store; demo; Swedish by default and English with LANG=en;
+# a store written by a newer hmc and a file that is not a store.
+. "$(dirname "$0")/lib.sh"
+DB="$T/store.db"
+
+run "$HMC" --version;                expect_status 0; expect_out "hmc 0."
+run "$HMC" --help;                   expect_status 0; expect_out "Verbs"
+run "$HMC" frobnicate;               expect_status 2; expect_err "unknown verb"
+run "$HMC" --frob;                   expect_status 2
+for verb in init import unit verify demo; do
+	run "$HMC" "$verb" --help;   expect_status 0; expect_out "usage: hmc"
+done
+run "$HMC" unit scrap --help;        expect_status 0; expect_out "RETURNED or IN_STOCK"
+run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "hmc init"
+
+run "$HMC" --db "$DB" init --device hh-07; expect_status 0; expect_out "hh-07"
+run "$HMC" --db "$DB" init;          expect_status 0; expect_out "already"
+run "$HMC" --db "$DB" init --device other; expect_status 1; expect_err "set once"
+run "$HMC" --db "$DB" init extra;    expect_status 2
+
+cat >"$T/articles.csv" <<'CSV'
+article_no;name;area;rent;price;weight_bearing
+100210;Rollator 4 hjul;HJM;55;2450;ja
+200102;CPAP-apparat;HJMB;245;8900;nej
+CSV
+printf 'payer_id,name,kind\nK1480,Göteborg,municipality\n' >"$T/payers.csv"
+printf 'code,depot,kind\nGBG-A01-1,GBG,shelf\nGBG-MOTT,GBG,reception\n' >"$T/locations.csv"
+run "$HMC" --db "$DB" import articles "$T/articles.csv"; expect_status 0; expect_out "imported 2 articles"
+run "$HMC" --db "$DB" import payers "$T/payers.csv";     expect_status 0
+run "$HMC" --db "$DB" import locations "$T/locations.csv"; expect_status 0
+run "$HMC" --db "$DB" import gadgets "$T/payers.csv";    expect_status 2
+run "$HMC" --db "$DB" import units;                      expect_status 2
+run "$HMC" --db "$DB" import units "$T/none.csv";        expect_status 1; expect_err "none.csv"
+
+cat >"$T/units.csv" <<'CSV'
+unit_no,article,location,acquired
+10000001,100210,GBG-A01-1,2024-01-02
+1234,100210,GBG-A01-1,
+10000003,999999,GBG-A01-1,
+CSV
+run "$HMC" --db "$DB" import units "$T/units.csv"
+expect_status 1; expect_err "units.csv:3:"; expect_err "units.csv:4:"; expect_err "nothing was imported"
+run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "no unit 10000001"
+sed -i '3,4d' "$T/units.csv"
+run "$HMC" --db "$DB" import units "$T/units.csv"; expect_status 0; expect_out "imported 1 units"
+
+run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "IN_STOCK"; expect_out "GBG-A01-1"
+run "$HMC" --db "$DB" unit show 1234;     expect_status 1; expect_err "not a unit number"
+run "$HMC" --db "$DB" unit deliver 10000001 --payer K1480
+expect_status 1; expect_err "cannot deliver unit 10000001: it is IN_STOCK (deliver needs PICKED)"
+run "$HMC" --db "$DB" unit pick 10000001 --order O-1; expect_status 0; expect_out "now PICKED"
+run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient R-5; expect_status 0
+run "$HMC" --db "$DB" unit show 10000001; expect_out "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
+run "$HMC" --db "$DB" unit frobnicate 10000001; expect_status 2
+run "$HMC" --db "$DB" unit pick 10000001 --colour red; expect_status 2; expect_err "unknown option --colour"
+run "$HMC" --db "$DB" unit pickup 10000001 --reason; expect_status 2; expect_err "needs a value"
+run "$HMC" --db "$DB" unit scrap 10000001 --reason tired; expect_status 2; expect_err "worn-out"
+run "$HMC" --db "$DB" unit register 10000002 --article 100210 --location GBG-A01-1 --value "1 999,50"
+expect_status 0
+run "$HMC" --db "$DB" unit show 10000002; expect_out "SEK 1,999.50"
+run "$HMC" --db "$DB" --operator 4242 unit pick 10000002; expect_status 1; expect_err "no operator 4242"
+run "$HMC" --db "$DB" unit history 10000001; expect_status 0; expect_out "deliver"; expect_out "pick"
+run "$HMC" --db "$DB" unit history 10000001 --limit 1; expect_out "deliver"; expect_no "import "
+run "$HMC" --db "$DB" unit history 10000001 --limit 1 --page 2; expect_out "pick"; expect_no "deliver"
+run "$HMC" --db "$DB" unit history 10000001 --page 2; expect_status 2
+
+run "$HMC" --db "$DB" verify; expect_status 0; expect_out "the state matches"
+sqlite3 "$DB" "UPDATE units SET state = 'IN_STOCK' WHERE unit_no = '10000001'"
+run "$HMC" --db "$DB" verify; expect_status 1; expect_out "unit 10000001: state is IN_STOCK in the state table, DELIVERED from the journal"
+
+# Swedish unless English is asked for.
+run env LANG=C.UTF-8 "$HMC" --db "$DB" unit show 10009999; expect_status 1; expect_err "ingen individ 10009999"
+run env LANG=sv_SE.UTF-8 "$HMC" --db "$DB" unit deliver 10000002 --payer K1480; expect_status 1; expect_err "kan inte leverera individ 10000002"
+
+# Not a store, and a store from the future.
+echo "hello" >"$T/text.db"
+run "$HMC" --db "$T/text.db" verify; expect_status 1; expect_err "not an hmc store"
+cp "$DB" "$T/future.db"; rm -f "$T/future.db-wal" "$T/future.db-shm"
+sqlite3 "$T/future.db" "PRAGMA user_version = 999"
+run "$HMC" --db "$T/future.db" verify; expect_status 1; expect_err "newer"
+
+run "$HMC" --db "$T/demo.db" demo --units 500 --device demo-1
+expect_status 0; expect_out "500 units"; expect_out "3001"
+run "$HMC" --db "$T/demo.db" demo --units 500; expect_status 1; expect_err "new store"
+run "$HMC" --db "$T/demo2.db" demo --units lots; expect_status 2
+run "$HMC" --db "$T/demo.db" verify; expect_status 0
+
+done_testing

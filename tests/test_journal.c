@@ -1,0 +1,226 @@
+/*
+ * test_journal.c — journal events, the reducer's effects, and the demo.
+ *
+ * Covers: each action appends exactly one event carrying device, a
+ * gap-free device sequence, a growing HLC, the operator, type, unit and
+ * payload, with a hash that changes with any field; history newest first
+ * with paging; the reducer's effects (rent starts at delivery and stops at
+ * pickup, payer cleared at receipt, locations checked); the demo store:
+ * every state present, the legacy F and M numbers and their rent, and the
+ * same seed giving the same store.
+ */
+#include "testutil.h"
+
+#include "hmc/catalog.h"
+#include "hmc/demo.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/journal.h"
+#include "hmc/store.h"
+#include "hmc/unit.h"
+#include "hmc/verify.h"
+#include "hmc/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+events_carry_everything(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct event a, b;
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000001",
+				       "article=100210&location=GBG-A01-1", &a), 0);
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, " 10000001 ", "order=O-7", &b), 0);
+	assert_string_equal(b.device, "test-01");
+	assert_int_equal(b.device_seq, a.device_seq + 1);
+	assert_true(b.hlc > a.hlc);
+	assert_string_equal(b.operator_no, OP_STAFF);
+	assert_int_equal(b.type, EV_PICK);
+	assert_string_equal(b.subject, "10000001");
+	assert_string_equal(b.payload, "order=O-7");
+
+	struct event read;
+	assert_int_equal(journal_get(store, b.seq, &read), 0);
+	assert_memory_equal(read.hash, b.hash, EVENT_HASH_LEN);
+	assert_int_equal(read.hlc, b.hlc);
+	/* The hash covers every field. */
+	unsigned char before[EVENT_HASH_LEN];
+	memcpy(before, read.hash, sizeof before);
+	struct event changed = read;
+	changed.payload[0] = 'O';
+	event_hash(&changed);
+	assert_memory_not_equal(before, changed.hash, EVENT_HASH_LEN);
+	changed = read;
+	changed.device_seq++;
+	event_hash(&changed);
+	assert_memory_not_equal(before, changed.hash, EVENT_HASH_LEN);
+	changed = read;
+	event_hash(&changed);
+	assert_memory_equal(before, changed.hash, EVENT_HASH_LEN);
+	assert_int_equal(journal_get(store, 99999, &read), HMC_E_NOT_FOUND);
+	store_close(store);
+}
+
+struct seen {
+	int n;
+	int64_t seq[16];
+};
+
+static int
+note(const struct event *ev, void *arg)
+{
+	struct seen *seen = arg;
+	seen->seq[seen->n++] = ev->seq;
+	return 0;
+}
+
+static void
+history_newest_first_with_pages(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	testutil_register(store, "10000001");
+	testutil_register(store, "10000002");
+	for (int i = 0; i < 3; i++) {
+		testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+		testutil_move(store, OP_STAFF, EV_UNPICK, "10000001", "");
+	}
+	struct seen all = { 0 }, page = { 0 };
+	assert_int_equal(journal_foreach(store, "10000001", 1, 0, 0, note, &all), 0);
+	assert_int_equal(all.n, 7);
+	for (int i = 1; i < all.n; i++)
+		assert_true(all.seq[i] < all.seq[i - 1]);
+	assert_int_equal(journal_foreach(store, "10000001", 1, 2, 2, note, &page), 0);
+	assert_int_equal(page.n, 2);
+	assert_int_equal(page.seq[0], all.seq[2]);
+	assert_int_equal(page.seq[1], all.seq[3]);
+	struct seen none = { 0 };
+	assert_int_equal(journal_foreach(store, "10009999", 1, 0, 0, note, &none), 0);
+	assert_int_equal(none.n, 0);
+	store_close(store);
+}
+
+static void
+rent_payer_and_places(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct unit unit;
+	struct event ev;
+	testutil_register(store, "10000001");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+	/* Deliver needs a payer that exists. */
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_DELIVER, "10000001", "", NULL),
+			 HMC_E_INVALID);
+	assert_non_null(strstr(store_errmsg(store), "payer"));
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_DELIVER, "10000001",
+				       "payer=K9999", NULL), HMC_E_NOT_FOUND);
+	assert_non_null(strstr(store_errmsg(store), "K9999"));
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_DELIVER, "10000001",
+				       "payer=K1480&recipient=R-1", &ev), 0);
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	assert_string_equal(unit.payer, "K1480");
+	assert_string_equal(unit.location, "");
+	assert_int_equal(unit.rent_from_ms, hlc_wall_ms(ev.hlc));
+	assert_int_equal(unit.state_since, ev.hlc);
+	testutil_move(store, OP_STAFF, EV_PICKUP, "10000001", "");
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	assert_int_equal(unit.rent_from_ms, 0);
+	assert_string_equal(unit.payer, "K1480");	/* still known: the office may ask */
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_RECEIVE, "10000001",
+				       "location=NOWHERE", NULL), HMC_E_NOT_FOUND);
+	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	assert_string_equal(unit.payer, "");
+	assert_string_equal(unit.recipient, "");
+	assert_string_equal(unit.location, "GBG-MOTT");
+	/* Optional location kept when absent, taken when given. */
+	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", "");
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	assert_string_equal(unit.location, "GBG-MOTT");
+	/* A unit made with a GTIN and serial that another unit has is refused. */
+	testutil_move(store, OP_STAFF, EV_REGISTER, "10000002",
+		      "article=100210&location=GBG-A01-1&gtin=07350000000019&serial=S1");
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000003",
+				       "article=100210&location=GBG-A01-1&gtin=07350000000019&serial=S1",
+				       NULL), HMC_E_EXISTS);
+	store_close(store);
+}
+
+static int64_t
+count_state(struct store *store, const char *state)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM units WHERE state = '%s'", state);
+	return testutil_int(store, sql);
+}
+
+static void
+demo_store(void **state)
+{
+	(void)state;
+	struct store *a = testutil_store_at(testutil_path("demo_a.db"), "demo");
+	assert_int_equal(demo_build(a, 60000, 7, NULL, NULL), 0);
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units"), 60000);
+	for (int s = UNIT_IN_STOCK; s < UNIT_N_STATES; s++)
+		if (count_state(a, unit_state_name(s)) == 0)
+			fail_msg("the demo has no unit %s", unit_state_name(s));
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units WHERE origin = 'F'"
+					 " AND state = 'DELIVERED'"), 3500);
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units WHERE origin = 'M'"
+					 " AND state = 'DELIVERED'"), 7500);
+	/* About 90,000 and 300,000 SEK a month, as the centre's notes say. */
+	int64_t rent_f = testutil_int(a, "SELECT sum(rent_ore) / 100 FROM units JOIN articles"
+					 " USING (article_no) WHERE origin = 'F'");
+	int64_t rent_m = testutil_int(a, "SELECT sum(rent_ore) / 100 FROM units JOIN articles"
+					 " USING (article_no) WHERE origin = 'M'");
+	assert_true(rent_f > 80000 && rent_f < 100000);
+	assert_true(rent_m > 280000 && rent_m < 320000);
+	assert_true(testutil_int(a, "SELECT count(*) FROM units JOIN articles USING (article_no)"
+				    " WHERE origin = 'F' AND weight_bearing = 1") > 1000);
+	/* Every unit out on rent has a payer; none in stock has one. */
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units WHERE state = 'DELIVERED'"
+					 " AND payer IS NULL"), 0);
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units WHERE state = 'IN_STOCK'"
+					 " AND (payer IS NOT NULL OR location IS NULL)"), 0);
+	/* The indexes dropped for the bulk load are back. */
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+					 " AND name IN ('units_article_state', 'units_payer',"
+					 " 'units_location', 'units_udi', 'journal_subject')"), 5);
+	int64_t n_events, n_diffs;
+	assert_int_equal(verify_store(a, NULL, NULL, &n_events, &n_diffs), 0);
+
+	/* The same seed gives the same units. */
+	struct store *b = testutil_store_at(testutil_path("demo_b.db"), "demo");
+	assert_int_equal(demo_build(b, 2000, 7, NULL, NULL), 0);
+	struct store *c = testutil_store_at(testutil_path("demo_c.db"), "demo");
+	assert_int_equal(demo_build(c, 2000, 7, NULL, NULL), 0);
+	const char *dump = "SELECT group_concat(unit_no || '|' || state || '|' ||"
+			   " ifnull(location, '') || '|' || ifnull(payer, '') || '|' ||"
+			   " value_ore || '|' || ifnull(acquired, ''), ';') FROM"
+			   " (SELECT * FROM units ORDER BY unit_no)";
+	char *dump_b = testutil_text(b, dump), *dump_c = testutil_text(c, dump);
+	assert_true(strlen(dump_b) > 2000 * 20);
+	assert_string_equal(dump_b, dump_c);
+	free(dump_b);
+	free(dump_c);
+	assert_int_equal(demo_build(b, -1, 7, NULL, NULL), HMC_E_INVALID);
+	store_close(a);
+	store_close(b);
+	store_close(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(events_carry_everything),
+		cmocka_unit_test(history_newest_first_with_pages),
+		cmocka_unit_test(rent_payer_and_places),
+		cmocka_unit_test(demo_store),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

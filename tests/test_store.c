@@ -1,0 +1,291 @@
+/*
+ * test_store.c — the local store.
+ *
+ * Covers: a new store is WAL with foreign keys on and the current schema;
+ * a missing file, a garbage file, an empty file and a foreign SQLite file
+ * are refused with a clear message; migrations from an empty file and from
+ * every earlier version keep the data; a store newer than the binary is
+ * refused and left byte for byte as it was; a lock held by another
+ * connection gives HMC_E_BUSY, a full database HMC_E_FULL, and neither
+ * loses data; nested transactions roll back alone and give their device
+ * sequence numbers back; settings; device identity set once.
+ */
+#include "testutil.h"
+
+#include "hmc/error.h"
+#include "hmc/journal.h"
+#include "hmc/store.h"
+#include "hmc/workflow.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *file = fopen(path, "rb");
+	assert_non_null(file);
+	fseek(file, 0, SEEK_END);
+	*len = (size_t)ftell(file);
+	rewind(file);
+	char *data = malloc(*len + 1);
+	assert_int_equal(fread(data, 1, *len, file), *len);
+	fclose(file);
+	return data;
+}
+
+static void
+new_store_is_wal_with_foreign_keys(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	assert_int_equal(store_version(store), store_schema_version());
+	sqlite3_stmt *stmt;
+	assert_int_equal(sqlite3_prepare_v2(store_db(store), "PRAGMA journal_mode", -1,
+					    &stmt, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+	sqlite3_finalize(stmt);
+	assert_int_equal(testutil_int(store, "PRAGMA foreign_keys"), 1);
+	/* Foreign keys bite: a unit at a location that does not exist. */
+	assert_int_not_equal(store_exec(store,
+		"INSERT INTO units (unit_no, origin, article_no, state, location, state_since)"
+		" VALUES ('10000009', 'new', '100210', 'IN_STOCK', 'NOWHERE', 1)"), 0);
+	store_close(store);
+}
+
+static void
+bad_files_are_refused(void **state)
+{
+	(void)state;
+	struct store *store;
+
+	assert_int_equal(store_open(testutil_path("absent.db"), 0, &store), HMC_E_NO_STORE);
+	assert_non_null(strstr(store_errmsg(store), "hmc init"));
+	store_close(store);
+
+	const char *garbage = testutil_write("garbage.db",
+		"This is not a database, it is a shopping list: milk, bread.\n"
+		"............................................................\n");
+	assert_int_equal(store_open(garbage, 0, &store), HMC_E_CORRUPT);
+	assert_non_null(strstr(store_errmsg(store), "not an hmc store"));
+	store_close(store);
+
+	const char *empty = testutil_write("empty.db", "");
+	assert_int_equal(store_open(empty, 0, &store), HMC_E_NO_STORE);
+	store_close(store);
+
+	sqlite3 *db;
+	const char *foreign = testutil_path("foreign.db");
+	assert_int_equal(sqlite3_open(foreign, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (1)",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(testutil_path("foreign.db"), 0, &store), HMC_E_CORRUPT);
+	assert_non_null(strstr(store_errmsg(store), "not an hmc store"));
+	store_close(store);
+
+	assert_int_equal(store_open(testutil_dir(), 0, &store), HMC_E_IO);
+	store_close(store);
+}
+
+static void
+migrations_from_every_version(void **state)
+{
+	(void)state;
+	int latest = store_schema_version();
+	for (int from = 0; from < latest; from++) {
+		char name[64];
+		struct store *store;
+		snprintf(name, sizeof name, "v%d.db", from);
+		const char *path = testutil_path(name);
+		char copy[512];
+		snprintf(copy, sizeof copy, "%s", path);
+		assert_int_equal(store_open(copy, STORE_CREATE | STORE_NO_MIGRATE, &store), 0);
+		assert_int_equal(store_migrate(store, from), 0);
+		assert_int_equal(store_version(store), from);
+		if (from >= 1) {
+			/* Data written at that version must survive. */
+			assert_int_equal(store_device_init(store, "old-device"), 0);
+			assert_int_equal(store_exec(store,
+				"INSERT INTO payers (payer_id, name, kind) VALUES ('K1', 'Old', 'other')"), 0);
+		}
+		store_close(store);
+		assert_int_equal(store_open(copy, 0, &store), 0);
+		assert_int_equal(store_version(store), latest);
+		if (from >= 1) {
+			assert_string_equal(store_device_name(store), "old-device");
+			assert_int_equal(testutil_int(store, "SELECT count(*) FROM payers"), 1);
+		}
+		store_close(store);
+	}
+}
+
+static void
+newer_store_is_refused_untouched(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store_at(testutil_path("new.db"), "dev");
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", store_schema_version() + 1);
+	assert_int_equal(store_exec(store, sql), 0);
+	store_close(store);
+
+	char path[512];
+	snprintf(path, sizeof path, "%s", testutil_path("new.db"));
+	size_t len_before, len_after;
+	char *before = slurp(path, &len_before);
+	assert_int_equal(store_open(path, 0, &store), HMC_E_TOO_NEW);
+	assert_non_null(strstr(store_errmsg(store), "newer"));
+	assert_non_null(strstr(store_errmsg(store), "Nothing was changed"));
+	store_close(store);
+	char *after = slurp(path, &len_after);
+	assert_int_equal(len_before, len_after);
+	assert_memory_equal(before, after, len_before);
+	free(before);
+	free(after);
+}
+
+static void
+busy_store_says_so_and_loses_nothing(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	testutil_register(store, "10000001");
+	sqlite3 *other;
+	char path[512];
+	snprintf(path, sizeof path, "%s", store_path(store));
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+	store_set_busy_timeout(store, 50);
+	int rc = workflow_move(store, OP_STAFF, EV_PICK, "10000001", "", NULL);
+	assert_int_equal(rc, HMC_E_BUSY);
+	assert_non_null(strstr(store_errmsg(store), "in use by another program"));
+
+	sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(other);
+	/* Once free, the same action goes through. */
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+	store_close(store);
+}
+
+static void
+full_store_says_so_and_loses_nothing(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	testutil_register(store, "10000001");
+	int64_t events = testutil_int(store, "SELECT count(*) FROM journal");
+	/* SQLite's own limit on the file's size: the real SQLITE_FULL path. */
+	int64_t pages = testutil_int(store, "PRAGMA page_count");
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)pages);
+	assert_int_equal(store_exec(store, sql), 0);
+	int rc = 0;
+	char unit_no[16];
+	for (int i = 2; i < 2000 && rc == 0; i++) {
+		snprintf(unit_no, sizeof unit_no, "1%07d", i);
+		rc = workflow_move(store, OP_STAFF, EV_REGISTER, unit_no,
+				   "article=100210&location=GBG-A01-1", NULL);
+		if (rc == 0)
+			events++;
+	}
+	assert_int_equal(rc, HMC_E_FULL);
+	assert_non_null(strstr(store_errmsg(store), "full"));
+	/* What was committed is there; the failed action left no trace. */
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal"), events);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units"),
+			 testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'register'"));
+	store_close(store);
+}
+
+static void
+savepoints_give_sequence_numbers_back(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct event ev;
+	assert_int_equal(store_begin(store), 0);
+	for (int i = 0; i < 6; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.type = EV_REGISTER;
+		snprintf(ev.operator_no, sizeof ev.operator_no, "%s", OP_STAFF);
+		/* Every other one fails: an unknown article. */
+		snprintf(ev.subject, sizeof ev.subject, "1000000%d", i);
+		snprintf(ev.payload, sizeof ev.payload, "article=%s&location=GBG-A01-1",
+			 i % 2 ? "NOSUCH" : "100210");
+		int rc = workflow_apply(store, &ev);
+		assert_int_equal(rc, i % 2 ? HMC_E_NOT_FOUND : 0);
+	}
+	assert_int_equal(store_commit(store), 0);
+	/* Device sequence is gap-free: 1..n with n events of this device. */
+	assert_int_equal(testutil_int(store, "SELECT max(device_seq) - count(*) FROM journal"), 0);
+	assert_int_equal(testutil_int(store, "SELECT last_seq FROM device"),
+			 testutil_int(store, "SELECT count(*) FROM journal"));
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units"), 3);
+	/* An outer rollback forgets everything, numbers included. */
+	int64_t events = testutil_int(store, "SELECT count(*) FROM journal");
+	assert_int_equal(store_begin(store), 0);
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_REGISTER;
+	snprintf(ev.operator_no, sizeof ev.operator_no, "%s", OP_STAFF);
+	snprintf(ev.subject, sizeof ev.subject, "10000099");
+	snprintf(ev.payload, sizeof ev.payload, "article=100210&location=GBG-A01-1");
+	assert_int_equal(workflow_apply(store, &ev), 0);
+	store_rollback(store);
+	testutil_register(store, "10000098");
+	assert_int_equal(testutil_int(store, "SELECT max(device_seq) FROM journal"), events + 1);
+	store_close(store);
+}
+
+static void
+device_identity_is_set_once(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	assert_string_equal(store_device_name(store), "test-01");
+	assert_int_equal(store_device_init(store, "test-01"), 0);
+	assert_int_equal(store_device_init(store, "other"), HMC_E_EXISTS);
+	assert_non_null(strstr(store_errmsg(store), "test-01"));
+	assert_int_equal(store_device_init(store, "bad name!"), HMC_E_INVALID);
+	assert_int_equal(store_device_init(store, ""), HMC_E_INVALID);
+	store_close(store);
+}
+
+static void
+settings(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char value[32];
+	assert_int_equal(store_config_get(store, "idle", value, sizeof value), HMC_E_NOT_FOUND);
+	assert_int_equal(store_config_int(store, "idle", 300), 300);
+	assert_int_equal(store_config_set(store, "idle", "120"), 0);
+	assert_int_equal(store_config_int(store, "idle", 300), 120);
+	assert_int_equal(store_config_set(store, "idle", "soon"), 0);
+	assert_int_equal(store_config_int(store, "idle", 300), 300);
+	assert_int_equal(store_config_get(store, "idle", value, sizeof value), 0);
+	assert_string_equal(value, "soon");
+	store_close(store);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(new_store_is_wal_with_foreign_keys),
+		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(migrations_from_every_version),
+		cmocka_unit_test(newer_store_is_refused_untouched),
+		cmocka_unit_test(busy_store_says_so_and_loses_nothing),
+		cmocka_unit_test(full_store_says_so_and_loses_nothing),
+		cmocka_unit_test(savepoints_give_sequence_numbers_back),
+		cmocka_unit_test(device_identity_is_set_once),
+		cmocka_unit_test(settings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,81 @@
+/*
+ * test_unit.c — unit numbers and state names.
+ *
+ * Covers: new numbers (8 digits), legacy F and M (4 to 8 digits), lower
+ * case, surrounding blanks, every wrong length, letters, other prefixes,
+ * control characters, empty input; state and origin names both ways.
+ */
+#include "testutil.h"
+
+#include "hmc/error.h"
+#include "hmc/unit.h"
+
+#include <string.h>
+
+static void
+unit_numbers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+		enum unit_origin origin;
+	} good[] = {
+		{ "10023456", "10023456", ORIGIN_NEW },
+		{ "00000000", "00000000", ORIGIN_NEW },
+		{ "F1234", "F1234", ORIGIN_F },
+		{ "f12345678", "F12345678", ORIGIN_F },
+		{ "M0001", "M0001", ORIGIN_M },
+		{ "m123456", "M123456", ORIGIN_M },
+		{ "  10023456\t", "10023456", ORIGIN_NEW },
+		{ "F1234\r\n", "F1234", ORIGIN_F },
+	};
+	static const char *const bad[] = {
+		"", "   ", "1002345", "100234567", "F123", "F123456789", "M", "X1234",
+		"1002345a", "F12a4", "10 023456", "F-1234", "FF1234", "1002\x1d" "3456",
+		"\xc3\x85" "1234", "-10023456",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		char out[UNIT_NO_MAX];
+		enum unit_origin origin;
+		if (unit_no_parse(good[i].text, out, &origin) != 0)
+			fail_msg("\"%s\" should be a unit number", good[i].text);
+		assert_string_equal(out, good[i].want);
+		assert_int_equal(origin, good[i].origin);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char out[UNIT_NO_MAX];
+		if (unit_no_parse(bad[i], out, NULL) != HMC_E_INVALID)
+			fail_msg("\"%s\" should not be a unit number", bad[i]);
+	}
+}
+
+static void
+names_both_ways(void **state)
+{
+	(void)state;
+	for (int s = 0; s < UNIT_N_STATES; s++) {
+		enum unit_state parsed;
+		assert_int_equal(unit_state_parse(unit_state_name(s), &parsed), 0);
+		assert_int_equal(parsed, s);
+		assert_string_not_equal(unit_state_label(s), "?");
+	}
+	enum unit_state parsed;
+	assert_int_equal(unit_state_parse("in_stock", &parsed), 0);
+	assert_int_equal(parsed, UNIT_IN_STOCK);
+	assert_int_equal(unit_state_parse("ON_THE_MOON", &parsed), HMC_E_INVALID);
+	for (int o = 0; o < 3; o++) {
+		enum unit_origin origin;
+		assert_int_equal(unit_origin_parse(unit_origin_name(o), &origin), 0);
+		assert_int_equal(origin, o);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(unit_numbers),
+		cmocka_unit_test(names_both_ways),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

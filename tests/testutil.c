@@ -1,0 +1,167 @@
+/*
+ * testutil.c — fixtures for the cmocka tests (see testutil.h).
+ */
+#include "testutil.h"
+
+#include "hmc/error.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];
+static char path_buf[512];
+
+const char *
+testutil_dir(void)
+{
+	if (dir[0] == '\0') {
+		snprintf(dir, sizeof dir, "%s/hmc-test-XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (mkdtemp(dir) == NULL) {
+			perror("mkdtemp");
+			abort();
+		}
+		atexit(testutil_cleanup);
+	}
+	return dir;
+}
+
+const char *
+testutil_path(const char *name)
+{
+	snprintf(path_buf, sizeof path_buf, "%s/%s", testutil_dir(), name);
+	return path_buf;
+}
+
+void
+testutil_cleanup(void)
+{
+	if (dir[0] != '\0') {
+		char command[600];
+		snprintf(command, sizeof command, "rm -rf '%s'", dir);
+		if (system(command) != 0)
+			fprintf(stderr, "could not remove %s\n", dir);
+		dir[0] = '\0';
+	}
+}
+
+static void
+apply_bootstrap(struct store *store, enum event_type type, const char *key,
+		const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	xstrlcpy(ev.operator_no, OP_BACK, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, key, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	assert_int_equal(store_begin(store), 0);
+	if (workflow_apply(store, &ev) != 0)
+		fail_msg("bootstrap %s: %s", key, store_errmsg(store));
+	assert_int_equal(store_commit(store), 0);
+}
+
+struct store *
+testutil_store_at(const char *path, const char *device)
+{
+	struct store *store;
+	char copy[512];
+	xstrlcpy(copy, path, sizeof copy);
+	unlink(copy);
+	if (store_open(copy, STORE_CREATE, &store) != 0)
+		fail_msg("store_open %s: %s", copy, store_errmsg(store));
+	assert_int_equal(store_device_init(store, device), 0);
+	apply_bootstrap(store, EV_OPERATOR, OP_BACK, "name=Back%20office&role=manager");
+	return store;
+}
+
+static void
+put(struct store *store, enum event_type type, const char *key, const char *payload)
+{
+	if (workflow_put(store, OP_BACK, type, key, payload, NULL) != 0)
+		fail_msg("put %s: %s", key, store_errmsg(store));
+}
+
+void
+testutil_reference_data(struct store *store)
+{
+	put(store, EV_OPERATOR, OP_STAFF, "name=Anna&role=staff");
+	put(store, EV_OPERATOR, OP_TECH, "name=Erik&role=technician");
+	put(store, EV_OPERATOR, OP_MANAGER, "name=Maria&role=manager");
+	put(store, EV_OPERATOR, OP_GONE, "name=Former&role=staff&active=0");
+	put(store, EV_ARTICLE, "100210",
+	    "name=Rollator&area=HJM&iso_class=12%2006%2006&rent=5500&price=245000"
+	    "&weight_bearing=1&depreciation_months=60&warranty_months=24");
+	put(store, EV_ARTICLE, "200102", "name=CPAP&area=HJMB&rent=24500&price=890000");
+	put(store, EV_ARTICLE, "300201",
+	    "name=Nutrition%20set&area=LMN&rent=0&price=38000&returnable=0");
+	put(store, EV_PAYER, "K1480", "name=G%C3%B6teborg&kind=municipality");
+	put(store, EV_PAYER, "R-SU", "name=Sahlgrenska&kind=region");
+	put(store, EV_LOCATION, "GBG-A01-1", "depot=GBG");
+	put(store, EV_LOCATION, "GBG-A01-2", "depot=GBG");
+	put(store, EV_LOCATION, "GBG-MOTT", "depot=GBG&kind=reception");
+}
+
+struct store *
+testutil_store(void)
+{
+	struct store *store = testutil_store_at(testutil_path("store.db"), "test-01");
+	testutil_reference_data(store);
+	return store;
+}
+
+void
+testutil_move(struct store *store, const char *op, enum event_type move,
+	      const char *unit_no, const char *payload)
+{
+	if (workflow_move(store, op, move, unit_no, payload, NULL) != 0)
+		fail_msg("%s %s: %s", event_type_name(move), unit_no, store_errmsg(store));
+}
+
+void
+testutil_register(struct store *store, const char *unit_no)
+{
+	testutil_move(store, OP_STAFF, EV_REGISTER, unit_no,
+		      "article=100210&location=GBG-A01-1&acquired=2024-03-01");
+}
+
+int64_t
+testutil_int(struct store *store, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(store)));
+	int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	return value;
+}
+
+const char *
+testutil_write(const char *name, const char *text)
+{
+	const char *path = testutil_path(name);
+	FILE *file = fopen(path, "wb");
+	assert_non_null(file);
+	fputs(text, file);
+	fclose(file);
+	return path;
+}
+
+char *
+testutil_text(struct store *store, const char *sql)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(store_db(store)));
+	char *text = xstrdup(sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_text(stmt, 0)
+				     ? (const char *)sqlite3_column_text(stmt, 0) : "");
+	sqlite3_finalize(stmt);
+	return text;
+}
