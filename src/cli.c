@@ -29,6 +29,13 @@ static const struct cli_verb verbs[] = {
 	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
 	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
 	     "them).") },
+	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
+	  N_("Lists the USB barcode scanners found, with their profiles and state, "
+	     "and the scanner profiles known.") },
+	{ "scan", cli_scan, cli_scan_opts, "[parse STRING] [--count N] [--no-usb]",
+	  N_("Prints each scan as it comes, from USB scanners or typed (Enter ends a "
+	     "scan), and what it is, until Ctrl+C. `hmc scan parse STRING` interprets "
+	     "one string; C escapes such as \\x1d are accepted.") },
 	{ "verify", cli_verify, NULL, "",
 	  N_("Rebuilds the state from the journal and reports every difference "
 	     "from the state tables; exits 1 if there is any.") },

@@ -65,7 +65,13 @@ int cli_import(struct cli *cli);
 int cli_verify(struct cli *cli);
 int cli_demo(struct cli *cli);
 int cli_unit(struct cli *cli);
-extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[];
+int cli_scan(struct cli *cli);
+int cli_scanners(struct cli *cli);
+extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
+
+/* Where the scanner profiles are (--profiles, HMC_PROFILES, installed,
+ * ./firmware-config). */
+const char *cli_profiles_dir(const struct cli *cli);
 
 /* The current verb, for usage errors inside it. */
 extern const struct cli_verb *cli_current_verb;
