@@ -18,11 +18,18 @@ BINDIR    ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
 DATADIR   ?= $(PREFIX)/share/hmc
 SAN       ?= 0
+FUZZ      ?= 0
+FUZZ_SECONDS ?= 30
 WERROR    ?= 0
 V         ?= 0
 VERSION   := 0.1.0
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+BUILD     := build-fuzz
+CC        := clang
+SANFLAGS  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+OPT       := -O1
+else ifeq ($(SAN),1)
 BUILD     := build-san
 SANFLAGS  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
              -fno-omit-frame-pointer
@@ -44,13 +51,15 @@ endif
 CC        ?= cc
 CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpq
 UI_PKGS   := ncursesw
-TEST_PKGS := cmocka
+TEST_PKGS := cmocka umockdev-1.0
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-             -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla \
-             -Wpointer-arith
+             -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
+ifneq ($(FUZZ),1)
+WARN      += -Wno-format-truncation
+endif
 ifeq ($(WERROR),1)
 WARN      += -Werror
 endif
@@ -67,6 +76,7 @@ CLI_SRC   := src/main.c $(wildcard src/cli*.c)
 UI_SRC    := $(wildcard screens/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 BENCH_SRC := $(wildcard tests/bench_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz_*.c)
 PO        := $(wildcard po/*.po)
 
 CORE_OBJ  := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -74,6 +84,7 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UI_OBJ    := $(UI_SRC:%.c=$(BUILD)/%.o)
 TESTS     := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCHES   := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
+FUZZERS   := $(FUZZ_SRC:tests/%.c=$(BUILD)/tests/%)
 MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hmc.mo)
 LIBHMC    := $(BUILD)/libhmc.a
 HMC       := $(BUILD)/hmc
@@ -82,7 +93,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run pot
+        build-all test-run bench-run fuzz-run pot
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -103,6 +114,9 @@ check: deps-test
 
 bench: deps-test
 	@$(MAKE) --no-print-directory bench-run
+
+fuzz: deps-test
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
 
 deps-build:
 	@sh packaging/deps.sh build
@@ -131,11 +145,13 @@ $(HMC): $(CLI_OBJ) $(UI_OBJ) $(LIBHMC)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(LIBHMC) \
 		$(call pc_libs,$(UI_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(BUILD)/tests/testutil.o $(LIBHMC)
+TEST_LIB  := $(BUILD)/tests/testutil.o $(BUILD)/tests/usbfixture.o
+
+$(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_LIB) $(LIBHMC)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(BUILD)/tests/testutil.o $(LIBHMC)
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBHMC)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS)) $(CORE_LIBS)
 
@@ -144,7 +160,18 @@ $(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po
 	@mkdir -p $(dir $@)
 	$(Q)msgfmt --check -o $@ $<
 
-build-all: $(HMC) $(MO) $(TESTS) $(BENCHES)
+# Only the USB test emulates a kernel with umockdev.
+$(BUILD)/tests/test_usb: $(BUILD)/tests/usbemu.o
+
+$(BUILD)/tests/gen_replay: $(BUILD)/tests/gen_replay.o $(BUILD)/tests/usbfixture.o $(LIBHMC)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+
+$(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIBHMC)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
+
+build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay
 
 # --- tests and benchmarks ----------------------------------------------------
 
@@ -153,6 +180,19 @@ test-run: build-all
 
 bench-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/bench.sh
+
+# Each fuzz target runs FUZZ_SECONDS from its seed corpus in tests/corpus.
+fuzz-run: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+		name=$${f##*/fuzz_}; mkdir -p $(BUILD)/corpus/$$name; \
+		echo "== fuzz $$name ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$name tests/corpus/$$name \
+			>$(BUILD)/fuzz-$$name.log 2>&1; status=$$?; \
+		grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Test unit written' \
+			$(BUILD)/fuzz-$$name.log; \
+		[ $$status -eq 0 ] || exit 1; \
+	done
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
@@ -176,7 +216,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 .SECONDARY:

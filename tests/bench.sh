@@ -13,6 +13,9 @@ mkdir -p "$dir"
 db="$dir/demo-$units.db"
 rm -f "$db" "$db-wal" "$db-shm"
 
+echo "== scanner decoding"
+"$BUILD/tests/bench_scan"
+
 echo "== demo store of $units units (aim: <= 30 s for 1,000,000)"
 start=$(date +%s.%N)
 LANG=en "$HMC" --db "$db" demo --units "$units" --device bench >"$dir/demo.log"
