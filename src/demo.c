@@ -23,12 +23,15 @@
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/i18n.h"
+#include "hmc/orders.h"
+#include "hmc/pickups.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -516,6 +519,63 @@ make_units(struct demo *d, long n_units)
 	return 0;
 }
 
+/* Open delivery orders to pick and pickup orders to collect, so that the
+ * screens have work on them. */
+static int
+make_orders(struct demo *d, long n_units)
+{
+	long n_orders = n_units / 1000, n_pickups = n_units / 2000;
+	n_orders = n_orders < 6 ? 6 : n_orders > 100 ? 100 : n_orders;
+	n_pickups = n_pickups < 4 ? 4 : n_pickups > 50 ? 50 : n_pickups;
+	int rc;
+	for (long i = 0; i < n_orders; i++) {
+		struct order_request req;
+		char payer[PAYER_ID_MAX], order_no[ORDER_NO_MAX], recipient[16];
+		memset(&req, 0, sizeof req);
+		snprintf(payer, sizeof payer, "K%s",
+			 municipalities[rng_below(&d->rng, N_MUNICIPALITIES)].code);
+		snprintf(recipient, sizeof recipient, "R%07ld", (long)rng_below(&d->rng, 10000000));
+		req.payer = payer;
+		req.recipient = recipient;
+		req.depot = depots[rng_below(&d->rng, N_DEPOTS)].code;
+		req.n_lines = 1 + (int)rng_below(&d->rng, 2);
+		for (int l = 0; l < req.n_lines; l++) {
+			const struct demo_article *a;
+			do
+				a = pick_weighted(d, articles, N_ARTICLES, d->weight_sum);
+			while (!a->in_assortment || !a->returnable || a->rent_sek == 0 ||
+			       (l > 0 && strcmp(a->no, req.lines[0].article) == 0));
+			req.lines[l].article = a->no;
+			req.lines[l].quantity = 1 + (int)rng_below(&d->rng, 2);
+		}
+		if ((rc = orders_create(d->store, "0", &req, order_no)) != 0)
+			return rc;
+	}
+	for (long i = 0; i < n_pickups; i++) {
+		sqlite3_stmt *stmt;
+		char payer[PAYER_ID_MAX], units[2][UNIT_NO_MAX], pickup_no[PICKUP_NO_MAX];
+		const char *list[2] = { units[0], units[1] };
+		int n = 0;
+		snprintf(payer, sizeof payer, "K%s",
+			 municipalities[rng_below(&d->rng, N_MUNICIPALITIES)].code);
+		if (sqlite3_prepare_v2(store_db(d->store),
+				       "SELECT unit_no FROM units WHERE payer = ?1 AND state = 'DELIVERED'"
+				       " AND origin = 'new' AND unit_no NOT IN"
+				       " (SELECT unit_no FROM pickup_units) LIMIT 2 OFFSET ?2",
+				       -1, &stmt, NULL) != SQLITE_OK)
+			return store_sqlerr(d->store, SQLITE_ERROR, "demo pickups");
+		sqlite3_bind_text(stmt, 1, payer, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 2, (int)rng_below(&d->rng, 5));
+		while (n < 2 && sqlite3_step(stmt) == SQLITE_ROW)
+			xstrlcpy(units[n++], (const char *)sqlite3_column_text(stmt, 0), UNIT_NO_MAX);
+		sqlite3_finalize(stmt);
+		if (n > 0 && (rc = pickups_create(d->store, "0", NULL, payer, "", NULL, list, n,
+						  pickup_no)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int
 demo_build(struct store *store, long n_units, uint64_t seed,
 	   demo_progress_fn *progress, void *arg)
@@ -549,7 +609,8 @@ demo_build(struct store *store, long n_units, uint64_t seed,
 	    (rc = put_reference_data(&d)) != 0 || (rc = make_units(&d, n_units)) != 0) {
 		store_bulk_end(store, bulk);
 		store_rollback(store);
-	} else if ((rc = store_bulk_end(store, bulk)) != 0 || (rc = store_commit(store)) != 0) {
+	} else if ((rc = store_bulk_end(store, bulk)) != 0 || (rc = make_orders(&d, n_units)) != 0 ||
+		   (rc = store_commit(store)) != 0) {
 		store_rollback(store);
 	}
 	int wal = store_exec(store, "PRAGMA journal_mode = WAL");

@@ -37,6 +37,11 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_PAYER] = "payer",
 	[EV_LOCATION] = "location",
 	[EV_OPERATOR] = "operator",
+	[EV_ORDER] = "order",
+	[EV_ORDER_DELIVERED] = "order_delivered",
+	[EV_PICKUP_ORDER] = "pickup_order",
+	[EV_FLAG] = "flag",
+	[EV_FLAG_CLEAR] = "flag_clear",
 };
 
 const char *

@@ -137,3 +137,13 @@ journal_count(struct store *store)
 	sqlite3_reset(stmt);
 	return n;
 }
+
+int64_t
+journal_pending(struct store *store)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT last_seq FROM device WHERE one = 1");
+	int64_t last = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	int64_t acked = store_config_int(store, "sync.acked_seq", 0);
+	return last > acked ? last - acked : 0;
+}

@@ -11,7 +11,9 @@
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
+#include "hmc/orders.h"
 #include "hmc/payload.h"
+#include "hmc/pickups.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -286,12 +288,53 @@ apply_move(struct store *store, const struct event *ev)
 	return write_unit(store, &unit, exists);
 }
 
+/* Events that are not moves, and who applies them. */
+static const struct {
+	enum event_type type;
+	int (*apply)(struct store *store, const struct event *ev);
+} handlers[] = {
+	{ EV_ARTICLE, catalog_apply },
+	{ EV_PAYER, catalog_apply },
+	{ EV_LOCATION, catalog_apply },
+	{ EV_OPERATOR, catalog_apply },
+	{ EV_ORDER, orders_apply },
+	{ EV_ORDER_DELIVERED, orders_apply },
+	{ EV_PICKUP_ORDER, pickups_apply },
+	{ EV_FLAG, pickups_apply },
+	{ EV_FLAG_CLEAR, pickups_apply },
+};
+
+/* What else a move changes: the order and pickup tables. */
+static int (*const move_hooks[])(struct store *store, const struct event *ev) = {
+	orders_on_move,
+	pickups_on_move,
+};
+
+static int
+apply(struct store *store, const struct event *ev)
+{
+	if (event_type_is_move(ev->type)) {
+		int rc = apply_move(store, ev);
+		for (size_t i = 0; rc == 0 && i < sizeof move_hooks / sizeof move_hooks[0]; i++)
+			rc = move_hooks[i](store, ev);
+		return rc;
+	}
+	for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+		if (handlers[i].type == ev->type)
+			return handlers[i].apply(store, ev);
+	return store_seterr(store, HMC_E_INVALID, _("unknown event type %d"), (int)ev->type);
+}
+
 int
 reducer_apply(struct store *store, const struct event *ev)
 {
-	if (event_type_is_move(ev->type))
-		return apply_move(store, ev);
-	if (catalog_kind_of(ev->type) != NULL)
-		return catalog_apply(store, ev);
-	return store_seterr(store, HMC_E_INVALID, _("unknown event type %d"), (int)ev->type);
+	/* All of an event or none of it, whoever calls. */
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	if ((rc = apply(store, ev)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	return store_commit(store);
 }

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The tables that the reducer writes, with their key column. */
+/* The tables that the reducer writes, with an expression that is unique
+ * per row (their key). */
 static const struct {
 	const char *table;
 	const char *key;
@@ -27,6 +28,12 @@ static const struct {
 	{ "locations", "code", N_("location") },
 	{ "operators", "op_no", N_("operator") },
 	{ "units", "unit_no", N_("unit") },
+	{ "orders", "order_no", N_("order") },
+	{ "order_lines", "order_no || '/' || line_no", N_("order line") },
+	{ "order_picks", "order_no || '/' || unit_no", N_("order pick") },
+	{ "pickups", "pickup_no", N_("pickup") },
+	{ "pickup_units", "pickup_no || '/' || unit_no", N_("pickup unit") },
+	{ "flags", "flag_id", N_("flag") },
 };
 
 struct verifier {
@@ -106,8 +113,8 @@ compare_table(struct verifier *v, size_t t)
 	const char *what = _(state_tables[t].what);
 	int rc;
 
-	snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY %s", state_tables[t].table,
-		 state_tables[t].key);
+	snprintf(sql, sizeof sql, "SELECT %s AS row_key, * FROM %s ORDER BY row_key",
+		 state_tables[t].key, state_tables[t].table);
 	if ((rc = sqlite3_prepare_v2(store_db(v->store), sql, -1, &mine, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_prepare_v2(store_db(v->rebuilt), sql, -1, &theirs, NULL)) != SQLITE_OK) {
 		sqlite3_finalize(mine);

@@ -83,6 +83,21 @@ check_move(struct store *store, const char *operator_no, unsigned role,
 				    operator_no, role_name(role), move_label(ev->type),
 				    t->roles & ROLE_TECHNICIAN ? _("technician or manager")
 							       : _("manager"));
+	/* Opened consumables are discarded, not taken back. */
+	if (ev->type == EV_RECEIVE && rc == 0) {
+		struct article article;
+		if (catalog_article_get(store, unit.article_no, &article) == 0 && !article.returnable)
+			return store_seterr(store, HMC_E_DENIED,
+					    _("unit %s (%s): discard, not returnable"), ev->subject,
+					    article.name);
+	}
+	/* Only a unit never used goes back on the shelf uncleaned. */
+	if (ev->type == EV_RESTOCK &&
+	    (payload_get(ev->payload, "sealed", text, sizeof text) != 0 || strcmp(text, "1") != 0))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s goes back to stock unused only with its seal intact "
+				      "(sealed); a used unit is cleaned first"),
+				    ev->subject);
 	if ((move_effects(ev->type) & FX_REASON) &&
 	    payload_get(ev->payload, "reason", text, sizeof text) == 0) {
 		if (!lifecycle_scrap_reason_valid(text))

@@ -33,14 +33,14 @@ events_carry_everything(void **state)
 	struct event a, b;
 	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000001",
 				       "article=100210&location=GBG-A01-1", &a), 0);
-	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, " 10000001 ", "order=O-7", &b), 0);
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, " 10000001 ", "note=first", &b), 0);
 	assert_string_equal(b.device, "test-01");
 	assert_int_equal(b.device_seq, a.device_seq + 1);
 	assert_true(b.hlc > a.hlc);
 	assert_string_equal(b.operator_no, OP_STAFF);
 	assert_int_equal(b.type, EV_PICK);
 	assert_string_equal(b.subject, "10000001");
-	assert_string_equal(b.payload, "order=O-7");
+	assert_string_equal(b.payload, "note=first");
 
 	struct event read;
 	assert_int_equal(journal_get(store, b.seq, &read), 0);

@@ -64,6 +64,7 @@ full_payload(enum event_type move, enum unit_state to, char *payload)
 	payload_set(payload, PAYLOAD_MAX, "payer", "K1480");
 	payload_set(payload, PAYLOAD_MAX, "recipient", "R-77");
 	payload_set(payload, PAYLOAD_MAX, "reason", "worn-out");
+	payload_set(payload, PAYLOAD_MAX, "sealed", "1");
 	if (move == EV_IMPORT)
 		payload_set(payload, PAYLOAD_MAX, "state", unit_state_name(to));
 }

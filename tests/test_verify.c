@@ -46,7 +46,7 @@ busy_store(void)
 	testutil_register(store, "10000001");
 	testutil_register(store, "10000002");
 	testutil_register(store, "10000003");
-	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "order=O1");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "note=first");
 	testutil_move(store, OP_STAFF, EV_DELIVER, "10000001", "payer=K1480&recipient=X");
 	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
 	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", "");

@@ -48,6 +48,12 @@ enum event_type {
 	EV_PAYER,
 	EV_LOCATION,
 	EV_OPERATOR,
+	/* Orders and flags. */
+	EV_ORDER,		/* a delivery order: payer, recipient, due, lines */
+	EV_ORDER_DELIVERED,	/* handed over: the order is done */
+	EV_PICKUP_ORDER,	/* a pickup order: payer, units, due, rent_end */
+	EV_FLAG,		/* something for the office; subject what it is about */
+	EV_FLAG_CLEAR,		/* subject the flag id */
 	EV_N_TYPES
 };
 

@@ -42,4 +42,9 @@ int journal_foreach(struct store *store, const char *subject, int newest_first,
 /* Number of events, and the last local position. */
 int64_t journal_count(struct store *store);
 
+/* This device's events that the central log has not confirmed (config
+ * "sync.acked_seq", the highest device_seq confirmed; all of them until
+ * the device syncs). */
+int64_t journal_pending(struct store *store);
+
 #endif

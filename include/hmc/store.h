@@ -15,6 +15,11 @@
  *   locations  shelves and places     operators  who may log in, and role
  *   units      one row per unit: state and where it is
  *   journal    the events, in the order they were applied here
+ * Schema version 2 adds:
+ *   orders, order_lines, order_picks      delivery orders and their picks
+ *   pickups, pickup_units                 pickup orders
+ *   flags      things for the office to look at (a unit collected that
+ *              was not out with that payer, ...)
  */
 #ifndef HMC_STORE_H
 #define HMC_STORE_H

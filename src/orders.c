@@ -1,0 +1,761 @@
+/*
+ * orders.c — delivery orders (see orders.h).
+ *
+ * Payload of EV_ORDER: payer=, recipient=, due=YYYY-MM-DD, lines= with
+ * lines separated by ',', each "ARTICLE*QUANTITY" or "ARTICLE@UNIT" (a
+ * named unit, quantity 1).
+ */
+#include "hmc/orders.h"
+#include "hmc/calendar.h"
+#include "hmc/catalog.h"
+#include "hmc/csv.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/payload.h"
+#include "hmc/record.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const struct field order_no_field = { "order_no", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+
+struct parsed_line {
+	char article_no[ARTICLE_NO_MAX];
+	char unit_no[UNIT_NO_MAX];
+	int quantity;
+};
+
+/* Parses the lines= value; HMC_E_INVALID with a message. */
+static int
+parse_lines(struct store *store, const char *text, struct parsed_line *out, int *n)
+{
+	*n = 0;
+	for (const char *at = text; *at;) {
+		size_t len = strcspn(at, ",");
+		char item[64];
+		if (len == 0 || len >= sizeof item || *n >= ORDER_MAX_LINES)
+			return store_seterr(store, HMC_E_INVALID, _("order lines \"%s\" are malformed"),
+					    text);
+		memcpy(item, at, len);
+		item[len] = '\0';
+		struct parsed_line *line = &out[(*n)++];
+		memset(line, 0, sizeof *line);
+		char *mark = strpbrk(item, "*@");
+		if (mark == NULL)
+			return store_seterr(store, HMC_E_INVALID, _("order line \"%s\" is malformed"),
+					    item);
+		char kind = *mark;
+		*mark = '\0';
+		xstrlcpy(line->article_no, item, sizeof line->article_no);
+		if (kind == '*') {
+			char *end;
+			long q = strtol(mark + 1, &end, 10);
+			if (*end != '\0' || q < 1 || q > 999)
+				return store_seterr(store, HMC_E_INVALID,
+						    _("order line \"%s\": quantity must be 1 to 999"), at);
+			line->quantity = (int)q;
+		} else {
+			if (unit_no_parse(mark + 1, line->unit_no, NULL) != 0)
+				return store_seterr(store, HMC_E_INVALID,
+						    _("order line names \"%s\": %s"), mark + 1, unit_no_rule());
+			line->quantity = 1;
+		}
+		at += len;
+		if (*at == ',')
+			at++;
+	}
+	if (*n == 0)
+		return store_seterr(store, HMC_E_INVALID, _("an order needs at least one line"));
+	return 0;
+}
+
+static int
+order_state(struct store *store, const char *order_no, int *delivered)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT state FROM orders WHERE order_no = ?1");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*delivered = strcmp((const char *)sqlite3_column_text(stmt, 0), "delivered") == 0;
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no order %s"), order_no);
+	return store_sqlerr(store, rc, order_no);
+}
+
+static int
+step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+int
+orders_apply(struct store *store, const struct event *ev)
+{
+	char payer[PAYER_ID_MAX], recipient[RECIPIENT_MAX], due[16], lines_text[PAYLOAD_MAX];
+	struct parsed_line lines[ORDER_MAX_LINES];
+	int n_lines, delivered, rc;
+	int64_t days;
+
+	if (ev->type == EV_ORDER_DELIVERED) {
+		if ((rc = order_state(store, ev->subject, &delivered)) != 0)
+			return rc;
+		if (delivered)
+			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+					    _("order %s is already delivered"), ev->subject);
+		sqlite3_stmt *stmt = store_stmt(store,
+			"UPDATE orders SET state = 'delivered', delivered = ?2 WHERE order_no = ?1");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, ev->hlc);
+		return step_done(store, stmt, ev->subject);
+	}
+
+	if (order_state(store, ev->subject, &delivered) == 0)
+		return store_seterr(store, HMC_E_EXISTS, _("order %s already exists"), ev->subject);
+	if (payload_get(ev->payload, "payer", payer, sizeof payer) != 0 ||
+	    payload_get(ev->payload, "due", due, sizeof due) != 0 ||
+	    payload_get(ev->payload, "lines", lines_text, sizeof lines_text) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("order %s needs payer, due and lines"),
+				    ev->subject);
+	if (payload_get(ev->payload, "recipient", recipient, sizeof recipient) != 0)
+		recipient[0] = '\0';
+	if (timeutil_parse_date(due, &days) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("order %s: due \"%s\" is not a date"),
+				    ev->subject, due);
+	struct payer p;
+	if ((rc = catalog_payer_get(store, payer, &p)) != 0 ||
+	    (rc = parse_lines(store, lines_text, lines, &n_lines)) != 0)
+		return rc;
+	for (int i = 0; i < n_lines; i++) {
+		struct article a;
+		if ((rc = catalog_article_get(store, lines[i].article_no, &a)) != 0)
+			return rc;
+	}
+
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO orders (order_no, payer, recipient, due, created)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, payer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, due, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 5, ev->hlc);
+	if ((rc = step_done(store, stmt, ev->subject)) != 0)
+		return rc;
+	for (int i = 0; i < n_lines; i++) {
+		stmt = store_stmt(store,
+			"INSERT INTO order_lines (order_no, line_no, article_no, unit_no, quantity)"
+			" VALUES (?1, ?2, ?3, ?4, ?5)");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 2, i + 1);
+		sqlite3_bind_text(stmt, 3, lines[i].article_no, -1, SQLITE_TRANSIENT);
+		if (lines[i].unit_no[0])
+			sqlite3_bind_text(stmt, 4, lines[i].unit_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 5, lines[i].quantity);
+		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+orders_on_move(struct store *store, const struct event *ev)
+{
+	char order_no[ORDER_NO_MAX], line[16];
+	sqlite3_stmt *stmt;
+	int delivered, rc;
+
+	if (ev->type != EV_PICK && ev->type != EV_UNPICK && ev->type != EV_DELIVER)
+		return 0;
+	if (payload_get(ev->payload, "order", order_no, sizeof order_no) != 0)
+		return 0;
+	if ((rc = order_state(store, order_no, &delivered)) != 0)
+		return rc;
+	if (delivered)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("order %s is already delivered"),
+				    order_no);
+	switch (ev->type) {
+	case EV_PICK:
+		if (payload_get(ev->payload, "line", line, sizeof line) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("a pick for order %s needs a line"),
+					    order_no);
+		stmt = store_stmt(store,
+			"INSERT INTO order_picks (order_no, unit_no, line_no)"
+			" SELECT ?1, ?2, line_no FROM order_lines WHERE order_no = ?1 AND line_no = ?3");
+		sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 3, atoi(line));
+		break;
+	case EV_UNPICK:
+		stmt = store_stmt(store,
+			"DELETE FROM order_picks WHERE order_no = ?1 AND unit_no = ?2 AND delivered = 0");
+		sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		break;
+	default:
+		stmt = store_stmt(store,
+			"UPDATE order_picks SET delivered = 1 WHERE order_no = ?1 AND unit_no = ?2");
+		sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		break;
+	}
+	if ((rc = step_done(store, stmt, order_no)) != 0)
+		return rc;
+	if (sqlite3_changes(store_db(store)) != 1)
+		return store_seterr(store, HMC_E_INVALID, _("unit %s: no such pick on order %s"),
+				    ev->subject, order_no);
+	return 0;
+}
+
+/* The next D-number of the day: DYYMMDD-NNN. */
+static void
+next_order_no(struct store *store, char *out)
+{
+	char prefix[16];
+	int y, m, d;
+	timeutil_civil_from_days(timeutil_local_date(timeutil_now_ms()), &y, &m, &d);
+	snprintf(prefix, sizeof prefix, "D%02d%02d%02d-", y % 100, m, d);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT max(CAST(substr(order_no, 9) AS INTEGER)) FROM orders"
+		" WHERE order_no LIKE ?1 || '%'");
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
+	sqlite3_reset(stmt);
+	snprintf(out, ORDER_NO_MAX, "%s%03d", prefix, next);
+}
+
+int
+orders_create(struct store *store, const char *operator_no, const struct order_request *req,
+	      char *order_no)
+{
+	char payload[PAYLOAD_MAX] = "", lines[PAYLOAD_MAX] = "", due[TIMEUTIL_DATE_LEN];
+	const char *why;
+	unsigned role;
+	int rc;
+
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
+		return rc;
+	if (req->n_lines < 1 || req->n_lines > ORDER_MAX_LINES)
+		return store_seterr(store, HMC_E_INVALID, _("an order has 1 to %d lines"),
+				    ORDER_MAX_LINES);
+	if (req->order_no != NULL) {
+		if (record_normalize(&order_no_field, req->order_no, 0, order_no, ORDER_NO_MAX,
+				     &why) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("order number \"%s\" %s"),
+					    req->order_no, why);
+	} else {
+		next_order_no(store, order_no);
+	}
+	if (req->due != NULL) {
+		int64_t days;
+		if (timeutil_parse_date(req->due, &days) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("due \"%s\" is not a date YYYY-MM-DD"),
+					    req->due);
+		xstrlcpy(due, req->due, sizeof due);
+	} else {
+		struct calendar cal;
+		int64_t day;
+		calendar_load(&cal, store, req->depot ? req->depot : "");
+		if (calendar_add(&cal, timeutil_local_date(timeutil_now_ms()), ORDER_LEAD_DAYS, &day) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("today is outside the calendar"));
+		timeutil_format_date(day, due);
+	}
+	for (int i = 0; i < req->n_lines; i++) {
+		const struct order_line_request *l = &req->lines[i];
+		char item[64];
+		if (l->unit != NULL) {
+			struct unit unit;
+			char unit_no[UNIT_NO_MAX];
+			if (unit_no_parse(l->unit, unit_no, NULL) != 0)
+				return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+						    l->unit, unit_no_rule());
+			if ((rc = unit_get(store, unit_no, &unit)) != 0)
+				return rc;
+			snprintf(item, sizeof item, "%s@%s", unit.article_no, unit_no);
+		} else {
+			struct article a;
+			if (l->article == NULL || (rc = catalog_article_get(store, l->article, &a)) != 0)
+				return l->article ? rc
+						  : store_seterr(store, HMC_E_INVALID,
+								 _("an order line needs an article or a unit"));
+			if (l->quantity < 1 || l->quantity > 999)
+				return store_seterr(store, HMC_E_INVALID,
+						    _("quantity of article %s must be 1 to 999"), l->article);
+			if (!a.returnable || !a.in_assortment)
+				return store_seterr(store, HMC_E_INVALID,
+						    !a.returnable
+							    ? _("article %s (%s) is not returnable and is not rented out")
+							    : _("article %s (%s) is no longer in the assortment"),
+						    a.article_no, a.name);
+			snprintf(item, sizeof item, "%s*%d", a.article_no, l->quantity);
+		}
+		if (strlen(lines) + strlen(item) + 2 >= sizeof lines)
+			return store_seterr(store, HMC_E_INVALID, _("too many order lines"));
+		if (lines[0])
+			strcat(lines, ",");
+		strcat(lines, item);
+	}
+	payload_set(payload, sizeof payload, "payer", req->payer);
+	if (req->recipient && *req->recipient)
+		payload_set(payload, sizeof payload, "recipient", req->recipient);
+	payload_set(payload, sizeof payload, "due", due);
+	if (payload_set(payload, sizeof payload, "lines", lines) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("too many order lines"));
+
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_ORDER;
+	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, order_no, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	if ((rc = workflow_apply(store, &ev)) != 0 || (rc = store_commit(store)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	return 0;
+}
+
+static void
+text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+#define ORDER_COLUMNS \
+	"o.order_no, o.payer, p.name, o.recipient, o.due, o.created, o.state = 'delivered'," \
+	" o.delivered," \
+	" (SELECT count(*) FROM order_lines l WHERE l.order_no = o.order_no)," \
+	" (SELECT sum(quantity) FROM order_lines l WHERE l.order_no = o.order_no)," \
+	" (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no)"
+
+static void
+row_to_order(sqlite3_stmt *stmt, struct order *out)
+{
+	memset(out, 0, sizeof *out);
+	text_col(stmt, 0, out->order_no, sizeof out->order_no);
+	text_col(stmt, 1, out->payer, sizeof out->payer);
+	text_col(stmt, 2, out->payer_name, sizeof out->payer_name);
+	text_col(stmt, 3, out->recipient, sizeof out->recipient);
+	text_col(stmt, 4, out->due, sizeof out->due);
+	out->created = sqlite3_column_int64(stmt, 5);
+	out->delivered = sqlite3_column_int(stmt, 6);
+	out->delivered_at = sqlite3_column_int64(stmt, 7);
+	out->n_lines = sqlite3_column_int(stmt, 8);
+	out->quantity = sqlite3_column_int(stmt, 9);
+	out->picked = sqlite3_column_int(stmt, 10);
+}
+
+/* The oldest unit of an article in stock (oldest out first keeps the
+ * stock young), in the depot if it has one there.  Both queries walk the
+ * (article, state, acquired) index in order and stop at the first hit. */
+static void
+suggest(struct store *store, const char *article_no, const char *depot, char *unit_no,
+	char *location)
+{
+	unit_no[0] = location[0] = '\0';
+	for (int pass = depot && *depot ? 0 : 1; pass < 2 && unit_no[0] == '\0'; pass++) {
+		sqlite3_stmt *stmt = store_stmt(store, pass == 0
+			? "SELECT unit_no, location FROM units WHERE article_no = ?1"
+			  " AND state = 'IN_STOCK' AND location IN"
+			  " (SELECT code FROM locations WHERE depot = ?2)"
+			  " ORDER BY acquired IS NULL, acquired, unit_no LIMIT 1"
+			: "SELECT unit_no, location FROM units WHERE article_no = ?1"
+			  " AND state = 'IN_STOCK' ORDER BY acquired IS NULL, acquired, unit_no LIMIT 1");
+		sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
+		if (pass == 0)
+			sqlite3_bind_text(stmt, 2, depot, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW) {
+			text_col(stmt, 0, unit_no, UNIT_NO_MAX);
+			text_col(stmt, 1, location, LOCATION_MAX);
+		}
+		sqlite3_reset(stmt);
+	}
+}
+
+int
+orders_get(struct store *store, const char *order_no, const char *depot, struct order *out,
+	   struct order_line *lines, int max)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT " ORDER_COLUMNS " FROM orders o JOIN payers p ON p.payer_id = o.payer"
+		" WHERE o.order_no = ?1");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		row_to_order(stmt, out);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no order %s"), order_no);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(store, rc, order_no);
+
+	stmt = store_stmt(store,
+		"SELECT l.line_no, l.article_no, a.name, l.unit_no, l.quantity,"
+		" (SELECT count(*) FROM order_picks k WHERE k.order_no = l.order_no"
+		"  AND k.line_no = l.line_no)"
+		" FROM order_lines l JOIN articles a USING (article_no)"
+		" WHERE l.order_no = ?1 ORDER BY l.line_no");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	int n = 0;
+	while (n < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct order_line *l = &lines[n++];
+		memset(l, 0, sizeof *l);
+		l->line_no = sqlite3_column_int(stmt, 0);
+		text_col(stmt, 1, l->article_no, sizeof l->article_no);
+		text_col(stmt, 2, l->article_name, sizeof l->article_name);
+		text_col(stmt, 3, l->unit_no, sizeof l->unit_no);
+		l->quantity = sqlite3_column_int(stmt, 4);
+		l->picked = sqlite3_column_int(stmt, 5);
+	}
+	sqlite3_reset(stmt);
+	for (int i = 0; i < n && !out->delivered; i++) {
+		struct order_line *l = &lines[i];
+		if (l->picked >= l->quantity)
+			continue;
+		if (l->unit_no[0]) {
+			struct unit unit;
+			if (unit_get(store, l->unit_no, &unit) == 0 && unit.state == UNIT_IN_STOCK) {
+				xstrlcpy(l->suggest_unit, unit.unit_no, sizeof l->suggest_unit);
+				xstrlcpy(l->suggest_location, unit.location, sizeof l->suggest_location);
+			}
+		} else {
+			suggest(store, l->article_no, depot, l->suggest_unit, l->suggest_location);
+		}
+	}
+	return n;
+}
+
+int
+orders_pick(struct store *store, const char *operator_no, const char *order_no,
+	    const char *unit_no, struct event *done)
+{
+	struct order order;
+	struct order_line lines[ORDER_MAX_LINES];
+	struct unit unit;
+	int rc, n = orders_get(store, order_no, NULL, &order, lines, ORDER_MAX_LINES);
+
+	if (n < 0)
+		return n;
+	if (order.delivered)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("order %s is already delivered"),
+				    order_no);
+	if ((rc = unit_get(store, unit_no, &unit)) != 0)
+		return rc;
+
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT 1 FROM order_picks WHERE order_no = ?1 AND unit_no = ?2 AND delivered = 0");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit.unit_no, -1, SQLITE_TRANSIENT);
+	int already = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	if (already)
+		return store_seterr(store, HMC_E_EXISTS, _("unit %s is already picked"), unit.unit_no);
+	if (unit.state != UNIT_IN_STOCK)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("unit %s is %s"), unit.unit_no,
+				    unit_state_name(unit.state));
+
+	/* A line naming this unit, else an open line of its article. */
+	int chosen = -1, on_order = 0, named_elsewhere = 0;
+	for (int i = 0; i < n && chosen < 0; i++)
+		if (strcmp(lines[i].unit_no, unit.unit_no) == 0 && lines[i].picked < lines[i].quantity)
+			chosen = i;
+	for (int i = 0; i < n && chosen < 0; i++) {
+		if (strcmp(lines[i].article_no, unit.article_no) != 0)
+			continue;
+		on_order = 1;
+		if (lines[i].unit_no[0]) {
+			named_elsewhere = i + 1;
+			continue;
+		}
+		if (lines[i].picked < lines[i].quantity)
+			chosen = i;
+	}
+	if (chosen < 0) {
+		if (!on_order)
+			return store_seterr(store, HMC_E_INVALID, _("article %s is not on order %s"),
+					    unit.article_no, order_no);
+		if (named_elsewhere)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("order %s asks for unit %s, not %s"), order_no,
+					    lines[named_elsewhere - 1].unit_no, unit.unit_no);
+		return store_seterr(store, HMC_E_INVALID,
+				    _("article %s is already filled on order %s"), unit.article_no,
+				    order_no);
+	}
+	char payload[PAYLOAD_MAX] = "", line[16];
+	snprintf(line, sizeof line, "%d", lines[chosen].line_no);
+	payload_set(payload, sizeof payload, "order", order_no);
+	payload_set(payload, sizeof payload, "line", line);
+	return workflow_move(store, operator_no, EV_PICK, unit.unit_no, payload, done);
+}
+
+int
+orders_unpick(struct store *store, const char *operator_no, const char *order_no,
+	      const char *unit_no)
+{
+	char payload[PAYLOAD_MAX] = "";
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT 1 FROM order_picks WHERE order_no = ?1 AND unit_no = ?2 AND delivered = 0");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+	int picked = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	if (!picked)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("unit %s is not picked for order %s"),
+				    unit_no, order_no);
+	payload_set(payload, sizeof payload, "order", order_no);
+	return workflow_move(store, operator_no, EV_UNPICK, unit_no, payload, NULL);
+}
+
+struct collect {
+	char (*units)[UNIT_NO_MAX];
+	int n, max;
+};
+
+static int
+collect_unit(const char *unit_no, const char *article_no, void *arg)
+{
+	struct collect *c = arg;
+	(void)article_no;
+	if (c->n < c->max)
+		xstrlcpy(c->units[c->n++], unit_no, UNIT_NO_MAX);
+	return 0;
+}
+
+int
+orders_deliver(struct store *store, const char *operator_no, const char *order_no,
+	       int *n_units)
+{
+	struct order order;
+	struct order_line lines[ORDER_MAX_LINES];
+	int rc, n = orders_get(store, order_no, NULL, &order, lines, ORDER_MAX_LINES);
+
+	*n_units = 0;
+	if (n < 0)
+		return n;
+	if (order.delivered)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("order %s is already delivered"),
+				    order_no);
+	if (order.picked < order.quantity)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("order %s is not complete: %d of %d units picked"), order_no,
+				    order.picked, order.quantity);
+	char units[ORDER_MAX_LINES * 4][UNIT_NO_MAX];
+	struct collect c = { units, 0, ORDER_MAX_LINES * 4 };
+	if ((rc = orders_picked(store, order_no, collect_unit, &c)) != 0)
+		return rc;
+
+	char payload[PAYLOAD_MAX] = "";
+	payload_set(payload, sizeof payload, "payer", order.payer);
+	if (order.recipient[0])
+		payload_set(payload, sizeof payload, "recipient", order.recipient);
+	payload_set(payload, sizeof payload, "order", order_no);
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	for (int i = 0; i < c.n && rc == 0; i++)
+		rc = workflow_move(store, operator_no, EV_DELIVER, units[i], payload, NULL);
+	if (rc == 0) {
+		struct event ev;
+		memset(&ev, 0, sizeof ev);
+		ev.type = EV_ORDER_DELIVERED;
+		xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+		xstrlcpy(ev.subject, order_no, sizeof ev.subject);
+		rc = workflow_apply(store, &ev);
+	}
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	*n_units = c.n;
+	return 0;
+}
+
+int
+orders_list(struct store *store, int open_only,
+	    int (*fn)(const struct order *order, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		open_only ? "SELECT " ORDER_COLUMNS " FROM orders o JOIN payers p"
+			    " ON p.payer_id = o.payer WHERE o.state = 'open' ORDER BY o.due, o.order_no"
+			  : "SELECT " ORDER_COLUMNS " FROM orders o JOIN payers p"
+			    " ON p.payer_id = o.payer ORDER BY o.due, o.order_no",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "orders");
+	struct order order;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row_to_order(stmt, &order);
+		if ((result = fn(&order, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int
+orders_picked(struct store *store, const char *order_no,
+	      int (*fn)(const char *unit_no, const char *article_no, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT k.unit_no, u.article_no FROM order_picks k JOIN units u USING (unit_no)"
+		" WHERE k.order_no = ?1 AND k.delivered = 0 ORDER BY k.line_no, k.unit_no",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, order_no);
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if ((result = fn((const char *)sqlite3_column_text(stmt, 0),
+				 (const char *)sqlite3_column_text(stmt, 1), arg)) != 0)
+			break;
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+/* One order being gathered from CSV rows. */
+struct pending_order {
+	char order_no[ORDER_NO_MAX];
+	char payer[PAYER_ID_MAX];
+	char recipient[RECIPIENT_MAX];
+	char due[11];
+	long first_line;
+	struct order_request request;
+	char articles[ORDER_MAX_LINES][ARTICLE_NO_MAX];
+	char units[ORDER_MAX_LINES][UNIT_NO_MAX];
+};
+
+int
+orders_import_csv(struct store *store, const char *operator_no, const char *path,
+		  void (*report)(long line, const char *message, void *arg), void *arg,
+		  int *n_orders)
+{
+	static const char *const columns[] = { "order_no", "payer", "recipient", "due", "article",
+					       "quantity", "unit" };
+	enum { C_ORDER, C_PAYER, C_RECIPIENT, C_DUE, C_ARTICLE, C_QUANTITY, C_UNIT, N_COLS };
+	int col[N_COLS], n, rc, bad = 0, n_pending = 0;
+	struct csv *csv;
+	char err[256], **cells, message[512];
+	long line;
+	struct pending_order *pending = NULL;
+
+	*n_orders = 0;
+	if (csv_open(path, &csv, err, sizeof err) != 0)
+		return store_seterr(store, HMC_E_IO, "%s", err);
+	if ((rc = csv_read(csv, &cells, &n, &line, err, sizeof err)) != 1) {
+		csv_close(csv);
+		return store_seterr(store, HMC_E_INVALID, _("%s: no header row"), path);
+	}
+	for (int c = 0; c < N_COLS; c++) {
+		col[c] = -1;
+		for (int i = 0; i < n; i++)
+			if (strcasecmp(cells[i], columns[c]) == 0)
+				col[c] = i;
+	}
+	for (int i = 0; i < n; i++) {
+		int known = 0;
+		for (int c = 0; c < N_COLS; c++)
+			known |= col[c] == i;
+		if (!known) {
+			snprintf(message, sizeof message, _("unknown column \"%s\""), cells[i]);
+			report(1, message, arg);
+			bad++;
+		}
+	}
+	if (col[C_ORDER] < 0 || col[C_PAYER] < 0 || (col[C_ARTICLE] < 0 && col[C_UNIT] < 0)) {
+		report(1, _("the header needs order_no, payer, and article or unit"), arg);
+		csv_close(csv);
+		return store_seterr(store, HMC_E_INVALID, _("%s: bad header; nothing imported"), path);
+	}
+	while ((rc = csv_read(csv, &cells, &n, &line, err, sizeof err)) != 0) {
+		if (rc < 0 || n != (int)(sizeof columns / sizeof columns[0]) - (col[C_RECIPIENT] < 0) -
+					(col[C_DUE] < 0) - (col[C_ARTICLE] < 0) -
+					(col[C_QUANTITY] < 0) - (col[C_UNIT] < 0)) {
+			report(line, rc < 0 ? err : _("wrong number of fields"), arg);
+			bad++;
+			continue;
+		}
+#define CELL(c) (col[c] >= 0 ? cells[col[c]] : "")
+		struct pending_order *o = NULL;
+		for (int i = 0; i < n_pending; i++)
+			if (strcmp(pending[i].order_no, CELL(C_ORDER)) == 0)
+				o = &pending[i];
+		if (o == NULL) {
+			pending = xrealloc(pending, (size_t)(n_pending + 1) * sizeof *pending);
+			o = &pending[n_pending++];
+			memset(o, 0, sizeof *o);
+			xstrlcpy(o->order_no, CELL(C_ORDER), sizeof o->order_no);
+			xstrlcpy(o->payer, CELL(C_PAYER), sizeof o->payer);
+			xstrlcpy(o->recipient, CELL(C_RECIPIENT), sizeof o->recipient);
+			xstrlcpy(o->due, CELL(C_DUE), sizeof o->due);
+			o->first_line = line;
+		}
+		if (o->request.n_lines >= ORDER_MAX_LINES) {
+			report(line, _("too many lines for one order"), arg);
+			bad++;
+			continue;
+		}
+		int k = o->request.n_lines++;
+		xstrlcpy(o->articles[k], CELL(C_ARTICLE), sizeof o->articles[k]);
+		xstrlcpy(o->units[k], CELL(C_UNIT), sizeof o->units[k]);
+		char *end;
+		long q = CELL(C_QUANTITY)[0] ? strtol(CELL(C_QUANTITY), &end, 10) : 1;
+		if (CELL(C_QUANTITY)[0] && *end != '\0')
+			q = 0;
+		o->request.lines[k].quantity = (int)q;
+#undef CELL
+	}
+	csv_close(csv);
+
+	if ((rc = store_begin(store)) != 0) {
+		free(pending);
+		return rc;
+	}
+	for (int i = 0; i < n_pending; i++) {
+		struct pending_order *o = &pending[i];
+		char order_no[ORDER_NO_MAX];
+		o->request.order_no = o->order_no;
+		o->request.payer = o->payer;
+		o->request.recipient = o->recipient;
+		o->request.due = o->due[0] ? o->due : NULL;
+		for (int k = 0; k < o->request.n_lines; k++) {
+			o->request.lines[k].article = o->articles[k][0] ? o->articles[k] : NULL;
+			o->request.lines[k].unit = o->units[k][0] ? o->units[k] : NULL;
+		}
+		if (orders_create(store, operator_no, &o->request, order_no) != 0) {
+			snprintf(message, sizeof message, _("order %s: %s"), o->order_no,
+				 store_errmsg(store));
+			report(o->first_line, message, arg);
+			bad++;
+		}
+	}
+	free(pending);
+	if (bad > 0) {
+		store_rollback(store);
+		return store_seterr(store, HMC_E_INVALID, _("%s: %d problems; nothing was imported"),
+				    path, bad);
+	}
+	if ((rc = store_commit(store)) != 0)
+		return rc;
+	*n_orders = n_pending;
+	return 0;
+}

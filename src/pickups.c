@@ -1,0 +1,453 @@
+/*
+ * pickups.c — pickup orders, collecting, and flags (see pickups.h).
+ *
+ * Payload of EV_PICKUP_ORDER: payer=, recipient=, due=, rent_end=, units=
+ * (unit numbers separated by ',').  Flags are identified by the event that
+ * raised them ("device#seq"), so every device names them alike.
+ */
+#include "hmc/pickups.h"
+#include "hmc/calendar.h"
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/payload.h"
+#include "hmc/record.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field pickup_no_field = { "pickup_no", FIELD_CODE, 1, 20, NULL, NULL, NULL };
+
+static int
+step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+static void
+text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+int
+pickups_apply(struct store *store, const struct event *ev)
+{
+	int rc;
+	if (ev->type == EV_FLAG) {
+		char reason[256], id[FLAG_ID_MAX];
+		if (payload_get(ev->payload, "reason", reason, sizeof reason) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("a flag needs a reason"));
+		snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
+		sqlite3_stmt *stmt = store_stmt(store,
+			"INSERT INTO flags (flag_id, subject, reason, raised, operator)"
+			" VALUES (?1, ?2, ?3, ?4, ?5)");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 4, ev->hlc);
+		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
+		return step_done(store, stmt, id);
+	}
+	if (ev->type == EV_FLAG_CLEAR) {
+		sqlite3_stmt *stmt = store_stmt(store,
+			"UPDATE flags SET cleared = ?2, cleared_by = ?3"
+			" WHERE flag_id = ?1 AND cleared IS NULL");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, ev->hlc);
+		sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+			return rc;
+		if (sqlite3_changes(store_db(store)) != 1)
+			return store_seterr(store, HMC_E_NOT_FOUND, _("no open flag %s"), ev->subject);
+		return 0;
+	}
+
+	char payer[PAYER_ID_MAX], recipient[RECIPIENT_MAX], due[16], rent_end[16];
+	char units[PAYLOAD_MAX];
+	int64_t days;
+	if (payload_get(ev->payload, "payer", payer, sizeof payer) != 0 ||
+	    payload_get(ev->payload, "due", due, sizeof due) != 0 ||
+	    payload_get(ev->payload, "rent_end", rent_end, sizeof rent_end) != 0 ||
+	    payload_get(ev->payload, "units", units, sizeof units) != 0 ||
+	    timeutil_parse_date(due, &days) != 0 || timeutil_parse_date(rent_end, &days) != 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("pickup %s needs payer, due, rent_end and units"), ev->subject);
+	if (payload_get(ev->payload, "recipient", recipient, sizeof recipient) != 0)
+		recipient[0] = '\0';
+	struct payer p;
+	if ((rc = catalog_payer_get(store, payer, &p)) != 0)
+		return rc;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO pickups (pickup_no, payer, recipient, created, due, rent_end)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, payer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 4, ev->hlc);
+	sqlite3_bind_text(stmt, 5, due, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 6, rent_end, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		sqlite3_reset(stmt);
+		return store_seterr(store, HMC_E_EXISTS, _("pickup %s already exists"), ev->subject);
+	}
+	sqlite3_reset(stmt);
+	for (char *at = units; *at;) {
+		size_t len = strcspn(at, ",");
+		char unit_no[UNIT_NO_MAX];
+		char item[32];
+		if (len >= sizeof item)
+			return store_seterr(store, HMC_E_INVALID, _("pickup %s: bad unit list"),
+					    ev->subject);
+		memcpy(item, at, len);
+		item[len] = '\0';
+		if (unit_no_parse(item, unit_no, NULL) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("pickup %s: \"%s\" is not a unit number"),
+					    ev->subject, item);
+		stmt = store_stmt(store,
+			"INSERT OR IGNORE INTO pickup_units (pickup_no, unit_no) VALUES (?1, ?2)");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+			return rc;
+		at += len;
+		if (*at == ',')
+			at++;
+	}
+	return 0;
+}
+
+int
+pickups_on_move(struct store *store, const struct event *ev)
+{
+	char pickup_no[PICKUP_NO_MAX];
+	if (ev->type != EV_PICKUP ||
+	    payload_get(ev->payload, "pickup", pickup_no, sizeof pickup_no) != 0)
+		return 0;
+	struct pickup pickup;
+	int rc = pickups_get(store, pickup_no, &pickup);
+	if (rc != 0)
+		return rc;
+	/* A unit not on the order but collected on it joins it. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO pickup_units (pickup_no, unit_no, collected) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (pickup_no, unit_no) DO UPDATE SET collected = excluded.collected");
+	sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, ev->hlc);
+	return step_done(store, stmt, pickup_no);
+}
+
+static void
+next_number(struct store *store, char *out)
+{
+	char prefix[16];
+	int y, m, d;
+	timeutil_civil_from_days(timeutil_local_date(timeutil_now_ms()), &y, &m, &d);
+	snprintf(prefix, sizeof prefix, "H%02d%02d%02d-", y % 100, m, d);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT max(CAST(substr(pickup_no, 9) AS INTEGER)) FROM pickups"
+		" WHERE pickup_no LIKE ?1 || '%'");
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
+	sqlite3_reset(stmt);
+	snprintf(out, PICKUP_NO_MAX, "%s%03d", prefix, next);
+}
+
+static int
+apply_one(struct store *store, const char *operator_no, enum event_type type,
+	  const char *subject, const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, subject, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	if ((rc = workflow_apply(store, &ev)) != 0 || (rc = store_commit(store)) != 0)
+		store_rollback(store);
+	return rc;
+}
+
+int
+pickups_create(struct store *store, const char *operator_no, const char *request_no,
+	       const char *payer, const char *recipient, const char *depot,
+	       const char *const *units, int n_units, char *pickup_no)
+{
+	char payload[PAYLOAD_MAX] = "", list[PAYLOAD_MAX] = "", due[TIMEUTIL_DATE_LEN];
+	char rent_end[TIMEUTIL_DATE_LEN];
+	const char *why;
+	unsigned role;
+	int rc;
+
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
+		return rc;
+	if (n_units < 1 || n_units > PICKUP_MAX_UNITS)
+		return store_seterr(store, HMC_E_INVALID, _("a pickup has 1 to %d units"),
+				    PICKUP_MAX_UNITS);
+	if (request_no != NULL) {
+		if (record_normalize(&pickup_no_field, request_no, 0, pickup_no, PICKUP_NO_MAX,
+				     &why) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("pickup number \"%s\" %s"),
+					    request_no, why);
+	} else {
+		next_number(store, pickup_no);
+	}
+	struct payer p;
+	if ((rc = catalog_payer_get(store, payer, &p)) != 0)
+		return rc;
+	for (int i = 0; i < n_units; i++) {
+		char unit_no[UNIT_NO_MAX];
+		struct unit unit;
+		if (unit_no_parse(units[i], unit_no, NULL) != 0)
+			return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+					    units[i], unit_no_rule());
+		if ((rc = unit_get(store, unit_no, &unit)) != 0)
+			return rc;
+		if (unit.state != UNIT_DELIVERED)
+			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+					    _("unit %s is %s, not out with a customer"), unit_no,
+					    unit_state_name(unit.state));
+		if (strcmp(unit.payer, p.payer_id) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("unit %s is out with payer %s, not %s"), unit_no,
+					    unit.payer, p.payer_id);
+		if (strlen(list) + strlen(unit_no) + 2 >= sizeof list)
+			return store_seterr(store, HMC_E_INVALID, _("too many units"));
+		if (list[0])
+			strcat(list, ",");
+		strcat(list, unit_no);
+	}
+	struct calendar cal;
+	int64_t today = timeutil_local_date(timeutil_now_ms()), day;
+	calendar_load(&cal, store, depot ? depot : "");
+	if (calendar_add(&cal, today, PICKUP_DUE_DAYS, &day) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("today is outside the calendar"));
+	timeutil_format_date(day, due);
+	calendar_add(&cal, today, PICKUP_RENT_DAYS, &day);
+	timeutil_format_date(day, rent_end);
+	payload_set(payload, sizeof payload, "payer", p.payer_id);
+	if (recipient && *recipient)
+		payload_set(payload, sizeof payload, "recipient", recipient);
+	payload_set(payload, sizeof payload, "due", due);
+	payload_set(payload, sizeof payload, "rent_end", rent_end);
+	if (payload_set(payload, sizeof payload, "units", list) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("too many units"));
+	return apply_one(store, operator_no, EV_PICKUP_ORDER, pickup_no, payload);
+}
+
+int
+flags_raise(struct store *store, const char *operator_no, const char *subject,
+	    const char *reason)
+{
+	char payload[PAYLOAD_MAX] = "";
+	if (payload_set(payload, sizeof payload, "reason", reason) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("the reason is too long"));
+	return apply_one(store, operator_no, EV_FLAG, subject, payload);
+}
+
+int
+flags_clear(struct store *store, const char *operator_no, const char *flag_id)
+{
+	unsigned role;
+	int rc = workflow_operator(store, operator_no, &role);
+	if (rc != 0)
+		return rc;
+	return apply_one(store, operator_no, EV_FLAG_CLEAR, flag_id, "");
+}
+
+int
+pickups_collect(struct store *store, const char *operator_no, const char *pickup_no,
+		const char *unit_text, char *warning, size_t warning_size, int *collected)
+{
+	struct pickup pickup;
+	struct unit unit;
+	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", reason[256] = "";
+	int rc;
+
+	warning[0] = '\0';
+	*collected = 0;
+	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+				    unit_text, unit_no_rule());
+	if (pickup_no != NULL && (rc = pickups_get(store, pickup_no, &pickup)) != 0)
+		return rc;
+	int found = unit_get(store, unit_no, &unit);
+	if (found != 0 && found != HMC_E_NOT_FOUND)
+		return found;
+
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	if (found != 0 || unit.state != UNIT_DELIVERED) {
+		/* Not out by the records: take it, tell the office. */
+		if (found != 0)
+			snprintf(reason, sizeof reason, _("collected unit %s, which is not registered"),
+				 unit_no);
+		else
+			snprintf(reason, sizeof reason,
+				 _("collected unit %s, which the records have as %s"), unit_no,
+				 unit_state_name(unit.state));
+		rc = flags_raise(store, operator_no, unit_no, reason);
+	} else {
+		if (pickup_no != NULL && strcmp(unit.payer, pickup.payer) != 0)
+			snprintf(reason, sizeof reason,
+				 _("unit %s was out with payer %s, collected on pickup %s for %s"),
+				 unit_no, unit.payer, pickup_no, pickup.payer);
+		if (pickup_no != NULL) {
+			payload_set(payload, sizeof payload, "pickup", pickup_no);
+			/* The rent ended at the order's rent end, or now if sooner. */
+			char today[TIMEUTIL_DATE_LEN];
+			timeutil_format_date(timeutil_local_date(timeutil_now_ms()), today);
+			payload_set(payload, sizeof payload, "rent_end",
+				    strcmp(today, pickup.rent_end) < 0 ? today : pickup.rent_end);
+			sqlite3_stmt *stmt = store_stmt(store,
+				"SELECT 1 FROM pickup_units WHERE pickup_no = ?1 AND unit_no = ?2");
+			sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+			int listed = sqlite3_step(stmt) == SQLITE_ROW;
+			sqlite3_reset(stmt);
+			if (!listed && reason[0] == '\0')
+				snprintf(reason, sizeof reason,
+					 _("unit %s was not on pickup %s and was collected too"), unit_no,
+					 pickup_no);
+		}
+		rc = workflow_move(store, operator_no, EV_PICKUP, unit_no, payload, NULL);
+		if (rc == 0)
+			*collected = 1;
+		if (rc == 0 && reason[0])
+			rc = flags_raise(store, operator_no, unit_no, reason);
+	}
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
+		*collected = 0;
+		return rc;
+	}
+	xstrlcpy(warning, reason, warning_size);
+	return 0;
+}
+
+#define PICKUP_COLUMNS \
+	"k.pickup_no, k.payer, p.name, k.recipient, k.created, k.due, k.rent_end," \
+	" (SELECT count(*) FROM pickup_units u WHERE u.pickup_no = k.pickup_no)," \
+	" (SELECT count(collected) FROM pickup_units u WHERE u.pickup_no = k.pickup_no)"
+
+static void
+row_to_pickup(sqlite3_stmt *stmt, struct pickup *out)
+{
+	memset(out, 0, sizeof *out);
+	text_col(stmt, 0, out->pickup_no, sizeof out->pickup_no);
+	text_col(stmt, 1, out->payer, sizeof out->payer);
+	text_col(stmt, 2, out->payer_name, sizeof out->payer_name);
+	text_col(stmt, 3, out->recipient, sizeof out->recipient);
+	out->created = sqlite3_column_int64(stmt, 4);
+	text_col(stmt, 5, out->due, sizeof out->due);
+	text_col(stmt, 6, out->rent_end, sizeof out->rent_end);
+	out->n_units = sqlite3_column_int(stmt, 7);
+	out->n_collected = sqlite3_column_int(stmt, 8);
+}
+
+int
+pickups_get(struct store *store, const char *pickup_no, struct pickup *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT " PICKUP_COLUMNS " FROM pickups k JOIN payers p ON p.payer_id = k.payer"
+		" WHERE k.pickup_no = ?1");
+	sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		row_to_pickup(stmt, out);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no pickup %s"), pickup_no);
+	return store_sqlerr(store, rc, pickup_no);
+}
+
+int
+pickups_list(struct store *store, int open_only,
+	     int (*fn)(const struct pickup *pickup, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT " PICKUP_COLUMNS " FROM pickups k JOIN payers p ON p.payer_id = k.payer"
+		" ORDER BY k.due, k.pickup_no", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "pickups");
+	struct pickup pickup;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row_to_pickup(stmt, &pickup);
+		if (open_only && pickup.n_collected >= pickup.n_units)
+			continue;
+		if ((result = fn(&pickup, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int
+pickups_units(struct store *store, const char *pickup_no,
+	      int (*fn)(const char *unit_no, int collected, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT unit_no, collected IS NOT NULL FROM pickup_units WHERE pickup_no = ?1"
+		" ORDER BY unit_no", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, pickup_no);
+	sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if ((result = fn((const char *)sqlite3_column_text(stmt, 0),
+				 sqlite3_column_int(stmt, 1), arg)) != 0)
+			break;
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int
+flags_list(struct store *store, int open_only, int (*fn)(const struct flag *flag, void *arg),
+	   void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		open_only ? "SELECT flag_id, subject, reason, raised, operator, cleared IS NOT NULL"
+			    " FROM flags WHERE cleared IS NULL ORDER BY raised"
+			  : "SELECT flag_id, subject, reason, raised, operator, cleared IS NOT NULL"
+			    " FROM flags ORDER BY raised",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "flags");
+	struct flag flag;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&flag, 0, sizeof flag);
+		text_col(stmt, 0, flag.flag_id, sizeof flag.flag_id);
+		text_col(stmt, 1, flag.subject, sizeof flag.subject);
+		text_col(stmt, 2, flag.reason, sizeof flag.reason);
+		flag.raised = sqlite3_column_int64(stmt, 3);
+		text_col(stmt, 4, flag.operator_no, sizeof flag.operator_no);
+		flag.cleared = sqlite3_column_int(stmt, 5);
+		if ((result = fn(&flag, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
