@@ -29,6 +29,18 @@ static const struct cli_verb verbs[] = {
 	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
 	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
 	     "them).") },
+	{ "order", cli_order, cli_order_opts,
+	  "add|import|list|show|pick|unpick|deliver ...",
+	  N_("Delivery orders. add --payer ID [--recipient REF] [--due DATE] LINE... "
+	     "where a LINE is ARTICLE, ARTICLE*QUANTITY or unit:UNIT; import FILE.csv; "
+	     "list [--all]; show NO; pick NO UNIT; unpick NO UNIT; deliver NO (hands "
+	     "the order over and starts the rent).") },
+	{ "pickup", cli_pickup, cli_order_opts, "add|list|show|collect ...",
+	  N_("Pickup orders. add --payer ID [--recipient REF] UNIT... (due in 7 working "
+	     "days, rent ends after 3); list [--all]; show NO; collect [--no NO] UNIT.") },
+	{ "flags", cli_flags, cli_order_opts, "[--all] | clear ID",
+	  N_("What the office should look at: units collected that were not out with "
+	     "that payer, and the like.") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },
@@ -36,6 +48,10 @@ static const struct cli_verb verbs[] = {
 	  N_("Prints each scan as it comes, from USB scanners or typed (Enter ends a "
 	     "scan), and what it is, until Ctrl+C. `hmc scan parse STRING` interprets "
 	     "one string; C escapes such as \\x1d are accepted.") },
+	{ "calendar", cli_calendar, cli_calendar_opts,
+	  "holidays YEAR | add DATE N [--depot DEPOT]",
+	  N_("Swedish working days: the holidays of a year (2005-2199), or the date N "
+	     "working days after DATE (with the depot's closure days).") },
 	{ "verify", cli_verify, NULL, "",
 	  N_("Rebuilds the state from the journal and reports every difference "
 	     "from the state tables; exits 1 if there is any.") },

@@ -66,6 +66,12 @@ int cli_verify(struct cli *cli);
 int cli_demo(struct cli *cli);
 int cli_unit(struct cli *cli);
 int cli_scan(struct cli *cli);
+int cli_calendar(struct cli *cli);
+int cli_order(struct cli *cli);
+int cli_pickup(struct cli *cli);
+int cli_flags(struct cli *cli);
+extern const struct cli_opt cli_order_opts[];
+extern const struct cli_opt cli_calendar_opts[];
 int cli_scanners(struct cli *cli);
 extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
 

@@ -31,7 +31,8 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "location", 1 }, { "payer", 1 }, { "recipient", 1 }, { "reason", 1 },
 	{ "note", 1 }, { "order", 1 }, { "article", 1 }, { "acquired", 1 },
 	{ "value", 1 }, { "gtin", 1 }, { "serial", 1 }, { "state", 1 },
-	{ "rent-from", 1 }, { "limit", 1 }, { "page", 1 },
+	{ "rent-from", 1 }, { "limit", 1 }, { "page", 1 }, { "sealed", 0 },
+	{ "condition", 1 }, { "fault", 1 },
 	{ NULL, 0 },
 };
 
@@ -41,6 +42,9 @@ static const struct field move_fields[] = {
 	  "beyond-repair|worn-out|hygiene|obsolete|lost|other", "", NULL },
 	{ "note", FIELD_TEXT, 0, 200, NULL, "", NULL },
 	{ "order", FIELD_CODE, 0, 20, NULL, "", NULL },
+	{ "sealed", FIELD_BOOL, 0, 0, NULL, "", NULL },
+	{ "condition", FIELD_CHOICE, 0, 0, "good|soiled|damaged|incomplete", "", NULL },
+	{ "fault", FIELD_TEXT, 0, 200, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -233,7 +237,10 @@ options_payload(struct cli *cli, char *payload, size_t size)
 		const char *why;
 		if (f == NULL)
 			return cli_usage_error(cli_current_verb, _("unknown option --%s"), name);
-		if (record_normalize(f, cli->opt_values[k], 0, value, sizeof value, &why) != 0) {
+		/* A flag without a value means yes. */
+		const char *raw = f->type == FIELD_BOOL && cli->opt_values[k][0] == '\0'
+					  ? "1" : cli->opt_values[k];
+		if (record_normalize(f, raw, 0, value, sizeof value, &why) != 0) {
 			if (f->type == FIELD_CHOICE)
 				return cli_usage_error(cli_current_verb, _("--%s \"%s\" %s (%s)"),
 						       name, cli->opt_values[k], why, f->choices);

@@ -56,7 +56,8 @@ run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "IN_STOCK"
 run "$HMC" --db "$DB" unit show 1234;     expect_status 1; expect_err "not a unit number"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer K1480
 expect_status 1; expect_err "cannot deliver unit 10000001: it is IN_STOCK (deliver needs PICKED)"
-run "$HMC" --db "$DB" unit pick 10000001 --order O-1; expect_status 0; expect_out "now PICKED"
+run "$HMC" --db "$DB" unit pick 10000001 --order O-1; expect_status 1; expect_err "no order O-1"
+run "$HMC" --db "$DB" unit pick 10000001 --note "first try"; expect_status 0; expect_out "now PICKED"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient R-5; expect_status 0
 run "$HMC" --db "$DB" unit show 10000001; expect_out "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
 run "$HMC" --db "$DB" unit frobnicate 10000001; expect_status 2

@@ -1,0 +1,303 @@
+/*
+ * cli_orders.c — delivery orders, pickup orders and office flags:
+ *
+ *   hmc order add --payer ID [--recipient REF] [--due DATE] [--no NO] LINE...
+ *             (LINE: ARTICLE, ARTICLE*QUANTITY, or unit:UNIT)
+ *   hmc order import FILE.csv | list [--all] | show NO
+ *   hmc order pick NO UNIT | unpick NO UNIT | deliver NO
+ *   hmc pickup add --payer ID [--recipient REF] [--no NO] UNIT...
+ *   hmc pickup list [--all] | show NO | collect [--no NO] UNIT
+ *   hmc flags [--all] | hmc flags clear ID
+ */
+#include "cli_int.h"
+#include "hmc/barcode.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/orders.h"
+#include "hmc/pickups.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct cli_opt cli_order_opts[] = {
+	{ "payer", 1 }, { "recipient", 1 }, { "due", 1 }, { "no", 1 }, { "all", 0 },
+	{ "depot", 1 },
+	{ NULL, 0 },
+};
+
+static int
+fail_store(struct store *store)
+{
+	int rc = cli_fail("%s", store_errmsg(store));
+	store_close(store);
+	return rc;
+}
+
+static int
+print_order_row(const struct order *o, void *arg)
+{
+	(void)arg;
+	printf("%-16s %s  %-8s %2d/%-2d %s %s\n", o->order_no, o->due, o->payer, o->picked,
+	       o->quantity, o->delivered ? _("delivered") : _("open"), o->payer_name);
+	return 0;
+}
+
+static int
+print_picked(const char *unit_no, const char *article_no, void *arg)
+{
+	(void)arg;
+	printf(_("  picked %s (article %s)\n"), unit_no, article_no);
+	return 0;
+}
+
+static int
+order_show(struct store *store, const char *order_no, const char *depot)
+{
+	struct order o;
+	struct order_line lines[ORDER_MAX_LINES];
+	int n = orders_get(store, order_no, depot, &o, lines, ORDER_MAX_LINES);
+	if (n < 0)
+		return fail_store(store);
+	printf(_("order %s for %s %s%s%s, due %s: %d of %d picked%s\n"), o.order_no, o.payer,
+	       o.payer_name, o.recipient[0] ? ", " : "", o.recipient, o.due, o.picked, o.quantity,
+	       o.delivered ? _(", delivered") : "");
+	for (int i = 0; i < n; i++) {
+		printf("%2d. %s %s %d/%d", lines[i].line_no, lines[i].article_no,
+		       lines[i].unit_no[0] ? lines[i].unit_no : lines[i].article_name,
+		       lines[i].picked, lines[i].quantity);
+		if (lines[i].suggest_unit[0])
+			printf(_("  take %s at %s"), lines[i].suggest_unit, lines[i].suggest_location);
+		else if (lines[i].picked < lines[i].quantity)
+			printf(_("  none in stock"));
+		putchar('\n');
+	}
+	orders_picked(store, order_no, print_picked, NULL);
+	store_close(store);
+	return CLI_OK;
+}
+
+/* Resolves a scanned or typed unit (a unit number or a UDI). */
+static int
+resolve_unit(struct store *store, const char *text, char unit_no[UNIT_NO_MAX])
+{
+	struct barcode code;
+	if (barcode_interpret(text, strlen(text), 0, &code) != 0)
+		return store_seterr(store, HMC_E_INVALID, "%s", code.error);
+	return barcode_find_unit(store, &code, unit_no);
+}
+
+static void
+report_row(long line, const char *message, void *arg)
+{
+	fprintf(stderr, "%s:%ld: %s\n", (const char *)arg, line, message);
+}
+
+int
+cli_order(struct cli *cli)
+{
+	const char *sub = cli->n_args > 0 ? cli->args[0] : "";
+	struct store *store;
+	char unit_no[UNIT_NO_MAX];
+	int n;
+
+	if (strcmp(sub, "add") == 0) {
+		struct order_request req;
+		char order_no[ORDER_NO_MAX];
+		memset(&req, 0, sizeof req);
+		req.order_no = cli_opt(cli, "no");
+		req.payer = cli_opt(cli, "payer");
+		req.recipient = cli_opt(cli, "recipient");
+		req.due = cli_opt(cli, "due");
+		req.depot = cli_opt(cli, "depot");
+		if (req.payer == NULL || cli->n_args < 2)
+			return cli_usage_error(cli_current_verb,
+					       _("an order needs --payer and at least one line"));
+		char articles[ORDER_MAX_LINES][ARTICLE_NO_MAX];
+		for (int i = 1; i < cli->n_args; i++) {
+			if (req.n_lines >= ORDER_MAX_LINES)
+				return cli_usage_error(cli_current_verb, _("too many lines"));
+			struct order_line_request *l = &req.lines[req.n_lines];
+			const char *arg = cli->args[i];
+			if (strncmp(arg, "unit:", 5) == 0) {
+				l->unit = arg + 5;
+				l->quantity = 1;
+			} else {
+				const char *star = strchr(arg, '*');
+				size_t len = star ? (size_t)(star - arg) : strlen(arg);
+				if (len == 0 || len >= ARTICLE_NO_MAX)
+					return cli_usage_error(cli_current_verb,
+							       _("\"%s\" is not an order line"), arg);
+				memcpy(articles[req.n_lines], arg, len);
+				articles[req.n_lines][len] = '\0';
+				l->article = articles[req.n_lines];
+				l->quantity = star ? atoi(star + 1) : 1;
+			}
+			req.n_lines++;
+		}
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (orders_create(store, cli->operator_no, &req, order_no) != 0)
+			return fail_store(store);
+		printf(_("order %s made\n"), order_no);
+		return order_show(store, order_no, cli_opt(cli, "depot"));
+	}
+	if (strcmp(sub, "import") == 0 && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (orders_import_csv(store, cli->operator_no, cli->args[1], report_row,
+				      cli->args[1], &n) != 0)
+			return fail_store(store);
+		printf(_("imported %d orders from %s\n"), n, cli->args[1]);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "list") == 0 && cli->n_args == 1) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		orders_list(store, cli_opt(cli, "all") == NULL, print_order_row, NULL);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "show") == 0 && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		return order_show(store, cli->args[1], cli_opt(cli, "depot"));
+	}
+	if ((strcmp(sub, "pick") == 0 || strcmp(sub, "unpick") == 0) && cli->n_args == 3) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (resolve_unit(store, cli->args[2], unit_no) != 0)
+			return fail_store(store);
+		int rc = sub[0] == 'p' ? orders_pick(store, cli->operator_no, cli->args[1], unit_no, NULL)
+				       : orders_unpick(store, cli->operator_no, cli->args[1], unit_no);
+		if (rc != 0)
+			return fail_store(store);
+		printf(sub[0] == 'p' ? _("%s picked for order %s\n")
+				     : _("%s taken off order %s, back in stock\n"),
+		       unit_no, cli->args[1]);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "deliver") == 0 && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (orders_deliver(store, cli->operator_no, cli->args[1], &n) != 0)
+			return fail_store(store);
+		printf(_("order %s delivered: %d units, rent started\n"), cli->args[1], n);
+		store_close(store);
+		return CLI_OK;
+	}
+	return cli_usage_error(cli_current_verb, _("use add, import, list, show, pick, unpick or deliver"));
+}
+
+static int
+print_pickup_row(const struct pickup *p, void *arg)
+{
+	(void)arg;
+	printf(_("%-16s due %s  %-8s %d/%d collected, rent to %s  %s\n"), p->pickup_no, p->due,
+	       p->payer, p->n_collected, p->n_units, p->rent_end, p->payer_name);
+	return 0;
+}
+
+static int
+print_pickup_unit(const char *unit_no, int collected, void *arg)
+{
+	(void)arg;
+	printf("  %s %s\n", unit_no, collected ? _("collected") : _("to collect"));
+	return 0;
+}
+
+int
+cli_pickup(struct cli *cli)
+{
+	const char *sub = cli->n_args > 0 ? cli->args[0] : "";
+	struct store *store;
+
+	if (strcmp(sub, "add") == 0) {
+		const char *payer = cli_opt(cli, "payer");
+		char pickup_no[PICKUP_NO_MAX];
+		if (payer == NULL || cli->n_args < 2)
+			return cli_usage_error(cli_current_verb,
+					       _("a pickup needs --payer and at least one unit"));
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (pickups_create(store, cli->operator_no, cli_opt(cli, "no"), payer,
+				   cli_opt(cli, "recipient"), cli_opt(cli, "depot"),
+				   (const char *const *)cli->args + 1, cli->n_args - 1, pickup_no) != 0)
+			return fail_store(store);
+		struct pickup p;
+		pickups_get(store, pickup_no, &p);
+		printf(_("pickup %s made: due %s, rent ends %s\n"), pickup_no, p.due, p.rent_end);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "list") == 0 && cli->n_args == 1) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		pickups_list(store, cli_opt(cli, "all") == NULL, print_pickup_row, NULL);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "show") == 0 && cli->n_args == 2) {
+		struct pickup p;
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (pickups_get(store, cli->args[1], &p) != 0)
+			return fail_store(store);
+		print_pickup_row(&p, NULL);
+		pickups_units(store, cli->args[1], print_pickup_unit, NULL);
+		store_close(store);
+		return CLI_OK;
+	}
+	if (strcmp(sub, "collect") == 0 && cli->n_args == 2) {
+		char warning[512];
+		int collected;
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1], warning,
+				    sizeof warning, &collected) != 0)
+			return fail_store(store);
+		if (collected)
+			printf(_("%s collected, now IN_TRANSIT\n"), cli->args[1]);
+		if (warning[0])
+			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), warning);
+		store_close(store);
+		return CLI_OK;
+	}
+	return cli_usage_error(cli_current_verb, _("use add, list, show or collect"));
+}
+
+static int
+print_flag(const struct flag *f, void *arg)
+{
+	char when[TIMEUTIL_LOCAL_LEN];
+	(void)arg;
+	timeutil_format_local(hlc_wall_ms(f->raised), when);
+	printf("%-20s %s %-6s %s%s\n", f->flag_id, when, f->operator_no, f->reason,
+	       f->cleared ? _(" (cleared)") : "");
+	return 0;
+}
+
+int
+cli_flags(struct cli *cli)
+{
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	if (cli->n_args == 2 && strcmp(cli->args[0], "clear") == 0) {
+		if (flags_clear(store, cli->operator_no, cli->args[1]) != 0)
+			return fail_store(store);
+		printf(_("flag %s cleared\n"), cli->args[1]);
+	} else if (cli->n_args == 0) {
+		flags_list(store, cli_opt(cli, "all") == NULL, print_flag, NULL);
+	} else {
+		store_close(store);
+		return cli_usage_error(cli_current_verb, _("use hmc flags [--all], or hmc flags clear ID"));
+	}
+	store_close(store);
+	return CLI_OK;
+}
