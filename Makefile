@@ -87,6 +87,7 @@ BENCHES   := $(BENCH_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZERS   := $(FUZZ_SRC:tests/%.c=$(BUILD)/tests/%)
 MO        := $(PO:po/%.po=$(BUILD)/locale/%/LC_MESSAGES/hmc.mo)
 LIBHMC    := $(BUILD)/libhmc.a
+LIBSCREENS := $(BUILD)/libscreens.a
 HMC       := $(BUILD)/hmc
 
 DEMO_DB   ?= demo/hmc.db
@@ -140,9 +141,13 @@ $(LIBHMC): $(CORE_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(HMC): $(CLI_OBJ) $(UI_OBJ) $(LIBHMC)
+$(LIBSCREENS): $(UI_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(HMC): $(CLI_OBJ) $(LIBSCREENS) $(LIBHMC)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(UI_OBJ) $(LIBHMC) \
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIBSCREENS) $(LIBHMC) \
 		$(call pc_libs,$(UI_PKGS)) $(CORE_LIBS)
 
 TEST_LIB  := $(BUILD)/tests/testutil.o $(BUILD)/tests/usbfixture.o
@@ -151,9 +156,9 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(TEST_LIB) $(LIBHMC)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBHMC)
+$(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBSCREENS) $(LIBHMC)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS)) $(CORE_LIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS) $(UI_PKGS)) $(CORE_LIBS)
 
 $(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po
 	$(call say,MSGFMT,$<)

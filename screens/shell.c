@@ -1,56 +1,764 @@
 /*
- * shell.c — the screens' entry point: opens the store, sets up curses, and
- * runs one poll() loop over the terminal until the user quits.
+ * shell.c — the screens' loop: one poll() over the terminal, the scanner
+ * hub's descriptors and a one-second timer; a stack of screens; the
+ * header, message line, input line and key bar around the current screen.
  *
- * A placeholder until the workflows' screens arrive: it shows the store and
- * its figures, and Esc or F10 quits.
+ * A turn of the loop: draw if anything changed, poll, then hand each key
+ * and each scan to the current screen.  A scan from a USB scanner and a
+ * line typed and ended with Enter are the same event.  After a configured
+ * idle time (config idle_minutes, default 10) the operator is logged out.
  */
-#include <curses.h>
-#include <locale.h>
-#include <poll.h>
-#include <stdio.h>
-#include <string.h>
+#include "screen.h"
+#include "shell.h"
 
+#include "hmc/barcode.h"
 #include "hmc/error.h"
-#include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/scanner.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
-int shell_main(const char *db_path);
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#define MAX_DEPTH 8
+#define ESC 27
+
+enum message_kind { MSG_NONE, MSG_OK, MSG_INFO, MSG_ERROR };
+
+struct shell {
+	struct store *store;
+	struct scanner_hub *hub;
+	SCREEN *term;
+	int running, dirty, exit_status;
+
+	int logged_in;
+	char operator_no[OPERATOR_MAX];
+	char operator_name[81];
+	unsigned role;
+	char depot[21];
+	char reception[LOCATION_MAX];
+
+	const struct screen *stack[MAX_DEPTH];
+	int depth;
+	const struct screen *push;
+	char push_arg[64];
+
+	char input[256];
+	size_t input_len;
+	int mask_input;
+
+	char message[384];
+	enum message_kind message_kind;
+
+	char question[160];
+	enum result (*confirm_yes)(struct shell *sh);
+
+	int64_t last_activity, last_tick;
+	int idle_ms;
+	int64_t pending;
+};
+
+/* --- what screens use ----------------------------------------------------- */
+
+struct store *
+shell_store(struct shell *sh)
+{
+	return sh->store;
+}
+
+const char *
+shell_operator(struct shell *sh)
+{
+	return sh->operator_no;
+}
+
+unsigned
+shell_role(struct shell *sh)
+{
+	return sh->role;
+}
+
+const char *
+shell_operator_name(struct shell *sh)
+{
+	return sh->operator_name;
+}
+
+const char *
+shell_depot(struct shell *sh)
+{
+	return sh->depot;
+}
+
+const char *
+shell_reception(struct shell *sh)
+{
+	return sh->reception;
+}
+
+void
+shell_push(struct shell *sh, const struct screen *screen, const char *arg)
+{
+	sh->push = screen;
+	xstrlcpy(sh->push_arg, arg ? arg : "", sizeof sh->push_arg);
+}
+
+static void
+set_message(struct shell *sh, enum message_kind kind, const char *fmt, va_list ap)
+{
+	vsnprintf(sh->message, sizeof sh->message, fmt, ap);
+	sh->message_kind = kind;
+	sh->dirty = 1;
+}
+
+void
+shell_ok(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(sh, MSG_OK, fmt, ap);
+	va_end(ap);
+}
+
+void
+shell_info(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(sh, MSG_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void
+shell_error(struct shell *sh, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(sh, MSG_ERROR, fmt, ap);
+	va_end(ap);
+	/* Noticed without looking: a beep, or a flash where there is no bell. */
+	if (sh->term != NULL && beep() == ERR)
+		flash();
+}
+
+void
+shell_confirm(struct shell *sh, const char *question, enum result (*yes)(struct shell *sh))
+{
+	xstrlcpy(sh->question, question, sizeof sh->question);
+	sh->confirm_yes = yes;
+	sh->dirty = 1;
+}
+
+const char *
+shell_input(struct shell *sh)
+{
+	return sh->input;
+}
+
+void
+shell_mask_input(struct shell *sh, int mask)
+{
+	sh->mask_input = mask;
+	sh->dirty = 1;
+}
+
+void
+shell_clear_input(struct shell *sh)
+{
+	sh->input_len = 0;
+	sh->input[0] = '\0';
+}
+
+static const struct screen *
+current(struct shell *sh)
+{
+	return sh->depth > 0 ? sh->stack[sh->depth - 1] : NULL;
+}
+
+static void
+enter_screen(struct shell *sh, const struct screen *screen, const char *arg)
+{
+	if (sh->depth >= MAX_DEPTH)
+		return;
+	sh->stack[sh->depth++] = screen;
+	shell_clear_input(sh);
+	if (screen->enter)
+		screen->enter(sh, arg);
+	sh->dirty = 1;
+}
+
+static void
+leave_screen(struct shell *sh)
+{
+	const struct screen *screen = current(sh);
+	if (screen == NULL)
+		return;
+	if (screen->leave)
+		screen->leave(sh);
+	sh->depth--;
+	shell_clear_input(sh);
+	sh->dirty = 1;
+	screen = current(sh);
+	if (screen != NULL && screen->resume != NULL)
+		screen->resume(sh);
+}
+
+void
+shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role)
+{
+	sh->logged_in = 1;
+	xstrlcpy(sh->operator_no, operator_no, sizeof sh->operator_no);
+	xstrlcpy(sh->operator_name, name, sizeof sh->operator_name);
+	sh->role = role;
+	while (sh->depth > 0)
+		leave_screen(sh);
+	enter_screen(sh, &screen_home, NULL);
+}
+
+void
+shell_logout(struct shell *sh, const char *why)
+{
+	sh->logged_in = 0;
+	sh->operator_no[0] = '\0';
+	sh->operator_name[0] = '\0';
+	sh->role = 0;
+	sh->confirm_yes = NULL;
+	while (sh->depth > 0)
+		leave_screen(sh);
+	enter_screen(sh, &screen_login, NULL);
+	if (why != NULL)
+		shell_info(sh, "%s", why);
+}
+
+/* --- drawing ---------------------------------------------------------------- */
+
+/* Lays items out on at most two lines of cols; 1 if they fit. */
+static int
+lay_out(char lines[2][256], char items[][64], int n, int cols)
+{
+	int line = 0;
+	lines[0][0] = lines[1][0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int used = ui_width(lines[line]);
+		if (used > 0 && used + 1 + ui_width(items[i]) > cols) {
+			if (line == 1)
+				return 0;
+			line = 1;
+			used = 0;
+		}
+		if (used > 0)
+			strncat(lines[line], " ", sizeof lines[0] - strlen(lines[line]) - 1);
+		strncat(lines[line], items[i], sizeof lines[0] - strlen(lines[line]) - 1);
+	}
+	return ui_width(lines[line]) <= cols;
+}
+
+/* The key bar: F1-F4, Enter and Esc with their labels.  When that does not
+ * fit on two lines, Enter and Esc go without labels (they mean the same on
+ * every screen). */
+static int
+key_bar(struct shell *sh, char lines[2][256], int cols)
+{
+	static const struct {
+		int key;
+		const char *name;
+	} order[] = {
+		{ KEY_F(1), "F1" }, { KEY_F(2), "F2" }, { KEY_F(3), "F3" }, { KEY_F(4), "F4" },
+		{ '\n', "Ent" }, { ESC, "Esc" },
+	};
+	const struct screen *screen = current(sh);
+	for (int terse = 0; terse < 2; terse++) {
+		char items[8][64];
+		int n = 0;
+		if (sh->confirm_yes != NULL) {
+			snprintf(items[n++], sizeof items[0], "F1 %s", _("Yes"));
+			snprintf(items[n++], sizeof items[0], "Esc %s", _("No"));
+		} else {
+			for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
+				for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
+					if (b->key == order[k].key && b->label != NULL) {
+						if (terse && k >= 4)
+							snprintf(items[n++], sizeof items[0], "%s", order[k].name);
+						else
+							snprintf(items[n++], sizeof items[0], "%s %s",
+								 order[k].name, _(b->label));
+						break;
+					}
+		}
+		if (lay_out(lines, items, n, cols) || terse)
+			break;
+	}
+	return lines[1][0] ? 2 : 1;
+}
+
+static void
+draw_header(struct shell *sh, int cols)
+{
+	char clock[TIMEUTIL_LOCAL_LEN], left[128], right[64];
+	timeutil_format_local(timeutil_now_ms(), clock);
+	if (sh->logged_in)
+		snprintf(left, sizeof left, "%s %s%s%s", sh->depot, sh->operator_no,
+			 cols >= 40 ? " " : "", cols >= 40 ? sh->operator_name : "");
+	else
+		snprintf(left, sizeof left, "hmc %s", sh->depot);
+	/* Events made here and not yet confirmed by the centre. */
+	snprintf(right, sizeof right, "%s%lld %s", cols >= 40 ? _("unsynced ") : "^",
+		 (long long)sh->pending, clock + 11);
+	attron(A_REVERSE);
+	mvhline(0, 0, ' ', cols);
+	int right_w = ui_width(right);
+	ui_text(stdscr, 0, 0, cols - right_w - 1, A_REVERSE, "%s", left);
+	ui_text(stdscr, 0, cols - right_w > 0 ? cols - right_w : 0, right_w, A_REVERSE, "%s", right);
+	attroff(A_REVERSE);
+}
+
+void
+shell_draw(struct shell *sh)
+{
+	int rows, cols;
+	char bar[2][256];
+	getmaxyx(stdscr, rows, cols);
+	erase();
+	if (rows < 8 || cols < 20) {
+		ui_text(stdscr, 0, 0, cols, A_BOLD, "%s", _("window too small"));
+		refresh();
+		return;
+	}
+	draw_header(sh, cols);
+	int bar_lines = key_bar(sh, bar, cols);
+	int input_row = rows - bar_lines - 1;
+
+	/* The message (or question) takes as many lines as it needs, up to
+	 * three, above the input line. */
+	char message[sizeof sh->message + 4] = "";
+	int attr = A_NORMAL;
+	if (sh->confirm_yes != NULL) {
+		snprintf(message, sizeof message, "%s", sh->question);
+		attr = A_BOLD | A_REVERSE;
+	} else if (sh->message_kind != MSG_NONE) {
+		snprintf(message, sizeof message, "%s%s",
+			 sh->message_kind == MSG_ERROR ? "! " : "", sh->message);
+		attr = sh->message_kind == MSG_ERROR ? A_REVERSE | A_BOLD
+		       : sh->message_kind == MSG_OK  ? A_BOLD
+						     : A_NORMAL;
+		if (has_colors())
+			attr |= COLOR_PAIR(sh->message_kind == MSG_ERROR ? 1
+					   : sh->message_kind == MSG_OK ? 2 : 0);
+	}
+	int message_lines = ui_wrap_lines(message, cols);
+	if (message_lines < 1)
+		message_lines = 1;
+	if (message_lines > 3)
+		message_lines = 3;
+	int message_row = input_row - message_lines;
+	int body_rows = message_row - 1;
+
+	const struct screen *screen = current(sh);
+	if (screen != NULL && screen->draw != NULL) {
+		WINDOW *body = derwin(stdscr, body_rows, cols, 1, 0);
+		if (body != NULL) {
+			screen->draw(sh, body, body_rows, cols);
+			delwin(body);
+		}
+	}
+	if (message[0])
+		ui_wrap(stdscr, message_row, 0, cols, message_lines, attr, message);
+	if (screen != NULL && screen->scan != NULL) {
+		char stars[sizeof sh->input];
+		memset(stars, '*', sh->input_len);
+		stars[sh->input_len] = '\0';
+		const char *field = sh->mask_input ? stars : sh->input;
+		int field_w = ui_width(field);
+		/* The end of a long entry stays in view. */
+		const char *shown = field;
+		while (field_w > cols - 3 && *shown) {
+			shown++;
+			field_w = ui_width(shown);
+		}
+		ui_text(stdscr, input_row, 0, cols, A_NORMAL, "> %s_", shown);
+	}
+	attron(A_REVERSE);
+	mvhline(rows - bar_lines, 0, ' ', cols);
+	if (bar_lines == 2)
+		mvhline(rows - 1, 0, ' ', cols);
+	ui_text(stdscr, rows - bar_lines, 0, cols, A_REVERSE, "%s", bar[0]);
+	if (bar_lines == 2)
+		ui_text(stdscr, rows - 1, 0, cols, A_REVERSE, "%s", bar[1]);
+	attroff(A_REVERSE);
+	refresh();
+	sh->dirty = 0;
+}
+
+/* --- events --------------------------------------------------------------------- */
+
+static void
+apply_result(struct shell *sh, enum result result)
+{
+	if (result == R_QUIT) {
+		sh->running = 0;
+		return;
+	}
+	if (result == R_BACK) {
+		if (sh->depth > 1)
+			leave_screen(sh);
+		else if (sh->logged_in)
+			shell_logout(sh, _("logged out"));
+		else
+			sh->running = 0;
+	}
+	if (sh->push != NULL) {
+		const struct screen *screen = sh->push;
+		sh->push = NULL;
+		enter_screen(sh, screen, sh->push_arg);
+	}
+	if (result != R_NONE)
+		sh->dirty = 1;
+}
+
+static void
+activity(struct shell *sh)
+{
+	sh->last_activity = scanner_clock_ms();
+	/* An error shows until the next key or scan. */
+	if (sh->message_kind == MSG_ERROR) {
+		sh->message_kind = MSG_NONE;
+		sh->dirty = 1;
+	}
+}
+
+void
+shell_feed_scan(struct shell *sh, const char *text, size_t len)
+{
+	const struct screen *screen = current(sh);
+	activity(sh);
+	if (sh->confirm_yes != NULL) {
+		sh->confirm_yes = NULL;
+		shell_info(sh, "%s", _("cancelled"));
+	}
+	if (screen == NULL || screen->scan == NULL) {
+		shell_error(sh, "%s", _("no scan expected here"));
+		return;
+	}
+	/* A scan replaces whatever was being typed. */
+	shell_clear_input(sh);
+	apply_result(sh, screen->scan(sh, text, len, _("scanner")));
+	sh->dirty = 1;
+}
+
+static void
+on_scan(const struct scan *scan, void *arg)
+{
+	shell_feed_scan(arg, scan->text, scan->len);
+}
+
+static void
+on_notice(enum scanner_notice kind, const char *message, void *arg)
+{
+	struct shell *sh = arg;
+	if (kind == SCANNER_DISCARDED || kind == SCANNER_PROBLEM)
+		shell_error(sh, "%s", message);
+	else
+		shell_info(sh, "%s", message);
+}
+
+static void
+type_char(struct shell *sh, wint_t wc)
+{
+	char utf8[MB_LEN_MAX];
+	mbstate_t state;
+	memset(&state, 0, sizeof state);
+	size_t n = wcrtomb(utf8, (wchar_t)wc, &state);
+	if (n == (size_t)-1 || sh->input_len + n + 1 >= sizeof sh->input)
+		return;
+	memcpy(sh->input + sh->input_len, utf8, n);
+	sh->input_len += n;
+	sh->input[sh->input_len] = '\0';
+	sh->dirty = 1;
+}
+
+static void
+backspace(struct shell *sh)
+{
+	/* Remove one whole UTF-8 character. */
+	while (sh->input_len > 0) {
+		unsigned char c = (unsigned char)sh->input[--sh->input_len];
+		if ((c & 0xc0) != 0x80)
+			break;
+	}
+	sh->input[sh->input_len] = '\0';
+	sh->dirty = 1;
+}
+
+static void
+handle_key(struct shell *sh, int key, int is_function)
+{
+	const struct screen *screen = current(sh);
+	activity(sh);
+	if (key == KEY_RESIZE) {
+		sh->dirty = 1;
+		return;
+	}
+	if (!is_function && (key == '\r' || key == KEY_ENTER))
+		key = '\n';
+	if (is_function && key == KEY_ENTER)
+		key = '\n';
+	if (sh->confirm_yes != NULL) {
+		enum result (*yes)(struct shell *) = sh->confirm_yes;
+		sh->confirm_yes = NULL;
+		if ((is_function && key == KEY_F(1)) || key == '\n')
+			apply_result(sh, yes(sh));
+		else
+			shell_info(sh, "%s", _("cancelled"));
+		sh->dirty = 1;
+		return;
+	}
+	if (sh->message_kind != MSG_NONE && sh->message_kind != MSG_ERROR) {
+		sh->message_kind = MSG_NONE;
+		sh->dirty = 1;
+	}
+	if (!is_function && (key == 127 || key == 8)) {
+		key = KEY_BACKSPACE;
+		is_function = 1;
+	}
+	if (is_function && key == KEY_BACKSPACE) {
+		backspace(sh);
+		return;
+	}
+	/* Enter with something typed: a typed scan. */
+	if (!is_function && key == '\n' && sh->input_len > 0 && screen && screen->scan) {
+		char text[sizeof sh->input];
+		memcpy(text, sh->input, sh->input_len + 1);
+		size_t len = sh->input_len;
+		shell_clear_input(sh);
+		apply_result(sh, screen->scan(sh, text, len, _("keyboard")));
+		sh->dirty = 1;
+		return;
+	}
+	/* Esc first clears what was typed. */
+	if (!is_function && key == ESC && sh->input_len > 0) {
+		shell_clear_input(sh);
+		sh->dirty = 1;
+		return;
+	}
+	int text_key = !is_function && key >= 0x20 && key != 0x7f;
+	/* Digits are menu keys on a menu, until something is being typed. */
+	int as_text = text_key && screen && (screen->wants_text || sh->input_len > 0);
+	if (!as_text) {
+		for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
+			if (b->key == key) {
+				/* Some bindings only name the key in the bar; Esc
+				 * without an action goes back. */
+				enum result r = b->action != NULL ? b->action(sh)
+						 : key == ESC	    ? R_BACK
+								    : R_NONE;
+				if (r != R_PASS) {
+					apply_result(sh, r);
+					return;
+				}
+				break;
+			}
+		if (!is_function && key == ESC) {
+			apply_result(sh, R_BACK);
+			return;
+		}
+	}
+	if (text_key && screen && screen->scan) {
+		type_char(sh, (wint_t)key);
+		return;
+	}
+	if (is_function || key == '\n')
+		return;	/* a key with no meaning here */
+}
+
+static void
+read_keys(struct shell *sh)
+{
+	wint_t wc;
+	int rc;
+	while ((rc = get_wch(&wc)) != ERR)
+		handle_key(sh, (int)wc, rc == KEY_CODE_YES);
+}
+
+static void
+refresh_status(struct shell *sh)
+{
+	/* Own events the centre has not confirmed yet (all of them, until
+	 * this device syncs). */
+	sh->pending = journal_pending(sh->store);
+}
+
+/* Which depot this handheld works at: config "depot", else the first
+ * depot with a reception place. */
+static void
+find_depot(struct shell *sh)
+{
+	if (store_config_get(sh->store, "depot", sh->depot, sizeof sh->depot) != 0) {
+		sqlite3_stmt *stmt = store_stmt(sh->store,
+			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			xstrlcpy(sh->depot, (const char *)sqlite3_column_text(stmt, 0), sizeof sh->depot);
+		sqlite3_reset(stmt);
+	}
+	sqlite3_stmt *stmt = store_stmt(sh->store,
+		"SELECT code FROM locations WHERE depot = ?1 AND kind = 'reception'"
+		" ORDER BY code LIMIT 1");
+	sqlite3_bind_text(stmt, 1, sh->depot, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		xstrlcpy(sh->reception, (const char *)sqlite3_column_text(stmt, 0),
+			 sizeof sh->reception);
+	sqlite3_reset(stmt);
+}
+
+static struct shell *current_shell;
 
 static void
 restore_terminal(void)
 {
-	if (!isendwin())
+	if (current_shell != NULL && current_shell->term != NULL && !isendwin())
 		endwin();
 }
 
-static void
-draw(struct store *store, const char *db_path)
+struct shell *
+shell_new(struct store *store, int scanners, FILE *out)
 {
-	char clock[TIMEUTIL_LOCAL_LEN];
-	int rows, cols;
+	struct shell *sh = xcalloc(1, sizeof *sh);
+	sh->store = store;
+	sh->running = 1;
+	sh->dirty = 1;
+	/* idle_minutes for people; idle_seconds wins when set (tests). */
+	sh->idle_ms = (int)store_config_int(store, "idle_seconds",
+					    store_config_int(store, "idle_minutes", 10) * 60) * 1000;
+	find_depot(sh);
+	refresh_status(sh);
+	current_shell = sh;
+	xmem_set_fatal_hook(restore_terminal);
 
-	getmaxyx(stdscr, rows, cols);
-	erase();
-	timeutil_format_local(timeutil_now_ms(), clock);
-	attron(A_REVERSE);
-	mvhline(0, 0, ' ', cols);
-	mvprintw(0, 0, "hmc %s", store_device_name(store));
-	mvprintw(0, cols - 5 > 0 ? cols - 5 : 0, "%s", clock + 11);
-	attroff(A_REVERSE);
-	mvprintw(2, 0, "%.*s", cols, _("Store:"));
-	mvprintw(3, 1, "%.*s", cols - 1, db_path);
-	mvprintw(5, 0, _("%lld events"), (long long)journal_count(store));
-	attron(A_REVERSE);
-	mvhline(rows - 1, 0, ' ', cols);
-	mvprintw(rows - 1, 0, "%.*s", cols, _("Esc quit"));
-	attroff(A_REVERSE);
-	refresh();
+	set_escdelay(25);
+	sh->term = newterm(NULL, out ? out : stdout, stdin);
+	if (sh->term == NULL) {
+		free(sh);
+		return NULL;
+	}
+	set_term(sh->term);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_WHITE, COLOR_RED);
+		init_pair(2, COLOR_GREEN, -1);
+	}
+	if (scanners) {
+		struct scanner_events events = { on_scan, on_notice, sh };
+		struct scanner_options options = { SCANNER_USB, getenv("HMC_PROFILES"), -1 };
+		char err[256];
+		if (options.profiles_dir == NULL)
+			options.profiles_dir = HMC_DATADIR "/firmware-config";
+		if (access(options.profiles_dir, R_OK) != 0)
+			options.profiles_dir = "firmware-config";
+		if (scanner_hub_open(&options, &events, &sh->hub, err, sizeof err) != 0)
+			shell_info(sh, _("no USB scanners (%s): type or use a keyboard scanner"), err);
+	}
+	sh->last_activity = sh->last_tick = scanner_clock_ms();
+	shell_logout(sh, NULL);
+	return sh;
 }
+
+int
+shell_run(struct shell *sh)
+{
+	while (sh->running) {
+		if (sh->dirty)
+			shell_draw(sh);
+		struct pollfd fds[SCANNER_MAX_FDS + 1];
+		int n = 1;
+		fds[0].fd = 0;
+		fds[0].events = POLLIN;
+		fds[0].revents = 0;
+		if (sh->hub)
+			n += scanner_hub_pollfds(sh->hub, fds + 1, SCANNER_MAX_FDS);
+		int64_t now = scanner_clock_ms();
+		int timeout = (int)(1000 - (now - sh->last_tick));
+		if (timeout < 0)
+			timeout = 0;
+		int hub_timeout = sh->hub ? scanner_hub_timeout(sh->hub, now) : -1;
+		if (hub_timeout >= 0 && hub_timeout < timeout)
+			timeout = hub_timeout;
+		if (poll(fds, (nfds_t)n, timeout) < 0 && errno != EINTR)
+			break;
+		if (fds[0].revents & (POLLHUP | POLLERR))
+			break;	/* the terminal went away */
+		read_keys(sh);
+		now = scanner_clock_ms();
+		if (sh->hub)
+			scanner_hub_dispatch(sh->hub, fds + 1, n - 1, now);
+		if (now - sh->last_tick >= 1000) {
+			sh->last_tick = now;
+			refresh_status(sh);
+			const struct screen *screen = current(sh);
+			if (screen && screen->tick)
+				apply_result(sh, screen->tick(sh));
+			sh->dirty = 1;	/* the clock */
+			if (sh->logged_in && sh->idle_ms > 0 && now - sh->last_activity > sh->idle_ms) {
+				char why[128];
+				if (sh->idle_ms >= 60000)
+					snprintf(why, sizeof why, _("logged out after %d minutes without use"),
+						 sh->idle_ms / 60000);
+				else
+					snprintf(why, sizeof why, _("logged out after %d seconds without use"),
+						 sh->idle_ms / 1000);
+				shell_logout(sh, why);
+			}
+		}
+	}
+	return sh->exit_status;
+}
+
+void
+shell_free(struct shell *sh)
+{
+	if (sh == NULL)
+		return;
+	while (sh->depth > 0)
+		leave_screen(sh);
+	scanner_hub_close(sh->hub);
+	if (sh->term != NULL) {
+		endwin();
+		delscreen(sh->term);
+	}
+	current_shell = NULL;
+	free(sh);
+}
+
+void
+shell_bench_login(struct shell *sh, const char *operator_no, const char *screen)
+{
+	static const struct screen *const registry[] = {
+		&screen_login, &screen_home, &screen_orders, &screen_order, &screen_pickups,
+		&screen_pickup, &screen_returns, &screen_shelf, &screen_lookup,
+	};
+	shell_login(sh, operator_no, operator_no, ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER);
+	for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+		if (strcmp(registry[i]->name, screen) == 0)
+			enter_screen(sh, registry[i], NULL);
+}
+
+int shell_main(const char *db_path);
 
 int
 shell_main(const char *db_path)
@@ -61,27 +769,14 @@ shell_main(const char *db_path)
 		store_close(store);
 		return 1;
 	}
-	xmem_set_fatal_hook(restore_terminal);
-	initscr();
-	cbreak();
-	noecho();
-	keypad(stdscr, TRUE);
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-
-	int running = 1;
-	draw(store, db_path);
-	while (running) {
-		struct pollfd pfd = { .fd = 0, .events = POLLIN };
-		poll(&pfd, 1, 1000);
-		int key;
-		while ((key = getch()) != ERR) {
-			if (key == 27 || key == KEY_F(10))
-				running = 0;
-		}
-		draw(store, db_path);
+	struct shell *sh = shell_new(store, 1, NULL);
+	if (sh == NULL) {
+		fprintf(stderr, "hmc: %s\n", _("cannot use this terminal (is TERM set?)"));
+		store_close(store);
+		return 1;
 	}
-	endwin();
+	int status = shell_run(sh);
+	shell_free(sh);
 	store_close(store);
-	return 0;
+	return status;
 }

@@ -25,4 +25,7 @@ awk -v s="$start" -v e="$end" 'BEGIN { printf "demo build, whole process: %.1f s
 
 echo "== one workflow action on $units units (aim: ratio <= 1.5x)"
 "$BUILD/tests/bench_store" "$db" "$n" "$HMC"
+
+echo "== scan to screen on $units units (aim: p99 < 5 ms)"
+"$BUILD/tests/bench_screen" "$db" 1000
 rm -f "$db" "$db-wal" "$db-shm"

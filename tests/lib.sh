@@ -13,7 +13,7 @@ set -u
 HMC=$(cd "$(dirname "$HMC")" && pwd)/$(basename "$HMC")
 export LANG=en LANGUAGE= LC_ALL=
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap 'tmux -L "hmc-test-$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT
 n_pass=0
 n_fail=0
 last_cmd=""
@@ -50,3 +50,48 @@ done_testing() {
 	echo "$(basename "$0"): $n_pass passed, $n_fail failed"
 	[ "$n_fail" -eq 0 ]
 }
+
+# --- the screens in tmux ------------------------------------------------------
+#   tm_start NAME COLS ROWS CMD   start CMD in a detached tmux window
+#   tm_keys NAME KEY...           tmux send-keys (F1, Enter, Escape, text)
+#   tm_screen NAME                the window's text
+#   expect_screen NAME TEXT       one test: TEXT appears within a bounded wait
+#   tm_stop NAME
+TMUX_SOCKET="hmc-test-$$"
+tm() { tmux -L "$TMUX_SOCKET" "$@"; }
+tm_start() {
+	name=$1 cols=$2 rows=$3
+	shift 3
+	tm new-session -d -s "$name" -x "$cols" -y "$rows" "$*"
+}
+tm_keys() {
+	name=$1
+	shift
+	tm send-keys -t "$name" "$@"
+}
+tm_screen() { tm capture-pane -p -t "$1" 2>/dev/null; }
+# The screen as one line, words joined across the lines the screens wrap.
+tm_text() { tm_screen "$1" | tr '\n' ' ' | tr -s ' '; }
+# Waits for text by polling a bounded number of times; a slow machine only
+# makes it wait longer, up to the bound (no time is asserted).
+tm_wait() {
+	i=0
+	while [ $i -lt 150 ]; do
+		tm_text "$1" | grep -qF -- "$2" && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+expect_screen() {
+	last_cmd="screen $1: $2"
+	if tm_wait "$1" "$2"; then
+		ok
+	else
+		tm_screen "$1" >"$T/out"
+		: >"$T/err"
+		not_ok "screen should show: $2"
+	fi
+}
+tm_stop() { tm kill-session -t "$1" 2>/dev/null; }
+tm_cleanup() { tm kill-server 2>/dev/null; rm -rf "$T"; }

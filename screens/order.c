@@ -1,0 +1,166 @@
+/*
+ * order.c — picking one delivery order: each line with what to take and
+ * where it stands; scan units to pick them; F2 then a scan takes a wrongly
+ * picked unit off; F4 hands the order over when it is complete.
+ */
+#include "screen.h"
+
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/orders.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <string.h>
+
+static struct {
+	char order_no[ORDER_NO_MAX];
+	struct order order;
+	struct order_line lines[ORDER_MAX_LINES];
+	int n_lines;
+	int removing;		/* the next scan takes a unit off */
+	char picked[64][UNIT_NO_MAX];
+	int n_picked;
+} pick;
+
+static int
+note_picked(const char *unit_no, const char *article_no, void *arg)
+{
+	(void)article_no;
+	(void)arg;
+	if (pick.n_picked < 64)
+		xstrlcpy(pick.picked[pick.n_picked++], unit_no, UNIT_NO_MAX);
+	return 0;
+}
+
+static void
+load(struct shell *sh)
+{
+	int n = orders_get(shell_store(sh), pick.order_no, shell_depot(sh), &pick.order, pick.lines,
+			   ORDER_MAX_LINES);
+	pick.n_lines = n > 0 ? n : 0;
+	if (n < 0)
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+	pick.n_picked = 0;
+	orders_picked(shell_store(sh), pick.order_no, note_picked, NULL);
+}
+
+static void
+order_enter(struct shell *sh, const char *arg)
+{
+	xstrlcpy(pick.order_no, arg ? arg : "", sizeof pick.order_no);
+	pick.removing = 0;
+	load(sh);
+}
+
+static void
+order_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	(void)sh;
+	const struct order *o = &pick.order;
+	int row = 0, wide = cols >= 60;
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %d/%d", o->order_no, o->picked, o->quantity);
+	ui_text(win, row++, 0, cols, A_NORMAL, "%s %s %s", o->payer, _("due"), o->due);
+	if (wide && row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s%s%s", o->payer_name,
+			o->recipient[0] ? ", " : "", o->recipient);
+	for (int i = 0; i < pick.n_lines && row < rows; i++) {
+		const struct order_line *l = &pick.lines[i];
+		int done = l->picked >= l->quantity;
+		/* "[x]" when filled, so that it reads without bold or colour. */
+		ui_text(win, row++, 0, cols, done ? A_NORMAL : A_BOLD, "%s %d/%d %s %s",
+			done ? "[x]" : "[ ]", l->picked, l->quantity,
+			l->unit_no[0] ? l->unit_no : l->article_no, l->article_name);
+		if (!done && row < rows) {
+			if (l->suggest_unit[0])
+				ui_text(win, row++, 0, cols, A_NORMAL, "  %s %s %s", _("take"),
+					l->suggest_unit, l->suggest_location);
+			else
+				ui_text(win, row++, 0, cols, A_NORMAL, "  %s", _("none in stock"));
+		}
+	}
+	if (pick.removing && row < rows)
+		ui_text(win, row++, 0, cols, A_REVERSE, "%s", _("Scan the unit to take off"));
+	if (pick.n_picked > 0 && row < rows) {
+		char list[512] = "";
+		for (int i = 0; i < pick.n_picked; i++) {
+			strncat(list, pick.picked[i], sizeof list - strlen(list) - 1);
+			strncat(list, " ", sizeof list - strlen(list) - 1);
+		}
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("Picked:"), list);
+	}
+}
+
+static enum result
+order_scan(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	char unit_no[UNIT_NO_MAX];
+	(void)source;
+	if (pick.order.delivered) {
+		shell_error(sh, _("order %s is already delivered"), pick.order_no);
+		return R_REDRAW;
+	}
+	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
+		return R_REDRAW;
+	struct store *store = shell_store(sh);
+	if (pick.removing) {
+		pick.removing = 0;
+		if (orders_unpick(store, shell_operator(sh), pick.order_no, unit_no) != 0)
+			shell_error(sh, "%s", store_errmsg(store));
+		else
+			shell_ok(sh, _("%s off the order, IN_STOCK"), unit_no);
+	} else if (orders_pick(store, shell_operator(sh), pick.order_no, unit_no, NULL) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+	} else {
+		shell_ok(sh, _("%s PICKED"), unit_no);
+	}
+	load(sh);
+	if (!pick.removing && pick.order.picked == pick.order.quantity && pick.order.quantity > 0)
+		shell_ok(sh, _("%s PICKED - order complete, F4 delivers"), unit_no);
+	return R_REDRAW;
+}
+
+static enum result
+order_remove(struct shell *sh)
+{
+	(void)sh;
+	pick.removing = !pick.removing;
+	return R_REDRAW;
+}
+
+static enum result
+deliver_now(struct shell *sh)
+{
+	int n;
+	struct store *store = shell_store(sh);
+	if (orders_deliver(store, shell_operator(sh), pick.order_no, &n) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	shell_ok(sh, _("%s DELIVERED: %d units, rent started"), pick.order_no, n);
+	load(sh);
+	return R_BACK;
+}
+
+static enum result
+order_deliver(struct shell *sh)
+{
+	if (pick.order.picked < pick.order.quantity) {
+		shell_error(sh, _("not complete: %d of %d picked"), pick.order.picked,
+			    pick.order.quantity);
+		return R_REDRAW;
+	}
+	shell_confirm(sh, _("Hand over? F1 yes"), deliver_now);
+	return R_REDRAW;
+}
+
+static const struct key_binding order_keys[] = {
+	{ KEY_F(2), N_("Remove"), order_remove },
+	{ KEY_F(4), N_("Deliver"), order_deliver },
+	{ 27, N_("Back"), NULL },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_order = {
+	"order", order_enter, NULL, order_draw, order_keys, order_scan, NULL, 1, NULL,
+};

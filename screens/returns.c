@@ -1,0 +1,339 @@
+/*
+ * returns.c — return reception at the depot.
+ *
+ * Scan the returned unit: it is received at the depot's reception at once
+ * (so it is on record as back even if the round is interrupted) and the
+ * screen shows its article, payer, days out, legacy origin and whether it
+ * is weight-bearing.  Then its condition (1-4) and where it goes: F1
+ * cleaning, F2 repair (with a fault note), F3 scrapping (with a reason),
+ * F4 back to stock unused, only with the seal intact and on a scanned
+ * shelf.  A used unit is cleaned before it is issued again.
+ */
+#include "screen.h"
+
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum stage { SCAN, CONDITION, ROUTE, FAULT, REASON, NOTE, SHELF };
+
+static const char *const conditions[] = { "good", "soiled", "damaged", "incomplete" };
+static const char *const condition_labels[] = { N_("good"), N_("soiled"), N_("damaged"),
+						N_("incomplete") };
+static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
+					     N_("obsolete"), N_("lost"), N_("other") };
+
+static struct {
+	enum stage stage;
+	struct unit unit;
+	char article[128];
+	char payer[128];
+	int days_out;
+	int weight_bearing;
+	int condition;		/* index into conditions */
+	int reason;		/* index into lifecycle_scrap_reasons */
+} ret;
+
+static void
+returns_enter(struct shell *sh, const char *arg)
+{
+	(void)sh;
+	(void)arg;
+	memset(&ret, 0, sizeof ret);
+}
+
+static void
+draw_unit(WINDOW *win, int *row, int rows, int cols)
+{
+	if (*row < rows)
+		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s %s", ret.unit.unit_no,
+			unit_state_name(ret.unit.state));
+	if (*row < rows)
+		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret.article);
+	if (ret.payer[0] && *row < rows)
+		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret.payer);
+	if (*row < rows)
+		ui_text(win, (*row)++, 0, cols, A_NORMAL, _("out %d days"), ret.days_out);
+	if (ret.unit.origin != ORIGIN_NEW && *row < rows)
+		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s",
+			ret.unit.origin == ORIGIN_F ? _("legacy F number (2010)")
+						    : _("legacy M number (2017)"));
+	if (ret.weight_bearing && *row < rows)
+		*row += ui_wrap(win, *row, 0, cols, rows - *row, A_BOLD | A_REVERSE,
+				_("WEIGHT-BEARING: check it"));
+}
+
+static void
+returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	(void)sh;
+	int row = 0;
+	if (ret.stage == SCAN) {
+		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scan a returned unit"));
+		return;
+	}
+	draw_unit(win, &row, rows, cols);
+	switch (ret.stage) {
+	case CONDITION:
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Condition?"));
+		for (int i = 0; i < 4 && row < rows; i++)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(condition_labels[i]));
+		break;
+	case ROUTE:
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_BOLD, _("%s - route it:"),
+				_(condition_labels[ret.condition]));
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("F1 clean  F2 repair"));
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("F3 scrap  F4 stock"));
+		break;
+	case FAULT:
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, _("Type the fault, Enter"));
+		break;
+	case REASON:
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scrap: reason?"));
+		for (int i = 0; i < 6 && row < rows; i++)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
+		break;
+	case NOTE:
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, _("Type why, Enter"));
+		break;
+	case SHELF:
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, _("Seal intact: scan the shelf"));
+		break;
+	default:
+		break;
+	}
+}
+
+/* Makes the routing move and starts over. */
+static enum result
+route(struct shell *sh, enum event_type move, const char *key, const char *value,
+      const char *key2, const char *value2)
+{
+	char payload[PAYLOAD_MAX] = "";
+	struct unit unit;
+	payload_set(payload, sizeof payload, "condition", conditions[ret.condition]);
+	if (key)
+		payload_set(payload, sizeof payload, key, value);
+	if (key2)
+		payload_set(payload, sizeof payload, key2, value2);
+	struct store *store = shell_store(sh);
+	if (workflow_move(store, shell_operator(sh), move, ret.unit.unit_no, payload, NULL) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	unit_get(store, ret.unit.unit_no, &unit);
+	shell_ok(sh, "%s %s", unit.unit_no, unit_state_name(unit.state));
+	ret.stage = SCAN;
+	return R_REDRAW;
+}
+
+static enum result
+returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX], typed[256];
+	struct store *store = shell_store(sh);
+	(void)source;
+	if (len >= sizeof typed)
+		len = sizeof typed - 1;
+	memcpy(typed, text, len);
+	typed[len] = '\0';
+
+	switch (ret.stage) {
+	case FAULT:
+		return route(sh, EV_TO_REPAIR, "fault", typed, NULL, NULL);
+	case NOTE:
+		return route(sh, EV_SCRAP, "reason", "other", "note", typed);
+	case SHELF: {
+		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
+		if (kind != 1) {
+			if (kind == 0)
+				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
+			return R_REDRAW;
+		}
+		return route(sh, EV_RESTOCK, "sealed", "1", "location", shelf);
+	}
+	case CONDITION:
+	case ROUTE:
+	case REASON:
+		/* A new unit scanned before this one is routed: it stays
+		 * RETURNED, to be routed later. */
+		shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
+		ret.stage = SCAN;
+		break;
+	case SCAN:
+		break;
+	}
+
+	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
+		return R_REDRAW;
+	struct unit unit;
+	struct article article;
+	if (unit_get(store, unit_no, &unit) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	if (unit.state != UNIT_DELIVERED && unit.state != UNIT_IN_TRANSIT &&
+	    unit.state != UNIT_RETURNED) {
+		shell_error(sh, _("unit %s is %s, not out with a customer"), unit_no,
+			    unit_state_name(unit.state));
+		return R_REDRAW;
+	}
+	memset(&ret, 0, sizeof ret);
+	ui_unit_summary(store, &unit, ret.article, sizeof ret.article);
+	if (catalog_article_get(store, unit.article_no, &article) == 0)
+		ret.weight_bearing = article.weight_bearing;
+	if (unit.payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, unit.payer, &payer) == 0)
+			snprintf(ret.payer, sizeof ret.payer, "%s %s", payer.payer_id, payer.name);
+	}
+	int64_t since = unit.rent_from_ms ? unit.rent_from_ms : hlc_wall_ms(unit.state_since);
+	ret.days_out = (int)((timeutil_now_ms() - since) / MS_PER_DAY);
+
+	if (unit.state != UNIT_RETURNED) {
+		char payload[PAYLOAD_MAX] = "";
+		if (shell_reception(sh)[0] == '\0') {
+			shell_error(sh, _("depot %s has no reception place"), shell_depot(sh));
+			return R_REDRAW;
+		}
+		payload_set(payload, sizeof payload, "location", shell_reception(sh));
+		if (workflow_move(store, shell_operator(sh), EV_RECEIVE, unit_no, payload, NULL) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		unit_get(store, unit_no, &unit);
+		shell_ok(sh, _("%s RETURNED"), unit_no);
+	}
+	ret.unit = unit;
+	ret.stage = CONDITION;
+	return R_REDRAW;
+}
+
+static enum result
+choose(struct shell *sh, int digit)
+{
+	if (ret.stage == CONDITION && digit >= 1 && digit <= 4) {
+		ret.condition = digit - 1;
+		ret.stage = ROUTE;
+		return R_REDRAW;
+	}
+	if (ret.stage == REASON && digit >= 1 && digit <= 6) {
+		ret.reason = digit - 1;
+		if (strcmp(lifecycle_scrap_reasons[ret.reason], "other") == 0) {
+			ret.stage = NOTE;
+			return R_REDRAW;
+		}
+		return route(sh, EV_SCRAP, "reason", lifecycle_scrap_reasons[ret.reason], NULL, NULL);
+	}
+	return R_PASS;
+}
+
+#define DIGIT(n) \
+	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
+DIGIT(1)
+DIGIT(2)
+DIGIT(3)
+DIGIT(4)
+DIGIT(5)
+DIGIT(6)
+
+static enum result
+need_route(struct shell *sh)
+{
+	if (ret.stage == ROUTE)
+		return R_NONE;
+	shell_error(sh, "%s", ret.stage == SCAN ? _("scan a returned unit first")
+						: _("choose the condition first"));
+	return R_REDRAW;
+}
+
+static enum result
+to_cleaning(struct shell *sh)
+{
+	if (need_route(sh) != R_NONE)
+		return R_REDRAW;
+	return route(sh, EV_TO_CLEANING, NULL, NULL, NULL, NULL);
+}
+
+static enum result
+to_repair(struct shell *sh)
+{
+	if (need_route(sh) != R_NONE)
+		return R_REDRAW;
+	ret.stage = FAULT;
+	return R_REDRAW;
+}
+
+static enum result
+to_scrap(struct shell *sh)
+{
+	if (need_route(sh) != R_NONE)
+		return R_REDRAW;
+	ret.stage = REASON;
+	return R_REDRAW;
+}
+
+static enum result
+sealed_yes(struct shell *sh)
+{
+	(void)sh;
+	ret.stage = SHELF;
+	return R_REDRAW;
+}
+
+static enum result
+to_stock(struct shell *sh)
+{
+	if (need_route(sh) != R_NONE)
+		return R_REDRAW;
+	if (ret.condition != 0) {
+		shell_error(sh, "%s", _("only a unit in good condition, never used, goes back unused"));
+		return R_REDRAW;
+	}
+	shell_confirm(sh, _("Never used, seal intact? F1"), sealed_yes);
+	return R_REDRAW;
+}
+
+static enum result
+returns_back(struct shell *sh)
+{
+	if (ret.stage == SCAN)
+		return R_BACK;
+	shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
+	ret.stage = SCAN;
+	(void)sh;
+	return R_REDRAW;
+}
+
+static const struct key_binding returns_keys[] = {
+	{ '1', NULL, digit_1 },
+	{ '2', NULL, digit_2 },
+	{ '3', NULL, digit_3 },
+	{ '4', NULL, digit_4 },
+	{ '5', NULL, digit_5 },
+	{ '6', NULL, digit_6 },
+	{ KEY_F(1), N_("Clean"), to_cleaning },
+	{ KEY_F(2), N_("Repair"), to_repair },
+	{ KEY_F(3), N_("Scrap"), to_scrap },
+	{ KEY_F(4), N_("Stock"), to_stock },
+	{ 27, N_("Back"), returns_back },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_returns = {
+	"returns", returns_enter, NULL, returns_draw, returns_keys, returns_scan, NULL, 0, NULL,
+};

@@ -1,0 +1,116 @@
+/*
+ * screen.h — the screens' shared parts (private to screens/).
+ *
+ * A screen is a constant table of callbacks, like tmux's window modes:
+ * { name, enter, leave, draw, key table, scan, tick, resume }.  Handlers never
+ * draw: they change state and return what should happen next; the shell
+ * draws once per turn of its loop.  Keys are tables of {key, label,
+ * action}; the key bar shows the labels of F1-F4, Enter and Esc.
+ *
+ * Layout, top to bottom: header (depot, operator, pending events, clock),
+ * body, message line (success in bold, errors in reverse video until the
+ * next key or scan), the typed-input line, and the key bar (one or two
+ * lines, as the width allows).  Everything reads without colour.
+ */
+#ifndef HMC_SCREEN_H
+#define HMC_SCREEN_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmc/lifecycle.h"
+#include "hmc/unit.h"
+
+struct store;
+struct shell;
+
+enum result {
+	R_NONE,		/* nothing to redraw */
+	R_REDRAW,	/* state changed: draw */
+	R_BACK,		/* leave this screen (Esc) */
+	R_QUIT,		/* leave hmc */
+	R_PASS,		/* not for this key now: take it as typed text */
+};
+
+struct key_binding {
+	int key;		/* KEY_F(1), '\n', 27, '1', KEY_UP ... */
+	const char *label;	/* N_() text for the key bar, or NULL */
+	enum result (*action)(struct shell *sh);
+};
+
+struct screen {
+	const char *name;
+	/* arg: what the screen is opened on (an order number), or NULL. */
+	void (*enter)(struct shell *sh, const char *arg);
+	void (*leave)(struct shell *sh);
+	void (*draw)(struct shell *sh, WINDOW *win, int rows, int cols);
+	const struct key_binding *keys;	/* ends with key 0 */
+	/* A scan, or a line typed and Enter; NULL when the screen takes none. */
+	enum result (*scan)(struct shell *sh, const char *text, size_t len,
+			    const char *source);
+	/* Once a second. */
+	enum result (*tick)(struct shell *sh);
+	/* Digits typed go to the input line (1), or are keys (0). */
+	int wants_text;
+	/* Back on top after the screen above it closed. */
+	void (*resume)(struct shell *sh);
+};
+
+/* The registry of screens. */
+extern const struct screen screen_login, screen_home, screen_orders, screen_order,
+	screen_pickups, screen_pickup, screen_returns, screen_shelf, screen_lookup;
+
+/* What every screen may use. */
+struct store *shell_store(struct shell *sh);
+const char *shell_operator(struct shell *sh);
+unsigned shell_role(struct shell *sh);
+const char *shell_operator_name(struct shell *sh);
+const char *shell_depot(struct shell *sh);
+/* The depot's reception place, for returns. */
+const char *shell_reception(struct shell *sh);
+
+/* Opens a screen on top of the current one (after this handler). */
+void shell_push(struct shell *sh, const struct screen *screen, const char *arg);
+/* Logs in / out (screen_login and the idle timer use these). */
+void shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role);
+void shell_logout(struct shell *sh, const char *why);
+
+/* The message line. */
+void shell_ok(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void shell_info(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void shell_error(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Asks "question  F1 yes / Esc no"; on F1 (or Enter) calls yes(sh). */
+void shell_confirm(struct shell *sh, const char *question, enum result (*yes)(struct shell *sh));
+
+/* The text typed so far on the input line ("" for none), and clearing it. */
+const char *shell_input(struct shell *sh);
+void shell_clear_input(struct shell *sh);
+/* Shows the input line as stars (PINs). */
+void shell_mask_input(struct shell *sh, int mask);
+
+/* Drawing helpers: text clipped to the width; a horizontal rule. */
+void ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Text word-wrapped into width from row on, at most max_lines lines;
+ * returns the lines used. */
+int ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr,
+	    const char *text);
+/* How many lines text takes when wrapped to width. */
+int ui_wrap_lines(const char *text, int width);
+/* Display width of UTF-8 text, and a copy cut to a width. */
+int ui_width(const char *text);
+void ui_fit(char *out, size_t size, const char *text, int width);
+
+/* Turns a scan into the unit it names (a unit number or a UDI); on
+ * failure shows why and returns -1.  A shelf location gives kind
+ * BARCODE_LOCATION and its code in location (when not NULL), returns 1. */
+int ui_scan_unit(struct shell *sh, const char *text, size_t len, char unit_no[UNIT_NO_MAX],
+		 char *location, size_t location_size);
+
+/* The unit's state as people read it, and its article's name. */
+void ui_unit_summary(struct store *store, const struct unit *unit, char *article,
+		     size_t article_size);
+
+#endif

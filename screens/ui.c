@@ -1,0 +1,177 @@
+/*
+ * ui.c — drawing helpers for the screens: UTF-8 aware clipping.
+ */
+#include "screen.h"
+
+#include "hmc/barcode.h"
+#include "hmc/catalog.h"
+#include "hmc/i18n.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+int
+ui_width(const char *text)
+{
+	mbstate_t state;
+	memset(&state, 0, sizeof state);
+	int width = 0;
+	const char *at = text;
+	while (*at) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, at, strlen(at), &state);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&state, 0, sizeof state);
+			at++;
+			width++;
+			continue;
+		}
+		int w = wcwidth(wc);
+		width += w > 0 ? w : 0;
+		at += n;
+	}
+	return width;
+}
+
+void
+ui_fit(char *out, size_t size, const char *text, int width)
+{
+	mbstate_t state;
+	memset(&state, 0, sizeof state);
+	size_t used = 0;
+	int w_used = 0;
+	const char *at = text;
+	while (*at && used + 1 < size) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, at, strlen(at), &state);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&state, 0, sizeof state);
+			n = 1;
+			wc = '?';
+		}
+		int w = wcwidth(wc);
+		if (w < 0)
+			w = 0;
+		if (w_used + w > width || used + n + 1 > size)
+			break;
+		memcpy(out + used, at, n);
+		used += n;
+		w_used += w;
+		at += n;
+	}
+	out[used] = '\0';
+}
+
+void
+ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+{
+	char text[512], fitted[512];
+	va_list ap;
+	if (width <= 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	ui_fit(fitted, sizeof fitted, text, width);
+	if (attr)
+		wattron(win, attr);
+	mvwaddstr(win, row, col, fitted);
+	if (attr)
+		wattroff(win, attr);
+}
+
+void
+ui_unit_summary(struct store *store, const struct unit *unit, char *article, size_t article_size)
+{
+	struct article a;
+	if (catalog_article_get(store, unit->article_no, &a) == 0)
+		snprintf(article, article_size, "%s %s", a.article_no, a.name);
+	else
+		snprintf(article, article_size, "%s", unit->article_no);
+}
+
+int
+ui_scan_unit(struct shell *sh, const char *text, size_t len, char unit_no[UNIT_NO_MAX],
+	     char *location, size_t location_size)
+{
+	struct barcode code;
+	if (barcode_interpret(text, len, 0, &code) != 0) {
+		shell_error(sh, "%s", code.error);
+		return -1;
+	}
+	if (code.kind == BARCODE_LOCATION && location != NULL) {
+		snprintf(location, location_size, "%s", code.text);
+		return 1;
+	}
+	if (barcode_find_unit(shell_store(sh), &code, unit_no) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return -1;
+	}
+	return 0;
+}
+
+/* The next line of text that fits width, broken at a space when it can;
+ * returns its byte length, and *next where the following line starts. */
+static size_t
+next_line(const char *text, int width, const char **next)
+{
+	char fitted[512];
+	ui_fit(fitted, sizeof fitted, text, width);
+	size_t n = strlen(fitted);
+	if (text[n] == '\0') {
+		*next = text + n;
+		return n;
+	}
+	size_t cut = n;
+	while (cut > 0 && text[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = n;	/* one long word: break it */
+	*next = text + cut;
+	while (**next == ' ')
+		(*next)++;
+	return cut;
+}
+
+int
+ui_wrap_lines(const char *text, int width)
+{
+	int lines = 0;
+	if (width <= 0)
+		return 0;
+	while (*text) {
+		const char *next;
+		next_line(text, width, &next);
+		lines++;
+		if (next == text)
+			break;
+		text = next;
+	}
+	return lines;
+}
+
+int
+ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+{
+	int lines = 0;
+	while (*text && lines < max_lines) {
+		const char *next;
+		size_t n = next_line(text, width, &next);
+		char line[512];
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, text, n);
+		line[n] = '\0';
+		ui_text(win, row + lines, col, width, attr, "%s", line);
+		lines++;
+		if (next == text)
+			break;
+		text = next;
+	}
+	return lines;
+}
