@@ -25,6 +25,7 @@
 #include "hmc/i18n.h"
 #include "hmc/orders.h"
 #include "hmc/pickups.h"
+#include "hmc/repairs.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
@@ -331,11 +332,18 @@ pick_weighted(struct demo *d, const struct demo_article *list, size_t n, int sum
 	return &list[n - 1];
 }
 
+/* A date in the years given, never after today: nothing is acquired in
+ * the future. */
 static void
 random_date(struct demo *d, int from_year, int to_year, char out[TIMEUTIL_DATE_LEN])
 {
 	int64_t from = timeutil_days_from_civil(from_year, 1, 1);
 	int64_t to = timeutil_days_from_civil(to_year, 12, 31);
+	int64_t today = timeutil_local_date(timeutil_now_ms());
+	if (to > today)
+		to = today;
+	if (from > to)
+		from = to;
 	timeutil_format_date(from + rng_below(&d->rng, to - from + 1), out);
 }
 
@@ -416,9 +424,16 @@ live_a_little(struct demo *d, const char *unit_no, int depot, long roll)
 			snprintf(place, sizeof place, "%s-TVATT", depots[depot].code);
 			rc = move(d, EV_TO_CLEANING, "1001", unit_no, "location", place);
 		}
-	} else if (roll < 1000) {	/* in the workshop */
-		snprintf(place, sizeof place, "%s-VERKST", depots[depot].code);
-		rc = move(d, EV_OPEN_REPAIR, "2001", unit_no, "location", place);
+	} else if (roll < 1000) {	/* in the workshop, a repair open */
+		static const char *const faults[] = {
+			"broken wheel", "brake does not hold", "motor noise", "battery dead",
+			"cracked frame", "cable worn", "display dark",
+		};
+		rc = repairs_open(d->store, "2001", unit_no,
+				  rng_below(&d->rng, 10) == 0 ? PRIORITY_ACUTE : PRIORITY_NORMAL,
+				  faults[rng_below(&d->rng, 7)], depots[depot].code, NULL);
+		if (rc != 0)
+			rc = store_seterr(d->store, rc, "demo: %s", store_errmsg(d->store));
 	} else if (roll < 1400) {	/* scrapped */
 		rc = move(d, EV_SCRAP, "1001", unit_no, "reason",
 			  rng_below(&d->rng, 2) ? "worn-out" : "beyond-repair");

@@ -42,6 +42,11 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_PICKUP_ORDER] = "pickup_order",
 	[EV_FLAG] = "flag",
 	[EV_FLAG_CLEAR] = "flag_clear",
+	[EV_REPAIR_OPEN] = "repair_open",
+	[EV_REPAIR_LOG] = "repair_log",
+	[EV_REPAIR_WAIT] = "repair_wait",
+	[EV_REPAIR_TOLD] = "repair_told",
+	[EV_REPAIR_CLOSE] = "repair_close",
 };
 
 const char *

@@ -14,6 +14,7 @@
 #include "hmc/orders.h"
 #include "hmc/payload.h"
 #include "hmc/pickups.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -302,12 +303,18 @@ static const struct {
 	{ EV_PICKUP_ORDER, pickups_apply },
 	{ EV_FLAG, pickups_apply },
 	{ EV_FLAG_CLEAR, pickups_apply },
+	{ EV_REPAIR_OPEN, repairs_apply },
+	{ EV_REPAIR_LOG, repairs_apply },
+	{ EV_REPAIR_WAIT, repairs_apply },
+	{ EV_REPAIR_TOLD, repairs_apply },
+	{ EV_REPAIR_CLOSE, repairs_apply },
 };
 
 /* What else a move changes: the order and pickup tables. */
 static int (*const move_hooks[])(struct store *store, const struct event *ev) = {
 	orders_on_move,
 	pickups_on_move,
+	repairs_on_move,
 };
 
 static int

@@ -185,6 +185,40 @@ static const char *const migrations[] = {
 	"  operator TEXT NOT NULL,"
 	"  cleared INTEGER,"
 	"  cleared_by TEXT) WITHOUT ROWID;",
+
+	/* 3: repairs */
+	"CREATE TABLE repairs ("
+	"  repair_id TEXT PRIMARY KEY,"
+	"  unit_no TEXT NOT NULL,"
+	"  priority TEXT NOT NULL CHECK (priority IN ('normal','acute')),"
+	"  fault TEXT NOT NULL DEFAULT '',"
+	"  opened INTEGER NOT NULL,"
+	"  opened_by TEXT NOT NULL,"
+	"  base_day TEXT NOT NULL,"
+	"  start_deadline TEXT NOT NULL,"
+	"  deadline TEXT NOT NULL,"
+	"  warranty INTEGER NOT NULL DEFAULT 0,"
+	"  on_site INTEGER NOT NULL DEFAULT 0,"
+	"  started INTEGER,"
+	"  waiting_since INTEGER,"
+	"  parts_expected TEXT,"
+	"  waited_ms INTEGER NOT NULL DEFAULT 0,"
+	"  minutes INTEGER NOT NULL DEFAULT 0,"
+	"  told INTEGER,"
+	"  closed INTEGER,"
+	"  outcome TEXT,"
+	"  closed_by TEXT) WITHOUT ROWID;"
+	"CREATE INDEX repairs_unit ON repairs(unit_no, closed);"
+	"CREATE INDEX repairs_deadline ON repairs(closed, deadline);"
+	"CREATE TABLE repair_actions ("
+	"  repair_id TEXT NOT NULL REFERENCES repairs(repair_id),"
+	"  event_id TEXT NOT NULL,"
+	"  at INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  what TEXT NOT NULL,"
+	"  minutes INTEGER NOT NULL DEFAULT 0,"
+	"  parts TEXT NOT NULL DEFAULT '',"
+	"  PRIMARY KEY (repair_id, event_id)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -34,6 +34,8 @@ static const struct {
 	{ "pickups", "pickup_no", N_("pickup") },
 	{ "pickup_units", "pickup_no || '/' || unit_no", N_("pickup unit") },
 	{ "flags", "flag_id", N_("flag") },
+	{ "repairs", "repair_id", N_("repair") },
+	{ "repair_actions", "repair_id || '/' || event_id", N_("repair action") },
 };
 
 struct verifier {

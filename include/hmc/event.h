@@ -54,6 +54,12 @@ enum event_type {
 	EV_PICKUP_ORDER,	/* a pickup order: payer, units, due, rent_end */
 	EV_FLAG,		/* something for the office; subject what it is about */
 	EV_FLAG_CLEAR,		/* subject the flag id */
+	/* Repairs: subject the unit, payload repair=ID (repairs.h). */
+	EV_REPAIR_OPEN,
+	EV_REPAIR_LOG,
+	EV_REPAIR_WAIT,
+	EV_REPAIR_TOLD,
+	EV_REPAIR_CLOSE,	/* on site; a workshop repair closes with a move */
 	EV_N_TYPES
 };
 

@@ -20,6 +20,8 @@
  *   pickups, pickup_units                 pickup orders
  *   flags      things for the office to look at (a unit collected that
  *              was not out with that payer, ...)
+ * Schema version 3 adds:
+ *   repairs, repair_actions               work orders and the work logged
  */
 #ifndef HMC_STORE_H
 #define HMC_STORE_H

@@ -1,0 +1,823 @@
+/*
+ * repairs.c — repairs against working-day deadlines (see repairs.h).
+ *
+ * Deadlines are worked out when the repair is opened, with the calendar
+ * and the settings of the device that opens it, and travel in the event's
+ * payload: every device then folds the same dates, whatever its own
+ * settings.  Whether the prescriber must be told depends on today, so it
+ * is worked out when a repair is read, never stored.
+ */
+#include "hmc/repairs.h"
+#include "hmc/calendar.h"
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/payload.h"
+#include "hmc/pickups.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+repairs_priority_name(enum repair_priority priority)
+{
+	return priority == PRIORITY_ACUTE ? "acute" : "normal";
+}
+
+int
+repairs_priority_parse(const char *text, enum repair_priority *out)
+{
+	if (strcmp(text, "normal") == 0)
+		*out = PRIORITY_NORMAL;
+	else if (strcmp(text, "acute") == 0)
+		*out = PRIORITY_ACUTE;
+	else
+		return HMC_E_INVALID;
+	return 0;
+}
+
+void
+repairs_rules(struct store *store, struct repair_rules *out)
+{
+	char end[16];
+	out->normal_days = (int)store_config_int(store, "repair.normal_days", REPAIR_NORMAL_DAYS);
+	out->acute_days = (int)store_config_int(store, "repair.acute_days", REPAIR_ACUTE_DAYS);
+	out->start_days = (int)store_config_int(store, "repair.start_days", REPAIR_START_DAYS);
+	out->day_end_min = REPAIR_DAY_END_MIN;
+	int h, m;
+	if (store_config_get(store, "repair.day_end", end, sizeof end) == 0 &&
+	    sscanf(end, "%d:%d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60)
+		out->day_end_min = h * 60 + m;
+}
+
+int
+repairs_deadlines(const struct calendar *cal, const struct repair_rules *rules,
+		  int64_t opened_ms, enum repair_priority priority, int64_t *base_day,
+		  int64_t *start_deadline, int64_t *deadline)
+{
+	int64_t day = timeutil_local_date(opened_ms);
+	int64_t local_ms = opened_ms + (int64_t)timeutil_stockholm_offset_min(opened_ms) * 60000;
+	int minute = (int)((local_ms - day * MS_PER_DAY) / 60000);
+	int working = calendar_is_working_day(cal, day);
+	if (working < 0)
+		return working;
+	/* Opened after the day's end, or on a day off: the clock starts on
+	 * the next working day. */
+	if (!working || minute >= rules->day_end_min) {
+		int rc = calendar_add(cal, day, 1, &day);
+		if (rc != 0)
+			return rc;
+	}
+	*base_day = day;
+	int rc = calendar_add(cal, day, rules->start_days, start_deadline);
+	if (rc == 0)
+		rc = calendar_add(cal, day,
+				  priority == PRIORITY_ACUTE ? rules->acute_days : rules->normal_days,
+				  deadline);
+	return rc;
+}
+
+int
+repairs_in_warranty(int64_t acquired, int months, int64_t day)
+{
+	int y, m, d;
+	if (months <= 0)
+		return 0;
+	timeutil_civil_from_days(acquired, &y, &m, &d);
+	int total = y * 12 + (m - 1) + months;
+	int end_y = total / 12, end_m = total % 12 + 1;
+	int last = timeutil_days_in_month(end_y, end_m);
+	/* 31 January + 1 month ends with February. */
+	int64_t end = timeutil_days_from_civil(end_y, end_m, d > last ? last : d);
+	if (d > last)
+		end++;
+	return day < end;
+}
+
+static void
+text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+static int64_t
+date_col(sqlite3_stmt *stmt, int col)
+{
+	int64_t days = 0;
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	if (text == NULL || timeutil_parse_date((const char *)text, &days) != 0)
+		return 0;
+	return days;
+}
+
+static int
+step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+/* --- the reducer's part ------------------------------------------------------ */
+
+/* The open repair named by the payload, or the unit's open one. */
+static int
+open_repair_id(struct store *store, const struct event *ev, char *id, size_t size)
+{
+	if (payload_get(ev->payload, "repair", id, size) == 0 && id[0])
+		return 0;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT repair_id FROM repairs WHERE unit_no = ?1 AND closed IS NULL");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		text_col(stmt, 0, id, size);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return store_seterr(store, HMC_E_NOT_FOUND, _("unit %s has no open repair"), ev->subject);
+}
+
+static int
+check_open(struct store *store, const char *id, const char *unit_no)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT closed IS NULL, unit_no FROM repairs WHERE repair_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	int open = rc == SQLITE_ROW && sqlite3_column_int(stmt, 0);
+	int same = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(stmt, 1), unit_no) == 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no repair %s"), id);
+	if (!same)
+		return store_seterr(store, HMC_E_INVALID, _("repair %s is not of unit %s"), id, unit_no);
+	if (!open)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("repair %s is closed"), id);
+	return 0;
+}
+
+static int
+close_repair(struct store *store, const char *id, const struct event *ev, const char *outcome)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE repairs SET closed = ?2, outcome = ?3, closed_by = ?4,"
+		" waited_ms = waited_ms + CASE WHEN waiting_since IS NULL THEN 0"
+		"   ELSE max(0, (?2 >> 16) - (waiting_since >> 16)) END,"
+		" waiting_since = NULL WHERE repair_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, outcome, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return step_done(store, stmt, id);
+}
+
+int
+repairs_apply(struct store *store, const struct event *ev)
+{
+	char id[REPAIR_ID_MAX], text[256], what[256], parts[256];
+	int rc;
+
+	if (ev->type == EV_REPAIR_OPEN) {
+		char priority[16], base[16], start[16], deadline[16], fault[256];
+		int64_t day;
+		enum repair_priority p;
+		snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
+		if (payload_get(ev->payload, "priority", priority, sizeof priority) != 0 ||
+		    repairs_priority_parse(priority, &p) != 0 ||
+		    payload_get(ev->payload, "base_day", base, sizeof base) != 0 ||
+		    payload_get(ev->payload, "start_deadline", start, sizeof start) != 0 ||
+		    payload_get(ev->payload, "deadline", deadline, sizeof deadline) != 0 ||
+		    timeutil_parse_date(base, &day) != 0 || timeutil_parse_date(start, &day) != 0 ||
+		    timeutil_parse_date(deadline, &day) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("repair of %s needs priority and deadlines"), ev->subject);
+		if (payload_get(ev->payload, "fault", fault, sizeof fault) != 0)
+			fault[0] = '\0';
+		sqlite3_stmt *stmt = store_stmt(store,
+			"SELECT 1 FROM repairs WHERE unit_no = ?1 AND closed IS NULL");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		int busy = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_reset(stmt);
+		if (busy)
+			return store_seterr(store, HMC_E_EXISTS, _("unit %s already has an open repair"),
+					    ev->subject);
+		struct unit unit;
+		if ((rc = unit_get(store, ev->subject, &unit)) != 0)
+			return rc;
+		stmt = store_stmt(store,
+			"INSERT INTO repairs (repair_id, unit_no, priority, fault, opened, opened_by,"
+			" base_day, start_deadline, deadline, warranty, on_site)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 3, repairs_priority_name(p), -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 4, fault, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 5, ev->hlc);
+		sqlite3_bind_text(stmt, 6, ev->operator_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 7, base, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 8, start, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 9, deadline, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 10, payload_get(ev->payload, "warranty", text, sizeof text) == 0 &&
+					   strcmp(text, "1") == 0);
+		sqlite3_bind_int(stmt, 11, payload_get(ev->payload, "on_site", text, sizeof text) == 0 &&
+					   strcmp(text, "1") == 0);
+		return step_done(store, stmt, id);
+	}
+
+	if ((rc = open_repair_id(store, ev, id, sizeof id)) != 0 ||
+	    (rc = check_open(store, id, ev->subject)) != 0)
+		return rc;
+	sqlite3_stmt *stmt;
+	switch (ev->type) {
+	case EV_REPAIR_LOG: {
+		char minutes[16], event_id[REPAIR_ID_MAX];
+		if (payload_get(ev->payload, "what", what, sizeof what) != 0 || what[0] == '\0')
+			return store_seterr(store, HMC_E_INVALID, _("log what was done"));
+		if (payload_get(ev->payload, "parts", parts, sizeof parts) != 0)
+			parts[0] = '\0';
+		long m = payload_get(ev->payload, "minutes", minutes, sizeof minutes) == 0
+				 ? strtol(minutes, NULL, 10) : 0;
+		if (m < 0 || m > 24 * 60)
+			return store_seterr(store, HMC_E_INVALID, _("minutes must be 0 to 1440"));
+		snprintf(event_id, sizeof event_id, "%s#%lld", ev->device, (long long)ev->device_seq);
+		stmt = store_stmt(store,
+			"INSERT INTO repair_actions (repair_id, event_id, at, operator, what, minutes, parts)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, event_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 3, ev->hlc);
+		sqlite3_bind_text(stmt, 4, ev->operator_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 5, what, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(stmt, 6, (int)m);
+		sqlite3_bind_text(stmt, 7, parts, -1, SQLITE_TRANSIENT);
+		if ((rc = step_done(store, stmt, id)) != 0)
+			return rc;
+		/* The first logged action starts the work. */
+		stmt = store_stmt(store,
+			"UPDATE repairs SET started = coalesce(started, ?2), minutes = minutes + ?3"
+			" WHERE repair_id = ?1");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, ev->hlc);
+		sqlite3_bind_int(stmt, 3, (int)m);
+		return step_done(store, stmt, id);
+	}
+	case EV_REPAIR_WAIT: {
+		char expected[16] = "";
+		int waiting = payload_get(ev->payload, "waiting", text, sizeof text) == 0 &&
+			      strcmp(text, "1") == 0;
+		if (payload_get(ev->payload, "expected", expected, sizeof expected) != 0)
+			expected[0] = '\0';
+		if (waiting)
+			stmt = store_stmt(store,
+				"UPDATE repairs SET waiting_since = coalesce(waiting_since, ?2),"
+				" parts_expected = nullif(?3, '') WHERE repair_id = ?1");
+		else
+			stmt = store_stmt(store,
+				"UPDATE repairs SET waited_ms = waited_ms + CASE WHEN waiting_since IS NULL"
+				"   THEN 0 ELSE max(0, (?2 >> 16) - (waiting_since >> 16)) END,"
+				" waiting_since = NULL, parts_expected = NULL WHERE repair_id = ?1");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, ev->hlc);
+		if (waiting)
+			sqlite3_bind_text(stmt, 3, expected, -1, SQLITE_TRANSIENT);
+		return step_done(store, stmt, id);
+	}
+	case EV_REPAIR_TOLD:
+		stmt = store_stmt(store, "UPDATE repairs SET told = ?2 WHERE repair_id = ?1");
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, ev->hlc);
+		return step_done(store, stmt, id);
+	case EV_REPAIR_CLOSE:
+		if (payload_get(ev->payload, "outcome", text, sizeof text) != 0 ||
+		    (strcmp(text, "repaired") != 0 && strcmp(text, "unrepairable") != 0))
+			return store_seterr(store, HMC_E_INVALID,
+					    _("a repair closes as repaired or unrepairable"));
+		return close_repair(store, id, ev, strcmp(text, "repaired") == 0 ? "repaired"
+										 : "unrepairable");
+	default:
+		return store_seterr(store, HMC_E_INVALID, "not a repair event");
+	}
+}
+
+int
+repairs_on_move(struct store *store, const struct event *ev)
+{
+	char id[REPAIR_ID_MAX];
+	if (ev->type != EV_REPAIRED && ev->type != EV_UNREPAIRABLE)
+		return 0;
+	/* A workshop repair closes with the unit leaving the workshop. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT repair_id FROM repairs WHERE unit_no = ?1 AND closed IS NULL AND on_site = 0");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		text_col(stmt, 0, id, sizeof id);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return 0;	/* a unit in repair from before repairs were kept */
+	return close_repair(store, id, ev, ev->type == EV_REPAIRED ? "repaired" : "unrepairable");
+}
+
+/* --- reading ------------------------------------------------------------------ */
+
+#define REPAIR_COLUMNS \
+	"r.repair_id, r.unit_no, u.article_no, a.name, coalesce(u.location, u.payer, ''),"     \
+	" r.priority, r.fault, r.opened_by, r.opened, r.base_day, r.deadline,"                  \
+	" r.start_deadline, r.warranty, r.on_site, r.started, r.waiting_since,"                 \
+	" r.parts_expected, r.waited_ms, r.minutes, r.told, r.closed, r.outcome"
+#define REPAIR_FROM \
+	" FROM repairs r JOIN units u USING (unit_no) JOIN articles a ON a.article_no = u.article_no"
+
+static void
+row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct calendar *cal, int64_t today)
+{
+	char text[16];
+	memset(out, 0, sizeof *out);
+	text_col(stmt, 0, out->repair_id, sizeof out->repair_id);
+	text_col(stmt, 1, out->unit_no, sizeof out->unit_no);
+	text_col(stmt, 2, out->article_no, sizeof out->article_no);
+	text_col(stmt, 3, out->article_name, sizeof out->article_name);
+	text_col(stmt, 4, out->place, sizeof out->place);
+	text_col(stmt, 5, text, sizeof text);
+	repairs_priority_parse(text, &out->priority);
+	text_col(stmt, 6, out->fault, sizeof out->fault);
+	text_col(stmt, 7, out->opened_by, sizeof out->opened_by);
+	out->opened = sqlite3_column_int64(stmt, 8);
+	out->base_day = date_col(stmt, 9);
+	out->deadline = date_col(stmt, 10);
+	out->start_deadline = date_col(stmt, 11);
+	out->warranty = sqlite3_column_int(stmt, 12);
+	out->on_site = sqlite3_column_int(stmt, 13);
+	out->started = sqlite3_column_int64(stmt, 14);
+	out->waiting_since = sqlite3_column_int64(stmt, 15);
+	out->parts_expected = date_col(stmt, 16);
+	out->waited_ms = sqlite3_column_int64(stmt, 17);
+	out->minutes = sqlite3_column_int(stmt, 18);
+	out->told = sqlite3_column_int64(stmt, 19);
+	out->closed = sqlite3_column_int64(stmt, 20);
+	text_col(stmt, 21, out->outcome, sizeof out->outcome);
+	calendar_count(cal, today, out->deadline, &out->days_left);
+	/* The deadline will not hold: overdue, or the parts come after it. */
+	out->tell_prescriber = out->closed == 0 && out->told == 0 &&
+			       (today > out->deadline ||
+				(out->waiting_since && out->parts_expected > out->deadline));
+}
+
+static void
+today_and_calendar(struct store *store, struct calendar *cal, int64_t *today)
+{
+	char depot[32] = "";
+	store_config_get(store, "depot", depot, sizeof depot);
+	calendar_load(cal, store, depot);
+	*today = timeutil_local_date(timeutil_now_ms());
+}
+
+int
+repairs_get(struct store *store, const char *unit_or_id, struct repair *out)
+{
+	struct calendar cal;
+	int64_t today;
+	today_and_calendar(store, &cal, &today);
+	int by_id = strchr(unit_or_id, '#') != NULL;
+	char unit_no[UNIT_NO_MAX];
+	if (!by_id && unit_no_parse(unit_or_id, unit_no, NULL) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+				    unit_or_id, unit_no_rule());
+	sqlite3_stmt *stmt = store_stmt(store, by_id
+		? "SELECT " REPAIR_COLUMNS REPAIR_FROM " WHERE r.repair_id = ?1"
+		: "SELECT " REPAIR_COLUMNS REPAIR_FROM " WHERE r.unit_no = ?1"
+		  " ORDER BY r.closed IS NULL DESC, r.opened DESC LIMIT 1");
+	sqlite3_bind_text(stmt, 1, by_id ? unit_or_id : unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		row_to_repair(stmt, out, &cal, today);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, unit_or_id);
+	return store_seterr(store, HMC_E_NOT_FOUND, by_id ? _("no repair %s")
+							   : _("unit %s has no repair"), unit_or_id);
+}
+
+int
+repairs_list(struct store *store, unsigned filter, const char *operator_no,
+	     int (*fn)(const struct repair *repair, void *arg), void *arg)
+{
+	struct calendar cal;
+	int64_t today;
+	today_and_calendar(store, &cal, &today);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT " REPAIR_COLUMNS REPAIR_FROM
+		" WHERE (?1 OR r.closed IS NULL) AND (NOT ?2 OR r.priority = 'acute')"
+		" AND (NOT ?3 OR r.warranty = 1)"
+		" AND (?4 IS NULL OR r.opened_by = ?4 OR EXISTS (SELECT 1 FROM repair_actions k"
+		"   WHERE k.repair_id = r.repair_id AND k.operator = ?4))"
+		" ORDER BY r.closed IS NOT NULL, r.deadline, r.priority = 'normal', r.opened",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "repairs");
+	sqlite3_bind_int(stmt, 1, !!(filter & REPAIRS_CLOSED));
+	sqlite3_bind_int(stmt, 2, !!(filter & REPAIRS_ACUTE));
+	sqlite3_bind_int(stmt, 3, !!(filter & REPAIRS_CLAIMS));
+	if (filter & REPAIRS_MINE)
+		sqlite3_bind_text(stmt, 4, operator_no, -1, SQLITE_TRANSIENT);
+	struct repair repair;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row_to_repair(stmt, &repair, &cal, today);
+		if ((result = fn(&repair, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int
+repairs_actions(struct store *store, const char *repair_id,
+		int (*fn)(const struct repair_action *action, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT at, operator, what, minutes, parts FROM repair_actions WHERE repair_id = ?1"
+		" ORDER BY at", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, repair_id);
+	sqlite3_bind_text(stmt, 1, repair_id, -1, SQLITE_TRANSIENT);
+	struct repair_action action;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&action, 0, sizeof action);
+		action.at = sqlite3_column_int64(stmt, 0);
+		text_col(stmt, 1, action.operator_no, sizeof action.operator_no);
+		text_col(stmt, 2, action.what, sizeof action.what);
+		action.minutes = sqlite3_column_int(stmt, 3);
+		text_col(stmt, 4, action.parts, sizeof action.parts);
+		if ((result = fn(&action, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+/* --- workflows ------------------------------------------------------------------ */
+
+static int
+apply_event(struct store *store, const char *operator_no, enum event_type type,
+	    const char *unit_no, const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, unit_no, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	return workflow_apply(store, &ev);
+}
+
+int
+repairs_open(struct store *store, const char *operator_no, const char *unit_text,
+	     enum repair_priority priority, const char *fault, const char *depot,
+	     struct repair *out)
+{
+	struct unit unit;
+	struct article article;
+	struct calendar cal;
+	struct repair_rules rules;
+	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", date[TIMEUTIL_DATE_LEN];
+	int64_t base, start, deadline, now = timeutil_now_ms();
+	unsigned role;
+	int rc;
+
+	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+				    unit_text, unit_no_rule());
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
+	    (rc = unit_get(store, unit_no, &unit)) != 0 ||
+	    (rc = catalog_article_get(store, unit.article_no, &article)) != 0)
+		return rc;
+	if (fault != NULL && strlen(fault) > 200)
+		return store_seterr(store, HMC_E_INVALID, _("the fault note is longer than 200 characters"));
+	enum event_type move;
+	int on_site = 0;
+	switch (unit.state) {
+	case UNIT_IN_STOCK: move = EV_OPEN_REPAIR; break;
+	case UNIT_RETURNED: move = EV_TO_REPAIR; break;
+	case UNIT_DELIVERED: move = EV_N_TYPES; on_site = 1; break;
+	case UNIT_IN_REPAIR: move = EV_N_TYPES; break;
+	default:
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("unit %s is %s and cannot be repaired"),
+				    unit_no, unit_state_name(unit.state));
+	}
+	calendar_load(&cal, store, depot ? depot : "");
+	repairs_rules(store, &rules);
+	if ((rc = repairs_deadlines(&cal, &rules, now, priority, &base, &start, &deadline)) != 0)
+		return store_seterr(store, rc, _("today is outside the calendar"));
+	int64_t acquired;
+	int warranty = unit.acquired[0] && timeutil_parse_date(unit.acquired, &acquired) == 0 &&
+		       repairs_in_warranty(acquired, article.warranty_months, timeutil_local_date(now));
+
+	payload_set(payload, sizeof payload, "priority", repairs_priority_name(priority));
+	if (fault && *fault)
+		payload_set(payload, sizeof payload, "fault", fault);
+	timeutil_format_date(base, date);
+	payload_set(payload, sizeof payload, "base_day", date);
+	timeutil_format_date(start, date);
+	payload_set(payload, sizeof payload, "start_deadline", date);
+	timeutil_format_date(deadline, date);
+	payload_set(payload, sizeof payload, "deadline", date);
+	payload_set(payload, sizeof payload, "warranty", warranty ? "1" : "0");
+	payload_set(payload, sizeof payload, "on_site", on_site ? "1" : "0");
+
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	if (move != EV_N_TYPES) {
+		char move_payload[PAYLOAD_MAX] = "";
+		if (fault && *fault)
+			payload_set(move_payload, sizeof move_payload, "fault", fault);
+		rc = workflow_move(store, operator_no, move, unit_no, move_payload, NULL);
+	}
+	if (rc == 0)
+		rc = apply_event(store, operator_no, EV_REPAIR_OPEN, unit_no, payload);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	return out ? repairs_get(store, unit_no, out) : 0;
+}
+
+/* Finds the open repair; its unit number into unit_no. */
+static int
+find_open(struct store *store, const char *unit_or_id, struct repair *repair)
+{
+	int rc = repairs_get(store, unit_or_id, repair);
+	if (rc != 0)
+		return rc;
+	if (repair->closed)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("unit %s has no open repair"),
+				    repair->unit_no);
+	return 0;
+}
+
+/* One repair step as its own transaction. */
+static int
+step(struct store *store, const char *operator_no, const struct repair *repair,
+     enum event_type type, const char *payload_in)
+{
+	char payload[PAYLOAD_MAX];
+	unsigned role;
+	int rc = workflow_operator(store, operator_no, &role);
+	if (rc != 0)
+		return rc;
+	xstrlcpy(payload, payload_in, sizeof payload);
+	if (payload_set(payload, sizeof payload, "repair", repair->repair_id) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("the note is too long"));
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	if ((rc = apply_event(store, operator_no, type, repair->unit_no, payload)) != 0 ||
+	    (rc = store_commit(store)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	return 0;
+}
+
+/* Checks "ART*QTY,ART*QTY" against the articles. */
+static int
+check_parts(struct store *store, const char *parts)
+{
+	for (const char *at = parts; *at;) {
+		char item[64], article_no[ARTICLE_NO_MAX];
+		size_t n = strcspn(at, ",");
+		if (n == 0 || n >= sizeof item)
+			return store_seterr(store, HMC_E_INVALID, _("parts \"%s\" are malformed"), parts);
+		memcpy(item, at, n);
+		item[n] = '\0';
+		char *star = strchr(item, '*');
+		long qty = 1;
+		if (star != NULL) {
+			char *end;
+			*star = '\0';
+			qty = strtol(star + 1, &end, 10);
+			if (*end != '\0' || qty < 1 || qty > 999)
+				return store_seterr(store, HMC_E_INVALID,
+						    _("part %s: quantity must be 1 to 999"), item);
+		}
+		xstrlcpy(article_no, item, sizeof article_no);
+		struct article a;
+		int rc = catalog_article_get(store, article_no, &a);
+		if (rc != 0)
+			return rc;
+		at += n;
+		if (*at == ',')
+			at++;
+	}
+	return 0;
+}
+
+int
+repairs_log(struct store *store, const char *operator_no, const char *unit_or_id,
+	    const char *what, int minutes, const char *parts)
+{
+	struct repair repair;
+	char payload[PAYLOAD_MAX] = "", text[16];
+	int rc = find_open(store, unit_or_id, &repair);
+	if (rc != 0)
+		return rc;
+	if (what == NULL || *what == '\0' || strlen(what) > 200)
+		return store_seterr(store, HMC_E_INVALID, _("say what was done (at most 200 characters)"));
+	if (minutes < 0 || minutes > 24 * 60)
+		return store_seterr(store, HMC_E_INVALID, _("minutes must be 0 to 1440"));
+	if (parts && *parts && (rc = check_parts(store, parts)) != 0)
+		return rc;
+	payload_set(payload, sizeof payload, "what", what);
+	snprintf(text, sizeof text, "%d", minutes);
+	payload_set(payload, sizeof payload, "minutes", text);
+	if (parts && *parts)
+		payload_set(payload, sizeof payload, "parts", parts);
+	return step(store, operator_no, &repair, EV_REPAIR_LOG, payload);
+}
+
+int
+repairs_wait(struct store *store, const char *operator_no, const char *unit_or_id, int waiting,
+	     int64_t expected, const char *note)
+{
+	struct repair repair;
+	char payload[PAYLOAD_MAX] = "", date[TIMEUTIL_DATE_LEN];
+	int rc = find_open(store, unit_or_id, &repair);
+	if (rc != 0)
+		return rc;
+	if (waiting && repair.waiting_since)
+		return store_seterr(store, HMC_E_EXISTS, _("repair of %s already waits for parts"),
+				    repair.unit_no);
+	if (!waiting && !repair.waiting_since)
+		return store_seterr(store, HMC_E_INVALID, _("repair of %s is not waiting for parts"),
+				    repair.unit_no);
+	payload_set(payload, sizeof payload, "waiting", waiting ? "1" : "0");
+	if (waiting && expected > 0) {
+		timeutil_format_date(expected, date);
+		payload_set(payload, sizeof payload, "expected", date);
+	}
+	if (note && *note)
+		payload_set(payload, sizeof payload, "note", note);
+	return step(store, operator_no, &repair, EV_REPAIR_WAIT, payload);
+}
+
+int
+repairs_told(struct store *store, const char *operator_no, const char *unit_or_id,
+	     const char *note)
+{
+	struct repair repair;
+	char payload[PAYLOAD_MAX] = "";
+	int rc = find_open(store, unit_or_id, &repair);
+	if (rc != 0)
+		return rc;
+	if (note && *note)
+		payload_set(payload, sizeof payload, "note", note);
+	return step(store, operator_no, &repair, EV_REPAIR_TOLD, payload);
+}
+
+int
+repairs_close(struct store *store, const char *operator_no, const char *unit_or_id,
+	      int repaired, const char *location, const char *reason, const char *note)
+{
+	struct repair repair;
+	char payload[PAYLOAD_MAX] = "";
+	int rc = find_open(store, unit_or_id, &repair);
+	if (rc != 0)
+		return rc;
+	payload_set(payload, sizeof payload, "repair", repair.repair_id);
+	if (note && *note)
+		payload_set(payload, sizeof payload, "note", note);
+	if (repair.on_site) {
+		/* At the customer's: the unit stays there.  If it cannot be
+		 * repaired, the office arranges a pickup and a replacement. */
+		payload_set(payload, sizeof payload, "outcome", repaired ? "repaired" : "unrepairable");
+		if (!repaired && reason && *reason)
+			payload_set(payload, sizeof payload, "reason", reason);
+		if ((rc = store_begin(store)) != 0)
+			return rc;
+		rc = apply_event(store, operator_no, EV_REPAIR_CLOSE, repair.unit_no, payload);
+		if (rc == 0 && !repaired) {
+			char why[256];
+			snprintf(why, sizeof why,
+				 _("unit %s at %s cannot be repaired on site: arrange a pickup and a "
+				   "replacement"),
+				 repair.unit_no, repair.place);
+			rc = flags_raise(store, operator_no, repair.unit_no, why);
+		}
+		if (rc == 0)
+			rc = store_commit(store);
+		if (rc != 0)
+			store_rollback(store);
+		return rc;
+	}
+	if (repaired) {
+		if (location && *location)
+			payload_set(payload, sizeof payload, "location", location);
+		return workflow_move(store, operator_no, EV_REPAIRED, repair.unit_no, payload, NULL);
+	}
+	payload_set(payload, sizeof payload, "reason", reason && *reason ? reason : "beyond-repair");
+	return workflow_move(store, operator_no, EV_UNREPAIRABLE, repair.unit_no, payload, NULL);
+}
+
+/* --- figures ------------------------------------------------------------------- */
+
+struct report_repair {
+	int64_t opened_day, base_day, deadline, closed_day;	/* closed_day 0: open */
+	enum repair_priority priority;
+};
+
+static int
+by_value(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+int
+repairs_report(struct store *store, int64_t from, int64_t to,
+	       int (*fn)(const struct repair_figures *row, void *arg), void *arg)
+{
+	struct calendar cal;
+	int64_t today;
+	today_and_calendar(store, &cal, &today);
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT opened, base_day, deadline, closed, priority FROM repairs", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "repairs");
+	struct report_repair *all = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		if (n == cap)
+			all = xrealloc(all, (cap = cap ? cap * 2 : 256) * sizeof *all);
+		struct report_repair *r = &all[n++];
+		r->opened_day = timeutil_local_date(hlc_wall_ms(sqlite3_column_int64(stmt, 0)));
+		r->base_day = date_col(stmt, 1);
+		r->deadline = date_col(stmt, 2);
+		r->closed_day = sqlite3_column_type(stmt, 3) == SQLITE_NULL
+					? 0 : timeutil_local_date(hlc_wall_ms(sqlite3_column_int64(stmt, 3)));
+		char p[16];
+		text_col(stmt, 4, p, sizeof p);
+		repairs_priority_parse(p, &r->priority);
+	}
+	sqlite3_finalize(stmt);
+
+	int y, m, d, result = 0;
+	timeutil_civil_from_days(from, &y, &m, &d);
+	int *days = xcalloc(n ? n : 1, sizeof *days);
+	for (int64_t month_start = timeutil_days_from_civil(y, m, 1); month_start <= to && result == 0;) {
+		int my, mm, md;
+		timeutil_civil_from_days(month_start, &my, &mm, &md);
+		int64_t month_end = month_start + timeutil_days_in_month(my, mm) - 1;
+		/* The state at the end of the month, or today if that is sooner. */
+		int64_t as_of = month_end < today ? month_end : today;
+		for (int p = 0; p < 2 && result == 0; p++) {
+			struct repair_figures row;
+			int n_days = 0;
+			memset(&row, 0, sizeof row);
+			snprintf(row.month, sizeof row.month, "%04d-%02d", my, mm);
+			row.priority = (enum repair_priority)p;
+			row.target_percent = p == PRIORITY_ACUTE ? 96 : 93;
+			for (size_t i = 0; i < n; i++) {
+				const struct report_repair *r = &all[i];
+				if (r->priority != (enum repair_priority)p)
+					continue;
+				if (r->closed_day && r->closed_day >= month_start &&
+				    r->closed_day <= month_end && r->closed_day >= from &&
+				    r->closed_day <= to) {
+					row.closed++;
+					row.within += r->closed_day <= r->deadline;
+					calendar_count(&cal, r->opened_day, r->closed_day, &days[n_days]);
+					n_days++;
+				}
+				if (r->opened_day <= as_of && (!r->closed_day || r->closed_day > as_of) &&
+				    r->deadline < as_of)
+					row.open_overdue++;
+			}
+			if (n_days > 0) {
+				qsort(days, (size_t)n_days, sizeof *days, by_value);
+				row.median_days = n_days % 2 ? days[n_days / 2]
+							     : (days[n_days / 2 - 1] + days[n_days / 2]) / 2.0;
+			}
+			result = fn(&row, arg);
+		}
+		month_start = month_end + 1;
+	}
+	free(days);
+	free(all);
+	return result;
+}
