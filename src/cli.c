@@ -41,6 +41,17 @@ static const struct cli_verb verbs[] = {
 	{ "flags", cli_flags, cli_order_opts, "[--all] | clear ID",
 	  N_("What the office should look at: units collected that were not out with "
 	     "that payer, and the like.") },
+	{ "repair", cli_repair, cli_repair_opts,
+	  "open|list|claims|show|log|wait|resume|told|close UNIT [options]",
+	  N_("Repairs against working-day deadlines: open --priority normal|acute --fault "
+	     "TEXT; log --what TEXT --minutes N --parts ART*QTY; wait [--until DATE]; "
+	     "resume; told (the prescriber); close --outcome repaired|unrepairable "
+	     "[--location SHELF] [--reason R]; list [--mine] [--acute] [--all] [--csv]; "
+	     "claims [--csv] lists warranty claims.") },
+	{ "report", cli_report, cli_repair_opts, "repairs --from DATE --to DATE [--csv]",
+	  N_("Figures: repairs closed per month and priority, the share within the "
+	     "deadline beside the target (93 % normal, 96 % acute), median working "
+	     "days, and open repairs past their deadline.") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },

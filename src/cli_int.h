@@ -70,6 +70,11 @@ int cli_calendar(struct cli *cli);
 int cli_order(struct cli *cli);
 int cli_pickup(struct cli *cli);
 int cli_flags(struct cli *cli);
+int cli_repair(struct cli *cli);
+int cli_report(struct cli *cli);
+/* Reports other than repairs (the managers' figures). */
+int cli_report_more(struct cli *cli);
+extern const struct cli_opt cli_repair_opts[];
 extern const struct cli_opt cli_order_opts[];
 extern const struct cli_opt cli_calendar_opts[];
 int cli_scanners(struct cli *cli);
