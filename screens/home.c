@@ -12,18 +12,29 @@ struct item {
 	int key;
 	const char *label;
 	const struct screen *screen;
+	unsigned roles;		/* who sees it */
 };
 
+#define EVERYONE (ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER)
+
 static const struct item items[] = {
-	{ '1', N_("Pick and deliver"), &screen_orders },
-	{ '2', N_("Pickup at customer"), &screen_pickups },
-	{ '3', N_("Returns"), &screen_returns },
-	{ '4', N_("To shelf / move"), &screen_shelf },
-	{ '5', N_("Look up unit"), &screen_lookup },
+	{ '1', N_("Pick and deliver"), &screen_orders, EVERYONE },
+	{ '2', N_("Pickup at customer"), &screen_pickups, EVERYONE },
+	{ '3', N_("Returns"), &screen_returns, EVERYONE },
+	{ '4', N_("To shelf / move"), &screen_shelf, EVERYONE },
+	{ '5', N_("Look up unit"), &screen_lookup, EVERYONE },
+	{ '6', N_("Repair queue"), &screen_queue, ROLE_TECHNICIAN | ROLE_MANAGER },
+	{ '7', N_("Repair figures"), &screen_figures, ROLE_MANAGER },
 };
 #define N_ITEMS (sizeof items / sizeof items[0])
 
 static int selected;
+
+static int
+allowed(struct shell *sh, int i)
+{
+	return (items[i].roles & shell_role(sh)) != 0;
+}
 
 static void
 home_enter(struct shell *sh, const char *arg)
@@ -36,17 +47,20 @@ home_enter(struct shell *sh, const char *arg)
 static void
 home_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	for (int i = 0; i < (int)N_ITEMS && i + 1 < rows; i++)
-		ui_text(win, i + 1, 0, cols, i == selected ? A_REVERSE : A_NORMAL, "%c %s",
-			items[i].key, _(items[i].label));
-	if ((int)N_ITEMS + 2 < rows)
-		ui_text(win, (int)N_ITEMS + 1, 0, cols, A_NORMAL, "9 %s", _("Log out"));
+	int row = 1;
+	for (int i = 0; i < (int)N_ITEMS && row < rows; i++)
+		if (allowed(sh, i))
+			ui_text(win, row++, 0, cols, i == selected ? A_REVERSE : A_NORMAL, "%c %s",
+				items[i].key, _(items[i].label));
+	if (row < rows)
+		ui_text(win, row, 0, cols, A_NORMAL, "9 %s", _("Log out"));
 }
 
 static enum result
 open_item(struct shell *sh, int i)
 {
+	if (!allowed(sh, i))
+		return R_NONE;
 	shell_push(sh, items[i].screen, NULL);
 	return R_REDRAW;
 }
@@ -58,20 +72,24 @@ ITEM(1)
 ITEM(2)
 ITEM(3)
 ITEM(4)
+ITEM(5)
+ITEM(6)
 
 static enum result
 home_up(struct shell *sh)
 {
-	(void)sh;
-	selected = (selected + (int)N_ITEMS - 1) % (int)N_ITEMS;
+	do
+		selected = (selected + (int)N_ITEMS - 1) % (int)N_ITEMS;
+	while (!allowed(sh, selected));
 	return R_REDRAW;
 }
 
 static enum result
 home_down(struct shell *sh)
 {
-	(void)sh;
-	selected = (selected + 1) % (int)N_ITEMS;
+	do
+		selected = (selected + 1) % (int)N_ITEMS;
+	while (!allowed(sh, selected));
 	return R_REDRAW;
 }
 
@@ -108,6 +126,8 @@ static const struct key_binding home_keys[] = {
 	{ '3', NULL, item_2 },
 	{ '4', NULL, item_3 },
 	{ '5', NULL, item_4 },
+	{ '6', NULL, item_5 },
+	{ '7', NULL, item_6 },
 	{ '9', NULL, home_logout },
 	{ KEY_UP, NULL, home_up },
 	{ KEY_DOWN, NULL, home_down },

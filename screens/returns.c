@@ -16,6 +16,7 @@
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -153,8 +154,19 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	typed[len] = '\0';
 
 	switch (ret.stage) {
-	case FAULT:
-		return route(sh, EV_TO_REPAIR, "fault", typed, NULL, NULL);
+	case FAULT: {
+		/* Route to repair opens the repair, with its deadlines. */
+		char fault[300];
+		snprintf(fault, sizeof fault, "%s (%s)", typed, conditions[ret.condition]);
+		if (repairs_open(store, shell_operator(sh), ret.unit.unit_no, PRIORITY_NORMAL, fault,
+				 shell_depot(sh), NULL) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		shell_ok(sh, _("%s IN_REPAIR, repair opened"), ret.unit.unit_no);
+		ret.stage = SCAN;
+		return R_REDRAW;
+	}
 	case NOTE:
 		return route(sh, EV_SCRAP, "reason", "other", "note", typed);
 	case SHELF: {

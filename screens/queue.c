@@ -1,0 +1,179 @@
+/*
+ * queue.c — a technician's repair queue: open repairs by deadline, with
+ * the working days left (overdue ones marked "!" so that it shows without
+ * colour), priority, article and place.  F1 mine, F2 all, F3 acute only.
+ * Enter, or scanning a unit, opens its repair; scanning a unit with none
+ * offers to open one.
+ */
+#include "screen.h"
+
+#include "hmc/i18n.h"
+#include "hmc/repairs.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <string.h>
+
+#define MAX_SHOWN 300
+
+static struct {
+	struct repair list[MAX_SHOWN];
+	int n, selected, top;
+	unsigned filter;
+	char pending_unit[UNIT_NO_MAX];
+} q;
+
+static int
+collect(const struct repair *r, void *arg)
+{
+	(void)arg;
+	if (q.n < MAX_SHOWN)
+		q.list[q.n++] = *r;
+	return 0;
+}
+
+static void
+load(struct shell *sh)
+{
+	q.n = 0;
+	repairs_list(shell_store(sh), q.filter, shell_operator(sh), collect, NULL);
+	if (q.selected >= q.n)
+		q.selected = q.n > 0 ? q.n - 1 : 0;
+}
+
+static void
+queue_enter(struct shell *sh, const char *arg)
+{
+	(void)arg;
+	q.selected = q.top = 0;
+	q.filter = 0;
+	load(sh);
+}
+
+static void
+queue_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	(void)sh;
+	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d %s", _("Repairs"), q.n,
+		q.filter & REPAIRS_MINE ? _("(mine)") : q.filter & REPAIRS_ACUTE ? _("(acute)") : "");
+	if (q.n == 0) {
+		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open repairs."));
+		return;
+	}
+	int visible = rows - 1;
+	if (q.selected < q.top)
+		q.top = q.selected;
+	if (q.selected >= q.top + visible)
+		q.top = q.selected - visible + 1;
+	for (int i = 0; i < visible && q.top + i < q.n; i++) {
+		const struct repair *r = &q.list[q.top + i];
+		int attr = q.top + i == q.selected ? A_REVERSE : A_NORMAL;
+		char left[16];
+		/* "-3!" overdue by 3 working days; "2d" two left. */
+		if (r->days_left < 0)
+			snprintf(left, sizeof left, "%d!", r->days_left);
+		else
+			snprintf(left, sizeof left, "%dd", r->days_left);
+		if (r->days_left < 0 || r->tell_prescriber)
+			attr |= A_BOLD;
+		if (cols >= 60)
+			ui_text(win, i + 1, 0, cols, attr, "%-9s %-6s %4s %s%s%-20s %s", r->unit_no,
+				repairs_priority_name(r->priority), left, r->warranty ? "W " : "",
+				r->waiting_since ? "P " : "", r->article_name, r->place);
+		else
+			ui_text(win, i + 1, 0, cols, attr, "%-9s%c%4s %s", r->unit_no,
+				r->priority == PRIORITY_ACUTE ? 'A' : ' ', left, r->article_name);
+	}
+}
+
+static enum result
+queue_open(struct shell *sh)
+{
+	if (q.n == 0)
+		return R_NONE;
+	shell_push(sh, &screen_repair, q.list[q.selected].unit_no);
+	return R_REDRAW;
+}
+
+static enum result
+open_new(struct shell *sh)
+{
+	struct store *store = shell_store(sh);
+	if (repairs_open(store, shell_operator(sh), q.pending_unit, PRIORITY_NORMAL, "",
+			 shell_depot(sh), NULL) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	shell_ok(sh, _("repair opened for %s"), q.pending_unit);
+	shell_push(sh, &screen_repair, q.pending_unit);
+	return R_REDRAW;
+}
+
+static enum result
+queue_scan(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	char unit_no[UNIT_NO_MAX];
+	struct repair r;
+	(void)source;
+	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
+		return R_REDRAW;
+	if (repairs_get(shell_store(sh), unit_no, &r) == 0 && r.closed == 0) {
+		shell_push(sh, &screen_repair, unit_no);
+		return R_REDRAW;
+	}
+	xstrlcpy(q.pending_unit, unit_no, sizeof q.pending_unit);
+	shell_confirm(sh, _("No open repair. Open one? F1"), open_new);
+	return R_REDRAW;
+}
+
+static enum result
+set_filter(struct shell *sh, unsigned filter)
+{
+	q.filter = filter;
+	q.selected = q.top = 0;
+	load(sh);
+	return R_REDRAW;
+}
+
+static enum result queue_mine(struct shell *sh) { return set_filter(sh, REPAIRS_MINE); }
+static enum result queue_all(struct shell *sh) { return set_filter(sh, 0); }
+static enum result queue_acute(struct shell *sh) { return set_filter(sh, REPAIRS_ACUTE); }
+
+static enum result
+queue_up(struct shell *sh)
+{
+	(void)sh;
+	if (q.selected > 0)
+		q.selected--;
+	return R_REDRAW;
+}
+
+static enum result
+queue_down(struct shell *sh)
+{
+	(void)sh;
+	if (q.selected + 1 < q.n)
+		q.selected++;
+	return R_REDRAW;
+}
+
+static void
+queue_resume(struct shell *sh)
+{
+	load(sh);
+}
+
+static const struct key_binding queue_keys[] = {
+	{ KEY_UP, NULL, queue_up },
+	{ KEY_DOWN, NULL, queue_down },
+	{ KEY_F(1), N_("Mine"), queue_mine },
+	{ KEY_F(2), N_("All"), queue_all },
+	{ KEY_F(3), N_("Acute"), queue_acute },
+	{ '\n', N_("Open"), queue_open },
+	{ 27, N_("Back"), NULL },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_queue = {
+	"queue", queue_enter, NULL, queue_draw, queue_keys, queue_scan, NULL, 1, queue_resume,
+};

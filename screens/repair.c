@@ -1,0 +1,348 @@
+/*
+ * repair.c — working one repair.
+ *
+ * The screen says first whether it is a warranty claim (before any work is
+ * logged), the deadline and the days left, and whether the prescriber
+ * must be told.  F1 logs work (what, then minutes, then parts as
+ * ART*QTY,... or Enter for none); F2 waits for parts (type the expected
+ * date, or Enter) or resumes; F3 records that the prescriber was told; F4
+ * closes: 1 repaired (scan the shelf; on site it stays with the customer),
+ * 2 not repairable (a reason).
+ */
+#include "screen.h"
+
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/repairs.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE };
+
+static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
+					     N_("obsolete"), N_("lost"), N_("other") };
+
+static struct {
+	char unit_no[UNIT_NO_MAX];
+	struct repair r;
+	int have;
+	enum stage stage;
+	char what[201];
+	int minutes;
+	char actions[8][96];
+	int n_actions;
+} rp;
+
+static int
+note_action(const struct repair_action *a, void *arg)
+{
+	char when[TIMEUTIL_LOCAL_LEN];
+	(void)arg;
+	timeutil_format_local(hlc_wall_ms(a->at), when);
+	memmove(rp.actions[1], rp.actions[0], sizeof rp.actions[0] * 7);
+	snprintf(rp.actions[0], sizeof rp.actions[0], "%s %dm %s", when + 5, a->minutes, a->what);
+	if (rp.n_actions < 8)
+		rp.n_actions++;
+	return 0;
+}
+
+static void
+load(struct shell *sh)
+{
+	rp.have = repairs_get(shell_store(sh), rp.unit_no, &rp.r) == 0;
+	rp.n_actions = 0;
+	if (!rp.have) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return;
+	}
+	repairs_actions(shell_store(sh), rp.r.repair_id, note_action, NULL);
+}
+
+static void
+repair_enter(struct shell *sh, const char *arg)
+{
+	memset(&rp, 0, sizeof rp);
+	xstrlcpy(rp.unit_no, arg ? arg : "", sizeof rp.unit_no);
+	load(sh);
+}
+
+static void
+repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	(void)sh;
+	int row = 0;
+	if (!rp.have)
+		return;
+	const struct repair *r = &rp.r;
+	char deadline[TIMEUTIL_DATE_LEN];
+	timeutil_format_date(r->deadline, deadline);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", r->unit_no,
+		r->priority == PRIORITY_ACUTE ? _("ACUTE") : _("normal"));
+	/* A claim to the supplier is said before any work is logged. */
+	if (r->warranty && row < rows)
+		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("WARRANTY: claim to supplier"));
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", r->article_name);
+	if (r->fault[0] && row < rows)
+		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, r->fault);
+	if (row < rows) {
+		if (r->closed)
+			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"), r->outcome);
+		else if (r->days_left < 0)
+			ui_text(win, row++, 0, cols, A_BOLD | A_REVERSE, _("OVERDUE %d! %s"),
+				-r->days_left, deadline + 5);
+		else
+			ui_text(win, row++, 0, cols, A_NORMAL, _("%d days left (%s)"), r->days_left,
+				deadline + 5);
+	}
+	if (r->on_site && row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("on site:"), r->place);
+	if (r->waiting_since && row < rows)
+		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("waiting for parts"));
+	if (r->tell_prescriber && row < rows)
+		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("TELL THE PRESCRIBER (F3)"));
+	const char *prompt = NULL;
+	switch (rp.stage) {
+	case WHAT: prompt = _("What was done? Enter"); break;
+	case MINUTES: prompt = _("Minutes? Enter"); break;
+	case PARTS: prompt = _("Parts ART*QTY, or Enter"); break;
+	case EXPECTED: prompt = _("Parts expected YYYY-MM-DD, or Enter"); break;
+	case CLOSE: prompt = _("1 repaired  2 not repairable"); break;
+	case SHELF: prompt = _("Scan the shelf"); break;
+	case REASON: prompt = _("Reason? 1-6"); break;
+	case NOTE: prompt = _("Type why, Enter"); break;
+	default: break;
+	}
+	if (prompt && row < rows)
+		row += ui_wrap(win, row, 0, cols, 2, A_BOLD, prompt);
+	if (rp.stage == REASON)
+		for (int i = 0; i < 6 && row < rows; i++)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
+	for (int i = 0; i < rp.n_actions && row < rows && rp.stage != REASON; i++)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp.actions[i]);
+}
+
+static enum result
+done(struct shell *sh, int rc, const char *ok)
+{
+	struct store *store = shell_store(sh);
+	if (rc != 0)
+		shell_error(sh, "%s", store_errmsg(store));
+	else
+		shell_ok(sh, "%s", ok);
+	rp.stage = VIEW;
+	load(sh);
+	return R_REDRAW;
+}
+
+static enum result
+repair_text(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	char typed[256], ok[128];
+	struct store *store = shell_store(sh);
+	(void)source;
+	if (len >= sizeof typed)
+		len = sizeof typed - 1;
+	memcpy(typed, text, len);
+	typed[len] = '\0';
+	switch (rp.stage) {
+	case WHAT:
+		xstrlcpy(rp.what, typed, sizeof rp.what);
+		rp.stage = MINUTES;
+		return R_REDRAW;
+	case MINUTES: {
+		char *end;
+		long m = strtol(typed, &end, 10);
+		if (*end != '\0' || m < 0 || m > 1440) {
+			shell_error(sh, "%s", _("minutes: a number, 0 to 1440"));
+			return R_REDRAW;
+		}
+		rp.minutes = (int)m;
+		rp.stage = PARTS;
+		return R_REDRAW;
+	}
+	case PARTS:
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
+		return done(sh, repairs_log(store, shell_operator(sh), rp.r.repair_id, rp.what,
+					    rp.minutes, typed), ok);
+	case EXPECTED: {
+		int64_t day;
+		if (timeutil_parse_date(typed, &day) != 0) {
+			shell_error(sh, "%s", _("a date YYYY-MM-DD, or Enter"));
+			return R_REDRAW;
+		}
+		return done(sh, repairs_wait(store, shell_operator(sh), rp.r.repair_id, 1, day, NULL),
+			    _("waiting for parts"));
+	}
+	case SHELF: {
+		char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
+		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
+		if (kind != 1) {
+			if (kind == 0)
+				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
+			return R_REDRAW;
+		}
+		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp.unit_no, shelf);
+		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 1, shelf,
+					      NULL, NULL), ok);
+	}
+	case NOTE:
+		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
+		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 0, NULL,
+					      "other", typed), ok);
+	case REASON:
+		shell_error(sh, "%s", _("choose the reason, 1-6"));
+		return R_REDRAW;
+	default:
+		/* A unit scanned while viewing: that unit's repair. */
+		{
+			char unit_no[UNIT_NO_MAX];
+			if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
+				return R_REDRAW;
+			xstrlcpy(rp.unit_no, unit_no, sizeof rp.unit_no);
+			load(sh);
+			return R_REDRAW;
+		}
+	}
+}
+
+/* Enter with nothing typed: the optional steps take their default. */
+static enum result
+repair_enter_key(struct shell *sh)
+{
+	char ok[128];
+	if (rp.stage == PARTS) {
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
+		return done(sh, repairs_log(shell_store(sh), shell_operator(sh), rp.r.repair_id,
+					    rp.what, rp.minutes, NULL), ok);
+	}
+	if (rp.stage == EXPECTED)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 1, 0,
+					     NULL), _("waiting for parts"));
+	return R_NONE;
+}
+
+static int
+open_for_work(struct shell *sh)
+{
+	if (!rp.have || rp.r.closed) {
+		shell_error(sh, "%s", _("this repair is closed"));
+		return 0;
+	}
+	return 1;
+}
+
+static enum result
+repair_log(struct shell *sh)
+{
+	if (!open_for_work(sh))
+		return R_REDRAW;
+	rp.what[0] = '\0';
+	rp.stage = WHAT;
+	return R_REDRAW;
+}
+
+static enum result
+repair_wait(struct shell *sh)
+{
+	if (!open_for_work(sh))
+		return R_REDRAW;
+	if (rp.r.waiting_since)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0, 0,
+					     NULL), _("back at work"));
+	rp.stage = EXPECTED;
+	return R_REDRAW;
+}
+
+static enum result
+repair_told(struct shell *sh)
+{
+	if (!open_for_work(sh))
+		return R_REDRAW;
+	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp.r.repair_id, NULL),
+		    _("prescriber told"));
+}
+
+static enum result
+repair_close(struct shell *sh)
+{
+	if (!open_for_work(sh))
+		return R_REDRAW;
+	rp.stage = CLOSE;
+	return R_REDRAW;
+}
+
+static enum result
+choose(struct shell *sh, int digit)
+{
+	char ok[128];
+	if (rp.stage == CLOSE && digit == 1) {
+		if (rp.r.on_site) {
+			snprintf(ok, sizeof ok, _("%s repaired on site"), rp.unit_no);
+			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id,
+						      1, NULL, NULL, NULL), ok);
+		}
+		rp.stage = SHELF;
+		return R_REDRAW;
+	}
+	if (rp.stage == CLOSE && digit == 2) {
+		rp.stage = REASON;
+		rp.what[0] = '\0';
+		return R_REDRAW;
+	}
+	if (rp.stage == REASON && digit >= 1 && digit <= 6) {
+		if (strcmp(lifecycle_scrap_reasons[digit - 1], "other") == 0) {
+			rp.stage = NOTE;
+			return R_REDRAW;
+		}
+		snprintf(ok, sizeof ok, _("%s not repairable"), rp.unit_no);
+		return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0,
+					      NULL, lifecycle_scrap_reasons[digit - 1], NULL), ok);
+	}
+	return R_PASS;
+}
+
+#define DIGIT(n) \
+	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
+DIGIT(1)
+DIGIT(2)
+DIGIT(3)
+DIGIT(4)
+DIGIT(5)
+DIGIT(6)
+
+static enum result
+repair_back(struct shell *sh)
+{
+	(void)sh;
+	if (rp.stage != VIEW) {
+		rp.stage = VIEW;
+		return R_REDRAW;
+	}
+	return R_BACK;
+}
+
+static const struct key_binding repair_keys[] = {
+	{ '1', NULL, digit_1 },
+	{ '2', NULL, digit_2 },
+	{ '3', NULL, digit_3 },
+	{ '4', NULL, digit_4 },
+	{ '5', NULL, digit_5 },
+	{ '6', NULL, digit_6 },
+	{ KEY_F(1), N_("Log"), repair_log },
+	{ KEY_F(2), N_("Parts"), repair_wait },
+	{ KEY_F(3), N_("Told"), repair_told },
+	{ KEY_F(4), N_("Close"), repair_close },
+	{ '\n', NULL, repair_enter_key },
+	{ 27, N_("Back"), repair_back },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_repair = {
+	"repair", repair_enter, NULL, repair_draw, repair_keys, repair_text, NULL, 0, NULL,
+};
