@@ -64,6 +64,7 @@ ifeq ($(WERROR),1)
 WARN      += -Werror
 endif
 CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DHMC_VERSION='"$(VERSION)"' \
+             -DSQLITE_ENABLE_SESSION -DSQLITE_ENABLE_PREUPDATE_HOOK \
              -DHMC_LOCALEDIR='"$(LOCALEDIR)"' -DHMC_DATADIR='"$(DATADIR)"' \
              -MMD -MP
 CFLAGS    ?= $(OPT) -g

@@ -63,9 +63,25 @@ static const struct cli_verb verbs[] = {
 	  "holidays YEAR | add DATE N [--depot DEPOT]",
 	  N_("Swedish working days: the holidays of a year (2005-2199), or the date N "
 	     "working days after DATE (with the depot's closure days).") },
-	{ "verify", cli_verify, NULL, "",
+	{ "sync", cli_sync, cli_sync_opts, "[--central URL] [--batch N] [--push|--pull] [--quiet]",
+	  N_("Sends this handheld's events to the central log and folds in everyone "
+	     "else's, in batches. Exits 0 when all was exchanged, 75 when the centre "
+	     "could not be reached (nothing is lost: try again), 1 when it refused.") },
+	{ "central", cli_central, cli_sync_opts, "init URL | add-device NAME [--central URL]",
+	  N_("Makes or updates the central log (sqlite:PATH or postgresql://...), or "
+	     "gives a device its own PostgreSQL role and prints the line for its "
+	     "config file.") },
+	{ "conflicts", cli_conflicts, cli_sync_opts,
+	  "[--all] | resolve DEVICE#SEQ --outcome log|event [--note TEXT]",
+	  N_("Events that did not apply at their place in the central log, events the "
+	     "centre refused or holds other content for. A manager resolves a conflict: "
+	     "--outcome log keeps what the log holds, --outcome event makes the "
+	     "conflicting event's move stand.") },
+	{ "verify", cli_verify, cli_verify_opts, "[--dump]",
 	  N_("Rebuilds the state from the journal and reports every difference "
-	     "from the state tables; exits 1 if there is any.") },
+	     "from the state tables; exits 1 if there is any. --dump prints the state "
+	     "tables in key order instead: stores that folded the same log print the "
+	     "same.") },
 	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--device NAME]",
 	  N_("Makes a demo store with articles, payers, depots, operators and N "
 	     "units (default 20000) in every state, including legacy F and M "

@@ -78,6 +78,10 @@ extern const struct cli_opt cli_repair_opts[];
 extern const struct cli_opt cli_order_opts[];
 extern const struct cli_opt cli_calendar_opts[];
 int cli_scanners(struct cli *cli);
+int cli_sync(struct cli *cli);
+int cli_central(struct cli *cli);
+int cli_conflicts(struct cli *cli);
+extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];
 extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
 
 /* Where the scanner profiles are (--profiles, HMC_PROFILES, installed,

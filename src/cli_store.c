@@ -22,6 +22,11 @@
 #include <time.h>
 #include <unistd.h>
 
+const struct cli_opt cli_verify_opts[] = {
+	{ "dump", 0 },
+	{ NULL, 0 },
+};
+
 const struct cli_opt cli_init_opts[] = {
 	{ "device", 1 },
 	{ NULL, 0 },
@@ -184,6 +189,13 @@ cli_verify(struct cli *cli)
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;
+	if (cli_opt(cli, "dump") != NULL) {
+		int rc = verify_dump(store, stdout);
+		if (rc != 0)
+			cli_fail("%s", store_errmsg(store));
+		store_close(store);
+		return rc == 0 ? CLI_OK : CLI_FAIL;
+	}
 	int64_t n_events, n_diffs;
 	int rc = verify_store(store, report_difference, NULL, &n_events, &n_diffs);
 	if (rc == 0)

@@ -47,6 +47,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_REPAIR_WAIT] = "repair_wait",
 	[EV_REPAIR_TOLD] = "repair_told",
 	[EV_REPAIR_CLOSE] = "repair_close",
+	[EV_CONFLICT_RESOLVE] = "conflict_resolve",
 };
 
 const char *

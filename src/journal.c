@@ -22,12 +22,14 @@ journal_stamp(struct store *store, struct event *ev)
 	return 0;
 }
 
-int
-journal_insert(struct store *store, struct event *ev)
+static int
+insert(struct store *store, struct event *ev, const char *status, int64_t gseq,
+       const void *undo, int undo_len, const char *note)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"INSERT INTO journal (device, device_seq, hlc, operator, type,"
-		" subject, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+		" subject, payload, hash, status, gseq, undo, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
 	sqlite3_bind_text(stmt, 1, ev->device, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, ev->device_seq);
 	sqlite3_bind_int64(stmt, 3, ev->hlc);
@@ -36,16 +38,129 @@ journal_insert(struct store *store, struct event *ev)
 	sqlite3_bind_text(stmt, 6, ev->subject, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 7, ev->payload, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(stmt, 8, ev->hash, EVENT_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 9, status, -1, SQLITE_STATIC);
+	if (gseq > 0)
+		sqlite3_bind_int64(stmt, 10, gseq);
+	if (undo_len == 0)
+		sqlite3_bind_zeroblob(stmt, 11, 0);	/* kept, and empty */
+	else if (undo_len > 0)
+		sqlite3_bind_blob(stmt, 11, undo, undo_len, SQLITE_STATIC);
+	if (note != NULL)
+		sqlite3_bind_text(stmt, 12, note, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(store, rc, _("writing the journal"));
 	ev->seq = sqlite3_last_insert_rowid(store_db(store));
+	ev->gseq = gseq;
+	xstrlcpy(ev->status, status, sizeof ev->status);
 	return 0;
 }
 
+int
+journal_insert(struct store *store, struct event *ev, const void *undo, int undo_len)
+{
+	return insert(store, ev, "pending", 0, undo, undo_len, NULL);
+}
+
+int
+journal_insert_folded(struct store *store, struct event *ev, int64_t gseq, const char *status,
+		      const char *note)
+{
+	return insert(store, ev, status, gseq, NULL, -1, note);
+}
+
+int
+journal_set_applied(struct store *store, int64_t seq, const void *undo, int undo_len,
+		    const char *held)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal SET undo = ?2, note = ?3 WHERE seq = ?1 AND status = 'pending'");
+	sqlite3_bind_int64(stmt, 1, seq);
+	if (undo_len == 0)
+		sqlite3_bind_zeroblob(stmt, 2, 0);
+	else if (undo_len > 0)
+		sqlite3_bind_blob(stmt, 2, undo, undo_len, SQLITE_STATIC);
+	if (held != NULL)
+		sqlite3_bind_text(stmt, 3, held, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, _("writing the journal"));
+}
+
+int
+journal_reject(struct store *store, int64_t seq, const char *why)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO journal_rejected (device, device_seq, hlc, operator, type, subject,"
+		" payload, hash, rejected, note)"
+		" SELECT device, device_seq, hlc, operator, type, subject, payload, hash,"
+		" strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?2 FROM journal WHERE seq = ?1");
+	sqlite3_bind_int64(stmt, 1, seq);
+	sqlite3_bind_text(stmt, 2, why, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("writing the journal"));
+	stmt = store_stmt(store, "DELETE FROM journal WHERE seq = ?1");
+	sqlite3_bind_int64(stmt, 1, seq);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, _("writing the journal"));
+}
+
+int
+journal_mark(struct store *store, int64_t seq, const char *status, int64_t gseq, const char *note)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal SET status = ?2, gseq = coalesce(?3, gseq),"
+		" note = CASE WHEN ?4 IS NOT NULL THEN ?4"
+		"   WHEN ?2 IN ('pending', 'conflict') THEN note END,"
+		" undo = CASE WHEN ?2 = 'pending' THEN undo END WHERE seq = ?1");
+	sqlite3_bind_int64(stmt, 1, seq);
+	sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+	if (gseq > 0)
+		sqlite3_bind_int64(stmt, 3, gseq);
+	if (note != NULL)
+		sqlite3_bind_text(stmt, 4, note, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, _("writing the journal"));
+}
+
+int64_t
+journal_find(struct store *store, const char *device, int64_t device_seq)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT seq FROM journal WHERE device = ?1 AND device_seq = ?2");
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, device_seq);
+	int64_t seq = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return seq;
+}
+
+int
+journal_undo(struct store *store, int64_t seq, void **undo, int *undo_len)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT undo FROM journal WHERE seq = ?1");
+	sqlite3_bind_int64(stmt, 1, seq);
+	*undo = NULL;
+	*undo_len = -1;
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW && sqlite3_column_type(stmt, 0) == SQLITE_BLOB) {
+		*undo_len = sqlite3_column_bytes(stmt, 0);
+		*undo = xmalloc((size_t)*undo_len + 1);
+		if (*undo_len > 0)
+			memcpy(*undo, sqlite3_column_blob(stmt, 0), (size_t)*undo_len);
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "journal");
+}
+
 #define EVENT_COLUMNS \
-	"seq, device, device_seq, hlc, operator, type, subject, payload, hash"
+	"seq, device, device_seq, hlc, operator, type, subject, payload, hash," \
+	" coalesce(gseq, 0), status, status = 'pending' AND note IS NOT NULL"
 
 static int
 row_to_event(sqlite3_stmt *stmt, struct event *ev)
@@ -63,8 +178,36 @@ row_to_event(sqlite3_stmt *stmt, struct event *ev)
 	xstrlcpy(ev->payload, (const char *)sqlite3_column_text(stmt, 7), sizeof ev->payload);
 	if (sqlite3_column_bytes(stmt, 8) == EVENT_HASH_LEN)
 		memcpy(ev->hash, sqlite3_column_blob(stmt, 8), EVENT_HASH_LEN);
+	ev->gseq = sqlite3_column_int64(stmt, 9);
+	xstrlcpy(ev->status, (const char *)sqlite3_column_text(stmt, 10), sizeof ev->status);
+	ev->held = sqlite3_column_int(stmt, 11);
 	return 0;
 }
+
+/* Runs a query of EVENT_COLUMNS, calling fn for each event. */
+static int
+each_event(struct store *store, sqlite3_stmt *stmt,
+	   int (*fn)(const struct event *ev, void *arg), void *arg)
+{
+	struct event *ev = xmalloc(sizeof *ev);
+	int rc, result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (row_to_event(stmt, ev) != 0) {
+			result = store_seterr(store, HMC_E_CORRUPT,
+					      _("journal event %lld has an unknown type \"%s\""),
+					      (long long)sqlite3_column_int64(stmt, 0),
+					      (const char *)sqlite3_column_text(stmt, 5));
+			break;
+		}
+		if ((result = fn(ev, arg)) != 0)
+			break;
+	}
+	if (result == 0 && rc != SQLITE_DONE)
+		result = store_sqlerr(store, rc, _("reading the journal"));
+	free(ev);
+	return result;
+}
+
 
 int
 journal_get(struct store *store, int64_t seq, struct event *out)
@@ -109,24 +252,9 @@ journal_foreach(struct store *store, const char *subject, int newest_first,
 	sqlite3_bind_int64(stmt, 2, limit > 0 ? limit : -1);
 	sqlite3_bind_int64(stmt, 3, skip);
 
-	struct event *ev = xmalloc(sizeof *ev);
-	int result = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (row_to_event(stmt, ev) != 0) {
-			result = store_seterr(store, HMC_E_CORRUPT,
-					      _("journal event %lld has an unknown type \"%s\""),
-					      (long long)sqlite3_column_int64(stmt, 0),
-					      (const char *)sqlite3_column_text(stmt, 5));
-			break;
-		}
-		if ((result = fn(ev, arg)) != 0)
-			break;
-	}
-	if (result == 0 && rc != SQLITE_DONE)
-		result = store_sqlerr(store, rc, _("reading the journal"));
+	rc = each_event(store, stmt, fn, arg);
 	sqlite3_finalize(stmt);
-	free(ev);
-	return result;
+	return rc;
 }
 
 int64_t
@@ -141,9 +269,80 @@ journal_count(struct store *store)
 int64_t
 journal_pending(struct store *store)
 {
-	sqlite3_stmt *stmt = store_stmt(store, "SELECT last_seq FROM device WHERE one = 1");
-	int64_t last = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	/* This device's events the centre has not confirmed: a count over
+	 * the partial index of pending rows. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*) FROM journal WHERE status = 'pending' AND gseq IS NULL");
+	int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_reset(stmt);
-	int64_t acked = store_config_int(store, "sync.acked_seq", 0);
-	return last > acked ? last - acked : 0;
+	return n;
+}
+
+int
+journal_foreach_pending(struct store *store, int newest_first,
+			int (*fn)(const struct event *ev, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store), newest_first
+		? "SELECT " EVENT_COLUMNS " FROM journal WHERE status = 'pending' ORDER BY seq DESC"
+		: "SELECT " EVENT_COLUMNS " FROM journal WHERE status = 'pending' ORDER BY seq",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	rc = each_event(store, stmt, fn, arg);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+journal_foreach_unsent(struct store *store, int64_t after_device_seq, int limit,
+		       int (*fn)(const struct event *ev, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT " EVENT_COLUMNS " FROM journal WHERE device = ?1 AND gseq IS NULL"
+		" AND status = 'pending' AND device_seq > ?2 ORDER BY device_seq LIMIT ?3",
+		-1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	sqlite3_bind_text(stmt, 1, store_device_name(store), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, after_device_seq);
+	sqlite3_bind_int(stmt, 3, limit);
+	rc = each_event(store, stmt, fn, arg);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+struct folded_ctx {
+	int (*fn)(const struct event *ev, int skipped, void *arg);
+	void *arg;
+};
+
+static int
+folded_one(const struct event *ev, void *arg)
+{
+	struct folded_ctx *ctx = arg;
+	return ctx->fn(ev, ev->held || strcmp(ev->status, "conflict") == 0, ctx->arg);
+}
+
+int
+journal_foreach_folded(struct store *store,
+		       int (*fn)(const struct event *ev, int skipped, void *arg), void *arg)
+{
+	static const char *const queries[] = {
+		"SELECT " EVENT_COLUMNS " FROM journal"
+		" WHERE status IN ('central', 'confirmed', 'conflict') ORDER BY gseq",
+		"SELECT " EVENT_COLUMNS " FROM journal WHERE status = 'pending' ORDER BY seq",
+	};
+	struct folded_ctx ctx = { fn, arg };
+	int rc = 0;
+	for (int q = 0; q < 2 && rc == 0; q++) {
+		sqlite3_stmt *stmt;
+		rc = sqlite3_prepare_v2(store_db(store), queries[q], -1, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			return store_sqlerr(store, rc, _("reading the journal"));
+		rc = each_event(store, stmt, folded_one, &ctx);
+		sqlite3_finalize(stmt);
+	}
+	return rc;
 }

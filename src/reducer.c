@@ -7,6 +7,7 @@
  */
 #include "hmc/reducer.h"
 #include "hmc/catalog.h"
+#include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
@@ -308,6 +309,7 @@ static const struct {
 	{ EV_REPAIR_WAIT, repairs_apply },
 	{ EV_REPAIR_TOLD, repairs_apply },
 	{ EV_REPAIR_CLOSE, repairs_apply },
+	{ EV_CONFLICT_RESOLVE, conflicts_apply },
 };
 
 /* What else a move changes: the order and pickup tables. */
@@ -333,6 +335,45 @@ apply(struct store *store, const struct event *ev)
 }
 
 int
+reducer_apply_forced(struct store *store, const struct event *ev)
+{
+	struct unit unit;
+	char text[64];
+	if (!event_type_is_move(ev->type))
+		return apply(store, ev);
+	if (move_effects(ev->type) & FX_CREATES)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("%s %s cannot be forced: the first registration stands"),
+				    event_type_name(ev->type), ev->subject);
+	int rc = unit_get(store, ev->subject, &unit);
+	if (rc != 0)
+		return rc;
+	enum unit_state want = UNIT_NONE;
+	if (payload_get(ev->payload, "state", text, sizeof text) == 0)
+		unit_state_parse(text, &want);
+	if (lifecycle_find(ev->type, unit.state, unit.origin, want) == NULL) {
+		/* From the first state the table allows the move from. */
+		enum unit_state from = UNIT_NONE;
+		for (int s = UNIT_NONE + 1; s < UNIT_N_STATES && from == UNIT_NONE; s++)
+			if (lifecycle_find(ev->type, (enum unit_state)s, unit.origin, want) != NULL)
+				from = (enum unit_state)s;
+		if (from == UNIT_NONE)
+			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+					    _("%s cannot be made on unit %s at all"),
+					    event_type_name(ev->type), ev->subject);
+		sqlite3_stmt *stmt = store_stmt(store,
+			"UPDATE units SET state = ?2 WHERE unit_no = ?1");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, unit_state_name(from), -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(store, rc, ev->subject);
+	}
+	return apply(store, ev);
+}
+
+int
 reducer_apply(struct store *store, const struct event *ev)
 {
 	/* All of an event or none of it, whoever calls. */
@@ -344,4 +385,63 @@ reducer_apply(struct store *store, const struct event *ev)
 		return rc;
 	}
 	return store_commit(store);
+}
+
+/* Undo changesets cover the tables the reducer writes, nothing else. */
+static int
+undo_filter(void *arg, const char *table)
+{
+	(void)arg;
+	return reducer_writes(table);
+}
+
+int
+reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int *undo_len)
+{
+	sqlite3_session *session = NULL;
+	*undo = NULL;
+	*undo_len = -1;
+	/* Bulk loads keep no undo: sync rebuilds instead. */
+	if (!store_in_bulk(store) &&
+	    sqlite3session_create(store_db(store), "main", &session) == SQLITE_OK) {
+		sqlite3session_table_filter(session, undo_filter, NULL);
+		sqlite3session_attach(session, NULL);
+	}
+	int rc = reducer_apply(store, ev);
+	if (rc == 0 && session != NULL) {
+		if (sqlite3session_changeset(session, undo_len, undo) != SQLITE_OK) {
+			*undo = NULL;
+			*undo_len = -1;
+		}
+	}
+	if (session != NULL)
+		sqlite3session_delete(session);
+	return rc;
+}
+
+const struct reducer_table reducer_tables[] = {
+	{ "articles", "article_no", N_("article") },
+	{ "payers", "payer_id", N_("payer") },
+	{ "locations", "code", N_("location") },
+	{ "operators", "op_no", N_("operator") },
+	{ "units", "unit_no", N_("unit") },
+	{ "orders", "order_no", N_("order") },
+	{ "order_lines", "order_no || '/' || line_no", N_("order line") },
+	{ "order_picks", "order_no || '/' || unit_no", N_("order pick") },
+	{ "pickups", "pickup_no", N_("pickup") },
+	{ "pickup_units", "pickup_no || '/' || unit_no", N_("pickup unit") },
+	{ "flags", "flag_id", N_("flag") },
+	{ "repairs", "repair_id", N_("repair") },
+	{ "repair_actions", "repair_id || '/' || event_id", N_("repair action") },
+	{ "conflict_resolutions", "event_id", N_("conflict resolution") },
+};
+const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
+
+int
+reducer_writes(const char *table)
+{
+	for (size_t i = 0; i < reducer_n_tables; i++)
+		if (strcmp(reducer_tables[i].name, table) == 0)
+			return 1;
+	return 0;
 }

@@ -46,6 +46,7 @@ struct store {
 	} device;
 	/* The counters as they were when each savepoint began. */
 	struct device_counters saved[MAX_DEPTH];
+	int bulk;		/* in a bulk load: no undo is kept */
 };
 
 static void
@@ -219,6 +220,35 @@ static const char *const migrations[] = {
 	"  minutes INTEGER NOT NULL DEFAULT 0,"
 	"  parts TEXT NOT NULL DEFAULT '',"
 	"  PRIMARY KEY (repair_id, event_id)) WITHOUT ROWID;",
+
+	/* 4: sync with the central log */
+	"ALTER TABLE journal ADD COLUMN status TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (status IN ('pending','confirmed','central','conflict','rejected'));"
+	"ALTER TABLE journal ADD COLUMN gseq INTEGER;"
+	"ALTER TABLE journal ADD COLUMN undo BLOB;"
+	"ALTER TABLE journal ADD COLUMN note TEXT;"
+	"CREATE UNIQUE INDEX journal_gseq ON journal(gseq) WHERE gseq IS NOT NULL;"
+	"CREATE INDEX journal_status ON journal(status, seq)"
+	"  WHERE status IN ('pending','conflict','rejected');"
+	"CREATE TABLE journal_rejected ("
+	"  device TEXT NOT NULL,"
+	"  device_seq INTEGER NOT NULL,"
+	"  hlc INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL,"
+	"  type TEXT NOT NULL,"
+	"  subject TEXT NOT NULL,"
+	"  payload TEXT NOT NULL,"
+	"  hash BLOB NOT NULL,"
+	"  rejected TEXT NOT NULL,"
+	"  note TEXT NOT NULL,"
+	"  dismissed_by TEXT,"
+	"  PRIMARY KEY (device, device_seq, hash));"
+	"CREATE TABLE conflict_resolutions ("
+	"  event_id TEXT PRIMARY KEY,"
+	"  resolved INTEGER NOT NULL,"
+	"  resolved_by TEXT NOT NULL,"
+	"  outcome TEXT NOT NULL CHECK (outcome IN ('log','event')),"
+	"  note TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -662,6 +692,7 @@ store_bulk_begin(struct store *store, struct bulk **out)
 	*out = bulk;
 	if (store->depth == 0)
 		return store_seterr(store, HMC_E_DB, "bulk load outside a transaction");
+	store->bulk = 1;
 	if ((rc = store_exec(store, "PRAGMA cache_size = -524288")) != 0)
 		return rc;
 	rc = sqlite3_prepare_v2(store->db, BULK_INDEXES, -1, &stmt, NULL);
@@ -693,6 +724,7 @@ store_bulk_end(struct store *store, struct bulk *bulk)
 	int rc = 0;
 	if (bulk == NULL)
 		return 0;
+	store->bulk = 0;
 	for (int i = 0; i < bulk->n; i++) {
 		if (rc == 0)
 			rc = store_exec(store, bulk->sql[i]);
@@ -704,6 +736,12 @@ store_bulk_end(struct store *store, struct bulk *bulk)
 		sqlite3_finalize(store->cache[i].stmt);
 	store->n_cache = 0;
 	return rc;
+}
+
+int
+store_in_bulk(const struct store *store)
+{
+	return store->bulk;
 }
 
 /* --- device identity ------------------------------------------------------ */
@@ -836,6 +874,19 @@ store_device_observe(struct store *store, int64_t remote_hlc)
 	if (remote_hlc > store->device.last_hlc) {
 		store->device.last_hlc = hlc_merge(store->device.last_hlc, remote_hlc,
 						   timeutil_now_ms());
+		store->device.dirty = 1;
+	}
+	return 0;
+}
+
+int
+store_device_raise(struct store *store, int64_t device_seq)
+{
+	int rc = device_load(store);
+	if (rc != 0)
+		return rc;
+	if (device_seq > store->device.last_seq) {
+		store->device.last_seq = device_seq;
 		store->device.dirty = 1;
 	}
 	return 0;

@@ -16,28 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The tables that the reducer writes, with an expression that is unique
- * per row (their key). */
-static const struct {
-	const char *table;
-	const char *key;
-	const char *what;
-} state_tables[] = {
-	{ "articles", "article_no", N_("article") },
-	{ "payers", "payer_id", N_("payer") },
-	{ "locations", "code", N_("location") },
-	{ "operators", "op_no", N_("operator") },
-	{ "units", "unit_no", N_("unit") },
-	{ "orders", "order_no", N_("order") },
-	{ "order_lines", "order_no || '/' || line_no", N_("order line") },
-	{ "order_picks", "order_no || '/' || unit_no", N_("order pick") },
-	{ "pickups", "pickup_no", N_("pickup") },
-	{ "pickup_units", "pickup_no || '/' || unit_no", N_("pickup unit") },
-	{ "flags", "flag_id", N_("flag") },
-	{ "repairs", "repair_id", N_("repair") },
-	{ "repair_actions", "repair_id || '/' || event_id", N_("repair action") },
-};
-
 struct verifier {
 	struct store *store;
 	struct store *rebuilt;
@@ -63,10 +41,13 @@ differ(struct verifier *v, const char *fmt, ...)
 }
 
 static int
-replay_one(const struct event *ev, void *arg)
+replay_one(const struct event *ev, int skipped, void *arg)
 {
 	struct verifier *v = arg;
 	v->n_events++;
+	/* A conflict did not apply at its place in the log, by definition. */
+	if (skipped)
+		return 0;
 	if (reducer_apply(v->rebuilt, ev) != 0)
 		differ(v, _("journal event %lld (%s #%lld, %s %s) does not apply: %s"),
 		       (long long)ev->seq, ev->device, (long long)ev->device_seq,
@@ -112,15 +93,15 @@ compare_table(struct verifier *v, size_t t)
 {
 	char sql[256];
 	sqlite3_stmt *mine = NULL, *theirs = NULL;
-	const char *what = _(state_tables[t].what);
+	const char *what = _(reducer_tables[t].what);
 	int rc;
 
 	snprintf(sql, sizeof sql, "SELECT %s AS row_key, * FROM %s ORDER BY row_key",
-		 state_tables[t].key, state_tables[t].table);
+		 reducer_tables[t].key, reducer_tables[t].name);
 	if ((rc = sqlite3_prepare_v2(store_db(v->store), sql, -1, &mine, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_prepare_v2(store_db(v->rebuilt), sql, -1, &theirs, NULL)) != SQLITE_OK) {
 		sqlite3_finalize(mine);
-		return store_sqlerr(v->store, rc, state_tables[t].table);
+		return store_sqlerr(v->store, rc, reducer_tables[t].name);
 	}
 	int n_cols = sqlite3_column_count(mine);
 	int rc_a = sqlite3_step(mine), rc_b = sqlite3_step(theirs);
@@ -162,7 +143,7 @@ compare_table(struct verifier *v, size_t t)
 	sqlite3_finalize(mine);
 	sqlite3_finalize(theirs);
 	if (rc != SQLITE_DONE)
-		return store_sqlerr(v->store, rc, state_tables[t].table);
+		return store_sqlerr(v->store, rc, reducer_tables[t].name);
 	return 0;
 }
 
@@ -187,9 +168,9 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 		return rc;
 	}
 	if ((rc = store_begin(v.rebuilt)) == 0 &&
-	    (rc = journal_foreach(store, NULL, 0, 0, 0, replay_one, &v)) == 0 &&
+	    (rc = journal_foreach_folded(store, replay_one, &v)) == 0 &&
 	    (rc = store_commit(v.rebuilt)) == 0) {
-		for (size_t t = 0; rc == 0 && t < sizeof state_tables / sizeof state_tables[0]; t++)
+		for (size_t t = 0; rc == 0 && t < reducer_n_tables; t++)
 			rc = compare_table(&v, t);
 	}
 	store_exec(store, "COMMIT");
@@ -202,5 +183,32 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 		return store_seterr(store, HMC_E_MISMATCH,
 				    _("%lld differences between the state and the journal"),
 				    (long long)v.n_diffs);
+	return 0;
+}
+
+int
+verify_dump(struct store *store, FILE *out)
+{
+	char sql[256];
+	for (size_t t = 0; t < reducer_n_tables; t++) {
+		sqlite3_stmt *stmt;
+		snprintf(sql, sizeof sql, "SELECT %s AS row_key, * FROM %s ORDER BY row_key",
+			 reducer_tables[t].key, reducer_tables[t].name);
+		int rc = sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL);
+		if (rc != SQLITE_OK)
+			return store_sqlerr(store, rc, reducer_tables[t].name);
+		fprintf(out, "[%s]\n", reducer_tables[t].name);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			for (int col = 1; col < sqlite3_column_count(stmt); col++) {
+				char value[256];
+				value_text(stmt, col, value, sizeof value);
+				fprintf(out, col > 1 ? "\t%s" : "%s", value);
+			}
+			fputc('\n', out);
+		}
+		sqlite3_finalize(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(store, rc, reducer_tables[t].name);
+	}
 	return 0;
 }

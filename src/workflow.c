@@ -12,6 +12,7 @@
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 int
@@ -34,13 +35,18 @@ workflow_operator(struct store *store, const char *operator_no, unsigned *role)
 int
 workflow_apply(struct store *store, struct event *ev)
 {
+	void *undo = NULL;
+	int undo_len = -1;
 	int rc = store_begin(store);	/* a savepoint: all or nothing */
 	if (rc != 0)
 		return rc;
-	if ((rc = journal_stamp(store, ev)) != 0 ||
-	    (rc = reducer_apply(store, ev)) != 0 ||
-	    (rc = journal_insert(store, ev)) != 0 ||
-	    (rc = store_commit(store)) != 0) {
+	if ((rc = journal_stamp(store, ev)) == 0 &&
+	    (rc = reducer_apply_undo(store, ev, &undo, &undo_len)) == 0)
+		rc = journal_insert(store, ev, undo, undo_len);
+	sqlite3_free(undo);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
 		store_rollback(store);
 		return rc;
 	}

@@ -60,6 +60,8 @@ enum event_type {
 	EV_REPAIR_WAIT,
 	EV_REPAIR_TOLD,
 	EV_REPAIR_CLOSE,	/* on site; a workshop repair closes with a move */
+
+	EV_CONFLICT_RESOLVE,	/* subject device#seq of a conflict; which outcome stands */
 	EV_N_TYPES
 };
 
@@ -73,6 +75,11 @@ struct event {
 	char subject[SUBJECT_MAX];
 	char payload[PAYLOAD_MAX];
 	unsigned char hash[EVENT_HASH_LEN];
+	/* Sync state, as read from the journal (journal.h). */
+	int64_t gseq;			/* central sequence, 0 until known */
+	char status[12];		/* pending, confirmed, central, conflict, rejected */
+	int held;			/* pending, but does not apply here: it waits for
+					 * its place in the central log */
 };
 
 /* The type's name in the journal ("to_cleaning"). */

@@ -11,6 +11,18 @@
  *   hlc        hybrid logical clock (hlc.h)    operator    operator number
  *   type       event_type_name()               subject     unit number or key
  *   payload    payload.h                       hash        BLAKE2b-256 (32 B)
+ *   status     pending: this device's, not yet folded from the central log
+ *              confirmed: this device's, folded at its place in the log
+ *              central: another device's, folded
+ *              conflict: did not apply at its place in the log (kept)
+ *              rejected: the centre refused it (kept, shown)
+ *   gseq       its place in the central log, once known
+ *   undo       for a pending event: a changeset that undoes it (sync.c)
+ *   note       why it is a conflict or was rejected; on a pending event,
+ *              why it does not apply on top of the folded log (held)
+ *
+ * The state tables are the fold of the log in central order (gseq) with
+ * the pending events on top, in their local order.
  */
 #ifndef HMC_JOURNAL_H
 #define HMC_JOURNAL_H
@@ -25,8 +37,48 @@ struct store;
  * transaction; the numbers are given back if it rolls back). */
 int journal_stamp(struct store *store, struct event *ev);
 
-/* Writes a stamped event; sets ev->seq. */
-int journal_insert(struct store *store, struct event *ev);
+/* Writes a stamped local event as pending, with the changeset that undoes
+ * it (undo_len -1 when none was kept, as in bulk loads); sets ev->seq. */
+int journal_insert(struct store *store, struct event *ev, const void *undo, int undo_len);
+
+/* Writes an event folded from the central log (status central or
+ * conflict, note why). */
+int journal_insert_folded(struct store *store, struct event *ev, int64_t gseq,
+			  const char *status, const char *note);
+
+/* Updates an event's sync state; gseq 0 leaves it; note NULL keeps the
+ * note of a pending event (why it is held) and of a conflict, and clears
+ * it otherwise; drops the undo blob when the event is no longer pending. */
+int journal_mark(struct store *store, int64_t seq, const char *status, int64_t gseq,
+		 const char *note);
+
+/* After a pending event was re-applied on top of newly folded events: its
+ * new undo changeset, or held (why it does not apply here; NULL when it
+ * did). */
+int journal_set_applied(struct store *store, int64_t seq, const void *undo, int undo_len,
+			const char *held);
+
+/* Moves an event out of the journal into journal_rejected, saying why:
+ * the centre holds other content under its number. */
+int journal_reject(struct store *store, int64_t seq, const char *why);
+
+/* This device's pending events in local order (newest first when asked),
+ * applied or held. */
+int journal_foreach_pending(struct store *store, int newest_first,
+			    int (*fn)(const struct event *ev, void *arg), void *arg);
+
+/* The local position of an event by identity, or 0. */
+int64_t journal_find(struct store *store, const char *device, int64_t device_seq);
+
+/* The undo changeset of a pending event: a new buffer the caller frees
+ * (*undo NULL and *undo_len -1 when none was kept). */
+int journal_undo(struct store *store, int64_t seq, void **undo, int *undo_len);
+
+/* Events in the order the state folds them: the central log by gseq
+ * (central and confirmed; conflicts passed with skipped set), then this
+ * device's pending ones in local order (held ones skipped). */
+int journal_foreach_folded(struct store *store,
+			   int (*fn)(const struct event *ev, int skipped, void *arg), void *arg);
 
 /* Reads the event at local position seq. */
 int journal_get(struct store *store, int64_t seq, struct event *out);
@@ -42,9 +94,12 @@ int journal_foreach(struct store *store, const char *subject, int newest_first,
 /* Number of events, and the last local position. */
 int64_t journal_count(struct store *store);
 
-/* This device's events that the central log has not confirmed (config
- * "sync.acked_seq", the highest device_seq confirmed; all of them until
- * the device syncs). */
+/* This device's events that the central log has not confirmed. */
 int64_t journal_pending(struct store *store);
+
+/* Calls fn with up to limit pending events of this device that the centre
+ * has not confirmed (no gseq), by device_seq after after_device_seq. */
+int journal_foreach_unsent(struct store *store, int64_t after_device_seq, int limit,
+			   int (*fn)(const struct event *ev, void *arg), void *arg);
 
 #endif

@@ -19,4 +19,28 @@ struct store;
 
 int reducer_apply(struct store *store, const struct event *ev);
 
+/* reducer_apply, recording what it changed: *undo gets a changeset (free
+ * with sqlite3_free; *undo_len 0 when nothing changed) that sync inverts
+ * to take the event back, or *undo_len -1 when none could be kept (bulk
+ * loads). */
+int reducer_apply_undo(struct store *store, const struct event *ev, void **undo,
+		       int *undo_len);
+
+/* Makes a move from the first state the transition table allows it from,
+ * whatever state the unit is in: for a manager's decision that a
+ * conflicting event's outcome stands (conflicts.h).  Other events apply
+ * as usual; registrations cannot be forced. */
+int reducer_apply_forced(struct store *store, const struct event *ev);
+
+/* The tables the reducer writes, with an expression unique per row: what
+ * verify compares and what an undo changeset covers. */
+struct reducer_table {
+	const char *name;
+	const char *key;
+	const char *what;	/* N_() for messages */
+};
+extern const struct reducer_table reducer_tables[];
+extern const size_t reducer_n_tables;
+int reducer_writes(const char *table);
+
 #endif

@@ -22,6 +22,12 @@
  *              was not out with that payer, ...)
  * Schema version 3 adds:
  *   repairs, repair_actions               work orders and the work logged
+ * Schema version 4 adds to the journal, for sync: status (pending,
+ * confirmed, central, conflict, rejected), gseq (the central log's
+ * sequence), undo (a changeset that undoes a pending event) and note; and
+ *   journal_rejected                      events the centre holds other
+ *                                         content for (kept, shown)
+ *   conflict_resolutions                  how managers resolved conflicts
  */
 #ifndef HMC_STORE_H
 #define HMC_STORE_H
@@ -86,6 +92,8 @@ int store_exec(struct store *store, const char *sql);
 struct bulk;
 int store_bulk_begin(struct store *store, struct bulk **bulk);
 int store_bulk_end(struct store *store, struct bulk *bulk);
+/* 1 while a bulk load runs. */
+int store_in_bulk(const struct store *store);
 
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
@@ -95,6 +103,10 @@ const char *store_device_name(struct store *store);
  * both are written back when the outer transaction commits. */
 int store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc);
 /* Moves the clock past a timestamp seen from another device. */
+/* Raises this device's last sequence to device_seq when the central log
+ * holds events of this device the store does not (restored from an old
+ * backup), so new events get numbers the centre has not seen. */
+int store_device_raise(struct store *store, int64_t device_seq);
 int store_device_observe(struct store *store, int64_t remote_hlc);
 
 /* Local settings.  Get copies at most size-1 bytes; HMC_E_NOT_FOUND when

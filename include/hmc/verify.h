@@ -1,7 +1,9 @@
 /*
  * verify.h — rebuild the state from the journal and compare.
  *
- * Replays every journal event, in journal order, through the reducer into
+ * Replays every journal event, in the order the state folds them (the
+ * central log by sequence, then this device's pending events; conflicts
+ * skipped), through the reducer into
  * a scratch store, then compares each state table (units, articles,
  * payers, locations, operators) row by row and column by column with the
  * store's own.  Any difference means the state tables were changed
@@ -11,6 +13,7 @@
 #define HMC_VERIFY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct store;
 
@@ -22,5 +25,9 @@ typedef void verify_report_fn(const char *difference, void *arg);
  * itself could not run.  *n_events is the number of events replayed. */
 int verify_store(struct store *store, verify_report_fn *report, void *arg,
 		 int64_t *n_events, int64_t *n_diffs);
+
+/* Writes the state tables, each in key order, one row per line (columns
+ * tab-separated): two stores that folded the same log print the same. */
+int verify_dump(struct store *store, FILE *out);
 
 #endif

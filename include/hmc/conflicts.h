@@ -1,0 +1,61 @@
+/*
+ * conflicts.h — events that did not apply at their place in the central
+ * log, and how managers resolve them.
+ *
+ * Two handhelds act on the same unit while offline: one scraps it, the
+ * other delivers it.  Whichever reaches the central log second does not
+ * apply there; every device keeps it in its journal, marked as a conflict
+ * with the reason (journal.h).  A manager resolves it with a new event,
+ * conflict_resolve, whose subject is the conflict's identity
+ * ("DEVICE#SEQ") and whose payload says which outcome stands:
+ *
+ *   outcome=log     the log as folded stands; the conflicting event is void
+ *   outcome=event   the conflicting event's outcome stands: its move is made
+ *                   now, from whatever state the unit is in (the payload
+ *                   carries the event's type, subject and payload, so the
+ *                   reducer needs nothing but the event)
+ *   note=...        the manager's words
+ *
+ * Events the centre holds under the same number with other content (a
+ * device restored from an old backup) are not conflicts but rejections:
+ * kept in journal_rejected and listed here too.
+ */
+#ifndef HMC_CONFLICTS_H
+#define HMC_CONFLICTS_H
+
+#include <stdint.h>
+
+#include "hmc/event.h"
+
+struct store;
+
+#define CONFLICT_ID_MAX (DEVICE_MAX + 24)	/* "DEVICE#SEQ" */
+
+struct conflict {
+	struct event event;
+	char id[CONFLICT_ID_MAX];
+	char kind[12];		/* "conflict", "rejected" (centre has other
+				 * content), "refused" (the centre refused it) */
+	char note[256];		/* why */
+	int resolved;		/* 1 when a resolution has been folded */
+	char outcome[8];	/* "log" or "event" when resolved */
+	char resolved_by[OPERATOR_MAX];
+	char decision_note[128];
+};
+
+/* Lists conflicts and rejections, oldest first; unresolved only unless
+ * all.  fn's non-zero return stops and is returned. */
+int conflicts_foreach(struct store *store, int all,
+		      int (*fn)(const struct conflict *c, void *arg), void *arg);
+
+/* Number of unresolved conflicts and rejections. */
+int64_t conflicts_open(struct store *store);
+
+/* A manager decides which outcome stands (outcome "log" or "event"). */
+int conflicts_resolve(struct store *store, const char *operator_no, const char *id,
+		      const char *outcome, const char *note, struct event *done);
+
+/* The reducer's handler for conflict_resolve. */
+int conflicts_apply(struct store *store, const struct event *ev);
+
+#endif

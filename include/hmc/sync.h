@@ -1,0 +1,71 @@
+/*
+ * sync.h — exchanging the journal with the central log (central.h).
+ *
+ * Push sends this device's pending events that the centre has not
+ * acknowledged, oldest first, in batches; each batch is one transaction at
+ * the centre, and the acknowledgements (the events' places in the log) are
+ * written here in one local transaction.  Sending a batch twice changes
+ * nothing.  An event the centre refuses on its own account (not the
+ * connection, not the device's permissions) is set aside, shown as
+ * refused, and the rest goes on.
+ *
+ * Pull reads the log after this device's cursor and folds it with the one
+ * reducer.  Local state is always the fold of the log in central order with
+ * this device's pending events on top.  When the next event pulled is this
+ * device's own oldest pending one, nothing moves: it is confirmed.  When
+ * other devices' events come first, the pending events are taken back
+ * (their undo changesets, newest first), the log is folded, and the
+ * pending events are applied again on top (rebase); a pending event that
+ * no longer applies is held until the log places it, where it becomes a
+ * conflict.  Without undo (events of bulk loads) the state is rebuilt from
+ * the journal instead.  Each local commit keeps that invariant, so a sync
+ * killed at any point resumes where it stopped.
+ */
+#ifndef HMC_SYNC_H
+#define HMC_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+#define SYNC_BATCH 1000
+
+struct sync_result {
+	int64_t pushed;		/* events the centre acknowledged */
+	int64_t pulled;		/* events folded from the log */
+	int64_t confirmed;	/* of which this device's own */
+	int64_t conflicts;	/* new conflicts */
+	int64_t rejected;	/* events the centre holds other content for */
+	int64_t refused;	/* events the centre refused, set aside */
+	int rebased;		/* pending events were taken back and re-applied */
+	int rebuilt;		/* the state was rebuilt from the journal */
+	int64_t cursor;		/* the last place in the log folded */
+};
+
+struct sync_options {
+	const char *url;	/* NULL: central_url() */
+	int batch;		/* events per batch; 0: config sync.batch or SYNC_BATCH */
+	int push, pull;		/* which halves (both when neither is set) */
+	/* Called between batches (may be NULL). */
+	void (*progress)(const struct sync_result *so_far, void *arg);
+	void *arg;
+};
+
+/* Pushes, then pulls.  0 on success; HMC_E_NET when trying later may
+ * help; another code when not; store_errmsg() says what.  *result holds
+ * what was done either way. */
+int sync_run(struct store *store, const struct sync_options *options,
+	     struct sync_result *result);
+
+/* Runs fn inside one transaction with this device's pending events taken
+ * back, then applies them again: for changes to which events are pending.
+ * *result, when not NULL, records a rebuild. */
+int sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void *arg,
+		struct sync_result *result);
+
+/* When the last sync ran and how it ended, kept in the store's settings
+ * (sync.last_ok, sync.last_try, sync.last_error). */
+int sync_record(struct store *store, int rc, const char *message);
+
+#endif

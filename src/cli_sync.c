@@ -1,0 +1,245 @@
+/*
+ * cli_sync.c — the central log from the command line:
+ *
+ *   hmc sync [--central URL] [--batch N] [--push|--pull] [--quiet]
+ *   hmc central init URL
+ *   hmc central add-device NAME [--central URL]
+ *   hmc conflicts [--all]
+ *   hmc conflicts resolve DEVICE#SEQ --outcome log|event [--note TEXT]
+ *
+ * hmc sync exits 0 when everything was exchanged, 75 (EX_TEMPFAIL) when
+ * the centre could not be reached or was busy (try again later), and 1
+ * when it refused or the store failed.
+ */
+#include "cli_int.h"
+#include "hmc/central.h"
+#include "hmc/conflicts.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/journal.h"
+#include "hmc/store.h"
+#include "hmc/sync.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+#include <string.h>
+
+#define EXIT_TEMPFAIL 75
+
+const struct cli_opt cli_sync_opts[] = {
+	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
+	{ "all", 0 }, { "outcome", 1 }, { "note", 1 },
+	{ NULL, 0 },
+};
+
+static void
+print_result(const struct sync_result *r)
+{
+	printf(_("sent %lld, folded %lld from the central log (%lld of them this device's)\n"),
+	       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
+	if (r->conflicts)
+		printf(_("%lld new conflicts: hmc conflicts lists them\n"), (long long)r->conflicts);
+	if (r->rejected)
+		printf(_("%lld events rejected: the centre holds other content under their numbers\n"),
+		       (long long)r->rejected);
+	if (r->refused)
+		printf(_("%lld events refused by the centre and set aside\n"), (long long)r->refused);
+	if (r->rebuilt)
+		printf("%s\n", _("the state was rebuilt from the journal"));
+}
+
+static void
+progress(const struct sync_result *r, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, _("\rsent %lld, folded %lld"), (long long)r->pushed, (long long)r->pulled);
+}
+
+int
+cli_sync(struct cli *cli)
+{
+	struct sync_options options = { 0 };
+	struct sync_result result;
+	const char *text;
+	if (cli->n_args != 0)
+		return cli_usage_error(cli_current_verb, _("sync takes no arguments"));
+	if ((text = cli_opt(cli, "batch")) != NULL) {
+		char *end;
+		long n = strtol(text, &end, 10);
+		if (*end != '\0' || n < 1 || n > 100000)
+			return cli_usage_error(cli_current_verb,
+					       _("--batch must be a number from 1 to 100000"));
+		options.batch = (int)n;
+	}
+	options.url = cli_opt(cli, "central");
+	options.push = cli_opt(cli, "push") != NULL;
+	options.pull = cli_opt(cli, "pull") != NULL;
+	int quiet = cli_opt(cli, "quiet") != NULL;
+	if (!quiet && isatty(2))
+		options.progress = progress;
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	int rc = sync_run(store, &options, &result);
+	if (options.progress)
+		fputc('\n', stderr);
+	char message[600];
+	xstrlcpy(message, rc ? store_errmsg(store) : "", sizeof message);
+	sync_record(store, rc, message);
+	if (!quiet || rc != 0)
+		print_result(&result);
+	int64_t pending = journal_pending(store);
+	if (!quiet && pending > 0)
+		printf(_("%lld events not sent yet\n"), (long long)pending);
+	store_close(store);
+	if (rc == 0)
+		return CLI_OK;
+	cli_fail("%s", message);
+	if (rc == HMC_E_NET) {
+		fprintf(stderr, "%s\n", _("nothing is lost: the events stay here; run hmc sync "
+					  "again when the central log can be reached"));
+		return EXIT_TEMPFAIL;
+	}
+	return CLI_FAIL;
+}
+
+/* The connection line for a device: the admin's URL with the device's
+ * name and password instead of the admin's. */
+static void
+device_url(const char *url, const char *device, const char *secret, char *out, size_t size)
+{
+	const char *scheme = strstr(url, "://");
+	if (strncmp(url, "sqlite:", 7) == 0 || scheme == NULL) {
+		if (strncmp(url, "sqlite:", 7) == 0)
+			snprintf(out, size, "%s", url);
+		else
+			snprintf(out, size, "%s user=%s password=%s", url, device, secret);
+		return;
+	}
+	const char *rest = scheme + 3;
+	size_t authority = strcspn(rest, "/?");
+	const char *at = memchr(rest, '@', authority);
+	if (at != NULL)
+		rest = at + 1;
+	int has_ssl = strstr(url, "sslmode=") != NULL;
+	int has_query = strchr(rest, '?') != NULL;
+	/* Over the network, the server's certificate is checked; on a
+	 * Unix socket (an empty host or host=/path) there is no TLS. */
+	int socket = rest[0] == '/' || strstr(rest, "host=/") != NULL;
+	snprintf(out, size, "%.*s%s:%s@%s%s%s", (int)(scheme + 3 - url), url, device, secret, rest,
+		 has_ssl || socket ? "" : has_query ? "&" : "?",
+		 has_ssl || socket ? "" : "sslmode=verify-full");
+}
+
+int
+cli_central(struct cli *cli)
+{
+	const struct central_ops *ops;
+	struct central *c;
+	char err[512], buf[1024], where[512];
+	if (cli->n_args < 1)
+		return cli_usage_error(cli_current_verb, _("use hmc central init URL, or hmc central "
+							   "add-device NAME"));
+	const char *what = cli->args[0];
+	const char *url;
+	if (strcmp(what, "init") == 0 && cli->n_args == 2)
+		url = cli->args[1];
+	else if (strcmp(what, "add-device") == 0 && cli->n_args == 2)
+		url = central_url(cli_opt(cli, "central"), buf, sizeof buf);
+	else
+		return cli_usage_error(cli_current_verb, _("use hmc central init URL, or hmc central "
+							   "add-device NAME"));
+	if (url == NULL)
+		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
+					"\"central = URL\" in the config file"));
+	central_describe(url, where, sizeof where);
+	int rc = central_open(url, strcmp(what, "init") == 0, &ops, &c, err, sizeof err);
+	if (rc != 0)
+		return cli_fail("%s", err);
+	if (strcmp(what, "init") == 0) {
+		rc = ops->init(c, err, sizeof err);
+		ops->close(c);
+		if (rc != 0)
+			return cli_fail("%s", err);
+		printf(_("the central log at %s is ready\n"), where);
+		return CLI_OK;
+	}
+	const char *device = cli->args[1];
+	char secret[64], line[1200];
+	rc = ops->add_device(c, device, secret, sizeof secret, err, sizeof err);
+	ops->close(c);
+	if (rc != 0)
+		return cli_fail("%s", err);
+	if (secret[0] == '\0') {
+		printf(_("%s needs no credentials of its own: whoever may write %s may append\n"),
+		       device, where);
+		printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf:\n"), device);
+		printf("central = %s\n", url);
+		return CLI_OK;
+	}
+	device_url(url, device, secret, line, sizeof line);
+	printf(_("device %s may append its own events to %s and read the log\n"), device, where);
+	printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf (readable by "
+		 "hmc only; the password is shown this once):\n"), device);
+	printf("central = %s\n", line);
+	return CLI_OK;
+}
+
+static int
+print_conflict(const struct conflict *c, void *arg)
+{
+	(void)arg;
+	char when[TIMEUTIL_LOCAL_LEN];
+	timeutil_format_local(hlc_wall_ms(c->event.hlc), when);
+	const char *kind = strcmp(c->kind, "conflict") == 0 ? _("conflict")
+			   : strcmp(c->kind, "refused") == 0 ? _("refused") : _("rejected");
+	printf("%-20s %-9s %s %s  %s %s %s\n", c->id, kind,
+	       c->event.type < EV_N_TYPES ? event_type_name(c->event.type) : "?",
+	       c->event.subject, when, _("operator"), c->event.operator_no);
+	if (c->note[0])
+		printf("    %s\n", c->note);
+	if (c->resolved)
+		printf(_("    resolved by %s: %s stands%s%s\n"), c->resolved_by,
+		       strcmp(c->outcome, "log") == 0 ? _("the log") : _("the event"),
+		       c->decision_note[0] ? " — " : "", c->decision_note);
+	return 0;
+}
+
+int
+cli_conflicts(struct cli *cli)
+{
+	struct store *store = cli_open_store(cli, 0);
+	int rc = 0;
+	if (store == NULL)
+		return CLI_FAIL;
+	if (cli->n_args == 2 && strcmp(cli->args[0], "resolve") == 0) {
+		const char *outcome = cli_opt(cli, "outcome");
+		if (outcome == NULL) {
+			store_close(store);
+			return cli_usage_error(cli_current_verb,
+					       _("resolve needs --outcome log (what the log holds "
+						 "stands) or --outcome event (the conflicting event's "
+						 "outcome stands)"));
+		}
+		rc = conflicts_resolve(store, cli->operator_no, cli->args[1], outcome,
+				       cli_opt(cli, "note"), NULL);
+		if (rc == 0)
+			printf(_("%s resolved: %s stands\n"), cli->args[1],
+			       strcmp(outcome, "log") == 0 ? _("the log") : _("the event"));
+	} else if (cli->n_args == 0) {
+		rc = conflicts_foreach(store, cli_opt(cli, "all") != NULL, print_conflict, NULL);
+		if (rc == 0 && conflicts_open(store) == 0)
+			printf("%s\n", _("no open conflicts"));
+	} else {
+		store_close(store);
+		return cli_usage_error(cli_current_verb, _("use hmc conflicts [--all], or hmc "
+							   "conflicts resolve ID --outcome log|event"));
+	}
+	if (rc != 0)
+		cli_fail("%s", store_errmsg(store));
+	store_close(store);
+	return rc == 0 ? CLI_OK : CLI_FAIL;
+}

@@ -1,0 +1,284 @@
+/*
+ * conflicts.c — listing conflicts and rejections, and resolving them.
+ */
+#include "hmc/conflicts.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/journal.h"
+#include "hmc/lifecycle.h"
+#include "hmc/payload.h"
+#include "hmc/reducer.h"
+#include "hmc/store.h"
+#include "hmc/sync.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Conflicts (in the log, resolved by an event), events the centre refused
+ * (status rejected, still here) and events it holds other content for
+ * (journal_rejected). */
+#define LIST_SQL \
+	"SELECT 'conflict', j.device, j.device_seq, j.hlc, j.operator, j.type, j.subject," \
+	"  j.payload, coalesce(j.gseq, 0), coalesce(j.note, ''), r.outcome, r.resolved_by," \
+	"  r.note, j.hlc AS sort" \
+	" FROM journal j LEFT JOIN conflict_resolutions r" \
+	"  ON r.event_id = j.device || '#' || j.device_seq" \
+	" WHERE j.status = 'conflict' AND (?1 OR r.event_id IS NULL)" \
+	" UNION ALL" \
+	" SELECT 'refused', device, device_seq, hlc, operator, type, subject, payload, 0," \
+	"  coalesce(note, ''), NULL, NULL, NULL, hlc" \
+	" FROM journal WHERE status = 'rejected'" \
+	" UNION ALL" \
+	" SELECT 'rejected', device, device_seq, hlc, operator, type, subject, payload, 0," \
+	"  note, CASE WHEN dismissed_by IS NOT NULL THEN 'log' END, dismissed_by, NULL, hlc" \
+	" FROM journal_rejected WHERE ?1 OR dismissed_by IS NULL" \
+	" ORDER BY sort"
+
+static void
+text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+int
+conflicts_foreach(struct store *store, int all,
+		  int (*fn)(const struct conflict *c, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store), LIST_SQL, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	sqlite3_bind_int(stmt, 1, all);
+	struct conflict *c = xmalloc(sizeof *c);
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(c, 0, sizeof *c);
+		text_col(stmt, 0, c->kind, sizeof c->kind);
+		text_col(stmt, 1, c->event.device, sizeof c->event.device);
+		c->event.device_seq = sqlite3_column_int64(stmt, 2);
+		c->event.hlc = sqlite3_column_int64(stmt, 3);
+		text_col(stmt, 4, c->event.operator_no, sizeof c->event.operator_no);
+		if (event_type_parse((const char *)sqlite3_column_text(stmt, 5), &c->event.type) != 0)
+			c->event.type = EV_N_TYPES;
+		text_col(stmt, 6, c->event.subject, sizeof c->event.subject);
+		text_col(stmt, 7, c->event.payload, sizeof c->event.payload);
+		c->event.gseq = sqlite3_column_int64(stmt, 8);
+		text_col(stmt, 9, c->note, sizeof c->note);
+		c->resolved = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
+		text_col(stmt, 10, c->outcome, sizeof c->outcome);
+		text_col(stmt, 11, c->resolved_by, sizeof c->resolved_by);
+		text_col(stmt, 12, c->decision_note, sizeof c->decision_note);
+		snprintf(c->id, sizeof c->id, "%s#%lld", c->event.device,
+			 (long long)c->event.device_seq);
+		if ((result = fn(c, arg)) != 0)
+			break;
+	}
+	if (result == 0 && rc != SQLITE_DONE)
+		result = store_sqlerr(store, rc, _("reading the journal"));
+	free(c);
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+static int
+count_one(const struct conflict *c, void *arg)
+{
+	(void)c;
+	(*(int64_t *)arg)++;
+	return 0;
+}
+
+int64_t
+conflicts_open(struct store *store)
+{
+	int64_t n = 0;
+	return conflicts_foreach(store, 0, count_one, &n) == 0 ? n : -1;
+}
+
+/* "DEVICE#SEQ" */
+static int
+parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq)
+{
+	const char *hash = strrchr(id, '#');
+	char *end;
+	if (hash == NULL || hash == id || (size_t)(hash - id) >= DEVICE_MAX)
+		return -1;
+	*seq = strtoll(hash + 1, &end, 10);
+	if (*end != '\0' || *seq <= 0)
+		return -1;
+	memcpy(device, id, (size_t)(hash - id));
+	device[hash - id] = '\0';
+	return 0;
+}
+
+static int
+requeue(struct store *store, void *arg)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal SET status = 'pending', note = NULL, undo = NULL"
+		" WHERE seq = ?1 AND status = 'rejected'");
+	sqlite3_bind_int64(stmt, 1, *(int64_t *)arg);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, _("writing the journal"));
+}
+
+/* A rejected event stays where it is, marked as seen. */
+static int
+dismiss(struct store *store, const char *device, int64_t device_seq, const char *operator_no)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal_rejected SET dismissed_by = ?3"
+		" WHERE device = ?1 AND device_seq = ?2 AND dismissed_by IS NULL");
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, device_seq);
+	sqlite3_bind_text(stmt, 3, operator_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("writing the journal"));
+	return sqlite3_changes(store_db(store)) > 0 ? 0 : HMC_E_NOT_FOUND;
+}
+
+struct set_aside {
+	int64_t seq;
+	const char *why;
+};
+
+static int
+set_aside(struct store *store, void *arg)
+{
+	struct set_aside *s = arg;
+	return journal_reject(store, s->seq, s->why);
+}
+
+int
+conflicts_resolve(struct store *store, const char *operator_no, const char *id,
+		  const char *outcome, const char *note, struct event *done)
+{
+	char device[DEVICE_MAX];
+	int64_t device_seq;
+	unsigned role;
+	struct event conflict, ev;
+	int rc;
+
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
+		return rc;
+	if (!(role & ROLE_MANAGER))
+		return store_seterr(store, HMC_E_DENIED,
+				    _("only a manager may resolve conflicts"));
+	if (strcmp(outcome, "log") != 0 && strcmp(outcome, "event") != 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("the outcome is \"log\" (what the log holds stands) or "
+				      "\"event\" (the conflicting event's outcome stands), not \"%s\""),
+				    outcome);
+	if (parse_id(id, device, &device_seq) != 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("\"%s\" is not a conflict: they are named DEVICE#NUMBER"), id);
+	int64_t seq = journal_find(store, device, device_seq);
+	if (seq != 0 && (rc = journal_get(store, seq, &conflict)) != 0)
+		return rc;
+	if (seq == 0 || (strcmp(conflict.status, "rejected") != 0 &&
+			 strcmp(conflict.status, "conflict") != 0)) {
+		/* Maybe one the centre holds other content for. */
+		sqlite3_stmt *stmt = store_stmt(store,
+			"SELECT 1 FROM journal_rejected WHERE device = ?1 AND device_seq = ?2"
+			" AND dismissed_by IS NULL");
+		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 2, device_seq);
+		int rejected = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_reset(stmt);
+		if (rejected && strcmp(outcome, "log") != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("%s was not sent: the centre holds other content under "
+					      "its number; only \"log\" can stand"), id);
+		rc = rejected ? dismiss(store, device, device_seq, operator_no) : HMC_E_NOT_FOUND;
+		if (rc == HMC_E_NOT_FOUND && seq != 0)
+			return store_seterr(store, rc, _("%s is not a conflict (it is %s)"), id,
+					    conflict.status);
+		if (rc == HMC_E_NOT_FOUND)
+			return store_seterr(store, rc, _("no conflict %s"), id);
+		return rc;
+	}
+	if (strcmp(conflict.status, "rejected") == 0) {
+		/* The centre refused it: send it again, or keep it here. */
+		if (strcmp(outcome, "event") == 0)
+			return sync_rebase(store, requeue, &seq, NULL);
+		struct set_aside s = { seq, note && *note ? note : _("set aside by a manager") };
+		if ((rc = sync_rebase(store, set_aside, &s, NULL)) != 0)
+			return rc;
+		return dismiss(store, device, device_seq, operator_no);
+	}
+
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_CONFLICT_RESOLVE;
+	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, id, sizeof ev.subject);
+	if (payload_set(ev.payload, sizeof ev.payload, "outcome", outcome) != 0 ||
+	    (note && *note && payload_set(ev.payload, sizeof ev.payload, "note", note) != 0) ||
+	    (strcmp(outcome, "event") == 0 &&
+	     (payload_set(ev.payload, sizeof ev.payload, "type",
+			  event_type_name(conflict.type)) != 0 ||
+	      payload_set(ev.payload, sizeof ev.payload, "unit", conflict.subject) != 0 ||
+	      payload_set(ev.payload, sizeof ev.payload, "payload", conflict.payload) != 0)))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("conflict %s: the note or the event is too long to carry; "
+				      "shorten the note, or make the moves by hand"), id);
+	if ((rc = workflow_apply(store, &ev)) != 0)
+		return rc;
+	if (done != NULL)
+		*done = ev;
+	return 0;
+}
+
+int
+conflicts_apply(struct store *store, const struct event *ev)
+{
+	char outcome[8], note[128], type[32];
+	char device[DEVICE_MAX];
+	int64_t device_seq;
+	struct event e;
+
+	if (parse_id(ev->subject, device, &device_seq) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a conflict"), ev->subject);
+	if (payload_get(ev->payload, "outcome", outcome, sizeof outcome) != 0 ||
+	    (strcmp(outcome, "log") != 0 && strcmp(outcome, "event") != 0))
+		return store_seterr(store, HMC_E_INVALID, _("conflict %s: no outcome"), ev->subject);
+	if (payload_get(ev->payload, "note", note, sizeof note) != 0)
+		note[0] = '\0';
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO conflict_resolutions (event_id, resolved, resolved_by, outcome, note)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, outcome, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 5, note, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_seterr(store, HMC_E_EXISTS, _("conflict %s was resolved already"),
+				    ev->subject);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, ev->subject);
+	if (strcmp(outcome, "log") == 0)
+		return 0;
+
+	/* The conflicting event's outcome stands: make it now. */
+	memset(&e, 0, sizeof e);
+	e.hlc = ev->hlc;
+	xstrlcpy(e.operator_no, ev->operator_no, sizeof e.operator_no);
+	xstrlcpy(e.device, ev->device, sizeof e.device);
+	if (payload_get(ev->payload, "type", type, sizeof type) != 0 ||
+	    event_type_parse(type, &e.type) != 0 || e.type == EV_CONFLICT_RESOLVE ||
+	    payload_get(ev->payload, "unit", e.subject, sizeof e.subject) != 0 ||
+	    payload_get(ev->payload, "payload", e.payload, sizeof e.payload) == HMC_E_INVALID)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("conflict %s: the event to make is malformed"), ev->subject);
+	return reducer_apply_forced(store, &e);
+}

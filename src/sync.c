@@ -1,0 +1,536 @@
+/*
+ * sync.c — push, pull, fold and rebase (see sync.h).
+ */
+#include "hmc/sync.h"
+#include "hmc/central.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/journal.h"
+#include "hmc/reducer.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Events folded per local commit: each commit re-applies the pending
+ * events once, so fewer commits cost less when many are pending. */
+#define FOLD_PER_COMMIT 50000
+
+/* --- taking pending events back and applying them again ------------------ */
+
+struct folder {
+	struct store *store;
+	struct sync_result *result;
+	int undone;		/* the pending events are not applied now */
+};
+
+struct seq_list {
+	int64_t *seq;
+	size_t n, cap;
+};
+
+static int
+collect(const struct event *ev, void *arg)
+{
+	struct seq_list *list = arg;
+	if (ev->held)
+		return 0;	/* not applied: nothing to take back */
+	if (list->n == list->cap) {
+		list->cap = list->cap ? list->cap * 2 : 64;
+		list->seq = xrealloc(list->seq, list->cap * sizeof *list->seq);
+	}
+	list->seq[list->n++] = ev->seq;
+	return 0;
+}
+
+/* Any conflict while undoing means the state is not what the event left:
+ * give up and rebuild. */
+static int
+abort_on_conflict(void *arg, int conflict, sqlite3_changeset_iter *iter)
+{
+	(void)arg;
+	(void)conflict;
+	(void)iter;
+	return SQLITE_CHANGESET_ABORT;
+}
+
+static int
+undo_one(struct store *store, int64_t seq)
+{
+	void *undo = NULL, *inverse = NULL;
+	int undo_len, inverse_len = 0;
+	int rc = journal_undo(store, seq, &undo, &undo_len);
+	if (rc != 0)
+		return rc;
+	if (undo_len < 0)
+		return HMC_E_NOT_FOUND;	/* none kept */
+	if (undo_len == 0) {
+		free(undo);
+		return 0;
+	}
+	rc = sqlite3changeset_invert(undo_len, undo, &inverse_len, &inverse);
+	if (rc == SQLITE_OK)
+		rc = sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
+					    abort_on_conflict, NULL);
+	free(undo);
+	sqlite3_free(inverse);
+	return rc == SQLITE_OK ? 0 : HMC_E_CORRUPT;
+}
+
+struct rebuild {
+	struct store *store;
+	int64_t n;
+};
+
+static int
+replay_central(const struct event *ev, int skipped, void *arg)
+{
+	struct rebuild *r = arg;
+	if (skipped || strcmp(ev->status, "pending") == 0)
+		return 0;
+	r->n++;
+	if (reducer_apply(r->store, ev) != 0)
+		return store_seterr(r->store, HMC_E_CORRUPT,
+				    _("rebuilding the state: %s #%lld (%s %s) at place %lld in the "
+				      "log no longer applies: %s"),
+				    ev->device, (long long)ev->device_seq,
+				    event_type_name(ev->type), ev->subject, (long long)ev->gseq,
+				    store_errmsg(r->store));
+	return 0;
+}
+
+/* The state as the fold of the log alone, from nothing. */
+static int
+rebuild_base(struct folder *f)
+{
+	char sql[128];
+	int rc = 0;
+	for (size_t i = reducer_n_tables; rc == 0 && i-- > 0;) {
+		snprintf(sql, sizeof sql, "DELETE FROM %s", reducer_tables[i].name);
+		rc = store_exec(f->store, sql);
+	}
+	struct rebuild r = { f->store, 0 };
+	if (rc == 0)
+		rc = journal_foreach_folded(f->store, replay_central, &r);
+	if (rc == 0) {
+		f->undone = 1;
+		if (f->result)
+			f->result->rebuilt = 1;
+	}
+	return rc;
+}
+
+/* Takes this device's applied pending events back, newest first. */
+static int
+undo_pending(struct folder *f)
+{
+	struct seq_list list = { 0 };
+	if (f->undone)
+		return 0;
+	int rc = journal_foreach_pending(f->store, 1, collect, &list);
+	for (size_t i = 0; rc == 0 && i < list.n; i++) {
+		if (undo_one(f->store, list.seq[i]) != 0) {
+			/* No undo kept (bulk load), or it does not fit: the
+			 * savepoint below keeps whatever was taken back so far
+			 * harmless, since the rebuild starts from nothing. */
+			free(list.seq);
+			return rebuild_base(f);
+		}
+	}
+	free(list.seq);
+	if (rc == 0) {
+		f->undone = 1;
+		if (f->result && list.n > 0)
+			f->result->rebased = 1;
+	}
+	return rc;
+}
+
+struct redo {
+	struct store *store;
+	int rc;
+};
+
+static int
+redo_one(const struct event *ev, void *arg)
+{
+	struct redo *r = arg;
+	void *undo = NULL;
+	int undo_len = -1;
+	int rc = reducer_apply_undo(r->store, ev, &undo, &undo_len);
+	if (rc == 0)
+		rc = journal_set_applied(r->store, ev->seq, undo, undo_len, NULL);
+	else
+		rc = journal_set_applied(r->store, ev->seq, NULL, -1, store_errmsg(r->store));
+	sqlite3_free(undo);
+	return r->rc = rc;
+}
+
+/* Applies the pending events again on top, in local order. */
+static int
+redo_pending(struct folder *f)
+{
+	if (!f->undone)
+		return 0;
+	struct redo r = { f->store, 0 };
+	/* journal_foreach_pending reads with its own statement while redo_one
+	 * updates the rows it has passed: SQLite allows that. */
+	int rc = journal_foreach_pending(f->store, 0, redo_one, &r);
+	if (rc == 0)
+		f->undone = 0;
+	return rc;
+}
+
+int
+sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void *arg,
+	    struct sync_result *result)
+{
+	struct folder f = { store, result, 0 };
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	if ((rc = undo_pending(&f)) != 0 || (rc = fn(store, arg)) != 0 ||
+	    (rc = redo_pending(&f)) != 0 || (rc = store_commit(store)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	return 0;
+}
+
+/* --- pull ---------------------------------------------------------------- */
+
+static int64_t
+first_pending(struct store *store)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT min(seq) FROM journal WHERE status = 'pending'");
+	int64_t seq = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return seq;
+}
+
+/* Applies ev at its place; 0, or the reason it does not apply in why. */
+static int
+apply_here(struct store *store, const struct event *ev, char *why, size_t size)
+{
+	int rc = reducer_apply(store, ev);
+	if (rc == 0)
+		return 0;
+	if (rc == HMC_E_DB || rc == HMC_E_IO || rc == HMC_E_FULL || rc == HMC_E_BUSY ||
+	    rc == HMC_E_CORRUPT)
+		return rc;	/* the store's trouble, not the event's */
+	snprintf(why, size, "%s", store_errmsg(store));
+	return 1;
+}
+
+static int
+fold_one(struct folder *f, const struct event *ev)
+{
+	struct store *store = f->store;
+	struct event local;
+	char why[512];
+	int rc;
+
+	if ((rc = store_device_observe(store, ev->hlc)) != 0)
+		return rc;
+	int64_t seq = journal_find(store, ev->device, ev->device_seq);
+	if (seq != 0) {
+		if ((rc = journal_get(store, seq, &local)) != 0)
+			return rc;
+		int pending = strcmp(local.status, "pending") == 0;
+		if (memcmp(local.hash, ev->hash, EVENT_HASH_LEN) != 0) {
+			if (!pending && strcmp(local.status, "rejected") != 0)
+				return store_seterr(store, HMC_E_CORRUPT,
+						    _("the central log changed %s #%lld after it was "
+						      "folded here: the centre's copy is damaged"),
+						    ev->device, (long long)ev->device_seq);
+			/* The centre holds other content under this number:
+			 * this device was restored from an old backup. */
+			if (pending && (rc = undo_pending(f)) != 0)
+				return rc;
+			snprintf(why, sizeof why,
+				 _("the central log holds other content as %s #%lld (was this "
+				   "handheld restored from an old backup?); this event was not "
+				   "sent and is kept here"),
+				 ev->device, (long long)ev->device_seq);
+			if ((rc = journal_reject(store, seq, why)) != 0)
+				return rc;
+			if (f->result)
+				f->result->rejected++;
+			seq = 0;	/* fold the centre's event below */
+		} else if (!pending && strcmp(local.status, "rejected") != 0) {
+			return 0;	/* folded before */
+		} else {
+			if (f->result)
+				f->result->confirmed++;
+			if (!f->undone && pending && seq == first_pending(store)) {
+				/* Its place in the log is where it already is. */
+				if (!local.held)
+					return journal_mark(store, seq, "confirmed", ev->gseq, NULL);
+				if (f->result)
+					f->result->conflicts++;
+				/* Held: it did not apply here either. */
+				return journal_mark(store, seq, "conflict", ev->gseq, NULL);
+			}
+			if ((rc = undo_pending(f)) != 0)
+				return rc;
+			rc = apply_here(store, ev, why, sizeof why);
+			if (rc < 0)
+				return rc;
+			if (rc > 0 && f->result)
+				f->result->conflicts++;
+			return journal_mark(store, seq, rc ? "conflict" : "confirmed", ev->gseq,
+					    rc ? why : NULL);
+		}
+	}
+	if ((rc = undo_pending(f)) != 0)
+		return rc;
+	struct event copy = *ev;
+	rc = apply_here(store, &copy, why, sizeof why);
+	if (rc < 0)
+		return rc;
+	if (rc > 0 && f->result)
+		f->result->conflicts++;
+	if (strcmp(ev->device, store_device_name(store)) == 0 &&
+	    (rc == 0 || rc == 1) && store_device_raise(store, ev->device_seq) != 0)
+		return HMC_E_DB;
+	return journal_insert_folded(store, &copy, ev->gseq, rc ? "conflict" : "central",
+				     rc ? why : NULL);
+}
+
+static int
+sync_pull(struct store *store, const struct central_ops *ops, struct central *c, int batch,
+	  const struct sync_options *options, struct sync_result *result)
+{
+	struct event *events = xcalloc((size_t)batch, sizeof *events);
+	char err[512];
+	int rc = 0, done = 0;
+
+	while (rc == 0 && !done) {
+		struct folder f = { store, result, 0 };
+		int64_t cursor = store_config_int(store, "sync.cursor", 0), folded = 0;
+		int net = 0;
+		if ((rc = store_begin(store)) != 0)
+			break;
+		while (folded < FOLD_PER_COMMIT) {
+			int n = 0;
+			err[0] = '\0';
+			if ((net = ops->pull(c, cursor, batch, events, &n, err, sizeof err)) != 0)
+				break;
+			if (n == 0) {
+				done = 1;
+				break;
+			}
+			for (int i = 0; i < n && rc == 0; i++) {
+				if (events[i].gseq <= cursor) {
+					rc = store_seterr(store, HMC_E_CORRUPT,
+							  _("the central log sent place %lld after %lld"),
+							  (long long)events[i].gseq, (long long)cursor);
+					break;
+				}
+				rc = fold_one(&f, &events[i]);
+				cursor = events[i].gseq;
+			}
+			if (rc != 0)
+				break;
+			folded += n;
+			result->pulled += n;
+			if (n < batch) {
+				done = 1;
+				break;
+			}
+		}
+		char text[24];
+		snprintf(text, sizeof text, "%lld", (long long)cursor);
+		if (rc == 0 && folded > 0)
+			rc = store_config_set(store, "sync.cursor", text);
+		if (rc == 0)
+			rc = redo_pending(&f);
+		if (rc == 0)
+			rc = store_commit(store);
+		if (rc != 0) {
+			store_rollback(store);
+			break;
+		}
+		result->cursor = cursor;
+		if (options->progress)
+			options->progress(result, options->arg);
+		if (net != 0) {
+			/* What was folded is kept; the rest next time. */
+			rc = store_seterr(store, net, "%s", err);
+			break;
+		}
+	}
+	free(events);
+	return rc;
+}
+
+/* --- push ---------------------------------------------------------------- */
+
+struct batch {
+	struct event *events;
+	int n, max;
+};
+
+static int
+add_event(const struct event *ev, void *arg)
+{
+	struct batch *b = arg;
+	b->events[b->n++] = *ev;
+	return 0;
+}
+
+struct set_aside {
+	int64_t seq;
+	const char *why;
+};
+
+static int
+mark_refused(struct store *store, void *arg)
+{
+	struct set_aside *s = arg;
+	return journal_mark(store, s->seq, "rejected", 0, s->why);
+}
+
+/* Sends events[0..n); an event the centre refuses by itself is set aside.
+ * Halving finds it in log2(n) round trips. */
+static int
+push_some(struct store *store, const struct central_ops *ops, struct central *c,
+	  struct event *events, int n, struct central_ack *acks, struct sync_result *result)
+{
+	char err[512] = "";
+	int rc = ops->push(c, events, n, acks, err, sizeof err);
+	if (rc == HMC_E_INVALID) {
+		if (n > 1) {
+			int half = n / 2;
+			if ((rc = push_some(store, ops, c, events, half, acks, result)) != 0)
+				return rc;
+			return push_some(store, ops, c, events + half, n - half, acks, result);
+		}
+		char why[600];
+		snprintf(why, sizeof why, _("the central log refused it: %s"), err);
+		struct set_aside s = { events[0].seq, why };
+		if ((rc = sync_rebase(store, mark_refused, &s, result)) == 0)
+			result->refused++;
+		return rc;
+	}
+	if (rc != 0)
+		return store_seterr(store, rc, "%s", err);
+	/* What the centre acknowledged, in one local transaction.  An event
+	 * whose number the centre holds with other content gets its place
+	 * too, so it is not sent again; the pull rejects it. */
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	for (int i = 0; i < n && rc == 0; i++) {
+		rc = journal_mark(store, events[i].seq, "pending", acks[i].gseq, NULL);
+		if (acks[i].same)
+			result->pushed++;
+	}
+	if (rc == 0)
+		rc = store_commit(store);
+	else
+		store_rollback(store);
+	return rc;
+}
+
+static int
+sync_push(struct store *store, const struct central_ops *ops, struct central *c, int batch,
+	  const struct sync_options *options, struct sync_result *result)
+{
+	struct batch b = { xcalloc((size_t)batch, sizeof(struct event)), 0, batch };
+	struct central_ack *acks = xcalloc((size_t)batch, sizeof *acks);
+	int64_t after = 0;
+	int rc;
+	for (;;) {
+		b.n = 0;
+		if ((rc = journal_foreach_unsent(store, after, batch, add_event, &b)) != 0 || b.n == 0)
+			break;
+		after = b.events[b.n - 1].device_seq;
+		if ((rc = push_some(store, ops, c, b.events, b.n, acks, result)) != 0)
+			break;
+		if (options->progress)
+			options->progress(result, options->arg);
+	}
+	free(b.events);
+	free(acks);
+	return rc;
+}
+
+/* --- the whole ----------------------------------------------------------- */
+
+int
+sync_record(struct store *store, int rc, const char *message)
+{
+	char now[TIMEUTIL_UTC_LEN];
+	timeutil_format_utc(timeutil_now_ms(), now);
+	int err = store_begin(store);
+	if (err != 0)
+		return err;
+	err = store_config_set(store, "sync.last_try", now);
+	if (err == 0 && rc == 0)
+		err = store_config_set(store, "sync.last_ok", now);
+	if (err == 0)
+		err = store_config_set(store, "sync.last_error", rc == 0 ? "" : message);
+	if (err == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return err;
+}
+
+int
+sync_run(struct store *store, const struct sync_options *options, struct sync_result *result)
+{
+	char buf[1024], err[512];
+	const struct central_ops *ops;
+	struct central *c;
+
+	memset(result, 0, sizeof *result);
+	if (store_device_name(store)[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID,
+				    _("this store has no device name: run `hmc init --device NAME`"));
+	const char *url = central_url(options->url, buf, sizeof buf);
+	if (url == NULL)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("no central log is set: use --central URL, HMC_CENTRAL, or "
+				      "\"central = URL\" in the config file"));
+	int batch = options->batch > 0
+		? options->batch : (int)store_config_int(store, "sync.batch", SYNC_BATCH);
+	if (batch < 1 || batch > 100000)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("the batch size must be 1 to 100000, not %d"), batch);
+	/* One sync per store at a time: two pushing at once could hand the
+	 * centre this device's events out of order. */
+	char lock_path[1100];
+	snprintf(lock_path, sizeof lock_path, "%s.sync-lock", store_path(store));
+	int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0)
+		return store_seterr(store, HMC_E_IO, _("cannot open %s: %s"), lock_path,
+				    strerror(errno));
+	if (flock(lock, LOCK_EX | LOCK_NB) != 0) {
+		close(lock);
+		return store_seterr(store, HMC_E_NET,
+				    _("another sync of this store is running; try again when it "
+				      "is done"));
+	}
+	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
+	if (rc != 0) {
+		close(lock);
+		return store_seterr(store, rc, "%s", err);
+	}
+	int both = !options->push && !options->pull;
+	if (both || options->push)
+		rc = sync_push(store, ops, c, batch, options, result);
+	if (rc == 0 && (both || options->pull))
+		rc = sync_pull(store, ops, c, batch, options, result);
+	ops->close(c);
+	close(lock);	/* and the lock with it */
+	return rc;
+}

@@ -1,0 +1,323 @@
+#!/bin/sh
+# t_sync.sh — handhelds exchanging their journals through a real central
+# log: a SQLite file, then a throwaway PostgreSQL server (tests/pgtmp.sh).
+# Every case runs against both engines.
+#
+# Covers: bootstrap of empty stores; three devices working offline on
+# overlapping units and syncing in different orders, ending with the same
+# state dump, hmc verify ok on each, and the same conflicts listed on each;
+# each conflict kind (move against move, a chain of moves after a conflict,
+# double registration, mark-missing against pick); resolving conflicts
+# (the log stands, the event stands, a registration cannot be forced,
+# staff may not resolve); the same batch pushed twice (a store restored to
+# before its acknowledgements); a handheld restored from an old backup
+# (the centre holds other content under its numbers: rejected, kept,
+# listed); an event the centre refuses set aside while the rest goes on,
+# then sent again; SIGKILL at random points of a push of 10,000 events,
+# then the centre holds each event exactly once; the server gone (exit 75,
+# nothing lost) and, for PostgreSQL, stopped in the middle of a push; a
+# device appending with another device's role refused by PostgreSQL's
+# row-level security; bad URLs and a missing central log.
+. "$(dirname "$0")/lib.sh"
+PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
+PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
+trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
+
+check() {	# check DESCRIPTION COMMAND...: one test, passes when COMMAND does
+	desc=$1
+	shift
+	last_cmd="$*"
+	if "$@" >"$T/out" 2>"$T/err"; then ok; else last_status=$?; not_ok "$desc"; fi
+}
+
+# h DEV ARGS...: hmc on device DEV's store, with its own config file.
+h() {
+	dev=$1
+	shift
+	HMC_CONFIG="$E/$dev.conf" "$HMC" --db "$E/$dev.db" "$@"
+}
+
+central_sql() {
+	case $ENGINE in
+	sqlite) sqlite3 "$E/central.db" "$1" ;;
+	pg) LC_ALL=C.UTF-8 LANG=C.UTF-8 psql -X -q -At "$ADMIN" -c "$1" ;;
+	esac
+}
+
+add_device() {	# add_device DEV: credentials and config file
+	run "$HMC" central add-device "$1" --central "$ADMIN"
+	expect_status 0
+	grep '^central = ' "$T/out" >"$E/$1.conf"
+	if [ "$ENGINE" = pg ]; then
+		# the password is the device's own and is not the owner's
+		expect_out "$1:"
+		expect_no "postgres:"
+	fi
+}
+
+same_state() {	# same_state DEV...: one test per pair, and verify on each
+	first=$1
+	h "$first" verify --dump >"$E/dump.$first"
+	for dev in "$@"; do
+		run h "$dev" verify; expect_status 0; expect_out "the state matches"
+		[ "$dev" = "$first" ] && continue
+		h "$dev" verify --dump >"$E/dump.$dev"
+		check "$dev has the state of $first" cmp "$E/dump.$first" "$E/dump.$dev"
+		h "$first" conflicts --all >"$E/conf.$first"
+		h "$dev" conflicts --all >"$E/conf.$dev"
+		check "$dev lists the conflicts $first does" cmp "$E/conf.$first" "$E/conf.$dev"
+	done
+}
+
+sync_ok() {
+	for dev in "$@"; do
+		run h "$dev" sync; expect_status 0
+	done
+}
+
+unit_state() {	# unit_state DEV UNIT
+	h "$1" unit show "$2" | sed -n 's/^state *\([A-Z_]*\).*/\1/p'
+}
+
+in_stock() {	# the Nth unit in stock on device A
+	sqlite3 "$E/hA.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
+		ORDER BY unit_no LIMIT 1 OFFSET $1"
+}
+
+scenario() {
+	ENGINE=$1
+	ADMIN=$2
+	E="$T/$ENGINE"
+	mkdir -p "$E"
+	echo "# $ENGINE"
+
+	run "$HMC" central init "$ADMIN"; expect_status 0; expect_out "ready"
+	run "$HMC" central init "$ADMIN"; expect_status 0	# again: changes nothing
+	expect_no "postgres:"	# the owner's password is not shown
+	for dev in hA hB hC hD hK; do add_device "$dev"; done
+
+	# Bootstrap: A has the demo data; B and C start empty and pull it all.
+	"$HMC" --db "$E/hA.db" demo --units 400 --device hA >/dev/null 2>&1
+	for dev in hB hC hD; do h "$dev" init --device "$dev" >/dev/null; done
+	run h hA sync; expect_status 0; expect_out "sent"
+	sync_ok hB hC hA hB
+	same_state hA hB hC
+	run h hC sync; expect_status 0; expect_out "sent 0, folded 0"	# nothing new
+
+	P=$(sqlite3 "$E/hA.db" "SELECT payer_id FROM payers ORDER BY 1 LIMIT 1")
+	L1=$(sqlite3 "$E/hA.db" "SELECT code FROM locations WHERE kind = 'shelf' ORDER BY 1 LIMIT 1")
+	L2=$(sqlite3 "$E/hA.db" "SELECT code FROM locations WHERE kind = 'shelf' ORDER BY 1 LIMIT 1 OFFSET 1")
+	ART=$(sqlite3 "$E/hA.db" "SELECT article_no FROM units ORDER BY unit_no LIMIT 1")
+	U1=$(in_stock 0) U2=$(in_stock 1) U3=$(in_stock 2) U4=$(in_stock 3) U5=$(in_stock 4)
+
+	# Round 1, offline: overlapping work on three handhelds.
+	h hA --operator 3001 unit scrap "$U1" --reason worn-out >/dev/null
+	h hB --operator 1001 unit pick "$U1" >/dev/null
+	h hB --operator 1001 unit deliver "$U1" --payer "$P" >/dev/null
+	h hA --operator 3001 unit register 19999999 --article "$ART" --location "$L1" >/dev/null
+	h hC --operator 1001 unit register 19999999 --article "$ART" --location "$L2" >/dev/null
+	h hB --operator 1001 unit relocate "$U2" --location "$L1" >/dev/null
+	h hC --operator 1001 unit relocate "$U2" --location "$L2" >/dev/null
+	h hC --operator 1001 unit pick "$U3" >/dev/null
+	h hA --operator 3001 unit mark-missing "$U3" >/dev/null
+	h hB --operator 1001 unit pick "$U4" >/dev/null
+	h hB --operator 1001 unit deliver "$U4" --payer "$P" >/dev/null
+	h hA --operator 3001 unit scrap "$U4" --reason worn-out >/dev/null
+	h hB --operator 1001 unit pick "$U5" >/dev/null
+	h hC --operator 3001 unit scrap "$U5" --reason worn-out >/dev/null
+	run h hA sync --pull; expect_status 0; expect_out "sent 0"	# pull only: sends nothing
+	check "pending events stay applied after a pull" test "$(unit_state hA "$U1")" = SCRAPPED
+	sync_ok hB hC
+	run h hA sync; expect_status 0; expect_out "5 new conflicts"	# C's came before
+	sync_ok hB hC
+	same_state hA hB hC
+	check "B delivered U1 first: it stands" test "$(unit_state hC "$U1")" = DELIVERED
+	check "U3 was picked first" test "$(unit_state hA "$U3")" = PICKED
+	check "U2 is where the last relocation in the log put it (C's)" \
+		test "$(sqlite3 "$E/hB.db" "SELECT location FROM units WHERE unit_no = '$U2'")" = "$L2"
+	run h hB conflicts
+	expect_out "hA#"; expect_out "scrap $U1"; expect_out "register 19999999"
+	expect_out "mark_missing $U3"; expect_out "scrap $U4"; expect_out "hC#"
+	expect_out "scrap $U5"; expect_out "it is DELIVERED"; expect_out "already exists"
+	check "five conflicts, listed on B" test "$(grep -c '^h[A-C]#' "$T/out")" -eq 5
+
+	# Round 2: the same kind of work, synced in the opposite order.
+	V1=$(in_stock 0) V2=$(in_stock 1)
+	h hC --operator 1001 unit pick "$V1" >/dev/null
+	h hB --operator 3001 unit scrap "$V1" --reason hygiene >/dev/null
+	h hA --operator 1001 unit pick "$V2" >/dev/null
+	h hA --operator 1001 unit deliver "$V2" --payer "$P" >/dev/null
+	h hB --operator 1001 unit pick "$V2" >/dev/null
+	h hC --operator 1001 unit relocate "$V2" --location "$L1" >/dev/null
+	sync_ok hC hB hA hC hB
+	same_state hC hA hB
+
+	# Resolving.
+	SCRAP_U1=$(h hB conflicts | sed -n "s/^\(hA#[0-9]*\) .*scrap $U1 .*/\1/p")
+	REG=$(h hB conflicts | sed -n 's/^\(hA#[0-9]*\) .*register 19999999.*/\1/p')
+	run h hB --operator 1001 conflicts resolve "$SCRAP_U1" --outcome event
+	expect_status 1; expect_err "only a manager"
+	run h hB --operator 3001 conflicts resolve "$SCRAP_U1" --outcome maybe
+	expect_status 1; expect_err "outcome"
+	run h hB --operator 3001 conflicts resolve "hA#999999" --outcome log
+	expect_status 1; expect_err "hA#999999"
+	run h hB --operator 3001 conflicts resolve "$SCRAP_U1" --outcome event --note "it was worn out"
+	expect_status 0; expect_out "resolved"
+	run h hB --operator 3001 conflicts resolve "$SCRAP_U1" --outcome log
+	expect_status 1; expect_err "already"
+	run h hC --operator 3001 conflicts resolve "$REG" --outcome event
+	expect_status 1; expect_err "first registration stands"
+	run h hC --operator 3001 conflicts resolve "$REG" --outcome log; expect_status 0
+	sync_ok hB hC hA hB hC
+	same_state hA hB hC
+	check "the scrap stands everywhere" test "$(unit_state hA "$U1")" = SCRAPPED
+	run h hA conflicts --all; expect_out "resolved by 3001"; expect_out "it was worn out"
+	run h hA conflicts; expect_no "$SCRAP_U1 "; expect_no "$REG "
+
+	# The same batch twice: B is restored to before the centre's
+	# acknowledgements arrived (as if killed right after the centre's commit).
+	h hB --operator 1001 unit relocate "$(in_stock 5)" --location "$L2" >/dev/null
+	h hB --operator 1001 unit relocate "$(in_stock 6)" --location "$L2" >/dev/null
+	cp "$E/hB.db" "$E/hB.before"
+	sync_ok hB
+	before=$(central_sql "SELECT count(*) FROM hmc_events")
+	cp "$E/hB.before" "$E/hB.db"
+	rm -f "$E/hB.db-wal" "$E/hB.db-shm"
+	run h hB sync; expect_status 0; expect_out "sent 2"
+	check "sending a batch again adds nothing" \
+		test "$(central_sql "SELECT count(*) FROM hmc_events")" -eq "$before"
+	sync_ok hA hC hB
+	same_state hA hB hC
+
+	# A handheld restored from an old backup: its numbers are taken.
+	cp "$E/hC.db" "$E/hC.old"
+	h hC --operator 1001 unit relocate "$(in_stock 7)" --location "$L1" >/dev/null
+	sync_ok hC
+	cp "$E/hC.old" "$E/hC.db"
+	rm -f "$E/hC.db-wal" "$E/hC.db-shm"
+	h hC --operator 1001 unit relocate "$(in_stock 8)" --location "$L2" >/dev/null
+	run h hC sync; expect_status 0; expect_out "1 events rejected"
+	run h hC conflicts; expect_out "rejected"; expect_out "old backup"
+	h hC --operator 1001 unit relocate "$(in_stock 9)" --location "$L2" >/dev/null
+	run h hC sync; expect_status 0; expect_out "sent 1"; expect_no "rejected"
+	sync_ok hA hB
+	same_state hA hB hC
+	REJ=$(h hC conflicts | sed -n 's/^\(hC#[0-9]*\) .*rejected.*/\1/p' | head -1)
+	run h hC --operator 3001 conflicts resolve "$REJ" --outcome event; expect_status 1
+	run h hC --operator 3001 conflicts resolve "$REJ" --outcome log; expect_status 0
+	run h hC conflicts; expect_no "$REJ "
+
+	# An event the centre refuses (a rule at the centre) is set aside; the
+	# rest goes on.  Then the rule is lifted and a manager sends it again.
+	W1=$(in_stock 10) W2=$(in_stock 11)
+	case $ENGINE in
+	sqlite) central_sql "CREATE TRIGGER no_w1 BEFORE INSERT ON hmc_events
+		WHEN NEW.subject = '$W1' BEGIN SELECT RAISE(ABORT, 'unit $W1 is frozen'); END" ;;
+	pg) central_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_w1 CHECK (subject <> '$W1') NOT VALID" ;;
+	esac
+	h hB --operator 1001 unit relocate "$W2" --location "$L1" >/dev/null
+	h hB --operator 1001 unit relocate "$W1" --location "$L1" >/dev/null
+	h hB --operator 1001 unit relocate "$W2" --location "$L2" >/dev/null
+	run h hB sync; expect_status 0; expect_out "1 events refused"; expect_out "sent 2"
+	run h hB conflicts; expect_out "refused"; expect_out "relocate $W1"
+	check "a refused event is taken out of the state" \
+		test "$(sqlite3 "$E/hB.db" "SELECT location FROM units WHERE unit_no = '$W1'")" != "$L1"
+	sync_ok hA hC
+	same_state hA hB hC
+	case $ENGINE in
+	sqlite) central_sql "DROP TRIGGER no_w1" ;;
+	pg) central_sql "ALTER TABLE hmc_events DROP CONSTRAINT no_w1" ;;
+	esac
+	REF=$(h hB conflicts | sed -n 's/^\(hB#[0-9]*\) .*refused.*/\1/p')
+	run h hB --operator 3001 conflicts resolve "$REF" --outcome event; expect_status 0
+	run h hB sync; expect_status 0; expect_out "sent 1"
+	sync_ok hA hC hB
+	same_state hA hB hC
+	check "the refused event, sent again, stands" \
+		test "$(sqlite3 "$E/hC.db" "SELECT location FROM units WHERE unit_no = '$W1'")" = "$L1"
+
+	# SIGKILL at random points of a push of 10,000 events.
+	"$HMC" --db "$E/hK.db" demo --units 7800 --device hK >/dev/null 2>&1
+	total=$(sqlite3 "$E/hK.db" "SELECT count(*) FROM journal")
+	check "K has about 10,000 events to send" test "$total" -ge 9500
+	i=0
+	while [ $i -lt 12 ]; do
+		# hmc itself in the background (not a subshell), so that the
+		# kill reaches it
+		HMC_CONFIG="$E/hK.conf" "$HMC" --db "$E/hK.db" sync --batch 400 --quiet \
+			>/dev/null 2>&1 &
+		pid=$!
+		# a random point in the first half second (a push of it all
+		# takes about a second here)
+		sleep "$(od -An -N1 -tu1 /dev/urandom | awk '{ printf "0.%02d", $1 % 50 }')"
+		kill -9 $pid 2>/dev/null
+		wait $pid 2>/dev/null
+		i=$((i + 1))
+	done
+	# Two syncs of one store at once: one waits its turn or gives way.
+	HMC_CONFIG="$E/hK.conf" "$HMC" --db "$E/hK.db" sync --batch 300 >"$T/s1" 2>&1 &
+	pid1=$!
+	HMC_CONFIG="$E/hK.conf" "$HMC" --db "$E/hK.db" sync --batch 300 >"$T/s2" 2>&1 &
+	pid2=$!
+	wait $pid1; s1=$?
+	wait $pid2; s2=$?
+	check "concurrent syncs end 0 or 75 ($s1, $s2)" test "$s1$s2" = 00 -o "$s1$s2" = 075 -o "$s1$s2" = 750
+	run h hK verify; expect_status 0
+	run h hK sync; expect_status 0
+	check "the centre holds each of K's events once" \
+		test "$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hK'")" -eq "$total"
+	check "and no number twice" test "$(central_sql "SELECT count(DISTINCT device_seq) FROM hmc_events WHERE device = 'hK'")" -eq "$total"
+	check "K has nothing left to send" \
+		test "$(sqlite3 "$E/hK.db" "SELECT count(*) FROM journal WHERE gseq IS NULL")" -eq 0
+	sync_ok hA hB hC hD
+	same_state hA hB hC hD hK
+
+	# Bad places.
+	run h hA sync --central "sqlite:$E/nowhere.db"; expect_status 1; expect_err "central init"
+	run h hA sync --central "ftp://x"; expect_status 1; expect_err "sqlite:PATH"
+	run env HMC_CENTRAL= HMC_CONFIG=/nonexistent "$HMC" --db "$E/hA.db" sync
+	expect_status 1; expect_err "no central log is set"
+	run h hA sync --batch 0; expect_status 2
+}
+
+scenario sqlite "sqlite:$T/sqlite/central.db"
+
+if ADMIN=$(sh "$PGTMP" start "$PGDIR"); then
+	ok
+	scenario pg "$ADMIN"
+
+	# Another device's role: refused by PostgreSQL itself.
+	h hA --operator 1001 unit relocate "$(in_stock 12)" --location "$L1" >/dev/null
+	before=$(central_sql "SELECT count(*) FROM hmc_events")
+	run env HMC_CONFIG="$E/hB.conf" "$HMC" --db "$E/hA.db" sync
+	expect_status 1; expect_err "row-level security"
+	run h hA sync --central "$(sed -n 's/^central = //p' "$E/hA.conf" | sed 's/:[^:@]*@/:wrong@/')"
+	expect_status 1; expect_err "password"; expect_no "wrong"
+	check "nothing was appended" test "$(central_sql "SELECT count(*) FROM hmc_events")" -eq "$before"
+	run h hA sync --pull; expect_status 0
+
+	# The server gone, then stopped in the middle of a push.
+	sh "$PGTMP" pause "$PGDIR"
+	run h hA sync; expect_status 75; expect_err "nothing is lost"
+	sh "$PGTMP" resume "$PGDIR"
+	run h hA sync; expect_status 0; expect_out "sent 1"
+	rm -f "$E/hK.db"*
+	"$HMC" --db "$E/hK2.db" demo --units 3000 --device hK2 >/dev/null 2>&1
+	add_device hK2
+	h hK2 sync --batch 100 >"$T/k2.out" 2>&1 &
+	pid=$!
+	sleep 0.3
+	sh "$PGTMP" pause "$PGDIR"
+	wait $pid
+	status=$?
+	check "a push cut off says so (exit 0 or 75, not $status)" test $status -eq 0 -o $status -eq 75
+	sh "$PGTMP" resume "$PGDIR"
+	run h hK2 sync; expect_status 0
+	total=$(sqlite3 "$E/hK2.db" "SELECT count(*) FROM journal WHERE device = 'hK2'")
+	check "after the cut, each event once" test \
+		"$(central_sql "SELECT count(DISTINCT device_seq) || ' ' || count(*) FROM hmc_events WHERE device = 'hK2'")" = "$total $total"
+else
+	not_ok "a throwaway PostgreSQL server starts (tests/pgtmp.sh)"
+fi
+
+done_testing
