@@ -4,6 +4,7 @@
  */
 #include "screen.h"
 
+#include "hmc/conflicts.h"
 #include "hmc/i18n.h"
 
 #include <string.h>
@@ -25,6 +26,7 @@ static const struct item items[] = {
 	{ '5', N_("Look up unit"), &screen_lookup, EVERYONE },
 	{ '6', N_("Repair queue"), &screen_queue, ROLE_TECHNICIAN | ROLE_MANAGER },
 	{ '7', N_("Repair figures"), &screen_figures, ROLE_MANAGER },
+	{ '8', N_("Conflicts"), &screen_conflicts, ROLE_MANAGER },
 };
 #define N_ITEMS (sizeof items / sizeof items[0])
 
@@ -48,10 +50,17 @@ static void
 home_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	int row = 1;
-	for (int i = 0; i < (int)N_ITEMS && row < rows; i++)
-		if (allowed(sh, i))
-			ui_text(win, row++, 0, cols, i == selected ? A_REVERSE : A_NORMAL, "%c %s",
-				items[i].key, _(items[i].label));
+	for (int i = 0; i < (int)N_ITEMS && row < rows; i++) {
+		if (!allowed(sh, i))
+			continue;
+		int attr = i == selected ? A_REVERSE : A_NORMAL;
+		int64_t n = items[i].screen == &screen_conflicts ? conflicts_open(shell_store(sh)) : 0;
+		if (n > 0)	/* open conflicts: bold, with their number */
+			ui_text(win, row++, 0, cols, attr | A_BOLD, "%c %s (%lld)", items[i].key,
+				_(items[i].label), (long long)n);
+		else
+			ui_text(win, row++, 0, cols, attr, "%c %s", items[i].key, _(items[i].label));
+	}
 	if (row < rows)
 		ui_text(win, row, 0, cols, A_NORMAL, "9 %s", _("Log out"));
 }
@@ -74,6 +83,7 @@ ITEM(3)
 ITEM(4)
 ITEM(5)
 ITEM(6)
+ITEM(7)
 
 static enum result
 home_up(struct shell *sh)
@@ -106,6 +116,14 @@ home_logout(struct shell *sh)
 	return R_REDRAW;
 }
 
+static enum result
+home_sync(struct shell *sh)
+{
+	shell_sync_now(sh);
+	shell_info(sh, "%s", _("syncing in the background"));
+	return R_REDRAW;
+}
+
 /* A unit scanned here is looked up. */
 static enum result
 home_scan(struct shell *sh, const char *text, size_t len, const char *source)
@@ -128,9 +146,11 @@ static const struct key_binding home_keys[] = {
 	{ '5', NULL, item_4 },
 	{ '6', NULL, item_5 },
 	{ '7', NULL, item_6 },
+	{ '8', NULL, item_7 },
 	{ '9', NULL, home_logout },
 	{ KEY_UP, NULL, home_up },
 	{ KEY_DOWN, NULL, home_down },
+	{ KEY_F(4), N_("Sync"), home_sync },
 	{ '\n', N_("Open"), home_open },
 	{ 27, N_("Log out"), home_logout },
 	{ 0, NULL, NULL },

@@ -60,7 +60,7 @@ struct screen {
 /* The registry of screens. */
 extern const struct screen screen_login, screen_home, screen_orders, screen_order,
 	screen_pickups, screen_pickup, screen_returns, screen_shelf, screen_lookup,
-	screen_queue, screen_repair, screen_figures;
+	screen_queue, screen_repair, screen_figures, screen_conflicts;
 
 /* What every screen may use. */
 struct store *shell_store(struct shell *sh);
@@ -71,6 +71,8 @@ const char *shell_depot(struct shell *sh);
 /* The depot's reception place, for returns. */
 const char *shell_reception(struct shell *sh);
 
+/* Starts a background sync now (when a central log is set and none runs). */
+void shell_sync_now(struct shell *sh);
 /* Opens a screen on top of the current one (after this handler). */
 void shell_push(struct shell *sh, const struct screen *screen, const char *arg);
 /* Logs in / out (screen_login and the idle timer use these). */

@@ -9,6 +9,7 @@
  * idle time (config idle_minutes, default 10) the operator is logged out.
  */
 #include "screen.h"
+#include "bgsync.h"
 #include "shell.h"
 
 #include "hmc/barcode.h"
@@ -67,6 +68,7 @@ struct shell {
 	int64_t last_activity, last_tick;
 	int idle_ms;
 	int64_t pending;
+	struct bgsync sync;
 };
 
 /* --- what screens use ----------------------------------------------------- */
@@ -75,6 +77,13 @@ struct store *
 shell_store(struct shell *sh)
 {
 	return sh->store;
+}
+
+void
+shell_sync_now(struct shell *sh)
+{
+	bgsync_now(&sh->sync, scanner_clock_ms());
+	sh->last_tick = 0;	/* start it on this turn */
 }
 
 const char *
@@ -312,9 +321,16 @@ draw_header(struct shell *sh, int cols)
 			 cols >= 40 ? " " : "", cols >= 40 ? sh->operator_name : "");
 	else
 		snprintf(left, sizeof left, "hmc %s", sh->depot);
-	/* Events made here and not yet confirmed by the centre. */
-	snprintf(right, sizeof right, "%s%lld %s", cols >= 40 ? _("unsynced ") : "^",
-		 (long long)sh->pending, clock + 11);
+	/* Events made here and not yet sent to the centre; when the last
+	 * sync was, "!" when the last try failed. */
+	char synced[48] = "";
+	if (sh->sync.enabled && cols >= 40)
+		snprintf(synced, sizeof synced, " %s %s%s", _("synced"),
+			 sh->sync.last_ok[0] ? sh->sync.last_ok : "--:--", sh->sync.failing ? "!" : "");
+	else if (sh->sync.failing)
+		xstrlcpy(synced, "!", sizeof synced);
+	snprintf(right, sizeof right, "%s%lld%s %s", cols >= 40 ? _("unsynced ") : "^",
+		 (long long)sh->pending, synced, clock + 11);
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
 	int right_w = ui_width(right);
@@ -675,6 +691,7 @@ shell_new(struct store *store, int scanners, FILE *out)
 			shell_info(sh, _("no USB scanners (%s): type or use a keyboard scanner"), err);
 	}
 	sh->last_activity = sh->last_tick = scanner_clock_ms();
+	bgsync_init(&sh->sync, store, sh->last_tick);
 	shell_logout(sh, NULL);
 	return sh;
 }
@@ -709,6 +726,9 @@ shell_run(struct shell *sh)
 			scanner_hub_dispatch(sh->hub, fds + 1, n - 1, now);
 		if (now - sh->last_tick >= 1000) {
 			sh->last_tick = now;
+			if (bgsync_tick(&sh->sync, sh->store, now) && sh->sync.failing == 1)
+				shell_info(sh, _("sync failed: %s. Trying again in %d s; the work stays "
+						 "here."), sh->sync.error, sh->sync.retry_ms / 2000);
 			refresh_status(sh);
 			const struct screen *screen = current(sh);
 			if (screen && screen->tick)
@@ -751,7 +771,7 @@ shell_bench_login(struct shell *sh, const char *operator_no, const char *screen)
 	static const struct screen *const registry[] = {
 		&screen_login, &screen_home, &screen_orders, &screen_order, &screen_pickups,
 		&screen_pickup, &screen_returns, &screen_shelf, &screen_lookup, &screen_queue,
-		&screen_repair, &screen_figures,
+		&screen_repair, &screen_figures, &screen_conflicts,
 	};
 	shell_login(sh, operator_no, operator_no, ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER);
 	for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)

@@ -2,6 +2,7 @@
  * cli_sync.c — the central log from the command line:
  *
  *   hmc sync [--central URL] [--batch N] [--push|--pull] [--quiet]
+ *            [--commit-every N]
  *   hmc central init URL
  *   hmc central add-device NAME [--central URL]
  *   hmc conflicts [--all]
@@ -31,7 +32,7 @@
 
 const struct cli_opt cli_sync_opts[] = {
 	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
-	{ "all", 0 }, { "outcome", 1 }, { "note", 1 },
+	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 },
 	{ NULL, 0 },
 };
 
@@ -73,6 +74,14 @@ cli_sync(struct cli *cli)
 			return cli_usage_error(cli_current_verb,
 					       _("--batch must be a number from 1 to 100000"));
 		options.batch = (int)n;
+	}
+	if ((text = cli_opt(cli, "commit-every")) != NULL) {
+		char *end;
+		long n = strtol(text, &end, 10);
+		if (*end != '\0' || n < 1 || n > 10000000)
+			return cli_usage_error(cli_current_verb,
+					       _("--commit-every must be a number of events"));
+		options.commit_every = (int)n;
 	}
 	options.url = cli_opt(cli, "central");
 	options.push = cli_opt(cli, "push") != NULL;

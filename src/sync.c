@@ -320,7 +320,9 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 		int net = 0;
 		if ((rc = store_begin(store)) != 0)
 			break;
-		while (folded < FOLD_PER_COMMIT) {
+		int64_t per_commit = options->commit_every > 0 ? options->commit_every
+							       : FOLD_PER_COMMIT;
+		while (folded < per_commit) {
 			int n = 0;
 			err[0] = '\0';
 			if ((net = ops->pull(c, cursor, batch, events, &n, err, sizeof err)) != 0)

@@ -282,6 +282,37 @@ scenario() {
 
 scenario sqlite "sqlite:$T/sqlite/central.db"
 
+# The screens: a background sync while a manager works, conflicts resolved
+# on the handheld, and a sync that fails shown in the header.
+sqlite3 "$E/hA.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
+h hA --operator 1001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
+open_before=$(h hA conflicts | grep -c '^h[A-Z]*#')
+tm_start m 24 16 "env LANG=en HMC_CONFIG=$E/hA.conf $HMC --db $E/hA.db"
+expect_screen m "Operator:"
+tm_keys m 3001 Enter 3456 Enter
+expect_screen m "8 Conflicts ($open_before)"
+expect_screen m "^0 "	# the relocation went out in the background
+tm_keys m 8
+expect_screen m "Conflicts: $open_before"
+tm_keys m Down F1
+expect_screen m "Keep what the log holds"
+tm_keys m F1
+expect_screen m "resolved: the log stands"
+expect_screen m "Conflicts: $((open_before - 1))"
+tm_keys m Escape
+mv "$E/central.db" "$E/central.away"
+h hA --operator 1001 unit relocate "$(in_stock 21)" --location "$L1" >/dev/null
+expect_screen m "sync failed"
+expect_screen m "! "	# the header marks the failed sync
+tm_stop m
+mv "$E/central.away" "$E/central.db"
+tm_start w 80 24 "env LANG=en HMC_CONFIG=$E/hA.conf $HMC --db $E/hA.db"
+expect_screen w "unsynced 0 synced "
+tm_stop w
+run h hA conflicts --all; expect_out "resolved by 3001: the log stands"
+sync_ok hB hC hD hA
+same_state hA hB hC
+
 if ADMIN=$(sh "$PGTMP" start "$PGDIR"); then
 	ok
 	scenario pg "$ADMIN"

@@ -47,6 +47,9 @@ struct sync_options {
 	const char *url;	/* NULL: central_url() */
 	int batch;		/* events per batch; 0: config sync.batch or SYNC_BATCH */
 	int push, pull;		/* which halves (both when neither is set) */
+	int commit_every;	/* events folded per local transaction; 0: many
+				 * (background syncs keep it short, so that
+				 * scanning never waits long for the store) */
 	/* Called between batches (may be NULL). */
 	void (*progress)(const struct sync_result *so_far, void *arg);
 	void *arg;

@@ -1,0 +1,40 @@
+/*
+ * bgsync.h — sync in the background while people scan (screens only).
+ *
+ * Every sync.interval seconds (default 60; 0: never) when a central log
+ * is set, the shell starts `hmc sync` as a child process and goes on: the
+ * child works on the store through its own connection, in short local
+ * transactions, so scanning never waits for the network.  When the child
+ * ends, its exit status and the store's sync.last_error say how it went;
+ * a failed sync is tried again after 30 s, then twice as long each time,
+ * up to 15 minutes.
+ */
+#ifndef HMC_BGSYNC_H
+#define HMC_BGSYNC_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct store;
+
+struct bgsync {
+	int enabled;
+	int interval_ms, retry_ms;
+	int64_t next_ms;	/* when to start the next one */
+	pid_t child;		/* 0 when none runs */
+	int failing;		/* the last one failed */
+	char last_ok[6];	/* "HH:MM" of the last good one, local */
+	char error[256];	/* why the last one failed */
+};
+
+void bgsync_init(struct bgsync *b, struct store *store, int64_t now_ms);
+
+/* Reaps a finished child and starts one when due.  Returns 1 when a sync
+ * ended (the caller redraws and, if it failed for the first time, says
+ * so), else 0. */
+int bgsync_tick(struct bgsync *b, struct store *store, int64_t now_ms);
+
+/* Starts one now unless one runs (F-key "sync now"). */
+void bgsync_now(struct bgsync *b, int64_t now_ms);
+
+#endif
