@@ -35,7 +35,22 @@ struct central {
 	char where[256];	/* the URL without password, for messages */
 	char *copy;		/* COPY buffer */
 	size_t copy_size;
+	int have_incoming;	/* the temporary table is made */
+	struct slot {		/* a batch's events by key, to place the acks */
+		const char *device;
+		int64_t device_seq;
+		int idx;
+	} *slots;
+	int slots_size;
 };
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+	int c = strcmp(x->device, y->device);
+	return c ? c : (x->device_seq > y->device_seq) - (x->device_seq < y->device_seq);
+}
 
 /* HMC_E_NET when trying again may help, HMC_E_INVALID when the data was
  * refused (one event can be set aside), HMC_E_REFUSED otherwise. */
@@ -91,6 +106,7 @@ pg_close(struct central *c)
 		return;
 	PQfinish(c->conn);
 	free(c->copy);
+	free(c->slots);
 	free(c);
 }
 
@@ -207,13 +223,19 @@ pg_push(struct central *c, const struct event *events, int n, struct central_ack
 	size_t len = 0;
 	int rc;
 
-	if ((rc = command(c,
-			  "BEGIN;"
-			  "SELECT pg_advisory_xact_lock(" PUSH_LOCK ");"
-			  "CREATE TEMP TABLE IF NOT EXISTS hmc_incoming ("
-			  "  idx int, device text, device_seq bigint, hlc bigint, operator text,"
-			  "  type text, subject text, payload text, hash bytea)"
-			  "  ON COMMIT DELETE ROWS;",
+	/* The temporary table lives as long as the connection: made once,
+	 * outside the push's transaction. */
+	if (!c->have_incoming) {
+		if ((rc = command(c,
+				  "CREATE TEMP TABLE IF NOT EXISTS hmc_incoming ("
+				  "  idx int, device text, device_seq bigint, hlc bigint, operator text,"
+				  "  type text, subject text, payload text, hash bytea)"
+				  "  ON COMMIT DELETE ROWS",
+				  err, size, _("appending to the central log"))) != 0)
+			return rc;
+		c->have_incoming = 1;
+	}
+	if ((rc = command(c, "BEGIN; SELECT pg_advisory_xact_lock(" PUSH_LOCK ")",
 			  err, size, _("appending to the central log"))) != 0)
 		goto out;
 
@@ -260,35 +282,67 @@ pg_push(struct central *c, const struct event *events, int n, struct central_ack
 		PQclear(res);
 
 	/* In the device's order, so that its events keep their order in the
-	 * log. */
-	if ((rc = command(c,
-			  "INSERT INTO hmc_events (device, device_seq, hlc, operator, type,"
-			  "  subject, payload, hash)"
-			  " SELECT device, device_seq, hlc, operator, type, subject, payload, hash"
-			  " FROM hmc_incoming ORDER BY idx"
-			  " ON CONFLICT (device, device_seq) DO NOTHING",
-			  err, size, _("appending to the central log"))) != 0)
-		goto out;
+	 * log.  New rows come back with their places; only when some were
+	 * there already (a batch sent again) is the rest looked up. */
 	res = PQexec(c->conn,
-		     "SELECT i.idx, e.gseq, e.hash = i.hash FROM hmc_incoming i"
-		     " JOIN hmc_events e ON e.device = i.device AND e.device_seq = i.device_seq"
-		     " ORDER BY i.idx");
+		     "INSERT INTO hmc_events (device, device_seq, hlc, operator,"
+		     "  type, subject, payload, hash)"
+		     " SELECT device, device_seq, hlc, operator, type, subject, payload, hash"
+		     " FROM hmc_incoming ORDER BY idx"
+		     " ON CONFLICT (device, device_seq) DO NOTHING"
+		     " RETURNING device, device_seq, gseq");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = fail(c, res, err, size, _("appending to the central log"));
 		goto out;
 	}
-	if (PQntuples(res) != n) {
-		snprintf(err, size, _("the central log %s acknowledged %d of %d events"), c->where,
-			 PQntuples(res), n);
+	int inserted = PQntuples(res);
+	if (inserted == n) {
+		/* All new: place each by its key. */
+		if (c->slots_size < n) {
+			c->slots_size = n;
+			c->slots = xrealloc(c->slots, (size_t)n * sizeof *c->slots);
+		}
+		for (int i = 0; i < n; i++)
+			c->slots[i] = (struct slot){ events[i].device, events[i].device_seq, i };
+		qsort(c->slots, (size_t)n, sizeof *c->slots, by_key);
+		for (int r = 0; r < n; r++) {
+			struct slot key = { PQgetvalue(res, r, 0),
+					    strtoll(PQgetvalue(res, r, 1), NULL, 10), 0 };
+			struct slot *at = bsearch(&key, c->slots, (size_t)n, sizeof *c->slots, by_key);
+			if (at == NULL) {
+				snprintf(err, size, _("the central log %s acknowledged an event not sent"),
+					 c->where);
+				PQclear(res);
+				rc = HMC_E_NET;
+				goto out;
+			}
+			acks[at->idx].gseq = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+			acks[at->idx].same = 1;
+		}
 		PQclear(res);
-		rc = HMC_E_NET;
-		goto out;
+	} else {
+		PQclear(res);
+		res = PQexec(c->conn,
+			     "SELECT i.idx, e.gseq, e.hash = i.hash FROM hmc_incoming i"
+			     " JOIN hmc_events e ON e.device = i.device AND e.device_seq = i.device_seq"
+			     " ORDER BY i.idx");
+		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+			rc = fail(c, res, err, size, _("appending to the central log"));
+			goto out;
+		}
+		if (PQntuples(res) != n) {
+			snprintf(err, size, _("the central log %s acknowledged %d of %d events"),
+				 c->where, PQntuples(res), n);
+			PQclear(res);
+			rc = HMC_E_NET;
+			goto out;
+		}
+		for (int i = 0; i < n; i++) {
+			acks[i].gseq = strtoll(PQgetvalue(res, i, 1), NULL, 10);
+			acks[i].same = PQgetvalue(res, i, 2)[0] == 't';
+		}
+		PQclear(res);
 	}
-	for (int i = 0; i < n; i++) {
-		acks[i].gseq = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-		acks[i].same = PQgetvalue(res, i, 2)[0] == 't';
-	}
-	PQclear(res);
 	rc = command(c, "COMMIT", err, size, _("appending to the central log"));
 out:
 	if (rc != 0)
@@ -296,17 +350,27 @@ out:
 	return rc;
 }
 
-static int
-unhex(const char *text, unsigned char *out, size_t n)
+/* A column of a binary result: bigint, text (NUL-terminated into out). */
+static int64_t
+col_int8(const PGresult *res, int row, int col)
 {
-	if (strncmp(text, "\\x", 2) != 0 || strlen(text) != 2 + 2 * n)
+	const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, col);
+	uint64_t x = 0;
+	if (PQgetlength(res, row, col) != 8)
+		return 0;
+	for (int i = 0; i < 8; i++)
+		x = x << 8 | v[i];
+	return (int64_t)x;
+}
+
+static int
+col_text(const PGresult *res, int row, int col, char *out, size_t size)
+{
+	int len = PQgetlength(res, row, col);
+	if (len < 0 || (size_t)len >= size)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(text + 2 + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (unsigned char)v;
-	}
+	memcpy(out, PQgetvalue(res, row, col), (size_t)len);
+	out[len] = '\0';
 	return 0;
 }
 
@@ -314,37 +378,43 @@ static int
 pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
 	size_t size)
 {
-	char after_text[24], max_text[16];
+	char after_text[24], max_text[16], type[32] = "";
 	const char *params[2] = { after_text, max_text };
 	snprintf(after_text, sizeof after_text, "%lld", (long long)after);
 	snprintf(max_text, sizeof max_text, "%d", max);
 	*n = 0;
+	/* Results in binary: no number or hex to parse. */
 	PGresult *res = PQexecParams(c->conn,
 		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash"
 		" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2",
-		2, NULL, params, NULL, NULL, 0);
+		2, NULL, params, NULL, NULL, 1);
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the central log"));
 	int rows = PQntuples(res);
 	for (int i = 0; i < rows; i++) {
 		struct event *e = &events[i];
 		memset(e, 0, sizeof *e);
-		e->gseq = strtoll(PQgetvalue(res, i, 0), NULL, 10);
-		xstrlcpy(e->device, PQgetvalue(res, i, 1), sizeof e->device);
-		e->device_seq = strtoll(PQgetvalue(res, i, 2), NULL, 10);
-		e->hlc = strtoll(PQgetvalue(res, i, 3), NULL, 10);
-		xstrlcpy(e->operator_no, PQgetvalue(res, i, 4), sizeof e->operator_no);
-		if (event_type_parse(PQgetvalue(res, i, 5), &e->type) != 0) {
+		e->gseq = col_int8(res, i, 0);
+		e->device_seq = col_int8(res, i, 2);
+		e->hlc = col_int8(res, i, 3);
+		int bad = col_text(res, i, 1, e->device, sizeof e->device) != 0 ||
+			  col_text(res, i, 4, e->operator_no, sizeof e->operator_no) != 0 ||
+			  col_text(res, i, 6, e->subject, sizeof e->subject) != 0 ||
+			  col_text(res, i, 7, e->payload, sizeof e->payload) != 0 ||
+			  PQgetlength(res, i, 8) != EVENT_HASH_LEN;
+		if (!bad)
+			memcpy(e->hash, PQgetvalue(res, i, 8), EVENT_HASH_LEN);
+		if (!bad && (col_text(res, i, 5, type, sizeof type) != 0 ||
+			     event_type_parse(type, &e->type) != 0)) {
 			snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
 					      "update hmc"),
-				 (long long)e->gseq, PQgetvalue(res, i, 5));
+				 (long long)e->gseq, type);
 			PQclear(res);
 			return HMC_E_REFUSED;
 		}
-		xstrlcpy(e->subject, PQgetvalue(res, i, 6), sizeof e->subject);
-		xstrlcpy(e->payload, PQgetvalue(res, i, 7), sizeof e->payload);
-		if (unhex(PQgetvalue(res, i, 8), e->hash, EVENT_HASH_LEN) != 0) {
-			snprintf(err, size, _("central event %lld has a malformed hash"),
+		if (bad) {
+			snprintf(err, size, _("central event %lld is malformed (a field too long, or "
+					      "its hash)"),
 				 (long long)e->gseq);
 			PQclear(res);
 			return HMC_E_REFUSED;

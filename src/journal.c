@@ -331,7 +331,7 @@ journal_foreach_folded(struct store *store,
 {
 	static const char *const queries[] = {
 		"SELECT " EVENT_COLUMNS " FROM journal"
-		" WHERE status IN ('central', 'confirmed', 'conflict') ORDER BY gseq",
+		" WHERE gseq IS NOT NULL AND status IN ('central', 'confirmed', 'conflict') ORDER BY gseq",
 		"SELECT " EVENT_COLUMNS " FROM journal WHERE status = 'pending' ORDER BY seq",
 	};
 	struct folded_ctx ctx = { fn, arg };

@@ -228,8 +228,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE journal ADD COLUMN undo BLOB;"
 	"ALTER TABLE journal ADD COLUMN note TEXT;"
 	"CREATE UNIQUE INDEX journal_gseq ON journal(gseq) WHERE gseq IS NOT NULL;"
-	"CREATE INDEX journal_status ON journal(status, seq)"
-	"  WHERE status IN ('pending','conflict','rejected');"
+	/* Partial indexes are used only by queries with the same term, so
+	 * one per status asked for: the pending ones (all of a store's
+	 * events until it first syncs, few after), conflicts and refusals. */
+	"CREATE INDEX journal_pending ON journal(seq) WHERE status = 'pending';"
+	"CREATE INDEX journal_conflict ON journal(seq) WHERE status = 'conflict';"
+	"CREATE INDEX journal_refused ON journal(seq) WHERE status = 'rejected';"
 	"CREATE TABLE journal_rejected ("
 	"  device TEXT NOT NULL,"
 	"  device_seq INTEGER NOT NULL,"

@@ -29,3 +29,41 @@ echo "== one workflow action on $units units (aim: ratio <= 1.5x)"
 echo "== scan to screen on $units units (aim: p99 < 5 ms)"
 "$BUILD/tests/bench_screen" "$db" 1000
 rm -f "$db" "$db-wal" "$db-shm"
+
+echo "== sync: the central log's own push and pull of 100,000 events (aim: push >= 50,000/s, ratio <= 2x; hmc syncs in batches of 5000)"
+sync_n=${BENCH_SYNC_N:-100000}
+pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
+central="$dir/central.db"
+rm -f "$central" "$central-wal" "$central-shm"
+"$BUILD/tests/bench_sync" "sqlite:$central" "$sync_n" 5000
+if url=$(sh tests/pgtmp.sh start "$pgdir"); then
+	for b in 1000 5000 20000; do
+		"$BUILD/tests/bench_sync" "$url" "$sync_n" $b 2>&1 | grep -v NOTICE
+		LC_ALL=C.UTF-8 psql -X -q "$url" -c "DROP TABLE hmc_events"	# fresh each time
+	done
+
+	echo "== sync: whole hmc sync of a store of about $sync_n events, and a new store pulling it all"
+	for engine in sqlite pg; do
+		case $engine in
+		sqlite) c="sqlite:$dir/central-whole.db"; rm -f "$dir/central-whole.db"* ;;
+		pg) c=$url
+		    LC_ALL=C.UTF-8 psql -X -q "$url" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS hmc_events" ;;
+		esac
+		rm -f "$dir/dev1.db"* "$dir/dev2.db"*
+		LANG=en "$HMC" central init "$c" >/dev/null
+		LANG=en "$HMC" --db "$dir/dev1.db" demo --units $((sync_n - 2100)) --device dev1 >/dev/null
+		LANG=en "$HMC" --db "$dir/dev2.db" init --device dev2 >/dev/null
+		events=$(sqlite3 "$dir/dev1.db" "SELECT count(*) FROM journal")
+		for who in dev1 dev2; do
+			start=$(date +%s.%N)
+			LANG=en "$HMC" --db "$dir/$who.db" sync --central "$c" --quiet
+			end=$(date +%s.%N)
+			awk -v s="$start" -v e="$end" -v n="$events" -v w="$who" -v g="$engine" \
+				'BEGIN { printf "%-6s %s: %d events in %.2f s = %.0f events/s (%s)\n", g, w, n, e - s, n / (e - s), w == "dev1" ? "push, then confirm" : "bootstrap: pull and fold" }'
+		done
+	done
+	sh tests/pgtmp.sh stop "$pgdir"
+else
+	echo "PostgreSQL could not be started: no PostgreSQL figures"
+fi
+rm -f "$dir"/central* "$dir"/dev1.db* "$dir"/dev2.db*

@@ -29,7 +29,7 @@
 
 struct store;
 
-#define SYNC_BATCH 1000
+#define SYNC_BATCH 5000
 
 struct sync_result {
 	int64_t pushed;		/* events the centre acknowledged */
