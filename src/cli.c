@@ -48,10 +48,38 @@ static const struct cli_verb verbs[] = {
 	     "resume; told (the prescriber); close --outcome repaired|unrepairable "
 	     "[--location SHELF] [--reason R]; list [--mine] [--acute] [--all] [--csv]; "
 	     "claims [--csv] lists warranty claims.") },
-	{ "report", cli_report, cli_repair_opts, "repairs --from DATE --to DATE [--csv]",
-	  N_("Figures: repairs closed per month and priority, the share within the "
+	{ "report", cli_report, cli_repair_opts,
+	  "repairs --from DATE --to DATE | legacy | charges [--payer P] [--pending] | obsolete | "
+	  "kpi  [--csv]",
+	  N_("Figures. repairs: closed per month and priority, the share within the "
 	     "deadline beside the target (93 % normal, 96 % acute), median working "
-	     "days, and open repairs past their deadline.") },
+	     "days, open repairs past their deadline. legacy: F and M units out, by "
+	     "payer and article, weight-bearing first, their monthly rent and the price "
+	     "factor writing them off means. charges: per payer. obsolete: units in stock "
+	     "of articles out of the assortment, with residual value and when it reaches "
+	     "zero. kpi: the managers' figures.") },
+	{ "stocktake", cli_stocktake, cli_manage_opts,
+	  "open --scope KIND VALUE | list | show ID [--csv] | count ID UNIT... | confirm ID | "
+	  "write-off ID",
+	  N_("Write-off inventories. open --scope depot|locations|article|area|payer VALUE "
+	     "(locations as FROM..TO) freezes the list of units expected; count ID UNIT... "
+	     "[--location PLACE] or count ID --article A --quantity N; show ID: found, "
+	     "missing, moved, unexpected and the residual value missing; confirm ID "
+	     "[--write-off] marks the missing MISSING; write-off ID [--now] after the grace "
+	     "period.") },
+	{ "charge", cli_charge, cli_manage_opts, "add UNIT --kind lost|destroyed | approve ID",
+	  N_("Charges to payers: a unit lost or destroyed at the customer at its residual "
+	     "value, at least 200 kr; a manager approves.") },
+	{ "scrap", cli_scrap, cli_manage_opts,
+	  "UNIT --reason R [--note T] | approve UNIT | refuse UNIT | pending",
+	  N_("Scraps a unit, or, when its residual value is over the limit and you are "
+	     "not a manager, asks a manager to approve.") },
+	{ "legacy", cli_legacy, cli_manage_opts,
+	  "check UNIT --outcome in-use|returned|replaced|not-found [--new-no N] | "
+	  "write-off --payer P [--weight-bearing]",
+	  N_("The F/M clean-up: field checks (a unit in use may get a new number; the "
+	     "old one still scans), and writing off a payer's units checked as replaced "
+	     "or not found (weight-bearing ones only with --weight-bearing).") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },
@@ -99,6 +127,32 @@ cli_fail(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return CLI_FAIL;
+}
+
+/* A CSV field, quoted when it must be. */
+void
+cli_csv_field(const char *text, int last)
+{
+	if (strpbrk(text, ",\"\n;") != NULL) {
+		putchar('"');
+		for (const char *c = text; *c; c++) {
+			if (*c == '"')
+				putchar('"');
+			putchar(*c);
+		}
+		putchar('"');
+	} else {
+		fputs(text, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}
+
+int
+cli_fail_store(struct store *store)
+{
+	int rc = cli_fail("%s", store_errmsg(store));
+	store_close(store);
+	return rc;
 }
 
 void

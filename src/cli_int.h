@@ -53,6 +53,10 @@ struct store *cli_open_store(const struct cli *cli, int flags);
 
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A CSV field on stdout, quoted when it must be; then ',' or a newline. */
+void cli_csv_field(const char *text, int last);
+/* cli_fail with the store's message, and closes the store. */
+int cli_fail_store(struct store *store);
 /* "hmc VERB: message", the usage line, on stderr; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -81,6 +85,11 @@ int cli_scanners(struct cli *cli);
 int cli_sync(struct cli *cli);
 int cli_central(struct cli *cli);
 int cli_conflicts(struct cli *cli);
+int cli_stocktake(struct cli *cli);
+int cli_charge(struct cli *cli);
+int cli_scrap(struct cli *cli);
+int cli_legacy(struct cli *cli);
+extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];
 extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
 

@@ -30,14 +30,6 @@ const struct cli_opt cli_order_opts[] = {
 };
 
 static int
-fail_store(struct store *store)
-{
-	int rc = cli_fail("%s", store_errmsg(store));
-	store_close(store);
-	return rc;
-}
-
-static int
 print_order_row(const struct order *o, void *arg)
 {
 	(void)arg;
@@ -61,7 +53,7 @@ order_show(struct store *store, const char *order_no, const char *depot)
 	struct order_line lines[ORDER_MAX_LINES];
 	int n = orders_get(store, order_no, depot, &o, lines, ORDER_MAX_LINES);
 	if (n < 0)
-		return fail_store(store);
+		return cli_fail_store(store);
 	printf(_("order %s for %s %s%s%s, due %s: %d of %d picked%s\n"), o.order_no, o.payer,
 	       o.payer_name, o.recipient[0] ? ", " : "", o.recipient, o.due, o.picked, o.quantity,
 	       o.delivered ? _(", delivered") : "");
@@ -141,7 +133,7 @@ cli_order(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		if (orders_create(store, cli->operator_no, &req, order_no) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		printf(_("order %s made\n"), order_no);
 		return order_show(store, order_no, cli_opt(cli, "depot"));
 	}
@@ -150,7 +142,7 @@ cli_order(struct cli *cli)
 			return CLI_FAIL;
 		if (orders_import_csv(store, cli->operator_no, cli->args[1], report_row,
 				      cli->args[1], &n) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		printf(_("imported %d orders from %s\n"), n, cli->args[1]);
 		store_close(store);
 		return CLI_OK;
@@ -171,11 +163,11 @@ cli_order(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		if (resolve_unit(store, cli->args[2], unit_no) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		int rc = sub[0] == 'p' ? orders_pick(store, cli->operator_no, cli->args[1], unit_no, NULL)
 				       : orders_unpick(store, cli->operator_no, cli->args[1], unit_no);
 		if (rc != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		printf(sub[0] == 'p' ? _("%s picked for order %s\n")
 				     : _("%s taken off order %s, back in stock\n"),
 		       unit_no, cli->args[1]);
@@ -186,7 +178,7 @@ cli_order(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		if (orders_deliver(store, cli->operator_no, cli->args[1], &n) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		printf(_("order %s delivered: %d units, rent started\n"), cli->args[1], n);
 		store_close(store);
 		return CLI_OK;
@@ -228,7 +220,7 @@ cli_pickup(struct cli *cli)
 		if (pickups_create(store, cli->operator_no, cli_opt(cli, "no"), payer,
 				   cli_opt(cli, "recipient"), cli_opt(cli, "depot"),
 				   (const char *const *)cli->args + 1, cli->n_args - 1, pickup_no) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		struct pickup p;
 		pickups_get(store, pickup_no, &p);
 		printf(_("pickup %s made: due %s, rent ends %s\n"), pickup_no, p.due, p.rent_end);
@@ -247,7 +239,7 @@ cli_pickup(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		if (pickups_get(store, cli->args[1], &p) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		print_pickup_row(&p, NULL);
 		pickups_units(store, cli->args[1], print_pickup_unit, NULL);
 		store_close(store);
@@ -260,7 +252,7 @@ cli_pickup(struct cli *cli)
 			return CLI_FAIL;
 		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1], warning,
 				    sizeof warning, &collected) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		if (collected)
 			printf(_("%s collected, now IN_TRANSIT\n"), cli->args[1]);
 		if (warning[0])
@@ -290,7 +282,7 @@ cli_flags(struct cli *cli)
 		return CLI_FAIL;
 	if (cli->n_args == 2 && strcmp(cli->args[0], "clear") == 0) {
 		if (flags_clear(store, cli->operator_no, cli->args[1]) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		printf(_("flag %s cleared\n"), cli->args[1]);
 	} else if (cli->n_args == 0) {
 		flags_list(store, cli_opt(cli, "all") == NULL, print_flag, NULL);

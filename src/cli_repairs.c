@@ -27,35 +27,9 @@ const struct cli_opt cli_repair_opts[] = {
 	{ "priority", 1 }, { "fault", 1 }, { "mine", 0 }, { "acute", 0 }, { "all", 0 },
 	{ "claims", 0 }, { "csv", 0 }, { "what", 1 }, { "minutes", 1 }, { "parts", 1 },
 	{ "until", 1 }, { "note", 1 }, { "outcome", 1 }, { "location", 1 }, { "reason", 1 },
-	{ "from", 1 }, { "to", 1 }, { "depot", 1 },
+	{ "from", 1 }, { "to", 1 }, { "depot", 1 }, { "payer", 1 }, { "pending", 0 },
 	{ NULL, 0 },
 };
-
-static int
-fail_store(struct store *store)
-{
-	int rc = cli_fail("%s", store_errmsg(store));
-	store_close(store);
-	return rc;
-}
-
-/* A CSV field, quoted when it must be. */
-static void
-csv_field(const char *text, int last)
-{
-	if (strpbrk(text, ",\"\n;") != NULL) {
-		putchar('"');
-		for (const char *c = text; *c; c++) {
-			if (*c == '"')
-				putchar('"');
-			putchar(*c);
-		}
-		putchar('"');
-	} else {
-		fputs(text, stdout);
-	}
-	putchar(last ? '\n' : ',');
-}
 
 struct list_ctx {
 	int csv;
@@ -81,18 +55,18 @@ print_repair(const struct repair *r, void *arg)
 		if (ctx->n++ == 0)
 			printf("repair_id,unit_no,article_no,article,priority,opened,deadline,status,"
 			       "warranty_claim,on_site,minutes,fault\n");
-		csv_field(r->repair_id, 0);
-		csv_field(r->unit_no, 0);
-		csv_field(r->article_no, 0);
-		csv_field(r->article_name, 0);
-		csv_field(repairs_priority_name(r->priority), 0);
-		csv_field(opened, 0);
-		csv_field(deadline, 0);
-		csv_field(status, 0);
-		csv_field(r->warranty ? "yes" : "no", 0);
-		csv_field(r->on_site ? "yes" : "no", 0);
-		csv_field(minutes, 0);
-		csv_field(r->fault, 1);
+		cli_csv_field(r->repair_id, 0);
+		cli_csv_field(r->unit_no, 0);
+		cli_csv_field(r->article_no, 0);
+		cli_csv_field(r->article_name, 0);
+		cli_csv_field(repairs_priority_name(r->priority), 0);
+		cli_csv_field(opened, 0);
+		cli_csv_field(deadline, 0);
+		cli_csv_field(status, 0);
+		cli_csv_field(r->warranty ? "yes" : "no", 0);
+		cli_csv_field(r->on_site ? "yes" : "no", 0);
+		cli_csv_field(minutes, 0);
+		cli_csv_field(r->fault, 1);
 		return 0;
 	}
 	ctx->n++;
@@ -119,7 +93,7 @@ show(struct store *store, const char *which)
 	struct repair r;
 	char date[TIMEUTIL_DATE_LEN], opened[TIMEUTIL_LOCAL_LEN];
 	if (repairs_get(store, which, &r) != 0)
-		return fail_store(store);
+		return cli_fail_store(store);
 	timeutil_format_local(hlc_wall_ms(r.opened), opened);
 	printf(_("repair %s of unit %s (%s %s)\n"), r.repair_id, r.unit_no, r.article_no,
 	       r.article_name);
@@ -173,7 +147,7 @@ cli_repair(struct cli *cli)
 			return CLI_FAIL;
 		rc = repairs_list(store, filter, cli->operator_no, print_repair, &ctx);
 		if (rc != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		if (!ctx.csv && ctx.n == 0)
 			printf("%s\n", _("no repairs"));
 		store_close(store);
@@ -198,7 +172,7 @@ cli_repair(struct cli *cli)
 		struct repair r;
 		if (repairs_open(store, cli->operator_no, unit, priority, cli_opt(cli, "fault"),
 				 cli_opt(cli, "depot"), &r) != 0)
-			return fail_store(store);
+			return cli_fail_store(store);
 		char date[TIMEUTIL_DATE_LEN];
 		timeutil_format_date(r.deadline, date);
 		printf(_("repair %s opened for %s, %s, deadline %s%s\n"), r.repair_id, r.unit_no,
@@ -245,7 +219,7 @@ cli_repair(struct cli *cli)
 		return cli_usage_error(cli_current_verb, _("unknown repair action \"%s\""), sub);
 	}
 	if (rc != 0)
-		return fail_store(store);
+		return cli_fail_store(store);
 	return show(store, unit);
 }
 
@@ -292,14 +266,7 @@ cli_report(struct cli *cli)
 		printf("%s\n", _("month    priority closed  within   share target median overdue"));
 	int rc = repairs_report(store, from, to, print_figures, &csv);
 	if (rc != 0)
-		return fail_store(store);
+		return cli_fail_store(store);
 	store_close(store);
 	return CLI_OK;
-}
-
-int
-cli_report_more(struct cli *cli)
-{
-	(void)cli;
-	return cli_usage_error(cli_current_verb, _("reports: repairs"));
 }

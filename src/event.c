@@ -48,6 +48,14 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_REPAIR_TOLD] = "repair_told",
 	[EV_REPAIR_CLOSE] = "repair_close",
 	[EV_CONFLICT_RESOLVE] = "conflict_resolve",
+	[EV_STOCKTAKE_OPEN] = "stocktake_open",
+	[EV_STOCKTAKE_COUNT] = "stocktake_count",
+	[EV_STOCKTAKE_CONFIRM] = "stocktake_confirm",
+	[EV_CHARGE] = "charge",
+	[EV_CHARGE_APPROVE] = "charge_approve",
+	[EV_SCRAP_REQUEST] = "scrap_request",
+	[EV_SCRAP_REFUSE] = "scrap_refuse",
+	[EV_LEGACY_CHECK] = "legacy_check",
 };
 
 const char *

@@ -7,15 +7,18 @@
  */
 #include "hmc/reducer.h"
 #include "hmc/catalog.h"
+#include "hmc/charges.h"
 #include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
 #include "hmc/orders.h"
 #include "hmc/payload.h"
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
+#include "hmc/stocktake.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -310,6 +313,14 @@ static const struct {
 	{ EV_REPAIR_TOLD, repairs_apply },
 	{ EV_REPAIR_CLOSE, repairs_apply },
 	{ EV_CONFLICT_RESOLVE, conflicts_apply },
+	{ EV_STOCKTAKE_OPEN, stocktake_apply },
+	{ EV_STOCKTAKE_COUNT, stocktake_apply },
+	{ EV_STOCKTAKE_CONFIRM, stocktake_apply },
+	{ EV_CHARGE, charges_apply },
+	{ EV_CHARGE_APPROVE, charges_apply },
+	{ EV_SCRAP_REQUEST, charges_apply },
+	{ EV_SCRAP_REFUSE, charges_apply },
+	{ EV_LEGACY_CHECK, legacy_apply },
 };
 
 /* What else a move changes: the order and pickup tables. */
@@ -317,6 +328,7 @@ static int (*const move_hooks[])(struct store *store, const struct event *ev) = 
 	orders_on_move,
 	pickups_on_move,
 	repairs_on_move,
+	charges_on_move,
 };
 
 static int
@@ -387,6 +399,8 @@ reducer_apply(struct store *store, const struct event *ev)
 	return store_commit(store);
 }
 
+#define UNDO_MAX (4 << 20)	/* bytes of undo kept for one event */
+
 /* Undo changesets cover the tables the reducer writes, nothing else. */
 static int
 undo_filter(void *arg, const char *table)
@@ -412,6 +426,12 @@ reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int
 		if (sqlite3session_changeset(session, undo_len, undo) != SQLITE_OK) {
 			*undo = NULL;
 			*undo_len = -1;
+		} else if (*undo_len > UNDO_MAX) {
+			/* A stocktake over a million units: keeping its undo
+			 * costs more than rebuilding, which sync falls back to. */
+			sqlite3_free(*undo);
+			*undo = NULL;
+			*undo_len = -1;
 		}
 	}
 	if (session != NULL)
@@ -434,6 +454,15 @@ const struct reducer_table reducer_tables[] = {
 	{ "repairs", "repair_id", N_("repair") },
 	{ "repair_actions", "repair_id || '/' || event_id", N_("repair action") },
 	{ "conflict_resolutions", "event_id", N_("conflict resolution") },
+	{ "stocktakes", "stocktake_id", N_("stocktake") },
+	{ "stocktake_expected", "stocktake_id || '/' || unit_no", N_("unit expected") },
+	{ "stocktake_counts", "stocktake_id || '/' || unit_no", N_("unit counted") },
+	{ "stocktake_quantities", "stocktake_id || '/' || article_no || '/' || location",
+	  N_("quantity counted") },
+	{ "charges", "charge_id", N_("charge") },
+	{ "scrap_requests", "unit_no || '/' || requested", N_("scrap request") },
+	{ "legacy_checks", "unit_no", N_("legacy check") },
+	{ "unit_aliases", "alias", N_("unit alias") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -87,18 +87,9 @@ repairs_deadlines(const struct calendar *cal, const struct repair_rules *rules,
 int
 repairs_in_warranty(int64_t acquired, int months, int64_t day)
 {
-	int y, m, d;
 	if (months <= 0)
 		return 0;
-	timeutil_civil_from_days(acquired, &y, &m, &d);
-	int total = y * 12 + (m - 1) + months;
-	int end_y = total / 12, end_m = total % 12 + 1;
-	int last = timeutil_days_in_month(end_y, end_m);
-	/* 31 January + 1 month ends with February. */
-	int64_t end = timeutil_days_from_civil(end_y, end_m, d > last ? last : d);
-	if (d > last)
-		end++;
-	return day < end;
+	return day < timeutil_months_later(acquired, months);
 }
 
 static void
@@ -476,13 +467,7 @@ static int
 apply_event(struct store *store, const char *operator_no, enum event_type type,
 	    const char *unit_no, const char *payload)
 {
-	struct event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.type = type;
-	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
-	xstrlcpy(ev.subject, unit_no, sizeof ev.subject);
-	xstrlcpy(ev.payload, payload, sizeof ev.payload);
-	return workflow_apply(store, &ev);
+	return workflow_record(store, operator_no, type, unit_no, payload, NULL);
 }
 
 int

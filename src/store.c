@@ -10,6 +10,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/money.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -253,6 +254,78 @@ static const char *const migrations[] = {
 	"  resolved_by TEXT NOT NULL,"
 	"  outcome TEXT NOT NULL CHECK (outcome IN ('log','event')),"
 	"  note TEXT NOT NULL DEFAULT '') WITHOUT ROWID;",
+
+	/* 5: managers: stocktakes, charges, scrap approvals, legacy checks */
+	"CREATE TABLE stocktakes ("
+	"  stocktake_id TEXT PRIMARY KEY,"
+	"  scope_kind TEXT NOT NULL"
+	"    CHECK (scope_kind IN ('depot','locations','article','area','payer')),"
+	"  scope TEXT NOT NULL,"
+	"  opened INTEGER NOT NULL,"
+	"  opened_by TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','confirmed')),"
+	"  confirmed INTEGER,"
+	"  confirmed_by TEXT) WITHOUT ROWID;"
+	/* What each unit was when the list was frozen, so that the
+	 * reconciliation needs no join. */
+	"CREATE TABLE stocktake_expected ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  unit_no TEXT NOT NULL,"
+	"  location TEXT,"
+	"  article_no TEXT NOT NULL,"
+	"  value_ore INTEGER NOT NULL,"
+	"  acquired TEXT,"
+	"  months INTEGER NOT NULL,"
+	"  price_ore INTEGER NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, unit_no)) WITHOUT ROWID;"
+	"CREATE TABLE stocktake_counts ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  unit_no TEXT NOT NULL,"
+	"  location TEXT,"
+	"  counted INTEGER NOT NULL,"
+	"  counted_by TEXT NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, unit_no)) WITHOUT ROWID;"
+	"CREATE TABLE stocktake_quantities ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  article_no TEXT NOT NULL,"
+	"  location TEXT NOT NULL DEFAULT '',"
+	"  quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+	"  counted INTEGER NOT NULL,"
+	"  counted_by TEXT NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, article_no, location)) WITHOUT ROWID;"
+	"CREATE TABLE charges ("
+	"  charge_id TEXT PRIMARY KEY,"
+	"  payer TEXT NOT NULL,"
+	"  unit_no TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('lost','destroyed','shortfall')),"
+	"  amount_ore INTEGER NOT NULL CHECK (amount_ore >= 0),"
+	"  raised INTEGER NOT NULL,"
+	"  raised_by TEXT NOT NULL,"
+	"  stocktake_id TEXT,"
+	"  approved INTEGER,"
+	"  approved_by TEXT) WITHOUT ROWID;"
+	"CREATE INDEX charges_payer ON charges(payer, raised);"
+	"CREATE TABLE scrap_requests ("
+	"  unit_no TEXT NOT NULL,"
+	"  requested INTEGER NOT NULL,"
+	"  requested_by TEXT NOT NULL,"
+	"  reason TEXT NOT NULL,"
+	"  note TEXT NOT NULL DEFAULT '',"
+	"  residual_ore INTEGER NOT NULL,"
+	"  decided INTEGER,"
+	"  decided_by TEXT,"
+	"  decision TEXT CHECK (decision IN ('approved','refused')),"
+	"  PRIMARY KEY (unit_no, requested)) WITHOUT ROWID;"
+	"CREATE TABLE legacy_checks ("
+	"  unit_no TEXT PRIMARY KEY,"
+	"  outcome TEXT NOT NULL"
+	"    CHECK (outcome IN ('in-use','returned','replaced','not-found')),"
+	"  checked INTEGER NOT NULL,"
+	"  checked_by TEXT NOT NULL,"
+	"  new_no TEXT) WITHOUT ROWID;"
+	"CREATE TABLE unit_aliases ("
+	"  alias TEXT PRIMARY KEY,"
+	"  unit_no TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -573,6 +646,24 @@ check_identity(struct store *store, int created)
 	return 0;
 }
 
+/* hmc_residual(value_ore, acquired 'YYYY-MM-DD' or NULL, months, day):
+ * money_residual for SQL, so that reports sum residual values in one
+ * query.  An unknown acquisition date gives 0. */
+static void
+sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int64_t acquired;
+	(void)argc;
+	const unsigned char *text = sqlite3_value_text(argv[1]);
+	if (text == NULL || timeutil_parse_date((const char *)text, &acquired) != 0) {
+		sqlite3_result_int64(ctx, 0);
+		return;
+	}
+	sqlite3_result_int64(ctx, money_residual(sqlite3_value_int64(argv[0]), acquired,
+						 sqlite3_value_int(argv[2]),
+						 sqlite3_value_int64(argv[3])));
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -628,6 +719,9 @@ store_open(const char *path, int flags, struct store **out)
 		return store_sqlerr(store, rc, path);
 	sqlite3_extended_result_codes(store->db, 1);
 	sqlite3_busy_timeout(store->db, 5000);
+	sqlite3_create_function(store->db, "hmc_residual", 4,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_residual, NULL, NULL);
 
 	if ((rc = check_identity(store, created)) != 0)
 		return rc;

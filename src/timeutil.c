@@ -250,3 +250,16 @@ timeutil_now_ms(void)
 	clock_gettime(CLOCK_REALTIME, &now);
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
+
+int64_t
+timeutil_months_later(int64_t day, int months)
+{
+	int y, m, d;
+	timeutil_civil_from_days(day, &y, &m, &d);
+	int total = y * 12 + (m - 1) + months;
+	int end_y = total / 12, end_m = total % 12 + 1;
+	int last = timeutil_days_in_month(end_y, end_m);
+	/* 31 January + 1 month ends with February: the first day after it. */
+	int64_t end = timeutil_days_from_civil(end_y, end_m, d > last ? last : d);
+	return d > last ? end + 1 : end;
+}

@@ -154,3 +154,18 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	sqlite3_reset(stmt);
 	return 0;
 }
+
+void
+unit_resolve(struct store *store, const char *number, char out[UNIT_NO_MAX])
+{
+	char copy[UNIT_NO_MAX];
+	xstrlcpy(copy, number, sizeof copy);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT a.unit_no FROM unit_aliases a WHERE a.alias = ?1"
+		" AND NOT EXISTS (SELECT 1 FROM units WHERE unit_no = ?1)");
+	sqlite3_bind_text(stmt, 1, copy, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		xstrlcpy(copy, (const char *)sqlite3_column_text(stmt, 0), sizeof copy);
+	sqlite3_reset(stmt);
+	xstrlcpy(out, copy, UNIT_NO_MAX);
+}

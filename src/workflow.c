@@ -3,10 +3,12 @@
  */
 #include "hmc/workflow.h"
 #include "hmc/catalog.h"
+#include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
 #include "hmc/lifecycle.h"
+#include "hmc/money.h"
 #include "hmc/payload.h"
 #include "hmc/reducer.h"
 #include "hmc/store.h"
@@ -53,6 +55,40 @@ workflow_apply(struct store *store, struct event *ev)
 	return 0;
 }
 
+int
+workflow_require(struct store *store, const char *operator_no, unsigned roles, const char *what)
+{
+	unsigned role;
+	int rc = workflow_operator(store, operator_no, &role);
+	if (rc != 0)
+		return rc;
+	if (!(role & roles))
+		return store_seterr(store, HMC_E_DENIED,
+				    roles == ROLE_MANAGER ? _("only a manager may %s")
+				    : _("operator %s may not %s"),
+				    roles == ROLE_MANAGER ? what : operator_no, what);
+	return 0;
+}
+
+int
+workflow_record(struct store *store, const char *operator_no, enum event_type type,
+		const char *subject, const char *payload, struct event *done)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	if (strlen(subject) >= sizeof ev.subject || strlen(payload) >= sizeof ev.payload)
+		return store_seterr(store, HMC_E_INVALID, _("%s %s: too long"),
+				    event_type_name(type), subject);
+	ev.type = type;
+	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
+	xstrlcpy(ev.subject, subject, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	int rc = workflow_apply(store, &ev);
+	if (rc == 0 && done != NULL)
+		*done = ev;
+	return rc;
+}
+
 /* Applies ev (inside the caller's transaction) and copies it to done. */
 static int
 commit_one(struct store *store, struct event *ev, struct event *done)
@@ -81,6 +117,14 @@ check_move(struct store *store, const char *operator_no, unsigned role,
 	if (rc != 0) {
 		char no[UNIT_NO_MAX];
 		unit_no_parse(ev->subject, no, &origin);
+	}
+	if ((move_effects(ev->type) & FX_CREATES) && rc == HMC_E_NOT_FOUND) {
+		char labelled[UNIT_NO_MAX];
+		unit_resolve(store, ev->subject, labelled);
+		if (strcmp(labelled, ev->subject) != 0)
+			return store_seterr(store, HMC_E_EXISTS,
+					    _("%s is the new label of unit %s already"), ev->subject,
+					    labelled);
 	}
 	const struct transition *t = lifecycle_find(ev->type, from, origin, want);
 	if (t != NULL && !(t->roles & role))
@@ -115,7 +159,31 @@ check_move(struct store *store, const char *operator_no, unsigned role,
 			return store_seterr(store, HMC_E_INVALID,
 					    _("reason \"other\" needs a note saying why"));
 	}
+	/* Scrapping much value is a manager's decision (charges.h). */
+	if (ev->type == EV_SCRAP && rc == 0 && !(role & ROLE_MANAGER)) {
+		int64_t residual, threshold =
+			store_config_int(store, "scrap.approval_ore", SCRAP_APPROVAL_ORE);
+		if (charges_residual(store, ev->subject, &residual) == 0 && residual > threshold) {
+			char value[48], limit[48];
+			money_format(residual, value, sizeof value);
+			money_format(threshold, limit, sizeof limit);
+			return store_seterr(store, HMC_E_DENIED,
+					    _("unit %s is still worth %s (over %s): a manager "
+					      "approves its scrapping; ask for it (hmc scrap)"),
+					    ev->subject, value, limit);
+		}
+	}
 	return 0;
+}
+
+/* A unit lost at a customer is charged to its payer, in the same
+ * transaction (a stocktake charges its own shortfalls). */
+static int
+charge_loss(struct store *store, const struct event *ev)
+{
+	if (ev->type != EV_REPORT_LOST || payload_has(ev->payload, "stocktake"))
+		return 0;
+	return charges_raise(store, ev->operator_no, ev->subject, "lost", NULL, NULL);
 }
 
 int
@@ -132,6 +200,9 @@ workflow_move(struct store *store, const char *operator_no, enum event_type move
 	if (unit_no_parse(unit_text, ev.subject, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
 				    unit_text, unit_no_rule());
+	/* A new label of an F/M unit moves that unit (not for registering). */
+	if (!(move_effects(move) & FX_CREATES))
+		unit_resolve(store, ev.subject, ev.subject);
 	if (strlen(payload) >= sizeof ev.payload || !payload_valid(payload))
 		return store_seterr(store, HMC_E_INVALID, _("malformed payload"));
 	ev.type = move;
@@ -143,6 +214,7 @@ workflow_move(struct store *store, const char *operator_no, enum event_type move
 	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
 	    (rc = check_move(store, operator_no, role, &ev)) != 0 ||
 	    (rc = commit_one(store, &ev, done)) != 0 ||
+	    (rc = charge_loss(store, &ev)) != 0 ||
 	    (rc = store_commit(store)) != 0) {
 		store_rollback(store);
 		return rc;

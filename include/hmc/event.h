@@ -62,6 +62,15 @@ enum event_type {
 	EV_REPAIR_CLOSE,	/* on site; a workshop repair closes with a move */
 
 	EV_CONFLICT_RESOLVE,	/* subject device#seq of a conflict; which outcome stands */
+
+	EV_STOCKTAKE_OPEN,	/* subject the stocktake; scope_kind, scope */
+	EV_STOCKTAKE_COUNT,	/* unit=, location= or article=, quantity=, location= */
+	EV_STOCKTAKE_CONFIRM,	/* the manager accepts the reconciliation */
+	EV_CHARGE,		/* subject the charge; payer, unit, kind, amount */
+	EV_CHARGE_APPROVE,
+	EV_SCRAP_REQUEST,	/* subject the unit; reason, note, residual */
+	EV_SCRAP_REFUSE,	/* a manager says no (yes is the scrap itself) */
+	EV_LEGACY_CHECK,	/* subject an F/M unit; outcome, new_no */
 	EV_N_TYPES
 };
 

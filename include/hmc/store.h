@@ -28,6 +28,12 @@
  *   journal_rejected                      events the centre holds other
  *                                         content for (kept, shown)
  *   conflict_resolutions                  how managers resolved conflicts
+ * Schema version 5 adds, for managers:
+ *   stocktakes, stocktake_expected,       write-off inventories: the scope,
+ *   stocktake_counts, _quantities         the list frozen at opening, counts
+ *   charges                               what payers are charged, approved
+ *   scrap_requests                        scrapping that waits for a manager
+ *   legacy_checks, unit_aliases           F/M field checks, new labels
  */
 #ifndef HMC_STORE_H
 #define HMC_STORE_H

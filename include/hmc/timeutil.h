@@ -25,6 +25,10 @@ void timeutil_civil_from_days(int64_t days, int *year, int *month, int *day);
 /* 0 = Monday ... 6 = Sunday. */
 int timeutil_weekday(int64_t days);
 int timeutil_days_in_month(int year, int month);
+/* The day `months` calendar months after day (the same day of the month;
+ * when that month is shorter, the day after its last): the first day a
+ * period of that many months no longer covers. */
+int64_t timeutil_months_later(int64_t day, int months);
 
 /* Strict "YYYY-MM-DD", years 1900-2199; HMC_E_INVALID otherwise. */
 int timeutil_parse_date(const char *text, int64_t *days);

@@ -83,4 +83,9 @@ const char *unit_state_label(enum unit_state state);
 /* Reads a unit.  HMC_E_NOT_FOUND (with store_errmsg) when there is none. */
 int unit_get(struct store *store, const char *unit_no, struct unit *out);
 
+/* The unit a number scanned names: itself, or the unit it is a label of
+ * (an F/M unit relabelled with a new number keeps both; legacy.h).  out
+ * may be number. */
+void unit_resolve(struct store *store, const char *number, char out[UNIT_NO_MAX]);
+
 #endif

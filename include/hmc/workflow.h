@@ -38,4 +38,15 @@ int workflow_operator(struct store *store, const char *operator_no,
  * role check: for imports and the demo, which check once for all rows. */
 int workflow_apply(struct store *store, struct event *ev);
 
+/* workflow_apply of an event made from its parts (after the caller's own
+ * checks). */
+int workflow_record(struct store *store, const char *operator_no, enum event_type type,
+		    const char *subject, const char *payload, struct event *done);
+
+/* The operator exists, is active, and has one of roles; else
+ * HMC_E_DENIED saying that only a manager (or not this operator) may do
+ * what. */
+int workflow_require(struct store *store, const char *operator_no, unsigned roles,
+		     const char *what);
+
 #endif

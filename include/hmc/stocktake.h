@@ -1,0 +1,106 @@
+/*
+ * stocktake.h — write-off inventories.
+ *
+ * A manager opens a stocktake with a scope; the list of units expected
+ * is frozen then (by the reducer, at the opening's place in the log, so
+ * every handheld freezes the same list):
+ *
+ *   depot GBG              units on the depot's places (in stock, returned,
+ *                          in cleaning or repair)
+ *   locations A..B         the same, on places A to B (codes in order)
+ *   article 100210         the same, of one article
+ *   area HJMB              the same, of one product area
+ *   payer K1480            units out with one payer (a customer stock,
+ *                          kundlager)
+ *
+ * Staff scan what they find, on one or several handhelds; a unit is
+ * counted once (a second scan says so), a unit found on another place than
+ * recorded is "moved", one not on the list "unexpected".  Consumables are
+ * counted by article and quantity per place (the last count of a place
+ * stands).  The reconciliation says found, missing, moved and unexpected,
+ * with the residual value of the missing.  The manager confirms: missing
+ * units become MISSING (out at a customer: LOST, and the payer is charged
+ * the replacement value), moved ones are moved to where they were found;
+ * after a grace period (stocktake.grace_days, default 30), or at once on
+ * the manager's word, MISSING units are written off.  Each is an event
+ * naming the manager.
+ */
+#ifndef HMC_STOCKTAKE_H
+#define HMC_STOCKTAKE_H
+
+#include <stdint.h>
+
+#include "hmc/event.h"
+#include "hmc/unit.h"
+
+struct store;
+
+#define STOCKTAKE_ID_MAX 41
+
+struct stocktake {
+	char id[STOCKTAKE_ID_MAX];
+	char scope_kind[12];	/* depot, locations, article, area, payer */
+	char scope[64];
+	int64_t opened;		/* HLC */
+	char opened_by[OPERATOR_MAX];
+	int confirmed;		/* 1 once confirmed */
+	char confirmed_by[OPERATOR_MAX];
+};
+
+struct reconciliation {
+	int64_t expected, counted;
+	int64_t found, missing, moved, unexpected;
+	int64_t quantity_lines, quantity_total;
+	int64_t missing_residual_ore;	/* their residual value on the day */
+	int64_t missing_replacement_ore; /* what it costs to buy them again */
+};
+
+enum stocktake_line_kind { LINE_FOUND, LINE_MISSING, LINE_MOVED, LINE_UNEXPECTED };
+
+struct stocktake_line {
+	char unit_no[UNIT_NO_MAX];
+	char article_no[16];
+	char expected_at[24];	/* "" when not expected */
+	char found_at[24];	/* "" when not found */
+	int64_t residual_ore;
+};
+
+/* Opens a stocktake (managers); *id gets its name (STOCKTAKE_ID_MAX). */
+int stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
+		   const char *scope, char *id);
+
+int stocktake_get(struct store *store, const char *id, struct stocktake *out);
+/* Open ones (and confirmed ones with all), newest first. */
+int stocktake_list(struct store *store, int all,
+		   int (*fn)(const struct stocktake *s, void *arg), void *arg);
+
+/* A unit found at location (may be "" when not known).  HMC_E_EXISTS with
+ * "already counted" when it was. */
+int stocktake_count(struct store *store, const char *operator_no, const char *id,
+		    const char *unit_text, const char *location);
+/* quantity of a consumable article on a place. */
+int stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
+			     const char *article_no, int64_t quantity, const char *location);
+
+/* The figures as of day (days since 1970, for residual values). */
+int stocktake_reconcile(struct store *store, const char *id, int64_t day,
+			struct reconciliation *out);
+/* The units of one kind, by unit number. */
+int stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind kind,
+		    int64_t day, int (*fn)(const struct stocktake_line *line, void *arg),
+		    void *arg);
+
+/* Confirms (managers): the moves the reconciliation calls for; with
+ * write_off_now the missing are written off at once.  *n_missing counts
+ * the units marked missing or lost. */
+int stocktake_confirm(struct store *store, const char *operator_no, const char *id,
+		      int write_off_now, int64_t *n_missing);
+/* Writes off the units this stocktake marked missing that are still
+ * missing, once the grace period has passed (or at once with now). */
+int stocktake_write_off(struct store *store, const char *operator_no, const char *id,
+			int now, int64_t *n_written_off);
+
+/* The reducer's handler for stocktake events. */
+int stocktake_apply(struct store *store, const struct event *ev);
+
+#endif

@@ -1,0 +1,698 @@
+/*
+ * cli_manage.c — what managers do from the command line:
+ *
+ *   hmc stocktake open --scope depot|locations|article|area|payer VALUE
+ *   hmc stocktake list [--all] | show ID [--csv] | count ID UNIT... [--location L]
+ *   hmc stocktake count ID --article A --quantity N [--location L]
+ *   hmc stocktake confirm ID [--write-off] | write-off ID [--now]
+ *   hmc charge add UNIT --kind lost|destroyed | approve ID
+ *   hmc scrap UNIT --reason R [--note T] | approve UNIT | refuse UNIT | pending
+ *   hmc legacy check UNIT --outcome in-use|returned|replaced|not-found [--new-no N]
+ *   hmc legacy write-off --payer P [--weight-bearing]
+ *   hmc report legacy|charges|obsolete|kpi [--csv] [--payer P] [--pending]
+ */
+#include "cli_int.h"
+#include "hmc/charges.h"
+#include "hmc/conflicts.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/kpi.h"
+#include "hmc/legacy.h"
+#include "hmc/money.h"
+#include "hmc/repairs.h"
+#include "hmc/stocktake.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const struct cli_opt cli_manage_opts[] = {
+	{ "scope", 1 }, { "all", 0 }, { "csv", 0 }, { "location", 1 }, { "article", 1 },
+	{ "quantity", 1 }, { "write-off", 0 }, { "now", 0 }, { "kind", 1 }, { "reason", 1 },
+	{ "note", 1 }, { "outcome", 1 }, { "new-no", 1 }, { "payer", 1 },
+	{ "weight-bearing", 0 },
+	{ NULL, 0 },
+};
+
+static const char *
+opt_or(const struct cli *cli, const char *name, const char *fallback)
+{
+	const char *value = cli_opt(cli, name);
+	return value ? value : fallback;
+}
+
+static void
+kr(int64_t ore, char *out, size_t size)
+{
+	money_format(ore, out, size);
+}
+
+static void
+csv_int(int64_t value, int last)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)value);
+	cli_csv_field(text, last);
+}
+
+static void
+csv_money(int64_t ore, int last)
+{
+	char text[32];
+	money_format_plain(ore, text, sizeof text);
+	cli_csv_field(text, last);
+}
+
+/* --- stocktakes ------------------------------------------------------------------ */
+
+static int
+print_stocktake(const struct stocktake *s, void *arg)
+{
+	(void)arg;
+	char when[TIMEUTIL_LOCAL_LEN];
+	timeutil_format_local(hlc_wall_ms(s->opened), when);
+	printf("%-28s %-9s %-16s %s %s %s\n", s->id, s->scope_kind, s->scope, when,
+	       s->confirmed ? _("confirmed by") : _("open"), s->confirmed ? s->confirmed_by : "");
+	return 0;
+}
+
+static const char *const line_names[] = { "found", "missing", "moved", "unexpected" };
+
+static int
+print_line(const struct stocktake_line *line, void *arg)
+{
+	const int *kind = arg;
+	char value[48];
+	kr(line->residual_ore, value, sizeof value);
+	if (kind[1]) {	/* CSV */
+		cli_csv_field(line_names[kind[0]], 0);
+		cli_csv_field(line->unit_no, 0);
+		cli_csv_field(line->article_no, 0);
+		cli_csv_field(line->expected_at, 0);
+		cli_csv_field(line->found_at, 0);
+		csv_money(line->residual_ore, 1);
+		return 0;
+	}
+	printf("  %-10s %-9s %-8s %-14s %-14s %s\n", _(line_names[kind[0]]), line->unit_no,
+	       line->article_no, line->expected_at[0] ? line->expected_at : "-",
+	       line->found_at[0] ? line->found_at : "-", value);
+	return 0;
+}
+
+static int
+stocktake_show(struct store *store, const char *id, int csv)
+{
+	struct reconciliation r;
+	int64_t day = timeutil_local_date(timeutil_now_ms());
+	int rc = stocktake_reconcile(store, id, day, &r);
+	if (rc != 0)
+		return rc;
+	if (csv) {
+		printf("kind,unit,article,expected_at,found_at,residual_value\n");
+	} else {
+		char residual[48], replacement[48];
+		kr(r.missing_residual_ore, residual, sizeof residual);
+		kr(r.missing_replacement_ore, replacement, sizeof replacement);
+		printf(_("stocktake %s: %lld expected, %lld counted\n"), id, (long long)r.expected,
+		       (long long)r.counted);
+		printf(_("found %lld, missing %lld, moved %lld, unexpected %lld\n"),
+		       (long long)r.found, (long long)r.missing, (long long)r.moved,
+		       (long long)r.unexpected);
+		printf(_("missing: residual value %s (replacement %s)\n"), residual, replacement);
+		if (r.quantity_lines)
+			printf(_("consumables: %lld counted on %lld lines\n"),
+			       (long long)r.quantity_total, (long long)r.quantity_lines);
+	}
+	for (int k = LINE_MISSING; k <= LINE_UNEXPECTED && rc == 0; k++) {
+		int ctx[2] = { k, csv };
+		rc = stocktake_lines(store, id, (enum stocktake_line_kind)k, day, print_line, ctx);
+	}
+	return rc;
+}
+
+int
+cli_stocktake(struct cli *cli)
+{
+	const char *what = cli->n_args > 0 ? cli->args[0] : "";
+	const char *id = cli->n_args > 1 ? cli->args[1] : NULL;
+	struct store *store;
+	int rc = 0;
+
+	if (strcmp(what, "open") == 0) {
+		const char *scope = cli_opt(cli, "scope");
+		if (scope == NULL || cli->n_args != 2)
+			return cli_usage_error(cli_current_verb,
+					       _("use hmc stocktake open --scope depot|locations|"
+						 "article|area|payer VALUE"));
+		char made[STOCKTAKE_ID_MAX];
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if ((rc = stocktake_open(store, cli->operator_no, scope, cli->args[1], made)) != 0)
+			return cli_fail_store(store);
+		struct reconciliation r;
+		stocktake_reconcile(store, made, 0, &r);
+		printf(_("stocktake %s opened: %lld units expected\n"), made, (long long)r.expected);
+	} else if (strcmp(what, "list") == 0) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		rc = stocktake_list(store, cli_opt(cli, "all") != NULL, print_stocktake, NULL);
+	} else if (strcmp(what, "show") == 0 && id && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		rc = stocktake_show(store, id, cli_opt(cli, "csv") != NULL);
+	} else if (strcmp(what, "count") == 0 && id) {
+		const char *location = opt_or(cli, "location", "");
+		const char *article = cli_opt(cli, "article");
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (article != NULL) {
+			char *end;
+			const char *q = opt_or(cli, "quantity", "");
+			long long n = strtoll(q, &end, 10);
+			if (*q == '\0' || *end != '\0') {
+				store_close(store);
+				return cli_usage_error(cli_current_verb, _("--article needs --quantity N"));
+			}
+			rc = stocktake_count_quantity(store, cli->operator_no, id, article, n, location);
+			if (rc == 0)
+				printf(_("%s: %lld counted\n"), article, n);
+		}
+		/* Each unit on its own: one already counted does not stop the
+		 * rest, and says so. */
+		int failed = 0;
+		for (int i = 2; i < cli->n_args && rc == 0; i++) {
+			if (stocktake_count(store, cli->operator_no, id, cli->args[i], location) != 0) {
+				cli_fail("%s", store_errmsg(store));
+				failed = 1;
+			} else {
+				printf(_("%s counted\n"), cli->args[i]);
+			}
+		}
+		if (rc == 0 && failed) {
+			store_close(store);
+			return CLI_FAIL;
+		}
+	} else if (strcmp(what, "confirm") == 0 && id && cli->n_args == 2) {
+		int64_t n;
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		rc = stocktake_confirm(store, cli->operator_no, id, cli_opt(cli, "write-off") != NULL,
+				       &n);
+		if (rc == 0)
+			printf(_("stocktake %s confirmed: %lld units missing%s\n"), id, (long long)n,
+			       cli_opt(cli, "write-off") ? _(", written off") : "");
+	} else if (strcmp(what, "write-off") == 0 && id && cli->n_args == 2) {
+		int64_t n;
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		rc = stocktake_write_off(store, cli->operator_no, id, cli_opt(cli, "now") != NULL, &n);
+		if (rc == 0)
+			printf(_("%lld units written off\n"), (long long)n);
+	} else {
+		return cli_usage_error(cli_current_verb, _("use open, list, show, count, confirm or "
+							   "write-off"));
+	}
+	if (rc != 0)
+		return cli_fail_store(store);
+	store_close(store);
+	return CLI_OK;
+}
+
+/* --- charges and scrapping ----------------------------------------------------- */
+
+int
+cli_charge(struct cli *cli)
+{
+	const char *what = cli->n_args > 0 ? cli->args[0] : "";
+	struct store *store;
+	int rc;
+	if (cli->n_args != 2 || (strcmp(what, "add") != 0 && strcmp(what, "approve") != 0))
+		return cli_usage_error(cli_current_verb,
+				       _("use hmc charge add UNIT --kind lost|destroyed, or hmc "
+					 "charge approve ID"));
+	if ((store = cli_open_store(cli, 0)) == NULL)
+		return CLI_FAIL;
+	if (strcmp(what, "add") == 0) {
+		char id[CHARGE_ID_MAX], unit_no[UNIT_NO_MAX];
+		if (unit_no_parse(cli->args[1], unit_no, NULL) != 0) {
+			store_close(store);
+			return cli_usage_error(cli_current_verb, _("\"%s\" is not a unit number"),
+					       cli->args[1]);
+		}
+		rc = charges_raise(store, cli->operator_no, unit_no, opt_or(cli, "kind", "destroyed"),
+				   NULL, id);
+		if (rc == 0)
+			printf(_("charge %s raised; a manager approves it\n"), id);
+	} else {
+		rc = charges_approve(store, cli->operator_no, cli->args[1]);
+		if (rc == 0)
+			printf(_("charge %s approved\n"), cli->args[1]);
+	}
+	if (rc != 0)
+		return cli_fail_store(store);
+	store_close(store);
+	return CLI_OK;
+}
+
+static int
+print_request(const struct scrap_request *r, void *arg)
+{
+	(void)arg;
+	char value[48], when[TIMEUTIL_LOCAL_LEN];
+	kr(r->residual_ore, value, sizeof value);
+	timeutil_format_local(hlc_wall_ms(r->requested), when);
+	printf("%-9s %-12s %s %s %s %s %s\n", r->unit_no, r->reason, value, when, _("by"),
+	       r->requested_by, r->article);
+	return 0;
+}
+
+int
+cli_scrap(struct cli *cli)
+{
+	const char *what = cli->n_args > 0 ? cli->args[0] : "";
+	struct store *store;
+	int rc;
+	if ((store = cli_open_store(cli, 0)) == NULL)
+		return CLI_FAIL;
+	if (strcmp(what, "pending") == 0 && cli->n_args == 1) {
+		rc = scrap_pending(store, print_request, NULL);
+	} else if ((strcmp(what, "approve") == 0 || strcmp(what, "refuse") == 0) &&
+		   cli->n_args == 2) {
+		int approve = strcmp(what, "approve") == 0;
+		rc = scrap_decide(store, cli->operator_no, cli->args[1], approve);
+		if (rc == 0)
+			printf(approve ? _("%s scrapped\n") : _("scrapping %s refused\n"), cli->args[1]);
+	} else if (cli->n_args == 1 && cli_opt(cli, "reason") != NULL) {
+		int requested;
+		rc = scrap_or_request(store, cli->operator_no, cli->args[0], cli_opt(cli, "reason"),
+				      cli_opt(cli, "note"), &requested);
+		if (rc == 0)
+			printf(requested ? _("%s is worth more than a scrap without approval: a "
+					     "manager decides (hmc scrap pending)\n")
+					 : _("%s scrapped\n"),
+			       cli->args[0]);
+	} else {
+		store_close(store);
+		return cli_usage_error(cli_current_verb,
+				       _("use hmc scrap UNIT --reason R, or hmc scrap approve|refuse "
+					 "UNIT, or hmc scrap pending"));
+	}
+	if (rc != 0)
+		return cli_fail_store(store);
+	store_close(store);
+	return CLI_OK;
+}
+
+/* --- the legacy clean-up ------------------------------------------------------------- */
+
+int
+cli_legacy(struct cli *cli)
+{
+	const char *what = cli->n_args > 0 ? cli->args[0] : "";
+	struct store *store;
+	int rc;
+	if ((store = cli_open_store(cli, 0)) == NULL)
+		return CLI_FAIL;
+	if (strcmp(what, "check") == 0 && cli->n_args == 2 && cli_opt(cli, "outcome")) {
+		rc = legacy_check(store, cli->operator_no, cli->args[1], cli_opt(cli, "outcome"),
+				  cli_opt(cli, "new-no"));
+		if (rc == 0)
+			printf(_("%s checked: %s\n"), cli->args[1], cli_opt(cli, "outcome"));
+	} else if (strcmp(what, "write-off") == 0 && cli->n_args == 1 && cli_opt(cli, "payer")) {
+		int64_t n, skipped;
+		rc = legacy_write_off(store, cli->operator_no, cli_opt(cli, "payer"),
+				      cli_opt(cli, "weight-bearing") != NULL, &n, &skipped);
+		if (rc == 0) {
+			printf(_("%lld legacy units written off\n"), (long long)n);
+			if (skipped)
+				printf(_("%lld weight-bearing units left: check them again, then "
+					 "--weight-bearing\n"), (long long)skipped);
+		}
+	} else {
+		store_close(store);
+		return cli_usage_error(cli_current_verb,
+				       _("use hmc legacy check UNIT --outcome in-use|returned|"
+					 "replaced|not-found [--new-no N], or hmc legacy write-off "
+					 "--payer P [--weight-bearing]"));
+	}
+	if (rc != 0)
+		return cli_fail_store(store);
+	store_close(store);
+	return CLI_OK;
+}
+
+/* --- reports --------------------------------------------------------------------------- */
+
+static int
+print_legacy_row(const struct legacy_row *r, void *arg)
+{
+	int csv = *(const int *)arg;
+	if (csv) {
+		cli_csv_field(r->prefix, 0);
+		cli_csv_field(r->payer, 0);
+		cli_csv_field(r->article_no, 0);
+		csv_int(r->count, 0);
+		csv_int(r->weight_bearing, 0);
+		csv_money(r->monthly_rent_ore, 1);
+		return 0;
+	}
+	char rent[48];
+	kr(r->monthly_rent_ore, rent, sizeof rent);
+	printf("%s %-8s %-8s %6lld %s %6lld %14s  %s\n", r->prefix, r->payer, r->article_no,
+	       (long long)r->count, r->weight_bearing ? "!" : " ", (long long)r->weight_bearing,
+	       rent, r->article);
+	return 0;
+}
+
+static int
+print_legacy_payer(const struct legacy_payer *p, void *arg)
+{
+	(void)arg;
+	char rent[48], lost[48];
+	kr(p->monthly_rent_ore, rent, sizeof rent);
+	kr(p->lost_rent_ore, lost, sizeof lost);
+	printf(_("%-8s %-24.24s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
+		 "lose %s a month: price factor %.4f\n"),
+	       p->payer, p->payer_name, (long long)p->out, (long long)p->weight_bearing, rent,
+	       (long long)p->candidates, lost, p->factor);
+	return 0;
+}
+
+static int
+report_legacy(struct store *store, int csv)
+{
+	if (csv) {
+		printf("prefix,payer,article,count,weight_bearing,monthly_rent\n");
+		return legacy_rows(store, print_legacy_row, &csv);
+	}
+	printf("%s\n", _("F and M units out on rent, weight-bearing articles first (!)"));
+	printf("%s\n", _("  payer    article   count     wb   monthly rent"));
+	int rc = legacy_rows(store, print_legacy_row, &csv);
+	if (rc == 0) {
+		printf("\n%s\n", _("by payer (factor = 1 + lost rent / remaining rent)"));
+		rc = legacy_payers(store, print_legacy_payer, NULL);
+	}
+	return rc;
+}
+
+struct charge_totals {
+	int csv;
+	char payer[24];
+	int64_t sum;
+};
+
+static int
+print_charge(const struct charge *c, void *arg)
+{
+	struct charge_totals *t = arg;
+	char amount[48], when[TIMEUTIL_LOCAL_LEN];
+	timeutil_format_local(hlc_wall_ms(c->raised), when);
+	if (t->csv) {
+		cli_csv_field(c->id, 0);
+		cli_csv_field(c->payer, 0);
+		cli_csv_field(c->unit_no, 0);
+		cli_csv_field(c->kind, 0);
+		csv_money(c->amount_ore, 0);
+		cli_csv_field(when, 0);
+		cli_csv_field(c->raised_by, 0);
+		cli_csv_field(c->approved_by, 1);
+		return 0;
+	}
+	if (strcmp(t->payer, c->payer) != 0) {
+		if (t->payer[0]) {
+			kr(t->sum, amount, sizeof amount);
+			printf(_("  total %s\n"), amount);
+		}
+		printf("%s %s\n", c->payer, c->payer_name);
+		xstrlcpy(t->payer, c->payer, sizeof t->payer);
+		t->sum = 0;
+	}
+	t->sum += c->amount_ore;
+	kr(c->amount_ore, amount, sizeof amount);
+	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, _(c->kind), amount, when,
+	       c->approved ? c->approved_by : _("awaits approval"));
+	return 0;
+}
+
+static int
+report_charges(struct store *store, const struct cli *cli, int csv)
+{
+	struct charge_totals t = { csv, "", 0 };
+	if (csv)
+		printf("charge,payer,unit,kind,amount,raised,raised_by,approved_by\n");
+	int rc = charges_list(store, cli_opt(cli, "payer"), cli_opt(cli, "pending") != NULL,
+			      print_charge, &t);
+	if (rc == 0 && !csv && t.payer[0]) {
+		char amount[48];
+		kr(t.sum, amount, sizeof amount);
+		printf(_("  total %s\n"), amount);
+	}
+	if (rc == 0 && !csv && !t.payer[0])
+		printf("%s\n", _("no charges"));
+	return rc;
+}
+
+static int
+print_obsolete(const struct obsolete_unit *u, void *arg)
+{
+	int csv = *(const int *)arg;
+	char zero[TIMEUTIL_DATE_LEN] = "-", value[48];
+	if (u->zero_day)
+		timeutil_format_date(u->zero_day, zero);
+	if (csv) {
+		cli_csv_field(u->unit_no, 0);
+		cli_csv_field(u->article_no, 0);
+		cli_csv_field(u->location, 0);
+		csv_money(u->residual_ore, 0);
+		cli_csv_field(zero, 1);
+		return 0;
+	}
+	kr(u->residual_ore, value, sizeof value);
+	printf("%-9s %-8s %-14s %14s %s  %s\n", u->unit_no, u->article_no, u->location, value, zero,
+	       u->article);
+	return 0;
+}
+
+static int
+report_obsolete(struct store *store, int csv)
+{
+	if (csv)
+		printf("unit,article,location,residual_value,zero_on\n");
+	else
+		printf("%s\n", _("units in stock of articles out of the assortment: residual value "
+				 "today and the day it reaches zero"));
+	return charges_obsolete(store, print_obsolete, &csv);
+}
+
+struct kpi_ctx {
+	int csv;
+	int64_t max;
+};
+
+static int
+print_state(const char *state, const char *area, int64_t units, void *arg)
+{
+	struct kpi_ctx *k = arg;
+	if (k->csv) {
+		cli_csv_field("units", 0);
+		cli_csv_field(state, 0);
+		cli_csv_field(area, 0);
+		csv_int(units, 1);
+	} else {
+		char bar[48];
+		kpi_bar(units, k->max, 30, bar, sizeof bar);
+		printf("  %-12s %-5s %9lld %s\n", state, area, (long long)units, bar);
+	}
+	return 0;
+}
+
+static int
+max_state(const char *state, const char *area, int64_t units, void *arg)
+{
+	(void)state;
+	(void)area;
+	struct kpi_ctx *k = arg;
+	if (units > k->max)
+		k->max = units;
+	return 0;
+}
+
+static int
+print_payer(const char *payer, const char *name, int64_t units, int64_t rent, void *arg)
+{
+	struct kpi_ctx *k = arg;
+	if (k->csv) {
+		cli_csv_field("payer", 0);
+		cli_csv_field(payer, 0);
+		csv_int(units, 0);
+		csv_money(rent, 1);
+		return 0;
+	}
+	char money[48];
+	kr(rent, money, sizeof money);
+	printf("  %-8s %-28.28s %8lld %16s\n", payer, name, (long long)units, money);
+	return 0;
+}
+
+static int
+print_repair_kpi(const struct repair_figures *f, void *arg)
+{
+	struct kpi_ctx *k = arg;
+	if (k->csv) {
+		cli_csv_field("repairs", 0);
+		cli_csv_field(f->month, 0);
+		cli_csv_field(repairs_priority_name(f->priority), 0);
+		csv_int(f->closed, 0);
+		csv_int(f->within, 1);
+		return 0;
+	}
+	printf(_("  %s %-6s %4d closed, %3.0f%% within the deadline (target %d%%)\n"), f->month,
+	       repairs_priority_name(f->priority), f->closed,
+	       f->closed ? 100.0 * f->within / f->closed : 0.0, f->target_percent);
+	return 0;
+}
+
+struct stocktake_kpi {
+	struct store *store;
+	int csv;
+	int shown;
+};
+
+static int
+stocktake_row(const struct stocktake *s, void *arg)
+{
+	struct stocktake_kpi *k = arg;
+	struct reconciliation r;
+	if (k->shown++ >= 5 || stocktake_reconcile(k->store, s->id,
+						   timeutil_local_date(timeutil_now_ms()), &r) != 0)
+		return 0;
+	if (k->csv) {
+		cli_csv_field("stocktake", 0);
+		cli_csv_field(s->id, 0);
+		csv_int(r.expected, 0);
+		csv_int(r.found, 0);
+		csv_int(r.missing, 0);
+		csv_money(r.missing_residual_ore, 1);
+		return 0;
+	}
+	char value[48];
+	kr(r.missing_residual_ore, value, sizeof value);
+	printf(_("  %-28s %lld expected, %lld found, %lld missing (%s)\n"), s->id,
+	       (long long)r.expected, (long long)r.found, (long long)r.missing, value);
+	return 0;
+}
+
+static int
+report_kpi(struct store *store, int csv)
+{
+	struct kpi_ctx k = { csv, 0 };
+	struct kpi_month months[12];
+	int64_t today = timeutil_local_date(timeutil_now_ms());
+	int rc;
+
+	if (csv)
+		printf("figure,key,detail,value,extra\n");
+	else
+		printf("%s\n", _("units by state and area"));
+	kpi_states(store, max_state, &k);
+	if ((rc = kpi_states(store, print_state, &k)) != 0)
+		return rc;
+	if (!csv)
+		printf("%s\n", _("units out per payer, monthly rent"));
+	if ((rc = kpi_payers(store, print_payer, &k)) != 0)
+		return rc;
+	if ((rc = kpi_months(store, today, 12, months)) != 0)
+		return rc;
+	int64_t delivered[12], scrapped[12], written[12];
+	for (int i = 0; i < 12; i++) {
+		delivered[i] = months[i].delivered;
+		scrapped[i] = months[i].scrapped_ore;
+		written[i] = months[i].written_off_ore;
+		if (csv) {
+			cli_csv_field("month", 0);
+			cli_csv_field(months[i].month, 0);
+			csv_int(months[i].delivered, 0);
+			csv_int(months[i].on_time, 0);
+			csv_money(months[i].scrapped_ore + months[i].written_off_ore, 1);
+		}
+	}
+	if (!csv) {
+		char line[64];
+		printf(_("deliveries by their due day (target %d%%), the last 12 months\n"),
+		       KPI_DELIVERY_TARGET);
+		for (int i = 0; i < 12; i++) {
+			if (months[i].delivered == 0)
+				continue;
+			int share = (int)(100 * months[i].on_time / months[i].delivered);
+			printf("  %s %5lld %3d%%%s\n", months[i].month, (long long)months[i].delivered,
+			       share, share < KPI_DELIVERY_TARGET ? " <" : "");
+		}
+		kpi_sparkline(delivered, 12, line, sizeof line);
+		printf(_("  orders a month: %s\n"), line);
+		printf("%s\n", _("value scrapped and written off per month (residual value)"));
+		for (int i = 0; i < 12; i++) {
+			if (months[i].scrapped + months[i].written_off == 0)
+				continue;
+			char s[48], w[48];
+			kr(months[i].scrapped_ore, s, sizeof s);
+			kr(months[i].written_off_ore, w, sizeof w);
+			printf(_("  %s scrapped %4lld (%s), written off %4lld (%s)\n"), months[i].month,
+			       (long long)months[i].scrapped, s, (long long)months[i].written_off, w);
+		}
+		kpi_sparkline(scrapped, 12, line, sizeof line);
+		printf(_("  scrapped:    %s\n"), line);
+		kpi_sparkline(written, 12, line, sizeof line);
+		printf(_("  written off: %s\n"), line);
+		printf("%s\n", _("repairs within the deadline, the last 3 months"));
+	}
+	int y, m, d;
+	timeutil_civil_from_days(today, &y, &m, &d);
+	int first = y * 12 + (m - 1) - 2;
+	if ((rc = repairs_report(store, timeutil_days_from_civil(first / 12, first % 12 + 1, 1), today,
+				 print_repair_kpi, &k)) != 0)
+		return rc;
+	if (!csv)
+		printf("%s\n", _("stocktakes, the latest"));
+	struct stocktake_kpi sk = { store, csv, 0 };
+	if ((rc = stocktake_list(store, 1, stocktake_row, &sk)) != 0)
+		return rc;
+	int64_t open = conflicts_open(store);
+	if (csv) {
+		cli_csv_field("conflicts", 0);
+		cli_csv_field("open", 0);
+		cli_csv_field("", 0);
+		csv_int(open, 0);
+		cli_csv_field("", 1);
+	} else {
+		printf(_("sync conflicts open: %lld\n"), (long long)open);
+	}
+	return 0;
+}
+
+int
+cli_report_more(struct cli *cli)
+{
+	const char *what = cli->n_args > 0 ? cli->args[0] : "";
+	int csv = cli_opt(cli, "csv") != NULL;
+	int (*report)(struct store *store, int csv) = NULL;
+	if (strcmp(what, "legacy") == 0)
+		report = report_legacy;
+	else if (strcmp(what, "obsolete") == 0)
+		report = report_obsolete;
+	else if (strcmp(what, "kpi") == 0)
+		report = report_kpi;
+	else if (strcmp(what, "charges") != 0 || cli->n_args != 1)
+		return cli_usage_error(cli_current_verb,
+				       _("reports: repairs, legacy, charges, obsolete, kpi"));
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	int rc = report ? report(store, csv) : report_charges(store, cli, csv);
+	if (rc != 0)
+		return cli_fail_store(store);
+	store_close(store);
+	return CLI_OK;
+}

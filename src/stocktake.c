@@ -1,0 +1,637 @@
+/*
+ * stocktake.c — write-off inventories (see stocktake.h).
+ */
+#include "hmc/stocktake.h"
+#include "hmc/barcode.h"
+#include "hmc/catalog.h"
+#include "hmc/charges.h"
+#include "hmc/error.h"
+#include "hmc/hlc.h"
+#include "hmc/i18n.h"
+#include "hmc/lifecycle.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Units that should be on the depot's places. */
+#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR')"
+
+#define FREEZE \
+	"INSERT INTO stocktake_expected (stocktake_id, unit_no, location, article_no," \
+	" value_ore, acquired, months, price_ore)" \
+	" SELECT ?1, u.unit_no, u.location, u.article_no, u.value_ore, u.acquired," \
+	" a.depreciation_months, a.price_ore FROM units u JOIN articles a USING (article_no)"
+
+static const struct {
+	const char *kind;
+	const char *sql;	/* ?1 the stocktake, ?2 and ?3 the scope */
+} scopes[] = {
+	{ "depot", FREEZE " JOIN locations l ON l.code = u.location"
+		   " WHERE l.depot = ?2 AND " ON_PLACES },
+	{ "locations", FREEZE " WHERE u.location BETWEEN ?2 AND ?3 AND " ON_PLACES },
+	{ "article", FREEZE " WHERE u.article_no = ?2 AND " ON_PLACES },
+	{ "area", FREEZE " WHERE a.area = ?2 AND " ON_PLACES },
+	{ "payer", FREEZE " WHERE u.payer = ?2 AND u.state = 'DELIVERED'" },
+};
+#define N_SCOPES (sizeof scopes / sizeof scopes[0])
+
+static int
+find_scope(const char *kind)
+{
+	for (size_t i = 0; i < N_SCOPES; i++)
+		if (strcmp(scopes[i].kind, kind) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* "A..B" into its two ends (the same code twice for one place). */
+static void
+split_range(const char *scope, char *from, char *to, size_t size)
+{
+	const char *dots = strstr(scope, "..");
+	if (dots == NULL) {
+		xstrlcpy(from, scope, size);
+		xstrlcpy(to, scope, size);
+		return;
+	}
+	snprintf(from, size, "%.*s", (int)(dots - scope), scope);
+	xstrlcpy(to, dots + 2, size);
+}
+
+static int
+step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+static void
+text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
+/* --- the reducer's part ---------------------------------------------------- */
+
+static int
+apply_open(struct store *store, const struct event *ev)
+{
+	char kind[16], scope[64], from[64], to[64];
+	int rc;
+	if (payload_get(ev->payload, "scope_kind", kind, sizeof kind) != 0 ||
+	    payload_get(ev->payload, "scope", scope, sizeof scope) != 0 || find_scope(kind) < 0)
+		return store_seterr(store, HMC_E_INVALID, _("stocktake %s: no valid scope"),
+				    ev->subject);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO stocktakes (stocktake_id, scope_kind, scope, opened, opened_by)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, scope, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 4, ev->hlc);
+	sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return store_seterr(store, HMC_E_EXISTS, _("stocktake %s exists already"),
+				    ev->subject);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, ev->subject);
+	/* The list, frozen here. */
+	split_range(scope, from, to, sizeof from);
+	stmt = store_stmt(store, scopes[find_scope(kind)].sql);
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_TRANSIENT);
+	if (strcmp(kind, "locations") == 0)
+		sqlite3_bind_text(stmt, 3, to, -1, SQLITE_TRANSIENT);
+	return step_done(store, stmt, ev->subject);
+}
+
+static int
+must_be_open(struct store *store, const char *id)
+{
+	struct stocktake st;
+	int rc = stocktake_get(store, id, &st);
+	if (rc != 0)
+		return rc;
+	if (st.confirmed)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("stocktake %s was confirmed by %s: it counts no more"),
+				    id, st.confirmed_by);
+	return 0;
+}
+
+static int
+apply_count(struct store *store, const struct event *ev)
+{
+	char unit_no[UNIT_NO_MAX], article[16], location[24], quantity[24];
+	int rc = must_be_open(store, ev->subject);
+	if (rc != 0)
+		return rc;
+	if (payload_get(ev->payload, "location", location, sizeof location) != 0)
+		location[0] = '\0';
+	if (payload_get(ev->payload, "unit", unit_no, sizeof unit_no) == 0) {
+		/* Counted once: the first count in the log stands, a second
+		 * (from another handheld) changes nothing. */
+		sqlite3_stmt *stmt = store_stmt(store,
+			"INSERT INTO stocktake_counts (stocktake_id, unit_no, location, counted,"
+			" counted_by) VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)"
+			" ON CONFLICT DO NOTHING");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 3, location, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(stmt, 4, ev->hlc);
+		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
+		return step_done(store, stmt, ev->subject);
+	}
+	char *end;
+	if (payload_get(ev->payload, "article", article, sizeof article) != 0 ||
+	    payload_get(ev->payload, "quantity", quantity, sizeof quantity) != 0 ||
+	    strtoll(quantity, &end, 10) < 0 || *end != '\0' || quantity[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID,
+				    _("stocktake %s: a count is of a unit, or of an article and "
+				      "a quantity"), ev->subject);
+	/* The last count of a place stands. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO stocktake_quantities (stocktake_id, article_no, location, quantity,"
+		" counted, counted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+		" ON CONFLICT DO UPDATE SET quantity = excluded.quantity,"
+		" counted = excluded.counted, counted_by = excluded.counted_by");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, article, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, location, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 4, strtoll(quantity, NULL, 10));
+	sqlite3_bind_int64(stmt, 5, ev->hlc);
+	sqlite3_bind_text(stmt, 6, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return step_done(store, stmt, ev->subject);
+}
+
+static int
+apply_confirm(struct store *store, const struct event *ev)
+{
+	int rc = must_be_open(store, ev->subject);
+	if (rc != 0)
+		return rc;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE stocktakes SET state = 'confirmed', confirmed = ?2, confirmed_by = ?3"
+		" WHERE stocktake_id = ?1");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return step_done(store, stmt, ev->subject);
+}
+
+int
+stocktake_apply(struct store *store, const struct event *ev)
+{
+	switch (ev->type) {
+	case EV_STOCKTAKE_OPEN:
+		return apply_open(store, ev);
+	case EV_STOCKTAKE_COUNT:
+		return apply_count(store, ev);
+	case EV_STOCKTAKE_CONFIRM:
+		return apply_confirm(store, ev);
+	default:
+		return store_seterr(store, HMC_E_INVALID, "not a stocktake event");
+	}
+}
+
+/* --- reading ----------------------------------------------------------------- */
+
+#define STOCKTAKE_COLUMNS \
+	"stocktake_id, scope_kind, scope, opened, opened_by, state = 'confirmed'," \
+	" coalesce(confirmed_by, '')"
+
+static void
+row_to_stocktake(sqlite3_stmt *stmt, struct stocktake *out)
+{
+	memset(out, 0, sizeof *out);
+	text_col(stmt, 0, out->id, sizeof out->id);
+	text_col(stmt, 1, out->scope_kind, sizeof out->scope_kind);
+	text_col(stmt, 2, out->scope, sizeof out->scope);
+	out->opened = sqlite3_column_int64(stmt, 3);
+	text_col(stmt, 4, out->opened_by, sizeof out->opened_by);
+	out->confirmed = sqlite3_column_int(stmt, 5);
+	text_col(stmt, 6, out->confirmed_by, sizeof out->confirmed_by);
+}
+
+int
+stocktake_get(struct store *store, const char *id, struct stocktake *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT " STOCKTAKE_COLUMNS " FROM stocktakes WHERE stocktake_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		row_to_stocktake(stmt, out);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no stocktake %s"), id);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, id);
+}
+
+int
+stocktake_list(struct store *store, int all,
+	       int (*fn)(const struct stocktake *s, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT " STOCKTAKE_COLUMNS " FROM stocktakes WHERE ?1 OR state = 'open'"
+		" ORDER BY opened DESC", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "stocktakes");
+	sqlite3_bind_int(stmt, 1, all);
+	struct stocktake st;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		row_to_stocktake(stmt, &st);
+		if ((result = fn(&st, arg)) != 0)
+			break;
+	}
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+int
+stocktake_reconcile(struct store *store, const char *id, int64_t day, struct reconciliation *out)
+{
+	struct stocktake st;
+	int rc = stocktake_get(store, id, &st);
+	if (rc != 0)
+		return rc;
+	memset(out, 0, sizeof *out);
+	/* Counts by index range; the missing by an anti-join, their values
+	 * summed on the way. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT"
+		" (SELECT count(*) FROM stocktake_expected WHERE stocktake_id = ?1),"
+		" (SELECT count(*) FROM stocktake_counts WHERE stocktake_id = ?1),"
+		" (SELECT count(*) FROM stocktake_counts c JOIN stocktake_expected e"
+		"   ON e.stocktake_id = c.stocktake_id AND e.unit_no = c.unit_no"
+		"   WHERE c.stocktake_id = ?1),"
+		" (SELECT count(*) FROM stocktake_counts c JOIN stocktake_expected e"
+		"   ON e.stocktake_id = c.stocktake_id AND e.unit_no = c.unit_no"
+		"   WHERE c.stocktake_id = ?1 AND c.location IS NOT NULL"
+		"   AND c.location IS NOT e.location),"
+		" (SELECT count(*) FROM stocktake_quantities WHERE stocktake_id = ?1)");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->expected = sqlite3_column_int64(stmt, 0);
+		out->counted = sqlite3_column_int64(stmt, 1);
+		out->found = sqlite3_column_int64(stmt, 2);
+		out->moved = sqlite3_column_int64(stmt, 3);
+		out->quantity_lines = sqlite3_column_int64(stmt, 4);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(store, rc, id);
+	stmt = store_stmt(store,
+		"SELECT coalesce(sum(quantity), 0) FROM stocktake_quantities WHERE stocktake_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		out->quantity_total = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	out->missing = out->expected - out->found;
+	out->unexpected = out->counted - out->found;
+	stmt = store_stmt(store,
+		"SELECT coalesce(sum(hmc_residual(value_ore, acquired, months, ?2)), 0),"
+		" coalesce(sum(price_ore), 0) FROM stocktake_expected e"
+		" WHERE e.stocktake_id = ?1 AND NOT EXISTS (SELECT 1 FROM stocktake_counts c"
+		"  WHERE c.stocktake_id = e.stocktake_id AND c.unit_no = e.unit_no)");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, day);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		out->missing_residual_ore = sqlite3_column_int64(stmt, 0);
+		out->missing_replacement_ore = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, id);
+}
+
+int
+stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind kind, int64_t day,
+		int (*fn)(const struct stocktake_line *line, void *arg), void *arg)
+{
+	static const char *const queries[] = {
+		[LINE_FOUND] =
+		"SELECT e.unit_no, e.article_no, e.location, c.location,"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" FROM stocktake_expected e JOIN stocktake_counts c"
+		"  ON c.stocktake_id = e.stocktake_id AND c.unit_no = e.unit_no"
+		" WHERE e.stocktake_id = ?1 ORDER BY e.unit_no",
+		[LINE_MISSING] =
+		"SELECT e.unit_no, e.article_no, e.location, NULL,"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" FROM stocktake_expected e WHERE e.stocktake_id = ?1 AND NOT EXISTS"
+		" (SELECT 1 FROM stocktake_counts c WHERE c.stocktake_id = e.stocktake_id"
+		"  AND c.unit_no = e.unit_no) ORDER BY e.unit_no",
+		[LINE_MOVED] =
+		"SELECT e.unit_no, e.article_no, e.location, c.location,"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" FROM stocktake_expected e JOIN stocktake_counts c"
+		"  ON c.stocktake_id = e.stocktake_id AND c.unit_no = e.unit_no"
+		" WHERE e.stocktake_id = ?1 AND c.location IS NOT NULL"
+		" AND c.location IS NOT e.location ORDER BY e.unit_no",
+		[LINE_UNEXPECTED] =
+		"SELECT c.unit_no, coalesce(u.article_no, ''), u.location, c.location,"
+		" coalesce(hmc_residual(u.value_ore, u.acquired, a.depreciation_months, ?2), 0)"
+		" FROM stocktake_counts c LEFT JOIN units u ON u.unit_no = c.unit_no"
+		" LEFT JOIN articles a ON a.article_no = u.article_no"
+		" WHERE c.stocktake_id = ?1 AND NOT EXISTS (SELECT 1 FROM stocktake_expected e"
+		"  WHERE e.stocktake_id = c.stocktake_id AND e.unit_no = c.unit_no)"
+		" ORDER BY c.unit_no",
+	};
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store), queries[kind], -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, id);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, day);
+	struct stocktake_line line;
+	int result = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&line, 0, sizeof line);
+		text_col(stmt, 0, line.unit_no, sizeof line.unit_no);
+		text_col(stmt, 1, line.article_no, sizeof line.article_no);
+		text_col(stmt, 2, line.expected_at, sizeof line.expected_at);
+		text_col(stmt, 3, line.found_at, sizeof line.found_at);
+		line.residual_ore = sqlite3_column_int64(stmt, 4);
+		if ((result = fn(&line, arg)) != 0)
+			break;
+	}
+	if (result == 0 && rc != SQLITE_DONE)
+		result = store_sqlerr(store, rc, id);
+	sqlite3_finalize(stmt);
+	return result;
+}
+
+/* --- workflows --------------------------------------------------------------- */
+
+int
+stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
+	       const char *scope, char *id)
+{
+	char payload[256] = "", day[TIMEUTIL_DATE_LEN], prefix[STOCKTAKE_ID_MAX];
+	int rc;
+	int k = find_scope(scope_kind);
+	if (k < 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("a stocktake's scope is depot, locations, article, area or "
+				      "payer, not \"%s\""), scope_kind);
+	if (scope[0] == '\0' || strlen(scope) >= 64)
+		return store_seterr(store, HMC_E_INVALID, _("the stocktake needs a %s"),
+				    scope_kind);
+	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("open a stocktake"))) != 0)
+		return rc;
+	/* The scope must name something that exists. */
+	if (k == 0 || k == 1) {
+		char from[64], to[64];
+		split_range(scope, from, to, sizeof from);
+		sqlite3_stmt *stmt = store_stmt(store,
+			k == 0 ? "SELECT count(*) FROM locations WHERE depot = ?1"
+			       : "SELECT count(*) FROM locations WHERE code BETWEEN ?1 AND ?2");
+		sqlite3_bind_text(stmt, 1, from, -1, SQLITE_TRANSIENT);
+		if (k == 1)
+			sqlite3_bind_text(stmt, 2, to, -1, SQLITE_TRANSIENT);
+		int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+		sqlite3_reset(stmt);
+		if (n == 0)
+			return store_seterr(store, HMC_E_NOT_FOUND,
+					    k == 0 ? _("no places in depot %s")
+						   : _("no places from %s"), scope);
+	} else if (k == 2) {
+		struct article a;
+		if ((rc = catalog_article_get(store, scope, &a)) != 0)
+			return rc;
+	} else if (k == 3) {
+		if (strcmp(scope, "HJM") && strcmp(scope, "HJMB") && strcmp(scope, "LMN") &&
+		    strcmp(scope, "DIG"))
+			return store_seterr(store, HMC_E_INVALID,
+					    _("areas are HJM, HJMB, LMN and DIG, not \"%s\""), scope);
+	} else {
+		struct payer p;
+		if ((rc = catalog_payer_get(store, scope, &p)) != 0)
+			return rc;
+	}
+	/* ST-YYMMDD-DEVICE-N: unique across handhelds without asking. */
+	timeutil_format_date(timeutil_local_date(timeutil_now_ms()), day);
+	snprintf(prefix, sizeof prefix, "ST%.2s%.2s%.2s-%.16s-", day + 2, day + 5, day + 8,
+		 store_device_name(store));
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*) FROM stocktakes WHERE substr(stocktake_id, 1, length(?1)) = ?1");
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	snprintf(id, STOCKTAKE_ID_MAX, "%s%d", prefix, n + 1);
+	payload_set(payload, sizeof payload, "scope_kind", scope_kind);
+	payload_set(payload, sizeof payload, "scope", scope);
+	return workflow_record(store, operator_no, EV_STOCKTAKE_OPEN, id, payload, NULL);
+}
+
+int
+stocktake_count(struct store *store, const char *operator_no, const char *id,
+		const char *unit_text, const char *location)
+{
+	char unit_no[UNIT_NO_MAX], payload[128] = "";
+	unsigned role;
+	int rc;
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
+	    (rc = must_be_open(store, id)) != 0)
+		return rc;
+	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+				    unit_text, unit_no_rule());
+	unit_resolve(store, unit_no, unit_no);
+	if (location[0] != '\0') {
+		struct location loc;
+		if ((rc = catalog_location_get(store, location, &loc)) != 0)
+			return rc;
+	}
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT counted_by, counted FROM stocktake_counts"
+		" WHERE stocktake_id = ?1 AND unit_no = ?2");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		char by[OPERATOR_MAX], when[TIMEUTIL_LOCAL_LEN];
+		text_col(stmt, 0, by, sizeof by);
+		timeutil_format_local(hlc_wall_ms(sqlite3_column_int64(stmt, 1)), when);
+		sqlite3_reset(stmt);
+		return store_seterr(store, HMC_E_EXISTS, _("%s already counted (by %s at %s)"),
+				    unit_no, by, when + 11);
+	}
+	sqlite3_reset(stmt);
+	payload_set(payload, sizeof payload, "unit", unit_no);
+	if (location[0] != '\0')
+		payload_set(payload, sizeof payload, "location", location);
+	return workflow_record(store, operator_no, EV_STOCKTAKE_COUNT, id, payload, NULL);
+}
+
+int
+stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
+			 const char *article_no, int64_t quantity, const char *location)
+{
+	char payload[160] = "", text[24];
+	struct article a;
+	unsigned role;
+	int rc;
+	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
+	    (rc = must_be_open(store, id)) != 0 ||
+	    (rc = catalog_article_get(store, article_no, &a)) != 0)
+		return rc;
+	if (quantity < 0 || quantity > 1000000)
+		return store_seterr(store, HMC_E_INVALID, _("a quantity is 0 to 1000000"));
+	snprintf(text, sizeof text, "%lld", (long long)quantity);
+	payload_set(payload, sizeof payload, "article", article_no);
+	payload_set(payload, sizeof payload, "quantity", text);
+	if (location[0] != '\0')
+		payload_set(payload, sizeof payload, "location", location);
+	return workflow_record(store, operator_no, EV_STOCKTAKE_COUNT, id, payload, NULL);
+}
+
+struct confirming {
+	struct store *store;
+	const char *operator_no, *id;
+	int customer;		/* payer scope: missing means lost at the customer */
+	int write_off_now;
+	int64_t n;
+	int rc;
+};
+
+static int
+confirm_missing(const struct stocktake_line *line, void *arg)
+{
+	struct confirming *c = arg;
+	struct unit unit;
+	char payload[96] = "";
+	payload_set(payload, sizeof payload, "stocktake", c->id);
+	if (unit_get(c->store, line->unit_no, &unit) != 0)
+		return 0;	/* gone since: nothing to mark */
+	enum event_type move = c->customer ? EV_REPORT_LOST : EV_MARK_MISSING;
+	if (lifecycle_find(move, unit.state, unit.origin, UNIT_NONE) == NULL)
+		return 0;	/* moved on since the list was frozen */
+	c->rc = workflow_move(c->store, c->operator_no, move, line->unit_no, payload, NULL);
+	/* A customer stock's shortfall is charged at replacement value. */
+	if (c->rc == 0 && c->customer)
+		c->rc = charges_raise(c->store, c->operator_no, line->unit_no, "shortfall", c->id,
+				      NULL);
+	if (c->rc == 0 && c->write_off_now)
+		c->rc = workflow_move(c->store, c->operator_no, EV_WRITE_OFF, line->unit_no,
+				      payload, NULL);
+	if (c->rc == 0)
+		c->n++;
+	return c->rc;
+}
+
+static int
+confirm_moved(const struct stocktake_line *line, void *arg)
+{
+	struct confirming *c = arg;
+	struct unit unit;
+	char payload[96] = "";
+	if (unit_get(c->store, line->unit_no, &unit) != 0 || unit.state != UNIT_IN_STOCK)
+		return 0;
+	payload_set(payload, sizeof payload, "location", line->found_at);
+	payload_set(payload, sizeof payload, "stocktake", c->id);
+	return c->rc = workflow_move(c->store, c->operator_no, EV_RELOCATE, line->unit_no, payload,
+				     NULL);
+}
+
+int
+stocktake_confirm(struct store *store, const char *operator_no, const char *id,
+		  int write_off_now, int64_t *n_missing)
+{
+	struct stocktake st;
+	int rc;
+	*n_missing = 0;
+	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("confirm a stocktake"))) != 0 ||
+	    (rc = stocktake_get(store, id, &st)) != 0 || (rc = must_be_open(store, id)) != 0)
+		return rc;
+	struct confirming c = { store, operator_no, id, strcmp(st.scope_kind, "payer") == 0,
+				write_off_now, 0, 0 };
+	int64_t day = timeutil_local_date(timeutil_now_ms());
+	/* All of it or none: one transaction. */
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	rc = stocktake_lines(store, id, LINE_MOVED, day, confirm_moved, &c);
+	if (rc == 0)
+		rc = stocktake_lines(store, id, LINE_MISSING, day, confirm_missing, &c);
+	if (rc == 0)
+		rc = workflow_record(store, operator_no, EV_STOCKTAKE_CONFIRM, id, "", NULL);
+	if (rc == 0)
+		rc = store_commit(store);
+	else
+		store_rollback(store);
+	if (rc == 0)
+		*n_missing = c.n;
+	return rc;
+}
+
+static int
+write_off_one(const struct stocktake_line *line, void *arg)
+{
+	struct confirming *c = arg;
+	struct unit unit;
+	char payload[96] = "";
+	if (unit_get(c->store, line->unit_no, &unit) != 0 ||
+	    (unit.state != UNIT_MISSING && unit.state != UNIT_LOST))
+		return 0;	/* found since, or written off already */
+	payload_set(payload, sizeof payload, "stocktake", c->id);
+	c->rc = workflow_move(c->store, c->operator_no, EV_WRITE_OFF, line->unit_no, payload, NULL);
+	if (c->rc == 0)
+		c->n++;
+	return c->rc;
+}
+
+int
+stocktake_write_off(struct store *store, const char *operator_no, const char *id, int now,
+		    int64_t *n_written_off)
+{
+	struct stocktake st;
+	int rc;
+	*n_written_off = 0;
+	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("write off units"))) != 0 ||
+	    (rc = stocktake_get(store, id, &st)) != 0)
+		return rc;
+	if (!st.confirmed)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("stocktake %s is not confirmed yet"), id);
+	int grace = (int)store_config_int(store, "stocktake.grace_days", 30);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT confirmed FROM stocktakes WHERE stocktake_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	int64_t confirmed = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	int64_t since = timeutil_local_date(hlc_wall_ms(confirmed));
+	int64_t today = timeutil_local_date(timeutil_now_ms());
+	if (!now && today < since + grace) {
+		char until[TIMEUTIL_DATE_LEN];
+		timeutil_format_date(since + grace, until);
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("the missing units of %s may turn up until %s (%d days of "
+				      "grace); to write them off now, say so (--now)"),
+				    id, until, grace);
+	}
+	struct confirming c = { store, operator_no, id, 0, 0, 0, 0 };
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	rc = stocktake_lines(store, id, LINE_MISSING, today, write_off_one, &c);
+	if (rc == 0)
+		rc = store_commit(store);
+	else
+		store_rollback(store);
+	if (rc == 0)
+		*n_written_off = c.n;
+	return rc;
+}

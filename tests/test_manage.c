@@ -1,0 +1,513 @@
+/*
+ * test_manage.c — what managers decide: stocktakes, residual values,
+ * charges, scrap approvals, the legacy clean-up.
+ *
+ * Covers: residual value at its edges (the day of acquisition, the day
+ * before the period ends, its end, after it, a month end, zero value, zero
+ * period); a stocktake on a crafted scope with known answers (found,
+ * missing, moved, unexpected, a unit unknown to the store, a second scan
+ * of a unit, consumables), who may open and confirm, confirming (missing
+ * become MISSING, moved ones are moved), counting after confirming, the
+ * grace period before write-off, a missing unit found again; a customer
+ * stock's shortfall charged at replacement value; two handhelds counting
+ * one scope and syncing through a central log, ending with one
+ * reconciliation; scrapping over the approval limit (refused to staff,
+ * requested, approved by a manager who is on the event, or refused);
+ * charges for a lost unit (at least 200 kr) and their approval; legacy
+ * checks, new labels that scan, the report's rent and price factor, and
+ * write-off that leaves weight-bearing units unless told; verify after.
+ */
+#include "testutil.h"
+
+#include "hmc/central.h"
+#include "hmc/charges.h"
+#include "hmc/error.h"
+#include "hmc/kpi.h"
+#include "hmc/legacy.h"
+#include "hmc/money.h"
+#include "hmc/stocktake.h"
+#include "hmc/store.h"
+#include "hmc/sync.h"
+#include "hmc/timeutil.h"
+#include "hmc/verify.h"
+#include "hmc/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t
+date(const char *text)
+{
+	int64_t days;
+	if (timeutil_parse_date(text, &days) != 0)
+		fail_msg("bad date %s", text);
+	return days;
+}
+
+static void
+verify_ok(struct store *store)
+{
+	int64_t n_events, n_diffs;
+	if (verify_store(store, NULL, NULL, &n_events, &n_diffs) != 0)
+		fail_msg("verify: %s", store_errmsg(store));
+}
+
+static void
+unit_state_is(struct store *store, const char *unit_no, const char *state)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT state FROM units WHERE unit_no = '%s'", unit_no);
+	char *have = testutil_text(store, sql);
+	if (have == NULL || strcmp(have, state) != 0)
+		fail_msg("unit %s is %s, not %s", unit_no, have ? have : "(none)", state);
+	free(have);
+}
+
+static void
+residual_edges(void **state)
+{
+	(void)state;
+	int64_t acq = date("2024-03-01");
+	/* 60 months: 2024-03-01 .. 2029-03-01 (1826 days). */
+	assert_int_equal(money_residual(1826000, acq, 60, acq), 1826000);
+	assert_int_equal(money_residual(1826000, acq, 60, acq - 10), 1826000);
+	assert_int_equal(money_residual(1826000, acq, 60, acq + 1), 1825000);
+	assert_int_equal(money_residual(1826000, acq, 60, date("2029-02-28")), 1000);
+	assert_int_equal(money_residual(1826000, acq, 60, date("2029-03-01")), 0);
+	assert_int_equal(money_residual(1826000, acq, 60, date("2031-01-01")), 0);
+	/* Half way, rounded to the öre. */
+	assert_int_equal(money_residual(1001, acq, 60, acq + 913), 501);
+	/* 31 January + 1 month: February, all of it. */
+	int64_t jan31 = date("2025-01-31");
+	assert_int_equal(timeutil_months_later(jan31, 1), date("2025-03-01"));
+	assert_int_equal(money_residual(2900, jan31, 1, date("2025-02-28")), 100);
+	/* Nothing to lose. */
+	assert_int_equal(money_residual(0, acq, 60, acq + 5), 0);
+	assert_int_equal(money_residual(100000, acq, 0, acq), 0);
+}
+
+static void
+register_at(struct store *store, const char *unit_no, const char *location, const char *acquired)
+{
+	char payload[160];
+	snprintf(payload, sizeof payload, "article=100210&location=%s&acquired=%s", location,
+		 acquired);
+	testutil_move(store, OP_STAFF, EV_REGISTER, unit_no, payload);
+}
+
+static void
+stocktake_known_answers(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	char id[STOCKTAKE_ID_MAX];
+	struct reconciliation r;
+
+	/* Six units on A01-1 (the scope), two on A01-2, one at the reception. */
+	static const char *const a1[] = { "10000001", "10000002", "10000003", "10000004",
+					  "10000005", "10000006" };
+	for (int i = 0; i < 6; i++)
+		register_at(store, a1[i], "GBG-A01-1", "2024-11-23");
+	register_at(store, "10000011", "GBG-A01-2", "2024-11-23");
+	register_at(store, "10000012", "GBG-A01-2", "2024-11-23");
+	register_at(store, "10000021", "GBG-MOTT", "2024-11-23");
+
+	assert_int_equal(stocktake_open(store, OP_STAFF, "locations", "GBG-A01-1..GBG-A01-1", id),
+			 HMC_E_DENIED);
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "shelves", "x", id), HMC_E_INVALID);
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "locations", "X-1..X-9", id),
+			 HMC_E_NOT_FOUND);
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "locations", "GBG-A01-1..GBG-A01-1", id),
+			 0);
+	/* The list is frozen: a unit registered now is not on it. */
+	register_at(store, "10000007", "GBG-A01-1", "2024-11-23");
+
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000001", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000002", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000003", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000004", "GBG-A01-2"), 0);
+	/* A second scan is not a second count. */
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000001", "GBG-A01-1"),
+			 HMC_E_EXISTS);
+	assert_non_null(strstr(store_errmsg(store), "already counted"));
+	/* Not on the list: one from elsewhere, one never seen. */
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000011", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10099999", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "not-a-unit", "GBG-A01-1"),
+			 HMC_E_INVALID);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000005", "NOWHERE"),
+			 HMC_E_NOT_FOUND);
+	assert_int_equal(stocktake_count_quantity(store, OP_STAFF, id, "300201", 12, "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count_quantity(store, OP_STAFF, id, "300201", 10, "GBG-A01-1"), 0);
+
+	assert_int_equal(stocktake_reconcile(store, id, date("2026-11-23"), &r), 0);
+	assert_int_equal(r.expected, 6);
+	assert_int_equal(r.counted, 6);
+	assert_int_equal(r.found, 4);
+	assert_int_equal(r.missing, 2);
+	assert_int_equal(r.moved, 1);
+	assert_int_equal(r.unexpected, 2);
+	assert_int_equal(r.quantity_lines, 1);
+	assert_int_equal(r.quantity_total, 10);	/* the last count of the place */
+	/* Two missing, two years into five: 3/5 of 2450 kr each (1096 of
+	 * 1826 days left), and 2 x 2450 kr to buy anew. */
+	int64_t one = money_residual(245000, date("2024-11-23"), 60, date("2026-11-23"));
+	assert_int_equal(r.missing_residual_ore, 2 * one);
+	assert_int_equal(r.missing_replacement_ore, 2 * 245000);
+
+	int64_t n;
+	assert_int_equal(stocktake_confirm(store, OP_STAFF, id, 0, &n), HMC_E_DENIED);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), 0);
+	assert_int_equal(n, 2);
+	unit_state_is(store, "10000005", "MISSING");
+	unit_state_is(store, "10000006", "MISSING");
+	unit_state_is(store, "10000001", "IN_STOCK");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE unit_no = '10000004'"
+					     " AND location = 'GBG-A01-2'"), 1);	/* moved */
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type ="
+					     " 'mark_missing' AND operator = '3001'"), 2);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000005", "GBG-A01-1"),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), HMC_E_ILLEGAL_MOVE);
+
+	/* One turns up; the other is written off after the grace period. */
+	testutil_move(store, OP_STAFF, EV_FOUND, "10000005", "location=GBG-A01-1");
+	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &n), HMC_E_ILLEGAL_MOVE);
+	assert_non_null(strstr(store_errmsg(store), "2026-12-23"));
+	assert_int_equal(stocktake_write_off(store, OP_STAFF, id, 1, &n), HMC_E_DENIED);
+	setenv("HMC_FAKE_NOW", "2026-12-23T09:00:00Z", 1);
+	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &n), 0);
+	assert_int_equal(n, 1);
+	unit_state_is(store, "10000006", "WRITTEN_OFF");
+	unit_state_is(store, "10000005", "IN_STOCK");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'write_off'"
+					     " AND subject = '10000006' AND operator = '3001'"), 1);
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static void
+customer_stock(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	char id[STOCKTAKE_ID_MAX];
+	int64_t n;
+	static const char *const units[] = { "10000101", "10000102", "10000103" };
+	for (int i = 0; i < 3; i++) {
+		register_at(store, units[i], "GBG-A01-1", "2026-01-01");
+		testutil_move(store, OP_STAFF, EV_PICK, units[i], "");
+		testutil_move(store, OP_STAFF, EV_DELIVER, units[i], "payer=K1480");
+	}
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "payer", "K1480", id), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000101", ""), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000102", ""), 0);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), 0);
+	assert_int_equal(n, 1);
+	unit_state_is(store, "10000103", "LOST");
+	/* Region-owned stock at the municipality: charged at what it costs
+	 * anew, once, and waiting for approval. */
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges"), 1);
+	assert_int_equal(testutil_int(store, "SELECT amount_ore FROM charges WHERE unit_no ="
+					     " '10000103' AND kind = 'shortfall' AND payer = 'K1480'"
+					     " AND approved IS NULL"), 245000);
+	char *charge = testutil_text(store, "SELECT charge_id FROM charges");
+	assert_int_equal(charges_approve(store, OP_STAFF, charge), HMC_E_DENIED);
+	assert_int_equal(charges_approve(store, OP_MANAGER, charge), 0);
+	assert_int_equal(charges_approve(store, OP_MANAGER, charge), HMC_E_NOT_FOUND);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE approved_by ="
+					     " '3001'"), 1);
+	free(charge);
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static int
+count_reconciled(struct store *store, const char *id, struct reconciliation *r)
+{
+	return stocktake_reconcile(store, id, date("2026-11-23"), r);
+}
+
+static void
+two_handhelds(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	char url[600];
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
+	struct store *a = testutil_store_at(testutil_path("a.db"), "hh-a");
+	struct store *b = testutil_store_at(testutil_path("b.db"), "hh-b");
+	struct sync_options options = { .url = url };
+	struct sync_result res;
+	char id[STOCKTAKE_ID_MAX];
+	struct reconciliation ra, rb;
+
+	testutil_reference_data(a);
+	for (int i = 0; i < 8; i++) {
+		char no[16];
+		snprintf(no, sizeof no, "100002%02d", i);
+		register_at(a, no, "GBG-A01-1", "2025-06-01");
+	}
+	assert_int_equal(stocktake_open(a, OP_MANAGER, "depot", "GBG", id), 0);
+	/* the central log */
+	{
+		const struct central_ops *ops;
+		struct central *c;
+		char err[256];
+		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
+		assert_int_equal(ops->init(c, err, sizeof err), 0);
+		ops->close(c);
+	}
+	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)
+		fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
+
+	/* Offline, overlapping: both count 00 to 02; A 03, B 04 and 05. */
+	for (int i = 0; i < 3; i++) {
+		char no[16];
+		snprintf(no, sizeof no, "100002%02d", i);
+		assert_int_equal(stocktake_count(a, OP_STAFF, id, no, "GBG-A01-1"), 0);
+		assert_int_equal(stocktake_count(b, OP_STAFF, id, no, "GBG-A01-1"), 0);
+	}
+	assert_int_equal(stocktake_count(a, OP_STAFF, id, "10000203", "GBG-A01-1"), 0);
+	assert_int_equal(stocktake_count(b, OP_STAFF, id, "10000204", "GBG-A01-2"), 0);
+	assert_int_equal(stocktake_count(b, OP_STAFF, id, "10000205", "GBG-A01-1"), 0);
+	for (int round = 0; round < 2; round++)
+		if (sync_run(b, &options, &res) != 0 || sync_run(a, &options, &res) != 0)
+			fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
+	assert_int_equal(count_reconciled(a, id, &ra), 0);
+	assert_int_equal(count_reconciled(b, id, &rb), 0);
+	assert_int_equal(ra.expected, 8);
+	assert_int_equal(ra.found, 6);
+	assert_int_equal(ra.missing, 2);
+	assert_int_equal(ra.moved, 1);
+	assert_int_equal(ra.unexpected, 0);
+	assert_memory_equal(&ra, &rb, sizeof ra);
+	/* Counting one unit twice from two handhelds is no conflict. */
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM journal WHERE status = 'conflict'"),
+			 0);
+	verify_ok(a);
+	verify_ok(b);
+	store_close(a);
+	store_close(b);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static void
+scrap_approval(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	int requested;
+	/* 2450 kr new: under the 5000 kr limit.  The CPAP (8900 kr) is over. */
+	register_at(store, "10000301", "GBG-A01-1", "2026-11-01");
+	testutil_move(store, OP_STAFF, EV_REGISTER, "10000302",
+		      "article=200102&location=GBG-A01-1&acquired=2026-11-01");
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000301", "worn-out", NULL, &requested),
+			 0);
+	assert_int_equal(requested, 0);
+	unit_state_is(store, "10000301", "SCRAPPED");
+
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_SCRAP, "10000302", "reason=hygiene", NULL),
+			 HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "manager"));
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000302", "hygiene", NULL, &requested),
+			 0);
+	assert_int_equal(requested, 1);
+	unit_state_is(store, "10000302", "IN_STOCK");
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000302", "hygiene", NULL, &requested),
+			 HMC_E_EXISTS);
+	assert_int_equal(scrap_decide(store, OP_STAFF, "10000302", 1), HMC_E_DENIED);
+	assert_int_equal(scrap_decide(store, OP_MANAGER, "10000302", 0), 0);
+	assert_int_equal(scrap_decide(store, OP_MANAGER, "10000302", 1), HMC_E_NOT_FOUND);
+	unit_state_is(store, "10000302", "IN_STOCK");
+
+	/* Asked again, and approved: the scrap is the manager's event. */
+	assert_int_equal(scrap_or_request(store, OP_TECH, "10000302", "beyond-repair", NULL,
+					  &requested), 0);
+	assert_int_equal(requested, 1);
+	assert_int_equal(scrap_decide(store, OP_MANAGER, "10000302", 1), 0);
+	unit_state_is(store, "10000302", "SCRAPPED");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'scrap'"
+					     " AND subject = '10000302' AND operator = '3001'"
+					     " AND payload LIKE '%requested_by=2001%'"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scrap_requests WHERE"
+					     " decision = 'approved' AND decided_by = '3001'"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scrap_requests WHERE"
+					     " decision = 'refused'"), 1);
+	/* A manager scraps at once. */
+	testutil_move(store, OP_STAFF, EV_REGISTER, "10000303",
+		      "article=200102&location=GBG-A01-1&acquired=2026-11-01");
+	assert_int_equal(scrap_or_request(store, OP_MANAGER, "10000303", "obsolete", NULL,
+					  &requested), 0);
+	assert_int_equal(requested, 0);
+	unit_state_is(store, "10000303", "SCRAPPED");
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static void
+lost_charges(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	register_at(store, "10000401", "GBG-A01-1", "2026-11-23");	/* new: 2450 kr */
+	register_at(store, "10000402", "GBG-A01-1", "2012-01-01");	/* fully written down */
+	for (int i = 1; i <= 2; i++) {
+		char no[16];
+		snprintf(no, sizeof no, "1000040%d", i);
+		testutil_move(store, OP_STAFF, EV_PICK, no, "");
+		testutil_move(store, OP_STAFF, EV_DELIVER, no, "payer=R-SU");
+		testutil_move(store, OP_STAFF, EV_REPORT_LOST, no, "");
+	}
+	assert_int_equal(testutil_int(store, "SELECT amount_ore FROM charges WHERE unit_no ="
+					     " '10000401' AND kind = 'lost' AND payer = 'R-SU'"), 245000);
+	/* At least 200 kr. */
+	assert_int_equal(testutil_int(store, "SELECT amount_ore FROM charges WHERE unit_no ="
+					     " '10000402'"), 20000);
+	/* Destroyed, found on return: charged to the payer it was out with. */
+	register_at(store, "10000403", "GBG-A01-1", "2026-05-23");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000403", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000403", "payer=K1480");
+	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000403", "location=GBG-MOTT");
+	char id[CHARGE_ID_MAX];
+	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "destroyed", NULL, id), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE unit_no ="
+					     " '10000403' AND payer = 'K1480'"), 1);
+	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "stolen", NULL, id),
+			 HMC_E_INVALID);
+	/* Two the same day get their own names. */
+	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "destroyed", NULL, id), 0);
+	assert_non_null(strstr(id, "-2"));
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static int
+first_row(const struct legacy_row *r, void *arg)
+{
+	struct legacy_row *out = arg;
+	if (out->prefix[0] == '\0')
+		*out = *r;
+	return 0;
+}
+
+static int
+payer_k1480(const struct legacy_payer *p, void *arg)
+{
+	if (strcmp(p->payer, "K1480") == 0)
+		*(struct legacy_payer *)arg = *p;
+	return 0;
+}
+
+static void
+legacy_cleanup(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	/* Three F units out with K1480 (the rollator, weight-bearing, 55 kr
+	 * a month) and one new unit; one M unit of the CPAP (not
+	 * weight-bearing, 245 kr a month). */
+	static const char *const f[] = { "F1001", "F1002", "F1003" };
+	for (int i = 0; i < 3; i++)
+		testutil_move(store, OP_MANAGER, EV_IMPORT, f[i],
+			      "article=100210&state=DELIVERED&payer=K1480");
+	testutil_move(store, OP_MANAGER, EV_IMPORT, "M20001",
+		      "article=200102&state=DELIVERED&payer=K1480");
+	testutil_move(store, OP_MANAGER, EV_IMPORT, "10000501",
+		      "article=200102&state=DELIVERED&payer=K1480");
+
+	struct legacy_row row = { 0 };
+	assert_int_equal(legacy_rows(store, first_row, &row), 0);
+	assert_string_equal(row.prefix, "F");		/* weight-bearing first */
+	assert_int_equal(row.count, 3);
+	assert_int_equal(row.weight_bearing, 3);
+	assert_int_equal(row.monthly_rent_ore, 3 * 5500);
+
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1001", "not-found", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "M20001", "replaced", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1002", "in-use", "10000777"), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1003", "in-use", "10000777"), HMC_E_EXISTS);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1003", "lost-it", NULL), HMC_E_INVALID);
+	assert_int_equal(legacy_check(store, OP_STAFF, "10000501", "in-use", NULL), HMC_E_INVALID);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1003", "in-use", "F99"), HMC_E_INVALID);
+	/* The new label scans as the unit; the number cannot be registered. */
+	char resolved[UNIT_NO_MAX];
+	unit_resolve(store, "10000777", resolved);
+	assert_string_equal(resolved, "F1002");
+	testutil_move(store, OP_STAFF, EV_PICKUP, "10000777", "");
+	unit_state_is(store, "F1002", "IN_TRANSIT");
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000777",
+				       "article=100210&location=GBG-A01-1", NULL), HMC_E_EXISTS);
+
+	/* F1001 (55 kr) and M20001 (245 kr) go: 300 kr of the 600 kr still
+	 * rented (F1003 55, M20001 245, 10000501 245, F1001 55). */
+	struct legacy_payer p = { 0 };
+	assert_int_equal(legacy_payers(store, payer_k1480, &p), 0);
+	assert_int_equal(p.out, 3);
+	assert_int_equal(p.candidates, 2);
+	assert_int_equal(p.candidates_weight_bearing, 1);
+	assert_int_equal(p.lost_rent_ore, 30000);
+	assert_int_equal(p.remaining_rent_ore, 30000);
+	assert_true(p.factor > 1.999 && p.factor < 2.001);
+
+	int64_t n, skipped;
+	assert_int_equal(legacy_write_off(store, OP_STAFF, "K1480", 0, &n, &skipped), HMC_E_DENIED);
+	assert_int_equal(legacy_write_off(store, OP_MANAGER, "K1480", 0, &n, &skipped), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(skipped, 1);
+	unit_state_is(store, "M20001", "WRITTEN_OFF");
+	unit_state_is(store, "F1001", "DELIVERED");
+	assert_int_equal(legacy_write_off(store, OP_MANAGER, "K1480", 1, &n, &skipped), 0);
+	assert_int_equal(n, 1);
+	unit_state_is(store, "F1001", "WRITTEN_OFF");
+	unit_state_is(store, "F1003", "DELIVERED");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type ="
+					     " 'legacy_write_off' AND operator = '3001'"), 2);
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static void
+pictures(void **state)
+{
+	(void)state;
+	char out[64];
+	int64_t values[] = { 0, 1, 4, 8 };
+	kpi_sparkline(values, 4, out, sizeof out);
+	assert_string_equal(out, "▁▂▅█");	/* 4 of 8: level 3.5, rounded up */
+	kpi_bar(5, 10, 10, out, sizeof out);
+	assert_string_equal(out, "#####");
+	kpi_bar(1, 1000, 10, out, sizeof out);
+	assert_string_equal(out, "#");	/* something shows */
+	kpi_bar(0, 0, 10, out, sizeof out);
+	assert_string_equal(out, "");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(residual_edges),
+		cmocka_unit_test(stocktake_known_answers),
+		cmocka_unit_test(customer_stock),
+		cmocka_unit_test(two_handhelds),
+		cmocka_unit_test(scrap_approval),
+		cmocka_unit_test(lost_charges),
+		cmocka_unit_test(legacy_cleanup),
+		cmocka_unit_test(pictures),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	testutil_cleanup();
+	return rc;
+}
