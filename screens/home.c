@@ -25,8 +25,8 @@ static const struct item items[] = {
 	{ '4', N_("To shelf / move"), &screen_shelf, EVERYONE },
 	{ '5', N_("Look up unit"), &screen_lookup, EVERYONE },
 	{ '6', N_("Repair queue"), &screen_queue, ROLE_TECHNICIAN | ROLE_MANAGER },
-	{ '7', N_("Repair figures"), &screen_figures, ROLE_MANAGER },
-	{ '8', N_("Conflicts"), &screen_conflicts, ROLE_MANAGER },
+	{ '7', N_("Stocktake"), &screen_stocktake, EVERYONE },
+	{ '8', N_("Manager"), &screen_manager, ROLE_MANAGER },
 };
 #define N_ITEMS (sizeof items / sizeof items[0])
 
@@ -54,8 +54,10 @@ home_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		if (!allowed(sh, i))
 			continue;
 		int attr = i == selected ? A_REVERSE : A_NORMAL;
-		int64_t n = items[i].screen == &screen_conflicts ? conflicts_open(shell_store(sh)) : 0;
-		if (n > 0)	/* open conflicts: bold, with their number */
+		/* Open conflicts show on the managers' item: bold, with
+		 * their number. */
+		int64_t n = items[i].screen == &screen_manager ? conflicts_open(shell_store(sh)) : 0;
+		if (n > 0)
 			ui_text(win, row++, 0, cols, attr | A_BOLD, "%c %s (%lld)", items[i].key,
 				_(items[i].label), (long long)n);
 		else

@@ -1,7 +1,8 @@
 /*
  * lookup.c — any unit, scanned or typed: its state, place, payer, article
  * and value, and its history newest first (Up/Down pages through it).
- * F4 records a unit the customer reports lost.
+ * F4 records a unit the customer reports lost; F3 opens the field check
+ * of an F or M unit.
  */
 #include "screen.h"
 
@@ -168,11 +169,24 @@ lookup_lost(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* An F or M unit: its field check. */
+static enum result
+lookup_check(struct shell *sh)
+{
+	if (!lk.have || lk.unit.origin == ORIGIN_NEW) {
+		shell_error(sh, "%s", _("the check is for F and M units"));
+		return R_REDRAW;
+	}
+	shell_push(sh, &screen_legacy, lk.unit.unit_no);
+	return R_REDRAW;
+}
+
 static const struct key_binding lookup_keys[] = {
 	{ KEY_UP, NULL, lookup_up },
 	{ KEY_DOWN, NULL, lookup_down },
 	{ KEY_PPAGE, NULL, lookup_up },
 	{ KEY_NPAGE, NULL, lookup_down },
+	{ KEY_F(3), N_("Check"), lookup_check },
 	{ KEY_F(4), N_("Lost"), lookup_lost },
 	{ 27, N_("Back"), NULL },
 	{ 0, NULL, NULL },

@@ -12,6 +12,7 @@
 #include "screen.h"
 
 #include "hmc/catalog.h"
+#include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
@@ -142,6 +143,27 @@ route(struct shell *sh, enum event_type move, const char *key, const char *value
 	return R_REDRAW;
 }
 
+/* Scraps the unit, or, when it is still worth more than a scrap without
+ * approval, asks a manager (charges.h). */
+static enum result
+scrap(struct shell *sh, const char *reason, const char *note)
+{
+	int requested;
+	struct store *store = shell_store(sh);
+	if (scrap_or_request(store, shell_operator(sh), ret.unit.unit_no, reason, note,
+			     &requested) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	if (requested)
+		shell_info(sh, _("%s is worth too much to scrap without approval: a manager "
+				 "decides"), ret.unit.unit_no);
+	else
+		shell_ok(sh, "%s %s", ret.unit.unit_no, unit_state_name(UNIT_SCRAPPED));
+	ret.stage = SCAN;
+	return R_REDRAW;
+}
+
 static enum result
 returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -168,7 +190,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	}
 	case NOTE:
-		return route(sh, EV_SCRAP, "reason", "other", "note", typed);
+		return scrap(sh, "other", typed);
 	case SHELF: {
 		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
 		if (kind != 1) {
@@ -249,7 +271,7 @@ choose(struct shell *sh, int digit)
 			ret.stage = NOTE;
 			return R_REDRAW;
 		}
-		return route(sh, EV_SCRAP, "reason", lifecycle_scrap_reasons[ret.reason], NULL, NULL);
+		return scrap(sh, lifecycle_scrap_reasons[ret.reason], NULL);
 	}
 	return R_PASS;
 }

@@ -472,9 +472,11 @@ barcode_find_unit(struct store *store, const struct barcode *code, char unit_no[
 {
 	if (code->kind == BARCODE_UNIT) {
 		struct unit unit;
-		int rc = unit_get(store, code->text, &unit);
+		char resolved[UNIT_NO_MAX];
+		unit_resolve(store, code->text, resolved);	/* a new label of an F/M unit */
+		int rc = unit_get(store, resolved, &unit);
 		if (rc == 0)
-			xstrlcpy(unit_no, code->text, UNIT_NO_MAX);
+			xstrlcpy(unit_no, resolved, UNIT_NO_MAX);
 		return rc;
 	}
 	if (code->kind != BARCODE_GS1)

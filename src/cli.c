@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
+#include <limits.h>
 
 const struct cli_verb *cli_current_verb;
 
@@ -145,6 +147,37 @@ cli_csv_field(const char *text, int last)
 		fputs(text, stdout);
 	}
 	putchar(last ? '\n' : ',');
+}
+
+const char *
+cli_cell(char *buf, size_t size, const char *text, int width)
+{
+	mbstate_t state;
+	size_t len = 0;
+	int used = 0;
+	memset(&state, 0, sizeof state);
+	/* Whole characters while they fit the width, then spaces. */
+	while (*text && len + MB_LEN_MAX + 1 < size) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, text, MB_LEN_MAX, &state);
+		if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+			break;
+		int w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (used + w > width)
+			break;
+		memcpy(buf + len, text, n);
+		len += n;
+		text += n;
+		used += w;
+	}
+	while (used < width && len + 1 < size) {
+		buf[len++] = ' ';
+		used++;
+	}
+	buf[len] = '\0';
+	return buf;
 }
 
 int

@@ -6,6 +6,7 @@
 #ifndef HMC_CLI_INT_H
 #define HMC_CLI_INT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 struct store;
@@ -55,6 +56,9 @@ struct store *cli_open_store(const struct cli *cli, int flags);
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CSV field on stdout, quoted when it must be; then ',' or a newline. */
 void cli_csv_field(const char *text, int last);
+/* text cut or padded to width columns of the terminal (UTF-8 aware),
+ * in buf. */
+const char *cli_cell(char *buf, size_t size, const char *text, int width);
 /* cli_fail with the store's message, and closes the store. */
 int cli_fail_store(struct store *store);
 /* "hmc VERB: message", the usage line, on stderr; returns CLI_USAGE. */

@@ -374,9 +374,10 @@ print_legacy_payer(const struct legacy_payer *p, void *arg)
 	char rent[48], lost[48];
 	kr(p->monthly_rent_ore, rent, sizeof rent);
 	kr(p->lost_rent_ore, lost, sizeof lost);
-	printf(_("%-8s %-24.24s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
+	char cell[128];
+	printf(_("%-8s %s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
 		 "lose %s a month: price factor %.4f\n"),
-	       p->payer, p->payer_name, (long long)p->out, (long long)p->weight_bearing, rent,
+	       p->payer, cli_cell(cell, sizeof cell, p->payer_name, 24), (long long)p->out, (long long)p->weight_bearing, rent,
 	       (long long)p->candidates, lost, p->factor);
 	return 0;
 }
@@ -500,7 +501,8 @@ print_state(const char *state, const char *area, int64_t units, void *arg)
 		cli_csv_field("units", 0);
 		cli_csv_field(state, 0);
 		cli_csv_field(area, 0);
-		csv_int(units, 1);
+		csv_int(units, 0);
+		cli_csv_field("", 1);
 	} else {
 		char bar[48];
 		kpi_bar(units, k->max, 30, bar, sizeof bar);
@@ -527,13 +529,15 @@ print_payer(const char *payer, const char *name, int64_t units, int64_t rent, vo
 	if (k->csv) {
 		cli_csv_field("payer", 0);
 		cli_csv_field(payer, 0);
+		cli_csv_field(name, 0);
 		csv_int(units, 0);
 		csv_money(rent, 1);
 		return 0;
 	}
-	char money[48];
+	char money[48], cell[128];
 	kr(rent, money, sizeof money);
-	printf("  %-8s %-28.28s %8lld %16s\n", payer, name, (long long)units, money);
+	printf("  %-8s %s %8lld %16s\n", payer, cli_cell(cell, sizeof cell, name, 28),
+	       (long long)units, money);
 	return 0;
 }
 
@@ -572,7 +576,6 @@ stocktake_row(const struct stocktake *s, void *arg)
 	if (k->csv) {
 		cli_csv_field("stocktake", 0);
 		cli_csv_field(s->id, 0);
-		csv_int(r.expected, 0);
 		csv_int(r.found, 0);
 		csv_int(r.missing, 0);
 		csv_money(r.missing_residual_ore, 1);
@@ -593,6 +596,13 @@ report_kpi(struct store *store, int csv)
 	int64_t today = timeutil_local_date(timeutil_now_ms());
 	int rc;
 
+	/* Five columns; what they hold depends on the figure:
+	 *   units,STATE,AREA,UNITS,
+	 *   payer,PAYER,NAME,UNITS,MONTHLY_RENT
+	 *   month,YYYY-MM,ON_TIME,DELIVERED,VALUE_SCRAPPED_AND_WRITTEN_OFF
+	 *   repairs,YYYY-MM,PRIORITY,CLOSED,WITHIN_DEADLINE
+	 *   stocktake,ID,FOUND,MISSING,MISSING_RESIDUAL_VALUE
+	 *   conflicts,open,,N, */
 	if (csv)
 		printf("figure,key,detail,value,extra\n");
 	else
@@ -614,8 +624,8 @@ report_kpi(struct store *store, int csv)
 		if (csv) {
 			cli_csv_field("month", 0);
 			cli_csv_field(months[i].month, 0);
-			csv_int(months[i].delivered, 0);
 			csv_int(months[i].on_time, 0);
+			csv_int(months[i].delivered, 0);
 			csv_money(months[i].scrapped_ore + months[i].written_off_ore, 1);
 		}
 	}

@@ -299,6 +299,8 @@ cli_unit(struct cli *cli)
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;
+	if (!is_move)
+		unit_resolve(store, unit_no, unit_no);	/* a new label of an F/M unit */
 	if (strcmp(sub, "show") == 0) {
 		rc = unit_show(cli, store, unit_no);
 	} else if (strcmp(sub, "history") == 0) {

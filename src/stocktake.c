@@ -376,6 +376,22 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 	return result;
 }
 
+int
+stocktake_expected_at(struct store *store, const char *id, const char *unit_no, char *location,
+		      size_t size)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT location FROM stocktake_expected WHERE stocktake_id = ?1 AND unit_no = ?2");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+	int expected = sqlite3_step(stmt) == SQLITE_ROW;
+	location[0] = '\0';
+	if (expected)
+		text_col(stmt, 0, location, size);
+	sqlite3_reset(stmt);
+	return expected;
+}
+
 /* --- workflows --------------------------------------------------------------- */
 
 int

@@ -30,6 +30,9 @@ echo "== scan to screen on $units units (aim: p99 < 5 ms)"
 "$BUILD/tests/bench_screen" "$db" 1000
 rm -f "$db" "$db-wal" "$db-shm"
 
+echo "== stocktake: reconciling 100,000 scans against a 1,000,000-unit scope (aim: < 1 s)"
+"$BUILD/tests/bench_stocktake" "$dir" "${BENCH_SCOPE:-1000000}" 100000
+
 echo "== sync: the central log's own push and pull of 100,000 events (aim: push >= 50,000/s, ratio <= 2x; hmc syncs in batches of 5000)"
 sync_n=${BENCH_SYNC_N:-100000}
 pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)

@@ -49,7 +49,7 @@ tm_keys t 1 GBG-C01-1 Enter
 expect_screen t "repaired, IN_STOCK on GBG-C01-1"
 tm_keys t Escape Escape Escape
 expect_screen t "Operator:"
-tm_keys t 3001 Enter 3456 Enter 7
+tm_keys t 3001 Enter 3456 Enter 8 1
 expect_screen t "Repairs on time"
 tm_stop t
 run "$HMC" --db "$DB" repair show "$new"

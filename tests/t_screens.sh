@@ -18,6 +18,8 @@ export HMC_PROFILES=firmware-config
 "$HMC" --db "$DB" demo --units 3000 --device hh-shift >/dev/null || exit 1
 "$HMC" --db "$DB" init >/dev/null
 sqlite3 "$DB" "INSERT INTO config VALUES ('depot', 'GBG')"
+# Scrapping needs no manager here (t_manage.sh tests approvals).
+sqlite3 "$DB" "INSERT INTO config VALUES ('scrap.approval_ore', '100000000')"
 q() { sqlite3 "$DB" "$1"; }
 START="env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
 

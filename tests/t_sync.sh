@@ -290,16 +290,18 @@ open_before=$(h hA conflicts | grep -c '^h[A-Z]*#')
 tm_start m 24 16 "env LANG=en HMC_CONFIG=$E/hA.conf $HMC --db $E/hA.db"
 expect_screen m "Operator:"
 tm_keys m 3001 Enter 3456 Enter
-expect_screen m "8 Conflicts ($open_before)"
+expect_screen m "8 Manager ($open_before)"
 expect_screen m "^0 "	# the relocation went out in the background
 tm_keys m 8
+expect_screen m "4 Conflicts ($open_before)"
+tm_keys m 4
 expect_screen m "Conflicts: $open_before"
 tm_keys m Down F1
 expect_screen m "Keep what the log holds"
 tm_keys m F1
 expect_screen m "resolved: the log stands"
 expect_screen m "Conflicts: $((open_before - 1))"
-tm_keys m Escape
+tm_keys m Escape Escape
 mv "$E/central.db" "$E/central.away"
 h hA --operator 1001 unit relocate "$(in_stock 21)" --location "$L1" >/dev/null
 expect_screen m "sync failed"

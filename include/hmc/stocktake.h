@@ -28,6 +28,7 @@
 #ifndef HMC_STOCKTAKE_H
 #define HMC_STOCKTAKE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hmc/event.h"
@@ -81,6 +82,11 @@ int stocktake_count(struct store *store, const char *operator_no, const char *id
 /* quantity of a consumable article on a place. */
 int stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
 			     const char *article_no, int64_t quantity, const char *location);
+
+/* 1 when the unit is on the stocktake's list, with the place it was
+ * recorded at in location ("" when none). */
+int stocktake_expected_at(struct store *store, const char *id, const char *unit_no,
+			  char *location, size_t size);
 
 /* The figures as of day (days since 1970, for residual values). */
 int stocktake_reconcile(struct store *store, const char *id, int64_t day,

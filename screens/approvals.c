@@ -1,0 +1,196 @@
+/*
+ * approvals.c — what waits for a manager: scrapping over the limit and
+ * charges to payers.  Up/Down choose; F1 approves (the event names the
+ * manager), F2 refuses a scrapping; both ask first.
+ */
+#include "screen.h"
+
+#include "hmc/charges.h"
+#include "hmc/i18n.h"
+#include "hmc/money.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SHOWN 100
+
+struct item {
+	int is_charge;
+	char key[CHARGE_ID_MAX];	/* unit or charge */
+	char line[96];
+	char detail[200];
+};
+
+static struct {
+	struct item *items;
+	int n, selected, top;
+} ap;
+
+static int
+add_request(const struct scrap_request *r, void *arg)
+{
+	(void)arg;
+	if (ap.n >= MAX_SHOWN)
+		return 0;
+	struct item *it = &ap.items[ap.n++];
+	char value[48];
+	money_format(r->residual_ore, value, sizeof value);
+	it->is_charge = 0;
+	xstrlcpy(it->key, r->unit_no, sizeof it->key);
+	snprintf(it->line, sizeof it->line, "%s %s %s", _("scrap"), r->unit_no, value);
+	snprintf(it->detail, sizeof it->detail, _("scrap %s (%s), %s, asked by %s: worth %s"),
+		 r->unit_no, r->article, r->reason, r->requested_by, value);
+	return 0;
+}
+
+static int
+add_charge(const struct charge *c, void *arg)
+{
+	(void)arg;
+	if (ap.n >= MAX_SHOWN)
+		return 0;
+	struct item *it = &ap.items[ap.n++];
+	char value[48];
+	money_format(c->amount_ore, value, sizeof value);
+	it->is_charge = 1;
+	xstrlcpy(it->key, c->id, sizeof it->key);
+	snprintf(it->line, sizeof it->line, "%s %s %s", _("charge"), c->payer, value);
+	snprintf(it->detail, sizeof it->detail, _("charge %s to %s %s: unit %s %s, %s"), c->id,
+		 c->payer, c->payer_name, c->unit_no, _(c->kind), value);
+	return 0;
+}
+
+static void
+load(struct shell *sh)
+{
+	if (ap.items == NULL)
+		ap.items = xcalloc(MAX_SHOWN, sizeof *ap.items);
+	ap.n = 0;
+	scrap_pending(shell_store(sh), add_request, NULL);
+	charges_list(shell_store(sh), NULL, 1, add_charge, NULL);
+	if (ap.selected >= ap.n)
+		ap.selected = ap.n > 0 ? ap.n - 1 : 0;
+}
+
+static void
+approvals_enter(struct shell *sh, const char *arg)
+{
+	(void)arg;
+	ap.selected = ap.top = 0;
+	load(sh);
+}
+
+static void
+approvals_leave(struct shell *sh)
+{
+	(void)sh;
+	free(ap.items);
+	ap.items = NULL;
+}
+
+static void
+approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	(void)sh;
+	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap.n);
+	if (ap.n == 0) {
+		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("Nothing waits."));
+		return;
+	}
+	int detail = rows / 3 < 3 ? 3 : rows / 3;
+	int visible = rows - 1 - detail;
+	if (visible < 1)
+		visible = 1;
+	if (ap.selected < ap.top)
+		ap.top = ap.selected;
+	if (ap.selected >= ap.top + visible)
+		ap.top = ap.selected - visible + 1;
+	for (int i = 0; i < visible && ap.top + i < ap.n; i++)
+		ui_text(win, i + 1, 0, cols, ap.top + i == ap.selected ? A_REVERSE : A_NORMAL, "%s",
+			ap.items[ap.top + i].line);
+	ui_wrap(win, rows - detail, 0, cols, detail, A_NORMAL, ap.items[ap.selected].detail);
+}
+
+static enum result
+approvals_up(struct shell *sh)
+{
+	(void)sh;
+	if (ap.selected > 0)
+		ap.selected--;
+	return R_REDRAW;
+}
+
+static enum result
+approvals_down(struct shell *sh)
+{
+	(void)sh;
+	if (ap.selected + 1 < ap.n)
+		ap.selected++;
+	return R_REDRAW;
+}
+
+static enum result
+decide(struct shell *sh, int approve)
+{
+	struct item it = ap.items[ap.selected];
+	struct store *store = shell_store(sh);
+	int rc = it.is_charge ? charges_approve(store, shell_operator(sh), it.key)
+			      : scrap_decide(store, shell_operator(sh), it.key, approve);
+	if (rc != 0)
+		shell_error(sh, "%s", store_errmsg(store));
+	else if (it.is_charge)
+		shell_ok(sh, _("charge %s approved"), it.key);
+	else
+		shell_ok(sh, approve ? _("%s scrapped") : _("scrapping %s refused"), it.key);
+	load(sh);
+	return R_REDRAW;
+}
+
+static enum result
+approve_yes(struct shell *sh)
+{
+	return decide(sh, 1);
+}
+
+static enum result
+refuse_yes(struct shell *sh)
+{
+	return decide(sh, 0);
+}
+
+static enum result
+ask_approve(struct shell *sh)
+{
+	if (ap.n == 0)
+		return R_NONE;
+	shell_confirm(sh, ap.items[ap.selected].is_charge ? _("Approve this charge?")
+							  : _("Approve: scrap it now?"),
+		      approve_yes);
+	return R_REDRAW;
+}
+
+static enum result
+ask_refuse(struct shell *sh)
+{
+	if (ap.n == 0 || ap.items[ap.selected].is_charge)
+		return R_NONE;
+	shell_confirm(sh, _("Refuse this scrapping?"), refuse_yes);
+	return R_REDRAW;
+}
+
+static const struct key_binding approvals_keys[] = {
+	{ KEY_UP, NULL, approvals_up },
+	{ KEY_DOWN, NULL, approvals_down },
+	{ KEY_F(1), N_("Approve"), ask_approve },
+	{ KEY_F(2), N_("Refuse"), ask_refuse },
+	{ 27, N_("Back"), NULL },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_approvals = {
+	"approvals", approvals_enter, approvals_leave, approvals_draw, approvals_keys, NULL, NULL, 0,
+	NULL,
+};

@@ -1,0 +1,377 @@
+/*
+ * stocktake.c — counting a stocktake, and its reconciliation.
+ *
+ * First the open stocktakes (Up/Down, Enter; a manager opens one for
+ * this depot with F4).  Counting: scan the shelf, then what is on it; a
+ * unit counted before says so, one not expected or on another shelf says
+ * that too.  An article number scanned asks for the quantity of that
+ * consumable on the shelf (typed, Enter).  F2 shows the reconciliation;
+ * there a manager confirms with F3 (missing units become MISSING), asked
+ * first.
+ */
+#include "screen.h"
+
+#include "hmc/barcode.h"
+#include "hmc/catalog.h"
+#include "hmc/i18n.h"
+#include "hmc/money.h"
+#include "hmc/stocktake.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_OPEN 20
+#define RECENT 8
+
+static struct {
+	struct stocktake list[MAX_OPEN];
+	int n, selected;
+	struct stocktake chosen;	/* id "" while choosing */
+	int reconciling;
+	struct reconciliation r;
+	char shelf[LOCATION_MAX];
+	char article[16];		/* waiting for its quantity */
+	int counted_here;
+	char recent[RECENT][64];
+} st;
+
+static int
+collect(const struct stocktake *s, void *arg)
+{
+	(void)arg;
+	if (st.n < MAX_OPEN)
+		st.list[st.n++] = *s;
+	return 0;
+}
+
+static void
+load(struct shell *sh)
+{
+	st.n = 0;
+	stocktake_list(shell_store(sh), 0, collect, NULL);
+	if (st.selected >= st.n)
+		st.selected = st.n > 0 ? st.n - 1 : 0;
+}
+
+static void
+reconcile(struct shell *sh)
+{
+	stocktake_reconcile(shell_store(sh), st.chosen.id, timeutil_local_date(timeutil_now_ms()),
+			    &st.r);
+}
+
+static void
+stocktake_enter(struct shell *sh, const char *arg)
+{
+	(void)arg;
+	memset(&st, 0, sizeof st);
+	load(sh);
+}
+
+static void
+remember(const char *text)
+{
+	memmove(st.recent[1], st.recent[0], sizeof st.recent[0] * (RECENT - 1));
+	xstrlcpy(st.recent[0], text, sizeof st.recent[0]);
+}
+
+static void
+draw_reconciliation(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	char residual[48], replacement[48];
+	int row = 0;
+	(void)sh;
+	money_format(st.r.missing_residual_ore, residual, sizeof residual);
+	money_format(st.r.missing_replacement_ore, replacement, sizeof replacement);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s", st.chosen.id);
+	const struct {
+		const char *label;
+		int64_t value;
+	} lines[] = {
+		{ N_("expected"), st.r.expected }, { N_("counted"), st.r.counted },
+		{ N_("found"), st.r.found }, { N_("missing"), st.r.missing },
+		{ N_("moved"), st.r.moved }, { N_("unexpected"), st.r.unexpected },
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0] && row < rows; i++)
+		ui_text(win, row++, 0, cols, i == 3 && lines[i].value ? A_BOLD : A_NORMAL,
+			"%-11s %8lld", _(lines[i].label), (long long)lines[i].value);
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("value missing"), residual);
+	if (row < rows && cols >= 40)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("to buy anew"), replacement);
+	if (st.chosen.confirmed && row < rows)
+		ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("confirmed by"),
+			st.chosen.confirmed_by);
+}
+
+static void
+stocktake_draw(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	int row = 0;
+	if (st.chosen.id[0] == '\0') {
+		ui_text(win, row++, 0, cols, A_BOLD, "%s: %d", _("Open stocktakes"), st.n);
+		if (st.n == 0)
+			ui_wrap(win, row + 1, 0, cols, rows - row - 1, A_NORMAL,
+				shell_role(sh) & ROLE_MANAGER
+					? _("None open. F4 opens one for this depot.")
+					: _("None open: a manager opens one."));
+		for (int i = 0; i < st.n && row < rows; i++)
+			ui_text(win, row++, 0, cols, i == st.selected ? A_REVERSE : A_NORMAL, "%s %s",
+				st.list[i].scope_kind, st.list[i].scope);
+		return;
+	}
+	if (st.reconciling) {
+		draw_reconciliation(sh, win, rows, cols);
+		return;
+	}
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", st.chosen.scope_kind, st.chosen.scope);
+	if (st.shelf[0] == '\0') {
+		if (row < rows)
+			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("Scan the shelf"));
+		return;
+	}
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s: %d", _("Shelf"), st.shelf,
+			st.counted_here);
+	if (st.article[0] && row < rows)
+		ui_text(win, row++, 0, cols, A_BOLD, _("How many %s? Type, Enter"), st.article);
+	for (int i = 0; i < RECENT && st.recent[i][0] && row < rows; i++)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", st.recent[i]);
+}
+
+static enum result
+choose(struct shell *sh)
+{
+	if (st.chosen.id[0] != '\0' || st.n == 0)
+		return R_NONE;
+	st.chosen = st.list[st.selected];
+	st.shelf[0] = '\0';
+	(void)sh;
+	return R_REDRAW;
+}
+
+static enum result
+stocktake_up(struct shell *sh)
+{
+	(void)sh;
+	if (st.chosen.id[0] == '\0' && st.selected > 0)
+		st.selected--;
+	return R_REDRAW;
+}
+
+static enum result
+stocktake_down(struct shell *sh)
+{
+	(void)sh;
+	if (st.chosen.id[0] == '\0' && st.selected + 1 < st.n)
+		st.selected++;
+	return R_REDRAW;
+}
+
+static enum result
+count_quantity(struct shell *sh, const char *text, size_t len)
+{
+	char digits[16];
+	char *end;
+	if (len == 0 || len >= sizeof digits) {
+		shell_error(sh, "%s", _("type the quantity, then Enter"));
+		return R_REDRAW;
+	}
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	long long n = strtoll(digits, &end, 10);
+	if (*end != '\0' || n < 0) {
+		shell_error(sh, _("\"%s\" is not a quantity"), digits);
+		return R_REDRAW;
+	}
+	if (stocktake_count_quantity(shell_store(sh), shell_operator(sh), st.chosen.id, st.article,
+				     n, st.shelf) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	char line[64];
+	snprintf(line, sizeof line, "%s x %lld", st.article, n);
+	remember(line);
+	shell_ok(sh, _("%s: %lld counted on %s"), st.article, n, st.shelf);
+	st.article[0] = '\0';
+	return R_REDRAW;
+}
+
+static enum result
+stocktake_scan(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	struct store *store = shell_store(sh);
+	struct barcode code;
+	char unit_no[UNIT_NO_MAX];
+	(void)source;
+	if (st.chosen.id[0] == '\0' || st.reconciling) {
+		shell_error(sh, "%s", _("choose a stocktake first"));
+		return R_REDRAW;
+	}
+	if (st.article[0] && len > 0 && strspn(text, "0123456789") == len && len <= 6)
+		return count_quantity(sh, text, len);
+	if (barcode_interpret(text, len, 0, &code) != 0) {
+		shell_error(sh, "%s", code.error);
+		return R_REDRAW;
+	}
+	if (code.kind == BARCODE_LOCATION) {
+		struct location loc;
+		if (catalog_location_get(store, code.text, &loc) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		xstrlcpy(st.shelf, loc.code, sizeof st.shelf);
+		st.counted_here = 0;
+		st.article[0] = '\0';
+		memset(st.recent, 0, sizeof st.recent);
+		shell_ok(sh, _("shelf %s"), loc.code);
+		return R_REDRAW;
+	}
+	if (st.shelf[0] == '\0') {
+		shell_error(sh, "%s", _("scan the shelf first"));
+		return R_REDRAW;
+	}
+	if (code.kind == BARCODE_ARTICLE) {
+		struct article a;
+		if (catalog_article_get(store, code.text, &a) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		xstrlcpy(st.article, a.article_no, sizeof st.article);
+		shell_info(sh, _("%s %s: type how many, then Enter"), a.article_no, a.name);
+		return R_REDRAW;
+	}
+	/* A unit: by its number (also one the store does not know: that is
+	 * what a stocktake is for), or by its UDI. */
+	if (code.kind == BARCODE_UNIT)
+		unit_resolve(store, code.text, unit_no);
+	else if (barcode_find_unit(store, &code, unit_no) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	if (stocktake_count(store, shell_operator(sh), st.chosen.id, unit_no, st.shelf) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	/* Say what the count means. */
+	char note[64] = "", at[LOCATION_MAX];
+	if (!stocktake_expected_at(store, st.chosen.id, unit_no, at, sizeof at))
+		snprintf(note, sizeof note, "%s", _("not expected"));
+	else if (at[0] && strcmp(at, st.shelf) != 0)
+		snprintf(note, sizeof note, _("moved from %s"), at);
+	char line[64];
+	snprintf(line, sizeof line, "%s %s", unit_no, note);
+	remember(line);
+	st.counted_here++;
+	if (note[0])
+		shell_info(sh, "%s: %s", unit_no, note);
+	else
+		shell_ok(sh, _("%s counted"), unit_no);
+	return R_REDRAW;
+}
+
+static enum result
+show_reconciliation(struct shell *sh)
+{
+	if (st.chosen.id[0] == '\0')
+		return R_NONE;
+	st.reconciling = !st.reconciling;
+	if (st.reconciling) {
+		stocktake_get(shell_store(sh), st.chosen.id, &st.chosen);
+		reconcile(sh);
+	}
+	return R_REDRAW;
+}
+
+static enum result
+confirm_yes(struct shell *sh)
+{
+	int64_t n;
+	if (stocktake_confirm(shell_store(sh), shell_operator(sh), st.chosen.id, 0, &n) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	stocktake_get(shell_store(sh), st.chosen.id, &st.chosen);
+	reconcile(sh);
+	shell_ok(sh, _("confirmed: %lld units missing"), (long long)n);
+	return R_REDRAW;
+}
+
+static enum result
+confirm_ask(struct shell *sh)
+{
+	if (!st.reconciling || st.chosen.confirmed)
+		return R_NONE;
+	if (!(shell_role(sh) & ROLE_MANAGER)) {
+		shell_error(sh, "%s", _("only a manager confirms a stocktake"));
+		return R_REDRAW;
+	}
+	char question[160];
+	snprintf(question, sizeof question, _("Confirm: %lld missing become MISSING?"),
+		 (long long)st.r.missing);
+	shell_confirm(sh, question, confirm_yes);
+	return R_REDRAW;
+}
+
+static enum result
+open_here(struct shell *sh)
+{
+	char id[STOCKTAKE_ID_MAX];
+	if (st.chosen.id[0] != '\0')
+		return R_NONE;
+	if (stocktake_open(shell_store(sh), shell_operator(sh), "depot", shell_depot(sh), id) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	load(sh);
+	shell_ok(sh, _("stocktake %s opened"), id);
+	return R_REDRAW;
+}
+
+static enum result
+new_shelf(struct shell *sh)
+{
+	(void)sh;
+	st.shelf[0] = '\0';
+	st.article[0] = '\0';
+	memset(st.recent, 0, sizeof st.recent);
+	return R_REDRAW;
+}
+
+static enum result
+stocktake_tick(struct shell *sh)
+{
+	/* Counts from other handhelds arrive with the background sync. */
+	if (st.reconciling) {
+		struct reconciliation before = st.r;
+		reconcile(sh);
+		return memcmp(&before, &st.r, sizeof before) ? R_REDRAW : R_NONE;
+	}
+	if (st.chosen.id[0] == '\0') {
+		int before = st.n;
+		load(sh);
+		return st.n != before ? R_REDRAW : R_NONE;
+	}
+	return R_NONE;
+}
+
+static const struct key_binding stocktake_keys[] = {
+	{ KEY_UP, NULL, stocktake_up },
+	{ KEY_DOWN, NULL, stocktake_down },
+	{ '\n', N_("Choose"), choose },
+	{ KEY_F(1), N_("New shelf"), new_shelf },
+	{ KEY_F(2), N_("Figures"), show_reconciliation },
+	{ KEY_F(3), N_("Confirm"), confirm_ask },
+	{ KEY_F(4), N_("Open"), open_here },
+	{ 27, N_("Back"), NULL },
+	{ 0, NULL, NULL },
+};
+
+const struct screen screen_stocktake = {
+	"stocktake", stocktake_enter, NULL, stocktake_draw, stocktake_keys, stocktake_scan,
+	stocktake_tick, 1, NULL,
+};

@@ -1,0 +1,163 @@
+#!/bin/sh
+# t_manage.sh — managers' work from the command line and on the screens.
+#
+# Covers: the legacy report on the demo store (3,500 F and 7,500 M units,
+# CSV by prefix, payer and article); a stocktake from the command line
+# (open, count, a second scan, show, confirm, write-off refused before the
+# grace period) and its refusals; charges and their report; scrapping over
+# the limit requested by staff and approved by a manager; the KPI report
+# (text and CSV); then in tmux at 24x16: staff counting a stocktake (shelf,
+# units, a second scan, one not expected, a consumable's quantity), a
+# manager's reconciliation and confirmation, the approvals screen, the key
+# figures, and a legacy unit's field check with a new label that scans.
+. "$(dirname "$0")/lib.sh"
+DB="$T/m.db"
+export HMC_PROFILES=firmware-config
+"$HMC" --db "$DB" demo --units 50000 --device hh-m >/dev/null || exit 1
+sqlite3 "$DB" "INSERT INTO config VALUES ('depot', 'GBG')"
+q() { sqlite3 "$DB" "$1"; }
+h() { "$HMC" --db "$DB" "$@"; }
+
+# --- the legacy report ---------------------------------------------------------
+run h report legacy --csv; expect_status 0
+expect_out "prefix,payer,article,count,weight_bearing,monthly_rent"
+check_counts() {
+	awk -F, 'NR > 1 { n[$1] += $4 } END { print "F=" n["F"] " M=" n["M"] }' "$T/out"
+}
+last_cmd="legacy counts"
+if [ "$(check_counts)" = "F=3500 M=7500" ]; then ok; else not_ok "3500 F and 7500 M: $(check_counts)"; fi
+run h report legacy; expect_status 0; expect_out "price factor"; expect_out "weight-bearing articles first"
+
+# --- a stocktake from the command line -----------------------------------------------
+run h --operator 1001 stocktake open --scope depot GBG; expect_status 1; expect_err "only a manager"
+run h --operator 3001 stocktake open --scope shelf GBG; expect_status 1; expect_err "depot, locations"
+run h --operator 3001 stocktake open --scope locations GBG-A01-1..GBG-A01-2; expect_status 0
+expect_out "opened"
+ST=$(sed -n 's/^stocktake \([^ ]*\) opened.*/\1/p' "$T/out")
+expected=$(q "SELECT count(*) FROM stocktake_expected WHERE stocktake_id = '$ST'")
+last_cmd="expected list"
+if [ "$expected" -gt 3 ]; then ok; else not_ok "the scope has units ($expected)"; fi
+set -- $(q "SELECT unit_no FROM stocktake_expected WHERE stocktake_id = '$ST' ORDER BY unit_no LIMIT 3")
+run h --operator 1001 stocktake count "$ST" "$1" "$2" --location GBG-A01-1; expect_status 0
+run h --operator 1001 stocktake count "$ST" "$1"; expect_status 1; expect_err "already counted"
+run h stocktake show "$ST"; expect_status 0
+expect_out "found 2, missing $((expected - 2))"
+run h stocktake show "$ST" --csv; expect_status 0; expect_out "kind,unit,article,expected_at"
+run h --operator 1001 stocktake confirm "$ST"; expect_status 1; expect_err "only a manager"
+run h --operator 3001 stocktake confirm "$ST"; expect_status 0; expect_out "confirmed"
+run h --operator 3001 stocktake write-off "$ST"; expect_status 1; expect_err "grace"
+run h --operator 3001 stocktake count "$ST" "$3"; expect_status 1; expect_err "confirmed"
+run h verify; expect_status 0
+
+# --- charges, scrapping ---------------------------------------------------------------------
+out=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' LIMIT 1")
+run h --operator 1001 unit report-lost "$out"; expect_status 0
+run h report charges --pending; expect_status 0; expect_out "$out"; expect_out "awaits approval"
+CH=$(q "SELECT charge_id FROM charges WHERE unit_no = '$out'")
+run h --operator 1001 charge approve "$CH"; expect_status 1; expect_err "only a manager"
+run h --operator 3001 charge approve "$CH"; expect_status 0
+run h report charges --csv; expect_status 0; expect_out "$CH"
+# Over 1000 kr left needs a manager here; a unit bought this half-year is.
+q "INSERT INTO config VALUES ('scrap.approval_ore', '100000')"
+pricey=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
+	AND value_ore > 400000 AND acquired > date('now', '-6 months') LIMIT 1")
+run h --operator 1001 unit scrap "$pricey" --reason worn-out; expect_status 1; expect_err "manager"
+run h --operator 1001 scrap "$pricey" --reason worn-out; expect_status 0; expect_out "a manager decides"
+run h scrap pending; expect_status 0; expect_out "$pricey"
+run h report obsolete --csv; expect_status 0; expect_out "unit,article,location,residual_value,zero_on"
+run h report kpi; expect_status 0; expect_out "units by state"; expect_out "sync conflicts open"
+run h report kpi --csv; expect_status 0; expect_out "figure,key,detail,value,extra"
+run h report nonsense; expect_status 2
+
+out2=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' LIMIT 1")
+run h --operator 1001 unit report-lost "$out2"; expect_status 0	# a charge to approve
+
+# --- the screens at 24x16 --------------------------------------------------------------------
+START="env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
+run h --operator 3001 stocktake open --scope locations GBG-A02-1..GBG-A02-1; expect_status 0
+ST2=$(sed -n 's/^stocktake \([^ ]*\) opened.*/\1/p' "$T/out")
+set -- $(q "SELECT unit_no FROM stocktake_expected WHERE stocktake_id = '$ST2' ORDER BY unit_no LIMIT 2")
+u1=$1 u2=$2
+stranger=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND location <> 'GBG-A02-1' LIMIT 1")
+tm_start s 24 16 "$START"
+expect_screen s "Operator:"
+tm_keys s 1001 Enter 1234 Enter
+expect_screen s "7 Stocktake"
+tm_keys s 7
+expect_screen s "Open stocktakes"
+tm_keys s Enter
+expect_screen s "Scan the shelf"
+tm_keys s GBG-A02-1 Enter
+expect_screen s "shelf GBG-A02-1"
+tm_keys s "$u1" Enter
+expect_screen s "$u1 counted"
+tm_keys s "$u1" Enter
+expect_screen s "already counted"
+tm_keys s "$stranger" Enter
+expect_screen s "not expected"
+tm_keys s 100101 Enter
+expect_screen s "type how many"
+tm_keys s 7 Enter
+expect_screen s "7 counted on GBG-A02-1"
+tm_keys s F2
+expect_screen s "counted"
+tm_keys s F3
+expect_screen s "only a manager"
+tm_stop s
+
+run h stocktake show "$ST2"; expect_out "found 1"; expect_out "unexpected 1"
+
+tm_start m 24 16 "$START"
+expect_screen m "Operator:"
+tm_keys m 3001 Enter 3456 Enter
+expect_screen m "8 Manager"
+tm_keys m 8
+expect_screen m "3 To approve (2)"	# the scrap request and a charge
+tm_keys m 3
+expect_screen m "To approve: 2"
+tm_keys m F1
+expect_screen m "Approve"
+tm_keys m F1
+expect_screen m "scrapped"
+expect_screen m "To approve: 1"
+# (Esc and a key sent at once read as Alt+key: one at a time.)
+tm_keys m Escape
+expect_screen m "5 Stocktakes"
+tm_keys m 5
+expect_screen m "Open stocktakes"
+tm_keys m Enter F2
+expect_screen m "missing"
+tm_keys m F3
+expect_screen m "Confirm:"
+tm_keys m F1
+expect_screen m "confirmed:"
+tm_keys m Escape
+expect_screen m "5 Stocktakes"
+tm_keys m 2
+expect_screen m "Units by state"
+tm_keys m Down Down Down
+expect_screen m "SCRAPPED"
+tm_keys m Escape
+expect_screen m "5 Stocktakes"
+tm_keys m Escape
+expect_screen m "Pick and deliver"
+
+# A legacy unit's check, with a new label that then scans.
+legacy=$(q "SELECT unit_no FROM units WHERE origin = 'F' AND state = 'DELIVERED' LIMIT 1")
+tm_keys m 5
+expect_screen m "Scan or type a unit"
+tm_keys m "$legacy" Enter
+expect_screen m "$legacy"
+tm_keys m F3
+expect_screen m "1 In use"
+tm_keys m 1
+expect_screen m "new label"
+tm_keys m 19990001 Enter
+expect_screen m "now labelled 19990001"
+tm_stop m
+run h unit show 19990001; expect_status 0; expect_out "$legacy"
+run h --operator 1001 unit pickup 19990001; expect_status 0
+run h unit show "$legacy"; expect_out "IN_TRANSIT"
+run h verify; expect_status 0
+
+done_testing
