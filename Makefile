@@ -49,7 +49,7 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 CC        ?= cc
-CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpq
+CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpq libpng freetype2
 UI_PKGS   := ncursesw
 TEST_PKGS := cmocka umockdev-1.0
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)

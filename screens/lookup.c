@@ -2,7 +2,7 @@
  * lookup.c — any unit, scanned or typed: its state, place, payer, article
  * and value, and its history newest first (Up/Down pages through it).
  * F4 records a unit the customer reports lost; F3 opens the field check
- * of an F or M unit.
+ * of an F or M unit; F2 shows its code and prints its label.
  */
 #include "screen.h"
 
@@ -181,11 +181,24 @@ lookup_check(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* The unit's code on the screen, and its label to print. */
+static enum result
+lookup_code(struct shell *sh)
+{
+	if (!lk.have) {
+		shell_error(sh, "%s", _("scan the unit first"));
+		return R_REDRAW;
+	}
+	shell_push(sh, &screen_code, lk.unit.unit_no);
+	return R_REDRAW;
+}
+
 static const struct key_binding lookup_keys[] = {
 	{ KEY_UP, NULL, lookup_up },
 	{ KEY_DOWN, NULL, lookup_down },
 	{ KEY_PPAGE, NULL, lookup_up },
 	{ KEY_NPAGE, NULL, lookup_down },
+	{ KEY_F(2), N_("Label"), lookup_code },
 	{ KEY_F(3), N_("Check"), lookup_check },
 	{ KEY_F(4), N_("Lost"), lookup_lost },
 	{ 27, N_("Back"), NULL },

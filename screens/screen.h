@@ -61,7 +61,7 @@ struct screen {
 extern const struct screen screen_login, screen_home, screen_orders, screen_order,
 	screen_pickups, screen_pickup, screen_returns, screen_shelf, screen_lookup,
 	screen_queue, screen_repair, screen_figures, screen_conflicts, screen_stocktake,
-	screen_approvals, screen_kpi, screen_manager, screen_legacy;
+	screen_approvals, screen_kpi, screen_manager, screen_legacy, screen_code;
 
 /* What every screen may use. */
 struct store *shell_store(struct shell *sh);

@@ -411,6 +411,16 @@ barcode_interpret(const char *scan, size_t len, int year, struct barcode *out)
 		render_hri(out);
 		return 0;
 	}
+	/* A GS1 element string read without its symbology identifier (a
+	 * scanner that does not send one): (01) and 14 digits first, the
+	 * separators as GS. */
+	if (n > 16 && strncmp(start, "01", 2) == 0 && all_digits(start, 16)) {
+		out->kind = BARCODE_GS1;
+		if ((rc = parse_element_string(out, start, n, year)) != 0)
+			return rc;
+		render_hri(out);
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)start[i] < 0x20 || start[i] == 0x7f)
 			return fail(out, _("control character 0x%02X in a scan that is not GS1 "
@@ -443,13 +453,6 @@ barcode_interpret(const char *scan, size_t len, int year, struct barcode *out)
 	}
 	if (all_digits(start, n) && n >= 12 && n <= 14) {
 		if ((rc = as_gtin(out, start, n, year)) != 0)
-			return rc;
-		render_hri(out);
-		return 0;
-	}
-	if (n > 16 && strncmp(start, "01", 2) == 0 && all_digits(start, 16)) {
-		out->kind = BARCODE_GS1;
-		if ((rc = parse_element_string(out, start, n, year)) != 0)
 			return rc;
 		render_hri(out);
 		return 0;

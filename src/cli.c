@@ -82,6 +82,14 @@ static const struct cli_verb verbs[] = {
 	  N_("The F/M clean-up: field checks (a unit in use may get a new number; the "
 	     "old one still scans), and writing off a payer's units checked as replaced "
 	     "or not found (weight-bearing ones only with --weight-bearing).") },
+	{ "label", cli_label, cli_label_opts,
+	  "unit NO [--expiry YYMMDD] [--lot LOT] | relabel NO | location CODE | text TEXT "
+	  "[--datamatrix] | sheet | show NO"
+	  "  [-o FILE.png|.svg|.eps] [--print]",
+	  N_("Labels: a unit's number as Code 128 with its article (and its UDI as GS1 "
+	     "DataMatrix when known); an F/M unit's new number; a shelf; a test sheet of "
+	     "sample codes for scanners. --width-mm, --height-mm, --dpi (50x25 mm at 203 "
+	     "dpi); --print hands it to lp. show draws the code in the terminal.") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },

@@ -93,6 +93,8 @@ int cli_stocktake(struct cli *cli);
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
+int cli_label(struct cli *cli);
+extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];
 extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
