@@ -18,13 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 static int
 step_changed(struct store *store, sqlite3_stmt *stmt, const char *what)
 {
@@ -161,17 +154,17 @@ charges_list(struct store *store, const char *payer, int pending,
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&c, 0, sizeof c);
-		text_col(stmt, 0, c.id, sizeof c.id);
-		text_col(stmt, 1, c.payer, sizeof c.payer);
-		text_col(stmt, 2, c.payer_name, sizeof c.payer_name);
-		text_col(stmt, 3, c.unit_no, sizeof c.unit_no);
-		text_col(stmt, 4, c.kind, sizeof c.kind);
+		store_column_text(stmt, 0, c.id, sizeof c.id);
+		store_column_text(stmt, 1, c.payer, sizeof c.payer);
+		store_column_text(stmt, 2, c.payer_name, sizeof c.payer_name);
+		store_column_text(stmt, 3, c.unit_no, sizeof c.unit_no);
+		store_column_text(stmt, 4, c.kind, sizeof c.kind);
 		c.amount_ore = sqlite3_column_int64(stmt, 5);
 		c.raised = sqlite3_column_int64(stmt, 6);
-		text_col(stmt, 7, c.raised_by, sizeof c.raised_by);
-		text_col(stmt, 8, c.stocktake, sizeof c.stocktake);
+		store_column_text(stmt, 7, c.raised_by, sizeof c.raised_by);
+		store_column_text(stmt, 8, c.stocktake, sizeof c.stocktake);
 		c.approved = sqlite3_column_int(stmt, 9);
-		text_col(stmt, 10, c.approved_by, sizeof c.approved_by);
+		store_column_text(stmt, 10, c.approved_by, sizeof c.approved_by);
 		if ((result = fn(&c, arg)) != 0)
 			break;
 	}
@@ -196,12 +189,12 @@ pending_request(struct store *store, const char *unit_no, struct scrap_request *
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW && out != NULL) {
 		memset(out, 0, sizeof *out);
-		text_col(stmt, 0, out->unit_no, sizeof out->unit_no);
-		text_col(stmt, 1, out->article, sizeof out->article);
+		store_column_text(stmt, 0, out->unit_no, sizeof out->unit_no);
+		store_column_text(stmt, 1, out->article, sizeof out->article);
 		out->requested = sqlite3_column_int64(stmt, 2);
-		text_col(stmt, 3, out->requested_by, sizeof out->requested_by);
-		text_col(stmt, 4, out->reason, sizeof out->reason);
-		text_col(stmt, 5, out->note, sizeof out->note);
+		store_column_text(stmt, 3, out->requested_by, sizeof out->requested_by);
+		store_column_text(stmt, 4, out->reason, sizeof out->reason);
+		store_column_text(stmt, 5, out->note, sizeof out->note);
 		out->residual_ore = sqlite3_column_int64(stmt, 6);
 	}
 	sqlite3_reset(stmt);
@@ -295,7 +288,7 @@ scrap_pending(struct store *store, int (*fn)(const struct scrap_request *r, void
 			cap = cap ? cap * 2 : 32;
 			units = xrealloc(units, cap * sizeof *units);
 		}
-		text_col(stmt, 0, units[n++], UNIT_NO_MAX);
+		store_column_text(stmt, 0, units[n++], UNIT_NO_MAX);
 	}
 	sqlite3_finalize(stmt);
 	int result = 0;
@@ -328,10 +321,10 @@ charges_obsolete(struct store *store, int (*fn)(const struct obsolete_unit *u, v
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		int64_t acquired;
 		memset(&u, 0, sizeof u);
-		text_col(stmt, 0, u.unit_no, sizeof u.unit_no);
-		text_col(stmt, 1, u.article_no, sizeof u.article_no);
-		text_col(stmt, 2, u.article, sizeof u.article);
-		text_col(stmt, 3, u.location, sizeof u.location);
+		store_column_text(stmt, 0, u.unit_no, sizeof u.unit_no);
+		store_column_text(stmt, 1, u.article_no, sizeof u.article_no);
+		store_column_text(stmt, 2, u.article, sizeof u.article);
+		store_column_text(stmt, 3, u.location, sizeof u.location);
 		u.residual_ore = sqlite3_column_int64(stmt, 4);
 		const unsigned char *text = sqlite3_column_text(stmt, 5);
 		if (text && timeutil_parse_date((const char *)text, &acquired) == 0)

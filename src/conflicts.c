@@ -38,13 +38,6 @@
 	" FROM journal_rejected WHERE ?1 OR dismissed_by IS NULL" \
 	" ORDER BY sort"
 
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 int
 conflicts_foreach(struct store *store, int all,
 		  int (*fn)(const struct conflict *c, void *arg), void *arg)
@@ -58,21 +51,21 @@ conflicts_foreach(struct store *store, int all,
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(c, 0, sizeof *c);
-		text_col(stmt, 0, c->kind, sizeof c->kind);
-		text_col(stmt, 1, c->event.device, sizeof c->event.device);
+		store_column_text(stmt, 0, c->kind, sizeof c->kind);
+		store_column_text(stmt, 1, c->event.device, sizeof c->event.device);
 		c->event.device_seq = sqlite3_column_int64(stmt, 2);
 		c->event.hlc = sqlite3_column_int64(stmt, 3);
-		text_col(stmt, 4, c->event.operator_no, sizeof c->event.operator_no);
+		store_column_text(stmt, 4, c->event.operator_no, sizeof c->event.operator_no);
 		if (event_type_parse((const char *)sqlite3_column_text(stmt, 5), &c->event.type) != 0)
 			c->event.type = EV_N_TYPES;
-		text_col(stmt, 6, c->event.subject, sizeof c->event.subject);
-		text_col(stmt, 7, c->event.payload, sizeof c->event.payload);
+		store_column_text(stmt, 6, c->event.subject, sizeof c->event.subject);
+		store_column_text(stmt, 7, c->event.payload, sizeof c->event.payload);
 		c->event.gseq = sqlite3_column_int64(stmt, 8);
-		text_col(stmt, 9, c->note, sizeof c->note);
+		store_column_text(stmt, 9, c->note, sizeof c->note);
 		c->resolved = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
-		text_col(stmt, 10, c->outcome, sizeof c->outcome);
-		text_col(stmt, 11, c->resolved_by, sizeof c->resolved_by);
-		text_col(stmt, 12, c->decision_note, sizeof c->decision_note);
+		store_column_text(stmt, 10, c->outcome, sizeof c->outcome);
+		store_column_text(stmt, 11, c->resolved_by, sizeof c->resolved_by);
+		store_column_text(stmt, 12, c->decision_note, sizeof c->decision_note);
 		snprintf(c->id, sizeof c->id, "%s#%lld", c->event.device,
 			 (long long)c->event.device_seq);
 		if ((result = fn(c, arg)) != 0)

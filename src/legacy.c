@@ -16,13 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 #define CANDIDATE "c.outcome IN ('replaced', 'not-found')"
 
 int
@@ -45,11 +38,11 @@ legacy_rows(struct store *store, int (*fn)(const struct legacy_row *r, void *arg
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
-		text_col(stmt, 0, r.prefix, sizeof r.prefix);
-		text_col(stmt, 1, r.payer, sizeof r.payer);
-		text_col(stmt, 2, r.payer_name, sizeof r.payer_name);
-		text_col(stmt, 3, r.article_no, sizeof r.article_no);
-		text_col(stmt, 4, r.article, sizeof r.article);
+		store_column_text(stmt, 0, r.prefix, sizeof r.prefix);
+		store_column_text(stmt, 1, r.payer, sizeof r.payer);
+		store_column_text(stmt, 2, r.payer_name, sizeof r.payer_name);
+		store_column_text(stmt, 3, r.article_no, sizeof r.article_no);
+		store_column_text(stmt, 4, r.article, sizeof r.article);
 		r.count = sqlite3_column_int64(stmt, 5);
 		r.weight_bearing = sqlite3_column_int64(stmt, 6);
 		r.checked = sqlite3_column_int64(stmt, 7);
@@ -90,8 +83,8 @@ legacy_payers(struct store *store, int (*fn)(const struct legacy_payer *p, void 
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&p, 0, sizeof p);
-		text_col(stmt, 0, p.payer, sizeof p.payer);
-		text_col(stmt, 1, p.payer_name, sizeof p.payer_name);
+		store_column_text(stmt, 0, p.payer, sizeof p.payer);
+		store_column_text(stmt, 1, p.payer_name, sizeof p.payer_name);
 		p.out = sqlite3_column_int64(stmt, 2);
 		p.weight_bearing = sqlite3_column_int64(stmt, 3);
 		p.monthly_rent_ore = sqlite3_column_int64(stmt, 4);
@@ -192,8 +185,8 @@ legacy_write_off(struct store *store, const char *operator_no, const char *payer
 			cap = cap ? cap * 2 : 64;
 			items = xrealloc(items, cap * sizeof *items);
 		}
-		text_col(stmt, 0, items[count].unit_no, UNIT_NO_MAX);
-		text_col(stmt, 2, items[count].outcome, sizeof items[count].outcome);
+		store_column_text(stmt, 0, items[count].unit_no, UNIT_NO_MAX);
+		store_column_text(stmt, 2, items[count].outcome, sizeof items[count].outcome);
 		count++;
 	}
 	sqlite3_finalize(stmt);

@@ -93,14 +93,6 @@ order_state(struct store *store, const char *order_no, int *delivered)
 	return store_sqlerr(store, rc, order_no);
 }
 
-static int
-step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
-}
-
 int
 orders_apply(struct store *store, const struct event *ev)
 {
@@ -119,7 +111,7 @@ orders_apply(struct store *store, const struct event *ev)
 			"UPDATE orders SET state = 'delivered', delivered = ?2 WHERE order_no = ?1");
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
-		return step_done(store, stmt, ev->subject);
+		return store_step_done(store, stmt, ev->subject);
 	}
 
 	if (order_state(store, ev->subject, &delivered) == 0)
@@ -152,7 +144,7 @@ orders_apply(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 3, recipient, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 4, due, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 5, ev->hlc);
-	if ((rc = step_done(store, stmt, ev->subject)) != 0)
+	if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
 		return rc;
 	for (int i = 0; i < n_lines; i++) {
 		stmt = store_stmt(store,
@@ -164,7 +156,7 @@ orders_apply(struct store *store, const struct event *ev)
 		if (lines[i].unit_no[0])
 			sqlite3_bind_text(stmt, 4, lines[i].unit_no, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(stmt, 5, lines[i].quantity);
-		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+		if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
 			return rc;
 	}
 	return 0;
@@ -211,7 +203,7 @@ orders_on_move(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
 		break;
 	}
-	if ((rc = step_done(store, stmt, order_no)) != 0)
+	if ((rc = store_step_done(store, stmt, order_no)) != 0)
 		return rc;
 	if (sqlite3_changes(store_db(store)) != 1)
 		return store_seterr(store, HMC_E_INVALID, _("unit %s: no such pick on order %s"),
@@ -329,13 +321,6 @@ orders_create(struct store *store, const char *operator_no, const struct order_r
 	return 0;
 }
 
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 #define ORDER_COLUMNS \
 	"o.order_no, o.payer, p.name, o.recipient, o.due, o.created, o.state = 'delivered'," \
 	" o.delivered," \
@@ -347,11 +332,11 @@ static void
 row_to_order(sqlite3_stmt *stmt, struct order *out)
 {
 	memset(out, 0, sizeof *out);
-	text_col(stmt, 0, out->order_no, sizeof out->order_no);
-	text_col(stmt, 1, out->payer, sizeof out->payer);
-	text_col(stmt, 2, out->payer_name, sizeof out->payer_name);
-	text_col(stmt, 3, out->recipient, sizeof out->recipient);
-	text_col(stmt, 4, out->due, sizeof out->due);
+	store_column_text(stmt, 0, out->order_no, sizeof out->order_no);
+	store_column_text(stmt, 1, out->payer, sizeof out->payer);
+	store_column_text(stmt, 2, out->payer_name, sizeof out->payer_name);
+	store_column_text(stmt, 3, out->recipient, sizeof out->recipient);
+	store_column_text(stmt, 4, out->due, sizeof out->due);
 	out->created = sqlite3_column_int64(stmt, 5);
 	out->delivered = sqlite3_column_int(stmt, 6);
 	out->delivered_at = sqlite3_column_int64(stmt, 7);
@@ -380,8 +365,8 @@ suggest(struct store *store, const char *article_no, const char *depot, char *un
 		if (pass == 0)
 			sqlite3_bind_text(stmt, 2, depot, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(stmt) == SQLITE_ROW) {
-			text_col(stmt, 0, unit_no, UNIT_NO_MAX);
-			text_col(stmt, 1, location, LOCATION_MAX);
+			store_column_text(stmt, 0, unit_no, UNIT_NO_MAX);
+			store_column_text(stmt, 1, location, LOCATION_MAX);
 		}
 		sqlite3_reset(stmt);
 	}
@@ -416,9 +401,9 @@ orders_get(struct store *store, const char *order_no, const char *depot, struct 
 		struct order_line *l = &lines[n++];
 		memset(l, 0, sizeof *l);
 		l->line_no = sqlite3_column_int(stmt, 0);
-		text_col(stmt, 1, l->article_no, sizeof l->article_no);
-		text_col(stmt, 2, l->article_name, sizeof l->article_name);
-		text_col(stmt, 3, l->unit_no, sizeof l->unit_no);
+		store_column_text(stmt, 1, l->article_no, sizeof l->article_no);
+		store_column_text(stmt, 2, l->article_name, sizeof l->article_name);
+		store_column_text(stmt, 3, l->unit_no, sizeof l->unit_no);
 		l->quantity = sqlite3_column_int(stmt, 4);
 		l->picked = sqlite3_column_int(stmt, 5);
 	}

@@ -25,21 +25,6 @@
 
 static const struct field pickup_no_field = { "pickup_no", FIELD_CODE, 1, 20, NULL, NULL, NULL };
 
-static int
-step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
-}
-
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 int
 pickups_apply(struct store *store, const struct event *ev)
 {
@@ -57,7 +42,7 @@ pickups_apply(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 4, ev->hlc);
 		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
-		return step_done(store, stmt, id);
+		return store_step_done(store, stmt, id);
 	}
 	if (ev->type == EV_FLAG_CLEAR) {
 		sqlite3_stmt *stmt = store_stmt(store,
@@ -66,7 +51,7 @@ pickups_apply(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
 		sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+		if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
 			return rc;
 		if (sqlite3_changes(store_db(store)) != 1)
 			return store_seterr(store, HMC_E_NOT_FOUND, _("no open flag %s"), ev->subject);
@@ -118,7 +103,7 @@ pickups_apply(struct store *store, const struct event *ev)
 			"INSERT OR IGNORE INTO pickup_units (pickup_no, unit_no) VALUES (?1, ?2)");
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
-		if ((rc = step_done(store, stmt, ev->subject)) != 0)
+		if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
 			return rc;
 		at += len;
 		if (*at == ',')
@@ -145,7 +130,7 @@ pickups_on_move(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 3, ev->hlc);
-	return step_done(store, stmt, pickup_no);
+	return store_step_done(store, stmt, pickup_no);
 }
 
 static void
@@ -350,13 +335,13 @@ static void
 row_to_pickup(sqlite3_stmt *stmt, struct pickup *out)
 {
 	memset(out, 0, sizeof *out);
-	text_col(stmt, 0, out->pickup_no, sizeof out->pickup_no);
-	text_col(stmt, 1, out->payer, sizeof out->payer);
-	text_col(stmt, 2, out->payer_name, sizeof out->payer_name);
-	text_col(stmt, 3, out->recipient, sizeof out->recipient);
+	store_column_text(stmt, 0, out->pickup_no, sizeof out->pickup_no);
+	store_column_text(stmt, 1, out->payer, sizeof out->payer);
+	store_column_text(stmt, 2, out->payer_name, sizeof out->payer_name);
+	store_column_text(stmt, 3, out->recipient, sizeof out->recipient);
 	out->created = sqlite3_column_int64(stmt, 4);
-	text_col(stmt, 5, out->due, sizeof out->due);
-	text_col(stmt, 6, out->rent_end, sizeof out->rent_end);
+	store_column_text(stmt, 5, out->due, sizeof out->due);
+	store_column_text(stmt, 6, out->rent_end, sizeof out->rent_end);
 	out->n_units = sqlite3_column_int(stmt, 7);
 	out->n_collected = sqlite3_column_int(stmt, 8);
 }
@@ -439,11 +424,11 @@ flags_list(struct store *store, int open_only, int (*fn)(const struct flag *flag
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&flag, 0, sizeof flag);
-		text_col(stmt, 0, flag.flag_id, sizeof flag.flag_id);
-		text_col(stmt, 1, flag.subject, sizeof flag.subject);
-		text_col(stmt, 2, flag.reason, sizeof flag.reason);
+		store_column_text(stmt, 0, flag.flag_id, sizeof flag.flag_id);
+		store_column_text(stmt, 1, flag.subject, sizeof flag.subject);
+		store_column_text(stmt, 2, flag.reason, sizeof flag.reason);
 		flag.raised = sqlite3_column_int64(stmt, 3);
-		text_col(stmt, 4, flag.operator_no, sizeof flag.operator_no);
+		store_column_text(stmt, 4, flag.operator_no, sizeof flag.operator_no);
 		flag.cleared = sqlite3_column_int(stmt, 5);
 		if ((result = fn(&flag, arg)) != 0)
 			break;

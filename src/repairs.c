@@ -92,13 +92,6 @@ repairs_in_warranty(int64_t acquired, int months, int64_t day)
 	return day < timeutil_months_later(acquired, months);
 }
 
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 static int64_t
 date_col(sqlite3_stmt *stmt, int col)
 {
@@ -107,14 +100,6 @@ date_col(sqlite3_stmt *stmt, int col)
 	if (text == NULL || timeutil_parse_date((const char *)text, &days) != 0)
 		return 0;
 	return days;
-}
-
-static int
-step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
 }
 
 /* --- the reducer's part ------------------------------------------------------ */
@@ -130,7 +115,7 @@ open_repair_id(struct store *store, const struct event *ev, char *id, size_t siz
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		text_col(stmt, 0, id, size);
+		store_column_text(stmt, 0, id, size);
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
 		return 0;
@@ -168,7 +153,7 @@ close_repair(struct store *store, const char *id, const struct event *ev, const 
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, outcome, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return step_done(store, stmt, id);
+	return store_step_done(store, stmt, id);
 }
 
 int
@@ -221,7 +206,7 @@ repairs_apply(struct store *store, const struct event *ev)
 					   strcmp(text, "1") == 0);
 		sqlite3_bind_int(stmt, 11, payload_get(ev->payload, "on_site", text, sizeof text) == 0 &&
 					   strcmp(text, "1") == 0);
-		return step_done(store, stmt, id);
+		return store_step_done(store, stmt, id);
 	}
 
 	if ((rc = open_repair_id(store, ev, id, sizeof id)) != 0 ||
@@ -250,7 +235,7 @@ repairs_apply(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 5, what, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(stmt, 6, (int)m);
 		sqlite3_bind_text(stmt, 7, parts, -1, SQLITE_TRANSIENT);
-		if ((rc = step_done(store, stmt, id)) != 0)
+		if ((rc = store_step_done(store, stmt, id)) != 0)
 			return rc;
 		/* The first logged action starts the work. */
 		stmt = store_stmt(store,
@@ -259,7 +244,7 @@ repairs_apply(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
 		sqlite3_bind_int(stmt, 3, (int)m);
-		return step_done(store, stmt, id);
+		return store_step_done(store, stmt, id);
 	}
 	case EV_REPAIR_WAIT: {
 		char expected[16] = "";
@@ -280,13 +265,13 @@ repairs_apply(struct store *store, const struct event *ev)
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
 		if (waiting)
 			sqlite3_bind_text(stmt, 3, expected, -1, SQLITE_TRANSIENT);
-		return step_done(store, stmt, id);
+		return store_step_done(store, stmt, id);
 	}
 	case EV_REPAIR_TOLD:
 		stmt = store_stmt(store, "UPDATE repairs SET told = ?2 WHERE repair_id = ?1");
 		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
-		return step_done(store, stmt, id);
+		return store_step_done(store, stmt, id);
 	case EV_REPAIR_CLOSE:
 		if (payload_get(ev->payload, "outcome", text, sizeof text) != 0 ||
 		    (strcmp(text, "repaired") != 0 && strcmp(text, "unrepairable") != 0))
@@ -311,7 +296,7 @@ repairs_on_move(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		text_col(stmt, 0, id, sizeof id);
+		store_column_text(stmt, 0, id, sizeof id);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW)
 		return 0;	/* a unit in repair from before repairs were kept */
@@ -333,15 +318,15 @@ row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct calendar *cal
 {
 	char text[16];
 	memset(out, 0, sizeof *out);
-	text_col(stmt, 0, out->repair_id, sizeof out->repair_id);
-	text_col(stmt, 1, out->unit_no, sizeof out->unit_no);
-	text_col(stmt, 2, out->article_no, sizeof out->article_no);
-	text_col(stmt, 3, out->article_name, sizeof out->article_name);
-	text_col(stmt, 4, out->place, sizeof out->place);
-	text_col(stmt, 5, text, sizeof text);
+	store_column_text(stmt, 0, out->repair_id, sizeof out->repair_id);
+	store_column_text(stmt, 1, out->unit_no, sizeof out->unit_no);
+	store_column_text(stmt, 2, out->article_no, sizeof out->article_no);
+	store_column_text(stmt, 3, out->article_name, sizeof out->article_name);
+	store_column_text(stmt, 4, out->place, sizeof out->place);
+	store_column_text(stmt, 5, text, sizeof text);
 	repairs_priority_parse(text, &out->priority);
-	text_col(stmt, 6, out->fault, sizeof out->fault);
-	text_col(stmt, 7, out->opened_by, sizeof out->opened_by);
+	store_column_text(stmt, 6, out->fault, sizeof out->fault);
+	store_column_text(stmt, 7, out->opened_by, sizeof out->opened_by);
 	out->opened = sqlite3_column_int64(stmt, 8);
 	out->base_day = date_col(stmt, 9);
 	out->deadline = date_col(stmt, 10);
@@ -355,7 +340,7 @@ row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct calendar *cal
 	out->minutes = sqlite3_column_int(stmt, 18);
 	out->told = sqlite3_column_int64(stmt, 19);
 	out->closed = sqlite3_column_int64(stmt, 20);
-	text_col(stmt, 21, out->outcome, sizeof out->outcome);
+	store_column_text(stmt, 21, out->outcome, sizeof out->outcome);
 	calendar_count(cal, today, out->deadline, &out->days_left);
 	/* The deadline will not hold: overdue, or the parts come after it. */
 	out->tell_prescriber = out->closed == 0 && out->told == 0 &&
@@ -450,10 +435,10 @@ repairs_actions(struct store *store, const char *repair_id,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&action, 0, sizeof action);
 		action.at = sqlite3_column_int64(stmt, 0);
-		text_col(stmt, 1, action.operator_no, sizeof action.operator_no);
-		text_col(stmt, 2, action.what, sizeof action.what);
+		store_column_text(stmt, 1, action.operator_no, sizeof action.operator_no);
+		store_column_text(stmt, 2, action.what, sizeof action.what);
 		action.minutes = sqlite3_column_int(stmt, 3);
-		text_col(stmt, 4, action.parts, sizeof action.parts);
+		store_column_text(stmt, 4, action.parts, sizeof action.parts);
 		if ((result = fn(&action, arg)) != 0)
 			break;
 	}
@@ -756,7 +741,7 @@ repairs_report(struct store *store, int64_t from, int64_t to,
 		r->closed_day = sqlite3_column_type(stmt, 3) == SQLITE_NULL
 					? 0 : timeutil_local_date(hlc_wall_ms(sqlite3_column_int64(stmt, 3)));
 		char p[16];
-		text_col(stmt, 4, p, sizeof p);
+		store_column_text(stmt, 4, p, sizeof p);
 		repairs_priority_parse(p, &r->priority);
 	}
 	sqlite3_finalize(stmt);

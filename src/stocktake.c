@@ -65,21 +65,6 @@ split_range(const char *scope, char *from, char *to, size_t size)
 	xstrlcpy(to, dots + 2, size);
 }
 
-static int
-step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
-{
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
-}
-
-static void
-text_col(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 /* --- the reducer's part ---------------------------------------------------- */
 
 static int
@@ -113,7 +98,7 @@ apply_open(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_TRANSIENT);
 	if (strcmp(kind, "locations") == 0)
 		sqlite3_bind_text(stmt, 3, to, -1, SQLITE_TRANSIENT);
-	return step_done(store, stmt, ev->subject);
+	return store_step_done(store, stmt, ev->subject);
 }
 
 static int
@@ -151,7 +136,7 @@ apply_count(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 3, location, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 4, ev->hlc);
 		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
-		return step_done(store, stmt, ev->subject);
+		return store_step_done(store, stmt, ev->subject);
 	}
 	char *end;
 	if (payload_get(ev->payload, "article", article, sizeof article) != 0 ||
@@ -172,7 +157,7 @@ apply_count(struct store *store, const struct event *ev)
 	sqlite3_bind_int64(stmt, 4, strtoll(quantity, NULL, 10));
 	sqlite3_bind_int64(stmt, 5, ev->hlc);
 	sqlite3_bind_text(stmt, 6, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return step_done(store, stmt, ev->subject);
+	return store_step_done(store, stmt, ev->subject);
 }
 
 static int
@@ -187,7 +172,7 @@ apply_confirm(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return step_done(store, stmt, ev->subject);
+	return store_step_done(store, stmt, ev->subject);
 }
 
 int
@@ -215,13 +200,13 @@ static void
 row_to_stocktake(sqlite3_stmt *stmt, struct stocktake *out)
 {
 	memset(out, 0, sizeof *out);
-	text_col(stmt, 0, out->id, sizeof out->id);
-	text_col(stmt, 1, out->scope_kind, sizeof out->scope_kind);
-	text_col(stmt, 2, out->scope, sizeof out->scope);
+	store_column_text(stmt, 0, out->id, sizeof out->id);
+	store_column_text(stmt, 1, out->scope_kind, sizeof out->scope_kind);
+	store_column_text(stmt, 2, out->scope, sizeof out->scope);
 	out->opened = sqlite3_column_int64(stmt, 3);
-	text_col(stmt, 4, out->opened_by, sizeof out->opened_by);
+	store_column_text(stmt, 4, out->opened_by, sizeof out->opened_by);
 	out->confirmed = sqlite3_column_int(stmt, 5);
-	text_col(stmt, 6, out->confirmed_by, sizeof out->confirmed_by);
+	store_column_text(stmt, 6, out->confirmed_by, sizeof out->confirmed_by);
 }
 
 int
@@ -362,10 +347,10 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&line, 0, sizeof line);
-		text_col(stmt, 0, line.unit_no, sizeof line.unit_no);
-		text_col(stmt, 1, line.article_no, sizeof line.article_no);
-		text_col(stmt, 2, line.expected_at, sizeof line.expected_at);
-		text_col(stmt, 3, line.found_at, sizeof line.found_at);
+		store_column_text(stmt, 0, line.unit_no, sizeof line.unit_no);
+		store_column_text(stmt, 1, line.article_no, sizeof line.article_no);
+		store_column_text(stmt, 2, line.expected_at, sizeof line.expected_at);
+		store_column_text(stmt, 3, line.found_at, sizeof line.found_at);
 		line.residual_ore = sqlite3_column_int64(stmt, 4);
 		if ((result = fn(&line, arg)) != 0)
 			break;
@@ -387,7 +372,7 @@ stocktake_expected_at(struct store *store, const char *id, const char *unit_no, 
 	int expected = sqlite3_step(stmt) == SQLITE_ROW;
 	location[0] = '\0';
 	if (expected)
-		text_col(stmt, 0, location, size);
+		store_column_text(stmt, 0, location, size);
 	sqlite3_reset(stmt);
 	return expected;
 }
@@ -481,7 +466,7 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		char by[OPERATOR_MAX], when[TIMEUTIL_LOCAL_LEN];
-		text_col(stmt, 0, by, sizeof by);
+		store_column_text(stmt, 0, by, sizeof by);
 		timeutil_format_local(hlc_wall_ms(sqlite3_column_int64(stmt, 1)), when);
 		sqlite3_reset(stmt);
 		return store_seterr(store, HMC_E_EXISTS, _("%s already counted (by %s at %s)"),

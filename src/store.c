@@ -990,6 +990,23 @@ store_device_raise(struct store *store, int64_t device_seq)
 	return 0;
 }
 
+/* --- small helpers for the modules' statements ------------------------------ */
+
+int
+store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
+{
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+void
+store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(stmt, col);
+	xstrlcpy(out, text ? (const char *)text : "", size);
+}
+
 /* --- settings --------------------------------------------------------------- */
 
 int

@@ -112,13 +112,6 @@ unit_state_parse(const char *name, enum unit_state *state)
 	return HMC_E_INVALID;
 }
 
-static void
-column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 int
 unit_get(struct store *store, const char *unit_no, struct unit *out)
 {
@@ -136,19 +129,19 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	}
 	char text[32];
 	memset(out, 0, sizeof *out);
-	column_text(stmt, 0, out->unit_no, sizeof out->unit_no);
-	column_text(stmt, 1, text, sizeof text);
+	store_column_text(stmt, 0, out->unit_no, sizeof out->unit_no);
+	store_column_text(stmt, 1, text, sizeof text);
 	unit_origin_parse(text, &out->origin);
-	column_text(stmt, 2, out->article_no, sizeof out->article_no);
-	column_text(stmt, 3, text, sizeof text);
+	store_column_text(stmt, 2, out->article_no, sizeof out->article_no);
+	store_column_text(stmt, 3, text, sizeof text);
 	unit_state_parse(text, &out->state);
-	column_text(stmt, 4, out->location, sizeof out->location);
-	column_text(stmt, 5, out->payer, sizeof out->payer);
-	column_text(stmt, 6, out->recipient, sizeof out->recipient);
-	column_text(stmt, 7, out->acquired, sizeof out->acquired);
+	store_column_text(stmt, 4, out->location, sizeof out->location);
+	store_column_text(stmt, 5, out->payer, sizeof out->payer);
+	store_column_text(stmt, 6, out->recipient, sizeof out->recipient);
+	store_column_text(stmt, 7, out->acquired, sizeof out->acquired);
 	out->value_ore = sqlite3_column_int64(stmt, 8);
-	column_text(stmt, 9, out->gtin, sizeof out->gtin);
-	column_text(stmt, 10, out->serial, sizeof out->serial);
+	store_column_text(stmt, 9, out->gtin, sizeof out->gtin);
+	store_column_text(stmt, 10, out->serial, sizeof out->serial);
 	out->rent_from_ms = sqlite3_column_int64(stmt, 11);
 	out->state_since = sqlite3_column_int64(stmt, 12);
 	sqlite3_reset(stmt);

@@ -101,6 +101,12 @@ int store_bulk_end(struct store *store, struct bulk *bulk);
 /* 1 while a bulk load runs. */
 int store_in_bulk(const struct store *store);
 
+/* Steps a statement that returns no rows and resets it: 0, or the error
+ * (what names it). */
+int store_step_done(struct store *store, struct sqlite3_stmt *stmt, const char *what);
+/* A text column into out ("" for NULL). */
+void store_column_text(struct sqlite3_stmt *stmt, int col, char *out, size_t size);
+
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
 /* Name of this device ("" before init). */
