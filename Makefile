@@ -49,7 +49,10 @@ say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 
 CC        ?= cc
-CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpq libpng freetype2
+CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpng freetype2
+# libpq is opened when a PostgreSQL central log is used (central_pg.c), so
+# that every other command starts without it and the libraries it needs.
+LAZY_PKGS := libpq
 UI_PKGS   := ncursesw
 TEST_PKGS := cmocka umockdev-1.0
 pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
@@ -70,7 +73,7 @@ CPPFLAGS  += -Iinclude -D_GNU_SOURCE -DHMC_VERSION='"$(VERSION)"' \
 CFLAGS    ?= $(OPT) -g
 CFLAGS    += -std=c17 $(WARN) $(SANFLAGS)
 LDFLAGS   += $(SANFLAGS)
-CORE_LIBS  = $(call pc_libs,$(CORE_PKGS)) -lzint -lm
+CORE_LIBS  = $(call pc_libs,$(CORE_PKGS)) -lzint -lm -ldl
 
 CORE_SRC  := $(filter-out src/main.c src/cli%.c,$(wildcard src/*.c))
 CLI_SRC   := src/main.c $(wildcard src/cli*.c)
@@ -131,12 +134,12 @@ deps-test:
 $(BUILD)/%.o: %.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pc_cflags,$(CORE_PKGS) $(UI_PKGS)) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(call pc_cflags,$(CORE_PKGS) $(LAZY_PKGS) $(UI_PKGS)) -c -o $@ $<
 
 $(BUILD)/tests/%.o: tests/%.c
 	$(call say,CC,$<)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pc_cflags,$(CORE_PKGS) $(TEST_PKGS)) -c -o $@ $<
+	$(Q)$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pc_cflags,$(CORE_PKGS) $(LAZY_PKGS) $(TEST_PKGS)) -c -o $@ $<
 
 $(LIBHMC): $(CORE_OBJ)
 	$(call say,AR,$@)

@@ -22,6 +22,7 @@
 #include "hmc/i18n.h"
 #include "hmc/xmem.h"
 
+#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -52,13 +53,68 @@ by_key(const void *a, const void *b)
 	return c ? c : (x->device_seq > y->device_seq) - (x->device_seq < y->device_seq);
 }
 
+/* libpq, opened on first use: only a PostgreSQL central log needs it
+ * (and the TLS and Kerberos libraries it brings). */
+#define PQ_FUNCTIONS(X) \
+	X(PQclear) \
+	X(PQconnectdbParams) \
+	X(PQconnectionNeedsPassword) \
+	X(PQconnectionUsedPassword) \
+	X(PQencryptPasswordConn) \
+	X(PQerrorMessage) \
+	X(PQescapeIdentifier) \
+	X(PQescapeLiteral) \
+	X(PQexec) \
+	X(PQexecParams) \
+	X(PQfinish) \
+	X(PQfreemem) \
+	X(PQgetResult) \
+	X(PQgetlength) \
+	X(PQgetvalue) \
+	X(PQntuples) \
+	X(PQputCopyData) \
+	X(PQputCopyEnd) \
+	X(PQresultErrorField) \
+	X(PQresultErrorMessage) \
+	X(PQresultStatus) \
+	X(PQstatus)
+
+static struct {
+#define PQ_POINTER(name) __typeof__(name) *name;
+	PQ_FUNCTIONS(PQ_POINTER)
+#undef PQ_POINTER
+} pq;
+
+static int
+pq_load(char *err, size_t size)
+{
+	static int loaded;
+	if (loaded)
+		return 0;
+	void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+	if (lib == NULL) {
+		snprintf(err, size, _("the PostgreSQL client library is not installed (libpq5): %s"),
+			 dlerror());
+		return HMC_E_UNSUPPORTED;
+	}
+#define PQ_LOAD(name) \
+	if ((*(void **)&pq.name = dlsym(lib, #name)) == NULL) { \
+		snprintf(err, size, _("libpq has no %s: too old"), #name); \
+		return HMC_E_UNSUPPORTED; \
+	}
+	PQ_FUNCTIONS(PQ_LOAD)
+#undef PQ_LOAD
+	loaded = 1;
+	return 0;
+}
+
 /* HMC_E_NET when trying again may help, HMC_E_INVALID when the data was
  * refused (one event can be set aside), HMC_E_REFUSED otherwise. */
 static int
 classify(PGconn *conn, const PGresult *res)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	if (PQstatus(conn) != CONNECTION_OK || state == NULL)
+	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (pq.PQstatus(conn) != CONNECTION_OK || state == NULL)
 		return HMC_E_NET;
 	if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
 	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
@@ -73,11 +129,11 @@ static int
 fail(struct central *c, PGresult *res, char *err, size_t size, const char *what)
 {
 	int code = classify(c->conn, res);
-	const char *msg = res && PQresultErrorMessage(res)[0] ? PQresultErrorMessage(res)
-							       : PQerrorMessage(c->conn);
+	const char *msg = res && pq.PQresultErrorMessage(res)[0] ? pq.PQresultErrorMessage(res)
+							       : pq.PQerrorMessage(c->conn);
 	size_t len = strcspn(msg, "\n");
 	snprintf(err, size, "%s (%s): %.*s", what, c->where, (int)len, msg);
-	PQclear(res);
+	pq.PQclear(res);
 	return code;
 }
 
@@ -85,18 +141,18 @@ fail(struct central *c, PGresult *res, char *err, size_t size, const char *what)
 static int
 command(struct central *c, const char *sql, char *err, size_t size, const char *what)
 {
-	PGresult *res = PQexec(c->conn, sql);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+	PGresult *res = pq.PQexec(c->conn, sql);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK && pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, what);
-	PQclear(res);
+	pq.PQclear(res);
 	return 0;
 }
 
 static void
 rollback(struct central *c)
 {
-	if (PQstatus(c->conn) == CONNECTION_OK)
-		PQclear(PQexec(c->conn, "ROLLBACK"));
+	if (pq.PQstatus(c->conn) == CONNECTION_OK)
+		pq.PQclear(pq.PQexec(c->conn, "ROLLBACK"));
 }
 
 static void
@@ -104,7 +160,7 @@ pg_close(struct central *c)
 {
 	if (c == NULL)
 		return;
-	PQfinish(c->conn);
+	pq.PQfinish(c->conn);
 	free(c->copy);
 	free(c->slots);
 	free(c);
@@ -114,15 +170,20 @@ static int
 pg_connect(const char *url, int create, struct central **out, char *err, size_t size)
 {
 	(void)create;	/* the database itself is the administrator's to make */
+	int rc = pq_load(err, size);
+	if (rc != 0) {
+		*out = NULL;
+		return rc;
+	}
 	struct central *c = xcalloc(1, sizeof *c);
 	/* Defaults first, so that the URL can override them. */
 	const char *keys[] = { "application_name", "connect_timeout", "dbname", NULL };
 	const char *values[] = { "hmc", "10", url, NULL };
 	*out = NULL;
 	central_describe(url, c->where, sizeof c->where);
-	c->conn = PQconnectdbParams(keys, values, 1);
-	if (c->conn == NULL || PQstatus(c->conn) != CONNECTION_OK) {
-		const char *msg = c->conn ? PQerrorMessage(c->conn) : "out of memory";
+	c->conn = pq.PQconnectdbParams(keys, values, 1);
+	if (c->conn == NULL || pq.PQstatus(c->conn) != CONNECTION_OK) {
+		const char *msg = c->conn ? pq.PQerrorMessage(c->conn) : "out of memory";
 		/* libpq's message runs over several lines: make it one. */
 		char why[400];
 		size_t n = 0;
@@ -137,12 +198,12 @@ pg_connect(const char *url, int create, struct central **out, char *err, size_t 
 		/* A password was asked for and did not do: trying again will
 		 * not help. */
 		int auth = c->conn != NULL &&
-			   (PQconnectionNeedsPassword(c->conn) || PQconnectionUsedPassword(c->conn));
+			   (pq.PQconnectionNeedsPassword(c->conn) || pq.PQconnectionUsedPassword(c->conn));
 		snprintf(err, size, _("cannot reach the central log %s: %s"), c->where, why);
 		pg_close(c);
 		return auth ? HMC_E_REFUSED : HMC_E_NET;
 	}
-	PQclear(PQexec(c->conn, "SET client_min_messages = warning"));
+	pq.PQclear(pq.PQexec(c->conn, "SET client_min_messages = warning"));
 	*out = c;
 	return 0;
 }
@@ -260,42 +321,42 @@ pg_push(struct central *c, const struct event *events, int n, struct central_ack
 		put(c, &len, hash, sizeof hash, '\n');	/* put escapes the backslash */
 	}
 
-	PGresult *res = PQexec(c->conn, "COPY hmc_incoming FROM STDIN");
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
+	PGresult *res = pq.PQexec(c->conn, "COPY hmc_incoming FROM STDIN");
+	if (pq.PQresultStatus(res) != PGRES_COPY_IN) {
 		rc = fail(c, res, err, size, _("appending to the central log"));
 		goto out;
 	}
-	PQclear(res);
-	if (PQputCopyData(c->conn, c->copy, (int)len) != 1 || PQputCopyEnd(c->conn, NULL) != 1) {
+	pq.PQclear(res);
+	if (pq.PQputCopyData(c->conn, c->copy, (int)len) != 1 || pq.PQputCopyEnd(c->conn, NULL) != 1) {
 		rc = fail(c, NULL, err, size, _("appending to the central log"));
 		goto out;
 	}
-	res = PQgetResult(c->conn);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	res = pq.PQgetResult(c->conn);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = fail(c, res, err, size, _("appending to the central log"));
-		while ((res = PQgetResult(c->conn)) != NULL)
-			PQclear(res);
+		while ((res = pq.PQgetResult(c->conn)) != NULL)
+			pq.PQclear(res);
 		goto out;
 	}
-	PQclear(res);
-	while ((res = PQgetResult(c->conn)) != NULL)
-		PQclear(res);
+	pq.PQclear(res);
+	while ((res = pq.PQgetResult(c->conn)) != NULL)
+		pq.PQclear(res);
 
 	/* In the device's order, so that its events keep their order in the
 	 * log.  New rows come back with their places; only when some were
 	 * there already (a batch sent again) is the rest looked up. */
-	res = PQexec(c->conn,
+	res = pq.PQexec(c->conn,
 		     "INSERT INTO hmc_events (device, device_seq, hlc, operator,"
 		     "  type, subject, payload, hash)"
 		     " SELECT device, device_seq, hlc, operator, type, subject, payload, hash"
 		     " FROM hmc_incoming ORDER BY idx"
 		     " ON CONFLICT (device, device_seq) DO NOTHING"
 		     " RETURNING device, device_seq, gseq");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 		rc = fail(c, res, err, size, _("appending to the central log"));
 		goto out;
 	}
-	int inserted = PQntuples(res);
+	int inserted = pq.PQntuples(res);
 	if (inserted == n) {
 		/* All new: place each by its key. */
 		if (c->slots_size < n) {
@@ -306,42 +367,42 @@ pg_push(struct central *c, const struct event *events, int n, struct central_ack
 			c->slots[i] = (struct slot){ events[i].device, events[i].device_seq, i };
 		qsort(c->slots, (size_t)n, sizeof *c->slots, by_key);
 		for (int r = 0; r < n; r++) {
-			struct slot key = { PQgetvalue(res, r, 0),
-					    strtoll(PQgetvalue(res, r, 1), NULL, 10), 0 };
+			struct slot key = { pq.PQgetvalue(res, r, 0),
+					    strtoll(pq.PQgetvalue(res, r, 1), NULL, 10), 0 };
 			struct slot *at = bsearch(&key, c->slots, (size_t)n, sizeof *c->slots, by_key);
 			if (at == NULL) {
 				snprintf(err, size, _("the central log %s acknowledged an event not sent"),
 					 c->where);
-				PQclear(res);
+				pq.PQclear(res);
 				rc = HMC_E_NET;
 				goto out;
 			}
-			acks[at->idx].gseq = strtoll(PQgetvalue(res, r, 2), NULL, 10);
+			acks[at->idx].gseq = strtoll(pq.PQgetvalue(res, r, 2), NULL, 10);
 			acks[at->idx].same = 1;
 		}
-		PQclear(res);
+		pq.PQclear(res);
 	} else {
-		PQclear(res);
-		res = PQexec(c->conn,
+		pq.PQclear(res);
+		res = pq.PQexec(c->conn,
 			     "SELECT i.idx, e.gseq, e.hash = i.hash FROM hmc_incoming i"
 			     " JOIN hmc_events e ON e.device = i.device AND e.device_seq = i.device_seq"
 			     " ORDER BY i.idx");
-		if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
 			rc = fail(c, res, err, size, _("appending to the central log"));
 			goto out;
 		}
-		if (PQntuples(res) != n) {
+		if (pq.PQntuples(res) != n) {
 			snprintf(err, size, _("the central log %s acknowledged %d of %d events"),
-				 c->where, PQntuples(res), n);
-			PQclear(res);
+				 c->where, pq.PQntuples(res), n);
+			pq.PQclear(res);
 			rc = HMC_E_NET;
 			goto out;
 		}
 		for (int i = 0; i < n; i++) {
-			acks[i].gseq = strtoll(PQgetvalue(res, i, 1), NULL, 10);
-			acks[i].same = PQgetvalue(res, i, 2)[0] == 't';
+			acks[i].gseq = strtoll(pq.PQgetvalue(res, i, 1), NULL, 10);
+			acks[i].same = pq.PQgetvalue(res, i, 2)[0] == 't';
 		}
-		PQclear(res);
+		pq.PQclear(res);
 	}
 	rc = command(c, "COMMIT", err, size, _("appending to the central log"));
 out:
@@ -354,9 +415,9 @@ out:
 static int64_t
 col_int8(const PGresult *res, int row, int col)
 {
-	const unsigned char *v = (const unsigned char *)PQgetvalue(res, row, col);
+	const unsigned char *v = (const unsigned char *)pq.PQgetvalue(res, row, col);
 	uint64_t x = 0;
-	if (PQgetlength(res, row, col) != 8)
+	if (pq.PQgetlength(res, row, col) != 8)
 		return 0;
 	for (int i = 0; i < 8; i++)
 		x = x << 8 | v[i];
@@ -366,10 +427,10 @@ col_int8(const PGresult *res, int row, int col)
 static int
 col_text(const PGresult *res, int row, int col, char *out, size_t size)
 {
-	int len = PQgetlength(res, row, col);
+	int len = pq.PQgetlength(res, row, col);
 	if (len < 0 || (size_t)len >= size)
 		return -1;
-	memcpy(out, PQgetvalue(res, row, col), (size_t)len);
+	memcpy(out, pq.PQgetvalue(res, row, col), (size_t)len);
 	out[len] = '\0';
 	return 0;
 }
@@ -384,13 +445,13 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	snprintf(max_text, sizeof max_text, "%d", max);
 	*n = 0;
 	/* Results in binary: no number or hex to parse. */
-	PGresult *res = PQexecParams(c->conn,
+	PGresult *res = pq.PQexecParams(c->conn,
 		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash"
 		" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2",
 		2, NULL, params, NULL, NULL, 1);
-	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the central log"));
-	int rows = PQntuples(res);
+	int rows = pq.PQntuples(res);
 	for (int i = 0; i < rows; i++) {
 		struct event *e = &events[i];
 		memset(e, 0, sizeof *e);
@@ -401,27 +462,27 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 			  col_text(res, i, 4, e->operator_no, sizeof e->operator_no) != 0 ||
 			  col_text(res, i, 6, e->subject, sizeof e->subject) != 0 ||
 			  col_text(res, i, 7, e->payload, sizeof e->payload) != 0 ||
-			  PQgetlength(res, i, 8) != EVENT_HASH_LEN;
+			  pq.PQgetlength(res, i, 8) != EVENT_HASH_LEN;
 		if (!bad)
-			memcpy(e->hash, PQgetvalue(res, i, 8), EVENT_HASH_LEN);
+			memcpy(e->hash, pq.PQgetvalue(res, i, 8), EVENT_HASH_LEN);
 		if (!bad && (col_text(res, i, 5, type, sizeof type) != 0 ||
 			     event_type_parse(type, &e->type) != 0)) {
 			snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
 					      "update hmc"),
 				 (long long)e->gseq, type);
-			PQclear(res);
+			pq.PQclear(res);
 			return HMC_E_REFUSED;
 		}
 		if (bad) {
 			snprintf(err, size, _("central event %lld is malformed (a field too long, or "
 					      "its hash)"),
 				 (long long)e->gseq);
-			PQclear(res);
+			pq.PQclear(res);
 			return HMC_E_REFUSED;
 		}
 	}
 	*n = rows;
-	PQclear(res);
+	pq.PQclear(res);
 	return 0;
 }
 
@@ -442,9 +503,9 @@ pg_add_device(struct central *c, const char *device, char *secret, size_t secret
 	secret[sizeof random] = '\0';
 
 	/* The server gets a SCRAM verifier, never the password itself. */
-	char *verifier = PQencryptPasswordConn(c->conn, secret, device, "scram-sha-256");
-	char *role = PQescapeIdentifier(c->conn, device, strlen(device));
-	char *password = verifier ? PQescapeLiteral(c->conn, verifier, strlen(verifier)) : NULL;
+	char *verifier = pq.PQencryptPasswordConn(c->conn, secret, device, "scram-sha-256");
+	char *role = pq.PQescapeIdentifier(c->conn, device, strlen(device));
+	char *password = verifier ? pq.PQescapeLiteral(c->conn, verifier, strlen(verifier)) : NULL;
 	char sql[1024];
 	int rc;
 	if (role == NULL || password == NULL) {
@@ -461,11 +522,11 @@ pg_add_device(struct central *c, const char *device, char *secret, size_t secret
 		rc = command(c, sql, err, size, _("adding the device"));
 		sodium_memzero(sql, sizeof sql);
 	}
-	PQfreemem(role);
-	PQfreemem(verifier);
+	pq.PQfreemem(role);
+	pq.PQfreemem(verifier);
 	if (password != NULL) {
 		sodium_memzero(password, strlen(password));
-		PQfreemem(password);
+		pq.PQfreemem(password);
 	}
 	return rc;
 }
