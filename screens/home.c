@@ -53,15 +53,9 @@ home_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	for (int i = 0; i < (int)N_ITEMS && row < rows; i++) {
 		if (!allowed(sh, i))
 			continue;
-		int attr = i == selected ? A_REVERSE : A_NORMAL;
-		/* Open conflicts show on the managers' item: bold, with
-		 * their number. */
+		/* Open conflicts show on the managers' item. */
 		int64_t n = items[i].screen == &screen_manager ? conflicts_open(shell_store(sh)) : 0;
-		if (n > 0)
-			ui_text(win, row++, 0, cols, attr | A_BOLD, "%c %s (%lld)", items[i].key,
-				_(items[i].label), (long long)n);
-		else
-			ui_text(win, row++, 0, cols, attr, "%c %s", items[i].key, _(items[i].label));
+		ui_menu_item(win, row++, cols, i == selected, items[i].key, _(items[i].label), n);
 	}
 	if (row < rows)
 		ui_text(win, row, 0, cols, A_NORMAL, "9 %s", _("Log out"));

@@ -71,13 +71,8 @@ manager_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	int row = 1;
 	for (int i = 0; i < N_ITEMS && row < rows; i++) {
-		int attr = i == selected ? A_REVERSE : A_NORMAL;
-		int64_t n = waiting(sh, i);
-		if (n > 0)	/* bold, with the number: readable without colour */
-			ui_text(win, row++, 0, cols, attr | A_BOLD, "%c %s (%lld)", items[i].key,
-				_(items[i].label), (long long)n);
-		else
-			ui_text(win, row++, 0, cols, attr, "%c %s", items[i].key, _(items[i].label));
+		ui_menu_item(win, row++, cols, i == selected, items[i].key, _(items[i].label),
+			     waiting(sh, i));
 	}
 }
 

@@ -97,6 +97,10 @@ void shell_mask_input(struct shell *sh, int mask);
 /* Drawing helpers: text clipped to the width; a horizontal rule. */
 void ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* A menu line "KEY label", reversed when selected; with "(n)" in bold when
+ * n things wait behind it. */
+void ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const char *label,
+		  int64_t waiting);
 /* Text word-wrapped into width from row on, at most max_lines lines;
  * returns the lines used. */
 int ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr,

@@ -175,3 +175,15 @@ ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const
 	}
 	return lines;
 }
+
+void
+ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const char *label,
+	     int64_t waiting)
+{
+	int attr = selected ? A_REVERSE : A_NORMAL;
+	if (waiting > 0)	/* bold, with the number: readable without colour */
+		ui_text(win, row, 0, cols, attr | A_BOLD, "%c %s (%lld)", key, label,
+			(long long)waiting);
+	else
+		ui_text(win, row, 0, cols, attr, "%c %s", key, label);
+}

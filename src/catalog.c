@@ -178,13 +178,6 @@ catalog_apply(struct store *store, const struct event *ev)
 	return 0;
 }
 
-static void
-text_at(sqlite3_stmt *stmt, int col, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, col);
-	xstrlcpy(out, text ? (const char *)text : "", size);
-}
-
 /* Steps a lookup statement; HMC_E_NOT_FOUND with a message when empty. */
 static int
 lookup_step(struct store *store, sqlite3_stmt *stmt, const char *what,
@@ -211,10 +204,10 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	if (rc != 0)
 		return rc;
 	memset(out, 0, sizeof *out);
-	text_at(stmt, 0, out->article_no, sizeof out->article_no);
-	text_at(stmt, 1, out->name, sizeof out->name);
-	text_at(stmt, 2, out->iso_class, sizeof out->iso_class);
-	text_at(stmt, 3, out->area, sizeof out->area);
+	store_column_text(stmt, 0, out->article_no, sizeof out->article_no);
+	store_column_text(stmt, 1, out->name, sizeof out->name);
+	store_column_text(stmt, 2, out->iso_class, sizeof out->iso_class);
+	store_column_text(stmt, 3, out->area, sizeof out->area);
 	out->rent_ore = sqlite3_column_int64(stmt, 4);
 	out->price_ore = sqlite3_column_int64(stmt, 5);
 	out->depreciation_months = sqlite3_column_int(stmt, 6);
@@ -222,7 +215,7 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	out->weight_bearing = sqlite3_column_int(stmt, 8);
 	out->returnable = sqlite3_column_int(stmt, 9);
 	out->in_assortment = sqlite3_column_int(stmt, 10);
-	text_at(stmt, 11, out->gtin, sizeof out->gtin);
+	store_column_text(stmt, 11, out->gtin, sizeof out->gtin);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -236,9 +229,9 @@ catalog_payer_get(struct store *store, const char *payer_id, struct payer *out)
 	int rc = lookup_step(store, stmt, _("payer"), payer_id);
 	if (rc != 0)
 		return rc;
-	text_at(stmt, 0, out->payer_id, sizeof out->payer_id);
-	text_at(stmt, 1, out->name, sizeof out->name);
-	text_at(stmt, 2, out->kind, sizeof out->kind);
+	store_column_text(stmt, 0, out->payer_id, sizeof out->payer_id);
+	store_column_text(stmt, 1, out->name, sizeof out->name);
+	store_column_text(stmt, 2, out->kind, sizeof out->kind);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -252,10 +245,10 @@ catalog_location_get(struct store *store, const char *code, struct location *out
 	int rc = lookup_step(store, stmt, _("location"), code);
 	if (rc != 0)
 		return rc;
-	text_at(stmt, 0, out->code, sizeof out->code);
-	text_at(stmt, 1, out->depot, sizeof out->depot);
-	text_at(stmt, 2, out->name, sizeof out->name);
-	text_at(stmt, 3, out->kind, sizeof out->kind);
+	store_column_text(stmt, 0, out->code, sizeof out->code);
+	store_column_text(stmt, 1, out->depot, sizeof out->depot);
+	store_column_text(stmt, 2, out->name, sizeof out->name);
+	store_column_text(stmt, 3, out->kind, sizeof out->kind);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -270,12 +263,12 @@ catalog_operator_get(struct store *store, const char *op_no, struct operator_rec
 	if (rc != 0)
 		return rc;
 	char role[16];
-	text_at(stmt, 0, out->op_no, sizeof out->op_no);
-	text_at(stmt, 1, out->name, sizeof out->name);
-	text_at(stmt, 2, role, sizeof role);
+	store_column_text(stmt, 0, out->op_no, sizeof out->op_no);
+	store_column_text(stmt, 1, out->name, sizeof out->name);
+	store_column_text(stmt, 2, role, sizeof role);
 	out->role = 0;
 	role_parse(role, &out->role);
-	text_at(stmt, 3, out->pin_hash, sizeof out->pin_hash);
+	store_column_text(stmt, 3, out->pin_hash, sizeof out->pin_hash);
 	out->active = sqlite3_column_int(stmt, 4);
 	sqlite3_reset(stmt);
 	return 0;

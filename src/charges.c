@@ -71,7 +71,7 @@ charges_raise(struct store *store, const char *operator_no, const char *unit_no,
 {
 	struct unit unit;
 	struct article article;
-	char payer[24], payload[256] = "", text[24], day[TIMEUTIL_DATE_LEN], name[CHARGE_ID_MAX];
+	char payer[24], payload[256] = "", text[24], name[CHARGE_ID_MAX];
 	int64_t amount;
 	unsigned role;
 	int rc;
@@ -98,18 +98,11 @@ charges_raise(struct store *store, const char *operator_no, const char *unit_no,
 				    _("a charge is for a unit lost, destroyed, or a shortfall, not "
 				      "\"%s\""), kind);
 	}
-	/* CH-YYMMDD-UNIT, with -2, -3 ... for more the same day. */
-	timeutil_format_date(timeutil_local_date(timeutil_now_ms()), day);
-	snprintf(name, sizeof name, "CH%.2s%.2s%.2s-%s", day + 2, day + 5, day + 8, unit_no);
-	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT count(*) FROM charges WHERE charge_id = ?1 OR charge_id LIKE ?1 || '-%'");
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_TRANSIENT);
-	int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
-	sqlite3_reset(stmt);
-	if (n > 0) {
-		size_t len = strlen(name);
-		snprintf(name + len, sizeof name - len, "-%d", n + 1);
-	}
+	/* CHYYMMDD-UNIT-N: the unit's Nth charge of the day. */
+	char day_code[7], prefix[CHARGE_ID_MAX];
+	timeutil_day_code(day_code);
+	snprintf(prefix, sizeof prefix, "CH%s-%s-", day_code, unit_no);
+	store_next_id(store, "charges", "charge_id", prefix, 1, name, sizeof name);
 	payload_set(payload, sizeof payload, "payer", payer);
 	payload_set(payload, sizeof payload, "unit", unit_no);
 	payload_set(payload, sizeof payload, "kind", kind);

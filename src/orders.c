@@ -215,17 +215,10 @@ orders_on_move(struct store *store, const struct event *ev)
 static void
 next_order_no(struct store *store, char *out)
 {
-	char prefix[16];
-	int y, m, d;
-	timeutil_civil_from_days(timeutil_local_date(timeutil_now_ms()), &y, &m, &d);
-	snprintf(prefix, sizeof prefix, "D%02d%02d%02d-", y % 100, m, d);
-	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT max(CAST(substr(order_no, 9) AS INTEGER)) FROM orders"
-		" WHERE order_no LIKE ?1 || '%'");
-	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
-	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
-	sqlite3_reset(stmt);
-	snprintf(out, ORDER_NO_MAX, "%s%03d", prefix, next);
+	char day[7], prefix[16];
+	timeutil_day_code(day);
+	snprintf(prefix, sizeof prefix, "D%s-", day);
+	store_next_id(store, "orders", "order_no", prefix, 3, out, ORDER_NO_MAX);
 }
 
 int

@@ -383,7 +383,7 @@ int
 stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
 	       const char *scope, char *id)
 {
-	char payload[256] = "", day[TIMEUTIL_DATE_LEN], prefix[STOCKTAKE_ID_MAX];
+	char payload[256] = "", prefix[STOCKTAKE_ID_MAX];
 	int rc;
 	int k = find_scope(scope_kind);
 	if (k < 0)
@@ -425,16 +425,11 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 		if ((rc = catalog_payer_get(store, scope, &p)) != 0)
 			return rc;
 	}
-	/* ST-YYMMDD-DEVICE-N: unique across handhelds without asking. */
-	timeutil_format_date(timeutil_local_date(timeutil_now_ms()), day);
-	snprintf(prefix, sizeof prefix, "ST%.2s%.2s%.2s-%.16s-", day + 2, day + 5, day + 8,
-		 store_device_name(store));
-	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT count(*) FROM stocktakes WHERE substr(stocktake_id, 1, length(?1)) = ?1");
-	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
-	int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
-	sqlite3_reset(stmt);
-	snprintf(id, STOCKTAKE_ID_MAX, "%s%d", prefix, n + 1);
+	/* STYYMMDD-DEVICE-N: unique across handhelds without asking. */
+	char day_code[7];
+	timeutil_day_code(day_code);
+	snprintf(prefix, sizeof prefix, "ST%s-%.16s-", day_code, store_device_name(store));
+	store_next_id(store, "stocktakes", "stocktake_id", prefix, 1, id, STOCKTAKE_ID_MAX);
 	payload_set(payload, sizeof payload, "scope_kind", scope_kind);
 	payload_set(payload, sizeof payload, "scope", scope);
 	return workflow_record(store, operator_no, EV_STOCKTAKE_OPEN, id, payload, NULL);

@@ -1007,6 +1007,21 @@ store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
 	xstrlcpy(out, text ? (const char *)text : "", size);
 }
 
+void
+store_next_id(struct store *store, const char *table, const char *column, const char *prefix,
+	      int digits, char *out, size_t size)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT max(CAST(substr(%s, length(?1) + 1) AS INTEGER)) FROM %s"
+		 " WHERE substr(%s, 1, length(?1)) = ?1", column, table, column);
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
+	sqlite3_reset(stmt);
+	snprintf(out, size, "%s%0*d", prefix, digits, next);
+}
+
 /* --- settings --------------------------------------------------------------- */
 
 int

@@ -263,3 +263,11 @@ timeutil_months_later(int64_t day, int months)
 	int64_t end = timeutil_days_from_civil(end_y, end_m, d > last ? last : d);
 	return d > last ? end + 1 : end;
 }
+
+void
+timeutil_day_code(char out[7])
+{
+	int y, m, d;
+	timeutil_civil_from_days(timeutil_local_date(timeutil_now_ms()), &y, &m, &d);
+	snprintf(out, 7, "%02d%02d%02d", y % 100, m % 100, d % 100);
+}

@@ -31,10 +31,16 @@ check() {	# check DESCRIPTION COMMAND...: one test, passes when COMMAND does
 }
 
 # h DEV ARGS...: hmc on device DEV's store, with its own config file.
-h() {
-	dev=$1
+h() {	# (its own variable name: the callers loop over $dev)
+	_h_dev=$1
 	shift
-	HMC_CONFIG="$E/$dev.conf" "$HMC" --db "$E/$dev.db" "$@"
+	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
+}
+
+# The conflicts in the log (what every device must list alike; refused
+# and rejected events are the device's own).
+log_conflicts() {
+	h "$1" conflicts --all | awk '/^[^ ]/ { keep = ($2 == "conflict") } keep'
 }
 
 central_sql() {
@@ -58,13 +64,14 @@ add_device() {	# add_device DEV: credentials and config file
 same_state() {	# same_state DEV...: one test per pair, and verify on each
 	first=$1
 	h "$first" verify --dump >"$E/dump.$first"
+	check "the state dump of $first is not empty" test -s "$E/dump.$first"
 	for dev in "$@"; do
 		run h "$dev" verify; expect_status 0; expect_out "the state matches"
 		[ "$dev" = "$first" ] && continue
 		h "$dev" verify --dump >"$E/dump.$dev"
 		check "$dev has the state of $first" cmp "$E/dump.$first" "$E/dump.$dev"
-		h "$first" conflicts --all >"$E/conf.$first"
-		h "$dev" conflicts --all >"$E/conf.$dev"
+		log_conflicts "$first" >"$E/conf.$first"
+		log_conflicts "$dev" >"$E/conf.$dev"
 		check "$dev lists the conflicts $first does" cmp "$E/conf.$first" "$E/conf.$dev"
 	done
 }
@@ -235,6 +242,30 @@ scenario() {
 	same_state hA hB hC
 	check "the refused event, sent again, stands" \
 		test "$(sqlite3 "$E/hC.db" "SELECT location FROM units WHERE unit_no = '$W1'")" = "$L1"
+	# Refused again, and this time a manager keeps it here: it is set
+	# aside for good, listed as seen, and the state goes on without it.
+	case $ENGINE in
+	sqlite) central_sql "CREATE TRIGGER no_w1 BEFORE INSERT ON hmc_events
+		WHEN NEW.subject = '$W1' BEGIN SELECT RAISE(ABORT, 'unit $W1 is frozen'); END" ;;
+	pg) central_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_w1 CHECK (subject <> '$W1') NOT VALID" ;;
+	esac
+	h hB --operator 1001 unit relocate "$W1" --location "$L2" >/dev/null
+	run h hB sync; expect_status 0; expect_out "1 events refused"
+	REF=$(h hB conflicts | sed -n 's/^\(hB#[0-9]*\) .*refused.*/\1/p')
+	run h hB --operator 1001 conflicts resolve "$REF" --outcome log; expect_status 1
+	run h hB --operator 3001 conflicts resolve "$REF" --outcome log --note "done by hand"
+	expect_status 0
+	run h hB conflicts; expect_no "$REF "
+	run h hB conflicts --all; expect_out "$REF"; expect_out "resolved by 3001: the log stands"
+	check "the event set aside is not in the state" \
+		test "$(sqlite3 "$E/hB.db" "SELECT location FROM units WHERE unit_no = '$W1'")" = "$L1"
+	case $ENGINE in
+	sqlite) central_sql "DROP TRIGGER no_w1" ;;
+	pg) central_sql "ALTER TABLE hmc_events DROP CONSTRAINT no_w1" ;;
+	esac
+	run h hB sync; expect_status 0; expect_out "sent 0"	# nothing set aside is sent
+	sync_ok hA hC hB
+	same_state hA hB hC
 
 	# SIGKILL at random points of a push of 10,000 events.
 	"$HMC" --db "$E/hK.db" demo --units 7800 --device hK >/dev/null 2>&1

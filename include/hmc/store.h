@@ -107,6 +107,13 @@ int store_step_done(struct store *store, struct sqlite3_stmt *stmt, const char *
 /* A text column into out ("" for NULL). */
 void store_column_text(struct sqlite3_stmt *stmt, int col, char *out, size_t size);
 
+/* The next identifier PREFIXn in table.column: n one more than the
+ * largest there after the prefix (1 for the first), at least `digits`
+ * digits.  For numbers made on a handheld, the prefix carries the day and
+ * what makes it unique across handhelds. */
+void store_next_id(struct store *store, const char *table, const char *column, const char *prefix,
+		   int digits, char *out, size_t size);
+
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
 /* Name of this device ("" before init). */

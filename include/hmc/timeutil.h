@@ -29,6 +29,8 @@ int timeutil_days_in_month(int year, int month);
  * when that month is shorter, the day after its last): the first day a
  * period of that many months no longer covers. */
 int64_t timeutil_months_later(int64_t day, int months);
+/* Today, local, as YYMMDD: the day part of identifiers made here. */
+void timeutil_day_code(char out[7]);
 
 /* Strict "YYYY-MM-DD", years 1900-2199; HMC_E_INVALID otherwise. */
 int timeutil_parse_date(const char *text, int64_t *days);
