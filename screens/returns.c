@@ -150,7 +150,7 @@ scrap(struct shell *sh, const char *reason, const char *note)
 {
 	int requested;
 	struct store *store = shell_store(sh);
-	if (scrap_or_request(store, shell_operator(sh), ret.unit.unit_no, reason, note,
+	if (scrap_or_request(store, shell_operator(sh), ret.unit.unit_no, reason, note, NULL,
 			     &requested) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;

@@ -290,14 +290,18 @@ show_reconciliation(struct shell *sh)
 static enum result
 confirm_yes(struct shell *sh)
 {
-	int64_t n;
-	if (stocktake_confirm(shell_store(sh), shell_operator(sh), st.chosen.id, 0, &n) != 0) {
+	struct stocktake_outcome out;
+	if (stocktake_confirm(shell_store(sh), shell_operator(sh), st.chosen.id, 0, &out) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return R_REDRAW;
 	}
 	stocktake_get(shell_store(sh), st.chosen.id, &st.chosen);
 	reconcile(sh);
-	shell_ok(sh, _("confirmed: %lld units missing"), (long long)n);
+	if (out.unconfirmed)
+		shell_ok(sh, _("confirmed: %lld missing, %lld out not confirmed"),
+			 (long long)out.missing, (long long)out.unconfirmed);
+	else
+		shell_ok(sh, _("confirmed: %lld units missing"), (long long)out.missing);
 	return R_REDRAW;
 }
 

@@ -43,6 +43,8 @@ static const struct field location_fields[] = {
 	{ "name", FIELD_TEXT, 0, 80, NULL, "", NULL },
 	{ "kind", FIELD_CHOICE, 0, 0,
 	  "shelf|reception|cleaning|workshop|customer-stock", "shelf", NULL },
+	/* A customer stock's keeper: who is charged for its shortfall. */
+	{ "payer", FIELD_CODE, 0, 20, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -240,7 +242,7 @@ int
 catalog_location_get(struct store *store, const char *code, struct location *out)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT code, depot, name, kind FROM locations WHERE code = ?1");
+		"SELECT code, depot, name, kind, coalesce(payer, '') FROM locations WHERE code = ?1");
 	sqlite3_bind_text(stmt, 1, code, -1, SQLITE_TRANSIENT);
 	int rc = lookup_step(store, stmt, _("location"), code);
 	if (rc != 0)
@@ -249,6 +251,7 @@ catalog_location_get(struct store *store, const char *code, struct location *out
 	store_column_text(stmt, 1, out->depot, sizeof out->depot);
 	store_column_text(stmt, 2, out->name, sizeof out->name);
 	store_column_text(stmt, 3, out->kind, sizeof out->kind);
+	store_column_text(stmt, 4, out->payer, sizeof out->payer);
 	sqlite3_reset(stmt);
 	return 0;
 }
@@ -272,4 +275,14 @@ catalog_operator_get(struct store *store, const char *op_no, struct operator_rec
 	out->active = sqlite3_column_int(stmt, 4);
 	sqlite3_reset(stmt);
 	return 0;
+}
+
+int
+catalog_operator_count(struct store *store, int64_t *n)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT count(*) FROM operators");
+	int rc = sqlite3_step(stmt);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, "operators");
 }

@@ -8,6 +8,7 @@
 #include "hmc/lifecycle.h"
 #include "hmc/money.h"
 #include "hmc/payload.h"
+#include "hmc/rules.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -28,102 +29,97 @@ step_changed(struct store *store, sqlite3_stmt *stmt, const char *what)
 	return sqlite3_changes(store_db(store)) > 0 ? 0 : HMC_E_NOT_FOUND;
 }
 
-int
-charges_residual(struct store *store, const char *unit_no, int64_t *residual_ore)
+#define CHARGE_SELECT \
+	"SELECT c.charge_id, c.payer, coalesce(p.name, ''), c.unit_no, c.kind, c.amount_ore,"  \
+	" c.raised, c.raised_by, coalesce(c.stocktake_id, ''), c.approved IS NOT NULL,"        \
+	" coalesce(c.approved_by, ''), coalesce(c.closed_how, ''), coalesce(c.closed_by, ''),"  \
+	" c.close_reason FROM charges c LEFT JOIN payers p ON p.payer_id = c.payer"
+
+static void
+row_to_charge(sqlite3_stmt *stmt, struct charge *c)
 {
-	struct unit unit;
-	struct article article;
-	int64_t acquired;
-	int rc;
-	*residual_ore = 0;
-	if ((rc = unit_get(store, unit_no, &unit)) != 0 ||
-	    (rc = catalog_article_get(store, unit.article_no, &article)) != 0)
-		return rc;
-	if (unit.acquired[0] && timeutil_parse_date(unit.acquired, &acquired) == 0)
-		*residual_ore = money_residual(unit.value_ore, acquired, article.depreciation_months,
-					       timeutil_local_date(timeutil_now_ms()));
-	return 0;
+	memset(c, 0, sizeof *c);
+	store_column_text(stmt, 0, c->id, sizeof c->id);
+	store_column_text(stmt, 1, c->payer, sizeof c->payer);
+	store_column_text(stmt, 2, c->payer_name, sizeof c->payer_name);
+	store_column_text(stmt, 3, c->unit_no, sizeof c->unit_no);
+	store_column_text(stmt, 4, c->kind, sizeof c->kind);
+	c->amount_ore = sqlite3_column_int64(stmt, 5);
+	c->raised = sqlite3_column_int64(stmt, 6);
+	store_column_text(stmt, 7, c->raised_by, sizeof c->raised_by);
+	store_column_text(stmt, 8, c->stocktake, sizeof c->stocktake);
+	c->approved = sqlite3_column_int(stmt, 9);
+	store_column_text(stmt, 10, c->approved_by, sizeof c->approved_by);
+	store_column_text(stmt, 11, c->closed_how, sizeof c->closed_how);
+	store_column_text(stmt, 12, c->closed_by, sizeof c->closed_by);
+	store_column_text(stmt, 13, c->close_reason, sizeof c->close_reason);
 }
 
-/* The payer the unit is out with, or was last delivered to. */
-static int
-payer_of(struct store *store, const struct unit *unit, char *payer, size_t size)
+void
+charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX])
 {
-	if (unit->payer[0]) {
-		xstrlcpy(payer, unit->payer, size);
-		return 0;
-	}
-	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT payload FROM journal WHERE subject = ?1 AND type IN ('deliver', 'import')"
-		" ORDER BY seq DESC LIMIT 1");
-	sqlite3_bind_text(stmt, 1, unit->unit_no, -1, SQLITE_TRANSIENT);
-	int found = 0;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		found = payload_get((const char *)sqlite3_column_text(stmt, 0), "payer", payer,
-				    size) == 0;
-	sqlite3_reset(stmt);
-	return found ? 0 : HMC_E_NOT_FOUND;
-}
-
-int
-charges_raise(struct store *store, const char *operator_no, const char *unit_no,
-	      const char *kind, const char *stocktake, char *id)
-{
-	struct unit unit;
-	struct article article;
-	char payer[24], payload[256] = "", text[24], name[CHARGE_ID_MAX];
-	int64_t amount;
-	unsigned role;
-	int rc;
-
-	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
-	    (rc = unit_get(store, unit_no, &unit)) != 0 ||
-	    (rc = catalog_article_get(store, unit.article_no, &article)) != 0)
-		return rc;
-	if (payer_of(store, &unit, payer, sizeof payer) != 0)
-		return store_seterr(store, HMC_E_NOT_FOUND,
-				    _("unit %s has not been out with any payer: no one to charge"),
-				    unit_no);
-	if (strcmp(kind, "shortfall") == 0) {
-		/* Region-owned stock at a municipality: what it costs anew. */
-		amount = article.price_ore > 0 ? article.price_ore : unit.value_ore;
-	} else if (strcmp(kind, "lost") == 0 || strcmp(kind, "destroyed") == 0) {
-		if ((rc = charges_residual(store, unit_no, &amount)) != 0)
-			return rc;
-		int64_t minimum = store_config_int(store, "charge.minimum_ore", CHARGE_MINIMUM_ORE);
-		if (amount < minimum)
-			amount = minimum;
-	} else {
-		return store_seterr(store, HMC_E_INVALID,
-				    _("a charge is for a unit lost, destroyed, or a shortfall, not "
-				      "\"%s\""), kind);
-	}
 	/* CHYYMMDD-UNIT-N: the unit's Nth charge of the day. */
 	char day_code[7], prefix[CHARGE_ID_MAX];
 	timeutil_day_code(day_code);
 	snprintf(prefix, sizeof prefix, "CH%s-%s-", day_code, unit_no);
-	store_next_id(store, "charges", "charge_id", prefix, 1, name, sizeof name);
-	payload_set(payload, sizeof payload, "payer", payer);
-	payload_set(payload, sizeof payload, "unit", unit_no);
-	payload_set(payload, sizeof payload, "kind", kind);
-	snprintf(text, sizeof text, "%lld", (long long)amount);
-	payload_set(payload, sizeof payload, "amount", text);
-	if (stocktake && *stocktake)
-		payload_set(payload, sizeof payload, "stocktake", stocktake);
-	if ((rc = workflow_record(store, operator_no, EV_CHARGE, name, payload, NULL)) != 0)
+	store_next_id(store, "charges", "charge_id", prefix, 1, id, CHARGE_ID_MAX);
+}
+
+int
+charges_get(struct store *store, const char *id, struct charge *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store, CHARGE_SELECT " WHERE c.charge_id = ?1");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		row_to_charge(stmt, out);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return store_seterr(store, HMC_E_NOT_FOUND, _("no charge %s"), id);
+	return store_sqlerr(store, rc, id);
+}
+
+/* The charge, still waiting for a decision. */
+static int
+open_charge(struct store *store, const char *id, struct charge *out)
+{
+	int rc = charges_get(store, id, out);
+	if (rc != 0)
 		return rc;
-	if (id != NULL)
-		xstrlcpy(id, name, CHARGE_ID_MAX);
+	if (out->approved || out->closed_how[0])
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("charge %s is %s already"), id,
+				    out->approved ? _("approved") : _(out->closed_how));
 	return 0;
 }
 
 int
 charges_approve(struct store *store, const char *operator_no, const char *id)
 {
-	int rc = workflow_require(store, operator_no, ROLE_MANAGER, _("approve charges"));
-	if (rc != 0)
+	struct charge c;
+	char payload[64] = "";
+	int rc = workflow_require(store, operator_no, EV_CHARGE_APPROVE, _("approve charges"));
+	if (rc != 0 || (rc = open_charge(store, id, &c)) != 0)
 		return rc;
-	return workflow_record(store, operator_no, EV_CHARGE_APPROVE, id, "", NULL);
+	/* Four eyes: the gate compares the approver with whoever raised it. */
+	payload_set(payload, sizeof payload, "requested_by", c.raised_by);
+	return workflow_record(store, operator_no, EV_CHARGE_APPROVE, id, payload, NULL);
+}
+
+int
+charges_refuse(struct store *store, const char *operator_no, const char *id, const char *reason)
+{
+	struct charge c;
+	char payload[PAYLOAD_MAX] = "";
+	int rc = workflow_require(store, operator_no, EV_CHARGE_REFUSE, _("refuse charges"));
+	if (rc != 0 || (rc = open_charge(store, id, &c)) != 0)
+		return rc;
+	if (reason == NULL || *reason == '\0' || strlen(reason) > 200)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("say why the charge is refused (at most 200 characters)"));
+	payload_set(payload, sizeof payload, "reason", reason);
+	return workflow_record(store, operator_no, EV_CHARGE_REFUSE, id, payload, NULL);
 }
 
 int
@@ -132,11 +128,9 @@ charges_list(struct store *store, const char *payer, int pending,
 {
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT c.charge_id, c.payer, coalesce(p.name, ''), c.unit_no, c.kind, c.amount_ore,"
-		" c.raised, c.raised_by, coalesce(c.stocktake_id, ''), c.approved IS NOT NULL,"
-		" coalesce(c.approved_by, '')"
-		" FROM charges c LEFT JOIN payers p ON p.payer_id = c.payer"
-		" WHERE (?1 IS NULL OR c.payer = ?1) AND (NOT ?2 OR c.approved IS NULL)"
+		CHARGE_SELECT
+		" WHERE (?1 IS NULL OR c.payer = ?1)"
+		" AND (NOT ?2 OR (c.approved IS NULL AND c.closed IS NULL))"
 		" ORDER BY c.payer, c.raised", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, "charges");
@@ -146,18 +140,7 @@ charges_list(struct store *store, const char *payer, int pending,
 	struct charge c;
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		store_column_text(stmt, 0, c.id, sizeof c.id);
-		store_column_text(stmt, 1, c.payer, sizeof c.payer);
-		store_column_text(stmt, 2, c.payer_name, sizeof c.payer_name);
-		store_column_text(stmt, 3, c.unit_no, sizeof c.unit_no);
-		store_column_text(stmt, 4, c.kind, sizeof c.kind);
-		c.amount_ore = sqlite3_column_int64(stmt, 5);
-		c.raised = sqlite3_column_int64(stmt, 6);
-		store_column_text(stmt, 7, c.raised_by, sizeof c.raised_by);
-		store_column_text(stmt, 8, c.stocktake, sizeof c.stocktake);
-		c.approved = sqlite3_column_int(stmt, 9);
-		store_column_text(stmt, 10, c.approved_by, sizeof c.approved_by);
+		row_to_charge(stmt, &c);
 		if ((result = fn(&c, arg)) != 0)
 			break;
 	}
@@ -174,13 +157,14 @@ pending_request(struct store *store, const char *unit_no, struct scrap_request *
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT r.unit_no, coalesce(a.name, ''), r.requested, r.requested_by, r.reason,"
-		" r.note, r.residual_ore FROM scrap_requests r"
+		" r.note, r.residual_ore, r.move, r.payload FROM scrap_requests r"
 		" LEFT JOIN units u ON u.unit_no = r.unit_no"
 		" LEFT JOIN articles a ON a.article_no = u.article_no"
 		" WHERE r.unit_no = ?1 AND r.decided IS NULL");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW && out != NULL) {
+		char move[24];
 		memset(out, 0, sizeof *out);
 		store_column_text(stmt, 0, out->unit_no, sizeof out->unit_no);
 		store_column_text(stmt, 1, out->article, sizeof out->article);
@@ -189,6 +173,10 @@ pending_request(struct store *store, const char *unit_no, struct scrap_request *
 		store_column_text(stmt, 4, out->reason, sizeof out->reason);
 		store_column_text(stmt, 5, out->note, sizeof out->note);
 		out->residual_ore = sqlite3_column_int64(stmt, 6);
+		store_column_text(stmt, 7, move, sizeof move);
+		if (event_type_parse(move, &out->move) != 0 || !event_type_is_move(out->move))
+			out->move = EV_SCRAP;
+		store_column_text(stmt, 8, out->args, sizeof out->args);
 	}
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW;
@@ -196,57 +184,30 @@ pending_request(struct store *store, const char *unit_no, struct scrap_request *
 
 int
 scrap_or_request(struct store *store, const char *operator_no, const char *unit_text,
-		 const char *reason, const char *note, int *requested)
+		 const char *reason, const char *note, const char *claim, int *requested)
 {
-	char unit_no[UNIT_NO_MAX], payload[256] = "", text[24];
-	int64_t residual;
-	unsigned role;
-	int rc;
+	char payload[PAYLOAD_MAX] = "";
+	struct event done;
 	*requested = 0;
-	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
-		return rc;
-	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
-		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
-				    unit_text, unit_no_rule());
-	unit_resolve(store, unit_no, unit_no);
-	if ((rc = charges_residual(store, unit_no, &residual)) != 0)
-		return rc;
-	payload_set(payload, sizeof payload, "reason", reason);
+	payload_set(payload, sizeof payload, "reason", reason ? reason : "");
 	if (note && *note)
 		payload_set(payload, sizeof payload, "note", note);
-	int64_t threshold = store_config_int(store, "scrap.approval_ore", SCRAP_APPROVAL_ORE);
-	if ((role & ROLE_MANAGER) || residual <= threshold)
-		return workflow_move(store, operator_no, EV_SCRAP, unit_no, payload, NULL);
-
-	/* Worth more than the threshold: a manager decides.  The request is
-	 * checked as the scrap would be, so that it can be approved. */
-	struct unit unit;
-	if ((rc = unit_get(store, unit_no, &unit)) != 0)
-		return rc;
-	if (lifecycle_find(EV_SCRAP, unit.state, unit.origin, UNIT_NONE) == NULL)
-		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
-				    _("cannot scrap unit %s: it is %s"), unit_no,
-				    unit_state_name(unit.state));
-	if (!lifecycle_scrap_reason_valid(reason))
-		return store_seterr(store, HMC_E_INVALID, _("unknown reason \"%s\""), reason);
-	if (pending_request(store, unit_no, NULL))
-		return store_seterr(store, HMC_E_EXISTS,
-				    _("scrapping %s already waits for a manager"), unit_no);
-	snprintf(text, sizeof text, "%lld", (long long)residual);
-	payload_set(payload, sizeof payload, "residual", text);
-	if ((rc = workflow_record(store, operator_no, EV_SCRAP_REQUEST, unit_no, payload, NULL)) != 0)
-		return rc;
-	*requested = 1;
-	return 0;
+	if (claim && *claim)
+		payload_set(payload, sizeof payload, "claim", claim);
+	/* Over the approval limit the gate makes it a request (rules.c). */
+	int rc = workflow_move(store, operator_no, EV_SCRAP, unit_text, payload, &done);
+	if (rc == 0)
+		*requested = done.type == EV_SCRAP_REQUEST;
+	return rc;
 }
 
 int
 scrap_decide(struct store *store, const char *operator_no, const char *unit_text, int approve)
 {
-	char unit_no[UNIT_NO_MAX], payload[256] = "";
+	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX];
 	struct scrap_request r;
 	int rc;
-	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("approve scrapping"))) != 0)
+	if ((rc = workflow_require(store, operator_no, EV_SCRAP_REFUSE, _("approve scrapping"))) != 0)
 		return rc;
 	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
@@ -257,11 +218,12 @@ scrap_decide(struct store *store, const char *operator_no, const char *unit_text
 				    _("no scrapping of %s waits for approval"), unit_no);
 	if (!approve)
 		return workflow_record(store, operator_no, EV_SCRAP_REFUSE, unit_no, "", NULL);
-	payload_set(payload, sizeof payload, "reason", r.reason);
-	if (r.note[0])
-		payload_set(payload, sizeof payload, "note", r.note);
+	/* The approval makes the move asked for, naming who asked. */
+	xstrlcpy(payload, r.args, sizeof payload);
+	if (!payload_has(payload, "reason"))
+		payload_set(payload, sizeof payload, "reason", r.reason);
 	payload_set(payload, sizeof payload, "requested_by", r.requested_by);
-	return workflow_move(store, operator_no, EV_SCRAP, unit_no, payload, NULL);
+	return workflow_move(store, operator_no, r.move, unit_no, payload, NULL);
 }
 
 int
@@ -333,23 +295,26 @@ charges_obsolete(struct store *store, int (*fn)(const struct obsolete_unit *u, v
 
 /* --- the reducer's part ----------------------------------------------------------- */
 
+/* A charge from an event: a move that raised it (charge=, charge_kind=,
+ * charge_payer=, amount=), or a charge event of old (subject the id;
+ * payer=, unit=, kind=, amount=).  Only one per unit and cause is open. */
 static int
-apply_charge(struct store *store, const struct event *ev)
+insert_charge(struct store *store, const struct event *ev, const char *id, const char *unit_no,
+	      const char *payer_key, const char *kind_key)
 {
-	char payer[24], unit_no[UNIT_NO_MAX], kind[12], amount[24], stocktake[48];
+	char payer[PAYER_ID_MAX], kind[12], amount[24], stocktake[48];
 	char *end;
-	if (payload_get(ev->payload, "payer", payer, sizeof payer) != 0 ||
-	    payload_get(ev->payload, "unit", unit_no, sizeof unit_no) != 0 ||
-	    payload_get(ev->payload, "kind", kind, sizeof kind) != 0 ||
+	if (payload_get(ev->payload, payer_key, payer, sizeof payer) != 0 ||
+	    payload_get(ev->payload, kind_key, kind, sizeof kind) != 0 ||
 	    payload_get(ev->payload, "amount", amount, sizeof amount) != 0 ||
-	    strtoll(amount, &end, 10) < 0 || *end != '\0')
-		return store_seterr(store, HMC_E_INVALID, _("charge %s is malformed"), ev->subject);
+	    strtoll(amount, &end, 10) < 0 || *end != '\0' || amount[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID, _("charge %s is malformed"), id);
 	if (payload_get(ev->payload, "stocktake", stocktake, sizeof stocktake) != 0)
 		stocktake[0] = '\0';
 	sqlite3_stmt *stmt = store_stmt(store,
 		"INSERT INTO charges (charge_id, payer, unit_no, kind, amount_ore, raised,"
 		" raised_by, stocktake_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, nullif(?8, ''))");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, payer, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 3, unit_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 4, kind, -1, SQLITE_TRANSIENT);
@@ -359,55 +324,119 @@ apply_charge(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 8, stocktake, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
+	if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return store_seterr(store, HMC_E_EXISTS, _("charge %s exists already"), id);
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_seterr(store, HMC_E_EXISTS, _("charge %s exists already"), ev->subject);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, ev->subject);
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("unit %s has an open %s charge already: one per unit and "
+				      "cause"), unit_no, kind);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, id);
+}
+
+static int
+apply_charge(struct store *store, const struct event *ev)
+{
+	char unit_no[UNIT_NO_MAX];
+	if (payload_get(ev->payload, "unit", unit_no, sizeof unit_no) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("charge %s is malformed"), ev->subject);
+	return insert_charge(store, ev, ev->subject, unit_no, "payer", "kind");
+}
+
+/* Approving or refusing: only a charge that waits, and the approval names
+ * whoever raised it (the gate compared them: four eyes). */
+static int
+decide_charge(struct store *store, const struct event *ev)
+{
+	char text[PAYLOAD_MAX];
+	struct charge c;
+	int rc = charges_get(store, ev->subject, &c);
+	if (rc != 0)
+		return rc;
+	if (c.approved || c.closed_how[0])
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("charge %s is %s already"),
+				    ev->subject, c.approved ? _("approved") : _(c.closed_how));
+	sqlite3_stmt *stmt;
+	if (ev->type == EV_CHARGE_APPROVE) {
+		if (payload_get(ev->payload, "requested_by", text, sizeof text) == 0 &&
+		    strcmp(text, c.raised_by) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("approval of %s names %s, but %s raised it"),
+					    ev->subject, text, c.raised_by);
+		stmt = store_stmt(store,
+			"UPDATE charges SET approved = ?2, approved_by = ?3 WHERE charge_id = ?1");
+	} else {
+		if (payload_get(ev->payload, "reason", text, sizeof text) != 0 || !text[0])
+			return store_seterr(store, HMC_E_INVALID,
+					    _("refusal of %s says no reason"), ev->subject);
+		stmt = store_stmt(store,
+			"UPDATE charges SET closed = ?2, closed_by = ?3, closed_how = 'refused',"
+			" close_reason = ?4 WHERE charge_id = ?1");
+		sqlite3_bind_text(stmt, 4, text, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, ev->subject);
+}
+
+/* A request keeps the move it asks for and that move's inputs; it must be
+ * a move that scraps and is legal now. */
+static int
+apply_request(struct store *store, const struct event *ev)
+{
+	char reason[24], note[96], residual[24], move_name[24], args[PAYLOAD_MAX];
+	enum event_type move = EV_SCRAP;
+	struct unit unit;
+	int rc;
+	if (pending_request(store, ev->subject, NULL))
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("scrapping %s already waits for a manager"), ev->subject);
+	if (payload_get(ev->payload, "reason", reason, sizeof reason) != 0 ||
+	    payload_get(ev->payload, "residual", residual, sizeof residual) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("scrap request %s is malformed"),
+				    ev->subject);
+	if (payload_get(ev->payload, "args", args, sizeof args) != 0)
+		args[0] = '\0';
+	if (payload_get(ev->payload, "note", note, sizeof note) != 0 &&
+	    payload_get(args, "note", note, sizeof note) != 0)
+		note[0] = '\0';
+	if (payload_get(ev->payload, "move", move_name, sizeof move_name) == 0 &&
+	    (event_type_parse(move_name, &move) != 0 ||
+	     (move != EV_SCRAP && move != EV_UNREPAIRABLE)))
+		return store_seterr(store, HMC_E_INVALID, _("scrap request %s asks for \"%s\""),
+				    ev->subject, move_name);
+	if ((rc = unit_get(store, ev->subject, &unit)) != 0)
+		return rc;
+	if (lifecycle_find(move, unit.state, unit.origin, UNIT_NONE) == NULL)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("cannot %s unit %s: it is %s"),
+				    move_label(move), ev->subject, unit_state_name(unit.state));
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO scrap_requests (unit_no, requested, requested_by, reason, note,"
+		" residual_ore, move, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 5, note, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 6, strtoll(residual, NULL, 10));
+	sqlite3_bind_text(stmt, 7, event_type_name(move), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 8, args, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, ev->subject);
 }
 
 int
 charges_apply(struct store *store, const struct event *ev)
 {
 	sqlite3_stmt *stmt;
-	char reason[24], note[96], residual[24];
 	int rc;
 	switch (ev->type) {
 	case EV_CHARGE:
 		return apply_charge(store, ev);
 	case EV_CHARGE_APPROVE:
-		stmt = store_stmt(store,
-			"UPDATE charges SET approved = ?2, approved_by = ?3"
-			" WHERE charge_id = ?1 AND approved IS NULL");
-		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 2, ev->hlc);
-		sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-		rc = step_changed(store, stmt, ev->subject);
-		if (rc == HMC_E_NOT_FOUND)
-			return store_seterr(store, rc, _("no charge %s waiting for approval"),
-					    ev->subject);
-		return rc;
+	case EV_CHARGE_REFUSE:
+		return decide_charge(store, ev);
 	case EV_SCRAP_REQUEST:
-		if (pending_request(store, ev->subject, NULL))
-			return store_seterr(store, HMC_E_EXISTS,
-					    _("scrapping %s already waits for a manager"),
-					    ev->subject);
-		if (payload_get(ev->payload, "reason", reason, sizeof reason) != 0 ||
-		    payload_get(ev->payload, "residual", residual, sizeof residual) != 0)
-			return store_seterr(store, HMC_E_INVALID, _("scrap request %s is malformed"),
-					    ev->subject);
-		if (payload_get(ev->payload, "note", note, sizeof note) != 0)
-			note[0] = '\0';
-		stmt = store_stmt(store,
-			"INSERT INTO scrap_requests (unit_no, requested, requested_by, reason, note,"
-			" residual_ore) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 2, ev->hlc);
-		sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 4, reason, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 5, note, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 6, strtoll(residual, NULL, 10));
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, ev->subject);
+		return apply_request(store, ev);
 	case EV_SCRAP_REFUSE:
 		stmt = store_stmt(store,
 			"UPDATE scrap_requests SET decided = ?2, decided_by = ?3, decision = 'refused'"
@@ -425,9 +454,36 @@ charges_apply(struct store *store, const struct event *ev)
 	}
 }
 
+/* A unit that turns up again: what it was charged for is cancelled, or
+ * credited when the payer was already billed (approved). */
+static int
+cancel_charges(struct store *store, const struct event *ev)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE charges SET closed = ?2, closed_by = ?3,"
+		" closed_how = CASE WHEN approved IS NULL THEN 'cancelled' ELSE 'credited' END,"
+		" close_reason = ?4 WHERE unit_no = ?1 AND closed IS NULL");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, move_label(ev->type), -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, ev->subject);
+}
+
 int
 charges_on_move(struct store *store, const struct event *ev)
 {
+	char id[CHARGE_ID_MAX];
+	int rc;
+	const struct rule *rule = rules_find(ev->type, UNIT_NONE, WHERE_ANY);
+	if (rule != NULL && (rule->flags & R_CANCELS_CHARGE) &&
+	    (rc = cancel_charges(store, ev)) != 0)
+		return rc;
+	/* The charge the gate put in the move: the loss and its charge are
+	 * one event, applied or conflicted together. */
+	if (payload_get(ev->payload, "charge", id, sizeof id) == 0 &&
+	    (rc = insert_charge(store, ev, id, ev->subject, "charge_payer", "charge_kind")) != 0)
+		return rc;
 	if (ev->type != EV_SCRAP && ev->type != EV_UNREPAIRABLE)
 		return 0;
 	/* A scrap made answers any request waiting for it. */
@@ -437,6 +493,6 @@ charges_on_move(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	int rc = step_changed(store, stmt, ev->subject);
+	rc = step_changed(store, stmt, ev->subject);
 	return rc == HMC_E_NOT_FOUND ? 0 : rc;
 }

@@ -69,7 +69,8 @@ static const struct cli_verb verbs[] = {
 	     "missing, moved, unexpected and the residual value missing; confirm ID "
 	     "[--write-off] marks the missing MISSING; write-off ID [--now] after the grace "
 	     "period.") },
-	{ "charge", cli_charge, cli_manage_opts, "add UNIT --kind lost|destroyed | approve ID",
+	{ "charge", cli_charge, cli_manage_opts,
+	  "add UNIT --kind lost|destroyed | approve ID | refuse ID --reason TEXT",
 	  N_("Charges to payers: a unit lost or destroyed at the customer at its residual "
 	     "value, at least 200 kr; a manager approves.") },
 	{ "scrap", cli_scrap, cli_manage_opts,

@@ -13,6 +13,8 @@
  */
 #include "cli_int.h"
 #include "hmc/charges.h"
+#include "hmc/payload.h"
+#include "hmc/workflow.h"
 #include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
@@ -33,7 +35,7 @@ const struct cli_opt cli_manage_opts[] = {
 	{ "scope", 1 }, { "all", 0 }, { "csv", 0 }, { "location", 1 }, { "article", 1 },
 	{ "quantity", 1 }, { "write-off", 0 }, { "now", 0 }, { "kind", 1 }, { "reason", 1 },
 	{ "note", 1 }, { "outcome", 1 }, { "new-no", 1 }, { "payer", 1 },
-	{ "weight-bearing", 0 },
+	{ "weight-bearing", 0 }, { "claim", 1 },
 	{ NULL, 0 },
 };
 
@@ -133,6 +135,26 @@ stocktake_show(struct store *store, const char *id, int csv)
 	return rc;
 }
 
+static void
+print_outcome(const char *id, int confirmed, const struct stocktake_outcome *out)
+{
+	if (confirmed)
+		printf(_("stocktake %s confirmed: %lld units missing (%lld charged as a customer "
+			 "stock's shortfall), %lld written off\n"),
+		       id, (long long)out->missing, (long long)out->charged,
+		       (long long)out->written_off);
+	else
+		printf(_("%lld units written off\n"), (long long)out->written_off);
+	if (out->unconfirmed)
+		printf(_("%lld units out with the payer were not confirmed: not charged, left out "
+			 "(a flag asks the office to follow up)\n"),
+		       (long long)out->unconfirmed);
+	if (out->held)
+		printf(_("%lld weight-bearing F/M units were not written off: they wait for a "
+			 "field check (hmc legacy check)\n"),
+		       (long long)out->held);
+}
+
 int
 cli_stocktake(struct cli *cli)
 {
@@ -196,21 +218,21 @@ cli_stocktake(struct cli *cli)
 			return CLI_FAIL;
 		}
 	} else if (strcmp(what, "confirm") == 0 && id && cli->n_args == 2) {
-		int64_t n;
+		struct stocktake_outcome out;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		rc = stocktake_confirm(store, cli->operator_no, id, cli_opt(cli, "write-off") != NULL,
-				       &n);
+				       &out);
 		if (rc == 0)
-			printf(_("stocktake %s confirmed: %lld units missing%s\n"), id, (long long)n,
-			       cli_opt(cli, "write-off") ? _(", written off") : "");
+			print_outcome(id, 1, &out);
 	} else if (strcmp(what, "write-off") == 0 && id && cli->n_args == 2) {
-		int64_t n;
+		struct stocktake_outcome out;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		rc = stocktake_write_off(store, cli->operator_no, id, cli_opt(cli, "now") != NULL, &n);
+		rc = stocktake_write_off(store, cli->operator_no, id, cli_opt(cli, "now") != NULL,
+					 &out);
 		if (rc == 0)
-			printf(_("%lld units written off\n"), (long long)n);
+			print_outcome(id, 0, &out);
 	} else {
 		return cli_usage_error(cli_current_verb, _("use open, list, show, count, confirm or "
 							   "write-off"));
@@ -226,30 +248,49 @@ cli_stocktake(struct cli *cli)
 int
 cli_charge(struct cli *cli)
 {
+	static const struct {
+		const char *kind;
+		enum event_type move;
+	} kinds[] = { { "lost", EV_REPORT_LOST }, { "destroyed", EV_REPORT_DESTROYED } };
 	const char *what = cli->n_args > 0 ? cli->args[0] : "";
 	struct store *store;
 	int rc;
-	if (cli->n_args != 2 || (strcmp(what, "add") != 0 && strcmp(what, "approve") != 0))
+	if (cli->n_args != 2 || (strcmp(what, "add") != 0 && strcmp(what, "approve") != 0 &&
+				 strcmp(what, "refuse") != 0))
 		return cli_usage_error(cli_current_verb,
-				       _("use hmc charge add UNIT --kind lost|destroyed, or hmc "
-					 "charge approve ID"));
+				       _("use hmc charge add UNIT --kind lost|destroyed, hmc charge "
+					 "approve ID, or hmc charge refuse ID --reason TEXT"));
 	if ((store = cli_open_store(cli, 0)) == NULL)
 		return CLI_FAIL;
 	if (strcmp(what, "add") == 0) {
-		char id[CHARGE_ID_MAX], unit_no[UNIT_NO_MAX];
-		if (unit_no_parse(cli->args[1], unit_no, NULL) != 0) {
+		/* The loss is the move, and the move raises the charge (rules.c). */
+		const char *kind = opt_or(cli, "kind", "destroyed");
+		struct event done;
+		size_t k = 0;
+		while (k < 2 && strcmp(kinds[k].kind, kind) != 0)
+			k++;
+		if (k == 2) {
 			store_close(store);
-			return cli_usage_error(cli_current_verb, _("\"%s\" is not a unit number"),
-					       cli->args[1]);
+			return cli_usage_error(cli_current_verb,
+					       _("a charge is for a unit lost or destroyed, not \"%s\""),
+					       kind);
 		}
-		rc = charges_raise(store, cli->operator_no, unit_no, opt_or(cli, "kind", "destroyed"),
-				   NULL, id);
-		if (rc == 0)
+		rc = workflow_move(store, cli->operator_no, kinds[k].move, cli->args[1], "", &done);
+		if (rc == 0 && payload_has(done.payload, "charge")) {
+			char id[CHARGE_ID_MAX];
+			payload_get(done.payload, "charge", id, sizeof id);
 			printf(_("charge %s raised; a manager approves it\n"), id);
-	} else {
+		} else if (rc == 0) {
+			printf(_("%s reported %s; nobody is charged\n"), done.subject, kind);
+		}
+	} else if (strcmp(what, "approve") == 0) {
 		rc = charges_approve(store, cli->operator_no, cli->args[1]);
 		if (rc == 0)
 			printf(_("charge %s approved\n"), cli->args[1]);
+	} else {
+		rc = charges_refuse(store, cli->operator_no, cli->args[1], cli_opt(cli, "reason"));
+		if (rc == 0)
+			printf(_("charge %s refused\n"), cli->args[1]);
 	}
 	if (rc != 0)
 		return cli_fail_store(store);
@@ -288,7 +329,7 @@ cli_scrap(struct cli *cli)
 	} else if (cli->n_args == 1 && cli_opt(cli, "reason") != NULL) {
 		int requested;
 		rc = scrap_or_request(store, cli->operator_no, cli->args[0], cli_opt(cli, "reason"),
-				      cli_opt(cli, "note"), &requested);
+				      cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0)
 			printf(requested ? _("%s is worth more than a scrap without approval: a "
 					     "manager decides (hmc scrap pending)\n")

@@ -18,6 +18,7 @@
 #include "hmc/lifecycle.h"
 #include "hmc/money.h"
 #include "hmc/payload.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -32,7 +33,8 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "note", 1 }, { "order", 1 }, { "article", 1 }, { "acquired", 1 },
 	{ "value", 1 }, { "gtin", 1 }, { "serial", 1 }, { "state", 1 },
 	{ "rent-from", 1 }, { "limit", 1 }, { "page", 1 }, { "sealed", 0 },
-	{ "condition", 1 }, { "fault", 1 },
+	{ "condition", 1 }, { "fault", 1 }, { "priority", 1 }, { "claim", 1 },
+	{ "weight-bearing", 0 },
 	{ NULL, 0 },
 };
 
@@ -45,6 +47,9 @@ static const struct field move_fields[] = {
 	{ "sealed", FIELD_BOOL, 0, 0, NULL, "", NULL },
 	{ "condition", FIELD_CHOICE, 0, 0, "good|soiled|damaged|incomplete", "", NULL },
 	{ "fault", FIELD_TEXT, 0, 200, NULL, "", NULL },
+	{ "priority", FIELD_CHOICE, 0, 0, "normal|acute", "", NULL },
+	{ "claim", FIELD_TEXT, 0, 40, NULL, "", NULL },
+	{ "weight_bearing", FIELD_BOOL, 0, 0, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -305,10 +310,32 @@ cli_unit(struct cli *cli)
 		rc = unit_show(cli, store, unit_no);
 	} else if (strcmp(sub, "history") == 0) {
 		rc = unit_history(cli, store, unit_no);
+	} else if (move == EV_TO_REPAIR || move == EV_OPEN_REPAIR) {
+		/* Into the workshop always with a repair record (repairs.h). */
+		char priority[16], fault[256];
+		enum repair_priority p = PRIORITY_NORMAL;
+		if (payload_get(payload, "priority", priority, sizeof priority) == 0)
+			repairs_priority_parse(priority, &p);
+		if (payload_get(payload, "fault", fault, sizeof fault) != 0)
+			fault[0] = '\0';
+		struct repair r;
+		char due[TIMEUTIL_DATE_LEN];
+		if (repairs_open(store, cli->operator_no, unit_no, p, fault, NULL, &r) != 0) {
+			rc = cli_fail("%s", store_errmsg(store));
+		} else {
+			timeutil_format_date(r.deadline, due);
+			printf(_("%s: %s, repair %s due %s\n"), unit_no, move_label(move), r.repair_id,
+			       due);
+			rc = CLI_OK;
+		}
 	} else {
 		struct event done;
 		if (workflow_move(store, cli->operator_no, move, unit_no, payload, &done) != 0) {
 			rc = cli_fail("%s", store_errmsg(store));
+		} else if (done.type == EV_SCRAP_REQUEST) {
+			printf(_("%s is worth more than a scrap without approval: a manager decides "
+				 "(hmc scrap pending)\n"), unit_no);
+			rc = CLI_OK;
 		} else {
 			struct unit unit;
 			unit_get(store, unit_no, &unit);

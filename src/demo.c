@@ -20,6 +20,7 @@
  */
 #include "hmc/demo.h"
 #include "hmc/auth.h"
+#include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/i18n.h"
@@ -187,21 +188,43 @@ struct demo {
 	int weight_sum;
 };
 
+/* Applies one event; ev gets what the gate made of it. */
+static int
+emit_event(struct demo *d, struct event *ev, enum event_type type, const char *op,
+	   const char *subject, const char *payload)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->type = type;
+	xstrlcpy(ev->operator_no, op, sizeof ev->operator_no);
+	xstrlcpy(ev->subject, subject, sizeof ev->subject);
+	xstrlcpy(ev->payload, payload, sizeof ev->payload);
+	int rc = workflow_apply(d->store, ev);
+	if (rc != 0)
+		return store_seterr(d->store, rc, "demo: %s %s: %s", event_type_name(type),
+				    subject, store_errmsg(d->store));
+	return 0;
+}
+
 static int
 emit(struct demo *d, enum event_type type, const char *op, const char *subject,
      const char *payload)
 {
 	struct event ev;
-	memset(&ev, 0, sizeof ev);
-	ev.type = type;
-	xstrlcpy(ev.operator_no, op, sizeof ev.operator_no);
-	xstrlcpy(ev.subject, subject, sizeof ev.subject);
-	xstrlcpy(ev.payload, payload, sizeof ev.payload);
-	int rc = workflow_apply(d->store, &ev);
-	if (rc != 0)
-		return store_seterr(d->store, rc, "demo: %s %s: %s", event_type_name(type),
-				    subject, store_errmsg(d->store));
-	return 0;
+	return emit_event(d, &ev, type, op, subject, payload);
+}
+
+/* A loss at a customer's of the past: reported by staff, its charge long
+ * approved by a manager. */
+static int
+lost_long_ago(struct demo *d, const char *unit_no)
+{
+	struct event ev;
+	char id[CHARGE_ID_MAX], payload[64] = "";
+	int rc = emit_event(d, &ev, EV_REPORT_LOST, "1002", unit_no, "");
+	if (rc != 0 || payload_get(ev.payload, "charge", id, sizeof id) != 0)
+		return rc;
+	payload_set(payload, sizeof payload, "requested_by", "1002");
+	return emit(d, EV_CHARGE_APPROVE, "3001", id, payload);
 }
 
 static void
@@ -435,14 +458,19 @@ live_a_little(struct demo *d, const char *unit_no, int depot, long roll)
 		if (rc != 0)
 			rc = store_seterr(d->store, rc, "demo: %s", store_errmsg(d->store));
 	} else if (roll < 1400) {	/* scrapped */
-		rc = move(d, EV_SCRAP, "1001", unit_no, "reason",
-			  rng_below(&d->rng, 2) ? "worn-out" : "beyond-repair");
+		/* A manager's decision, the supplier's claim settled first. */
+		char payload[PAYLOAD_MAX] = "", claim[24];
+		snprintf(claim, sizeof claim, "REK-%s", unit_no);
+		payload_set(payload, sizeof payload, "reason",
+			    rng_below(&d->rng, 2) ? "worn-out" : "beyond-repair");
+		payload_set(payload, sizeof payload, "claim", claim);
+		rc = emit(d, EV_SCRAP, "3001", unit_no, payload);
 	} else if (roll < 1460) {	/* not found at the last stocktake */
 		rc = move(d, EV_MARK_MISSING, "3001", unit_no, NULL, NULL);
 	} else if (roll < 1500) {	/* lost at a customer's */
-		rc = move(d, EV_REPORT_LOST, "1002", unit_no, NULL, NULL);
+		rc = lost_long_ago(d, unit_no);
 	} else if (roll < 1600) {	/* lost and written off */
-		if ((rc = move(d, EV_REPORT_LOST, "1002", unit_no, NULL, NULL)) == 0)
+		if ((rc = lost_long_ago(d, unit_no)) == 0)
 			rc = move(d, EV_WRITE_OFF, "3001", unit_no, NULL, NULL);
 	} else {			/* back, cleaned and on a shelf again */
 		if ((rc = move(d, EV_RECEIVE, "1001", unit_no, "location", place)) == 0 &&
@@ -526,7 +554,8 @@ make_units(struct demo *d, long n_units)
 		random_payer(d, a, payer);
 		if ((rc = import_unit(d, unit_no, a, delivered, acquired, rent_from, payer, depot)) != 0)
 			return rc;
-		if (roll < 1800 && delivered == needs_delivered(roll) &&
+		/* Consumables are not cleaned, repaired or scrapped: discarded. */
+		if (roll < 1800 && a->returnable && delivered == needs_delivered(roll) &&
 		    (rc = live_a_little(d, unit_no, depot, roll)) != 0)
 			return rc;
 		tick(d);

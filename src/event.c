@@ -33,6 +33,8 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_WRITE_OFF] = "write_off",
 	[EV_REPORT_LOST] = "report_lost",
 	[EV_LEGACY_WRITE_OFF] = "legacy_write_off",
+	[EV_REPORT_DESTROYED] = "report_destroyed",
+	[EV_FOUND_AGAIN] = "found_again",
 	[EV_ARTICLE] = "article",
 	[EV_PAYER] = "payer",
 	[EV_LOCATION] = "location",
@@ -56,6 +58,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_SCRAP_REQUEST] = "scrap_request",
 	[EV_SCRAP_REFUSE] = "scrap_refuse",
 	[EV_LEGACY_CHECK] = "legacy_check",
+	[EV_CHARGE_REFUSE] = "charge_refuse",
 };
 
 const char *

@@ -5,6 +5,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/money.h"
+#include "hmc/residual.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -118,7 +119,7 @@ kpi_months(struct store *store, int64_t day, int n, struct kpi_month *months)
 		int64_t acquired, value = 0;
 		const unsigned char *text = sqlite3_column_text(stmt, 3);
 		if (text && timeutil_parse_date((const char *)text, &acquired) == 0)
-			value = money_residual(sqlite3_column_int64(stmt, 2), acquired,
+			value = residual_value(sqlite3_column_int64(stmt, 2), acquired,
 					       sqlite3_column_int(stmt, 4), on);
 		if (sqlite3_column_int(stmt, 1)) {
 			months[k].scrapped++;

@@ -157,7 +157,7 @@ legacy_write_off(struct store *store, const char *operator_no, const char *payer
 	char payload[96] = "";
 	int rc;
 	*n = *skipped = 0;
-	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER,
+	if ((rc = workflow_require(store, operator_no, EV_LEGACY_WRITE_OFF,
 				   _("write off legacy units"))) != 0)
 		return rc;
 	sqlite3_stmt *stmt;
@@ -197,6 +197,8 @@ legacy_write_off(struct store *store, const char *operator_no, const char *payer
 	for (size_t i = 0; i < count && rc == 0; i++) {
 		payload[0] = '\0';
 		payload_set(payload, sizeof payload, "check", items[i].outcome);
+		if (weight_bearing)	/* on purpose: the gate asks for it (rules.c) */
+			payload_set(payload, sizeof payload, "weight_bearing", "1");
 		rc = workflow_move(store, operator_no, EV_LEGACY_WRITE_OFF, items[i].unit_no, payload,
 				   NULL);
 	}
@@ -208,6 +210,21 @@ legacy_write_off(struct store *store, const char *operator_no, const char *payer
 	if (rc == 0)
 		*n = (int64_t)count;
 	return rc;
+}
+
+int
+legacy_check_outcome(struct store *store, const char *unit_no, char *out, size_t size)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT outcome FROM legacy_checks WHERE unit_no = ?1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_text(stmt, 0, out, size);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	return rc == SQLITE_DONE ? HMC_E_NOT_FOUND : store_sqlerr(store, rc, unit_no);
 }
 
 int

@@ -1,8 +1,8 @@
 /*
  * lifecycle.c — the table of legal transitions and what each move does.
  *
- * Staff moves may be made by anyone; technician moves by technicians and
- * managers; manager moves by managers only.  Import is the take-over of
+ * Who may make a move, and what guards it, is the rule table's business
+ * (rules.c); this table says only which moves are legal.  Import is the take-over of
  * units from an earlier register: into stock, or out on rent with a payer
  * (the legacy F and M units arrived that way).
  */
@@ -13,47 +13,42 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S ROLE_ANY
-#define T (ROLE_TECHNICIAN | ROLE_MANAGER)
-#define M ROLE_MANAGER
-
 const struct transition lifecycle_table[] = {
-	/* move                 from              to               by  flags */
-	{ EV_REGISTER,         UNIT_NONE,        UNIT_IN_STOCK,    S, 0 },
-	{ EV_IMPORT,           UNIT_NONE,        UNIT_IN_STOCK,    M, 0 },
-	{ EV_IMPORT,           UNIT_NONE,        UNIT_DELIVERED,   M, 0 },
-	{ EV_RELOCATE,         UNIT_IN_STOCK,    UNIT_IN_STOCK,    S, 0 },
-	{ EV_PICK,             UNIT_IN_STOCK,    UNIT_PICKED,      S, 0 },
-	{ EV_UNPICK,           UNIT_PICKED,      UNIT_IN_STOCK,    S, 0 },
-	{ EV_DELIVER,          UNIT_PICKED,      UNIT_DELIVERED,   S, 0 },
-	{ EV_PICKUP,           UNIT_DELIVERED,   UNIT_IN_TRANSIT,  S, 0 },
-	{ EV_RECEIVE,          UNIT_DELIVERED,   UNIT_RETURNED,    S, 0 },
-	{ EV_RECEIVE,          UNIT_IN_TRANSIT,  UNIT_RETURNED,    S, 0 },
-	{ EV_TO_CLEANING,      UNIT_RETURNED,    UNIT_CLEANING,    S, 0 },
-	{ EV_TO_REPAIR,        UNIT_RETURNED,    UNIT_IN_REPAIR,   S, 0 },
-	{ EV_SCRAP,            UNIT_RETURNED,    UNIT_SCRAPPED,    S, 0 },
-	{ EV_SCRAP,            UNIT_IN_STOCK,    UNIT_SCRAPPED,    S, 0 },
-	{ EV_RESTOCK,          UNIT_RETURNED,    UNIT_IN_STOCK,    S, 0 },
-	{ EV_CLEANED,          UNIT_CLEANING,    UNIT_IN_STOCK,    S, 0 },
-	{ EV_OPEN_REPAIR,      UNIT_IN_STOCK,    UNIT_IN_REPAIR,   T, 0 },
-	{ EV_REPAIRED,         UNIT_IN_REPAIR,   UNIT_IN_STOCK,    T, 0 },
-	{ EV_UNREPAIRABLE,     UNIT_IN_REPAIR,   UNIT_SCRAPPED,    T, 0 },
-	{ EV_MARK_MISSING,     UNIT_IN_STOCK,    UNIT_MISSING,     M, 0 },
-	{ EV_MARK_MISSING,     UNIT_CLEANING,    UNIT_MISSING,     M, 0 },
-	{ EV_MARK_MISSING,     UNIT_IN_REPAIR,   UNIT_MISSING,     M, 0 },
-	{ EV_MARK_MISSING,     UNIT_RETURNED,    UNIT_MISSING,     M, 0 },
-	{ EV_FOUND,            UNIT_MISSING,     UNIT_IN_STOCK,    S, 0 },
-	{ EV_WRITE_OFF,        UNIT_MISSING,     UNIT_WRITTEN_OFF, M, 0 },
-	{ EV_WRITE_OFF,        UNIT_LOST,        UNIT_WRITTEN_OFF, M, 0 },
-	{ EV_REPORT_LOST,      UNIT_DELIVERED,   UNIT_LOST,        S, 0 },
-	{ EV_LEGACY_WRITE_OFF, UNIT_DELIVERED,   UNIT_WRITTEN_OFF, M, TR_LEGACY_ONLY },
+	/* move                 from              to               flags */
+	{ EV_REGISTER,         UNIT_NONE,        UNIT_IN_STOCK,    0 },
+	{ EV_IMPORT,           UNIT_NONE,        UNIT_IN_STOCK,    0 },
+	{ EV_IMPORT,           UNIT_NONE,        UNIT_DELIVERED,   0 },
+	{ EV_RELOCATE,         UNIT_IN_STOCK,    UNIT_IN_STOCK,    0 },
+	{ EV_PICK,             UNIT_IN_STOCK,    UNIT_PICKED,      0 },
+	{ EV_UNPICK,           UNIT_PICKED,      UNIT_IN_STOCK,    0 },
+	{ EV_DELIVER,          UNIT_PICKED,      UNIT_DELIVERED,   0 },
+	{ EV_PICKUP,           UNIT_DELIVERED,   UNIT_IN_TRANSIT,  0 },
+	{ EV_RECEIVE,          UNIT_DELIVERED,   UNIT_RETURNED,    0 },
+	{ EV_RECEIVE,          UNIT_IN_TRANSIT,  UNIT_RETURNED,    0 },
+	{ EV_TO_CLEANING,      UNIT_RETURNED,    UNIT_CLEANING,    0 },
+	{ EV_TO_REPAIR,        UNIT_RETURNED,    UNIT_IN_REPAIR,   0 },
+	{ EV_SCRAP,            UNIT_RETURNED,    UNIT_SCRAPPED,    0 },
+	{ EV_SCRAP,            UNIT_IN_STOCK,    UNIT_SCRAPPED,    0 },
+	{ EV_RESTOCK,          UNIT_RETURNED,    UNIT_IN_STOCK,    0 },
+	{ EV_CLEANED,          UNIT_CLEANING,    UNIT_IN_STOCK,    0 },
+	{ EV_OPEN_REPAIR,      UNIT_IN_STOCK,    UNIT_IN_REPAIR,   0 },
+	{ EV_REPAIRED,         UNIT_IN_REPAIR,   UNIT_IN_STOCK,    0 },
+	{ EV_UNREPAIRABLE,     UNIT_IN_REPAIR,   UNIT_SCRAPPED,    0 },
+	{ EV_MARK_MISSING,     UNIT_IN_STOCK,    UNIT_MISSING,     0 },
+	{ EV_MARK_MISSING,     UNIT_CLEANING,    UNIT_MISSING,     0 },
+	{ EV_MARK_MISSING,     UNIT_IN_REPAIR,   UNIT_MISSING,     0 },
+	{ EV_MARK_MISSING,     UNIT_RETURNED,    UNIT_MISSING,     0 },
+	{ EV_FOUND,            UNIT_MISSING,     UNIT_IN_STOCK,    0 },
+	{ EV_WRITE_OFF,        UNIT_MISSING,     UNIT_WRITTEN_OFF, 0 },
+	{ EV_WRITE_OFF,        UNIT_LOST,        UNIT_WRITTEN_OFF, 0 },
+	{ EV_REPORT_LOST,      UNIT_DELIVERED,   UNIT_LOST,        0 },
+	{ EV_REPORT_LOST,      UNIT_IN_TRANSIT,  UNIT_LOST,        0 },
+	{ EV_REPORT_DESTROYED, UNIT_DELIVERED,   UNIT_LOST,        0 },
+	{ EV_FOUND_AGAIN,      UNIT_LOST,        UNIT_RETURNED,    0 },
+	{ EV_LEGACY_WRITE_OFF, UNIT_DELIVERED,   UNIT_WRITTEN_OFF, TR_LEGACY_ONLY },
 };
 
 const size_t lifecycle_n = sizeof lifecycle_table / sizeof lifecycle_table[0];
-
-#undef S
-#undef T
-#undef M
 
 static const struct {
 	enum event_type move;
@@ -82,6 +77,8 @@ static const struct {
 	{ EV_WRITE_OFF, FX_LOC_CLEAR | FX_RENT_STOP, N_("write off") },
 	{ EV_REPORT_LOST, FX_RENT_STOP | FX_LOC_CLEAR, N_("report lost") },
 	{ EV_LEGACY_WRITE_OFF, FX_RENT_STOP | FX_LOC_CLEAR, N_("legacy write-off") },
+	{ EV_REPORT_DESTROYED, FX_RENT_STOP | FX_LOC_CLEAR, N_("report destroyed") },
+	{ EV_FOUND_AGAIN, FX_LOC_NEED | FX_PAYER_CLEAR | FX_RENT_STOP, N_("found again") },
 };
 
 unsigned

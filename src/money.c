@@ -82,18 +82,3 @@ money_format(int64_t ore, char *out, size_t size)
 		snprintf(out, size, "%s%s,%02llu kr", ore < 0 ? "-" : "", grouped,
 			 abs_ore % 100);
 }
-
-int64_t
-money_residual(int64_t value_ore, int64_t acquired, int months, int64_t day)
-{
-	if (value_ore <= 0 || months <= 0)
-		return 0;
-	if (day <= acquired)
-		return value_ore;
-	int64_t end = timeutil_months_later(acquired, months);
-	if (day >= end)
-		return 0;
-	/* value * days left / days in the period, rounded to the öre */
-	int64_t span = end - acquired, left = end - day;
-	return (value_ore * left * 2 + span) / (2 * span);
-}

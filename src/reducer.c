@@ -18,6 +18,7 @@
 #include "hmc/payload.h"
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
+#include "hmc/rules.h"
 #include "hmc/stocktake.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
@@ -231,6 +232,10 @@ apply_move(struct store *store, const struct event *ev)
 	const struct transition *t = lifecycle_find(ev->type, unit.state, unit.origin, want);
 	if (t == NULL)
 		return illegal(store, ev, &unit, exists || (fx & FX_CREATES));
+	/* The rules that read only state hold for every event folded, local
+	 * or pulled, first made or rebased (rules.h). */
+	if ((rc = rules_check_state(store, ev, exists ? &unit : NULL)) != 0)
+		return rc;
 
 	if ((fx & FX_CREATES) && (rc = creating(store, ev, &unit)) != 0)
 		return rc;
@@ -318,6 +323,7 @@ static const struct {
 	{ EV_STOCKTAKE_CONFIRM, stocktake_apply },
 	{ EV_CHARGE, charges_apply },
 	{ EV_CHARGE_APPROVE, charges_apply },
+	{ EV_CHARGE_REFUSE, charges_apply },
 	{ EV_SCRAP_REQUEST, charges_apply },
 	{ EV_SCRAP_REFUSE, charges_apply },
 	{ EV_LEGACY_CHECK, legacy_apply },

@@ -162,7 +162,9 @@ repairs_apply(struct store *store, const struct event *ev)
 	char id[REPAIR_ID_MAX], text[256], what[256], parts[256];
 	int rc;
 
-	if (ev->type == EV_REPAIR_OPEN) {
+	/* Opened on its own (on site, or a unit in the workshop already), or
+	 * with the move that takes the unit into the workshop: one event. */
+	if (ev->type == EV_REPAIR_OPEN || ev->type == EV_TO_REPAIR || ev->type == EV_OPEN_REPAIR) {
 		char priority[16], base[16], start[16], deadline[16], fault[256];
 		int64_t day;
 		enum repair_priority p;
@@ -288,6 +290,9 @@ int
 repairs_on_move(struct store *store, const struct event *ev)
 {
 	char id[REPAIR_ID_MAX];
+	if ((ev->type == EV_TO_REPAIR || ev->type == EV_OPEN_REPAIR) &&
+	    payload_has(ev->payload, "deadline"))
+		return repairs_apply(store, ev);
 	if (ev->type != EV_REPAIRED && ev->type != EV_UNREPAIRABLE)
 		return 0;
 	/* A workshop repair closes with the unit leaving the workshop. */
@@ -509,22 +514,12 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	payload_set(payload, sizeof payload, "warranty", warranty ? "1" : "0");
 	payload_set(payload, sizeof payload, "on_site", on_site ? "1" : "0");
 
-	if ((rc = store_begin(store)) != 0)
+	/* Into the workshop with its repair, or a repair on its own: one event
+	 * either way, so that sync never applies half of it. */
+	rc = move != EV_N_TYPES ? workflow_move(store, operator_no, move, unit_no, payload, NULL)
+				: apply_event(store, operator_no, EV_REPAIR_OPEN, unit_no, payload);
+	if (rc != 0)
 		return rc;
-	if (move != EV_N_TYPES) {
-		char move_payload[PAYLOAD_MAX] = "";
-		if (fault && *fault)
-			payload_set(move_payload, sizeof move_payload, "fault", fault);
-		rc = workflow_move(store, operator_no, move, unit_no, move_payload, NULL);
-	}
-	if (rc == 0)
-		rc = apply_event(store, operator_no, EV_REPAIR_OPEN, unit_no, payload);
-	if (rc == 0)
-		rc = store_commit(store);
-	if (rc != 0) {
-		store_rollback(store);
-		return rc;
-	}
 	return out ? repairs_get(store, unit_no, out) : 0;
 }
 

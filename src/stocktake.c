@@ -10,6 +10,7 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/pickups.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -393,7 +394,7 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 	if (scope[0] == '\0' || strlen(scope) >= 64)
 		return store_seterr(store, HMC_E_INVALID, _("the stocktake needs a %s"),
 				    scope_kind);
-	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("open a stocktake"))) != 0)
+	if ((rc = workflow_require(store, operator_no, EV_STOCKTAKE_OPEN, _("open a stocktake"))) != 0)
 		return rc;
 	/* The scope must name something that exists. */
 	if (k == 0 || k == 1) {
@@ -499,35 +500,51 @@ stocktake_count_quantity(struct store *store, const char *operator_no, const cha
 struct confirming {
 	struct store *store;
 	const char *operator_no, *id;
-	int customer;		/* payer scope: missing means lost at the customer */
+	int customer;		/* payer scope: the units are at patients' */
 	int write_off_now;
-	int64_t n;
+	struct stocktake_outcome *out;
 	int rc;
 };
+
+/* Writes off one missing unit; a weight-bearing F/M unit without a field
+ * check is held back (the gate says why), the rest goes on. */
+static int
+write_off(struct confirming *c, const char *unit_no, const char *payload)
+{
+	c->rc = workflow_move(c->store, c->operator_no, EV_WRITE_OFF, unit_no, payload, NULL);
+	if (c->rc == HMC_E_DENIED) {
+		c->out->held++;
+		return c->rc = 0;
+	}
+	if (c->rc == 0)
+		c->out->written_off++;
+	return c->rc;
+}
 
 static int
 confirm_missing(const struct stocktake_line *line, void *arg)
 {
 	struct confirming *c = arg;
 	struct unit unit;
+	struct event done;
 	char payload[96] = "";
 	payload_set(payload, sizeof payload, "stocktake", c->id);
 	if (unit_get(c->store, line->unit_no, &unit) != 0)
 		return 0;	/* gone since: nothing to mark */
-	enum event_type move = c->customer ? EV_REPORT_LOST : EV_MARK_MISSING;
-	if (lifecycle_find(move, unit.state, unit.origin, UNIT_NONE) == NULL)
+	if (c->customer || unit.state == UNIT_DELIVERED) {
+		/* At a patient's and not seen: not a shortfall, and not lost. */
+		c->out->unconfirmed++;
+		return 0;
+	}
+	if (lifecycle_find(EV_MARK_MISSING, unit.state, unit.origin, UNIT_NONE) == NULL)
 		return 0;	/* moved on since the list was frozen */
-	c->rc = workflow_move(c->store, c->operator_no, move, line->unit_no, payload, NULL);
-	/* A customer stock's shortfall is charged at replacement value. */
-	if (c->rc == 0 && c->customer)
-		c->rc = charges_raise(c->store, c->operator_no, line->unit_no, "shortfall", c->id,
-				      NULL);
-	if (c->rc == 0 && c->write_off_now)
-		c->rc = workflow_move(c->store, c->operator_no, EV_WRITE_OFF, line->unit_no,
-				      payload, NULL);
-	if (c->rc == 0)
-		c->n++;
-	return c->rc;
+	c->rc = workflow_move(c->store, c->operator_no, EV_MARK_MISSING, line->unit_no, payload,
+			      &done);
+	if (c->rc != 0)
+		return c->rc;
+	c->out->missing++;
+	c->out->charged += payload_has(done.payload, "charge");
+	return c->write_off_now ? write_off(c, line->unit_no, payload) : 0;
 }
 
 static int
@@ -544,18 +561,32 @@ confirm_moved(const struct stocktake_line *line, void *arg)
 				     NULL);
 }
 
+/* One flag for the office: the units out that nobody could confirm. */
+static int
+flag_unconfirmed(struct confirming *c)
+{
+	char why[256];
+	if (c->out->unconfirmed == 0)
+		return 0;
+	snprintf(why, sizeof why,
+		 _("stocktake %s: %lld units out with the payer were not confirmed; ask the "
+		   "payer (hmc stocktake show %s)"),
+		 c->id, (long long)c->out->unconfirmed, c->id);
+	return flags_raise(c->store, c->operator_no, c->id, why);
+}
+
 int
 stocktake_confirm(struct store *store, const char *operator_no, const char *id,
-		  int write_off_now, int64_t *n_missing)
+		  int write_off_now, struct stocktake_outcome *out)
 {
 	struct stocktake st;
 	int rc;
-	*n_missing = 0;
-	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("confirm a stocktake"))) != 0 ||
+	memset(out, 0, sizeof *out);
+	if ((rc = workflow_require(store, operator_no, EV_STOCKTAKE_CONFIRM, _("confirm a stocktake"))) != 0 ||
 	    (rc = stocktake_get(store, id, &st)) != 0 || (rc = must_be_open(store, id)) != 0)
 		return rc;
 	struct confirming c = { store, operator_no, id, strcmp(st.scope_kind, "payer") == 0,
-				write_off_now, 0, 0 };
+				write_off_now, out, 0 };
 	int64_t day = timeutil_local_date(timeutil_now_ms());
 	/* All of it or none: one transaction. */
 	if ((rc = store_begin(store)) != 0)
@@ -564,13 +595,15 @@ stocktake_confirm(struct store *store, const char *operator_no, const char *id,
 	if (rc == 0)
 		rc = stocktake_lines(store, id, LINE_MISSING, day, confirm_missing, &c);
 	if (rc == 0)
+		rc = flag_unconfirmed(&c);
+	if (rc == 0)
 		rc = workflow_record(store, operator_no, EV_STOCKTAKE_CONFIRM, id, "", NULL);
 	if (rc == 0)
 		rc = store_commit(store);
 	else
 		store_rollback(store);
-	if (rc == 0)
-		*n_missing = c.n;
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
 	return rc;
 }
 
@@ -584,20 +617,17 @@ write_off_one(const struct stocktake_line *line, void *arg)
 	    (unit.state != UNIT_MISSING && unit.state != UNIT_LOST))
 		return 0;	/* found since, or written off already */
 	payload_set(payload, sizeof payload, "stocktake", c->id);
-	c->rc = workflow_move(c->store, c->operator_no, EV_WRITE_OFF, line->unit_no, payload, NULL);
-	if (c->rc == 0)
-		c->n++;
-	return c->rc;
+	return write_off(c, line->unit_no, payload);
 }
 
 int
 stocktake_write_off(struct store *store, const char *operator_no, const char *id, int now,
-		    int64_t *n_written_off)
+		    struct stocktake_outcome *out)
 {
 	struct stocktake st;
 	int rc;
-	*n_written_off = 0;
-	if ((rc = workflow_require(store, operator_no, ROLE_MANAGER, _("write off units"))) != 0 ||
+	memset(out, 0, sizeof *out);
+	if ((rc = workflow_require(store, operator_no, EV_WRITE_OFF, _("write off units"))) != 0 ||
 	    (rc = stocktake_get(store, id, &st)) != 0)
 		return rc;
 	if (!st.confirmed)
@@ -619,7 +649,7 @@ stocktake_write_off(struct store *store, const char *operator_no, const char *id
 				      "grace); to write them off now, say so (--now)"),
 				    id, until, grace);
 	}
-	struct confirming c = { store, operator_no, id, 0, 0, 0, 0 };
+	struct confirming c = { store, operator_no, id, 0, 0, out, 0 };
 	if ((rc = store_begin(store)) != 0)
 		return rc;
 	rc = stocktake_lines(store, id, LINE_MISSING, today, write_off_one, &c);
@@ -627,7 +657,7 @@ stocktake_write_off(struct store *store, const char *operator_no, const char *id
 		rc = store_commit(store);
 	else
 		store_rollback(store);
-	if (rc == 0)
-		*n_written_off = c.n;
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
 	return rc;
 }

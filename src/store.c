@@ -10,7 +10,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
-#include "hmc/money.h"
+#include "hmc/residual.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -326,6 +326,19 @@ static const char *const migrations[] = {
 	"CREATE TABLE unit_aliases ("
 	"  alias TEXT PRIMARY KEY,"
 	"  unit_no TEXT NOT NULL) WITHOUT ROWID;",
+	/* 6: one gate for the rules (rules.h): a charge is closed by a refusal,
+	 * a cancellation or a credit, and only one per unit and cause is open;
+	 * a scrap request keeps the move it asks for; a customer stock names
+	 * the payer that keeps it. */
+	"ALTER TABLE charges ADD COLUMN closed INTEGER;"
+	"ALTER TABLE charges ADD COLUMN closed_by TEXT;"
+	"ALTER TABLE charges ADD COLUMN closed_how TEXT"
+	"  CHECK (closed_how IN ('refused','cancelled','credited'));"
+	"ALTER TABLE charges ADD COLUMN close_reason TEXT NOT NULL DEFAULT '';"
+	"CREATE UNIQUE INDEX charges_open ON charges(unit_no, kind) WHERE closed IS NULL;"
+	"ALTER TABLE scrap_requests ADD COLUMN move TEXT NOT NULL DEFAULT 'scrap';"
+	"ALTER TABLE scrap_requests ADD COLUMN payload TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE locations ADD COLUMN payer TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -647,7 +660,7 @@ check_identity(struct store *store, int created)
 }
 
 /* hmc_residual(value_ore, acquired 'YYYY-MM-DD' or NULL, months, day):
- * money_residual for SQL, so that reports sum residual values in one
+ * residual_value for SQL, so that reports sum residual values in one
  * query.  An unknown acquisition date gives 0. */
 static void
 sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -659,7 +672,7 @@ sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_int64(ctx, 0);
 		return;
 	}
-	sqlite3_result_int64(ctx, money_residual(sqlite3_value_int64(argv[0]), acquired,
+	sqlite3_result_int64(ctx, residual_value(sqlite3_value_int64(argv[0]), acquired,
 						 sqlite3_value_int(argv[2]),
 						 sqlite3_value_int64(argv[3])));
 }

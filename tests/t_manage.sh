@@ -61,8 +61,14 @@ run h report charges --csv; expect_status 0; expect_out "$CH"
 q "INSERT INTO config VALUES ('scrap.approval_ore', '100000')"
 pricey=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
 	AND value_ore > 400000 AND acquired > date('now', '-6 months') LIMIT 1")
-run h --operator 1001 unit scrap "$pricey" --reason worn-out; expect_status 1; expect_err "manager"
-run h --operator 1001 scrap "$pricey" --reason worn-out; expect_status 0; expect_out "a manager decides"
+# Under warranty a defect is claimed first, whichever path asks.
+run h --operator 1001 unit scrap "$pricey" --reason worn-out; expect_status 1; expect_err "warranty"
+run h --operator 1001 scrap "$pricey" --reason worn-out; expect_status 1; expect_err "--claim"
+# Over the limit every path asks a manager: the move itself becomes the request.
+run h --operator 1001 unit scrap "$pricey" --reason worn-out --claim SUP-9
+expect_status 0; expect_out "a manager decides"
+run h --operator 1001 scrap "$pricey" --reason worn-out --claim SUP-9
+expect_status 1; expect_err "already waits"
 run h scrap pending; expect_status 0; expect_out "$pricey"
 run h report obsolete --csv; expect_status 0; expect_out "unit,article,location,residual_value,zero_on"
 run h report kpi; expect_status 0; expect_out "units by state"; expect_out "sync conflicts open"

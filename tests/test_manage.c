@@ -25,6 +25,7 @@
 #include "hmc/kpi.h"
 #include "hmc/legacy.h"
 #include "hmc/money.h"
+#include "hmc/residual.h"
 #include "hmc/stocktake.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
@@ -70,21 +71,21 @@ residual_edges(void **state)
 	(void)state;
 	int64_t acq = date("2024-03-01");
 	/* 60 months: 2024-03-01 .. 2029-03-01 (1826 days). */
-	assert_int_equal(money_residual(1826000, acq, 60, acq), 1826000);
-	assert_int_equal(money_residual(1826000, acq, 60, acq - 10), 1826000);
-	assert_int_equal(money_residual(1826000, acq, 60, acq + 1), 1825000);
-	assert_int_equal(money_residual(1826000, acq, 60, date("2029-02-28")), 1000);
-	assert_int_equal(money_residual(1826000, acq, 60, date("2029-03-01")), 0);
-	assert_int_equal(money_residual(1826000, acq, 60, date("2031-01-01")), 0);
+	assert_int_equal(residual_value(1826000, acq, 60, acq), 1826000);
+	assert_int_equal(residual_value(1826000, acq, 60, acq - 10), 1826000);
+	assert_int_equal(residual_value(1826000, acq, 60, acq + 1), 1825000);
+	assert_int_equal(residual_value(1826000, acq, 60, date("2029-02-28")), 1000);
+	assert_int_equal(residual_value(1826000, acq, 60, date("2029-03-01")), 0);
+	assert_int_equal(residual_value(1826000, acq, 60, date("2031-01-01")), 0);
 	/* Half way, rounded to the öre. */
-	assert_int_equal(money_residual(1001, acq, 60, acq + 913), 501);
+	assert_int_equal(residual_value(1001, acq, 60, acq + 913), 501);
 	/* 31 January + 1 month: February, all of it. */
 	int64_t jan31 = date("2025-01-31");
 	assert_int_equal(timeutil_months_later(jan31, 1), date("2025-03-01"));
-	assert_int_equal(money_residual(2900, jan31, 1, date("2025-02-28")), 100);
+	assert_int_equal(residual_value(2900, jan31, 1, date("2025-02-28")), 100);
 	/* Nothing to lose. */
-	assert_int_equal(money_residual(0, acq, 60, acq + 5), 0);
-	assert_int_equal(money_residual(100000, acq, 0, acq), 0);
+	assert_int_equal(residual_value(0, acq, 60, acq + 5), 0);
+	assert_int_equal(residual_value(100000, acq, 0, acq), 0);
 }
 
 static void
@@ -153,14 +154,15 @@ stocktake_known_answers(void **state)
 	assert_int_equal(r.quantity_total, 10);	/* the last count of the place */
 	/* Two missing, two years into five: 3/5 of 2450 kr each (1096 of
 	 * 1826 days left), and 2 x 2450 kr to buy anew. */
-	int64_t one = money_residual(245000, date("2024-11-23"), 60, date("2026-11-23"));
+	int64_t one = residual_value(245000, date("2024-11-23"), 60, date("2026-11-23"));
 	assert_int_equal(r.missing_residual_ore, 2 * one);
 	assert_int_equal(r.missing_replacement_ore, 2 * 245000);
 
-	int64_t n;
-	assert_int_equal(stocktake_confirm(store, OP_STAFF, id, 0, &n), HMC_E_DENIED);
-	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), 0);
-	assert_int_equal(n, 2);
+	struct stocktake_outcome out;
+	assert_int_equal(stocktake_confirm(store, OP_STAFF, id, 0, &out), HMC_E_DENIED);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &out), 0);
+	assert_int_equal(out.missing, 2);
+	assert_int_equal(out.charged, 0);	/* shelves, not a customer stock */
 	unit_state_is(store, "10000005", "MISSING");
 	unit_state_is(store, "10000006", "MISSING");
 	unit_state_is(store, "10000001", "IN_STOCK");
@@ -170,16 +172,16 @@ stocktake_known_answers(void **state)
 					     " 'mark_missing' AND operator = '3001'"), 2);
 	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000005", "GBG-A01-1"),
 			 HMC_E_ILLEGAL_MOVE);
-	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &out), HMC_E_ILLEGAL_MOVE);
 
 	/* One turns up; the other is written off after the grace period. */
 	testutil_move(store, OP_STAFF, EV_FOUND, "10000005", "location=GBG-A01-1");
-	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &n), HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &out), HMC_E_ILLEGAL_MOVE);
 	assert_non_null(strstr(store_errmsg(store), "2026-12-23"));
-	assert_int_equal(stocktake_write_off(store, OP_STAFF, id, 1, &n), HMC_E_DENIED);
+	assert_int_equal(stocktake_write_off(store, OP_STAFF, id, 1, &out), HMC_E_DENIED);
 	setenv("HMC_FAKE_NOW", "2026-12-23T09:00:00Z", 1);
-	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &n), 0);
-	assert_int_equal(n, 1);
+	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &out), 0);
+	assert_int_equal(out.written_off, 1);
 	unit_state_is(store, "10000006", "WRITTEN_OFF");
 	unit_state_is(store, "10000005", "IN_STOCK");
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'write_off'"
@@ -189,6 +191,46 @@ stocktake_known_answers(void **state)
 	unsetenv("HMC_FAKE_NOW");
 }
 
+/* A payer's units at patients' that nobody counted are not a shortfall:
+ * they stay out, nobody is charged, the office gets one flag. */
+static void
+payer_scope_charges_nobody(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	char id[STOCKTAKE_ID_MAX];
+	struct stocktake_outcome out;
+	static const char *const units[] = { "10000101", "10000102", "10000103" };
+	for (int i = 0; i < 3; i++) {
+		register_at(store, units[i], "GBG-A01-1", "2026-01-01");
+		testutil_move(store, OP_STAFF, EV_PICK, units[i], "");
+		testutil_move(store, OP_STAFF, EV_DELIVER, units[i], "payer=K1480");
+	}
+	/* And a weight-bearing F unit out with the same payer, never checked. */
+	testutil_move(store, OP_MANAGER, EV_IMPORT, "F10444",
+		      "article=100210&state=DELIVERED&payer=K1480");
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "payer", "K1480", id), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000101", ""), 0);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 1, &out), 0);
+	assert_int_equal(out.missing, 0);
+	assert_int_equal(out.unconfirmed, 3);
+	assert_int_equal(out.written_off, 0);
+	unit_state_is(store, "10000102", "DELIVERED");
+	unit_state_is(store, "F10444", "DELIVERED");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges"), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE subject = '" "' ||"
+					     " (SELECT stocktake_id FROM stocktakes)"), 1);
+	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 1, &out), 0);
+	assert_int_equal(out.written_off, 0);
+	unit_state_is(store, "F10444", "DELIVERED");
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+/* Region-owned stock kept at a municipality: what is missing there is
+ * charged to its keeper at replacement value, approved by another manager. */
 static void
 customer_stock(void **state)
 {
@@ -196,31 +238,50 @@ customer_stock(void **state)
 	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
 	struct store *store = testutil_store();
 	char id[STOCKTAKE_ID_MAX];
-	int64_t n;
+	struct stocktake_outcome out;
+	assert_int_equal(workflow_put(store, OP_MANAGER, EV_LOCATION, "KUND-K1480",
+				      "depot=GBG&kind=customer-stock", NULL), 0);
 	static const char *const units[] = { "10000101", "10000102", "10000103" };
-	for (int i = 0; i < 3; i++) {
-		register_at(store, units[i], "GBG-A01-1", "2026-01-01");
-		testutil_move(store, OP_STAFF, EV_PICK, units[i], "");
-		testutil_move(store, OP_STAFF, EV_DELIVER, units[i], "payer=K1480");
-	}
-	assert_int_equal(stocktake_open(store, OP_MANAGER, "payer", "K1480", id), 0);
-	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000101", ""), 0);
-	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000102", ""), 0);
-	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &n), 0);
-	assert_int_equal(n, 1);
-	unit_state_is(store, "10000103", "LOST");
-	/* Region-owned stock at the municipality: charged at what it costs
-	 * anew, once, and waiting for approval. */
+	for (int i = 0; i < 3; i++)
+		register_at(store, units[i], "KUND-K1480", "2026-01-01");
+	assert_int_equal(stocktake_open(store, OP_MANAGER, "locations", "KUND-K1480..KUND-K1480",
+					id), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000101", "KUND-K1480"), 0);
+	assert_int_equal(stocktake_count(store, OP_STAFF, id, "10000102", "KUND-K1480"), 0);
+	/* Nobody to charge: refused whole, nothing half-done. */
+	int64_t events = testutil_int(store, "SELECT count(*) FROM journal");
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &out), HMC_E_INVALID);
+	assert_non_null(strstr(store_errmsg(store), "KUND-K1480"));
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal"), events);
+	unit_state_is(store, "10000103", "IN_STOCK");
+	assert_int_equal(workflow_put(store, OP_MANAGER, EV_LOCATION, "KUND-K1480",
+				      "depot=GBG&kind=customer-stock&payer=K1480", NULL), 0);
+	assert_int_equal(stocktake_confirm(store, OP_MANAGER, id, 0, &out), 0);
+	assert_int_equal(out.missing, 1);
+	assert_int_equal(out.charged, 1);
+	unit_state_is(store, "10000103", "MISSING");
+	/* Charged once, in the same event as the loss, at what it costs anew. */
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges"), 1);
 	assert_int_equal(testutil_int(store, "SELECT amount_ore FROM charges WHERE unit_no ="
 					     " '10000103' AND kind = 'shortfall' AND payer = 'K1480'"
 					     " AND approved IS NULL"), 245000);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'charge'"), 0);
 	char *charge = testutil_text(store, "SELECT charge_id FROM charges");
 	assert_int_equal(charges_approve(store, OP_STAFF, charge), HMC_E_DENIED);
-	assert_int_equal(charges_approve(store, OP_MANAGER, charge), 0);
-	assert_int_equal(charges_approve(store, OP_MANAGER, charge), HMC_E_NOT_FOUND);
+	/* Four eyes: the manager who raised it does not approve it. */
+	assert_int_equal(charges_approve(store, OP_MANAGER, charge), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "four eyes"));
+	assert_int_equal(workflow_put(store, OP_MANAGER, EV_OPERATOR, "3002",
+				      "name=Karin&role=manager", NULL), 0);
+	assert_int_equal(charges_approve(store, "3002", charge), 0);
+	assert_int_equal(charges_approve(store, "3002", charge), HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(charges_refuse(store, "3002", charge, "too late"), HMC_E_ILLEGAL_MOVE);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE approved_by ="
-					     " '3001'"), 1);
+					     " '3002'"), 1);
+	/* It turns up after all: the approved charge is credited. */
+	testutil_move(store, OP_STAFF, EV_FOUND, "10000103", "location=KUND-K1480");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE closed_how ="
+					     " 'credited'"), 1);
 	free(charge);
 	verify_ok(store);
 	store_close(store);
@@ -308,19 +369,23 @@ scrap_approval(void **state)
 	register_at(store, "10000301", "GBG-A01-1", "2026-11-01");
 	testutil_move(store, OP_STAFF, EV_REGISTER, "10000302",
 		      "article=200102&location=GBG-A01-1&acquired=2026-11-01");
-	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000301", "worn-out", NULL, &requested),
-			 0);
+	/* Under warranty, a defect is the supplier's: the claim comes first. */
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000301", "worn-out", NULL, NULL,
+					  &requested), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "warranty"));
+	unit_state_is(store, "10000301", "IN_STOCK");
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000301", "worn-out", NULL,
+					  "SUP-2211 refused", &requested), 0);
 	assert_int_equal(requested, 0);
 	unit_state_is(store, "10000301", "SCRAPPED");
 
-	assert_int_equal(workflow_move(store, OP_STAFF, EV_SCRAP, "10000302", "reason=hygiene", NULL),
-			 HMC_E_DENIED);
-	assert_non_null(strstr(store_errmsg(store), "manager"));
-	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000302", "hygiene", NULL, &requested),
-			 0);
-	assert_int_equal(requested, 1);
+	/* Any path to the scrap meets the limit: the move itself asks. */
+	struct event done;
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_SCRAP, "10000302", "reason=hygiene",
+				       &done), 0);
+	assert_int_equal(done.type, EV_SCRAP_REQUEST);
 	unit_state_is(store, "10000302", "IN_STOCK");
-	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000302", "hygiene", NULL, &requested),
+	assert_int_equal(scrap_or_request(store, OP_STAFF, "10000302", "hygiene", NULL, NULL, &requested),
 			 HMC_E_EXISTS);
 	assert_int_equal(scrap_decide(store, OP_STAFF, "10000302", 1), HMC_E_DENIED);
 	assert_int_equal(scrap_decide(store, OP_MANAGER, "10000302", 0), 0);
@@ -328,7 +393,7 @@ scrap_approval(void **state)
 	unit_state_is(store, "10000302", "IN_STOCK");
 
 	/* Asked again, and approved: the scrap is the manager's event. */
-	assert_int_equal(scrap_or_request(store, OP_TECH, "10000302", "beyond-repair", NULL,
+	assert_int_equal(scrap_or_request(store, OP_TECH, "10000302", "beyond-repair", NULL, "SUP-1",
 					  &requested), 0);
 	assert_int_equal(requested, 1);
 	assert_int_equal(scrap_decide(store, OP_MANAGER, "10000302", 1), 0);
@@ -343,7 +408,7 @@ scrap_approval(void **state)
 	/* A manager scraps at once. */
 	testutil_move(store, OP_STAFF, EV_REGISTER, "10000303",
 		      "article=200102&location=GBG-A01-1&acquired=2026-11-01");
-	assert_int_equal(scrap_or_request(store, OP_MANAGER, "10000303", "obsolete", NULL,
+	assert_int_equal(scrap_or_request(store, OP_MANAGER, "10000303", "obsolete", NULL, NULL,
 					  &requested), 0);
 	assert_int_equal(requested, 0);
 	unit_state_is(store, "10000303", "SCRAPPED");
@@ -372,20 +437,50 @@ lost_charges(void **state)
 	/* At least 200 kr. */
 	assert_int_equal(testutil_int(store, "SELECT amount_ore FROM charges WHERE unit_no ="
 					     " '10000402'"), 20000);
-	/* Destroyed, found on return: charged to the payer it was out with. */
+	/* Destroyed at the customer's: rent stops that day, charged once. */
 	register_at(store, "10000403", "GBG-A01-1", "2026-05-23");
 	testutil_move(store, OP_STAFF, EV_PICK, "10000403", "");
 	testutil_move(store, OP_STAFF, EV_DELIVER, "10000403", "payer=K1480");
-	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000403", "location=GBG-MOTT");
-	char id[CHARGE_ID_MAX];
-	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "destroyed", NULL, id), 0);
+	struct event done;
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REPORT_DESTROYED, "10000403", "",
+				       &done), 0);
+	unit_state_is(store, "10000403", "LOST");
+	assert_int_equal(testutil_int(store, "SELECT rent_from IS NULL FROM units WHERE unit_no ="
+					     " '10000403'"), 1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE unit_no ="
-					     " '10000403' AND payer = 'K1480'"), 1);
-	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "stolen", NULL, id),
-			 HMC_E_INVALID);
-	/* Two the same day get their own names. */
-	assert_int_equal(charges_raise(store, OP_STAFF, "10000403", "destroyed", NULL, id), 0);
-	assert_non_null(strstr(id, "-2"));
+					     " '10000403' AND payer = 'K1480' AND kind = 'destroyed'"), 1);
+	/* Not lost as well, nor destroyed twice. */
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REPORT_LOST, "10000403", "", NULL),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REPORT_DESTROYED, "10000403", "", NULL),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE unit_no ="
+					     " '10000403'"), 1);
+	/* A manager refuses a charge, saying why; a refused one stays refused. */
+	char id[CHARGE_ID_MAX];
+	assert_int_equal(payload_get(done.payload, "charge", id, sizeof id), 0);
+	assert_int_equal(charges_refuse(store, OP_STAFF, id, "no"), HMC_E_DENIED);
+	assert_int_equal(charges_refuse(store, OP_MANAGER, id, ""), HMC_E_INVALID);
+	assert_int_equal(charges_refuse(store, OP_MANAGER, id, "the payer proved a fire"), 0);
+	assert_int_equal(charges_approve(store, OP_MANAGER, id), HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE closed_how ="
+					     " 'refused' AND closed_by = '3001'"), 1);
+	/* A unit lost on our own lorry: nobody is charged. */
+	register_at(store, "10000404", "GBG-A01-1", "2026-05-23");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000404", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000404", "payer=K1480");
+	testutil_move(store, OP_STAFF, EV_PICKUP, "10000404", "");
+	testutil_move(store, OP_STAFF, EV_REPORT_LOST, "10000404", "");
+	unit_state_is(store, "10000404", "LOST");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE unit_no ="
+					     " '10000404'"), 0);
+	/* Found again: back at the depot, its open charge cancelled. */
+	testutil_move(store, OP_STAFF, EV_FOUND_AGAIN, "10000401", "location=GBG-MOTT");
+	unit_state_is(store, "10000401", "RETURNED");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM charges WHERE unit_no ="
+					     " '10000401' AND closed_how = 'cancelled'"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE unit_no ="
+					     " '10000401' AND payer IS NULL"), 1);
 	verify_ok(store);
 	store_close(store);
 	unsetenv("HMC_FAKE_NOW");
@@ -501,6 +596,7 @@ main(void)
 		cmocka_unit_test(residual_edges),
 		cmocka_unit_test(stocktake_known_answers),
 		cmocka_unit_test(customer_stock),
+		cmocka_unit_test(payer_scope_charges_nobody),
 		cmocka_unit_test(two_handhelds),
 		cmocka_unit_test(scrap_approval),
 		cmocka_unit_test(lost_charges),

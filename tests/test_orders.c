@@ -21,6 +21,7 @@
 #include "hmc/hlc.h"
 #include "hmc/orders.h"
 #include "hmc/pickups.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/verify.h"
@@ -56,7 +57,8 @@ warehouse(void)
 		      "article=200102&location=GBG-A01-1&acquired=2021-01-01");
 	testutil_move(store, OP_STAFF, EV_REGISTER, "20000002",
 		      "article=200102&location=GBG-A01-1&acquired=2021-02-01");
-	testutil_move(store, OP_TECH, EV_OPEN_REPAIR, "20000002", "");
+	assert_int_equal(repairs_open(store, OP_TECH, "20000002", PRIORITY_NORMAL, "wobbles", "GBG",
+				      NULL), 0);
 	return store;
 }
 

@@ -9,6 +9,8 @@
 #include "testutil.h"
 
 #include "hmc/error.h"
+#include "hmc/legacy.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/verify.h"
 #include "hmc/workflow.h"
@@ -51,9 +53,11 @@ busy_store(void)
 	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
 	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", "");
 	testutil_move(store, OP_STAFF, EV_CLEANED, "10000001", "location=GBG-A01-2");
-	testutil_move(store, OP_TECH, EV_OPEN_REPAIR, "10000002", "");
+	assert_int_equal(repairs_open(store, OP_TECH, "10000002", PRIORITY_NORMAL, "wobbles", "GBG",
+				      NULL), 0);
 	testutil_move(store, OP_MANAGER, EV_IMPORT, "F12345",
 		      "article=200102&state=DELIVERED&payer=R-SU&rent_from=2017-05-01");
+	assert_int_equal(legacy_check(store, OP_STAFF, "F12345", "not-found", NULL), 0);
 	testutil_move(store, OP_MANAGER, EV_LEGACY_WRITE_OFF, "F12345", "");
 	/* An article changed: the later put wins. */
 	assert_int_equal(workflow_put(store, OP_BACK, EV_ARTICLE, "200102",

@@ -43,6 +43,7 @@ struct location {
 	char depot[21];
 	char name[81];
 	char kind[16];			/* shelf, reception, cleaning, ... */
+	char payer[PAYER_ID_MAX];	/* a customer stock's keeper, or "" */
 };
 
 struct operator_rec {
@@ -78,5 +79,7 @@ int catalog_location_get(struct store *store, const char *code,
 			 struct location *out);
 int catalog_operator_get(struct store *store, const char *op_no,
 			 struct operator_rec *out);
+/* How many operators the store knows (0 before the first is made). */
+int catalog_operator_count(struct store *store, int64_t *n);
 
 #endif

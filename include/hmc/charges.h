@@ -2,17 +2,17 @@
  * charges.h — what payers are charged, and scrapping that waits for a
  * manager.
  *
- * Charges: a unit lost at a customer (report-lost), or destroyed there
- * before its depreciation period ends, is charged to its payer at its
- * residual value, at least 200 SEK (charge.minimum_ore); a shortfall found
- * in a stocktake of a customer stock (kundlager) at the replacement value
- * (the article's price).  A charge is an event; a manager approves it with
- * another, which names them.
+ * Charges: which move raises which charge at which value is the rule
+ * table's (rules.h): a unit lost or destroyed at a customer's, at its
+ * residual value, at least charge.minimum_ore; a customer stock's
+ * shortfall at replacement value.  The charge travels in the move's own
+ * event.  A manager approves or refuses it with another event; a unit that
+ * turns up again cancels (or credits) its open charges.
  *
- * Scrapping: the residual value decides.  Above scrap.approval_ore (default
- * 5000 SEK) a scrap by someone who is not a manager becomes a request; a
- * manager approves it by making the scrap (the event names them and the
- * request is marked approved) or refuses it.
+ * Scrapping: above scrap.approval_ore (default 5000 SEK) a scrap or a
+ * repair closed as not repairable by someone who is not a manager becomes
+ * a request (the gate does it); a manager approves it by making the move
+ * asked for (the event names them and who asked) or refuses it.
  */
 #ifndef HMC_CHARGES_H
 #define HMC_CHARGES_H
@@ -40,18 +40,20 @@ struct charge {
 	char stocktake[41];
 	int approved;
 	char approved_by[OPERATOR_MAX];
+	char closed_how[12];	/* "", refused, cancelled, credited */
+	char closed_by[OPERATOR_MAX];
+	char close_reason[201];
 };
 
-/* The unit's residual value today (its article's depreciation period from
- * its acquisition date and value). */
-int charges_residual(struct store *store, const char *unit_no, int64_t *residual_ore);
-
-/* Raises a charge of kind lost, destroyed or shortfall on the unit's
- * payer; the amount follows from the kind.  id gets its name when not
- * NULL. */
-int charges_raise(struct store *store, const char *operator_no, const char *unit_no,
-		  const char *kind, const char *stocktake, char *id);
+/* A new charge's name: CHYYMMDD-UNIT-N, the unit's Nth of the day.  The
+ * gate (rules.c) names the charge a move raises. */
+void charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX]);
+int charges_get(struct store *store, const char *id, struct charge *out);
+/* A manager approves a waiting charge: never the one who raised it (four
+ * eyes, rules.c), or refuses it saying why. */
 int charges_approve(struct store *store, const char *operator_no, const char *id);
+int charges_refuse(struct store *store, const char *operator_no, const char *id,
+		   const char *reason);
 /* Charges, by payer then time; only those waiting for approval with
  * pending; payer NULL for all. */
 int charges_list(struct store *store, const char *payer, int pending,
@@ -65,12 +67,14 @@ struct scrap_request {
 	char reason[24];
 	char note[81];
 	int64_t residual_ore;
+	enum event_type move;	/* what the approval makes: scrap, unrepairable */
+	char args[PAYLOAD_MAX];	/* and with which inputs */
 };
 
 /* Scraps the unit, or asks a manager to: *requested is 1 when it now
  * waits for approval. */
 int scrap_or_request(struct store *store, const char *operator_no, const char *unit_text,
-		     const char *reason, const char *note, int *requested);
+		     const char *reason, const char *note, const char *claim, int *requested);
 /* A manager approves (makes the scrap) or refuses a waiting request. */
 int scrap_decide(struct store *store, const char *operator_no, const char *unit_text,
 		 int approve);

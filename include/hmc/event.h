@@ -42,6 +42,8 @@ enum event_type {
 	EV_WRITE_OFF,
 	EV_REPORT_LOST,
 	EV_LEGACY_WRITE_OFF,
+	EV_REPORT_DESTROYED,	/* destroyed at the customer's: rent stops, charged */
+	EV_FOUND_AGAIN,		/* a lost unit turns up: back at the depot */
 	EV_N_MOVES,
 	/* Reference data, set whole ("put") by key. */
 	EV_ARTICLE = EV_N_MOVES,
@@ -71,6 +73,7 @@ enum event_type {
 	EV_SCRAP_REQUEST,	/* subject the unit; reason, note, residual */
 	EV_SCRAP_REFUSE,	/* a manager says no (yes is the scrap itself) */
 	EV_LEGACY_CHECK,	/* subject an F/M unit; outcome, new_no */
+	EV_CHARGE_REFUSE,	/* subject the charge; reason: a manager says no */
 	EV_N_TYPES
 };
 

@@ -14,6 +14,7 @@
 #ifndef HMC_LEGACY_H
 #define HMC_LEGACY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "hmc/event.h"
@@ -61,6 +62,10 @@ int legacy_check(struct store *store, const char *operator_no, const char *unit_
  * weight-bearing ones left. */
 int legacy_write_off(struct store *store, const char *operator_no, const char *payer,
 		     int weight_bearing, int64_t *n, int64_t *skipped);
+
+/* The outcome of the unit's field check (in-use, returned, replaced,
+ * not-found) into out; HMC_E_NOT_FOUND when it has none. */
+int legacy_check_outcome(struct store *store, const char *unit_no, char *out, size_t size);
 
 int legacy_apply(struct store *store, const struct event *ev);
 

@@ -29,7 +29,6 @@ struct transition {
 	enum event_type move;
 	enum unit_state from;
 	enum unit_state to;
-	unsigned roles;		/* who may make the move (enum role bits) */
 	unsigned flags;		/* TR_* */
 };
 

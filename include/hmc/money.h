@@ -18,10 +18,4 @@ void money_format_plain(int64_t ore, char *out, size_t size);
 /* "1 234,50 kr" in Swedish, "SEK 1,234.50" in English: for people. */
 void money_format(int64_t ore, char *out, size_t size);
 
-/* Residual value, straight-line: value_ore on the day of acquisition
- * (days since 1970-01-01), falling each day to zero when `months` calendar
- * months have passed (timeutil_months_later); 0 for a zero value or
- * period. */
-int64_t money_residual(int64_t value_ore, int64_t acquired, int months, int64_t day);
-
 #endif

@@ -96,15 +96,27 @@ int stocktake_lines(struct store *store, const char *id, enum stocktake_line_kin
 		    int64_t day, int (*fn)(const struct stocktake_line *line, void *arg),
 		    void *arg);
 
-/* Confirms (managers): the moves the reconciliation calls for; with
- * write_off_now the missing are written off at once.  *n_missing counts
- * the units marked missing or lost. */
+/* What confirming or writing off did. */
+struct stocktake_outcome {
+	int64_t missing;	/* marked missing */
+	int64_t charged;	/* of them, a customer stock's shortfall charged */
+	int64_t unconfirmed;	/* out at a customer's and not counted: left out,
+				 * not charged, flagged for the office */
+	int64_t written_off;
+	int64_t held;		/* weight-bearing F/M units not written off: they
+				 * wait for a field check (rules.h) */
+};
+
+/* Confirms (managers): the moves the reconciliation calls for, each
+ * through the gate; with write_off_now the missing are written off at
+ * once.  Units out with a payer that were not counted are not a shortfall:
+ * they stay out and the office gets a flag.  All or nothing. */
 int stocktake_confirm(struct store *store, const char *operator_no, const char *id,
-		      int write_off_now, int64_t *n_missing);
+		      int write_off_now, struct stocktake_outcome *out);
 /* Writes off the units this stocktake marked missing that are still
  * missing, once the grace period has passed (or at once with now). */
 int stocktake_write_off(struct store *store, const char *operator_no, const char *id,
-			int now, int64_t *n_written_off);
+			int now, struct stocktake_outcome *out);
 
 /* The reducer's handler for stocktake events. */
 int stocktake_apply(struct store *store, const struct event *ev);

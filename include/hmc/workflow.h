@@ -1,8 +1,8 @@
 /*
  * workflow.h — the actions people take, each one event in one transaction.
  *
- * A workflow function checks who is acting (the operator exists, is active
- * and has a role the transition table allows), checks the input, applies
+ * A workflow function passes the gate (rules.h: the operator exists, is
+ * active, may make the event, its guards hold), applies
  * the event with the reducer and appends it to the journal, all in one
  * SQLite transaction: either the state and the journal both change, or
  * neither does.  On failure store_errmsg() says what and why.
@@ -34,8 +34,9 @@ int workflow_put(struct store *store, const char *operator_no,
 int workflow_operator(struct store *store, const char *operator_no,
 		      unsigned *role);
 
-/* Stamps, applies and journals ev inside the caller's transaction, with no
- * role check: for imports and the demo, which check once for all rows. */
+/* Passes ev through the gate (rules_gate), stamps, applies and journals it
+ * inside the caller's transaction.  The gate may complete ev (a charge) or
+ * turn it into a request for a manager: ev says what was made. */
 int workflow_apply(struct store *store, struct event *ev);
 
 /* workflow_apply of an event made from its parts (after the caller's own
@@ -43,10 +44,10 @@ int workflow_apply(struct store *store, struct event *ev);
 int workflow_record(struct store *store, const char *operator_no, enum event_type type,
 		    const char *subject, const char *payload, struct event *done);
 
-/* The operator exists, is active, and has one of roles; else
- * HMC_E_DENIED saying that only a manager (or not this operator) may do
- * what. */
-int workflow_require(struct store *store, const char *operator_no, unsigned roles,
+/* The operator exists, is active, and the rule table lets their role make
+ * events of type (rules.h); else HMC_E_DENIED saying that they may not do
+ * what.  For an early, clear refusal: the gate checks every event anyway. */
+int workflow_require(struct store *store, const char *operator_no, enum event_type type,
 		     const char *what);
 
 #endif

@@ -1,0 +1,104 @@
+/*
+ * rules.h — who may do what, at which value, with which charge: one table,
+ * one gate.
+ *
+ * Beside the transition table (lifecycle.h, which says what is legal) the
+ * rule table says, for every event type (and for a move, per state it
+ * starts from and where the unit is):
+ *
+ *   roles     who may make it
+ *   guards    what must hold first (G_* below)
+ *   charge    the charge it raises, and at which value
+ *   flags     whether it cancels the unit's open charges
+ *
+ * Every local action passes rules_gate() inside workflow_apply(): the
+ * command line, the screens, stocktakes, repairs, the legacy clean-up,
+ * imports and the demo alike.  The guards that read only state (no clock,
+ * no settings) are checked again by the reducer for every event it folds
+ * (rules_check_state()), so a pending event rebased after a sync meets the
+ * same rules as when it was made.  A refusal names the rule and what to do.
+ */
+#ifndef HMC_RULES_H
+#define HMC_RULES_H
+
+#include <stddef.h>
+
+#include "hmc/event.h"
+#include "hmc/unit.h"
+
+struct store;
+
+/* Guards. */
+#define G_APPROVAL	0x001	/* residual over scrap.approval_ore: a manager decides;
+				 * anyone else's move becomes a request */
+#define G_LEGACY_WB	0x002	/* a weight-bearing F/M unit is field-checked (replaced
+				 * or not found) before it is written off */
+#define G_CHECKED	0x004	/* an F/M unit is field-checked (replaced or not found),
+				 * weight-bearing ones only on purpose (weight_bearing=1) */
+#define G_RETURNABLE	0x008	/* the article is taken back (not a consumable) */
+#define G_WARRANTY	0x010	/* under warranty, a defect is claimed first (claim=) */
+#define G_SEALED	0x020	/* the seal is intact (sealed=1) */
+#define G_REASON	0x040	/* a known reason; "other" with a note */
+#define G_FOUR_EYES	0x080	/* the approver is not the requester (requested_by=) */
+#define G_REPAIR	0x100	/* into the workshop with its repair (deadline=) */
+
+/* The guards the reducer checks too: they read state and payload only. */
+#define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON)
+
+/* Where the unit is, for rules that differ by it. */
+enum rule_where {
+	WHERE_ANY,
+	WHERE_CUSTOMER_STOCK,	/* at a location of kind customer-stock */
+};
+
+/* What a charge is worth. */
+enum charge_value {
+	VALUE_NONE,
+	VALUE_RESIDUAL_MIN,	/* residual value, at least charge.minimum_ore */
+	VALUE_REPLACEMENT,	/* the article's price (what it costs anew) */
+};
+
+/* Rule flags. */
+#define R_CANCELS_CHARGE 0x1	/* the unit's open charges are cancelled or credited */
+
+struct rule {
+	enum event_type type;
+	enum unit_state from;		/* UNIT_NONE: from any state */
+	enum rule_where where;
+	unsigned roles;			/* enum role bits */
+	unsigned guards;		/* G_* */
+	const char *charge;		/* kind raised: lost, destroyed, shortfall */
+	enum charge_value value;
+	unsigned flags;			/* R_* */
+	const char *four_eyes_key;	/* config key that may turn four eyes off */
+};
+
+extern const struct rule rules_table[];
+extern const size_t rules_n;
+
+/* The rule for an event type made from a state at a place; NULL when the
+ * type has none (then any active operator may make it, unguarded). */
+const struct rule *rules_find(enum event_type type, enum unit_state from,
+			      enum rule_where where);
+
+/* The roles that may make type from some state (ROLE_ANY when no rule
+ * names it). */
+unsigned rules_roles(enum event_type type);
+/* 1 when the role may make type (from some state): for menus and help. */
+int rules_may(unsigned role, enum event_type type);
+
+/* The gate: checks ev (stamped or not, not yet applied) as its operator's
+ * action — the operator is active, the role may, the guards hold — and
+ * completes it: a move that raises a charge gets the charge in its
+ * payload (charge=, charge_kind=, charge_payer=, amount=), so that the loss
+ * and its charge are one event.  A move that needs a manager's approval
+ * and is not a manager's becomes the request (ev->type EV_SCRAP_REQUEST).
+ * Errors: HMC_E_DENIED, HMC_E_INVALID, HMC_E_ILLEGAL_MOVE, HMC_E_NOT_FOUND,
+ * with store_errmsg() saying which rule and what to do. */
+int rules_gate(struct store *store, struct event *ev);
+
+/* The guards of G_STATE for a move on unit (as it is before the move):
+ * the reducer's part of the gate. */
+int rules_check_state(struct store *store, const struct event *ev, const struct unit *unit);
+
+#endif

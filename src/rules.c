@@ -1,0 +1,587 @@
+/*
+ * rules.c — the rule table and the gate (see rules.h).
+ *
+ * The table is the only place a rule is written: a path that wants to know
+ * who may scrap, what a lost unit costs or whether a consumable may be
+ * collected asks here.  Guards are small functions keyed by their bit;
+ * a rule names the bits it needs.
+ */
+#include "hmc/rules.h"
+#include "hmc/catalog.h"
+#include "hmc/charges.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+#include "hmc/legacy.h"
+#include "hmc/lifecycle.h"
+#include "hmc/money.h"
+#include "hmc/payload.h"
+#include "hmc/repairs.h"
+#include "hmc/residual.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/xmem.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S ROLE_ANY
+#define T (ROLE_TECHNICIAN | ROLE_MANAGER)
+#define M ROLE_MANAGER
+#define ANY UNIT_NONE
+#define SCRAPPING (G_REASON | G_WARRANTY | G_APPROVAL | G_FOUR_EYES)
+
+const struct rule rules_table[] = {
+	/* type             from             where                 roles guards
+	 *                  charge       value                flags             four eyes */
+	{ EV_REGISTER,      ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_IMPORT,        ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RELOCATE,      ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_PICK,          ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_UNPICK,        ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_DELIVER,       ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_PICKUP,        ANY,             WHERE_ANY,            S, G_RETURNABLE,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RECEIVE,       ANY,             WHERE_ANY,            S, G_RETURNABLE,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_TO_CLEANING,   ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_SCRAP,         ANY,             WHERE_ANY,            S, SCRAPPING,
+	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
+	{ EV_RESTOCK,       ANY,             WHERE_ANY,            S, G_SEALED,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_CLEANED,       ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_OPEN_REPAIR,   ANY,             WHERE_ANY,            T, G_RETURNABLE | G_REPAIR,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_REPAIRED,      ANY,             WHERE_ANY,            T, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_UNREPAIRABLE,  ANY,             WHERE_ANY,            T, SCRAPPING,
+	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
+	/* Region-owned stock kept at a municipality: its keeper pays what
+	 * is missing at replacement value. */
+	{ EV_MARK_MISSING,  ANY,             WHERE_CUSTOMER_STOCK, M, 0,
+	  "shortfall", VALUE_REPLACEMENT,   0,                NULL },
+	{ EV_MARK_MISSING,  ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_FOUND,         ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
+	{ EV_WRITE_OFF,     ANY,             WHERE_ANY,            M, G_LEGACY_WB,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	/* Lost at the customer's: the payer pays the residual value. */
+	{ EV_REPORT_LOST,   UNIT_DELIVERED,  WHERE_ANY,            S, 0,
+	  "lost",      VALUE_RESIDUAL_MIN,  0,                NULL },
+	/* Lost on our own lorry: nobody to charge. */
+	{ EV_REPORT_LOST,   UNIT_IN_TRANSIT, WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_REPORT_DESTROYED, ANY,          WHERE_ANY,            S, 0,
+	  "destroyed", VALUE_RESIDUAL_MIN,  0,                NULL },
+	{ EV_FOUND_AGAIN,   ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
+	{ EV_LEGACY_WRITE_OFF, ANY,          WHERE_ANY,            M, G_CHECKED,
+	  NULL,        VALUE_NONE,          0,                NULL },
+
+	/* Reference data, decisions and approvals. */
+	{ EV_ARTICLE,       ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_PAYER,         ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_LOCATION,      ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_OPERATOR,      ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_REPAIR_OPEN,   ANY,             WHERE_ANY,            S, G_RETURNABLE,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_CONFLICT_RESOLVE, ANY,          WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_STOCKTAKE_OPEN, ANY,            WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_STOCKTAKE_CONFIRM, ANY,         WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_CHARGE,        ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_CHARGE_APPROVE, ANY,            WHERE_ANY,            M, G_FOUR_EYES,
+	  NULL,        VALUE_NONE,          0,                "four_eyes.charge" },
+	{ EV_CHARGE_REFUSE, ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_SCRAP_REFUSE,  ANY,             WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+};
+
+const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
+
+#undef S
+#undef T
+#undef M
+#undef ANY
+#undef SCRAPPING
+
+const struct rule *
+rules_find(enum event_type type, enum unit_state from, enum rule_where where)
+{
+	for (size_t i = 0; i < rules_n; i++) {
+		const struct rule *r = &rules_table[i];
+		if (r->type != type || (r->from != UNIT_NONE && r->from != from) ||
+		    (r->where != WHERE_ANY && r->where != where))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+unsigned
+rules_roles(enum event_type type)
+{
+	unsigned roles = 0;
+	int any = 0;
+	for (size_t i = 0; i < rules_n; i++)
+		if (rules_table[i].type == type) {
+			roles |= rules_table[i].roles;
+			any = 1;
+		}
+	return any ? roles : ROLE_ANY;
+}
+
+int
+rules_may(unsigned role, enum event_type type)
+{
+	int any = 0;
+	for (size_t i = 0; i < rules_n; i++)
+		if (rules_table[i].type == type) {
+			if (rules_table[i].roles & role)
+				return 1;
+			any = 1;
+		}
+	return !any;
+}
+
+/* --- the guards ---------------------------------------------------------------- */
+
+/* What a guard sees: the event, the unit and its article as they are. */
+struct gate {
+	struct store *store;
+	struct event *ev;		/* NULL in the reducer's part: read only */
+	const struct event *in;
+	const struct rule *rule;
+	unsigned role;
+	const struct unit *unit;	/* NULL when the subject is no unit */
+	struct article article;
+	int has_article;
+	int request;			/* G_APPROVAL: a manager decides */
+	int64_t residual;
+};
+
+static int
+need_article(struct gate *g)
+{
+	if (g->has_article)
+		return 0;
+	int rc = catalog_article_get(g->store, g->unit->article_no, &g->article);
+	g->has_article = rc == 0;
+	return rc;
+}
+
+static int
+guard_returnable(struct gate *g)
+{
+	int rc = need_article(g);
+	if (rc != 0 || g->article.returnable)
+		return rc;
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("unit %s (%s): discard, not returnable (a consumable is not "
+			      "%s)"),
+			    g->unit->unit_no, g->article.name,
+			    g->in->type == EV_PICKUP    ? _("collected")
+			    : g->in->type == EV_RECEIVE ? _("received")
+							: _("repaired"));
+}
+
+static int
+guard_sealed(struct gate *g)
+{
+	char text[8];
+	if (payload_get(g->in->payload, "sealed", text, sizeof text) == 0 &&
+	    strcmp(text, "1") == 0)
+		return 0;
+	return store_seterr(g->store, HMC_E_INVALID,
+			    _("unit %s goes back to stock unused only with its seal intact "
+			      "(sealed); a used unit is cleaned first"),
+			    g->in->subject);
+}
+
+static int
+guard_reason(struct gate *g)
+{
+	char text[64];
+	if (payload_get(g->in->payload, "reason", text, sizeof text) != 0)
+		return 0;	/* a missing reason is the reducer's to name */
+	if (!lifecycle_scrap_reason_valid(text))
+		return store_seterr(g->store, HMC_E_INVALID,
+				    _("unknown reason \"%s\"; use beyond-repair, "
+				      "worn-out, hygiene, obsolete, lost or other"),
+				    text);
+	if (strcmp(text, "other") == 0 && !payload_has(g->in->payload, "note"))
+		return store_seterr(g->store, HMC_E_INVALID,
+				    _("reason \"other\" needs a note saying why"));
+	return 0;
+}
+
+/* The F/M unit's field check says it is gone (replaced or not found). */
+static int
+checked_gone(struct gate *g)
+{
+	char outcome[16];
+	if (legacy_check_outcome(g->store, g->unit->unit_no, outcome, sizeof outcome) != 0)
+		return 0;
+	return strcmp(outcome, "replaced") == 0 || strcmp(outcome, "not-found") == 0;
+}
+
+static int
+refuse_unchecked(struct gate *g)
+{
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("%s %s has no field check saying it is replaced or not found: "
+			      "check it first (Look up, F3; or hmc legacy check)"),
+			    g->article.weight_bearing ? _("weight-bearing") : _("legacy unit"),
+			    g->unit->unit_no);
+}
+
+static int
+guard_legacy_wb(struct gate *g)
+{
+	int rc = need_article(g);
+	if (rc != 0 || g->unit->origin == ORIGIN_NEW || !g->article.weight_bearing ||
+	    checked_gone(g))
+		return rc;
+	return refuse_unchecked(g);
+}
+
+static int
+guard_checked(struct gate *g)
+{
+	char text[8];
+	int rc = need_article(g);
+	if (rc != 0 || g->unit->origin == ORIGIN_NEW)
+		return rc;
+	if (!checked_gone(g))
+		return refuse_unchecked(g);
+	if (g->article.weight_bearing &&
+	    (payload_get(g->in->payload, "weight_bearing", text, sizeof text) != 0 ||
+	     strcmp(text, "1") != 0))
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("%s is weight-bearing: it is written off only on purpose "
+				      "(--weight-bearing)"),
+				    g->unit->unit_no);
+	return 0;
+}
+
+static int
+guard_warranty(struct gate *g)
+{
+	char reason[24], until[TIMEUTIL_DATE_LEN];
+	int64_t acquired, today = timeutil_local_date(timeutil_now_ms());
+	int rc = need_article(g);
+	if (rc != 0)
+		return rc;
+	/* A defect is the supplier's while the warranty runs; hygiene, loss
+	 * and obsolescence are not defects. */
+	if (payload_get(g->in->payload, "reason", reason, sizeof reason) != 0 ||
+	    (strcmp(reason, "beyond-repair") != 0 && strcmp(reason, "worn-out") != 0))
+		return 0;
+	if (!g->unit->acquired[0] || timeutil_parse_date(g->unit->acquired, &acquired) != 0 ||
+	    !repairs_in_warranty(acquired, g->article.warranty_months, today) ||
+	    payload_has(g->in->payload, "claim"))
+		return 0;
+	timeutil_format_date(timeutil_months_later(acquired, g->article.warranty_months), until);
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("unit %s is under warranty until %s: claim it from the supplier "
+			      "first, then give the claim's reference (--claim REF)"),
+			    g->unit->unit_no, until);
+}
+
+static int
+guard_approval(struct gate *g)
+{
+	int64_t limit = store_config_int(g->store, "scrap.approval_ore", SCRAP_APPROVAL_ORE);
+	int rc = residual_of_unit(g->store, g->unit->unit_no,
+				  timeutil_local_date(timeutil_now_ms()), &g->residual);
+	if (rc != 0)
+		return rc;
+	/* A manager's own decision, or an approval of a request. */
+	if (!(g->role & ROLE_MANAGER) && g->residual > limit)
+		g->request = 1;
+	return 0;
+}
+
+static int
+guard_four_eyes(struct gate *g)
+{
+	char requester[OPERATOR_MAX];
+	if (g->rule->four_eyes_key != NULL &&
+	    store_config_int(g->store, g->rule->four_eyes_key, 1) == 0)
+		return 0;
+	if (payload_get(g->in->payload, "requested_by", requester, sizeof requester) != 0 ||
+	    strcmp(requester, g->in->operator_no) != 0)
+		return 0;
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("operator %s asked for this: another manager approves it (four "
+			      "eyes)"),
+			    requester);
+}
+
+static int
+guard_repair(struct gate *g)
+{
+	if (payload_has(g->in->payload, "deadline"))
+		return 0;
+	return store_seterr(g->store, HMC_E_INVALID,
+			    _("unit %s goes into the workshop with a repair: open one (Repair "
+			      "queue, or hmc repair open %s)"),
+			    g->in->subject, g->in->subject);
+}
+
+static const struct {
+	unsigned bit;
+	int needs_unit;
+	int (*check)(struct gate *g);
+} guards[] = {
+	{ G_REASON, 0, guard_reason },
+	{ G_SEALED, 0, guard_sealed },
+	{ G_REPAIR, 0, guard_repair },
+	{ G_RETURNABLE, 1, guard_returnable },
+	{ G_LEGACY_WB, 1, guard_legacy_wb },
+	{ G_CHECKED, 1, guard_checked },
+	{ G_WARRANTY, 1, guard_warranty },
+	{ G_FOUR_EYES, 0, guard_four_eyes },
+	{ G_APPROVAL, 1, guard_approval },
+};
+
+static int
+run_guards(struct gate *g, unsigned mask)
+{
+	for (size_t i = 0; i < sizeof guards / sizeof guards[0]; i++) {
+		if (!(g->rule->guards & mask & guards[i].bit))
+			continue;
+		if (guards[i].needs_unit && g->unit == NULL)
+			continue;	/* the reducer says there is no such unit */
+		int rc = guards[i].check(g);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static enum rule_where
+where_of(struct store *store, enum event_type type, const struct unit *unit)
+{
+	struct location loc;
+	int matters = 0;
+	for (size_t i = 0; i < rules_n; i++)
+		matters |= rules_table[i].type == type && rules_table[i].where != WHERE_ANY;
+	if (matters && unit != NULL && unit->location[0] &&
+	    catalog_location_get(store, unit->location, &loc) == 0 &&
+	    strcmp(loc.kind, "customer-stock") == 0)
+		return WHERE_CUSTOMER_STOCK;
+	return WHERE_ANY;
+}
+
+/* --- what the gate adds ----------------------------------------------------------- */
+
+/* The charge the rule raises, into the move's payload. */
+static int
+attach_charge(struct gate *g)
+{
+	struct store *store = g->store;
+	char payer[PAYER_ID_MAX], id[CHARGE_ID_MAX], text[24];
+	int64_t amount;
+	int rc;
+	if ((rc = need_article(g)) != 0)
+		return rc;
+	if (g->rule->where == WHERE_CUSTOMER_STOCK) {
+		struct location loc;
+		struct payer p;
+		if ((rc = catalog_location_get(store, g->unit->location, &loc)) != 0)
+			return rc;
+		if (loc.payer[0] == '\0' || catalog_payer_get(store, loc.payer, &p) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("customer stock %s names no payer that keeps it, so its "
+					      "shortfall cannot be charged: set the location's payer "
+					      "(hmc import locations) and try again"),
+					    loc.code);
+		xstrlcpy(payer, loc.payer, sizeof payer);
+	} else if (g->unit->payer[0]) {
+		xstrlcpy(payer, g->unit->payer, sizeof payer);
+	} else {
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s is out with no payer: no one to charge"),
+				    g->unit->unit_no);
+	}
+	if (g->rule->value == VALUE_REPLACEMENT) {
+		amount = g->article.price_ore > 0 ? g->article.price_ore : g->unit->value_ore;
+	} else {
+		if ((rc = residual_of_unit(store, g->unit->unit_no,
+					   timeutil_local_date(timeutil_now_ms()), &amount)) != 0)
+			return rc;
+		int64_t minimum = store_config_int(store, "charge.minimum_ore", CHARGE_MINIMUM_ORE);
+		if (amount < minimum)
+			amount = minimum;
+	}
+	charges_new_id(store, g->unit->unit_no, id);
+	snprintf(text, sizeof text, "%lld", (long long)amount);
+	char *payload = g->ev->payload;
+	if (payload_set(payload, PAYLOAD_MAX, "charge", id) != 0 ||
+	    payload_set(payload, PAYLOAD_MAX, "charge_kind", g->rule->charge) != 0 ||
+	    payload_set(payload, PAYLOAD_MAX, "charge_payer", payer) != 0 ||
+	    payload_set(payload, PAYLOAD_MAX, "amount", text) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("%s %s: the note is too long"),
+				    event_type_name(g->ev->type), g->ev->subject);
+	return 0;
+}
+
+/* The move waits for a manager: it becomes the request, which keeps the
+ * move and its inputs for the approval to make. */
+static int
+make_request(struct gate *g)
+{
+	struct event *ev = g->ev;
+	char payload[PAYLOAD_MAX] = "", text[64];
+	if (lifecycle_find(ev->type, g->unit->state, g->unit->origin, UNIT_NONE) == NULL)
+		return store_seterr(g->store, HMC_E_ILLEGAL_MOVE, _("cannot %s unit %s: it is %s"),
+				    move_label(ev->type), ev->subject,
+				    unit_state_name(g->unit->state));
+	payload_set(payload, sizeof payload, "move", event_type_name(ev->type));
+	if (payload_get(ev->payload, "reason", text, sizeof text) == 0)
+		payload_set(payload, sizeof payload, "reason", text);
+	snprintf(text, sizeof text, "%lld", (long long)g->residual);
+	payload_set(payload, sizeof payload, "residual", text);
+	if (payload_set(payload, sizeof payload, "args", ev->payload) != 0)
+		return store_seterr(g->store, HMC_E_INVALID, _("%s %s: the note is too long"),
+				    event_type_name(ev->type), ev->subject);
+	ev->type = EV_SCRAP_REQUEST;
+	xstrlcpy(ev->payload, payload, sizeof ev->payload);
+	return 0;
+}
+
+/* --- the gate ------------------------------------------------------------------------ */
+
+static int
+operator_role(struct store *store, const struct event *ev, unsigned *role)
+{
+	struct operator_rec op;
+	const char *operator_no = ev->operator_no;
+	int64_t n_operators;
+	int rc = catalog_operator_get(store, operator_no, &op);
+	/* A new store's first operator is made by whoever sets it up (hmc init):
+	 * a manager, who makes the others. */
+	if (rc == HMC_E_NOT_FOUND && ev->type == EV_OPERATOR &&
+	    strcmp(ev->subject, operator_no) == 0 &&
+	    catalog_operator_count(store, &n_operators) == 0 && n_operators == 0) {
+		*role = ROLE_MANAGER;
+		return 0;
+	}
+	if (rc == HMC_E_NOT_FOUND)
+		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), operator_no);
+	if (rc != 0)
+		return rc;
+	if (!op.active)
+		return store_seterr(store, HMC_E_DENIED,
+				    _("operator %s (%s) is no longer active"), operator_no, op.name);
+	*role = op.role;
+	return 0;
+}
+
+/* What an event does, for "may not ...". */
+static const char *
+action_label(enum event_type type)
+{
+	switch (type) {
+	case EV_ARTICLE: return _("change articles");
+	case EV_PAYER: return _("change payers");
+	case EV_LOCATION: return _("change locations");
+	case EV_OPERATOR: return _("change operators");
+	case EV_CONFLICT_RESOLVE: return _("resolve conflicts");
+	case EV_STOCKTAKE_OPEN: return _("open a stocktake");
+	case EV_STOCKTAKE_CONFIRM: return _("confirm a stocktake");
+	case EV_CHARGE: return _("raise charges");
+	case EV_CHARGE_APPROVE: return _("approve charges");
+	case EV_CHARGE_REFUSE: return _("refuse charges");
+	case EV_SCRAP_REFUSE: return _("refuse scrapping");
+	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
+	}
+}
+
+static const char *
+needs_whom(unsigned roles)
+{
+	return roles & ROLE_TECHNICIAN ? _("a technician or manager") : _("a manager");
+}
+
+/* Events about a unit: the moves, and a repair opened on site. */
+static int
+about_unit(enum event_type type)
+{
+	return event_type_is_move(type) || type == EV_REPAIR_OPEN;
+}
+
+int
+rules_gate(struct store *store, struct event *ev)
+{
+	struct gate g;
+	struct unit unit;
+	int rc;
+	memset(&g, 0, sizeof g);
+	g.store = store;
+	g.ev = ev;
+	g.in = ev;
+	if ((rc = operator_role(store, ev, &g.role)) != 0)
+		return rc;
+	enum unit_state from = UNIT_NONE;
+	if (about_unit(ev->type)) {
+		rc = unit_get(store, ev->subject, &unit);
+		if (rc != 0 && rc != HMC_E_NOT_FOUND)
+			return rc;
+		if (rc == 0) {
+			g.unit = &unit;
+			from = unit.state;
+		}
+	}
+	/* A move not legal from here is the reducer's to explain. */
+	if (event_type_is_move(ev->type) && g.unit != NULL &&
+	    lifecycle_find(ev->type, unit.state, unit.origin, UNIT_NONE) == NULL)
+		return 0;
+	g.rule = rules_find(ev->type, from, where_of(store, ev->type, g.unit));
+	if (g.rule == NULL)
+		return 0;
+	if (!(g.rule->roles & g.role))
+		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
+				    ev->operator_no, role_name(g.role), action_label(ev->type),
+				    needs_whom(g.rule->roles));
+	if ((rc = run_guards(&g, ~0u)) != 0)
+		return rc;
+	if (g.request)
+		return make_request(&g);
+	if (g.rule->charge != NULL && g.unit != NULL)
+		return attach_charge(&g);
+	return 0;
+}
+
+int
+rules_check_state(struct store *store, const struct event *ev, const struct unit *unit)
+{
+	struct gate g;
+	memset(&g, 0, sizeof g);
+	g.store = store;
+	g.in = ev;
+	g.unit = unit;
+	g.rule = rules_find(ev->type, unit ? unit->state : UNIT_NONE, where_of(store, ev->type, unit));
+	if (g.rule == NULL || !(g.rule->guards & G_STATE))
+		return 0;
+	return run_guards(&g, G_STATE);
+}
