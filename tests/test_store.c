@@ -8,7 +8,8 @@
  * refused and left byte for byte as it was; a lock held by another
  * connection gives HMC_E_BUSY, a full database HMC_E_FULL, and neither
  * loses data; nested transactions roll back alone and give their device
- * sequence numbers back; settings; device identity set once.
+ * sequence numbers back; settings; device identity set once; cached
+ * statements are found by their SQL text, not by where the text lies.
  */
 #include "testutil.h"
 
@@ -273,6 +274,51 @@ settings(void **state)
 	store_close(store);
 }
 
+/* Two texts built one after the other in the same buffer are two
+ * statements: the cache goes by the text, not by its address. */
+static void
+statements_are_cached_by_text(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT 'first'");
+	sqlite3_stmt *first = store_stmt(store, sql);
+	assert_string_equal(sqlite3_sql(first), "SELECT 'first'");
+	snprintf(sql, sizeof sql, "SELECT 'second'");
+	sqlite3_stmt *second = store_stmt(store, sql);
+	assert_string_equal(sqlite3_sql(second), "SELECT 'second'");
+	assert_int_equal(sqlite3_step(second), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(second, 0), "second");
+	sqlite3_reset(second);
+	/* The same text from elsewhere finds the statement made for it. */
+	assert_ptr_equal(store_stmt(store, "SELECT 'first'"), first);
+	snprintf(sql, sizeof sql, "SELECT 'second'");
+	assert_ptr_equal(store_stmt(store, sql), second);
+	store_close(store);
+}
+
+/* store_next_id builds its SQL in a buffer on its stack: called for two
+ * tables in turn from one function, each gets its own table's number. */
+static void
+next_id_on_two_tables_in_turn(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char id[32];
+	assert_int_equal(store_config_set(store, "K-005", "x"), 0);
+	assert_int_equal(store_exec(store,
+		"INSERT INTO flags (flag_id, subject, reason, raised, operator)"
+		" VALUES ('F-002', '10000009', 'test', 1, '1001')"), 0);
+	for (int round = 0; round < 2; round++) {
+		store_next_id(store, "config", "key", "K-", 3, id, sizeof id);
+		assert_string_equal(id, "K-006");
+		store_next_id(store, "flags", "flag_id", "F-", 3, id, sizeof id);
+		assert_string_equal(id, "F-003");
+	}
+	store_close(store);
+}
+
 int
 main(void)
 {
@@ -286,6 +332,8 @@ main(void)
 		cmocka_unit_test(savepoints_give_sequence_numbers_back),
 		cmocka_unit_test(device_identity_is_set_once),
 		cmocka_unit_test(settings),
+		cmocka_unit_test(statements_are_cached_by_text),
+		cmocka_unit_test(next_id_on_two_tables_in_turn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,8 +80,11 @@ int store_commit(struct store *store);
 void store_rollback(struct store *store);
 int store_in_transaction(const struct store *store);
 
-/* For core modules: the connection, and a cached prepared statement for a
- * constant SQL text (reset and unbound; the caller resets it after use). */
+/* For core modules: the connection, and a cached prepared statement for
+ * an SQL text (reset and unbound; the caller resets it after use).  The
+ * cache goes by the text, and keeps its own copy: sql may be a buffer the
+ * caller reuses.  One text, one statement: do not hold it across a call
+ * that may ask for the same text.  The statement is the store's. */
 struct sqlite3 *store_db(struct store *store);
 struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
 /* How long to wait for another program's lock before HMC_E_BUSY
