@@ -1039,6 +1039,27 @@ store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
 }
 
+int
+store_foreach(struct store *store, const char *sql, const char *what,
+	      int (*bind)(sqlite3_stmt *stmt, void *arg),
+	      int (*row)(sqlite3_stmt *stmt, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, what);
+	int result = 0;
+	if (bind != NULL && (rc = bind(stmt, arg)) != SQLITE_OK)
+		result = store_sqlerr(store, rc, what);
+	while (result == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		result = row(stmt, arg);
+	/* Read the message before finalizing, which may clear it. */
+	if (result == 0 && rc != SQLITE_DONE)
+		result = store_sqlerr(store, rc, what);
+	sqlite3_finalize(stmt);
+	return result;
+}
+
 void
 store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t size)
 {
