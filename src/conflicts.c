@@ -38,44 +38,54 @@
 	" FROM journal_rejected WHERE ?1 OR dismissed_by IS NULL" \
 	" ORDER BY sort"
 
+/* The caller's function and argument, and the row read into one place. */
+struct conflict_rows {
+	int all;
+	struct conflict *c;
+	int (*fn)(const struct conflict *c, void *arg);
+	void *arg;
+};
+
+static int
+bind_all(sqlite3_stmt *stmt, void *arg)
+{
+	return sqlite3_bind_int(stmt, 1, ((struct conflict_rows *)arg)->all);
+}
+
+static int
+conflict_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct conflict_rows *rows = arg;
+	struct conflict *c = rows->c;
+	memset(c, 0, sizeof *c);
+	store_column_text(stmt, 0, c->kind, sizeof c->kind);
+	store_column_text(stmt, 1, c->event.device, sizeof c->event.device);
+	c->event.device_seq = sqlite3_column_int64(stmt, 2);
+	c->event.hlc = sqlite3_column_int64(stmt, 3);
+	store_column_text(stmt, 4, c->event.operator_no, sizeof c->event.operator_no);
+	if (event_type_parse((const char *)sqlite3_column_text(stmt, 5), &c->event.type) != 0)
+		c->event.type = EV_N_TYPES;
+	store_column_text(stmt, 6, c->event.subject, sizeof c->event.subject);
+	store_column_text(stmt, 7, c->event.payload, sizeof c->event.payload);
+	c->event.gseq = sqlite3_column_int64(stmt, 8);
+	store_column_text(stmt, 9, c->note, sizeof c->note);
+	c->resolved = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
+	store_column_text(stmt, 10, c->outcome, sizeof c->outcome);
+	store_column_text(stmt, 11, c->resolved_by, sizeof c->resolved_by);
+	store_column_text(stmt, 12, c->decision_note, sizeof c->decision_note);
+	snprintf(c->id, sizeof c->id, "%s#%lld", c->event.device, (long long)c->event.device_seq);
+	return rows->fn(c, rows->arg);
+}
+
 int
 conflicts_foreach(struct store *store, int all,
 		  int (*fn)(const struct conflict *c, void *arg), void *arg)
 {
-	sqlite3_stmt *stmt;
-	int rc = sqlite3_prepare_v2(store_db(store), LIST_SQL, -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(store, rc, _("reading the journal"));
-	sqlite3_bind_int(stmt, 1, all);
-	struct conflict *c = xmalloc(sizeof *c);
-	int result = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(c, 0, sizeof *c);
-		store_column_text(stmt, 0, c->kind, sizeof c->kind);
-		store_column_text(stmt, 1, c->event.device, sizeof c->event.device);
-		c->event.device_seq = sqlite3_column_int64(stmt, 2);
-		c->event.hlc = sqlite3_column_int64(stmt, 3);
-		store_column_text(stmt, 4, c->event.operator_no, sizeof c->event.operator_no);
-		if (event_type_parse((const char *)sqlite3_column_text(stmt, 5), &c->event.type) != 0)
-			c->event.type = EV_N_TYPES;
-		store_column_text(stmt, 6, c->event.subject, sizeof c->event.subject);
-		store_column_text(stmt, 7, c->event.payload, sizeof c->event.payload);
-		c->event.gseq = sqlite3_column_int64(stmt, 8);
-		store_column_text(stmt, 9, c->note, sizeof c->note);
-		c->resolved = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
-		store_column_text(stmt, 10, c->outcome, sizeof c->outcome);
-		store_column_text(stmt, 11, c->resolved_by, sizeof c->resolved_by);
-		store_column_text(stmt, 12, c->decision_note, sizeof c->decision_note);
-		snprintf(c->id, sizeof c->id, "%s#%lld", c->event.device,
-			 (long long)c->event.device_seq);
-		if ((result = fn(c, arg)) != 0)
-			break;
-	}
-	if (result == 0 && rc != SQLITE_DONE)
-		result = store_sqlerr(store, rc, _("reading the journal"));
-	free(c);
-	sqlite3_finalize(stmt);
-	return result;
+	struct conflict_rows rows = { all, xmalloc(sizeof *rows.c), fn, arg };
+	int rc = store_foreach(store, LIST_SQL, _("reading the journal"), bind_all, conflict_row,
+			       &rows);
+	free(rows.c);
+	return rc;
 }
 
 static int

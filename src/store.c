@@ -30,15 +30,23 @@ struct device_counters {
 	int64_t last_seq, last_hlc;
 };
 
+/* A prepared statement and the SQL text it was made from.  The entry is
+ * for the text: sql is only where the text lay when last asked for (most
+ * often a string literal, so the next ask is a pointer compare), and a
+ * caller's buffer may hold another text by then. */
+struct cached_stmt {
+	const char *sql;	/* the caller's pointer: only compared */
+	char *text;		/* our copy of the text */
+	uint32_t hash;		/* of text */
+	sqlite3_stmt *stmt;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	char errmsg[768];
 	int depth;			/* transaction nesting */
-	struct {
-		const char *sql;
-		sqlite3_stmt *stmt;
-	} cache[STMT_CACHE];
+	struct cached_stmt cache[STMT_CACHE];	/* oldest first */
 	int n_cache;
 	struct {
 		int loaded, dirty;
@@ -414,15 +422,52 @@ store_db(struct store *store)
 	return store->db;
 }
 
+/* FNV-1a: short SQL texts, no adversary. */
+static uint32_t
+sql_hash(const char *sql)
+{
+	uint32_t hash = 2166136261u;
+	for (const unsigned char *c = (const unsigned char *)sql; *c; c++)
+		hash = (hash ^ *c) * 16777619u;
+	return hash;
+}
+
+/* The cached entry for the text sql, or NULL. */
+static struct cached_stmt *
+stmt_find(struct store *store, const char *sql)
+{
+	/* Where the text lay last time; the text is still compared. */
+	for (int i = 0; i < store->n_cache; i++)
+		if (store->cache[i].sql == sql && strcmp(store->cache[i].text, sql) == 0)
+			return &store->cache[i];
+	uint32_t hash = sql_hash(sql);
+	for (int i = 0; i < store->n_cache; i++)
+		if (store->cache[i].hash == hash && strcmp(store->cache[i].text, sql) == 0) {
+			store->cache[i].sql = sql;
+			return &store->cache[i];
+		}
+	return NULL;
+}
+
+static void
+stmt_cache_clear(struct store *store)
+{
+	for (int i = 0; i < store->n_cache; i++) {
+		sqlite3_finalize(store->cache[i].stmt);
+		free(store->cache[i].text);
+	}
+	store->n_cache = 0;
+}
+
 struct sqlite3_stmt *
 store_stmt(struct store *store, const char *sql)
 {
-	for (int i = 0; i < store->n_cache; i++)
-		if (store->cache[i].sql == sql) {
-			sqlite3_reset(store->cache[i].stmt);
-			sqlite3_clear_bindings(store->cache[i].stmt);
-			return store->cache[i].stmt;
-		}
+	struct cached_stmt *hit = stmt_find(store, sql);
+	if (hit != NULL) {
+		sqlite3_reset(hit->stmt);
+		sqlite3_clear_bindings(hit->stmt);
+		return hit->stmt;
+	}
 	sqlite3_stmt *stmt = NULL;
 	int rc = sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 				    &stmt, NULL);
@@ -431,18 +476,17 @@ store_stmt(struct store *store, const char *sql)
 		fprintf(stderr, "hmc: bad SQL (%s): %s\n", sqlite3_errmsg(store->db), sql);
 		abort();
 	}
-	if (store->n_cache < STMT_CACHE) {
-		store->cache[store->n_cache].sql = sql;
-		store->cache[store->n_cache].stmt = stmt;
-		store->n_cache++;
-	} else {
+	if (store->n_cache == STMT_CACHE) {
 		/* Full: evict the oldest. */
 		sqlite3_finalize(store->cache[0].stmt);
+		free(store->cache[0].text);
 		memmove(&store->cache[0], &store->cache[1],
 			sizeof store->cache[0] * (STMT_CACHE - 1));
-		store->cache[STMT_CACHE - 1].sql = sql;
-		store->cache[STMT_CACHE - 1].stmt = stmt;
+		store->n_cache--;
 	}
+	store->cache[store->n_cache++] = (struct cached_stmt){
+		.sql = sql, .text = xstrdup(sql), .hash = sql_hash(sql), .stmt = stmt,
+	};
 	return stmt;
 }
 
@@ -772,8 +816,7 @@ store_close(struct store *store)
 		return;
 	if (store->depth > 0)
 		store_rollback(store);
-	for (int i = 0; i < store->n_cache; i++)
-		sqlite3_finalize(store->cache[i].stmt);
+	stmt_cache_clear(store);
 	if (store->db != NULL)
 		sqlite3_close(store->db);
 	free(store->path);
@@ -823,9 +866,7 @@ store_bulk_begin(struct store *store, struct bulk **out)
 			return rc;
 	}
 	/* The cached statements may refer to dropped indexes: start afresh. */
-	for (int i = 0; i < store->n_cache; i++)
-		sqlite3_finalize(store->cache[i].stmt);
-	store->n_cache = 0;
+	stmt_cache_clear(store);
 	return 0;
 }
 
@@ -843,9 +884,7 @@ store_bulk_end(struct store *store, struct bulk *bulk)
 	}
 	free(bulk);
 	store_exec(store, "PRAGMA cache_size = -2000");
-	for (int i = 0; i < store->n_cache; i++)
-		sqlite3_finalize(store->cache[i].stmt);
-	store->n_cache = 0;
+	stmt_cache_clear(store);
 	return rc;
 }
 
@@ -1011,6 +1050,27 @@ store_step_done(struct store *store, sqlite3_stmt *stmt, const char *what)
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, what);
+}
+
+int
+store_foreach(struct store *store, const char *sql, const char *what,
+	      int (*bind)(sqlite3_stmt *stmt, void *arg),
+	      int (*row)(sqlite3_stmt *stmt, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, what);
+	int result = 0;
+	if (bind != NULL && (rc = bind(stmt, arg)) != SQLITE_OK)
+		result = store_sqlerr(store, rc, what);
+	while (result == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		result = row(stmt, arg);
+	/* Read the message before finalizing, which may clear it. */
+	if (result == 0 && rc != SQLITE_DONE)
+		result = store_sqlerr(store, rc, what);
+	sqlite3_finalize(stmt);
+	return result;
 }
 
 void

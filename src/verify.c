@@ -186,29 +186,29 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 	return 0;
 }
 
+/* One row of a table, tab-separated, without its key. */
+static int
+dump_row(sqlite3_stmt *stmt, void *out)
+{
+	for (int col = 1; col < sqlite3_column_count(stmt); col++) {
+		char value[256];
+		value_text(stmt, col, value, sizeof value);
+		fprintf(out, col > 1 ? "\t%s" : "%s", value);
+	}
+	fputc('\n', out);
+	return 0;
+}
+
 int
 verify_dump(struct store *store, FILE *out)
 {
 	char sql[256];
-	for (size_t t = 0; t < reducer_n_tables; t++) {
-		sqlite3_stmt *stmt;
+	int rc = 0;
+	for (size_t t = 0; rc == 0 && t < reducer_n_tables; t++) {
 		snprintf(sql, sizeof sql, "SELECT %s AS row_key, * FROM %s ORDER BY row_key",
 			 reducer_tables[t].key, reducer_tables[t].name);
-		int rc = sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL);
-		if (rc != SQLITE_OK)
-			return store_sqlerr(store, rc, reducer_tables[t].name);
 		fprintf(out, "[%s]\n", reducer_tables[t].name);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			for (int col = 1; col < sqlite3_column_count(stmt); col++) {
-				char value[256];
-				value_text(stmt, col, value, sizeof value);
-				fprintf(out, col > 1 ? "\t%s" : "%s", value);
-			}
-			fputc('\n', out);
-		}
-		sqlite3_finalize(stmt);
-		if (rc != SQLITE_DONE)
-			return store_sqlerr(store, rc, reducer_tables[t].name);
+		rc = store_foreach(store, sql, reducer_tables[t].name, NULL, dump_row, out);
 	}
-	return 0;
+	return rc;
 }

@@ -8,7 +8,11 @@
  * refused and left byte for byte as it was; a lock held by another
  * connection gives HMC_E_BUSY, a full database HMC_E_FULL, and neither
  * loses data; nested transactions roll back alone and give their device
- * sequence numbers back; settings; device identity set once.
+ * sequence numbers back; settings; device identity set once; cached
+ * statements are found by their SQL text, not by where the text lies;
+ * store_foreach gives rows in order, stops when a row says so and passes
+ * its value back, and turns a bad query or binding into the store's
+ * message.
  */
 #include "testutil.h"
 
@@ -273,6 +277,125 @@ settings(void **state)
 	store_close(store);
 }
 
+/* Two texts built one after the other in the same buffer are two
+ * statements: the cache goes by the text, not by its address. */
+static void
+statements_are_cached_by_text(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT 'first'");
+	sqlite3_stmt *first = store_stmt(store, sql);
+	assert_string_equal(sqlite3_sql(first), "SELECT 'first'");
+	snprintf(sql, sizeof sql, "SELECT 'second'");
+	sqlite3_stmt *second = store_stmt(store, sql);
+	assert_string_equal(sqlite3_sql(second), "SELECT 'second'");
+	assert_int_equal(sqlite3_step(second), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(second, 0), "second");
+	sqlite3_reset(second);
+	/* The same text from elsewhere finds the statement made for it. */
+	assert_ptr_equal(store_stmt(store, "SELECT 'first'"), first);
+	snprintf(sql, sizeof sql, "SELECT 'second'");
+	assert_ptr_equal(store_stmt(store, sql), second);
+	store_close(store);
+}
+
+/* store_next_id builds its SQL in a buffer on its stack: called for two
+ * tables in turn from one function, each gets its own table's number. */
+static void
+next_id_on_two_tables_in_turn(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char id[32];
+	assert_int_equal(store_config_set(store, "K-005", "x"), 0);
+	assert_int_equal(store_exec(store,
+		"INSERT INTO flags (flag_id, subject, reason, raised, operator)"
+		" VALUES ('F-002', '10000009', 'test', 1, '1001')"), 0);
+	for (int round = 0; round < 2; round++) {
+		store_next_id(store, "config", "key", "K-", 3, id, sizeof id);
+		assert_string_equal(id, "K-006");
+		store_next_id(store, "flags", "flag_id", "F-", 3, id, sizeof id);
+		assert_string_equal(id, "F-003");
+	}
+	store_close(store);
+}
+
+/* Collects the rows' first column, "a,b,c"; stops at stop_at. */
+struct rows_seen {
+	char text[64];
+	const char *stop_at;
+	int64_t from;
+};
+
+static int
+bind_from(sqlite3_stmt *stmt, void *arg)
+{
+	return sqlite3_bind_int64(stmt, 1, ((struct rows_seen *)arg)->from);
+}
+
+static int
+bind_too_many(sqlite3_stmt *stmt, void *arg)
+{
+	(void)arg;
+	return sqlite3_bind_int(stmt, 2, 0);
+}
+
+static int
+see_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct rows_seen *seen = arg;
+	const char *value = (const char *)sqlite3_column_text(stmt, 0);
+	size_t len = strlen(seen->text);
+	snprintf(seen->text + len, sizeof seen->text - len, "%s%s", len ? "," : "", value);
+	return seen->stop_at && strcmp(value, seen->stop_at) == 0 ? 7 : 0;
+}
+
+static void
+foreach_rows(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	const char *sql = "SELECT value FROM (SELECT 1 AS n, 'a' AS value UNION ALL"
+			  " SELECT 2, 'b' UNION ALL SELECT 3, 'c') WHERE n >= ?1 ORDER BY n";
+	struct rows_seen seen = { "", NULL, 1 };
+	assert_int_equal(store_foreach(store, sql, "letters", bind_from, see_row, &seen), 0);
+	assert_string_equal(seen.text, "a,b,c");
+
+	seen = (struct rows_seen){ "", NULL, 2 };
+	assert_int_equal(store_foreach(store, sql, "letters", bind_from, see_row, &seen), 0);
+	assert_string_equal(seen.text, "b,c");
+
+	/* The row's value stops the loop and comes back. */
+	seen = (struct rows_seen){ "", "b", 1 };
+	assert_int_equal(store_foreach(store, sql, "letters", bind_from, see_row, &seen), 7);
+	assert_string_equal(seen.text, "a,b");
+
+	/* No rows, no binding. */
+	seen = (struct rows_seen){ "", NULL, 0 };
+	assert_int_equal(store_foreach(store, "SELECT 'x' WHERE 0", "none", NULL, see_row, &seen), 0);
+	assert_string_equal(seen.text, "");
+
+	/* Failures are the store's, named. */
+	assert_int_equal(store_foreach(store, "SELECT nothing FROM nowhere", "the nowhere list",
+				       NULL, see_row, &seen), HMC_E_DB);
+	assert_non_null(strstr(store_errmsg(store), "the nowhere list"));
+	assert_non_null(strstr(store_errmsg(store), "nowhere"));
+	assert_int_equal(store_foreach(store, sql, "letters", bind_too_many, see_row, &seen),
+			 HMC_E_DB);
+	assert_non_null(strstr(store_errmsg(store), "letters"));
+	assert_string_equal(seen.text, "");
+	/* A failure while stepping, after a row was read. */
+	seen = (struct rows_seen){ "", NULL, 0 };
+	assert_int_equal(store_foreach(store,
+				       "SELECT 'a' UNION ALL SELECT abs(-9223372036854775807 - 1)",
+				       "overflow", NULL, see_row, &seen), HMC_E_DB);
+	assert_string_equal(seen.text, "a");
+	assert_non_null(strstr(store_errmsg(store), "overflow: integer overflow"));
+	store_close(store);
+}
+
 int
 main(void)
 {
@@ -286,6 +409,9 @@ main(void)
 		cmocka_unit_test(savepoints_give_sequence_numbers_back),
 		cmocka_unit_test(device_identity_is_set_once),
 		cmocka_unit_test(settings),
+		cmocka_unit_test(statements_are_cached_by_text),
+		cmocka_unit_test(next_id_on_two_tables_in_turn),
+		cmocka_unit_test(foreach_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,8 +80,11 @@ int store_commit(struct store *store);
 void store_rollback(struct store *store);
 int store_in_transaction(const struct store *store);
 
-/* For core modules: the connection, and a cached prepared statement for a
- * constant SQL text (reset and unbound; the caller resets it after use). */
+/* For core modules: the connection, and a cached prepared statement for
+ * an SQL text (reset and unbound; the caller resets it after use).  The
+ * cache goes by the text, and keeps its own copy: sql may be a buffer the
+ * caller reuses.  One text, one statement: do not hold it across a call
+ * that may ask for the same text.  The statement is the store's. */
 struct sqlite3 *store_db(struct store *store);
 struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
 /* How long to wait for another program's lock before HMC_E_BUSY
@@ -104,6 +107,25 @@ int store_in_bulk(const struct store *store);
 /* Steps a statement that returns no rows and resets it: 0, or the error
  * (what names it). */
 int store_step_done(struct store *store, struct sqlite3_stmt *stmt, const char *what);
+/* Runs one query and calls row for each result row, in order: the row
+ * loop, so that modules write only what they do with a row.
+ *   sql   the query's text; store_foreach prepares and finalizes its own
+ *         statement (not the cache), so sql may be a buffer, and bind and
+ *         row may use the store, store_foreach too.
+ *   what  names the query in a message when SQLite fails.
+ *   bind  NULL, or binds the parameters and returns a SQLite result
+ *         code (what sqlite3_bind_* return); not SQLITE_OK is a failure.
+ *   row   reads the row's columns (texts and blobs it gets are SQLite's,
+ *         valid until it returns); must not step, reset or finalize the
+ *         statement.  0 goes on to the next row; any other value stops
+ *         the loop and is returned as it is: 1 for "found, stop", or an
+ *         hmc code whose message row has set.
+ *   arg   given to bind and row.
+ * Returns 0 after the last row, row's value that stopped the loop, or an
+ * hmc code with the store's message (store_sqlerr, naming what). */
+int store_foreach(struct store *store, const char *sql, const char *what,
+		  int (*bind)(struct sqlite3_stmt *stmt, void *arg),
+		  int (*row)(struct sqlite3_stmt *stmt, void *arg), void *arg);
 /* A text column into out ("" for NULL). */
 void store_column_text(struct sqlite3_stmt *stmt, int col, char *out, size_t size);
 
