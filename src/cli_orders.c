@@ -246,17 +246,21 @@ cli_pickup(struct cli *cli)
 		return CLI_OK;
 	}
 	if (strcmp(sub, "collect") == 0 && cli->n_args == 2) {
-		char warning[512];
-		int collected;
+		struct pickup_outcome got;
+		struct pickup p;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1], warning,
-				    sizeof warning, &collected) != 0)
+		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1],
+				    &got) != 0)
 			return cli_fail_store(store);
-		if (collected)
+		if (got.collected && got.pickup_no[0] && pickups_get(store, got.pickup_no, &p) == 0)
+			printf(_("%s collected on pickup %s (%d of %d), now IN_TRANSIT%s\n"),
+			       cli->args[1], got.pickup_no, p.n_collected, p.n_units,
+			       p.n_collected >= p.n_units ? _("; the pickup is complete") : "");
+		else if (got.collected)
 			printf(_("%s collected, now IN_TRANSIT\n"), cli->args[1]);
-		if (warning[0])
-			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), warning);
+		if (got.warning[0])
+			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), got.warning);
 		store_close(store);
 		return CLI_OK;
 	}
