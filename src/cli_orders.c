@@ -46,11 +46,16 @@ print_picked(const char *unit_no, const char *article_no, void *arg)
 	return 0;
 }
 
+/* Shows an order with what to take, from the handheld's depot first
+ * (named: a --depot option, or NULL). */
 static int
-order_show(struct store *store, const char *order_no, const char *depot)
+order_show(struct store *store, const char *order_no, const char *named)
 {
 	struct order o;
 	struct order_line lines[ORDER_MAX_LINES];
+	char depot[ORDER_DEPOT_MAX];
+	if (orders_depot(store, named, depot) != 0)
+		fprintf(stderr, _("hmc: warning: %s\n"), store_errmsg(store));
 	int n = orders_get(store, order_no, depot, &o, lines, ORDER_MAX_LINES);
 	if (n < 0)
 		return cli_fail_store(store);
@@ -65,6 +70,8 @@ order_show(struct store *store, const char *order_no, const char *depot)
 			printf(_("  take %s at %s"), lines[i].suggest_unit, lines[i].suggest_location);
 		else if (lines[i].picked < lines[i].quantity)
 			printf(_("  none in stock"));
+		if (lines[i].suggest_elsewhere)
+			printf(_(" (depot %s)"), lines[i].suggest_depot);
 		putchar('\n');
 	}
 	orders_picked(store, order_no, print_picked, NULL);

@@ -7,7 +7,8 @@
 # import of good and bad files (line numbers, nothing imported); unit
 # show/history and moves with their refusals; verify on a clean and a
 # tampered store; demo; pickups collected without --no on the order that
-# lists them, with its rent end; Swedish by default and English with
+# lists them, with its rent end; order proposals from the handheld's depot
+# first; Swedish by default and English with
 # LANG=en; a store written by a newer hmc and a file that is not a store.
 . "$(dirname "$0")/lib.sh"
 DB="$T/store.db"
@@ -102,6 +103,22 @@ run "$HMC" --db "$PDB" pickup list; expect_status 0; expect_no "H261120-001"
 run "$HMC" --db "$PDB" pickup collect 10000006; expect_status 0
 expect_no "now IN_TRANSIT"; expect_err "which the records have as IN_TRANSIT"
 run "$HMC" --db "$PDB" verify; expect_status 0
+
+# Order proposals: the oldest in the handheld's depot first (--depot, else
+# the depot setting, else the first depot with a reception), else the
+# oldest elsewhere with its depot named; a setting that names no depot.
+printf 'code,depot,kind\nBRS-A01-1,BRS,shelf\n' >"$T/brs.csv"
+"$HMC" --db "$PDB" import locations "$T/brs.csv" >/dev/null
+"$HMC" --db "$PDB" unit register 10000007 --article 100210 --location BRS-A01-1 --acquired 2019-01-01 >/dev/null
+"$HMC" --db "$PDB" unit register 10000008 --article 100210 --location GBG-A01-1 --acquired 2023-01-01 >/dev/null
+"$HMC" --db "$PDB" order add --payer K1480 --no O-9 100210 >/dev/null
+run "$HMC" --db "$PDB" order show O-9; expect_status 0; expect_out "take 10000008 at GBG-A01-1"; expect_no "(depot"
+sqlite3 "$PDB" "INSERT INTO config VALUES ('depot', 'BRS')"
+run "$HMC" --db "$PDB" order show O-9; expect_out "take 10000007 at BRS-A01-1"; expect_no "(depot"
+run "$HMC" --db "$PDB" order show O-9 --depot GBG; expect_out "take 10000008 at GBG-A01-1"
+sqlite3 "$PDB" "UPDATE config SET value = 'XYZ' WHERE key = 'depot'"
+run "$HMC" --db "$PDB" order show O-9
+expect_status 0; expect_err "depot XYZ has no places"; expect_out "take 10000007 at BRS-A01-1 (depot BRS)"
 
 # Swedish unless English is asked for.
 run env LANG=C.UTF-8 "$HMC" --db "$DB" unit show 10009999; expect_status 1; expect_err "ingen individ 10009999"

@@ -4,7 +4,9 @@
  * Covers: orders made with 4 lead days (working days, over a weekend and
  * over Christmas), explicit numbers and due dates, refusals of unknown
  * payers, articles, units, quantities and articles not rented out; the
- * suggestion of the oldest unit in stock, in the handheld's depot first;
+ * suggestion of the oldest unit in stock, in the handheld's depot first
+ * (the `depot` setting, else the first depot with a reception; a setting
+ * that names no depot is reported) and which depot when another;
  * picking and each refusal (unit in repair, article not on the order, line
  * filled, already picked, named unit, delivered order); unpicking;
  * delivery only when complete, starting the rent with the order's payer,
@@ -233,6 +235,67 @@ pick_and_deliver(void **state)
 
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
+	store_close(store);
+}
+
+/* Proposals come from the handheld's depot first, then from the others,
+ * and say which depot when it is another one. */
+static void
+handheld_depot(void **state)
+{
+	(void)state;
+	struct store *store = warehouse();
+	char no[ORDER_NO_MAX], depot[ORDER_DEPOT_MAX];
+	struct order order;
+	struct order_line lines[4];
+	make_order(store, "O-1", NULL, no);
+
+	/* No setting: the first depot with a reception (BRS-MOTT, GBG-MOTT). */
+	assert_int_equal(orders_depot(store, NULL, depot), 0);
+	assert_string_equal(depot, "BRS");
+	assert_int_equal(store_config_set(store, "depot", "GBG"), 0);
+	assert_int_equal(orders_depot(store, NULL, depot), 0);
+	assert_string_equal(depot, "GBG");
+	/* A depot named on the command line wins over the setting. */
+	assert_int_equal(orders_depot(store, "BRS", depot), 0);
+	assert_string_equal(depot, "BRS");
+
+	assert_int_equal(orders_get(store, no, "GBG", &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000002");
+	assert_string_equal(lines[0].suggest_depot, "GBG");
+	assert_false(lines[0].suggest_elsewhere);
+	/* BRS has no CPAP: GBG's, and it says so. */
+	assert_int_equal(orders_get(store, no, "BRS", &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_false(lines[0].suggest_elsewhere);
+	assert_string_equal(lines[1].suggest_unit, "20000001");
+	assert_string_equal(lines[1].suggest_depot, "GBG");
+	assert_true(lines[1].suggest_elsewhere);
+	/* Any depot: nothing is elsewhere. */
+	assert_int_equal(orders_get(store, no, NULL, &order, lines, 4), 2);
+	assert_false(lines[1].suggest_elsewhere);
+
+	/* A setting that names no depot: said, and every depot proposes. */
+	assert_int_equal(store_config_set(store, "depot", "VBG"), 0);
+	assert_int_equal(orders_depot(store, NULL, depot), HMC_E_NOT_FOUND);
+	assert_string_equal(depot, "VBG");
+	assert_non_null(strstr(store_errmsg(store), "VBG"));
+	assert_int_equal(orders_get(store, no, depot, &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_string_equal(lines[0].suggest_depot, "BRS");
+	assert_true(lines[0].suggest_elsewhere);
+
+	/* A named unit says where it is too. */
+	struct order_request req = { 0 };
+	req.order_no = "O-2";
+	req.payer = "K1480";
+	req.n_lines = 1;
+	req.lines[0].unit = "10000003";
+	assert_int_equal(orders_create(store, OP_STAFF, &req, no), 0);
+	assert_int_equal(orders_get(store, "O-2", "GBG", &order, lines, 4), 1);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_string_equal(lines[0].suggest_depot, "BRS");
+	assert_true(lines[0].suggest_elsewhere);
 	store_close(store);
 }
 
@@ -489,6 +552,7 @@ main(void)
 		cmocka_unit_test(lead_days),
 		cmocka_unit_test(refused_orders),
 		cmocka_unit_test(pick_and_deliver),
+		cmocka_unit_test(handheld_depot),
 		cmocka_unit_test(import_orders),
 		cmocka_unit_test(pickups_and_flags),
 		cmocka_unit_test(collect_without_number),
