@@ -3,11 +3,14 @@
  *
  *   hmc order add --payer ID [--recipient REF] [--due DATE] [--no NO] LINE...
  *             (LINE: ARTICLE, ARTICLE*QUANTITY, or unit:UNIT)
- *   hmc order import FILE.csv | list [--all] | show NO
+ *   hmc order import FILE.csv | list [--all] | show NO [--depot DEPOT]
  *   hmc order pick NO UNIT | unpick NO UNIT | deliver NO
  *   hmc pickup add --payer ID [--recipient REF] [--no NO] UNIT...
  *   hmc pickup list [--all] | show NO | collect [--no NO] UNIT
  *   hmc flags [--all] | hmc flags clear ID
+ *
+ * order show proposes units from the handheld's depot first (orders_depot);
+ * pickup collect without --no finds the open order that lists the unit.
  */
 #include "cli_int.h"
 #include "hmc/barcode.h"
