@@ -83,6 +83,20 @@ make_order(struct store *store, const char *no, const char *due, char *out)
 		fail_msg("order: %s", store_errmsg(store));
 }
 
+/* An order of one named unit. */
+static void
+make_unit_order(struct store *store, const char *no, const char *payer, const char *unit)
+{
+	char out[ORDER_NO_MAX];
+	struct order_request req = { 0 };
+	req.order_no = no;
+	req.payer = payer;
+	req.n_lines = 1;
+	req.lines[0].unit = unit;
+	if (orders_create(store, OP_STAFF, &req, out) != 0)
+		fail_msg("order: %s", store_errmsg(store));
+}
+
 static void
 lead_days(void **state)
 {
@@ -218,12 +232,7 @@ pick_and_deliver(void **state)
 	assert_int_equal(orders_deliver(store, OP_STAFF, no, &n), HMC_E_ILLEGAL_MOVE);
 
 	/* Articles not on the order, and a named unit. */
-	struct order_request req = { 0 };
-	req.order_no = "O-2";
-	req.payer = "R-SU";
-	req.n_lines = 1;
-	req.lines[0].unit = "10000001";
-	assert_int_equal(orders_create(store, OP_STAFF, &req, no), 0);
+	make_unit_order(store, "O-2", "R-SU", "10000001");
 	assert_int_equal(orders_pick(store, OP_STAFF, "O-2", "10000003", NULL), HMC_E_INVALID);
 	assert_non_null(strstr(store_errmsg(store), "asks for unit 10000001"));
 	testutil_move(store, OP_STAFF, EV_REGISTER, "20000003",
@@ -286,12 +295,7 @@ handheld_depot(void **state)
 	assert_true(lines[0].suggest_elsewhere);
 
 	/* A named unit says where it is too. */
-	struct order_request req = { 0 };
-	req.order_no = "O-2";
-	req.payer = "K1480";
-	req.n_lines = 1;
-	req.lines[0].unit = "10000003";
-	assert_int_equal(orders_create(store, OP_STAFF, &req, no), 0);
+	make_unit_order(store, "O-2", "K1480", "10000003");
 	assert_int_equal(orders_get(store, "O-2", "GBG", &order, lines, 4), 1);
 	assert_string_equal(lines[0].suggest_unit, "10000003");
 	assert_string_equal(lines[0].suggest_depot, "BRS");
