@@ -1,6 +1,7 @@
 /*
  * order.c — picking one delivery order: each line with what to take and
- * where it stands; scan units to pick them; F2 then a scan takes a wrongly
+ * where it stands (this handheld's depot first, another depot named);
+ * scan units to pick them; F2 then a scan takes a wrongly
  * picked unit off; F4 hands the order over when it is complete.
  */
 #include "screen.h"
@@ -78,6 +79,10 @@ order_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			else
 				ui_text(win, row++, 0, cols, A_NORMAL, "  %s", _("none in stock"));
 		}
+		/* On its own row, so that it shows on the narrowest screen. */
+		if (!done && l->suggest_elsewhere && row < rows)
+			ui_text(win, row++, 0, cols, A_NORMAL, "  %s %s", _("from depot"),
+				l->suggest_depot);
 	}
 	if (pick.removing && row < rows)
 		ui_text(win, row++, 0, cols, A_REVERSE, "%s", _("Scan the unit to take off"));

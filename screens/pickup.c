@@ -1,7 +1,9 @@
 /*
  * pickup.c — collecting at the customer's: scan each unit; it goes
- * IN_TRANSIT.  A unit the records do not have out with this payer is
- * taken all the same, with a warning that the office is told.
+ * IN_TRANSIT.  Without an order, a unit that an open pickup order lists is
+ * collected on it, and the screen says which.  A unit the records do not
+ * have out with this payer is taken all the same, with a warning that the
+ * office is told.
  */
 #include "screen.h"
 
@@ -76,8 +78,8 @@ pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 static enum result
 pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
-	char unit_no[UNIT_NO_MAX], warning[512], typed[64];
-	int collected;
+	char unit_no[UNIT_NO_MAX], typed[64];
+	struct pickup_outcome got;
 	(void)source;
 	/* A unit unknown here is still a number the office needs. */
 	if (len >= sizeof typed)
@@ -89,14 +91,16 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	struct store *store = shell_store(sh);
 	if (pickups_collect(store, shell_operator(sh), pu.pickup_no[0] ? pu.pickup_no : NULL,
-			    unit_no, warning, sizeof warning, &collected) != 0) {
+			    unit_no, &got) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	if (collected)
+	if (got.collected)
 		pu.n_done++;
-	if (warning[0])
-		shell_error(sh, _("%s taken; office told: %s"), unit_no, warning);
+	if (got.warning[0])
+		shell_error(sh, _("%s taken; office told: %s"), unit_no, got.warning);
+	else if (pu.pickup_no[0] == '\0' && got.pickup_no[0])
+		shell_ok(sh, _("%s IN_TRANSIT, pickup %s"), unit_no, got.pickup_no);
 	else
 		shell_ok(sh, _("%s IN_TRANSIT"), unit_no);
 	load(sh);

@@ -3,11 +3,14 @@
  *
  *   hmc order add --payer ID [--recipient REF] [--due DATE] [--no NO] LINE...
  *             (LINE: ARTICLE, ARTICLE*QUANTITY, or unit:UNIT)
- *   hmc order import FILE.csv | list [--all] | show NO
+ *   hmc order import FILE.csv | list [--all] | show NO [--depot DEPOT]
  *   hmc order pick NO UNIT | unpick NO UNIT | deliver NO
  *   hmc pickup add --payer ID [--recipient REF] [--no NO] UNIT...
  *   hmc pickup list [--all] | show NO | collect [--no NO] UNIT
  *   hmc flags [--all] | hmc flags clear ID
+ *
+ * order show proposes units from the handheld's depot first (orders_depot);
+ * pickup collect without --no finds the open order that lists the unit.
  */
 #include "cli_int.h"
 #include "hmc/barcode.h"
@@ -46,11 +49,16 @@ print_picked(const char *unit_no, const char *article_no, void *arg)
 	return 0;
 }
 
+/* Shows an order with what to take, from the handheld's depot first
+ * (named: a --depot option, or NULL). */
 static int
-order_show(struct store *store, const char *order_no, const char *depot)
+order_show(struct store *store, const char *order_no, const char *named)
 {
 	struct order o;
 	struct order_line lines[ORDER_MAX_LINES];
+	char depot[ORDER_DEPOT_MAX];
+	if (orders_depot(store, named, depot) != 0)
+		fprintf(stderr, _("hmc: warning: %s\n"), store_errmsg(store));
 	int n = orders_get(store, order_no, depot, &o, lines, ORDER_MAX_LINES);
 	if (n < 0)
 		return cli_fail_store(store);
@@ -65,6 +73,8 @@ order_show(struct store *store, const char *order_no, const char *depot)
 			printf(_("  take %s at %s"), lines[i].suggest_unit, lines[i].suggest_location);
 		else if (lines[i].picked < lines[i].quantity)
 			printf(_("  none in stock"));
+		if (lines[i].suggest_elsewhere)
+			printf(_(" (depot %s)"), lines[i].suggest_depot);
 		putchar('\n');
 	}
 	orders_picked(store, order_no, print_picked, NULL);
@@ -246,17 +256,21 @@ cli_pickup(struct cli *cli)
 		return CLI_OK;
 	}
 	if (strcmp(sub, "collect") == 0 && cli->n_args == 2) {
-		char warning[512];
-		int collected;
+		struct pickup_outcome got;
+		struct pickup p;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1], warning,
-				    sizeof warning, &collected) != 0)
+		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1],
+				    &got) != 0)
 			return cli_fail_store(store);
-		if (collected)
+		if (got.collected && got.pickup_no[0] && pickups_get(store, got.pickup_no, &p) == 0)
+			printf(_("%s collected on pickup %s (%d of %d), now IN_TRANSIT%s\n"),
+			       cli->args[1], got.pickup_no, p.n_collected, p.n_units,
+			       p.n_collected >= p.n_units ? _("; the pickup is complete") : "");
+		else if (got.collected)
 			printf(_("%s collected, now IN_TRANSIT\n"), cli->args[1]);
-		if (warning[0])
-			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), warning);
+		if (got.warning[0])
+			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), got.warning);
 		store_close(store);
 		return CLI_OK;
 	}

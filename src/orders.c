@@ -365,6 +365,50 @@ suggest(struct store *store, const char *article_no, const char *depot, char *un
 	}
 }
 
+/* Where the suggestion of line stands: its location's depot, and whether
+ * that is another than depot (NULL or "": any). */
+static void
+suggest_where(struct store *store, const char *depot, struct order_line *line)
+{
+	struct location location;
+	if (line->suggest_unit[0] == '\0' ||
+	    catalog_location_get(store, line->suggest_location, &location) != 0)
+		return;
+	xstrlcpy(line->suggest_depot, location.depot, sizeof line->suggest_depot);
+	line->suggest_elsewhere = depot != NULL && depot[0] && strcmp(location.depot, depot) != 0;
+}
+
+int
+orders_depot(struct store *store, const char *named, char *depot)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	depot[0] = '\0';
+	if (named != NULL) {
+		xstrlcpy(depot, named, ORDER_DEPOT_MAX);
+	} else if ((rc = store_config_get(store, "depot", depot, ORDER_DEPOT_MAX)) != 0) {
+		if (rc != HMC_E_NOT_FOUND)
+			return rc;
+		stmt = store_stmt(store,
+			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");
+		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			store_column_text(stmt, 0, depot, ORDER_DEPOT_MAX);
+		sqlite3_reset(stmt);
+		return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "depot");
+	}
+	stmt = store_stmt(store, "SELECT 1 FROM locations WHERE depot = ?1 LIMIT 1");
+	sqlite3_bind_text(stmt, 1, depot, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, depot);
+	return store_seterr(store, HMC_E_NOT_FOUND,
+			    _("depot %s has no places; units are proposed from every depot"), depot);
+}
+
 int
 orders_get(struct store *store, const char *order_no, const char *depot, struct order *out,
 	   struct order_line *lines, int max)
@@ -414,6 +458,7 @@ orders_get(struct store *store, const char *order_no, const char *depot, struct 
 		} else {
 			suggest(store, l->article_no, depot, l->suggest_unit, l->suggest_location);
 		}
+		suggest_where(store, depot, l);
 	}
 	return n;
 }

@@ -248,17 +248,69 @@ flags_clear(struct store *store, const char *operator_no, const char *flag_id)
 	return apply_one(store, operator_no, EV_FLAG_CLEAR, flag_id, "");
 }
 
+/* The open pickup orders that list unit_no and have not collected it, due
+ * first: the first into first, the next (if any) into next; "" for none. */
+static int
+open_pickups_of(struct store *store, const char *unit_no, char *first, char *next)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT u.pickup_no FROM pickup_units u JOIN pickups k USING (pickup_no)"
+		" WHERE u.unit_no = ?1 AND u.collected IS NULL"
+		" ORDER BY k.due, k.created, k.pickup_no LIMIT 2");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	char *into[2] = { first, next };
+	int rc, n = 0;
+	first[0] = next[0] = '\0';
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		store_column_text(stmt, 0, into[n++], PICKUP_NO_MAX);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, unit_no);
+}
+
+/* The payload and the office's reason for collecting a unit that is out
+ * (unit) on a pickup order (pickup); next is another open order that
+ * lists it, or "". */
+static void
+collect_on(struct store *store, const struct unit *unit, const struct pickup *pickup,
+	   const char *next, char *payload, char *reason, size_t reason_size)
+{
+	/* The rent ended at the order's rent end, or now if sooner. */
+	char today[TIMEUTIL_DATE_LEN];
+	timeutil_format_date(timeutil_local_date(timeutil_now_ms()), today);
+	payload_set(payload, PAYLOAD_MAX, "pickup", pickup->pickup_no);
+	payload_set(payload, PAYLOAD_MAX, "rent_end",
+		    strcmp(today, pickup->rent_end) < 0 ? today : pickup->rent_end);
+
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT 1 FROM pickup_units WHERE pickup_no = ?1 AND unit_no = ?2");
+	sqlite3_bind_text(stmt, 1, pickup->pickup_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit->unit_no, -1, SQLITE_TRANSIENT);
+	int listed = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	if (strcmp(unit->payer, pickup->payer) != 0)
+		snprintf(reason, reason_size,
+			 _("unit %s was out with payer %s, collected on pickup %s for %s"),
+			 unit->unit_no, unit->payer, pickup->pickup_no, pickup->payer);
+	else if (!listed)
+		snprintf(reason, reason_size, _("unit %s was not on pickup %s and was collected too"),
+			 unit->unit_no, pickup->pickup_no);
+	else if (next[0])
+		snprintf(reason, reason_size,
+			 _("unit %s was collected on pickup %s; pickup %s lists it too"),
+			 unit->unit_no, pickup->pickup_no, next);
+}
+
 int
 pickups_collect(struct store *store, const char *operator_no, const char *pickup_no,
-		const char *unit_text, char *warning, size_t warning_size, int *collected)
+		const char *unit_text, struct pickup_outcome *out)
 {
 	struct pickup pickup;
 	struct unit unit;
 	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", reason[256] = "";
+	char on[PICKUP_NO_MAX] = "", next[PICKUP_NO_MAX] = "";
 	int rc;
 
-	warning[0] = '\0';
-	*collected = 0;
+	memset(out, 0, sizeof *out);
 	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
 				    unit_text, unit_no_rule());
@@ -267,10 +319,17 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 	int found = unit_get(store, unit_no, &unit);
 	if (found != 0 && found != HMC_E_NOT_FOUND)
 		return found;
+	int out_now = found == 0 && unit.state == UNIT_DELIVERED;
+	if (pickup_no != NULL)
+		xstrlcpy(on, pickup.pickup_no, sizeof on);
+	else if (out_now && (rc = open_pickups_of(store, unit_no, on, next)) != 0)
+		return rc;
+	if (pickup_no == NULL && on[0] && (rc = pickups_get(store, on, &pickup)) != 0)
+		return rc;
 
 	if ((rc = store_begin(store)) != 0)
 		return rc;
-	if (found != 0 || unit.state != UNIT_DELIVERED) {
+	if (!out_now) {
 		/* Not out by the records: take it, tell the office. */
 		if (found != 0)
 			snprintf(reason, sizeof reason, _("collected unit %s, which is not registered"),
@@ -281,31 +340,9 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 				 unit_state_name(unit.state));
 		rc = flags_raise(store, operator_no, unit_no, reason);
 	} else {
-		if (pickup_no != NULL && strcmp(unit.payer, pickup.payer) != 0)
-			snprintf(reason, sizeof reason,
-				 _("unit %s was out with payer %s, collected on pickup %s for %s"),
-				 unit_no, unit.payer, pickup_no, pickup.payer);
-		if (pickup_no != NULL) {
-			payload_set(payload, sizeof payload, "pickup", pickup_no);
-			/* The rent ended at the order's rent end, or now if sooner. */
-			char today[TIMEUTIL_DATE_LEN];
-			timeutil_format_date(timeutil_local_date(timeutil_now_ms()), today);
-			payload_set(payload, sizeof payload, "rent_end",
-				    strcmp(today, pickup.rent_end) < 0 ? today : pickup.rent_end);
-			sqlite3_stmt *stmt = store_stmt(store,
-				"SELECT 1 FROM pickup_units WHERE pickup_no = ?1 AND unit_no = ?2");
-			sqlite3_bind_text(stmt, 1, pickup_no, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
-			int listed = sqlite3_step(stmt) == SQLITE_ROW;
-			sqlite3_reset(stmt);
-			if (!listed && reason[0] == '\0')
-				snprintf(reason, sizeof reason,
-					 _("unit %s was not on pickup %s and was collected too"), unit_no,
-					 pickup_no);
-		}
+		if (on[0])
+			collect_on(store, &unit, &pickup, next, payload, reason, sizeof reason);
 		rc = workflow_move(store, operator_no, EV_PICKUP, unit_no, payload, NULL);
-		if (rc == 0)
-			*collected = 1;
 		if (rc == 0 && reason[0])
 			rc = flags_raise(store, operator_no, unit_no, reason);
 	}
@@ -313,10 +350,12 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 		rc = store_commit(store);
 	if (rc != 0) {
 		store_rollback(store);
-		*collected = 0;
 		return rc;
 	}
-	xstrlcpy(warning, reason, warning_size);
+	out->collected = out_now;
+	if (out_now)
+		xstrlcpy(out->pickup_no, on, sizeof out->pickup_no);
+	xstrlcpy(out->warning, reason, sizeof out->warning);
 	return 0;
 }
 

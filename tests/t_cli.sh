@@ -6,8 +6,10 @@
 # for failure, 2 for usage; init (once, idempotent, device name set once);
 # import of good and bad files (line numbers, nothing imported); unit
 # show/history and moves with their refusals; verify on a clean and a
-# tampered store; demo; Swedish by default and English with LANG=en;
-# a store written by a newer hmc and a file that is not a store.
+# tampered store; demo; pickups collected without --no on the order that
+# lists them, with its rent end; order proposals from the handheld's depot
+# first; Swedish by default and English with
+# LANG=en; a store written by a newer hmc and a file that is not a store.
 . "$(dirname "$0")/lib.sh"
 DB="$T/store.db"
 
@@ -76,6 +78,47 @@ run "$HMC" --db "$DB" unit history 10000001 --page 2; expect_status 2
 run "$HMC" --db "$DB" verify; expect_status 0; expect_out "the state matches"
 sqlite3 "$DB" "UPDATE units SET state = 'IN_STOCK' WHERE unit_no = '10000001'"
 run "$HMC" --db "$DB" verify; expect_status 1; expect_out "unit 10000001: state is IN_STOCK in the state table, DELIVERED from the journal"
+
+# Pickups: a unit collected without --no is collected on the open pickup
+# order that lists it, with that order's rent end; the order closes when
+# complete.  A unit collected twice is only flagged.
+PDB="$T/pickups.db"
+"$HMC" --db "$PDB" init >/dev/null
+for kind in articles payers locations; do "$HMC" --db "$PDB" import $kind "$T/$kind.csv" >/dev/null; done
+for u in 10000005 10000006; do
+	"$HMC" --db "$PDB" unit register $u --article 100210 --location GBG-A01-1 >/dev/null
+	"$HMC" --db "$PDB" unit pick $u >/dev/null
+	"$HMC" --db "$PDB" unit deliver $u --payer K1480 >/dev/null
+done
+run env HMC_FAKE_NOW=2026-11-20T09:00:00Z "$HMC" --db "$PDB" pickup add --payer K1480 10000005 10000006
+expect_status 0; expect_out "pickup H261120-001 made: due 2026-12-01, rent ends 2026-11-25"
+run env HMC_FAKE_NOW=2026-11-23T09:00:00Z "$HMC" --db "$PDB" pickup collect 10000005
+expect_status 0; expect_out "10000005 collected on pickup H261120-001 (1 of 2), now IN_TRANSIT"
+run env HMC_FAKE_NOW=2026-11-27T09:00:00Z "$HMC" --db "$PDB" pickup collect 10000006
+expect_status 0; expect_out "(2 of 2)"; expect_out "the pickup is complete"
+[ "$(sqlite3 "$PDB" "SELECT group_concat(payload, ' ') FROM (SELECT payload FROM journal WHERE type = 'pickup' ORDER BY seq)")" = \
+  "pickup=H261120-001&rent_end=2026-11-23 pickup=H261120-001&rent_end=2026-11-25" ] \
+	&& ok || not_ok "rent ends at the pickup, or at the order's rent end if sooner"
+run "$HMC" --db "$PDB" pickup list; expect_status 0; expect_no "H261120-001"
+run "$HMC" --db "$PDB" pickup collect 10000006; expect_status 0
+expect_no "now IN_TRANSIT"; expect_err "which the records have as IN_TRANSIT"
+run "$HMC" --db "$PDB" verify; expect_status 0
+
+# Order proposals: the oldest in the handheld's depot first (--depot, else
+# the depot setting, else the first depot with a reception), else the
+# oldest elsewhere with its depot named; a setting that names no depot.
+printf 'code,depot,kind\nBRS-A01-1,BRS,shelf\n' >"$T/brs.csv"
+"$HMC" --db "$PDB" import locations "$T/brs.csv" >/dev/null
+"$HMC" --db "$PDB" unit register 10000007 --article 100210 --location BRS-A01-1 --acquired 2019-01-01 >/dev/null
+"$HMC" --db "$PDB" unit register 10000008 --article 100210 --location GBG-A01-1 --acquired 2023-01-01 >/dev/null
+"$HMC" --db "$PDB" order add --payer K1480 --no O-9 100210 >/dev/null
+run "$HMC" --db "$PDB" order show O-9; expect_status 0; expect_out "take 10000008 at GBG-A01-1"; expect_no "(depot"
+sqlite3 "$PDB" "INSERT INTO config VALUES ('depot', 'BRS')"
+run "$HMC" --db "$PDB" order show O-9; expect_out "take 10000007 at BRS-A01-1"; expect_no "(depot"
+run "$HMC" --db "$PDB" order show O-9 --depot GBG; expect_out "take 10000008 at GBG-A01-1"
+sqlite3 "$PDB" "UPDATE config SET value = 'XYZ' WHERE key = 'depot'"
+run "$HMC" --db "$PDB" order show O-9
+expect_status 0; expect_err "depot XYZ has no places"; expect_out "take 10000007 at BRS-A01-1 (depot BRS)"
 
 # Swedish unless English is asked for.
 run env LANG=C.UTF-8 "$HMC" --db "$DB" unit show 10009999; expect_status 1; expect_err "ingen individ 10009999"

@@ -4,7 +4,8 @@
 # Covers, at 24x16: login (a wrong PIN first), picking a two-line order
 # from the suggestions on screen and handing it over; a refused pick; a
 # pickup at the customer's with a unit the records do not have out with
-# that payer; returns routed to cleaning, repair (with a fault note),
+# that payer; a pickup without an order that finds the order listing the
+# unit; returns routed to cleaning, repair (with a fault note),
 # scrapping and back to stock unused; a cleaned unit put on a shelf; a
 # lookup; idle logout.  At 80x24: the wider list with payer names, and a
 # resize.  Swedish by default.  hmc killed with SIGKILL after a pick the
@@ -75,6 +76,20 @@ expect_screen s "$collect IN_TRANSIT"
 tm_keys s "$stray" Enter
 expect_screen s "office told"
 run "$HMC" --db "$DB" flags; expect_out "$stray"
+
+# Without an order: a unit that one open pickup lists is collected on it.
+tm_keys s Escape
+expect_screen s "Pickups:"
+tm_keys s F1
+expect_screen s "Pickup without order"
+listed=$(q "SELECT u.unit_no FROM pickup_units u JOIN pickups k USING (pickup_no)
+	JOIN units n USING (unit_no) WHERE u.collected IS NULL AND n.state = 'DELIVERED'
+	AND n.payer = k.payer AND u.pickup_no != '$pickup' AND (SELECT count(*) FROM pickup_units v
+	WHERE v.unit_no = u.unit_no AND v.collected IS NULL) = 1 ORDER BY u.unit_no LIMIT 1")
+listed_on=$(q "SELECT pickup_no FROM pickup_units WHERE unit_no = '$listed' AND collected IS NULL")
+tm_keys s "$listed" Enter
+expect_screen s "$listed IN_TRANSIT, pickup $listed_on"
+run "$HMC" --db "$DB" pickup show "$listed_on"; expect_out "$listed collected"
 
 # Returns routed each way.
 tm_keys s Escape Escape

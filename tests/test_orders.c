@@ -4,13 +4,18 @@
  * Covers: orders made with 4 lead days (working days, over a weekend and
  * over Christmas), explicit numbers and due dates, refusals of unknown
  * payers, articles, units, quantities and articles not rented out; the
- * suggestion of the oldest unit in stock, in the handheld's depot first;
+ * suggestion of the oldest unit in stock, in the handheld's depot first
+ * (the `depot` setting, else the first depot with a reception; a setting
+ * that names no depot is reported) and which depot when another;
  * picking and each refusal (unit in repair, article not on the order, line
  * filled, already picked, named unit, delivered order); unpicking;
  * delivery only when complete, starting the rent with the order's payer,
  * in one transaction; CSV import of orders all or nothing; pickups due in
  * 7 working days with the rent ending after 3; collecting, and the flags
  * for units out with another payer, not on the order, or not out at all;
+ * collecting without the order's number: on the open order that lists the
+ * unit (the one due first of two), with the same rent end as with the
+ * number, the order closed when complete, a second scan only flagged;
  * receiving a non-returnable article refused ("discard, not returnable");
  * back to stock unused only with the seal intact; verify after all.
  */
@@ -20,6 +25,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/orders.h"
+#include "hmc/payload.h"
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
 #include "hmc/store.h"
@@ -75,6 +81,20 @@ make_order(struct store *store, const char *no, const char *due, char *out)
 	req.lines[0].quantity = 2;
 	req.lines[1].article = "200102";
 	req.lines[1].quantity = 1;
+	if (orders_create(store, OP_STAFF, &req, out) != 0)
+		fail_msg("order: %s", store_errmsg(store));
+}
+
+/* An order of one named unit. */
+static void
+make_unit_order(struct store *store, const char *no, const char *payer, const char *unit)
+{
+	char out[ORDER_NO_MAX];
+	struct order_request req = { 0 };
+	req.order_no = no;
+	req.payer = payer;
+	req.n_lines = 1;
+	req.lines[0].unit = unit;
 	if (orders_create(store, OP_STAFF, &req, out) != 0)
 		fail_msg("order: %s", store_errmsg(store));
 }
@@ -214,12 +234,7 @@ pick_and_deliver(void **state)
 	assert_int_equal(orders_deliver(store, OP_STAFF, no, &n), HMC_E_ILLEGAL_MOVE);
 
 	/* Articles not on the order, and a named unit. */
-	struct order_request req = { 0 };
-	req.order_no = "O-2";
-	req.payer = "R-SU";
-	req.n_lines = 1;
-	req.lines[0].unit = "10000001";
-	assert_int_equal(orders_create(store, OP_STAFF, &req, no), 0);
+	make_unit_order(store, "O-2", "R-SU", "10000001");
 	assert_int_equal(orders_pick(store, OP_STAFF, "O-2", "10000003", NULL), HMC_E_INVALID);
 	assert_non_null(strstr(store_errmsg(store), "asks for unit 10000001"));
 	testutil_move(store, OP_STAFF, EV_REGISTER, "20000003",
@@ -231,6 +246,62 @@ pick_and_deliver(void **state)
 
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
+	store_close(store);
+}
+
+/* Proposals come from the handheld's depot first, then from the others,
+ * and say which depot when it is another one. */
+static void
+handheld_depot(void **state)
+{
+	(void)state;
+	struct store *store = warehouse();
+	char no[ORDER_NO_MAX], depot[ORDER_DEPOT_MAX];
+	struct order order;
+	struct order_line lines[4];
+	make_order(store, "O-1", NULL, no);
+
+	/* No setting: the first depot with a reception (BRS-MOTT, GBG-MOTT). */
+	assert_int_equal(orders_depot(store, NULL, depot), 0);
+	assert_string_equal(depot, "BRS");
+	assert_int_equal(store_config_set(store, "depot", "GBG"), 0);
+	assert_int_equal(orders_depot(store, NULL, depot), 0);
+	assert_string_equal(depot, "GBG");
+	/* A depot named on the command line wins over the setting. */
+	assert_int_equal(orders_depot(store, "BRS", depot), 0);
+	assert_string_equal(depot, "BRS");
+
+	assert_int_equal(orders_get(store, no, "GBG", &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000002");
+	assert_string_equal(lines[0].suggest_depot, "GBG");
+	assert_false(lines[0].suggest_elsewhere);
+	/* BRS has no CPAP: GBG's, and it says so. */
+	assert_int_equal(orders_get(store, no, "BRS", &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_false(lines[0].suggest_elsewhere);
+	assert_string_equal(lines[1].suggest_unit, "20000001");
+	assert_string_equal(lines[1].suggest_depot, "GBG");
+	assert_true(lines[1].suggest_elsewhere);
+	/* Any depot: nothing is elsewhere. */
+	assert_int_equal(orders_get(store, no, NULL, &order, lines, 4), 2);
+	assert_false(lines[1].suggest_elsewhere);
+
+	/* A setting that names no depot: said, and every depot proposes. */
+	assert_int_equal(store_config_set(store, "depot", "VBG"), 0);
+	assert_int_equal(orders_depot(store, NULL, depot), HMC_E_NOT_FOUND);
+	assert_string_equal(depot, "VBG");
+	assert_non_null(strstr(store_errmsg(store), "VBG"));
+	assert_int_equal(orders_get(store, no, depot, &order, lines, 4), 2);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_string_equal(lines[0].suggest_depot, "BRS");
+	assert_true(lines[0].suggest_elsewhere);
+
+	/* A named unit says where it is too. */
+	make_unit_order(store, "O-2", "K1480", "10000003");
+	assert_int_equal(orders_get(store, "O-2", "GBG", &order, lines, 4), 1);
+	assert_string_equal(lines[0].suggest_unit, "10000003");
+	assert_string_equal(lines[0].suggest_depot, "BRS");
+	assert_true(lines[0].suggest_elsewhere);
 	store_close(store);
 }
 
@@ -269,14 +340,10 @@ import_orders(void **state)
 	store_close(store);
 }
 
+/* Two units out with K1480 (10000001, 10000002), one with R-SU (10000003). */
 static void
-pickups_and_flags(void **state)
+out_with_customers(struct store *store)
 {
-	(void)state;
-	struct store *store = warehouse();
-	char no[PICKUP_NO_MAX], warning[512];
-	int collected;
-	/* Two units out with K1480, one with R-SU. */
 	static const char *const out[][2] = { { "10000001", "K1480" }, { "10000002", "K1480" },
 					      { "10000003", "R-SU" } };
 	for (int i = 0; i < 3; i++) {
@@ -285,6 +352,36 @@ pickups_and_flags(void **state)
 		snprintf(payload, sizeof payload, "payer=%s", out[i][1]);
 		testutil_move(store, OP_STAFF, EV_DELIVER, out[i][0], payload);
 	}
+}
+
+/* The payload of a unit's one pickup event ("" if none), to compare. */
+static void
+pickup_payload(struct store *store, const char *unit_no, char *out, size_t size)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT coalesce(max(payload), '') || '#' || count(*) FROM journal"
+		 " WHERE type = 'pickup' AND subject = '%s'", unit_no);
+	char *text = testutil_text(store, sql);
+	snprintf(out, size, "%s", text);
+	free(text);
+}
+
+static int
+count_pickup(const struct pickup *pickup, void *arg)
+{
+	(void)pickup;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+pickups_and_flags(void **state)
+{
+	(void)state;
+	struct store *store = warehouse();
+	char no[PICKUP_NO_MAX];
+	struct pickup_outcome got;
+	out_with_customers(store);
 	setenv("HMC_FAKE_NOW", "2026-11-20T09:00:00Z", 1);	/* a Friday */
 	const char *units[] = { "10000001" };
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, units, 1, no), 0);
@@ -301,10 +398,9 @@ pickups_and_flags(void **state)
 	assert_int_equal(pickups_get(store, "H261120-001", &p), 0);
 
 	/* On the order: no warning; the rent ended at the pickup. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000001", warning,
-					 sizeof warning, &collected), 0);
-	assert_true(collected);
-	assert_string_equal(warning, "");
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000001", &got), 0);
+	assert_true(got.collected);
+	assert_string_equal(got.warning, "");
 	struct unit unit;
 	assert_int_equal(unit_get(store, "10000001", &unit), 0);
 	assert_int_equal(unit.state, UNIT_IN_TRANSIT);
@@ -312,28 +408,22 @@ pickups_and_flags(void **state)
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'pickup'"
 					 " AND payload LIKE '%rent_end=2026-11-20%'"), 1);
 	/* Same payer, not on the order: taken, flagged. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000002", warning,
-					 sizeof warning, &collected), 0);
-	assert_true(collected);
-	assert_non_null(strstr(warning, "not on pickup"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000002", &got), 0);
+	assert_true(got.collected);
+	assert_non_null(strstr(got.warning, "not on pickup"));
 	/* Out with another payer: taken, flagged. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000003", warning,
-					 sizeof warning, &collected), 0);
-	assert_true(collected);
-	assert_non_null(strstr(warning, "R-SU"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000003", &got), 0);
+	assert_true(got.collected);
+	assert_non_null(strstr(got.warning, "R-SU"));
 	/* Not out at all by the records, or not registered: never refused. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000004", warning, sizeof warning,
-					 &collected), 0);
-	assert_false(collected);
-	assert_non_null(strstr(warning, "IN_STOCK"));
-	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "F99999", warning, sizeof warning,
-					 &collected), 0);
-	assert_non_null(strstr(warning, "not registered"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000004", &got), 0);
+	assert_false(got.collected);
+	assert_non_null(strstr(got.warning, "IN_STOCK"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "F99999", &got), 0);
+	assert_non_null(strstr(got.warning, "not registered"));
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 4);
-	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "1234", warning, sizeof warning,
-					 &collected), HMC_E_INVALID);
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H-NONE", "10000004", warning,
-					 sizeof warning, &collected), HMC_E_NOT_FOUND);
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "1234", &got), HMC_E_INVALID);
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H-NONE", "10000004", &got), HMC_E_NOT_FOUND);
 	char id[FLAG_ID_MAX];
 	char *first = testutil_text(store, "SELECT flag_id FROM flags ORDER BY raised LIMIT 1");
 	snprintf(id, sizeof id, "%s", first);
@@ -344,6 +434,100 @@ pickups_and_flags(void **state)
 	unsetenv("HMC_FAKE_NOW");
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
+	store_close(store);
+}
+
+/* Collecting without the order's number reaches the same state as with it:
+ * the unit marked collected on the open order that lists it (the one due
+ * first), the order closed when complete, and the same rent end. */
+static void
+collect_without_number(void **state)
+{
+	(void)state;
+	struct store *store = warehouse();
+	char a[PICKUP_NO_MAX], b[PICKUP_NO_MAX], c[PICKUP_NO_MAX], payload[PAYLOAD_MAX + 8];
+	char want[PAYLOAD_MAX];
+	struct pickup_outcome got;
+	struct pickup p;
+	int n_open;
+	out_with_customers(store);
+	/* A (Friday) lists both K1480 units, C (Friday) the R-SU one, and B
+	 * (Monday, so due later) one of A's units again. */
+	const char *both[] = { "10000001", "10000002" }, *one[] = { "10000002" };
+	const char *other[] = { "10000003" };
+	setenv("HMC_FAKE_NOW", "2026-11-20T09:00:00Z", 1);
+	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, both, 2, a), 0);
+	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "R-SU", "", NULL, other, 1, c), 0);
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, one, 1, b), 0);
+	assert_int_equal(pickups_get(store, a, &p), 0);
+	assert_string_equal(p.rent_end, "2026-11-25");
+	assert_int_equal(pickups_get(store, b, &p), 0);
+	assert_string_equal(p.due, "2026-12-02");
+
+	/* On two open orders: the one due first takes it, and the office is
+	 * told that the other lists it too.  Collected before the order's
+	 * rent end: the rent ends at the pickup. */
+	setenv("HMC_FAKE_NOW", "2026-11-24T09:00:00Z", 1);
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000002", &got), 0);
+	assert_true(got.collected);
+	assert_string_equal(got.pickup_no, a);
+	assert_non_null(strstr(got.warning, b));
+	pickup_payload(store, "10000002", payload, sizeof payload);
+	snprintf(want, sizeof want, "pickup=%s&rent_end=2026-11-24#1", a);
+	assert_string_equal(payload, want);
+	assert_int_equal(pickups_get(store, b, &p), 0);
+	assert_int_equal(p.n_collected, 0);
+
+	/* After the order's rent end: the rent ended 3 working days after the
+	 * order, on this path as with the number (unit 10000003 on C). */
+	setenv("HMC_FAKE_NOW", "2026-11-27T09:00:00Z", 1);
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), 0);
+	assert_true(got.collected);
+	assert_string_equal(got.pickup_no, a);
+	assert_string_equal(got.warning, "");
+	pickup_payload(store, "10000001", payload, sizeof payload);
+	snprintf(want, sizeof want, "pickup=%s&rent_end=2026-11-25#1", a);
+	assert_string_equal(payload, want);
+	assert_int_equal(pickups_collect(store, OP_STAFF, c, "10000003", &got), 0);
+	assert_string_equal(got.pickup_no, c);
+	pickup_payload(store, "10000003", payload, sizeof payload);
+	snprintf(want, sizeof want, "pickup=%s&rent_end=2026-11-25#1", c);
+	assert_string_equal(payload, want);
+
+	/* A is complete, so closed; B stays open for the office. */
+	assert_int_equal(pickups_get(store, a, &p), 0);
+	assert_int_equal(p.n_collected, 2);
+	n_open = 0;
+	assert_int_equal(pickups_list(store, 1, count_pickup, &n_open), 0);
+	assert_int_equal(n_open, 1);
+
+	/* Collected twice: the second scan only flags, the order is unchanged. */
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), 0);
+	assert_false(got.collected);
+	assert_string_equal(got.pickup_no, "");
+	assert_non_null(strstr(got.warning, "IN_TRANSIT"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, a, "10000001", &got), 0);
+	assert_false(got.collected);
+	pickup_payload(store, "10000001", payload, sizeof payload);
+	assert_non_null(strstr(payload, "#1"));
+	assert_int_equal(pickups_get(store, a, &p), 0);
+	assert_int_equal(p.n_collected, 2);
+
+	/* On no open order: collected as before, without an order. */
+	testutil_move(store, OP_STAFF, EV_PICK, "10000004", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000004", "payer=K1480");
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000004", &got), 0);
+	assert_true(got.collected);
+	assert_string_equal(got.pickup_no, "");
+	assert_string_equal(got.warning, "");
+	pickup_payload(store, "10000004", payload, sizeof payload);
+	assert_string_equal(payload, "#1");
+	unsetenv("HMC_FAKE_NOW");
+
+	int64_t n_events, n_diffs;
+	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
+	assert_int_equal(n_diffs, 0);
 	store_close(store);
 }
 
@@ -374,8 +558,10 @@ main(void)
 		cmocka_unit_test(lead_days),
 		cmocka_unit_test(refused_orders),
 		cmocka_unit_test(pick_and_deliver),
+		cmocka_unit_test(handheld_depot),
 		cmocka_unit_test(import_orders),
 		cmocka_unit_test(pickups_and_flags),
+		cmocka_unit_test(collect_without_number),
 		cmocka_unit_test(returns_rules),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

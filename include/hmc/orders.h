@@ -5,7 +5,8 @@
  * An order has lines of article x quantity, or a named unit.  It is due
  * 4 lead days (working days) after it was made, unless told otherwise.
  * Picking suggests, per line, the oldest equivalent unit in stock (by
- * acquisition date) and where it stands.  A pick is accepted only for a
+ * acquisition date) in the handheld's depot, else in another depot, and
+ * where it stands.  A pick is accepted only for a
  * unit in stock, of an article on the order whose line is not yet filled;
  * each refusal says why ("unit 10023456 is IN_REPAIR", "article 123456 is
  * not on this order", "unit 10023456 is already picked").
@@ -28,6 +29,7 @@ struct store;
 #define ORDER_NO_MAX 21
 #define ORDER_MAX_LINES 32
 #define ORDER_LEAD_DAYS 4
+#define ORDER_DEPOT_MAX 21
 
 struct order_line_request {
 	const char *article;	/* or NULL with unit */
@@ -69,14 +71,24 @@ struct order_line {
 	/* The oldest equivalent unit in stock, when the line is not filled. */
 	char suggest_unit[UNIT_NO_MAX];
 	char suggest_location[LOCATION_MAX];
+	char suggest_depot[ORDER_DEPOT_MAX];	/* its location's depot */
+	int suggest_elsewhere;	/* 1 when not in the depot asked for */
 };
 
 /* Makes an order; its number in order_no (ORDER_NO_MAX bytes). */
 int orders_create(struct store *store, const char *operator_no,
 		  const struct order_request *request, char *order_no);
 
+/* Which depot the handheld works at, into depot (ORDER_DEPOT_MAX bytes):
+ * named (a --depot option; may be NULL), else the "depot" setting, else
+ * the first depot with a reception place ("" when there is none).
+ * HMC_E_NOT_FOUND, with depot still set, when it names a depot without
+ * places: then every depot's units are proposed, as with any other. */
+int orders_depot(struct store *store, const char *named, char *depot);
+
 /* Reads an order and up to max lines with pick counts and suggestions:
- * the oldest unit in stock in depot (NULL: any), else anywhere. */
+ * the oldest unit in stock in depot (NULL: any), else anywhere, marked
+ * suggest_elsewhere. */
 int orders_get(struct store *store, const char *order_no, const char *depot,
 	       struct order *out, struct order_line *lines, int max);
 

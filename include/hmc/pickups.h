@@ -5,7 +5,9 @@
  * is due within 7 working days, and the rent ends 3 working days after the
  * order, or at the pickup if that comes first (the pickup event records
  * which).  Staff scan each unit at the customer's place and it goes
- * IN_TRANSIT.  A unit that is not out with that payer is still taken (the
+ * IN_TRANSIT, collected on the order named, or else on the open order that
+ * lists it; the order is closed (no longer open) when all its units are
+ * collected.  A unit that is not out with that payer is still taken (the
  * unit is in the staff's hands), with a warning and a flag for the office:
  * out with another payer (collected all the same), not on the order, or
  * not out at all by the records (then only the flag is recorded, and the
@@ -57,11 +59,20 @@ int pickups_create(struct store *store, const char *operator_no, const char *req
 		   const char *payer, const char *recipient, const char *depot,
 		   const char *const *units, int n_units, char *pickup_no);
 
-/* Collects a scanned unit on a pickup (pickup_no may be NULL: no order).
- * 0 when done; warning (warning_size bytes) says what the office was told,
- * "" if nothing.  *collected is 1 when the unit went IN_TRANSIT. */
+/* What collecting one unit did. */
+struct pickup_outcome {
+	int collected;			/* 1 when the unit went IN_TRANSIT */
+	char pickup_no[PICKUP_NO_MAX];	/* the order it was collected on, or "" */
+	char warning[256];		/* what the office was told, or "" */
+};
+
+/* Collects a scanned unit on a pickup.  Without pickup_no (NULL), on the
+ * open pickup order that lists the unit (the one due first, if several;
+ * the office is told of the others), else on none.  On an order, the rent
+ * ends at the order's rent end or at the pickup, whichever is sooner.
+ * 0 when done, with or without a warning. */
 int pickups_collect(struct store *store, const char *operator_no, const char *pickup_no,
-		    const char *unit_text, char *warning, size_t warning_size, int *collected);
+		    const char *unit_text, struct pickup_outcome *out);
 
 int pickups_get(struct store *store, const char *pickup_no, struct pickup *out);
 int pickups_list(struct store *store, int open_only,
