@@ -326,6 +326,10 @@ static const char *const migrations[] = {
 	"CREATE TABLE unit_aliases ("
 	"  alias TEXT PRIMARY KEY,"
 	"  unit_no TEXT NOT NULL) WITHOUT ROWID;",
+
+	/* 6: acute repairs are due at an instant (ms), within working hours;
+	 * NULL for normal ones and for acute ones opened before. */
+	"ALTER TABLE repairs ADD COLUMN deadline_at INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
