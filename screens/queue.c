@@ -1,7 +1,8 @@
 /*
  * queue.c — a technician's repair queue: open repairs by deadline, with
- * the working days left (overdue ones marked "!" so that it shows without
- * colour), priority, article and place.  F1 mine, F2 all, F3 acute only.
+ * the working days left, or for an acute one the working hours (overdue
+ * ones marked "!" so that it shows without colour), priority, article and
+ * place.  F1 mine, F2 all, F3 acute only.
  * Enter, or scanning a unit, opens its repair; scanning a unit with none
  * offers to open one.
  */
@@ -69,19 +70,22 @@ queue_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		const struct repair *r = &q.list[q.top + i];
 		int attr = q.top + i == q.selected ? A_REVERSE : A_NORMAL;
 		char left[16];
-		/* "-3!" overdue by 3 working days; "2d" two left. */
-		if (r->days_left < 0)
+		/* "-3!" overdue by 3 working days, "2d" two left; acute
+		 * by the hour: "-2h!" overdue by 2 working hours, "3h". */
+		if (r->deadline_at)
+			snprintf(left, sizeof left, r->overdue ? "%dh!" : "%dh", r->hours_left);
+		else if (r->overdue)
 			snprintf(left, sizeof left, "%d!", r->days_left);
 		else
 			snprintf(left, sizeof left, "%dd", r->days_left);
-		if (r->days_left < 0 || r->tell_prescriber)
+		if (r->overdue || r->tell_prescriber)
 			attr |= A_BOLD;
 		if (cols >= 60)
-			ui_text(win, i + 1, 0, cols, attr, "%-9s %-6s %4s %s%s%-20s %s", r->unit_no,
+			ui_text(win, i + 1, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
 				repairs_priority_name(r->priority), left, r->warranty ? "W " : "",
 				r->waiting_since ? "P " : "", r->article_name, r->place);
 		else
-			ui_text(win, i + 1, 0, cols, attr, "%-9s%c%4s %s", r->unit_no,
+			ui_text(win, i + 1, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,
 				r->priority == PRIORITY_ACUTE ? 'A' : ' ', left, r->article_name);
 	}
 }

@@ -79,8 +79,8 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (!rp.have)
 		return;
 	const struct repair *r = &rp.r;
-	char deadline[TIMEUTIL_DATE_LEN];
-	timeutil_format_date(r->deadline, deadline);
+	char deadline[REPAIR_DEADLINE_LEN];
+	repairs_format_deadline(r, deadline);
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", r->unit_no,
 		r->priority == PRIORITY_ACUTE ? _("ACUTE") : _("normal"));
 	/* A claim to the supplier is said before any work is logged. */
@@ -93,7 +93,14 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (row < rows) {
 		if (r->closed)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"), r->outcome);
-		else if (r->days_left < 0)
+		else if (r->deadline_at) {
+			/* Due at an hour: "MM-DD HH:MM" may need a second line. */
+			char left[64];
+			snprintf(left, sizeof left, r->overdue ? _("OVERDUE %dh! %s") : _("%dh left (%s)"),
+				 r->overdue ? -r->hours_left : r->hours_left, deadline + 5);
+			row += ui_wrap(win, row, 0, cols, 2,
+				       r->overdue ? A_BOLD | A_REVERSE : A_NORMAL, left);
+		} else if (r->overdue)
 			ui_text(win, row++, 0, cols, A_BOLD | A_REVERSE, _("OVERDUE %d! %s"),
 				-r->days_left, deadline + 5);
 		else

@@ -387,57 +387,143 @@ cli_legacy(struct cli *cli)
 
 /* --- reports --------------------------------------------------------------------------- */
 
+/* One row of the legacy report's CSV; area (may be NULL) fills the area's
+ * own two columns:
+ *   figure,area,prefix,weight_bearing,payer,article,units,checked,left,
+ *   to_write_off,monthly_rent,lost_rent,area_remaining_rent,area_factor
+ * figure: area (per area and prefix), total (per prefix), checks (per
+ * weight-bearing or not and prefix), article (per prefix, payer and
+ * article), payer. */
+static void
+csv_legacy(const char *figure, const char *area_name, const char *prefix,
+	   const char *weight_bearing, const char *payer, const char *article,
+	   const struct legacy_count *n, const struct legacy_area *area)
+{
+	cli_csv_field(figure, 0);
+	cli_csv_field(area_name, 0);
+	cli_csv_field(prefix, 0);
+	cli_csv_field(weight_bearing, 0);
+	cli_csv_field(payer, 0);
+	cli_csv_field(article, 0);
+	csv_int(n->units, 0);
+	csv_int(n->checked, 0);
+	csv_int(n->units - n->checked, 0);
+	csv_int(n->candidates, 0);
+	csv_money(n->rent_ore, 0);
+	csv_money(n->lost_rent_ore, 0);
+	if (area == NULL) {
+		cli_csv_field("", 0);
+		cli_csv_field("", 1);
+		return;
+	}
+	char factor[24];
+	snprintf(factor, sizeof factor, "%.4f", area->factor);
+	csv_money(area->remaining_rent_ore, 0);
+	cli_csv_field(factor, 1);
+}
+
 static int
 print_legacy_row(const struct legacy_row *r, void *arg)
 {
 	int csv = *(const int *)arg;
 	if (csv) {
-		cli_csv_field(r->prefix, 0);
-		cli_csv_field(r->payer, 0);
-		cli_csv_field(r->article_no, 0);
-		csv_int(r->count, 0);
-		csv_int(r->weight_bearing, 0);
-		csv_money(r->monthly_rent_ore, 1);
+		csv_legacy("article", r->area, r->prefix, r->weight_bearing ? "yes" : "no", r->payer,
+			   r->article_no, &r->n, NULL);
 		return 0;
 	}
 	char rent[48];
-	kr(r->monthly_rent_ore, rent, sizeof rent);
-	printf("%s %-8s %-8s %6lld %s %6lld %14s  %s\n", r->prefix, r->payer, r->article_no,
-	       (long long)r->count, r->weight_bearing ? "!" : " ", (long long)r->weight_bearing,
-	       rent, r->article);
+	kr(r->n.rent_ore, rent, sizeof rent);
+	printf("%s %-8s %-8s %6lld %s %7lld %14s  %s\n", r->prefix, r->payer, r->article_no,
+	       (long long)r->n.units, r->weight_bearing ? "!" : " ", (long long)r->n.checked, rent,
+	       r->article);
 	return 0;
 }
 
 static int
 print_legacy_payer(const struct legacy_payer *p, void *arg)
 {
-	(void)arg;
-	char rent[48], lost[48];
-	kr(p->monthly_rent_ore, rent, sizeof rent);
-	kr(p->lost_rent_ore, lost, sizeof lost);
-	char cell[128];
+	int csv = *(const int *)arg;
+	if (csv) {
+		csv_legacy("payer", "", "", "", p->payer, "", &p->n, NULL);
+		return 0;
+	}
+	char rent[48], lost[48], cell[128];
+	kr(p->n.rent_ore, rent, sizeof rent);
+	kr(p->n.lost_rent_ore, lost, sizeof lost);
 	printf(_("%-8s %s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
-		 "lose %s a month: price factor %.4f\n"),
-	       p->payer, cli_cell(cell, sizeof cell, p->payer_name, 24), (long long)p->out, (long long)p->weight_bearing, rent,
-	       (long long)p->candidates, lost, p->factor);
+		 "(%lld weight-bearing) lose %s a month\n"),
+	       p->payer, cli_cell(cell, sizeof cell, p->payer_name, 24), (long long)p->n.units,
+	       (long long)p->weight_bearing, rent, (long long)p->n.candidates,
+	       (long long)p->candidates_weight_bearing, lost);
 	return 0;
+}
+
+static void
+print_legacy_area(const struct legacy_area *a)
+{
+	const struct legacy_count *f = &a->by_prefix[LEGACY_F], *m = &a->by_prefix[LEGACY_M];
+	char rent[48], lost[48], remaining[48];
+	kr(f->rent_ore + m->rent_ore, rent, sizeof rent);
+	kr(a->lost_rent_ore, lost, sizeof lost);
+	kr(a->remaining_rent_ore, remaining, sizeof remaining);
+	printf(_("  %-4s  F %6lld  M %6lld  %s a month\n"), a->area, (long long)f->units,
+	       (long long)m->units, rent);
+	printf(_("        %lld to write off lose %s a month of %s remaining: price factor "
+		 "%.4f\n"), (long long)(f->candidates + m->candidates), lost, remaining, a->factor);
 }
 
 static int
 report_legacy(struct store *store, int csv)
 {
+	struct legacy_summary sum;
+	int rc = legacy_summary(store, &sum);
+	if (rc != 0)
+		return rc;
 	if (csv) {
-		printf("prefix,payer,article,count,weight_bearing,monthly_rent\n");
-		return legacy_rows(store, print_legacy_row, &csv);
+		printf("figure,area,prefix,weight_bearing,payer,article,units,checked,left,"
+		       "to_write_off,monthly_rent,lost_rent,area_remaining_rent,area_factor\n");
+		for (int i = 0; i < sum.n_areas; i++)
+			for (int p = 0; p < LEGACY_N_PREFIXES; p++)
+				csv_legacy("area", sum.areas[i].area, legacy_prefix_name(p), "", "", "",
+					   &sum.areas[i].by_prefix[p], &sum.areas[i]);
+		for (int p = 0; p < LEGACY_N_PREFIXES; p++)
+			csv_legacy("total", "", legacy_prefix_name(p), "", "", "", &sum.total[p], NULL);
+		for (int wb = 0; wb < 2; wb++)
+			for (int p = 0; p < LEGACY_N_PREFIXES; p++)
+				csv_legacy("checks", "", legacy_prefix_name(p), wb == 0 ? "yes" : "no",
+					   "", "", &sum.checks[wb][p], NULL);
+		if ((rc = legacy_rows(store, print_legacy_row, &csv)) == 0)
+			rc = legacy_payers(store, print_legacy_payer, &csv);
+		return rc;
 	}
-	printf("%s\n", _("F and M units out on rent, weight-bearing articles first (!)"));
-	printf("%s\n", _("  payer    article   count     wb   monthly rent"));
-	int rc = legacy_rows(store, print_legacy_row, &csv);
-	if (rc == 0) {
-		printf("\n%s\n", _("by payer (factor = 1 + lost rent / remaining rent)"));
-		rc = legacy_payers(store, print_legacy_payer, NULL);
+	printf("%s\n%s\n", _("F and M units out on rent, by product area (agreement)"),
+	       _("(price factor = 1 + the rent that writing off the units checked as replaced "
+		 "or not found loses / the area's remaining rent)"));
+	for (int i = 0; i < sum.n_areas; i++)
+		print_legacy_area(&sum.areas[i]);
+	for (int p = 0; p < LEGACY_N_PREFIXES; p++) {
+		char rent[48];
+		kr(sum.total[p].rent_ore, rent, sizeof rent);
+		printf(_("%s total: %lld units out, %s a month\n"), legacy_prefix_name(p),
+		       (long long)sum.total[p].units, rent);
 	}
-	return rc;
+	printf("%s\n", _("field checks of the units out, weight-bearing first"));
+	for (int wb = 0; wb < 2; wb++)
+		for (int p = 0; p < LEGACY_N_PREFIXES; p++) {
+			const struct legacy_count *n = &sum.checks[wb][p];
+			if (n->units == 0)
+				continue;
+			printf(wb == 0 ? _("  weight-bearing %s: %lld of %lld checked, %lld left\n")
+				       : _("  other %s: %lld of %lld checked, %lld left\n"),
+			       legacy_prefix_name(p), (long long)n->checked, (long long)n->units,
+			       (long long)(n->units - n->checked));
+		}
+	printf("\n%s\n", _("by payer and article, weight-bearing articles first (!)"));
+	printf("%s\n", _("  payer    article   count   checked   monthly rent"));
+	if ((rc = legacy_rows(store, print_legacy_row, &csv)) != 0)
+		return rc;
+	printf("\n%s\n", _("by payer: what writing off their checked units loses"));
+	return legacy_payers(store, print_legacy_payer, &csv);
 }
 
 struct charge_totals {

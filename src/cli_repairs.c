@@ -40,12 +40,16 @@ static int
 print_repair(const struct repair *r, void *arg)
 {
 	struct list_ctx *ctx = arg;
-	char deadline[TIMEUTIL_DATE_LEN], opened[TIMEUTIL_LOCAL_LEN], status[64];
-	timeutil_format_date(r->deadline, deadline);
+	char deadline[REPAIR_DEADLINE_LEN], opened[TIMEUTIL_LOCAL_LEN], status[64];
+	repairs_format_deadline(r, deadline);
 	timeutil_format_local(hlc_wall_ms(r->opened), opened);
 	if (r->closed)
 		snprintf(status, sizeof status, "%s", r->outcome);
-	else if (r->days_left < 0)
+	else if (r->deadline_at && r->overdue)
+		snprintf(status, sizeof status, _("OVERDUE %dh"), -r->hours_left);
+	else if (r->deadline_at)
+		snprintf(status, sizeof status, _("%dh left"), r->hours_left);
+	else if (r->overdue)
 		snprintf(status, sizeof status, _("OVERDUE %d"), -r->days_left);
 	else
 		snprintf(status, sizeof status, _("%d days left"), r->days_left);
@@ -70,7 +74,7 @@ print_repair(const struct repair *r, void *arg)
 		return 0;
 	}
 	ctx->n++;
-	printf("%-10s %-6s %s %-14s %s%s%s %s  %s\n", r->unit_no, repairs_priority_name(r->priority),
+	printf("%-10s %-6s %-16s %-14s %s%s%s %s  %s\n", r->unit_no, repairs_priority_name(r->priority),
 	       deadline, status, r->warranty ? _("[claim] ") : "", r->on_site ? _("[on site] ") : "",
 	       r->tell_prescriber ? _("[tell prescriber] ") : "", r->article_name, r->fault);
 	return 0;
@@ -91,7 +95,7 @@ static int
 show(struct store *store, const char *which)
 {
 	struct repair r;
-	char date[TIMEUTIL_DATE_LEN], opened[TIMEUTIL_LOCAL_LEN];
+	char date[REPAIR_DEADLINE_LEN], opened[TIMEUTIL_LOCAL_LEN];
 	if (repairs_get(store, which, &r) != 0)
 		return cli_fail_store(store);
 	timeutil_format_local(hlc_wall_ms(r.opened), opened);
@@ -105,10 +109,14 @@ show(struct store *store, const char *which)
 		printf(_("WARRANTY    a claim to the supplier: the unit is under warranty\n"));
 	timeutil_format_date(r.start_deadline, date);
 	printf(_("start by    %s%s\n"), date, r.started ? _(" (started)") : "");
-	timeutil_format_date(r.deadline, date);
+	repairs_format_deadline(&r, date);
 	if (r.closed)
 		printf(_("deadline    %s; closed: %s\n"), date, r.outcome);
-	else if (r.days_left < 0)
+	else if (r.deadline_at && r.overdue)
+		printf(_("deadline    %s, OVERDUE by %d working hours\n"), date, -r.hours_left);
+	else if (r.deadline_at)
+		printf(_("deadline    %s, %d working hours left\n"), date, r.hours_left);
+	else if (r.overdue)
 		printf(_("deadline    %s, OVERDUE by %d working days\n"), date, -r.days_left);
 	else
 		printf(_("deadline    %s, %d working days left\n"), date, r.days_left);
@@ -173,8 +181,8 @@ cli_repair(struct cli *cli)
 		if (repairs_open(store, cli->operator_no, unit, priority, cli_opt(cli, "fault"),
 				 cli_opt(cli, "depot"), &r) != 0)
 			return cli_fail_store(store);
-		char date[TIMEUTIL_DATE_LEN];
-		timeutil_format_date(r.deadline, date);
+		char date[REPAIR_DEADLINE_LEN];
+		repairs_format_deadline(&r, date);
 		printf(_("repair %s opened for %s, %s, deadline %s%s\n"), r.repair_id, r.unit_no,
 		       repairs_priority_name(r.priority), date,
 		       r.warranty ? _(": WARRANTY CLAIM to the supplier") : "");

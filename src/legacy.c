@@ -17,17 +17,33 @@
 #include <string.h>
 
 #define CANDIDATE "c.outcome IN ('replaced', 'not-found')"
+/* The columns of a struct legacy_count, read by read_count; the units are
+ * u, their articles a and their checks c (left joined). */
+#define COUNT_COLUMNS \
+	"count(*), count(c.unit_no), coalesce(sum(" CANDIDATE "), 0), sum(a.rent_ore),"  \
+	" sum(CASE WHEN " CANDIDATE " THEN a.rent_ore ELSE 0 END)"
+#define COUNT_FROM \
+	" FROM units u JOIN articles a ON a.article_no = u.article_no"                  \
+	" LEFT JOIN legacy_checks c ON c.unit_no = u.unit_no"
+
+static void
+read_count(sqlite3_stmt *stmt, int col, struct legacy_count *out)
+{
+	out->units = sqlite3_column_int64(stmt, col);
+	out->checked = sqlite3_column_int64(stmt, col + 1);
+	out->candidates = sqlite3_column_int64(stmt, col + 2);
+	out->rent_ore = sqlite3_column_int64(stmt, col + 3);
+	out->lost_rent_ore = sqlite3_column_int64(stmt, col + 4);
+}
 
 int
 legacy_rows(struct store *store, int (*fn)(const struct legacy_row *r, void *arg), void *arg)
 {
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT u.origin, u.payer, coalesce(p.name, ''), a.article_no, a.name,"
-		" count(*), sum(a.weight_bearing), count(c.unit_no), sum(a.rent_ore)"
-		" FROM units u JOIN articles a ON a.article_no = u.article_no"
+		"SELECT u.origin, a.area, u.payer, coalesce(p.name, ''), a.article_no, a.name,"
+		" a.weight_bearing <> 0, " COUNT_COLUMNS COUNT_FROM
 		" LEFT JOIN payers p ON p.payer_id = u.payer"
-		" LEFT JOIN legacy_checks c ON c.unit_no = u.unit_no"
 		" WHERE u.origin IN ('F', 'M') AND u.state = 'DELIVERED'"
 		" GROUP BY u.origin, u.payer, a.article_no"
 		" ORDER BY max(a.weight_bearing) DESC, u.origin, u.payer, a.article_no",
@@ -39,14 +55,13 @@ legacy_rows(struct store *store, int (*fn)(const struct legacy_row *r, void *arg
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof r);
 		store_column_text(stmt, 0, r.prefix, sizeof r.prefix);
-		store_column_text(stmt, 1, r.payer, sizeof r.payer);
-		store_column_text(stmt, 2, r.payer_name, sizeof r.payer_name);
-		store_column_text(stmt, 3, r.article_no, sizeof r.article_no);
-		store_column_text(stmt, 4, r.article, sizeof r.article);
-		r.count = sqlite3_column_int64(stmt, 5);
-		r.weight_bearing = sqlite3_column_int64(stmt, 6);
-		r.checked = sqlite3_column_int64(stmt, 7);
-		r.monthly_rent_ore = sqlite3_column_int64(stmt, 8);
+		store_column_text(stmt, 1, r.area, sizeof r.area);
+		store_column_text(stmt, 2, r.payer, sizeof r.payer);
+		store_column_text(stmt, 3, r.payer_name, sizeof r.payer_name);
+		store_column_text(stmt, 4, r.article_no, sizeof r.article_no);
+		store_column_text(stmt, 5, r.article, sizeof r.article);
+		r.weight_bearing = sqlite3_column_int(stmt, 6);
+		read_count(stmt, 7, &r.n);
 		if ((result = fn(&r, arg)) != 0)
 			break;
 	}
@@ -60,23 +75,12 @@ int
 legacy_payers(struct store *store, int (*fn)(const struct legacy_payer *p, void *arg), void *arg)
 {
 	sqlite3_stmt *stmt;
-	/* One pass over the units out: legacy figures and the payer's whole
-	 * rent side by side. */
 	int rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT u.payer, coalesce(p.name, ''),"
-		" sum(u.origin <> 'new'),"
-		" sum(u.origin <> 'new' AND a.weight_bearing),"
-		" sum(CASE WHEN u.origin <> 'new' THEN a.rent_ore ELSE 0 END),"
-		" sum(u.origin <> 'new' AND " CANDIDATE "),"
-		" sum(u.origin <> 'new' AND " CANDIDATE " AND a.weight_bearing),"
-		" sum(CASE WHEN u.origin <> 'new' AND " CANDIDATE " THEN a.rent_ore ELSE 0 END),"
-		" sum(a.rent_ore)"
-		" FROM units u JOIN articles a ON a.article_no = u.article_no"
+		"SELECT u.payer, coalesce(p.name, ''), sum(a.weight_bearing <> 0),"
+		" sum(a.weight_bearing <> 0 AND " CANDIDATE "), " COUNT_COLUMNS COUNT_FROM
 		" LEFT JOIN payers p ON p.payer_id = u.payer"
-		" LEFT JOIN legacy_checks c ON c.unit_no = u.unit_no"
-		" WHERE u.state = 'DELIVERED' AND u.payer IS NOT NULL"
-		" GROUP BY u.payer HAVING sum(u.origin <> 'new') > 0"
-		" ORDER BY 5 DESC, u.payer", -1, &stmt, NULL);
+		" WHERE u.state = 'DELIVERED' AND u.origin IN ('F', 'M') AND u.payer IS NOT NULL"
+		" GROUP BY u.payer ORDER BY 8 DESC, u.payer", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, "units");
 	struct legacy_payer p;
@@ -85,15 +89,9 @@ legacy_payers(struct store *store, int (*fn)(const struct legacy_payer *p, void 
 		memset(&p, 0, sizeof p);
 		store_column_text(stmt, 0, p.payer, sizeof p.payer);
 		store_column_text(stmt, 1, p.payer_name, sizeof p.payer_name);
-		p.out = sqlite3_column_int64(stmt, 2);
-		p.weight_bearing = sqlite3_column_int64(stmt, 3);
-		p.monthly_rent_ore = sqlite3_column_int64(stmt, 4);
-		p.candidates = sqlite3_column_int64(stmt, 5);
-		p.candidates_weight_bearing = sqlite3_column_int64(stmt, 6);
-		p.lost_rent_ore = sqlite3_column_int64(stmt, 7);
-		p.remaining_rent_ore = sqlite3_column_int64(stmt, 8) - p.lost_rent_ore;
-		p.factor = p.remaining_rent_ore > 0
-			? 1.0 + (double)p.lost_rent_ore / (double)p.remaining_rent_ore : 0.0;
+		p.weight_bearing = sqlite3_column_int64(stmt, 2);
+		p.candidates_weight_bearing = sqlite3_column_int64(stmt, 3);
+		read_count(stmt, 4, &p.n);
 		if ((result = fn(&p, arg)) != 0)
 			break;
 	}
@@ -101,6 +99,75 @@ legacy_payers(struct store *store, int (*fn)(const struct legacy_payer *p, void 
 		result = store_sqlerr(store, rc, "units");
 	sqlite3_finalize(stmt);
 	return result;
+}
+
+const char *
+legacy_prefix_name(enum legacy_prefix prefix)
+{
+	return prefix == LEGACY_F ? "F" : "M";
+}
+
+static void
+count_add(struct legacy_count *to, const struct legacy_count *from)
+{
+	to->units += from->units;
+	to->checked += from->checked;
+	to->candidates += from->candidates;
+	to->rent_ore += from->rent_ore;
+	to->lost_rent_ore += from->lost_rent_ore;
+}
+
+int
+legacy_summary(struct store *store, struct legacy_summary *out)
+{
+	static const char *const order[LEGACY_AREAS] = { "HJM", "HJMB", "LMN", "DIG" };
+	struct legacy_area areas[LEGACY_AREAS];
+	int64_t all_rent[LEGACY_AREAS] = { 0 };
+	memset(out, 0, sizeof *out);
+	memset(areas, 0, sizeof areas);
+	sqlite3_stmt *stmt;
+	/* One pass over the units out, new ones too: they carry the rest of
+	 * each area's rent. */
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT a.area, u.origin, a.weight_bearing <> 0, " COUNT_COLUMNS COUNT_FROM
+		" WHERE u.state = 'DELIVERED' GROUP BY 1, 2, 3", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "units");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char area[8], origin[8];
+		struct legacy_count count;
+		store_column_text(stmt, 0, area, sizeof area);
+		store_column_text(stmt, 1, origin, sizeof origin);
+		read_count(stmt, 3, &count);
+		int slot = 0;
+		while (slot < LEGACY_AREAS && strcmp(order[slot], area) != 0)
+			slot++;
+		if (slot == LEGACY_AREAS)
+			continue;	/* the schema allows no other */
+		all_rent[slot] += count.rent_ore;
+		if (strcmp(origin, "F") != 0 && strcmp(origin, "M") != 0)
+			continue;
+		enum legacy_prefix prefix = origin[0] == 'F' ? LEGACY_F : LEGACY_M;
+		count_add(&areas[slot].by_prefix[prefix], &count);
+		count_add(&out->total[prefix], &count);
+		count_add(&out->checks[sqlite3_column_int(stmt, 2) ? 0 : 1][prefix], &count);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, "units");
+	for (int slot = 0; slot < LEGACY_AREAS; slot++) {
+		struct legacy_area *a = &areas[slot];
+		if (a->by_prefix[LEGACY_F].units + a->by_prefix[LEGACY_M].units == 0)
+			continue;
+		xstrlcpy(a->area, order[slot], sizeof a->area);
+		a->lost_rent_ore = a->by_prefix[LEGACY_F].lost_rent_ore +
+				   a->by_prefix[LEGACY_M].lost_rent_ore;
+		a->remaining_rent_ore = all_rent[slot] - a->lost_rent_ore;
+		a->factor = a->remaining_rent_ore > 0
+			? 1.0 + (double)a->lost_rent_ore / (double)a->remaining_rent_ore : 0.0;
+		out->areas[out->n_areas++] = *a;
+	}
+	return 0;
 }
 
 static int

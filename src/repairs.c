@@ -43,45 +43,156 @@ repairs_priority_parse(const char *text, enum repair_priority *out)
 	return 0;
 }
 
+/* "HH:MM" as minutes after midnight, or fallback. */
+static int
+config_clock(struct store *store, const char *key, int fallback)
+{
+	char text[16];
+	int h, m;
+	if (store_config_get(store, key, text, sizeof text) == 0 &&
+	    sscanf(text, "%d:%d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60)
+		return h * 60 + m;
+	return fallback;
+}
+
 void
 repairs_rules(struct store *store, struct repair_rules *out)
 {
-	char end[16];
+	char days[16];
 	out->normal_days = (int)store_config_int(store, "repair.normal_days", REPAIR_NORMAL_DAYS);
-	out->acute_days = (int)store_config_int(store, "repair.acute_days", REPAIR_ACUTE_DAYS);
 	out->start_days = (int)store_config_int(store, "repair.start_days", REPAIR_START_DAYS);
-	out->day_end_min = REPAIR_DAY_END_MIN;
-	int h, m;
-	if (store_config_get(store, "repair.day_end", end, sizeof end) == 0 &&
-	    sscanf(end, "%d:%d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60)
-		out->day_end_min = h * 60 + m;
+	out->day_start_min = config_clock(store, "repair.day_start", REPAIR_DAY_START_MIN);
+	out->day_end_min = config_clock(store, "repair.day_end", REPAIR_DAY_END_MIN);
+	if (out->day_start_min >= out->day_end_min) {
+		out->day_start_min = REPAIR_DAY_START_MIN;
+		out->day_end_min = REPAIR_DAY_END_MIN;
+	}
+	out->acute_minutes = 60 * (int)store_config_int(store, "repair.acute_hours",
+							REPAIR_ACUTE_HOURS);
+	/* A store set up when acute repairs counted whole working days keeps
+	 * its number of days, as hours of them. */
+	if (store_config_get(store, "repair.acute_hours", days, sizeof days) != 0 &&
+	    store_config_get(store, "repair.acute_days", days, sizeof days) == 0)
+		out->acute_minutes = (int)store_config_int(store, "repair.acute_days", 1) *
+				     (out->day_end_min - out->day_start_min);
+	if (out->acute_minutes < 0)
+		out->acute_minutes = 0;
+}
+
+/* The Stockholm date of an instant into *day; returns the minute of it. */
+static int
+local_minute(int64_t ms, int64_t *day)
+{
+	*day = timeutil_local_date(ms);
+	int64_t local_ms = ms + (int64_t)timeutil_stockholm_offset_min(ms) * 60000;
+	return (int)((local_ms - *day * MS_PER_DAY) / 60000);
+}
+
+/* Where the working clock stands at an instant: on a working day inside
+ * its hours, as it is; before them, at their start; after them or on a
+ * day off, at the start of the next working day. */
+static int
+clock_start(const struct calendar *cal, const struct repair_rules *rules, int64_t ms,
+	    int64_t *day, int *minute)
+{
+	*minute = local_minute(ms, day);
+	int working = calendar_is_working_day(cal, *day);
+	if (working < 0)
+		return working;
+	if (!working || *minute >= rules->day_end_min) {
+		int rc = calendar_add(cal, *day, 1, day);
+		if (rc != 0)
+			return rc;
+		*minute = rules->day_start_min;
+	} else if (*minute < rules->day_start_min) {
+		*minute = rules->day_start_min;
+	}
+	return 0;
+}
+
+int
+repairs_add_working_minutes(const struct calendar *cal, const struct repair_rules *rules,
+			    int64_t from_ms, int64_t minutes, int64_t *out)
+{
+	int64_t day;
+	int minute, rc = clock_start(cal, rules, from_ms, &day, &minute);
+	if (rc != 0)
+		return rc;
+	/* Ending on the stroke of the day's end stays on that day. */
+	while (minutes > rules->day_end_min - minute) {
+		minutes -= rules->day_end_min - minute;
+		if ((rc = calendar_add(cal, day, 1, &day)) != 0)
+			return rc;
+		minute = rules->day_start_min;
+	}
+	*out = timeutil_local_to_utc(day, minute + (int)minutes);
+	return 0;
+}
+
+/* A minute of a day clamped into the working hours. */
+static int
+clamp_minute(const struct repair_rules *rules, int minute)
+{
+	return minute < rules->day_start_min ? rules->day_start_min
+	       : minute > rules->day_end_min ? rules->day_end_min : minute;
+}
+
+int
+repairs_working_minutes(const struct calendar *cal, const struct repair_rules *rules,
+			int64_t from_ms, int64_t to_ms, int64_t *out)
+{
+	int sign = to_ms < from_ms ? -1 : 1;
+	int64_t first, last, total = 0;
+	int from_min = clamp_minute(rules, local_minute(sign > 0 ? from_ms : to_ms, &first));
+	int to_min = clamp_minute(rules, local_minute(sign > 0 ? to_ms : from_ms, &last));
+	for (int64_t day = first; day <= last; day++) {
+		int working = calendar_is_working_day(cal, day);
+		if (working < 0)
+			return working;
+		if (!working)
+			continue;
+		int lo = day == first ? from_min : rules->day_start_min;
+		int hi = day == last ? to_min : rules->day_end_min;
+		if (hi > lo)
+			total += hi - lo;
+	}
+	*out = sign * total;
+	return 0;
 }
 
 int
 repairs_deadlines(const struct calendar *cal, const struct repair_rules *rules,
-		  int64_t opened_ms, enum repair_priority priority, int64_t *base_day,
-		  int64_t *start_deadline, int64_t *deadline)
+		  int64_t opened_ms, enum repair_priority priority, struct repair_deadlines *out)
 {
-	int64_t day = timeutil_local_date(opened_ms);
-	int64_t local_ms = opened_ms + (int64_t)timeutil_stockholm_offset_min(opened_ms) * 60000;
-	int minute = (int)((local_ms - day * MS_PER_DAY) / 60000);
-	int working = calendar_is_working_day(cal, day);
-	if (working < 0)
-		return working;
+	int minute, rc;
+	memset(out, 0, sizeof *out);
 	/* Opened after the day's end, or on a day off: the clock starts on
 	 * the next working day. */
-	if (!working || minute >= rules->day_end_min) {
-		int rc = calendar_add(cal, day, 1, &day);
-		if (rc != 0)
+	if ((rc = clock_start(cal, rules, opened_ms, &out->base_day, &minute)) != 0)
+		return rc;
+	if (priority == PRIORITY_ACUTE) {
+		/* Due within working hours; started, at the latest, that day. */
+		if ((rc = repairs_add_working_minutes(cal, rules, opened_ms, rules->acute_minutes,
+						      &out->deadline_at)) != 0)
 			return rc;
+		out->deadline = out->start_deadline = timeutil_local_date(out->deadline_at);
+		return 0;
 	}
-	*base_day = day;
-	int rc = calendar_add(cal, day, rules->start_days, start_deadline);
-	if (rc == 0)
-		rc = calendar_add(cal, day,
-				  priority == PRIORITY_ACUTE ? rules->acute_days : rules->normal_days,
-				  deadline);
-	return rc;
+	if ((rc = calendar_add(cal, out->base_day, rules->normal_days, &out->deadline)) != 0 ||
+	    (rc = calendar_add(cal, out->base_day, rules->start_days, &out->start_deadline)) != 0)
+		return rc;
+	if (out->start_deadline > out->deadline)
+		out->start_deadline = out->deadline;
+	return 0;
+}
+
+void
+repairs_format_deadline(const struct repair *repair, char out[REPAIR_DEADLINE_LEN])
+{
+	if (repair->deadline_at)
+		timeutil_format_local(repair->deadline_at, out);
+	else
+		timeutil_format_date(repair->deadline, out);
 }
 
 int
@@ -166,7 +277,7 @@ repairs_apply(struct store *store, const struct event *ev)
 	 * with the move that takes the unit into the workshop: one event. */
 	if (ev->type == EV_REPAIR_OPEN || ev->type == EV_TO_REPAIR || ev->type == EV_OPEN_REPAIR) {
 		char priority[16], base[16], start[16], deadline[16], fault[256];
-		int64_t day;
+		int64_t day, deadline_at = 0;
 		enum repair_priority p;
 		snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
 		if (payload_get(ev->payload, "priority", priority, sizeof priority) != 0 ||
@@ -178,6 +289,11 @@ repairs_apply(struct store *store, const struct event *ev)
 		    timeutil_parse_date(deadline, &day) != 0)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("repair of %s needs priority and deadlines"), ev->subject);
+		if (payload_get(ev->payload, "deadline_at", text, sizeof text) == 0 &&
+		    timeutil_parse_instant(text, &deadline_at) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("repair of %s: deadline_at \"%s\" is not an instant"),
+					    ev->subject, text);
 		if (payload_get(ev->payload, "fault", fault, sizeof fault) != 0)
 			fault[0] = '\0';
 		sqlite3_stmt *stmt = store_stmt(store,
@@ -193,8 +309,8 @@ repairs_apply(struct store *store, const struct event *ev)
 			return rc;
 		stmt = store_stmt(store,
 			"INSERT INTO repairs (repair_id, unit_no, priority, fault, opened, opened_by,"
-			" base_day, start_deadline, deadline, warranty, on_site)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+			" base_day, start_deadline, deadline, warranty, on_site, deadline_at)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, 0))");
 		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 3, repairs_priority_name(p), -1, SQLITE_STATIC);
@@ -208,6 +324,7 @@ repairs_apply(struct store *store, const struct event *ev)
 					   strcmp(text, "1") == 0);
 		sqlite3_bind_int(stmt, 11, payload_get(ev->payload, "on_site", text, sizeof text) == 0 &&
 					   strcmp(text, "1") == 0);
+		sqlite3_bind_int64(stmt, 12, deadline_at);
 		return store_step_done(store, stmt, id);
 	}
 
@@ -314,12 +431,38 @@ repairs_on_move(struct store *store, const struct event *ev)
 	"r.repair_id, r.unit_no, u.article_no, a.name, coalesce(u.location, u.payer, ''),"     \
 	" r.priority, r.fault, r.opened_by, r.opened, r.base_day, r.deadline,"                  \
 	" r.start_deadline, r.warranty, r.on_site, r.started, r.waiting_since,"                 \
-	" r.parts_expected, r.waited_ms, r.minutes, r.told, r.closed, r.outcome"
+	" r.parts_expected, r.waited_ms, r.minutes, r.told, r.closed, r.outcome, r.deadline_at"
 #define REPAIR_FROM \
 	" FROM repairs r JOIN units u USING (unit_no) JOIN articles a ON a.article_no = u.article_no"
 
+/* What reading a repair judges it by: the clock and this device's
+ * calendar and working hours. */
+struct reading {
+	struct calendar cal;
+	struct repair_rules rules;
+	int64_t now, today;
+};
+
 static void
-row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct calendar *cal, int64_t today)
+reading_init(struct store *store, struct reading *rd)
+{
+	char depot[32] = "";
+	store_config_get(store, "depot", depot, sizeof depot);
+	calendar_load(&rd->cal, store, depot);
+	repairs_rules(store, &rd->rules);
+	rd->now = timeutil_now_ms();
+	rd->today = timeutil_local_date(rd->now);
+}
+
+/* Whole hours, rounded away from zero: 1 minute left shows as 1 hour. */
+static int
+hours_of(int64_t minutes)
+{
+	return (int)(minutes >= 0 ? (minutes + 59) / 60 : -((-minutes + 59) / 60));
+}
+
+static void
+row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct reading *rd)
 {
 	char text[16];
 	memset(out, 0, sizeof *out);
@@ -346,28 +489,29 @@ row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct calendar *cal
 	out->told = sqlite3_column_int64(stmt, 19);
 	out->closed = sqlite3_column_int64(stmt, 20);
 	store_column_text(stmt, 21, out->outcome, sizeof out->outcome);
-	calendar_count(cal, today, out->deadline, &out->days_left);
+	out->deadline_at = sqlite3_column_int64(stmt, 22);
+	calendar_count(&rd->cal, rd->today, out->deadline, &out->days_left);
+	if (out->deadline_at) {
+		int64_t minutes = 0;
+		repairs_working_minutes(&rd->cal, &rd->rules, rd->now, out->deadline_at, &minutes);
+		out->hours_left = hours_of(minutes);
+		/* Past it outside working hours: overdue by under an hour. */
+		if (rd->now > out->deadline_at && out->hours_left >= 0)
+			out->hours_left = -1;
+	}
+	out->overdue = out->closed == 0 &&
+		       (out->deadline_at ? rd->now > out->deadline_at : rd->today > out->deadline);
 	/* The deadline will not hold: overdue, or the parts come after it. */
 	out->tell_prescriber = out->closed == 0 && out->told == 0 &&
-			       (today > out->deadline ||
+			       (out->overdue ||
 				(out->waiting_since && out->parts_expected > out->deadline));
-}
-
-static void
-today_and_calendar(struct store *store, struct calendar *cal, int64_t *today)
-{
-	char depot[32] = "";
-	store_config_get(store, "depot", depot, sizeof depot);
-	calendar_load(cal, store, depot);
-	*today = timeutil_local_date(timeutil_now_ms());
 }
 
 int
 repairs_get(struct store *store, const char *unit_or_id, struct repair *out)
 {
-	struct calendar cal;
-	int64_t today;
-	today_and_calendar(store, &cal, &today);
+	struct reading rd;
+	reading_init(store, &rd);
 	int by_id = strchr(unit_or_id, '#') != NULL;
 	char unit_no[UNIT_NO_MAX];
 	if (!by_id && unit_no_parse(unit_or_id, unit_no, NULL) != 0)
@@ -380,7 +524,7 @@ repairs_get(struct store *store, const char *unit_or_id, struct repair *out)
 	sqlite3_bind_text(stmt, 1, by_id ? unit_or_id : unit_no, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		row_to_repair(stmt, out, &cal, today);
+		row_to_repair(stmt, out, &rd);
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
 		return 0;
@@ -394,9 +538,8 @@ int
 repairs_list(struct store *store, unsigned filter, const char *operator_no,
 	     int (*fn)(const struct repair *repair, void *arg), void *arg)
 {
-	struct calendar cal;
-	int64_t today;
-	today_and_calendar(store, &cal, &today);
+	struct reading rd;
+	reading_init(store, &rd);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(store_db(store),
 		"SELECT " REPAIR_COLUMNS REPAIR_FROM
@@ -404,7 +547,8 @@ repairs_list(struct store *store, unsigned filter, const char *operator_no,
 		" AND (NOT ?3 OR r.warranty = 1)"
 		" AND (?4 IS NULL OR r.opened_by = ?4 OR EXISTS (SELECT 1 FROM repair_actions k"
 		"   WHERE k.repair_id = r.repair_id AND k.operator = ?4))"
-		" ORDER BY r.closed IS NOT NULL, r.deadline, r.priority = 'normal', r.opened",
+		" ORDER BY r.closed IS NOT NULL, r.deadline, r.priority = 'normal', r.deadline_at,"
+		" r.opened",
 		-1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, "repairs");
@@ -416,7 +560,7 @@ repairs_list(struct store *store, unsigned filter, const char *operator_no,
 	struct repair repair;
 	int result = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		row_to_repair(stmt, &repair, &cal, today);
+		row_to_repair(stmt, &repair, &rd);
 		if ((result = fn(&repair, arg)) != 0)
 			break;
 	}
@@ -469,8 +613,9 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	struct article article;
 	struct calendar cal;
 	struct repair_rules rules;
-	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", date[TIMEUTIL_DATE_LEN];
-	int64_t base, start, deadline, now = timeutil_now_ms();
+	struct repair_deadlines due;
+	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", date[TIMEUTIL_UTC_LEN];
+	int64_t now = timeutil_now_ms();
 	unsigned role;
 	int rc;
 
@@ -496,7 +641,7 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	}
 	calendar_load(&cal, store, depot ? depot : "");
 	repairs_rules(store, &rules);
-	if ((rc = repairs_deadlines(&cal, &rules, now, priority, &base, &start, &deadline)) != 0)
+	if ((rc = repairs_deadlines(&cal, &rules, now, priority, &due)) != 0)
 		return store_seterr(store, rc, _("today is outside the calendar"));
 	int64_t acquired;
 	int warranty = unit.acquired[0] && timeutil_parse_date(unit.acquired, &acquired) == 0 &&
@@ -505,12 +650,16 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	payload_set(payload, sizeof payload, "priority", repairs_priority_name(priority));
 	if (fault && *fault)
 		payload_set(payload, sizeof payload, "fault", fault);
-	timeutil_format_date(base, date);
+	timeutil_format_date(due.base_day, date);
 	payload_set(payload, sizeof payload, "base_day", date);
-	timeutil_format_date(start, date);
+	timeutil_format_date(due.start_deadline, date);
 	payload_set(payload, sizeof payload, "start_deadline", date);
-	timeutil_format_date(deadline, date);
+	timeutil_format_date(due.deadline, date);
 	payload_set(payload, sizeof payload, "deadline", date);
+	if (due.deadline_at) {
+		timeutil_format_utc(due.deadline_at, date);
+		payload_set(payload, sizeof payload, "deadline_at", date);
+	}
 	payload_set(payload, sizeof payload, "warranty", warranty ? "1" : "0");
 	payload_set(payload, sizeof payload, "on_site", on_site ? "1" : "0");
 
@@ -702,8 +851,28 @@ repairs_close(struct store *store, const char *operator_no, const char *unit_or_
 
 struct report_repair {
 	int64_t opened_day, base_day, deadline, closed_day;	/* closed_day 0: open */
+	int64_t opened_ms, closed_ms, deadline_at;		/* deadline_at 0: by the day */
 	enum repair_priority priority;
 };
+
+/* Closed by its deadline: the instant when it has one, else the day. */
+static int
+closed_within(const struct report_repair *r)
+{
+	return r->deadline_at ? r->closed_ms <= r->deadline_at : r->closed_day <= r->deadline;
+}
+
+/* Open and past its deadline on the day as_of; as_of_ms is the end of that
+ * day, or now when it is today. */
+static int
+open_overdue(const struct report_repair *r, int64_t as_of, int64_t as_of_ms)
+{
+	if (r->deadline_at)
+		return r->opened_ms <= as_of_ms && (!r->closed_ms || r->closed_ms > as_of_ms) &&
+		       r->deadline_at < as_of_ms;
+	return r->opened_day <= as_of && (!r->closed_day || r->closed_day > as_of) &&
+	       r->deadline < as_of;
+}
 
 static int
 by_value(const void *a, const void *b)
@@ -716,12 +885,12 @@ int
 repairs_report(struct store *store, int64_t from, int64_t to,
 	       int (*fn)(const struct repair_figures *row, void *arg), void *arg)
 {
-	struct calendar cal;
-	int64_t today;
-	today_and_calendar(store, &cal, &today);
+	struct reading rd;
+	reading_init(store, &rd);
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT opened, base_day, deadline, closed, priority FROM repairs", -1, &stmt, NULL);
+		"SELECT opened, base_day, deadline, closed, priority, deadline_at FROM repairs", -1,
+		&stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, "repairs");
 	struct report_repair *all = NULL;
@@ -730,14 +899,17 @@ repairs_report(struct store *store, int64_t from, int64_t to,
 		if (n == cap)
 			all = xrealloc(all, (cap = cap ? cap * 2 : 256) * sizeof *all);
 		struct report_repair *r = &all[n++];
-		r->opened_day = timeutil_local_date(hlc_wall_ms(sqlite3_column_int64(stmt, 0)));
+		r->opened_ms = hlc_wall_ms(sqlite3_column_int64(stmt, 0));
+		r->opened_day = timeutil_local_date(r->opened_ms);
 		r->base_day = date_col(stmt, 1);
 		r->deadline = date_col(stmt, 2);
-		r->closed_day = sqlite3_column_type(stmt, 3) == SQLITE_NULL
-					? 0 : timeutil_local_date(hlc_wall_ms(sqlite3_column_int64(stmt, 3)));
+		r->closed_ms = sqlite3_column_type(stmt, 3) == SQLITE_NULL
+				       ? 0 : hlc_wall_ms(sqlite3_column_int64(stmt, 3));
+		r->closed_day = r->closed_ms ? timeutil_local_date(r->closed_ms) : 0;
 		char p[16];
 		store_column_text(stmt, 4, p, sizeof p);
 		repairs_priority_parse(p, &r->priority);
+		r->deadline_at = sqlite3_column_int64(stmt, 5);
 	}
 	sqlite3_finalize(stmt);
 
@@ -748,8 +920,10 @@ repairs_report(struct store *store, int64_t from, int64_t to,
 		int my, mm, md;
 		timeutil_civil_from_days(month_start, &my, &mm, &md);
 		int64_t month_end = month_start + timeutil_days_in_month(my, mm) - 1;
-		/* The state at the end of the month, or today if that is sooner. */
-		int64_t as_of = month_end < today ? month_end : today;
+		/* The state at the end of the month, or now if that is sooner. */
+		int64_t as_of = month_end < rd.today ? month_end : rd.today;
+		int64_t as_of_ms = month_end < rd.today ? timeutil_local_to_utc(month_end + 1, 0)
+							: rd.now;
 		for (int p = 0; p < 2 && result == 0; p++) {
 			struct repair_figures row;
 			int n_days = 0;
@@ -765,13 +939,11 @@ repairs_report(struct store *store, int64_t from, int64_t to,
 				    r->closed_day <= month_end && r->closed_day >= from &&
 				    r->closed_day <= to) {
 					row.closed++;
-					row.within += r->closed_day <= r->deadline;
-					calendar_count(&cal, r->opened_day, r->closed_day, &days[n_days]);
+					row.within += closed_within(r);
+					calendar_count(&rd.cal, r->opened_day, r->closed_day, &days[n_days]);
 					n_days++;
 				}
-				if (r->opened_day <= as_of && (!r->closed_day || r->closed_day > as_of) &&
-				    r->deadline < as_of)
-					row.open_overdue++;
+				row.open_overdue += open_overdue(r, as_of, as_of_ms);
 			}
 			if (n_days > 0) {
 				qsort(days, (size_t)n_days, sizeof *days, by_value);

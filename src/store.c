@@ -347,6 +347,9 @@ static const char *const migrations[] = {
 	"ALTER TABLE scrap_requests ADD COLUMN move TEXT NOT NULL DEFAULT 'scrap';"
 	"ALTER TABLE scrap_requests ADD COLUMN payload TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE locations ADD COLUMN payer TEXT;",
+	/* 7: acute repairs are due at an instant (ms), within working hours;
+	 * NULL for normal ones and for acute ones opened before. */
+	"ALTER TABLE repairs ADD COLUMN deadline_at INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,8 +1,10 @@
 #!/bin/sh
 # t_manage.sh — managers' work from the command line and on the screens.
 #
-# Covers: the legacy report on the demo store (3,500 F and 7,500 M units,
-# CSV by prefix, payer and article); a stocktake from the command line
+# Covers: the legacy report on the demo store (3,500 F and 7,500 M units
+# by product area, in the totals, the checks' progress and by article, in
+# CSV and text; field checks that move the progress and the area's price
+# factor); a stocktake from the command line
 # (open, count, a second scan, show, confirm, write-off refused before the
 # grace period) and its refusals; charges and their report; scrapping over
 # the limit requested by staff and approved by a manager; the KPI report
@@ -20,13 +22,38 @@ h() { "$HMC" --db "$DB" "$@"; }
 
 # --- the legacy report ---------------------------------------------------------
 run h report legacy --csv; expect_status 0
-expect_out "prefix,payer,article,count,weight_bearing,monthly_rent"
-check_counts() {
-	awk -F, 'NR > 1 { n[$1] += $4 } END { print "F=" n["F"] " M=" n["M"] }' "$T/out"
+expect_out "figure,area,prefix,weight_bearing,payer,article,units,checked,left,to_write_off,monthly_rent,lost_rent,area_remaining_rent,area_factor"
+# The same F and M counts by area, in the totals, in the checks and by
+# article; every area's factor 1 with nothing checked yet.
+sums() {
+	awk -F, -v figure="$1" 'NR > 1 && $1 == figure { n[$3] += $7 }
+		END { print "F=" n["F"] " M=" n["M"] }' "$T/out"
 }
-last_cmd="legacy counts"
-if [ "$(check_counts)" = "F=3500 M=7500" ]; then ok; else not_ok "3500 F and 7500 M: $(check_counts)"; fi
-run h report legacy; expect_status 0; expect_out "price factor"; expect_out "weight-bearing articles first"
+for figure in area total checks article; do
+	last_cmd="legacy counts: $figure"
+	if [ "$(sums $figure)" = "F=3500 M=7500" ]; then ok; else not_ok "3500 F and 7500 M: $(sums $figure)"; fi
+done
+last_cmd="legacy counts: payer"
+n=$(awk -F, '$1 == "payer" { n += $7 } END { print n }' "$T/out")
+if [ "$n" = 11000 ]; then ok; else not_ok "11000 by payer: $n"; fi
+last_cmd="legacy factors before checks"
+if awk -F, '$1 == "area" && $14 != "1.0000" { bad = 1 } END { exit bad }' "$T/out"; then ok
+else not_ok "$(grep '^area' "$T/out")"; fi
+run h report legacy; expect_status 0; expect_out "by product area"; expect_out "price factor 1.0000"
+expect_out "F total: 3500 units out"; expect_out "M total: 7500 units out"
+expect_out "weight-bearing F: 0 of 3500 checked, 3500 left"
+expect_out "weight-bearing articles first"
+# Field checks move the progress and the area's factor, for every payer.
+set -- $(q "SELECT unit_no FROM units u JOIN articles a USING (article_no) WHERE u.origin = 'M'
+	AND u.state = 'DELIVERED' AND a.area = 'HJMB' ORDER BY unit_no LIMIT 3")
+for unit in "$@"; do h --operator 1001 legacy check "$unit" --outcome not-found >/dev/null; done
+run h report legacy --csv; expect_status 0
+last_cmd="legacy checks counted"
+if [ "$(awk -F, '$1 == "checks" { n += $8 } END { print n }' "$T/out")" = 3 ]; then ok
+else not_ok "3 checked: $(grep '^checks' "$T/out")"; fi
+last_cmd="legacy factor of HJMB above 1"
+if awk -F, '$1 == "area" && $2 == "HJMB" && $3 == "M" && $10 == 3 && $14 > 1 { found = 1 }
+	END { exit !found }' "$T/out"; then ok; else not_ok "$(grep '^area' "$T/out")"; fi
 
 # --- a stocktake from the command line -----------------------------------------------
 run h --operator 1001 stocktake open --scope depot GBG; expect_status 1; expect_err "only a manager"

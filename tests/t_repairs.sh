@@ -7,8 +7,8 @@
 # expected after the deadline (the prescriber must be told, F3 clears it);
 # resuming; closing as repaired onto a scanned shelf.  A manager's figures
 # screen.  Then the CLI: hmc repair open/log/wait/told/close/show/list/
-# claims (CSV), hmc report repairs (text and CSV) and their refusals, and
-# hmc calendar.
+# claims (CSV), an acute repair due at an hour, hmc report repairs (text
+# and CSV) and their refusals, and hmc calendar.
 . "$(dirname "$0")/lib.sh"
 DB="$T/workshop.db"
 export HMC_PROFILES=firmware-config
@@ -61,6 +61,12 @@ H="$HMC --db $DB --operator 2001"
 stock=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new' ORDER BY acquired LIMIT 1")
 out=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1")
 run $H repair open "$stock" --priority acute --fault "motor dead"; expect_status 0; expect_out "acute, deadline"
+# Acute: due at an hour, within the working hours; judged by them.
+run $H repair show "$stock"; expect_out "working hours left"; expect_out "start by"
+run $H repair list --acute; expect_status 0
+last_cmd="acute repair listed by the hour"
+if grep "^$stock " "$T/out" | grep -Eq ' [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} +[0-9]+h left'; then ok
+else not_ok "$(grep "^$stock " "$T/out")"; fi
 run $H repair open "$stock"; expect_status 1; expect_err "already has an open repair"
 run $H repair open "$stock" --priority urgent; expect_status 2
 run $H repair open "$out" --fault "noise"; expect_status 0

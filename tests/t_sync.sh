@@ -133,7 +133,7 @@ scenario() {
 	U1=$(in_stock 0) U2=$(in_stock 1) U3=$(in_stock 2) U4=$(in_stock 3) U5=$(in_stock 4)
 
 	# Round 1, offline: overlapping work on three handhelds.
-	h hA --operator 3001 unit scrap "$U1" --reason worn-out >/dev/null
+	h hA --operator 3001 unit scrap "$U1" --reason worn-out --claim SUP-1 >/dev/null
 	h hB --operator 1001 unit pick "$U1" >/dev/null
 	h hB --operator 1001 unit deliver "$U1" --payer "$P" >/dev/null
 	h hA --operator 3001 unit register 19999999 --article "$ART" --location "$L1" >/dev/null
@@ -144,9 +144,9 @@ scenario() {
 	h hA --operator 3001 unit mark-missing "$U3" >/dev/null
 	h hB --operator 1001 unit pick "$U4" >/dev/null
 	h hB --operator 1001 unit deliver "$U4" --payer "$P" >/dev/null
-	h hA --operator 3001 unit scrap "$U4" --reason worn-out >/dev/null
+	h hA --operator 3001 unit scrap "$U4" --reason worn-out --claim SUP-1 >/dev/null
 	h hB --operator 1001 unit pick "$U5" >/dev/null
-	h hC --operator 3001 unit scrap "$U5" --reason worn-out >/dev/null
+	h hC --operator 3001 unit scrap "$U5" --reason worn-out --claim SUP-1 >/dev/null
 	run h hA sync --pull; expect_status 0; expect_out "sent 0"	# pull only: sends nothing
 	check "pending events stay applied after a pull" test "$(unit_state hA "$U1")" = SCRAPPED
 	sync_ok hB hC

@@ -14,8 +14,11 @@
  * reconciliation; scrapping over the approval limit (refused to staff,
  * requested, approved by a manager who is on the event, or refused);
  * charges for a lost unit (at least 200 kr) and their approval; legacy
- * checks, new labels that scan, the report's rent and price factor, and
- * write-off that leaves weight-bearing units unless told; verify after.
+ * checks, new labels that scan, the rent per payer, and write-off that
+ * leaves weight-bearing units unless told; the legacy report per product
+ * area on a crafted store where payers' own factors would differ (the
+ * area's rent, lost and remaining rent, price factor, F and M totals, the
+ * checks' progress weight-bearing first); verify after.
  */
 #include "testutil.h"
 
@@ -524,9 +527,10 @@ legacy_cleanup(void **state)
 	struct legacy_row row = { 0 };
 	assert_int_equal(legacy_rows(store, first_row, &row), 0);
 	assert_string_equal(row.prefix, "F");		/* weight-bearing first */
-	assert_int_equal(row.count, 3);
-	assert_int_equal(row.weight_bearing, 3);
-	assert_int_equal(row.monthly_rent_ore, 3 * 5500);
+	assert_string_equal(row.area, "HJM");
+	assert_int_equal(row.n.units, 3);
+	assert_true(row.weight_bearing);
+	assert_int_equal(row.n.rent_ore, 3 * 5500);
 
 	assert_int_equal(legacy_check(store, OP_STAFF, "F1001", "not-found", NULL), 0);
 	assert_int_equal(legacy_check(store, OP_STAFF, "M20001", "replaced", NULL), 0);
@@ -544,16 +548,16 @@ legacy_cleanup(void **state)
 	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000777",
 				       "article=100210&location=GBG-A01-1", NULL), HMC_E_EXISTS);
 
-	/* F1001 (55 kr) and M20001 (245 kr) go: 300 kr of the 600 kr still
-	 * rented (F1003 55, M20001 245, 10000501 245, F1001 55). */
+	/* F1001 (55 kr) and M20001 (245 kr) go: 300 kr of the 355 kr its
+	 * legacy units out bring (F1003 55, M20001 245, F1001 55). */
 	struct legacy_payer p = { 0 };
 	assert_int_equal(legacy_payers(store, payer_k1480, &p), 0);
-	assert_int_equal(p.out, 3);
-	assert_int_equal(p.candidates, 2);
+	assert_int_equal(p.n.units, 3);
+	assert_int_equal(p.n.checked, 2);
+	assert_int_equal(p.n.rent_ore, 35500);
+	assert_int_equal(p.n.candidates, 2);
 	assert_int_equal(p.candidates_weight_bearing, 1);
-	assert_int_equal(p.lost_rent_ore, 30000);
-	assert_int_equal(p.remaining_rent_ore, 30000);
-	assert_true(p.factor > 1.999 && p.factor < 2.001);
+	assert_int_equal(p.n.lost_rent_ore, 30000);
 
 	int64_t n, skipped;
 	assert_int_equal(legacy_write_off(store, OP_STAFF, "K1480", 0, &n, &skipped), HMC_E_DENIED);
@@ -568,6 +572,132 @@ legacy_cleanup(void **state)
 	unit_state_is(store, "F1003", "DELIVERED");
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type ="
 					     " 'legacy_write_off' AND operator = '3001'"), 2);
+	verify_ok(store);
+	store_close(store);
+	unsetenv("HMC_FAKE_NOW");
+}
+
+static void
+units_out(struct store *store, const char *const *units, const char *payload)
+{
+	for (; *units; units++)
+		testutil_move(store, OP_MANAGER, EV_IMPORT, *units, payload);
+}
+
+struct two_payers {
+	struct legacy_payer k1480, rsu;
+	int n;
+};
+
+static int
+two_payers(const struct legacy_payer *p, void *arg)
+{
+	struct two_payers *out = arg;
+	if (strcmp(p->payer, "K1480") == 0)
+		out->k1480 = *p;
+	else
+		out->rsu = *p;
+	out->n++;
+	return 0;
+}
+
+/* The price factor is per agreement (product area), the same for every
+ * payer: a crafted store where the payers' own factors would differ.
+ *
+ *   unit       area  rent  payer  check
+ *   F1101      HJM     55  K1480  not-found   candidate, weight-bearing
+ *   F1102      HJM     55  K1480  -
+ *   F1103      HJM     55  R-SU   replaced    candidate, weight-bearing
+ *   3 new      HJM    165  K1480
+ *   1 new      HJM     55  R-SU
+ *   M21001     HJMB   245  K1480  replaced    candidate
+ *   M21002     HJMB   245  R-SU   in-use
+ *   M21003     HJMB   245  R-SU   -
+ *   1 new      HJMB   245  R-SU
+ *   F1104      HJM     55  (in stock: not out, not counted)
+ *
+ * HJM: 385 kr out, 110 lost, 275 remain: 1 + 110/275 = 1.4.  HJMB: 980
+ * out, 245 lost, 735 remain: 1 + 245/735 = 1.3333.  By payer it would
+ * have been K1480 1 + 300/220 = 2.3636 and R-SU 1 + 55/790 = 1.0696. */
+static void
+legacy_report_by_area(void **state)
+{
+	(void)state;
+	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	struct store *store = testutil_store();
+	static const char *const k_rollators[] = { "F1101", "F1102", "10000601", "10000602",
+						   "10000603", NULL };
+	static const char *const r_rollators[] = { "F1103", "10000612", NULL };
+	static const char *const k_cpaps[] = { "M21001", NULL };
+	static const char *const r_cpaps[] = { "M21002", "M21003", "10000611", NULL };
+	units_out(store, k_rollators, "article=100210&state=DELIVERED&payer=K1480");
+	units_out(store, r_rollators, "article=100210&state=DELIVERED&payer=R-SU");
+	units_out(store, k_cpaps, "article=200102&state=DELIVERED&payer=K1480");
+	units_out(store, r_cpaps, "article=200102&state=DELIVERED&payer=R-SU");
+	testutil_move(store, OP_MANAGER, EV_IMPORT, "F1104",
+		      "article=100210&state=IN_STOCK&location=GBG-A01-1");
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1101", "not-found", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1103", "replaced", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "M21001", "replaced", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "M21002", "in-use", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1104", "in-use", NULL), 0);
+
+	struct legacy_summary sum;
+	assert_int_equal(legacy_summary(store, &sum), 0);
+	assert_int_equal(sum.n_areas, 2);	/* no F or M units in LMN or DIG */
+	const struct legacy_area *hjm = &sum.areas[0], *hjmb = &sum.areas[1];
+	assert_string_equal(hjm->area, "HJM");
+	assert_int_equal(hjm->by_prefix[LEGACY_F].units, 3);
+	assert_int_equal(hjm->by_prefix[LEGACY_F].rent_ore, 16500);
+	assert_int_equal(hjm->by_prefix[LEGACY_F].candidates, 2);
+	assert_int_equal(hjm->by_prefix[LEGACY_M].units, 0);
+	assert_int_equal(hjm->lost_rent_ore, 11000);
+	assert_int_equal(hjm->remaining_rent_ore, 27500);
+	assert_true(hjm->factor > 1.39999 && hjm->factor < 1.40001);
+	assert_string_equal(hjmb->area, "HJMB");
+	assert_int_equal(hjmb->by_prefix[LEGACY_M].units, 3);
+	assert_int_equal(hjmb->by_prefix[LEGACY_M].rent_ore, 73500);
+	assert_int_equal(hjmb->by_prefix[LEGACY_M].checked, 2);
+	assert_int_equal(hjmb->lost_rent_ore, 24500);
+	assert_int_equal(hjmb->remaining_rent_ore, 73500);
+	assert_true(hjmb->factor > 1.33333 && hjmb->factor < 1.33334);
+
+	/* Totals, F and M apart. */
+	assert_int_equal(sum.total[LEGACY_F].units, 3);
+	assert_int_equal(sum.total[LEGACY_F].rent_ore, 16500);
+	assert_int_equal(sum.total[LEGACY_M].units, 3);
+	assert_int_equal(sum.total[LEGACY_M].rent_ore, 73500);
+
+	/* The checks' progress: weight-bearing F 2 of 3, other M 2 of 3;
+	 * the unit in stock is not out. */
+	assert_int_equal(sum.checks[0][LEGACY_F].units, 3);
+	assert_int_equal(sum.checks[0][LEGACY_F].checked, 2);
+	assert_int_equal(sum.checks[0][LEGACY_M].units, 0);
+	assert_int_equal(sum.checks[1][LEGACY_F].units, 0);
+	assert_int_equal(sum.checks[1][LEGACY_M].units, 3);
+	assert_int_equal(sum.checks[1][LEGACY_M].checked, 2);
+
+	/* Per payer: what a write-off loses, without a factor of its own. */
+	struct two_payers payers;
+	memset(&payers, 0, sizeof payers);
+	assert_int_equal(legacy_payers(store, two_payers, &payers), 0);
+	assert_int_equal(payers.n, 2);
+	assert_int_equal(payers.k1480.n.units, 3);
+	assert_int_equal(payers.k1480.n.lost_rent_ore, 30000);
+	assert_int_equal(payers.k1480.candidates_weight_bearing, 1);
+	assert_int_equal(payers.rsu.n.units, 3);
+	assert_int_equal(payers.rsu.n.lost_rent_ore, 5500);
+
+	/* A check on more units moves the progress and the factor. */
+	assert_int_equal(legacy_check(store, OP_STAFF, "F1102", "in-use", NULL), 0);
+	assert_int_equal(legacy_check(store, OP_STAFF, "M21003", "not-found", NULL), 0);
+	assert_int_equal(legacy_summary(store, &sum), 0);
+	assert_int_equal(sum.checks[0][LEGACY_F].checked, 3);
+	assert_int_equal(sum.checks[1][LEGACY_M].checked, 3);
+	assert_int_equal(sum.areas[1].lost_rent_ore, 49000);
+	assert_int_equal(sum.areas[1].remaining_rent_ore, 49000);
+	assert_true(sum.areas[1].factor > 1.99999 && sum.areas[1].factor < 2.00001);
+	assert_true(sum.areas[0].factor > 1.39999 && sum.areas[0].factor < 1.40001);
 	verify_ok(store);
 	store_close(store);
 	unsetenv("HMC_FAKE_NOW");
@@ -601,6 +731,7 @@ main(void)
 		cmocka_unit_test(scrap_approval),
 		cmocka_unit_test(lost_charges),
 		cmocka_unit_test(legacy_cleanup),
+		cmocka_unit_test(legacy_report_by_area),
 		cmocka_unit_test(pictures),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

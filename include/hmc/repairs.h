@@ -3,12 +3,16 @@
  *
  * A repair is opened from return reception, from a field report, or by a
  * technician scanning a unit.  It records who, when, the fault and the
- * priority, and two deadlines in working days (calendar.h): the repair is
- * done within 10 working days (normal) or 1 (acute), and work starts
- * within 3; the clock starts at opening, in Stockholm time, and a repair
- * opened after the end of the working day (config repair.day_end, default
- * 16:00) or on a day off counts from the next working day.  The numbers are
- * settings: repair.normal_days, repair.acute_days, repair.start_days.
+ * priority, and its deadlines (calendar.h), worked out at opening in
+ * Stockholm time.  A normal repair is done within 10 working days and
+ * started within 3; a repair opened after the end of the working day or on
+ * a day off counts from the next working day.  An acute one is done within
+ * 8 working hours, the hours of working days between repair.day_start
+ * (08:00) and repair.day_end (16:00): opened Monday 10:00, it is due
+ * Tuesday 10:00; opened Monday 17:00, Tuesday 16:00.  Its start deadline is
+ * the day it is due, and no repair's start deadline is after its finish.
+ * The numbers are settings: repair.normal_days, repair.start_days,
+ * repair.acute_hours (without it, repair.acute_days whole working days).
  *
  * A unit inside its article's warranty period at opening makes the repair
  * a warranty claim to the supplier (reklamation).  A unit out with a
@@ -21,6 +25,15 @@
  * payload names the repair (repair=ID): EV_REPAIR_OPEN, EV_REPAIR_LOG,
  * EV_REPAIR_WAIT, EV_REPAIR_TOLD, EV_REPAIR_CLOSE (on site), and the moves
  * EV_REPAIRED and EV_UNREPAIRABLE, which close a workshop repair.
+ *
+ * The deadlines travel in EV_REPAIR_OPEN's payload, so that every device
+ * folds the same whatever its own settings:
+ *
+ *   priority=acute&base_day=2026-11-23&start_deadline=2026-11-24
+ *   &deadline=2026-11-24&deadline_at=2026-11-24T09:00:00Z&...
+ *
+ * deadline_at (an instant in UTC) is there for acute repairs only; an
+ * acute repair opened before it existed is judged by its deadline day.
  */
 #ifndef HMC_REPAIRS_H
 #define HMC_REPAIRS_H
@@ -28,6 +41,7 @@
 #include <stdint.h>
 
 #include "hmc/event.h"
+#include "hmc/timeutil.h"
 #include "hmc/unit.h"
 
 struct store;
@@ -35,8 +49,9 @@ struct calendar;
 
 #define REPAIR_ID_MAX 48
 #define REPAIR_NORMAL_DAYS 10
-#define REPAIR_ACUTE_DAYS 1
+#define REPAIR_ACUTE_HOURS 8
 #define REPAIR_START_DAYS 3
+#define REPAIR_DAY_START_MIN (8 * 60)
 #define REPAIR_DAY_END_MIN (16 * 60)
 
 enum repair_priority {
@@ -56,6 +71,7 @@ struct repair {
 	int64_t opened;			/* HLC */
 	int64_t base_day;		/* the working day the clock starts */
 	int64_t deadline;		/* date: done by the end of this day */
+	int64_t deadline_at;		/* acute: the instant it is due (ms), or 0 */
 	int64_t start_deadline;		/* date: work started by then */
 	int warranty;
 	int on_site;
@@ -67,8 +83,12 @@ struct repair {
 	int64_t told;			/* HLC the prescriber was told, or 0 */
 	int64_t closed;			/* HLC, 0 while open */
 	char outcome[16];		/* repaired, unrepairable */
-	/* Derived for today (repairs_get/list take today's date). */
-	int days_left;			/* working days to the deadline; < 0 overdue */
+	/* Derived for now (repairs_get/list take the clock). */
+	int days_left;			/* working days to the deadline day */
+	int hours_left;			/* with deadline_at: working hours to it,
+					 * rounded up; < 0 overdue */
+	int overdue;			/* open and past the deadline (deadline_at
+					 * when set, else the deadline day) */
 	int tell_prescriber;		/* the deadline will not hold, not told yet */
 };
 
@@ -82,16 +102,35 @@ struct repair_action {
 
 /* The settings that shape deadlines (read from the store's config). */
 struct repair_rules {
-	int normal_days, acute_days, start_days;
-	int day_end_min;		/* minutes after midnight, Stockholm */
+	int normal_days, start_days;
+	int acute_minutes;		/* working minutes */
+	int day_start_min, day_end_min;	/* minutes after midnight, Stockholm */
 };
 void repairs_rules(struct store *store, struct repair_rules *out);
 
-/* Deadlines for a repair opened at opened_ms: the working day the clock
- * starts, the start deadline and the deadline (dates). */
+/* Deadlines of a repair opened at an instant. */
+struct repair_deadlines {
+	int64_t base_day;		/* date: the working day the clock starts */
+	int64_t start_deadline;		/* date: work started by its end */
+	int64_t deadline;		/* date: done by its end (acute: the date of
+					 * deadline_at) */
+	int64_t deadline_at;		/* acute: the instant it is due; normal: 0 */
+};
 int repairs_deadlines(const struct calendar *cal, const struct repair_rules *rules,
-		      int64_t opened_ms, enum repair_priority priority, int64_t *base_day,
-		      int64_t *start_deadline, int64_t *deadline);
+		      int64_t opened_ms, enum repair_priority priority,
+		      struct repair_deadlines *out);
+
+/* Working minutes between two instants (negative when to is before
+ * from), and the instant minutes working minutes after one. */
+int repairs_working_minutes(const struct calendar *cal, const struct repair_rules *rules,
+			    int64_t from_ms, int64_t to_ms, int64_t *out);
+int repairs_add_working_minutes(const struct calendar *cal, const struct repair_rules *rules,
+				int64_t from_ms, int64_t minutes, int64_t *out);
+
+/* The deadline for people: "YYYY-MM-DD", or "YYYY-MM-DD HH:MM" (Stockholm)
+ * for an acute repair due at an instant. */
+#define REPAIR_DEADLINE_LEN TIMEUTIL_LOCAL_LEN
+void repairs_format_deadline(const struct repair *repair, char out[REPAIR_DEADLINE_LEN]);
 
 /* 1 when a unit acquired on acquired (date) is under a warranty of months
  * on day; the period ends the day before the same date months later. */
