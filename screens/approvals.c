@@ -1,7 +1,8 @@
 /*
  * approvals.c — what waits for a manager: scrapping over the limit and
  * charges to payers.  Up/Down choose; F1 approves (the event names the
- * manager), F2 refuses a scrapping; both ask first.
+ * manager; never the one who asked: four eyes), F2 refuses: a scrapping
+ * after asking, a charge with a reason chosen by its digit.
  */
 #include "screen.h"
 
@@ -27,7 +28,17 @@ struct item {
 static struct {
 	struct item *items;
 	int n, selected, top;
+	int refusing;		/* choosing why a charge is refused */
 } ap;
+
+/* Why a charge is refused: what the office hears back. */
+static const char *const refuse_reasons[] = {
+	N_("wrong payer"),
+	N_("the unit is still at the customer's"),
+	N_("not the customer's fault"),
+	N_("charged twice"),
+};
+#define N_REASONS ((int)(sizeof refuse_reasons / sizeof refuse_reasons[0]))
 
 static int
 add_request(const struct scrap_request *r, void *arg)
@@ -79,7 +90,7 @@ static void
 approvals_enter(struct shell *sh, const char *arg)
 {
 	(void)arg;
-	ap.selected = ap.top = 0;
+	ap.selected = ap.top = ap.refusing = 0;
 	load(sh);
 }
 
@@ -96,6 +107,13 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	(void)sh;
 	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap.n);
+	if (ap.refusing && ap.n > 0) {
+		ui_text(win, 1, 0, cols, A_NORMAL, "%s", ap.items[ap.selected].line);
+		ui_text(win, 2, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
+		for (int i = 0; i < N_REASONS && 3 + i < rows; i++)
+			ui_text(win, 3 + i, 0, cols, A_NORMAL, "%d %s", i + 1, _(refuse_reasons[i]));
+		return;
+	}
 	if (ap.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("Nothing waits."));
 		return;
@@ -175,9 +193,46 @@ ask_approve(struct shell *sh)
 static enum result
 ask_refuse(struct shell *sh)
 {
-	if (ap.n == 0 || ap.items[ap.selected].is_charge)
+	if (ap.n == 0)
 		return R_NONE;
+	if (ap.items[ap.selected].is_charge) {
+		ap.refusing = 1;
+		return R_REDRAW;
+	}
 	shell_confirm(sh, _("Refuse this scrapping?"), refuse_yes);
+	return R_REDRAW;
+}
+
+static enum result
+refuse_charge(struct shell *sh, int digit)
+{
+	if (!ap.refusing || digit < 1 || digit > N_REASONS)
+		return R_PASS;
+	struct item it = ap.items[ap.selected];
+	struct store *store = shell_store(sh);
+	ap.refusing = 0;
+	if (charges_refuse(store, shell_operator(sh), it.key, _(refuse_reasons[digit - 1])) != 0)
+		shell_error(sh, "%s", store_errmsg(store));
+	else
+		shell_ok(sh, _("charge %s refused"), it.key);
+	load(sh);
+	return R_REDRAW;
+}
+
+#define DIGIT(n) \
+	static enum result digit_##n(struct shell *sh) { return refuse_charge(sh, n); }
+DIGIT(1)
+DIGIT(2)
+DIGIT(3)
+DIGIT(4)
+
+static enum result
+approvals_back(struct shell *sh)
+{
+	(void)sh;
+	if (!ap.refusing)
+		return R_BACK;
+	ap.refusing = 0;
 	return R_REDRAW;
 }
 
@@ -186,7 +241,11 @@ static const struct key_binding approvals_keys[] = {
 	{ KEY_DOWN, NULL, approvals_down },
 	{ KEY_F(1), N_("Approve"), ask_approve },
 	{ KEY_F(2), N_("Refuse"), ask_refuse },
-	{ 27, N_("Back"), NULL },
+	{ '1', NULL, digit_1 },
+	{ '2', NULL, digit_2 },
+	{ '3', NULL, digit_3 },
+	{ '4', NULL, digit_4 },
+	{ 27, N_("Back"), approvals_back },
 	{ 0, NULL, NULL },
 };
 

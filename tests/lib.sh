@@ -34,6 +34,12 @@ not_ok() {
 	sed 's/^/  err: /' "$T/err" | head -20
 }
 
+check() {	# check DESCRIPTION COMMAND...: one test, passes when COMMAND does
+	desc=$1
+	shift
+	last_cmd="$*"
+	if "$@" >"$T/out" 2>"$T/err"; then ok; else last_status=$?; not_ok "$desc"; fi
+}
 expect_status() {
 	if [ "$last_status" -eq "$1" ]; then ok; else not_ok "status $1 expected"; fi
 }

@@ -153,6 +153,14 @@ expect_screen m "Approve"
 tm_keys m F1
 expect_screen m "scrapped"
 expect_screen m "To approve: 1"
+# The charge is refused with a reason chosen by its digit.
+tm_keys m F2
+expect_screen m "Refuse: why?"
+expect_screen m "1 wrong payer"
+tm_keys m 1
+expect_screen m "refused"
+expect_screen m "Nothing waits"
+check "the refusal says why" test "$(q "SELECT close_reason FROM charges WHERE closed_how = 'refused'")" = "wrong payer"
 # (Esc and a key sent at once read as Alt+key: one at a time.)
 tm_keys m Escape
 expect_screen m "5 Stocktakes"

@@ -23,12 +23,6 @@ PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
 
-check() {	# check DESCRIPTION COMMAND...: one test, passes when COMMAND does
-	desc=$1
-	shift
-	last_cmd="$*"
-	if "$@" >"$T/out" 2>"$T/err"; then ok; else last_status=$?; not_ok "$desc"; fi
-}
 
 # h DEV ARGS...: hmc on device DEV's store, with its own config file.
 h() {	# (its own variable name: the callers loop over $dev)
