@@ -102,6 +102,10 @@ static const struct cli_verb verbs[] = {
 	  "holidays YEAR | add DATE N [--depot DEPOT]",
 	  N_("Swedish working days: the holidays of a year (2005-2199), or the date N "
 	     "working days after DATE (with the depot's closure days).") },
+	{ "rules", cli_rules, cli_rules_opts, "[--markdown]",
+	  N_("The rules as compiled in: every move, from which state, who may make "
+	     "it, what must hold first and which charge it raises; then who may "
+	     "make the other events.") },
 	{ "sync", cli_sync, cli_sync_opts, "[--central URL] [--batch N] [--push|--pull] [--quiet]",
 	  N_("Sends this handheld's events to the central log and folds in everyone "
 	     "else's, in batches. Exits 0 when all was exchanged, 75 when the centre "

@@ -67,7 +67,7 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	/* Region-owned stock kept at a municipality: its keeper pays what
 	 * is missing at replacement value. */
-	{ EV_MARK_MISSING,  ANY,             WHERE_CUSTOMER_STOCK, M, 0,
+	{ EV_MARK_MISSING,  UNIT_IN_STOCK,   WHERE_CUSTOMER_STOCK, M, 0,
 	  "shortfall", VALUE_REPLACEMENT,   0,                NULL },
 	{ EV_MARK_MISSING,  ANY,             WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -160,6 +160,51 @@ rules_may(unsigned role, enum event_type type)
 			any = 1;
 		}
 	return !any;
+}
+
+static const struct {
+	unsigned bit;
+	const char *label;
+} guard_labels[] = {
+	{ G_REASON, N_("a reason") },
+	{ G_SEALED, N_("seal intact") },
+	{ G_REPAIR, N_("opens a repair") },
+	{ G_RETURNABLE, N_("not a consumable") },
+	{ G_LEGACY_WB, N_("weight-bearing F/M: field check first") },
+	{ G_CHECKED, N_("field check first; weight-bearing on purpose") },
+	{ G_WARRANTY, N_("under warranty: the claim first") },
+	{ G_APPROVAL, N_("over the limit: a manager approves") },
+	{ G_FOUR_EYES, N_("the approver is not the one who asked") },
+};
+
+void
+rules_describe_guards(unsigned guards, char *out, size_t size)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof guard_labels / sizeof guard_labels[0]; i++) {
+		if (!(guards & guard_labels[i].bit))
+			continue;
+		int w = snprintf(out + len, size > len ? size - len : 0, "%s%s", len ? "; " : "",
+				 _(guard_labels[i].label));
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+void
+rules_describe_charge(const struct rule *rule, char *out, size_t size)
+{
+	if (rule->charge == NULL)
+		snprintf(out, size, "%s", "");
+	else if (rule->value == VALUE_REPLACEMENT)
+		snprintf(out, size, _("%s, at replacement value, to the customer stock's payer"),
+			 _(rule->charge));
+	else
+		snprintf(out, size, _("%s, at residual value (at least charge.minimum_ore), to "
+				      "the payer"),
+			 _(rule->charge));
 }
 
 /* --- the guards ---------------------------------------------------------------- */

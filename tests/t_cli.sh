@@ -8,7 +8,8 @@
 # show/history and moves with their refusals; verify on a clean and a
 # tampered store; demo; pickups collected without --no on the order that
 # lists them, with its rent end; order proposals from the handheld's depot
-# first; Swedish by default and English with
+# first; the README's rule tables against `hmc rules`; Swedish by default
+# and English with
 # LANG=en; a store written by a newer hmc and a file that is not a store.
 . "$(dirname "$0")/lib.sh"
 DB="$T/store.db"
@@ -136,5 +137,13 @@ expect_status 0; expect_out "500 units"; expect_out "3001"
 run "$HMC" --db "$T/demo.db" demo --units 500; expect_status 1; expect_err "new store"
 run "$HMC" --db "$T/demo2.db" demo --units lots; expect_status 2
 run "$HMC" --db "$T/demo.db" verify; expect_status 0
+
+# The README's rule tables are the code's, word for word.
+README="$(dirname "$0")/../README.md"
+sed -n '/^<!-- hmc rules --markdown -->$/,/^<!-- end hmc rules -->$/p' "$README" | sed '1d;$d' >"$T/readme-rules"
+env LANG=en "$HMC" rules --markdown >"$T/code-rules"
+check "the README's rules are the code's (hmc rules --markdown)" cmp -s "$T/readme-rules" "$T/code-rules"
+run env LANG=en "$HMC" rules; expect_status 0; expect_out "not the one who asked"; expect_out "field check first"
+run "$HMC" rules extra; expect_status 2
 
 done_testing

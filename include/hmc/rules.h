@@ -87,6 +87,11 @@ unsigned rules_roles(enum event_type type);
 /* 1 when the role may make type (from some state): for menus and help. */
 int rules_may(unsigned role, enum event_type type);
 
+/* The guards and the charge of a rule in words, localized: for `hmc rules`
+ * and the README, which the tests compare with this table. */
+void rules_describe_guards(unsigned guards, char *out, size_t size);
+void rules_describe_charge(const struct rule *rule, char *out, size_t size);
+
 /* The gate: checks ev (stamped or not, not yet applied) as its operator's
  * action — the operator is active, the role may, the guards hold — and
  * completes it: a move that raises a charge gets the charge in its
