@@ -50,6 +50,10 @@ print_result(const struct sync_result *r)
 		printf(_("%lld events refused by the centre and set aside\n"), (long long)r->refused);
 	if (r->rebuilt)
 		printf("%s\n", _("the state was rebuilt from the journal"));
+	if (r->clock_ahead)
+		printf(_("%lld events were stamped more than sync.max_skew ahead of this clock (the "
+			 "last from %s): its clock is wrong; this one was not moved\n"),
+		       (long long)r->clock_ahead, r->clock_ahead_device);
 }
 
 static void

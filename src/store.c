@@ -1019,16 +1019,26 @@ store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc)
 }
 
 int
-store_device_observe(struct store *store, int64_t remote_hlc)
+store_device_observe(struct store *store, int64_t remote_hlc, int *ahead)
 {
 	int rc = device_load(store);
+	if (ahead != NULL)
+		*ahead = 0;
 	if (rc != 0)
 		return rc;
-	if (remote_hlc > store->device.last_hlc) {
-		store->device.last_hlc = hlc_merge(store->device.last_hlc, remote_hlc,
-						   timeutil_now_ms());
-		store->device.dirty = 1;
+	if (remote_hlc <= store->device.last_hlc)
+		return 0;
+	int64_t now = timeutil_now_ms();
+	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
+	if (skew_s < 0)
+		skew_s = STORE_MAX_SKEW_S;
+	if (hlc_wall_ms(remote_hlc) > now + skew_s * 1000) {
+		if (ahead != NULL)
+			*ahead = 1;
+		return 0;
 	}
+	store->device.last_hlc = hlc_merge(store->device.last_hlc, remote_hlc, now);
+	store->device.dirty = 1;
 	return 0;
 }
 

@@ -239,8 +239,14 @@ fold_one(struct folder *f, const struct event *ev)
 	char why[512];
 	int rc;
 
-	if ((rc = store_device_observe(store, ev->hlc)) != 0)
+	int ahead;
+	if ((rc = store_device_observe(store, ev->hlc, &ahead)) != 0)
 		return rc;
+	if (ahead) {
+		f->result->clock_ahead++;
+		snprintf(f->result->clock_ahead_device, sizeof f->result->clock_ahead_device, "%s",
+			 ev->device);
+	}
 	int64_t seq = journal_find(store, ev->device, ev->device_seq);
 	if (seq != 0) {
 		if ((rc = journal_get(store, seq, &local)) != 0)

@@ -239,13 +239,22 @@ timeutil_local_to_utc(int64_t days, int minute_of_day)
 	return guess;
 }
 
+/* A fixed "now" for tests in this process; 0: the real clock.  Nothing
+ * outside the process can set it (no environment variable): the shipped
+ * binary's time is the system's, and shell tests move it with faketime. */
+static int64_t fixed_now_ms;
+
+void
+timeutil_fix_now(int64_t ms)
+{
+	fixed_now_ms = ms;
+}
+
 int64_t
 timeutil_now_ms(void)
 {
-	const char *fake = getenv("HMC_FAKE_NOW");
-	int64_t ms;
-	if (fake != NULL && *fake != '\0' && timeutil_parse_instant(fake, &ms) == 0)
-		return ms;
+	if (fixed_now_ms != 0)
+		return fixed_now_ms;
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;

@@ -91,11 +91,11 @@ for u in 10000005 10000006; do
 	"$HMC" --db "$PDB" unit pick $u >/dev/null
 	"$HMC" --db "$PDB" unit deliver $u --payer K1480 >/dev/null
 done
-run env HMC_FAKE_NOW=2026-11-20T09:00:00Z "$HMC" --db "$PDB" pickup add --payer K1480 10000005 10000006
+run env TZ=UTC faketime "2026-11-20 09:00:00" "$HMC" --db "$PDB" pickup add --payer K1480 10000005 10000006
 expect_status 0; expect_out "pickup H261120-001 made: due 2026-12-01, rent ends 2026-11-25"
-run env HMC_FAKE_NOW=2026-11-23T09:00:00Z "$HMC" --db "$PDB" pickup collect 10000005
+run env TZ=UTC faketime "2026-11-23 09:00:00" "$HMC" --db "$PDB" pickup collect 10000005
 expect_status 0; expect_out "10000005 collected on pickup H261120-001 (1 of 2), now IN_TRANSIT"
-run env HMC_FAKE_NOW=2026-11-27T09:00:00Z "$HMC" --db "$PDB" pickup collect 10000006
+run env TZ=UTC faketime "2026-11-27 09:00:00" "$HMC" --db "$PDB" pickup collect 10000006
 expect_status 0; expect_out "(2 of 2)"; expect_out "the pickup is complete"
 [ "$(sqlite3 "$PDB" "SELECT group_concat(payload, ' ') FROM (SELECT payload FROM journal WHERE type = 'pickup' ORDER BY seq)")" = \
   "pickup=H261120-001&rent_end=2026-11-23 pickup=H261120-001&rent_end=2026-11-25" ] \

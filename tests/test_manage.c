@@ -104,7 +104,7 @@ static void
 stocktake_known_answers(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	char id[STOCKTAKE_ID_MAX];
 	struct reconciliation r;
@@ -182,7 +182,7 @@ stocktake_known_answers(void **state)
 	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &out), HMC_E_ILLEGAL_MOVE);
 	assert_non_null(strstr(store_errmsg(store), "2026-12-23"));
 	assert_int_equal(stocktake_write_off(store, OP_STAFF, id, 1, &out), HMC_E_DENIED);
-	setenv("HMC_FAKE_NOW", "2026-12-23T09:00:00Z", 1);
+	testutil_now("2026-12-23T09:00:00Z");
 	assert_int_equal(stocktake_write_off(store, OP_MANAGER, id, 0, &out), 0);
 	assert_int_equal(out.written_off, 1);
 	unit_state_is(store, "10000006", "WRITTEN_OFF");
@@ -191,7 +191,7 @@ stocktake_known_answers(void **state)
 					     " AND subject = '10000006' AND operator = '3001'"), 1);
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* A payer's units at patients' that nobody counted are not a shortfall:
@@ -200,7 +200,7 @@ static void
 payer_scope_charges_nobody(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	char id[STOCKTAKE_ID_MAX];
 	struct stocktake_outcome out;
@@ -229,7 +229,7 @@ payer_scope_charges_nobody(void **state)
 	unit_state_is(store, "F10444", "DELIVERED");
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* Region-owned stock kept at a municipality: what is missing there is
@@ -238,7 +238,7 @@ static void
 customer_stock(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	char id[STOCKTAKE_ID_MAX];
 	struct stocktake_outcome out;
@@ -288,7 +288,7 @@ customer_stock(void **state)
 	free(charge);
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static int
@@ -301,7 +301,7 @@ static void
 two_handhelds(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	char url[600];
 	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
 	struct store *a = testutil_store_at(testutil_path("a.db"), "hh-a");
@@ -358,14 +358,14 @@ two_handhelds(void **state)
 	verify_ok(b);
 	store_close(a);
 	store_close(b);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static void
 scrap_approval(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	int requested;
 	/* 2450 kr new: under the 5000 kr limit.  The CPAP (8900 kr) is over. */
@@ -417,14 +417,14 @@ scrap_approval(void **state)
 	unit_state_is(store, "10000303", "SCRAPPED");
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static void
 lost_charges(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	register_at(store, "10000401", "GBG-A01-1", "2026-11-23");	/* new: 2450 kr */
 	register_at(store, "10000402", "GBG-A01-1", "2012-01-01");	/* fully written down */
@@ -486,7 +486,7 @@ lost_charges(void **state)
 					     " '10000401' AND payer IS NULL"), 1);
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static int
@@ -510,7 +510,7 @@ static void
 legacy_cleanup(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	/* Three F units out with K1480 (the rollator, weight-bearing, 55 kr
 	 * a month) and one new unit; one M unit of the CPAP (not
@@ -574,7 +574,7 @@ legacy_cleanup(void **state)
 					     " 'legacy_write_off' AND operator = '3001'"), 2);
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static void
@@ -623,7 +623,7 @@ static void
 legacy_report_by_area(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	struct store *store = testutil_store();
 	static const char *const k_rollators[] = { "F1101", "F1102", "10000601", "10000602",
 						   "10000603", NULL };
@@ -700,7 +700,7 @@ legacy_report_by_area(void **state)
 	assert_true(sum.areas[0].factor > 1.39999 && sum.areas[0].factor < 1.40001);
 	verify_ok(store);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 static void

@@ -116,12 +116,12 @@ lead_days(void **state)
 		{ "2026-11-24T23:30:00Z", "2026-12-01" },	/* 00:30 in Stockholm: Wednesday */
 	};
 	for (size_t i = 0; i < 4; i++) {
-		setenv("HMC_FAKE_NOW", cases[i].now, 1);
+		testutil_now(cases[i].now);
 		make_order(store, NULL, NULL, no);
 		assert_int_equal(orders_get(store, no, NULL, &order, lines, 4), 2);
 		assert_string_equal(order.due, cases[i].due);
 	}
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 	make_order(store, "x-77", "2027-01-15", no);
 	assert_string_equal(no, "X-77");
 	assert_int_equal(orders_get(store, "X-77", NULL, &order, lines, 4), 2);
@@ -382,7 +382,7 @@ pickups_and_flags(void **state)
 	char no[PICKUP_NO_MAX];
 	struct pickup_outcome got;
 	out_with_customers(store);
-	setenv("HMC_FAKE_NOW", "2026-11-20T09:00:00Z", 1);	/* a Friday */
+	testutil_now("2026-11-20T09:00:00Z");	/* a Friday */
 	const char *units[] = { "10000001" };
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, units, 1, no), 0);
 	struct pickup p;
@@ -431,7 +431,7 @@ pickups_and_flags(void **state)
 	assert_int_equal(flags_clear(store, OP_MANAGER, id), 0);
 	assert_int_equal(flags_clear(store, OP_MANAGER, id), HMC_E_NOT_FOUND);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 3);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
 	store_close(store);
@@ -455,10 +455,10 @@ collect_without_number(void **state)
 	 * (Monday, so due later) one of A's units again. */
 	const char *both[] = { "10000001", "10000002" }, *one[] = { "10000002" };
 	const char *other[] = { "10000003" };
-	setenv("HMC_FAKE_NOW", "2026-11-20T09:00:00Z", 1);
+	testutil_now("2026-11-20T09:00:00Z");
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, both, 2, a), 0);
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "R-SU", "", NULL, other, 1, c), 0);
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);
+	testutil_now("2026-11-23T09:00:00Z");
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "R-1", NULL, one, 1, b), 0);
 	assert_int_equal(pickups_get(store, a, &p), 0);
 	assert_string_equal(p.rent_end, "2026-11-25");
@@ -468,7 +468,7 @@ collect_without_number(void **state)
 	/* On two open orders: the one due first takes it, and the office is
 	 * told that the other lists it too.  Collected before the order's
 	 * rent end: the rent ends at the pickup. */
-	setenv("HMC_FAKE_NOW", "2026-11-24T09:00:00Z", 1);
+	testutil_now("2026-11-24T09:00:00Z");
 	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000002", &got), 0);
 	assert_true(got.collected);
 	assert_string_equal(got.pickup_no, a);
@@ -481,7 +481,7 @@ collect_without_number(void **state)
 
 	/* After the order's rent end: the rent ended 3 working days after the
 	 * order, on this path as with the number (unit 10000003 on C). */
-	setenv("HMC_FAKE_NOW", "2026-11-27T09:00:00Z", 1);
+	testutil_now("2026-11-27T09:00:00Z");
 	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), 0);
 	assert_true(got.collected);
 	assert_string_equal(got.pickup_no, a);
@@ -523,7 +523,7 @@ collect_without_number(void **state)
 	assert_string_equal(got.warning, "");
 	pickup_payload(store, "10000004", payload, sizeof payload);
 	assert_string_equal(payload, "#1");
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);

@@ -277,7 +277,7 @@ static void
 working_a_repair(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);	/* Monday 10:00 */
+	testutil_now("2026-11-23T09:00:00Z");	/* Monday 10:00 */
 	struct store *store = workshop();
 	struct repair r;
 	struct unit unit;
@@ -340,12 +340,12 @@ working_a_repair(void **state)
 
 	/* The acute one is judged by the hour: Tuesday 09:00, one left;
 	 * 10:30, overdue on the day it is due, and the prescriber is told. */
-	setenv("HMC_FAKE_NOW", "2026-11-24T08:00:00Z", 1);
+	testutil_now("2026-11-24T08:00:00Z");
 	assert_int_equal(repairs_get(store, "10000002", &r), 0);
 	assert_int_equal(r.hours_left, 1);
 	assert_false(r.overdue);
 	assert_false(r.tell_prescriber);
-	setenv("HMC_FAKE_NOW", "2026-11-24T09:30:00Z", 1);
+	testutil_now("2026-11-24T09:30:00Z");
 	assert_int_equal(repairs_get(store, "10000002", &r), 0);
 	assert_int_equal(r.days_left, 0);
 	assert_int_equal(r.hours_left, -1);
@@ -359,7 +359,7 @@ working_a_repair(void **state)
 	assert_int_equal(repairs_list(store, REPAIRS_ACUTE, NULL, see, &seen), 0);
 	assert_int_equal(seen.n, 1);
 
-	setenv("HMC_FAKE_NOW", "2026-11-25T09:00:00Z", 1);	/* two days later */
+	testutil_now("2026-11-25T09:00:00Z");	/* two days later */
 	assert_int_equal(repairs_wait(store, OP_TECH, "10000001", 0, 0, NULL), 0);
 	assert_int_equal(repairs_get(store, "10000001", &r), 0);
 	assert_int_equal(r.waited_ms, 2 * MS_PER_DAY);
@@ -394,7 +394,7 @@ working_a_repair(void **state)
 
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 	store_close(store);
 }
 
@@ -404,7 +404,7 @@ static void
 old_acute_payload(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", "2026-11-23T09:00:00Z", 1);	/* Monday 10:00 */
+	testutil_now("2026-11-23T09:00:00Z");	/* Monday 10:00 */
 	struct store *store = workshop();
 	struct repair r;
 	assert_int_equal(store_begin(store), 0);
@@ -417,21 +417,21 @@ old_acute_payload(void **state)
 					 "2026-11-24&deadline=2026-11-24&deadline_at=tomorrow", NULL),
 			 HMC_E_INVALID);
 	assert_int_equal(store_commit(store), 0);
-	setenv("HMC_FAKE_NOW", "2026-11-24T15:00:00Z", 1);	/* Tuesday 16:00 */
+	testutil_now("2026-11-24T15:00:00Z");	/* Tuesday 16:00 */
 	assert_int_equal(repairs_get(store, "10000003", &r), 0);
 	assert_int_equal(r.deadline_at, 0);
 	assert_false(r.overdue);
 	char due[REPAIR_DEADLINE_LEN];
 	repairs_format_deadline(&r, due);
 	assert_string_equal(due, "2026-11-24");
-	setenv("HMC_FAKE_NOW", "2026-11-25T07:00:00Z", 1);	/* Wednesday 08:00 */
+	testutil_now("2026-11-25T07:00:00Z");	/* Wednesday 08:00 */
 	assert_int_equal(repairs_get(store, "10000003", &r), 0);
 	assert_true(r.overdue);
 	assert_int_equal(r.days_left, -1);
 	assert_int_equal(repairs_get(store, "10000004", &r), HMC_E_NOT_FOUND);
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 	store_close(store);
 }
 
@@ -455,7 +455,7 @@ figures(void **state)
 	(void)state;
 	/* The store's clock starts before the first event: a hybrid logical
 	 * clock never runs backwards. */
-	setenv("HMC_FAKE_NOW", "2026-09-01T08:00:00Z", 1);
+	testutil_now("2026-09-01T08:00:00Z");
 	struct store *store = testutil_store();
 	/* Repairs opened and closed at known times.  Normal deadlines are 10
 	 * working days, acute 8 working hours (Stockholm is UTC+1 or +2). */
@@ -496,7 +496,7 @@ figures(void **state)
 		}
 		if (when == NULL)
 			break;
-		setenv("HMC_FAKE_NOW", when, 1);
+		testutil_now(when);
 		for (size_t i = 0; i < n_set; i++) {
 			if (strcmp(set[i].opened, when) == 0 &&
 			    repairs_open(store, OP_TECH, set[i].unit, set[i].priority, "", NULL, NULL) != 0)
@@ -507,7 +507,7 @@ figures(void **state)
 		}
 		next = when;
 	}
-	setenv("HMC_FAKE_NOW", "2026-11-20T12:00:00Z", 1);
+	testutil_now("2026-11-20T12:00:00Z");
 	struct rows rows = { .n = 0 };
 	assert_int_equal(repairs_report(store, date("2026-10-01"), date("2026-11-30"), collect,
 					&rows), 0);
@@ -530,7 +530,7 @@ figures(void **state)
 	assert_int_equal(nov_n->open_overdue, 1);	/* still, as of today */
 	assert_int_equal(nov_a->closed, 0);
 	assert_int_equal(nov_a->open_overdue, 1);	/* 10000019, by the hour */
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 	store_close(store);
 }
 

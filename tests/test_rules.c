@@ -160,7 +160,7 @@ static void
 scrapping_meets_the_limit_on_every_path(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	struct store *store = testutil_store();
 	long serial = 0;
 	for (size_t i = 0; i < lifecycle_n; i++) {
@@ -206,7 +206,7 @@ scrapping_meets_the_limit_on_every_path(void **state)
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM repairs WHERE unit_no ="
 					     " '40000099' AND outcome = 'unrepairable'"), 1);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* Every move to WRITTEN_OFF of a weight-bearing F unit nobody checked:
@@ -215,7 +215,7 @@ static void
 writing_off_meets_the_field_check_on_every_path(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	struct store *store = testutil_store();
 	long serial = 0;
 	for (size_t i = 0; i < lifecycle_n; i++) {
@@ -275,7 +275,7 @@ writing_off_meets_the_field_check_on_every_path(void **state)
 	assert_int_equal(out.held, 0);
 	state_is(store, "F30002", UNIT_WRITTEN_OFF);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* Every move to LOST: the payer's charge is in the same event, or there is
@@ -284,7 +284,7 @@ static void
 losing_charges_in_one_event(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	struct store *store = testutil_store();
 	long serial = 0;
 	for (size_t i = 0; i < lifecycle_n; i++) {
@@ -316,7 +316,7 @@ losing_charges_in_one_event(void **state)
 					       NULL), HMC_E_ILLEGAL_MOVE);
 	}
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* The approver is never the one who asked; a store may turn that off. */
@@ -324,7 +324,7 @@ static void
 four_eyes(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	struct store *store = testutil_store();
 	reach(store, "60000001", "200102", UNIT_IN_STOCK);
 	reach(store, "60000002", "200102", UNIT_IN_STOCK);
@@ -347,7 +347,7 @@ four_eyes(void **state)
 	assert_int_equal(scrap_decide(store, OP_TECH, "60000002", 1), 0);
 	state_is(store, "60000002", UNIT_SCRAPPED);
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* Consumables are discarded: no pickup, no return, no repair, on site or
@@ -356,7 +356,7 @@ static void
 consumables_do_not_come_back(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	struct store *store = testutil_store();
 	testutil_move(store, OP_MANAGER, EV_IMPORT, "70000001",
 		      "article=300201&state=DELIVERED&payer=K1480");
@@ -379,7 +379,7 @@ consumables_do_not_come_back(void **state)
 			 HMC_E_INVALID);
 	assert_non_null(strstr(store_errmsg(store), "repair open"));
 	store_close(store);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 /* A handheld's pending pickup, rebased after a manager elsewhere made the
@@ -389,7 +389,7 @@ static void
 rebase_meets_the_state_guards(void **state)
 {
 	(void)state;
-	setenv("HMC_FAKE_NOW", NOW, 1);
+	testutil_now(NOW);
 	char url[600];
 	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
 	struct store *a = testutil_store_at(testutil_path("a.db"), "hh-a");
@@ -423,7 +423,7 @@ rebase_meets_the_state_guards(void **state)
 					 " AND type = 'pickup'"), 1);
 	store_close(a);
 	store_close(b);
-	unsetenv("HMC_FAKE_NOW");
+	testutil_now(NULL);
 }
 
 int

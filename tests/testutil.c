@@ -6,6 +6,7 @@
 #include "hmc/error.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
+#include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
@@ -164,4 +165,13 @@ testutil_text(struct store *store, const char *sql)
 				     ? (const char *)sqlite3_column_text(stmt, 0) : "");
 	sqlite3_finalize(stmt);
 	return text;
+}
+
+void
+testutil_now(const char *instant)
+{
+	int64_t ms = 0;
+	if (instant != NULL && timeutil_parse_instant(instant, &ms) != 0)
+		fail_msg("not an instant: %s", instant);
+	timeutil_fix_now(ms);
 }

@@ -45,6 +45,10 @@ void testutil_register(struct store *store, const char *unit_no);
 void testutil_move(struct store *store, const char *op, enum event_type move,
 		   const char *unit_no, const char *payload);
 
+/* Fixes "now" at an ISO instant ("2026-11-23T09:00:00Z"); NULL for the
+ * real clock again. */
+void testutil_now(const char *instant);
+
 /* A whole-number query (fails the test on error). */
 int64_t testutil_int(struct store *store, const char *sql);
 /* A text query's first value, in a new string the caller frees. */

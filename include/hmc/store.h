@@ -143,12 +143,17 @@ const char *store_device_name(struct store *store);
 /* Takes the next device_seq and HLC for a local event (in a transaction);
  * both are written back when the outer transaction commits. */
 int store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc);
-/* Moves the clock past a timestamp seen from another device. */
 /* Raises this device's last sequence to device_seq when the central log
  * holds events of this device the store does not (restored from an old
  * backup), so new events get numbers the centre has not seen. */
 int store_device_raise(struct store *store, int64_t device_seq);
-int store_device_observe(struct store *store, int64_t remote_hlc);
+/* Moves the clock past a timestamp seen from another device, unless it is
+ * more than sync.max_skew seconds (default STORE_MAX_SKEW_S) ahead of this
+ * device's wall clock: one handheld whose clock is a year ahead must not
+ * drag every other one's events into next year.  *ahead (may be NULL) is
+ * set to 1 when the timestamp was not merged for that. */
+#define STORE_MAX_SKEW_S 600
+int store_device_observe(struct store *store, int64_t remote_hlc, int *ahead);
 
 /* Local settings.  Get copies at most size-1 bytes; HMC_E_NOT_FOUND when
  * unset. */

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hmc/event.h"
+
 struct store;
 
 #define SYNC_BATCH 5000
@@ -41,6 +43,9 @@ struct sync_result {
 	int rebased;		/* pending events were taken back and re-applied */
 	int rebuilt;		/* the state was rebuilt from the journal */
 	int64_t cursor;		/* the last place in the log folded */
+	int64_t clock_ahead;	/* events stamped beyond sync.max_skew ahead of this
+				 * clock: folded, but not merged into it */
+	char clock_ahead_device[DEVICE_MAX];	/* the last device that sent one */
 };
 
 struct sync_options {

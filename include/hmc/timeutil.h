@@ -17,8 +17,11 @@
 #define TIMEUTIL_LOCAL_LEN 17	/* "YYYY-MM-DD HH:MM" + NUL */
 #define MS_PER_DAY INT64_C(86400000)
 
-/* The wall clock, or HMC_FAKE_NOW (an ISO instant, for tests) when set. */
+/* The wall clock (CLOCK_REALTIME), or the instant timeutil_fix_now() set. */
 int64_t timeutil_now_ms(void);
+/* For tests inside one process: "now" is ms from here on (0: the real
+ * clock again).  No environment variable reaches it. */
+void timeutil_fix_now(int64_t ms);
 
 int64_t timeutil_days_from_civil(int year, int month, int day);
 void timeutil_civil_from_days(int64_t days, int *year, int *month, int *day);
