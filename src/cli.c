@@ -6,6 +6,7 @@
  * the back office), --help, --version.
  */
 #include "cli_int.h"
+#include "hmc/text.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/store.h"
@@ -132,15 +133,33 @@ static const struct cli_verb verbs[] = {
 };
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
 
+/* Prints a message line by line, each after prefix, with whatever a
+ * terminal would act on escaped and long lines cut (text.h): messages
+ * echo what was typed, imported or pulled from other devices. */
+static void
+print_message(const char *prefix, const char *fmt, va_list ap)
+{
+	char *message = NULL, line[CLI_LINE_MAX];
+	if (vasprintf(&message, fmt, ap) < 0)
+		return;
+	for (char *at = message, *end; at != NULL; at = end ? end + 1 : NULL) {
+		if ((end = strchr(at, '\n')) != NULL)
+			*end = '\0';
+		if (*at == '\0' && end == NULL)
+			break;
+		text_escape(at, line, sizeof line);
+		fprintf(stderr, "%s%s\n", at == message ? prefix : "", line);
+	}
+	free(message);
+}
+
 int
 cli_fail(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("hmc: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_message("hmc: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return CLI_FAIL;
 }
 
@@ -219,11 +238,11 @@ int
 cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "hmc %s: ", verb ? verb->name : "");
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "hmc %s: ", verb ? verb->name : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	print_message(prefix, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (verb != NULL)
 		fprintf(stderr, _("usage: hmc %s %s (hmc %s --help for more)\n"),
 			verb->name, verb->usage, verb->name);

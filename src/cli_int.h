@@ -15,6 +15,7 @@ struct store;
 #define CLI_FAIL 1
 #define CLI_USAGE 2
 #define CLI_MAX_ARGS 64
+#define CLI_LINE_MAX 600	/* a message line is cut there */
 
 struct cli_opt {
 	const char *name;	/* "location" for --location */

@@ -61,6 +61,16 @@ run "$HMC" --db "$DB" unit deliver 10000001 --payer K1480
 expect_status 1; expect_err "cannot deliver unit 10000001: it is IN_STOCK (deliver needs PICKED)"
 run "$HMC" --db "$DB" unit pick 10000001 --order O-1; expect_status 1; expect_err "no order O-1"
 run "$HMC" --db "$DB" unit pick 10000001 --note "first try"; expect_status 0; expect_out "now PICKED"
+# A personal identity number never enters the store, in any form.
+for pnr in 19121212-1212 121212-1212 191212121212 121212+1212 "Anna 121272-1219"; do
+	run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient "$pnr"
+	expect_status 1; expect_err "personal identity number"; expect_err "opaque reference"
+done
+# Nor do terminal escapes.
+run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --note "$(printf 'a \033]0;pwned\007 b')"
+expect_status 2; expect_err "control character"; expect_err 'a \x1b]0;pwned\x07 b'
+expect_no "$(printf '\033')"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE payload LIKE '%1212%'")" = 0 ] && ok || not_ok "a refused number reached the journal"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient R-5; expect_status 0
 run "$HMC" --db "$DB" unit show 10000001; expect_out "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
 run "$HMC" --db "$DB" unit frobnicate 10000001; expect_status 2

@@ -104,7 +104,8 @@ tm_keys s "$stray" Enter 2 F2
 expect_screen s "Type the fault"
 tm_keys s "brake loose" Enter
 expect_screen s "$stray IN_REPAIR"
-scrap=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no DESC LIMIT 1")
+# Worn out, and long out of warranty (under warranty the claim comes first).
+scrap=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' AND acquired < date('now', '-6 years') ORDER BY unit_no DESC LIMIT 1")
 tm_keys s "$scrap" Enter 3 F3
 expect_screen s "Scrap: reason?"
 tm_keys s 2

@@ -1,0 +1,222 @@
+/*
+ * text.c — text in and text out (see text.h).
+ */
+#include "hmc/text.h"
+#include "hmc/error.h"
+#include "hmc/i18n.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Decodes one UTF-8 character at s (n bytes left); its length, or 0 when
+ * the bytes are not valid UTF-8 (overlong, surrogate, too large, cut). */
+static size_t
+utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	size_t len;
+	uint32_t min;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, *cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, *cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, *cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
+	if (*cp < min || *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static int
+is_bidi_control(uint32_t cp)
+{
+	return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static int
+is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
+}
+
+/* --- personal identity numbers --------------------------------------------- */
+
+static int
+days_in_month(int year, int month)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/* d: the 10 digits YYMMDDNNNN; century: 0 when unknown (10 digits). */
+static int
+valid_number(const int *d, int century)
+{
+	int month = d[2] * 10 + d[3], day = d[4] * 10 + d[5];
+	if (day > 60)
+		day -= 60;	/* a coordination number */
+	if (month < 1 || month > 12 || day < 1)
+		return 0;
+	int year = d[0] * 10 + d[1];
+	/* Without the century, 29 February holds if it held in either. */
+	int max = century ? days_in_month(century * 100 + year, month)
+			  : days_in_month(2000 + year, month) > days_in_month(1900 + year, month)
+			    ? days_in_month(2000 + year, month) : days_in_month(1900 + year, month);
+	if (day > max)
+		return 0;
+	/* Luhn over the ten digits. */
+	int sum = 0;
+	for (int i = 0; i < 10; i++) {
+		int v = d[i] * (i % 2 == 0 ? 2 : 1);
+		sum += v > 9 ? v - 9 : v;
+	}
+	return sum % 10 == 0;
+}
+
+int
+text_has_personal_number(const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		/* A run of digits, perhaps with one '-' or '+' before its last
+		 * four; not preceded by a digit (we start at the run's start). */
+		int digits[12], n = 0, sep_at = -1;
+		const char *q = p;
+		while (*q) {
+			if (*q >= '0' && *q <= '9') {
+				if (n == 12) {
+					n = 13;	/* too long to be one */
+					break;
+				}
+				digits[n++] = *q - '0';
+			} else if ((*q == '-' || *q == '+') && sep_at < 0 && (n == 6 || n == 8) &&
+				   q[1] >= '0' && q[1] <= '9') {
+				sep_at = n;
+			} else {
+				break;
+			}
+			q++;
+		}
+		int ok_shape = (n == 10 && (sep_at < 0 || sep_at == 6)) ||
+			       (n == 12 && (sep_at < 0 || sep_at == 8));
+		if (ok_shape) {
+			int century = n == 12 ? digits[0] * 10 + digits[1] : 0;
+			if ((n == 10 || century == 18 || century == 19 || century == 20) &&
+			    valid_number(digits + (n - 10), century))
+				return 1;
+		}
+		/* Skip the rest of this run of digits. */
+		while (*q >= '0' && *q <= '9')
+			q++;
+		p = q > p ? q : p + 1;
+	}
+	return 0;
+}
+
+/* --- in ---------------------------------------------------------------------- */
+
+int
+text_check(const char *text, size_t max_bytes, char *why, size_t why_size)
+{
+	size_t n = strlen(text);
+	if (n > max_bytes) {
+		snprintf(why, why_size, _("is %zu bytes long; at most %zu"), n, max_bytes);
+		return HMC_E_INVALID;
+	}
+	const unsigned char *s = (const unsigned char *)text;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			snprintf(why, why_size, _("is not valid UTF-8 (byte %zu)"), i + 1);
+			return HMC_E_INVALID;
+		}
+		if (is_control(cp)) {
+			snprintf(why, why_size, _("holds a control character (U+%04X)"), (unsigned)cp);
+			return HMC_E_INVALID;
+		}
+		if (is_bidi_control(cp)) {
+			snprintf(why, why_size,
+				 _("holds a character that reverses the text's direction (U+%04X)"),
+				 (unsigned)cp);
+			return HMC_E_INVALID;
+		}
+		i += len;
+	}
+	if (text_has_personal_number(text)) {
+		snprintf(why, why_size, "%s",
+			 _("holds a personal identity number, which hmc never stores: use "
+			   "the recipient's opaque reference instead"));
+		return HMC_E_INVALID;
+	}
+	return 0;
+}
+
+/* --- out --------------------------------------------------------------------- */
+
+/* Writes the escaped text into out while it fits in room bytes (NUL not
+ * counted); returns how much of text it took, and *written. */
+static size_t
+escape_into(const unsigned char *s, size_t n, char *out, size_t room, size_t *written)
+{
+	size_t i = 0, o = 0;
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		char piece[8];
+		size_t piece_len;
+		if (len == 0 || is_control(cp) || is_bidi_control(cp)) {
+			/* One byte at a time, so that nothing reaches the terminal. */
+			piece_len = (size_t)snprintf(piece, sizeof piece, "\\x%02x", s[i]);
+			len = 1;
+		} else {
+			memcpy(piece, s + i, len);
+			piece_len = len;
+		}
+		if (o + piece_len > room)
+			break;
+		if (out != NULL)
+			memcpy(out + o, piece, piece_len);
+		o += piece_len;
+		i += len;
+	}
+	*written = o;
+	return i;
+}
+
+void
+text_escape(const char *text, char *out, size_t size)
+{
+	static const char more[] = "...";
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), o;
+	if (size == 0)
+		return;
+	if (escape_into(s, n, out, size - 1, &o) < n) {
+		/* Cut: leave room for the mark. */
+		size_t room = size - 1 >= sizeof more - 1 ? size - 1 - (sizeof more - 1) : 0;
+		escape_into(s, n, out, room, &o);
+		memcpy(out + o, more, size - 1 - o < sizeof more - 1 ? size - 1 - o : sizeof more - 1);
+		o += size - 1 - o < sizeof more - 1 ? size - 1 - o : sizeof more - 1;
+	}
+	out[o] = '\0';
+}
