@@ -1,0 +1,32 @@
+/*
+ * reducer_int.h — the reducer's private parts (see reducer.h): the
+ * functions that apply each kind of event, one file a domain.  Only
+ * reducer.c and src/apply_*.c include this header.
+ *
+ *   file               applies
+ *   apply_unit.c       the moves: the unit's own row
+ *
+ * reducer.c's table says which of these apply each event type, and in
+ * which order.  Every one of them:
+ *
+ *   - reads only the event and the state tables: no clock, no settings,
+ *     no journal, so every device folds the same state;
+ *   - writes only the tables in reducer_tables[];
+ *   - never goes back through the gate (workflow.h): the gate calls the
+ *     reducer, never the other way round.  Reading through a domain
+ *     module's read functions (catalog_article_get, unit_get...) is fine;
+ *   - returns 0, or an HMC_E_* code with store_errmsg() set, and the
+ *     reducer rolls back whatever it wrote.
+ */
+#ifndef HMC_REDUCER_INT_H
+#define HMC_REDUCER_INT_H
+
+#include "hmc/event.h"
+
+struct store;
+
+/* apply_unit.c: checks a move against the transition table and the rules
+ * that read state, and writes the unit's row. */
+int apply_move(struct store *store, const struct event *ev);
+
+#endif
