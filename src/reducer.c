@@ -11,7 +11,6 @@
 #include "hmc/reducer.h"
 #include "reducer_int.h"
 #include "hmc/charges.h"
-#include "hmc/catalog.h"
 #include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
@@ -60,10 +59,10 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REPORT_DESTROYED]  = { apply_move, charges_on_move },
 	[EV_FOUND_AGAIN]       = { apply_move, charges_on_move },
 
-	[EV_ARTICLE]           = { catalog_apply },
-	[EV_PAYER]             = { catalog_apply },
-	[EV_LOCATION]          = { catalog_apply },
-	[EV_OPERATOR]          = { catalog_apply },
+	[EV_ARTICLE]           = { apply_catalog },
+	[EV_PAYER]             = { apply_catalog },
+	[EV_LOCATION]          = { apply_catalog },
+	[EV_OPERATOR]          = { apply_catalog },
 	[EV_ORDER]             = { orders_apply },
 	[EV_ORDER_DELIVERED]   = { orders_apply },
 	[EV_PICKUP_ORDER]      = { pickups_apply },

@@ -5,6 +5,7 @@
  *
  *   file               applies
  *   apply_unit.c       the moves: the unit's own row
+ *   apply_catalog.c    article, payer, location, operator
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -28,5 +29,8 @@ struct store;
 /* apply_unit.c: checks a move against the transition table and the rules
  * that read state, and writes the unit's row. */
 int apply_move(struct store *store, const struct event *ev);
+
+/* apply_catalog.c: puts a whole row of reference data. */
+int apply_catalog(struct store *store, const struct event *ev);
 
 #endif
