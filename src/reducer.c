@@ -16,7 +16,6 @@
 #include "hmc/i18n.h"
 #include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
-#include "hmc/orders.h"
 #include "hmc/payload.h"
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
@@ -38,9 +37,9 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REGISTER]          = { apply_move, charges_on_move },
 	[EV_IMPORT]            = { apply_move, charges_on_move },
 	[EV_RELOCATE]          = { apply_move, charges_on_move },
-	[EV_PICK]              = { apply_move, orders_on_move, charges_on_move },
-	[EV_UNPICK]            = { apply_move, orders_on_move, charges_on_move },
-	[EV_DELIVER]           = { apply_move, orders_on_move, charges_on_move },
+	[EV_PICK]              = { apply_move, apply_orders_move, charges_on_move },
+	[EV_UNPICK]            = { apply_move, apply_orders_move, charges_on_move },
+	[EV_DELIVER]           = { apply_move, apply_orders_move, charges_on_move },
 	[EV_PICKUP]            = { apply_move, pickups_on_move, charges_on_move },
 	[EV_RECEIVE]           = { apply_move, charges_on_move },
 	[EV_TO_CLEANING]       = { apply_move, charges_on_move },
@@ -63,8 +62,8 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_PAYER]             = { apply_catalog },
 	[EV_LOCATION]          = { apply_catalog },
 	[EV_OPERATOR]          = { apply_catalog },
-	[EV_ORDER]             = { orders_apply },
-	[EV_ORDER_DELIVERED]   = { orders_apply },
+	[EV_ORDER]             = { apply_orders },
+	[EV_ORDER_DELIVERED]   = { apply_orders },
 	[EV_PICKUP_ORDER]      = { pickups_apply },
 	[EV_FLAG]              = { pickups_apply },
 	[EV_FLAG_CLEAR]        = { pickups_apply },

@@ -5,6 +5,8 @@
  *
  *   file               applies
  *   apply_unit.c       the moves: the unit's own row
+ *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
+ *                      on an order
  *   apply_catalog.c    article, payer, location, operator
  *
  * reducer.c's table says which of these apply each event type, and in
@@ -29,6 +31,11 @@ struct store;
 /* apply_unit.c: checks a move against the transition table and the rules
  * that read state, and writes the unit's row. */
 int apply_move(struct store *store, const struct event *ev);
+
+/* apply_orders.c: makes or closes an order; puts a unit picked, unpicked
+ * or delivered on an order (the payload's order=) on it or off it. */
+int apply_orders(struct store *store, const struct event *ev);
+int apply_orders_move(struct store *store, const struct event *ev);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
