@@ -17,7 +17,6 @@
 #include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
-#include "hmc/pickups.h"
 #include "hmc/repairs.h"
 #include "hmc/stocktake.h"
 #include "hmc/store.h"
@@ -40,7 +39,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_PICK]              = { apply_move, apply_orders_move, charges_on_move },
 	[EV_UNPICK]            = { apply_move, apply_orders_move, charges_on_move },
 	[EV_DELIVER]           = { apply_move, apply_orders_move, charges_on_move },
-	[EV_PICKUP]            = { apply_move, pickups_on_move, charges_on_move },
+	[EV_PICKUP]            = { apply_move, apply_pickups_move, charges_on_move },
 	[EV_RECEIVE]           = { apply_move, charges_on_move },
 	[EV_TO_CLEANING]       = { apply_move, charges_on_move },
 	[EV_TO_REPAIR]         = { apply_move, repairs_on_move, charges_on_move },
@@ -64,9 +63,9 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_OPERATOR]          = { apply_catalog },
 	[EV_ORDER]             = { apply_orders },
 	[EV_ORDER_DELIVERED]   = { apply_orders },
-	[EV_PICKUP_ORDER]      = { pickups_apply },
-	[EV_FLAG]              = { pickups_apply },
-	[EV_FLAG_CLEAR]        = { pickups_apply },
+	[EV_PICKUP_ORDER]      = { apply_pickups },
+	[EV_FLAG]              = { apply_pickups },
+	[EV_FLAG_CLEAR]        = { apply_pickups },
 	[EV_REPAIR_OPEN]       = { repairs_apply },
 	[EV_REPAIR_LOG]        = { repairs_apply },
 	[EV_REPAIR_WAIT]       = { repairs_apply },

@@ -7,6 +7,7 @@
  *   apply_unit.c       the moves: the unit's own row
  *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
  *                      on an order
+ *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
  *   apply_catalog.c    article, payer, location, operator
  *
  * reducer.c's table says which of these apply each event type, and in
@@ -36,6 +37,11 @@ int apply_move(struct store *store, const struct event *ev);
  * or delivered on an order (the payload's order=) on it or off it. */
 int apply_orders(struct store *store, const struct event *ev);
 int apply_orders_move(struct store *store, const struct event *ev);
+
+/* apply_pickups.c: makes a pickup order, raises or clears a flag; marks a
+ * unit collected on the pickup order its pickup names (pickup=). */
+int apply_pickups(struct store *store, const struct event *ev);
+int apply_pickups_move(struct store *store, const struct event *ev);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
