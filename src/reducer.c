@@ -17,7 +17,6 @@
 #include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
-#include "hmc/repairs.h"
 #include "hmc/stocktake.h"
 #include "hmc/store.h"
 
@@ -42,13 +41,13 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_PICKUP]            = { apply_move, apply_pickups_move, charges_on_move },
 	[EV_RECEIVE]           = { apply_move, charges_on_move },
 	[EV_TO_CLEANING]       = { apply_move, charges_on_move },
-	[EV_TO_REPAIR]         = { apply_move, repairs_on_move, charges_on_move },
+	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, charges_on_move },
 	[EV_SCRAP]             = { apply_move, charges_on_move },
 	[EV_RESTOCK]           = { apply_move, charges_on_move },
 	[EV_CLEANED]           = { apply_move, charges_on_move },
-	[EV_OPEN_REPAIR]       = { apply_move, repairs_on_move, charges_on_move },
-	[EV_REPAIRED]          = { apply_move, repairs_on_move, charges_on_move },
-	[EV_UNREPAIRABLE]      = { apply_move, repairs_on_move, charges_on_move },
+	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, charges_on_move },
+	[EV_REPAIRED]          = { apply_move, apply_repairs_move, charges_on_move },
+	[EV_UNREPAIRABLE]      = { apply_move, apply_repairs_move, charges_on_move },
 	[EV_MARK_MISSING]      = { apply_move, charges_on_move },
 	[EV_FOUND]             = { apply_move, charges_on_move },
 	[EV_WRITE_OFF]         = { apply_move, charges_on_move },
@@ -66,11 +65,11 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_PICKUP_ORDER]      = { apply_pickups },
 	[EV_FLAG]              = { apply_pickups },
 	[EV_FLAG_CLEAR]        = { apply_pickups },
-	[EV_REPAIR_OPEN]       = { repairs_apply },
-	[EV_REPAIR_LOG]        = { repairs_apply },
-	[EV_REPAIR_WAIT]       = { repairs_apply },
-	[EV_REPAIR_TOLD]       = { repairs_apply },
-	[EV_REPAIR_CLOSE]      = { repairs_apply },
+	[EV_REPAIR_OPEN]       = { apply_repairs },
+	[EV_REPAIR_LOG]        = { apply_repairs },
+	[EV_REPAIR_WAIT]       = { apply_repairs },
+	[EV_REPAIR_TOLD]       = { apply_repairs },
+	[EV_REPAIR_CLOSE]      = { apply_repairs },
 	[EV_CONFLICT_RESOLVE]  = { conflicts_apply },
 	[EV_STOCKTAKE_OPEN]    = { stocktake_apply },
 	[EV_STOCKTAKE_COUNT]   = { stocktake_apply },

@@ -8,6 +8,7 @@
  *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
  *                      on an order
  *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
+ *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_catalog.c    article, payer, location, operator
  *
  * reducer.c's table says which of these apply each event type, and in
@@ -42,6 +43,13 @@ int apply_orders_move(struct store *store, const struct event *ev);
  * unit collected on the pickup order its pickup names (pickup=). */
 int apply_pickups(struct store *store, const struct event *ev);
 int apply_pickups_move(struct store *store, const struct event *ev);
+
+/* apply_repairs.c: opens a repair, logs work on it, waiting for parts,
+ * the prescriber told, closes it on site; opens one with the move into the
+ * workshop when it carries the deadlines, closes the workshop's with the
+ * move out of it. */
+int apply_repairs(struct store *store, const struct event *ev);
+int apply_repairs_move(struct store *store, const struct event *ev);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
