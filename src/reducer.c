@@ -11,7 +11,6 @@
 #include "hmc/reducer.h"
 #include "reducer_int.h"
 #include "hmc/charges.h"
-#include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/legacy.h"
@@ -70,7 +69,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REPAIR_WAIT]       = { apply_repairs },
 	[EV_REPAIR_TOLD]       = { apply_repairs },
 	[EV_REPAIR_CLOSE]      = { apply_repairs },
-	[EV_CONFLICT_RESOLVE]  = { conflicts_apply },
+	[EV_CONFLICT_RESOLVE]  = { apply_conflicts },
 	[EV_STOCKTAKE_OPEN]    = { stocktake_apply },
 	[EV_STOCKTAKE_COUNT]   = { stocktake_apply },
 	[EV_STOCKTAKE_CONFIRM] = { stocktake_apply },

@@ -10,6 +10,7 @@
  *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_catalog.c    article, payer, location, operator
+ *   apply_conflicts.c  conflict_resolve
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -53,5 +54,15 @@ int apply_repairs_move(struct store *store, const struct event *ev);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
+
+/* apply_conflicts.c: records a manager's decision on a conflict and, when
+ * the conflicting event's outcome stands, makes its move (forced). */
+int apply_conflicts(struct store *store, const struct event *ev);
+
+/* reducer.c: makes a move from the first state the transition table allows
+ * it from, whatever state the unit is in: for a manager's decision that a
+ * conflicting event's outcome stands.  Other events apply as usual;
+ * registrations cannot be forced. */
+int reducer_apply_forced(struct store *store, const struct event *ev);
 
 #endif

@@ -26,12 +26,6 @@ int reducer_apply(struct store *store, const struct event *ev);
 int reducer_apply_undo(struct store *store, const struct event *ev, void **undo,
 		       int *undo_len);
 
-/* Makes a move from the first state the transition table allows it from,
- * whatever state the unit is in: for a manager's decision that a
- * conflicting event's outcome stands (conflicts.h).  Other events apply
- * as usual; registrations cannot be forced. */
-int reducer_apply_forced(struct store *store, const struct event *ev);
-
 /* The tables the reducer writes, with an expression unique per row: what
  * verify compares and what an undo changeset covers. */
 struct reducer_table {
