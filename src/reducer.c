@@ -16,7 +16,6 @@
 #include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
-#include "hmc/stocktake.h"
 #include "hmc/store.h"
 
 #include <sqlite3.h>
@@ -70,9 +69,9 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REPAIR_TOLD]       = { apply_repairs },
 	[EV_REPAIR_CLOSE]      = { apply_repairs },
 	[EV_CONFLICT_RESOLVE]  = { apply_conflicts },
-	[EV_STOCKTAKE_OPEN]    = { stocktake_apply },
-	[EV_STOCKTAKE_COUNT]   = { stocktake_apply },
-	[EV_STOCKTAKE_CONFIRM] = { stocktake_apply },
+	[EV_STOCKTAKE_OPEN]    = { apply_stocktake },
+	[EV_STOCKTAKE_COUNT]   = { apply_stocktake },
+	[EV_STOCKTAKE_CONFIRM] = { apply_stocktake },
 	[EV_CHARGE]            = { charges_apply },
 	[EV_CHARGE_APPROVE]    = { charges_apply },
 	[EV_CHARGE_REFUSE]     = { charges_apply },

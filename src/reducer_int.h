@@ -11,6 +11,7 @@
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_catalog.c    article, payer, location, operator
  *   apply_conflicts.c  conflict_resolve
+ *   apply_stocktake.c  stocktake_open, _count, _confirm
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -58,6 +59,10 @@ int apply_catalog(struct store *store, const struct event *ev);
 /* apply_conflicts.c: records a manager's decision on a conflict and, when
  * the conflicting event's outcome stands, makes its move (forced). */
 int apply_conflicts(struct store *store, const struct event *ev);
+
+/* apply_stocktake.c: opens a stocktake, freezing the list of units
+ * expected; counts a unit or a quantity; confirms it. */
+int apply_stocktake(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a
