@@ -10,7 +10,6 @@
  */
 #include "hmc/reducer.h"
 #include "reducer_int.h"
-#include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/legacy.h"
@@ -30,29 +29,29 @@ typedef int apply_fn(struct store *store, const struct event *ev);
  * does beside it: to an order, a pickup or a repair, and to charges (any
  * move may carry the charge the gate put in it, or cancel one). */
 static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
-	[EV_REGISTER]          = { apply_move, charges_on_move },
-	[EV_IMPORT]            = { apply_move, charges_on_move },
-	[EV_RELOCATE]          = { apply_move, charges_on_move },
-	[EV_PICK]              = { apply_move, apply_orders_move, charges_on_move },
-	[EV_UNPICK]            = { apply_move, apply_orders_move, charges_on_move },
-	[EV_DELIVER]           = { apply_move, apply_orders_move, charges_on_move },
-	[EV_PICKUP]            = { apply_move, apply_pickups_move, charges_on_move },
-	[EV_RECEIVE]           = { apply_move, charges_on_move },
-	[EV_TO_CLEANING]       = { apply_move, charges_on_move },
-	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, charges_on_move },
-	[EV_SCRAP]             = { apply_move, charges_on_move },
-	[EV_RESTOCK]           = { apply_move, charges_on_move },
-	[EV_CLEANED]           = { apply_move, charges_on_move },
-	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, charges_on_move },
-	[EV_REPAIRED]          = { apply_move, apply_repairs_move, charges_on_move },
-	[EV_UNREPAIRABLE]      = { apply_move, apply_repairs_move, charges_on_move },
-	[EV_MARK_MISSING]      = { apply_move, charges_on_move },
-	[EV_FOUND]             = { apply_move, charges_on_move },
-	[EV_WRITE_OFF]         = { apply_move, charges_on_move },
-	[EV_REPORT_LOST]       = { apply_move, charges_on_move },
-	[EV_LEGACY_WRITE_OFF]  = { apply_move, charges_on_move },
-	[EV_REPORT_DESTROYED]  = { apply_move, charges_on_move },
-	[EV_FOUND_AGAIN]       = { apply_move, charges_on_move },
+	[EV_REGISTER]          = { apply_move, apply_charges_move },
+	[EV_IMPORT]            = { apply_move, apply_charges_move },
+	[EV_RELOCATE]          = { apply_move, apply_charges_move },
+	[EV_PICK]              = { apply_move, apply_orders_move, apply_charges_move },
+	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
+	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move },
+	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move },
+	[EV_RECEIVE]           = { apply_move, apply_charges_move },
+	[EV_TO_CLEANING]       = { apply_move, apply_charges_move },
+	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_SCRAP]             = { apply_move, apply_charges_move },
+	[EV_RESTOCK]           = { apply_move, apply_charges_move },
+	[EV_CLEANED]           = { apply_move, apply_charges_move },
+	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_REPAIRED]          = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_UNREPAIRABLE]      = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_MARK_MISSING]      = { apply_move, apply_charges_move },
+	[EV_FOUND]             = { apply_move, apply_charges_move },
+	[EV_WRITE_OFF]         = { apply_move, apply_charges_move },
+	[EV_REPORT_LOST]       = { apply_move, apply_charges_move },
+	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move },
+	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move },
+	[EV_FOUND_AGAIN]       = { apply_move, apply_charges_move },
 
 	[EV_ARTICLE]           = { apply_catalog },
 	[EV_PAYER]             = { apply_catalog },
@@ -72,11 +71,11 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_STOCKTAKE_OPEN]    = { apply_stocktake },
 	[EV_STOCKTAKE_COUNT]   = { apply_stocktake },
 	[EV_STOCKTAKE_CONFIRM] = { apply_stocktake },
-	[EV_CHARGE]            = { charges_apply },
-	[EV_CHARGE_APPROVE]    = { charges_apply },
-	[EV_CHARGE_REFUSE]     = { charges_apply },
-	[EV_SCRAP_REQUEST]     = { charges_apply },
-	[EV_SCRAP_REFUSE]      = { charges_apply },
+	[EV_CHARGE]            = { apply_charges },
+	[EV_CHARGE_APPROVE]    = { apply_charges },
+	[EV_CHARGE_REFUSE]     = { apply_charges },
+	[EV_SCRAP_REQUEST]     = { apply_charges },
+	[EV_SCRAP_REFUSE]      = { apply_charges },
 	[EV_LEGACY_CHECK]      = { legacy_apply },
 };
 

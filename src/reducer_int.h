@@ -9,6 +9,8 @@
  *                      on an order
  *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
+ *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
+ *                      does to charges and waiting scrap requests
  *   apply_catalog.c    article, payer, location, operator
  *   apply_conflicts.c  conflict_resolve
  *   apply_stocktake.c  stocktake_open, _count, _confirm
@@ -52,6 +54,12 @@ int apply_pickups_move(struct store *store, const struct event *ev);
  * move out of it. */
 int apply_repairs(struct store *store, const struct event *ev);
 int apply_repairs_move(struct store *store, const struct event *ev);
+
+/* apply_charges.c: raises, approves or refuses a charge, asks for or
+ * refuses a scrap; after any move: cancels the charges its rule cancels,
+ * raises the charge it carries, and a scrap answers the request waiting. */
+int apply_charges(struct store *store, const struct event *ev);
+int apply_charges_move(struct store *store, const struct event *ev);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
