@@ -12,7 +12,6 @@
 #include "reducer_int.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
-#include "hmc/legacy.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
@@ -76,7 +75,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_CHARGE_REFUSE]     = { apply_charges },
 	[EV_SCRAP_REQUEST]     = { apply_charges },
 	[EV_SCRAP_REFUSE]      = { apply_charges },
-	[EV_LEGACY_CHECK]      = { legacy_apply },
+	[EV_LEGACY_CHECK]      = { apply_legacy },
 };
 
 static int

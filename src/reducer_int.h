@@ -14,6 +14,7 @@
  *   apply_catalog.c    article, payer, location, operator
  *   apply_conflicts.c  conflict_resolve
  *   apply_stocktake.c  stocktake_open, _count, _confirm
+ *   apply_legacy.c     legacy_check
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -71,6 +72,9 @@ int apply_conflicts(struct store *store, const struct event *ev);
 /* apply_stocktake.c: opens a stocktake, freezing the list of units
  * expected; counts a unit or a quantity; confirms it. */
 int apply_stocktake(struct store *store, const struct event *ev);
+
+/* apply_legacy.c: records a field check of an F/M unit and its new label. */
+int apply_legacy(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a
