@@ -1,7 +1,7 @@
 /*
  * apply_charges.c — charges and scrap requests (the reducer's part, see
- * reducer_int.h; workflows and reads are charges.c's, which charge a move
- * raises is rules.c's).
+ * reducer_int.h; the actions and reads are charges.c's, and which charge a
+ * move raises is rules.c's).
  *
  * A charge comes in the move that raises it (charge=, charge_kind=,
  * charge_payer=, amount=), or as a charge event of old; one per unit and

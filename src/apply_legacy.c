@@ -1,6 +1,6 @@
 /*
  * apply_legacy.c — field checks of F/M units (the reducer's part, see
- * reducer_int.h; workflows and the report are legacy.c's).
+ * reducer_int.h; the actions and the report are legacy.c's).
  *
  * A unit has one check, the latest in the log (a later one replaces it).
  * A check of a unit in use may relabel it: the new number becomes an alias

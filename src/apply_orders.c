@@ -1,6 +1,6 @@
 /*
  * apply_orders.c — the order tables (the reducer's part, see
- * reducer_int.h; the workflows are orders.c's).
+ * reducer_int.h; the actions and reads are orders.c's).
  *
  * Payload of EV_ORDER: payer=, recipient=, due=YYYY-MM-DD, lines= with
  * lines separated by ',', each "ARTICLE*QUANTITY" or "ARTICLE@UNIT" (a

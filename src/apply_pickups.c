@@ -1,6 +1,6 @@
 /*
  * apply_pickups.c — pickup orders and flags (the reducer's part, see
- * reducer_int.h; the workflows are pickups.c's).
+ * reducer_int.h; the actions and reads are pickups.c's).
  *
  * Payload of EV_PICKUP_ORDER: payer=, recipient=, due=, rent_end=, units=
  * (unit numbers separated by ',').  Flags are identified by the event that

@@ -1,6 +1,6 @@
 /*
  * apply_repairs.c — the repair tables (the reducer's part, see
- * reducer_int.h; deadlines, workflows and reads are repairs.c's).
+ * reducer_int.h; deadlines, actions and reads are repairs.c's).
  *
  * A repair is named by the event that opened it ("device#seq"), so every
  * device names it alike.  It opens with EV_REPAIR_OPEN, or with the move

@@ -1,6 +1,6 @@
 /*
  * apply_stocktake.c — the stocktake tables (the reducer's part, see
- * reducer_int.h; workflows and reads are stocktake.c's).
+ * reducer_int.h; the actions and reads are stocktake.c's).
  *
  * Opening a stocktake freezes the list of units expected, at the opening's
  * place in the log, so every handheld freezes the same list: each unit

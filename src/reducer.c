@@ -6,7 +6,8 @@
  * which nothing outside the reducer includes.  Here: the table, all or
  * nothing per event (a savepoint), the undo changeset sync needs, forcing
  * a move for a resolved conflict, and the list of tables the reducer
- * writes.  Nothing here or in an apply file calls the gate (workflow.h).
+ * writes.  Nothing here or in an apply file goes back through the gate:
+ * the gate calls the reducer, never the other way round.
  */
 #include "hmc/reducer.h"
 #include "reducer_int.h"

@@ -5,15 +5,15 @@
  *
  *   file               applies
  *   apply_unit.c       the moves: the unit's own row
+ *   apply_catalog.c    article, payer, location, operator
  *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
  *                      on an order
  *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
- *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
- *                      does to charges and waiting scrap requests
- *   apply_catalog.c    article, payer, location, operator
  *   apply_conflicts.c  conflict_resolve
  *   apply_stocktake.c  stocktake_open, _count, _confirm
+ *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
+ *                      does to charges and waiting scrap requests
  *   apply_legacy.c     legacy_check
  *
  * reducer.c's table says which of these apply each event type, and in
@@ -39,6 +39,9 @@ struct store;
  * that read state, and writes the unit's row. */
 int apply_move(struct store *store, const struct event *ev);
 
+/* apply_catalog.c: puts a whole row of reference data. */
+int apply_catalog(struct store *store, const struct event *ev);
+
 /* apply_orders.c: makes or closes an order; puts a unit picked, unpicked
  * or delivered on an order (the payload's order=) on it or off it. */
 int apply_orders(struct store *store, const struct event *ev);
@@ -56,15 +59,6 @@ int apply_pickups_move(struct store *store, const struct event *ev);
 int apply_repairs(struct store *store, const struct event *ev);
 int apply_repairs_move(struct store *store, const struct event *ev);
 
-/* apply_charges.c: raises, approves or refuses a charge, asks for or
- * refuses a scrap; after any move: cancels the charges its rule cancels,
- * raises the charge it carries, and a scrap answers the request waiting. */
-int apply_charges(struct store *store, const struct event *ev);
-int apply_charges_move(struct store *store, const struct event *ev);
-
-/* apply_catalog.c: puts a whole row of reference data. */
-int apply_catalog(struct store *store, const struct event *ev);
-
 /* apply_conflicts.c: records a manager's decision on a conflict and, when
  * the conflicting event's outcome stands, makes its move (forced). */
 int apply_conflicts(struct store *store, const struct event *ev);
@@ -72,6 +66,12 @@ int apply_conflicts(struct store *store, const struct event *ev);
 /* apply_stocktake.c: opens a stocktake, freezing the list of units
  * expected; counts a unit or a quantity; confirms it. */
 int apply_stocktake(struct store *store, const struct event *ev);
+
+/* apply_charges.c: raises, approves or refuses a charge, asks for or
+ * refuses a scrap; after any move: cancels the charges its rule cancels,
+ * raises the charge it carries, and a scrap answers the request waiting. */
+int apply_charges(struct store *store, const struct event *ev);
+int apply_charges_move(struct store *store, const struct event *ev);
 
 /* apply_legacy.c: records a field check of an F/M unit and its new label. */
 int apply_legacy(struct store *store, const struct event *ev);
