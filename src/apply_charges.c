@@ -88,12 +88,9 @@ decide_charge(struct store *store, const struct event *ev)
 {
 	char text[PAYLOAD_MAX];
 	struct charge c;
-	int rc = charges_get(store, ev->subject, &c);
+	int rc = charges_get_waiting(store, ev->subject, &c);
 	if (rc != 0)
 		return rc;
-	if (c.approved || c.closed_how[0])
-		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("charge %s is %s already"),
-				    ev->subject, c.approved ? _("approved") : _(c.closed_how));
 	sqlite3_stmt *stmt;
 	if (ev->type == EV_CHARGE_APPROVE) {
 		if (payload_get(ev->payload, "requested_by", text, sizeof text) == 0 &&

@@ -71,9 +71,8 @@ charges_get(struct store *store, const char *id, struct charge *out)
 	return store_sqlerr(store, rc, id);
 }
 
-/* The charge, still waiting for a decision. */
-static int
-open_charge(struct store *store, const char *id, struct charge *out)
+int
+charges_get_waiting(struct store *store, const char *id, struct charge *out)
 {
 	int rc = charges_get(store, id, out);
 	if (rc != 0)
@@ -90,7 +89,7 @@ charges_approve(struct store *store, const char *operator_no, const char *id)
 	struct charge c;
 	char payload[64] = "";
 	int rc = workflow_require(store, operator_no, EV_CHARGE_APPROVE, _("approve charges"));
-	if (rc != 0 || (rc = open_charge(store, id, &c)) != 0)
+	if (rc != 0 || (rc = charges_get_waiting(store, id, &c)) != 0)
 		return rc;
 	/* Four eyes: the gate compares the approver with whoever raised it. */
 	payload_set(payload, sizeof payload, "requested_by", c.raised_by);
@@ -103,7 +102,7 @@ charges_refuse(struct store *store, const char *operator_no, const char *id, con
 	struct charge c;
 	char payload[PAYLOAD_MAX] = "";
 	int rc = workflow_require(store, operator_no, EV_CHARGE_REFUSE, _("refuse charges"));
-	if (rc != 0 || (rc = open_charge(store, id, &c)) != 0)
+	if (rc != 0 || (rc = charges_get_waiting(store, id, &c)) != 0)
 		return rc;
 	if (reason == NULL || *reason == '\0' || strlen(reason) > 200)
 		return store_seterr(store, HMC_E_INVALID,

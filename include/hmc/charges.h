@@ -52,6 +52,9 @@ struct charge {
  * gate (rules.c) names the charge a move raises. */
 void charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX]);
 int charges_get(struct store *store, const char *id, struct charge *out);
+/* charges_get of a charge still waiting for a decision; HMC_E_ILLEGAL_MOVE
+ * saying so when it was approved or closed. */
+int charges_get_waiting(struct store *store, const char *id, struct charge *out);
 /* A manager approves a waiting charge: never the one who raised it (four
  * eyes, rules.c), or refuses it saying why. */
 int charges_approve(struct store *store, const char *operator_no, const char *id);
