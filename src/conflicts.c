@@ -1,5 +1,6 @@
 /*
  * conflicts.c — listing conflicts and rejections, and resolving them.
+ * A resolution is an event the reducer applies (apply_conflicts.c).
  */
 #include "hmc/conflicts.h"
 #include "hmc/error.h"
@@ -7,7 +8,6 @@
 #include "hmc/journal.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
-#include "hmc/reducer.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/workflow.h"
@@ -103,17 +103,16 @@ conflicts_open(struct store *store)
 	return conflicts_foreach(store, 0, count_one, &n) == 0 ? n : -1;
 }
 
-/* "DEVICE#SEQ" */
-static int
-parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq)
+int
+conflicts_parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq)
 {
 	const char *hash = strrchr(id, '#');
 	char *end;
 	if (hash == NULL || hash == id || (size_t)(hash - id) >= DEVICE_MAX)
-		return -1;
+		return HMC_E_INVALID;
 	*seq = strtoll(hash + 1, &end, 10);
 	if (*end != '\0' || *seq <= 0)
-		return -1;
+		return HMC_E_INVALID;
 	memcpy(device, id, (size_t)(hash - id));
 	device[hash - id] = '\0';
 	return 0;
@@ -180,7 +179,7 @@ conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 				    _("the outcome is \"log\" (what the log holds stands) or "
 				      "\"event\" (the conflicting event's outcome stands), not \"%s\""),
 				    outcome);
-	if (parse_id(id, device, &device_seq) != 0)
+	if (conflicts_parse_id(id, device, &device_seq) != 0)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("\"%s\" is not a conflict: they are named DEVICE#NUMBER"), id);
 	int64_t seq = journal_find(store, device, device_seq);
@@ -237,51 +236,4 @@ conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 	if (done != NULL)
 		*done = ev;
 	return 0;
-}
-
-int
-conflicts_apply(struct store *store, const struct event *ev)
-{
-	char outcome[8], note[128], type[32];
-	char device[DEVICE_MAX];
-	int64_t device_seq;
-	struct event e;
-
-	if (parse_id(ev->subject, device, &device_seq) != 0)
-		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a conflict"), ev->subject);
-	if (payload_get(ev->payload, "outcome", outcome, sizeof outcome) != 0 ||
-	    (strcmp(outcome, "log") != 0 && strcmp(outcome, "event") != 0))
-		return store_seterr(store, HMC_E_INVALID, _("conflict %s: no outcome"), ev->subject);
-	if (payload_get(ev->payload, "note", note, sizeof note) != 0)
-		note[0] = '\0';
-	sqlite3_stmt *stmt = store_stmt(store,
-		"INSERT INTO conflict_resolutions (event_id, resolved, resolved_by, outcome, note)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, ev->hlc);
-	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 4, outcome, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 5, note, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_seterr(store, HMC_E_EXISTS, _("conflict %s was resolved already"),
-				    ev->subject);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(store, rc, ev->subject);
-	if (strcmp(outcome, "log") == 0)
-		return 0;
-
-	/* The conflicting event's outcome stands: make it now. */
-	memset(&e, 0, sizeof e);
-	e.hlc = ev->hlc;
-	xstrlcpy(e.operator_no, ev->operator_no, sizeof e.operator_no);
-	xstrlcpy(e.device, ev->device, sizeof e.device);
-	if (payload_get(ev->payload, "type", type, sizeof type) != 0 ||
-	    event_type_parse(type, &e.type) != 0 || e.type == EV_CONFLICT_RESOLVE ||
-	    payload_get(ev->payload, "unit", e.subject, sizeof e.subject) != 0 ||
-	    payload_get(ev->payload, "payload", e.payload, sizeof e.payload) == HMC_E_INVALID)
-		return store_seterr(store, HMC_E_INVALID,
-				    _("conflict %s: the event to make is malformed"), ev->subject);
-	return reducer_apply_forced(store, &e);
 }

@@ -1,5 +1,7 @@
 /*
- * legacy.c — the F/M clean-up (see legacy.h).
+ * legacy.c — the F/M clean-up (see legacy.h): the workflows and the
+ * report.  The reducer keeps the checks and the new labels
+ * (apply_legacy.c).
  */
 #include "hmc/legacy.h"
 #include "hmc/catalog.h"
@@ -170,8 +172,8 @@ legacy_summary(struct store *store, struct legacy_summary *out)
 	return 0;
 }
 
-static int
-valid_outcome(const char *outcome)
+int
+legacy_outcome_valid(const char *outcome)
 {
 	return strcmp(outcome, "in-use") == 0 || strcmp(outcome, "returned") == 0 ||
 	       strcmp(outcome, "replaced") == 0 || strcmp(outcome, "not-found") == 0;
@@ -188,7 +190,7 @@ legacy_check(struct store *store, const char *operator_no, const char *unit_text
 	int rc;
 	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
 		return rc;
-	if (!valid_outcome(outcome))
+	if (!legacy_outcome_valid(outcome))
 		return store_seterr(store, HMC_E_INVALID,
 				    _("a check says in-use, returned, replaced or not-found, not "
 				      "\"%s\""), outcome);
@@ -215,7 +217,6 @@ legacy_check(struct store *store, const char *operator_no, const char *unit_text
 	}
 	return workflow_record(store, operator_no, EV_LEGACY_CHECK, unit_no, payload, NULL);
 }
-
 
 int
 legacy_write_off(struct store *store, const char *operator_no, const char *payer,
@@ -292,50 +293,4 @@ legacy_check_outcome(struct store *store, const char *unit_no, char *out, size_t
 	if (rc == SQLITE_ROW)
 		return 0;
 	return rc == SQLITE_DONE ? HMC_E_NOT_FOUND : store_sqlerr(store, rc, unit_no);
-}
-
-int
-legacy_apply(struct store *store, const struct event *ev)
-{
-	char outcome[12], new_no[UNIT_NO_MAX];
-	struct unit unit;
-	int rc;
-	if (payload_get(ev->payload, "outcome", outcome, sizeof outcome) != 0 ||
-	    !valid_outcome(outcome))
-		return store_seterr(store, HMC_E_INVALID, _("legacy check of %s: no outcome"),
-				    ev->subject);
-	if ((rc = unit_get(store, ev->subject, &unit)) != 0)
-		return rc;
-	if (payload_get(ev->payload, "new_no", new_no, sizeof new_no) != 0)
-		new_no[0] = '\0';
-	sqlite3_stmt *stmt = store_stmt(store,
-		"INSERT INTO legacy_checks (unit_no, outcome, checked, checked_by, new_no)"
-		" VALUES (?1, ?2, ?3, ?4, nullif(?5, '')) ON CONFLICT (unit_no) DO UPDATE SET"
-		" outcome = excluded.outcome, checked = excluded.checked,"
-		" checked_by = excluded.checked_by, new_no = coalesce(excluded.new_no, new_no)");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, outcome, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 3, ev->hlc);
-	sqlite3_bind_text(stmt, 4, ev->operator_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 5, new_no, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(store, rc, ev->subject);
-	if (new_no[0] == '\0')
-		return 0;
-	/* The new label: a number no unit and no other label has. */
-	struct unit other;
-	if (unit_get(store, new_no, &other) == 0)
-		return store_seterr(store, HMC_E_EXISTS, _("%s is the number of another unit"),
-				    new_no);
-	stmt = store_stmt(store, "INSERT INTO unit_aliases (alias, unit_no) VALUES (?1, ?2)");
-	sqlite3_bind_text(stmt, 1, new_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_seterr(store, HMC_E_EXISTS, _("%s labels another unit already"),
-				    new_no);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, ev->subject);
 }

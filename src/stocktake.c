@@ -1,5 +1,7 @@
 /*
- * stocktake.c — write-off inventories (see stocktake.h).
+ * stocktake.c — write-off inventories (see stocktake.h): the workflows
+ * and the reads.  The reducer freezes the list and keeps the counts
+ * (apply_stocktake.c).
  */
 #include "hmc/stocktake.h"
 #include "hmc/barcode.h"
@@ -21,40 +23,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Units that should be on the depot's places. */
-#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR')"
-
-#define FREEZE \
-	"INSERT INTO stocktake_expected (stocktake_id, unit_no, location, article_no," \
-	" value_ore, acquired, months, price_ore)" \
-	" SELECT ?1, u.unit_no, u.location, u.article_no, u.value_ore, u.acquired," \
-	" a.depreciation_months, a.price_ore FROM units u JOIN articles a USING (article_no)"
-
-static const struct {
-	const char *kind;
-	const char *sql;	/* ?1 the stocktake, ?2 and ?3 the scope */
-} scopes[] = {
-	{ "depot", FREEZE " JOIN locations l ON l.code = u.location"
-		   " WHERE l.depot = ?2 AND " ON_PLACES },
-	{ "locations", FREEZE " WHERE u.location BETWEEN ?2 AND ?3 AND " ON_PLACES },
-	{ "article", FREEZE " WHERE u.article_no = ?2 AND " ON_PLACES },
-	{ "area", FREEZE " WHERE a.area = ?2 AND " ON_PLACES },
-	{ "payer", FREEZE " WHERE u.payer = ?2 AND u.state = 'DELIVERED'" },
+static const char *const scope_kinds[SCOPE_N] = {
+	[SCOPE_DEPOT] = "depot",
+	[SCOPE_LOCATIONS] = "locations",
+	[SCOPE_ARTICLE] = "article",
+	[SCOPE_AREA] = "area",
+	[SCOPE_PAYER] = "payer",
 };
-#define N_SCOPES (sizeof scopes / sizeof scopes[0])
 
-static int
-find_scope(const char *kind)
+int
+stocktake_scope_find(const char *kind)
 {
-	for (size_t i = 0; i < N_SCOPES; i++)
-		if (strcmp(scopes[i].kind, kind) == 0)
-			return (int)i;
+	for (int i = 0; i < SCOPE_N; i++)
+		if (strcmp(scope_kinds[i], kind) == 0)
+			return i;
 	return -1;
 }
 
-/* "A..B" into its two ends (the same code twice for one place). */
-static void
-split_range(const char *scope, char *from, char *to, size_t size)
+void
+stocktake_scope_split(const char *scope, char *from, char *to, size_t size)
 {
 	const char *dots = strstr(scope, "..");
 	if (dots == NULL) {
@@ -64,131 +51,6 @@ split_range(const char *scope, char *from, char *to, size_t size)
 	}
 	snprintf(from, size, "%.*s", (int)(dots - scope), scope);
 	xstrlcpy(to, dots + 2, size);
-}
-
-/* --- the reducer's part ---------------------------------------------------- */
-
-static int
-apply_open(struct store *store, const struct event *ev)
-{
-	char kind[16], scope[64], from[64], to[64];
-	int rc;
-	if (payload_get(ev->payload, "scope_kind", kind, sizeof kind) != 0 ||
-	    payload_get(ev->payload, "scope", scope, sizeof scope) != 0 || find_scope(kind) < 0)
-		return store_seterr(store, HMC_E_INVALID, _("stocktake %s: no valid scope"),
-				    ev->subject);
-	sqlite3_stmt *stmt = store_stmt(store,
-		"INSERT INTO stocktakes (stocktake_id, scope_kind, scope, opened, opened_by)"
-		" VALUES (?1, ?2, ?3, ?4, ?5)");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 3, scope, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 4, ev->hlc);
-	sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if ((rc & 0xff) == SQLITE_CONSTRAINT)
-		return store_seterr(store, HMC_E_EXISTS, _("stocktake %s exists already"),
-				    ev->subject);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(store, rc, ev->subject);
-	/* The list, frozen here. */
-	split_range(scope, from, to, sizeof from);
-	stmt = store_stmt(store, scopes[find_scope(kind)].sql);
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_TRANSIENT);
-	if (strcmp(kind, "locations") == 0)
-		sqlite3_bind_text(stmt, 3, to, -1, SQLITE_TRANSIENT);
-	return store_step_done(store, stmt, ev->subject);
-}
-
-static int
-must_be_open(struct store *store, const char *id)
-{
-	struct stocktake st;
-	int rc = stocktake_get(store, id, &st);
-	if (rc != 0)
-		return rc;
-	if (st.confirmed)
-		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
-				    _("stocktake %s was confirmed by %s: it counts no more"),
-				    id, st.confirmed_by);
-	return 0;
-}
-
-static int
-apply_count(struct store *store, const struct event *ev)
-{
-	char unit_no[UNIT_NO_MAX], article[16], location[24], quantity[24];
-	int rc = must_be_open(store, ev->subject);
-	if (rc != 0)
-		return rc;
-	if (payload_get(ev->payload, "location", location, sizeof location) != 0)
-		location[0] = '\0';
-	if (payload_get(ev->payload, "unit", unit_no, sizeof unit_no) == 0) {
-		/* Counted once: the first count in the log stands, a second
-		 * (from another handheld) changes nothing. */
-		sqlite3_stmt *stmt = store_stmt(store,
-			"INSERT INTO stocktake_counts (stocktake_id, unit_no, location, counted,"
-			" counted_by) VALUES (?1, ?2, nullif(?3, ''), ?4, ?5)"
-			" ON CONFLICT DO NOTHING");
-		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 3, location, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 4, ev->hlc);
-		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
-		return store_step_done(store, stmt, ev->subject);
-	}
-	char *end;
-	if (payload_get(ev->payload, "article", article, sizeof article) != 0 ||
-	    payload_get(ev->payload, "quantity", quantity, sizeof quantity) != 0 ||
-	    strtoll(quantity, &end, 10) < 0 || *end != '\0' || quantity[0] == '\0')
-		return store_seterr(store, HMC_E_INVALID,
-				    _("stocktake %s: a count is of a unit, or of an article and "
-				      "a quantity"), ev->subject);
-	/* The last count of a place stands. */
-	sqlite3_stmt *stmt = store_stmt(store,
-		"INSERT INTO stocktake_quantities (stocktake_id, article_no, location, quantity,"
-		" counted, counted_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-		" ON CONFLICT DO UPDATE SET quantity = excluded.quantity,"
-		" counted = excluded.counted, counted_by = excluded.counted_by");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, article, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 3, location, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 4, strtoll(quantity, NULL, 10));
-	sqlite3_bind_int64(stmt, 5, ev->hlc);
-	sqlite3_bind_text(stmt, 6, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return store_step_done(store, stmt, ev->subject);
-}
-
-static int
-apply_confirm(struct store *store, const struct event *ev)
-{
-	int rc = must_be_open(store, ev->subject);
-	if (rc != 0)
-		return rc;
-	sqlite3_stmt *stmt = store_stmt(store,
-		"UPDATE stocktakes SET state = 'confirmed', confirmed = ?2, confirmed_by = ?3"
-		" WHERE stocktake_id = ?1");
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(stmt, 2, ev->hlc);
-	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return store_step_done(store, stmt, ev->subject);
-}
-
-int
-stocktake_apply(struct store *store, const struct event *ev)
-{
-	switch (ev->type) {
-	case EV_STOCKTAKE_OPEN:
-		return apply_open(store, ev);
-	case EV_STOCKTAKE_COUNT:
-		return apply_count(store, ev);
-	case EV_STOCKTAKE_CONFIRM:
-		return apply_confirm(store, ev);
-	default:
-		return store_seterr(store, HMC_E_INVALID, "not a stocktake event");
-	}
 }
 
 /* --- reading ----------------------------------------------------------------- */
@@ -223,6 +85,20 @@ stocktake_get(struct store *store, const char *id, struct stocktake *out)
 	if (rc == SQLITE_DONE)
 		return store_seterr(store, HMC_E_NOT_FOUND, _("no stocktake %s"), id);
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, id);
+}
+
+int
+stocktake_check_open(struct store *store, const char *id)
+{
+	struct stocktake st;
+	int rc = stocktake_get(store, id, &st);
+	if (rc != 0)
+		return rc;
+	if (st.confirmed)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("stocktake %s was confirmed by %s: it counts no more"),
+				    id, st.confirmed_by);
+	return 0;
 }
 
 int
@@ -386,7 +262,7 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 {
 	char payload[256] = "", prefix[STOCKTAKE_ID_MAX];
 	int rc;
-	int k = find_scope(scope_kind);
+	int k = stocktake_scope_find(scope_kind);
 	if (k < 0)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("a stocktake's scope is depot, locations, article, area or "
@@ -397,26 +273,26 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 	if ((rc = workflow_require(store, operator_no, EV_STOCKTAKE_OPEN, _("open a stocktake"))) != 0)
 		return rc;
 	/* The scope must name something that exists. */
-	if (k == 0 || k == 1) {
+	if (k == SCOPE_DEPOT || k == SCOPE_LOCATIONS) {
 		char from[64], to[64];
-		split_range(scope, from, to, sizeof from);
+		stocktake_scope_split(scope, from, to, sizeof from);
 		sqlite3_stmt *stmt = store_stmt(store,
-			k == 0 ? "SELECT count(*) FROM locations WHERE depot = ?1"
-			       : "SELECT count(*) FROM locations WHERE code BETWEEN ?1 AND ?2");
+			k == SCOPE_DEPOT ? "SELECT count(*) FROM locations WHERE depot = ?1"
+					 : "SELECT count(*) FROM locations WHERE code BETWEEN ?1 AND ?2");
 		sqlite3_bind_text(stmt, 1, from, -1, SQLITE_TRANSIENT);
-		if (k == 1)
+		if (k == SCOPE_LOCATIONS)
 			sqlite3_bind_text(stmt, 2, to, -1, SQLITE_TRANSIENT);
 		int n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
 		sqlite3_reset(stmt);
 		if (n == 0)
 			return store_seterr(store, HMC_E_NOT_FOUND,
-					    k == 0 ? _("no places in depot %s")
-						   : _("no places from %s"), scope);
-	} else if (k == 2) {
+					    k == SCOPE_DEPOT ? _("no places in depot %s")
+							     : _("no places from %s"), scope);
+	} else if (k == SCOPE_ARTICLE) {
 		struct article a;
 		if ((rc = catalog_article_get(store, scope, &a)) != 0)
 			return rc;
-	} else if (k == 3) {
+	} else if (k == SCOPE_AREA) {
 		if (strcmp(scope, "HJM") && strcmp(scope, "HJMB") && strcmp(scope, "LMN") &&
 		    strcmp(scope, "DIG"))
 			return store_seterr(store, HMC_E_INVALID,
@@ -444,7 +320,7 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 	unsigned role;
 	int rc;
 	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
-	    (rc = must_be_open(store, id)) != 0)
+	    (rc = stocktake_check_open(store, id)) != 0)
 		return rc;
 	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
@@ -484,7 +360,7 @@ stocktake_count_quantity(struct store *store, const char *operator_no, const cha
 	unsigned role;
 	int rc;
 	if ((rc = workflow_operator(store, operator_no, &role)) != 0 ||
-	    (rc = must_be_open(store, id)) != 0 ||
+	    (rc = stocktake_check_open(store, id)) != 0 ||
 	    (rc = catalog_article_get(store, article_no, &a)) != 0)
 		return rc;
 	if (quantity < 0 || quantity > 1000000)
@@ -583,7 +459,8 @@ stocktake_confirm(struct store *store, const char *operator_no, const char *id,
 	int rc;
 	memset(out, 0, sizeof *out);
 	if ((rc = workflow_require(store, operator_no, EV_STOCKTAKE_CONFIRM, _("confirm a stocktake"))) != 0 ||
-	    (rc = stocktake_get(store, id, &st)) != 0 || (rc = must_be_open(store, id)) != 0)
+	    (rc = stocktake_get(store, id, &st)) != 0 ||
+	    (rc = stocktake_check_open(store, id)) != 0)
 		return rc;
 	struct confirming c = { store, operator_no, id, strcmp(st.scope_kind, "payer") == 0,
 				write_off_now, out, 0 };

@@ -4,7 +4,8 @@
  * Each is "put" whole by one journal event (EV_ARTICLE, EV_PAYER,
  * EV_LOCATION, EV_OPERATOR) whose subject is the record's key and whose
  * payload holds the other fields in canonical form (record.h), so that
- * reference data syncs like everything else.
+ * reference data syncs like everything else.  The reducer applies them
+ * (src/apply_catalog.c): nothing else writes the reference tables.
  */
 #ifndef HMC_CATALOG_H
 #define HMC_CATALOG_H
@@ -66,10 +67,6 @@ struct catalog_kind {
 
 /* The kind put by event type, or NULL. */
 const struct catalog_kind *catalog_kind_of(enum event_type type);
-
-/* Applies a put event: checks the payload and writes the row (the reducer
- * calls this; nothing else writes reference tables). */
-int catalog_apply(struct store *store, const struct event *ev);
 
 int catalog_article_get(struct store *store, const char *article_no,
 			struct article *out);

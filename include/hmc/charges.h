@@ -13,6 +13,9 @@
  * repair closed as not repairable by someone who is not a manager becomes
  * a request (the gate does it); a manager approves it by making the move
  * asked for (the event names them and who asked) or refuses it.
+ *
+ * The reducer keeps the charge and scrap-request tables
+ * (src/apply_charges.c).
  */
 #ifndef HMC_CHARGES_H
 #define HMC_CHARGES_H
@@ -49,6 +52,9 @@ struct charge {
  * gate (rules.c) names the charge a move raises. */
 void charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX]);
 int charges_get(struct store *store, const char *id, struct charge *out);
+/* charges_get of a charge still waiting for a decision; HMC_E_ILLEGAL_MOVE
+ * saying so when it was approved or closed. */
+int charges_get_waiting(struct store *store, const char *id, struct charge *out);
 /* A manager approves a waiting charge: never the one who raised it (four
  * eyes, rules.c), or refuses it saying why. */
 int charges_approve(struct store *store, const char *operator_no, const char *id);
@@ -80,6 +86,9 @@ int scrap_decide(struct store *store, const char *operator_no, const char *unit_
 		 int approve);
 int scrap_pending(struct store *store, int (*fn)(const struct scrap_request *r, void *arg),
 		  void *arg);
+/* 1 when scrapping the unit waits for a manager, the request into *out
+ * (out may be NULL); else 0. */
+int scrap_waiting(struct store *store, const char *unit_no, struct scrap_request *out);
 
 /* Units in stock of articles no longer in the assortment: residual value
  * today and the day it reaches zero, lowest residual first. */
@@ -93,10 +102,5 @@ struct obsolete_unit {
 };
 int charges_obsolete(struct store *store, int (*fn)(const struct obsolete_unit *u, void *arg),
 		     void *arg);
-
-/* The reducer's handlers: charge, charge_approve, scrap_request,
- * scrap_refuse; and what a scrap does to a waiting request. */
-int charges_apply(struct store *store, const struct event *ev);
-int charges_on_move(struct store *store, const struct event *ev);
 
 #endif

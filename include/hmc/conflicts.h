@@ -18,7 +18,8 @@
  *
  * Events the centre holds under the same number with other content (a
  * device restored from an old backup) are not conflicts but rejections:
- * kept in journal_rejected and listed here too.
+ * kept in journal_rejected and listed here too.  The reducer applies a
+ * resolution (src/apply_conflicts.c).
  */
 #ifndef HMC_CONFLICTS_H
 #define HMC_CONFLICTS_H
@@ -55,7 +56,8 @@ int64_t conflicts_open(struct store *store);
 int conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 		      const char *outcome, const char *note, struct event *done);
 
-/* The reducer's handler for conflict_resolve. */
-int conflicts_apply(struct store *store, const struct event *ev);
+/* A conflict's name "DEVICE#SEQ" into its device and sequence number;
+ * HMC_E_INVALID when it is not one. */
+int conflicts_parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq);
 
 #endif

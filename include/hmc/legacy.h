@@ -16,7 +16,8 @@
  * area's other units out, new ones too.  Beside it, the F and M totals,
  * how far the field checks have come (weight-bearing first), and the
  * units by payer and article, and per payer what a write-off loses.  All
- * of it counts the units out (DELIVERED) now.
+ * of it counts the units out (DELIVERED) now.  The reducer keeps the
+ * checks and the new labels (src/apply_legacy.c).
  */
 #ifndef HMC_LEGACY_H
 #define HMC_LEGACY_H
@@ -91,6 +92,10 @@ int legacy_rows(struct store *store, int (*fn)(const struct legacy_row *r, void 
 int legacy_payers(struct store *store, int (*fn)(const struct legacy_payer *p, void *arg),
 		  void *arg);
 
+/* 1 when outcome is one a field check may have: in-use, returned, replaced
+ * or not-found. */
+int legacy_outcome_valid(const char *outcome);
+
 /* A field check: outcome in-use, returned, replaced or not-found; new_no
  * (may be NULL or "") the new label of a unit in use. */
 int legacy_check(struct store *store, const char *operator_no, const char *unit_text,
@@ -105,7 +110,5 @@ int legacy_write_off(struct store *store, const char *operator_no, const char *p
 /* The outcome of the unit's field check (in-use, returned, replaced,
  * not-found) into out; HMC_E_NOT_FOUND when it has none. */
 int legacy_check_outcome(struct store *store, const char *unit_no, char *out, size_t size);
-
-int legacy_apply(struct store *store, const struct event *ev);
 
 #endif

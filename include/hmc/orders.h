@@ -13,8 +13,7 @@
  *
  * Events: EV_ORDER makes the order; EV_PICK / EV_UNPICK / EV_DELIVER with
  * payload order= (and line=) move units on and off it; EV_ORDER_DELIVERED
- * closes it.  The reducer keeps the order tables (orders_apply and
- * orders_on_move).
+ * closes it.  The reducer keeps the order tables (src/apply_orders.c).
  */
 #ifndef HMC_ORDERS_H
 #define HMC_ORDERS_H
@@ -120,10 +119,5 @@ int orders_picked(struct store *store, const char *order_no,
 int orders_import_csv(struct store *store, const char *operator_no, const char *path,
 		      void (*report)(long line, const char *message, void *arg), void *arg,
 		      int *n_orders);
-
-/* The reducer's part: EV_ORDER and EV_ORDER_DELIVERED, and the order
- * tables' share of a move. */
-int orders_apply(struct store *store, const struct event *ev);
-int orders_on_move(struct store *store, const struct event *ev);
 
 #endif

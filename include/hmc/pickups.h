@@ -14,7 +14,8 @@
  * unit's state is left for the office to put right).
  *
  * Events: EV_PICKUP_ORDER; EV_PICKUP with pickup= and rent_end=; EV_FLAG
- * and EV_FLAG_CLEAR.
+ * and EV_FLAG_CLEAR.  The reducer keeps the pickup and flag tables
+ * (src/apply_pickups.c).
  */
 #ifndef HMC_PICKUPS_H
 #define HMC_PICKUPS_H
@@ -88,9 +89,5 @@ int flags_raise(struct store *store, const char *operator_no, const char *subjec
 int flags_clear(struct store *store, const char *operator_no, const char *flag_id);
 int flags_list(struct store *store, int open_only,
 	       int (*fn)(const struct flag *flag, void *arg), void *arg);
-
-/* The reducer's part. */
-int pickups_apply(struct store *store, const struct event *ev);
-int pickups_on_move(struct store *store, const struct event *ev);
 
 #endif

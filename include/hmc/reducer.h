@@ -1,14 +1,20 @@
 /*
  * reducer.h — the one function that applies an event to the state tables.
  *
- * Used for local actions (workflow.c), for folding events pulled from the
- * central log, and by `hmc verify` to rebuild state from the journal.  It
- * reads nothing but the event and the state tables (no clock, no
- * settings), so the same events in the same order give the same state on
- * every device.  It checks the move against the transition table and
- * returns HMC_E_ILLEGAL_MOVE (message naming the unit, its state and the
- * move), HMC_E_NOT_FOUND, HMC_E_EXISTS or HMC_E_INVALID without writing
+ * Used for local actions (workflow.c, after the gate), for folding events
+ * pulled from the central log, and by `hmc verify` to rebuild state from
+ * the journal.  It reads nothing but the event and the state tables (no
+ * clock, no settings), so the same events in the same order give the same
+ * state on every device.  It checks the move against the transition table
+ * and returns HMC_E_ILLEGAL_MOVE (message naming the unit, its state and
+ * the move), HMC_E_NOT_FOUND, HMC_E_EXISTS or HMC_E_INVALID without writing
  * anything when the event does not apply.
+ *
+ * The reducer owns every apply: what each event type does to the tables
+ * is in src/apply_*.c behind the private src/reducer_int.h, dispatched by
+ * one table in reducer.c.  The domain modules (orders.c, repairs.c, ...)
+ * only build events and pass them through the gate; the reducer never
+ * calls back into the gate.
  */
 #ifndef HMC_REDUCER_H
 #define HMC_REDUCER_H
@@ -25,12 +31,6 @@ int reducer_apply(struct store *store, const struct event *ev);
  * loads). */
 int reducer_apply_undo(struct store *store, const struct event *ev, void **undo,
 		       int *undo_len);
-
-/* Makes a move from the first state the transition table allows it from,
- * whatever state the unit is in: for a manager's decision that a
- * conflicting event's outcome stands (conflicts.h).  Other events apply
- * as usual; registrations cannot be forced. */
-int reducer_apply_forced(struct store *store, const struct event *ev);
 
 /* The tables the reducer writes, with an expression unique per row: what
  * verify compares and what an undo changeset covers. */

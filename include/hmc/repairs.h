@@ -34,6 +34,7 @@
  *
  * deadline_at (an instant in UTC) is there for acute repairs only; an
  * acute repair opened before it existed is judged by its deadline day.
+ * The reducer keeps the repair tables (src/apply_repairs.c).
  */
 #ifndef HMC_REPAIRS_H
 #define HMC_REPAIRS_H
@@ -186,9 +187,5 @@ int repairs_report(struct store *store, int64_t from, int64_t to,
 
 const char *repairs_priority_name(enum repair_priority priority);
 int repairs_priority_parse(const char *text, enum repair_priority *out);
-
-/* The reducer's part. */
-int repairs_apply(struct store *store, const struct event *ev);
-int repairs_on_move(struct store *store, const struct event *ev);
 
 #endif

@@ -23,7 +23,8 @@
  * the replacement value), moved ones are moved to where they were found;
  * after a grace period (stocktake.grace_days, default 30), or at once on
  * the manager's word, MISSING units are written off.  Each is an event
- * naming the manager.
+ * naming the manager.  The reducer keeps the stocktake tables
+ * (src/apply_stocktake.c).
  */
 #ifndef HMC_STOCKTAKE_H
 #define HMC_STOCKTAKE_H
@@ -66,11 +67,24 @@ struct stocktake_line {
 	int64_t residual_ore;
 };
 
+/* The kinds of scope, as above. */
+enum stocktake_scope {
+	SCOPE_DEPOT, SCOPE_LOCATIONS, SCOPE_ARTICLE, SCOPE_AREA, SCOPE_PAYER, SCOPE_N
+};
+/* The kind of scope named ("depot", ...), or -1 when none is. */
+int stocktake_scope_find(const char *kind);
+/* A scope "A..B" into its two ends, the same code twice for one place;
+ * from and to hold size bytes. */
+void stocktake_scope_split(const char *scope, char *from, char *to, size_t size);
+
 /* Opens a stocktake (managers); *id gets its name (STOCKTAKE_ID_MAX). */
 int stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
 		   const char *scope, char *id);
 
 int stocktake_get(struct store *store, const char *id, struct stocktake *out);
+/* 0 when the stocktake exists and is not confirmed; else HMC_E_NOT_FOUND
+ * or HMC_E_ILLEGAL_MOVE, saying so. */
+int stocktake_check_open(struct store *store, const char *id);
 /* Open ones (and confirmed ones with all), newest first. */
 int stocktake_list(struct store *store, int all,
 		   int (*fn)(const struct stocktake *s, void *arg), void *arg);
@@ -117,8 +131,5 @@ int stocktake_confirm(struct store *store, const char *operator_no, const char *
  * missing, once the grace period has passed (or at once with now). */
 int stocktake_write_off(struct store *store, const char *operator_no, const char *id,
 			int now, struct stocktake_outcome *out);
-
-/* The reducer's handler for stocktake events. */
-int stocktake_apply(struct store *store, const struct event *ev);
 
 #endif

@@ -1,0 +1,85 @@
+/*
+ * reducer_int.h — the reducer's private parts (see reducer.h): the
+ * functions that apply each kind of event, one file a domain.  Only
+ * reducer.c and src/apply_*.c include this header.
+ *
+ *   file               applies
+ *   apply_unit.c       the moves: the unit's own row
+ *   apply_catalog.c    article, payer, location, operator
+ *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
+ *                      on an order
+ *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
+ *   apply_repairs.c    repair_*; a move that opens or closes a repair
+ *   apply_conflicts.c  conflict_resolve
+ *   apply_stocktake.c  stocktake_open, _count, _confirm
+ *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
+ *                      does to charges and waiting scrap requests
+ *   apply_legacy.c     legacy_check
+ *
+ * reducer.c's table says which of these apply each event type, and in
+ * which order.  Every one of them:
+ *
+ *   - reads only the event and the state tables: no clock, no settings,
+ *     no journal, so every device folds the same state;
+ *   - writes only the tables in reducer_tables[];
+ *   - never goes back through the gate (workflow.h): the gate calls the
+ *     reducer, never the other way round.  Reading through a domain
+ *     module's read functions (catalog_article_get, unit_get...) is fine;
+ *   - returns 0, or an HMC_E_* code with store_errmsg() set, and the
+ *     reducer rolls back whatever it wrote.
+ */
+#ifndef HMC_REDUCER_INT_H
+#define HMC_REDUCER_INT_H
+
+#include "hmc/event.h"
+
+struct store;
+
+/* apply_unit.c: checks a move against the transition table and the rules
+ * that read state, and writes the unit's row. */
+int apply_move(struct store *store, const struct event *ev);
+
+/* apply_catalog.c: puts a whole row of reference data. */
+int apply_catalog(struct store *store, const struct event *ev);
+
+/* apply_orders.c: makes or closes an order; puts a unit picked, unpicked
+ * or delivered on an order (the payload's order=) on it or off it. */
+int apply_orders(struct store *store, const struct event *ev);
+int apply_orders_move(struct store *store, const struct event *ev);
+
+/* apply_pickups.c: makes a pickup order, raises or clears a flag; marks a
+ * unit collected on the pickup order its pickup names (pickup=). */
+int apply_pickups(struct store *store, const struct event *ev);
+int apply_pickups_move(struct store *store, const struct event *ev);
+
+/* apply_repairs.c: opens a repair, logs work on it, waiting for parts,
+ * the prescriber told, closes it on site; opens one with the move into the
+ * workshop when it carries the deadlines, closes the workshop's with the
+ * move out of it. */
+int apply_repairs(struct store *store, const struct event *ev);
+int apply_repairs_move(struct store *store, const struct event *ev);
+
+/* apply_conflicts.c: records a manager's decision on a conflict and, when
+ * the conflicting event's outcome stands, makes its move (forced). */
+int apply_conflicts(struct store *store, const struct event *ev);
+
+/* apply_stocktake.c: opens a stocktake, freezing the list of units
+ * expected; counts a unit or a quantity; confirms it. */
+int apply_stocktake(struct store *store, const struct event *ev);
+
+/* apply_charges.c: raises, approves or refuses a charge, asks for or
+ * refuses a scrap; after any move: cancels the charges its rule cancels,
+ * raises the charge it carries, and a scrap answers the request waiting. */
+int apply_charges(struct store *store, const struct event *ev);
+int apply_charges_move(struct store *store, const struct event *ev);
+
+/* apply_legacy.c: records a field check of an F/M unit and its new label. */
+int apply_legacy(struct store *store, const struct event *ev);
+
+/* reducer.c: makes a move from the first state the transition table allows
+ * it from, whatever state the unit is in: for a manager's decision that a
+ * conflicting event's outcome stands.  Other events apply as usual;
+ * registrations cannot be forced. */
+int reducer_apply_forced(struct store *store, const struct event *ev);
+
+#endif
