@@ -7,7 +7,9 @@
  * ART*QTY,... or Enter for none); F2 waits for parts (type the expected
  * date, or Enter) or resumes; F3 records that the prescriber was told; F4
  * closes: 1 repaired (scan the shelf; on site it stays with the customer),
- * 2 not repairable (a reason).
+ * 2 not repairable (a reason; a warranty claim asks for the supplier's
+ * claim reference first).  Over the approval limit a technician's "not
+ * repairable" waits for a manager, and the screen says so.
  */
 #include "screen.h"
 
@@ -22,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE };
+enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE, CLAIM };
 
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
@@ -33,6 +35,7 @@ static struct {
 	int have;
 	enum stage stage;
 	char what[201];
+	int reason;		/* index into lifecycle_scrap_reasons */
 	int minutes;
 	char actions[8][96];
 	int n_actions;
@@ -123,6 +126,7 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case SHELF: prompt = _("Scan the shelf"); break;
 	case REASON: prompt = _("Reason? 1-6"); break;
 	case NOTE: prompt = _("Type why, Enter"); break;
+	case CLAIM: prompt = _("Warranty: the supplier's claim reference, Enter"); break;
 	default: break;
 	}
 	if (prompt && row < rows)
@@ -145,6 +149,36 @@ done(struct shell *sh, int rc, const char *ok)
 	rp.stage = VIEW;
 	load(sh);
 	return R_REDRAW;
+}
+
+/* A defect under warranty is the supplier's: the claim comes first. */
+static int
+needs_claim(void)
+{
+	const char *reason = lifecycle_scrap_reasons[rp.reason];
+	return rp.r.warranty &&
+	       (strcmp(reason, "beyond-repair") == 0 || strcmp(reason, "worn-out") == 0);
+}
+
+/* Closes as not repairable with the reason chosen (and the note typed),
+ * and says what happened: scrapped, or waiting for a manager. */
+static enum result
+not_repairable(struct shell *sh, const char *claim)
+{
+	char ok[128];
+	int requested = 0;
+	if (claim == NULL && needs_claim()) {
+		rp.stage = CLAIM;
+		return R_REDRAW;
+	}
+	int rc = repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0, NULL,
+			       lifecycle_scrap_reasons[rp.reason], rp.what, claim, &requested);
+	if (requested)
+		snprintf(ok, sizeof ok, _("%s waits for a manager: worth too much to scrap"),
+			 rp.unit_no);
+	else
+		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
+	return done(sh, rc, ok);
 }
 
 static enum result
@@ -196,12 +230,17 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		}
 		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp.unit_no, shelf);
 		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 1, shelf,
-					      NULL, NULL), ok);
+					      NULL, NULL, NULL, NULL), ok);
 	}
 	case NOTE:
-		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
-		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 0, NULL,
-					      "other", typed), ok);
+		xstrlcpy(rp.what, typed, sizeof rp.what);
+		return not_repairable(sh, NULL);
+	case CLAIM:
+		if (typed[0] == '\0') {
+			shell_error(sh, "%s", _("type the claim's reference"));
+			return R_REDRAW;
+		}
+		return not_repairable(sh, typed);
 	case REASON:
 		shell_error(sh, "%s", _("choose the reason, 1-6"));
 		return R_REDRAW;
@@ -292,7 +331,7 @@ choose(struct shell *sh, int digit)
 		if (rp.r.on_site) {
 			snprintf(ok, sizeof ok, _("%s repaired on site"), rp.unit_no);
 			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id,
-						      1, NULL, NULL, NULL), ok);
+						      1, NULL, NULL, NULL, NULL, NULL), ok);
 		}
 		rp.stage = SHELF;
 		return R_REDRAW;
@@ -303,13 +342,12 @@ choose(struct shell *sh, int digit)
 		return R_REDRAW;
 	}
 	if (rp.stage == REASON && digit >= 1 && digit <= 6) {
+		rp.reason = digit - 1;
 		if (strcmp(lifecycle_scrap_reasons[digit - 1], "other") == 0) {
 			rp.stage = NOTE;
 			return R_REDRAW;
 		}
-		snprintf(ok, sizeof ok, _("%s not repairable"), rp.unit_no);
-		return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0,
-					      NULL, lifecycle_scrap_reasons[digit - 1], NULL), ok);
+		return not_repairable(sh, NULL);
 	}
 	return R_PASS;
 }

@@ -27,6 +27,7 @@ const struct cli_opt cli_repair_opts[] = {
 	{ "priority", 1 }, { "fault", 1 }, { "mine", 0 }, { "acute", 0 }, { "all", 0 },
 	{ "claims", 0 }, { "csv", 0 }, { "what", 1 }, { "minutes", 1 }, { "parts", 1 },
 	{ "until", 1 }, { "note", 1 }, { "outcome", 1 }, { "location", 1 }, { "reason", 1 },
+	{ "claim", 1 },
 	{ "from", 1 }, { "to", 1 }, { "depot", 1 }, { "payer", 1 }, { "pending", 0 },
 	{ NULL, 0 },
 };
@@ -219,9 +220,13 @@ cli_repair(struct cli *cli)
 			return cli_usage_error(cli_current_verb,
 					       _("--outcome is repaired or unrepairable"));
 		}
+		int requested;
 		rc = repairs_close(store, cli->operator_no, unit, outcome[0] == 'r',
 				   cli_opt(cli, "location"), cli_opt(cli, "reason"),
-				   cli_opt(cli, "note"));
+				   cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
+		if (rc == 0 && requested)
+			printf(_("%s is worth more than a scrap without approval: the repair stays "
+				 "open until a manager decides (hmc scrap pending)\n"), unit);
 	} else {
 		store_close(store);
 		return cli_usage_error(cli_current_verb, _("unknown repair action \"%s\""), sub);

@@ -595,10 +595,14 @@ repairs_told(struct store *store, const char *operator_no, const char *unit_or_i
 
 int
 repairs_close(struct store *store, const char *operator_no, const char *unit_or_id,
-	      int repaired, const char *location, const char *reason, const char *note)
+	      int repaired, const char *location, const char *reason, const char *note,
+	      const char *claim, int *requested)
 {
 	struct repair repair;
+	struct event done;
 	char payload[PAYLOAD_MAX] = "";
+	if (requested != NULL)
+		*requested = 0;
 	int rc = find_open(store, unit_or_id, &repair);
 	if (rc != 0)
 		return rc;
@@ -634,7 +638,12 @@ repairs_close(struct store *store, const char *operator_no, const char *unit_or_
 		return workflow_move(store, operator_no, EV_REPAIRED, repair.unit_no, payload, NULL);
 	}
 	payload_set(payload, sizeof payload, "reason", reason && *reason ? reason : "beyond-repair");
-	return workflow_move(store, operator_no, EV_UNREPAIRABLE, repair.unit_no, payload, NULL);
+	if (claim && *claim)
+		payload_set(payload, sizeof payload, "claim", claim);
+	rc = workflow_move(store, operator_no, EV_UNREPAIRABLE, repair.unit_no, payload, &done);
+	if (rc == 0 && requested != NULL)
+		*requested = done.type == EV_SCRAP_REQUEST;
+	return rc;
 }
 
 /* --- figures ------------------------------------------------------------------- */

@@ -5,7 +5,9 @@
 # a unit scanned in the queue opens its repair; a warranty claim said
 # before any work; logging work with minutes and parts; waiting for parts
 # expected after the deadline (the prescriber must be told, F3 clears it);
-# resuming; closing as repaired onto a scanned shelf.  A manager's figures
+# resuming; closing as repaired onto a scanned shelf; not repairable under
+# warranty asks for the claim's reference, and over the approval limit
+# says it waits for a manager.  A manager's figures
 # screen.  Then the CLI: hmc repair open/log/wait/told/close/show/list/
 # claims (CSV), an acute repair due at an hour, hmc report repairs (text
 # and CSV) and their refusals, and hmc calendar.
@@ -21,6 +23,9 @@ sqlite3 "$DB" "UPDATE units SET acquired = date('now', '-1 month') WHERE unit_no
 # Keep verify happy: the same change as an event would make it is not the
 # point here; put it back after the test with the journal's value.
 acquired=$(q "SELECT acquired FROM units WHERE unit_no = '$new'")
+# And a second one, worth 10 000 kr: not repairable waits for a manager.
+dear=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 1")
+sqlite3 "$DB" "UPDATE units SET acquired = date('now', '-1 month'), value_ore = 1000000 WHERE unit_no = '$dear'"
 
 tm_start t 24 16 "env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
 tm_keys t 2001 Enter 2345 Enter
@@ -47,6 +52,20 @@ tm_keys t F4
 expect_screen t "1 repaired"
 tm_keys t 1 GBG-C01-1 Enter
 expect_screen t "repaired, IN_STOCK on GBG-C01-1"
+# Not repairable under warranty: the claim's reference first, then the
+# manager decides; the screen never says scrapped when it was not.
+tm_keys t Escape
+tm_keys t "$dear" Enter
+expect_screen t "Open one?"
+tm_keys t F1
+expect_screen t "WARRANTY"
+tm_keys t F4
+expect_screen t "2 not repairable"
+tm_keys t 2 1
+expect_screen t "claim reference"
+tm_keys t SUP-9 Enter
+expect_screen t "waits for a manager"
+check "still in repair, a request waits" test "$(q "SELECT state FROM units WHERE unit_no = '$dear'") $(q "SELECT count(*) FROM scrap_requests WHERE unit_no = '$dear' AND move = 'unrepairable'")" = "IN_REPAIR 1"
 tm_keys t Escape Escape Escape
 expect_screen t "Operator:"
 tm_keys t 3001 Enter 3456 Enter 8 1

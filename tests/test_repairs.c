@@ -374,17 +374,20 @@ working_a_repair(void **state)
 	assert_true(r.tell_prescriber);
 
 	/* Closing: back in stock; not repairable: scrapped; on site: flag. */
-	assert_int_equal(repairs_close(store, OP_TECH, "10000001", 1, "GBG-A01-2", NULL, NULL), 0);
+	assert_int_equal(repairs_close(store, OP_TECH, "10000001", 1, "GBG-A01-2", NULL, NULL, NULL,
+				       NULL), 0);
 	assert_int_equal(unit_get(store, "10000001", &unit), 0);
 	assert_int_equal(unit.state, UNIT_IN_STOCK);
 	assert_string_equal(unit.location, "GBG-A01-2");
 	assert_int_equal(repairs_get(store, "10000001", &r), 0);
 	assert_string_equal(r.outcome, "repaired");
 	assert_int_equal(repairs_log(store, OP_TECH, "10000001", "late", 1, NULL), HMC_E_NOT_FOUND);
-	assert_int_equal(repairs_close(store, OP_TECH, "10000002", 0, NULL, "worn-out", NULL), 0);
+	assert_int_equal(repairs_close(store, OP_TECH, "10000002", 0, NULL, "worn-out", NULL,
+				       "SUP-1", NULL), 0);
 	assert_int_equal(unit_get(store, "10000002", &unit), 0);
 	assert_int_equal(unit.state, UNIT_SCRAPPED);
-	assert_int_equal(repairs_close(store, OP_STAFF, "10000003", 0, NULL, "beyond-repair", NULL), 0);
+	assert_int_equal(repairs_close(store, OP_STAFF, "10000003", 0, NULL, "beyond-repair", NULL,
+				       NULL, NULL), 0);
 	assert_int_equal(unit_get(store, "10000003", &unit), 0);
 	assert_int_equal(unit.state, UNIT_DELIVERED);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE subject = '10000003'"), 1);
@@ -503,7 +506,7 @@ figures(void **state)
 				fail_msg("open %s: %s", set[i].unit, store_errmsg(store));
 			if (set[i].closed && strcmp(set[i].closed, when) == 0)
 				assert_int_equal(repairs_close(store, OP_TECH, set[i].unit, 1, NULL, NULL,
-							       NULL), 0);
+							       NULL, NULL, NULL), 0);
 		}
 		next = when;
 	}

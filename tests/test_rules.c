@@ -190,14 +190,16 @@ scrapping_meets_the_limit_on_every_path(void **state)
 	/* The case that went round the limit: a technician closes a repair
 	 * as not repairable.  It waits; the repair stays open. */
 	reach(store, "40000099", "200102", UNIT_IN_REPAIR);
-	assert_int_equal(repairs_close(store, OP_TECH, "40000099", 0, NULL, "beyond-repair", NULL),
-			 HMC_E_DENIED);
+	int requested;
+	assert_int_equal(repairs_close(store, OP_TECH, "40000099", 0, NULL, "beyond-repair", NULL,
+				       NULL, &requested), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "warranty"));
 	assert_int_equal(repairs_close(store, OP_TECH, "40000099", 0, NULL, "beyond-repair",
-				       "claim refused, SUP-7"), HMC_E_DENIED);
+				       "the supplier refused", "SUP-7", &requested), 0);
+	assert_int_equal(requested, 1);
 	state_is(store, "40000099", UNIT_IN_REPAIR);
-	testutil_move(store, OP_TECH, EV_UNREPAIRABLE, "40000099",
-		      "reason=beyond-repair&claim=SUP-7");
-	state_is(store, "40000099", UNIT_IN_REPAIR);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM repairs WHERE unit_no ="
+					     " '40000099' AND closed IS NULL"), 1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scrap_requests WHERE unit_no ="
 					     " '40000099' AND move = 'unrepairable'"
 					     " AND decided IS NULL"), 1);

@@ -156,9 +156,13 @@ int repairs_wait(struct store *store, const char *operator_no, const char *unit_
 int repairs_told(struct store *store, const char *operator_no, const char *unit_or_id,
 		 const char *note);
 /* Closes: repaired (the unit back to stock at location, or to the customer
- * when on site) or not repairable (scrapped with the reason). */
+ * when on site) or not repairable (scrapped with the reason; claim is the
+ * supplier's claim reference, which a unit under warranty needs first).
+ * Over the approval limit a non-manager's "not repairable" becomes a
+ * request and the repair stays open: *requested (may be NULL) says so. */
 int repairs_close(struct store *store, const char *operator_no, const char *unit_or_id,
-		  int repaired, const char *location, const char *reason, const char *note);
+		  int repaired, const char *location, const char *reason, const char *note,
+		  const char *claim, int *requested);
 
 #define REPAIRS_MINE 0x1
 #define REPAIRS_ACUTE 0x2
