@@ -46,13 +46,10 @@ row_to_charge(sqlite3_stmt *stmt, struct charge *c)
 }
 
 void
-charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX])
+charges_new_id(struct store *store, char id[CHARGE_ID_MAX])
 {
-	/* CHYYMMDD-UNIT-N: the unit's Nth charge of the day. */
-	char day_code[7], prefix[CHARGE_ID_MAX];
-	timeutil_day_code(day_code);
-	snprintf(prefix, sizeof prefix, "CH%s-%s-", day_code, unit_no);
-	store_next_id(store, "charges", "charge_id", prefix, 1, id, CHARGE_ID_MAX);
+	/* CHYYMMDD-DEVICE-N: this handheld's Nth charge of the day. */
+	store_next_number(store, "charges", "charge_id", "CH", 1, id, CHARGE_ID_MAX);
 }
 
 int

@@ -32,10 +32,7 @@ static const struct field order_no_field = { "order_no", FIELD_CODE, 1, 20, NULL
 static void
 next_order_no(struct store *store, char *out)
 {
-	char day[7], prefix[16];
-	timeutil_day_code(day);
-	snprintf(prefix, sizeof prefix, "D%s-", day);
-	store_next_id(store, "orders", "order_no", prefix, 3, out, ORDER_NO_MAX);
+	store_next_number(store, "orders", "order_no", "D", 3, out, ORDER_NO_MAX);
 }
 
 int

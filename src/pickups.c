@@ -31,10 +31,7 @@ static const struct field pickup_no_field = { "pickup_no", FIELD_CODE, 1, 20, NU
 static void
 next_number(struct store *store, char *out)
 {
-	char day[7], prefix[16];
-	timeutil_day_code(day);
-	snprintf(prefix, sizeof prefix, "H%s-", day);
-	store_next_id(store, "pickups", "pickup_no", prefix, 3, out, PICKUP_NO_MAX);
+	store_next_number(store, "pickups", "pickup_no", "H", 3, out, PICKUP_NO_MAX);
 }
 
 static int

@@ -478,7 +478,7 @@ attach_charge(struct gate *g)
 		if (amount < minimum)
 			amount = minimum;
 	}
-	charges_new_id(store, g->unit->unit_no, id);
+	charges_new_id(store, id);
 	snprintf(text, sizeof text, "%lld", (long long)amount);
 	char *payload = g->ev->payload;
 	if (payload_set(payload, PAYLOAD_MAX, "charge", id) != 0 ||

@@ -260,7 +260,7 @@ int
 stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
 	       const char *scope, char *id)
 {
-	char payload[256] = "", prefix[STOCKTAKE_ID_MAX];
+	char payload[256] = "";
 	int rc;
 	int k = stocktake_scope_find(scope_kind);
 	if (k < 0)
@@ -303,10 +303,7 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 			return rc;
 	}
 	/* STYYMMDD-DEVICE-N: unique across handhelds without asking. */
-	char day_code[7];
-	timeutil_day_code(day_code);
-	snprintf(prefix, sizeof prefix, "ST%s-%.16s-", day_code, store_device_name(store));
-	store_next_id(store, "stocktakes", "stocktake_id", prefix, 1, id, STOCKTAKE_ID_MAX);
+	store_next_number(store, "stocktakes", "stocktake_id", "ST", 1, id, STOCKTAKE_ID_MAX);
 	payload_set(payload, sizeof payload, "scope_kind", scope_kind);
 	payload_set(payload, sizeof payload, "scope", scope);
 	return workflow_record(store, operator_no, EV_STOCKTAKE_OPEN, id, payload, NULL);

@@ -15,6 +15,7 @@
 #include "hmc/xmem.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1106,6 +1107,38 @@ store_next_id(struct store *store, const char *table, const char *column, const 
 	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
 	sqlite3_reset(stmt);
 	snprintf(out, size, "%s%0*d", prefix, digits, next);
+}
+
+void
+store_device_tag(struct store *store, char out[STORE_TAG_LEN + 1])
+{
+	static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+	const char *name = store_device_name(store);
+	size_t len = strlen(name);
+	if (len <= STORE_TAG_LEN) {
+		memcpy(out, name, len + 1);
+		return;
+	}
+	unsigned char hash[8];
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)name, len, NULL, 0);
+	uint64_t bits = 0;
+	for (size_t i = 0; i < sizeof hash; i++)
+		bits = bits << 8 | hash[i];
+	memcpy(out, name, 3);
+	for (int i = 0; i < 5; i++)
+		out[3 + i] = alphabet[(bits >> (5 * i)) & 31];
+	out[STORE_TAG_LEN] = '\0';
+}
+
+void
+store_next_number(struct store *store, const char *table, const char *column,
+		  const char *prefix, int digits, char *out, size_t size)
+{
+	char day[7], tag[STORE_TAG_LEN + 1], full[64];
+	timeutil_day_code(day);
+	store_device_tag(store, tag);
+	snprintf(full, sizeof full, "%s%s-%s-", prefix, day, tag);
+	store_next_id(store, table, column, full, digits, out, size);
 }
 
 /* --- settings --------------------------------------------------------------- */

@@ -94,7 +94,7 @@ run "$HMC" --db "$DB" verify; expect_status 1; expect_out "unit 10000001: state 
 # order that lists it, with that order's rent end; the order closes when
 # complete.  A unit collected twice is only flagged.
 PDB="$T/pickups.db"
-"$HMC" --db "$PDB" init >/dev/null
+"$HMC" --db "$PDB" init --device hh-07 >/dev/null
 for kind in articles payers locations; do "$HMC" --db "$PDB" import $kind "$T/$kind.csv" >/dev/null; done
 for u in 10000005 10000006; do
 	"$HMC" --db "$PDB" unit register $u --article 100210 --location GBG-A01-1 >/dev/null
@@ -102,15 +102,15 @@ for u in 10000005 10000006; do
 	"$HMC" --db "$PDB" unit deliver $u --payer K1480 >/dev/null
 done
 run env TZ=UTC faketime "2026-11-20 09:00:00" "$HMC" --db "$PDB" pickup add --payer K1480 10000005 10000006
-expect_status 0; expect_out "pickup H261120-001 made: due 2026-12-01, rent ends 2026-11-25"
+expect_status 0; expect_out "pickup H261120-hh-07-001 made: due 2026-12-01, rent ends 2026-11-25"
 run env TZ=UTC faketime "2026-11-23 09:00:00" "$HMC" --db "$PDB" pickup collect 10000005
-expect_status 0; expect_out "10000005 collected on pickup H261120-001 (1 of 2), now IN_TRANSIT"
+expect_status 0; expect_out "10000005 collected on pickup H261120-hh-07-001 (1 of 2), now IN_TRANSIT"
 run env TZ=UTC faketime "2026-11-27 09:00:00" "$HMC" --db "$PDB" pickup collect 10000006
 expect_status 0; expect_out "(2 of 2)"; expect_out "the pickup is complete"
 [ "$(sqlite3 "$PDB" "SELECT group_concat(payload, ' ') FROM (SELECT payload FROM journal WHERE type = 'pickup' ORDER BY seq)")" = \
-  "pickup=H261120-001&rent_end=2026-11-23 pickup=H261120-001&rent_end=2026-11-25" ] \
+  "pickup=H261120-hh-07-001&rent_end=2026-11-23 pickup=H261120-hh-07-001&rent_end=2026-11-25" ] \
 	&& ok || not_ok "rent ends at the pickup, or at the order's rent end if sooner"
-run "$HMC" --db "$PDB" pickup list; expect_status 0; expect_no "H261120-001"
+run "$HMC" --db "$PDB" pickup list; expect_status 0; expect_no "H261120-hh-07-001"
 run "$HMC" --db "$PDB" pickup collect 10000006; expect_status 0
 expect_no "now IN_TRANSIT"; expect_err "which the records have as IN_TRANSIT"
 run "$HMC" --db "$PDB" verify; expect_status 0

@@ -22,6 +22,7 @@
 #include "testutil.h"
 
 #include "hmc/catalog.h"
+#include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/orders.h"
@@ -29,6 +30,7 @@
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
 #include "hmc/store.h"
+#include "hmc/sync.h"
 #include "hmc/timeutil.h"
 #include "hmc/verify.h"
 #include "hmc/workflow.h"
@@ -395,10 +397,10 @@ pickups_and_flags(void **state)
 	const char *in_stock[] = { "10000004" };
 	assert_int_equal(pickups_create(store, OP_STAFF, NULL, "K1480", "", NULL, in_stock, 1, no),
 			 HMC_E_ILLEGAL_MOVE);
-	assert_int_equal(pickups_get(store, "H261120-001", &p), 0);
+	assert_int_equal(pickups_get(store, "H261120-test-01-001", &p), 0);
 
 	/* On the order: no warning; the rent ended at the pickup. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000001", &got), 0);
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-test-01-001", "10000001", &got), 0);
 	assert_true(got.collected);
 	assert_string_equal(got.warning, "");
 	struct unit unit;
@@ -408,11 +410,11 @@ pickups_and_flags(void **state)
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE type = 'pickup'"
 					 " AND payload LIKE '%rent_end=2026-11-20%'"), 1);
 	/* Same payer, not on the order: taken, flagged. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000002", &got), 0);
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-test-01-001", "10000002", &got), 0);
 	assert_true(got.collected);
 	assert_non_null(strstr(got.warning, "not on pickup"));
 	/* Out with another payer: taken, flagged. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-001", "10000003", &got), 0);
+	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-test-01-001", "10000003", &got), 0);
 	assert_true(got.collected);
 	assert_non_null(strstr(got.warning, "R-SU"));
 	/* Not out at all by the records, or not registered: never refused. */
@@ -551,6 +553,59 @@ returns_rules(void **state)
 	store_close(store);
 }
 
+/* Two handhelds offline on the same day never hand out the same number:
+ * each carries its device (orders, pickups, charges, stocktakes). */
+static void
+numbers_carry_the_device(void **state)
+{
+	(void)state;
+	char url[600], a_no[ORDER_NO_MAX], b_no[ORDER_NO_MAX], ha[PICKUP_NO_MAX], hb[PICKUP_NO_MAX];
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("numbers.db"));
+	{
+		const struct central_ops *ops;
+		struct central *c;
+		char err[256];
+		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
+		assert_int_equal(ops->init(c, err, sizeof err), 0);
+		ops->close(c);
+	}
+	testutil_now("2026-11-23T09:00:00Z");
+	struct store *a = testutil_store_at(testutil_path("na.db"), "hh-a");
+	struct store *b = testutil_store_at(testutil_path("nb.db"),
+					    "depot-goteborg-handheld-07");
+	struct sync_options options = { .url = url };
+	struct sync_result res;
+	testutil_reference_data(a);
+	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)
+		fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
+	make_order(a, NULL, "2026-11-27", a_no);
+	make_order(b, NULL, "2026-11-27", b_no);
+	assert_string_equal(a_no, "D261123-hh-a-001");
+	/* A long name: three letters and a hash, short enough to type. */
+	assert_int_equal(strlen(b_no), strlen("D261123-") + STORE_TAG_LEN + strlen("-001"));
+	assert_int_equal(strncmp(b_no, "D261123-dep", 11), 0);
+	testutil_register(a, "10000091");
+	testutil_move(a, OP_STAFF, EV_PICK, "10000091", "");
+	testutil_move(a, OP_STAFF, EV_DELIVER, "10000091", "payer=K1480");
+	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)
+		fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
+	const char *const units[] = { "10000091" };
+	assert_int_equal(pickups_create(a, OP_STAFF, NULL, "K1480", "", NULL, units, 1, ha), 0);
+	assert_int_equal(pickups_create(b, OP_STAFF, NULL, "K1480", "", NULL, units, 1, hb), 0);
+	assert_string_not_equal(ha, hb);
+	for (int round = 0; round < 2; round++)
+		if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)
+			fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
+	/* Both orders on both handhelds, nothing in conflict. */
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM orders"), 2);
+	assert_int_equal(testutil_int(b, "SELECT count(*) FROM orders"), 2);
+	assert_int_equal(testutil_int(a, "SELECT count(*) FROM journal WHERE status = 'conflict'"), 0);
+	assert_int_equal(testutil_int(b, "SELECT count(*) FROM journal WHERE status = 'conflict'"), 0);
+	store_close(a);
+	store_close(b);
+	testutil_now(NULL);
+}
+
 int
 main(void)
 {
@@ -563,6 +618,7 @@ main(void)
 		cmocka_unit_test(pickups_and_flags),
 		cmocka_unit_test(collect_without_number),
 		cmocka_unit_test(returns_rules),
+		cmocka_unit_test(numbers_carry_the_device),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

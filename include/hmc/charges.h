@@ -48,9 +48,9 @@ struct charge {
 	char close_reason[201];
 };
 
-/* A new charge's name: CHYYMMDD-UNIT-N, the unit's Nth of the day.  The
+/* A new charge's name: CHYYMMDD-DEVICE-N, this handheld's Nth of the day.  The
  * gate (rules.c) names the charge a move raises. */
-void charges_new_id(struct store *store, const char *unit_no, char id[CHARGE_ID_MAX]);
+void charges_new_id(struct store *store, char id[CHARGE_ID_MAX]);
 int charges_get(struct store *store, const char *id, struct charge *out);
 /* charges_get of a charge still waiting for a decision; HMC_E_ILLEGAL_MOVE
  * saying so when it was approved or closed. */

@@ -140,6 +140,16 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 int store_device_init(struct store *store, const char *name);
 /* Name of this device ("" before init). */
 const char *store_device_name(struct store *store);
+/* A short tag of this device for the numbers it hands out offline (orders,
+ * pickups, charges, stocktakes), so that two handhelds never make the same
+ * number: the name when it has at most STORE_TAG_LEN characters, else its
+ * first three and five of a hash of the whole name. */
+#define STORE_TAG_LEN 8
+void store_device_tag(struct store *store, char out[STORE_TAG_LEN + 1]);
+/* prefix + "YYMMDD-" + tag + "-" + the next number of that day on this
+ * device (digits wide): e.g. D261129-hh-07-003. */
+void store_next_number(struct store *store, const char *table, const char *column,
+		       const char *prefix, int digits, char *out, size_t size);
 /* Takes the next device_seq and HLC for a local event (in a transaction);
  * both are written back when the outer transaction commits. */
 int store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc);
