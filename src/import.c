@@ -27,7 +27,7 @@ const struct field import_unit_fields[] = {
 	{ "recipient", FIELD_TEXT, 0, 40, NULL, "", NULL },
 	{ "acquired", FIELD_DATE, 0, 0, NULL, "", NULL },
 	{ "value", FIELD_MONEY, 0, 0, NULL, "", NULL },
-	{ "gtin", FIELD_CODE, 0, 14, NULL, "", NULL },
+	{ "gtin", FIELD_GTIN, 0, 14, NULL, "", NULL },
 	{ "serial", FIELD_TEXT, 0, 20, NULL, "", NULL },
 	{ "rent_from", FIELD_DATE, 0, 0, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
