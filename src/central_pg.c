@@ -23,17 +23,21 @@
 #include "hmc/xmem.h"
 
 #include <dlfcn.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define PUSH_LOCK "748201"	/* pg_advisory_xact_lock key: "hmc push" */
 
 struct central {
 	PGconn *conn;
 	char where[256];	/* the URL without password, for messages */
+	char secret[256];	/* the password, to scrub from messages */
 	char *copy;		/* COPY buffer */
 	size_t copy_size;
 	int have_incoming;	/* the temporary table is made */
@@ -57,9 +61,9 @@ by_key(const void *a, const void *b)
  * (and the TLS and Kerberos libraries it brings). */
 #define PQ_FUNCTIONS(X) \
 	X(PQclear) \
-	X(PQconnectdbParams) \
+	X(PQconnectPoll) \
+	X(PQconnectStartParams) \
 	X(PQconnectionNeedsPassword) \
-	X(PQconnectionUsedPassword) \
 	X(PQencryptPasswordConn) \
 	X(PQerrorMessage) \
 	X(PQescapeIdentifier) \
@@ -77,6 +81,8 @@ by_key(const void *a, const void *b)
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
+	X(PQsetErrorVerbosity) \
+	X(PQsocket) \
 	X(PQstatus)
 
 static struct {
@@ -108,21 +114,37 @@ pq_load(char *err, size_t size)
 	return 0;
 }
 
-/* HMC_E_NET when trying again may help, HMC_E_INVALID when the data was
- * refused (one event can be set aside), HMC_E_REFUSED otherwise. */
+/* What a SQLSTATE means for the caller: HMC_E_NET when trying again may
+ * help (connection trouble, too many connections, a timeout, the server
+ * shutting down or starting), HMC_E_INVALID when the data was refused (one
+ * event can be set aside), HMC_E_REFUSED otherwise (authentication,
+ * permission, no such table: trying again will not help). */
+static int
+classify_state(const char *state)
+{
+	static const char *const transient[] = {
+		"08",		/* connection exception */
+		"40",		/* serialization failure, deadlock */
+		"53",		/* insufficient resources: 53300 too many connections */
+		"57",		/* 57014 statement timeout, 57P01..57P03 shutdown */
+		"58",		/* system error */
+		"55P03",	/* lock not available: lock_timeout */
+	};
+	for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+		if (strncmp(state, transient[i], strlen(transient[i])) == 0)
+			return HMC_E_NET;
+	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
+		return HMC_E_INVALID;
+	return HMC_E_REFUSED;
+}
+
 static int
 classify(PGconn *conn, const PGresult *res)
 {
 	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (pq.PQstatus(conn) != CONNECTION_OK || state == NULL)
 		return HMC_E_NET;
-	if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
-	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
-	    strncmp(state, "58", 2) == 0 || strcmp(state, "55P03") == 0)
-		return HMC_E_NET;
-	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
-		return HMC_E_INVALID;
-	return HMC_E_REFUSED;
+	return classify_state(state);
 }
 
 static int
@@ -133,6 +155,7 @@ fail(struct central *c, PGresult *res, char *err, size_t size, const char *what)
 							       : pq.PQerrorMessage(c->conn);
 	size_t len = strcspn(msg, "\n");
 	snprintf(err, size, "%s (%s): %.*s", what, c->where, (int)len, msg);
+	central_scrub(err, c->secret);
 	pq.PQclear(res);
 	return code;
 }
@@ -161,48 +184,145 @@ pg_close(struct central *c)
 	if (c == NULL)
 		return;
 	pq.PQfinish(c->conn);
+	sodium_memzero(c->secret, sizeof c->secret);
 	free(c->copy);
 	free(c->slots);
 	free(c);
+}
+
+/* Whether a line of libpq's verbose message is its "LOCATION:  function,
+ * file.c:123" (its label is in the user's language). */
+static int
+location_line(const char *line, size_t len)
+{
+	size_t digits = 0;
+	while (digits < len && line[len - 1 - digits] >= '0' && line[len - 1 - digits] <= '9')
+		digits++;
+	return digits > 0 && digits + 3 <= len && memcmp(line + len - digits - 3, ".c:", 3) == 0;
+}
+
+/* libpq's message about a failed connection as one line, and the SQLSTATE
+ * the server gave with it ("" when none: it never answered).  The
+ * connection was made verbose for this: "FATAL:  53300: sorry, too many
+ * clients already" (the severity in the server's language) and a
+ * LOCATION line. */
+static void
+connect_message(const char *msg, char *why, size_t size, char state[6])
+{
+	static const char code_chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = 0;
+	state[0] = '\0';
+	for (const char *line = msg; *line && n + 1 < size;) {
+		size_t len = strcspn(line, "\n");
+		if (!location_line(line, len)) {
+			for (size_t i = 0; i < len && n + 1 < size; i++) {
+				const char *at = line + i;
+				/* ":  XXXXX: " -> ":  " */
+				if (state[0] == '\0' && i + 10 <= len && strncmp(at, ":  ", 3) == 0 &&
+				    strspn(at + 3, code_chars) == 5 && strncmp(at + 8, ": ", 2) == 0) {
+					memcpy(state, at + 3, 5);
+					state[5] = '\0';
+					i += 9;
+					if (n + 2 < size) {
+						why[n++] = ':';
+						why[n++] = ' ';
+					}
+					continue;
+				}
+				char ch = *at == '\t' ? ' ' : *at;
+				if (ch != ' ' || (n > 0 && why[n - 1] != ' '))
+					why[n++] = ch;
+			}
+			if (n > 0 && why[n - 1] != ' ' && n + 1 < size)
+				why[n++] = ' ';
+		}
+		line += len + (line[len] == '\n');
+	}
+	while (n > 0 && why[n - 1] == ' ')
+		n--;
+	why[n] = '\0';
+}
+
+/* Drives libpq's connection to its end, CONNECT_TIMEOUT_MS at most. */
+#define CONNECT_TIMEOUT_MS 10000
+
+static int
+connect_wait(PGconn *conn)
+{
+	PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (spent >= CONNECT_TIMEOUT_MS)
+			return -1;
+		struct pollfd fd = { pq.PQsocket(conn),
+				     status == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
+		if (fd.fd >= 0 && poll(&fd, 1, (int)(CONNECT_TIMEOUT_MS - spent)) < 0 && errno != EINTR)
+			return -1;
+		status = pq.PQconnectPoll(conn);
+	}
+	return status == PGRES_POLLING_OK ? 0 : -1;
 }
 
 static int
 pg_connect(const char *url, int create, struct central **out, char *err, size_t size)
 {
 	(void)create;	/* the database itself is the administrator's to make */
+	struct central_conninfo ci;
 	int rc = pq_load(err, size);
-	if (rc != 0) {
-		*out = NULL;
+	*out = NULL;
+	if (rc != 0)
 		return rc;
+	if (central_conninfo_parse(url, &ci) != 0) {
+		snprintf(err, size, "%s", _("the central log's connection string cannot be read: "
+					    "key=value pairs, or postgresql://user@host/db"));
+		return HMC_E_INVALID;
 	}
 	struct central *c = xcalloc(1, sizeof *c);
-	/* Defaults first, so that the URL can override them. */
-	const char *keys[] = { "application_name", "connect_timeout", "dbname", NULL };
-	const char *values[] = { "hmc", "10", url, NULL };
-	*out = NULL;
-	central_describe(url, c->where, sizeof c->where);
-	c->conn = pq.PQconnectdbParams(keys, values, 1);
-	if (c->conn == NULL || pq.PQstatus(c->conn) != CONNECTION_OK) {
-		const char *msg = c->conn ? pq.PQerrorMessage(c->conn) : "out of memory";
-		/* libpq's message runs over several lines: make it one. */
-		char why[400];
-		size_t n = 0;
-		for (const char *at = msg; *at && n + 1 < sizeof why; at++) {
-			char ch = *at == '\n' || *at == '\t' ? ' ' : *at;
-			if (ch != ' ' || (n > 0 && why[n - 1] != ' '))
-				why[n++] = ch;
-		}
-		while (n > 0 && why[n - 1] == ' ')
-			n--;
-		why[n] = '\0';
-		/* A password was asked for and did not do: trying again will
-		 * not help. */
-		int auth = c->conn != NULL &&
-			   (pq.PQconnectionNeedsPassword(c->conn) || pq.PQconnectionUsedPassword(c->conn));
-		snprintf(err, size, _("cannot reach the central log %s: %s"), c->where, why);
-		pg_close(c);
-		return auth ? HMC_E_REFUSED : HMC_E_NET;
+	/* The password apart from the string, so that nothing libpq says
+	 * about the string can carry it; defaults first, so that the string
+	 * can override them. */
+	const char *keys[6] = { "application_name", "client_encoding", "dbname" };
+	const char *values[6] = { "hmc", "UTF8", ci.rest };
+	int n = 3;
+	if (ci.user[0]) {
+		keys[n] = "user";
+		values[n++] = ci.user;
 	}
+	if (ci.password[0]) {
+		keys[n] = "password";
+		values[n++] = ci.password;
+	}
+	keys[n] = values[n] = NULL;
+	central_conninfo_format(&ci, ci.user, NULL, c->where, sizeof c->where);
+	xstrlcpy(c->secret, ci.password, sizeof c->secret);
+	c->conn = pq.PQconnectStartParams(keys, values, 1);
+	central_conninfo_clear(&ci);
+	if (c->conn != NULL && pq.PQstatus(c->conn) != CONNECTION_BAD)
+		pq.PQsetErrorVerbosity(c->conn, PQERRORS_VERBOSE);
+	if (c->conn == NULL || pq.PQstatus(c->conn) == CONNECTION_BAD || connect_wait(c->conn) != 0) {
+		char why[400], state[6];
+		int timed_out = c->conn != NULL && pq.PQstatus(c->conn) != CONNECTION_BAD;
+		connect_message(c->conn == NULL ? "out of memory"
+				: timed_out ? _("no answer within 10 s")
+				: pq.PQerrorMessage(c->conn),
+				why, sizeof why, state);
+		/* Only the server's word that this login may not (a password
+		 * that does not do, no permission) is final; a busy server, a
+		 * timeout, a shutdown or no answer at all may pass. */
+		if (state[0] != '\0')
+			rc = classify_state(state) == HMC_E_NET ? HMC_E_NET : HMC_E_REFUSED;
+		else
+			rc = c->conn != NULL && pq.PQconnectionNeedsPassword(c->conn) ? HMC_E_REFUSED
+										      : HMC_E_NET;
+		snprintf(err, size, _("cannot reach the central log %s: %s"), c->where, why);
+		central_scrub(err, c->secret);
+		pg_close(c);
+		return rc;
+	}
+	pq.PQsetErrorVerbosity(c->conn, PQERRORS_DEFAULT);
 	pq.PQclear(pq.PQexec(c->conn, "SET client_min_messages = warning"));
 	*out = c;
 	return 0;

@@ -120,31 +120,29 @@ cli_sync(struct cli *cli)
 }
 
 /* The connection line for a device: the admin's URL with the device's
- * name and password instead of the admin's. */
+ * name and password instead of the admin's (whatever form the admin's
+ * took, none of it is left). */
 static void
 device_url(const char *url, const char *device, const char *secret, char *out, size_t size)
 {
-	const char *scheme = strstr(url, "://");
-	if (strncmp(url, "sqlite:", 7) == 0 || scheme == NULL) {
-		if (strncmp(url, "sqlite:", 7) == 0)
-			snprintf(out, size, "%s", url);
-		else
-			snprintf(out, size, "%s user=%s password=%s", url, device, secret);
+	struct central_conninfo ci;
+	if (strncmp(url, "sqlite:", 7) == 0 || central_conninfo_parse(url, &ci) != 0) {
+		snprintf(out, size, "%s", url);
 		return;
 	}
-	const char *rest = scheme + 3;
-	size_t authority = strcspn(rest, "/?");
-	const char *at = memchr(rest, '@', authority);
-	if (at != NULL)
-		rest = at + 1;
-	int has_ssl = strstr(url, "sslmode=") != NULL;
-	int has_query = strchr(rest, '?') != NULL;
-	/* Over the network, the server's certificate is checked; on a
-	 * Unix socket (an empty host or host=/path) there is no TLS. */
-	int socket = rest[0] == '/' || strstr(rest, "host=/") != NULL;
-	snprintf(out, size, "%.*s%s:%s@%s%s%s", (int)(scheme + 3 - url), url, device, secret, rest,
-		 has_ssl || socket ? "" : has_query ? "&" : "?",
-		 has_ssl || socket ? "" : "sslmode=verify-full");
+	central_conninfo_format(&ci, device, secret, out, size);
+	if (ci.is_url) {
+		/* Over the network, the server's certificate is checked; on a
+		 * Unix socket (an empty host or host=/path) there is no TLS. */
+		const char *rest = strstr(ci.rest, "://") + 3;
+		int socket = rest[0] == '/' || strstr(rest, "host=/") != NULL;
+		if (strstr(rest, "sslmode=") == NULL && !socket) {
+			size_t len = strlen(out);
+			snprintf(out + len, size - len, "%ssslmode=verify-full",
+				 strchr(rest, '?') != NULL ? "&" : "?");
+		}
+	}
+	central_conninfo_clear(&ci);
 }
 
 int

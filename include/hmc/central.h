@@ -61,6 +61,34 @@ int central_open(const char *url, int create, const struct central_ops **ops,
 /* The URL with any password taken out, for messages. */
 void central_describe(const char *url, char *out, size_t size);
 
+/* A PostgreSQL connection string (postgresql://... or key=value pairs)
+ * taken apart, so that the password travels on its own and never inside a
+ * text that libpq or a message could repeat.  In a URL the user
+ * information ends at the last '@' before the query, so a password may
+ * hold '@', ':' or %-escapes; user= and password= in the query or as
+ * pairs are taken out too. */
+struct central_conninfo {
+	char rest[1024];	/* the string without user and password */
+	char user[128];		/* decoded; "" when not given */
+	char password[256];	/* decoded; "" when not given */
+	int is_url;
+};
+/* 0, or HMC_E_INVALID when the pairs cannot be read (*ci is then zero). */
+int central_conninfo_parse(const char *url, struct central_conninfo *ci);
+/* The string again with this user and password (either may be NULL). */
+void central_conninfo_format(const struct central_conninfo *ci, const char *user,
+			     const char *password, char *out, size_t size);
+/* Wipes the password from memory. */
+void central_conninfo_clear(struct central_conninfo *ci);
+
+/* Replaces each occurrence of secret in text with "***" (a safety net
+ * under messages built from a server's or a library's words). */
+void central_scrub(char *text, const char *secret);
+
+/* A device name the centre takes: [a-z0-9-]{1,32} (a role name that
+ * needs no quoting). */
+int central_valid_device(const char *name);
+
 /* The URL to use: the option, else HMC_CENTRAL, else "central = URL" in
  * the config file (HMC_CONFIG, ~/.config/hmc/hmc.conf, /etc/hmc/hmc.conf).
  * NULL when none is set. */
