@@ -1,16 +1,22 @@
 /*
- * central.c — choosing the engine by URL, and where the URL comes from.
+ * central.c — choosing the engine by URL, where the URL comes from, what
+ * a connection string holds, what the centre takes, and where the
+ * central schema lies.
  */
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/payload.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
+#include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int
 central_open(const char *url, int create, const struct central_ops **ops, struct central **out,
@@ -270,6 +276,90 @@ central_scrub(char *text, const char *secret)
 		memmove(at + 3, at + len, strlen(at + len) + 1);
 		memcpy(at, "***", 3);
 	}
+}
+
+/* A field's bytes, or -1 when it fills its buffer (no NUL within). */
+static long
+field_len(const char *field, size_t buffer)
+{
+	size_t len = strnlen(field, buffer);
+	return len < buffer ? (long)len : -1;
+}
+
+static int
+has_control(const char *text)
+{
+	for (const unsigned char *at = (const unsigned char *)text; *at; at++)
+		if (*at < 0x20 || *at == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+central_check_event(const struct event *ev, char *why, size_t size)
+{
+	unsigned char hash[EVENT_HASH_LEN];
+	const char *type = event_type_name(ev->type);
+	if (field_len(ev->device, sizeof ev->device) < 0)
+		snprintf(why, size, _("a device name longer than %d bytes"), DEVICE_MAX - 1);
+	else if (field_len(ev->operator_no, sizeof ev->operator_no) < 0)
+		snprintf(why, size, _("an operator longer than %d bytes"), OPERATOR_MAX - 1);
+	else if (field_len(ev->subject, sizeof ev->subject) < 0)
+		snprintf(why, size, _("a subject longer than %d bytes"), SUBJECT_MAX - 1);
+	else if (field_len(ev->payload, sizeof ev->payload) < 0)
+		snprintf(why, size, _("a payload longer than %d bytes"), PAYLOAD_MAX - 1);
+	else if (strcmp(type, "?") == 0)
+		snprintf(why, size, _("type %d is not one this central log knows"), (int)ev->type);
+	else if (ev->device_seq < 1)
+		snprintf(why, size, "%s", _("a device sequence below 1"));
+	else if (has_control(ev->device) || has_control(ev->operator_no) || has_control(ev->subject))
+		snprintf(why, size, "%s", _("control characters in the device, operator or subject"));
+	else if (!payload_valid(ev->payload))
+		snprintf(why, size, "%s", _("the payload is not key=value pairs, form-encoded"));
+	else {
+		event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no, type,
+				  ev->subject, ev->payload, hash);
+		if (sodium_memcmp(hash, ev->hash, EVENT_HASH_LEN) == 0)
+			return 0;
+		snprintf(why, size, "%s", _("its hash does not match its content"));
+	}
+	return HMC_E_INVALID;
+}
+
+/* A directory, if it is one. */
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+central_schema_dir(char *out, size_t size)
+{
+	const char *env = getenv("HMC_SCHEMA");
+	char exe[1024];
+	if (env != NULL && *env) {
+		snprintf(out, size, "%s", env);
+		return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
+	}
+	/* /usr/bin/hmc -> /usr/share/hmc/central; build/hmc -> packaging/central */
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		const char *bin = dirname(exe);
+		snprintf(out, size, "%s/../share/hmc/central", bin);
+		if (is_dir(out))
+			return 0;
+		snprintf(out, size, "%s/../packaging/central", bin);
+		if (is_dir(out))
+			return 0;
+	}
+	snprintf(out, size, "%s", HMC_DATADIR "/central");
+	if (is_dir(out))
+		return 0;
+	snprintf(out, size, "%s", "packaging/central");
+	return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
 }
 
 int

@@ -751,9 +751,8 @@ sql_event_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_blob(ctx, hash, sizeof hash, SQLITE_TRANSIENT);
 }
 
-/* The SQL functions that queries and migrations use. */
-static void
-register_functions(sqlite3 *db)
+void
+store_add_functions(sqlite3 *db)
 {
 	sqlite3_create_function(db, "hmc_residual", 4,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
@@ -786,7 +785,7 @@ store_open(const char *path, int flags, struct store **out)
 				     NULL);
 		if (rc != SQLITE_OK)
 			return store_sqlerr(store, rc, store->path);
-		register_functions(store->db);
+		store_add_functions(store->db);
 		/* Nothing here needs to survive a crash: write it fast. */
 		if ((rc = store_exec(store, "PRAGMA journal_mode=MEMORY;"
 					    "PRAGMA synchronous=OFF;"
@@ -819,7 +818,7 @@ store_open(const char *path, int flags, struct store **out)
 		return store_sqlerr(store, rc, path);
 	sqlite3_extended_result_codes(store->db, 1);
 	sqlite3_busy_timeout(store->db, 5000);
-	register_functions(store->db);
+	store_add_functions(store->db);
 
 	if ((rc = check_identity(store, created)) != 0)
 		return rc;
