@@ -915,11 +915,12 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 	if (role == NULL || literal == NULL) {
 		rc = fail(c, NULL, err, size, _("revoking the device"));
 	} else {
-		/* No login, no password, and its sessions ended; it stays a
-		 * member of hmc_device, so the name is not given to another by
-		 * mistake (add-device --replace lets it in again). */
+		/* No login (the server says so to whoever tries), and its
+		 * sessions ended; it stays a member of hmc_device, so the name
+		 * is not given to another by mistake (add-device --replace
+		 * lets it in again, with a new password). */
 		snprintf(sql, sizeof sql,
-			 "ALTER ROLE %s NOLOGIN PASSWORD NULL;"
+			 "ALTER ROLE %s NOLOGIN;"
 			 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
 			 role, literal);
 		rc = command(c, sql, err, size, _("revoking the device"));

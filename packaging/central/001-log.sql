@@ -25,8 +25,13 @@ CREATE TABLE IF NOT EXISTS hmc_events (
 
 CREATE TABLE IF NOT EXISTS hmc_meta (key text PRIMARY KEY, value text NOT NULL);
 
-DO $$ BEGIN CREATE ROLE hmc_device NOLOGIN;
-	EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+-- Roles are the cluster's: made once, by whoever may (a database owner
+-- without CREATEROLE finds it made).
+DO $$ BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'hmc_device') THEN
+		CREATE ROLE hmc_device NOLOGIN;
+	END IF;
+END $$;
 
 REVOKE ALL ON hmc_events, hmc_meta FROM PUBLIC;
 GRANT SELECT, INSERT ON hmc_events TO hmc_device;
