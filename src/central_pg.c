@@ -823,44 +823,58 @@ not_a_device(struct central *c, const char *device, const char *kind, char *err,
 	return HMC_E_REFUSED;
 }
 
+/* Runs change(c, device, kind, arg, ...) in one transaction that no other
+ * admin's add-device or revoke runs beside (roles are the cluster's), with
+ * what the role is now (role_kind). */
 static int
-pg_add_device(struct central *c, const char *device, int replace, char *secret,
-	      size_t secret_size, char *err, size_t size)
+device_change(struct central *c, const char *device, const char *what,
+	      int (*change)(struct central *c, const char *device, const char *kind, void *arg,
+			    char *err, size_t size),
+	      void *arg, char *err, size_t size)
 {
-	unsigned char random[18];
-	static const char alphabet[] =
-		"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 	char kind[16];
 	int rc;
-	if (secret_size < sizeof random + 1) {
-		snprintf(err, size, "secret buffer too small");
-		return HMC_E_INVALID;
-	}
-	if ((rc = ready(c, err, size)) != 0 ||
-	    (rc = command(c, "BEGIN", err, size, _("adding the device"))) != 0)
+	if ((rc = ready(c, err, size)) != 0 || (rc = command(c, "BEGIN", err, size, what)) != 0)
 		return rc;
-	/* Roles are the cluster's: no other admin adds the same at once. */
 	if ((rc = command(c, "LOCK TABLE hmc_meta IN SHARE ROW EXCLUSIVE MODE", err, size,
-			  _("adding the device"))) != 0 ||
-	    (rc = role_kind(c, device, kind, sizeof kind, err, size)) != 0)
-		goto out;
-	if (strcmp(kind, "other") == 0) {
-		rc = not_a_device(c, device, kind, err, size);
-		goto out;
-	}
-	if (kind[0] != '\0' && !replace) {
+			  what)) == 0 &&
+	    (rc = role_kind(c, device, kind, sizeof kind, err, size)) == 0 &&
+	    (rc = change(c, device, kind, arg, err, size)) == 0)
+		rc = command(c, "COMMIT", err, size, what);
+	if (rc != 0)
+		rollback(c);
+	return rc;
+}
+
+struct new_secret {
+	int replace;
+	char *secret;
+	size_t size;
+};
+
+static int
+set_password(struct central *c, const char *device, const char *kind, void *arg, char *err,
+	     size_t size)
+{
+	static const char alphabet[] =
+		"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+	struct new_secret *new = arg;
+	unsigned char random[18];
+	int rc;
+	if (strcmp(kind, "other") == 0)
+		return not_a_device(c, device, kind, err, size);
+	if (kind[0] != '\0' && !new->replace) {
 		snprintf(err, size, _("device %s exists at %s; --replace gives it a new password "
 				      "(the one on the handheld stops working)"), device, c->where);
-		rc = HMC_E_EXISTS;
-		goto out;
+		return HMC_E_EXISTS;
 	}
 	randombytes_buf(random, sizeof random);
 	for (size_t i = 0; i < sizeof random; i++)
-		secret[i] = alphabet[random[i] % (sizeof alphabet - 1)];
-	secret[sizeof random] = '\0';
+		new->secret[i] = alphabet[random[i] % (sizeof alphabet - 1)];
+	new->secret[sizeof random] = '\0';
 
 	/* The server gets a SCRAM verifier, never the password itself. */
-	char *verifier = pq.PQencryptPasswordConn(c->conn, secret, device, "scram-sha-256");
+	char *verifier = pq.PQencryptPasswordConn(c->conn, new->secret, device, "scram-sha-256");
 	char *role = pq.PQescapeIdentifier(c->conn, device, strlen(device));
 	char *password = verifier ? pq.PQescapeLiteral(c->conn, verifier, strlen(verifier)) : NULL;
 	char sql[1024];
@@ -884,32 +898,33 @@ pg_add_device(struct central *c, const char *device, int replace, char *secret,
 		sodium_memzero(password, strlen(password));
 		pq.PQfreemem(password);
 	}
-out:
-	if (rc == 0)
-		rc = command(c, "COMMIT", err, size, _("adding the device"));
-	if (rc != 0) {
-		rollback(c);
-		sodium_memzero(secret, secret_size);
-	}
 	return rc;
 }
 
 static int
-pg_revoke(struct central *c, const char *device, char *err, size_t size)
+pg_add_device(struct central *c, const char *device, int replace, char *secret,
+	      size_t secret_size, char *err, size_t size)
 {
-	char kind[16], sql[512];
-	int rc;
-	if ((rc = ready(c, err, size)) != 0 ||
-	    (rc = command(c, "BEGIN", err, size, _("revoking the device"))) != 0)
-		return rc;
-	if ((rc = command(c, "LOCK TABLE hmc_meta IN SHARE ROW EXCLUSIVE MODE", err, size,
-			  _("revoking the device"))) != 0 ||
-	    (rc = role_kind(c, device, kind, sizeof kind, err, size)) != 0)
-		goto out;
-	if (strcmp(kind, "device") != 0 && strcmp(kind, "revoked") != 0) {
-		rc = not_a_device(c, device, kind, err, size);
-		goto out;
+	struct new_secret new = { replace, secret, secret_size };
+	if (secret_size < 19) {
+		snprintf(err, size, "secret buffer too small");
+		return HMC_E_INVALID;
 	}
+	int rc = device_change(c, device, _("adding the device"), set_password, &new, err, size);
+	if (rc != 0)
+		sodium_memzero(secret, secret_size);
+	return rc;
+}
+
+static int
+take_login(struct central *c, const char *device, const char *kind, void *arg, char *err,
+	   size_t size)
+{
+	char sql[512];
+	int rc;
+	(void)arg;
+	if (strcmp(kind, "device") != 0 && strcmp(kind, "revoked") != 0)
+		return not_a_device(c, device, kind, err, size);
 	char *role = pq.PQescapeIdentifier(c->conn, device, strlen(device));
 	char *literal = pq.PQescapeLiteral(c->conn, device, strlen(device));
 	if (role == NULL || literal == NULL) {
@@ -927,12 +942,13 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 	}
 	pq.PQfreemem(role);
 	pq.PQfreemem(literal);
-out:
-	if (rc == 0)
-		rc = command(c, "COMMIT", err, size, _("revoking the device"));
-	if (rc != 0)
-		rollback(c);
 	return rc;
+}
+
+static int
+pg_revoke(struct central *c, const char *device, char *err, size_t size)
+{
+	return device_change(c, device, _("revoking the device"), take_login, NULL, err, size);
 }
 
 const struct central_ops central_pg_ops = {

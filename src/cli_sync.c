@@ -135,8 +135,12 @@ static void
 device_url(const char *url, const char *device, const char *secret, char *out, size_t size)
 {
 	struct central_conninfo ci;
-	if (strncmp(url, "sqlite:", 7) == 0 || central_conninfo_parse(url, &ci) != 0) {
+	if (strncmp(url, "sqlite:", 7) == 0) {
 		snprintf(out, size, "%s", url);
+		return;
+	}
+	if (central_conninfo_parse(url, &ci) != 0) {
+		snprintf(out, size, "%s", "?");	/* not reached: it connected */
 		return;
 	}
 	central_conninfo_format(&ci, device, secret, out, size);
