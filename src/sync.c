@@ -8,6 +8,7 @@
 #include "hmc/journal.h"
 #include "hmc/reducer.h"
 #include "hmc/store.h"
+#include "hmc/text.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -221,6 +222,11 @@ first_pending(struct store *store)
 static int
 apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 {
+	/* What another device wrote is checked like what is typed here: a
+	 * personal identity number or a terminal escape is kept aside as a
+	 * conflict, never applied. */
+	if (text_check_event(ev, why, size) != 0)
+		return 1;
 	int rc = reducer_apply(store, ev);
 	if (rc == 0)
 		return 0;
