@@ -7,6 +7,8 @@
  *   hmc_meta(key, value)          schema (the last file applied), settings
  *   hmc_event_types(name)         the types the log takes
  *   hmc_push_lock()               the push lock; no device may see it
+ *   hmc_place(last)               the last place handed out (003-placed.sql:
+ *                                 places run without gaps)
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -42,7 +44,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 2	/* the schema this hmc needs: packaging/central/002-guarded.sql */
+#define PG_SCHEMA 3	/* the schema this hmc needs: packaging/central/003-placed.sql */
 
 struct central {
 	PGconn *conn;
@@ -789,6 +791,30 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+/* --- head -------------------------------------------------------------- */
+
+static int
+pg_head(struct central *c, struct central_head *head, char *err, size_t size)
+{
+	memset(head, 0, sizeof *head);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	PGresult *res = pq.PQexec(c->conn,
+		"SELECT (SELECT value FROM hmc_meta WHERE key = 'generation'),"
+		" (SELECT coalesce(max(gseq), 0) FROM hmc_events),"
+		" (SELECT coalesce(max(value::bigint), 0) FROM hmc_meta WHERE key = 'gapless_after'),"
+		" (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("reading the central log's head"));
+	snprintf(head->generation, sizeof head->generation, "%s", pq.PQgetvalue(res, 0, 0));
+	head->max_gseq = strtoll(pq.PQgetvalue(res, 0, 1), NULL, 10);
+	head->gapless_after = strtoll(pq.PQgetvalue(res, 0, 2), NULL, 10);
+	head->now_ms = strtoll(pq.PQgetvalue(res, 0, 3), NULL, 10);
+	pq.PQclear(res);
+	return 0;
+}
+
 /* --- devices ------------------------------------------------------------ */
 
 /* What the role is: "device" (a member of hmc_device), "revoked" (one
@@ -952,6 +978,6 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 }
 
 const struct central_ops central_pg_ops = {
-	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_add_device, pg_revoke, pg_limit,
-	pg_close,
+	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_add_device, pg_revoke,
+	pg_limit, pg_close,
 };

@@ -57,6 +57,10 @@ print_result(const struct sync_result *r)
 		for (int i = 0; i < r->n_refused_why; i++)
 			printf("  %s\n", r->refused_why[i]);
 	}
+	if (r->restored)
+		printf(_("the central log was restored from a backup: %lld of this handheld's events "
+			 "sent again, %lld of other handhelds' taken back until they send them "
+			 "again\n"), (long long)r->restore_resent, (long long)r->restore_taken_back);
 	if (r->rebuilt)
 		printf("%s\n", _("the state was rebuilt from the journal"));
 	if (r->clock_ahead)

@@ -17,7 +17,10 @@
 # then the centre holds each event exactly once; the server gone (exit 75,
 # nothing lost) and, for PostgreSQL, stopped in the middle of a push; a
 # device appending with another device's role refused whole by the centre
-# (exit 1, nothing set aside); bad URLs and a missing central log.  The
+# (exit 1, nothing set aside); the central log restored from a copy taken
+# earlier (every device finds out, sends again what the log lost: each
+# event once, the same state everywhere), a gap in the log's places (exit
+# 75, nothing folded) and a log of another generation refused; bad URLs and a missing central log.  The
 # attacks on the centre itself are in t_central.sh.
 . "$(dirname "$0")/lib.sh"
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
@@ -90,6 +93,38 @@ refuse_at_centre() {
 			CHECK (subject <> '$1') NOT VALID" ;;
 	esac
 	return 0
+}
+
+# A copy of the central log, and putting it back (an operator restoring
+# the centre from last night's backup).
+backup_centre() {
+	case $ENGINE in
+	sqlite) sqlite3 "$E/central.db" ".backup '$E/central.bak'" ;;
+	pg) central_sql "SET client_min_messages = warning; DROP TABLE IF EXISTS bak_place; CREATE TABLE bak_place AS TABLE hmc_place" ;;
+	esac
+}
+restore_centre() {
+	case $ENGINE in
+	sqlite) rm -f "$E/central.db-wal" "$E/central.db-shm"
+		cp "$E/central.bak" "$E/central.db" ;;
+	pg) central_sql "DELETE FROM hmc_events WHERE gseq > (SELECT last FROM bak_place);
+		UPDATE hmc_place SET last = (SELECT last FROM bak_place)" ;;
+	esac
+}
+
+# Moves the newest event N places on (a gap before it, or none again).
+move_last_place() {
+	case $ENGINE in
+	sqlite) central_sql "UPDATE hmc_events SET gseq = gseq + ($1)
+		WHERE gseq = (SELECT max(gseq) FROM hmc_events)" ;;
+	pg) central_sql "BEGIN; ALTER TABLE hmc_events DISABLE TRIGGER hmc_events_place;
+		CREATE TEMP TABLE moved AS SELECT * FROM hmc_events
+			WHERE gseq = (SELECT max(gseq) FROM hmc_events);
+		DELETE FROM hmc_events WHERE gseq = (SELECT gseq FROM moved);
+		INSERT INTO hmc_events OVERRIDING SYSTEM VALUE SELECT gseq + ($1), device,
+			device_seq, hlc, operator, type, subject, payload, hash, received FROM moved;
+		ALTER TABLE hmc_events ENABLE TRIGGER hmc_events_place; COMMIT" ;;
+	esac
 }
 
 unit_state() {	# unit_state DEV UNIT
@@ -298,6 +333,59 @@ scenario() {
 		test "$(sqlite3 "$E/hk.db" "SELECT count(*) FROM journal WHERE gseq IS NULL")" -eq 0
 	sync_ok ha hb hc hd
 	same_state ha hb hc hd hk
+
+	# The central log restored from a copy taken earlier: every device
+	# finds out at its next sync, sends again what the log lost, and takes
+	# back what others sent that the log lost until they send it again.
+	backup_centre
+	for i in 10 11 12; do
+		h ha --operator 3001 unit relocate "$(in_stock $i)" --location "$L1" >/dev/null
+		h hb --operator 1001 unit relocate "$(in_stock $((i + 3)))" --location "$L2" >/dev/null
+		h hc --operator 1001 unit relocate "$(in_stock $((i + 6)))" --location "$L1" >/dev/null
+	done
+	sync_ok ha hb hc ha
+	h ha --operator 3001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
+	sync_ok ha hd	# hk stays where the copy was taken
+	restore_centre
+	run h hb sync; expect_status 0
+	expect_out "restored from a backup: 3 of this handheld's events sent again"
+	run h ha sync; expect_status 0
+	expect_out "restored from a backup: 4 of this handheld's events sent again"
+	run h hc sync; expect_status 0; expect_out "restored from a backup: 3 of"
+	run h hd sync; expect_status 0; expect_out "restored from a backup: 0 of"
+	run h hk sync; expect_status 0; expect_no "restored"	# it lost nothing
+	sync_ok ha hb hc hd hk
+	run h ha sync; expect_status 0; expect_no "restored"
+	for dev in ha hb hc hd hk; do
+		mine=$(sqlite3 "$E/$dev.db" "SELECT count(*) FROM journal WHERE device = '$dev'")
+		check "after the restore the centre holds each of $dev's $mine events once" test \
+			"$(central_sql "SELECT count(DISTINCT device_seq) || ' ' || count(*) FROM hmc_events WHERE device = '$dev'")" = "$mine $mine"
+	done
+	check "places run without a gap" test \
+		"$(central_sql "SELECT max(gseq) - count(*) FROM hmc_events")" -eq 0
+	same_state ha hb hc hd hk
+	# A gap in the log's places: the batch is refused whole (exit 75,
+	# nothing folded) until the place is there.
+	h ha --operator 3001 unit relocate "$(in_stock 21)" --location "$L1" >/dev/null
+	h ha --operator 3001 unit relocate "$(in_stock 22)" --location "$L1" >/dev/null
+	sync_ok ha
+	before=$(sqlite3 "$E/hb.db" "SELECT count(*) FROM journal")
+	move_last_place 1
+	run h hb sync; expect_status 75; expect_err "skips from place"
+	check "nothing was folded across the gap" test \
+		"$(sqlite3 "$E/hb.db" "SELECT count(*) FROM journal")" -eq "$before"
+	move_last_place -1
+	run h hb sync; expect_status 0; expect_out "folded 2"
+	sync_ok hc hd hk
+	same_state ha hb hc hd hk
+
+	# Another log (a new generation): refused, nothing exchanged.
+	mv "$E/ha.conf" "$E/ha.conf.keep"
+	run "$HMC" central init "sqlite:$E/other.db"; expect_status 0
+	echo "central = sqlite:$E/other.db" >"$E/ha.conf"
+	run h ha sync; expect_status 1; expect_err "this handheld synced with another central log"
+	mv "$E/ha.conf.keep" "$E/ha.conf"
+	run h ha sync; expect_status 0
 
 	# Bad places.
 	run h ha sync --central "sqlite:$E/nowhere.db"; expect_status 1; expect_err "central init"

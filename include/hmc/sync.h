@@ -50,6 +50,10 @@ struct sync_result {
 	int rebased;		/* pending events were taken back and re-applied */
 	int rebuilt;		/* the state was rebuilt from the journal */
 	int64_t cursor;		/* the last place in the log folded */
+	int restored;		/* the log was restored from a backup: */
+	int64_t restore_resent;	/* this device's events it lost, sent again */
+	int64_t restore_taken_back;	/* other devices' it lost, taken back
+					 * until they send them again */
 	int64_t clock_ahead;	/* events stamped beyond sync.max_skew ahead of this
 				 * clock: folded, but not merged into it */
 	char clock_ahead_device[DEVICE_MAX];	/* the last device that sent one */
