@@ -9,6 +9,8 @@
  *   hmc_push_lock()               the push lock; no device may see it
  *   hmc_place(last)               the last place handed out (003-placed.sql:
  *                                 places run without gaps)
+ *   hmc_devices(name, id)         the store that first synced as each name
+ *                                 (004-devices.sql; hmc_claim())
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -44,7 +46,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 3	/* the schema this hmc needs: packaging/central/003-placed.sql */
+#define PG_SCHEMA 4	/* the schema this hmc needs: packaging/central/004-devices.sql */
 
 struct central {
 	PGconn *conn;
@@ -815,6 +817,23 @@ pg_head(struct central *c, struct central_head *head, char *err, size_t size)
 	return 0;
 }
 
+static int
+pg_claim(struct central *c, const char *device, const char *id, char *known, size_t known_size,
+	 char *err, size_t size)
+{
+	const char *params[2] = { device, id };
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_claim($1, $2)", 2, NULL, params, NULL,
+					NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("showing the centre this store's id"));
+	snprintf(known, known_size, "%s", pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
+	return 0;
+}
+
 /* --- devices ------------------------------------------------------------ */
 
 /* What the role is: "device" (a member of hmc_device), "revoked" (one
@@ -878,6 +897,19 @@ struct new_secret {
 	size_t size;
 };
 
+/* A device replaced: the next store to sync as it is the one. */
+static int
+forget_store(struct central *c, const char *device, char *err, size_t size)
+{
+	const char *params[1] = { device };
+	PGresult *res = pq.PQexecParams(c->conn, "DELETE FROM hmc_devices WHERE name = $1", 1,
+					NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+		return fail(c, res, err, size, _("adding the device"));
+	pq.PQclear(res);
+	return 0;
+}
+
 static int
 set_password(struct central *c, const char *device, const char *kind, void *arg, char *err,
 	     size_t size)
@@ -918,6 +950,8 @@ set_password(struct central *c, const char *device, const char *kind, void *arg,
 		rc = command(c, sql, err, size, _("adding the device"));
 		sodium_memzero(sql, sizeof sql);
 	}
+	if (rc == 0)
+		rc = forget_store(c, device, err, size);
 	pq.PQfreemem(role);
 	pq.PQfreemem(verifier);
 	if (password != NULL) {
@@ -978,6 +1012,6 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 }
 
 const struct central_ops central_pg_ops = {
-	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_add_device, pg_revoke,
-	pg_limit, pg_close,
+	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
+	pg_revoke, pg_limit, pg_close,
 };

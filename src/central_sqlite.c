@@ -19,6 +19,9 @@
  *                    (an event already in the log is looked up before
  *                    the insert, which would take a number even when it
  *                    does nothing)
+ *                4   hmc_devices(name, id): the store that first synced as
+ *                    each name (claim); `central add-device NAME
+ *                    --replace` forgets it
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -40,7 +43,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SQ_SCHEMA 3
+#define SQ_SCHEMA 4
 
 struct central {
 	sqlite3 *db;
@@ -176,6 +179,8 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"CREATE TABLE hmc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 		"INSERT INTO hmc_meta VALUES ('generation', lower(hex(randomblob(16))));"
 		"INSERT INTO hmc_meta SELECT 'gapless_after', coalesce(max(gseq), 0) FROM hmc_events;",
+		"CREATE TABLE hmc_devices (name TEXT PRIMARY KEY, id TEXT NOT NULL,"
+		"  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
@@ -366,19 +371,55 @@ sq_head(struct central *c, struct central_head *head, char *err, size_t size)
 	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("reading the central log's head"));
 }
 
+/* Runs sql with ?1 device and ?2 id (may be NULL); *known (may be NULL)
+ * gets the first column of its row. */
+static int
+device_row(struct central *c, const char *sql, const char *device, const char *id, char *known,
+	   size_t known_size, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, device, -1, SQLITE_STATIC);
+		if (id != NULL)
+			sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && known != NULL)
+			snprintf(known, known_size, "%s", (const char *)sqlite3_column_text(s, 0));
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("the central log's devices"));
+}
+
+static int
+sq_claim(struct central *c, const char *device, const char *id, char *known, size_t known_size,
+	 char *err, size_t size)
+{
+	int rc = ready(c, err, size);
+	if (rc == 0)
+		rc = device_row(c, "INSERT INTO hmc_devices (name, id) VALUES (?1, ?2)"
+				" ON CONFLICT (name) DO NOTHING", device, id, NULL, 0, err, size);
+	if (rc == 0)
+		rc = device_row(c, "SELECT id FROM hmc_devices WHERE name = ?1", device, NULL, known,
+				known_size, err, size);
+	return rc;
+}
+
 static int
 sq_add_device(struct central *c, const char *device, int replace, char *secret,
 	      size_t secret_size, char *err, size_t size)
 {
-	(void)c;
-	(void)device;
-	(void)replace;
-	(void)err;
-	(void)size;
 	/* A file needs no credentials: whoever can write it may append. */
 	if (secret_size > 0)
 		secret[0] = '\0';
-	return 0;
+	int rc = ready(c, err, size);
+	/* A device replaced: the next store to sync as it is the one. */
+	if (rc == 0 && replace)
+		rc = device_row(c, "DELETE FROM hmc_devices WHERE name = ?1", device, NULL, NULL, 0,
+				err, size);
+	return rc;
 }
 
 static int
@@ -402,6 +443,6 @@ sq_limit(struct central *c, int lock_ms, int statement_ms, char *err, size_t siz
 }
 
 const struct central_ops central_sqlite_ops = {
-	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_add_device, sq_revoke,
-	sq_limit, sq_close,
+	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
+	sq_revoke, sq_limit, sq_close,
 };

@@ -585,6 +585,29 @@ check_generation(struct store *store, const struct central_head *head)
 	return rc;
 }
 
+/* Shows the centre this store's id under its name; a name another store
+ * took first is refused before anything is exchanged. */
+static int
+check_identity(struct store *store, const struct central_ops *ops, struct central *c)
+{
+	char id[64], known[64] = "", err[512] = "";
+	const char *name = store_device_name(store);
+	int rc = store_device_id(store, id, sizeof id);
+	if (rc != 0)
+		return rc;
+	if ((rc = ops->claim(c, name, id, known, sizeof known, err, sizeof err)) != 0)
+		return store_seterr(store, rc, "%s", err);
+	if (strcmp(known, id) == 0)
+		return 0;
+	return store_seterr(store, HMC_E_REFUSED,
+			    _("another store already syncs as %s at this central log (its id "
+			      "begins %.8s, this one's %.8s): nothing was exchanged, and nothing "
+			      "is lost on either; give this one its own name with `hmc device "
+			      "rename NEW`, or, if it replaces that handheld, the administrator "
+			      "runs `hmc central add-device %s --replace`"),
+			    name, known, id, name);
+}
+
 /* The log was restored from a backup and holds only places up to kept:
  * this device's events after it are queued to be sent again, other
  * devices' are taken back until their devices send them again, and the
@@ -620,7 +643,8 @@ check_log(struct store *store, const struct central_ops *ops, struct central *c,
 	int rc = ops->head(c, head, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	if ((rc = check_generation(store, head)) != 0)
+	if ((rc = check_generation(store, head)) != 0 ||
+	    (rc = check_identity(store, ops, c)) != 0)
 		return rc;
 	int64_t cursor = store_config_int(store, "sync.cursor", 0);
 	int64_t last = journal_last_place(store);
@@ -651,6 +675,76 @@ check_log(struct store *store, const struct central_ops *ops, struct central *c,
 			high = mid;
 	}
 	return refill_after_restore(store, low, result);
+}
+
+/* --- a new name ---------------------------------------------------------- */
+
+int
+sync_rename(struct store *store, const char *name)
+{
+	char old[DEVICE_MAX];
+	xstrlcpy(old, store_device_name(store), sizeof old);
+	if (!central_valid_device(name))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("a device name is 1 to 32 of a-z, 0-9 and '-', not \"%.40s\""),
+				    name);
+	if (old[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID,
+				    _("this store has no device name: run `hmc init --device NAME`"));
+	int64_t sent = journal_count_sent(store, old);
+	if (sent > 0)
+		return store_seterr(store, HMC_E_REFUSED,
+				    _("%lld of this store's events are in the central log as %s and "
+				      "keep that name there, so this store keeps it too; a handheld "
+				      "that needs another name gets a new store (`hmc init --device "
+				      "NEW`) once this one has sent everything"),
+				    (long long)sent, old);
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = journal_rename_device(store, old, name)) == 0 &&
+	    (rc = store_device_rename(store, name)) == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return rc;
+}
+
+/* --- the centre's clock ------------------------------------------------- */
+
+/* Keeps how far this clock is off the centre's (sync_clock_wrong). */
+static int
+record_clock(struct store *store, const struct central_head *head, struct sync_result *result)
+{
+	char text[24] = "";
+	if (head->now_ms > 0) {
+		result->clock_known = 1;
+		result->clock_offset_ms = head->now_ms - timeutil_now_ms();
+		snprintf(text, sizeof text, "%lld", (long long)result->clock_offset_ms);
+	}
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = store_config_set(store, "sync.clock_offset_ms", text)) == 0 &&
+	    (rc = store_commit(store)) == 0) {
+		result->clock_wrong = sync_clock_wrong(store, NULL);
+		return 0;
+	}
+	store_rollback(store);
+	return rc;
+}
+
+int
+sync_clock_wrong(struct store *store, int64_t *offset_ms)
+{
+	char text[24];
+	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
+	if (skew_s <= 0)
+		skew_s = STORE_MAX_SKEW_S;
+	if (offset_ms != NULL)
+		*offset_ms = 0;
+	if (store_config_get(store, "sync.clock_offset_ms", text, sizeof text) != 0 ||
+	    text[0] == '\0')
+		return 0;
+	int64_t offset = strtoll(text, NULL, 10);
+	if (offset_ms != NULL)
+		*offset_ms = offset;
+	return offset > skew_s * 1000 || offset < -skew_s * 1000;
 }
 
 /* --- the whole ----------------------------------------------------------- */
@@ -722,7 +816,8 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 		return store_seterr(store, rc, "%s", err);
 	}
 	struct central_head head;
-	if ((rc = check_log(store, ops, c, &head, result)) != 0) {
+	if ((rc = check_log(store, ops, c, &head, result)) != 0 ||
+	    (rc = record_clock(store, &head, result)) != 0) {
 		ops->close(c);
 		close(lock);
 		return rc;

@@ -20,7 +20,8 @@
 # (exit 1, nothing set aside); the central log restored from a copy taken
 # earlier (every device finds out, sends again what the log lost: each
 # event once, the same state everywhere), a gap in the log's places (exit
-# 75, nothing folded) and a log of another generation refused; bad URLs and a missing central log.  The
+# 75, nothing folded), a log of another generation refused, two stores
+# with one name (the second refused, nothing lost) and `device rename`; bad URLs and a missing central log.  The
 # attacks on the centre itself are in t_central.sh.
 . "$(dirname "$0")/lib.sh"
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
@@ -379,6 +380,45 @@ scenario() {
 	sync_ok hc hd hk
 	same_state ha hb hc hd hk
 
+	# The centre's clock against this one's (PostgreSQL tells it; a
+	# SQLite file has none): more than sync.max_skew off is "clock wrong".
+	run h hb sync; expect_status 0; expect_no "clock wrong"
+	if [ "$ENGINE" = pg ]; then
+		run faketime -f +2h env HMC_CONFIG="$E/hb.conf" "$HMC" --db "$E/hb.db" sync
+		expect_status 0; expect_out "clock wrong"
+		check "the offset is kept for the header" test \
+			"$(sqlite3 "$E/hb.db" "SELECT value FROM config WHERE key = 'sync.clock_offset_ms'")" -lt -7000000
+		run h hb sync; expect_status 0; expect_no "clock wrong"
+	fi
+
+	# Two stores with one name: the centre keeps the first store's id for
+	# the name and refuses the second (nothing exchanged, nothing lost);
+	# a rename carries the unsent events over, and is refused once the
+	# centre holds the store's events.
+	add_device hx
+	add_device hy
+	h hx init --device hx >/dev/null
+	sync_ok hx
+	hx_sent=$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")
+	h hy init --device hy >/dev/null
+	hy_made=$(sqlite3 "$E/hy.db" "SELECT count(*) FROM journal WHERE status = 'pending'")
+	run h hy device rename hx; expect_status 0; expect_out "device hx now (was hy)"
+	run env HMC_CONFIG="$E/hx.conf" "$HMC" --db "$E/hy.db" sync
+	expect_status 1; expect_err "another store already syncs as hx"
+	check "the refused store keeps its events" test \
+		"$(sqlite3 "$E/hy.db" "SELECT count(*) FROM journal WHERE status = 'pending'")" -eq "$hy_made"
+	check "the centre holds nothing of it" test \
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq "$hx_sent"
+	run h hy device rename hy; expect_status 0
+	expect_out "its $hy_made events not sent yet go as hy"
+	run h hy sync; expect_status 0; expect_out "sent $hy_made"
+	check "its events went as hy" test \
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hy'")" -eq "$hy_made"
+	run h hy device rename hz; expect_status 1; expect_err "keep that name"
+	run h hx sync; expect_status 0
+	sync_ok ha hb hc hd hk
+	same_state ha hx hy
+
 	# Another log (a new generation): refused, nothing exchanged.
 	mv "$E/ha.conf" "$E/ha.conf.keep"
 	run "$HMC" central init "sqlite:$E/other.db"; expect_status 0
@@ -398,7 +438,8 @@ scenario() {
 scenario sqlite "sqlite:$T/sqlite/central.db"
 
 # The screens: a background sync while a manager works, conflicts resolved
-# on the handheld, and a sync that fails shown in the header.
+# on the handheld, a sync that fails shown in the header, and "klockan fel"
+# when the last sync found this clock off the centre's.
 sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
 h ha --operator 1001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
 open_before=$(h ha conflicts | grep -c '^h[a-z0-9]*#')
@@ -426,6 +467,13 @@ mv "$E/central.away" "$E/central.db"
 tm_start w 80 24 "env LANG=en HMC_CONFIG=$E/ha.conf $HMC --db $E/ha.db"
 expect_screen w "unsynced 0 synced "
 tm_stop w
+# The last sync found this clock an hour off the centre's: the header says so.
+sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '0');
+	INSERT OR REPLACE INTO config VALUES ('sync.clock_offset_ms', '-3600000')"
+tm_start k 80 24 "env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/ha.conf $HMC --db $E/ha.db"
+expect_screen k "klockan fel"
+tm_stop k
+sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
 run h ha conflicts --all; expect_out "resolved by 3001: the log stands"
 sync_ok hb hc hd ha
 same_state ha hb hc

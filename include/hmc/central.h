@@ -67,6 +67,11 @@ struct central_ops {
 		    char *err, size_t size);
 	/* The log's identity, its highest place and the centre's clock. */
 	int (*head)(struct central *c, struct central_head *head, char *err, size_t size);
+	/* Shows the centre this store's id under its device name: the first
+	 * id seen for a name is kept.  *known gets the id the log holds for
+	 * the name (this one, unless another store took the name first). */
+	int (*claim)(struct central *c, const char *device, const char *id, char *known,
+		     size_t known_size, char *err, size_t size);
 	/* A device's credentials; *secret gets a password to hand over, or ""
 	 * when the engine needs none.  An existing device is refused unless
 	 * replace (then it gets a new password, and the old one stops). */

@@ -83,6 +83,13 @@ int64_t journal_last_place(struct store *store);
  * again.  The caller rebuilds the state (sync.c). */
 int journal_unplace(struct store *store, int64_t after_gseq, int64_t *own, int64_t *others);
 
+/* How many of device's events reached the central log (placed, or
+ * folded from it). */
+int64_t journal_count_sent(struct store *store, const char *device);
+
+/* Gives device's events (none sent) the name to, with new hashes. */
+int journal_rename_device(struct store *store, const char *from, const char *to);
+
 /* The undo changeset of a pending event: a new buffer the caller frees
  * (*undo NULL and *undo_len -1 when none was kept). */
 int journal_undo(struct store *store, int64_t seq, void **undo, int *undo_len);

@@ -57,6 +57,9 @@ struct sync_result {
 	int64_t clock_ahead;	/* events stamped beyond sync.max_skew ahead of this
 				 * clock: folded, but not merged into it */
 	char clock_ahead_device[DEVICE_MAX];	/* the last device that sent one */
+	int clock_known;	/* the centre told its clock (PostgreSQL) */
+	int64_t clock_offset_ms;	/* the centre's clock minus this one's */
+	int clock_wrong;	/* more than sync.max_skew apart */
 };
 
 struct sync_options {
@@ -82,6 +85,18 @@ int sync_run(struct store *store, const struct sync_options *options,
  * *result, when not NULL, records a rebuild. */
 int sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void *arg,
 		struct sync_result *result);
+
+/* Gives this store another device name, carrying its events (all
+ * unsent) over to it; refused once any of them reached the central log,
+ * whose copies keep the old name. */
+int sync_rename(struct store *store, const char *name);
+
+/* Whether this device's clock was more than sync.max_skew (default
+ * STORE_MAX_SKEW_S) off the centre's at the last sync that could tell
+ * (sync.clock_offset_ms: the centre's clock minus this one's; a SQLite
+ * central log has no clock, and leaves it unset).  *offset_ms (may be
+ * NULL) gets the offset. */
+int sync_clock_wrong(struct store *store, int64_t *offset_ms);
 
 /* When the last sync ran and how it ended, kept in the store's settings
  * (sync.last_ok, sync.last_try, sync.last_error). */
