@@ -5,6 +5,7 @@
 
 #include "hmc/central.h"
 #include "hmc/store.h"
+#include "hmc/sync.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -25,6 +26,7 @@ last_ok_from_store(struct bgsync *b, struct store *store)
 	char text[40];
 	int64_t ms;
 	b->last_ok[0] = '\0';
+	b->clock_wrong = sync_clock_wrong(store, NULL);
 	if (store_config_get(store, "sync.last_ok", text, sizeof text) == 0 &&
 	    timeutil_parse_instant(text, &ms) == 0) {
 		char local[TIMEUTIL_LOCAL_LEN];

@@ -24,6 +24,8 @@ struct bgsync {
 	pid_t child;		/* 0 when none runs */
 	int failing;		/* the last one failed */
 	char last_ok[6];	/* "HH:MM" of the last good one, local */
+	int clock_wrong;	/* this clock was off the centre's at the last
+				 * sync (sync_clock_wrong) */
 	char error[256];	/* why the last one failed */
 };
 

@@ -314,7 +314,7 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 static void
 draw_header(struct shell *sh, int cols)
 {
-	char clock[TIMEUTIL_LOCAL_LEN], left[128], right[64];
+	char clock[TIMEUTIL_LOCAL_LEN], left[128], right[96];
 	timeutil_format_local(timeutil_now_ms(), clock);
 	if (sh->logged_in)
 		snprintf(left, sizeof left, "%s %s%s%s", sh->depot, sh->operator_no,
@@ -329,8 +329,10 @@ draw_header(struct shell *sh, int cols)
 			 sh->sync.last_ok[0] ? sh->sync.last_ok : "--:--", sh->sync.failing ? "!" : "");
 	else if (sh->sync.failing)
 		xstrlcpy(synced, "!", sizeof synced);
-	snprintf(right, sizeof right, "%s%lld%s %s", cols >= 40 ? _("unsynced ") : "^",
-		 (long long)sh->pending, synced, clock + 11);
+	/* The centre's clock said this one is off (sync_clock_wrong). */
+	snprintf(right, sizeof right, "%s%s%s%lld%s %s",
+		 sh->sync.clock_wrong ? _("clock wrong") : "", sh->sync.clock_wrong ? " " : "",
+		 cols >= 40 ? _("unsynced ") : "^", (long long)sh->pending, synced, clock + 11);
 	attron(A_REVERSE);
 	mvhline(0, 0, ' ', cols);
 	int right_w = ui_width(right);

@@ -7,6 +7,10 @@
  *   hmc_meta(key, value)          schema (the last file applied), settings
  *   hmc_event_types(name)         the types the log takes
  *   hmc_push_lock()               the push lock; no device may see it
+ *   hmc_place(last)               the last place handed out (003-placed.sql:
+ *                                 places run without gaps)
+ *   hmc_devices(name, id)         the store that first synced as each name
+ *                                 (004-devices.sql; hmc_claim())
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -42,7 +46,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 2	/* the schema this hmc needs: packaging/central/002-guarded.sql */
+#define PG_SCHEMA 4	/* the schema this hmc needs: packaging/central/004-devices.sql */
 
 struct central {
 	PGconn *conn;
@@ -789,6 +793,47 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+/* --- head -------------------------------------------------------------- */
+
+static int
+pg_head(struct central *c, struct central_head *head, char *err, size_t size)
+{
+	memset(head, 0, sizeof *head);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	PGresult *res = pq.PQexec(c->conn,
+		"SELECT (SELECT value FROM hmc_meta WHERE key = 'generation'),"
+		" (SELECT coalesce(max(gseq), 0) FROM hmc_events),"
+		" (SELECT coalesce(max(value::bigint), 0) FROM hmc_meta WHERE key = 'gapless_after'),"
+		" (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("reading the central log's head"));
+	snprintf(head->generation, sizeof head->generation, "%s", pq.PQgetvalue(res, 0, 0));
+	head->max_gseq = strtoll(pq.PQgetvalue(res, 0, 1), NULL, 10);
+	head->gapless_after = strtoll(pq.PQgetvalue(res, 0, 2), NULL, 10);
+	head->now_ms = strtoll(pq.PQgetvalue(res, 0, 3), NULL, 10);
+	pq.PQclear(res);
+	return 0;
+}
+
+static int
+pg_claim(struct central *c, const char *device, const char *id, char *known, size_t known_size,
+	 char *err, size_t size)
+{
+	const char *params[2] = { device, id };
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_claim($1, $2)", 2, NULL, params, NULL,
+					NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("showing the centre this store's id"));
+	snprintf(known, known_size, "%s", pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
+	return 0;
+}
+
 /* --- devices ------------------------------------------------------------ */
 
 /* What the role is: "device" (a member of hmc_device), "revoked" (one
@@ -852,6 +897,19 @@ struct new_secret {
 	size_t size;
 };
 
+/* A device replaced: the next store to sync as it is the one. */
+static int
+forget_store(struct central *c, const char *device, char *err, size_t size)
+{
+	const char *params[1] = { device };
+	PGresult *res = pq.PQexecParams(c->conn, "DELETE FROM hmc_devices WHERE name = $1", 1,
+					NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+		return fail(c, res, err, size, _("adding the device"));
+	pq.PQclear(res);
+	return 0;
+}
+
 static int
 set_password(struct central *c, const char *device, const char *kind, void *arg, char *err,
 	     size_t size)
@@ -892,6 +950,8 @@ set_password(struct central *c, const char *device, const char *kind, void *arg,
 		rc = command(c, sql, err, size, _("adding the device"));
 		sodium_memzero(sql, sizeof sql);
 	}
+	if (rc == 0)
+		rc = forget_store(c, device, err, size);
 	pq.PQfreemem(role);
 	pq.PQfreemem(verifier);
 	if (password != NULL) {
@@ -952,6 +1012,6 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 }
 
 const struct central_ops central_pg_ops = {
-	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_add_device, pg_revoke, pg_limit,
-	pg_close,
+	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
+	pg_revoke, pg_limit, pg_close,
 };

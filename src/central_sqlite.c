@@ -11,6 +11,17 @@
  *                    what it appends registers, so an older hmc (which
  *                    would append BLAKE2b hashes unchecked) cannot open
  *                    the log, nor the sqlite3 shell append to it
+ *                3   hmc_meta(key, value): 'generation', a random id made
+ *                    once, so that a device can tell this log from
+ *                    another (a copy of the file is the same log: a
+ *                    restore is told by its head, see sync.c);
+ *                    'gapless_after': places after it run without gaps
+ *                    (an event already in the log is looked up before
+ *                    the insert, which would take a number even when it
+ *                    does nothing)
+ *                4   hmc_devices(name, id): the store that first synced as
+ *                    each name (claim); `central add-device NAME
+ *                    --replace` forgets it
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -32,7 +43,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SQ_SCHEMA 2
+#define SQ_SCHEMA 4
 
 struct central {
 	sqlite3 *db;
@@ -165,6 +176,11 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"CREATE TRIGGER hmc_events_checked BEFORE INSERT ON hmc_events"
 		"  WHEN NOT hmc_central_2()"
 		"  BEGIN SELECT RAISE(ABORT, 'appended without its checks'); END;",
+		"CREATE TABLE hmc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+		"INSERT INTO hmc_meta VALUES ('generation', lower(hex(randomblob(16))));"
+		"INSERT INTO hmc_meta SELECT 'gapless_after', coalesce(max(gseq), 0) FROM hmc_events;",
+		"CREATE TABLE hmc_devices (name TEXT PRIMARY KEY, id TEXT NOT NULL,"
+		"  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
@@ -223,6 +239,26 @@ ready(struct central *c, char *err, size_t size)
 	return 0;
 }
 
+/* An event's place and whether the log holds its content there:
+ * SQLITE_ROW (*ack set), SQLITE_DONE (not in the log), or an error. */
+static int
+lookup(struct central *c, const struct event *e, struct central_ack *ack)
+{
+	sqlite3_stmt *s = c->lookup;
+	sqlite3_bind_text(s, 1, e->device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, e->device_seq);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		ack->gseq = sqlite3_column_int64(s, 0);
+		ack->same = sqlite3_column_bytes(s, 1) == EVENT_HASH_LEN &&
+			    memcmp(sqlite3_column_blob(s, 1), e->hash, EVENT_HASH_LEN) == 0;
+	} else if (rc != SQLITE_DONE) {
+		rc = sqlite3_errcode(c->db);
+	}
+	sqlite3_reset(s);
+	return rc;
+}
+
 static int
 sq_push(struct central *c, const struct event *events, int n, struct central_ack *acks,
 	char *err, size_t size)
@@ -233,7 +269,7 @@ sq_push(struct central *c, const struct event *events, int n, struct central_ack
 	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return fail(c, rc, err, size, _("the central log is busy"));
-	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+	for (int i = 0; i < n && (rc == SQLITE_OK || rc == SQLITE_ROW); i++) {
 		const struct event *e = &events[i];
 		sqlite3_stmt *s = c->insert;
 		if (central_check_event(e, acks[i].refused, sizeof acks[i].refused) != 0) {
@@ -242,6 +278,10 @@ sq_push(struct central *c, const struct event *events, int n, struct central_ack
 			continue;
 		}
 		acks[i].refused[0] = '\0';
+		/* Looked up first: an insert that does nothing still takes a
+		 * number from AUTOINCREMENT, and places run without gaps. */
+		if ((rc = lookup(c, e, &acks[i])) != SQLITE_DONE)
+			continue;
 		sqlite3_bind_text(s, 1, e->device, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, e->device_seq);
 		sqlite3_bind_int64(s, 3, e->hlc);
@@ -254,19 +294,10 @@ sq_push(struct central *c, const struct event *events, int n, struct central_ack
 		sqlite3_reset(s);
 		if (rc != SQLITE_OK)
 			break;
-		s = c->lookup;
-		sqlite3_bind_text(s, 1, e->device, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 2, e->device_seq);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			acks[i].gseq = sqlite3_column_int64(s, 0);
-			acks[i].same = sqlite3_column_bytes(s, 1) == EVENT_HASH_LEN &&
-				       memcmp(sqlite3_column_blob(s, 1), e->hash, EVENT_HASH_LEN) == 0;
-		} else {
-			rc = sqlite3_errcode(c->db);
-		}
-		sqlite3_reset(s);
+		if ((rc = lookup(c, e, &acks[i])) == SQLITE_DONE)
+			rc = SQLITE_INTERNAL;	/* inserted, and not there */
 	}
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK || rc == SQLITE_ROW)
 		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int code = fail(c, rc, err, size, _("appending to the central log"));
@@ -314,19 +345,81 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+/* The generation and the highest place; a file has no clock. */
+static int
+sq_head(struct central *c, struct central_head *head, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = ready(c, err, size);
+	memset(head, 0, sizeof *head);
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_prepare_v2(c->db,
+		"SELECT (SELECT value FROM hmc_meta WHERE key = 'generation'),"
+		" (SELECT coalesce(max(gseq), 0) FROM hmc_events),"
+		" (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM hmc_meta"
+		"  WHERE key = 'gapless_after')", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const unsigned char *generation = sqlite3_column_text(s, 0);
+		snprintf(head->generation, sizeof head->generation, "%s",
+			 generation ? (const char *)generation : "");
+		head->max_gseq = sqlite3_column_int64(s, 1);
+		head->gapless_after = sqlite3_column_int64(s, 2);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("reading the central log's head"));
+}
+
+/* Runs sql with ?1 device and ?2 id (may be NULL); *known (may be NULL)
+ * gets the first column of its row. */
+static int
+device_row(struct central *c, const char *sql, const char *device, const char *id, char *known,
+	   size_t known_size, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, device, -1, SQLITE_STATIC);
+		if (id != NULL)
+			sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW && known != NULL)
+			snprintf(known, known_size, "%s", (const char *)sqlite3_column_text(s, 0));
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("the central log's devices"));
+}
+
+static int
+sq_claim(struct central *c, const char *device, const char *id, char *known, size_t known_size,
+	 char *err, size_t size)
+{
+	int rc = ready(c, err, size);
+	if (rc == 0)
+		rc = device_row(c, "INSERT INTO hmc_devices (name, id) VALUES (?1, ?2)"
+				" ON CONFLICT (name) DO NOTHING", device, id, NULL, 0, err, size);
+	if (rc == 0)
+		rc = device_row(c, "SELECT id FROM hmc_devices WHERE name = ?1", device, NULL, known,
+				known_size, err, size);
+	return rc;
+}
+
 static int
 sq_add_device(struct central *c, const char *device, int replace, char *secret,
 	      size_t secret_size, char *err, size_t size)
 {
-	(void)c;
-	(void)device;
-	(void)replace;
-	(void)err;
-	(void)size;
 	/* A file needs no credentials: whoever can write it may append. */
 	if (secret_size > 0)
 		secret[0] = '\0';
-	return 0;
+	int rc = ready(c, err, size);
+	/* A device replaced: the next store to sync as it is the one. */
+	if (rc == 0 && replace)
+		rc = device_row(c, "DELETE FROM hmc_devices WHERE name = ?1", device, NULL, NULL, 0,
+				err, size);
+	return rc;
 }
 
 static int
@@ -350,6 +443,6 @@ sq_limit(struct central *c, int lock_ms, int statement_ms, char *err, size_t siz
 }
 
 const struct central_ops central_sqlite_ops = {
-	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_add_device, sq_revoke, sq_limit,
-	sq_close,
+	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
+	sq_revoke, sq_limit, sq_close,
 };

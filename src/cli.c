@@ -120,6 +120,10 @@ static const struct cli_verb verbs[] = {
 	     "gives a device its own PostgreSQL role and prints the line for its "
 	     "config file once (--replace: a new password for an existing device); "
 	     "revoke takes a device's login away, its events stay.") },
+	{ "device", cli_device, cli_sync_opts, "rename NEW",
+	  N_("Gives this store another device name, with its events not sent yet; only "
+	     "while none of its events has reached the central log (the centre knows a "
+	     "name by the store that first synced as it).") },
 	{ "conflicts", cli_conflicts, cli_sync_opts,
 	  "[--all] | resolve DEVICE#SEQ --outcome log|event [--note TEXT]",
 	  N_("Events that did not apply at their place in the central log, events the "

@@ -92,6 +92,7 @@ int cli_scanners(struct cli *cli);
 int cli_sync(struct cli *cli);
 int cli_central(struct cli *cli);
 int cli_conflicts(struct cli *cli);
+int cli_device(struct cli *cli);
 int cli_stocktake(struct cli *cli);
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);

@@ -7,6 +7,7 @@
  *   hmc central upgrade URL
  *   hmc central add-device NAME [--replace] [--central URL]
  *   hmc central revoke NAME [--central URL]
+ *   hmc device rename NEW
  *   hmc conflicts [--all]
  *   hmc conflicts resolve DEVICE#SEQ --outcome log|event [--note TEXT]
  *
@@ -57,8 +58,16 @@ print_result(const struct sync_result *r)
 		for (int i = 0; i < r->n_refused_why; i++)
 			printf("  %s\n", r->refused_why[i]);
 	}
+	if (r->restored)
+		printf(_("the central log was restored from a backup: %lld of this handheld's events "
+			 "sent again, %lld of other handhelds' taken back until they send them "
+			 "again\n"), (long long)r->restore_resent, (long long)r->restore_taken_back);
 	if (r->rebuilt)
 		printf("%s\n", _("the state was rebuilt from the journal"));
+	if (r->clock_wrong)
+		printf(_("clock wrong: this handheld's clock is %+lld s off the central log's (more "
+			 "than sync.max_skew); set it right\n"),
+		       (long long)(-r->clock_offset_ms / 1000));
 	if (r->clock_ahead)
 		printf(_("%lld events were stamped more than sync.max_skew ahead of this clock (the "
 			 "last from %s): its clock is wrong; this one was not moved\n"),
@@ -241,6 +250,28 @@ cli_central(struct cli *cli)
 	printf(_("device %s may no longer log in to %s (its events stay in the log)\n"),
 	       cli->args[1], where);
 	return CLI_OK;
+}
+
+/* hmc device rename NEW: before anything reached the centre only. */
+int
+cli_device(struct cli *cli)
+{
+	if (cli->n_args != 2 || strcmp(cli->args[0], "rename") != 0)
+		return cli_usage_error(cli_current_verb, _("use hmc device rename NEW"));
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	char old[DEVICE_MAX];
+	xstrlcpy(old, store_device_name(store), sizeof old);
+	int64_t pending = journal_pending(store);
+	int rc = sync_rename(store, cli->args[1]);
+	if (rc == 0)
+		printf(_("this store is device %s now (was %s); its %lld events not sent yet go "
+			 "as %s\n"), cli->args[1], old, (long long)pending, cli->args[1]);
+	else
+		cli_fail("%s", store_errmsg(store));
+	store_close(store);
+	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
 
 static int

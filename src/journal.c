@@ -346,3 +346,79 @@ journal_foreach_folded(struct store *store,
 	}
 	return rc;
 }
+
+int64_t
+journal_find_place(struct store *store, int64_t gseq)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT seq FROM journal WHERE gseq = ?1");
+	sqlite3_bind_int64(stmt, 1, gseq);
+	int64_t seq = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return seq;
+}
+
+int64_t
+journal_last_place(struct store *store)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT coalesce(max(gseq), 0) FROM journal");
+	int64_t gseq = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return gseq;
+}
+
+int
+journal_unplace(struct store *store, int64_t after_gseq, int64_t *own, int64_t *others)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal SET status = 'pending', gseq = NULL, undo = NULL, note = NULL"
+		" WHERE gseq > ?1 AND device = ?2 AND status <> 'rejected'");
+	sqlite3_bind_int64(stmt, 1, after_gseq);
+	sqlite3_bind_text(stmt, 2, store_device_name(store), -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("writing the journal"));
+	*own = sqlite3_changes(store_db(store));
+	stmt = store_stmt(store, "DELETE FROM journal WHERE gseq > ?1 AND device <> ?2");
+	sqlite3_bind_int64(stmt, 1, after_gseq);
+	sqlite3_bind_text(stmt, 2, store_device_name(store), -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("writing the journal"));
+	*others = sqlite3_changes(store_db(store));
+	return 0;
+}
+
+int64_t
+journal_count_sent(struct store *store, const char *device)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*) FROM journal WHERE device = ?1"
+		" AND (gseq IS NOT NULL OR status IN ('confirmed', 'central', 'conflict'))");
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return n;
+}
+
+int
+journal_rename_device(struct store *store, const char *from, const char *to)
+{
+	static const char *const sql[] = {
+		"UPDATE journal SET device = ?2, hash = hmc_event_hash(?2, device_seq, hlc,"
+		" operator, type, subject, payload) WHERE device = ?1",
+		"UPDATE journal_rejected SET device = ?2, hash = hmc_event_hash(?2, device_seq,"
+		" hlc, operator, type, subject, payload) WHERE device = ?1",
+	};
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+		sqlite3_stmt *stmt = store_stmt(store, sql[i]);
+		sqlite3_bind_text(stmt, 1, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, to, -1, SQLITE_STATIC);
+		int rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(store, rc, _("writing the journal"));
+	}
+	return 0;
+}

@@ -318,9 +318,34 @@ fold_one(struct folder *f, const struct event *ev)
 				     rc ? why : NULL);
 }
 
+/* A batch must follow the cursor place by place: a gap is an event this
+ * device would never see (refused whole, nothing folded; the log's places
+ * run without gaps after head->gapless_after, 003-placed.sql). */
+static int
+check_places(struct store *store, const struct central_head *head, int64_t cursor,
+	     const struct event *events, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t expected = (i ? events[i - 1].gseq : cursor) + 1;
+		if (events[i].gseq <= expected - 1)
+			return store_seterr(store, HMC_E_CORRUPT,
+					    _("the central log sent place %lld after %lld"),
+					    (long long)events[i].gseq, (long long)(expected - 1));
+		if (events[i].gseq != expected && expected - 1 >= head->gapless_after)
+			return store_seterr(store, HMC_E_NET,
+					    _("the central log skips from place %lld to %lld: nothing "
+					      "was folded; try again (if it stays, the log's "
+					      "administrator looks at place %lld)"),
+					    (long long)(expected - 1), (long long)events[i].gseq,
+					    (long long)expected);
+	}
+	return 0;
+}
+
 static int
 sync_pull(struct store *store, const struct central_ops *ops, struct central *c, int batch,
-	  const struct sync_options *options, struct sync_result *result)
+	  const struct central_head *head, const struct sync_options *options,
+	  struct sync_result *result)
 {
 	struct event *events = xcalloc((size_t)batch, sizeof *events);
 	char err[512];
@@ -343,13 +368,9 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 				done = 1;
 				break;
 			}
+			if ((rc = check_places(store, head, cursor, events, n)) != 0)
+				break;
 			for (int i = 0; i < n && rc == 0; i++) {
-				if (events[i].gseq <= cursor) {
-					rc = store_seterr(store, HMC_E_CORRUPT,
-							  _("the central log sent place %lld after %lld"),
-							  (long long)events[i].gseq, (long long)cursor);
-					break;
-				}
 				rc = fold_one(&f, &events[i]);
 				cursor = events[i].gseq;
 			}
@@ -513,6 +534,219 @@ sync_push(struct store *store, const struct central_ops *ops, struct central *c,
 	return rc;
 }
 
+/* --- the log's identity and head ------------------------------------------ */
+
+/* Whether the log holds at place gseq the event folded here at that place
+ * (*same); a place this store has no event for is taken as the same. */
+static int
+same_at(struct store *store, const struct central_ops *ops, struct central *c, int64_t gseq,
+	int *same)
+{
+	struct event theirs, ours;
+	char err[512] = "";
+	int n = 0, rc;
+	*same = 1;
+	if (gseq <= 0)
+		return 0;
+	int64_t seq = journal_find_place(store, gseq);
+	if (seq == 0)
+		return 0;
+	if ((rc = ops->pull(c, gseq - 1, 1, &theirs, &n, err, sizeof err)) != 0)
+		return store_seterr(store, rc, "%s", err);
+	if ((rc = journal_get(store, seq, &ours)) != 0)
+		return rc;
+	*same = n == 1 && theirs.gseq == gseq && strcmp(theirs.device, ours.device) == 0 &&
+		theirs.device_seq == ours.device_seq &&
+		memcmp(theirs.hash, ours.hash, EVENT_HASH_LEN) == 0;
+	return 0;
+}
+
+/* The generation this store synced with; a store that never synced takes
+ * the log's. */
+static int
+check_generation(struct store *store, const struct central_head *head)
+{
+	char known[64];
+	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
+	    strcmp(known, head->generation) == 0)
+		return 0;
+	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
+	    (store_config_int(store, "sync.cursor", 0) > 0 || journal_last_place(store) > 0))
+		return store_seterr(store, HMC_E_REFUSED,
+				    _("this handheld synced with another central log (generation "
+				      "%s; this one is %s): nothing was exchanged; to move it, make "
+				      "a new store with `hmc init` on it, or point it back at its own "
+				      "log"), known, head->generation[0] ? head->generation : "-");
+	/* Never synced, or synced before logs had a generation. */
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = store_config_set(store, "sync.generation", head->generation)) == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return rc;
+}
+
+/* Shows the centre this store's id under its name; a name another store
+ * took first is refused before anything is exchanged. */
+static int
+check_identity(struct store *store, const struct central_ops *ops, struct central *c)
+{
+	char id[64], known[64] = "", err[512] = "";
+	const char *name = store_device_name(store);
+	int rc = store_device_id(store, id, sizeof id);
+	if (rc != 0)
+		return rc;
+	if ((rc = ops->claim(c, name, id, known, sizeof known, err, sizeof err)) != 0)
+		return store_seterr(store, rc, "%s", err);
+	if (strcmp(known, id) == 0)
+		return 0;
+	return store_seterr(store, HMC_E_REFUSED,
+			    _("another store already syncs as %s at this central log (its id "
+			      "begins %.8s, this one's %.8s): nothing was exchanged, and nothing "
+			      "is lost on either; give this one its own name with `hmc device "
+			      "rename NEW`, or, if it replaces that handheld, the administrator "
+			      "runs `hmc central add-device %s --replace`"),
+			    name, known, id, name);
+}
+
+/* The log was restored from a backup and holds only places up to kept:
+ * this device's events after it are queued to be sent again, other
+ * devices' are taken back until their devices send them again, and the
+ * state is rebuilt from the journal in the log's order. */
+static int
+refill_after_restore(struct store *store, int64_t kept, struct sync_result *result)
+{
+	struct folder f = { store, result, 0 };
+	char text[24];
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	snprintf(text, sizeof text, "%lld", (long long)kept);
+	if ((rc = journal_unplace(store, kept, &result->restore_resent,
+				  &result->restore_taken_back)) != 0 ||
+	    (rc = store_config_set(store, "sync.cursor", text)) != 0 ||
+	    (rc = rebuild_base(&f)) != 0 || (rc = redo_pending(&f)) != 0 ||
+	    (rc = store_commit(store)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	result->restored = 1;
+	return 0;
+}
+
+/* Checks that the log is the one this store synced with and still holds
+ * what was folded here; a log restored from a backup is refilled. */
+static int
+check_log(struct store *store, const struct central_ops *ops, struct central *c,
+	  struct central_head *head, struct sync_result *result)
+{
+	char err[512] = "";
+	int rc = ops->head(c, head, err, sizeof err);
+	if (rc != 0)
+		return store_seterr(store, rc, "%s", err);
+	if ((rc = check_generation(store, head)) != 0 ||
+	    (rc = check_identity(store, ops, c)) != 0)
+		return rc;
+	int64_t cursor = store_config_int(store, "sync.cursor", 0);
+	int64_t last = journal_last_place(store);
+	if (last > cursor)
+		cursor = last;	/* pushed events hold places too */
+	int same = 1;
+	if (cursor > head->max_gseq)
+		same = 0;
+	else if ((rc = same_at(store, ops, c, cursor, &same)) != 0)
+		return rc;
+	if (same)
+		return 0;
+	/* The last place both hold alike: the backup's log is a prefix of
+	 * what this store saw, and others may have appended since. */
+	int64_t low = 0, high = cursor < head->max_gseq ? cursor : head->max_gseq;
+	if ((rc = same_at(store, ops, c, high, &same)) != 0)
+		return rc;
+	if (same)
+		low = high;
+	/* same_at(low) holds, same_at(high) does not. */
+	while (high - low > 1) {
+		int64_t mid = low + (high - low) / 2;
+		if ((rc = same_at(store, ops, c, mid, &same)) != 0)
+			return rc;
+		if (same)
+			low = mid;
+		else
+			high = mid;
+	}
+	return refill_after_restore(store, low, result);
+}
+
+/* --- a new name ---------------------------------------------------------- */
+
+int
+sync_rename(struct store *store, const char *name)
+{
+	char old[DEVICE_MAX];
+	xstrlcpy(old, store_device_name(store), sizeof old);
+	if (!central_valid_device(name))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("a device name is 1 to 32 of a-z, 0-9 and '-', not \"%.40s\""),
+				    name);
+	if (old[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID,
+				    _("this store has no device name: run `hmc init --device NAME`"));
+	int64_t sent = journal_count_sent(store, old);
+	if (sent > 0)
+		return store_seterr(store, HMC_E_REFUSED,
+				    _("%lld of this store's events are in the central log as %s and "
+				      "keep that name there, so this store keeps it too; a handheld "
+				      "that needs another name gets a new store (`hmc init --device "
+				      "NEW`) once this one has sent everything"),
+				    (long long)sent, old);
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = journal_rename_device(store, old, name)) == 0 &&
+	    (rc = store_device_rename(store, name)) == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return rc;
+}
+
+/* --- the centre's clock ------------------------------------------------- */
+
+/* Keeps how far this clock is off the centre's (sync_clock_wrong). */
+static int
+record_clock(struct store *store, const struct central_head *head, struct sync_result *result)
+{
+	char text[24] = "";
+	if (head->now_ms > 0) {
+		result->clock_known = 1;
+		result->clock_offset_ms = head->now_ms - timeutil_now_ms();
+		snprintf(text, sizeof text, "%lld", (long long)result->clock_offset_ms);
+	}
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = store_config_set(store, "sync.clock_offset_ms", text)) == 0 &&
+	    (rc = store_commit(store)) == 0) {
+		result->clock_wrong = sync_clock_wrong(store, NULL);
+		return 0;
+	}
+	store_rollback(store);
+	return rc;
+}
+
+int
+sync_clock_wrong(struct store *store, int64_t *offset_ms)
+{
+	char text[24];
+	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
+	if (skew_s <= 0)
+		skew_s = STORE_MAX_SKEW_S;
+	if (offset_ms != NULL)
+		*offset_ms = 0;
+	if (store_config_get(store, "sync.clock_offset_ms", text, sizeof text) != 0 ||
+	    text[0] == '\0')
+		return 0;
+	int64_t offset = strtoll(text, NULL, 10);
+	if (offset_ms != NULL)
+		*offset_ms = offset;
+	return offset > skew_s * 1000 || offset < -skew_s * 1000;
+}
+
 /* --- the whole ----------------------------------------------------------- */
 
 int
@@ -581,11 +815,18 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 		close(lock);
 		return store_seterr(store, rc, "%s", err);
 	}
+	struct central_head head;
+	if ((rc = check_log(store, ops, c, &head, result)) != 0 ||
+	    (rc = record_clock(store, &head, result)) != 0) {
+		ops->close(c);
+		close(lock);
+		return rc;
+	}
 	int both = !options->push && !options->pull;
 	if (both || options->push)
 		rc = sync_push(store, ops, c, batch, options, result);
 	if (rc == 0 && (both || options->pull))
-		rc = sync_pull(store, ops, c, batch, options, result);
+		rc = sync_pull(store, ops, c, batch, &head, options, result);
 	ops->close(c);
 	close(lock);	/* and the lock with it */
 	return rc;

@@ -10,7 +10,8 @@
 # an unknown type and a 1 MB payload: those refused with their reasons,
 # the good event placed, every other device's sync still 0 and the same
 # state everywhere; a forged device name refused whole; a wrong hash
-# refused; CREATE TEMP TABLE, CREATE TABLE, pg_advisory_lock, pg_sleep,
+# refused; hmc_claim for another device's name or a malformed id, reading
+# which store holds each name, moving the place counter refused; CREATE TEMP TABLE, CREATE TABLE, pg_advisory_lock, pg_sleep,
 # reading the centre's other tables, taking the push lock, writing the
 # log refused; a device that holds the push lock through hmc_push in an
 # open transaction makes other pushes exit 75 and is ended by the next
@@ -117,7 +118,7 @@ refusal_reaches_the_device() {	# DEV
 # --- the SQLite central -------------------------------------------------------
 echo "# sqlite"
 SQ="sqlite:$T/central.db"
-run "$HMC" central init "$SQ"; expect_status 0; expect_out "schema 0 -> 2"
+run "$HMC" central init "$SQ"; expect_status 0; expect_out "schema 0 -> 4"
 run "$HMC" central upgrade "$SQ"; expect_status 0; expect_out "nothing to apply"
 run "$HMC" central upgrade "sqlite:$T/none.db"; expect_status 1; expect_err "central init"
 run "$HMC" central revoke sa --central "$SQ"; expect_status 1; expect_err "no credentials"
@@ -135,7 +136,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
@@ -186,6 +187,15 @@ check "nothing of it was placed" test "$(admin_sql "SELECT count(*) FROM hmc_eve
 run as_dev hx "$(push_sql "$(ev 1 hx 6 flag "'reason=checked'" "sha256('not it')")")"
 expect_status 0; expect_out "0|f|its hash does not match its content"
 
+# A device claims its own name only, and cannot see or change which
+# store holds each name; the place counter is the centre's.
+run as_dev hx "SELECT hmc_claim('ha', repeat('a', 32))"; expect_status 1
+expect_err "hx may push its own events only"
+run as_dev hx "SELECT hmc_claim('hx', 'not hex')"; expect_status 1; expect_err "32 hex digits"
+run as_dev hx "SELECT count(*) FROM hmc_devices"; expect_status 1; expect_err "permission denied"
+run as_dev hx "UPDATE hmc_place SET last = 9000000000000000000"; expect_status 1
+expect_err "permission denied"
+
 # Objects, locks, sleeping, the centre's other tables.
 run as_dev hx "CREATE TEMP TABLE t (x int)"; expect_status 1
 expect_err "permission denied to create temporary tables"
@@ -202,7 +212,7 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 2
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 4
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.

@@ -17,7 +17,11 @@
 # then the centre holds each event exactly once; the server gone (exit 75,
 # nothing lost) and, for PostgreSQL, stopped in the middle of a push; a
 # device appending with another device's role refused whole by the centre
-# (exit 1, nothing set aside); bad URLs and a missing central log.  The
+# (exit 1, nothing set aside); the central log restored from a copy taken
+# earlier (every device finds out, sends again what the log lost: each
+# event once, the same state everywhere), a gap in the log's places (exit
+# 75, nothing folded), a log of another generation refused, two stores
+# with one name (the second refused, nothing lost) and `device rename`; bad URLs and a missing central log.  The
 # attacks on the centre itself are in t_central.sh.
 . "$(dirname "$0")/lib.sh"
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
@@ -90,6 +94,38 @@ refuse_at_centre() {
 			CHECK (subject <> '$1') NOT VALID" ;;
 	esac
 	return 0
+}
+
+# A copy of the central log, and putting it back (an operator restoring
+# the centre from last night's backup).
+backup_centre() {
+	case $ENGINE in
+	sqlite) sqlite3 "$E/central.db" ".backup '$E/central.bak'" ;;
+	pg) central_sql "SET client_min_messages = warning; DROP TABLE IF EXISTS bak_place; CREATE TABLE bak_place AS TABLE hmc_place" ;;
+	esac
+}
+restore_centre() {
+	case $ENGINE in
+	sqlite) rm -f "$E/central.db-wal" "$E/central.db-shm"
+		cp "$E/central.bak" "$E/central.db" ;;
+	pg) central_sql "DELETE FROM hmc_events WHERE gseq > (SELECT last FROM bak_place);
+		UPDATE hmc_place SET last = (SELECT last FROM bak_place)" ;;
+	esac
+}
+
+# Moves the newest event N places on (a gap before it, or none again).
+move_last_place() {
+	case $ENGINE in
+	sqlite) central_sql "UPDATE hmc_events SET gseq = gseq + ($1)
+		WHERE gseq = (SELECT max(gseq) FROM hmc_events)" ;;
+	pg) central_sql "BEGIN; ALTER TABLE hmc_events DISABLE TRIGGER hmc_events_place;
+		CREATE TEMP TABLE moved AS SELECT * FROM hmc_events
+			WHERE gseq = (SELECT max(gseq) FROM hmc_events);
+		DELETE FROM hmc_events WHERE gseq = (SELECT gseq FROM moved);
+		INSERT INTO hmc_events OVERRIDING SYSTEM VALUE SELECT gseq + ($1), device,
+			device_seq, hlc, operator, type, subject, payload, hash, received FROM moved;
+		ALTER TABLE hmc_events ENABLE TRIGGER hmc_events_place; COMMIT" ;;
+	esac
 }
 
 unit_state() {	# unit_state DEV UNIT
@@ -299,6 +335,98 @@ scenario() {
 	sync_ok ha hb hc hd
 	same_state ha hb hc hd hk
 
+	# The central log restored from a copy taken earlier: every device
+	# finds out at its next sync, sends again what the log lost, and takes
+	# back what others sent that the log lost until they send it again.
+	backup_centre
+	for i in 10 11 12; do
+		h ha --operator 3001 unit relocate "$(in_stock $i)" --location "$L1" >/dev/null
+		h hb --operator 1001 unit relocate "$(in_stock $((i + 3)))" --location "$L2" >/dev/null
+		h hc --operator 1001 unit relocate "$(in_stock $((i + 6)))" --location "$L1" >/dev/null
+	done
+	sync_ok ha hb hc ha
+	h ha --operator 3001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
+	sync_ok ha hd	# hk stays where the copy was taken
+	restore_centre
+	run h hb sync; expect_status 0
+	expect_out "restored from a backup: 3 of this handheld's events sent again"
+	run h ha sync; expect_status 0
+	expect_out "restored from a backup: 4 of this handheld's events sent again"
+	run h hc sync; expect_status 0; expect_out "restored from a backup: 3 of"
+	run h hd sync; expect_status 0; expect_out "restored from a backup: 0 of"
+	run h hk sync; expect_status 0; expect_no "restored"	# it lost nothing
+	sync_ok ha hb hc hd hk
+	run h ha sync; expect_status 0; expect_no "restored"
+	for dev in ha hb hc hd hk; do
+		mine=$(sqlite3 "$E/$dev.db" "SELECT count(*) FROM journal WHERE device = '$dev'")
+		check "after the restore the centre holds each of $dev's $mine events once" test \
+			"$(central_sql "SELECT count(DISTINCT device_seq) || ' ' || count(*) FROM hmc_events WHERE device = '$dev'")" = "$mine $mine"
+	done
+	check "places run without a gap" test \
+		"$(central_sql "SELECT max(gseq) - count(*) FROM hmc_events")" -eq 0
+	same_state ha hb hc hd hk
+	# A gap in the log's places: the batch is refused whole (exit 75,
+	# nothing folded) until the place is there.
+	h ha --operator 3001 unit relocate "$(in_stock 21)" --location "$L1" >/dev/null
+	h ha --operator 3001 unit relocate "$(in_stock 22)" --location "$L1" >/dev/null
+	sync_ok ha
+	before=$(sqlite3 "$E/hb.db" "SELECT count(*) FROM journal")
+	move_last_place 1
+	run h hb sync; expect_status 75; expect_err "skips from place"
+	check "nothing was folded across the gap" test \
+		"$(sqlite3 "$E/hb.db" "SELECT count(*) FROM journal")" -eq "$before"
+	move_last_place -1
+	run h hb sync; expect_status 0; expect_out "folded 2"
+	sync_ok hc hd hk
+	same_state ha hb hc hd hk
+
+	# The centre's clock against this one's (PostgreSQL tells it; a
+	# SQLite file has none): more than sync.max_skew off is "clock wrong".
+	run h hb sync; expect_status 0; expect_no "clock wrong"
+	if [ "$ENGINE" = pg ]; then
+		run faketime -f +2h env HMC_CONFIG="$E/hb.conf" "$HMC" --db "$E/hb.db" sync
+		expect_status 0; expect_out "clock wrong"
+		check "the offset is kept for the header" test \
+			"$(sqlite3 "$E/hb.db" "SELECT value FROM config WHERE key = 'sync.clock_offset_ms'")" -lt -7000000
+		run h hb sync; expect_status 0; expect_no "clock wrong"
+	fi
+
+	# Two stores with one name: the centre keeps the first store's id for
+	# the name and refuses the second (nothing exchanged, nothing lost);
+	# a rename carries the unsent events over, and is refused once the
+	# centre holds the store's events.
+	add_device hx
+	add_device hy
+	h hx init --device hx >/dev/null
+	sync_ok hx
+	hx_sent=$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")
+	h hy init --device hy >/dev/null
+	hy_made=$(sqlite3 "$E/hy.db" "SELECT count(*) FROM journal WHERE status = 'pending'")
+	run h hy device rename hx; expect_status 0; expect_out "device hx now (was hy)"
+	run env HMC_CONFIG="$E/hx.conf" "$HMC" --db "$E/hy.db" sync
+	expect_status 1; expect_err "another store already syncs as hx"
+	check "the refused store keeps its events" test \
+		"$(sqlite3 "$E/hy.db" "SELECT count(*) FROM journal WHERE status = 'pending'")" -eq "$hy_made"
+	check "the centre holds nothing of it" test \
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq "$hx_sent"
+	run h hy device rename hy; expect_status 0
+	expect_out "its $hy_made events not sent yet go as hy"
+	run h hy sync; expect_status 0; expect_out "sent $hy_made"
+	check "its events went as hy" test \
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hy'")" -eq "$hy_made"
+	run h hy device rename hz; expect_status 1; expect_err "keep that name"
+	run h hx sync; expect_status 0
+	sync_ok ha hb hc hd hk
+	same_state ha hx hy
+
+	# Another log (a new generation): refused, nothing exchanged.
+	mv "$E/ha.conf" "$E/ha.conf.keep"
+	run "$HMC" central init "sqlite:$E/other.db"; expect_status 0
+	echo "central = sqlite:$E/other.db" >"$E/ha.conf"
+	run h ha sync; expect_status 1; expect_err "this handheld synced with another central log"
+	mv "$E/ha.conf.keep" "$E/ha.conf"
+	run h ha sync; expect_status 0
+
 	# Bad places.
 	run h ha sync --central "sqlite:$E/nowhere.db"; expect_status 1; expect_err "central init"
 	run h ha sync --central "ftp://x"; expect_status 1; expect_err "sqlite:PATH"
@@ -310,7 +438,8 @@ scenario() {
 scenario sqlite "sqlite:$T/sqlite/central.db"
 
 # The screens: a background sync while a manager works, conflicts resolved
-# on the handheld, and a sync that fails shown in the header.
+# on the handheld, a sync that fails shown in the header, and "klockan fel"
+# when the last sync found this clock off the centre's.
 sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
 h ha --operator 1001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
 open_before=$(h ha conflicts | grep -c '^h[a-z0-9]*#')
@@ -338,6 +467,13 @@ mv "$E/central.away" "$E/central.db"
 tm_start w 80 24 "env LANG=en HMC_CONFIG=$E/ha.conf $HMC --db $E/ha.db"
 expect_screen w "unsynced 0 synced "
 tm_stop w
+# The last sync found this clock an hour off the centre's: the header says so.
+sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '0');
+	INSERT OR REPLACE INTO config VALUES ('sync.clock_offset_ms', '-3600000')"
+tm_start k 80 24 "env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/ha.conf $HMC --db $E/ha.db"
+expect_screen k "klockan fel"
+tm_stop k
+sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
 run h ha conflicts --all; expect_out "resolved by 3001: the log stands"
 sync_ok hb hc hd ha
 same_state ha hb hc

@@ -150,6 +150,36 @@ small_skew_still_orders(void **state)
 	testutil_now(NULL);
 }
 
+/* How far this clock was off the centre's at the last sync: a SQLite
+ * log has no clock (nothing kept); past sync.max_skew either way it is
+ * wrong (the header's "clock wrong"). */
+static void
+clock_off_the_centres(void **state)
+{
+	(void)state;
+	struct sync_result res;
+	int64_t offset;
+	make_central("central-3.db");
+	struct store *a = testutil_store_at(testutil_path("off.db"), "hh-a");
+	sync_ok(a, &res);
+	assert_int_equal(res.clock_known, 0);
+	assert_int_equal(sync_clock_wrong(a, &offset), 0);
+	assert_int_equal(store_config_set(a, "sync.clock_offset_ms", "-599000"), 0);
+	assert_int_equal(sync_clock_wrong(a, &offset), 0);
+	assert_int_equal(offset, -599000);
+	assert_int_equal(store_config_set(a, "sync.clock_offset_ms", "-601000"), 0);
+	assert_int_equal(sync_clock_wrong(a, NULL), 1);
+	assert_int_equal(store_config_set(a, "sync.clock_offset_ms", "3600000"), 0);
+	assert_int_equal(sync_clock_wrong(a, NULL), 1);
+	assert_int_equal(store_config_set(a, "sync.max_skew", "7200"), 0);
+	assert_int_equal(sync_clock_wrong(a, NULL), 0);
+	/* A sync with a log that has no clock forgets the old offset. */
+	sync_ok(a, &res);
+	assert_int_equal(store_config_set(a, "sync.max_skew", "1"), 0);
+	assert_int_equal(sync_clock_wrong(a, NULL), 0);
+	store_close(a);
+}
+
 /* The environment does not move the clock of the shipped code. */
 static void
 no_clock_from_the_environment(void **state)
@@ -169,6 +199,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_year_ahead_does_not_move_the_fleet),
 		cmocka_unit_test(small_skew_still_orders),
+		cmocka_unit_test(clock_off_the_centres),
 		cmocka_unit_test(no_clock_from_the_environment),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,6 +40,16 @@ struct central_ack {
 				 * take it (the rest of the batch is placed) */
 };
 
+/* What a puller checks the log against (sync.c). */
+struct central_head {
+	char generation[64];	/* the id `central init` made for this log */
+	int64_t max_gseq;	/* the highest place in the log; 0 when empty */
+	int64_t gapless_after;	/* places after this one run without a gap (a
+				 * log older than the check may have some below) */
+	int64_t now_ms;		/* the centre's clock, ms since the epoch; 0 when
+				 * the engine has none (a SQLite file) */
+};
+
 struct central_ops {
 	const char *scheme;
 	int (*connect)(const char *url, int create, struct central **out, char *err, size_t size);
@@ -55,6 +65,13 @@ struct central_ops {
 	/* Up to max events after gseq, in order; events[i].gseq is set. */
 	int (*pull)(struct central *c, int64_t after, int max, struct event *events, int *n,
 		    char *err, size_t size);
+	/* The log's identity, its highest place and the centre's clock. */
+	int (*head)(struct central *c, struct central_head *head, char *err, size_t size);
+	/* Shows the centre this store's id under its device name: the first
+	 * id seen for a name is kept.  *known gets the id the log holds for
+	 * the name (this one, unless another store took the name first). */
+	int (*claim)(struct central *c, const char *device, const char *id, char *known,
+		     size_t known_size, char *err, size_t size);
 	/* A device's credentials; *secret gets a password to hand over, or ""
 	 * when the engine needs none.  An existing device is refused unless
 	 * replace (then it gets a new password, and the old one stops). */

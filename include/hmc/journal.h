@@ -70,6 +70,26 @@ int journal_foreach_pending(struct store *store, int newest_first,
 /* The local position of an event by identity, or 0. */
 int64_t journal_find(struct store *store, const char *device, int64_t device_seq);
 
+/* The local position of the event folded at place gseq in the log, or 0. */
+int64_t journal_find_place(struct store *store, int64_t gseq);
+
+/* The highest place in the log of any event here; 0: never synced. */
+int64_t journal_last_place(struct store *store);
+
+/* The central log lost every place after after_gseq (restored from a
+ * backup): this device's events there are pending again with no place
+ * (*own of them), to be sent again; other devices' are taken out of the
+ * journal (*others), to be folded again when their devices send them
+ * again.  The caller rebuilds the state (sync.c). */
+int journal_unplace(struct store *store, int64_t after_gseq, int64_t *own, int64_t *others);
+
+/* How many of device's events reached the central log (placed, or
+ * folded from it). */
+int64_t journal_count_sent(struct store *store, const char *device);
+
+/* Gives device's events (none sent) the name to, with new hashes. */
+int journal_rename_device(struct store *store, const char *from, const char *to);
+
 /* The undo changeset of a pending event: a new buffer the caller frees
  * (*undo NULL and *undo_len -1 when none was kept). */
 int journal_undo(struct store *store, int64_t seq, void **undo, int *undo_len);

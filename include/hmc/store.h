@@ -145,6 +145,12 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 int store_device_init(struct store *store, const char *name);
 /* Name of this device ("" before init). */
 const char *store_device_name(struct store *store);
+/* The random id made at init (hex), which tells this store from another
+ * that took the same name; 0, or HMC_E_NOT_FOUND before init. */
+int store_device_id(struct store *store, char *out, size_t size);
+/* Gives the device another name, inside a transaction (sync_rename says
+ * when that is allowed and carries the pending events over). */
+int store_device_rename(struct store *store, const char *name);
 /* A short tag of this device for the numbers it hands out offline (orders,
  * pickups, charges, stocktakes), so that two handhelds never make the same
  * number: the name when it has at most STORE_TAG_LEN characters, else its

@@ -50,9 +50,16 @@ struct sync_result {
 	int rebased;		/* pending events were taken back and re-applied */
 	int rebuilt;		/* the state was rebuilt from the journal */
 	int64_t cursor;		/* the last place in the log folded */
+	int restored;		/* the log was restored from a backup: */
+	int64_t restore_resent;	/* this device's events it lost, sent again */
+	int64_t restore_taken_back;	/* other devices' it lost, taken back
+					 * until they send them again */
 	int64_t clock_ahead;	/* events stamped beyond sync.max_skew ahead of this
 				 * clock: folded, but not merged into it */
 	char clock_ahead_device[DEVICE_MAX];	/* the last device that sent one */
+	int clock_known;	/* the centre told its clock (PostgreSQL) */
+	int64_t clock_offset_ms;	/* the centre's clock minus this one's */
+	int clock_wrong;	/* more than sync.max_skew apart */
 };
 
 struct sync_options {
@@ -78,6 +85,18 @@ int sync_run(struct store *store, const struct sync_options *options,
  * *result, when not NULL, records a rebuild. */
 int sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void *arg,
 		struct sync_result *result);
+
+/* Gives this store another device name, carrying its events (all
+ * unsent) over to it; refused once any of them reached the central log,
+ * whose copies keep the old name. */
+int sync_rename(struct store *store, const char *name);
+
+/* Whether this device's clock was more than sync.max_skew (default
+ * STORE_MAX_SKEW_S) off the centre's at the last sync that could tell
+ * (sync.clock_offset_ms: the centre's clock minus this one's; a SQLite
+ * central log has no clock, and leaves it unset).  *offset_ms (may be
+ * NULL) gets the offset. */
+int sync_clock_wrong(struct store *store, int64_t *offset_ms);
 
 /* When the last sync ran and how it ended, kept in the store's settings
  * (sync.last_ok, sync.last_try, sync.last_error). */
