@@ -108,20 +108,26 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
 	struct store *store = shell_store(sh);
+	/* Say only what the store now holds: a refusal stays a refusal. */
 	if (pick.removing) {
 		pick.removing = 0;
 		if (orders_unpick(store, shell_operator(sh), pick.order_no, unit_no) != 0)
 			shell_error(sh, "%s", store_errmsg(store));
 		else
 			shell_ok(sh, _("%s off the order, IN_STOCK"), unit_no);
-	} else if (orders_pick(store, shell_operator(sh), pick.order_no, unit_no, NULL) != 0) {
+		load(sh);
+		return R_REDRAW;
+	}
+	if (orders_pick(store, shell_operator(sh), pick.order_no, unit_no, NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
-	} else {
-		shell_ok(sh, _("%s PICKED"), unit_no);
+		load(sh);
+		return R_REDRAW;
 	}
 	load(sh);
-	if (!pick.removing && pick.order.picked == pick.order.quantity && pick.order.quantity > 0)
+	if (pick.order.picked == pick.order.quantity && pick.order.quantity > 0)
 		shell_ok(sh, _("%s PICKED - order complete, F4 delivers"), unit_no);
+	else
+		shell_ok(sh, _("%s PICKED"), unit_no);
 	return R_REDRAW;
 }
 
