@@ -100,9 +100,9 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (got.warning[0])
 		shell_error(sh, _("%s taken; office told: %s"), unit_no, got.warning);
 	else if (pu.pickup_no[0] == '\0' && got.pickup_no[0])
-		shell_ok(sh, _("%s IN_TRANSIT, pickup %s"), unit_no, got.pickup_no);
+		shell_ok(sh, _("%s collected, pickup %s"), unit_no, got.pickup_no);
 	else
-		shell_ok(sh, _("%s IN_TRANSIT"), unit_no);
+		shell_ok(sh, _("%s collected"), unit_no);
 	load(sh);
 	return R_REDRAW;
 }

@@ -92,7 +92,7 @@ run "$HMC" --db "$DB" verify; expect_status 1; expect_out "unit 10000001: state 
 
 # Pickups: a unit collected without --no is collected on the open pickup
 # order that lists it, with that order's rent end; the order closes when
-# complete.  A unit collected twice is only flagged.
+# complete.  A unit collected twice is refused: it is already on its way.
 PDB="$T/pickups.db"
 "$HMC" --db "$PDB" init >/dev/null
 for kind in articles payers locations; do "$HMC" --db "$PDB" import $kind "$T/$kind.csv" >/dev/null; done
@@ -111,8 +111,8 @@ expect_status 0; expect_out "(2 of 2)"; expect_out "the pickup is complete"
   "pickup=H261120-001&rent_end=2026-11-23 pickup=H261120-001&rent_end=2026-11-25" ] \
 	&& ok || not_ok "rent ends at the pickup, or at the order's rent end if sooner"
 run "$HMC" --db "$PDB" pickup list; expect_status 0; expect_no "H261120-001"
-run "$HMC" --db "$PDB" pickup collect 10000006; expect_status 0
-expect_no "now IN_TRANSIT"; expect_err "which the records have as IN_TRANSIT"
+run "$HMC" --db "$PDB" pickup collect 10000006; expect_status 1
+expect_no "now IN_TRANSIT"; expect_err "already collected"
 run "$HMC" --db "$PDB" verify; expect_status 0
 
 # Order proposals: the oldest in the handheld's depot first (--depot, else

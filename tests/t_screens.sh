@@ -72,7 +72,7 @@ collect=$(q "SELECT unit_no FROM pickup_units WHERE pickup_no = '$pickup' ORDER 
 payer=$(q "SELECT payer FROM pickups WHERE pickup_no = '$pickup'")
 stray=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' AND payer != '$payer' LIMIT 1")
 tm_keys s "$collect" Enter
-expect_screen s "$collect IN_TRANSIT"
+expect_screen s "$collect collected"
 tm_keys s "$stray" Enter
 expect_screen s "office told"
 run "$HMC" --db "$DB" flags; expect_out "$stray"
@@ -88,7 +88,7 @@ listed=$(q "SELECT u.unit_no FROM pickup_units u JOIN pickups k USING (pickup_no
 	WHERE v.unit_no = u.unit_no AND v.collected IS NULL) = 1 ORDER BY u.unit_no LIMIT 1")
 listed_on=$(q "SELECT pickup_no FROM pickup_units WHERE unit_no = '$listed' AND collected IS NULL")
 tm_keys s "$listed" Enter
-expect_screen s "$listed IN_TRANSIT, pickup $listed_on"
+expect_screen s "$listed collected, pickup $listed_on"
 run "$HMC" --db "$DB" pickup show "$listed_on"; expect_out "$listed collected"
 
 # Returns routed each way.
