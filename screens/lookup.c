@@ -148,8 +148,11 @@ lost_now(struct shell *sh)
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("%s LOST: waits for the manager's write-off"), lk.unit.unit_no);
-	load(sh, lk.unit.unit_no);
+	/* load() starts from a clean slate: not from lk's own copy. */
+	char unit_no[UNIT_NO_MAX];
+	xstrlcpy(unit_no, lk.unit.unit_no, sizeof unit_no);
+	load(sh, unit_no);
+	shell_ok(sh, _("%s LOST: waits for the manager's write-off"), unit_no);
 	return R_REDRAW;
 }
 
