@@ -35,6 +35,7 @@ static struct {
 	struct reconciliation r;
 	char shelf[LOCATION_MAX];
 	char article[16];		/* waiting for its quantity */
+	long long quantity;		/* a quantity waiting to be confirmed */
 	int counted_here;
 	char recent[RECENT][64];
 } st;
@@ -173,21 +174,9 @@ stocktake_down(struct shell *sh)
 }
 
 static enum result
-count_quantity(struct shell *sh, const char *text, size_t len)
+count_quantity_now(struct shell *sh)
 {
-	char digits[16];
-	char *end;
-	if (len == 0 || len >= sizeof digits) {
-		shell_error(sh, "%s", _("type the quantity, then Enter"));
-		return R_REDRAW;
-	}
-	memcpy(digits, text, len);
-	digits[len] = '\0';
-	long long n = strtoll(digits, &end, 10);
-	if (*end != '\0' || n < 0) {
-		shell_error(sh, _("\"%s\" is not a quantity"), digits);
-		return R_REDRAW;
-	}
+	long long n = st.quantity;
 	if (stocktake_count_quantity(shell_store(sh), shell_operator(sh), st.chosen.id, st.article,
 				     n, st.shelf) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
@@ -201,19 +190,49 @@ count_quantity(struct shell *sh, const char *text, size_t len)
 	return R_REDRAW;
 }
 
+/* The answer to "how many?": typed digits only.  A code scanned (the
+ * article's own barcode read twice, a unit, a shelf) is refused, and a
+ * number above the article's plausible quantity is asked again. */
+static enum result
+count_quantity(struct shell *sh, const char *text, size_t len, const char *source)
+{
+	char digits[32];
+	struct article a;
+	if (len >= sizeof digits)
+		len = sizeof digits - 1;
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	int number = len > 0 && len <= 7 && strspn(digits, "0123456789") == len;
+	if (!number || strcmp(source, _("scanner")) == 0 || strcmp(digits, st.article) == 0 ||
+	    catalog_article_get(shell_store(sh), digits, &a) == 0) {
+		shell_error(sh, _("%s is not a quantity: type how many, then Enter (Esc: none)"),
+			    digits);
+		return R_REDRAW;
+	}
+	st.quantity = strtoll(digits, NULL, 10);
+	int64_t limit = stocktake_plausible_quantity(shell_store(sh), st.article);
+	if (st.quantity > limit) {
+		char question[160];
+		snprintf(question, sizeof question, _("%lld of %s? That is more than %lld."),
+			 st.quantity, st.article, (long long)limit);
+		shell_confirm(sh, question, count_quantity_now);
+		return R_REDRAW;
+	}
+	return count_quantity_now(sh);
+}
+
 static enum result
 stocktake_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
 	struct store *store = shell_store(sh);
 	struct barcode code;
 	char unit_no[UNIT_NO_MAX];
-	(void)source;
 	if (st.chosen.id[0] == '\0' || st.reconciling) {
 		shell_error(sh, "%s", _("choose a stocktake first"));
 		return R_REDRAW;
 	}
-	if (st.article[0] && len > 0 && strspn(text, "0123456789") == len && len <= 6)
-		return count_quantity(sh, text, len);
+	if (st.article[0])
+		return count_quantity(sh, text, len, source);
 	if (barcode_interpret(text, len, 0, &code) != 0) {
 		shell_error(sh, "%s", code.error);
 		return R_REDRAW;
@@ -245,8 +264,8 @@ stocktake_scan(struct shell *sh, const char *text, size_t len, const char *sourc
 		shell_info(sh, _("%s %s: type how many, then Enter"), a.article_no, a.name);
 		return R_REDRAW;
 	}
-	/* A unit: by its number (also one the store does not know: that is
-	 * what a stocktake is for), or by its UDI. */
+	/* A unit: by its number or by its UDI; one the store does not know
+	 * is refused (stocktake_count says to check the number). */
 	if (code.kind == BARCODE_UNIT)
 		unit_resolve(store, code.text, unit_no);
 	else if (barcode_find_unit(store, &code, unit_no) != 0) {
@@ -346,6 +365,29 @@ new_shelf(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* Esc takes back one step: the quantity asked for, the figures, the
+ * stocktake chosen; then the screen. */
+static enum result
+stocktake_back(struct shell *sh)
+{
+	if (st.article[0]) {
+		shell_info(sh, _("no quantity counted for %s"), st.article);
+		st.article[0] = '\0';
+		return R_REDRAW;
+	}
+	if (st.reconciling) {
+		st.reconciling = 0;
+		return R_REDRAW;
+	}
+	if (st.chosen.id[0] != '\0') {
+		memset(&st.chosen, 0, sizeof st.chosen);
+		new_shelf(sh);
+		load(sh);
+		return R_REDRAW;
+	}
+	return R_BACK;
+}
+
 static enum result
 stocktake_tick(struct shell *sh)
 {
@@ -371,7 +413,7 @@ static const struct key_binding stocktake_keys[] = {
 	{ KEY_F(2), N_("Figures"), show_reconciliation },
 	{ KEY_F(3), N_("Confirm"), confirm_ask },
 	{ KEY_F(4), N_("Open"), open_here },
-	{ 27, N_("Back"), NULL },
+	{ 27, N_("Back"), stocktake_back },
 	{ 0, NULL, NULL },
 };
 

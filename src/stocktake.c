@@ -326,6 +326,13 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
 				    unit_text, unit_no_rule());
 	unit_resolve(store, unit_no, unit_no);
+	/* A number nobody knows is a typo more often than a find: refused,
+	 * so that the count says what is on the shelf. */
+	struct unit unit;
+	if ((rc = unit_get(store, unit_no, &unit)) != 0)
+		return rc == HMC_E_NOT_FOUND
+			       ? store_seterr(store, rc, _("no unit %s - check the number"), unit_no)
+			       : rc;
 	if (location[0] != '\0') {
 		struct location loc;
 		if ((rc = catalog_location_get(store, location, &loc)) != 0)
@@ -349,6 +356,15 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 	if (location[0] != '\0')
 		payload_set(payload, sizeof payload, "location", location);
 	return workflow_record(store, operator_no, EV_STOCKTAKE_COUNT, id, payload, NULL);
+}
+
+int64_t
+stocktake_plausible_quantity(struct store *store, const char *article_no)
+{
+	char key[64];
+	int64_t fallback = store_config_int(store, "stocktake.plausible_quantity", 999);
+	snprintf(key, sizeof key, "stocktake.plausible_quantity.%s", article_no);
+	return store_config_int(store, key, fallback);
 }
 
 int

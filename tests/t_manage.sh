@@ -124,10 +124,10 @@ tm_keys s GBG-A02-1 Enter
 expect_screen s "shelf GBG-A02-1"
 tm_keys s "$u1" Enter
 expect_screen s "$u1 counted"
-tm_keys s "$u1" Enter
-expect_screen s "already counted"
 tm_keys s "$stranger" Enter
 expect_screen s "not expected"
+tm_keys s "$u1" Enter
+expect_screen s "already counted"
 tm_keys s 100101 Enter
 expect_screen s "type how many"
 tm_keys s 7 Enter
@@ -172,6 +172,11 @@ tm_keys m F3
 expect_screen m "Confirm:"
 tm_keys m F1
 expect_screen m "confirmed:"
+# Esc goes back one step: the figures, the stocktake, the list.
+tm_keys m Escape
+expect_screen m "Scan the shelf"
+tm_keys m Escape
+expect_screen m "Open stocktakes"
 tm_keys m Escape
 expect_screen m "5 Stocktakes"
 tm_keys m 2

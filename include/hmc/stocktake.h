@@ -97,6 +97,11 @@ int stocktake_count(struct store *store, const char *operator_no, const char *id
 int stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
 			     const char *article_no, int64_t quantity, const char *location);
 
+/* The most of an article that is plausible on one place: a count above
+ * it is asked again.  Config stocktake.plausible_quantity.ARTICLE, else
+ * stocktake.plausible_quantity, else 999. */
+int64_t stocktake_plausible_quantity(struct store *store, const char *article_no);
+
 /* 1 when the unit is on the stocktake's list, with the place it was
  * recorded at in location ("" when none). */
 int stocktake_expected_at(struct store *store, const char *id, const char *unit_no,
