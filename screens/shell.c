@@ -34,6 +34,7 @@
 
 #define MAX_DEPTH 8
 #define ESC 27
+#define DOUBLE_MS 1000
 
 enum message_kind { MSG_NONE, MSG_OK, MSG_INFO, MSG_ERROR };
 
@@ -64,6 +65,11 @@ struct shell {
 
 	char question[160];
 	enum result (*confirm_yes)(struct shell *sh);
+
+	/* The last code scanned or typed, and when (scanner_clock_ms): the
+	 * same code again within DOUBLE_MS is the scanner triggering twice. */
+	char last_code[256];
+	int64_t last_code_ms;
 
 	int64_t last_activity, last_tick;
 	int idle_ms;
@@ -453,11 +459,34 @@ activity(struct shell *sh)
 	}
 }
 
+/* 1 when text is the code read just before, within DOUBLE_MS: a double
+ * trigger of the scanner, said and not handed on.  A burst of them keeps
+ * being one. */
+static int
+double_trigger(struct shell *sh, const char *text, size_t len)
+{
+	int64_t now = scanner_clock_ms();
+	int same = len > 0 && len < sizeof sh->last_code && strlen(sh->last_code) == len &&
+		   memcmp(sh->last_code, text, len) == 0 && now - sh->last_code_ms < DOUBLE_MS;
+	if (len < sizeof sh->last_code) {
+		memcpy(sh->last_code, text, len);
+		sh->last_code[len] = '\0';
+	} else {
+		sh->last_code[0] = '\0';
+	}
+	sh->last_code_ms = now;
+	if (same)
+		shell_info(sh, _("double read of %s ignored"), sh->last_code);
+	return same;
+}
+
 void
 shell_feed_scan(struct shell *sh, const char *text, size_t len)
 {
 	const struct screen *screen = current(sh);
 	activity(sh);
+	if (double_trigger(sh, text, len))
+		return;
 	if (sh->confirm_yes != NULL) {
 		sh->confirm_yes = NULL;
 		shell_info(sh, "%s", _("cancelled"));
@@ -529,6 +558,10 @@ handle_key(struct shell *sh, int key, int is_function)
 		key = '\n';
 	if (is_function && key == KEY_ENTER)
 		key = '\n';
+	/* A key that no scanner sends (a function key, Esc) is the user in
+	 * between: the same code after it is read again, not twice. */
+	if ((is_function && key != '\n') || key == ESC)
+		sh->last_code[0] = '\0';
 	if (sh->confirm_yes != NULL) {
 		enum result (*yes)(struct shell *) = sh->confirm_yes;
 		sh->confirm_yes = NULL;
@@ -557,6 +590,14 @@ handle_key(struct shell *sh, int key, int is_function)
 		memcpy(text, sh->input, sh->input_len + 1);
 		size_t len = sh->input_len;
 		shell_clear_input(sh);
+		/* A keyboard-wedge scanner types its codes: the same rule (a
+		 * PIN is never one, and no code is remembered from it). */
+		if (sh->mask_input)
+			sh->last_code[0] = '\0';
+		else if (double_trigger(sh, text, len)) {
+			sh->dirty = 1;
+			return;
+		}
 		apply_result(sh, screen->scan(sh, text, len, _("keyboard")));
 		sh->dirty = 1;
 		return;
