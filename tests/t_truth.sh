@@ -1,0 +1,160 @@
+#!/bin/sh
+# t_truth.sh — screens that never lie (issue 12), in tmux at 24x16.
+#
+# Covers, in Swedish unless said: a scan is answered by what happened.
+# Picking: a double trigger (the same code twice within a second) is
+# ignored with a notice and picks once; a unit picked already says so; a
+# line that is full says "2/2" and picks nothing, and the screen claims no
+# pick.  Look up, F4 lost: the unit then shows, lost.  Pickup without an
+# order: a double trigger, a unit collected already, a unit on a shelf:
+# refused, and the office is not told.  Stocktake: an article scanned
+# twice is one prompt; the quantity prompt refuses codes and asks again
+# above the plausible quantity; an unknown unit number is refused.  In
+# English: the full line and the unknown unit.
+. "$(dirname "$0")/lib.sh"
+DB="$T/truth.db"
+export HMC_PROFILES=firmware-config
+"$HMC" --db "$DB" demo --units 3000 --device hh-truth >/dev/null || exit 1
+sqlite3 "$DB" "INSERT INTO config VALUES ('depot', 'GBG')"
+q() { sqlite3 "$DB" "$1"; }
+h() { "$HMC" --db "$DB" "$@"; }
+SV="env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $DB"
+EN="env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
+# Units in stock on this depot's shelves, of one article.
+on_shelf() {
+	q "SELECT u.unit_no FROM units u JOIN locations l ON l.code = u.location
+		WHERE u.state = 'IN_STOCK' AND l.depot = 'GBG' AND l.kind = 'shelf'
+		AND u.article_no = '$1' ORDER BY u.unit_no LIMIT $2"
+}
+# Back to the menu from a screen one level down.
+to_menu() {
+	tm_keys "$1" Escape
+	expect_screen "$1" "$2"
+}
+
+# --- picking -------------------------------------------------------------------
+h order add --payer K1401 --no T-1 100101*2 >/dev/null
+h order add --payer K1401 --no T-2 100101*2 >/dev/null
+set -- $(on_shelf 100101 4)
+u1=$1 u2=$2 u3=$3 u4=$4
+tm_start s 24 16 "$SV"
+expect_screen s "Operatör:"
+tm_keys s 1001 Enter 1234 Enter
+expect_screen s "Plocka och leverera"
+tm_keys s 1
+expect_screen s "Order att plocka"
+tm_keys s T-1 Enter
+expect_screen s "T-1 0/2"
+tm_keys s "$u1" Enter "$u1" Enter
+expect_screen s "dubbelläsning av $u1 ignorerad"
+expect_screen s "T-1 1/2"
+tm_keys s "$u2" Enter
+expect_screen s "ordern klar"
+tm_keys s "$u1" Enter
+expect_screen s "$u1 är redan plockad"
+expect_not_screen s "PLOCKAD"
+tm_keys s "$u3" Enter
+expect_screen s "raden är full: 2/2"
+expect_not_screen s "PLOCKAD"
+check "T-1 has its two picks" test "$(q "SELECT count(*) FROM order_picks WHERE order_no = 'T-1'")" = 2
+check "the unit refused is in stock" test "$(q "SELECT state FROM units WHERE unit_no = '$u3'")" = IN_STOCK
+to_menu s "Order att plocka"
+tm_keys s T-2 Enter
+expect_screen s "T-2 0/2"
+tm_keys s "$u1" Enter
+expect_screen s "redan plockad, för order T-1"
+to_menu s "Order att plocka"
+to_menu s "Plocka och leverera"
+
+# --- look up, report lost -------------------------------------------------------------
+lost=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1")
+tm_keys s 5
+expect_screen s "Skanna eller skriv"
+tm_keys s "$lost" Enter
+expect_screen s "Historik"
+tm_keys s F4
+expect_screen s "Anmäld förlorad?"
+tm_keys s F1
+expect_screen s "$lost FÖRLORAD"
+expect_screen s "Historik (2)"
+expect_not_screen s "ingen individ"
+check "the unit is lost" test "$(q "SELECT state FROM units WHERE unit_no = '$lost'")" = LOST
+to_menu s "Plocka och leverera"
+
+# --- pickup without an order -------------------------------------------------------------
+set -- $(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 2 OFFSET 5")
+out1=$1 out2=$2
+shelved=$(on_shelf 100210 1)
+flags=$(q "SELECT count(*) FROM flags")
+tm_keys s 2
+expect_screen s "Hämtningar"
+tm_keys s F1
+expect_screen s "Hämtning utan order"
+tm_keys s "$out1" Enter "$out1" Enter
+expect_screen s "dubbelläsning av $out1 ignorerad"
+tm_keys s "$out2" Enter
+expect_screen s "$out2 hämtad"
+tm_keys s "$out1" Enter
+expect_screen s "$out1 är redan hämtad"
+tm_keys s "$shelved" Enter
+expect_screen s "kontrollera numret"
+expect_not_screen s "$shelved hämtad"
+check "the office is told nothing" test "$(q "SELECT count(*) FROM flags")" = "$flags"
+check "the unit on a shelf stays there" test "$(q "SELECT state FROM units WHERE unit_no = '$shelved'")" = IN_STOCK
+to_menu s "Hämtningar"
+to_menu s "Plocka och leverera"
+
+# --- stocktake: quantities and unknown numbers ----------------------------------------------
+h --operator 3001 stocktake open --scope locations GBG-A02-1..GBG-A02-1 >/dev/null
+ST=$(q "SELECT stocktake_id FROM stocktakes ORDER BY opened DESC LIMIT 1")
+tm_keys s 7
+expect_screen s "Öppna inventeringar"
+tm_keys s Enter
+expect_screen s "Skanna hyllan"
+tm_keys s GBG-A02-1 Enter
+expect_screen s "hylla GBG-A02-1"
+tm_keys s 300201 Enter 300201 Enter
+expect_screen s "dubbelläsning av 300201 ignorerad"
+expect_screen s "Hur många 300201?"
+tm_keys s GBG-A02-1 Enter
+expect_screen s "GBG-A02-1 är inget antal: skriv hur många"
+tm_keys s 300201 Enter
+expect_screen s "300201 är inget antal"
+expect_screen s "Hur många 300201?"
+tm_keys s 5000 Enter
+expect_screen s "5000 st 300201? Det är fler än 999."
+tm_keys s F1
+expect_screen s "300201: 5000 räknade på GBG-A02-1"
+check "5000 counted, asked first" test "$(q "SELECT quantity FROM stocktake_quantities WHERE stocktake_id = '$ST'")" = 5000
+tm_keys s 19999999 Enter
+expect_screen s "ingen individ 19999999 – kontrollera numret"
+check "the unknown number is not counted" test "$(q "SELECT count(*) FROM stocktake_counts WHERE stocktake_id = '$ST'")" = 0
+tm_stop s
+
+# --- the same answers in English ------------------------------------------------------------------
+h order add --payer K1401 --no T-3 100210 >/dev/null
+set -- $(on_shelf 100210 3)
+tm_start e 24 16 "$EN"
+expect_screen e "Operator:"
+tm_keys e 1001 Enter 1234 Enter
+expect_screen e "Pick and deliver"
+tm_keys e 1
+expect_screen e "Orders to pick"
+tm_keys e T-3 Enter
+expect_screen e "T-3 0/1"
+tm_keys e "$2" Enter
+expect_screen e "order complete"
+tm_keys e "$3" Enter
+expect_screen e "the line is full: 1/1"
+to_menu e "Orders to pick"
+to_menu e "Pick and deliver"
+tm_keys e 7
+expect_screen e "Open stocktakes"
+tm_keys e Enter
+expect_screen e "Scan the shelf"
+tm_keys e GBG-A02-1 Enter 19999999 Enter
+expect_screen e "no unit 19999999 - check the number"
+tm_stop e
+
+run h verify; expect_status 0
+done_testing
