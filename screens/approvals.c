@@ -237,16 +237,16 @@ approvals_back(struct shell *sh)
 }
 
 static const struct key_binding approvals_keys[] = {
-	{ KEY_UP, NULL, approvals_up },
-	{ KEY_DOWN, NULL, approvals_down },
-	{ KEY_F(1), N_("Approve"), ask_approve },
-	{ KEY_F(2), N_("Refuse"), ask_refuse },
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ 27, N_("Back"), approvals_back },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, approvals_up, NULL },
+	{ KEY_DOWN, NULL, approvals_down, NULL },
+	{ KEY_F(1), N_("Approve"), ask_approve, NULL },
+	{ KEY_F(2), N_("Refuse"), ask_refuse, NULL },
+	{ '1', NULL, digit_1, NULL },
+	{ '2', NULL, digit_2, NULL },
+	{ '3', NULL, digit_3, NULL },
+	{ '4', NULL, digit_4, NULL },
+	{ 27, N_("Back"), approvals_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_approvals = {

@@ -100,9 +100,9 @@ code_print(struct shell *sh)
 }
 
 static const struct key_binding code_keys[] = {
-	{ KEY_F(1), N_("Print"), code_print },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("Print"), code_print, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_code = {

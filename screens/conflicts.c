@@ -184,12 +184,12 @@ conflicts_tick(struct shell *sh)
 }
 
 static const struct key_binding conflicts_keys[] = {
-	{ KEY_UP, NULL, conflicts_up },
-	{ KEY_DOWN, NULL, conflicts_down },
-	{ KEY_F(1), N_("Log stands"), ask_log },
-	{ KEY_F(2), N_("Event stands"), ask_event },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, conflicts_up, NULL },
+	{ KEY_DOWN, NULL, conflicts_down, NULL },
+	{ KEY_F(1), N_("Log stands"), ask_log, NULL },
+	{ KEY_F(2), N_("Event stands"), ask_event, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_conflicts = {

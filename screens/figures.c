@@ -95,12 +95,12 @@ figures_later(struct shell *sh)
 }
 
 static const struct key_binding figures_keys[] = {
-	{ KEY_UP, NULL, figures_earlier },
-	{ KEY_DOWN, NULL, figures_later },
-	{ KEY_F(1), N_("Earlier"), figures_earlier },
-	{ KEY_F(2), N_("Later"), figures_later },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, figures_earlier, NULL },
+	{ KEY_DOWN, NULL, figures_later, NULL },
+	{ KEY_F(1), N_("Earlier"), figures_earlier, NULL },
+	{ KEY_F(2), N_("Later"), figures_later, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_figures = {

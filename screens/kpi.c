@@ -186,10 +186,10 @@ kpi_down(struct shell *sh)
 }
 
 static const struct key_binding kpi_keys[] = {
-	{ KEY_UP, N_("Up"), kpi_up },
-	{ KEY_DOWN, N_("Down"), kpi_down },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, N_("Up"), kpi_up, NULL },
+	{ KEY_DOWN, N_("Down"), kpi_down, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_kpi = {

@@ -113,13 +113,13 @@ legacy_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding legacy_keys[] = {
-	{ '1', NULL, in_use },
-	{ '2', NULL, returned },
-	{ '3', NULL, replaced },
-	{ '4', NULL, not_found },
-	{ KEY_F(1), N_("No label"), no_label },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '1', NULL, in_use, NULL },
+	{ '2', NULL, returned, NULL },
+	{ '3', NULL, replaced, NULL },
+	{ '4', NULL, not_found, NULL },
+	{ KEY_F(1), N_("No label"), no_label, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_legacy = {

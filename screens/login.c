@@ -46,10 +46,14 @@ login_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	(void)sh;
 	(void)rows;
 	ui_text(win, 1, 0, cols, A_BOLD, "%s", _("Assistive devices centre"));
-	ui_text(win, 3, 0, cols, login.field == 0 ? A_BOLD : A_NORMAL, "%s %s",
-		_("Operator:"), login.field == 0 ? _("(type or scan)") : login.operator_no);
-	if (login.field == 1)
+	/* The hint on a line of its own: it fits the narrowest screen. */
+	if (login.field == 0) {
+		ui_text(win, 3, 0, cols, A_BOLD, "%s", _("Operator:"));
+		ui_text(win, 4, 0, cols, A_NORMAL, "%s", _("(type or scan)"));
+	} else {
+		ui_text(win, 3, 0, cols, A_NORMAL, "%s %s", _("Operator:"), login.operator_no);
 		ui_text(win, 4, 0, cols, A_BOLD, "%s", _("PIN:"));
+	}
 	int64_t now = scanner_clock_ms();
 	if (login.locked_until > now)
 		ui_text(win, 6, 0, cols, A_REVERSE, _("Wait %d s"),
@@ -104,15 +108,39 @@ login_text(struct shell *sh, const char *text, size_t len, const char *source)
 	return R_REDRAW;
 }
 
+/* Esc from the PIN goes back to the operator number, and no further:
+ * the login screen never ends hmc. */
 static enum result
 login_back(struct shell *sh)
 {
 	if (login.field == 1) {
 		login.field = 0;
 		shell_mask_input(sh, 0);
-		return R_REDRAW;
 	}
+	return R_REDRAW;
+}
+
+static int
+on_pin(struct shell *sh)
+{
+	(void)sh;
+	return login.field == 1;
+}
+
+static enum result
+quit_yes(struct shell *sh)
+{
+	(void)sh;
 	return R_QUIT;
+}
+
+/* Quitting is its own key, asked first, and only where the store's
+ * config allows it (ui.allow_quit). */
+static enum result
+login_quit(struct shell *sh)
+{
+	shell_confirm(sh, _("Quit hmc?"), quit_yes);
+	return R_REDRAW;
 }
 
 static enum result
@@ -123,9 +151,10 @@ login_tick(struct shell *sh)
 }
 
 static const struct key_binding login_keys[] = {
-	{ '\n', N_("OK"), NULL },
-	{ 27, N_("Back"), login_back },
-	{ 0, NULL, NULL },
+	{ KEY_F(4), N_("Quit"), login_quit, shell_may_quit },
+	{ '\n', N_("OK"), NULL, NULL },
+	{ 27, N_("Back"), login_back, on_pin },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_login = {

@@ -197,15 +197,15 @@ lookup_code(struct shell *sh)
 }
 
 static const struct key_binding lookup_keys[] = {
-	{ KEY_UP, NULL, lookup_up },
-	{ KEY_DOWN, NULL, lookup_down },
-	{ KEY_PPAGE, NULL, lookup_up },
-	{ KEY_NPAGE, NULL, lookup_down },
-	{ KEY_F(2), N_("Label"), lookup_code },
-	{ KEY_F(3), N_("Check"), lookup_check },
-	{ KEY_F(4), N_("Lost"), lookup_lost },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, lookup_up, NULL },
+	{ KEY_DOWN, NULL, lookup_down, NULL },
+	{ KEY_PPAGE, NULL, lookup_up, NULL },
+	{ KEY_NPAGE, NULL, lookup_down, NULL },
+	{ KEY_F(2), N_("Label"), lookup_code, NULL },
+	{ KEY_F(3), N_("Check"), lookup_check, NULL },
+	{ KEY_F(4), N_("Lost"), lookup_lost, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_lookup = {

@@ -114,16 +114,16 @@ manager_open(struct shell *sh)
 }
 
 static const struct key_binding manager_keys[] = {
-	{ '1', NULL, item_0 },
-	{ '2', NULL, item_1 },
-	{ '3', NULL, item_2 },
-	{ '4', NULL, item_3 },
-	{ '5', NULL, item_4 },
-	{ KEY_UP, NULL, manager_up },
-	{ KEY_DOWN, NULL, manager_down },
-	{ '\n', N_("Open"), manager_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '1', NULL, item_0, NULL },
+	{ '2', NULL, item_1, NULL },
+	{ '3', NULL, item_2, NULL },
+	{ '4', NULL, item_3, NULL },
+	{ '5', NULL, item_4, NULL },
+	{ KEY_UP, NULL, manager_up, NULL },
+	{ KEY_DOWN, NULL, manager_down, NULL },
+	{ '\n', N_("Open"), manager_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_manager = {

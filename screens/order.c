@@ -166,10 +166,10 @@ order_deliver(struct shell *sh)
 }
 
 static const struct key_binding order_keys[] = {
-	{ KEY_F(2), N_("Remove"), order_remove },
-	{ KEY_F(4), N_("Deliver"), order_deliver },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(2), N_("Remove"), order_remove, NULL },
+	{ KEY_F(4), N_("Deliver"), order_deliver, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_order = {

@@ -128,12 +128,12 @@ orders_typed(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding orders_keys[] = {
-	{ KEY_UP, NULL, orders_up },
-	{ KEY_DOWN, NULL, orders_down },
-	{ KEY_F(1), N_("Update"), orders_refresh },
-	{ '\n', N_("Open"), orders_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, orders_up, NULL },
+	{ KEY_DOWN, NULL, orders_down, NULL },
+	{ KEY_F(1), N_("Update"), orders_refresh, NULL },
+	{ '\n', N_("Open"), orders_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 static void

@@ -108,9 +108,9 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding pickup_keys[] = {
-	{ '\n', N_("OK"), NULL },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '\n', N_("OK"), NULL, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_pickup = {

@@ -110,12 +110,12 @@ pickups_resume(struct shell *sh)
 }
 
 static const struct key_binding pickups_keys[] = {
-	{ KEY_UP, NULL, pickups_up },
-	{ KEY_DOWN, NULL, pickups_down },
-	{ KEY_F(1), N_("No order"), pickups_no_order },
-	{ '\n', N_("Open"), pickups_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, pickups_up, NULL },
+	{ KEY_DOWN, NULL, pickups_down, NULL },
+	{ KEY_F(1), N_("No order"), pickups_no_order, NULL },
+	{ '\n', N_("Open"), pickups_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_pickups = {

@@ -168,14 +168,14 @@ queue_resume(struct shell *sh)
 }
 
 static const struct key_binding queue_keys[] = {
-	{ KEY_UP, NULL, queue_up },
-	{ KEY_DOWN, NULL, queue_down },
-	{ KEY_F(1), N_("Mine"), queue_mine },
-	{ KEY_F(2), N_("All"), queue_all },
-	{ KEY_F(3), N_("Acute"), queue_acute },
-	{ '\n', N_("Open"), queue_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, queue_up, NULL },
+	{ KEY_DOWN, NULL, queue_down, NULL },
+	{ KEY_F(1), N_("Mine"), queue_mine, NULL },
+	{ KEY_F(2), N_("All"), queue_all, NULL },
+	{ KEY_F(3), N_("Acute"), queue_acute, NULL },
+	{ '\n', N_("Open"), queue_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_queue = {

@@ -37,6 +37,9 @@ struct key_binding {
 	int key;		/* KEY_F(1), '\n', 27, '1', KEY_UP ... */
 	const char *label;	/* N_() text for the key bar, or NULL */
 	enum result (*action)(struct shell *sh);
+	/* NULL, or 0 when the key means nothing now: not in the bar, not
+	 * taken (a manager's key, a step not reached). */
+	int (*enabled)(struct shell *sh);
 };
 
 struct screen {
@@ -79,6 +82,9 @@ void shell_push(struct shell *sh, const struct screen *screen, const char *arg);
 /* Logs in / out (screen_login and the idle timer use these). */
 void shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role);
 void shell_logout(struct shell *sh, const char *why);
+/* Whether hmc may be quit from the login screen (config ui.allow_quit:
+ * off on kiosk handhelds, where hmc is the shell). */
+int shell_may_quit(struct shell *sh);
 
 /* The message line. */
 void shell_ok(struct shell *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -91,6 +97,9 @@ void shell_confirm(struct shell *sh, const char *question, enum result (*yes)(st
 /* The text typed so far on the input line ("" for none), and clearing it. */
 const char *shell_input(struct shell *sh);
 void shell_clear_input(struct shell *sh);
+/* Puts text back on the input line: what was typed into a field that was
+ * refused, or the answer of a step gone back to, to mend and Enter. */
+void shell_keep_input(struct shell *sh, const char *text);
 /* Shows the input line as stars (PINs). */
 void shell_mask_input(struct shell *sh, int mask);
 

@@ -129,9 +129,9 @@ shelf_new(struct shell *sh)
 }
 
 static const struct key_binding shelf_keys[] = {
-	{ KEY_F(1), N_("New shelf"), shelf_new },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("New shelf"), shelf_new, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_shelf = {

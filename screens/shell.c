@@ -195,6 +195,30 @@ shell_clear_input(struct shell *sh)
 	sh->input[0] = '\0';
 }
 
+void
+shell_keep_input(struct shell *sh, const char *text)
+{
+	xstrlcpy(sh->input, text, sizeof sh->input);
+	sh->input_len = strlen(sh->input);
+	sh->dirty = 1;
+}
+
+int
+shell_may_quit(struct shell *sh)
+{
+	return store_config_int(sh->store, "ui.allow_quit", 0) != 0;
+}
+
+/* The binding of key on screen, when it means something now. */
+static const struct key_binding *
+binding(struct shell *sh, const struct screen *screen, int key)
+{
+	for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
+		if (b->key == key)
+			return b->enabled == NULL || b->enabled(sh) ? b : NULL;
+	return NULL;
+}
+
 static const struct screen *
 current(struct shell *sh)
 {
@@ -300,16 +324,16 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 			snprintf(items[n++], sizeof items[0], "F1 %s", _("Yes"));
 			snprintf(items[n++], sizeof items[0], "Esc %s", _("No"));
 		} else {
-			for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-				for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
-					if (b->key == order[k].key && b->label != NULL) {
-						if (terse && k >= 4)
-							snprintf(items[n++], sizeof items[0], "%s", order[k].name);
-						else
-							snprintf(items[n++], sizeof items[0], "%s %s",
-								 order[k].name, _(b->label));
-						break;
-					}
+			for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+				const struct key_binding *b = binding(sh, screen, order[k].key);
+				if (b == NULL || b->label == NULL)
+					continue;
+				if (terse && k >= 4)
+					snprintf(items[n++], sizeof items[0], "%s", order[k].name);
+				else
+					snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
+						 _(b->label));
+			}
 		}
 		if (lay_out(lines, items, n, cols) || terse)
 			break;
@@ -431,14 +455,11 @@ apply_result(struct shell *sh, enum result result)
 		sh->running = 0;
 		return;
 	}
-	if (result == R_BACK) {
-		if (sh->depth > 1)
-			leave_screen(sh);
-		else if (sh->logged_in)
-			shell_logout(sh, _("logged out"));
-		else
-			sh->running = 0;
-	}
+	/* Back from the first screen is nothing: the menu asks before it
+	 * logs out, and the login screen never ends hmc (R_QUIT does, after
+	 * asking, where ui.allow_quit lets it). */
+	if (result == R_BACK && sh->depth > 1)
+		leave_screen(sh);
 	if (sh->push != NULL) {
 		const struct screen *screen = sh->push;
 		sh->push = NULL;
@@ -612,19 +633,18 @@ handle_key(struct shell *sh, int key, int is_function)
 	/* Digits are menu keys on a menu, until something is being typed. */
 	int as_text = text_key && screen && (screen->wants_text || sh->input_len > 0);
 	if (!as_text) {
-		for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
-			if (b->key == key) {
-				/* Some bindings only name the key in the bar; Esc
-				 * without an action goes back. */
-				enum result r = b->action != NULL ? b->action(sh)
-						 : key == ESC	    ? R_BACK
-								    : R_NONE;
-				if (r != R_PASS) {
-					apply_result(sh, r);
-					return;
-				}
-				break;
+		const struct key_binding *b = binding(sh, screen, key);
+		if (b != NULL) {
+			/* Some bindings only name the key in the bar; Esc
+			 * without an action goes back. */
+			enum result r = b->action != NULL ? b->action(sh)
+					 : key == ESC	    ? R_BACK
+							    : R_NONE;
+			if (r != R_PASS) {
+				apply_result(sh, r);
+				return;
 			}
+		}
 		if (!is_function && key == ESC) {
 			apply_result(sh, R_BACK);
 			return;

@@ -406,15 +406,15 @@ stocktake_tick(struct shell *sh)
 }
 
 static const struct key_binding stocktake_keys[] = {
-	{ KEY_UP, NULL, stocktake_up },
-	{ KEY_DOWN, NULL, stocktake_down },
-	{ '\n', N_("Choose"), choose },
-	{ KEY_F(1), N_("New shelf"), new_shelf },
-	{ KEY_F(2), N_("Figures"), show_reconciliation },
-	{ KEY_F(3), N_("Confirm"), confirm_ask },
-	{ KEY_F(4), N_("Open"), open_here },
-	{ 27, N_("Back"), stocktake_back },
-	{ 0, NULL, NULL },
+	{ KEY_UP, NULL, stocktake_up, NULL },
+	{ KEY_DOWN, NULL, stocktake_down, NULL },
+	{ '\n', N_("Choose"), choose, NULL },
+	{ KEY_F(1), N_("New shelf"), new_shelf, NULL },
+	{ KEY_F(2), N_("Figures"), show_reconciliation, NULL },
+	{ KEY_F(3), N_("Confirm"), confirm_ask, NULL },
+	{ KEY_F(4), N_("Open"), open_here, NULL },
+	{ 27, N_("Back"), stocktake_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_stocktake = {
