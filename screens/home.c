@@ -106,9 +106,17 @@ home_open(struct shell *sh)
 }
 
 static enum result
-home_logout(struct shell *sh)
+logout_yes(struct shell *sh)
 {
 	shell_logout(sh, _("logged out"));
+	return R_REDRAW;
+}
+
+/* Asked first: an Esc too many must not end a shift. */
+static enum result
+home_logout(struct shell *sh)
+{
+	shell_confirm(sh, _("Log out?"), logout_yes);
 	return R_REDRAW;
 }
 
@@ -135,21 +143,21 @@ home_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding home_keys[] = {
-	{ '1', NULL, item_0 },
-	{ '2', NULL, item_1 },
-	{ '3', NULL, item_2 },
-	{ '4', NULL, item_3 },
-	{ '5', NULL, item_4 },
-	{ '6', NULL, item_5 },
-	{ '7', NULL, item_6 },
-	{ '8', NULL, item_7 },
-	{ '9', NULL, home_logout },
-	{ KEY_UP, NULL, home_up },
-	{ KEY_DOWN, NULL, home_down },
-	{ KEY_F(4), N_("Sync"), home_sync },
-	{ '\n', N_("Open"), home_open },
-	{ 27, N_("Log out"), home_logout },
-	{ 0, NULL, NULL },
+	{ '1', NULL, item_0, NULL },
+	{ '2', NULL, item_1, NULL },
+	{ '3', NULL, item_2, NULL },
+	{ '4', NULL, item_3, NULL },
+	{ '5', NULL, item_4, NULL },
+	{ '6', NULL, item_5, NULL },
+	{ '7', NULL, item_6, NULL },
+	{ '8', NULL, item_7, NULL },
+	{ '9', NULL, home_logout, NULL },
+	{ KEY_UP, NULL, home_up, NULL },
+	{ KEY_DOWN, NULL, home_down, NULL },
+	{ KEY_F(4), N_("Sync"), home_sync, NULL },
+	{ '\n', N_("Open"), home_open, NULL },
+	{ 27, N_("Log out"), home_logout, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_home = {
