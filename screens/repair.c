@@ -134,17 +134,28 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp.actions[i]);
 }
 
+/* After an action: done, back to the repair; or refused, and the step
+ * stays, with what was typed (typed, or NULL for a scan) to mend. */
 static enum result
-done(struct shell *sh, int rc, const char *ok)
+done_typed(struct shell *sh, int rc, const char *ok, const char *typed)
 {
 	struct store *store = shell_store(sh);
-	if (rc != 0)
+	if (rc != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
-	else
-		shell_ok(sh, "%s", ok);
+		if (typed != NULL)
+			shell_keep_input(sh, typed);
+		return R_REDRAW;
+	}
+	shell_ok(sh, "%s", ok);
 	rp.stage = VIEW;
 	load(sh);
 	return R_REDRAW;
+}
+
+static enum result
+done(struct shell *sh, int rc, const char *ok)
+{
+	return done_typed(sh, rc, ok, NULL);
 }
 
 static enum result
@@ -167,6 +178,7 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		long m = strtol(typed, &end, 10);
 		if (*end != '\0' || m < 0 || m > 1440) {
 			shell_error(sh, "%s", _("minutes: a number, 0 to 1440"));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
 		rp.minutes = (int)m;
@@ -175,16 +187,17 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 	}
 	case PARTS:
 		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
-		return done(sh, repairs_log(store, shell_operator(sh), rp.r.repair_id, rp.what,
-					    rp.minutes, typed), ok);
+		return done_typed(sh, repairs_log(store, shell_operator(sh), rp.r.repair_id,
+						  rp.what, rp.minutes, typed), ok, typed);
 	case EXPECTED: {
 		int64_t day;
 		if (timeutil_parse_date(typed, &day) != 0) {
 			shell_error(sh, "%s", _("a date YYYY-MM-DD, or Enter"));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		return done(sh, repairs_wait(store, shell_operator(sh), rp.r.repair_id, 1, day, NULL),
-			    _("waiting for parts"));
+		return done_typed(sh, repairs_wait(store, shell_operator(sh), rp.r.repair_id, 1, day,
+						   NULL), _("waiting for parts"), typed);
 	}
 	case SHELF: {
 		char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
@@ -200,8 +213,8 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 	}
 	case NOTE:
 		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
-		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 0, NULL,
-					      "other", typed), ok);
+		return done_typed(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 0, NULL,
+						    "other", typed), ok, typed);
 	case REASON:
 		shell_error(sh, "%s", _("choose the reason, 1-6"));
 		return R_REDRAW;
@@ -323,31 +336,52 @@ DIGIT(4)
 DIGIT(5)
 DIGIT(6)
 
+/* Esc takes back the current step only: the step before comes back
+ * with its answer on the input line, to change or Enter again. */
 static enum result
 repair_back(struct shell *sh)
 {
-	(void)sh;
-	if (rp.stage != VIEW) {
+	char minutes[16];
+	switch (rp.stage) {
+	case VIEW:
+		return R_BACK;
+	case MINUTES:
+		rp.stage = WHAT;
+		shell_keep_input(sh, rp.what);
+		break;
+	case PARTS:
+		rp.stage = MINUTES;
+		snprintf(minutes, sizeof minutes, "%d", rp.minutes);
+		shell_keep_input(sh, minutes);
+		break;
+	case SHELF:
+	case REASON:
+		rp.stage = CLOSE;
+		break;
+	case NOTE:
+		rp.stage = REASON;
+		break;
+	default:
 		rp.stage = VIEW;
-		return R_REDRAW;
+		break;
 	}
-	return R_BACK;
+	return R_REDRAW;
 }
 
 static const struct key_binding repair_keys[] = {
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ '5', NULL, digit_5 },
-	{ '6', NULL, digit_6 },
-	{ KEY_F(1), N_("Log"), repair_log },
-	{ KEY_F(2), N_("Parts"), repair_wait },
-	{ KEY_F(3), N_("Told"), repair_told },
-	{ KEY_F(4), N_("Close"), repair_close },
-	{ '\n', NULL, repair_enter_key },
-	{ 27, N_("Back"), repair_back },
-	{ 0, NULL, NULL },
+	{ '1', NULL, digit_1, NULL },
+	{ '2', NULL, digit_2, NULL },
+	{ '3', NULL, digit_3, NULL },
+	{ '4', NULL, digit_4, NULL },
+	{ '5', NULL, digit_5, NULL },
+	{ '6', NULL, digit_6, NULL },
+	{ KEY_F(1), N_("Log"), repair_log, NULL },
+	{ KEY_F(2), N_("Parts"), repair_wait, NULL },
+	{ KEY_F(3), N_("Told"), repair_told, NULL },
+	{ KEY_F(4), N_("Close"), repair_close, NULL },
+	{ '\n', NULL, repair_enter_key, NULL },
+	{ 27, N_("Back"), repair_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_repair = {

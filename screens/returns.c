@@ -183,6 +183,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		if (repairs_open(store, shell_operator(sh), ret.unit.unit_no, PRIORITY_NORMAL, fault,
 				 shell_depot(sh), NULL) != 0) {
 			shell_error(sh, "%s", store_errmsg(store));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
 		shell_ok(sh, _("%s IN_REPAIR, repair opened"), ret.unit.unit_no);
@@ -190,7 +191,9 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	}
 	case NOTE:
-		return scrap(sh, "other", typed);
+		if (scrap(sh, "other", typed) != R_NONE && ret.stage == NOTE)
+			shell_keep_input(sh, typed);	/* refused: mend it */
+		return R_REDRAW;
 	case SHELF: {
 		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
 		if (kind != 1) {
@@ -342,30 +345,44 @@ to_stock(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* Esc takes back the current step only; back from the condition, the
+ * unit stays RETURNED, to be routed later. */
 static enum result
 returns_back(struct shell *sh)
 {
-	if (ret.stage == SCAN)
+	switch (ret.stage) {
+	case SCAN:
 		return R_BACK;
-	shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
-	ret.stage = SCAN;
-	(void)sh;
+	case CONDITION:
+		shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
+		ret.stage = SCAN;
+		break;
+	case ROUTE:
+		ret.stage = CONDITION;
+		break;
+	case NOTE:
+		ret.stage = REASON;
+		break;
+	default:	/* FAULT, REASON, SHELF */
+		ret.stage = ROUTE;
+		break;
+	}
 	return R_REDRAW;
 }
 
 static const struct key_binding returns_keys[] = {
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ '5', NULL, digit_5 },
-	{ '6', NULL, digit_6 },
-	{ KEY_F(1), N_("Clean"), to_cleaning },
-	{ KEY_F(2), N_("Repair"), to_repair },
-	{ KEY_F(3), N_("Scrap"), to_scrap },
-	{ KEY_F(4), N_("Stock"), to_stock },
-	{ 27, N_("Back"), returns_back },
-	{ 0, NULL, NULL },
+	{ '1', NULL, digit_1, NULL },
+	{ '2', NULL, digit_2, NULL },
+	{ '3', NULL, digit_3, NULL },
+	{ '4', NULL, digit_4, NULL },
+	{ '5', NULL, digit_5, NULL },
+	{ '6', NULL, digit_6, NULL },
+	{ KEY_F(1), N_("Clean"), to_cleaning, NULL },
+	{ KEY_F(2), N_("Repair"), to_repair, NULL },
+	{ KEY_F(3), N_("Scrap"), to_scrap, NULL },
+	{ KEY_F(4), N_("Stock"), to_stock, NULL },
+	{ 27, N_("Back"), returns_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_returns = {

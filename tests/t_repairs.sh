@@ -48,6 +48,8 @@ expect_screen t "1 repaired"
 tm_keys t 1 GBG-C01-1 Enter
 expect_screen t "repaired, IN_STOCK on GBG-C01-1"
 tm_keys t Escape Escape Escape
+expect_screen t "Log out?"
+tm_keys t F1
 expect_screen t "Operator:"
 tm_keys t 3001 Enter 3456 Enter 8 1
 expect_screen t "Repairs on time"

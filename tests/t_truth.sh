@@ -10,7 +10,10 @@
 # refused, and the office is not told.  Stocktake: an article scanned
 # twice is one prompt; the quantity prompt refuses codes and asks again
 # above the plausible quantity; an unknown unit number is refused.  In
-# English: the full line and the unknown unit.
+# English: the full line and the unknown unit.  Nothing typed is lost: a
+# repair's refused parts field keeps what was typed, Esc goes back one
+# step; logging out from the menu asks; the login screen never ends hmc,
+# and quitting is a confirmed key only where ui.allow_quit is set.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -155,6 +158,71 @@ expect_screen e "Scan the shelf"
 tm_keys e GBG-A02-1 Enter 19999999 Enter
 expect_screen e "no unit 19999999 - check the number"
 tm_stop e
+
+# --- nothing typed is lost ----------------------------------------------------------
+# A repair's log: a refused parts field keeps what was typed and its
+# prompt; Esc takes back one step, with its answer to change.
+fix=$(q "SELECT unit_no FROM repairs WHERE closed IS NULL AND on_site = 0 ORDER BY unit_no LIMIT 1")
+tm_start t 24 16 "$SV"
+expect_screen t "Operatör:"
+tm_keys t 2001 Enter 2345 Enter
+expect_screen t "6 Reparationskö"
+tm_keys t 6
+expect_screen t "Reparationer:"
+tm_keys t "$fix" Enter
+expect_screen t "$fix"
+tm_keys t F1 "bytt hjul" Enter 25 Enter
+expect_screen t "Delar ART*ANTAL"
+tm_keys t Escape
+expect_screen t "Minuter? Enter"
+expect_screen t "> 25_"
+tm_keys t Enter 999999 Enter
+expect_screen t "999999"
+expect_screen t "Delar ART*ANTAL"
+expect_screen t "> 999999_"
+tm_keys t BSpace BSpace BSpace BSpace BSpace BSpace 100502 Enter
+expect_screen t "$fix: 25 minuter loggade"
+check "the work is logged once, with its parts" test \
+	"$(q "SELECT count(*) FROM journal WHERE type = 'repair_log' AND subject = '$fix'
+		AND payload LIKE '%minutes=25%' AND payload LIKE '%100502%'")" = 1
+to_menu t "Reparationer:"
+to_menu t "6 Reparationskö"
+# Logging out from the menu asks; No keeps the menu.
+tm_keys t Escape
+expect_screen t "Logga ut?"
+tm_keys t Escape
+expect_screen t "avbrutet"
+expect_screen t "6 Reparationskö"
+tm_keys t 9
+expect_screen t "Logga ut?"
+tm_keys t F1
+expect_screen t "Operatör:"
+# The login screen never ends hmc: Esc stays, and there is no quit key.
+tm_keys t Escape
+tm_keys t 2001 Enter
+expect_screen t "PIN:"
+tm_keys t Escape
+expect_screen t "(skriv eller skanna)"
+tm_keys t Escape
+tm_keys t F4
+tm_keys t 2001 Enter
+expect_screen t "PIN:"
+expect_not_screen t "Avsluta"
+tm_stop t
+# Where ui.allow_quit is set, F4 quits, asked first.
+q "INSERT INTO config VALUES ('ui.allow_quit', '1')"
+tm_start q 24 16 "$SV; echo hmc ended; sleep 30"
+expect_screen q "F4 Avsluta"
+tm_keys q F4
+expect_screen q "Avsluta hmc?"
+tm_keys q Escape
+expect_screen q "Operatör:"
+tm_keys q F4
+expect_screen q "Avsluta hmc?"
+tm_keys q F1
+expect_screen q "hmc ended"
+tm_stop q
+q "DELETE FROM config WHERE key = 'ui.allow_quit'"
 
 run h verify; expect_status 0
 done_testing
