@@ -369,6 +369,32 @@ draw_header(struct shell *sh, int cols)
 	attroff(A_REVERSE);
 }
 
+static void
+draw_body(struct shell *sh, const struct screen *screen, int rows, int cols)
+{
+	if (screen == NULL || screen->draw == NULL || rows < 1)
+		return;
+	WINDOW *body = derwin(stdscr, rows, cols, 1, 0);
+	if (body != NULL) {
+		screen->draw(sh, body, rows, cols);
+		delwin(body);
+	}
+}
+
+/* How many of the body's rows (from the top, under the header) hold
+ * something. */
+static int
+body_used(int rows, int cols)
+{
+	for (int row = rows; row >= 1; row--)
+		for (int col = 0; col < cols; col++) {
+			chtype c = mvinch(row, col);
+			if ((c & A_CHARTEXT) != ' ' || (c & A_REVERSE))
+				return row;
+		}
+	return 0;
+}
+
 void
 shell_draw(struct shell *sh)
 {
@@ -385,8 +411,10 @@ shell_draw(struct shell *sh)
 	int bar_lines = key_bar(sh, bar, cols);
 	int input_row = rows - bar_lines - 1;
 
-	/* The message (or question) takes as many lines as it needs, up to
-	 * three, above the input line. */
+	/* The message (or question) takes the free lines above the input
+	 * line; when there are too few, the body gives up its bottom lines
+	 * (it keeps two).  Messages say what to do first, so that a cut
+	 * one still says it. */
 	char message[sizeof sh->message + 4] = "";
 	int attr = A_NORMAL;
 	if (sh->confirm_yes != NULL) {
@@ -402,23 +430,23 @@ shell_draw(struct shell *sh)
 			attr |= COLOR_PAIR(sh->message_kind == MSG_ERROR ? 1
 					   : sh->message_kind == MSG_OK ? 2 : 0);
 	}
-	int message_lines = ui_wrap_lines(message, cols);
-	if (message_lines < 1)
-		message_lines = 1;
-	if (message_lines > 3)
-		message_lines = 3;
-	int message_row = input_row - message_lines;
-	int body_rows = message_row - 1;
-
+	int body_max = input_row - 1;
+	int message_lines = message[0] ? ui_wrap_lines(message, cols) : 0;
+	if (message_lines > body_max - 2)
+		message_lines = body_max - 2;
+	int body_rows = body_max;
 	const struct screen *screen = current(sh);
-	if (screen != NULL && screen->draw != NULL) {
-		WINDOW *body = derwin(stdscr, body_rows, cols, 1, 0);
-		if (body != NULL) {
-			screen->draw(sh, body, body_rows, cols);
-			delwin(body);
+	draw_body(sh, screen, body_rows, cols);
+	if (message_lines > body_max - body_used(body_max, cols)) {
+		body_rows = body_max - message_lines;
+		for (int row = 1; row <= body_max; row++) {
+			move(row, 0);
+			clrtoeol();
 		}
+		draw_body(sh, screen, body_rows, cols);
 	}
-	if (message[0])
+	int message_row = input_row - message_lines;
+	if (message_lines > 0)
 		ui_wrap(stdscr, message_row, 0, cols, message_lines, attr, message);
 	if (screen != NULL && screen->scan != NULL) {
 		char stars[sizeof sh->input];

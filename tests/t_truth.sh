@@ -14,6 +14,7 @@
 # repair's refused parts field keeps what was typed, Esc goes back one
 # step; logging out from the menu asks; the login screen never ends hmc,
 # and quitting is a confirmed key only where ui.allow_quit is set.
+# Messages take the free lines: a warranty refusal is read whole.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -158,6 +159,39 @@ expect_screen e "Scan the shelf"
 tm_keys e GBG-A02-1 Enter 19999999 Enter
 expect_screen e "no unit 19999999 - check the number"
 tm_stop e
+
+# --- messages use the free lines ------------------------------------------------------
+# A refusal with what to do is read whole at 24x16, in both languages.
+warranty() {
+	q "SELECT u.unit_no FROM units u JOIN articles a USING (article_no) WHERE u.state = 'DELIVERED'
+		AND u.origin = 'new' AND u.acquired > date('now', '-11 months') AND a.warranty_months >= 12
+		AND a.returnable = 1 ORDER BY u.unit_no LIMIT 1 OFFSET $1"
+}
+w1=$(warranty 0) w2=$(warranty 1)
+tm_start r 24 16 "$SV"
+expect_screen r "Operatör:"
+tm_keys r 1001 Enter 1234 Enter
+expect_screen r "3 Retur"
+tm_keys r 3
+expect_screen r "Skanna en returnerad"
+tm_keys r "$w1" Enter 3 F3
+expect_screen r "Skrota: orsak?"
+tm_keys r 2
+expect_screen r "! individ $w1 har garanti till"
+expect_screen r "reklamera den hos leverantören först och ange sedan reklamationens referens (--claim REF)"
+tm_stop r
+tm_start r 24 16 "$EN"
+expect_screen r "Operator:"
+tm_keys r 1001 Enter 1234 Enter
+expect_screen r "3 Returns"
+tm_keys r 3
+expect_screen r "Scan a returned unit"
+tm_keys r "$w2" Enter 3 F3
+expect_screen r "Scrap: reason?"
+tm_keys r 2
+expect_screen r "! unit $w2 is under warranty until"
+expect_screen r "claim it from the supplier first, then give the claim's reference (--claim REF)"
+tm_stop r
 
 # --- nothing typed is lost ----------------------------------------------------------
 # A repair's log: a refused parts field keeps what was typed and its
