@@ -27,7 +27,7 @@ enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE };
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
 
-static struct {
+struct repair_screen {
 	char unit_no[UNIT_NO_MAX];
 	struct repair r;
 	int have;
@@ -36,49 +36,50 @@ static struct {
 	int minutes;
 	char actions[8][96];
 	int n_actions;
-} rp;
+};
 
 static int
 note_action(const struct repair_action *a, void *arg)
 {
+	struct repair_screen *rp = arg;
 	char when[TIMEUTIL_LOCAL_LEN];
-	(void)arg;
 	timeutil_format_local(hlc_wall_ms(a->at), when);
-	memmove(rp.actions[1], rp.actions[0], sizeof rp.actions[0] * 7);
-	snprintf(rp.actions[0], sizeof rp.actions[0], "%s %dm %s", when + 5, a->minutes, a->what);
-	if (rp.n_actions < 8)
-		rp.n_actions++;
+	memmove(rp->actions[1], rp->actions[0], sizeof rp->actions[0] * 7);
+	snprintf(rp->actions[0], sizeof rp->actions[0], "%s %dm %s", when + 5, a->minutes, a->what);
+	if (rp->n_actions < 8)
+		rp->n_actions++;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	rp.have = repairs_get(shell_store(sh), rp.unit_no, &rp.r) == 0;
-	rp.n_actions = 0;
-	if (!rp.have) {
+	struct repair_screen *rp = shell_data(sh);
+	rp->have = repairs_get(shell_store(sh), rp->unit_no, &rp->r) == 0;
+	rp->n_actions = 0;
+	if (!rp->have) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return;
 	}
-	repairs_actions(shell_store(sh), rp.r.repair_id, note_action, NULL);
+	repairs_actions(shell_store(sh), rp->r.repair_id, note_action, rp);
 }
 
 static void
 repair_enter(struct shell *sh, const char *arg)
 {
-	memset(&rp, 0, sizeof rp);
-	xstrlcpy(rp.unit_no, arg ? arg : "", sizeof rp.unit_no);
+	struct repair_screen *rp = shell_data(sh);
+	xstrlcpy(rp->unit_no, arg ? arg : "", sizeof rp->unit_no);
 	load(sh);
 }
 
 static void
 repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct repair_screen *rp = shell_data(sh);
 	int row = 0;
-	if (!rp.have)
+	if (!rp->have)
 		return;
-	const struct repair *r = &rp.r;
+	const struct repair *r = &rp->r;
 	char deadline[REPAIR_DEADLINE_LEN];
 	repairs_format_deadline(r, deadline);
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", r->unit_no,
@@ -114,7 +115,7 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (r->tell_prescriber && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("TELL THE PRESCRIBER (F3)"));
 	const char *prompt = NULL;
-	switch (rp.stage) {
+	switch (rp->stage) {
 	case WHAT: prompt = _("What was done? Enter"); break;
 	case MINUTES: prompt = _("Minutes? Enter"); break;
 	case PARTS: prompt = _("Parts ART*QTY, or Enter"); break;
@@ -127,11 +128,11 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	}
 	if (prompt && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD, prompt);
-	if (rp.stage == REASON)
+	if (rp->stage == REASON)
 		for (int i = 0; i < 6 && row < rows; i++)
 			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
-	for (int i = 0; i < rp.n_actions && row < rows && rp.stage != REASON; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp.actions[i]);
+	for (int i = 0; i < rp->n_actions && row < rows && rp->stage != REASON; i++)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp->actions[i]);
 }
 
 /* After an action: done, back to the repair; or refused, and the step
@@ -139,6 +140,7 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 static enum result
 done_typed(struct shell *sh, int rc, const char *ok, const char *typed)
 {
+	struct repair_screen *rp = shell_data(sh);
 	struct store *store = shell_store(sh);
 	if (rc != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
@@ -147,7 +149,7 @@ done_typed(struct shell *sh, int rc, const char *ok, const char *typed)
 		return R_REDRAW;
 	}
 	shell_ok(sh, "%s", ok);
-	rp.stage = VIEW;
+	rp->stage = VIEW;
 	load(sh);
 	return R_REDRAW;
 }
@@ -161,6 +163,7 @@ done(struct shell *sh, int rc, const char *ok)
 static enum result
 repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char typed[256], ok[128];
 	struct store *store = shell_store(sh);
 	(void)source;
@@ -168,10 +171,10 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		len = sizeof typed - 1;
 	memcpy(typed, text, len);
 	typed[len] = '\0';
-	switch (rp.stage) {
+	switch (rp->stage) {
 	case WHAT:
-		xstrlcpy(rp.what, typed, sizeof rp.what);
-		rp.stage = MINUTES;
+		xstrlcpy(rp->what, typed, sizeof rp->what);
+		rp->stage = MINUTES;
 		return R_REDRAW;
 	case MINUTES: {
 		char *end;
@@ -181,14 +184,14 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		rp.minutes = (int)m;
-		rp.stage = PARTS;
+		rp->minutes = (int)m;
+		rp->stage = PARTS;
 		return R_REDRAW;
 	}
 	case PARTS:
-		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
-		return done_typed(sh, repairs_log(store, shell_operator(sh), rp.r.repair_id,
-						  rp.what, rp.minutes, typed), ok, typed);
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp->unit_no, rp->minutes);
+		return done_typed(sh, repairs_log(store, shell_operator(sh), rp->r.repair_id,
+						  rp->what, rp->minutes, typed), ok, typed);
 	case EXPECTED: {
 		int64_t day;
 		if (timeutil_parse_date(typed, &day) != 0) {
@@ -196,7 +199,7 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		return done_typed(sh, repairs_wait(store, shell_operator(sh), rp.r.repair_id, 1, day,
+		return done_typed(sh, repairs_wait(store, shell_operator(sh), rp->r.repair_id, 1, day,
 						   NULL), _("waiting for parts"), typed);
 	}
 	case SHELF: {
@@ -207,13 +210,13 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
 			return R_REDRAW;
 		}
-		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp.unit_no, shelf);
-		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 1, shelf,
+		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp->unit_no, shelf);
+		return done(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 1, shelf,
 					      NULL, NULL), ok);
 	}
 	case NOTE:
-		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
-		return done_typed(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 0, NULL,
+		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp->unit_no);
+		return done_typed(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 0, NULL,
 						    "other", typed), ok, typed);
 	case REASON:
 		shell_error(sh, "%s", _("choose the reason, 1-6"));
@@ -224,7 +227,7 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 			char unit_no[UNIT_NO_MAX];
 			if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 				return R_REDRAW;
-			xstrlcpy(rp.unit_no, unit_no, sizeof rp.unit_no);
+			xstrlcpy(rp->unit_no, unit_no, sizeof rp->unit_no);
 			load(sh);
 			return R_REDRAW;
 		}
@@ -235,14 +238,15 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 static enum result
 repair_enter_key(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char ok[128];
-	if (rp.stage == PARTS) {
-		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
-		return done(sh, repairs_log(shell_store(sh), shell_operator(sh), rp.r.repair_id,
-					    rp.what, rp.minutes, NULL), ok);
+	if (rp->stage == PARTS) {
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp->unit_no, rp->minutes);
+		return done(sh, repairs_log(shell_store(sh), shell_operator(sh), rp->r.repair_id,
+					    rp->what, rp->minutes, NULL), ok);
 	}
-	if (rp.stage == EXPECTED)
-		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 1, 0,
+	if (rp->stage == EXPECTED)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp->r.repair_id, 1, 0,
 					     NULL), _("waiting for parts"));
 	return R_NONE;
 }
@@ -250,7 +254,8 @@ repair_enter_key(struct shell *sh)
 static int
 open_for_work(struct shell *sh)
 {
-	if (!rp.have || rp.r.closed) {
+	struct repair_screen *rp = shell_data(sh);
+	if (!rp->have || rp->r.closed) {
 		shell_error(sh, "%s", _("this repair is closed"));
 		return 0;
 	}
@@ -260,68 +265,73 @@ open_for_work(struct shell *sh)
 static enum result
 repair_log(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	rp.what[0] = '\0';
-	rp.stage = WHAT;
+	rp->what[0] = '\0';
+	rp->stage = WHAT;
 	return R_REDRAW;
 }
 
 static enum result
 repair_wait(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	if (rp.r.waiting_since)
-		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0, 0,
+	if (rp->r.waiting_since)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp->r.repair_id, 0, 0,
 					     NULL), _("back at work"));
-	rp.stage = EXPECTED;
+	rp->stage = EXPECTED;
 	return R_REDRAW;
 }
 
 static enum result
 repair_told(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp.r.repair_id, NULL),
+	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp->r.repair_id, NULL),
 		    _("prescriber told"));
 }
 
 static enum result
 repair_close(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	rp.stage = CLOSE;
+	rp->stage = CLOSE;
 	return R_REDRAW;
 }
 
 static enum result
 choose(struct shell *sh, int digit)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char ok[128];
-	if (rp.stage == CLOSE && digit == 1) {
-		if (rp.r.on_site) {
-			snprintf(ok, sizeof ok, _("%s repaired on site"), rp.unit_no);
-			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id,
+	if (rp->stage == CLOSE && digit == 1) {
+		if (rp->r.on_site) {
+			snprintf(ok, sizeof ok, _("%s repaired on site"), rp->unit_no);
+			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id,
 						      1, NULL, NULL, NULL), ok);
 		}
-		rp.stage = SHELF;
+		rp->stage = SHELF;
 		return R_REDRAW;
 	}
-	if (rp.stage == CLOSE && digit == 2) {
-		rp.stage = REASON;
-		rp.what[0] = '\0';
+	if (rp->stage == CLOSE && digit == 2) {
+		rp->stage = REASON;
+		rp->what[0] = '\0';
 		return R_REDRAW;
 	}
-	if (rp.stage == REASON && digit >= 1 && digit <= 6) {
+	if (rp->stage == REASON && digit >= 1 && digit <= 6) {
 		if (strcmp(lifecycle_scrap_reasons[digit - 1], "other") == 0) {
-			rp.stage = NOTE;
+			rp->stage = NOTE;
 			return R_REDRAW;
 		}
-		snprintf(ok, sizeof ok, _("%s not repairable"), rp.unit_no);
-		return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0,
+		snprintf(ok, sizeof ok, _("%s not repairable"), rp->unit_no);
+		return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id, 0,
 					      NULL, lifecycle_scrap_reasons[digit - 1], NULL), ok);
 	}
 	return R_PASS;
@@ -341,28 +351,29 @@ DIGIT(6)
 static enum result
 repair_back(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char minutes[16];
-	switch (rp.stage) {
+	switch (rp->stage) {
 	case VIEW:
 		return R_BACK;
 	case MINUTES:
-		rp.stage = WHAT;
-		shell_keep_input(sh, rp.what);
+		rp->stage = WHAT;
+		shell_keep_input(sh, rp->what);
 		break;
 	case PARTS:
-		rp.stage = MINUTES;
-		snprintf(minutes, sizeof minutes, "%d", rp.minutes);
+		rp->stage = MINUTES;
+		snprintf(minutes, sizeof minutes, "%d", rp->minutes);
 		shell_keep_input(sh, minutes);
 		break;
 	case SHELF:
 	case REASON:
-		rp.stage = CLOSE;
+		rp->stage = CLOSE;
 		break;
 	case NOTE:
-		rp.stage = REASON;
+		rp->stage = REASON;
 		break;
 	default:
-		rp.stage = VIEW;
+		rp->stage = VIEW;
 		break;
 	}
 	return R_REDRAW;
@@ -385,5 +396,10 @@ static const struct key_binding repair_keys[] = {
 };
 
 const struct screen screen_repair = {
-	"repair", repair_enter, NULL, repair_draw, repair_keys, repair_text, NULL, 0, NULL,
+	.name = "repair",
+	.data_size = sizeof(struct repair_screen),
+	.enter = repair_enter,
+	.draw = repair_draw,
+	.keys = repair_keys,
+	.scan = repair_text,
 };

@@ -2,7 +2,8 @@
  * screen.h — the screens' shared parts (private to screens/).
  *
  * A screen is a constant table of callbacks, like tmux's window modes:
- * { name, enter, leave, draw, key table, scan, tick, resume }.  Handlers never
+ * { name, data_size, enter, leave, draw, key table, scan, tick, resume,
+ * list }, with data of its own for each time it is opened.  Handlers never
  * draw: they change state and return what should happen next; the shell
  * draws once per turn of its loop.  Keys are tables of {key, label,
  * action}; the key bar shows the labels of F1-F4, Enter and Esc.
@@ -42,8 +43,39 @@ struct key_binding {
 	int (*enabled)(struct shell *sh);
 };
 
+/*
+ * A list (htop's Panel): every list screen scrolls the same way.  Up and
+ * Down move the choice (or, in a list without one, the view) a line,
+ * PgUp/PgDn a page, Home/End to the ends; when not all is shown, the last
+ * line says where you are ("3/9") and that there is more.  Lives in the
+ * screen's own data; the shell hands it the keys (screen->list).
+ */
+struct ui_list {
+	int n;			/* items */
+	int choose;		/* 1: one item is chosen (selected); 0: view only */
+	int selected;
+	int top;		/* the first item shown */
+	int page;		/* items shown at the last draw */
+};
+
+/* How many lines item index takes at cols (NULL: one each). */
+typedef int ui_list_height_fn(void *arg, int index, int cols);
+/* Draws item index at row of win; chosen when it is the choice. */
+typedef void ui_list_item_fn(void *arg, WINDOW *win, int index, int row, int cols, int chosen);
+
+/* A list of n items (keeps the choice where it still can). */
+void ui_list_set(struct ui_list *list, int n);
+/* Moves by a key; 1 when it was a key the list takes. */
+int ui_list_key(struct ui_list *list, int key);
+/* Draws from row on, at most rows lines; returns the lines used. */
+int ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
+		 ui_list_height_fn *height, ui_list_item_fn *item, void *arg);
+
 struct screen {
 	const char *name;
+	/* Each screen opened gets data_size bytes of its own, zeroed, freed
+	 * when it closes: shell_data(). */
+	size_t data_size;
 	/* arg: what the screen is opened on (an order number), or NULL. */
 	void (*enter)(struct shell *sh, const char *arg);
 	void (*leave)(struct shell *sh);
@@ -58,6 +90,8 @@ struct screen {
 	int wants_text;
 	/* Back on top after the screen above it closed. */
 	void (*resume)(struct shell *sh);
+	/* The list the screen shows now, for the list keys; NULL for none. */
+	struct ui_list *(*list)(struct shell *sh);
 };
 
 /* The registry of screens. */
@@ -67,6 +101,8 @@ extern const struct screen screen_login, screen_home, screen_orders, screen_orde
 	screen_approvals, screen_kpi, screen_manager, screen_legacy, screen_code;
 
 /* What every screen may use. */
+/* The data of the screen on top: its own (screen->data_size). */
+void *shell_data(struct shell *sh);
 struct store *shell_store(struct shell *sh);
 const char *shell_operator(struct shell *sh);
 unsigned shell_role(struct shell *sh);

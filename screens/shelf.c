@@ -17,49 +17,42 @@
 
 #define RECENT 8
 
-static struct {
+struct shelf_screen {
 	char shelf[LOCATION_MAX];
 	char shelf_name[81];
 	int n_done;
 	char recent[RECENT][64];
-} sh_state;
-
-static void
-shelf_enter(struct shell *sh, const char *arg)
-{
-	(void)sh;
-	(void)arg;
-	memset(&sh_state, 0, sizeof sh_state);
-}
+};
 
 static void
 shelf_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct shelf_screen *sf = shell_data(sh);
 	int row = 0;
-	if (sh_state.shelf[0] == '\0') {
+	if (sf->shelf[0] == '\0') {
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scan the shelf"));
 		return;
 	}
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Shelf"), sh_state.shelf);
-	if (sh_state.shelf_name[0] && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sh_state.shelf_name);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Shelf"), sf->shelf);
+	if (sf->shelf_name[0] && row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sf->shelf_name);
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, _("Scan units: %d put here"), sh_state.n_done);
-	for (int i = 0; i < RECENT && sh_state.recent[i][0] && row < rows; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sh_state.recent[i]);
+		ui_text(win, row++, 0, cols, A_NORMAL, _("Scan units: %d put here"), sf->n_done);
+	for (int i = 0; i < RECENT && sf->recent[i][0] && row < rows; i++)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sf->recent[i]);
 }
 
 static void
-remember(const char *text)
+remember(struct shelf_screen *sf, const char *text)
 {
-	memmove(sh_state.recent[1], sh_state.recent[0], sizeof sh_state.recent[0] * (RECENT - 1));
-	xstrlcpy(sh_state.recent[0], text, sizeof sh_state.recent[0]);
+	memmove(sf->recent[1], sf->recent[0], sizeof sf->recent[0] * (RECENT - 1));
+	xstrlcpy(sf->recent[0], text, sizeof sf->recent[0]);
 }
 
 static enum result
 shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct shelf_screen *sf = shell_data(sh);
 	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX], payload[PAYLOAD_MAX] = "";
 	struct store *store = shell_store(sh);
 	(void)source;
@@ -72,14 +65,14 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 			shell_error(sh, "%s", store_errmsg(store));
 			return R_REDRAW;
 		}
-		xstrlcpy(sh_state.shelf, loc.code, sizeof sh_state.shelf);
-		xstrlcpy(sh_state.shelf_name, loc.name, sizeof sh_state.shelf_name);
-		sh_state.n_done = 0;
-		memset(sh_state.recent, 0, sizeof sh_state.recent);
+		xstrlcpy(sf->shelf, loc.code, sizeof sf->shelf);
+		xstrlcpy(sf->shelf_name, loc.name, sizeof sf->shelf_name);
+		sf->n_done = 0;
+		memset(sf->recent, 0, sizeof sf->recent);
 		shell_ok(sh, _("shelf %s"), loc.code);
 		return R_REDRAW;
 	}
-	if (sh_state.shelf[0] == '\0') {
+	if (sf->shelf[0] == '\0') {
 		shell_error(sh, "%s", _("scan the shelf first"));
 		return R_REDRAW;
 	}
@@ -93,8 +86,8 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	case UNIT_CLEANING: move = EV_CLEANED; break;
 	case UNIT_MISSING: move = EV_FOUND; break;
 	case UNIT_IN_STOCK:
-		if (strcmp(unit.location, sh_state.shelf) == 0) {
-			shell_info(sh, _("%s is already on %s"), unit_no, sh_state.shelf);
+		if (strcmp(unit.location, sf->shelf) == 0) {
+			shell_info(sh, _("%s is already on %s"), unit_no, sf->shelf);
 			return R_REDRAW;
 		}
 		move = EV_RELOCATE;
@@ -107,24 +100,24 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 			    unit_state_name(unit.state));
 		return R_REDRAW;
 	}
-	payload_set(payload, sizeof payload, "location", sh_state.shelf);
+	payload_set(payload, sizeof payload, "location", sf->shelf);
 	if (workflow_move(store, shell_operator(sh), move, unit_no, payload, NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
 	char line[64];
 	snprintf(line, sizeof line, "%s %s", unit_no, move_label(move));
-	remember(line);
-	sh_state.n_done++;
-	shell_ok(sh, _("%s IN_STOCK on %s"), unit_no, sh_state.shelf);
+	remember(sf, line);
+	sf->n_done++;
+	shell_ok(sh, _("%s IN_STOCK on %s"), unit_no, sf->shelf);
 	return R_REDRAW;
 }
 
 static enum result
 shelf_new(struct shell *sh)
 {
-	(void)sh;
-	memset(&sh_state, 0, sizeof sh_state);
+	struct shelf_screen *sf = shell_data(sh);
+	memset(sf, 0, sizeof *sf);
 	return R_REDRAW;
 }
 
@@ -135,5 +128,10 @@ static const struct key_binding shelf_keys[] = {
 };
 
 const struct screen screen_shelf = {
-	"shelf", shelf_enter, NULL, shelf_draw, shelf_keys, shelf_scan, NULL, 1, NULL,
+	.name = "shelf",
+	.data_size = sizeof(struct shelf_screen),
+	.draw = shelf_draw,
+	.keys = shelf_keys,
+	.scan = shelf_scan,
+	.wants_text = 1,
 };

@@ -51,7 +51,11 @@ struct shell {
 	char depot[21];
 	char reception[LOCATION_MAX];
 
-	const struct screen *stack[MAX_DEPTH];
+	/* The screens open, each with its own data (screen->data_size). */
+	struct {
+		const struct screen *screen;
+		void *data;
+	} stack[MAX_DEPTH];
 	int depth;
 	const struct screen *push;
 	char push_arg[64];
@@ -222,7 +226,13 @@ binding(struct shell *sh, const struct screen *screen, int key)
 static const struct screen *
 current(struct shell *sh)
 {
-	return sh->depth > 0 ? sh->stack[sh->depth - 1] : NULL;
+	return sh->depth > 0 ? sh->stack[sh->depth - 1].screen : NULL;
+}
+
+void *
+shell_data(struct shell *sh)
+{
+	return sh->depth > 0 ? sh->stack[sh->depth - 1].data : NULL;
 }
 
 static void
@@ -230,7 +240,8 @@ enter_screen(struct shell *sh, const struct screen *screen, const char *arg)
 {
 	if (sh->depth >= MAX_DEPTH)
 		return;
-	sh->stack[sh->depth++] = screen;
+	sh->stack[sh->depth].screen = screen;
+	sh->stack[sh->depth++].data = xcalloc(1, screen->data_size ? screen->data_size : 1);
 	shell_clear_input(sh);
 	if (screen->enter)
 		screen->enter(sh, arg);
@@ -245,7 +256,7 @@ leave_screen(struct shell *sh)
 		return;
 	if (screen->leave)
 		screen->leave(sh);
-	sh->depth--;
+	free(sh->stack[--sh->depth].data);
 	shell_clear_input(sh);
 	sh->dirty = 1;
 	screen = current(sh);
@@ -672,6 +683,12 @@ handle_key(struct shell *sh, int key, int is_function)
 				apply_result(sh, r);
 				return;
 			}
+		}
+		/* The screen's list, if it shows one, scrolls by itself. */
+		struct ui_list *list = screen && screen->list ? screen->list(sh) : NULL;
+		if (list != NULL && is_function && ui_list_key(list, key)) {
+			apply_result(sh, R_REDRAW);
+			return;
 		}
 		if (!is_function && key == ESC) {
 			apply_result(sh, R_BACK);
