@@ -14,7 +14,9 @@
 # repair's refused parts field keeps what was typed, Esc goes back one
 # step; logging out from the menu asks; the login screen never ends hmc,
 # and quitting is a confirmed key only where ui.allow_quit is set.
-# Messages take the free lines: a warranty refusal is read whole.
+# Messages take the free lines: a warranty refusal is read whole.  Lists
+# (orders, an order's lines, a unit's history) scroll with Up/Down,
+# PgUp/PgDn, Home/End and show their position and "more".
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -159,6 +161,60 @@ expect_screen e "Scan the shelf"
 tm_keys e GBG-A02-1 Enter 19999999 Enter
 expect_screen e "no unit 19999999 - check the number"
 tm_stop e
+
+# --- one list: Up/Down, PgUp/PgDn, a position and "more" -------------------------------
+for i in $(seq 10 29); do h order add --payer K1401 --no L-$i 100210 >/dev/null; done
+h order add --payer K1401 --no L-6 100101 100102 100105 100210 100211 100220 >/dev/null
+busy=$(on_shelf 100301 1)
+for shelf in GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2 \
+	GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2; do
+	h --operator 1001 unit relocate "$busy" --location $shelf >/dev/null
+done
+n_orders=$(h order list | wc -l)
+tm_start l 24 16 "$SV"
+expect_screen l "Operatör:"
+tm_keys l 1001 Enter 1234 Enter
+expect_screen l "Plocka och leverera"
+tm_keys l 1
+expect_screen l "1/$n_orders ↓ mer"
+tm_keys l Down Down
+expect_screen l "3/$n_orders ↓ mer"
+tm_keys l NPage
+expect_screen l "↓ mer ↑"
+tm_keys l End
+expect_screen l "$n_orders/$n_orders ↑"
+tm_keys l Home
+expect_screen l "1/$n_orders ↓ mer"
+to_menu l "Plocka och leverera"
+# An order longer than the screen: its lines scroll, and say so.
+tm_keys l 1
+expect_screen l "Order att plocka"
+tm_keys l L-6 Enter
+expect_screen l "L-6 0/6"
+expect_screen l "1-4/6 ↓ mer"
+tm_keys l Down
+expect_screen l "2-5/6 ↓ mer ↑"
+tm_keys l End
+expect_screen l "3-6/6 ↑"
+to_menu l "Order att plocka"
+to_menu l "Plocka och leverera"
+# A unit's history, newest first.
+tm_keys l 5
+expect_screen l "Skanna eller skriv"
+tm_keys l "$busy" Enter
+expect_screen l "Historik (13):"
+expect_screen l "↓ mer"
+tm_keys l NPage
+expect_screen l "↓ mer ↑"
+tm_stop l
+# Each screen opened has its own data: no list or step kept in a
+# file-static variable that a second one would share.
+last_cmd="screens keep no file-static state"
+if grep -n '^static struct {\|^static int [a-z_]*;\|^static char [a-z_]*\[' "$(dirname "$0")"/../screens/*.c >"$T/out"; then
+	not_ok "file-static state in screens/"
+else
+	ok
+fi
 
 # --- messages use the free lines ------------------------------------------------------
 # A refusal with what to do is read whole at 24x16, in both languages.
