@@ -19,6 +19,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -321,7 +322,7 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 	}
 	if (unit.state != UNIT_IN_STOCK)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("unit %s is %s"), unit.unit_no,
-				    unit_state_name(unit.state));
+				    words_state(unit.state));
 
 	/* A line naming this unit, else an open line of its article. */
 	int chosen = -1, on_order = 0, named_elsewhere = 0, full = -1;

@@ -19,6 +19,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -93,7 +94,7 @@ pickups_create(struct store *store, const char *operator_no, const char *request
 		if (unit.state != UNIT_DELIVERED)
 			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 					    _("unit %s is %s, not out with a customer"), unit_no,
-					    unit_state_name(unit.state));
+					    words_state(unit.state));
 		if (strcmp(unit.payer, p.payer_id) != 0)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("unit %s is out with payer %s, not %s"), unit_no,
@@ -230,7 +231,7 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 				    _("check the number: unit %s is at the depot (%s, %s), not at a "
 				      "customer's"),
-				    unit_no, unit_state_label(unit.state),
+				    unit_no, words_state(unit.state),
 				    unit.location[0] ? unit.location : "-");
 	int out_now = found == 0 && unit.state == UNIT_DELIVERED;
 	if (pickup_no != NULL)
@@ -250,7 +251,7 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 		else
 			snprintf(reason, sizeof reason,
 				 _("collected unit %s, which the records have as %s"), unit_no,
-				 unit_state_name(unit.state));
+				 words_state(unit.state));
 		rc = flags_raise(store, operator_no, unit_no, reason);
 	} else {
 		if (on[0])

@@ -20,6 +20,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -500,7 +501,7 @@ make_request(struct gate *g)
 	if (lifecycle_find(ev->type, g->unit->state, g->unit->origin, UNIT_NONE) == NULL)
 		return store_seterr(g->store, HMC_E_ILLEGAL_MOVE, _("cannot %s unit %s: it is %s"),
 				    move_label(ev->type), ev->subject,
-				    unit_state_name(g->unit->state));
+				    words_state(g->unit->state));
 	payload_set(payload, sizeof payload, "move", event_type_name(ev->type));
 	if (payload_get(ev->payload, "reason", text, sizeof text) == 0)
 		payload_set(payload, sizeof payload, "reason", text);

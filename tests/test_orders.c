@@ -194,7 +194,7 @@ pick_and_deliver(void **state)
 	assert_string_equal(lines[1].suggest_unit, "20000001");
 
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "20000002", NULL), HMC_E_ILLEGAL_MOVE);
-	assert_string_equal(store_errmsg(store), "unit 20000002 is IN_REPAIR");
+	assert_string_equal(store_errmsg(store), "unit 20000002 is in repair");
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000002", NULL), 0);
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000002", NULL), HMC_E_EXISTS);
 	assert_string_equal(store_errmsg(store), "unit 10000002 is already picked");
