@@ -11,6 +11,7 @@
 #include "hmc/money.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ add_request(const struct scrap_request *r, void *arg)
 	xstrlcpy(it->key, r->unit_no, sizeof it->key);
 	snprintf(it->line, sizeof it->line, "%s %s %s", _("scrap"), r->unit_no, value);
 	snprintf(it->detail, sizeof it->detail, _("scrap %s (%s), %s, asked by %s: worth %s"),
-		 r->unit_no, r->article, r->reason, r->requested_by, value);
+		 r->unit_no, r->article, words(WORD_REASON, r->reason), r->requested_by, value);
 	return 0;
 }
 
@@ -70,7 +71,7 @@ add_charge(const struct charge *c, void *arg)
 	xstrlcpy(it->key, c->id, sizeof it->key);
 	snprintf(it->line, sizeof it->line, "%s %s %s", _("charge"), c->payer, value);
 	snprintf(it->detail, sizeof it->detail, _("charge %s to %s %s: unit %s %s, %s"), c->id,
-		 c->payer, c->payer_name, c->unit_no, _(c->kind), value);
+		 c->payer, c->payer_name, c->unit_no, words(WORD_CHARGE, c->kind), value);
 	return 0;
 }
 

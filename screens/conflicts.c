@@ -11,6 +11,7 @@
 #include "hmc/i18n.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,8 +64,7 @@ conflicts_leave(struct shell *sh)
 static const char *
 kind_label(const struct conflict *c)
 {
-	return strcmp(c->kind, "conflict") == 0 ? _("conflict")
-	       : strcmp(c->kind, "refused") == 0 ? _("refused") : _("rejected");
+	return words(WORD_CONFLICT, c->kind);
 }
 
 static void
@@ -72,7 +72,7 @@ draw_conflict(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const struct conflict *c = &((struct conflicts_screen *)arg)->list[i];
 	int attr = chosen ? A_REVERSE : A_NORMAL;
-	const char *type = c->event.type < EV_N_TYPES ? event_type_name(c->event.type) : "?";
+	const char *type = c->event.type < EV_N_TYPES ? words_event(c->event.type) : "?";
 	if (cols >= 60)
 		ui_text(win, row, 0, cols, attr, "%-18s %-9s %-13s %s", c->id, kind_label(c), type,
 			c->event.subject);
@@ -118,8 +118,7 @@ resolve(struct shell *sh, const char *outcome)
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("%s resolved: %s stands"), id,
-		 strcmp(outcome, "log") == 0 ? _("the log") : _("the event"));
+	shell_ok(sh, _("%s resolved: %s"), id, words(WORD_OUTCOME, outcome));
 	load(sh);
 	return R_REDRAW;
 }

@@ -10,6 +10,7 @@
 #include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 
@@ -67,16 +68,18 @@ figures_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		/* "<" marks a month below target, readable without colour. */
 		if (cols >= 60)
 			ui_text(win, row++, 0, cols, below ? A_BOLD : A_NORMAL,
-				"%s %-6s %4d closed %s (target %d%%)%s median %.1f d, %d overdue",
-				f->month, repairs_priority_name(f->priority), f->closed, share,
-				f->target_percent, below ? " <" : "  ", f->median_days, f->open_overdue);
+				_("%s %-6s %4d closed %s (target %d%%)%s median %.1f d, %d overdue"),
+				f->month, words(WORD_PRIORITY, repairs_priority_name(f->priority)),
+				f->closed, share, f->target_percent, below ? " <" : "  ", f->median_days,
+				f->open_overdue);
 		else
 			ui_text(win, row++, 0, cols, below ? A_BOLD : A_NORMAL, "%s %c %3d %s%s %d!",
 				f->month + 2, f->priority == PRIORITY_ACUTE ? 'A' : 'N', f->closed, share,
 				below ? "<" : " ", f->open_overdue);
 	}
 	if (cols < 60 && row + 1 < rows)
-		ui_text(win, row + 1, 0, cols, A_NORMAL, "%s", _("< below target, ! overdue"));
+		ui_wrap(win, row + 1, 0, cols, rows - row - 1, A_NORMAL,
+			_("A acute, N normal; < below target, ! open and overdue"));
 }
 
 static enum result

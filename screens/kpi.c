@@ -16,6 +16,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -125,13 +126,31 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	for (int i = 0; i < k->n_states; i++)
 		if (k->states[i].units > max)
 			max = k->states[i].units;
-	int bar_width = cols - 18 > 40 ? 40 : cols - 18;
+	/* A state's words, its count and bar: on one line where they fit
+	 * (words padded to the longest), else the words above. */
+	int label_w = 0;
+	for (int i = 0; i < k->n_states; i++) {
+		int w = ui_width(words(WORD_STATE, k->states[i].state));
+		if (w > label_w)
+			label_w = w;
+	}
+	int one_line = cols >= label_w + 16;
+	int bar_width = (one_line ? cols - label_w - 9 : cols - 9);
+	if (bar_width > 40)
+		bar_width = 40;
 	snprintf(lines[n++], sizeof lines[0], "%s", _("Units by state"));
 	for (int i = 0; i < k->n_states && n < 90; i++) {
-		char bar[48];
+		char bar[160];
+		const char *label = words(WORD_STATE, k->states[i].state);
 		kpi_bar(k->states[i].units, max, bar_width, bar, sizeof bar);
-		snprintf(lines[n++], sizeof lines[0], "%-10.10s%7lld %s", k->states[i].state,
-			 (long long)k->states[i].units, bar);
+		if (one_line) {
+			snprintf(lines[n++], sizeof lines[0], "%s%*s %7lld %s", label,
+				 label_w - ui_width(label), "", (long long)k->states[i].units, bar);
+		} else {
+			snprintf(lines[n++], sizeof lines[0], "%s", label);
+			snprintf(lines[n++], sizeof lines[0], " %7lld %s", (long long)k->states[i].units,
+				 bar);
+		}
 	}
 	snprintf(lines[n++], sizeof lines[0], "%s", _("Out per payer, rent a month"));
 	for (int i = 0; i < k->n_payers; i++) {

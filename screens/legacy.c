@@ -10,6 +10,7 @@
 #include "hmc/legacy.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <string.h>
 
@@ -68,7 +69,7 @@ record(struct shell *sh, const char *outcome, const char *label)
 	if (label && *label)
 		shell_ok(sh, _("%s in use, now labelled %s"), lg->unit.unit_no, label);
 	else
-		shell_ok(sh, _("%s checked: %s"), lg->unit.unit_no, outcome);
+		shell_ok(sh, _("%s checked: %s"), lg->unit.unit_no, words(WORD_OUTCOME, outcome));
 	return R_REDRAW;
 }
 

@@ -15,6 +15,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,7 +43,7 @@ note_event(const struct event *ev, void *arg)
 	/* "24-11-22 14:05 1001 deliver": when and who, then what (on a line
 	 * of its own on a narrow screen). */
 	snprintf(lk->history[lk->history_view.n++], sizeof lk->history[0], "%s %s %s", when + 2,
-		 ev->operator_no, event_type_name(ev->type));
+		 ev->operator_no, words_event(ev->type));
 	return 0;
 }
 
@@ -107,7 +108,7 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	char since[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(lk->unit.state_since), since);
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", lk->unit.unit_no,
-		unit_state_name(lk->unit.state));
+		words_state(lk->unit.state));
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("since"), since);
 	if (lk->where[0] && row < rows)
@@ -150,7 +151,7 @@ lost_now(struct shell *sh)
 	char unit_no[UNIT_NO_MAX];
 	xstrlcpy(unit_no, lk->unit.unit_no, sizeof unit_no);
 	load(sh, unit_no);
-	shell_ok(sh, _("%s LOST: waits for the manager's write-off"), unit_no);
+	shell_ok(sh, _("%s reported lost: a manager writes it off"), unit_no);
 	return R_REDRAW;
 }
 
@@ -164,7 +165,7 @@ lookup_lost(struct shell *sh)
 	}
 	if (lk->unit.state != UNIT_DELIVERED) {
 		shell_error(sh, _("unit %s is %s: only a unit out with a customer is reported lost"),
-			    lk->unit.unit_no, unit_state_name(lk->unit.state));
+			    lk->unit.unit_no, words_state(lk->unit.state));
 		return R_REDRAW;
 	}
 	shell_confirm(sh, _("Reported lost? F1 yes"), lost_now);

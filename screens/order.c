@@ -141,7 +141,7 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		if (orders_unpick(store, shell_operator(sh), pick->order_no, unit_no) != 0)
 			shell_error(sh, "%s", store_errmsg(store));
 		else
-			shell_ok(sh, _("%s off the order, IN_STOCK"), unit_no);
+			shell_ok(sh, _("%s taken off the order, back in stock"), unit_no);
 		load(sh);
 		return R_REDRAW;
 	}
@@ -152,9 +152,9 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	}
 	load(sh);
 	if (pick->order.picked == pick->order.quantity && pick->order.quantity > 0)
-		shell_ok(sh, _("%s PICKED - order complete, F4 delivers"), unit_no);
+		shell_ok(sh, _("%s picked: the order is complete, F4 hands it over"), unit_no);
 	else
-		shell_ok(sh, _("%s PICKED"), unit_no);
+		shell_ok(sh, _("%s picked"), unit_no);
 	return R_REDRAW;
 }
 
@@ -176,7 +176,7 @@ deliver_now(struct shell *sh)
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("%s DELIVERED: %d units, rent started"), pick->order_no, n);
+	shell_ok(sh, ngettext("%s handed over: %d unit, the rent runs", "%s handed over: %d units, the rent runs", (unsigned long)n), pick->order_no, n);
 	load(sh);
 	return R_BACK;
 }

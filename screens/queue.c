@@ -12,6 +12,7 @@
 #include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ draw_repair(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 		attr |= A_BOLD;
 	if (cols >= 60)
 		ui_text(win, row, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
-			repairs_priority_name(r->priority), left, r->warranty ? "W " : "",
+			words(WORD_PRIORITY, repairs_priority_name(r->priority)), left, r->warranty ? "W " : "",
 			r->waiting_since ? "P " : "", r->article_name, r->place);
 	else
 		ui_text(win, row, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,

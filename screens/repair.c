@@ -17,6 +17,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,8 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, r->fault);
 	if (row < rows) {
 		if (r->closed)
-			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"), r->outcome);
+			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"),
+				words(WORD_OUTCOME, r->outcome));
 		else if (r->deadline_at) {
 			/* Due at an hour: "MM-DD HH:MM" may need a second line. */
 			char left[64];
@@ -210,12 +212,12 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
 			return R_REDRAW;
 		}
-		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp->unit_no, shelf);
+		snprintf(ok, sizeof ok, _("%s repaired, in stock on %s"), rp->unit_no, shelf);
 		return done(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 1, shelf,
 					      NULL, NULL), ok);
 	}
 	case NOTE:
-		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp->unit_no);
+		snprintf(ok, sizeof ok, _("%s not repairable: scrapped"), rp->unit_no);
 		return done_typed(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 0, NULL,
 						    "other", typed), ok, typed);
 	case REASON:

@@ -22,6 +22,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,7 +51,7 @@ draw_unit(const struct returns_screen *ret, WINDOW *win, int *row, int rows, int
 {
 	if (*row < rows)
 		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s %s", ret->unit.unit_no,
-			unit_state_name(ret->unit.state));
+			words_state(ret->unit.state));
 	if (*row < rows)
 		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->article);
 	if (ret->payer[0] && *row < rows)
@@ -119,7 +120,6 @@ route(struct shell *sh, enum event_type move, const char *key, const char *value
 {
 	struct returns_screen *ret = shell_data(sh);
 	char payload[PAYLOAD_MAX] = "";
-	struct unit unit;
 	payload_set(payload, sizeof payload, "condition", conditions[ret->condition]);
 	if (key)
 		payload_set(payload, sizeof payload, key, value);
@@ -130,8 +130,10 @@ route(struct shell *sh, enum event_type move, const char *key, const char *value
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	unit_get(store, ret->unit.unit_no, &unit);
-	shell_ok(sh, "%s %s", unit.unit_no, unit_state_name(unit.state));
+	if (move == EV_TO_CLEANING)
+		shell_ok(sh, _("%s to cleaning"), ret->unit.unit_no);
+	else
+		shell_ok(sh, _("%s back in stock on %s"), ret->unit.unit_no, value2);
 	ret->stage = SCAN;
 	return R_REDRAW;
 }
@@ -153,7 +155,7 @@ scrap(struct shell *sh, const char *reason, const char *note)
 		shell_info(sh, _("%s is worth too much to scrap without approval: a manager "
 				 "decides"), ret->unit.unit_no);
 	else
-		shell_ok(sh, "%s %s", ret->unit.unit_no, unit_state_name(UNIT_SCRAPPED));
+		shell_ok(sh, _("%s scrapped"), ret->unit.unit_no);
 	ret->stage = SCAN;
 	return R_REDRAW;
 }
@@ -181,7 +183,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		shell_ok(sh, _("%s IN_REPAIR, repair opened"), ret->unit.unit_no);
+		shell_ok(sh, _("%s to repair: the repair is open"), ret->unit.unit_no);
 		ret->stage = SCAN;
 		return R_REDRAW;
 	}
@@ -203,7 +205,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	case REASON:
 		/* A new unit scanned before this one is routed: it stays
 		 * RETURNED, to be routed later. */
-		shell_info(sh, _("%s left RETURNED"), ret->unit.unit_no);
+		shell_info(sh, _("%s left as returned, to route later"), ret->unit.unit_no);
 		ret->stage = SCAN;
 		break;
 	case SCAN:
@@ -221,7 +223,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (unit.state != UNIT_DELIVERED && unit.state != UNIT_IN_TRANSIT &&
 	    unit.state != UNIT_RETURNED) {
 		shell_error(sh, _("unit %s is %s, not out with a customer"), unit_no,
-			    unit_state_name(unit.state));
+			    words_state(unit.state));
 		return R_REDRAW;
 	}
 	memset(ret, 0, sizeof *ret);
@@ -248,7 +250,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 			return R_REDRAW;
 		}
 		unit_get(store, unit_no, &unit);
-		shell_ok(sh, _("%s RETURNED"), unit_no);
+		shell_ok(sh, _("%s received"), unit_no);
 	}
 	ret->unit = unit;
 	ret->stage = CONDITION;
@@ -355,7 +357,7 @@ returns_back(struct shell *sh)
 	case SCAN:
 		return R_BACK;
 	case CONDITION:
-		shell_info(sh, _("%s left RETURNED"), ret->unit.unit_no);
+		shell_info(sh, _("%s left as returned, to route later"), ret->unit.unit_no);
 		ret->stage = SCAN;
 		break;
 	case ROUTE:

@@ -12,6 +12,7 @@
 #include "hmc/store.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <string.h>
 
@@ -93,11 +94,11 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		move = EV_RELOCATE;
 		break;
 	case UNIT_RETURNED:
-		shell_error(sh, _("unit %s is RETURNED: route it in Returns first"), unit_no);
+		shell_error(sh, _("route it in Returns first: unit %s is returned"), unit_no);
 		return R_REDRAW;
 	default:
 		shell_error(sh, _("unit %s is %s and cannot go on a shelf"), unit_no,
-			    unit_state_name(unit.state));
+			    words_state(unit.state));
 		return R_REDRAW;
 	}
 	payload_set(payload, sizeof payload, "location", sf->shelf);
@@ -106,10 +107,10 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	}
 	char line[64];
-	snprintf(line, sizeof line, "%s %s", unit_no, move_label(move));
+	snprintf(line, sizeof line, "%s %s", unit_no, words_event(move));
 	remember(sf, line);
 	sf->n_done++;
-	shell_ok(sh, _("%s IN_STOCK on %s"), unit_no, sf->shelf);
+	shell_ok(sh, _("%s in stock on %s"), unit_no, sf->shelf);
 	return R_REDRAW;
 }
 

@@ -19,6 +19,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,9 +96,9 @@ draw_reconciliation(struct shell *sh, WINDOW *win, int rows, int cols)
 		const char *label;
 		int64_t value;
 	} lines[] = {
-		{ N_("expected"), st->r.expected }, { N_("counted"), st->r.counted },
-		{ N_("found"), st->r.found }, { N_("missing"), st->r.missing },
-		{ N_("moved"), st->r.moved }, { N_("unexpected"), st->r.unexpected },
+		{ N_("expected:"), st->r.expected }, { N_("counted:"), st->r.counted },
+		{ N_("found:"), st->r.found }, { N_("missing:"), st->r.missing },
+		{ N_("moved:"), st->r.moved }, { N_("unexpected:"), st->r.unexpected },
 	};
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0] && row < rows; i++)
 		ui_text(win, row++, 0, cols, i == 3 && lines[i].value ? A_BOLD : A_NORMAL,
@@ -115,7 +116,8 @@ static void
 draw_stocktake(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const struct stocktake *s = &((struct stocktake_screen *)arg)->list[i];
-	ui_text(win, row, 0, cols, chosen ? A_REVERSE : A_NORMAL, "%s %s", s->scope_kind, s->scope);
+	ui_text(win, row, 0, cols, chosen ? A_REVERSE : A_NORMAL, "%s %s",
+		words(WORD_SCOPE, s->scope_kind), s->scope);
 }
 
 static void
@@ -137,7 +139,8 @@ stocktake_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		draw_reconciliation(sh, win, rows, cols);
 		return;
 	}
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", st->chosen.scope_kind, st->chosen.scope);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", words(WORD_SCOPE, st->chosen.scope_kind),
+		st->chosen.scope);
 	if (st->shelf[0] == '\0') {
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("Scan the shelf"));
@@ -315,7 +318,8 @@ confirm_yes(struct shell *sh)
 		shell_ok(sh, _("confirmed: %lld missing, %lld out not confirmed"),
 			 (long long)out.missing, (long long)out.unconfirmed);
 	else
-		shell_ok(sh, _("confirmed: %lld units missing"), (long long)out.missing);
+		shell_ok(sh, ngettext("confirmed: %lld unit missing", "confirmed: %lld units missing",
+				      (unsigned long)out.missing), (long long)out.missing);
 	return R_REDRAW;
 }
 
@@ -330,7 +334,9 @@ confirm_ask(struct shell *sh)
 		return R_REDRAW;
 	}
 	char question[160];
-	snprintf(question, sizeof question, _("Confirm: %lld missing become MISSING?"),
+	snprintf(question, sizeof question,
+		 ngettext("Confirm: %lld unit not found becomes missing?",
+			  "Confirm: %lld units not found become missing?", (unsigned long)st->r.missing),
 		 (long long)st->r.missing);
 	shell_confirm(sh, question, confirm_yes);
 	return R_REDRAW;

@@ -27,6 +27,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,7 @@ print_stocktake(const struct stocktake *s, void *arg)
 	(void)arg;
 	char when[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(s->opened), when);
-	printf("%-28s %-9s %-16s %s %s %s\n", s->id, s->scope_kind, s->scope, when,
+	printf("%-28s %-9s %-16s %s %s %s\n", s->id, words(WORD_SCOPE, s->scope_kind), s->scope, when,
 	       s->confirmed ? _("confirmed by") : _("open"), s->confirmed ? s->confirmed_by : "");
 	return 0;
 }
@@ -361,7 +362,8 @@ cli_legacy(struct cli *cli)
 		rc = legacy_check(store, cli->operator_no, cli->args[1], cli_opt(cli, "outcome"),
 				  cli_opt(cli, "new-no"));
 		if (rc == 0)
-			printf(_("%s checked: %s\n"), cli->args[1], cli_opt(cli, "outcome"));
+			printf(_("%s checked: %s\n"), cli->args[1],
+			       words(WORD_OUTCOME, cli_opt(cli, "outcome")));
 	} else if (strcmp(what, "write-off") == 0 && cli->n_args == 1 && cli_opt(cli, "payer")) {
 		int64_t n, skipped;
 		rc = legacy_write_off(store, cli->operator_no, cli_opt(cli, "payer"),
@@ -560,7 +562,7 @@ print_charge(const struct charge *c, void *arg)
 	}
 	t->sum += c->amount_ore;
 	kr(c->amount_ore, amount, sizeof amount);
-	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, _(c->kind), amount, when,
+	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, words(WORD_CHARGE, c->kind), amount, when,
 	       c->approved ? c->approved_by : _("awaits approval"));
 	return 0;
 }
@@ -633,7 +635,7 @@ print_state(const char *state, const char *area, int64_t units, void *arg)
 	} else {
 		char bar[48];
 		kpi_bar(units, k->max, 30, bar, sizeof bar);
-		printf("  %-12s %-5s %9lld %s\n", state, area, (long long)units, bar);
+		printf("  %-15s %-5s %9lld %s\n", words(WORD_STATE, state), area, (long long)units, bar);
 	}
 	return 0;
 }

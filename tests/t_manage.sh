@@ -181,8 +181,8 @@ tm_keys m Escape
 expect_screen m "5 Stocktakes"
 tm_keys m 2
 expect_screen m "Units by state"
-tm_keys m Down Down Down
-expect_screen m "SCRAPPED"
+tm_keys m Down NPage
+expect_screen m "scrapped"
 tm_keys m Escape
 expect_screen m "5 Stocktakes"
 tm_keys m Escape

@@ -46,7 +46,7 @@ expect_screen t "back at work"
 tm_keys t F4
 expect_screen t "1 repaired"
 tm_keys t 1 GBG-C01-1 Enter
-expect_screen t "repaired, IN_STOCK on GBG-C01-1"
+expect_screen t "repaired, in stock on GBG-C01-1"
 tm_keys t Escape Escape Escape
 expect_screen t "Log out?"
 tm_keys t F1

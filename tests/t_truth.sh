@@ -55,13 +55,13 @@ tm_keys s "$u1" Enter "$u1" Enter
 expect_screen s "dubbelläsning av $u1 ignorerad"
 expect_screen s "T-1 1/2"
 tm_keys s "$u2" Enter
-expect_screen s "ordern klar"
+expect_screen s "ordern är klar"
 tm_keys s "$u1" Enter
 expect_screen s "$u1 är redan plockad"
-expect_not_screen s "PLOCKAD"
+expect_not_screen s "ordern är klar"
 tm_keys s "$u3" Enter
 expect_screen s "raden är full: 2/2"
-expect_not_screen s "PLOCKAD"
+expect_not_screen s "$u3 plockad"
 check "T-1 has its two picks" test "$(q "SELECT count(*) FROM order_picks WHERE order_no = 'T-1'")" = 2
 check "the unit refused is in stock" test "$(q "SELECT state FROM units WHERE unit_no = '$u3'")" = IN_STOCK
 to_menu s "Order att plocka"
@@ -81,7 +81,7 @@ expect_screen s "Historik"
 tm_keys s F4
 expect_screen s "Anmäld förlorad?"
 tm_keys s F1
-expect_screen s "$lost FÖRLORAD"
+expect_screen s "$lost anmäld förlorad"
 expect_screen s "Historik (2)"
 expect_not_screen s "ingen individ"
 check "the unit is lost" test "$(q "SELECT state FROM units WHERE unit_no = '$lost'")" = LOST
@@ -149,7 +149,7 @@ expect_screen e "Orders to pick"
 tm_keys e T-3 Enter
 expect_screen e "T-3 0/1"
 tm_keys e "$2" Enter
-expect_screen e "order complete"
+expect_screen e "the order is complete"
 tm_keys e "$3" Enter
 expect_screen e "the line is full: 1/1"
 to_menu e "Orders to pick"
