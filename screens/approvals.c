@@ -125,11 +125,10 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("Nothing waits."));
 		return;
 	}
-	/* The list above, the chosen one's detail below (a third of the
-	 * room, at least three lines). */
-	int detail = rows / 3 < 3 ? 3 : rows / 3;
-	int visible = rows - 1 - detail;
-	ui_list_draw(&ap->view, win, 1, visible < 1 ? 1 : visible, cols, NULL, draw_item, ap);
+	/* The list above, the chosen one's detail below (what the
+	 * list leaves, at least three lines). */
+	int shown = ui_list_draw(&ap->view, win, 1, ui_list_rows(&ap->view, rows - 5), cols, NULL, draw_item, ap);
+	int detail = rows - 2 - shown;
 	ui_wrap(win, rows - detail, 0, cols, detail, A_NORMAL, ap->items[ap->view.selected].detail);
 }
 

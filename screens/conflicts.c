@@ -93,11 +93,10 @@ conflicts_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open conflicts."));
 		return;
 	}
-	/* The list above, the chosen one's reason below (a third of the
-	 * room, at least three lines). */
-	int detail = rows / 3 < 3 ? 3 : rows / 3;
-	int visible = rows - 1 - detail;
-	ui_list_draw(&cf->view, win, 1, visible < 1 ? 1 : visible, cols, NULL, draw_conflict, cf);
+	/* The list above, the chosen one's reason below (what the
+	 * list leaves, at least three lines). */
+	int shown = ui_list_draw(&cf->view, win, 1, ui_list_rows(&cf->view, rows - 5), cols, NULL, draw_conflict, cf);
+	int detail = rows - 2 - shown;
 	const struct conflict *c = &cf->list[cf->view.selected];
 	char text[512];
 	snprintf(text, sizeof text, "%s %s (%s %s): %s", kind_label(c), c->id, _("operator"),

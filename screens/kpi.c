@@ -107,12 +107,27 @@ kpi_enter(struct shell *sh, const char *arg)
 	k->conflicts = conflicts_open(store);
 }
 
+/* A line, or two ("words\n bar") kept together. */
+static int
+line_height(void *arg, int i, int cols)
+{
+	const char (*lines)[160] = arg;
+	(void)cols;
+	return strchr(lines[i], '\n') != NULL ? 2 : 1;
+}
+
 static void
 draw_line(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const char (*lines)[160] = arg;
+	const char *second = strchr(lines[i], '\n');
 	(void)chosen;
-	ui_text(win, row, 0, cols, A_NORMAL, "%s", lines[i]);
+	if (second == NULL) {
+		ui_text(win, row, 0, cols, A_NORMAL, "%s", lines[i]);
+		return;
+	}
+	ui_text(win, row, 0, cols, A_NORMAL, "%.*s", (int)(second - lines[i]), lines[i]);
+	ui_text(win, row + 1, 0, cols, A_NORMAL, "%s", second + 1);
 }
 
 /* The screen's lines, a view that scrolls. */
@@ -147,9 +162,8 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			snprintf(lines[n++], sizeof lines[0], "%s%*s %7lld %s", label,
 				 label_w - ui_width(label), "", (long long)k->states[i].units, bar);
 		} else {
-			snprintf(lines[n++], sizeof lines[0], "%s", label);
-			snprintf(lines[n++], sizeof lines[0], " %7lld %s", (long long)k->states[i].units,
-				 bar);
+			snprintf(lines[n++], sizeof lines[0], "%s\n %7lld %s", label,
+				 (long long)k->states[i].units, bar);
 		}
 	}
 	snprintf(lines[n++], sizeof lines[0], "%s", _("Out per payer, rent a month"));
@@ -190,7 +204,7 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	/* The first line is the heading; the rest scroll as a view. */
 	ui_text(win, 0, 0, cols, A_BOLD, "%s", lines[0]);
 	ui_list_set(&k->view, n - 1);
-	ui_list_draw(&k->view, win, 1, rows - 1, cols, NULL, draw_line, lines + 1);
+	ui_list_draw(&k->view, win, 1, rows - 1, cols, line_height, draw_line, lines + 1);
 }
 
 static struct ui_list *

@@ -88,6 +88,13 @@ first_shown(struct ui_list *list, int avail, int cols, ui_list_height_fn *height
 }
 
 int
+ui_list_rows(const struct ui_list *list, int most)
+{
+	int rows = list->n < most ? list->n : most;
+	return rows > 1 ? rows : 1;
+}
+
+int
 ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 	     ui_list_height_fn *height, ui_list_item_fn *item, void *arg)
 {

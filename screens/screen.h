@@ -67,6 +67,9 @@ typedef void ui_list_item_fn(void *arg, WINDOW *win, int index, int row, int col
 void ui_list_set(struct ui_list *list, int n);
 /* Moves by a key; 1 when it was a key the list takes. */
 int ui_list_key(struct ui_list *list, int key);
+/* The lines a list of one-line items needs, at most most (at least 1):
+ * for a list with something below it. */
+int ui_list_rows(const struct ui_list *list, int most);
 /* Draws from row on, at most rows lines; returns the lines used. */
 int ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 		 ui_list_height_fn *height, ui_list_item_fn *item, void *arg);

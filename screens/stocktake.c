@@ -100,9 +100,15 @@ draw_reconciliation(struct shell *sh, WINDOW *win, int rows, int cols)
 		{ N_("found:"), st->r.found }, { N_("missing:"), st->r.missing },
 		{ N_("moved:"), st->r.moved }, { N_("unexpected:"), st->r.unexpected },
 	};
+	/* Labels padded by their width on screen (å, ä, ö are one column). */
+	int label_w = 0;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		if (ui_width(_(lines[i].label)) > label_w)
+			label_w = ui_width(_(lines[i].label));
 	for (size_t i = 0; i < sizeof lines / sizeof lines[0] && row < rows; i++)
 		ui_text(win, row++, 0, cols, i == 3 && lines[i].value ? A_BOLD : A_NORMAL,
-			"%-11s %8lld", _(lines[i].label), (long long)lines[i].value);
+			"%s%*s %8lld", _(lines[i].label), label_w - ui_width(_(lines[i].label)), "",
+			(long long)lines[i].value);
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("value missing"), residual);
 	if (row < rows && cols >= 40)
