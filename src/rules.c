@@ -106,6 +106,8 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_STOCKTAKE_CONFIRM, ANY,         WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_STOCKTAKE_CANCEL, ANY,          WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_CHARGE,        ANY,             WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_CHARGE_APPROVE, ANY,            WHERE_ANY,            M, G_FOUR_EYES,
@@ -555,6 +557,7 @@ action_label(enum event_type type)
 	case EV_CONFLICT_RESOLVE: return _("resolve conflicts");
 	case EV_STOCKTAKE_OPEN: return _("open a stocktake");
 	case EV_STOCKTAKE_CONFIRM: return _("confirm a stocktake");
+	case EV_STOCKTAKE_CANCEL: return _("cancel a stocktake");
 	case EV_CHARGE: return _("raise charges");
 	case EV_CHARGE_APPROVE: return _("approve charges");
 	case EV_CHARGE_REFUSE: return _("refuse charges");

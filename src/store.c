@@ -350,6 +350,10 @@ static const char *const migrations[] = {
 	/* 7: acute repairs are due at an instant (ms), within working hours;
 	 * NULL for normal ones and for acute ones opened before. */
 	"ALTER TABLE repairs ADD COLUMN deadline_at INTEGER;",
+	/* 8: a manager may cancel a stocktake that is still open: it counts no
+	 * more, moves nothing, and frees its scope for another. */
+	"ALTER TABLE stocktakes ADD COLUMN cancelled INTEGER;"
+	"ALTER TABLE stocktakes ADD COLUMN cancelled_by TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
