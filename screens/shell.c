@@ -213,13 +213,14 @@ shell_may_quit(struct shell *sh)
 	return store_config_int(sh->store, "ui.allow_quit", 0) != 0;
 }
 
-/* The binding of key on screen, when it means something now. */
+/* The binding of key on screen that means something now (a key may have
+ * one meaning in one step and another in the next). */
 static const struct key_binding *
 binding(struct shell *sh, const struct screen *screen, int key)
 {
 	for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
-		if (b->key == key)
-			return b->enabled == NULL || b->enabled(sh) ? b : NULL;
+		if (b->key == key && (b->enabled == NULL || b->enabled(sh)))
+			return b;
 	return NULL;
 }
 

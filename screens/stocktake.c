@@ -2,12 +2,14 @@
  * stocktake.c — counting a stocktake, and its reconciliation.
  *
  * First the open stocktakes (Up/Down, Enter; a manager opens one for
- * this depot with F4).  Counting: scan the shelf, then what is on it; a
- * unit counted before says so, one not expected or on another shelf says
- * that too.  An article number scanned asks for the quantity of that
- * consumable on the shelf (typed, Enter).  F2 shows the reconciliation;
- * there a manager confirms with F3 (missing units become MISSING), asked
- * first.
+ * this depot with F4, told its size and asked first, or cancels the one
+ * chosen with F3).  Counting: scan the shelf, then what is on it; a unit
+ * counted before says so, one not expected or on another shelf says that
+ * too, an unknown number is refused.  An article number scanned asks for
+ * the quantity of that consumable on the shelf (typed, Enter; a code is
+ * refused, and an implausible quantity asked again).  F2 shows the
+ * reconciliation; there a manager confirms with F3 (missing units become
+ * MISSING), asked first, and again when too little was found.
  */
 #include "screen.h"
 
@@ -329,6 +331,8 @@ confirm_yes(struct shell *sh)
 	return R_REDRAW;
 }
 
+static enum result confirm_check(struct shell *sh);
+
 static enum result
 confirm_ask(struct shell *sh)
 {
@@ -344,23 +348,87 @@ confirm_ask(struct shell *sh)
 		 ngettext("Confirm: %lld unit not found becomes missing?",
 			  "Confirm: %lld units not found become missing?", (unsigned long)st->r.missing),
 		 (long long)st->r.missing);
+	shell_confirm(sh, question, confirm_check);
+	return R_REDRAW;
+}
+
+/* Confirmed once; with too little found, asked again, saying what it
+ * does. */
+static enum result
+confirm_check(struct shell *sh)
+{
+	struct stocktake_screen *st = shell_data(sh);
+	reconcile(sh);
+	if (!stocktake_too_few(shell_store(sh), &st->r))
+		return confirm_yes(sh);
+	char question[200];
+	snprintf(question, sizeof question,
+		 ngettext("Only %lld of %lld found: %lld unit becomes missing. Confirm all the same?",
+			  "Only %lld of %lld found: %lld units become missing. Confirm all the same?",
+			  (unsigned long)st->r.missing),
+		 (long long)st->r.found, (long long)st->r.expected, (long long)st->r.missing);
 	shell_confirm(sh, question, confirm_yes);
 	return R_REDRAW;
 }
 
 static enum result
-open_here(struct shell *sh)
+open_yes(struct shell *sh)
 {
-	struct stocktake_screen *st = shell_data(sh);
 	char id[STOCKTAKE_ID_MAX];
-	if (st->chosen.id[0] != '\0')
-		return R_NONE;
 	if (stocktake_open(shell_store(sh), shell_operator(sh), "depot", shell_depot(sh), id) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return R_REDRAW;
 	}
 	load(sh);
 	shell_ok(sh, _("stocktake %s opened"), id);
+	return R_REDRAW;
+}
+
+/* A whole depot is a big count: its size is said, and asked first. */
+static enum result
+open_here(struct shell *sh)
+{
+	int64_t n;
+	char question[160];
+	if (stocktake_scope_count(shell_store(sh), "depot", shell_depot(sh), &n) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	snprintf(question, sizeof question,
+		 ngettext("Open a stocktake of all of depot %s: %lld unit?",
+			  "Open a stocktake of all of depot %s: %lld units?", (unsigned long)n),
+		 shell_depot(sh), (long long)n);
+	shell_confirm(sh, question, open_yes);
+	return R_REDRAW;
+}
+
+static enum result
+cancel_yes(struct shell *sh)
+{
+	struct stocktake_screen *st = shell_data(sh);
+	char id[STOCKTAKE_ID_MAX];
+	xstrlcpy(id, st->list[st->view.selected].id, sizeof id);
+	if (stocktake_cancel(shell_store(sh), shell_operator(sh), id) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	load(sh);
+	shell_ok(sh, _("stocktake %s cancelled: nothing moved"), id);
+	return R_REDRAW;
+}
+
+static enum result
+cancel_ask(struct shell *sh)
+{
+	struct stocktake_screen *st = shell_data(sh);
+	char question[200];
+	if (st->view.n == 0)
+		return R_NONE;
+	const struct stocktake *s = &st->list[st->view.selected];
+	snprintf(question, sizeof question,
+		 _("Cancel the stocktake of %s %s? Its counts stay, nothing moves."),
+		 words(WORD_SCOPE, s->scope_kind), s->scope);
+	shell_confirm(sh, question, cancel_yes);
 	return R_REDRAW;
 }
 
@@ -416,12 +484,44 @@ stocktake_tick(struct shell *sh)
 	return R_NONE;
 }
 
+/* Which step the screen is at, for its keys. */
+static int
+choosing(struct shell *sh)
+{
+	return ((struct stocktake_screen *)shell_data(sh))->chosen.id[0] == '\0';
+}
+
+static int
+choosing_manager(struct shell *sh)
+{
+	return choosing(sh) && (shell_role(sh) & ROLE_MANAGER);
+}
+
+static int
+chosen(struct shell *sh)
+{
+	return !choosing(sh);
+}
+
+static int
+counting(struct shell *sh)
+{
+	return chosen(sh) && !((struct stocktake_screen *)shell_data(sh))->reconciling;
+}
+
+static int
+reconciling(struct shell *sh)
+{
+	return chosen(sh) && ((struct stocktake_screen *)shell_data(sh))->reconciling;
+}
+
 static const struct key_binding stocktake_keys[] = {
-	{ '\n', N_("Choose"), choose, NULL },
-	{ KEY_F(1), N_("New shelf"), new_shelf, NULL },
-	{ KEY_F(2), N_("Figures"), show_reconciliation, NULL },
-	{ KEY_F(3), N_("Confirm"), confirm_ask, NULL },
-	{ KEY_F(4), N_("Open"), open_here, NULL },
+	{ '\n', N_("Choose"), choose, choosing },
+	{ KEY_F(1), N_("New shelf"), new_shelf, counting },
+	{ KEY_F(2), N_("Figures"), show_reconciliation, chosen },
+	{ KEY_F(3), N_("Confirm"), confirm_ask, reconciling },
+	{ KEY_F(3), N_("Cancel"), cancel_ask, choosing_manager },
+	{ KEY_F(4), N_("Open"), open_here, choosing_manager },
 	{ 27, N_("Back"), stocktake_back, NULL },
 	{ 0, NULL, NULL, NULL },
 };

@@ -16,7 +16,9 @@
 # and quitting is a confirmed key only where ui.allow_quit is set.
 # Messages take the free lines: a warranty refusal is read whole.  Lists
 # (orders, an order's lines, a unit's history) scroll with Up/Down,
-# PgUp/PgDn, Home/End and show their position and "more".
+# PgUp/PgDn, Home/End and show their position and "more".  Stocktakes:
+# opening a depot's says its size and asks; a double press opens one; too
+# little found is asked again; a manager cancels one.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -215,6 +217,55 @@ if grep -n '^static struct {\|^static int [a-z_]*;\|^static char [a-z_]*\[' "$(d
 else
 	ok
 fi
+
+# --- stocktakes: asked, sized, one a scope, cancelled, asked again ----------------------------
+size=$(q "SELECT count(*) FROM units u JOIN locations l ON l.code = u.location WHERE l.depot = 'GBG'
+	AND u.state IN ('IN_STOCK', 'RETURNED', 'CLEANING', 'IN_REPAIR')")
+open_before=$(q "SELECT count(*) FROM stocktakes")
+tm_start k 24 16 "$SV"
+expect_screen k "Operatör:"
+tm_keys k 3001 Enter 3456 Enter
+expect_screen k "7 Inventering"
+tm_keys k 7
+expect_screen k "Öppna inventeringar"
+tm_keys k F4
+expect_screen k "Öppna en inventering av hela depå GBG: $size individer?"
+tm_keys k Escape
+expect_screen k "avbrutet"
+check "No opens nothing" test "$(q "SELECT count(*) FROM stocktakes")" = "$open_before"
+tm_keys k F4
+expect_screen k "individer?"
+tm_keys k F1
+expect_screen k "öppnad"
+tm_keys k F4
+expect_screen k "individer?"
+tm_keys k F1
+expect_screen k "eller avbryt den först: den är redan öppen för depå GBG"
+check "a double press opens one" test "$(q "SELECT count(*) FROM stocktakes WHERE scope_kind = 'depot'")" = 1
+DEPOT_ST=$(q "SELECT stocktake_id FROM stocktakes WHERE scope_kind = 'depot'")
+# Too little found: asked again, saying how many become missing.
+tm_keys k Enter
+expect_screen k "Skanna hyllan"
+tm_keys k F2
+expect_screen k "väntade:"
+tm_keys k F3
+expect_screen k "Fastställ: $size individer som inte hittats blir saknade?"
+tm_keys k F1
+expect_screen k "Bara 0 av $size hittade: $size individer blir saknade. Fastställ ändå?"
+tm_keys k Escape
+expect_screen k "avbrutet"
+check "not confirmed" test "$(q "SELECT state FROM stocktakes WHERE stocktake_id = '$DEPOT_ST'")" = open
+tm_keys k Escape
+expect_screen k "Skanna hyllan"
+tm_keys k Escape
+expect_screen k "Öppna inventeringar"
+# Cancelled by a manager: it counts no more and leaves the list.
+tm_keys k F3
+expect_screen k "Avbryta inventeringen av depå GBG?"
+tm_keys k F1
+expect_screen k "inventering $DEPOT_ST avbruten: inget flyttades"
+check "cancelled, by the manager" test "$(q "SELECT cancelled_by FROM stocktakes WHERE stocktake_id = '$DEPOT_ST'")" = 3001
+tm_stop k
 
 # --- messages use the free lines ------------------------------------------------------
 # A refusal with what to do is read whole at 24x16, in both languages.
