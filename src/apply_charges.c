@@ -203,7 +203,9 @@ cancel_charges(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 4, move_label(ev->type), -1, SQLITE_TRANSIENT);
+	/* The move's code, not its words: the reducer folds the same state in
+	 * every language (verify compares). */
+	sqlite3_bind_text(stmt, 4, event_type_name(ev->type), -1, SQLITE_STATIC);
 	return store_step_done(store, stmt, ev->subject);
 }
 
