@@ -20,6 +20,7 @@ struct order_screen {
 	struct order_line lines[ORDER_MAX_LINES];
 	struct ui_list view;	/* the lines */
 	int removing;		/* the next scan takes a unit off */
+	char asked[UNIT_NO_MAX];	/* a unit asked about before it is picked */
 	char picked[64][UNIT_NO_MAX];
 	int n_picked;
 };
@@ -122,6 +123,8 @@ order_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_NORMAL, picked);
 }
 
+static enum result pick_it(struct shell *sh);
+
 static enum result
 order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -145,6 +148,26 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		load(sh);
 		return R_REDRAW;
 	}
+	/* A unit from another depot's shelf, or the goods reception: asked. */
+	struct unit unit;
+	char question[200];
+	xstrlcpy(pick->asked, unit_no, sizeof pick->asked);
+	if (unit_get(store, unit_no, &unit) == 0 && unit.state == UNIT_IN_STOCK &&
+	    ui_unit_place_doubt(sh, &unit, question, sizeof question)) {
+		shell_confirm(sh, question, pick_it);
+		return R_REDRAW;
+	}
+	return pick_it(sh);
+}
+
+/* Picks the unit scanned (pick->asked), and says what the order holds. */
+static enum result
+pick_it(struct shell *sh)
+{
+	struct order_screen *pick = shell_data(sh);
+	struct store *store = shell_store(sh);
+	char unit_no[UNIT_NO_MAX];
+	xstrlcpy(unit_no, pick->asked, sizeof unit_no);
 	if (orders_pick(store, shell_operator(sh), pick->order_no, unit_no, NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		load(sh);

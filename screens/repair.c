@@ -37,6 +37,7 @@ struct repair_screen {
 	int minutes;
 	char actions[8][96];
 	int n_actions;
+	char shelf[LOCATION_MAX];	/* where a repaired unit goes, asked first */
 };
 
 static int
@@ -162,6 +163,17 @@ done(struct shell *sh, int rc, const char *ok)
 	return done_typed(sh, rc, ok, NULL);
 }
 
+/* Closes the repair as repaired, onto the shelf scanned (rp->shelf). */
+static enum result
+repaired_on(struct shell *sh)
+{
+	struct repair_screen *rp = shell_data(sh);
+	char ok[128];
+	snprintf(ok, sizeof ok, _("%s repaired, in stock on %s"), rp->unit_no, rp->shelf);
+	return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id, 1,
+				      rp->shelf, NULL, NULL), ok);
+}
+
 static enum result
 repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -212,9 +224,16 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
 			return R_REDRAW;
 		}
-		snprintf(ok, sizeof ok, _("%s repaired, in stock on %s"), rp->unit_no, shelf);
-		return done(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 1, shelf,
-					      NULL, NULL), ok);
+		char question[200];
+		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
+		if (doubt < 0)
+			return R_REDRAW;
+		xstrlcpy(rp->shelf, shelf, sizeof rp->shelf);
+		if (doubt) {
+			shell_confirm(sh, question, repaired_on);
+			return R_REDRAW;
+		}
+		return repaired_on(sh);
 	}
 	case NOTE:
 		snprintf(ok, sizeof ok, _("%s not repairable: scrapped"), rp->unit_no);

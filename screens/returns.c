@@ -44,6 +44,7 @@ struct returns_screen {
 	int weight_bearing;
 	int condition;		/* index into conditions */
 	int reason;		/* index into lifecycle_scrap_reasons */
+	char asked[LOCATION_MAX];	/* a unit or place asked about first */
 };
 
 static void
@@ -160,6 +161,72 @@ scrap(struct shell *sh, const char *reason, const char *note)
 	return R_REDRAW;
 }
 
+/* Takes a unit in at the depot's reception (received, or a lost one found
+ * again), unless it is there already, and shows it for its condition. */
+static enum result
+take_in(struct shell *sh, struct unit *unit, enum event_type move)
+{
+	struct returns_screen *ret = shell_data(sh);
+	struct store *store = shell_store(sh);
+	struct article article;
+	char unit_no[UNIT_NO_MAX];
+	xstrlcpy(unit_no, unit->unit_no, sizeof unit_no);
+	memset(ret, 0, sizeof *ret);
+	ui_unit_summary(store, unit, ret->article, sizeof ret->article);
+	if (catalog_article_get(store, unit->article_no, &article) == 0)
+		ret->weight_bearing = article.weight_bearing;
+	if (unit->payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, unit->payer, &payer) == 0)
+			snprintf(ret->payer, sizeof ret->payer, "%s %s", payer.payer_id, payer.name);
+	}
+	int64_t since = unit->rent_from_ms ? unit->rent_from_ms : hlc_wall_ms(unit->state_since);
+	ret->days_out = (int)((timeutil_now_ms() - since) / MS_PER_DAY);
+
+	if (unit->state != UNIT_RETURNED) {
+		char payload[PAYLOAD_MAX] = "";
+		if (shell_reception(sh)[0] == '\0') {
+			shell_error(sh, _("depot %s has no reception place"), shell_depot(sh));
+			return R_REDRAW;
+		}
+		payload_set(payload, sizeof payload, "location", shell_reception(sh));
+		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, NULL) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		unit_get(store, unit_no, unit);
+		if (move == EV_FOUND_AGAIN)
+			shell_ok(sh, _("%s found again: received, its charge cancelled"), unit_no);
+		else
+			shell_ok(sh, _("%s received"), unit_no);
+	}
+	ret->unit = *unit;
+	ret->stage = CONDITION;
+	return R_REDRAW;
+}
+
+static enum result
+found_again(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	struct unit unit;
+	if (unit_get(shell_store(sh), ret->asked, &unit) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	return take_in(sh, &unit, EV_FOUND_AGAIN);
+}
+
+/* The place scanned for a unit back in stock unused (ret->asked). */
+static enum result
+restock_on(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	char shelf[LOCATION_MAX];
+	xstrlcpy(shelf, ret->asked, sizeof shelf);
+	return route(sh, EV_RESTOCK, "sealed", "1", "location", shelf);
+}
+
 static enum result
 returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -198,7 +265,16 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
 			return R_REDRAW;
 		}
-		return route(sh, EV_RESTOCK, "sealed", "1", "location", shelf);
+		char question[200];
+		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
+		if (doubt < 0)
+			return R_REDRAW;
+		xstrlcpy(ret->asked, shelf, sizeof ret->asked);
+		if (doubt) {
+			shell_confirm(sh, question, restock_on);
+			return R_REDRAW;
+		}
+		return restock_on(sh);
 	}
 	case CONDITION:
 	case ROUTE:
@@ -215,9 +291,18 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
 	struct unit unit;
-	struct article article;
 	if (unit_get(store, unit_no, &unit) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	/* A unit reported lost that turns up: found again, asked first. */
+	if (unit.state == UNIT_LOST) {
+		char question[200];
+		xstrlcpy(ret->asked, unit_no, sizeof ret->asked);
+		snprintf(question, sizeof question,
+			 _("%s is reported lost. Found again? F1 takes it in as returned and "
+			   "cancels its charge"), unit_no);
+		shell_confirm(sh, question, found_again);
 		return R_REDRAW;
 	}
 	if (unit.state != UNIT_DELIVERED && unit.state != UNIT_IN_TRANSIT &&
@@ -226,35 +311,7 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 			    words_state(unit.state));
 		return R_REDRAW;
 	}
-	memset(ret, 0, sizeof *ret);
-	ui_unit_summary(store, &unit, ret->article, sizeof ret->article);
-	if (catalog_article_get(store, unit.article_no, &article) == 0)
-		ret->weight_bearing = article.weight_bearing;
-	if (unit.payer[0]) {
-		struct payer payer;
-		if (catalog_payer_get(store, unit.payer, &payer) == 0)
-			snprintf(ret->payer, sizeof ret->payer, "%s %s", payer.payer_id, payer.name);
-	}
-	int64_t since = unit.rent_from_ms ? unit.rent_from_ms : hlc_wall_ms(unit.state_since);
-	ret->days_out = (int)((timeutil_now_ms() - since) / MS_PER_DAY);
-
-	if (unit.state != UNIT_RETURNED) {
-		char payload[PAYLOAD_MAX] = "";
-		if (shell_reception(sh)[0] == '\0') {
-			shell_error(sh, _("depot %s has no reception place"), shell_depot(sh));
-			return R_REDRAW;
-		}
-		payload_set(payload, sizeof payload, "location", shell_reception(sh));
-		if (workflow_move(store, shell_operator(sh), EV_RECEIVE, unit_no, payload, NULL) != 0) {
-			shell_error(sh, "%s", store_errmsg(store));
-			return R_REDRAW;
-		}
-		unit_get(store, unit_no, &unit);
-		shell_ok(sh, _("%s received"), unit_no);
-	}
-	ret->unit = unit;
-	ret->stage = CONDITION;
-	return R_REDRAW;
+	return take_in(sh, &unit, EV_RECEIVE);
 }
 
 static enum result

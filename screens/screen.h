@@ -165,6 +165,15 @@ void ui_fit(char *out, size_t size, const char *text, int width);
 int ui_scan_unit(struct shell *sh, const char *text, size_t len, char unit_no[UNIT_NO_MAX],
 		 char *location, size_t location_size);
 
+/* Whether a place scanned to put units on is a shelf of this depot: 0
+ * when it is; 1 when not, with a question into question (a shelf of
+ * another depot, the goods reception, a workshop...: asked before it is
+ * used); -1 when there is no such place (said). */
+int ui_shelf_doubt(struct shell *sh, const char *code, char *question, size_t size);
+/* The same for a unit taken from where it stands (picking): 1 with a
+ * question when it is not on a shelf of this depot. */
+int ui_unit_place_doubt(struct shell *sh, const struct unit *unit, char *question, size_t size);
+
 /* The unit's state as people read it, and its article's name. */
 void ui_unit_summary(struct store *store, const struct unit *unit, char *article,
 		     size_t article_size);

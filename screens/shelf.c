@@ -23,6 +23,7 @@ struct shelf_screen {
 	char shelf_name[81];
 	int n_done;
 	char recent[RECENT][64];
+	char asked[LOCATION_MAX];	/* a place asked about before it is used */
 };
 
 static void
@@ -50,6 +51,24 @@ remember(struct shelf_screen *sf, const char *text)
 	xstrlcpy(sf->recent[0], text, sizeof sf->recent[0]);
 }
 
+/* The place scanned (sf->asked) is the shelf from now on. */
+static enum result
+use_shelf(struct shell *sh)
+{
+	struct shelf_screen *sf = shell_data(sh);
+	struct location loc;
+	if (catalog_location_get(shell_store(sh), sf->asked, &loc) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	xstrlcpy(sf->shelf, loc.code, sizeof sf->shelf);
+	xstrlcpy(sf->shelf_name, loc.name, sizeof sf->shelf_name);
+	sf->n_done = 0;
+	memset(sf->recent, 0, sizeof sf->recent);
+	shell_ok(sh, _("shelf %s"), loc.code);
+	return R_REDRAW;
+}
+
 static enum result
 shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -61,17 +80,16 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (kind < 0)
 		return R_REDRAW;
 	if (kind == 1) {
-		struct location loc;
-		if (catalog_location_get(store, shelf, &loc) != 0) {
-			shell_error(sh, "%s", store_errmsg(store));
+		char question[200];
+		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
+		if (doubt < 0)
+			return R_REDRAW;
+		xstrlcpy(sf->asked, shelf, sizeof sf->asked);
+		if (doubt) {
+			shell_confirm(sh, question, use_shelf);
 			return R_REDRAW;
 		}
-		xstrlcpy(sf->shelf, loc.code, sizeof sf->shelf);
-		xstrlcpy(sf->shelf_name, loc.name, sizeof sf->shelf_name);
-		sf->n_done = 0;
-		memset(sf->recent, 0, sizeof sf->recent);
-		shell_ok(sh, _("shelf %s"), loc.code);
-		return R_REDRAW;
+		return use_shelf(sh);
 	}
 	if (sf->shelf[0] == '\0') {
 		shell_error(sh, "%s", _("scan the shelf first"));

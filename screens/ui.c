@@ -7,6 +7,7 @@
 #include "hmc/catalog.h"
 #include "hmc/i18n.h"
 #include "hmc/store.h"
+#include "hmc/words.h"
 #include "hmc/xmem.h"
 
 #include <stdarg.h>
@@ -83,6 +84,52 @@ ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...
 	mvwaddstr(win, row, col, fitted);
 	if (attr)
 		wattroff(win, attr);
+}
+
+/* Why a place is not a shelf of this depot, or "" when it is. */
+static void
+place_doubt(struct shell *sh, const struct location *loc, char *why, size_t size)
+{
+	why[0] = '\0';
+	if (strcmp(loc->kind, "reception") == 0)
+		snprintf(why, size, _("%s is the goods reception, not a shelf"), loc->code);
+	else if (strcmp(loc->kind, "shelf") != 0)
+		snprintf(why, size, _("%s is not a shelf (%s)"), loc->code,
+			 words(WORD_PLACE, loc->kind));
+	else if (shell_depot(sh)[0] && strcmp(loc->depot, shell_depot(sh)) != 0)
+		snprintf(why, size, _("%s is a shelf of depot %s, not %s"), loc->code, loc->depot,
+			 shell_depot(sh));
+}
+
+int
+ui_shelf_doubt(struct shell *sh, const char *code, char *question, size_t size)
+{
+	struct location loc;
+	char why[160];
+	if (catalog_location_get(shell_store(sh), code, &loc) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return -1;
+	}
+	place_doubt(sh, &loc, why, sizeof why);
+	if (why[0] == '\0')
+		return 0;
+	snprintf(question, size, _("%s. Use it all the same?"), why);
+	return 1;
+}
+
+int
+ui_unit_place_doubt(struct shell *sh, const struct unit *unit, char *question, size_t size)
+{
+	struct location loc;
+	char why[160];
+	if (unit->location[0] == '\0' ||
+	    catalog_location_get(shell_store(sh), unit->location, &loc) != 0)
+		return 0;
+	place_doubt(sh, &loc, why, sizeof why);
+	if (why[0] == '\0')
+		return 0;
+	snprintf(question, size, _("%s: %s. Take it all the same?"), unit->unit_no, why);
+	return 1;
 }
 
 void

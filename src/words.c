@@ -116,6 +116,12 @@ static const struct {
 	{ WORD_CODE, "article", N_("article number") },
 	{ WORD_CODE, "gs1", N_("GS1 code") },
 
+	{ WORD_PLACE, "shelf", N_("shelf") },
+	{ WORD_PLACE, "reception", N_("goods reception") },
+	{ WORD_PLACE, "cleaning", N_("cleaning room") },
+	{ WORD_PLACE, "workshop", N_("workshop") },
+	{ WORD_PLACE, "customer_stock", N_("customer stock") },
+
 	{ WORD_CONDITION, "good", N_("good") },
 	{ WORD_CONDITION, "soiled", N_("soiled") },
 	{ WORD_CONDITION, "damaged", N_("damaged") },

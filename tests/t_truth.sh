@@ -18,7 +18,9 @@
 # (orders, an order's lines, a unit's history) scroll with Up/Down,
 # PgUp/PgDn, Home/End and show their position and "more".  Stocktakes:
 # opening a depot's says its size and asks; a double press opens one; too
-# little found is asked again; a manager cancels one.
+# little found is asked again; a manager cancels one.  A shelf of another
+# depot or the goods reception is asked about before it is used (to
+# shelf, picking); a lost unit scanned in returns is found again, asked.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -266,6 +268,60 @@ tm_keys k F1
 expect_screen k "inventering $DEPOT_ST avbruten: inget flyttades"
 check "cancelled, by the manager" test "$(q "SELECT cancelled_by FROM stocktakes WHERE stocktake_id = '$DEPOT_ST'")" = 3001
 tm_stop k
+
+# --- a shelf of another depot, the goods reception; a lost unit turns up ----------------------
+elsewhere=$(q "SELECT u.unit_no FROM units u JOIN locations l ON l.code = u.location
+	WHERE u.state = 'IN_STOCK' AND l.depot = 'BRS' AND u.article_no = '100210' ORDER BY u.unit_no LIMIT 1")
+h order add --payer K1401 --no S-1 100210 >/dev/null
+clean=$(q "SELECT unit_no FROM units WHERE state = 'CLEANING' ORDER BY unit_no LIMIT 1")
+found=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 9")
+h --operator 1001 unit report-lost "$found" >/dev/null
+tm_start p 24 16 "$SV"
+expect_screen p "Operatör:"
+tm_keys p 1001 Enter 1234 Enter
+expect_screen p "4 Till hylla"
+tm_keys p 4
+expect_screen p "Skanna hyllan"
+tm_keys p GBG-MOTT Enter
+expect_screen p "GBG-MOTT är godsmottagningen, inte en hylla. Använda den ändå?"
+tm_keys p Escape
+expect_screen p "avbrutet"
+expect_screen p "Skanna hyllan"
+tm_keys p BRS-A01-1 Enter
+expect_screen p "BRS-A01-1 är en hylla i depå BRS, inte GBG. Använda den ändå?"
+tm_keys p F1
+expect_screen p "Hylla BRS-A01-1"
+tm_keys p GBG-A01-1 Enter
+expect_screen p "Hylla GBG-A01-1"
+tm_keys p "$clean" Enter
+expect_screen p "$clean i lager på GBG-A01-1"
+to_menu p "4 Till hylla"
+tm_keys p 1
+expect_screen p "Order att plocka"
+tm_keys p S-1 Enter
+expect_screen p "S-1 0/1"
+tm_keys p "$elsewhere" Enter
+expect_screen p "$elsewhere: "
+expect_screen p "är en hylla i depå BRS, inte GBG. Ta den ändå?"
+tm_keys p Escape
+expect_screen p "avbrutet"
+check "not picked without a yes" test "$(q "SELECT state FROM units WHERE unit_no = '$elsewhere'")" = IN_STOCK
+tm_keys p "$elsewhere" Enter
+expect_screen p "Ta den ändå?"
+tm_keys p F1
+expect_screen p "$elsewhere plockad"
+to_menu p "Order att plocka"
+to_menu p "4 Till hylla"
+tm_keys p 3
+expect_screen p "Skanna en returnerad"
+tm_keys p "$found" Enter
+expect_screen p "$found är anmäld förlorad. Återfunnen? F1 tar emot den som returnerad och makulerar debiteringen"
+tm_keys p F1
+expect_screen p "$found återfunnen: mottagen, debiteringen makulerad"
+expect_screen p "Skick?"
+check "found again: returned" test "$(q "SELECT state FROM units WHERE unit_no = '$found'")" = RETURNED
+check "its charge is cancelled" test "$(q "SELECT closed_how FROM charges WHERE unit_no = '$found'")" = cancelled
+tm_stop p
 
 # --- messages use the free lines ------------------------------------------------------
 # A refusal with what to do is read whole at 24x16, in both languages.

@@ -24,6 +24,7 @@ enum word_kind {
 	WORD_CONFLICT,		/* a conflict's kind: conflict, refused, rejected */
 	WORD_CODE,		/* what a barcode is: unit, location, article, gs1 */
 	WORD_CONDITION,		/* a return's: good, soiled, damaged, incomplete */
+	WORD_PLACE,		/* a location's kind: shelf, reception, ... */
 };
 
 /* The words for code (in the user's language), or code itself when the
