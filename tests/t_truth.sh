@@ -21,6 +21,7 @@
 # little found is asked again; a manager cancels one.  A shelf of another
 # depot or the goods reception is asked about before it is used (to
 # shelf, picking); a lost unit scanned in returns is found again, asked.
+# The translation is found next to the binary, built or installed.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -420,6 +421,21 @@ tm_keys q F1
 expect_screen q "hmc ended"
 tm_stop q
 q "DELETE FROM config WHERE key = 'ui.allow_quit'"
+
+# --- the translation is found next to the binary ------------------------------------------
+# build/hmc with no HMC_LOCALEDIR finds build/locale; an installed bin/hmc
+# finds ../share/locale.
+tm_start n 24 16 "env -u HMC_LOCALEDIR LANG= LANGUAGE= LC_ALL= HMC_PROFILES=firmware-config $HMC --db $DB"
+expect_screen n "Operatör:"
+tm_stop n
+mkdir -p "$T/prefix/bin" "$T/prefix/share/locale/sv/LC_MESSAGES"
+cp "$HMC" "$T/prefix/bin/hmc"
+mo="$(dirname "$HMC")/locale/sv/LC_MESSAGES/hmc.mo"
+cp "$mo" "$T/prefix/share/locale/sv/LC_MESSAGES/hmc.mo"
+run env -u HMC_LOCALEDIR LANG= LANGUAGE= LC_ALL= "$T/prefix/bin/hmc" --help
+expect_status 0; expect_out "användning: hmc"
+run env -u HMC_LOCALEDIR LANG=en "$T/prefix/bin/hmc" --help
+expect_status 0; expect_out "usage: hmc"
 
 run h verify; expect_status 0
 done_testing
