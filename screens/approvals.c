@@ -102,11 +102,19 @@ approvals_leave(struct shell *sh)
 	free(ap->items);
 }
 
+/* "scrap 10000113 21 851,62 kr" on one line, or the amount below where
+ * it does not fit. */
+static int
+item_height(void *arg, int i, int cols)
+{
+	return ui_wrap_lines(((struct approvals_screen *)arg)->items[i].line, cols) > 1 ? 2 : 1;
+}
+
 static void
 draw_item(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const struct approvals_screen *ap = arg;
-	ui_text(win, row, 0, cols, chosen ? A_REVERSE : A_NORMAL, "%s", ap->items[i].line);
+	ui_wrap(win, row, 0, cols, 2, chosen ? A_REVERSE : A_NORMAL, ap->items[i].line);
 }
 
 static void
@@ -115,10 +123,9 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	struct approvals_screen *ap = shell_data(sh);
 	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap->view.n);
 	if (ap->refusing && ap->view.n > 0) {
-		ui_text(win, 1, 0, cols, A_NORMAL, "%s", ap->items[ap->view.selected].line);
-		ui_text(win, 2, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
-		for (int i = 0; i < N_REASONS && 3 + i < rows; i++)
-			ui_text(win, 3 + i, 0, cols, A_NORMAL, "%d %s", i + 1, _(refuse_reasons[i]));
+		int row = 1 + ui_wrap(win, 1, 0, cols, 2, A_NORMAL, ap->items[ap->view.selected].line);
+		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
+		ui_numbered(win, row, rows - row, cols, refuse_reasons, N_REASONS);
 		return;
 	}
 	if (ap->view.n == 0) {
@@ -127,9 +134,11 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	}
 	/* The list above, the chosen one's detail below (what the
 	 * list leaves, at least three lines). */
-	int shown = ui_list_draw(&ap->view, win, 1, ui_list_rows(&ap->view, rows - 5), cols, NULL, draw_item, ap);
+	int shown = ui_list_draw(&ap->view, win, 1, ui_list_rows(&ap->view, rows - 5), cols,
+				 item_height, draw_item, ap);
 	int detail = rows - 2 - shown;
-	ui_wrap(win, rows - detail, 0, cols, detail, A_NORMAL, ap->items[ap->view.selected].detail);
+	ui_wrap_data(win, rows - detail, 0, cols, detail, A_NORMAL,
+		     ap->items[ap->view.selected].detail);
 }
 
 static enum result

@@ -95,7 +95,8 @@ conflicts_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	}
 	/* The list above, the chosen one's reason below (what the
 	 * list leaves, at least three lines). */
-	int shown = ui_list_draw(&cf->view, win, 1, ui_list_rows(&cf->view, rows - 5), cols, NULL, draw_conflict, cf);
+	int shown = ui_list_draw(&cf->view, win, 1, ui_list_rows(&cf->view, rows - 5), cols, NULL,
+				 draw_conflict, cf);
 	int detail = rows - 2 - shown;
 	const struct conflict *c = &cf->list[cf->view.selected];
 	char text[512];

@@ -107,6 +107,16 @@ kpi_enter(struct shell *sh, const char *arg)
 	k->conflicts = conflicts_open(store);
 }
 
+/* "a b" on one line where it fits, else "a\n b": one item of two lines. */
+static void
+pair(char *out, size_t size, int cols, const char *a, const char *b)
+{
+	if (ui_width(a) + 1 + ui_width(b) <= cols)
+		snprintf(out, size, "%s %s", a, b);
+	else
+		snprintf(out, size, "%s\n %s", a, b);
+}
+
 /* A line, or two ("words\n bar") kept together. */
 static int
 line_height(void *arg, int i, int cols)
@@ -166,12 +176,13 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 				 (long long)k->states[i].units, bar);
 		}
 	}
-	snprintf(lines[n++], sizeof lines[0], "%s", _("Out per payer, rent a month"));
+	snprintf(lines[n++], sizeof lines[0], "%s", _("Per payer: out, rent"));
 	for (int i = 0; i < k->n_payers; i++) {
-		char rent[48];
+		char rent[48], who[48];
 		money_format(k->payers[i].rent, rent, sizeof rent);
-		snprintf(lines[n++], sizeof lines[0], "%-6.6s%6lld %s", k->payers[i].payer,
-			 (long long)k->payers[i].units, rent);
+		snprintf(who, sizeof who, "%-6.6s%6lld", k->payers[i].payer,
+			 (long long)k->payers[i].units);
+		pair(lines[n++], sizeof lines[0], cols, who, rent);
 	}
 	int64_t delivered[12], gone[12];
 	for (int i = 0; i < 12; i++) {
@@ -182,12 +193,12 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	const struct kpi_month *now = &k->months[11], *before = &k->months[10];
 	const struct kpi_month *shown = now->delivered ? now : before;
 	kpi_sparkline(delivered, 12, spark, sizeof spark);
-	snprintf(lines[n++], sizeof lines[0], "%s %s", _("Deliveries"), spark);
+	pair(lines[n++], sizeof lines[0], cols, _("Deliveries"), spark);
 	if (shown->delivered)
 		snprintf(lines[n++], sizeof lines[0], _("%s on time %lld%% (98%%)"), shown->month,
 			 (long long)(100 * shown->on_time / shown->delivered));
 	kpi_sparkline(gone, 12, spark, sizeof spark);
-	snprintf(lines[n++], sizeof lines[0], "%s %s", _("Scrapped+off"), spark);
+	pair(lines[n++], sizeof lines[0], cols, _("Scrapped+off"), spark);
 	char value[48];
 	money_format(now->scrapped_ore + now->written_off_ore, value, sizeof value);
 	snprintf(lines[n++], sizeof lines[0], "%s %s", now->month, value);
@@ -195,7 +206,7 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		snprintf(lines[n++], sizeof lines[0], _("Repairs on time %d%%"),
 			 100 * k->repairs_within / k->repairs_closed);
 	if (k->last_id[0]) {
-		snprintf(lines[n++], sizeof lines[0], "%s %s", _("Stocktake"), k->last_id);
+		pair(lines[n++], sizeof lines[0], cols, _("Stocktake"), k->last_id);
 		snprintf(lines[n++], sizeof lines[0], _("%lld found, %lld missing"),
 			 (long long)k->last.found, (long long)k->last.missing);
 	}

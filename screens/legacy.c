@@ -39,7 +39,7 @@ legacy_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	int row = 0;
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Check"), lg->unit.unit_no);
 	if (row < rows)
-		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, lg->article);
+		row += ui_wrap_data(win, row, 0, cols, 2, A_NORMAL, lg->article);
 	if (row < rows && lg->unit.payer[0])
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("payer"), lg->unit.payer);
 	if (lg->done)

@@ -102,7 +102,7 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	struct lookup_screen *lk = shell_data(sh);
 	int row = 0;
 	if (!lk->have) {
-		ui_text(win, row, 0, cols, A_BOLD, "%s", _("Scan or type a unit"));
+		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan or type a unit"));
 		return;
 	}
 	char since[TIMEUTIL_LOCAL_LEN];
@@ -112,12 +112,14 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("since"), since);
 	if (lk->where[0] && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", lk->where);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", lk->where);
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", lk->article);
-	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s %s", lk->unit.acquired, _("value"),
-			lk->value);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", lk->article);
+	if (row < rows) {
+		char value[160];
+		snprintf(value, sizeof value, "%s %s %s", lk->unit.acquired, _("value"), lk->value);
+		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, value);
+	}
 	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
 			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")

@@ -59,14 +59,24 @@ order_enter(struct shell *sh, const char *arg)
 /* A line: "[ ] 0/2 article name", and while it is open what to take and
  * where, and the depot when it is another one (a row of its own, so that
  * it shows on the narrowest screen). */
+static void
+take_text(const struct order_line *l, char *out, size_t size)
+{
+	if (l->suggest_unit[0])
+		snprintf(out, size, " %s %s %s", _("take"), l->suggest_unit, l->suggest_location);
+	else
+		snprintf(out, size, " %s", _("none in stock"));
+}
+
 static int
 line_height(void *arg, int i, int cols)
 {
 	const struct order_line *l = &((struct order_screen *)arg)->lines[i];
-	(void)cols;
+	char take[128];
 	if (l->picked >= l->quantity)
 		return 1;
-	return 2 + (l->suggest_elsewhere != 0);
+	take_text(l, take, sizeof take);
+	return 1 + ui_wrap_lines(take, cols) + (l->suggest_elsewhere != 0);
 }
 
 static void
@@ -76,17 +86,15 @@ draw_line(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 	int done = l->picked >= l->quantity;
 	(void)chosen;
 	/* "[x]" when filled, so that it reads without bold or colour. */
-	ui_text(win, row++, 0, cols, done ? A_NORMAL : A_BOLD, "%s %d/%d %s %s", done ? "[x]" : "[ ]",
+	ui_data(win, row++, 0, cols, done ? A_NORMAL : A_BOLD, "%s %d/%d %s %s", done ? "[x]" : "[ ]",
 		l->picked, l->quantity, l->unit_no[0] ? l->unit_no : l->article_no, l->article_name);
 	if (done)
 		return;
-	if (l->suggest_unit[0])
-		ui_text(win, row++, 0, cols, A_NORMAL, "  %s %s %s", _("take"), l->suggest_unit,
-			l->suggest_location);
-	else
-		ui_text(win, row++, 0, cols, A_NORMAL, "  %s", _("none in stock"));
+	char take[128];
+	take_text(l, take, sizeof take);
+	row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, take);
 	if (l->suggest_elsewhere)
-		ui_text(win, row, 0, cols, A_NORMAL, "  %s %s", _("from depot"), l->suggest_depot);
+		ui_text(win, row, 0, cols, A_NORMAL, " %s %s", _("from depot"), l->suggest_depot);
 }
 
 static void
@@ -110,17 +118,18 @@ order_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	char picked[600] = "";
 	if (pick->n_picked > 0)
 		snprintf(picked, sizeof picked, "%s %s", _("Picked:"), list);
-	int below = pick->removing + (picked[0] ? (ui_wrap_lines(picked, cols) > 1 ? 2 : 1) : 0);
+	const char *removing = pick->removing ? _("Scan the unit to take off") : "";
+	int below = ui_wrap_lines(removing, cols) +
+		    (picked[0] ? (ui_wrap_lines(picked, cols) > 1 ? 2 : 1) : 0);
 	if (rows - row - below < 2)
 		below = 0;	/* the lines first */
 	row += ui_list_draw(&pick->view, win, row, rows - row - below, cols, line_height, draw_line,
 			    pick);
 	if (below == 0)
 		return;
-	if (pick->removing)
-		ui_text(win, row++, 0, cols, A_REVERSE, "%s", _("Scan the unit to take off"));
+	row += ui_wrap(win, row, 0, cols, rows - row, A_REVERSE, removing);
 	if (picked[0] && row < rows)
-		ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_NORMAL, picked);
+		ui_wrap_data(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_NORMAL, picked);
 }
 
 static enum result pick_it(struct shell *sh);

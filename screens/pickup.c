@@ -78,9 +78,11 @@ pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	}
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %d/%d", pu->pickup_no, pu->pickup.n_collected,
 		pu->pickup.n_units);
-	ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", pu->pickup.payer, pu->pickup.payer_name);
-	ui_text(win, row++, 0, cols, A_NORMAL, "%s %s %s %s", _("due"), pu->pickup.due + 5,
-		_("rent to"), pu->pickup.rent_end + 5);
+	ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", pu->pickup.payer, pu->pickup.payer_name);
+	char when[96];
+	snprintf(when, sizeof when, "%s %s, %s %s", _("due"), pu->pickup.due + 5, _("rent to"),
+		 pu->pickup.rent_end + 5);
+	row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, when);
 	ui_list_draw(&pu->view, win, row, rows - row, cols, NULL, draw_unit, pu);
 }
 

@@ -78,11 +78,11 @@ draw_repair(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 	if (r->overdue || r->tell_prescriber)
 		attr |= A_BOLD;
 	if (cols >= 60)
-		ui_text(win, row, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
+		ui_data(win, row, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
 			words(WORD_PRIORITY, repairs_priority_name(r->priority)), left, r->warranty ? "W " : "",
 			r->waiting_since ? "P " : "", r->article_name, r->place);
 	else
-		ui_text(win, row, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,
+		ui_data(win, row, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,
 			r->priority == PRIORITY_ACUTE ? 'A' : ' ', left, r->article_name);
 }
 

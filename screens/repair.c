@@ -90,9 +90,9 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (r->warranty && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("WARRANTY: claim to supplier"));
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", r->article_name);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", r->article_name);
 	if (r->fault[0] && row < rows)
-		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, r->fault);
+		row += ui_wrap_data(win, row, 0, cols, 2, A_NORMAL, r->fault);
 	if (row < rows) {
 		if (r->closed)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"),
@@ -112,7 +112,7 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 				deadline + 5);
 	}
 	if (r->on_site && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("on site:"), r->place);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", _("on site:"), r->place);
 	if (r->waiting_since && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("waiting for parts"));
 	if (r->tell_prescriber && row < rows)
@@ -132,10 +132,9 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (prompt && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD, prompt);
 	if (rp->stage == REASON)
-		for (int i = 0; i < 6 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
+		row += ui_numbered(win, row, rows - row, cols, reason_labels, 6);
 	for (int i = 0; i < rp->n_actions && row < rows && rp->stage != REASON; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp->actions[i]);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", rp->actions[i]);
 }
 
 /* After an action: done, back to the repair; or refused, and the step

@@ -54,9 +54,9 @@ draw_unit(const struct returns_screen *ret, WINDOW *win, int *row, int rows, int
 		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s %s", ret->unit.unit_no,
 			words_state(ret->unit.state));
 	if (*row < rows)
-		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->article);
+		ui_data(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->article);
 	if (ret->payer[0] && *row < rows)
-		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->payer);
+		ui_data(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->payer);
 	if (*row < rows)
 		ui_text(win, (*row)++, 0, cols, A_NORMAL, _("out %d days"), ret->days_out);
 	if (ret->unit.origin != ORIGIN_NEW && *row < rows)
@@ -74,7 +74,7 @@ returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	struct returns_screen *ret = shell_data(sh);
 	int row = 0;
 	if (ret->stage == SCAN) {
-		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scan a returned unit"));
+		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan a returned unit"));
 		return;
 	}
 	draw_unit(ret, win, &row, rows, cols);
@@ -82,8 +82,7 @@ returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case CONDITION:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Condition?"));
-		for (int i = 0; i < 4 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(condition_labels[i]));
+		row += ui_numbered(win, row, rows - row, cols, condition_labels, 4);
 		break;
 	case ROUTE:
 		if (row < rows)
@@ -100,8 +99,7 @@ returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case REASON:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scrap: reason?"));
-		for (int i = 0; i < 6 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
+		row += ui_numbered(win, row, rows - row, cols, reason_labels, 6);
 		break;
 	case NOTE:
 		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, _("Type why, Enter"));

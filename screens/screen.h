@@ -142,9 +142,16 @@ void shell_keep_input(struct shell *sh, const char *text);
 /* Shows the input line as stars (PINs). */
 void shell_mask_input(struct shell *sh, int mask);
 
-/* Drawing helpers: text clipped to the width; a horizontal rule. */
+/* Drawing helpers: text clipped to the width.  What the program says must
+ * fit (the fit test notes any that does not: HMC_FIT_LOG); data (names,
+ * notes, long numbers) drawn with ui_data may be cut. */
 void ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+void ui_data(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Choices "1 label", "2 label"... (labels N_() texts), each wrapped, from
+ * row on in at most rows lines; returns the lines used. */
+int ui_numbered(WINDOW *win, int row, int rows, int cols, const char *const *labels, int n);
 /* A menu line "KEY label", reversed when selected; with "(n)" in bold when
  * n things wait behind it. */
 void ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const char *label,
@@ -153,6 +160,9 @@ void ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const c
  * returns the lines used. */
 int ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr,
 	    const char *text);
+/* The same for data (a fault typed, a note): it may be cut. */
+int ui_wrap_data(WINDOW *win, int row, int col, int width, int max_lines, int attr,
+		 const char *text);
 /* How many lines text takes when wrapped to width. */
 int ui_wrap_lines(const char *text, int width);
 /* Display width of UTF-8 text, and a copy cut to a width. */

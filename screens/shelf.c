@@ -32,16 +32,20 @@ shelf_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	struct shelf_screen *sf = shell_data(sh);
 	int row = 0;
 	if (sf->shelf[0] == '\0') {
-		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scan the shelf"));
+		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan the shelf"));
 		return;
 	}
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Shelf"), sf->shelf);
 	if (sf->shelf_name[0] && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sf->shelf_name);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", sf->shelf_name);
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, _("Scan units: %d put here"), sf->n_done);
-	for (int i = 0; i < RECENT && sf->recent[i][0] && row < rows; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", sf->recent[i]);
+	/* The last units, newest first, each whole or not at all. */
+	for (int i = 0; i < RECENT && sf->recent[i][0]; i++) {
+		if (ui_wrap_lines(sf->recent[i], cols) > rows - row)
+			break;
+		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, sf->recent[i]);
+	}
 }
 
 static void

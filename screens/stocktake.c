@@ -120,12 +120,28 @@ draw_reconciliation(struct shell *sh, WINDOW *win, int rows, int cols)
 			st->chosen.confirmed_by);
 }
 
+/* "places GBG-A02-1..GBG-A02-9": a scope's words and its value, on two
+ * lines where one is too narrow. */
+static void
+scope_text(const struct stocktake *s, char *out, size_t size)
+{
+	snprintf(out, size, "%s %s", words(WORD_SCOPE, s->scope_kind), s->scope);
+}
+
+static int
+stocktake_height(void *arg, int i, int cols)
+{
+	char text[128];
+	scope_text(&((struct stocktake_screen *)arg)->list[i], text, sizeof text);
+	return ui_wrap_lines(text, cols) > 1 ? 2 : 1;
+}
+
 static void
 draw_stocktake(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
-	const struct stocktake *s = &((struct stocktake_screen *)arg)->list[i];
-	ui_text(win, row, 0, cols, chosen ? A_REVERSE : A_NORMAL, "%s %s",
-		words(WORD_SCOPE, s->scope_kind), s->scope);
+	char text[128];
+	scope_text(&((struct stocktake_screen *)arg)->list[i], text, sizeof text);
+	ui_wrap(win, row, 0, cols, 2, chosen ? A_REVERSE : A_NORMAL, text);
 }
 
 static void
@@ -140,27 +156,36 @@ stocktake_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 				shell_role(sh) & ROLE_MANAGER
 					? _("None open. F4 opens one for this depot.")
 					: _("None open: a manager opens one."));
-		ui_list_draw(&st->view, win, row, rows - row, cols, NULL, draw_stocktake, st);
+		ui_list_draw(&st->view, win, row, rows - row, cols, stocktake_height, draw_stocktake,
+			     st);
 		return;
 	}
 	if (st->reconciling) {
 		draw_reconciliation(sh, win, rows, cols);
 		return;
 	}
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", words(WORD_SCOPE, st->chosen.scope_kind),
-		st->chosen.scope);
+	char scope[128];
+	scope_text(&st->chosen, scope, sizeof scope);
+	row += ui_wrap(win, row, 0, cols, 2, A_BOLD, scope);
 	if (st->shelf[0] == '\0') {
 		if (row < rows)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("Scan the shelf"));
+			ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, _("Scan the shelf"));
 		return;
 	}
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s: %d", _("Shelf"), st->shelf,
 			st->counted_here);
-	if (st->article[0] && row < rows)
-		ui_text(win, row++, 0, cols, A_BOLD, _("How many %s? Type, Enter"), st->article);
-	for (int i = 0; i < RECENT && st->recent[i][0] && row < rows; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", st->recent[i]);
+	if (st->article[0] && row < rows) {
+		char prompt[96];
+		snprintf(prompt, sizeof prompt, _("How many %s? Type, Enter"), st->article);
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, prompt);
+	}
+	/* The last counts, newest first, each whole or not at all. */
+	for (int i = 0; i < RECENT && st->recent[i][0]; i++) {
+		if (ui_wrap_lines(st->recent[i], cols) > rows - row)
+			break;
+		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, st->recent[i]);
+	}
 }
 
 static enum result

@@ -68,22 +68,68 @@ ui_fit(char *out, size_t size, const char *text, int width)
 	out[used] = '\0';
 }
 
-void
-ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+/* HMC_FIT_LOG=FILE: every text that does not fit its line is written
+ * there, with the width it had (the fit test walks each screen so).  Data
+ * drawn with ui_data may be cut; what the program says may not. */
+static void
+note_cut(const char *text, int width)
+{
+	static FILE *log;
+	static int opened;
+	if (!opened) {
+		const char *path = getenv("HMC_FIT_LOG");
+		opened = 1;
+		if (path != NULL && *path)
+			log = fopen(path, "a");
+	}
+	if (log != NULL) {
+		fprintf(log, "%d: %s\n", width, text);
+		fflush(log);
+	}
+}
+
+static void
+draw_text(WINDOW *win, int row, int col, int width, int attr, int may_cut, const char *fmt,
+	  va_list ap)
 {
 	char text[512], fitted[512];
-	va_list ap;
 	if (width <= 0)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
 	ui_fit(fitted, sizeof fitted, text, width);
+	if (!may_cut) {
+		/* Blanks at the end (padding) may go. */
+		size_t n = strlen(text);
+		while (n > 0 && text[n - 1] == ' ')
+			n--;
+		if (strlen(fitted) < n) {
+			text[n] = '\0';
+			note_cut(text, width);
+		}
+	}
 	if (attr)
 		wattron(win, attr);
 	mvwaddstr(win, row, col, fitted);
 	if (attr)
 		wattroff(win, attr);
+}
+
+void
+ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	draw_text(win, row, col, width, attr, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+ui_data(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	draw_text(win, row, col, width, attr, 1, fmt, ap);
+	va_end(ap);
 }
 
 /* Why a place is not a shelf of this depot, or "" when it is. */
@@ -202,8 +248,8 @@ ui_wrap_lines(const char *text, int width)
 	return lines;
 }
 
-int
-ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+static int
+wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
 {
 	int lines = 0;
 	while (*text && lines < max_lines) {
@@ -221,6 +267,32 @@ ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const
 		text = next;
 	}
 	return lines;
+}
+
+int
+ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+{
+	if (max_lines > 0 && ui_wrap_lines(text, width) > max_lines)
+		note_cut(text, width);
+	return wrap(win, row, col, width, max_lines, attr, text);
+}
+
+int
+ui_wrap_data(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+{
+	return wrap(win, row, col, width, max_lines, attr, text);
+}
+
+int
+ui_numbered(WINDOW *win, int row, int rows, int cols, const char *const *labels, int n)
+{
+	int used = 0;
+	for (int i = 0; i < n && used < rows; i++) {
+		char line[200];
+		snprintf(line, sizeof line, "%d %s", i + 1, _(labels[i]));
+		used += ui_wrap(win, row + used, 0, cols, rows - used, A_NORMAL, line);
+	}
+	return used;
 }
 
 void

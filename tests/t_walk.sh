@@ -2,15 +2,18 @@
 # t_walk.sh — every screen at 24x16, walked as a manager would, in Swedish
 # and in English, each screen captured.
 #
-# Covers: the login screen, the menu, orders and an order's lines (a pick,
-# taking one off), pickups with and without an order, returns (condition,
-# route, reasons, fault, back to stock on a shelf), to shelf, look up (a
+# Covers: the login screen (a wrong PIN), the menu, orders and an order's
+# lines (a pick, taking one off), pickups with and without an order (a
+# unit at the depot refused), returns (condition, route, reasons, fault,
+# back to stock on a shelf, a warranty refusal), to shelf, look up (a
 # unit's history, its code, a legacy unit's field check), the repair
 # queue and a repair (logging work, closing it, a closed one), a stocktake
-# (counting, a quantity, the figures), the managers' menu, repair figures,
-# key figures, approvals (a charge's reasons), conflicts, and logging out.
-# Every captured Swedish screen is searched for raw codes (states, event
-# types, scopes, outcomes, reasons): none may show.
+# (counting, a quantity, a code refused as one, the figures), the
+# managers' menu, repair figures, key figures, approvals (a charge's
+# reasons), conflicts, and logging out.  Every captured Swedish screen is
+# searched for raw codes (states, event types, scopes, outcomes, reasons):
+# none may show.  Every text the program draws fits its line, in both
+# languages (HMC_FIT_LOG notes any that is cut; names and notes may be).
 . "$(dirname "$0")/lib.sh"
 DB0="$T/walk0.db"
 export HMC_PROFILES=firmware-config
@@ -31,6 +34,9 @@ back=$(q0 "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new
 lost=$(q0 "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 2")
 h0 --operator 1001 unit report-lost "$lost" >/dev/null
 h0 --operator 1001 pickup add --payer "$(q0 "SELECT payer FROM units WHERE unit_no = '$out'")" "$out" >/dev/null
+warranty=$(q0 "SELECT u.unit_no FROM units u JOIN articles a USING (article_no)
+	WHERE u.state = 'DELIVERED' AND u.origin = 'new' AND u.acquired > date('now', '-11 months')
+	AND a.warranty_months >= 12 AND a.returnable = 1 ORDER BY u.unit_no LIMIT 1")
 cleaning=$(q0 "SELECT unit_no FROM units WHERE state = 'CLEANING' ORDER BY unit_no LIMIT 1")
 legacy=$(q0 "SELECT unit_no FROM units WHERE origin = 'F' AND state = 'DELIVERED' ORDER BY unit_no LIMIT 1")
 fix=$(q0 "SELECT unit_no FROM repairs WHERE closed IS NULL AND on_site = 0 ORDER BY unit_no LIMIT 1")
@@ -55,8 +61,12 @@ walk() {
 	cp "$DB0" "$T/walk-$lang.db"
 	: >"$T/walk-$lang.txt"
 	last=""
-	tm_start w 24 16 "env LANG=$2 HMC_PROFILES=firmware-config $HMC --db $T/walk-$lang.db"
+	: >"$T/fit-$lang.log"
+	tm_start w 24 16 "env LANG=$2 HMC_PROFILES=firmware-config HMC_FIT_LOG=$T/fit-$lang.log \
+		$HMC --db $T/walk-$lang.db"
 	snap login
+	tm_keys w 3001 Enter; snap pin
+	tm_keys w 0000 Enter; snap wrong-pin
 	tm_keys w 3001 Enter 3456 Enter; snap menu
 	tm_keys w 1; snap orders
 	tm_keys w W-1 Enter; snap order
@@ -71,6 +81,7 @@ walk() {
 	tm_keys w "$out" Enter; snap collected
 	tm_keys w Escape; snap pickups
 	tm_keys w F1; snap pickup-no-order
+	tm_keys w "$pick" Enter; snap pickup-at-depot
 	tm_keys w Escape; snap pickups
 	tm_keys w Escape; snap menu
 	tm_keys w 3; snap returns
@@ -86,6 +97,12 @@ walk() {
 	tm_keys w GBG-A01-1 Enter; snap restocked
 	tm_keys w "$out" Enter; snap received
 	tm_keys w 2 F1; snap to-cleaning
+	tm_keys w "$warranty" Enter; snap received2
+	tm_keys w 3 F3; snap reasons2
+	tm_keys w 2; snap warranty-refused
+	tm_keys w Escape; snap route2
+	tm_keys w Escape; snap condition2
+	tm_keys w Escape; snap returns
 	tm_keys w Escape; snap menu
 	tm_keys w 4; snap shelf
 	tm_keys w GBG-A01-3 Enter; snap shelf-scanned
@@ -125,6 +142,7 @@ walk() {
 	tm_keys w GBG-A02-1 Enter; snap count-shelf
 	tm_keys w "$counted" Enter; snap counted
 	tm_keys w 300201 Enter; snap quantity
+	tm_keys w GBG-A02-1 Enter; snap not-a-quantity
 	tm_keys w 3 Enter; snap quantity-counted
 	tm_keys w F2; snap reconciliation
 	tm_keys w Escape; snap stocktake
@@ -173,7 +191,7 @@ walk en en
 # Every screen of the walk was there to see.
 for lang in sv en; do
 	last_cmd="walk $lang: $(grep -c '^== ' "$T/walk-$lang.txt") screens"
-	if [ "$(grep -c '^== ' "$T/walk-$lang.txt")" -ge 90 ]; then ok; else not_ok "the walk stopped"; fi
+	if [ "$(grep -c '^== ' "$T/walk-$lang.txt")" -ge 100 ]; then ok; else not_ok "the walk stopped"; fi
 done
 
 # No raw code on a Swedish screen.
@@ -192,6 +210,19 @@ if grep -v '^== ' "$T/walk-sv.txt" | grep -nwE "$CODES" >"$T/out"; then
 else
 	ok
 fi
+# Everything the program says fits its line, in both languages (data such
+# as names may be cut).
+for lang in sv en; do
+	last_cmd="walk $lang: every text fits its line at 24x16"
+	if [ -s "$T/fit-$lang.log" ]; then
+		sort -u "$T/fit-$lang.log" >"$T/out"
+		: >"$T/err"
+		not_ok "texts cut at 24x16 ($lang)"
+	else
+		ok
+	fi
+done
+
 # WALK_KEEP=DIR keeps the captured screens to look at.
-[ -n "${WALK_KEEP:-}" ] && cp "$T"/walk-*.txt "$WALK_KEEP"/
+[ -n "${WALK_KEEP:-}" ] && cp "$T"/walk-*.txt "$T"/fit-*.log "$WALK_KEEP"/
 done_testing
