@@ -215,25 +215,8 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		return done_typed(sh, repairs_wait(store, shell_operator(sh), rp->r.repair_id, 1, day,
 						   NULL), _("waiting for parts"), typed);
 	}
-	case SHELF: {
-		char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
-		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
-		if (kind != 1) {
-			if (kind == 0)
-				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
-			return R_REDRAW;
-		}
-		char question[200];
-		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
-		if (doubt < 0)
-			return R_REDRAW;
-		xstrlcpy(rp->shelf, shelf, sizeof rp->shelf);
-		if (doubt) {
-			shell_confirm(sh, question, repaired_on);
-			return R_REDRAW;
-		}
-		return repaired_on(sh);
-	}
+	case SHELF:
+		return ui_scan_shelf(sh, text, len, rp->shelf, sizeof rp->shelf, repaired_on);
 	case NOTE:
 		snprintf(ok, sizeof ok, _("%s not repairable: scrapped"), rp->unit_no);
 		return done_typed(sh, repairs_close(store, shell_operator(sh), rp->r.repair_id, 0, NULL,
@@ -357,14 +340,7 @@ choose(struct shell *sh, int digit)
 	return R_PASS;
 }
 
-#define DIGIT(n) \
-	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
-DIGIT(1)
-DIGIT(2)
-DIGIT(3)
-DIGIT(4)
-DIGIT(5)
-DIGIT(6)
+UI_DIGITS_6(choose)
 
 /* Esc takes back the current step only: the step before comes back
  * with its answer on the input line, to change or Enter again. */
@@ -400,12 +376,7 @@ repair_back(struct shell *sh)
 }
 
 static const struct key_binding repair_keys[] = {
-	{ '1', NULL, digit_1, NULL },
-	{ '2', NULL, digit_2, NULL },
-	{ '3', NULL, digit_3, NULL },
-	{ '4', NULL, digit_4, NULL },
-	{ '5', NULL, digit_5, NULL },
-	{ '6', NULL, digit_6, NULL },
+	UI_DIGIT_KEYS_6,
 	{ KEY_F(1), N_("Log"), repair_log, NULL },
 	{ KEY_F(2), N_("Parts"), repair_wait, NULL },
 	{ KEY_F(3), N_("Told"), repair_told, NULL },

@@ -229,7 +229,7 @@ static enum result
 returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
 	struct returns_screen *ret = shell_data(sh);
-	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX], typed[256];
+	char unit_no[UNIT_NO_MAX], typed[256];
 	struct store *store = shell_store(sh);
 	(void)source;
 	if (len >= sizeof typed)
@@ -256,24 +256,8 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		if (scrap(sh, "other", typed) != R_NONE && ret->stage == NOTE)
 			shell_keep_input(sh, typed);	/* refused: mend it */
 		return R_REDRAW;
-	case SHELF: {
-		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
-		if (kind != 1) {
-			if (kind == 0)
-				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
-			return R_REDRAW;
-		}
-		char question[200];
-		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
-		if (doubt < 0)
-			return R_REDRAW;
-		xstrlcpy(ret->asked, shelf, sizeof ret->asked);
-		if (doubt) {
-			shell_confirm(sh, question, restock_on);
-			return R_REDRAW;
-		}
-		return restock_on(sh);
-	}
+	case SHELF:
+		return ui_scan_shelf(sh, text, len, ret->asked, sizeof ret->asked, restock_on);
 	case CONDITION:
 	case ROUTE:
 	case REASON:
@@ -332,14 +316,7 @@ choose(struct shell *sh, int digit)
 	return R_PASS;
 }
 
-#define DIGIT(n) \
-	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
-DIGIT(1)
-DIGIT(2)
-DIGIT(3)
-DIGIT(4)
-DIGIT(5)
-DIGIT(6)
+UI_DIGITS_6(choose)
 
 static enum result
 need_route(struct shell *sh)
@@ -429,12 +406,7 @@ returns_back(struct shell *sh)
 }
 
 static const struct key_binding returns_keys[] = {
-	{ '1', NULL, digit_1, NULL },
-	{ '2', NULL, digit_2, NULL },
-	{ '3', NULL, digit_3, NULL },
-	{ '4', NULL, digit_4, NULL },
-	{ '5', NULL, digit_5, NULL },
-	{ '6', NULL, digit_6, NULL },
+	UI_DIGIT_KEYS_6,
 	{ KEY_F(1), N_("Clean"), to_cleaning, NULL },
 	{ KEY_F(2), N_("Repair"), to_repair, NULL },
 	{ KEY_F(3), N_("Scrap"), to_scrap, NULL },

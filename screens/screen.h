@@ -97,6 +97,19 @@ struct screen {
 	struct ui_list *(*list)(struct shell *sh);
 };
 
+/* Digits 1-6 chosen from a numbered list: UI_DIGITS_6(choose) makes
+ * digit_1 ... digit_6, each calling choose(sh, n); UI_DIGIT_KEYS_6 binds
+ * them (in a key table). */
+#define UI_DIGIT(n, choose) \
+	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
+#define UI_DIGITS_6(choose) \
+	UI_DIGIT(1, choose) UI_DIGIT(2, choose) UI_DIGIT(3, choose) \
+	UI_DIGIT(4, choose) UI_DIGIT(5, choose) UI_DIGIT(6, choose)
+#define UI_DIGIT_KEYS_6 \
+	{ '1', NULL, digit_1, NULL }, { '2', NULL, digit_2, NULL }, \
+	{ '3', NULL, digit_3, NULL }, { '4', NULL, digit_4, NULL }, \
+	{ '5', NULL, digit_5, NULL }, { '6', NULL, digit_6, NULL }
+
 /* The registry of screens. */
 extern const struct screen screen_login, screen_home, screen_orders, screen_order,
 	screen_pickups, screen_pickup, screen_returns, screen_shelf, screen_lookup,
@@ -180,6 +193,14 @@ int ui_scan_unit(struct shell *sh, const char *text, size_t len, char unit_no[UN
  * another depot, the goods reception, a workshop...: asked before it is
  * used); -1 when there is no such place (said). */
 int ui_shelf_doubt(struct shell *sh, const char *code, char *question, size_t size);
+/* A place to put units on: kept in keep (size bytes), then use(sh), at
+ * once when it is a shelf of this depot, else when the question is
+ * answered yes. */
+enum result ui_use_shelf(struct shell *sh, const char *code, char *keep, size_t size,
+			 enum result (*use)(struct shell *sh));
+/* The same for a scan that must be a place ("scan the shelf"). */
+enum result ui_scan_shelf(struct shell *sh, const char *text, size_t len, char *keep,
+			  size_t size, enum result (*use)(struct shell *sh));
 /* The same for a unit taken from where it stands (picking): 1 with a
  * question when it is not on a shelf of this depot. */
 int ui_unit_place_doubt(struct shell *sh, const struct unit *unit, char *question, size_t size);

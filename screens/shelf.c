@@ -83,18 +83,8 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
 	if (kind < 0)
 		return R_REDRAW;
-	if (kind == 1) {
-		char question[200];
-		int doubt = ui_shelf_doubt(sh, shelf, question, sizeof question);
-		if (doubt < 0)
-			return R_REDRAW;
-		xstrlcpy(sf->asked, shelf, sizeof sf->asked);
-		if (doubt) {
-			shell_confirm(sh, question, use_shelf);
-			return R_REDRAW;
-		}
-		return use_shelf(sh);
-	}
+	if (kind == 1)
+		return ui_use_shelf(sh, shelf, sf->asked, sizeof sf->asked, use_shelf);
 	if (sf->shelf[0] == '\0') {
 		shell_error(sh, "%s", _("scan the shelf first"));
 		return R_REDRAW;

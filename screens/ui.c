@@ -163,6 +163,35 @@ ui_shelf_doubt(struct shell *sh, const char *code, char *question, size_t size)
 	return 1;
 }
 
+enum result
+ui_use_shelf(struct shell *sh, const char *code, char *keep, size_t size,
+	     enum result (*use)(struct shell *sh))
+{
+	char question[200];
+	int doubt = ui_shelf_doubt(sh, code, question, sizeof question);
+	if (doubt < 0)
+		return R_REDRAW;
+	xstrlcpy(keep, code, size);
+	if (doubt) {
+		shell_confirm(sh, question, use);
+		return R_REDRAW;
+	}
+	return use(sh);
+}
+
+enum result
+ui_scan_shelf(struct shell *sh, const char *text, size_t len, char *keep, size_t size,
+	      enum result (*use)(struct shell *sh))
+{
+	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
+	int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
+	if (kind == 0)
+		shell_error(sh, "%s", _("that is a unit: scan the shelf"));
+	if (kind != 1)
+		return R_REDRAW;
+	return ui_use_shelf(sh, shelf, keep, size, use);
+}
+
 int
 ui_unit_place_doubt(struct shell *sh, const struct unit *unit, char *question, size_t size)
 {
