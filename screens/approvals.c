@@ -11,6 +11,7 @@
 #include "hmc/money.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,11 +26,11 @@ struct item {
 	char detail[200];
 };
 
-static struct {
-	struct item *items;
-	int n, selected, top;
+struct approvals_screen {
+	struct item *items;	/* MAX_SHOWN */
+	struct ui_list view;
 	int refusing;		/* choosing why a charge is refused */
-} ap;
+};
 
 /* Why a charge is refused: what the office hears back. */
 static const char *const refuse_reasons[] = {
@@ -43,117 +44,108 @@ static const char *const refuse_reasons[] = {
 static int
 add_request(const struct scrap_request *r, void *arg)
 {
-	(void)arg;
-	if (ap.n >= MAX_SHOWN)
+	struct approvals_screen *ap = arg;
+	if (ap->view.n >= MAX_SHOWN)
 		return 0;
-	struct item *it = &ap.items[ap.n++];
+	struct item *it = &ap->items[ap->view.n++];
 	char value[48];
 	money_format(r->residual_ore, value, sizeof value);
 	it->is_charge = 0;
 	xstrlcpy(it->key, r->unit_no, sizeof it->key);
 	snprintf(it->line, sizeof it->line, "%s %s %s", _("scrap"), r->unit_no, value);
 	snprintf(it->detail, sizeof it->detail, _("scrap %s (%s), %s, asked by %s: worth %s"),
-		 r->unit_no, r->article, r->reason, r->requested_by, value);
+		 r->unit_no, r->article, words(WORD_REASON, r->reason), r->requested_by, value);
 	return 0;
 }
 
 static int
 add_charge(const struct charge *c, void *arg)
 {
-	(void)arg;
-	if (ap.n >= MAX_SHOWN)
+	struct approvals_screen *ap = arg;
+	if (ap->view.n >= MAX_SHOWN)
 		return 0;
-	struct item *it = &ap.items[ap.n++];
+	struct item *it = &ap->items[ap->view.n++];
 	char value[48];
 	money_format(c->amount_ore, value, sizeof value);
 	it->is_charge = 1;
 	xstrlcpy(it->key, c->id, sizeof it->key);
 	snprintf(it->line, sizeof it->line, "%s %s %s", _("charge"), c->payer, value);
 	snprintf(it->detail, sizeof it->detail, _("charge %s to %s %s: unit %s %s, %s"), c->id,
-		 c->payer, c->payer_name, c->unit_no, _(c->kind), value);
+		 c->payer, c->payer_name, c->unit_no, words(WORD_CHARGE, c->kind), value);
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	if (ap.items == NULL)
-		ap.items = xcalloc(MAX_SHOWN, sizeof *ap.items);
-	ap.n = 0;
-	scrap_pending(shell_store(sh), add_request, NULL);
-	charges_list(shell_store(sh), NULL, 1, add_charge, NULL);
-	if (ap.selected >= ap.n)
-		ap.selected = ap.n > 0 ? ap.n - 1 : 0;
+	struct approvals_screen *ap = shell_data(sh);
+	ap->view.n = 0;
+	scrap_pending(shell_store(sh), add_request, ap);
+	charges_list(shell_store(sh), NULL, 1, add_charge, ap);
+	ui_list_set(&ap->view, ap->view.n);
 }
 
 static void
 approvals_enter(struct shell *sh, const char *arg)
 {
+	struct approvals_screen *ap = shell_data(sh);
 	(void)arg;
-	ap.selected = ap.top = ap.refusing = 0;
+	ap->items = xcalloc(MAX_SHOWN, sizeof *ap->items);
+	ap->view.choose = 1;
 	load(sh);
 }
 
 static void
 approvals_leave(struct shell *sh)
 {
-	(void)sh;
-	free(ap.items);
-	ap.items = NULL;
+	struct approvals_screen *ap = shell_data(sh);
+	free(ap->items);
+}
+
+/* "scrap 10000113 21 851,62 kr" on one line, or the amount below where
+ * it does not fit. */
+static int
+item_height(void *arg, int i, int cols)
+{
+	return ui_wrap_lines(((struct approvals_screen *)arg)->items[i].line, cols) > 1 ? 2 : 1;
+}
+
+static void
+draw_item(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct approvals_screen *ap = arg;
+	ui_wrap(win, row, 0, cols, 2, chosen ? A_REVERSE : A_NORMAL, ap->items[i].line);
 }
 
 static void
 approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap.n);
-	if (ap.refusing && ap.n > 0) {
-		ui_text(win, 1, 0, cols, A_NORMAL, "%s", ap.items[ap.selected].line);
-		ui_text(win, 2, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
-		for (int i = 0; i < N_REASONS && 3 + i < rows; i++)
-			ui_text(win, 3 + i, 0, cols, A_NORMAL, "%d %s", i + 1, _(refuse_reasons[i]));
+	struct approvals_screen *ap = shell_data(sh);
+	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap->view.n);
+	if (ap->refusing && ap->view.n > 0) {
+		int row = 1 + ui_wrap(win, 1, 0, cols, 2, A_NORMAL, ap->items[ap->view.selected].line);
+		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
+		ui_numbered(win, row, rows - row, cols, refuse_reasons, N_REASONS);
 		return;
 	}
-	if (ap.n == 0) {
+	if (ap->view.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("Nothing waits."));
 		return;
 	}
-	int detail = rows / 3 < 3 ? 3 : rows / 3;
-	int visible = rows - 1 - detail;
-	if (visible < 1)
-		visible = 1;
-	if (ap.selected < ap.top)
-		ap.top = ap.selected;
-	if (ap.selected >= ap.top + visible)
-		ap.top = ap.selected - visible + 1;
-	for (int i = 0; i < visible && ap.top + i < ap.n; i++)
-		ui_text(win, i + 1, 0, cols, ap.top + i == ap.selected ? A_REVERSE : A_NORMAL, "%s",
-			ap.items[ap.top + i].line);
-	ui_wrap(win, rows - detail, 0, cols, detail, A_NORMAL, ap.items[ap.selected].detail);
-}
-
-static enum result
-approvals_up(struct shell *sh)
-{
-	(void)sh;
-	if (ap.selected > 0)
-		ap.selected--;
-	return R_REDRAW;
-}
-
-static enum result
-approvals_down(struct shell *sh)
-{
-	(void)sh;
-	if (ap.selected + 1 < ap.n)
-		ap.selected++;
-	return R_REDRAW;
+	/* The list above, the chosen one's detail below (what the
+	 * list leaves, at least three lines). */
+	int shown = ui_list_draw(&ap->view, win, 1, ui_list_rows(&ap->view, rows - 5), cols,
+				 item_height, draw_item, ap);
+	int detail = rows - 2 - shown;
+	ui_wrap_data(win, rows - detail, 0, cols, detail, A_NORMAL,
+		     ap->items[ap->view.selected].detail);
 }
 
 static enum result
 decide(struct shell *sh, int approve)
 {
-	struct item it = ap.items[ap.selected];
+	struct approvals_screen *ap = shell_data(sh);
+	struct item it = ap->items[ap->view.selected];
 	struct store *store = shell_store(sh);
 	int rc = it.is_charge ? charges_approve(store, shell_operator(sh), it.key)
 			      : scrap_decide(store, shell_operator(sh), it.key, approve);
@@ -182,9 +174,10 @@ refuse_yes(struct shell *sh)
 static enum result
 ask_approve(struct shell *sh)
 {
-	if (ap.n == 0)
+	struct approvals_screen *ap = shell_data(sh);
+	if (ap->view.n == 0)
 		return R_NONE;
-	shell_confirm(sh, ap.items[ap.selected].is_charge ? _("Approve this charge?")
+	shell_confirm(sh, ap->items[ap->view.selected].is_charge ? _("Approve this charge?")
 							  : _("Approve: scrap it now?"),
 		      approve_yes);
 	return R_REDRAW;
@@ -193,10 +186,11 @@ ask_approve(struct shell *sh)
 static enum result
 ask_refuse(struct shell *sh)
 {
-	if (ap.n == 0)
+	struct approvals_screen *ap = shell_data(sh);
+	if (ap->view.n == 0)
 		return R_NONE;
-	if (ap.items[ap.selected].is_charge) {
-		ap.refusing = 1;
+	if (ap->items[ap->view.selected].is_charge) {
+		ap->refusing = 1;
 		return R_REDRAW;
 	}
 	shell_confirm(sh, _("Refuse this scrapping?"), refuse_yes);
@@ -206,11 +200,12 @@ ask_refuse(struct shell *sh)
 static enum result
 refuse_charge(struct shell *sh, int digit)
 {
-	if (!ap.refusing || digit < 1 || digit > N_REASONS)
+	struct approvals_screen *ap = shell_data(sh);
+	if (!ap->refusing || digit < 1 || digit > N_REASONS)
 		return R_PASS;
-	struct item it = ap.items[ap.selected];
+	struct item it = ap->items[ap->view.selected];
 	struct store *store = shell_store(sh);
-	ap.refusing = 0;
+	ap->refusing = 0;
 	if (charges_refuse(store, shell_operator(sh), it.key, _(refuse_reasons[digit - 1])) != 0)
 		shell_error(sh, "%s", store_errmsg(store));
 	else
@@ -229,27 +224,38 @@ DIGIT(4)
 static enum result
 approvals_back(struct shell *sh)
 {
-	(void)sh;
-	if (!ap.refusing)
+	struct approvals_screen *ap = shell_data(sh);
+	if (!ap->refusing)
 		return R_BACK;
-	ap.refusing = 0;
+	ap->refusing = 0;
 	return R_REDRAW;
 }
 
+/* The list takes Up/Down, except while a reason is chosen. */
+static struct ui_list *
+approvals_view(struct shell *sh)
+{
+	struct approvals_screen *ap = shell_data(sh);
+	return ap->refusing ? NULL : &ap->view;
+}
+
 static const struct key_binding approvals_keys[] = {
-	{ KEY_UP, NULL, approvals_up },
-	{ KEY_DOWN, NULL, approvals_down },
-	{ KEY_F(1), N_("Approve"), ask_approve },
-	{ KEY_F(2), N_("Refuse"), ask_refuse },
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ 27, N_("Back"), approvals_back },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("Approve"), ask_approve, NULL },
+	{ KEY_F(2), N_("Refuse"), ask_refuse, NULL },
+	{ '1', NULL, digit_1, NULL },
+	{ '2', NULL, digit_2, NULL },
+	{ '3', NULL, digit_3, NULL },
+	{ '4', NULL, digit_4, NULL },
+	{ 27, N_("Back"), approvals_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_approvals = {
-	"approvals", approvals_enter, approvals_leave, approvals_draw, approvals_keys, NULL, NULL, 0,
-	NULL,
+	.name = "approvals",
+	.data_size = sizeof(struct approvals_screen),
+	.enter = approvals_enter,
+	.leave = approvals_leave,
+	.draw = approvals_draw,
+	.keys = approvals_keys,
+	.list = approvals_view,
 };

@@ -18,41 +18,41 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static struct {
+struct code_screen {
 	char unit_no[UNIT_NO_MAX];
 	char drawing[8192];
 	int cols, lines;
 	int ok;
-} cd;
+};
 
 static void
 code_enter(struct shell *sh, const char *arg)
 {
-	memset(&cd, 0, sizeof cd);
+	struct code_screen *cd = shell_data(sh);
 	if (arg == NULL)
 		return;
-	xstrlcpy(cd.unit_no, arg, sizeof cd.unit_no);
-	cd.ok = label_terminal(arg, 1, cd.drawing, sizeof cd.drawing, &cd.cols, &cd.lines) == 0;
-	if (!cd.ok)
+	xstrlcpy(cd->unit_no, arg, sizeof cd->unit_no);
+	cd->ok = label_terminal(arg, 1, cd->drawing, sizeof cd->drawing, &cd->cols, &cd->lines) == 0;
+	if (!cd->ok)
 		shell_error(sh, _("%s cannot be drawn"), arg);
 }
 
 static void
 code_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	ui_text(win, 0, 0, cols, A_BOLD, "%s", cd.unit_no);
-	if (!cd.ok)
+	struct code_screen *cd = shell_data(sh);
+	ui_text(win, 0, 0, cols, A_BOLD, "%s", cd->unit_no);
+	if (!cd->ok)
 		return;
-	if (cd.cols > cols || cd.lines + 1 > rows) {
+	if (cd->cols > cols || cd->lines + 1 > rows) {
 		char text[160];
 		snprintf(text, sizeof text, _("Make the window at least %d wide and %d high to show "
-					      "the code."), cd.cols, cd.lines + 6);
+					      "the code."), cd->cols, cd->lines + 6);
 		ui_wrap(win, 2, 0, cols, rows - 2, A_NORMAL, text);
 		return;
 	}
-	int left = (cols - cd.cols) / 2, row = 1;
-	for (const char *line = cd.drawing; *line && row < rows; row++) {
+	int left = (cols - cd->cols) / 2, row = 1;
+	for (const char *line = cd->drawing; *line && row < rows; row++) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);
 		char buf[1024];
@@ -68,10 +68,11 @@ code_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 static enum result
 code_print(struct shell *sh)
 {
+	struct code_screen *cd = shell_data(sh);
 	struct label_options o;
 	char dir[1024], path[1100], err[512];
 	struct store *store = shell_store(sh);
-	if (!cd.ok)
+	if (!cd->ok)
 		return R_NONE;
 	/* labels/ beside the store */
 	xstrlcpy(dir, store_path(store), sizeof dir);
@@ -85,9 +86,9 @@ code_print(struct shell *sh)
 		shell_error(sh, _("cannot make %s: %s"), dir, strerror(errno));
 		return R_REDRAW;
 	}
-	snprintf(path, sizeof path, "%s/unit-%s.png", dir, cd.unit_no);
+	snprintf(path, sizeof path, "%s/unit-%s.png", dir, cd->unit_no);
 	label_defaults(store, &o);
-	if (label_unit(store, cd.unit_no, &o, path, err, sizeof err) != 0) {
+	if (label_unit(store, cd->unit_no, &o, path, err, sizeof err) != 0) {
 		shell_error(sh, "%s", err);
 		return R_REDRAW;
 	}
@@ -95,16 +96,20 @@ code_print(struct shell *sh)
 		shell_error(sh, "%s", err);
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("label of %s sent to the printer"), cd.unit_no);
+	shell_ok(sh, _("label of %s sent to the printer"), cd->unit_no);
 	return R_REDRAW;
 }
 
 static const struct key_binding code_keys[] = {
-	{ KEY_F(1), N_("Print"), code_print },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("Print"), code_print, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_code = {
-	"code", code_enter, NULL, code_draw, code_keys, NULL, NULL, 0, NULL,
+	.name = "code",
+	.data_size = sizeof(struct code_screen),
+	.enter = code_enter,
+	.draw = code_draw,
+	.keys = code_keys,
 };

@@ -11,6 +11,7 @@
 #include "hmc/i18n.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,90 +19,86 @@
 
 #define MAX_SHOWN 200
 
-static struct {
-	struct conflict *list;
-	int n, selected, top;
+struct conflicts_screen {
+	struct conflict *list;	/* MAX_SHOWN */
+	struct ui_list view;
 	int64_t total;		/* open ones; the first MAX_SHOWN are listed */
-} cf;
+};
 
 static int
 collect(const struct conflict *c, void *arg)
 {
-	(void)arg;
-	if (cf.n < MAX_SHOWN)
-		cf.list[cf.n++] = *c;
+	struct conflicts_screen *cf = arg;
+	if (cf->view.n < MAX_SHOWN)
+		cf->list[cf->view.n++] = *c;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	if (cf.list == NULL)
-		cf.list = xcalloc(MAX_SHOWN, sizeof *cf.list);
-	cf.n = 0;
-	cf.total = conflicts_open(shell_store(sh));
-	conflicts_foreach(shell_store(sh), 0, collect, NULL);
-	if (cf.selected >= cf.n)
-		cf.selected = cf.n > 0 ? cf.n - 1 : 0;
+	struct conflicts_screen *cf = shell_data(sh);
+	cf->view.n = 0;
+	cf->total = conflicts_open(shell_store(sh));
+	conflicts_foreach(shell_store(sh), 0, collect, cf);
+	ui_list_set(&cf->view, cf->view.n);
 }
 
 static void
 conflicts_enter(struct shell *sh, const char *arg)
 {
+	struct conflicts_screen *cf = shell_data(sh);
 	(void)arg;
-	cf.selected = cf.top = 0;
+	cf->list = xcalloc(MAX_SHOWN, sizeof *cf->list);
+	cf->view.choose = 1;
 	load(sh);
 }
 
 static void
 conflicts_leave(struct shell *sh)
 {
-	(void)sh;
-	free(cf.list);
-	cf.list = NULL;
+	struct conflicts_screen *cf = shell_data(sh);
+	free(cf->list);
 }
 
 static const char *
 kind_label(const struct conflict *c)
 {
-	return strcmp(c->kind, "conflict") == 0 ? _("conflict")
-	       : strcmp(c->kind, "refused") == 0 ? _("refused") : _("rejected");
+	return words(WORD_CONFLICT, c->kind);
+}
+
+static void
+draw_conflict(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct conflict *c = &((struct conflicts_screen *)arg)->list[i];
+	int attr = chosen ? A_REVERSE : A_NORMAL;
+	const char *type = c->event.type < EV_N_TYPES ? words_event(c->event.type) : "?";
+	if (cols >= 60)
+		ui_text(win, row, 0, cols, attr, "%-18s %-9s %-13s %s", c->id, kind_label(c), type,
+			c->event.subject);
+	else
+		ui_text(win, row, 0, cols, attr, "%s %s", type, c->event.subject);
 }
 
 static void
 conflicts_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	if (cf.total > cf.n)
+	struct conflicts_screen *cf = shell_data(sh);
+	if (cf->total > cf->view.n)
 		ui_text(win, 0, 0, cols, A_BOLD, "%s: %lld (%s %d)", _("Conflicts"),
-			(long long)cf.total, _("first"), cf.n);
+			(long long)cf->total, _("first"), cf->view.n);
 	else
-		ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("Conflicts"), cf.n);
-	if (cf.n == 0) {
+		ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("Conflicts"), cf->view.n);
+	if (cf->view.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open conflicts."));
 		return;
 	}
-	/* The list above, the chosen one's reason below (a third of the
-	 * room, at least three lines). */
-	int detail = rows / 3 < 3 ? 3 : rows / 3;
-	int visible = rows - 1 - detail;
-	if (visible < 1)
-		visible = 1;
-	if (cf.selected < cf.top)
-		cf.top = cf.selected;
-	if (cf.selected >= cf.top + visible)
-		cf.top = cf.selected - visible + 1;
-	for (int i = 0; i < visible && cf.top + i < cf.n; i++) {
-		const struct conflict *c = &cf.list[cf.top + i];
-		int attr = cf.top + i == cf.selected ? A_REVERSE : A_NORMAL;
-		const char *type = c->event.type < EV_N_TYPES ? event_type_name(c->event.type) : "?";
-		if (cols >= 60)
-			ui_text(win, i + 1, 0, cols, attr, "%-18s %-9s %-13s %s", c->id, kind_label(c),
-				type, c->event.subject);
-		else
-			ui_text(win, i + 1, 0, cols, attr, "%s %s", type, c->event.subject);
-	}
-	const struct conflict *c = &cf.list[cf.selected];
+	/* The list above, the chosen one's reason below (what the
+	 * list leaves, at least three lines). */
+	int shown = ui_list_draw(&cf->view, win, 1, ui_list_rows(&cf->view, rows - 5), cols, NULL,
+				 draw_conflict, cf);
+	int detail = rows - 2 - shown;
+	const struct conflict *c = &cf->list[cf->view.selected];
 	char text[512];
 	snprintf(text, sizeof text, "%s %s (%s %s): %s", kind_label(c), c->id, _("operator"),
 		 c->event.operator_no, c->note);
@@ -109,37 +106,19 @@ conflicts_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 }
 
 static enum result
-conflicts_up(struct shell *sh)
-{
-	(void)sh;
-	if (cf.selected > 0)
-		cf.selected--;
-	return R_REDRAW;
-}
-
-static enum result
-conflicts_down(struct shell *sh)
-{
-	(void)sh;
-	if (cf.selected + 1 < cf.n)
-		cf.selected++;
-	return R_REDRAW;
-}
-
-static enum result
 resolve(struct shell *sh, const char *outcome)
 {
-	if (cf.n == 0)
+	struct conflicts_screen *cf = shell_data(sh);
+	if (cf->view.n == 0)
 		return R_NONE;
-	const struct conflict *c = &cf.list[cf.selected];
+	const struct conflict *c = &cf->list[cf->view.selected];
 	char id[CONFLICT_ID_MAX];
 	xstrlcpy(id, c->id, sizeof id);
 	if (conflicts_resolve(shell_store(sh), shell_operator(sh), id, outcome, NULL, NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("%s resolved: %s stands"), id,
-		 strcmp(outcome, "log") == 0 ? _("the log") : _("the event"));
+	shell_ok(sh, _("%s resolved: %s"), id, words(WORD_OUTCOME, outcome));
 	load(sh);
 	return R_REDRAW;
 }
@@ -159,7 +138,8 @@ keep_event(struct shell *sh)
 static enum result
 ask_log(struct shell *sh)
 {
-	if (cf.n == 0)
+	struct conflicts_screen *cf = shell_data(sh);
+	if (cf->view.n == 0)
 		return R_NONE;
 	shell_confirm(sh, _("Keep what the log holds, and void this event?"), keep_log);
 	return R_REDRAW;
@@ -168,7 +148,8 @@ ask_log(struct shell *sh)
 static enum result
 ask_event(struct shell *sh)
 {
-	if (cf.n == 0)
+	struct conflicts_screen *cf = shell_data(sh);
+	if (cf->view.n == 0)
 		return R_NONE;
 	shell_confirm(sh, _("Make this event's move now, whatever the unit's state?"), keep_event);
 	return R_REDRAW;
@@ -178,21 +159,32 @@ static enum result
 conflicts_tick(struct shell *sh)
 {
 	/* A sync in the background may bring new ones. */
-	int64_t before = cf.total;
+	struct conflicts_screen *cf = shell_data(sh);
+	int64_t before = cf->total;
 	load(sh);
-	return cf.total != before ? R_REDRAW : R_NONE;
+	return cf->total != before ? R_REDRAW : R_NONE;
+}
+
+static struct ui_list *
+conflicts_view(struct shell *sh)
+{
+	return &((struct conflicts_screen *)shell_data(sh))->view;
 }
 
 static const struct key_binding conflicts_keys[] = {
-	{ KEY_UP, NULL, conflicts_up },
-	{ KEY_DOWN, NULL, conflicts_down },
-	{ KEY_F(1), N_("Log stands"), ask_log },
-	{ KEY_F(2), N_("Event stands"), ask_event },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("Log stands"), ask_log, NULL },
+	{ KEY_F(2), N_("Event stands"), ask_event, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_conflicts = {
-	"conflicts", conflicts_enter, conflicts_leave, conflicts_draw, conflicts_keys, NULL,
-	conflicts_tick, 0, NULL,
+	.name = "conflicts",
+	.data_size = sizeof(struct conflicts_screen),
+	.enter = conflicts_enter,
+	.leave = conflicts_leave,
+	.draw = conflicts_draw,
+	.keys = conflicts_keys,
+	.tick = conflicts_tick,
+	.list = conflicts_view,
 };

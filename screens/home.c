@@ -30,7 +30,11 @@ static const struct item items[] = {
 };
 #define N_ITEMS (sizeof items / sizeof items[0])
 
-static int selected;
+/* The items this operator sees, as a list to choose from. */
+struct home_screen {
+	int shown[N_ITEMS];	/* indexes into items */
+	struct ui_list view;
+};
 
 static int
 allowed(struct shell *sh, int i)
@@ -41,22 +45,37 @@ allowed(struct shell *sh, int i)
 static void
 home_enter(struct shell *sh, const char *arg)
 {
-	(void)sh;
+	struct home_screen *home = shell_data(sh);
 	(void)arg;
-	selected = 0;
+	int n = 0;
+	for (int i = 0; i < (int)N_ITEMS; i++)
+		if (allowed(sh, i))
+			home->shown[n++] = i;
+	home->view.choose = 1;
+	ui_list_set(&home->view, n);
+}
+
+struct drawing {
+	struct shell *sh;
+	struct home_screen *home;
+};
+
+static void
+draw_item(void *arg, WINDOW *win, int k, int row, int cols, int chosen)
+{
+	struct drawing *d = arg;
+	int i = d->home->shown[k];
+	/* Open conflicts show on the managers' item. */
+	int64_t n = items[i].screen == &screen_manager ? conflicts_open(shell_store(d->sh)) : 0;
+	ui_menu_item(win, row, cols, chosen, items[i].key, _(items[i].label), n);
 }
 
 static void
 home_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	int row = 1;
-	for (int i = 0; i < (int)N_ITEMS && row < rows; i++) {
-		if (!allowed(sh, i))
-			continue;
-		/* Open conflicts show on the managers' item. */
-		int64_t n = items[i].screen == &screen_manager ? conflicts_open(shell_store(sh)) : 0;
-		ui_menu_item(win, row++, cols, i == selected, items[i].key, _(items[i].label), n);
-	}
+	struct home_screen *home = shell_data(sh);
+	struct drawing d = { sh, home };
+	int row = 1 + ui_list_draw(&home->view, win, 1, rows - 2, cols, NULL, draw_item, &d);
 	if (row < rows)
 		ui_text(win, row, 0, cols, A_NORMAL, "9 %s", _("Log out"));
 }
@@ -82,33 +101,24 @@ ITEM(6)
 ITEM(7)
 
 static enum result
-home_up(struct shell *sh)
-{
-	do
-		selected = (selected + (int)N_ITEMS - 1) % (int)N_ITEMS;
-	while (!allowed(sh, selected));
-	return R_REDRAW;
-}
-
-static enum result
-home_down(struct shell *sh)
-{
-	do
-		selected = (selected + 1) % (int)N_ITEMS;
-	while (!allowed(sh, selected));
-	return R_REDRAW;
-}
-
-static enum result
 home_open(struct shell *sh)
 {
-	return open_item(sh, selected);
+	struct home_screen *home = shell_data(sh);
+	return home->view.n > 0 ? open_item(sh, home->shown[home->view.selected]) : R_NONE;
 }
 
+static enum result
+logout_yes(struct shell *sh)
+{
+	shell_logout(sh, _("logged out"));
+	return R_REDRAW;
+}
+
+/* Asked first: an Esc too many must not end a shift. */
 static enum result
 home_logout(struct shell *sh)
 {
-	shell_logout(sh, _("logged out"));
+	shell_confirm(sh, _("Log out?"), logout_yes);
 	return R_REDRAW;
 }
 
@@ -135,23 +145,33 @@ home_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding home_keys[] = {
-	{ '1', NULL, item_0 },
-	{ '2', NULL, item_1 },
-	{ '3', NULL, item_2 },
-	{ '4', NULL, item_3 },
-	{ '5', NULL, item_4 },
-	{ '6', NULL, item_5 },
-	{ '7', NULL, item_6 },
-	{ '8', NULL, item_7 },
-	{ '9', NULL, home_logout },
-	{ KEY_UP, NULL, home_up },
-	{ KEY_DOWN, NULL, home_down },
-	{ KEY_F(4), N_("Sync"), home_sync },
-	{ '\n', N_("Open"), home_open },
-	{ 27, N_("Log out"), home_logout },
-	{ 0, NULL, NULL },
+	{ '1', NULL, item_0, NULL },
+	{ '2', NULL, item_1, NULL },
+	{ '3', NULL, item_2, NULL },
+	{ '4', NULL, item_3, NULL },
+	{ '5', NULL, item_4, NULL },
+	{ '6', NULL, item_5, NULL },
+	{ '7', NULL, item_6, NULL },
+	{ '8', NULL, item_7, NULL },
+	{ '9', NULL, home_logout, NULL },
+	{ KEY_F(4), N_("Sync"), home_sync, NULL },
+	{ '\n', N_("Open"), home_open, NULL },
+	{ 27, N_("Log out"), home_logout, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
+static struct ui_list *
+home_view(struct shell *sh)
+{
+	return &((struct home_screen *)shell_data(sh))->view;
+}
+
 const struct screen screen_home = {
-	"home", home_enter, NULL, home_draw, home_keys, home_scan, NULL, 0, NULL,
+	.name = "home",
+	.data_size = sizeof(struct home_screen),
+	.enter = home_enter,
+	.draw = home_draw,
+	.keys = home_keys,
+	.scan = home_scan,
+	.list = home_view,
 };

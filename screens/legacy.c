@@ -10,40 +10,41 @@
 #include "hmc/legacy.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <string.h>
 
-static struct {
+struct legacy_screen {
 	struct unit unit;
 	char article[128];
 	int waiting_label;	/* 1 chosen: a new label may be scanned */
 	int done;
-} lg;
+};
 
 static void
 legacy_enter(struct shell *sh, const char *arg)
 {
-	memset(&lg, 0, sizeof lg);
-	if (arg == NULL || unit_get(shell_store(sh), arg, &lg.unit) != 0) {
+	struct legacy_screen *lg = shell_data(sh);
+	if (arg == NULL || unit_get(shell_store(sh), arg, &lg->unit) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return;
 	}
-	ui_unit_summary(shell_store(sh), &lg.unit, lg.article, sizeof lg.article);
+	ui_unit_summary(shell_store(sh), &lg->unit, lg->article, sizeof lg->article);
 }
 
 static void
 legacy_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct legacy_screen *lg = shell_data(sh);
 	int row = 0;
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Check"), lg.unit.unit_no);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("Check"), lg->unit.unit_no);
 	if (row < rows)
-		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, lg.article);
-	if (row < rows && lg.unit.payer[0])
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("payer"), lg.unit.payer);
-	if (lg.done)
+		row += ui_wrap_data(win, row, 0, cols, 2, A_NORMAL, lg->article);
+	if (row < rows && lg->unit.payer[0])
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("payer"), lg->unit.payer);
+	if (lg->done)
 		return;
-	if (lg.waiting_label) {
+	if (lg->waiting_label) {
 		if (row < rows)
 			row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD,
 				       _("Scan its new label, or F1: keep the old number"));
@@ -58,42 +59,51 @@ legacy_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 static enum result
 record(struct shell *sh, const char *outcome, const char *label)
 {
-	if (legacy_check(shell_store(sh), shell_operator(sh), lg.unit.unit_no, outcome, label) != 0) {
+	struct legacy_screen *lg = shell_data(sh);
+	if (legacy_check(shell_store(sh), shell_operator(sh), lg->unit.unit_no, outcome, label) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return R_REDRAW;
 	}
-	lg.done = 1;
-	lg.waiting_label = 0;
+	lg->done = 1;
+	lg->waiting_label = 0;
 	if (label && *label)
-		shell_ok(sh, _("%s in use, now labelled %s"), lg.unit.unit_no, label);
+		shell_ok(sh, _("%s in use, now labelled %s"), lg->unit.unit_no, label);
 	else
-		shell_ok(sh, _("%s checked: %s"), lg.unit.unit_no, outcome);
+		shell_ok(sh, _("%s checked: %s"), lg->unit.unit_no, words(WORD_OUTCOME, outcome));
 	return R_REDRAW;
 }
 
 static enum result
 in_use(struct shell *sh)
 {
-	(void)sh;
-	if (lg.waiting_label)
+	struct legacy_screen *lg = shell_data(sh);
+	if (lg->waiting_label)
 		return R_PASS;	/* a digit of the new label, typed */
-	if (lg.done || lg.unit.unit_no[0] == '\0')
+	if (lg->done || lg->unit.unit_no[0] == '\0')
 		return R_NONE;
-	lg.waiting_label = 1;
+	lg->waiting_label = 1;
 	return R_REDRAW;
 }
 
 static enum result
 no_label(struct shell *sh)
 {
-	if (!lg.waiting_label)
+	struct legacy_screen *lg = shell_data(sh);
+	if (!lg->waiting_label)
 		return R_NONE;
 	return record(sh, "in-use", NULL);
 }
 
+/* 2-4: an outcome, unless the digit is part of a new label typed. */
+static enum result
+outcome(struct shell *sh, const char *text)
+{
+	struct legacy_screen *lg = shell_data(sh);
+	return lg->waiting_label ? R_PASS : lg->done ? R_NONE : record(sh, text, NULL);
+}
+
 #define OUTCOME(name, text) \
-	static enum result name(struct shell *sh) \
-	{ return lg.waiting_label ? R_PASS : lg.done ? R_NONE : record(sh, text, NULL); }
+	static enum result name(struct shell *sh) { return outcome(sh, text); }
 OUTCOME(returned, "returned")
 OUTCOME(replaced, "replaced")
 OUTCOME(not_found, "not-found")
@@ -101,9 +111,10 @@ OUTCOME(not_found, "not-found")
 static enum result
 legacy_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct legacy_screen *lg = shell_data(sh);
 	char label[UNIT_NO_MAX];
 	(void)source;
-	if (!lg.waiting_label || len >= sizeof label) {
+	if (!lg->waiting_label || len >= sizeof label) {
 		shell_error(sh, "%s", _("choose 1 to 4"));
 		return R_REDRAW;
 	}
@@ -113,15 +124,20 @@ legacy_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static const struct key_binding legacy_keys[] = {
-	{ '1', NULL, in_use },
-	{ '2', NULL, returned },
-	{ '3', NULL, replaced },
-	{ '4', NULL, not_found },
-	{ KEY_F(1), N_("No label"), no_label },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '1', NULL, in_use, NULL },
+	{ '2', NULL, returned, NULL },
+	{ '3', NULL, replaced, NULL },
+	{ '4', NULL, not_found, NULL },
+	{ KEY_F(1), N_("No label"), no_label, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_legacy = {
-	"legacy", legacy_enter, NULL, legacy_draw, legacy_keys, legacy_scan, NULL, 0, NULL,
+	.name = "legacy",
+	.data_size = sizeof(struct legacy_screen),
+	.enter = legacy_enter,
+	.draw = legacy_draw,
+	.keys = legacy_keys,
+	.scan = legacy_scan,
 };

@@ -15,64 +15,66 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define HISTORY 100
 
-static struct {
+struct lookup_screen {
 	int have;
 	struct unit unit;
 	char article[128];
 	char where[128];
 	char value[48];
-	int n_history, top;
+	struct ui_list history_view;	/* newest first */
 	char history[HISTORY][96];
-} lk;
+};
 
 static int
 note_event(const struct event *ev, void *arg)
 {
+	struct lookup_screen *lk = arg;
 	char when[TIMEUTIL_LOCAL_LEN];
-	(void)arg;
-	if (lk.n_history >= HISTORY)
+	if (lk->history_view.n >= HISTORY)
 		return 1;
 	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
-	/* "24-11-22 14:05 deliver 1001" fits 24 columns once cut. */
-	snprintf(lk.history[lk.n_history++], sizeof lk.history[0], "%s %s %s", when + 2,
-		 event_type_name(ev->type), ev->operator_no);
+	/* "24-11-22 14:05 1001 deliver": when and who, then what (on a line
+	 * of its own on a narrow screen). */
+	snprintf(lk->history[lk->history_view.n++], sizeof lk->history[0], "%s %s %s", when + 2,
+		 ev->operator_no, words_event(ev->type));
 	return 0;
 }
 
 static void
 load(struct shell *sh, const char *unit_no)
 {
+	struct lookup_screen *lk = shell_data(sh);
 	struct store *store = shell_store(sh);
-	memset(&lk, 0, sizeof lk);
-	if (unit_get(store, unit_no, &lk.unit) != 0) {
+	memset(lk, 0, sizeof *lk);
+	if (unit_get(store, unit_no, &lk->unit) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return;
 	}
-	lk.have = 1;
-	ui_unit_summary(store, &lk.unit, lk.article, sizeof lk.article);
-	if (lk.unit.payer[0]) {
+	lk->have = 1;
+	ui_unit_summary(store, &lk->unit, lk->article, sizeof lk->article);
+	if (lk->unit.payer[0]) {
 		struct payer payer;
-		if (catalog_payer_get(store, lk.unit.payer, &payer) == 0)
-			snprintf(lk.where, sizeof lk.where, "%s %s", payer.payer_id, payer.name);
+		if (catalog_payer_get(store, lk->unit.payer, &payer) == 0)
+			snprintf(lk->where, sizeof lk->where, "%s %s", payer.payer_id, payer.name);
 		else
-			snprintf(lk.where, sizeof lk.where, "%s", lk.unit.payer);
+			snprintf(lk->where, sizeof lk->where, "%s", lk->unit.payer);
 	} else {
-		snprintf(lk.where, sizeof lk.where, "%s", lk.unit.location);
+		snprintf(lk->where, sizeof lk->where, "%s", lk->unit.location);
 	}
-	money_format(lk.unit.value_ore, lk.value, sizeof lk.value);
-	journal_foreach(store, lk.unit.unit_no, 1, 0, HISTORY, note_event, NULL);
+	money_format(lk->unit.value_ore, lk->value, sizeof lk->value);
+	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
 }
 
 static void
 lookup_enter(struct shell *sh, const char *arg)
 {
-	memset(&lk, 0, sizeof lk);
 	if (arg != NULL && *arg) {
 		char unit_no[UNIT_NO_MAX];
 		if (ui_scan_unit(sh, arg, strlen(arg), unit_no, NULL, 0) == 0)
@@ -80,36 +82,52 @@ lookup_enter(struct shell *sh, const char *arg)
 	}
 }
 
+static int
+history_height(void *arg, int i, int cols)
+{
+	int lines = ui_wrap_lines(((struct lookup_screen *)arg)->history[i], cols);
+	return lines > 2 ? 2 : lines;
+}
+
+static void
+draw_history(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	(void)chosen;
+	ui_wrap(win, row, 0, cols, 2, A_NORMAL, ((struct lookup_screen *)arg)->history[i]);
+}
+
 static void
 lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct lookup_screen *lk = shell_data(sh);
 	int row = 0;
-	if (!lk.have) {
-		ui_text(win, row, 0, cols, A_BOLD, "%s", _("Scan or type a unit"));
+	if (!lk->have) {
+		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan or type a unit"));
 		return;
 	}
 	char since[TIMEUTIL_LOCAL_LEN];
-	timeutil_format_local(hlc_wall_ms(lk.unit.state_since), since);
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", lk.unit.unit_no,
-		unit_state_name(lk.unit.state));
+	timeutil_format_local(hlc_wall_ms(lk->unit.state_since), since);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", lk->unit.unit_no,
+		words_state(lk->unit.state));
 	if (row < rows)
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("since"), since);
-	if (lk.where[0] && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", lk.where);
+	if (lk->where[0] && row < rows)
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", lk->where);
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", lk.article);
-	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s %s", lk.unit.acquired, _("value"),
-			lk.value);
-	if (lk.unit.origin != ORIGIN_NEW && row < rows)
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", lk->article);
+	if (row < rows) {
+		char value[160];
+		snprintf(value, sizeof value, "%s %s %s", lk->unit.acquired, _("value"), lk->value);
+		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, value);
+	}
+	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
-			lk.unit.origin == ORIGIN_F ? _("legacy F number (2010)")
+			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")
 						   : _("legacy M number (2017)"));
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_BOLD, _("History (%d):"), lk.n_history);
-	for (int i = lk.top; i < lk.n_history && row < rows; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", lk.history[i]);
+		ui_text(win, row++, 0, cols, A_BOLD, _("History (%d):"), lk->history_view.n);
+	ui_list_draw(&lk->history_view, win, row, rows - row, cols, history_height, draw_history,
+		     lk);
 }
 
 static enum result
@@ -123,46 +141,33 @@ lookup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 }
 
 static enum result
-lookup_up(struct shell *sh)
-{
-	(void)sh;
-	if (lk.top > 0)
-		lk.top--;
-	return R_REDRAW;
-}
-
-static enum result
-lookup_down(struct shell *sh)
-{
-	(void)sh;
-	if (lk.top + 1 < lk.n_history)
-		lk.top++;
-	return R_REDRAW;
-}
-
-static enum result
 lost_now(struct shell *sh)
 {
+	struct lookup_screen *lk = shell_data(sh);
 	struct store *store = shell_store(sh);
-	if (workflow_move(store, shell_operator(sh), EV_REPORT_LOST, lk.unit.unit_no, "", NULL) != 0) {
+	if (workflow_move(store, shell_operator(sh), EV_REPORT_LOST, lk->unit.unit_no, "", NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("%s LOST: waits for the manager's write-off"), lk.unit.unit_no);
-	load(sh, lk.unit.unit_no);
+	/* load() starts from a clean slate: not from lk's own copy. */
+	char unit_no[UNIT_NO_MAX];
+	xstrlcpy(unit_no, lk->unit.unit_no, sizeof unit_no);
+	load(sh, unit_no);
+	shell_ok(sh, _("%s reported lost: a manager writes it off"), unit_no);
 	return R_REDRAW;
 }
 
 static enum result
 lookup_lost(struct shell *sh)
 {
-	if (!lk.have) {
+	struct lookup_screen *lk = shell_data(sh);
+	if (!lk->have) {
 		shell_error(sh, "%s", _("scan the unit first"));
 		return R_REDRAW;
 	}
-	if (lk.unit.state != UNIT_DELIVERED) {
+	if (lk->unit.state != UNIT_DELIVERED) {
 		shell_error(sh, _("unit %s is %s: only a unit out with a customer is reported lost"),
-			    lk.unit.unit_no, unit_state_name(lk.unit.state));
+			    lk->unit.unit_no, words_state(lk->unit.state));
 		return R_REDRAW;
 	}
 	shell_confirm(sh, _("Reported lost? F1 yes"), lost_now);
@@ -173,11 +178,12 @@ lookup_lost(struct shell *sh)
 static enum result
 lookup_check(struct shell *sh)
 {
-	if (!lk.have || lk.unit.origin == ORIGIN_NEW) {
+	struct lookup_screen *lk = shell_data(sh);
+	if (!lk->have || lk->unit.origin == ORIGIN_NEW) {
 		shell_error(sh, "%s", _("the check is for F and M units"));
 		return R_REDRAW;
 	}
-	shell_push(sh, &screen_legacy, lk.unit.unit_no);
+	shell_push(sh, &screen_legacy, lk->unit.unit_no);
 	return R_REDRAW;
 }
 
@@ -185,26 +191,36 @@ lookup_check(struct shell *sh)
 static enum result
 lookup_code(struct shell *sh)
 {
-	if (!lk.have) {
+	struct lookup_screen *lk = shell_data(sh);
+	if (!lk->have) {
 		shell_error(sh, "%s", _("scan the unit first"));
 		return R_REDRAW;
 	}
-	shell_push(sh, &screen_code, lk.unit.unit_no);
+	shell_push(sh, &screen_code, lk->unit.unit_no);
 	return R_REDRAW;
 }
 
 static const struct key_binding lookup_keys[] = {
-	{ KEY_UP, NULL, lookup_up },
-	{ KEY_DOWN, NULL, lookup_down },
-	{ KEY_PPAGE, NULL, lookup_up },
-	{ KEY_NPAGE, NULL, lookup_down },
-	{ KEY_F(2), N_("Label"), lookup_code },
-	{ KEY_F(3), N_("Check"), lookup_check },
-	{ KEY_F(4), N_("Lost"), lookup_lost },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(2), N_("Label"), lookup_code, NULL },
+	{ KEY_F(3), N_("Check"), lookup_check, NULL },
+	{ KEY_F(4), N_("Lost"), lookup_lost, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
+static struct ui_list *
+lookup_view(struct shell *sh)
+{
+	return &((struct lookup_screen *)shell_data(sh))->history_view;
+}
+
 const struct screen screen_lookup = {
-	"lookup", lookup_enter, NULL, lookup_draw, lookup_keys, lookup_scan, NULL, 1, NULL,
+	.name = "lookup",
+	.data_size = sizeof(struct lookup_screen),
+	.enter = lookup_enter,
+	.draw = lookup_draw,
+	.keys = lookup_keys,
+	.scan = lookup_scan,
+	.wants_text = 1,
+	.list = lookup_view,
 };

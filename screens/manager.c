@@ -22,7 +22,9 @@ static const struct {
 };
 #define N_ITEMS (int)(sizeof items / sizeof items[0])
 
-static int selected;
+struct manager_screen {
+	struct ui_list view;
+};
 
 static int
 count_one(const void *item, void *arg)
@@ -61,19 +63,23 @@ waiting(struct shell *sh, int i)
 static void
 manager_enter(struct shell *sh, const char *arg)
 {
-	(void)sh;
+	struct manager_screen *menu = shell_data(sh);
 	(void)arg;
-	selected = 0;
+	menu->view.choose = 1;
+	ui_list_set(&menu->view, N_ITEMS);
+}
+
+static void
+draw_item(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	ui_menu_item(win, row, cols, chosen, items[i].key, _(items[i].label), waiting(arg, i));
 }
 
 static void
 manager_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	int row = 1;
-	for (int i = 0; i < N_ITEMS && row < rows; i++) {
-		ui_menu_item(win, row++, cols, i == selected, items[i].key, _(items[i].label),
-			     waiting(sh, i));
-	}
+	struct manager_screen *menu = shell_data(sh);
+	ui_list_draw(&menu->view, win, 1, rows - 1, cols, NULL, draw_item, sh);
 }
 
 static enum result
@@ -92,40 +98,34 @@ ITEM(3)
 ITEM(4)
 
 static enum result
-manager_up(struct shell *sh)
-{
-	(void)sh;
-	selected = (selected + N_ITEMS - 1) % N_ITEMS;
-	return R_REDRAW;
-}
-
-static enum result
-manager_down(struct shell *sh)
-{
-	(void)sh;
-	selected = (selected + 1) % N_ITEMS;
-	return R_REDRAW;
-}
-
-static enum result
 manager_open(struct shell *sh)
 {
-	return open_item(sh, selected);
+	struct manager_screen *menu = shell_data(sh);
+	return open_item(sh, menu->view.selected);
 }
 
 static const struct key_binding manager_keys[] = {
-	{ '1', NULL, item_0 },
-	{ '2', NULL, item_1 },
-	{ '3', NULL, item_2 },
-	{ '4', NULL, item_3 },
-	{ '5', NULL, item_4 },
-	{ KEY_UP, NULL, manager_up },
-	{ KEY_DOWN, NULL, manager_down },
-	{ '\n', N_("Open"), manager_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '1', NULL, item_0, NULL },
+	{ '2', NULL, item_1, NULL },
+	{ '3', NULL, item_2, NULL },
+	{ '4', NULL, item_3, NULL },
+	{ '5', NULL, item_4, NULL },
+	{ '\n', N_("Open"), manager_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
+static struct ui_list *
+manager_view(struct shell *sh)
+{
+	return &((struct manager_screen *)shell_data(sh))->view;
+}
+
 const struct screen screen_manager = {
-	"manager", manager_enter, NULL, manager_draw, manager_keys, NULL, NULL, 0, NULL,
+	.name = "manager",
+	.data_size = sizeof(struct manager_screen),
+	.enter = manager_enter,
+	.draw = manager_draw,
+	.keys = manager_keys,
+	.list = manager_view,
 };

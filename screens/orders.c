@@ -9,92 +9,84 @@
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_SHOWN 200
 
-static struct {
-	struct order list[MAX_SHOWN];
-	int n, selected, top;
-} orders;
+struct orders_screen {
+	struct order *list;	/* MAX_SHOWN */
+	struct ui_list view;
+};
 
 static int
 collect(const struct order *order, void *arg)
 {
-	(void)arg;
-	if (orders.n < MAX_SHOWN)
-		orders.list[orders.n++] = *order;
+	struct orders_screen *os = arg;
+	if (os->view.n < MAX_SHOWN)
+		os->list[os->view.n++] = *order;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	orders.n = 0;
-	orders_list(shell_store(sh), 1, collect, NULL);
-	if (orders.selected >= orders.n)
-		orders.selected = orders.n > 0 ? orders.n - 1 : 0;
+	struct orders_screen *os = shell_data(sh);
+	os->view.n = 0;
+	orders_list(shell_store(sh), 1, collect, os);
+	ui_list_set(&os->view, os->view.n);
 }
 
 static void
 orders_enter(struct shell *sh, const char *arg)
 {
+	struct orders_screen *os = shell_data(sh);
 	(void)arg;
-	orders.selected = orders.top = 0;
+	os->list = xcalloc(MAX_SHOWN, sizeof *os->list);
+	os->view.choose = 1;
 	load(sh);
+}
+
+static void
+orders_leave(struct shell *sh)
+{
+	struct orders_screen *os = shell_data(sh);
+	free(os->list);
+}
+
+static void
+draw_order(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct order *o = &((struct orders_screen *)arg)->list[i];
+	int attr = chosen ? A_REVERSE : A_NORMAL;
+	/* Small screens: number, due day, progress; wide ones: payer. */
+	if (cols >= 60)
+		ui_text(win, row, 0, cols, attr, "%-16s %s %2d/%-2d %-8s %s", o->order_no, o->due,
+			o->picked, o->quantity, o->payer, o->payer_name);
+	else
+		ui_text(win, row, 0, cols, attr, "%s %s %d/%d", ui_short_number(o->order_no, cols),
+			o->due + 5, o->picked, o->quantity);
 }
 
 static void
 orders_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	ui_text(win, 0, 0, cols, A_BOLD, _("Orders to pick: %d"), orders.n);
-	if (orders.n == 0) {
+	struct orders_screen *os = shell_data(sh);
+	ui_text(win, 0, 0, cols, A_BOLD, _("Orders to pick: %d"), os->view.n);
+	if (os->view.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open orders."));
 		return;
 	}
-	int visible = rows - 1;
-	if (orders.selected < orders.top)
-		orders.top = orders.selected;
-	if (orders.selected >= orders.top + visible)
-		orders.top = orders.selected - visible + 1;
-	for (int i = 0; i < visible && orders.top + i < orders.n; i++) {
-		const struct order *o = &orders.list[orders.top + i];
-		int attr = orders.top + i == orders.selected ? A_REVERSE : A_NORMAL;
-		/* Small screens: number, due day, progress; wide ones: payer. */
-		if (cols >= 60)
-			ui_text(win, i + 1, 0, cols, attr, "%-16s %s %2d/%-2d %-8s %s", o->order_no,
-				o->due, o->picked, o->quantity, o->payer, o->payer_name);
-		else
-			ui_text(win, i + 1, 0, cols, attr, "%s %s %d/%d", o->order_no + (cols < 30 ? 1 : 0),
-				o->due + 5, o->picked, o->quantity);
-	}
+	ui_list_draw(&os->view, win, 1, rows - 1, cols, NULL, draw_order, os);
 }
 
 static enum result
 orders_open(struct shell *sh)
 {
-	if (orders.n == 0)
+	struct orders_screen *os = shell_data(sh);
+	if (os->view.n == 0)
 		return R_NONE;
-	shell_push(sh, &screen_order, orders.list[orders.selected].order_no);
-	return R_REDRAW;
-}
-
-static enum result
-orders_up(struct shell *sh)
-{
-	(void)sh;
-	if (orders.selected > 0)
-		orders.selected--;
-	return R_REDRAW;
-}
-
-static enum result
-orders_down(struct shell *sh)
-{
-	(void)sh;
-	if (orders.selected + 1 < orders.n)
-		orders.selected++;
+	shell_push(sh, &screen_order, os->list[os->view.selected].order_no);
 	return R_REDRAW;
 }
 
@@ -127,22 +119,27 @@ orders_typed(struct shell *sh, const char *text, size_t len, const char *source)
 	return R_REDRAW;
 }
 
-static const struct key_binding orders_keys[] = {
-	{ KEY_UP, NULL, orders_up },
-	{ KEY_DOWN, NULL, orders_down },
-	{ KEY_F(1), N_("Update"), orders_refresh },
-	{ '\n', N_("Open"), orders_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
-};
-
-static void
-orders_resume(struct shell *sh)
+static struct ui_list *
+orders_view(struct shell *sh)
 {
-	load(sh);
+	return &((struct orders_screen *)shell_data(sh))->view;
 }
 
+static const struct key_binding orders_keys[] = {
+	{ KEY_F(1), N_("Update"), orders_refresh, NULL },
+	{ '\n', N_("Open"), orders_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
+};
+
 const struct screen screen_orders = {
-	"orders", orders_enter, NULL, orders_draw, orders_keys, orders_typed, NULL, 0,
-	orders_resume,
+	.name = "orders",
+	.data_size = sizeof(struct orders_screen),
+	.enter = orders_enter,
+	.leave = orders_leave,
+	.draw = orders_draw,
+	.keys = orders_keys,
+	.scan = orders_typed,
+	.resume = load,
+	.list = orders_view,
 };

@@ -14,22 +14,22 @@
 
 #include <string.h>
 
-static struct {
+struct pickup_screen {
 	char pickup_no[PICKUP_NO_MAX];	/* "" without an order */
 	struct pickup pickup;
 	char units[PICKUP_MAX_UNITS][UNIT_NO_MAX];
 	int collected[PICKUP_MAX_UNITS];
-	int n;
+	struct ui_list view;	/* the order's units */
 	int n_done;		/* collected here, with or without an order */
-} pu;
+};
 
 static int
 note_unit(const char *unit_no, int collected, void *arg)
 {
-	(void)arg;
-	if (pu.n < PICKUP_MAX_UNITS) {
-		xstrlcpy(pu.units[pu.n], unit_no, UNIT_NO_MAX);
-		pu.collected[pu.n++] = collected;
+	struct pickup_screen *pu = arg;
+	if (pu->view.n < PICKUP_MAX_UNITS) {
+		xstrlcpy(pu->units[pu->view.n], unit_no, UNIT_NO_MAX);
+		pu->collected[pu->view.n++] = collected;
 	}
 	return 0;
 }
@@ -37,47 +37,59 @@ note_unit(const char *unit_no, int collected, void *arg)
 static void
 load(struct shell *sh)
 {
-	pu.n = 0;
-	if (pu.pickup_no[0] == '\0')
+	struct pickup_screen *pu = shell_data(sh);
+	pu->view.n = 0;
+	if (pu->pickup_no[0] == '\0')
 		return;
-	if (pickups_get(shell_store(sh), pu.pickup_no, &pu.pickup) != 0) {
+	if (pickups_get(shell_store(sh), pu->pickup_no, &pu->pickup) != 0) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return;
 	}
-	pickups_units(shell_store(sh), pu.pickup_no, note_unit, NULL);
+	pickups_units(shell_store(sh), pu->pickup_no, note_unit, pu);
+	ui_list_set(&pu->view, pu->view.n);
 }
 
 static void
 pickup_enter(struct shell *sh, const char *arg)
 {
-	xstrlcpy(pu.pickup_no, arg ? arg : "", sizeof pu.pickup_no);
-	pu.n_done = 0;
+	struct pickup_screen *pu = shell_data(sh);
+	xstrlcpy(pu->pickup_no, arg ? arg : "", sizeof pu->pickup_no);
 	load(sh);
+}
+
+static void
+draw_unit(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct pickup_screen *pu = arg;
+	(void)chosen;
+	ui_text(win, row, 0, cols, pu->collected[i] ? A_NORMAL : A_BOLD, "%s %s",
+		pu->collected[i] ? "[x]" : "[ ]", pu->units[i]);
 }
 
 static void
 pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct pickup_screen *pu = shell_data(sh);
 	int row = 0;
-	if (pu.pickup_no[0] == '\0') {
+	if (pu->pickup_no[0] == '\0') {
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Pickup without order"));
-		ui_text(win, row++, 0, cols, A_NORMAL, _("Collected: %d"), pu.n_done);
+		ui_text(win, row++, 0, cols, A_NORMAL, _("Collected: %d"), pu->n_done);
 		return;
 	}
-	ui_text(win, row++, 0, cols, A_BOLD, "%s %d/%d", pu.pickup_no, pu.pickup.n_collected,
-		pu.pickup.n_units);
-	ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", pu.pickup.payer, pu.pickup.payer_name);
-	ui_text(win, row++, 0, cols, A_NORMAL, "%s %s %s %s", _("due"), pu.pickup.due + 5,
-		_("rent to"), pu.pickup.rent_end + 5);
-	for (int i = 0; i < pu.n && row < rows; i++)
-		ui_text(win, row++, 0, cols, pu.collected[i] ? A_NORMAL : A_BOLD, "%s %s",
-			pu.collected[i] ? "[x]" : "[ ]", pu.units[i]);
+	ui_text(win, row++, 0, cols, A_BOLD, "%s %d/%d", pu->pickup_no, pu->pickup.n_collected,
+		pu->pickup.n_units);
+	ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", pu->pickup.payer, pu->pickup.payer_name);
+	char when[96];
+	snprintf(when, sizeof when, "%s %s, %s %s", _("due"), pu->pickup.due + 5, _("rent to"),
+		 pu->pickup.rent_end + 5);
+	row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, when);
+	ui_list_draw(&pu->view, win, row, rows - row, cols, NULL, draw_unit, pu);
 }
 
 static enum result
 pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct pickup_screen *pu = shell_data(sh);
 	char unit_no[UNIT_NO_MAX], typed[64];
 	struct pickup_outcome got;
 	(void)source;
@@ -90,29 +102,42 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	    ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
 	struct store *store = shell_store(sh);
-	if (pickups_collect(store, shell_operator(sh), pu.pickup_no[0] ? pu.pickup_no : NULL,
+	if (pickups_collect(store, shell_operator(sh), pu->pickup_no[0] ? pu->pickup_no : NULL,
 			    unit_no, &got) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
 	if (got.collected)
-		pu.n_done++;
+		pu->n_done++;
 	if (got.warning[0])
 		shell_error(sh, _("%s taken; office told: %s"), unit_no, got.warning);
-	else if (pu.pickup_no[0] == '\0' && got.pickup_no[0])
-		shell_ok(sh, _("%s IN_TRANSIT, pickup %s"), unit_no, got.pickup_no);
+	else if (pu->pickup_no[0] == '\0' && got.pickup_no[0])
+		shell_ok(sh, _("%s collected, pickup %s"), unit_no, got.pickup_no);
 	else
-		shell_ok(sh, _("%s IN_TRANSIT"), unit_no);
+		shell_ok(sh, _("%s collected"), unit_no);
 	load(sh);
 	return R_REDRAW;
 }
 
 static const struct key_binding pickup_keys[] = {
-	{ '\n', N_("OK"), NULL },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ '\n', N_("OK"), NULL, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
+static struct ui_list *
+pickup_view(struct shell *sh)
+{
+	return &((struct pickup_screen *)shell_data(sh))->view;
+}
+
 const struct screen screen_pickup = {
-	"pickup", pickup_enter, NULL, pickup_draw, pickup_keys, pickup_scan, NULL, 1, NULL,
+	.name = "pickup",
+	.data_size = sizeof(struct pickup_screen),
+	.enter = pickup_enter,
+	.draw = pickup_draw,
+	.keys = pickup_keys,
+	.scan = pickup_scan,
+	.wants_text = 1,
+	.list = pickup_view,
 };

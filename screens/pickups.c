@@ -7,74 +7,87 @@
 #include "hmc/i18n.h"
 #include "hmc/pickups.h"
 #include "hmc/store.h"
+#include "hmc/xmem.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_SHOWN 200
 
-static struct {
-	struct pickup list[MAX_SHOWN];
-	int n, selected, top;
-} pickups;
+struct pickups_screen {
+	struct pickup *list;	/* MAX_SHOWN */
+	struct ui_list view;
+};
 
 static int
 collect(const struct pickup *pickup, void *arg)
 {
-	(void)arg;
-	if (pickups.n < MAX_SHOWN)
-		pickups.list[pickups.n++] = *pickup;
+	struct pickups_screen *ps = arg;
+	if (ps->view.n < MAX_SHOWN)
+		ps->list[ps->view.n++] = *pickup;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	pickups.n = 0;
-	pickups_list(shell_store(sh), 1, collect, NULL);
-	if (pickups.selected >= pickups.n)
-		pickups.selected = pickups.n > 0 ? pickups.n - 1 : 0;
+	struct pickups_screen *ps = shell_data(sh);
+	ps->view.n = 0;
+	pickups_list(shell_store(sh), 1, collect, ps);
+	ui_list_set(&ps->view, ps->view.n);
 }
 
 static void
 pickups_enter(struct shell *sh, const char *arg)
 {
+	struct pickups_screen *ps = shell_data(sh);
 	(void)arg;
-	pickups.selected = pickups.top = 0;
+	ps->list = xcalloc(MAX_SHOWN, sizeof *ps->list);
+	ps->view.choose = 1;
 	load(sh);
+}
+
+static void
+pickups_leave(struct shell *sh)
+{
+	struct pickups_screen *ps = shell_data(sh);
+	free(ps->list);
+}
+
+static void
+draw_pickup(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct pickup *p = &((struct pickups_screen *)arg)->list[i];
+	int attr = chosen ? A_REVERSE : A_NORMAL;
+	if (cols >= 60)
+		ui_text(win, row, 0, cols, attr, "%-16s %s %2d/%-2d %-8s %s", p->pickup_no, p->due,
+			p->n_collected, p->n_units, p->payer, p->payer_name);
+	else
+		/* The H of the centre's own numbers is left out to fit. */
+		ui_text(win, row, 0, cols, attr, "%s %s %d/%d",
+			ui_short_number(p->pickup_no, cols), p->due + 5, p->n_collected,
+			p->n_units);
 }
 
 static void
 pickups_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	ui_text(win, 0, 0, cols, A_BOLD, _("Pickups: %d"), pickups.n);
-	if (pickups.n == 0) {
+	struct pickups_screen *ps = shell_data(sh);
+	ui_text(win, 0, 0, cols, A_BOLD, _("Pickups: %d"), ps->view.n);
+	if (ps->view.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open pickups."));
 		return;
 	}
-	int visible = rows - 1;
-	if (pickups.selected < pickups.top)
-		pickups.top = pickups.selected;
-	if (pickups.selected >= pickups.top + visible)
-		pickups.top = pickups.selected - visible + 1;
-	for (int i = 0; i < visible && pickups.top + i < pickups.n; i++) {
-		const struct pickup *p = &pickups.list[pickups.top + i];
-		int attr = pickups.top + i == pickups.selected ? A_REVERSE : A_NORMAL;
-		if (cols >= 60)
-			ui_text(win, i + 1, 0, cols, attr, "%-16s %s %2d/%-2d %-8s %s", p->pickup_no,
-				p->due, p->n_collected, p->n_units, p->payer, p->payer_name);
-		else
-			ui_text(win, i + 1, 0, cols, attr, "%s %s %d/%d", p->pickup_no + (cols < 30),
-				p->due + 5, p->n_collected, p->n_units);
-	}
+	ui_list_draw(&ps->view, win, 1, rows - 1, cols, NULL, draw_pickup, ps);
 }
 
 static enum result
 pickups_open(struct shell *sh)
 {
-	if (pickups.n == 0)
+	struct pickups_screen *ps = shell_data(sh);
+	if (ps->view.n == 0)
 		return R_NONE;
-	shell_push(sh, &screen_pickup, pickups.list[pickups.selected].pickup_no);
+	shell_push(sh, &screen_pickup, ps->list[ps->view.selected].pickup_no);
 	return R_REDRAW;
 }
 
@@ -85,39 +98,26 @@ pickups_no_order(struct shell *sh)
 	return R_REDRAW;
 }
 
-static enum result
-pickups_up(struct shell *sh)
+static struct ui_list *
+pickups_view(struct shell *sh)
 {
-	(void)sh;
-	if (pickups.selected > 0)
-		pickups.selected--;
-	return R_REDRAW;
-}
-
-static enum result
-pickups_down(struct shell *sh)
-{
-	(void)sh;
-	if (pickups.selected + 1 < pickups.n)
-		pickups.selected++;
-	return R_REDRAW;
-}
-
-static void
-pickups_resume(struct shell *sh)
-{
-	load(sh);
+	return &((struct pickups_screen *)shell_data(sh))->view;
 }
 
 static const struct key_binding pickups_keys[] = {
-	{ KEY_UP, NULL, pickups_up },
-	{ KEY_DOWN, NULL, pickups_down },
-	{ KEY_F(1), N_("No order"), pickups_no_order },
-	{ '\n', N_("Open"), pickups_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("No order"), pickups_no_order, NULL },
+	{ '\n', N_("Open"), pickups_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_pickups = {
-	"pickups", pickups_enter, NULL, pickups_draw, pickups_keys, NULL, NULL, 0, pickups_resume,
+	.name = "pickups",
+	.data_size = sizeof(struct pickups_screen),
+	.enter = pickups_enter,
+	.leave = pickups_leave,
+	.draw = pickups_draw,
+	.keys = pickups_keys,
+	.resume = load,
+	.list = pickups_view,
 };

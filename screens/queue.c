@@ -12,110 +12,122 @@
 #include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_SHOWN 300
 
-static struct {
-	struct repair list[MAX_SHOWN];
-	int n, selected, top;
+struct queue_screen {
+	struct repair *list;	/* MAX_SHOWN */
+	struct ui_list view;
 	unsigned filter;
 	char pending_unit[UNIT_NO_MAX];
-} q;
+};
 
 static int
 collect(const struct repair *r, void *arg)
 {
-	(void)arg;
-	if (q.n < MAX_SHOWN)
-		q.list[q.n++] = *r;
+	struct queue_screen *q = arg;
+	if (q->view.n < MAX_SHOWN)
+		q->list[q->view.n++] = *r;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	q.n = 0;
-	repairs_list(shell_store(sh), q.filter, shell_operator(sh), collect, NULL);
-	if (q.selected >= q.n)
-		q.selected = q.n > 0 ? q.n - 1 : 0;
+	struct queue_screen *q = shell_data(sh);
+	q->view.n = 0;
+	repairs_list(shell_store(sh), q->filter, shell_operator(sh), collect, q);
+	ui_list_set(&q->view, q->view.n);
 }
 
 static void
 queue_enter(struct shell *sh, const char *arg)
 {
+	struct queue_screen *q = shell_data(sh);
 	(void)arg;
-	q.selected = q.top = 0;
-	q.filter = 0;
+	q->list = xcalloc(MAX_SHOWN, sizeof *q->list);
+	q->view.choose = 1;
 	load(sh);
+}
+
+static void
+queue_leave(struct shell *sh)
+{
+	struct queue_screen *q = shell_data(sh);
+	free(q->list);
+}
+
+static void
+draw_repair(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
+{
+	const struct repair *r = &((struct queue_screen *)arg)->list[i];
+	int attr = chosen ? A_REVERSE : A_NORMAL;
+	char left[16];
+	/* "-3!" overdue by 3 working days, "2d" two left; acute by the
+	 * hour: "-2h!" overdue by 2 working hours, "3h". */
+	if (r->deadline_at)
+		snprintf(left, sizeof left, r->overdue ? "%dh!" : "%dh", r->hours_left);
+	else if (r->overdue)
+		snprintf(left, sizeof left, "%d!", r->days_left);
+	else
+		snprintf(left, sizeof left, "%dd", r->days_left);
+	if (r->overdue || r->tell_prescriber)
+		attr |= A_BOLD;
+	if (cols >= 60)
+		ui_data(win, row, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
+			words(WORD_PRIORITY, repairs_priority_name(r->priority)), left, r->warranty ? "W " : "",
+			r->waiting_since ? "P " : "", r->article_name, r->place);
+	else
+		ui_data(win, row, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,
+			r->priority == PRIORITY_ACUTE ? 'A' : ' ', left, r->article_name);
 }
 
 static void
 queue_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
-	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d %s", _("Repairs"), q.n,
-		q.filter & REPAIRS_MINE ? _("(mine)") : q.filter & REPAIRS_ACUTE ? _("(acute)") : "");
-	if (q.n == 0) {
+	struct queue_screen *q = shell_data(sh);
+	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d %s", _("Repairs"), q->view.n,
+		q->filter & REPAIRS_MINE ? _("(mine)") : q->filter & REPAIRS_ACUTE ? _("(acute)") : "");
+	if (q->view.n == 0) {
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("No open repairs."));
 		return;
 	}
-	int visible = rows - 1;
-	if (q.selected < q.top)
-		q.top = q.selected;
-	if (q.selected >= q.top + visible)
-		q.top = q.selected - visible + 1;
-	for (int i = 0; i < visible && q.top + i < q.n; i++) {
-		const struct repair *r = &q.list[q.top + i];
-		int attr = q.top + i == q.selected ? A_REVERSE : A_NORMAL;
-		char left[16];
-		/* "-3!" overdue by 3 working days, "2d" two left; acute
-		 * by the hour: "-2h!" overdue by 2 working hours, "3h". */
-		if (r->deadline_at)
-			snprintf(left, sizeof left, r->overdue ? "%dh!" : "%dh", r->hours_left);
-		else if (r->overdue)
-			snprintf(left, sizeof left, "%d!", r->days_left);
-		else
-			snprintf(left, sizeof left, "%dd", r->days_left);
-		if (r->overdue || r->tell_prescriber)
-			attr |= A_BOLD;
-		if (cols >= 60)
-			ui_text(win, i + 1, 0, cols, attr, "%-9s %-6s %5s %s%s%-20s %s", r->unit_no,
-				repairs_priority_name(r->priority), left, r->warranty ? "W " : "",
-				r->waiting_since ? "P " : "", r->article_name, r->place);
-		else
-			ui_text(win, i + 1, 0, cols, attr, "%-9s%c%5s %s", r->unit_no,
-				r->priority == PRIORITY_ACUTE ? 'A' : ' ', left, r->article_name);
-	}
+	ui_list_draw(&q->view, win, 1, rows - 1, cols, NULL, draw_repair, q);
 }
 
 static enum result
 queue_open(struct shell *sh)
 {
-	if (q.n == 0)
+	struct queue_screen *q = shell_data(sh);
+	if (q->view.n == 0)
 		return R_NONE;
-	shell_push(sh, &screen_repair, q.list[q.selected].unit_no);
+	shell_push(sh, &screen_repair, q->list[q->view.selected].unit_no);
 	return R_REDRAW;
 }
 
 static enum result
 open_new(struct shell *sh)
 {
+	struct queue_screen *q = shell_data(sh);
 	struct store *store = shell_store(sh);
-	if (repairs_open(store, shell_operator(sh), q.pending_unit, PRIORITY_NORMAL, "",
+	if (repairs_open(store, shell_operator(sh), q->pending_unit, PRIORITY_NORMAL, "",
 			 shell_depot(sh), NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	shell_ok(sh, _("repair opened for %s"), q.pending_unit);
-	shell_push(sh, &screen_repair, q.pending_unit);
+	shell_ok(sh, _("repair opened for %s"), q->pending_unit);
+	shell_push(sh, &screen_repair, q->pending_unit);
 	return R_REDRAW;
 }
 
 static enum result
 queue_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct queue_screen *q = shell_data(sh);
 	char unit_no[UNIT_NO_MAX];
 	struct repair r;
 	(void)source;
@@ -125,7 +137,7 @@ queue_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		shell_push(sh, &screen_repair, unit_no);
 		return R_REDRAW;
 	}
-	xstrlcpy(q.pending_unit, unit_no, sizeof q.pending_unit);
+	xstrlcpy(q->pending_unit, unit_no, sizeof q->pending_unit);
 	shell_confirm(sh, _("No open repair. Open one? F1"), open_new);
 	return R_REDRAW;
 }
@@ -133,8 +145,9 @@ queue_scan(struct shell *sh, const char *text, size_t len, const char *source)
 static enum result
 set_filter(struct shell *sh, unsigned filter)
 {
-	q.filter = filter;
-	q.selected = q.top = 0;
+	struct queue_screen *q = shell_data(sh);
+	q->filter = filter;
+	q->view.selected = q->view.top = 0;
 	load(sh);
 	return R_REDRAW;
 }
@@ -143,41 +156,30 @@ static enum result queue_mine(struct shell *sh) { return set_filter(sh, REPAIRS_
 static enum result queue_all(struct shell *sh) { return set_filter(sh, 0); }
 static enum result queue_acute(struct shell *sh) { return set_filter(sh, REPAIRS_ACUTE); }
 
-static enum result
-queue_up(struct shell *sh)
+static struct ui_list *
+queue_view(struct shell *sh)
 {
-	(void)sh;
-	if (q.selected > 0)
-		q.selected--;
-	return R_REDRAW;
-}
-
-static enum result
-queue_down(struct shell *sh)
-{
-	(void)sh;
-	if (q.selected + 1 < q.n)
-		q.selected++;
-	return R_REDRAW;
-}
-
-static void
-queue_resume(struct shell *sh)
-{
-	load(sh);
+	return &((struct queue_screen *)shell_data(sh))->view;
 }
 
 static const struct key_binding queue_keys[] = {
-	{ KEY_UP, NULL, queue_up },
-	{ KEY_DOWN, NULL, queue_down },
-	{ KEY_F(1), N_("Mine"), queue_mine },
-	{ KEY_F(2), N_("All"), queue_all },
-	{ KEY_F(3), N_("Acute"), queue_acute },
-	{ '\n', N_("Open"), queue_open },
-	{ 27, N_("Back"), NULL },
-	{ 0, NULL, NULL },
+	{ KEY_F(1), N_("Mine"), queue_mine, NULL },
+	{ KEY_F(2), N_("All"), queue_all, NULL },
+	{ KEY_F(3), N_("Acute"), queue_acute, NULL },
+	{ '\n', N_("Open"), queue_open, NULL },
+	{ 27, N_("Back"), NULL, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_queue = {
-	"queue", queue_enter, NULL, queue_draw, queue_keys, queue_scan, NULL, 1, queue_resume,
+	.name = "queue",
+	.data_size = sizeof(struct queue_screen),
+	.enter = queue_enter,
+	.leave = queue_leave,
+	.draw = queue_draw,
+	.keys = queue_keys,
+	.scan = queue_scan,
+	.wants_text = 1,
+	.resume = load,
+	.list = queue_view,
 };

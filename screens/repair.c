@@ -8,8 +8,8 @@
  * date, or Enter) or resumes; F3 records that the prescriber was told; F4
  * closes: 1 repaired (scan the shelf; on site it stays with the customer),
  * 2 not repairable (a reason; a warranty claim asks for the supplier's
- * claim reference first).  Over the approval limit a technician's "not
- * repairable" waits for a manager, and the screen says so.
+ * claim reference first; over the approval limit a technician's "not
+ * repairable" waits for a manager, and the screen says so).
  */
 #include "screen.h"
 
@@ -19,6 +19,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +30,7 @@ enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE, C
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
 
-static struct {
+struct repair_screen {
 	char unit_no[UNIT_NO_MAX];
 	struct repair r;
 	int have;
@@ -39,49 +40,51 @@ static struct {
 	int minutes;
 	char actions[8][96];
 	int n_actions;
-} rp;
+	char shelf[LOCATION_MAX];	/* where a repaired unit goes, asked first */
+};
 
 static int
 note_action(const struct repair_action *a, void *arg)
 {
+	struct repair_screen *rp = arg;
 	char when[TIMEUTIL_LOCAL_LEN];
-	(void)arg;
 	timeutil_format_local(hlc_wall_ms(a->at), when);
-	memmove(rp.actions[1], rp.actions[0], sizeof rp.actions[0] * 7);
-	snprintf(rp.actions[0], sizeof rp.actions[0], "%s %dm %s", when + 5, a->minutes, a->what);
-	if (rp.n_actions < 8)
-		rp.n_actions++;
+	memmove(rp->actions[1], rp->actions[0], sizeof rp->actions[0] * 7);
+	snprintf(rp->actions[0], sizeof rp->actions[0], "%s %dm %s", when + 5, a->minutes, a->what);
+	if (rp->n_actions < 8)
+		rp->n_actions++;
 	return 0;
 }
 
 static void
 load(struct shell *sh)
 {
-	rp.have = repairs_get(shell_store(sh), rp.unit_no, &rp.r) == 0;
-	rp.n_actions = 0;
-	if (!rp.have) {
+	struct repair_screen *rp = shell_data(sh);
+	rp->have = repairs_get(shell_store(sh), rp->unit_no, &rp->r) == 0;
+	rp->n_actions = 0;
+	if (!rp->have) {
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 		return;
 	}
-	repairs_actions(shell_store(sh), rp.r.repair_id, note_action, NULL);
+	repairs_actions(shell_store(sh), rp->r.repair_id, note_action, rp);
 }
 
 static void
 repair_enter(struct shell *sh, const char *arg)
 {
-	memset(&rp, 0, sizeof rp);
-	xstrlcpy(rp.unit_no, arg ? arg : "", sizeof rp.unit_no);
+	struct repair_screen *rp = shell_data(sh);
+	xstrlcpy(rp->unit_no, arg ? arg : "", sizeof rp->unit_no);
 	load(sh);
 }
 
 static void
 repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct repair_screen *rp = shell_data(sh);
 	int row = 0;
-	if (!rp.have)
+	if (!rp->have)
 		return;
-	const struct repair *r = &rp.r;
+	const struct repair *r = &rp->r;
 	char deadline[REPAIR_DEADLINE_LEN];
 	repairs_format_deadline(r, deadline);
 	ui_text(win, row++, 0, cols, A_BOLD, "%s %s", r->unit_no,
@@ -90,12 +93,13 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	if (r->warranty && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("WARRANTY: claim to supplier"));
 	if (row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", r->article_name);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", r->article_name);
 	if (r->fault[0] && row < rows)
-		row += ui_wrap(win, row, 0, cols, 2, A_NORMAL, r->fault);
+		row += ui_wrap_data(win, row, 0, cols, 2, A_NORMAL, r->fault);
 	if (row < rows) {
 		if (r->closed)
-			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"), r->outcome);
+			ui_text(win, row++, 0, cols, A_BOLD, "%s %s", _("closed:"),
+				words(WORD_OUTCOME, r->outcome));
 		else if (r->deadline_at) {
 			/* Due at an hour: "MM-DD HH:MM" may need a second line. */
 			char left[64];
@@ -111,13 +115,13 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 				deadline + 5);
 	}
 	if (r->on_site && row < rows)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("on site:"), r->place);
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", _("on site:"), r->place);
 	if (r->waiting_since && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("waiting for parts"));
 	if (r->tell_prescriber && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("TELL THE PRESCRIBER (F3)"));
 	const char *prompt = NULL;
-	switch (rp.stage) {
+	switch (rp->stage) {
 	case WHAT: prompt = _("What was done? Enter"); break;
 	case MINUTES: prompt = _("Minutes? Enter"); break;
 	case PARTS: prompt = _("Parts ART*QTY, or Enter"); break;
@@ -131,59 +135,83 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	}
 	if (prompt && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD, prompt);
-	if (rp.stage == REASON)
-		for (int i = 0; i < 6 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
-	for (int i = 0; i < rp.n_actions && row < rows && rp.stage != REASON; i++)
-		ui_text(win, row++, 0, cols, A_NORMAL, "%s", rp.actions[i]);
+	if (rp->stage == REASON)
+		row += ui_numbered(win, row, rows - row, cols, reason_labels, 6);
+	for (int i = 0; i < rp->n_actions && row < rows && rp->stage != REASON; i++)
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", rp->actions[i]);
+}
+
+/* After an action: done, back to the repair; or refused, and the step
+ * stays, with what was typed (typed, or NULL for a scan) to mend. */
+static enum result
+done_typed(struct shell *sh, int rc, const char *ok, const char *typed)
+{
+	struct repair_screen *rp = shell_data(sh);
+	struct store *store = shell_store(sh);
+	if (rc != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		if (typed != NULL)
+			shell_keep_input(sh, typed);
+		return R_REDRAW;
+	}
+	shell_ok(sh, "%s", ok);
+	rp->stage = VIEW;
+	load(sh);
+	return R_REDRAW;
 }
 
 static enum result
 done(struct shell *sh, int rc, const char *ok)
 {
-	struct store *store = shell_store(sh);
-	if (rc != 0)
-		shell_error(sh, "%s", store_errmsg(store));
-	else
-		shell_ok(sh, "%s", ok);
-	rp.stage = VIEW;
-	load(sh);
-	return R_REDRAW;
+	return done_typed(sh, rc, ok, NULL);
+}
+
+/* Closes the repair as repaired, onto the shelf scanned (rp->shelf). */
+static enum result
+repaired_on(struct shell *sh)
+{
+	struct repair_screen *rp = shell_data(sh);
+	char ok[128];
+	snprintf(ok, sizeof ok, _("%s repaired, in stock on %s"), rp->unit_no, rp->shelf);
+	return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id, 1,
+				      rp->shelf, NULL, NULL, NULL, NULL), ok);
 }
 
 /* A defect under warranty is the supplier's: the claim comes first. */
 static int
-needs_claim(void)
+needs_claim(const struct repair_screen *rp)
 {
-	const char *reason = lifecycle_scrap_reasons[rp.reason];
-	return rp.r.warranty &&
+	const char *reason = lifecycle_scrap_reasons[rp->reason];
+	return rp->r.warranty &&
 	       (strcmp(reason, "beyond-repair") == 0 || strcmp(reason, "worn-out") == 0);
 }
 
-/* Closes as not repairable with the reason chosen (and the note typed),
- * and says what happened: scrapped, or waiting for a manager. */
+/* Closes as not repairable with the reason chosen (and the note or claim
+ * typed), and says what happened: scrapped, or waiting for a manager. */
 static enum result
-not_repairable(struct shell *sh, const char *claim)
+not_repairable(struct shell *sh, const char *claim, const char *typed)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char ok[128];
 	int requested = 0;
-	if (claim == NULL && needs_claim()) {
-		rp.stage = CLAIM;
+	if (claim == NULL && needs_claim(rp)) {
+		rp->stage = CLAIM;
 		return R_REDRAW;
 	}
-	int rc = repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0, NULL,
-			       lifecycle_scrap_reasons[rp.reason], rp.what, claim, &requested);
+	int rc = repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id, 0, NULL,
+			       lifecycle_scrap_reasons[rp->reason], rp->what, claim, &requested);
 	if (requested)
 		snprintf(ok, sizeof ok, _("%s waits for a manager: worth too much to scrap"),
-			 rp.unit_no);
+			 rp->unit_no);
 	else
-		snprintf(ok, sizeof ok, _("%s not repairable, SCRAPPED"), rp.unit_no);
-	return done(sh, rc, ok);
+		snprintf(ok, sizeof ok, _("%s not repairable: scrapped"), rp->unit_no);
+	return done_typed(sh, rc, ok, typed);
 }
 
 static enum result
 repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char typed[256], ok[128];
 	struct store *store = shell_store(sh);
 	(void)source;
@@ -191,56 +219,44 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		len = sizeof typed - 1;
 	memcpy(typed, text, len);
 	typed[len] = '\0';
-	switch (rp.stage) {
+	switch (rp->stage) {
 	case WHAT:
-		xstrlcpy(rp.what, typed, sizeof rp.what);
-		rp.stage = MINUTES;
+		xstrlcpy(rp->what, typed, sizeof rp->what);
+		rp->stage = MINUTES;
 		return R_REDRAW;
 	case MINUTES: {
 		char *end;
 		long m = strtol(typed, &end, 10);
 		if (*end != '\0' || m < 0 || m > 1440) {
 			shell_error(sh, "%s", _("minutes: a number, 0 to 1440"));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		rp.minutes = (int)m;
-		rp.stage = PARTS;
+		rp->minutes = (int)m;
+		rp->stage = PARTS;
 		return R_REDRAW;
 	}
 	case PARTS:
-		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
-		return done(sh, repairs_log(store, shell_operator(sh), rp.r.repair_id, rp.what,
-					    rp.minutes, typed), ok);
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp->unit_no, rp->minutes);
+		return done_typed(sh, repairs_log(store, shell_operator(sh), rp->r.repair_id,
+						  rp->what, rp->minutes, typed), ok, typed);
 	case EXPECTED: {
 		int64_t day;
 		if (timeutil_parse_date(typed, &day) != 0) {
 			shell_error(sh, "%s", _("a date YYYY-MM-DD, or Enter"));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		return done(sh, repairs_wait(store, shell_operator(sh), rp.r.repair_id, 1, day, NULL),
-			    _("waiting for parts"));
+		return done_typed(sh, repairs_wait(store, shell_operator(sh), rp->r.repair_id, 1, day,
+						   NULL), _("waiting for parts"), typed);
 	}
-	case SHELF: {
-		char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
-		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
-		if (kind != 1) {
-			if (kind == 0)
-				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
-			return R_REDRAW;
-		}
-		snprintf(ok, sizeof ok, _("%s repaired, IN_STOCK on %s"), rp.unit_no, shelf);
-		return done(sh, repairs_close(store, shell_operator(sh), rp.r.repair_id, 1, shelf,
-					      NULL, NULL, NULL, NULL), ok);
-	}
+	case SHELF:
+		return ui_scan_shelf(sh, text, len, rp->shelf, sizeof rp->shelf, repaired_on);
 	case NOTE:
-		xstrlcpy(rp.what, typed, sizeof rp.what);
-		return not_repairable(sh, NULL);
+		xstrlcpy(rp->what, typed, sizeof rp->what);
+		return not_repairable(sh, NULL, typed);
 	case CLAIM:
-		if (typed[0] == '\0') {
-			shell_error(sh, "%s", _("type the claim's reference"));
-			return R_REDRAW;
-		}
-		return not_repairable(sh, typed);
+		return not_repairable(sh, typed, typed);
 	case REASON:
 		shell_error(sh, "%s", _("choose the reason, 1-6"));
 		return R_REDRAW;
@@ -250,7 +266,7 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 			char unit_no[UNIT_NO_MAX];
 			if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 				return R_REDRAW;
-			xstrlcpy(rp.unit_no, unit_no, sizeof rp.unit_no);
+			xstrlcpy(rp->unit_no, unit_no, sizeof rp->unit_no);
 			load(sh);
 			return R_REDRAW;
 		}
@@ -261,14 +277,15 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 static enum result
 repair_enter_key(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char ok[128];
-	if (rp.stage == PARTS) {
-		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp.unit_no, rp.minutes);
-		return done(sh, repairs_log(shell_store(sh), shell_operator(sh), rp.r.repair_id,
-					    rp.what, rp.minutes, NULL), ok);
+	if (rp->stage == PARTS) {
+		snprintf(ok, sizeof ok, _("%s: %d minutes logged"), rp->unit_no, rp->minutes);
+		return done(sh, repairs_log(shell_store(sh), shell_operator(sh), rp->r.repair_id,
+					    rp->what, rp->minutes, NULL), ok);
 	}
-	if (rp.stage == EXPECTED)
-		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 1, 0,
+	if (rp->stage == EXPECTED)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp->r.repair_id, 1, 0,
 					     NULL), _("waiting for parts"));
 	return R_NONE;
 }
@@ -276,7 +293,8 @@ repair_enter_key(struct shell *sh)
 static int
 open_for_work(struct shell *sh)
 {
-	if (!rp.have || rp.r.closed) {
+	struct repair_screen *rp = shell_data(sh);
+	if (!rp->have || rp->r.closed) {
 		shell_error(sh, "%s", _("this repair is closed"));
 		return 0;
 	}
@@ -286,108 +304,131 @@ open_for_work(struct shell *sh)
 static enum result
 repair_log(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	rp.what[0] = '\0';
-	rp.stage = WHAT;
+	rp->what[0] = '\0';
+	rp->stage = WHAT;
 	return R_REDRAW;
 }
 
 static enum result
 repair_wait(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	if (rp.r.waiting_since)
-		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp.r.repair_id, 0, 0,
+	if (rp->r.waiting_since)
+		return done(sh, repairs_wait(shell_store(sh), shell_operator(sh), rp->r.repair_id, 0, 0,
 					     NULL), _("back at work"));
-	rp.stage = EXPECTED;
+	rp->stage = EXPECTED;
 	return R_REDRAW;
 }
 
 static enum result
 repair_told(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp.r.repair_id, NULL),
+	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp->r.repair_id, NULL),
 		    _("prescriber told"));
 }
 
 static enum result
 repair_close(struct shell *sh)
 {
+	struct repair_screen *rp = shell_data(sh);
 	if (!open_for_work(sh))
 		return R_REDRAW;
-	rp.stage = CLOSE;
+	rp->stage = CLOSE;
 	return R_REDRAW;
 }
 
 static enum result
 choose(struct shell *sh, int digit)
 {
+	struct repair_screen *rp = shell_data(sh);
 	char ok[128];
-	if (rp.stage == CLOSE && digit == 1) {
-		if (rp.r.on_site) {
-			snprintf(ok, sizeof ok, _("%s repaired on site"), rp.unit_no);
-			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp.r.repair_id,
+	if (rp->stage == CLOSE && digit == 1) {
+		if (rp->r.on_site) {
+			snprintf(ok, sizeof ok, _("%s repaired on site"), rp->unit_no);
+			return done(sh, repairs_close(shell_store(sh), shell_operator(sh), rp->r.repair_id,
 						      1, NULL, NULL, NULL, NULL, NULL), ok);
 		}
-		rp.stage = SHELF;
+		rp->stage = SHELF;
 		return R_REDRAW;
 	}
-	if (rp.stage == CLOSE && digit == 2) {
-		rp.stage = REASON;
-		rp.what[0] = '\0';
+	if (rp->stage == CLOSE && digit == 2) {
+		rp->stage = REASON;
+		rp->what[0] = '\0';
 		return R_REDRAW;
 	}
-	if (rp.stage == REASON && digit >= 1 && digit <= 6) {
-		rp.reason = digit - 1;
+	if (rp->stage == REASON && digit >= 1 && digit <= 6) {
+		rp->reason = digit - 1;
 		if (strcmp(lifecycle_scrap_reasons[digit - 1], "other") == 0) {
-			rp.stage = NOTE;
+			rp->stage = NOTE;
 			return R_REDRAW;
 		}
-		return not_repairable(sh, NULL);
+		return not_repairable(sh, NULL, NULL);
 	}
 	return R_PASS;
 }
 
-#define DIGIT(n) \
-	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
-DIGIT(1)
-DIGIT(2)
-DIGIT(3)
-DIGIT(4)
-DIGIT(5)
-DIGIT(6)
+UI_DIGITS_6(choose)
 
+/* Esc takes back the current step only: the step before comes back
+ * with its answer on the input line, to change or Enter again. */
 static enum result
 repair_back(struct shell *sh)
 {
-	(void)sh;
-	if (rp.stage != VIEW) {
-		rp.stage = VIEW;
-		return R_REDRAW;
+	struct repair_screen *rp = shell_data(sh);
+	char minutes[16];
+	switch (rp->stage) {
+	case VIEW:
+		return R_BACK;
+	case MINUTES:
+		rp->stage = WHAT;
+		shell_keep_input(sh, rp->what);
+		break;
+	case PARTS:
+		rp->stage = MINUTES;
+		snprintf(minutes, sizeof minutes, "%d", rp->minutes);
+		shell_keep_input(sh, minutes);
+		break;
+	case SHELF:
+	case REASON:
+		rp->stage = CLOSE;
+		break;
+	case NOTE:
+		rp->stage = REASON;
+		break;
+	case CLAIM:
+		rp->stage = REASON;
+		break;
+	default:
+		rp->stage = VIEW;
+		break;
 	}
-	return R_BACK;
+	return R_REDRAW;
 }
 
 static const struct key_binding repair_keys[] = {
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ '5', NULL, digit_5 },
-	{ '6', NULL, digit_6 },
-	{ KEY_F(1), N_("Log"), repair_log },
-	{ KEY_F(2), N_("Parts"), repair_wait },
-	{ KEY_F(3), N_("Told"), repair_told },
-	{ KEY_F(4), N_("Close"), repair_close },
-	{ '\n', NULL, repair_enter_key },
-	{ 27, N_("Back"), repair_back },
-	{ 0, NULL, NULL },
+	UI_DIGIT_KEYS_6,
+	{ KEY_F(1), N_("Log"), repair_log, NULL },
+	{ KEY_F(2), N_("Parts"), repair_wait, NULL },
+	{ KEY_F(3), N_("Told"), repair_told, NULL },
+	{ KEY_F(4), N_("Close"), repair_close, NULL },
+	{ '\n', NULL, repair_enter_key, NULL },
+	{ 27, N_("Back"), repair_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_repair = {
-	"repair", repair_enter, NULL, repair_draw, repair_keys, repair_text, NULL, 0, NULL,
+	.name = "repair",
+	.data_size = sizeof(struct repair_screen),
+	.enter = repair_enter,
+	.draw = repair_draw,
+	.keys = repair_keys,
+	.scan = repair_text,
 };

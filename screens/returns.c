@@ -22,6 +22,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static const char *const condition_labels[] = { N_("good"), N_("soiled"), N_("da
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
 
-static struct {
+struct returns_screen {
 	enum stage stage;
 	struct unit unit;
 	char article[128];
@@ -43,33 +44,26 @@ static struct {
 	int weight_bearing;
 	int condition;		/* index into conditions */
 	int reason;		/* index into lifecycle_scrap_reasons */
-} ret;
+	char asked[LOCATION_MAX];	/* a unit or place asked about first */
+};
 
 static void
-returns_enter(struct shell *sh, const char *arg)
-{
-	(void)sh;
-	(void)arg;
-	memset(&ret, 0, sizeof ret);
-}
-
-static void
-draw_unit(WINDOW *win, int *row, int rows, int cols)
+draw_unit(const struct returns_screen *ret, WINDOW *win, int *row, int rows, int cols)
 {
 	if (*row < rows)
-		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s %s", ret.unit.unit_no,
-			unit_state_name(ret.unit.state));
+		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s %s", ret->unit.unit_no,
+			words_state(ret->unit.state));
 	if (*row < rows)
-		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret.article);
-	if (ret.payer[0] && *row < rows)
-		ui_text(win, (*row)++, 0, cols, A_NORMAL, "%s", ret.payer);
+		ui_data(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->article);
+	if (ret->payer[0] && *row < rows)
+		ui_data(win, (*row)++, 0, cols, A_NORMAL, "%s", ret->payer);
 	if (*row < rows)
-		ui_text(win, (*row)++, 0, cols, A_NORMAL, _("out %d days"), ret.days_out);
-	if (ret.unit.origin != ORIGIN_NEW && *row < rows)
+		ui_text(win, (*row)++, 0, cols, A_NORMAL, _("out %d days"), ret->days_out);
+	if (ret->unit.origin != ORIGIN_NEW && *row < rows)
 		ui_text(win, (*row)++, 0, cols, A_BOLD, "%s",
-			ret.unit.origin == ORIGIN_F ? _("legacy F number (2010)")
+			ret->unit.origin == ORIGIN_F ? _("legacy F number (2010)")
 						    : _("legacy M number (2017)"));
-	if (ret.weight_bearing && *row < rows)
+	if (ret->weight_bearing && *row < rows)
 		*row += ui_wrap(win, *row, 0, cols, rows - *row, A_BOLD | A_REVERSE,
 				_("WEIGHT-BEARING: check it"));
 }
@@ -77,24 +71,23 @@ draw_unit(WINDOW *win, int *row, int rows, int cols)
 static void
 returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
-	(void)sh;
+	struct returns_screen *ret = shell_data(sh);
 	int row = 0;
-	if (ret.stage == SCAN) {
-		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scan a returned unit"));
+	if (ret->stage == SCAN) {
+		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan a returned unit"));
 		return;
 	}
-	draw_unit(win, &row, rows, cols);
-	switch (ret.stage) {
+	draw_unit(ret, win, &row, rows, cols);
+	switch (ret->stage) {
 	case CONDITION:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Condition?"));
-		for (int i = 0; i < 4 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(condition_labels[i]));
+		row += ui_numbered(win, row, rows - row, cols, condition_labels, 4);
 		break;
 	case ROUTE:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, _("%s - route it:"),
-				_(condition_labels[ret.condition]));
+				_(condition_labels[ret->condition]));
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_NORMAL, "%s", _("F1 clean  F2 repair"));
 		if (row < rows)
@@ -106,8 +99,7 @@ returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case REASON:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Scrap: reason?"));
-		for (int i = 0; i < 6 && row < rows; i++)
-			ui_text(win, row++, 0, cols, A_NORMAL, "%d %s", i + 1, _(reason_labels[i]));
+		row += ui_numbered(win, row, rows - row, cols, reason_labels, 6);
 		break;
 	case NOTE:
 		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, _("Type why, Enter"));
@@ -125,21 +117,23 @@ static enum result
 route(struct shell *sh, enum event_type move, const char *key, const char *value,
       const char *key2, const char *value2)
 {
+	struct returns_screen *ret = shell_data(sh);
 	char payload[PAYLOAD_MAX] = "";
-	struct unit unit;
-	payload_set(payload, sizeof payload, "condition", conditions[ret.condition]);
+	payload_set(payload, sizeof payload, "condition", conditions[ret->condition]);
 	if (key)
 		payload_set(payload, sizeof payload, key, value);
 	if (key2)
 		payload_set(payload, sizeof payload, key2, value2);
 	struct store *store = shell_store(sh);
-	if (workflow_move(store, shell_operator(sh), move, ret.unit.unit_no, payload, NULL) != 0) {
+	if (workflow_move(store, shell_operator(sh), move, ret->unit.unit_no, payload, NULL) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
-	unit_get(store, ret.unit.unit_no, &unit);
-	shell_ok(sh, "%s %s", unit.unit_no, unit_state_name(unit.state));
-	ret.stage = SCAN;
+	if (move == EV_TO_CLEANING)
+		shell_ok(sh, _("%s to cleaning"), ret->unit.unit_no);
+	else
+		shell_ok(sh, _("%s back in stock on %s"), ret->unit.unit_no, value2);
+	ret->stage = SCAN;
 	return R_REDRAW;
 }
 
@@ -148,26 +142,94 @@ route(struct shell *sh, enum event_type move, const char *key, const char *value
 static enum result
 scrap(struct shell *sh, const char *reason, const char *note)
 {
+	struct returns_screen *ret = shell_data(sh);
 	int requested;
 	struct store *store = shell_store(sh);
-	if (scrap_or_request(store, shell_operator(sh), ret.unit.unit_no, reason, note, NULL,
+	if (scrap_or_request(store, shell_operator(sh), ret->unit.unit_no, reason, note, NULL,
 			     &requested) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
 		return R_REDRAW;
 	}
 	if (requested)
 		shell_info(sh, _("%s is worth too much to scrap without approval: a manager "
-				 "decides"), ret.unit.unit_no);
+				 "decides"), ret->unit.unit_no);
 	else
-		shell_ok(sh, "%s %s", ret.unit.unit_no, unit_state_name(UNIT_SCRAPPED));
-	ret.stage = SCAN;
+		shell_ok(sh, _("%s scrapped"), ret->unit.unit_no);
+	ret->stage = SCAN;
 	return R_REDRAW;
+}
+
+/* Takes a unit in at the depot's reception (received, or a lost one found
+ * again), unless it is there already, and shows it for its condition. */
+static enum result
+take_in(struct shell *sh, struct unit *unit, enum event_type move)
+{
+	struct returns_screen *ret = shell_data(sh);
+	struct store *store = shell_store(sh);
+	struct article article;
+	char unit_no[UNIT_NO_MAX];
+	xstrlcpy(unit_no, unit->unit_no, sizeof unit_no);
+	memset(ret, 0, sizeof *ret);
+	ui_unit_summary(store, unit, ret->article, sizeof ret->article);
+	if (catalog_article_get(store, unit->article_no, &article) == 0)
+		ret->weight_bearing = article.weight_bearing;
+	if (unit->payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, unit->payer, &payer) == 0)
+			snprintf(ret->payer, sizeof ret->payer, "%s %s", payer.payer_id, payer.name);
+	}
+	int64_t since = unit->rent_from_ms ? unit->rent_from_ms : hlc_wall_ms(unit->state_since);
+	ret->days_out = (int)((timeutil_now_ms() - since) / MS_PER_DAY);
+
+	if (unit->state != UNIT_RETURNED) {
+		char payload[PAYLOAD_MAX] = "";
+		if (shell_reception(sh)[0] == '\0') {
+			shell_error(sh, _("depot %s has no reception place"), shell_depot(sh));
+			return R_REDRAW;
+		}
+		payload_set(payload, sizeof payload, "location", shell_reception(sh));
+		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, NULL) != 0) {
+			shell_error(sh, "%s", store_errmsg(store));
+			return R_REDRAW;
+		}
+		unit_get(store, unit_no, unit);
+		if (move == EV_FOUND_AGAIN)
+			shell_ok(sh, _("%s found again: received, its charge cancelled"), unit_no);
+		else
+			shell_ok(sh, _("%s received"), unit_no);
+	}
+	ret->unit = *unit;
+	ret->stage = CONDITION;
+	return R_REDRAW;
+}
+
+static enum result
+found_again(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	struct unit unit;
+	if (unit_get(shell_store(sh), ret->asked, &unit) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return R_REDRAW;
+	}
+	return take_in(sh, &unit, EV_FOUND_AGAIN);
+}
+
+/* The place scanned for a unit back in stock unused (ret->asked). */
+static enum result
+restock_on(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	char shelf[LOCATION_MAX];
+	xstrlcpy(shelf, ret->asked, sizeof shelf);
+	return route(sh, EV_RESTOCK, "sealed", "1", "location", shelf);
 }
 
 static enum result
 returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
-	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX], typed[256];
+	struct returns_screen *ret = shell_data(sh);
+	char unit_no[UNIT_NO_MAX], typed[256];
 	struct store *store = shell_store(sh);
 	(void)source;
 	if (len >= sizeof typed)
@@ -175,38 +237,34 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	memcpy(typed, text, len);
 	typed[len] = '\0';
 
-	switch (ret.stage) {
+	switch (ret->stage) {
 	case FAULT: {
 		/* Route to repair opens the repair, with its deadlines. */
 		char fault[300];
-		snprintf(fault, sizeof fault, "%s (%s)", typed, conditions[ret.condition]);
-		if (repairs_open(store, shell_operator(sh), ret.unit.unit_no, PRIORITY_NORMAL, fault,
+		snprintf(fault, sizeof fault, "%s (%s)", typed, conditions[ret->condition]);
+		if (repairs_open(store, shell_operator(sh), ret->unit.unit_no, PRIORITY_NORMAL, fault,
 				 shell_depot(sh), NULL) != 0) {
 			shell_error(sh, "%s", store_errmsg(store));
+			shell_keep_input(sh, typed);
 			return R_REDRAW;
 		}
-		shell_ok(sh, _("%s IN_REPAIR, repair opened"), ret.unit.unit_no);
-		ret.stage = SCAN;
+		shell_ok(sh, _("%s to repair: the repair is open"), ret->unit.unit_no);
+		ret->stage = SCAN;
 		return R_REDRAW;
 	}
 	case NOTE:
-		return scrap(sh, "other", typed);
-	case SHELF: {
-		int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
-		if (kind != 1) {
-			if (kind == 0)
-				shell_error(sh, "%s", _("that is a unit: scan the shelf"));
-			return R_REDRAW;
-		}
-		return route(sh, EV_RESTOCK, "sealed", "1", "location", shelf);
-	}
+		if (scrap(sh, "other", typed) != R_NONE && ret->stage == NOTE)
+			shell_keep_input(sh, typed);	/* refused: mend it */
+		return R_REDRAW;
+	case SHELF:
+		return ui_scan_shelf(sh, text, len, ret->asked, sizeof ret->asked, restock_on);
 	case CONDITION:
 	case ROUTE:
 	case REASON:
 		/* A new unit scanned before this one is routed: it stays
 		 * RETURNED, to be routed later. */
-		shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
-		ret.stage = SCAN;
+		shell_info(sh, _("%s left as returned, to route later"), ret->unit.unit_no);
+		ret->stage = SCAN;
 		break;
 	case SCAN:
 		break;
@@ -215,82 +273,58 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
 	struct unit unit;
-	struct article article;
 	if (unit_get(store, unit_no, &unit) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));
+		return R_REDRAW;
+	}
+	/* A unit reported lost that turns up: found again, asked first. */
+	if (unit.state == UNIT_LOST) {
+		char question[200];
+		xstrlcpy(ret->asked, unit_no, sizeof ret->asked);
+		snprintf(question, sizeof question,
+			 _("%s is reported lost. Found again? F1 takes it in as returned and "
+			   "cancels its charge"), unit_no);
+		shell_confirm(sh, question, found_again);
 		return R_REDRAW;
 	}
 	if (unit.state != UNIT_DELIVERED && unit.state != UNIT_IN_TRANSIT &&
 	    unit.state != UNIT_RETURNED) {
 		shell_error(sh, _("unit %s is %s, not out with a customer"), unit_no,
-			    unit_state_name(unit.state));
+			    words_state(unit.state));
 		return R_REDRAW;
 	}
-	memset(&ret, 0, sizeof ret);
-	ui_unit_summary(store, &unit, ret.article, sizeof ret.article);
-	if (catalog_article_get(store, unit.article_no, &article) == 0)
-		ret.weight_bearing = article.weight_bearing;
-	if (unit.payer[0]) {
-		struct payer payer;
-		if (catalog_payer_get(store, unit.payer, &payer) == 0)
-			snprintf(ret.payer, sizeof ret.payer, "%s %s", payer.payer_id, payer.name);
-	}
-	int64_t since = unit.rent_from_ms ? unit.rent_from_ms : hlc_wall_ms(unit.state_since);
-	ret.days_out = (int)((timeutil_now_ms() - since) / MS_PER_DAY);
-
-	if (unit.state != UNIT_RETURNED) {
-		char payload[PAYLOAD_MAX] = "";
-		if (shell_reception(sh)[0] == '\0') {
-			shell_error(sh, _("depot %s has no reception place"), shell_depot(sh));
-			return R_REDRAW;
-		}
-		payload_set(payload, sizeof payload, "location", shell_reception(sh));
-		if (workflow_move(store, shell_operator(sh), EV_RECEIVE, unit_no, payload, NULL) != 0) {
-			shell_error(sh, "%s", store_errmsg(store));
-			return R_REDRAW;
-		}
-		unit_get(store, unit_no, &unit);
-		shell_ok(sh, _("%s RETURNED"), unit_no);
-	}
-	ret.unit = unit;
-	ret.stage = CONDITION;
-	return R_REDRAW;
+	return take_in(sh, &unit, EV_RECEIVE);
 }
 
 static enum result
 choose(struct shell *sh, int digit)
 {
-	if (ret.stage == CONDITION && digit >= 1 && digit <= 4) {
-		ret.condition = digit - 1;
-		ret.stage = ROUTE;
+	struct returns_screen *ret = shell_data(sh);
+	if (ret->stage == CONDITION && digit >= 1 && digit <= 4) {
+		ret->condition = digit - 1;
+		ret->stage = ROUTE;
 		return R_REDRAW;
 	}
-	if (ret.stage == REASON && digit >= 1 && digit <= 6) {
-		ret.reason = digit - 1;
-		if (strcmp(lifecycle_scrap_reasons[ret.reason], "other") == 0) {
-			ret.stage = NOTE;
+	if (ret->stage == REASON && digit >= 1 && digit <= 6) {
+		ret->reason = digit - 1;
+		if (strcmp(lifecycle_scrap_reasons[ret->reason], "other") == 0) {
+			ret->stage = NOTE;
 			return R_REDRAW;
 		}
-		return scrap(sh, lifecycle_scrap_reasons[ret.reason], NULL);
+		return scrap(sh, lifecycle_scrap_reasons[ret->reason], NULL);
 	}
 	return R_PASS;
 }
 
-#define DIGIT(n) \
-	static enum result digit_##n(struct shell *sh) { return choose(sh, n); }
-DIGIT(1)
-DIGIT(2)
-DIGIT(3)
-DIGIT(4)
-DIGIT(5)
-DIGIT(6)
+UI_DIGITS_6(choose)
 
 static enum result
 need_route(struct shell *sh)
 {
-	if (ret.stage == ROUTE)
+	struct returns_screen *ret = shell_data(sh);
+	if (ret->stage == ROUTE)
 		return R_NONE;
-	shell_error(sh, "%s", ret.stage == SCAN ? _("scan a returned unit first")
+	shell_error(sh, "%s", ret->stage == SCAN ? _("scan a returned unit first")
 						: _("choose the condition first"));
 	return R_REDRAW;
 }
@@ -306,35 +340,38 @@ to_cleaning(struct shell *sh)
 static enum result
 to_repair(struct shell *sh)
 {
+	struct returns_screen *ret = shell_data(sh);
 	if (need_route(sh) != R_NONE)
 		return R_REDRAW;
-	ret.stage = FAULT;
+	ret->stage = FAULT;
 	return R_REDRAW;
 }
 
 static enum result
 to_scrap(struct shell *sh)
 {
+	struct returns_screen *ret = shell_data(sh);
 	if (need_route(sh) != R_NONE)
 		return R_REDRAW;
-	ret.stage = REASON;
+	ret->stage = REASON;
 	return R_REDRAW;
 }
 
 static enum result
 sealed_yes(struct shell *sh)
 {
-	(void)sh;
-	ret.stage = SHELF;
+	struct returns_screen *ret = shell_data(sh);
+	ret->stage = SHELF;
 	return R_REDRAW;
 }
 
 static enum result
 to_stock(struct shell *sh)
 {
+	struct returns_screen *ret = shell_data(sh);
 	if (need_route(sh) != R_NONE)
 		return R_REDRAW;
-	if (ret.condition != 0) {
+	if (ret->condition != 0) {
 		shell_error(sh, "%s", _("only a unit in good condition, never used, goes back unused"));
 		return R_REDRAW;
 	}
@@ -342,32 +379,46 @@ to_stock(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* Esc takes back the current step only; back from the condition, the
+ * unit stays RETURNED, to be routed later. */
 static enum result
 returns_back(struct shell *sh)
 {
-	if (ret.stage == SCAN)
+	struct returns_screen *ret = shell_data(sh);
+	switch (ret->stage) {
+	case SCAN:
 		return R_BACK;
-	shell_info(sh, _("%s left RETURNED"), ret.unit.unit_no);
-	ret.stage = SCAN;
-	(void)sh;
+	case CONDITION:
+		shell_info(sh, _("%s left as returned, to route later"), ret->unit.unit_no);
+		ret->stage = SCAN;
+		break;
+	case ROUTE:
+		ret->stage = CONDITION;
+		break;
+	case NOTE:
+		ret->stage = REASON;
+		break;
+	default:	/* FAULT, REASON, SHELF */
+		ret->stage = ROUTE;
+		break;
+	}
 	return R_REDRAW;
 }
 
 static const struct key_binding returns_keys[] = {
-	{ '1', NULL, digit_1 },
-	{ '2', NULL, digit_2 },
-	{ '3', NULL, digit_3 },
-	{ '4', NULL, digit_4 },
-	{ '5', NULL, digit_5 },
-	{ '6', NULL, digit_6 },
-	{ KEY_F(1), N_("Clean"), to_cleaning },
-	{ KEY_F(2), N_("Repair"), to_repair },
-	{ KEY_F(3), N_("Scrap"), to_scrap },
-	{ KEY_F(4), N_("Stock"), to_stock },
-	{ 27, N_("Back"), returns_back },
-	{ 0, NULL, NULL },
+	UI_DIGIT_KEYS_6,
+	{ KEY_F(1), N_("Clean"), to_cleaning, NULL },
+	{ KEY_F(2), N_("Repair"), to_repair, NULL },
+	{ KEY_F(3), N_("Scrap"), to_scrap, NULL },
+	{ KEY_F(4), N_("Stock"), to_stock, NULL },
+	{ 27, N_("Back"), returns_back, NULL },
+	{ 0, NULL, NULL, NULL },
 };
 
 const struct screen screen_returns = {
-	"returns", returns_enter, NULL, returns_draw, returns_keys, returns_scan, NULL, 0, NULL,
+	.name = "returns",
+	.data_size = sizeof(struct returns_screen),
+	.draw = returns_draw,
+	.keys = returns_keys,
+	.scan = returns_scan,
 };

@@ -34,6 +34,7 @@
 
 #define MAX_DEPTH 8
 #define ESC 27
+#define DOUBLE_MS 1000
 
 enum message_kind { MSG_NONE, MSG_OK, MSG_INFO, MSG_ERROR };
 
@@ -50,7 +51,11 @@ struct shell {
 	char depot[21];
 	char reception[LOCATION_MAX];
 
-	const struct screen *stack[MAX_DEPTH];
+	/* The screens open, each with its own data (screen->data_size). */
+	struct {
+		const struct screen *screen;
+		void *data;
+	} stack[MAX_DEPTH];
 	int depth;
 	const struct screen *push;
 	char push_arg[64];
@@ -64,6 +69,11 @@ struct shell {
 
 	char question[160];
 	enum result (*confirm_yes)(struct shell *sh);
+
+	/* The last code scanned or typed, and when (scanner_clock_ms): the
+	 * same code again within DOUBLE_MS is the scanner triggering twice. */
+	char last_code[256];
+	int64_t last_code_ms;
 
 	int64_t last_activity, last_tick;
 	int idle_ms;
@@ -189,10 +199,41 @@ shell_clear_input(struct shell *sh)
 	sh->input[0] = '\0';
 }
 
+void
+shell_keep_input(struct shell *sh, const char *text)
+{
+	xstrlcpy(sh->input, text, sizeof sh->input);
+	sh->input_len = strlen(sh->input);
+	sh->dirty = 1;
+}
+
+int
+shell_may_quit(struct shell *sh)
+{
+	return store_config_int(sh->store, "ui.allow_quit", 0) != 0;
+}
+
+/* The binding of key on screen that means something now (a key may have
+ * one meaning in one step and another in the next). */
+static const struct key_binding *
+binding(struct shell *sh, const struct screen *screen, int key)
+{
+	for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
+		if (b->key == key && (b->enabled == NULL || b->enabled(sh)))
+			return b;
+	return NULL;
+}
+
 static const struct screen *
 current(struct shell *sh)
 {
-	return sh->depth > 0 ? sh->stack[sh->depth - 1] : NULL;
+	return sh->depth > 0 ? sh->stack[sh->depth - 1].screen : NULL;
+}
+
+void *
+shell_data(struct shell *sh)
+{
+	return sh->depth > 0 ? sh->stack[sh->depth - 1].data : NULL;
 }
 
 static void
@@ -200,7 +241,8 @@ enter_screen(struct shell *sh, const struct screen *screen, const char *arg)
 {
 	if (sh->depth >= MAX_DEPTH)
 		return;
-	sh->stack[sh->depth++] = screen;
+	sh->stack[sh->depth].screen = screen;
+	sh->stack[sh->depth++].data = xcalloc(1, screen->data_size ? screen->data_size : 1);
 	shell_clear_input(sh);
 	if (screen->enter)
 		screen->enter(sh, arg);
@@ -215,7 +257,7 @@ leave_screen(struct shell *sh)
 		return;
 	if (screen->leave)
 		screen->leave(sh);
-	sh->depth--;
+	free(sh->stack[--sh->depth].data);
 	shell_clear_input(sh);
 	sh->dirty = 1;
 	screen = current(sh);
@@ -294,16 +336,16 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 			snprintf(items[n++], sizeof items[0], "F1 %s", _("Yes"));
 			snprintf(items[n++], sizeof items[0], "Esc %s", _("No"));
 		} else {
-			for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
-				for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
-					if (b->key == order[k].key && b->label != NULL) {
-						if (terse && k >= 4)
-							snprintf(items[n++], sizeof items[0], "%s", order[k].name);
-						else
-							snprintf(items[n++], sizeof items[0], "%s %s",
-								 order[k].name, _(b->label));
-						break;
-					}
+			for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+				const struct key_binding *b = binding(sh, screen, order[k].key);
+				if (b == NULL || b->label == NULL)
+					continue;
+				if (terse && k >= 4)
+					snprintf(items[n++], sizeof items[0], "%s", order[k].name);
+				else
+					snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
+						 _(b->label));
+			}
 		}
 		if (lay_out(lines, items, n, cols) || terse)
 			break;
@@ -341,6 +383,32 @@ draw_header(struct shell *sh, int cols)
 	attroff(A_REVERSE);
 }
 
+static void
+draw_body(struct shell *sh, const struct screen *screen, int rows, int cols)
+{
+	if (screen == NULL || screen->draw == NULL || rows < 1)
+		return;
+	WINDOW *body = derwin(stdscr, rows, cols, 1, 0);
+	if (body != NULL) {
+		screen->draw(sh, body, rows, cols);
+		delwin(body);
+	}
+}
+
+/* How many of the body's rows (from the top, under the header) hold
+ * something. */
+static int
+body_used(int rows, int cols)
+{
+	for (int row = rows; row >= 1; row--)
+		for (int col = 0; col < cols; col++) {
+			chtype c = mvinch(row, col);
+			if ((c & A_CHARTEXT) != ' ' || (c & A_REVERSE))
+				return row;
+		}
+	return 0;
+}
+
 void
 shell_draw(struct shell *sh)
 {
@@ -357,8 +425,10 @@ shell_draw(struct shell *sh)
 	int bar_lines = key_bar(sh, bar, cols);
 	int input_row = rows - bar_lines - 1;
 
-	/* The message (or question) takes as many lines as it needs, up to
-	 * three, above the input line. */
+	/* The message (or question) takes the free lines above the input
+	 * line; when there are too few, the body gives up its bottom lines
+	 * (it keeps two).  Messages say what to do first, so that a cut
+	 * one still says it. */
 	char message[sizeof sh->message + 4] = "";
 	int attr = A_NORMAL;
 	if (sh->confirm_yes != NULL) {
@@ -374,23 +444,23 @@ shell_draw(struct shell *sh)
 			attr |= COLOR_PAIR(sh->message_kind == MSG_ERROR ? 1
 					   : sh->message_kind == MSG_OK ? 2 : 0);
 	}
-	int message_lines = ui_wrap_lines(message, cols);
-	if (message_lines < 1)
-		message_lines = 1;
-	if (message_lines > 3)
-		message_lines = 3;
-	int message_row = input_row - message_lines;
-	int body_rows = message_row - 1;
-
+	int body_max = input_row - 1;
+	int message_lines = message[0] ? ui_wrap_lines(message, cols) : 0;
+	if (message_lines > body_max - 2)
+		message_lines = body_max - 2;
+	int body_rows = body_max;
 	const struct screen *screen = current(sh);
-	if (screen != NULL && screen->draw != NULL) {
-		WINDOW *body = derwin(stdscr, body_rows, cols, 1, 0);
-		if (body != NULL) {
-			screen->draw(sh, body, body_rows, cols);
-			delwin(body);
+	draw_body(sh, screen, body_rows, cols);
+	if (message_lines > body_max - body_used(body_max, cols)) {
+		body_rows = body_max - message_lines;
+		for (int row = 1; row <= body_max; row++) {
+			move(row, 0);
+			clrtoeol();
 		}
+		draw_body(sh, screen, body_rows, cols);
 	}
-	if (message[0])
+	int message_row = input_row - message_lines;
+	if (message_lines > 0)
 		ui_wrap(stdscr, message_row, 0, cols, message_lines, attr, message);
 	if (screen != NULL && screen->scan != NULL) {
 		char stars[sizeof sh->input];
@@ -427,14 +497,11 @@ apply_result(struct shell *sh, enum result result)
 		sh->running = 0;
 		return;
 	}
-	if (result == R_BACK) {
-		if (sh->depth > 1)
-			leave_screen(sh);
-		else if (sh->logged_in)
-			shell_logout(sh, _("logged out"));
-		else
-			sh->running = 0;
-	}
+	/* Back from the first screen is nothing: the menu asks before it
+	 * logs out, and the login screen never ends hmc (R_QUIT does, after
+	 * asking, where ui.allow_quit lets it). */
+	if (result == R_BACK && sh->depth > 1)
+		leave_screen(sh);
 	if (sh->push != NULL) {
 		const struct screen *screen = sh->push;
 		sh->push = NULL;
@@ -455,11 +522,34 @@ activity(struct shell *sh)
 	}
 }
 
+/* 1 when text is the code read just before, within DOUBLE_MS: a double
+ * trigger of the scanner, said and not handed on.  A burst of them keeps
+ * being one. */
+static int
+double_trigger(struct shell *sh, const char *text, size_t len)
+{
+	int64_t now = scanner_clock_ms();
+	int same = len > 0 && len < sizeof sh->last_code && strlen(sh->last_code) == len &&
+		   memcmp(sh->last_code, text, len) == 0 && now - sh->last_code_ms < DOUBLE_MS;
+	if (len < sizeof sh->last_code) {
+		memcpy(sh->last_code, text, len);
+		sh->last_code[len] = '\0';
+	} else {
+		sh->last_code[0] = '\0';
+	}
+	sh->last_code_ms = now;
+	if (same)
+		shell_info(sh, _("double read of %s ignored"), sh->last_code);
+	return same;
+}
+
 void
 shell_feed_scan(struct shell *sh, const char *text, size_t len)
 {
 	const struct screen *screen = current(sh);
 	activity(sh);
+	if (double_trigger(sh, text, len))
+		return;
 	if (sh->confirm_yes != NULL) {
 		sh->confirm_yes = NULL;
 		shell_info(sh, "%s", _("cancelled"));
@@ -531,6 +621,10 @@ handle_key(struct shell *sh, int key, int is_function)
 		key = '\n';
 	if (is_function && key == KEY_ENTER)
 		key = '\n';
+	/* A key that no scanner sends (a function key, Esc) is the user in
+	 * between: the same code after it is read again, not twice. */
+	if ((is_function && key != '\n') || key == ESC)
+		sh->last_code[0] = '\0';
 	if (sh->confirm_yes != NULL) {
 		enum result (*yes)(struct shell *) = sh->confirm_yes;
 		sh->confirm_yes = NULL;
@@ -559,6 +653,14 @@ handle_key(struct shell *sh, int key, int is_function)
 		memcpy(text, sh->input, sh->input_len + 1);
 		size_t len = sh->input_len;
 		shell_clear_input(sh);
+		/* A keyboard-wedge scanner types its codes: the same rule (a
+		 * PIN is never one, and no code is remembered from it). */
+		if (sh->mask_input)
+			sh->last_code[0] = '\0';
+		else if (double_trigger(sh, text, len)) {
+			sh->dirty = 1;
+			return;
+		}
 		apply_result(sh, screen->scan(sh, text, len, _("keyboard")));
 		sh->dirty = 1;
 		return;
@@ -573,19 +675,24 @@ handle_key(struct shell *sh, int key, int is_function)
 	/* Digits are menu keys on a menu, until something is being typed. */
 	int as_text = text_key && screen && (screen->wants_text || sh->input_len > 0);
 	if (!as_text) {
-		for (const struct key_binding *b = screen ? screen->keys : NULL; b && b->key; b++)
-			if (b->key == key) {
-				/* Some bindings only name the key in the bar; Esc
-				 * without an action goes back. */
-				enum result r = b->action != NULL ? b->action(sh)
-						 : key == ESC	    ? R_BACK
-								    : R_NONE;
-				if (r != R_PASS) {
-					apply_result(sh, r);
-					return;
-				}
-				break;
+		const struct key_binding *b = binding(sh, screen, key);
+		if (b != NULL) {
+			/* Some bindings only name the key in the bar; Esc
+			 * without an action goes back. */
+			enum result r = b->action != NULL ? b->action(sh)
+					 : key == ESC	    ? R_BACK
+							    : R_NONE;
+			if (r != R_PASS) {
+				apply_result(sh, r);
+				return;
 			}
+		}
+		/* The screen's list, if it shows one, scrolls by itself. */
+		struct ui_list *list = screen && screen->list ? screen->list(sh) : NULL;
+		if (list != NULL && is_function && ui_list_key(list, key)) {
+			apply_result(sh, R_REDRAW);
+			return;
+		}
 		if (!is_function && key == ESC) {
 			apply_result(sh, R_BACK);
 			return;

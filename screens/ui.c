@@ -7,6 +7,7 @@
 #include "hmc/catalog.h"
 #include "hmc/i18n.h"
 #include "hmc/store.h"
+#include "hmc/words.h"
 #include "hmc/xmem.h"
 
 #include <stdarg.h>
@@ -67,22 +68,143 @@ ui_fit(char *out, size_t size, const char *text, int width)
 	out[used] = '\0';
 }
 
-void
-ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+/* HMC_FIT_LOG=FILE: every text that does not fit its line is written
+ * there, with the width it had (the fit test walks each screen so).  Data
+ * drawn with ui_data may be cut; what the program says may not. */
+static void
+note_cut(const char *text, int width)
+{
+	static FILE *log;
+	static int opened;
+	if (!opened) {
+		const char *path = getenv("HMC_FIT_LOG");
+		opened = 1;
+		if (path != NULL && *path)
+			log = fopen(path, "a");
+	}
+	if (log != NULL) {
+		fprintf(log, "%d: %s\n", width, text);
+		fflush(log);
+	}
+}
+
+static void
+draw_text(WINDOW *win, int row, int col, int width, int attr, int may_cut, const char *fmt,
+	  va_list ap)
 {
 	char text[512], fitted[512];
-	va_list ap;
 	if (width <= 0)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
 	ui_fit(fitted, sizeof fitted, text, width);
+	if (!may_cut) {
+		/* Blanks at the end (padding) may go. */
+		size_t n = strlen(text);
+		while (n > 0 && text[n - 1] == ' ')
+			n--;
+		if (strlen(fitted) < n) {
+			text[n] = '\0';
+			note_cut(text, width);
+		}
+	}
 	if (attr)
 		wattron(win, attr);
 	mvwaddstr(win, row, col, fitted);
 	if (attr)
 		wattroff(win, attr);
+}
+
+void
+ui_text(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	draw_text(win, row, col, width, attr, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+ui_data(WINDOW *win, int row, int col, int width, int attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	draw_text(win, row, col, width, attr, 1, fmt, ap);
+	va_end(ap);
+}
+
+/* Why a place is not a shelf of this depot, or "" when it is. */
+static void
+place_doubt(struct shell *sh, const struct location *loc, char *why, size_t size)
+{
+	why[0] = '\0';
+	if (strcmp(loc->kind, "reception") == 0)
+		snprintf(why, size, _("%s is the goods reception, not a shelf"), loc->code);
+	else if (strcmp(loc->kind, "shelf") != 0)
+		snprintf(why, size, _("%s is not a shelf (%s)"), loc->code,
+			 words(WORD_PLACE, loc->kind));
+	else if (shell_depot(sh)[0] && strcmp(loc->depot, shell_depot(sh)) != 0)
+		snprintf(why, size, _("%s is a shelf of depot %s, not %s"), loc->code, loc->depot,
+			 shell_depot(sh));
+}
+
+int
+ui_shelf_doubt(struct shell *sh, const char *code, char *question, size_t size)
+{
+	struct location loc;
+	char why[160];
+	if (catalog_location_get(shell_store(sh), code, &loc) != 0) {
+		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+		return -1;
+	}
+	place_doubt(sh, &loc, why, sizeof why);
+	if (why[0] == '\0')
+		return 0;
+	snprintf(question, size, _("%s. Use it all the same?"), why);
+	return 1;
+}
+
+enum result
+ui_use_shelf(struct shell *sh, const char *code, char *keep, size_t size,
+	     enum result (*use)(struct shell *sh))
+{
+	char question[200];
+	int doubt = ui_shelf_doubt(sh, code, question, sizeof question);
+	if (doubt < 0)
+		return R_REDRAW;
+	xstrlcpy(keep, code, size);
+	if (doubt) {
+		shell_confirm(sh, question, use);
+		return R_REDRAW;
+	}
+	return use(sh);
+}
+
+enum result
+ui_scan_shelf(struct shell *sh, const char *text, size_t len, char *keep, size_t size,
+	      enum result (*use)(struct shell *sh))
+{
+	char unit_no[UNIT_NO_MAX], shelf[LOCATION_MAX];
+	int kind = ui_scan_unit(sh, text, len, unit_no, shelf, sizeof shelf);
+	if (kind == 0)
+		shell_error(sh, "%s", _("that is a unit: scan the shelf"));
+	if (kind != 1)
+		return R_REDRAW;
+	return ui_use_shelf(sh, shelf, keep, size, use);
+}
+
+int
+ui_unit_place_doubt(struct shell *sh, const struct unit *unit, char *question, size_t size)
+{
+	struct location loc;
+	char why[160];
+	if (unit->location[0] == '\0' ||
+	    catalog_location_get(shell_store(sh), unit->location, &loc) != 0)
+		return 0;
+	place_doubt(sh, &loc, why, sizeof why);
+	if (why[0] == '\0')
+		return 0;
+	snprintf(question, size, _("%s: %s. Take it all the same?"), unit->unit_no, why);
+	return 1;
 }
 
 void
@@ -155,8 +277,8 @@ ui_wrap_lines(const char *text, int width)
 	return lines;
 }
 
-int
-ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+static int
+wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
 {
 	int lines = 0;
 	while (*text && lines < max_lines) {
@@ -176,6 +298,32 @@ ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const
 	return lines;
 }
 
+int
+ui_wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+{
+	if (max_lines > 0 && ui_wrap_lines(text, width) > max_lines)
+		note_cut(text, width);
+	return wrap(win, row, col, width, max_lines, attr, text);
+}
+
+int
+ui_wrap_data(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
+{
+	return wrap(win, row, col, width, max_lines, attr, text);
+}
+
+int
+ui_numbered(WINDOW *win, int row, int rows, int cols, const char *const *labels, int n)
+{
+	int used = 0;
+	for (int i = 0; i < n && used < rows; i++) {
+		char line[200];
+		snprintf(line, sizeof line, "%d %s", i + 1, _(labels[i]));
+		used += ui_wrap(win, row + used, 0, cols, rows - used, A_NORMAL, line);
+	}
+	return used;
+}
+
 void
 ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const char *label,
 	     int64_t waiting)
@@ -186,4 +334,15 @@ ui_menu_item(WINDOW *win, int row, int cols, int selected, int key, const char *
 			(long long)waiting);
 	else
 		ui_text(win, row, 0, cols, attr, "%c %s", key, label);
+}
+
+const char *
+ui_short_number(const char *number, int cols)
+{
+	if (cols >= 30 || number[0] < 'A' || number[0] > 'Z')
+		return number;
+	size_t digits = strspn(number + 1, "0123456789");
+	if (digits == 6 && number[7] == '-' && number[8] != '\0')
+		return number + 8;
+	return number + 1;
 }

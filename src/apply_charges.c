@@ -19,6 +19,7 @@
 #include "hmc/payload.h"
 #include "hmc/rules.h"
 #include "hmc/store.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -145,7 +146,7 @@ apply_request(struct store *store, const struct event *ev)
 		return rc;
 	if (lifecycle_find(move, unit.state, unit.origin, UNIT_NONE) == NULL)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("cannot %s unit %s: it is %s"),
-				    move_label(move), ev->subject, unit_state_name(unit.state));
+				    move_label(move), ev->subject, words_state(unit.state));
 	sqlite3_stmt *stmt = store_stmt(store,
 		"INSERT INTO scrap_requests (unit_no, requested, requested_by, reason, note,"
 		" residual_ore, move, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -202,7 +203,9 @@ cancel_charges(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 4, move_label(ev->type), -1, SQLITE_TRANSIENT);
+	/* The move's code, not its words: the reducer folds the same state in
+	 * every language (verify compares). */
+	sqlite3_bind_text(stmt, 4, event_type_name(ev->type), -1, SQLITE_STATIC);
 	return store_step_done(store, stmt, ev->subject);
 }
 

@@ -7,7 +7,8 @@
  * with where it was recorded, its value and what its residual value needs.
  * A unit is counted once (the first count in the log stands); a quantity
  * of an article on a place is counted again (the last stands).  A
- * confirmed stocktake takes no more counts and no second confirmation.
+ * confirmed stocktake takes no more counts and no second confirmation; a
+ * cancelled one takes nothing more (stocktake_check_open says which).
  */
 #include "reducer_int.h"
 #include "hmc/error.h"
@@ -15,30 +16,20 @@
 #include "hmc/payload.h"
 #include "hmc/stocktake.h"
 #include "hmc/store.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Units that should be on the depot's places. */
-#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR')"
-
+/* The list is the scope's units (stocktake_scope_sql), with what the
+ * reconciliation needs; ?1 the stocktake. */
 #define FREEZE \
 	"INSERT INTO stocktake_expected (stocktake_id, unit_no, location, article_no," \
 	" value_ore, acquired, months, price_ore)" \
 	" SELECT ?1, u.unit_no, u.location, u.article_no, u.value_ore, u.acquired," \
-	" a.depreciation_months, a.price_ore FROM units u JOIN articles a USING (article_no)"
-
-/* The list each kind of scope freezes: ?1 the stocktake, ?2 and ?3 the
- * scope (stocktake_scope_split). */
-static const char *const freeze_sql[SCOPE_N] = {
-	[SCOPE_DEPOT] = FREEZE " JOIN locations l ON l.code = u.location"
-			" WHERE l.depot = ?2 AND " ON_PLACES,
-	[SCOPE_LOCATIONS] = FREEZE " WHERE u.location BETWEEN ?2 AND ?3 AND " ON_PLACES,
-	[SCOPE_ARTICLE] = FREEZE " WHERE u.article_no = ?2 AND " ON_PLACES,
-	[SCOPE_AREA] = FREEZE " WHERE a.area = ?2 AND " ON_PLACES,
-	[SCOPE_PAYER] = FREEZE " WHERE u.payer = ?2 AND u.state = 'DELIVERED'",
-};
+	" a.depreciation_months, a.price_ore"
 
 static int
 apply_open(struct store *store, const struct event *ev)
@@ -50,7 +41,22 @@ apply_open(struct store *store, const struct event *ev)
 	    stocktake_scope_find(kind) < 0)
 		return store_seterr(store, HMC_E_INVALID, _("stocktake %s: no valid scope"),
 				    ev->subject);
+	/* One open stocktake a scope: a second would count the same shelves
+	 * apart (a double press, or two managers offline). */
 	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT stocktake_id FROM stocktakes WHERE scope_kind = ?1 AND scope = ?2"
+		" AND state = 'open' AND cancelled IS NULL");
+	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, scope, -1, SQLITE_TRANSIENT);
+	char other[STOCKTAKE_ID_MAX] = "";
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		store_column_text(stmt, 0, other, sizeof other);
+	sqlite3_reset(stmt);
+	if (other[0])
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("count on stocktake %s, or cancel it first: it is open for %s "
+				      "%s already"), other, words(WORD_SCOPE, kind), scope);
+	stmt = store_stmt(store,
 		"INSERT INTO stocktakes (stocktake_id, scope_kind, scope, opened, opened_by)"
 		" VALUES (?1, ?2, ?3, ?4, ?5)");
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
@@ -66,8 +72,10 @@ apply_open(struct store *store, const struct event *ev)
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(store, rc, ev->subject);
 	/* The list, frozen here. */
+	char freeze[1024];
+	snprintf(freeze, sizeof freeze, "%s%s", FREEZE, stocktake_scope_sql(stocktake_scope_find(kind)));
 	stocktake_scope_split(scope, from, to, sizeof from);
-	stmt = store_stmt(store, freeze_sql[stocktake_scope_find(kind)]);
+	stmt = store_stmt(store, freeze);
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_TRANSIENT);
 	if (strcmp(kind, "locations") == 0)
@@ -135,6 +143,20 @@ apply_confirm(struct store *store, const struct event *ev)
 	return store_step_done(store, stmt, ev->subject);
 }
 
+static int
+apply_cancel(struct store *store, const struct event *ev)
+{
+	int rc = stocktake_check_open(store, ev->subject);
+	if (rc != 0)
+		return rc;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE stocktakes SET cancelled = ?2, cancelled_by = ?3 WHERE stocktake_id = ?1");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, ev->subject);
+}
+
 int
 apply_stocktake(struct store *store, const struct event *ev)
 {
@@ -145,6 +167,8 @@ apply_stocktake(struct store *store, const struct event *ev)
 		return apply_count(store, ev);
 	case EV_STOCKTAKE_CONFIRM:
 		return apply_confirm(store, ev);
+	case EV_STOCKTAKE_CANCEL:
+		return apply_cancel(store, ev);
 	default:
 		return store_seterr(store, HMC_E_INVALID, "not a stocktake event");
 	}

@@ -19,6 +19,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ illegal(struct store *store, const struct event *ev, const struct unit *unit,
 	if (fx & FX_CREATES)
 		return store_seterr(store, HMC_E_EXISTS,
 				    _("unit %s already exists (it is %s)"),
-				    ev->subject, unit_state_name(unit->state));
+				    ev->subject, words_state(unit->state));
 	if (ev->type == EV_LEGACY_WRITE_OFF && unit->origin == ORIGIN_NEW &&
 	    unit->state == UNIT_DELIVERED)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
@@ -49,9 +50,8 @@ illegal(struct store *store, const struct event *ev, const struct unit *unit,
 				    move_label(ev->type), ev->subject);
 	lifecycle_from_states(ev->type, from, sizeof from);
 	return store_seterr(store, HMC_E_ILLEGAL_MOVE,
-			    _("cannot %s unit %s: it is %s (%s needs %s)"),
-			    move_label(ev->type), ev->subject,
-			    unit_state_name(unit->state), event_type_name(ev->type), from);
+			    _("cannot %s unit %s: it is %s (only when %s)"),
+			    move_label(ev->type), ev->subject, words_state(unit->state), from);
 }
 
 /* Reads an optional payload value; HMC_E_INVALID with a message when it is

@@ -7,6 +7,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <ctype.h>
 #include <sqlite3.h>
@@ -484,7 +485,7 @@ barcode_find_unit(struct store *store, const struct barcode *code, char unit_no[
 	}
 	if (code->kind != BARCODE_GS1)
 		return store_seterr(store, HMC_E_INVALID, _("%s is a %s, not a unit"),
-				    code->text, barcode_kind_name(code->kind));
+				    code->text, words(WORD_CODE, barcode_kind_name(code->kind)));
 	const char *gtin = barcode_gs1_get(code, "01"), *serial = barcode_gs1_get(code, "21");
 	if (gtin == NULL || serial == NULL)
 		return store_seterr(store, HMC_E_INVALID,

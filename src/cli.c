@@ -63,13 +63,14 @@ static const struct cli_verb verbs[] = {
 	     "zero. kpi: the managers' figures.") },
 	{ "stocktake", cli_stocktake, cli_manage_opts,
 	  "open --scope KIND VALUE | list | show ID [--csv] | count ID UNIT... | confirm ID | "
-	  "write-off ID",
+	  "write-off ID | cancel ID",
 	  N_("Write-off inventories. open --scope depot|locations|article|area|payer VALUE "
 	     "(locations as FROM..TO) freezes the list of units expected; count ID UNIT... "
 	     "[--location PLACE] or count ID --article A --quantity N; show ID: found, "
 	     "missing, moved, unexpected and the residual value missing; confirm ID "
-	     "[--write-off] marks the missing MISSING; write-off ID [--now] after the grace "
-	     "period.") },
+	     "[--write-off] [--anyway] marks the missing MISSING (with too little found, "
+	     "only --anyway); write-off ID [--now] after the grace period; cancel ID stops "
+	     "an open one, moving nothing.") },
 	{ "charge", cli_charge, cli_manage_opts,
 	  "add UNIT --kind lost|destroyed | approve ID | refuse ID --reason TEXT",
 	  N_("Charges to payers: a unit lost or destroyed at the customer at its residual "

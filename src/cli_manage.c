@@ -4,7 +4,8 @@
  *   hmc stocktake open --scope depot|locations|article|area|payer VALUE
  *   hmc stocktake list [--all] | show ID [--csv] | count ID UNIT... [--location L]
  *   hmc stocktake count ID --article A --quantity N [--location L]
- *   hmc stocktake confirm ID [--write-off] | write-off ID [--now]
+ *   hmc stocktake confirm ID [--write-off] [--anyway] | write-off ID [--now]
+ *   hmc stocktake cancel ID
  *   hmc charge add UNIT --kind lost|destroyed | approve ID
  *   hmc scrap UNIT --reason R [--note T] | approve UNIT | refuse UNIT | pending
  *   hmc legacy check UNIT --outcome in-use|returned|replaced|not-found [--new-no N]
@@ -27,6 +28,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,7 @@ const struct cli_opt cli_manage_opts[] = {
 	{ "scope", 1 }, { "all", 0 }, { "csv", 0 }, { "location", 1 }, { "article", 1 },
 	{ "quantity", 1 }, { "write-off", 0 }, { "now", 0 }, { "kind", 1 }, { "reason", 1 },
 	{ "note", 1 }, { "outcome", 1 }, { "new-no", 1 }, { "payer", 1 },
-	{ "weight-bearing", 0 }, { "claim", 1 },
+	{ "weight-bearing", 0 }, { "claim", 1 }, { "anyway", 0 },
 	{ NULL, 0 },
 };
 
@@ -76,8 +78,9 @@ print_stocktake(const struct stocktake *s, void *arg)
 	(void)arg;
 	char when[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(s->opened), when);
-	printf("%-28s %-9s %-16s %s %s %s\n", s->id, s->scope_kind, s->scope, when,
-	       s->confirmed ? _("confirmed by") : _("open"), s->confirmed ? s->confirmed_by : "");
+	printf("%-28s %-9s %-16s %s %s %s\n", s->id, words(WORD_SCOPE, s->scope_kind), s->scope, when,
+	       s->confirmed ? _("confirmed by") : s->cancelled ? _("cancelled by") : _("open"),
+	       s->confirmed ? s->confirmed_by : s->cancelled ? s->cancelled_by : "");
 	return 0;
 }
 
@@ -219,12 +222,35 @@ cli_stocktake(struct cli *cli)
 		}
 	} else if (strcmp(what, "confirm") == 0 && id && cli->n_args == 2) {
 		struct stocktake_outcome out;
+		struct reconciliation r;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		rc = stocktake_confirm(store, cli->operator_no, id, cli_opt(cli, "write-off") != NULL,
-				       &out);
+		/* Too little counted: said (to one who may confirm), and done
+		 * only when asked again. */
+		if ((rc = workflow_require(store, cli->operator_no, EV_STOCKTAKE_CONFIRM,
+					   _("confirm a stocktake"))) == 0 &&
+		    (rc = stocktake_reconcile(store, id, timeutil_local_date(timeutil_now_ms()),
+					      &r)) == 0 &&
+		    stocktake_too_few(store, &r) && cli_opt(cli, "anyway") == NULL) {
+			cli_fail(ngettext("only %lld of %lld unit expected was found: %lld would "
+					  "become missing; to confirm all the same, say so (--anyway)",
+					  "only %lld of %lld units expected were found: %lld would "
+					  "become missing; to confirm all the same, say so (--anyway)",
+					  (unsigned long)r.expected),
+				 (long long)r.found, (long long)r.expected, (long long)r.missing);
+			store_close(store);
+			return CLI_FAIL;
+		}
+		if (rc == 0)
+			rc = stocktake_confirm(store, cli->operator_no, id,
+					       cli_opt(cli, "write-off") != NULL, &out);
 		if (rc == 0)
 			print_outcome(id, 1, &out);
+	} else if (strcmp(what, "cancel") == 0 && id && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if ((rc = stocktake_cancel(store, cli->operator_no, id)) == 0)
+			printf(_("stocktake %s cancelled: it counts no more, and nothing moved\n"), id);
 	} else if (strcmp(what, "write-off") == 0 && id && cli->n_args == 2) {
 		struct stocktake_outcome out;
 		if ((store = cli_open_store(cli, 0)) == NULL)
@@ -234,8 +260,8 @@ cli_stocktake(struct cli *cli)
 		if (rc == 0)
 			print_outcome(id, 0, &out);
 	} else {
-		return cli_usage_error(cli_current_verb, _("use open, list, show, count, confirm or "
-							   "write-off"));
+		return cli_usage_error(cli_current_verb, _("use open, list, show, count, confirm, "
+							   "write-off or cancel"));
 	}
 	if (rc != 0)
 		return cli_fail_store(store);
@@ -361,7 +387,8 @@ cli_legacy(struct cli *cli)
 		rc = legacy_check(store, cli->operator_no, cli->args[1], cli_opt(cli, "outcome"),
 				  cli_opt(cli, "new-no"));
 		if (rc == 0)
-			printf(_("%s checked: %s\n"), cli->args[1], cli_opt(cli, "outcome"));
+			printf(_("%s checked: %s\n"), cli->args[1],
+			       words(WORD_OUTCOME, cli_opt(cli, "outcome")));
 	} else if (strcmp(what, "write-off") == 0 && cli->n_args == 1 && cli_opt(cli, "payer")) {
 		int64_t n, skipped;
 		rc = legacy_write_off(store, cli->operator_no, cli_opt(cli, "payer"),
@@ -560,7 +587,7 @@ print_charge(const struct charge *c, void *arg)
 	}
 	t->sum += c->amount_ore;
 	kr(c->amount_ore, amount, sizeof amount);
-	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, _(c->kind), amount, when,
+	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, words(WORD_CHARGE, c->kind), amount, when,
 	       c->approved ? c->approved_by : _("awaits approval"));
 	return 0;
 }
@@ -633,7 +660,7 @@ print_state(const char *state, const char *area, int64_t units, void *arg)
 	} else {
 		char bar[48];
 		kpi_bar(units, k->max, 30, bar, sizeof bar);
-		printf("  %-12s %-5s %9lld %s\n", state, area, (long long)units, bar);
+		printf("  %-15s %-5s %9lld %s\n", words(WORD_STATE, state), area, (long long)units, bar);
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -275,11 +276,11 @@ cli_pickup(struct cli *cli)
 				    &got) != 0)
 			return cli_fail_store(store);
 		if (got.collected && got.pickup_no[0] && pickups_get(store, got.pickup_no, &p) == 0)
-			printf(_("%s collected on pickup %s (%d of %d), now IN_TRANSIT%s\n"),
+			printf(_("%s collected on pickup %s (%d of %d), now in transit%s\n"),
 			       cli->args[1], got.pickup_no, p.n_collected, p.n_units,
 			       p.n_collected >= p.n_units ? _("; the pickup is complete") : "");
 		else if (got.collected)
-			printf(_("%s collected, now IN_TRANSIT\n"), cli->args[1]);
+			printf(_("%s collected, now in transit\n"), cli->args[1]);
 		if (got.warning[0])
 			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), got.warning);
 		store_close(store);

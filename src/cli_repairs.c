@@ -19,6 +19,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,7 @@ print_repair(const struct repair *r, void *arg)
 	repairs_format_deadline(r, deadline);
 	timeutil_format_local(hlc_wall_ms(r->opened), opened);
 	if (r->closed)
-		snprintf(status, sizeof status, "%s", r->outcome);
+		snprintf(status, sizeof status, "%s", words(WORD_OUTCOME, r->outcome));
 	else if (r->deadline_at && r->overdue)
 		snprintf(status, sizeof status, _("OVERDUE %dh"), -r->hours_left);
 	else if (r->deadline_at)
@@ -75,7 +76,8 @@ print_repair(const struct repair *r, void *arg)
 		return 0;
 	}
 	ctx->n++;
-	printf("%-10s %-6s %-16s %-14s %s%s%s %s  %s\n", r->unit_no, repairs_priority_name(r->priority),
+	printf("%-10s %-6s %-16s %-14s %s%s%s %s  %s\n", r->unit_no,
+	       words(WORD_PRIORITY, repairs_priority_name(r->priority)),
 	       deadline, status, r->warranty ? _("[claim] ") : "", r->on_site ? _("[on site] ") : "",
 	       r->tell_prescriber ? _("[tell prescriber] ") : "", r->article_name, r->fault);
 	return 0;
@@ -103,7 +105,8 @@ show(struct store *store, const char *which)
 	printf(_("repair %s of unit %s (%s %s)\n"), r.repair_id, r.unit_no, r.article_no,
 	       r.article_name);
 	printf(_("opened      %s by %s, %s%s%s\n"), opened, r.opened_by,
-	       repairs_priority_name(r.priority), r.on_site ? _(", on site at ") : "",
+	       words(WORD_PRIORITY, repairs_priority_name(r.priority)),
+	       r.on_site ? _(", on site at ") : "",
 	       r.on_site ? r.place : "");
 	printf(_("fault       %s\n"), r.fault[0] ? r.fault : "-");
 	if (r.warranty)
@@ -112,7 +115,7 @@ show(struct store *store, const char *which)
 	printf(_("start by    %s%s\n"), date, r.started ? _(" (started)") : "");
 	repairs_format_deadline(&r, date);
 	if (r.closed)
-		printf(_("deadline    %s; closed: %s\n"), date, r.outcome);
+		printf(_("deadline    %s; closed: %s\n"), date, words(WORD_OUTCOME, r.outcome));
 	else if (r.deadline_at && r.overdue)
 		printf(_("deadline    %s, OVERDUE by %d working hours\n"), date, -r.hours_left);
 	else if (r.deadline_at)
@@ -185,7 +188,7 @@ cli_repair(struct cli *cli)
 		char date[REPAIR_DEADLINE_LEN];
 		repairs_format_deadline(&r, date);
 		printf(_("repair %s opened for %s, %s, deadline %s%s\n"), r.repair_id, r.unit_no,
-		       repairs_priority_name(r.priority), date,
+		       words(WORD_PRIORITY, repairs_priority_name(r.priority)), date,
 		       r.warranty ? _(": WARRANTY CLAIM to the supplier") : "");
 		store_close(store);
 		return CLI_OK;
@@ -249,7 +252,7 @@ print_figures(const struct repair_figures *row, void *arg)
 		       row->open_overdue);
 	else
 		printf("%-7s  %-6s  %6d  %6d  %6s%%  %3d%%  %6.1f  %7d%s\n", row->month,
-		       repairs_priority_name(row->priority), row->closed, row->within, share,
+		       words(WORD_PRIORITY, repairs_priority_name(row->priority)), row->closed, row->within, share,
 		       row->target_percent, row->median_days, row->open_overdue,
 		       row->closed > 0 && 100 * row->within < row->target_percent * row->closed
 			       ? _("  below target") : "");

@@ -28,6 +28,7 @@
 #include "hmc/sync.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sodium.h>
 #include <stdlib.h>
@@ -280,16 +281,13 @@ print_conflict(const struct conflict *c, void *arg)
 	(void)arg;
 	char when[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(c->event.hlc), when);
-	const char *kind = strcmp(c->kind, "conflict") == 0 ? _("conflict")
-			   : strcmp(c->kind, "refused") == 0 ? _("refused") : _("rejected");
-	printf("%-20s %-9s %s %s  %s %s %s\n", c->id, kind,
-	       c->event.type < EV_N_TYPES ? event_type_name(c->event.type) : "?",
+	printf("%-20s %-9s %s %s  %s %s %s\n", c->id, words(WORD_CONFLICT, c->kind),
+	       c->event.type < EV_N_TYPES ? words_event(c->event.type) : "?",
 	       c->event.subject, when, _("operator"), c->event.operator_no);
 	if (c->note[0])
 		printf("    %s\n", c->note);
 	if (c->resolved)
-		printf(_("    resolved by %s: %s stands%s%s\n"), c->resolved_by,
-		       strcmp(c->outcome, "log") == 0 ? _("the log") : _("the event"),
+		printf(_("    resolved by %s: %s%s%s\n"), c->resolved_by, words(WORD_OUTCOME, c->outcome),
 		       c->decision_note[0] ? " — " : "", c->decision_note);
 	return 0;
 }

@@ -23,6 +23,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -132,7 +133,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 	}
 	timeutil_format_local(hlc_wall_ms(unit.state_since), when);
 	snprintf(line, sizeof line, "%s (%s) %s %s", unit_state_name(unit.state),
-		 unit_state_label(unit.state), _("since"), when);
+		 words_state(unit.state), _("since"), when);
 	print_field(_("state"), line);
 	if (unit.location[0]) {
 		struct location loc;
@@ -175,7 +176,7 @@ print_event(const struct event *ev, void *arg)
 	char when[TIMEUTIL_LOCAL_LEN];
 	(void)arg;
 	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
-	printf("%s  %-16s %s %-6s %s #%lld", when, event_type_name(ev->type), _("by"),
+	printf("%s  %-16s %s %-6s %s #%lld", when, words_event(ev->type), _("by"),
 	       ev->operator_no, ev->device, (long long)ev->device_seq);
 	if (ev->payload[0]) {
 		/* Payload values decoded, one key=value after another. */
@@ -340,7 +341,7 @@ cli_unit(struct cli *cli)
 			struct unit unit;
 			unit_get(store, unit_no, &unit);
 			printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
-			       unit_state_name(unit.state), done.device, (long long)done.device_seq);
+			       words_state(unit.state), done.device, (long long)done.device_seq);
 			rc = CLI_OK;
 		}
 	}

@@ -66,6 +66,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_SCRAP_REFUSE] = "scrap_refuse",
 	[EV_LEGACY_CHECK] = "legacy_check",
 	[EV_CHARGE_REFUSE] = "charge_refuse",
+	[EV_STOCKTAKE_CANCEL] = "stocktake_cancel",
 };
 
 const char *

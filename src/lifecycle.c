@@ -8,6 +8,7 @@
  */
 #include "hmc/lifecycle.h"
 #include "hmc/error.h"
+#include "hmc/words.h"
 #include "hmc/i18n.h"
 
 #include <stdio.h>
@@ -128,9 +129,9 @@ lifecycle_from_states(enum event_type move, char *out, size_t size)
 		if (t->move != move)
 			continue;
 		for (size_t j = 0; j < n; j++)
-			seen |= strcmp(names[j], unit_state_name(t->from)) == 0;
+			seen |= strcmp(names[j], words_state(t->from)) == 0;
 		if (!seen)
-			names[n++] = unit_state_name(t->from);
+			names[n++] = words_state(t->from);
 	}
 	out[0] = '\0';
 	size_t len = 0;

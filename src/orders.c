@@ -19,6 +19,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -303,12 +304,26 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 	sqlite3_reset(stmt);
 	if (already)
 		return store_seterr(store, HMC_E_EXISTS, _("unit %s is already picked"), unit.unit_no);
+	if (unit.state == UNIT_PICKED) {
+		/* Picked, for another order: say which. */
+		char other[ORDER_NO_MAX] = "";
+		stmt = store_stmt(store,
+			"SELECT order_no FROM order_picks WHERE unit_no = ?1 AND delivered = 0");
+		sqlite3_bind_text(stmt, 1, unit.unit_no, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			store_column_text(stmt, 0, other, sizeof other);
+		sqlite3_reset(stmt);
+		if (other[0])
+			return store_seterr(store, HMC_E_EXISTS,
+					    _("unit %s is already picked, for order %s"), unit.unit_no,
+					    other);
+	}
 	if (unit.state != UNIT_IN_STOCK)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("unit %s is %s"), unit.unit_no,
-				    unit_state_name(unit.state));
+				    words_state(unit.state));
 
 	/* A line naming this unit, else an open line of its article. */
-	int chosen = -1, on_order = 0, named_elsewhere = 0;
+	int chosen = -1, on_order = 0, named_elsewhere = 0, full = -1;
 	for (int i = 0; i < n && chosen < 0; i++)
 		if (strcmp(lines[i].unit_no, unit.unit_no) == 0 && lines[i].picked < lines[i].quantity)
 			chosen = i;
@@ -322,6 +337,8 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 		}
 		if (lines[i].picked < lines[i].quantity)
 			chosen = i;
+		else if (full < 0)
+			full = i;
 	}
 	if (chosen < 0) {
 		if (!on_order)
@@ -331,9 +348,8 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 			return store_seterr(store, HMC_E_INVALID,
 					    _("order %s asks for unit %s, not %s"), order_no,
 					    lines[named_elsewhere - 1].unit_no, unit.unit_no);
-		return store_seterr(store, HMC_E_INVALID,
-				    _("article %s is already filled on order %s"), unit.article_no,
-				    order_no);
+		return store_seterr(store, HMC_E_INVALID, _("article %s: the line is full: %d/%d"),
+				    unit.article_no, lines[full].picked, lines[full].quantity);
 	}
 	char payload[PAYLOAD_MAX] = "", line[16];
 	snprintf(line, sizeof line, "%d", lines[chosen].line_no);

@@ -19,6 +19,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -90,7 +91,7 @@ pickups_create(struct store *store, const char *operator_no, const char *request
 		if (unit.state != UNIT_DELIVERED)
 			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 					    _("unit %s is %s, not out with a customer"), unit_no,
-					    unit_state_name(unit.state));
+					    words_state(unit.state));
 		if (strcmp(unit.payer, p.payer_id) != 0)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("unit %s is out with payer %s, not %s"), unit_no,
@@ -191,6 +192,15 @@ collect_on(struct store *store, const struct unit *unit, const struct pickup *pi
 			 unit->unit_no, pickup->pickup_no, next);
 }
 
+/* A unit in one of these states is in the depot's hands, not a
+ * customer's: scanning it at a pickup is a wrong number, not a find. */
+static int
+at_depot(enum unit_state state)
+{
+	return state == UNIT_IN_STOCK || state == UNIT_PICKED || state == UNIT_RETURNED ||
+	       state == UNIT_CLEANING || state == UNIT_IN_REPAIR;
+}
+
 int
 pickups_collect(struct store *store, const char *operator_no, const char *pickup_no,
 		const char *unit_text, struct pickup_outcome *out)
@@ -210,6 +220,16 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 	int found = unit_get(store, unit_no, &unit);
 	if (found != 0 && found != HMC_E_NOT_FOUND)
 		return found;
+	if (found == 0 && unit.state == UNIT_IN_TRANSIT)
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("unit %s is already collected: it is on its way to the depot"),
+				    unit_no);
+	if (found == 0 && at_depot(unit.state))
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("check the number: unit %s is at the depot (%s, %s), not at a "
+				      "customer's"),
+				    unit_no, words_state(unit.state),
+				    unit.location[0] ? unit.location : "-");
 	int out_now = found == 0 && unit.state == UNIT_DELIVERED;
 	if (pickup_no != NULL)
 		xstrlcpy(on, pickup.pickup_no, sizeof on);
@@ -228,7 +248,7 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 		else
 			snprintf(reason, sizeof reason,
 				 _("collected unit %s, which the records have as %s"), unit_no,
-				 unit_state_name(unit.state));
+				 words_state(unit.state));
 		rc = flags_raise(store, operator_no, unit_no, reason);
 	} else {
 		if (on[0])

@@ -71,6 +71,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_STOCKTAKE_OPEN]    = { apply_stocktake },
 	[EV_STOCKTAKE_COUNT]   = { apply_stocktake },
 	[EV_STOCKTAKE_CONFIRM] = { apply_stocktake },
+	[EV_STOCKTAKE_CANCEL]  = { apply_stocktake },
 	[EV_CHARGE]            = { apply_charges },
 	[EV_CHARGE_APPROVE]    = { apply_charges },
 	[EV_CHARGE_REFUSE]     = { apply_charges },

@@ -11,7 +11,7 @@
  *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_conflicts.c  conflict_resolve
- *   apply_stocktake.c  stocktake_open, _count, _confirm
+ *   apply_stocktake.c  stocktake_open, _count, _confirm, _cancel
  *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
  *                      does to charges and waiting scrap requests
  *   apply_legacy.c     legacy_check
@@ -64,7 +64,7 @@ int apply_repairs_move(struct store *store, const struct event *ev);
 int apply_conflicts(struct store *store, const struct event *ev);
 
 /* apply_stocktake.c: opens a stocktake, freezing the list of units
- * expected; counts a unit or a quantity; confirms it. */
+ * expected; counts a unit or a quantity; confirms it, or cancels it. */
 int apply_stocktake(struct store *store, const struct event *ev);
 
 /* apply_charges.c: raises, approves or refuses a charge, asks for or

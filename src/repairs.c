@@ -21,6 +21,7 @@
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -427,7 +428,7 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	case UNIT_IN_REPAIR: move = EV_N_TYPES; break;
 	default:
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE, _("unit %s is %s and cannot be repaired"),
-				    unit_no, unit_state_name(unit.state));
+				    unit_no, words_state(unit.state));
 	}
 	calendar_load(&cal, store, depot ? depot : "");
 	repairs_rules(store, &rules);

@@ -20,6 +20,7 @@
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
+#include "hmc/words.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +105,8 @@ const struct rule rules_table[] = {
 	{ EV_STOCKTAKE_OPEN, ANY,            WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_STOCKTAKE_CONFIRM, ANY,         WHERE_ANY,            M, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_STOCKTAKE_CANCEL, ANY,          WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_CHARGE,        ANY,             WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -500,7 +503,7 @@ make_request(struct gate *g)
 	if (lifecycle_find(ev->type, g->unit->state, g->unit->origin, UNIT_NONE) == NULL)
 		return store_seterr(g->store, HMC_E_ILLEGAL_MOVE, _("cannot %s unit %s: it is %s"),
 				    move_label(ev->type), ev->subject,
-				    unit_state_name(g->unit->state));
+				    words_state(g->unit->state));
 	payload_set(payload, sizeof payload, "move", event_type_name(ev->type));
 	if (payload_get(ev->payload, "reason", text, sizeof text) == 0)
 		payload_set(payload, sizeof payload, "reason", text);
@@ -554,6 +557,7 @@ action_label(enum event_type type)
 	case EV_CONFLICT_RESOLVE: return _("resolve conflicts");
 	case EV_STOCKTAKE_OPEN: return _("open a stocktake");
 	case EV_STOCKTAKE_CONFIRM: return _("confirm a stocktake");
+	case EV_STOCKTAKE_CANCEL: return _("cancel a stocktake");
 	case EV_CHARGE: return _("raise charges");
 	case EV_CHARGE_APPROVE: return _("approve charges");
 	case EV_CHARGE_REFUSE: return _("refuse charges");

@@ -31,6 +31,50 @@ static const char *const scope_kinds[SCOPE_N] = {
 	[SCOPE_PAYER] = "payer",
 };
 
+/* Units that should be on the depot's places. */
+#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR')"
+
+static const char *const scope_sql[SCOPE_N] = {
+	[SCOPE_DEPOT] = " FROM units u JOIN articles a USING (article_no)"
+			" JOIN locations l ON l.code = u.location WHERE l.depot = ?2 AND " ON_PLACES,
+	[SCOPE_LOCATIONS] = " FROM units u JOIN articles a USING (article_no)"
+			    " WHERE u.location BETWEEN ?2 AND ?3 AND " ON_PLACES,
+	[SCOPE_ARTICLE] = " FROM units u JOIN articles a USING (article_no)"
+			  " WHERE u.article_no = ?2 AND " ON_PLACES,
+	[SCOPE_AREA] = " FROM units u JOIN articles a USING (article_no)"
+		       " WHERE a.area = ?2 AND " ON_PLACES,
+	[SCOPE_PAYER] = " FROM units u JOIN articles a USING (article_no)"
+			" WHERE u.payer = ?2 AND u.state = 'DELIVERED'",
+};
+
+const char *
+stocktake_scope_sql(int kind)
+{
+	return scope_sql[kind];
+}
+
+int
+stocktake_scope_count(struct store *store, const char *scope_kind, const char *scope,
+		      int64_t *n)
+{
+	char sql[512], from[64], to[64];
+	int k = stocktake_scope_find(scope_kind);
+	*n = 0;
+	if (k < 0)
+		return store_seterr(store, HMC_E_INVALID, _("no such scope: %s"), scope_kind);
+	snprintf(sql, sizeof sql, "SELECT count(*)%s", scope_sql[k]);
+	stocktake_scope_split(scope, from, to, sizeof from);
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	sqlite3_bind_text(stmt, 2, from, -1, SQLITE_TRANSIENT);
+	if (k == SCOPE_LOCATIONS)
+		sqlite3_bind_text(stmt, 3, to, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, scope);
+}
+
 int
 stocktake_scope_find(const char *kind)
 {
@@ -57,7 +101,7 @@ stocktake_scope_split(const char *scope, char *from, char *to, size_t size)
 
 #define STOCKTAKE_COLUMNS \
 	"stocktake_id, scope_kind, scope, opened, opened_by, state = 'confirmed'," \
-	" coalesce(confirmed_by, '')"
+	" coalesce(confirmed_by, ''), cancelled IS NOT NULL, coalesce(cancelled_by, '')"
 
 static void
 row_to_stocktake(sqlite3_stmt *stmt, struct stocktake *out)
@@ -70,6 +114,8 @@ row_to_stocktake(sqlite3_stmt *stmt, struct stocktake *out)
 	store_column_text(stmt, 4, out->opened_by, sizeof out->opened_by);
 	out->confirmed = sqlite3_column_int(stmt, 5);
 	store_column_text(stmt, 6, out->confirmed_by, sizeof out->confirmed_by);
+	out->cancelled = sqlite3_column_int(stmt, 7);
+	store_column_text(stmt, 8, out->cancelled_by, sizeof out->cancelled_by);
 }
 
 int
@@ -98,6 +144,10 @@ stocktake_check_open(struct store *store, const char *id)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 				    _("stocktake %s was confirmed by %s: it counts no more"),
 				    id, st.confirmed_by);
+	if (st.cancelled)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("stocktake %s was cancelled by %s: it counts no more"),
+				    id, st.cancelled_by);
 	return 0;
 }
 
@@ -107,8 +157,8 @@ stocktake_list(struct store *store, int all,
 {
 	sqlite3_stmt *stmt;
 	int rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT " STOCKTAKE_COLUMNS " FROM stocktakes WHERE ?1 OR state = 'open'"
-		" ORDER BY opened DESC", -1, &stmt, NULL);
+		"SELECT " STOCKTAKE_COLUMNS " FROM stocktakes"
+		" WHERE ?1 OR (state = 'open' AND cancelled IS NULL) ORDER BY opened DESC", -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, "stocktakes");
 	sqlite3_bind_int(stmt, 1, all);
@@ -323,6 +373,13 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
 				    unit_text, unit_no_rule());
 	unit_resolve(store, unit_no, unit_no);
+	/* A number nobody knows is a typo more often than a find: refused,
+	 * so that the count says what is on the shelf. */
+	struct unit unit;
+	if ((rc = unit_get(store, unit_no, &unit)) != 0)
+		return rc == HMC_E_NOT_FOUND
+			       ? store_seterr(store, rc, _("no unit %s - check the number"), unit_no)
+			       : rc;
 	if (location[0] != '\0') {
 		struct location loc;
 		if ((rc = catalog_location_get(store, location, &loc)) != 0)
@@ -348,6 +405,15 @@ stocktake_count(struct store *store, const char *operator_no, const char *id,
 	return workflow_record(store, operator_no, EV_STOCKTAKE_COUNT, id, payload, NULL);
 }
 
+int64_t
+stocktake_plausible_quantity(struct store *store, const char *article_no)
+{
+	char key[64];
+	int64_t fallback = store_config_int(store, "stocktake.plausible_quantity", 999);
+	snprintf(key, sizeof key, "stocktake.plausible_quantity.%s", article_no);
+	return store_config_int(store, key, fallback);
+}
+
 int
 stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
 			 const char *article_no, int64_t quantity, const char *location)
@@ -368,6 +434,24 @@ stocktake_count_quantity(struct store *store, const char *operator_no, const cha
 	if (location[0] != '\0')
 		payload_set(payload, sizeof payload, "location", location);
 	return workflow_record(store, operator_no, EV_STOCKTAKE_COUNT, id, payload, NULL);
+}
+
+int
+stocktake_cancel(struct store *store, const char *operator_no, const char *id)
+{
+	int rc;
+	if ((rc = workflow_require(store, operator_no, EV_STOCKTAKE_CANCEL,
+				   _("cancel a stocktake"))) != 0 ||
+	    (rc = stocktake_check_open(store, id)) != 0)
+		return rc;
+	return workflow_record(store, operator_no, EV_STOCKTAKE_CANCEL, id, "", NULL);
+}
+
+int
+stocktake_too_few(struct store *store, const struct reconciliation *r)
+{
+	int64_t least = store_config_int(store, "stocktake.min_counted_percent", 50);
+	return r->expected > 0 && r->found * 100 < least * r->expected;
 }
 
 struct confirming {

@@ -363,6 +363,10 @@ static const char *const migrations[] = {
 	 * name is told apart and refused. */
 	"ALTER TABLE device ADD COLUMN id TEXT;"
 	"UPDATE device SET id = lower(hex(randomblob(16)));",
+	/* 10: a manager may cancel a stocktake that is still open: it counts no
+	 * more, moves nothing, and frees its scope for another. */
+	"ALTER TABLE stocktakes ADD COLUMN cancelled INTEGER;"
+	"ALTER TABLE stocktakes ADD COLUMN cancelled_by TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

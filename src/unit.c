@@ -71,41 +71,32 @@ unit_origin_parse(const char *name, enum unit_origin *origin)
 	return HMC_E_INVALID;
 }
 
-static const struct {
-	const char *name;
-	const char *label;
-} states[UNIT_N_STATES] = {
-	[UNIT_NONE] = { "NONE", N_("not registered") },
-	[UNIT_IN_STOCK] = { "IN_STOCK", N_("in stock") },
-	[UNIT_PICKED] = { "PICKED", N_("picked") },
-	[UNIT_DELIVERED] = { "DELIVERED", N_("delivered") },
-	[UNIT_IN_TRANSIT] = { "IN_TRANSIT", N_("in transit") },
-	[UNIT_RETURNED] = { "RETURNED", N_("returned") },
-	[UNIT_CLEANING] = { "CLEANING", N_("cleaning") },
-	[UNIT_IN_REPAIR] = { "IN_REPAIR", N_("in repair") },
-	[UNIT_SCRAPPED] = { "SCRAPPED", N_("scrapped") },
-	[UNIT_MISSING] = { "MISSING", N_("missing") },
-	[UNIT_LOST] = { "LOST", N_("lost") },
-	[UNIT_WRITTEN_OFF] = { "WRITTEN_OFF", N_("written off") },
+static const char *const states[UNIT_N_STATES] = {
+	[UNIT_NONE] = "NONE",
+	[UNIT_IN_STOCK] = "IN_STOCK",
+	[UNIT_PICKED] = "PICKED",
+	[UNIT_DELIVERED] = "DELIVERED",
+	[UNIT_IN_TRANSIT] = "IN_TRANSIT",
+	[UNIT_RETURNED] = "RETURNED",
+	[UNIT_CLEANING] = "CLEANING",
+	[UNIT_IN_REPAIR] = "IN_REPAIR",
+	[UNIT_SCRAPPED] = "SCRAPPED",
+	[UNIT_MISSING] = "MISSING",
+	[UNIT_LOST] = "LOST",
+	[UNIT_WRITTEN_OFF] = "WRITTEN_OFF",
 };
 
 const char *
 unit_state_name(enum unit_state state)
 {
-	return (unsigned)state < UNIT_N_STATES ? states[state].name : "?";
-}
-
-const char *
-unit_state_label(enum unit_state state)
-{
-	return (unsigned)state < UNIT_N_STATES ? _(states[state].label) : "?";
+	return (unsigned)state < UNIT_N_STATES ? states[state] : "?";
 }
 
 int
 unit_state_parse(const char *name, enum unit_state *state)
 {
 	for (int i = 0; i < UNIT_N_STATES; i++)
-		if (strcasecmp(name, states[i].name) == 0) {
+		if (strcasecmp(name, states[i]) == 0) {
 			*state = (enum unit_state)i;
 			return 0;
 		}

@@ -65,6 +65,7 @@ done_testing() {
 #   tm_keys NAME KEY...           tmux send-keys (F1, Enter, Escape, text)
 #   tm_screen NAME                the window's text
 #   expect_screen NAME TEXT       one test: TEXT appears within a bounded wait
+#   expect_not_screen NAME TEXT   one test: TEXT is not on the screen now
 #   tm_stop NAME
 TMUX_SOCKET="hmc-test-$$"
 tm() { tmux -L "$TMUX_SOCKET" "$@"; }
@@ -100,6 +101,17 @@ expect_screen() {
 		tm_screen "$1" >"$T/out"
 		: >"$T/err"
 		not_ok "screen should show: $2"
+	fi
+}
+# (Wait for what the screen must show first, then check what it must not.)
+expect_not_screen() {
+	last_cmd="screen $1: not $2"
+	if tm_text "$1" | grep -qF -- "$2"; then
+		tm_screen "$1" >"$T/out"
+		: >"$T/err"
+		not_ok "screen should not show: $2"
+	else
+		ok
 	fi
 }
 tm_stop() { tm kill-session -t "$1" 2>/dev/null; }

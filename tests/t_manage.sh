@@ -5,8 +5,9 @@
 # by product area, in the totals, the checks' progress and by article, in
 # CSV and text; field checks that move the progress and the area's price
 # factor); a stocktake from the command line
-# (open, count, a second scan, show, confirm, write-off refused before the
-# grace period) and its refusals; charges and their report; scrapping over
+# (open, count, a second scan, show, confirm asked again with too little
+# found, write-off refused before the grace period, one open a scope,
+# cancel) and its refusals; charges and their report; scrapping over
 # the limit requested by staff and approved by a manager; the KPI report
 # (text and CSV); then in tmux at 24x16: staff counting a stocktake (shelf,
 # units, a second scan, one not expected, a consumable's quantity), a
@@ -71,9 +72,22 @@ run h stocktake show "$ST"; expect_status 0
 expect_out "found 2, missing $((expected - 2))"
 run h stocktake show "$ST" --csv; expect_status 0; expect_out "kind,unit,article,expected_at"
 run h --operator 1001 stocktake confirm "$ST"; expect_status 1; expect_err "only a manager"
-run h --operator 3001 stocktake confirm "$ST"; expect_status 0; expect_out "confirmed"
+# Two found of many: said, and confirmed only when asked again.
+run h --operator 3001 stocktake confirm "$ST"; expect_status 1; expect_err "would become missing"
+expect_err "--anyway"
+run h --operator 3001 stocktake confirm "$ST" --anyway; expect_status 0; expect_out "confirmed"
 run h --operator 3001 stocktake write-off "$ST"; expect_status 1; expect_err "grace"
 run h --operator 3001 stocktake count "$ST" "$3"; expect_status 1; expect_err "confirmed"
+# One open stocktake a scope; a manager cancels one, and it counts no more.
+run h --operator 3001 stocktake open --scope locations GBG-A03-1..GBG-A03-2; expect_status 0
+ST3=$(sed -n 's/^stocktake \([^ ]*\) opened.*/\1/p' "$T/out")
+run h --operator 3001 stocktake open --scope locations GBG-A03-1..GBG-A03-2; expect_status 1
+expect_err "$ST3"
+run h --operator 1001 stocktake cancel "$ST3"; expect_status 1; expect_err "only a manager"
+run h --operator 3001 stocktake cancel "$ST3"; expect_status 0; expect_out "cancelled"
+run h --operator 3001 stocktake count "$ST3" "$3"; expect_status 1; expect_err "cancelled"
+run h stocktake list; expect_no "$ST3"
+run h stocktake list --all; expect_out "$ST3"; expect_out "cancelled by 3001"
 run h verify; expect_status 0
 
 # --- charges, scrapping ---------------------------------------------------------------------
@@ -124,10 +138,10 @@ tm_keys s GBG-A02-1 Enter
 expect_screen s "shelf GBG-A02-1"
 tm_keys s "$u1" Enter
 expect_screen s "$u1 counted"
-tm_keys s "$u1" Enter
-expect_screen s "already counted"
 tm_keys s "$stranger" Enter
 expect_screen s "not expected"
+tm_keys s "$u1" Enter
+expect_screen s "already counted"
 tm_keys s 100101 Enter
 expect_screen s "type how many"
 tm_keys s 7 Enter
@@ -172,12 +186,17 @@ tm_keys m F3
 expect_screen m "Confirm:"
 tm_keys m F1
 expect_screen m "confirmed:"
+# Esc goes back one step: the figures, the stocktake, the list.
+tm_keys m Escape
+expect_screen m "Scan the shelf"
+tm_keys m Escape
+expect_screen m "Open stocktakes"
 tm_keys m Escape
 expect_screen m "5 Stocktakes"
 tm_keys m 2
 expect_screen m "Units by state"
-tm_keys m Down Down Down
-expect_screen m "SCRAPPED"
+tm_keys m Down NPage
+expect_screen m "scrapped"
 tm_keys m Escape
 expect_screen m "5 Stocktakes"
 tm_keys m Escape

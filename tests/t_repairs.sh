@@ -51,7 +51,7 @@ expect_screen t "back at work"
 tm_keys t F4
 expect_screen t "1 repaired"
 tm_keys t 1 GBG-C01-1 Enter
-expect_screen t "repaired, IN_STOCK on GBG-C01-1"
+expect_screen t "repaired, in stock on GBG-C01-1"
 # Not repairable under warranty: the claim's reference first, then the
 # manager decides; the screen never says scrapped when it was not.
 tm_keys t Escape
@@ -67,6 +67,8 @@ tm_keys t SUP-9 Enter
 expect_screen t "waits for a manager"
 check "still in repair, a request waits" test "$(q "SELECT state FROM units WHERE unit_no = '$dear'") $(q "SELECT count(*) FROM scrap_requests WHERE unit_no = '$dear' AND move = 'unrepairable'")" = "IN_REPAIR 1"
 tm_keys t Escape Escape Escape
+expect_screen t "Log out?"
+tm_keys t F1
 expect_screen t "Operator:"
 tm_keys t 3001 Enter 3456 Enter 8 1
 expect_screen t "Repairs on time"

@@ -41,21 +41,21 @@ tm_keys s Enter
 expect_screen s "${order#D}"
 bad=$(q "SELECT unit_no FROM units WHERE state = 'IN_REPAIR' LIMIT 1")
 tm_keys s "$bad" Enter
-expect_screen s "unit $bad is IN_REPAIR"
+expect_screen s "unit $bad is in repair"
 i=0
 while [ $i -lt 8 ]; do
 	unit=$(tm_screen s | sed -n 's/.*take \([0-9F M]*[0-9]\) .*/\1/p' | head -1)
 	[ -n "$unit" ] || break
 	tm_keys s "$unit" Enter
-	tm_wait s "$unit PICKED" || break
+	tm_wait s "$unit picked" || break
 	i=$((i + 1))
 done
-expect_screen s "order complete"
+expect_screen s "the order is complete"
 picked=$(q "SELECT count(*) FROM order_picks WHERE order_no = '$order'")
 tm_keys s F4
 expect_screen s "Hand over?"
 tm_keys s F1
-expect_screen s "DELIVERED"
+expect_screen s "handed over"
 run "$HMC" --db "$DB" order list --all; expect_out "$order"
 [ "$(q "SELECT count(*) FROM units u JOIN order_picks k USING (unit_no) WHERE k.order_no = '$order'
 	AND u.state = 'DELIVERED' AND u.rent_from IS NOT NULL")" = "$picked" ] && ok || not_ok "delivered units of $order"
@@ -72,7 +72,7 @@ collect=$(q "SELECT unit_no FROM pickup_units WHERE pickup_no = '$pickup' ORDER 
 payer=$(q "SELECT payer FROM pickups WHERE pickup_no = '$pickup'")
 stray=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' AND payer != '$payer' LIMIT 1")
 tm_keys s "$collect" Enter
-expect_screen s "$collect IN_TRANSIT"
+expect_screen s "$collect collected"
 tm_keys s "$stray" Enter
 expect_screen s "office told"
 run "$HMC" --db "$DB" flags; expect_out "$stray"
@@ -88,7 +88,7 @@ listed=$(q "SELECT u.unit_no FROM pickup_units u JOIN pickups k USING (pickup_no
 	WHERE v.unit_no = u.unit_no AND v.collected IS NULL) = 1 ORDER BY u.unit_no LIMIT 1")
 listed_on=$(q "SELECT pickup_no FROM pickup_units WHERE unit_no = '$listed' AND collected IS NULL")
 tm_keys s "$listed" Enter
-expect_screen s "$listed IN_TRANSIT, pickup $listed_on"
+expect_screen s "$listed collected, pickup $listed_on"
 run "$HMC" --db "$DB" pickup show "$listed_on"; expect_out "$listed collected"
 
 # Returns routed each way.
@@ -99,24 +99,24 @@ expect_screen s "Scan a returned unit"
 tm_keys s "$collect" Enter
 expect_screen s "Condition?"
 tm_keys s 1 F1
-expect_screen s "$collect CLEANING"
+expect_screen s "$collect to cleaning"
 tm_keys s "$stray" Enter 2 F2
 expect_screen s "Type the fault"
 tm_keys s "brake loose" Enter
-expect_screen s "$stray IN_REPAIR"
+expect_screen s "$stray to repair"
 # Worn out, and long out of warranty (under warranty the claim comes first).
 scrap=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' AND acquired < date('now', '-6 years') ORDER BY unit_no DESC LIMIT 1")
 tm_keys s "$scrap" Enter 3 F3
 expect_screen s "Scrap: reason?"
 tm_keys s 2
-expect_screen s "$scrap SCRAPPED"
+expect_screen s "$scrap scrapped"
 unused=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no DESC LIMIT 1")
 tm_keys s "$unused" Enter 1 F4
 expect_screen s "seal intact?"
 tm_keys s F1
 expect_screen s "scan the shelf"
 tm_keys s GBG-A02-1 Enter
-expect_screen s "$unused IN_STOCK"
+expect_screen s "$unused back in stock on GBG-A02-1"
 run "$HMC" --db "$DB" unit history "$stray"; expect_out "fault=brake loose"
 run "$HMC" --db "$DB" unit show "$unused"; expect_out "GBG-A02-1"
 
@@ -126,16 +126,19 @@ expect_screen s "To shelf"
 tm_keys s 4
 expect_screen s "Scan the shelf"
 tm_keys s GBG-B01-2 Enter "$collect" Enter
-expect_screen s "$collect IN_STOCK on GBG-B01-2"
+expect_screen s "$collect in stock on GBG-B01-2"
 tm_keys s Escape 5
 expect_screen s "Scan or type a unit"
 tm_keys s "$collect" Enter
 expect_screen s "History"
-expect_screen s "cleaned"
+expect_screen s "cleaned, in stock"
 run "$HMC" --db "$DB" unit show "$collect"; expect_out "IN_STOCK"; expect_out "GBG-B01-2"
 
-# Killed after a pick it showed as done: nothing lost.
+# Killed after a pick it showed as done: nothing lost.  (Logging out
+# from the menu asks first.)
 tm_keys s Escape Escape
+expect_screen s "Log out?"
+tm_keys s F1
 expect_screen s "Operator:"
 tm_keys s 1002 Enter 1234 Enter 1
 expect_screen s "Orders to pick"
@@ -143,7 +146,7 @@ tm_keys s Enter
 expect_screen s "take"
 unit=$(tm_screen s | sed -n 's/.*take \([0-9]*\) .*/\1/p' | head -1)
 tm_keys s "$unit" Enter
-expect_screen s "$unit PICKED"
+expect_screen s "$unit picked"
 pkill -KILL -f "hmc --db $DB" || not_ok "kill hmc"
 sleep 0.3
 run "$HMC" --db "$DB" unit show "$unit"; expect_out "PICKED"

@@ -189,9 +189,9 @@ scenario() {
 	check "U2 is where the last relocation in the log put it (C's)" \
 		test "$(sqlite3 "$E/hb.db" "SELECT location FROM units WHERE unit_no = '$U2'")" = "$L2"
 	run h hb conflicts
-	expect_out "ha#"; expect_out "scrap $U1"; expect_out "register 19999999"
-	expect_out "mark_missing $U3"; expect_out "scrap $U4"; expect_out "hc#"
-	expect_out "scrap $U5"; expect_out "it is DELIVERED"; expect_out "already exists"
+	expect_out "ha#"; expect_out "scrapped $U1"; expect_out "registered 19999999"
+	expect_out "marked missing $U3"; expect_out "scrapped $U4"; expect_out "hc#"
+	expect_out "scrapped $U5"; expect_out "it is delivered"; expect_out "already exists"
 	check "five conflicts, listed on B" test "$(grep -c '^h[a-c]#' "$T/out")" -eq 5
 
 	# Round 2: the same kind of work, synced in the opposite order.
@@ -206,8 +206,8 @@ scenario() {
 	same_state hc ha hb
 
 	# Resolving.
-	SCRAP_U1=$(h hb conflicts | sed -n "s/^\(ha#[0-9]*\) .*scrap $U1 .*/\1/p")
-	REG=$(h hb conflicts | sed -n 's/^\(ha#[0-9]*\) .*register 19999999.*/\1/p')
+	SCRAP_U1=$(h hb conflicts | sed -n "s/^\(ha#[0-9]*\) .*scrapped $U1 .*/\1/p")
+	REG=$(h hb conflicts | sed -n 's/^\(ha#[0-9]*\) .*registered 19999999.*/\1/p')
 	run h hb --operator 1001 conflicts resolve "$SCRAP_U1" --outcome event
 	expect_status 1; expect_err "only a manager"
 	run h hb --operator 3001 conflicts resolve "$SCRAP_U1" --outcome maybe
@@ -268,7 +268,7 @@ scenario() {
 	h hb --operator 1001 unit relocate "$W1" --location "$L1" >/dev/null
 	h hb --operator 1001 unit relocate "$W2" --location "$L2" >/dev/null
 	run h hb sync; expect_status 0; expect_out "1 events refused"; expect_out "sent 2"
-	run h hb conflicts; expect_out "refused"; expect_out "relocate $W1"
+	run h hb conflicts; expect_out "refused"; expect_out "moved $W1"
 	check "a refused event is taken out of the state" \
 		test "$(sqlite3 "$E/hb.db" "SELECT location FROM units WHERE unit_no = '$W1'")" != "$L1"
 	sync_ok ha hc

@@ -18,6 +18,7 @@
 #include "hmc/payload.h"
 #include "hmc/store.h"
 #include "hmc/unit.h"
+#include "hmc/words.h"
 #include "hmc/workflow.h"
 
 #include <stdio.h>
@@ -176,7 +177,7 @@ every_state_every_move(void **state)
 				assert_non_null(strstr(message, move_label((enum event_type)m)));
 				if (!(m == EV_LEGACY_WRITE_OFF && origins[o] == ORIGIN_NEW &&
 				      s == UNIT_DELIVERED))
-					assert_non_null(strstr(message, unit_state_name(s)));
+					assert_non_null(strstr(message, words_state(s)));
 			}
 		}
 	}

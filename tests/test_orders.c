@@ -196,13 +196,13 @@ pick_and_deliver(void **state)
 	assert_string_equal(lines[1].suggest_unit, "20000001");
 
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "20000002", NULL), HMC_E_ILLEGAL_MOVE);
-	assert_string_equal(store_errmsg(store), "unit 20000002 is IN_REPAIR");
+	assert_string_equal(store_errmsg(store), "unit 20000002 is in repair");
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000002", NULL), 0);
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000002", NULL), HMC_E_EXISTS);
 	assert_string_equal(store_errmsg(store), "unit 10000002 is already picked");
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000001", NULL), 0);
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "10000004", NULL), HMC_E_INVALID);
-	assert_non_null(strstr(store_errmsg(store), "already filled"));
+	assert_non_null(strstr(store_errmsg(store), "the line is full: 2/2"));
 	assert_int_equal(orders_pick(store, OP_STAFF, no, "19999999", NULL), HMC_E_NOT_FOUND);
 
 	int n;
@@ -417,13 +417,18 @@ pickups_and_flags(void **state)
 	assert_int_equal(pickups_collect(store, OP_STAFF, "H261120-test-01-001", "10000003", &got), 0);
 	assert_true(got.collected);
 	assert_non_null(strstr(got.warning, "R-SU"));
-	/* Not out at all by the records, or not registered: never refused. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000004", &got), 0);
-	assert_false(got.collected);
-	assert_non_null(strstr(got.warning, "IN_STOCK"));
+	/* At the depot by the records, or collected already: refused, the
+	 * number is wrong or scanned twice. */
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000004", &got),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_non_null(strstr(store_errmsg(store), "at the depot"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), HMC_E_EXISTS);
+	assert_non_null(strstr(store_errmsg(store), "already collected"));
+	/* Not registered: taken, and the office told. */
 	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "F99999", &got), 0);
+	assert_false(got.collected);
 	assert_non_null(strstr(got.warning, "not registered"));
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 4);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 3);
 	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "1234", &got), HMC_E_INVALID);
 	assert_int_equal(pickups_collect(store, OP_STAFF, "H-NONE", "10000004", &got), HMC_E_NOT_FOUND);
 	char id[FLAG_ID_MAX];
@@ -432,7 +437,7 @@ pickups_and_flags(void **state)
 	free(first);
 	assert_int_equal(flags_clear(store, OP_MANAGER, id), 0);
 	assert_int_equal(flags_clear(store, OP_MANAGER, id), HMC_E_NOT_FOUND);
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 3);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags WHERE cleared IS NULL"), 2);
 	testutil_now(NULL);
 	int64_t n_events, n_diffs;
 	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
@@ -504,13 +509,16 @@ collect_without_number(void **state)
 	assert_int_equal(pickups_list(store, 1, count_pickup, &n_open), 0);
 	assert_int_equal(n_open, 1);
 
-	/* Collected twice: the second scan only flags, the order is unchanged. */
-	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), 0);
+	/* Collected twice: the second scan is refused, nothing is flagged
+	 * and the order is unchanged. */
+	int64_t n_flags = testutil_int(store, "SELECT count(*) FROM flags");
+	assert_int_equal(pickups_collect(store, OP_STAFF, NULL, "10000001", &got), HMC_E_EXISTS);
 	assert_false(got.collected);
 	assert_string_equal(got.pickup_no, "");
-	assert_non_null(strstr(got.warning, "IN_TRANSIT"));
-	assert_int_equal(pickups_collect(store, OP_STAFF, a, "10000001", &got), 0);
+	assert_non_null(strstr(store_errmsg(store), "already collected"));
+	assert_int_equal(pickups_collect(store, OP_STAFF, a, "10000001", &got), HMC_E_EXISTS);
 	assert_false(got.collected);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM flags"), n_flags);
 	pickup_payload(store, "10000001", payload, sizeof payload);
 	assert_non_null(strstr(payload, "#1"));
 	assert_int_equal(pickups_get(store, a, &p), 0);

@@ -3,12 +3,14 @@
  *
  * Covers: new numbers (8 digits), legacy F and M (4 to 8 digits), lower
  * case, surrounding blanks, every wrong length, letters, other prefixes,
- * control characters, empty input; state and origin names both ways.
+ * control characters, empty input; state and origin names both ways;
+ * words for every state and event type, and for codes as spelt in CSV.
  */
 #include "testutil.h"
 
 #include "hmc/error.h"
 #include "hmc/unit.h"
+#include "hmc/words.h"
 
 #include <string.h>
 
@@ -49,6 +51,19 @@ unit_numbers(void **state)
 	}
 }
 
+/* Every event type, and the codes people meet, have words of their own. */
+static void
+words_for_codes(void **state)
+{
+	(void)state;
+	for (int t = 0; t < EV_N_TYPES; t++)
+		assert_string_not_equal(words_event(t), event_type_name(t));
+	assert_string_equal(words(WORD_OUTCOME, "not-found"), "not found");
+	assert_string_equal(words(WORD_REASON, "beyond-repair"), "beyond repair");
+	assert_string_equal(words(WORD_SCOPE, "locations"), "places");
+	assert_string_equal(words(WORD_SCOPE, "elsewhere"), "elsewhere");	/* unknown: as is */
+}
+
 static void
 names_both_ways(void **state)
 {
@@ -57,7 +72,8 @@ names_both_ways(void **state)
 		enum unit_state parsed;
 		assert_int_equal(unit_state_parse(unit_state_name(s), &parsed), 0);
 		assert_int_equal(parsed, s);
-		assert_string_not_equal(unit_state_label(s), "?");
+		/* Every state has words, not its code. */
+		assert_string_not_equal(words_state(s), unit_state_name(s));
 	}
 	enum unit_state parsed;
 	assert_int_equal(unit_state_parse("in_stock", &parsed), 0);
@@ -76,6 +92,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(unit_numbers),
 		cmocka_unit_test(names_both_ways),
+		cmocka_unit_test(words_for_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

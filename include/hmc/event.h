@@ -74,6 +74,7 @@ enum event_type {
 	EV_SCRAP_REFUSE,	/* a manager says no (yes is the scrap itself) */
 	EV_LEGACY_CHECK,	/* subject an F/M unit; outcome, new_no */
 	EV_CHARGE_REFUSE,	/* subject the charge; reason: a manager says no */
+	EV_STOCKTAKE_CANCEL,	/* subject the stocktake: a manager stops it, nothing moves */
 	EV_N_TYPES
 };
 

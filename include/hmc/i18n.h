@@ -15,9 +15,9 @@
 #define _(msgid) gettext(msgid)
 #define N_(msgid) (msgid)
 
-/* Sets the locale and message catalogue; HMC_LOCALEDIR in the environment
- * overrides the built-in catalogue directory (for running from the source
- * tree). */
+/* Sets the locale and message catalogue: from HMC_LOCALEDIR in the
+ * environment, else next to the binary (build/locale, ../share/locale),
+ * else the built-in directory. */
 void i18n_init(void);
 
 /* 1 when the user asked for English, 0 for Swedish. */

@@ -67,7 +67,9 @@ struct pickup_outcome {
 	char warning[256];		/* what the office was told, or "" */
 };
 
-/* Collects a scanned unit on a pickup.  Without pickup_no (NULL), on the
+/* Collects a scanned unit on a pickup.  A unit already collected
+ * (HMC_E_EXISTS) or at the depot (HMC_E_ILLEGAL_MOVE) is refused: the
+ * number is wrong, or it was scanned twice.  Without pickup_no (NULL), on the
  * open pickup order that lists the unit (the one due first, if several;
  * the office is told of the others), else on none.  On an order, the rent
  * ends at the order's rent end or at the pickup, whichever is sooner.

@@ -47,6 +47,8 @@ struct stocktake {
 	char opened_by[OPERATOR_MAX];
 	int confirmed;		/* 1 once confirmed */
 	char confirmed_by[OPERATOR_MAX];
+	int cancelled;		/* 1 once cancelled: it counts no more */
+	char cancelled_by[OPERATOR_MAX];
 };
 
 struct reconciliation {
@@ -76,6 +78,13 @@ int stocktake_scope_find(const char *kind);
 /* A scope "A..B" into its two ends, the same code twice for one place;
  * from and to hold size bytes. */
 void stocktake_scope_split(const char *scope, char *from, char *to, size_t size);
+/* What a kind of scope takes: the FROM and WHERE of a query on units u
+ * joined with their articles a, ?2 and ?3 the scope's two ends.  The
+ * reducer freezes the list with it; stocktake_scope_count counts it. */
+const char *stocktake_scope_sql(int kind);
+/* How many units a stocktake of this scope would expect now. */
+int stocktake_scope_count(struct store *store, const char *scope_kind, const char *scope,
+			  int64_t *n);
 
 /* Opens a stocktake (managers); *id gets its name (STOCKTAKE_ID_MAX). */
 int stocktake_open(struct store *store, const char *operator_no, const char *scope_kind,
@@ -96,6 +105,11 @@ int stocktake_count(struct store *store, const char *operator_no, const char *id
 /* quantity of a consumable article on a place. */
 int stocktake_count_quantity(struct store *store, const char *operator_no, const char *id,
 			     const char *article_no, int64_t quantity, const char *location);
+
+/* The most of an article that is plausible on one place: a count above
+ * it is asked again.  Config stocktake.plausible_quantity.ARTICLE, else
+ * stocktake.plausible_quantity, else 999. */
+int64_t stocktake_plausible_quantity(struct store *store, const char *article_no);
 
 /* 1 when the unit is on the stocktake's list, with the place it was
  * recorded at in location ("" when none). */
@@ -120,6 +134,15 @@ struct stocktake_outcome {
 	int64_t held;		/* weight-bearing F/M units not written off: they
 				 * wait for a field check (rules.h) */
 };
+
+/* Cancels an open stocktake (managers): it counts no more, nothing moves,
+ * and its scope may be taken again. */
+int stocktake_cancel(struct store *store, const char *operator_no, const char *id);
+
+/* 1 when fewer of the units expected were found than the share a
+ * confirmation takes without asking again (stocktake.min_counted_percent,
+ * default 50). */
+int stocktake_too_few(struct store *store, const struct reconciliation *r);
 
 /* Confirms (managers): the moves the reconciliation calls for, each
  * through the gate; with write_off_now the missing are written off at

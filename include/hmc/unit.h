@@ -75,10 +75,9 @@ const char *unit_no_rule(void);
 const char *unit_origin_name(enum unit_origin origin);	/* "new", "F", "M" */
 int unit_origin_parse(const char *name, enum unit_origin *origin);
 
+/* The state's code; as a person reads it: words_state() (words.h). */
 const char *unit_state_name(enum unit_state state);	/* "IN_STOCK" */
 int unit_state_parse(const char *name, enum unit_state *state);
-/* The state as a person reads it, in the user's language. */
-const char *unit_state_label(enum unit_state state);
 
 /* Reads a unit.  HMC_E_NOT_FOUND (with store_errmsg) when there is none. */
 int unit_get(struct store *store, const char *unit_no, struct unit *out);

@@ -1,0 +1,228 @@
+#!/bin/sh
+# t_walk.sh — every screen at 24x16, walked as a manager would, in Swedish
+# and in English, each screen captured.
+#
+# Covers: the login screen (a wrong PIN), the menu, orders and an order's
+# lines (a pick, taking one off), pickups with and without an order (a
+# unit at the depot refused), returns (condition, route, reasons, fault,
+# back to stock on a shelf, a warranty refusal), to shelf, look up (a
+# unit's history, its code, a legacy unit's field check), the repair
+# queue and a repair (logging work, closing it, a closed one), a stocktake
+# (counting, a quantity, a code refused as one, the figures), the
+# managers' menu, repair figures, key figures, approvals (a charge's
+# reasons), conflicts, and logging out.  Every captured Swedish screen is
+# searched for raw codes (states, event types, scopes, outcomes, reasons):
+# none may show.  Every text the program draws fits its line, in both
+# languages (HMC_FIT_LOG notes any that is cut; names and notes may be).
+. "$(dirname "$0")/lib.sh"
+DB0="$T/walk0.db"
+export HMC_PROFILES=firmware-config
+"$HMC" --db "$DB0" demo --units 3000 --device hh-walk >/dev/null || exit 1
+sqlite3 "$DB0" "INSERT INTO config VALUES ('depot', 'GBG')"
+q0() { sqlite3 "$DB0" "$1"; }
+h0() { "$HMC" --db "$DB0" "$@"; }
+# The same things to walk through in both languages.
+on_shelf() {
+	q0 "SELECT u.unit_no FROM units u JOIN locations l ON l.code = u.location
+		WHERE u.state = 'IN_STOCK' AND l.depot = 'GBG' AND l.kind = 'shelf'
+		AND u.article_no = '$1' ORDER BY u.unit_no LIMIT 1"
+}
+h0 order add --payer K1401 --no W-1 100101*2 100210 200103 100102 >/dev/null
+pick=$(on_shelf 100101)
+out=$(q0 "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1")
+back=$(q0 "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 1")
+lost=$(q0 "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 2")
+h0 --operator 1001 unit report-lost "$lost" >/dev/null
+h0 --operator 1001 pickup add --payer "$(q0 "SELECT payer FROM units WHERE unit_no = '$out'")" "$out" >/dev/null
+warranty=$(q0 "SELECT u.unit_no FROM units u JOIN articles a USING (article_no)
+	WHERE u.state = 'DELIVERED' AND u.origin = 'new' AND u.acquired > date('now', '-11 months')
+	AND a.warranty_months >= 12 AND a.returnable = 1 ORDER BY u.unit_no LIMIT 1")
+cleaning=$(q0 "SELECT unit_no FROM units WHERE state = 'CLEANING' ORDER BY unit_no LIMIT 1")
+legacy=$(q0 "SELECT unit_no FROM units WHERE origin = 'F' AND state = 'DELIVERED' ORDER BY unit_no LIMIT 1")
+fix=$(q0 "SELECT unit_no FROM repairs WHERE closed IS NULL AND on_site = 0 ORDER BY unit_no LIMIT 1")
+h0 --operator 3001 stocktake open --scope locations GBG-A02-1..GBG-A02-9 >/dev/null
+counted=$(q0 "SELECT unit_no FROM stocktake_expected ORDER BY unit_no LIMIT 1")
+# A unit with a history of many kinds: moved, picked, taken off, moved.
+busy=$(on_shelf 100301)
+h0 --operator 1001 unit relocate "$busy" --location GBG-A01-2 >/dev/null
+h0 --operator 1001 unit pick "$busy" >/dev/null
+h0 --operator 1001 unit unpick "$busy" --location GBG-A01-1 >/dev/null
+# Something for a manager to approve: a scrap over the limit, a charge.
+q0 "INSERT INTO config VALUES ('scrap.approval_ore', '1000')"
+pricey=$(q0 "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
+	AND value_ore > 400000 AND acquired > date('now', '-1 years') ORDER BY unit_no LIMIT 1")
+h0 --operator 1001 scrap "$pricey" --reason hygiene >/dev/null
+# A conflict, as a sync would have left one.
+q0 "UPDATE journal SET status = 'conflict', note = 'the unit had moved on'
+	WHERE seq = (SELECT max(seq) FROM journal WHERE type = 'relocate')"
+
+walk() {
+	lang=$1
+	cp "$DB0" "$T/walk-$lang.db"
+	: >"$T/walk-$lang.txt"
+	last=""
+	: >"$T/fit-$lang.log"
+	tm_start w 24 16 "env LANG=$2 HMC_PROFILES=firmware-config HMC_FIT_LOG=$T/fit-$lang.log \
+		$HMC --db $T/walk-$lang.db"
+	snap login
+	tm_keys w 3001 Enter; snap pin
+	tm_keys w 0000 Enter; snap wrong-pin
+	tm_keys w 3001 Enter 3456 Enter; snap menu
+	tm_keys w 1; snap orders
+	tm_keys w W-1 Enter; snap order
+	tm_keys w "$pick" Enter; snap picked
+	tm_keys w F2; snap taking-off
+	tm_keys w "$pick" Enter; snap taken-off
+	tm_keys w F4; snap not-complete
+	tm_keys w Escape; snap orders
+	tm_keys w Escape; snap menu
+	tm_keys w 2; snap pickups
+	tm_keys w Enter; snap pickup
+	tm_keys w "$out" Enter; snap collected
+	tm_keys w Escape; snap pickups
+	tm_keys w F1; snap pickup-no-order
+	tm_keys w "$pick" Enter; snap pickup-at-depot
+	tm_keys w Escape; snap pickups
+	tm_keys w Escape; snap menu
+	tm_keys w 3; snap returns
+	tm_keys w "$back" Enter; snap condition
+	tm_keys w 3; snap route
+	tm_keys w F3; snap reasons
+	tm_keys w Escape; snap route
+	tm_keys w F2; snap fault
+	tm_keys w Escape; snap route
+	tm_keys w Escape; snap condition
+	tm_keys w 1 F4; snap sealed
+	tm_keys w F1; snap restock-shelf
+	tm_keys w GBG-A01-1 Enter; snap restocked
+	tm_keys w "$out" Enter; snap received
+	tm_keys w 2 F1; snap to-cleaning
+	tm_keys w "$warranty" Enter; snap received2
+	tm_keys w 3 F3; snap reasons2
+	tm_keys w 2; snap warranty-refused
+	tm_keys w Escape; snap route2
+	tm_keys w Escape; snap condition2
+	tm_keys w Escape; snap returns
+	tm_keys w Escape; snap menu
+	tm_keys w 4; snap shelf
+	tm_keys w GBG-A01-3 Enter; snap shelf-scanned
+	tm_keys w "$cleaning" Enter; snap cleaned
+	tm_keys w Escape; snap menu
+	tm_keys w 5; snap lookup
+	tm_keys w "$busy" Enter; snap history
+	tm_keys w "$out" Enter; snap history2
+	tm_keys w "$lost" Enter; snap lost
+	tm_keys w F2; snap code
+	tm_keys w Escape; snap lost
+	tm_keys w "$legacy" Enter; snap legacy-unit
+	tm_keys w F3; snap legacy-check
+	tm_keys w 4; snap legacy-checked
+	tm_keys w Escape; snap legacy-unit
+	tm_keys w Escape; snap menu
+	tm_keys w 6; snap queue
+	tm_keys w F3; snap queue-acute
+	tm_keys w F2; snap queue
+	tm_keys w "$fix" Enter; snap repair
+	tm_keys w F1; snap what
+	tm_keys w "ny broms" Enter; snap minutes
+	tm_keys w 20 Enter; snap parts
+	tm_keys w Enter; snap logged
+	tm_keys w F2; snap expected
+	tm_keys w Enter; snap waiting
+	tm_keys w F2; snap resumed
+	tm_keys w F4; snap close
+	tm_keys w 2; snap unrepairable-reasons
+	tm_keys w Escape; snap close
+	tm_keys w 1; snap close-shelf
+	tm_keys w GBG-C01-1 Enter; snap closed
+	tm_keys w Escape; snap queue
+	tm_keys w Escape; snap menu
+	tm_keys w 7; snap stocktakes
+	tm_keys w Enter; snap stocktake
+	tm_keys w GBG-A02-1 Enter; snap count-shelf
+	tm_keys w "$counted" Enter; snap counted
+	tm_keys w 300201 Enter; snap quantity
+	tm_keys w GBG-A02-1 Enter; snap not-a-quantity
+	tm_keys w 3 Enter; snap quantity-counted
+	tm_keys w F2; snap reconciliation
+	tm_keys w Escape; snap stocktake
+	tm_keys w Escape; snap stocktakes
+	tm_keys w Escape; snap menu
+	tm_keys w 8; snap manager
+	tm_keys w 1; snap figures
+	tm_keys w Escape; snap manager
+	tm_keys w 2; snap kpi
+	tm_keys w NPage; snap kpi2
+	tm_keys w NPage; snap kpi3
+	tm_keys w NPage; snap kpi4
+	tm_keys w Escape; snap manager
+	tm_keys w 3; snap approvals
+	tm_keys w Down; snap approvals2
+	tm_keys w F2; snap refuse
+	tm_keys w Escape; snap approvals2
+	tm_keys w Escape; snap manager
+	tm_keys w 4; snap conflicts
+	tm_keys w Escape; snap manager
+	tm_keys w 5; snap stocktakes
+	tm_keys w Escape; snap manager
+	tm_keys w Escape; snap menu
+	tm_keys w Escape; snap logout
+	tm_stop w
+}
+
+# Waits for the screen to change after the keys just sent and to hold
+# still, then keeps it under NAME (a bounded wait; no time is asserted).
+snap() {
+	i=0 prev=""
+	while [ $i -lt 100 ]; do
+		cur=$(tm_screen w)
+		[ "$cur" != "$last" ] && [ "$cur" = "$prev" ] && break
+		prev=$cur
+		sleep 0.1
+		i=$((i + 1))
+	done
+	last=$cur
+	printf '== %s %s\n%s\n' "$lang" "$1" "$cur" >>"$T/walk-$lang.txt"
+}
+
+walk sv sv_SE.UTF-8
+walk en en
+
+# Every screen of the walk was there to see.
+for lang in sv en; do
+	last_cmd="walk $lang: $(grep -c '^== ' "$T/walk-$lang.txt") screens"
+	if [ "$(grep -c '^== ' "$T/walk-$lang.txt")" -ge 100 ]; then ok; else not_ok "the walk stopped"; fi
+done
+
+# No raw code on a Swedish screen.
+CODES='IN_STOCK|PICKED|DELIVERED|IN_TRANSIT|RETURNED|CLEANING|IN_REPAIR|SCRAPPED|MISSING|LOST|WRITTEN_OFF'
+CODES="$CODES|relocate|register|import|unpick|deliver|pickup|receive|to_cleaning|to_repair|restock"
+CODES="$CODES|cleaned|open_repair|repaired|unrepairable|mark_missing|write_off|report_lost"
+CODES="$CODES|legacy_write_off|report_destroyed|found_again|order_delivered|pickup_order|flag_clear"
+CODES="$CODES|repair_open|repair_log|repair_wait|repair_told|repair_close|conflict_resolve"
+CODES="$CODES|stocktake_[a-z]*|charge_[a-z]*|scrap_[a-z]*|legacy_check"
+CODES="$CODES|locations|depot|not-found|in-use|beyond-repair|worn-out|acute|shortfall|destroyed"
+CODES="$CODES|rejected|refused|conflict|soiled|damaged|incomplete|location"
+last_cmd="no raw codes on Swedish screens"
+if grep -v '^== ' "$T/walk-sv.txt" | grep -nwE "$CODES" >"$T/out"; then
+	: >"$T/err"
+	not_ok "raw codes on Swedish screens"
+else
+	ok
+fi
+# Everything the program says fits its line, in both languages (data such
+# as names may be cut).
+for lang in sv en; do
+	last_cmd="walk $lang: every text fits its line at 24x16"
+	if [ -s "$T/fit-$lang.log" ]; then
+		sort -u "$T/fit-$lang.log" >"$T/out"
+		: >"$T/err"
+		not_ok "texts cut at 24x16 ($lang)"
+	else
+		ok
+	fi
+done
+
+# WALK_KEEP=DIR keeps the captured screens to look at.
+[ -n "${WALK_KEEP:-}" ] && cp "$T"/walk-*.txt "$T"/fit-*.log "$WALK_KEEP"/
+done_testing
