@@ -3,6 +3,8 @@
 #   make run      build, make a demo store if there is none, open the screens
 #   make check    every test (set SAN=1 for AddressSanitizer + UBSan)
 #   make bench    benchmarks, with figures beside a bare baseline
+#   make torture  SIGKILL at random moments of a day's work and of syncs
+#                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
 #   make fuzz     libFuzzer targets (clang)
 #   make install  PREFIX=/usr/local DESTDIR=
 #   make clean
@@ -97,8 +99,8 @@ HMC       := $(BUILD)/hmc
 DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
-.PHONY: all run check bench fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run fuzz-run pot
+.PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
+        build-all test-run bench-run torture-run fuzz-run pot
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -119,6 +121,9 @@ check: deps-test
 
 bench: deps-test
 	@$(MAKE) --no-print-directory bench-run
+
+torture: deps-test
+	@$(MAKE) --no-print-directory torture-run
 
 fuzz: deps-test
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
@@ -176,16 +181,26 @@ $(BUILD)/tests/gen_replay: $(BUILD)/tests/gen_replay.o $(BUILD)/tests/usbfixture
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+# The torture driver runs the real binary; it reads the stores itself.
+$(BUILD)/tests/torture: $(BUILD)/tests/torture.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3)
+
 $(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIBHMC)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
 
-build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay
+build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay $(BUILD)/tests/torture
 
 # --- tests and benchmarks ----------------------------------------------------
 
 test-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/run.sh $(TESTS)
+
+# tests/torture.c says what is killed when and what is checked after.
+torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
+	@HMC_LOCALEDIR=$(BUILD)/locale $(BUILD)/tests/torture --hmc $(HMC) \
+		$(if $(filter 1,$(LONG)),--long) $(if $(SEED),--seed $(SEED))
 
 bench-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/bench.sh
