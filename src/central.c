@@ -52,16 +52,18 @@ central_describe(const char *url, char *out, size_t size)
 	snprintf(out, size, "%s", url);
 }
 
-/* "central = URL" from a config file, if the file says so. */
+/* "central = URL" from a config file, if the file says so.  Whole lines,
+ * however long: a piece of a long comment is not a line of its own. */
 static int
 from_file(const char *path, char *buf, size_t size)
 {
 	FILE *file = fopen(path, "r");
-	char line[1024];
+	char *line = NULL;
+	size_t line_size = 0;
 	int found = 0;
 	if (file == NULL)
 		return 0;
-	while (!found && fgets(line, sizeof line, file) != NULL) {
+	while (!found && getline(&line, &line_size, file) != -1) {
 		char *at = line;
 		while (isspace((unsigned char)*at))
 			at++;
@@ -84,6 +86,7 @@ from_file(const char *path, char *buf, size_t size)
 			found = 1;
 		}
 	}
+	free(line);
 	fclose(file);
 	return found;
 }
