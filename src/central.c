@@ -4,6 +4,7 @@
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/text.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
@@ -27,6 +28,70 @@ central_open(const char *url, int create, const struct central_ops **ops, struct
 		return HMC_E_INVALID;
 	}
 	return (*ops)->connect(url, create, out, err, size);
+}
+
+/* Copies a text of the log whole into out (size bytes): 0, or -1 when it
+ * is missing, does not fit, or holds a NUL (which would cut it short). */
+static int
+copy_text(const struct central_text *text, char *out, size_t size)
+{
+	if (text->text == NULL || text->len >= size || memchr(text->text, '\0', text->len) != NULL)
+		return -1;
+	memcpy(out, text->text, text->len);
+	out[text->len] = '\0';
+	return 0;
+}
+
+int
+central_decode(const struct central_row *row, struct event *e, char *err, size_t size)
+{
+	const struct {
+		const char *column;
+		const struct central_text *text;
+		char *out;
+		size_t size;
+	} texts[] = {
+		{ "device", &row->device, e->device, sizeof e->device },
+		{ "operator", &row->operator_no, e->operator_no, sizeof e->operator_no },
+		{ "subject", &row->subject, e->subject, sizeof e->subject },
+		{ "payload", &row->payload, e->payload, sizeof e->payload },
+	};
+	char type[32], raw[32], shown[64];
+	memset(e, 0, sizeof *e);
+	e->gseq = row->gseq;
+	e->device_seq = row->device_seq;
+	e->hlc = row->hlc;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (copy_text(texts[i].text, texts[i].out, texts[i].size) != 0 ||
+		    (texts[i].out == e->device && e->device[0] == '\0')) {
+			snprintf(err, size, _("central event %lld is malformed: its %s is missing, "
+					      "too long or holds a NUL byte"),
+				 (long long)row->gseq, texts[i].column);
+			return HMC_E_REFUSED;
+		}
+	if (row->device_seq < 1) {
+		snprintf(err, size, _("central event %lld is malformed: device_seq %lld is below 1"),
+			 (long long)row->gseq, (long long)row->device_seq);
+		return HMC_E_REFUSED;
+	}
+	if (row->hash == NULL || row->hash_len != EVENT_HASH_LEN) {
+		snprintf(err, size, _("central event %lld is malformed: its hash is not %d bytes"),
+			 (long long)row->gseq, EVENT_HASH_LEN);
+		return HMC_E_REFUSED;
+	}
+	memcpy(e->hash, row->hash, EVENT_HASH_LEN);
+	if (copy_text(&row->type, type, sizeof type) != 0 || event_type_parse(type, &e->type) != 0) {
+		/* what the centre holds, fit for a message */
+		int len = row->type.len < sizeof raw - 1 ? (int)row->type.len : (int)sizeof raw - 1;
+		snprintf(raw, sizeof raw, "%.*s", row->type.text ? len : 0,
+			 row->type.text ? row->type.text : "");
+		text_escape(raw, shown, sizeof shown);
+		snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
+				      "update hmc"),
+			 (long long)row->gseq, shown);
+		return HMC_E_REFUSED;
+	}
+	return 0;
 }
 
 void
