@@ -5,7 +5,7 @@
 #   make bench    benchmarks, with figures beside a bare baseline
 #   make torture  SIGKILL at random moments of a day's work and of syncs
 #                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
-#   make fuzz     libFuzzer targets (clang)
+#   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
 #   make install  PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -21,7 +21,7 @@ LOCALEDIR ?= $(PREFIX)/share/locale
 DATADIR   ?= $(PREFIX)/share/hmc
 SAN       ?= 0
 FUZZ      ?= 0
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 60
 WERROR    ?= 0
 V         ?= 0
 VERSION   := 0.1.0
@@ -205,18 +205,10 @@ torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
 bench-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/bench.sh
 
-# Each fuzz target runs FUZZ_SECONDS from its seed corpus in tests/corpus.
+# Each fuzz target runs FUZZ_SECONDS from its seed corpus in tests/corpus,
+# two at a time; a finding fails, its input kept and printed (tests/fuzz.sh).
 fuzz-run: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-		name=$${f##*/fuzz_}; mkdir -p $(BUILD)/corpus/$$name; \
-		echo "== fuzz $$name ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$name tests/corpus/$$name \
-			>$(BUILD)/fuzz-$$name.log 2>&1; status=$$?; \
-		grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Test unit written' \
-			$(BUILD)/fuzz-$$name.log; \
-		[ $$status -eq 0 ] || exit 1; \
-	done
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZERS)
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
