@@ -156,26 +156,41 @@ struct row {
 	char col[3][COL_MAX];
 };
 
+static void
+db_done(sqlite3 *db, sqlite3_stmt *stmt)
+{
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+/* Opens the store at path for one query, read-only, so that no
+ * connection of this driver is open while hmc runs: 0, or -1 (said on
+ * stdout).  db_done closes both. */
+static int
+db_prepare(const char *path, const char *sql, sqlite3 **db, sqlite3_stmt **stmt)
+{
+	*stmt = NULL;
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_busy_timeout(*db, 10000) == SQLITE_OK &&
+	    sqlite3_prepare_v2(*db, sql, -1, stmt, NULL) == SQLITE_OK)
+		return 0;
+	printf("torture: %s: %s\n  %s\n", path, sqlite3_errmsg(*db), sql);
+	db_done(*db, *stmt);
+	return -1;
+}
+
 /* Up to max rows of a query (sqlite3_mprintf's format: %q quotes), their
- * first three columns as text.  The store is opened for the query alone,
- * so that no connection of this driver is open while hmc runs.  Returns
- * the number of rows, or -1 when the query failed (said on stdout). */
+ * first three columns as text: the number of rows, or -1. */
 static int
 db_query(const char *path, struct row *rows, int max, const char *fmt, ...)
 {
 	sqlite3 *db;
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	va_list ap;
 	va_start(ap, fmt);
 	char *sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	int n = 0;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		printf("torture: %s: %s\n  %s\n", path, sqlite3_errmsg(db), sql);
-		n = -1;
-	}
-	sqlite3_busy_timeout(db, 10000);
+	int n = db_prepare(path, sql, &db, &stmt);
 	while (n >= 0 && n < max && sqlite3_step(stmt) == SQLITE_ROW) {
 		for (int c = 0; c < 3; c++) {
 			const unsigned char *text =
@@ -184,8 +199,8 @@ db_query(const char *path, struct row *rows, int max, const char *fmt, ...)
 		}
 		n++;
 	}
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
+	if (n >= 0)
+		db_done(db, stmt);
 	sqlite3_free(sql);
 	return n;
 }
@@ -208,11 +223,18 @@ db_pick(const char *path, struct row *row, const char *fmt, ...)
 	return 1;
 }
 
+/* The first column of a query's first row as a number, or -1. */
 static long long
-db_int(const char *path, const char *fmt, const char *arg)
+db_int(const char *path, const char *fmt, ...)
 {
 	struct row row;
-	return db_query(path, &row, 1, fmt, arg) == 1 ? atoll(row.col[0]) : -1;
+	va_list ap;
+	va_start(ap, fmt);
+	char *sql = sqlite3_vmprintf(fmt, ap);
+	va_end(ap);
+	long long value = db_query(path, &row, 1, "%s", sql) == 1 ? atoll(row.col[0]) : -1;
+	sqlite3_free(sql);
+	return value;
 }
 
 /* --- running hmc ------------------------------------------------------------------ */
@@ -223,6 +245,7 @@ struct cmd {
 	int check;		/* 1: a check's run; its output goes to files of
 				 * its own, so that the action's stay to be shown */
 	char op[8];
+	struct row row;		/* what it was made from (make_from) */
 	int argc;
 	char *argv[40];
 	char text[2048];
@@ -289,20 +312,21 @@ struct run {
 };
 
 /* When to kill: at a seeded moment between the end of hmc's start (the
- * loading of its libraries, where a kill tests nothing) and a quarter
- * beyond how long the same kind of run took when it was not killed, so
- * that kills fall before, inside and after its transactions, on a fast
- * machine or a loaded one.  Only the aim depends on the clock; nothing is
- * asserted about time. */
+ * loading of its libraries, where a kill tests nothing; for a sync, its
+ * logging in at the centre) and a quarter beyond how long the same kind
+ * of run took when it was not killed, so that kills fall before, inside
+ * and after its transactions, on a fast machine or a loaded one.  Only
+ * the aim depends on the clock; nothing is asserted about time. */
 struct pace {
 	long avg_us;		/* a moving average; 0 before the first */
 	long first_us;		/* the aim until then */
+	long from_us;		/* where kills start; 0: when hmc has started */
 };
 
 static long
 pace_delay(const struct pace *p)
 {
-	long from = T.startup_us * 3 / 4;
+	long from = (p->from_us ? p->from_us : T.startup_us) * 3 / 4;
 	long span = p->avg_us ? p->avg_us : p->first_us ? p->first_us : 20000;
 	long to = span + span / 4 > from + 1000 ? span + span / 4 : from + 1000;
 	return from + (long)(rng_next() >> 11) % (to - from);
@@ -431,18 +455,14 @@ static int
 check_own_events(struct device *d, int reported, char *why, size_t size)
 {
 	sqlite3 *db;
-	sqlite3_stmt *stmt = NULL;
+	sqlite3_stmt *stmt;
 	int64_t n = 0, last_seq = -1;
 	int rc = 0;
-	why[0] = '\0';
-	if (sqlite3_open_v2(d->db, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT device_seq, hash FROM journal WHERE device = ?1"
-			       " ORDER BY device_seq", -1, &stmt, NULL) != SQLITE_OK) {
-		snprintf(why, size, "reading the journal: %s", sqlite3_errmsg(db));
-		sqlite3_close(db);
+	if (db_prepare(d->db, "SELECT device_seq, hash FROM journal WHERE device = ?1"
+		       " ORDER BY device_seq", &db, &stmt) != 0) {
+		snprintf(why, size, "cannot read the journal of %s", d->db);
 		return -1;
 	}
-	sqlite3_busy_timeout(db, 10000);
 	sqlite3_bind_text(stmt, 1, d->name, -1, SQLITE_STATIC);
 	while (rc == 0 && sqlite3_step(stmt) == SQLITE_ROW) {
 		int64_t seq = sqlite3_column_int64(stmt, 0);
@@ -473,24 +493,17 @@ check_own_events(struct device *d, int reported, char *why, size_t size)
 		}
 		n++;
 	}
-	sqlite3_finalize(stmt);
+	db_done(db, stmt);
 	if (rc == 0 && n < d->n_seen) {
 		snprintf(why, size, "events #%lld..#%lld were committed before and are gone",
 			 (long long)n + 1, (long long)d->n_seen);
 		rc = -1;
 	}
-	if (rc == 0 && sqlite3_prepare_v2(db, "SELECT last_seq FROM device", -1, &stmt, NULL) ==
-			       SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			last_seq = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-		if (last_seq != n) {
-			snprintf(why, size, "the device's last number is %lld, its events end at #%lld",
-				 (long long)last_seq, (long long)n);
-			rc = -1;
-		}
+	if (rc == 0 && (last_seq = db_int(d->db, "SELECT last_seq FROM device")) != n) {
+		snprintf(why, size, "the device's last number is %lld, its events end at #%lld",
+			 (long long)last_seq, (long long)n);
+		rc = -1;
 	}
-	sqlite3_close(db);
 	if (rc == 0)
 		d->n_seen = n;
 	return rc;
@@ -557,10 +570,9 @@ check_store(struct device *d, const struct run *killed, char *why, size_t size)
 
 /* --- the day's actions --------------------------------------------------------- */
 
-/* Each makes its command from what the store holds now: 1, or 0 when
- * there is nothing to do it on. */
-typedef int make_fn(struct device *d, struct cmd *c);
-
+/* The queries that find what an action works on; each row's column 0 is
+ * the subject.  UNIT_OF's column 1 says whether the unit is under
+ * warranty. */
 #define UNIT_OF(cond) \
 	"SELECT u.unit_no, " UNDER_WARRANTY " FROM units u JOIN articles a USING (article_no)" \
 	" WHERE " cond " ORDER BY u.unit_no"
@@ -576,37 +588,119 @@ typedef int make_fn(struct device *d, struct cmd *c);
 #define NO_REQUEST \
 	" AND NOT EXISTS (SELECT 1 FROM scrap_requests s WHERE s.unit_no = u.unit_no" \
 	" AND s.decided IS NULL)"
+/* Column 1: a manager, not the one in column (four eyes). */
+#define OTHER_MANAGER(column) "CASE " column " WHEN '" OP_MANAGER "' THEN '" OP_BACK "'" \
+	" ELSE '" OP_MANAGER "' END"
+#define NEW_IN_STOCK "u.state = 'IN_STOCK' AND u.origin = 'new'" NO_REQUEST
+#define NEW_DELIVERED "u.state = 'DELIVERED' AND u.origin = 'new'"
+/* An order line not yet filled, and a unit in stock that fills it. */
+#define ORDER_TO_PICK \
+	"SELECT o.order_no, u.unit_no FROM orders o JOIN order_lines l USING (order_no)" \
+	" JOIN units u ON u.article_no = l.article_no AND u.state = 'IN_STOCK'" \
+	" WHERE o.state = 'open' AND coalesce(l.unit_no, '') = ''" \
+	" AND (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no" \
+	"      AND k.line_no = l.line_no) < l.quantity ORDER BY 1, 2"
+#define ORDER_PICKED \
+	"SELECT o.order_no FROM orders o WHERE o.state = 'open'" \
+	" AND (SELECT sum(quantity) FROM order_lines l WHERE l.order_no = o.order_no) =" \
+	"     (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no) ORDER BY 1"
+/* A returnable unit out with a customer and on no open pickup; its payer. */
+#define OUT_NOT_ON_PICKUP \
+	"SELECT u.unit_no, u.payer FROM units u JOIN articles a USING (article_no)" \
+	" WHERE u.state = 'DELIVERED' AND u.origin = 'new' AND a.returnable" \
+	" AND u.payer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pickup_units p" \
+	" WHERE p.unit_no = u.unit_no AND p.collected IS NULL)"
+#define ON_PICKUP \
+	"SELECT p.unit_no FROM pickup_units p JOIN units u USING (unit_no)" \
+	" WHERE p.collected IS NULL AND u.state = 'DELIVERED' ORDER BY 1"
+#define OPEN_REPAIR \
+	UNIT_OF("u.state = 'IN_REPAIR' AND EXISTS (SELECT 1 FROM repairs r" \
+		" WHERE r.unit_no = u.unit_no AND r.closed IS NULL)" NO_REQUEST)
+#define SCRAPPABLE "u.state IN ('IN_STOCK', 'RETURNED') AND u.origin = 'new'" NO_REQUEST
+/* One stocktake at a time, of an article with a few units in stock. */
+#define TO_STOCKTAKE \
+	"SELECT article_no FROM units WHERE state = 'IN_STOCK' AND NOT EXISTS" \
+	" (SELECT 1 FROM stocktakes WHERE state = 'open')" \
+	" GROUP BY 1 HAVING count(*) BETWEEN 2 AND 12 ORDER BY 1"
+#define TO_COUNT \
+	"SELECT e.stocktake_id, e.unit_no, e.location FROM stocktakes s" \
+	" JOIN stocktake_expected e USING (stocktake_id) WHERE s.state = 'open'" \
+	" AND e.location IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stocktake_counts k" \
+	" WHERE k.stocktake_id = e.stocktake_id AND k.unit_no = e.unit_no) ORDER BY 2"
+/* Once most of it is counted. */
+#define TO_CONFIRM \
+	"SELECT s.stocktake_id FROM stocktakes s WHERE s.state = 'open'" \
+	" AND 2 * (SELECT count(*) FROM stocktake_counts k WHERE k.stocktake_id =" \
+	" s.stocktake_id) >= (SELECT count(*) FROM stocktake_expected e" \
+	" WHERE e.stocktake_id = s.stocktake_id) ORDER BY 1"
+#define SCRAP_REQUEST \
+	"SELECT unit_no, " OTHER_MANAGER("requested_by") " FROM scrap_requests" \
+	" WHERE decided IS NULL ORDER BY 1"
+#define OPEN_CHARGE \
+	"SELECT charge_id, " OTHER_MANAGER("raised_by") " FROM charges" \
+	" WHERE approved IS NULL AND closed IS NULL ORDER BY 1"
+#define LEGACY_UNCHECKED \
+	UNIT_OF("u.state = 'DELIVERED' AND u.origin <> 'new' AND NOT EXISTS" \
+		" (SELECT 1 FROM legacy_checks l WHERE l.unit_no = u.unit_no)")
 
-/* A unit (row: unit_no, under warranty) and a place, for the simple moves. */
+/* A command from a random row of sql: as op, the words of args (up to a
+ * NULL), where "$0", "$1" and "$2" stand for the row's columns (op too);
+ * then, when places is not NULL, --location and a random row of it.  The
+ * row stays in c->row.  1, or 0 when a query has no row. */
 static int
-make_move(struct device *d, struct cmd *c, const char *what, const char *op, const char *move,
-	  const char *units, const char *places)
+make_from(struct device *d, struct cmd *c, const char *what, const char *op, const char *sql,
+	  const char *const *args, const char *places)
 {
-	struct row unit, place;
-	if (!db_pick(d->db, &unit, "%s", units) || (places && !db_pick(d->db, &place, "%s", places)))
+	struct row row, place;
+	if ((places != NULL && !db_pick(d->db, &place, "%s", places)) ||
+	    !db_pick(d->db, &row, "%s", sql))
 		return 0;
-	cmd_set(c, what, op, "unit", move, unit.col[0], NULL);
-	if (places)
+#define COLUMN(word) \
+	((word)[0] == '$' && (word)[1] >= '0' && (word)[1] <= '2' ? row.col[(word)[1] - '0'] : (word))
+	cmd_set(c, what, COLUMN(op), NULL);
+	for (int i = 0; args[i] != NULL; i++)
+		cmd_add(c, "%s", COLUMN(args[i]));
+#undef COLUMN
+	if (places != NULL)
 		cmd_args(c, "--location", place.col[0], NULL);
+	c->row = row;
 	return 1;
 }
+
+#define WORDS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* The supplier's claim, for a unit under warranty (column 1 of its row). */
+static void
+add_claim(struct cmd *c)
+{
+	if (strcmp(c->row.col[1], "1") == 0) {
+		cmd_args(c, "--claim", NULL);
+		cmd_add(c, "SUP-%u", rng_below(100000));
+	}
+}
+
+/* Actions of more than one query and a fixed command: one draw from the
+ * seed a statement, since the order of a call's arguments is the
+ * compiler's. */
+typedef int make_fn(struct device *d, struct cmd *c);
 
 static int
 make_register(struct device *d, struct cmd *c)
 {
-	struct row article, shelf;
-	long long next = db_int(d->db, "SELECT coalesce(max(CAST(unit_no AS INTEGER)), %s) + 1"
-				" FROM units WHERE unit_no LIKE '19______'", "19000000");
-	if (next < 0 ||
-	    !db_pick(d->db, &article, "SELECT article_no FROM articles WHERE in_assortment"
-		     " AND returnable AND article_no < '3' ORDER BY 1") ||
-	    !db_pick(d->db, &shelf, SHELF))
-		return 0;
-	cmd_set(c, "register", OP_STAFF, "unit", "register", NULL);
-	cmd_add(c, "%lld", next);
+	struct row article;
+	char unit_no[24];
+	snprintf(unit_no, sizeof unit_no, "%lld",
+		 db_int(d->db, "SELECT coalesce(max(CAST(unit_no AS INTEGER)), 19000000) + 1"
+			" FROM units WHERE unit_no LIKE '19______'"));
 	/* new ones under warranty, old ones out of it */
-	cmd_args(c, "--article", article.col[0], "--location", shelf.col[0],
-		 "--acquired", rng_below(2) ? "2026-06-01" : "2019-03-15", "--value", NULL);
+	const char *acquired = rng_below(2) ? "2026-06-01" : "2019-03-15";
+	if (!db_pick(d->db, &article, "SELECT article_no FROM articles WHERE in_assortment"
+		     " AND returnable AND article_no < '3' ORDER BY 1") ||
+	    !make_from(d, c, "register", OP_STAFF, SHELF,
+		       WORDS("unit", "register", unit_no, "--location", "$0",
+			     "--article", article.col[0], "--acquired", acquired), NULL))
+		return 0;
+	cmd_args(c, "--value", NULL);
 	cmd_add(c, "%u", 500 + rng_below(30000));
 	return 1;
 }
@@ -614,46 +708,16 @@ make_register(struct device *d, struct cmd *c)
 static int
 make_order_add(struct device *d, struct cmd *c)
 {
-	struct row article, payer;
-	if (!db_pick(d->db, &article, "SELECT article_no FROM units JOIN articles a USING"
-		     " (article_no) WHERE state = 'IN_STOCK' AND " ORDERABLE
-		     " GROUP BY 1 HAVING count(*) >= 2 ORDER BY 1") ||
-	    !db_pick(d->db, &payer, "SELECT payer_id FROM payers WHERE kind = 'municipality'"
-		     " ORDER BY 1"))
+	struct row payer;
+	if (!db_pick(d->db, &payer, "SELECT payer_id FROM payers WHERE kind = 'municipality'"
+		     " ORDER BY 1") ||
+	    !make_from(d, c, "order add", OP_STAFF, "SELECT article_no FROM units JOIN articles a"
+		       " USING (article_no) WHERE state = 'IN_STOCK' AND " ORDERABLE
+		       " GROUP BY 1 HAVING count(*) >= 2 ORDER BY 1",
+		       WORDS("order", "add", "--payer", payer.col[0], "--recipient"), NULL))
 		return 0;
-	cmd_set(c, "order add", OP_STAFF, "order", "add", "--payer", payer.col[0], "--recipient",
-		NULL);
 	cmd_add(c, "ref-%u", rng_below(1000));
-	cmd_add(c, "%s*%u", article.col[0], 1 + rng_below(2));
-	return 1;
-}
-
-static int
-make_order_pick(struct device *d, struct cmd *c)
-{
-	struct row row;
-	/* a line not yet filled, and a unit in stock that fills it */
-	if (!db_pick(d->db, &row, "SELECT o.order_no, u.unit_no FROM orders o"
-		     " JOIN order_lines l USING (order_no)"
-		     " JOIN units u ON u.article_no = l.article_no AND u.state = 'IN_STOCK'"
-		     " WHERE o.state = 'open' AND coalesce(l.unit_no, '') = ''"
-		     " AND (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no"
-		     "      AND k.line_no = l.line_no) < l.quantity ORDER BY 1, 2"))
-		return 0;
-	cmd_set(c, "order pick", OP_STAFF, "order", "pick", row.col[0], row.col[1], NULL);
-	return 1;
-}
-
-static int
-make_order_deliver(struct device *d, struct cmd *c)
-{
-	struct row row;
-	if (!db_pick(d->db, &row, "SELECT o.order_no FROM orders o WHERE o.state = 'open'"
-		     " AND (SELECT sum(quantity) FROM order_lines l WHERE l.order_no = o.order_no) ="
-		     "     (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no)"
-		     " ORDER BY 1"))
-		return 0;
-	cmd_set(c, "order deliver", OP_STAFF, "order", "deliver", row.col[0], NULL);
+	cmd_add(c, "%s*%u", c->row.col[0], 1 + rng_below(2));
 	return 1;
 }
 
@@ -674,153 +738,79 @@ make_order_import(struct device *d, struct cmd *c)
 	if (csv == NULL)
 		return 0;
 	fprintf(csv, "order_no;payer;recipient;article;quantity\n");
-	for (unsigned o = 0, n = 1 + rng_below(3); o < n && db_pick(d->db, &payer, PAYER); o++)
-		for (unsigned l = 0, lines = 1 + rng_below(2); l < lines; l++)
+	for (unsigned o = 0, n = 1 + rng_below(3); o < n && db_pick(d->db, &payer, PAYER); o++) {
+		for (unsigned l = 0, lines = 1 + rng_below(2); l < lines; l++) {
+			const char *article = articles[rng_below((unsigned)n_articles)].col[0];
+			unsigned quantity = 1 + rng_below(2);
 			fprintf(csv, "IMP-%s-%lld-%u;%s;r%u;%s;%u\n", d->name, n_orders + 1, o,
-				payer.col[0], rng_below(100),
-				articles[rng_below((unsigned)n_articles)].col[0], 1 + rng_below(2));
+				payer.col[0], o, article, quantity);
+		}
+	}
 	fclose(csv);
 	cmd_set(c, "order import", OP_STAFF, "order", "import", path, NULL);
 	return 1;
 }
 
 static int
-make_pick(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "pick", OP_STAFF, "pick",
-			 UNIT_OF("u.state = 'IN_STOCK' AND u.origin = 'new'" NO_REQUEST), NULL);
-}
-
-static int
 make_deliver(struct device *d, struct cmd *c)
 {
-	struct row unit, payer;
-	if (!db_pick(d->db, &unit, UNIT_OF("u.state = 'PICKED' AND NOT EXISTS (SELECT 1 FROM"
-					    " order_picks k WHERE k.unit_no = u.unit_no"
-					    " AND k.delivered = 0)")) ||
-	    !db_pick(d->db, &payer, PAYER))
-		return 0;
-	cmd_set(c, "deliver", OP_STAFF, "unit", "deliver", unit.col[0], "--payer", payer.col[0],
-		NULL);
-	return 1;
+	struct row payer;
+	return db_pick(d->db, &payer, PAYER) &&
+	       make_from(d, c, "deliver", OP_STAFF,
+			 UNIT_OF("u.state = 'PICKED' AND NOT EXISTS (SELECT 1 FROM order_picks k"
+				 " WHERE k.unit_no = u.unit_no AND k.delivered = 0)"),
+			 WORDS("unit", "deliver", "$0", "--payer", payer.col[0]), NULL);
 }
-
-/* A returnable unit out with a customer and on no open pickup. */
-#define OUT_NOT_ON_PICKUP \
-	"SELECT u.unit_no, u.payer FROM units u JOIN articles a USING (article_no)" \
-	" WHERE u.state = 'DELIVERED' AND u.origin = 'new' AND a.returnable" \
-	" AND u.payer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pickup_units p" \
-	" WHERE p.unit_no = u.unit_no AND p.collected IS NULL)"
 
 static int
 make_pickup_add(struct device *d, struct cmd *c)
 {
-	struct row first, second;
-	if (!db_pick(d->db, &first, OUT_NOT_ON_PICKUP " ORDER BY 1"))
+	struct row second;
+	if (!make_from(d, c, "pickup add", OP_STAFF, OUT_NOT_ON_PICKUP " ORDER BY 1",
+		       WORDS("pickup", "add", "--payer", "$1", "$0"), NULL))
 		return 0;
-	cmd_set(c, "pickup add", OP_STAFF, "pickup", "add", "--payer", first.col[1], first.col[0],
-		NULL);
+	/* and another unit of the same payer's, if there is one */
 	if (db_pick(d->db, &second, OUT_NOT_ON_PICKUP " AND u.payer = %Q AND u.unit_no <> %Q"
-		    " ORDER BY 1", first.col[1], first.col[0]))
+		    " ORDER BY 1", c->row.col[1], c->row.col[0]))
 		cmd_args(c, second.col[0], NULL);
 	return 1;
 }
 
 static int
-make_pickup_collect(struct device *d, struct cmd *c)
-{
-	struct row unit;
-	if (!db_pick(d->db, &unit, "SELECT p.unit_no FROM pickup_units p JOIN units u USING"
-		     " (unit_no) WHERE p.collected IS NULL AND u.state = 'DELIVERED' ORDER BY 1"))
-		return 0;
-	cmd_set(c, "pickup collect", OP_STAFF, "pickup", "collect", unit.col[0], NULL);
-	return 1;
-}
-
-static int
-make_receive(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "receive", OP_STAFF, "receive",
-			 UNIT_OF("u.state = 'IN_TRANSIT' AND a.returnable"), RECEPTION);
-}
-
-static int
-make_to_cleaning(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "to cleaning", OP_STAFF, "to-cleaning",
-			 UNIT_OF("u.state = 'RETURNED'" NO_REQUEST), NULL);
-}
-
-static int
-make_cleaned(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "cleaned", OP_STAFF, "cleaned", UNIT_OF("u.state = 'CLEANING'"),
-			 SHELF);
-}
-
-static int
-make_relocate(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "relocate", OP_STAFF, "relocate",
-			 UNIT_OF("u.state = 'IN_STOCK' AND u.origin = 'new'" NO_REQUEST), SHELF);
-}
-
-static int
 make_repair_open(struct device *d, struct cmd *c)
 {
-	struct row unit;
-	if (!db_pick(d->db, &unit, UNIT_OF("u.state = 'IN_STOCK' AND a.returnable"
-					    " AND u.origin = 'new'" NO_REQUEST)))
-		return 0;
-	cmd_set(c, "repair open", OP_TECH, "repair", "open", unit.col[0],
-		"--priority", rng_below(4) ? "normal" : "acute",
-		"--fault", rng_below(2) ? "motorn går inte" : "brake worn, wheel loose", NULL);
-	return 1;
+	const char *priority = rng_below(4) ? "normal" : "acute";
+	const char *fault = rng_below(2) ? "motorn går inte" : "brake worn, wheel loose";
+	return make_from(d, c, "repair open", OP_TECH, UNIT_OF(NEW_IN_STOCK " AND a.returnable"),
+			 WORDS("repair", "open", "$0", "--priority", priority, "--fault", fault),
+			 NULL);
 }
-
-#define OPEN_REPAIR \
-	UNIT_OF("u.state = 'IN_REPAIR' AND EXISTS (SELECT 1 FROM repairs r" \
-		" WHERE r.unit_no = u.unit_no AND r.closed IS NULL)" NO_REQUEST)
 
 static int
 make_repair_log(struct device *d, struct cmd *c)
 {
-	struct row repair;
-	if (!db_pick(d->db, &repair, OPEN_REPAIR))
+	const char *what = rng_below(2) ? "bytte hjul" : "tested, adjusted";
+	if (!make_from(d, c, "repair log", OP_TECH, OPEN_REPAIR,
+		       WORDS("repair", "log", "$0", "--what", what, "--minutes"), NULL))
 		return 0;
-	cmd_set(c, "repair log", OP_TECH, "repair", "log", repair.col[0],
-		"--what", rng_below(2) ? "bytte hjul" : "tested, adjusted", "--minutes", NULL);
 	cmd_add(c, "%u", 5 + rng_below(90));
 	if (rng_below(2))
 		cmd_args(c, "--parts", "100410*1", NULL);
 	return 1;
 }
 
-/* The supplier's claim, for a unit under warranty. */
-static void
-add_claim(struct cmd *c, const struct row *unit)
-{
-	if (strcmp(unit->col[1], "1") == 0) {
-		cmd_args(c, "--claim", NULL);
-		cmd_add(c, "SUP-%u", rng_below(100000));
-	}
-}
-
 static int
 make_repair_close(struct device *d, struct cmd *c)
 {
-	struct row repair, shelf;
-	if (!db_pick(d->db, &repair, OPEN_REPAIR) || !db_pick(d->db, &shelf, SHELF))
-		return 0;
-	if (rng_below(4)) {
-		cmd_set(c, "repair close", OP_TECH, "repair", "close", repair.col[0],
-			"--outcome", "repaired", "--location", shelf.col[0], NULL);
-		return 1;
-	}
+	if (rng_below(4))
+		return make_from(d, c, "repair close", OP_TECH, OPEN_REPAIR,
+				 WORDS("repair", "close", "$0", "--outcome", "repaired"), SHELF);
 	/* by a manager: no request to wait for */
-	cmd_set(c, "repair close", OP_MANAGER, "repair", "close", repair.col[0],
-		"--outcome", "unrepairable", "--reason", "beyond-repair", NULL);
-	add_claim(c, &repair);
+	if (!make_from(d, c, "repair close", OP_MANAGER, OPEN_REPAIR,
+		       WORDS("repair", "close", "$0", "--outcome", "unrepairable",
+			     "--reason", "beyond-repair"), NULL))
+		return 0;
+	add_claim(c);
 	return 1;
 }
 
@@ -830,185 +820,115 @@ make_repair_close(struct device *d, struct cmd *c)
 static int
 make_scrap(struct device *d, struct cmd *c)
 {
-	struct row unit;
 	int by_staff = rng_below(2);
-	if (!db_pick(d->db, &unit, UNIT_OF("u.state IN ('IN_STOCK', 'RETURNED') AND u.origin = 'new'"
-					    " AND u.value_ore >= %d" NO_REQUEST),
-		     by_staff ? 1500000 : 0))
+	const char *reason = rng_below(2) ? "worn-out" : "beyond-repair";
+	if (!make_from(d, c, "scrap", by_staff ? OP_STAFF : OP_MANAGER,
+		       by_staff ? UNIT_OF(SCRAPPABLE " AND u.value_ore >= 1500000")
+				: UNIT_OF(SCRAPPABLE),
+		       WORDS("scrap", "$0", "--reason", reason), NULL))
 		return 0;
-	cmd_set(c, "scrap", by_staff ? OP_STAFF : OP_MANAGER, "scrap", unit.col[0],
-		"--reason", rng_below(2) ? "worn-out" : "beyond-repair", NULL);
-	add_claim(c, &unit);
+	add_claim(c);
 	return 1;
 }
 
-/* A manager decides a request; not the one who asked (four eyes). */
 static int
 make_scrap_decide(struct device *d, struct cmd *c)
 {
-	struct row request;
-	if (!db_pick(d->db, &request, "SELECT unit_no, requested_by FROM scrap_requests"
-		     " WHERE decided IS NULL ORDER BY 1"))
-		return 0;
-	cmd_set(c, "scrap decide", strcmp(request.col[1], OP_MANAGER) ? OP_MANAGER : OP_BACK,
-		"scrap", rng_below(4) ? "approve" : "refuse", request.col[0], NULL);
-	return 1;
-}
-
-static int
-make_stocktake_open(struct device *d, struct cmd *c)
-{
-	struct row article;
-	if (db_int(d->db, "SELECT count(*) FROM stocktakes WHERE state = %Q", "open") != 0 ||
-	    !db_pick(d->db, &article, "SELECT article_no FROM units WHERE state = 'IN_STOCK'"
-		     " GROUP BY 1 HAVING count(*) BETWEEN 2 AND 12 ORDER BY 1"))
-		return 0;
-	cmd_set(c, "stocktake open", OP_MANAGER, "stocktake", "open", "--scope", "article",
-		article.col[0], NULL);
-	return 1;
-}
-
-static int
-make_stocktake_count(struct device *d, struct cmd *c)
-{
-	struct row row;
-	if (!db_pick(d->db, &row, "SELECT e.stocktake_id, e.unit_no, e.location FROM stocktakes s"
-		     " JOIN stocktake_expected e USING (stocktake_id) WHERE s.state = 'open'"
-		     " AND e.location IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stocktake_counts k"
-		     " WHERE k.stocktake_id = e.stocktake_id AND k.unit_no = e.unit_no) ORDER BY 2"))
-		return 0;
-	cmd_set(c, "stocktake count", OP_STAFF, "stocktake", "count", row.col[0], row.col[1],
-		"--location", row.col[2], NULL);
-	return 1;
-}
-
-static int
-make_stocktake_confirm(struct device *d, struct cmd *c)
-{
-	struct row row;
-	/* once most of it is counted */
-	if (!db_pick(d->db, &row, "SELECT s.stocktake_id FROM stocktakes s WHERE s.state = 'open'"
-		     " AND 2 * (SELECT count(*) FROM stocktake_counts k WHERE k.stocktake_id ="
-		     " s.stocktake_id) >= (SELECT count(*) FROM stocktake_expected e"
-		     " WHERE e.stocktake_id = s.stocktake_id) ORDER BY 1"))
-		return 0;
-	cmd_set(c, "stocktake confirm", OP_MANAGER, "stocktake", "confirm", row.col[0], NULL);
-	return 1;
+	const char *decision = rng_below(4) ? "approve" : "refuse";
+	return make_from(d, c, "scrap decide", "$1", SCRAP_REQUEST,
+			 WORDS("scrap", decision, "$0"), NULL);
 }
 
 static int
 make_charge_add(struct device *d, struct cmd *c)
 {
-	struct row unit;
-	if (!db_pick(d->db, &unit, UNIT_OF("u.state = 'DELIVERED' AND u.origin = 'new'")))
-		return 0;
-	cmd_set(c, "charge add", OP_MANAGER, "charge", "add", unit.col[0],
-		"--kind", rng_below(2) ? "lost" : "destroyed", NULL);
-	return 1;
-}
-
-static int
-make_report_lost(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "report lost", OP_STAFF, "report-lost",
-			 UNIT_OF("u.state = 'DELIVERED' AND u.origin = 'new'"), NULL);
+	const char *kind = rng_below(2) ? "lost" : "destroyed";
+	return make_from(d, c, "charge add", OP_MANAGER, UNIT_OF(NEW_DELIVERED),
+			 WORDS("charge", "add", "$0", "--kind", kind), NULL);
 }
 
 static int
 make_charge_decide(struct device *d, struct cmd *c)
 {
-	struct row charge;
-	if (!db_pick(d->db, &charge, "SELECT charge_id, raised_by FROM charges"
-		     " WHERE approved IS NULL AND closed IS NULL ORDER BY 1"))
-		return 0;
-	/* four eyes: not the manager who raised it */
-	cmd_set(c, "charge decide", strcmp(charge.col[1], OP_MANAGER) ? OP_MANAGER : OP_BACK,
-		"charge", NULL);
 	if (rng_below(4))
-		cmd_args(c, "approve", charge.col[0], NULL);
-	else
-		cmd_args(c, "refuse", charge.col[0], "--reason", "kunden har den kvar", NULL);
-	return 1;
-}
-
-static int
-make_found_again(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "found again", OP_STAFF, "found-again", UNIT_OF("u.state = 'LOST'"),
-			 RECEPTION);
-}
-
-static int
-make_found(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "found", OP_STAFF, "found", UNIT_OF("u.state = 'MISSING'"), SHELF);
-}
-
-static int
-make_write_off(struct device *d, struct cmd *c)
-{
-	return make_move(d, c, "write off", OP_MANAGER, "write-off",
-			 UNIT_OF("u.state IN ('MISSING', 'LOST') AND u.origin = 'new'"), NULL);
+		return make_from(d, c, "charge decide", "$1", OPEN_CHARGE,
+				 WORDS("charge", "approve", "$0"), NULL);
+	return make_from(d, c, "charge decide", "$1", OPEN_CHARGE,
+			 WORDS("charge", "refuse", "$0", "--reason", "kunden har den kvar"), NULL);
 }
 
 static int
 make_legacy_check(struct device *d, struct cmd *c)
 {
 	static const char *const outcomes[] = { "in-use", "replaced", "not-found", "in-use" };
-	struct row unit;
-	if (!db_pick(d->db, &unit, UNIT_OF("u.state = 'DELIVERED' AND u.origin <> 'new'"
-					    " AND NOT EXISTS (SELECT 1 FROM legacy_checks l"
-					    " WHERE l.unit_no = u.unit_no)")))
-		return 0;
 	const char *outcome = outcomes[rng_below(4)];
-	cmd_set(c, "legacy check", OP_STAFF, "legacy", "check", unit.col[0], "--outcome", outcome,
-		NULL);
+	if (!make_from(d, c, "legacy check", OP_STAFF, LEGACY_UNCHECKED,
+		       WORDS("legacy", "check", "$0", "--outcome", outcome), NULL))
+		return 0;
 	if (strcmp(outcome, "in-use") == 0 && rng_below(2)) {
 		/* a new label */
 		cmd_args(c, "--new-no", NULL);
-		cmd_add(c, "%lld", db_int(d->db, "SELECT coalesce(max(CAST(new_no AS INTEGER)), %s)"
-					  " + 1 FROM legacy_checks WHERE new_no LIKE '18______'",
-					  "18000000"));
+		cmd_add(c, "%lld", db_int(d->db, "SELECT coalesce(max(CAST(new_no AS INTEGER)),"
+					  " 18000000) + 1 FROM legacy_checks"
+					  " WHERE new_no LIKE '18______'"));
 	}
 	return 1;
 }
 
 /* The workflows, and how often each comes in a day when there is
  * something to do it on (an action with nothing to work on gives way, so
- * the rare ones weigh more). */
+ * the rare ones weigh more).  An action is made by its function, or is
+ * one query and a command (make_from). */
 static const struct action {
 	const char *name;
 	int weight;
 	make_fn *make;
+	const char *op, *sql, *args[8], *places;	/* args end at a NULL */
 } actions[] = {
-	{ "register", 4, make_register },
-	{ "order add", 4, make_order_add },
-	{ "order pick", 8, make_order_pick },
-	{ "order deliver", 4, make_order_deliver },
-	{ "order import", 2, make_order_import },
-	{ "pick", 4, make_pick },
-	{ "deliver", 4, make_deliver },
-	{ "pickup add", 4, make_pickup_add },
-	{ "pickup collect", 6, make_pickup_collect },
-	{ "receive", 6, make_receive },
-	{ "to cleaning", 5, make_to_cleaning },
-	{ "cleaned", 5, make_cleaned },
-	{ "relocate", 3, make_relocate },
-	{ "repair open", 3, make_repair_open },
-	{ "repair log", 3, make_repair_log },
-	{ "repair close", 3, make_repair_close },
-	{ "scrap", 3, make_scrap },
-	{ "scrap decide", 6, make_scrap_decide },
-	{ "stocktake open", 1, make_stocktake_open },
-	{ "stocktake count", 5, make_stocktake_count },
-	{ "stocktake confirm", 2, make_stocktake_confirm },
-	{ "charge add", 1, make_charge_add },
-	{ "report lost", 1, make_report_lost },
-	{ "charge decide", 2, make_charge_decide },
-	{ "found again", 1, make_found_again },
-	{ "found", 4, make_found },
-	{ "write off", 2, make_write_off },
-	{ "legacy check", 2, make_legacy_check },
+	{ "register", 4, .make = make_register },
+	{ "order add", 4, .make = make_order_add },
+	{ "order pick", 8, .op = OP_STAFF, .sql = ORDER_TO_PICK,
+	  .args = { "order", "pick", "$0", "$1" } },
+	{ "order deliver", 4, .op = OP_STAFF, .sql = ORDER_PICKED,
+	  .args = { "order", "deliver", "$0" } },
+	{ "order import", 2, .make = make_order_import },
+	{ "pick", 4, .op = OP_STAFF, .sql = UNIT_OF(NEW_IN_STOCK),
+	  .args = { "unit", "pick", "$0" } },
+	{ "deliver", 4, .make = make_deliver },
+	{ "pickup add", 4, .make = make_pickup_add },
+	{ "pickup collect", 6, .op = OP_STAFF, .sql = ON_PICKUP,
+	  .args = { "pickup", "collect", "$0" } },
+	{ "receive", 6, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'IN_TRANSIT' AND a.returnable"),
+	  .args = { "unit", "receive", "$0" }, .places = RECEPTION },
+	{ "to cleaning", 5, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'RETURNED'" NO_REQUEST),
+	  .args = { "unit", "to-cleaning", "$0" } },
+	{ "cleaned", 5, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'CLEANING'"),
+	  .args = { "unit", "cleaned", "$0" }, .places = SHELF },
+	{ "relocate", 3, .op = OP_STAFF, .sql = UNIT_OF(NEW_IN_STOCK),
+	  .args = { "unit", "relocate", "$0" }, .places = SHELF },
+	{ "repair open", 3, .make = make_repair_open },
+	{ "repair log", 3, .make = make_repair_log },
+	{ "repair close", 3, .make = make_repair_close },
+	{ "scrap", 3, .make = make_scrap },
+	{ "scrap decide", 6, .make = make_scrap_decide },
+	{ "stocktake open", 1, .op = OP_MANAGER, .sql = TO_STOCKTAKE,
+	  .args = { "stocktake", "open", "--scope", "article", "$0" } },
+	{ "stocktake count", 5, .op = OP_STAFF, .sql = TO_COUNT,
+	  .args = { "stocktake", "count", "$0", "$1", "--location", "$2" } },
+	{ "stocktake confirm", 2, .op = OP_MANAGER, .sql = TO_CONFIRM,
+	  .args = { "stocktake", "confirm", "$0" } },
+	{ "charge add", 1, .make = make_charge_add },
+	{ "report lost", 1, .op = OP_STAFF, .sql = UNIT_OF(NEW_DELIVERED),
+	  .args = { "unit", "report-lost", "$0" } },
+	{ "charge decide", 2, .make = make_charge_decide },
+	{ "found again", 1, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'LOST'"),
+	  .args = { "unit", "found-again", "$0" }, .places = RECEPTION },
+	{ "found", 4, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'MISSING'"),
+	  .args = { "unit", "found", "$0" }, .places = SHELF },
+	{ "write off", 2, .op = OP_MANAGER,
+	  .sql = UNIT_OF("u.state IN ('MISSING', 'LOST') AND u.origin = 'new'"),
+	  .args = { "unit", "write-off", "$0" } },
+	{ "legacy check", 2, .make = make_legacy_check },
 };
 #define N_ACTIONS ((int)(sizeof actions / sizeof actions[0]))
 
@@ -1030,7 +950,8 @@ choose(struct device *d, struct cmd *c)
 		int roll = (int)rng_below((unsigned)total), i = 0;
 		while (roll >= actions[i].weight)
 			roll -= actions[i++].weight;
-		if (actions[i].make(d, c))
+		const struct action *a = &actions[i];
+		if (a->make ? a->make(d, c) : make_from(d, c, a->name, a->op, a->sql, a->args, a->places))
 			return i;
 	}
 	return -1;
@@ -1198,16 +1119,13 @@ db_text(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *sql = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_busy_timeout(db, 10000) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+	if (db_prepare(path, sql, &db, &stmt) == 0) {
 		int rc = sqlite3_step(stmt);
 		const unsigned char *value = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
 		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
 			text = strdup(value ? (const char *)value : "");
-		sqlite3_finalize(stmt);
+		db_done(db, stmt);
 	}
-	sqlite3_close(db);
 	sqlite3_free(sql);
 	return text;
 }
@@ -1350,7 +1268,7 @@ same_state(struct device *a, struct device *b, char *why, size_t size)
 static long long
 placed(struct device *d)
 {
-	return db_int(d->db, "SELECT count(*) FROM journal WHERE gseq IS NOT NULL AND %s", "1");
+	return db_int(d->db, "SELECT count(*) FROM journal WHERE gseq IS NOT NULL");
 }
 
 /* One kill of A's sync and the checks after it; 1 landed and passed, 0
@@ -1405,7 +1323,7 @@ sync_round(struct centre *k, struct device *a, struct device *b, int round, stru
 	if (round > 1 && work(a, 1 + (int)rng_below(5)) != 0)
 		return -1;
 	/* B works once it has the reference data from the log */
-	if (db_int(b->db, "SELECT count(*) FROM units WHERE %s", "1") > 0 &&
+	if (db_int(b->db, "SELECT count(*) FROM units") > 0 &&
 	    work(b, (int)rng_below(4)) != 0)
 		return -1;
 	sync_cmd(&c, 1 + (int)rng_below(20));
@@ -1424,7 +1342,7 @@ phase_sync(struct centre *k)
 	struct device a, b;
 	char why[512];
 	int kills = 0, rounds = 0, progress = 0, broken = 0;
-	struct pace first = { 0, 400000 }, later = { 0, 60000 };
+	struct pace first = { 0, 400000, 0 }, later = { 0, 60000, 0 }, idle = { 0, 0, 0 };
 	device_init(&a, "hA");
 	device_init(&b, "hB");
 	snprintf(a.db, sizeof a.db, "%s/%s-hA.db", T.dir, k->engine);
@@ -1437,6 +1355,15 @@ phase_sync(struct centre *k)
 		fail("%s: the stores and the centre could not be made", k->engine);
 		goto out;
 	}
+	/* What a sync with nothing to do takes: the time to log in. */
+	for (int i = 0; i < 3; i++) {
+		struct cmd c;
+		struct run r;
+		sync_cmd(&c, 0);
+		hmc_run(&b, &c, -1, &r);
+		pace_learn(&idle, &r);
+	}
+	first.from_us = later.from_us = idle.avg_us;
 	while (!broken && kills < T.sync_kills && rounds < 10 * T.sync_kills) {
 		rounds++;
 		int landed = sync_round(k, &a, &b, rounds, rounds == 1 ? &first : &later, &progress);
@@ -1471,7 +1398,7 @@ measure_startup(void)
 	struct device d;
 	struct cmd c;
 	struct run r;
-	struct pace pace = { 0, 0 };
+	struct pace pace = { 0, 0, 0 };
 	device_init(&d, "none");
 	cmd_set(&c, "--version", "", "--version", NULL);
 	for (int i = 0; i < 5; i++) {
