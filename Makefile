@@ -216,9 +216,13 @@ pot:
 
 # --- install -----------------------------------------------------------------
 
+# The central schema goes to $(DATADIR)/central, where hmc central
+# init|upgrade finds it beside the binary's prefix (central_schema_dir).
 install: $(HMC) $(MO)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/firmware-config
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/firmware-config \
+		$(DESTDIR)$(DATADIR)/central
 	install -m 755 $(HMC) $(DESTDIR)$(BINDIR)/hmc
+	install -m 644 packaging/central/*.sql $(DESTDIR)$(DATADIR)/central/
 	for mo in $(MO); do \
 		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \

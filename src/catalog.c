@@ -23,7 +23,7 @@ static const struct field article_fields[] = {
 	{ "weight_bearing", FIELD_BOOL, 0, 0, NULL, "0", NULL },
 	{ "returnable", FIELD_BOOL, 0, 0, NULL, "1", NULL },
 	{ "in_assortment", FIELD_BOOL, 0, 0, NULL, "1", NULL },
-	{ "gtin", FIELD_CODE, 0, 14, NULL, NULL, NULL },
+	{ "gtin", FIELD_GTIN, 0, 14, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

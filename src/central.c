@@ -1,16 +1,23 @@
 /*
- * central.c — choosing the engine by URL, and where the URL comes from.
+ * central.c — choosing the engine by URL, where the URL comes from, what
+ * a connection string holds, what the centre takes, and where the
+ * central schema lies.
  */
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/payload.h"
 #include "hmc/text.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
+#include <libgen.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int
 central_open(const char *url, int create, const struct central_ops **ops, struct central **out,
@@ -23,12 +30,304 @@ central_open(const char *url, int create, const struct central_ops **ops, struct
 		 strstr(url, "dbname=") != NULL || strstr(url, "host=") != NULL)
 		*ops = &central_pg_ops;
 	else {
-		snprintf(err, size, _("a central log is sqlite:PATH or postgresql://..., not \"%.40s\""),
-			 url);
+		char where[256];
+		central_describe(url, where, sizeof where);
+		snprintf(err, size, _("a central log is sqlite:PATH or postgresql://..., not \"%.60s\""),
+			 where);
 		return HMC_E_INVALID;
 	}
 	return (*ops)->connect(url, create, out, err, size);
 }
+
+/* --- connection strings, taken apart ------------------------------------ */
+
+static int
+hex_digit(int ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0'
+	       : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+	       : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* [from, to) percent-decoded into out; a '%' without two hex digits stays. */
+static void
+percent_decode(const char *from, const char *to, char *out, size_t size)
+{
+	size_t n = 0;
+	for (const char *at = from; at < to && n + 1 < size; at++) {
+		int hi, lo;
+		if (*at == '%' && to - at >= 3 && (hi = hex_digit(at[1])) >= 0 &&
+		    (lo = hex_digit(at[2])) >= 0) {
+			out[n++] = (char)(hi * 16 + lo);
+			at += 2;
+		} else {
+			out[n++] = *at;
+		}
+	}
+	out[n] = '\0';
+}
+
+/* Appends text, percent-encoded where a URL needs it. */
+static void
+percent_encode(char *out, size_t size, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = strlen(out);
+	for (const unsigned char *at = (const unsigned char *)text; *at && n + 4 < size; at++) {
+		if (isalnum(*at) || strchr("-._~", *at) != NULL) {
+			out[n++] = (char)*at;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[*at >> 4];
+			out[n++] = hex[*at & 15];
+		}
+	}
+	out[n] = '\0';
+}
+
+static void
+append(char *out, size_t size, const char *from, size_t len)
+{
+	size_t n = strlen(out);
+	if (n + len >= size)
+		len = n + 1 < size ? size - n - 1 : 0;
+	memcpy(out + n, from, len);
+	out[n + len] = '\0';
+}
+
+/* postgresql://[user[:password]@]host.../db[?key=value&...]: the user
+ * information ends at the last '@' before the query, so that a password
+ * may hold '@' and ':' (libpq would cut it at the first '@', and then
+ * name the rest of it as the host in its message). */
+static int
+parse_url(const char *url, struct central_conninfo *ci)
+{
+	const char *after = strstr(url, "://") + 3;
+	const char *query = after + strcspn(after, "?");
+	const char *at = NULL;
+	for (const char *p = after; p < query; p++)
+		if (*p == '@')
+			at = p;
+	const char *host = after;
+	append(ci->rest, sizeof ci->rest, url, (size_t)(after - url));
+	if (at != NULL) {
+		const char *colon = memchr(after, ':', (size_t)(at - after));
+		percent_decode(after, colon ? colon : at, ci->user, sizeof ci->user);
+		if (colon != NULL)
+			percent_decode(colon + 1, at, ci->password, sizeof ci->password);
+		host = at + 1;
+	}
+	append(ci->rest, sizeof ci->rest, host, (size_t)(query - host));
+	/* The query, without user= and password= (they travel apart). */
+	char sep = '?';
+	for (const char *param = *query ? query + 1 : query; *param;) {
+		size_t len = strcspn(param, "&");
+		if (len > 9 && strncmp(param, "password=", 9) == 0) {
+			percent_decode(param + 9, param + len, ci->password, sizeof ci->password);
+		} else if (len > 5 && strncmp(param, "user=", 5) == 0) {
+			percent_decode(param + 5, param + len, ci->user, sizeof ci->user);
+		} else if (len > 0) {
+			append(ci->rest, sizeof ci->rest, &sep, 1);
+			append(ci->rest, sizeof ci->rest, param, len);
+			sep = '&';
+		}
+		param += len + (param[len] == '&');
+	}
+	return 0;
+}
+
+/* key=value pairs as libpq reads them: a value is bare or 'quoted', and a
+ * backslash takes the next character as it is. */
+static int
+parse_pairs(const char *text, struct central_conninfo *ci)
+{
+	const char *at = text;
+	for (;;) {
+		char key[32], value[256];
+		size_t n = 0;
+		while (isspace((unsigned char)*at))
+			at++;
+		if (*at == '\0')
+			return 0;
+		const char *token = at;
+		while (*at && !isspace((unsigned char)*at) && *at != '=')
+			at++;
+		if ((size_t)(at - token) >= sizeof key)
+			return HMC_E_INVALID;
+		memcpy(key, token, (size_t)(at - token));
+		key[at - token] = '\0';
+		while (isspace((unsigned char)*at))
+			at++;
+		if (*at != '=' || key[0] == '\0')
+			return HMC_E_INVALID;
+		at++;
+		while (isspace((unsigned char)*at))
+			at++;
+		int quoted = *at == '\'';
+		at += quoted;
+		while (*at && (quoted ? *at != '\'' : !isspace((unsigned char)*at))) {
+			if (*at == '\\' && at[1] != '\0')
+				at++;
+			if (n + 1 < sizeof value)
+				value[n++] = *at;
+			at++;
+		}
+		if (quoted && *at != '\'')
+			return HMC_E_INVALID;
+		at += quoted;
+		value[n] = '\0';
+		if (strcmp(key, "password") == 0) {
+			xstrlcpy(ci->password, value, sizeof ci->password);
+		} else if (strcmp(key, "user") == 0) {
+			xstrlcpy(ci->user, value, sizeof ci->user);
+		} else {
+			if (ci->rest[0] != '\0')
+				append(ci->rest, sizeof ci->rest, " ", 1);
+			append(ci->rest, sizeof ci->rest, token, (size_t)(at - token));
+		}
+		sodium_memzero(value, sizeof value);
+	}
+}
+
+int
+central_conninfo_parse(const char *url, struct central_conninfo *ci)
+{
+	memset(ci, 0, sizeof *ci);
+	ci->is_url = strstr(url, "://") != NULL && strcspn(url, "=") > (size_t)(strstr(url, "://") - url);
+	int rc = ci->is_url ? parse_url(url, ci) : parse_pairs(url, ci);
+	if (rc != 0)
+		central_conninfo_clear(ci);
+	return rc;
+}
+
+void
+central_conninfo_clear(struct central_conninfo *ci)
+{
+	sodium_memzero(ci, sizeof *ci);
+}
+
+/* A key=value value, quoted when it must be. */
+static void
+append_pair(char *out, size_t size, const char *key, const char *value)
+{
+	append(out, size, " ", out[0] != '\0');
+	append(out, size, key, strlen(key));
+	append(out, size, "='", 2);
+	for (const char *at = value; *at; at++) {
+		if (*at == '\'' || *at == '\\')
+			append(out, size, "\\", 1);
+		append(out, size, at, 1);
+	}
+	append(out, size, "'", 1);
+}
+
+void
+central_conninfo_format(const struct central_conninfo *ci, const char *user, const char *password,
+			char *out, size_t size)
+{
+	out[0] = '\0';
+	if (!ci->is_url) {
+		append(out, size, ci->rest, strlen(ci->rest));
+		if (user != NULL && *user)
+			append_pair(out, size, "user", user);
+		if (password != NULL && *password)
+			append_pair(out, size, "password", password);
+		return;
+	}
+	const char *after = strstr(ci->rest, "://") + 3;
+	append(out, size, ci->rest, (size_t)(after - ci->rest));
+	if (user != NULL && *user) {
+		percent_encode(out, size, user);
+		if (password != NULL && *password) {
+			append(out, size, ":", 1);
+			percent_encode(out, size, password);
+		}
+		append(out, size, "@", 1);
+	}
+	append(out, size, after, strlen(after));
+}
+
+void
+central_describe(const char *url, char *out, size_t size)
+{
+	struct central_conninfo ci;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		snprintf(out, size, "%s", url);
+		return;
+	}
+	if (central_conninfo_parse(url, &ci) != 0) {
+		/* Nothing of it, since where the password is cannot be told. */
+		snprintf(out, size, "%s", _("(a connection string that cannot be read)"));
+		return;
+	}
+	central_conninfo_format(&ci, ci.user, NULL, out, size);
+	central_conninfo_clear(&ci);
+}
+
+void
+central_scrub(char *text, const char *secret)
+{
+	size_t len = secret != NULL ? strlen(secret) : 0;
+	char *at;
+	/* A very short one would blot out ordinary words, and is not a
+	 * password anyone should have. */
+	if (len < 4)
+		return;
+	while ((at = strstr(text, secret)) != NULL) {
+		memmove(at + 3, at + len, strlen(at + len) + 1);
+		memcpy(at, "***", 3);
+	}
+}
+
+/* A field's bytes, or -1 when it fills its buffer (no NUL within). */
+static long
+field_len(const char *field, size_t buffer)
+{
+	size_t len = strnlen(field, buffer);
+	return len < buffer ? (long)len : -1;
+}
+
+static int
+has_control(const char *text)
+{
+	for (const unsigned char *at = (const unsigned char *)text; *at; at++)
+		if (*at < 0x20 || *at == 0x7f)
+			return 1;
+	return 0;
+}
+
+int
+central_check_event(const struct event *ev, char *why, size_t size)
+{
+	unsigned char hash[EVENT_HASH_LEN];
+	const char *type = event_type_name(ev->type);
+	if (field_len(ev->device, sizeof ev->device) < 0)
+		snprintf(why, size, _("a device name longer than %d bytes"), DEVICE_MAX - 1);
+	else if (field_len(ev->operator_no, sizeof ev->operator_no) < 0)
+		snprintf(why, size, _("an operator longer than %d bytes"), OPERATOR_MAX - 1);
+	else if (field_len(ev->subject, sizeof ev->subject) < 0)
+		snprintf(why, size, _("a subject longer than %d bytes"), SUBJECT_MAX - 1);
+	else if (field_len(ev->payload, sizeof ev->payload) < 0)
+		snprintf(why, size, _("a payload longer than %d bytes"), PAYLOAD_MAX - 1);
+	else if (strcmp(type, "?") == 0)
+		snprintf(why, size, _("type %d is not one this central log knows"), (int)ev->type);
+	else if (ev->device_seq < 1)
+		snprintf(why, size, "%s", _("a device sequence below 1"));
+	else if (has_control(ev->device) || has_control(ev->operator_no) || has_control(ev->subject))
+		snprintf(why, size, "%s", _("control characters in the device, operator or subject"));
+	else if (!payload_valid(ev->payload))
+		snprintf(why, size, "%s", _("the payload is not key=value pairs, form-encoded"));
+	else {
+		event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no, type,
+				  ev->subject, ev->payload, hash);
+		if (sodium_memcmp(hash, ev->hash, EVENT_HASH_LEN) == 0)
+			return 0;
+		snprintf(why, size, "%s", _("its hash does not match its content"));
+	}
+	return HMC_E_INVALID;
+}
+
+/* --- rows pulled from the log ------------------------------------------ */
 
 /* Copies a text of the log whole into out (size bytes): 0, or -1 when it
  * is missing, does not fit, or holds a NUL (which would cut it short). */
@@ -94,27 +393,52 @@ central_decode(const struct central_row *row, struct event *e, char *err, size_t
 	return 0;
 }
 
-void
-central_describe(const char *url, char *out, size_t size)
+/* A directory, if it is one. */
+static int
+is_dir(const char *path)
 {
-	/* postgresql://user:secret@host/db -> postgresql://user@host/db */
-	const char *scheme = strstr(url, "://");
-	const char *at = scheme ? strchr(scheme + 3, '@') : NULL;
-	if (scheme != NULL && at != NULL) {
-		const char *colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
-		if (colon != NULL) {
-			snprintf(out, size, "%.*s%s", (int)(colon - url), url, at);
-			return;
-		}
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+central_schema_dir(char *out, size_t size)
+{
+	const char *env = getenv("HMC_SCHEMA");
+	char exe[1024];
+	if (env != NULL && *env) {
+		snprintf(out, size, "%s", env);
+		return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
 	}
-	/* key=value form: drop password=... */
-	const char *pw = strstr(url, "password=");
-	if (pw != NULL) {
-		const char *end = pw + strcspn(pw, " ");
-		snprintf(out, size, "%.*s%s", (int)(pw - url), url, end);
-		return;
+	/* /usr/bin/hmc -> /usr/share/hmc/central; build/hmc -> packaging/central */
+	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (len > 0) {
+		exe[len] = '\0';
+		const char *bin = dirname(exe);
+		snprintf(out, size, "%s/../share/hmc/central", bin);
+		if (is_dir(out))
+			return 0;
+		snprintf(out, size, "%s/../packaging/central", bin);
+		if (is_dir(out))
+			return 0;
 	}
-	snprintf(out, size, "%s", url);
+	snprintf(out, size, "%s", HMC_DATADIR "/central");
+	if (is_dir(out))
+		return 0;
+	snprintf(out, size, "%s", "packaging/central");
+	return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
+}
+
+int
+central_valid_device(const char *name)
+{
+	size_t len = strlen(name);
+	if (len < 1 || len > 32)
+		return 0;
+	for (const char *at = name; *at; at++)
+		if (!((*at >= 'a' && *at <= 'z') || (*at >= '0' && *at <= '9') || *at == '-'))
+			return 0;
+	return 1;
 }
 
 /* "central = URL" from a config file, if the file says so.  Whole lines,

@@ -4,62 +4,62 @@
  *   hmc_events(gseq bigint identity primary key, device, device_seq, hlc,
  *              operator, type, subject, payload, hash bytea, received,
  *              unique (device, device_seq))
+ *   hmc_meta(key, value)          schema (the last file applied), settings
+ *   hmc_event_types(name)         the types the log takes
+ *   hmc_push_lock()               the push lock; no device may see it
  *
- * Devices log in as their own roles, members of hmc_device, which may
- * SELECT and INSERT and nothing else; row-level security lets a device
- * insert only rows whose device is its own role name.  The owner (who ran
- * `hmc central init`) is not bound by the policies.
+ * The schema is the SQL files packaging/central/NNN-name.sql, applied in
+ * order by `hmc central init` and `hmc central upgrade` in one
+ * transaction, each once (hmc_meta 'schema' holds the last); this hmc
+ * needs PG_SCHEMA.  The owner (who ran init) makes devices: each a login
+ * role, a member of hmc_device, which may read hmc_events and hmc_meta and
+ * call hmc_push(), nothing else (no temporary tables, no CREATE, no
+ * advisory locks or pg_sleep, where the owner may take those from PUBLIC).
  *
- * A push copies the batch into a temporary table (COPY, the fast way in)
- * and moves it with one INSERT ... SELECT ... ON CONFLICT DO NOTHING, then
- * reads back each event's place and whether the content there is the
- * same.  Pushes take one advisory lock for their transaction, so places
- * are handed out in commit order: a puller that has seen place N has seen
- * every place before it.
+ * A push is one call, SELECT ... FROM hmc_push(arrays): a function that
+ * runs as the owner, takes the push lock (so places are handed out in
+ * commit order: a puller that has seen place N has seen every place before
+ * it), checks each event (002-guarded.sql says what, and why a function
+ * rather than a column grant and a trigger), places those that pass in the
+ * order sent, and answers for each its place, whether the content there
+ * is the same, or why it was refused.  A device cannot choose a place,
+ * push another device's events, or push what a puller would choke on.
+ * Pushes and pulls run under lock_timeout and statement_timeout (limit).
  */
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/xmem.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
+#include <errno.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#define PUSH_LOCK "748201"	/* pg_advisory_xact_lock key: "hmc push" */
+#define PG_SCHEMA 2	/* the schema this hmc needs: packaging/central/002-guarded.sql */
 
 struct central {
 	PGconn *conn;
 	char where[256];	/* the URL without password, for messages */
-	char *copy;		/* COPY buffer */
-	size_t copy_size;
-	int have_incoming;	/* the temporary table is made */
-	struct slot {		/* a batch's events by key, to place the acks */
-		const char *device;
-		int64_t device_seq;
-		int idx;
-	} *slots;
-	int slots_size;
+	char secret[256];	/* the password, to scrub from messages */
+	char *arrays;		/* a push's arrays, in binary */
+	size_t arrays_size;
+	int ready;		/* the log's schema was checked */
 };
-
-static int
-by_key(const void *a, const void *b)
-{
-	const struct slot *x = a, *y = b;
-	int c = strcmp(x->device, y->device);
-	return c ? c : (x->device_seq > y->device_seq) - (x->device_seq < y->device_seq);
-}
 
 /* libpq, opened on first use: only a PostgreSQL central log needs it
  * (and the TLS and Kerberos libraries it brings). */
 #define PQ_FUNCTIONS(X) \
 	X(PQclear) \
-	X(PQconnectdbParams) \
+	X(PQconnectPoll) \
+	X(PQconnectStartParams) \
 	X(PQconnectionNeedsPassword) \
-	X(PQconnectionUsedPassword) \
 	X(PQencryptPasswordConn) \
 	X(PQerrorMessage) \
 	X(PQescapeIdentifier) \
@@ -68,16 +68,16 @@ by_key(const void *a, const void *b)
 	X(PQexecParams) \
 	X(PQfinish) \
 	X(PQfreemem) \
-	X(PQgetResult) \
+	X(PQcmdTuples) \
 	X(PQgetisnull) \
 	X(PQgetlength) \
 	X(PQgetvalue) \
 	X(PQntuples) \
-	X(PQputCopyData) \
-	X(PQputCopyEnd) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
+	X(PQsetErrorVerbosity) \
+	X(PQsocket) \
 	X(PQstatus)
 
 static struct {
@@ -109,21 +109,37 @@ pq_load(char *err, size_t size)
 	return 0;
 }
 
-/* HMC_E_NET when trying again may help, HMC_E_INVALID when the data was
- * refused (one event can be set aside), HMC_E_REFUSED otherwise. */
+/* What a SQLSTATE means for the caller: HMC_E_NET when trying again may
+ * help (connection trouble, too many connections, a timeout, the server
+ * shutting down or starting), HMC_E_INVALID when the data was refused (one
+ * event can be set aside), HMC_E_REFUSED otherwise (authentication,
+ * permission, no such table: trying again will not help). */
+static int
+classify_state(const char *state)
+{
+	static const char *const transient[] = {
+		"08",		/* connection exception */
+		"40",		/* serialization failure, deadlock */
+		"53",		/* insufficient resources: 53300 too many connections */
+		"57",		/* 57014 statement timeout, 57P01..57P03 shutdown */
+		"58",		/* system error */
+		"55P03",	/* lock not available: lock_timeout */
+	};
+	for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+		if (strncmp(state, transient[i], strlen(transient[i])) == 0)
+			return HMC_E_NET;
+	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
+		return HMC_E_INVALID;
+	return HMC_E_REFUSED;
+}
+
 static int
 classify(PGconn *conn, const PGresult *res)
 {
 	const char *state = res ? pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	if (pq.PQstatus(conn) != CONNECTION_OK || state == NULL)
 		return HMC_E_NET;
-	if (strncmp(state, "08", 2) == 0 || strncmp(state, "40", 2) == 0 ||
-	    strncmp(state, "53", 2) == 0 || strncmp(state, "57", 2) == 0 ||
-	    strncmp(state, "58", 2) == 0 || strcmp(state, "55P03") == 0)
-		return HMC_E_NET;
-	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
-		return HMC_E_INVALID;
-	return HMC_E_REFUSED;
+	return classify_state(state);
 }
 
 static int
@@ -134,6 +150,7 @@ fail(struct central *c, PGresult *res, char *err, size_t size, const char *what)
 							       : pq.PQerrorMessage(c->conn);
 	size_t len = strcspn(msg, "\n");
 	snprintf(err, size, "%s (%s): %.*s", what, c->where, (int)len, msg);
+	central_scrub(err, c->secret);
 	pq.PQclear(res);
 	return code;
 }
@@ -162,255 +179,537 @@ pg_close(struct central *c)
 	if (c == NULL)
 		return;
 	pq.PQfinish(c->conn);
-	free(c->copy);
-	free(c->slots);
+	sodium_memzero(c->secret, sizeof c->secret);
+	free(c->arrays);
 	free(c);
+}
+
+static int
+pg_limit(struct central *c, int lock_ms, int statement_ms, char *err, size_t size)
+{
+	char sql[128];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %d; SET statement_timeout = %d",
+		 lock_ms < 0 ? 0 : lock_ms, statement_ms < 0 ? 0 : statement_ms);
+	return command(c, sql, err, size, _("setting the time limits"));
+}
+
+/* Whether a line of libpq's verbose message is its "LOCATION:  function,
+ * file.c:123" (its label is in the user's language). */
+static int
+location_line(const char *line, size_t len)
+{
+	size_t digits = 0;
+	while (digits < len && line[len - 1 - digits] >= '0' && line[len - 1 - digits] <= '9')
+		digits++;
+	return digits > 0 && digits + 3 <= len && memcmp(line + len - digits - 3, ".c:", 3) == 0;
+}
+
+/* libpq's message about a failed connection as one line, and the SQLSTATE
+ * the server gave with it ("" when none: it never answered).  The
+ * connection was made verbose for this: "FATAL:  53300: sorry, too many
+ * clients already" (the severity in the server's language) and a
+ * LOCATION line. */
+static void
+connect_message(const char *msg, char *why, size_t size, char state[6])
+{
+	static const char code_chars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	size_t n = 0;
+	state[0] = '\0';
+	for (const char *line = msg; *line && n + 1 < size;) {
+		size_t len = strcspn(line, "\n");
+		if (!location_line(line, len)) {
+			for (size_t i = 0; i < len && n + 1 < size; i++) {
+				const char *at = line + i;
+				/* ":  XXXXX: " -> ":  " */
+				if (state[0] == '\0' && i + 10 <= len && strncmp(at, ":  ", 3) == 0 &&
+				    strspn(at + 3, code_chars) == 5 && strncmp(at + 8, ": ", 2) == 0) {
+					memcpy(state, at + 3, 5);
+					state[5] = '\0';
+					i += 9;
+					if (n + 2 < size) {
+						why[n++] = ':';
+						why[n++] = ' ';
+					}
+					continue;
+				}
+				char ch = *at == '\t' ? ' ' : *at;
+				if (ch != ' ' || (n > 0 && why[n - 1] != ' '))
+					why[n++] = ch;
+			}
+			if (n > 0 && why[n - 1] != ' ' && n + 1 < size)
+				why[n++] = ' ';
+		}
+		line += len + (line[len] == '\n');
+	}
+	while (n > 0 && why[n - 1] == ' ')
+		n--;
+	why[n] = '\0';
+}
+
+/* Drives libpq's connection to its end, CONNECT_TIMEOUT_MS at most. */
+#define CONNECT_TIMEOUT_MS 10000
+
+static int
+connect_wait(PGconn *conn)
+{
+	PostgresPollingStatusType status = PGRES_POLLING_WRITING;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (status != PGRES_POLLING_OK && status != PGRES_POLLING_FAILED) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (spent >= CONNECT_TIMEOUT_MS)
+			return -1;
+		struct pollfd fd = { pq.PQsocket(conn),
+				     status == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
+		if (fd.fd >= 0 && poll(&fd, 1, (int)(CONNECT_TIMEOUT_MS - spent)) < 0 && errno != EINTR)
+			return -1;
+		status = pq.PQconnectPoll(conn);
+	}
+	return status == PGRES_POLLING_OK ? 0 : -1;
 }
 
 static int
 pg_connect(const char *url, int create, struct central **out, char *err, size_t size)
 {
 	(void)create;	/* the database itself is the administrator's to make */
+	struct central_conninfo ci;
 	int rc = pq_load(err, size);
-	if (rc != 0) {
-		*out = NULL;
+	*out = NULL;
+	if (rc != 0)
 		return rc;
+	if (central_conninfo_parse(url, &ci) != 0) {
+		snprintf(err, size, "%s", _("the central log's connection string cannot be read: "
+					    "key=value pairs, or postgresql://user@host/db"));
+		return HMC_E_INVALID;
 	}
 	struct central *c = xcalloc(1, sizeof *c);
-	/* Defaults first, so that the URL can override them. */
-	const char *keys[] = { "application_name", "connect_timeout", "dbname", NULL };
-	const char *values[] = { "hmc", "10", url, NULL };
-	*out = NULL;
-	central_describe(url, c->where, sizeof c->where);
-	c->conn = pq.PQconnectdbParams(keys, values, 1);
-	if (c->conn == NULL || pq.PQstatus(c->conn) != CONNECTION_OK) {
-		const char *msg = c->conn ? pq.PQerrorMessage(c->conn) : "out of memory";
-		/* libpq's message runs over several lines: make it one. */
-		char why[400];
-		size_t n = 0;
-		for (const char *at = msg; *at && n + 1 < sizeof why; at++) {
-			char ch = *at == '\n' || *at == '\t' ? ' ' : *at;
-			if (ch != ' ' || (n > 0 && why[n - 1] != ' '))
-				why[n++] = ch;
-		}
-		while (n > 0 && why[n - 1] == ' ')
-			n--;
-		why[n] = '\0';
-		/* A password was asked for and did not do: trying again will
-		 * not help. */
-		int auth = c->conn != NULL &&
-			   (pq.PQconnectionNeedsPassword(c->conn) || pq.PQconnectionUsedPassword(c->conn));
-		snprintf(err, size, _("cannot reach the central log %s: %s"), c->where, why);
-		pg_close(c);
-		return auth ? HMC_E_REFUSED : HMC_E_NET;
+	/* The password apart from the string, so that nothing libpq says
+	 * about the string can carry it; defaults first, so that the string
+	 * can override them. */
+	const char *keys[6] = { "application_name", "client_encoding", "dbname" };
+	const char *values[6] = { "hmc", "UTF8", ci.rest };
+	int n = 3;
+	if (ci.user[0]) {
+		keys[n] = "user";
+		values[n++] = ci.user;
 	}
+	if (ci.password[0]) {
+		keys[n] = "password";
+		values[n++] = ci.password;
+	}
+	keys[n] = values[n] = NULL;
+	central_conninfo_format(&ci, ci.user, NULL, c->where, sizeof c->where);
+	xstrlcpy(c->secret, ci.password, sizeof c->secret);
+	c->conn = pq.PQconnectStartParams(keys, values, 1);
+	central_conninfo_clear(&ci);
+	if (c->conn != NULL && pq.PQstatus(c->conn) != CONNECTION_BAD)
+		pq.PQsetErrorVerbosity(c->conn, PQERRORS_VERBOSE);
+	if (c->conn == NULL || pq.PQstatus(c->conn) == CONNECTION_BAD || connect_wait(c->conn) != 0) {
+		char why[400], state[6];
+		int timed_out = c->conn != NULL && pq.PQstatus(c->conn) != CONNECTION_BAD;
+		connect_message(c->conn == NULL ? "out of memory"
+				: timed_out ? _("no answer within 10 s")
+				: pq.PQerrorMessage(c->conn),
+				why, sizeof why, state);
+		/* Only the server's word that this login may not (a password
+		 * that does not do, no permission) is final; a busy server, a
+		 * timeout, a shutdown or no answer at all may pass. */
+		if (state[0] != '\0')
+			rc = classify_state(state) == HMC_E_NET ? HMC_E_NET : HMC_E_REFUSED;
+		else
+			rc = c->conn != NULL && pq.PQconnectionNeedsPassword(c->conn) ? HMC_E_REFUSED
+										      : HMC_E_NET;
+		snprintf(err, size, _("cannot reach the central log %s: %s"), c->where, why);
+		central_scrub(err, c->secret);
+		pg_close(c);
+		return rc;
+	}
+	pq.PQsetErrorVerbosity(c->conn, PQERRORS_DEFAULT);
 	pq.PQclear(pq.PQexec(c->conn, "SET client_min_messages = warning"));
+	if ((rc = pg_limit(c, CENTRAL_LOCK_TIMEOUT, CENTRAL_STATEMENT_TIMEOUT, err, size)) != 0) {
+		pg_close(c);
+		return rc;
+	}
 	*out = c;
 	return 0;
 }
 
+/* --- the schema -------------------------------------------------------- */
+
+/* NNN-name.sql */
 static int
-pg_init(struct central *c, char *err, size_t size)
+schema_file(const struct dirent *entry)
 {
-	static const char schema[] =
-		"BEGIN;"
-		"SELECT pg_advisory_xact_lock(" PUSH_LOCK ");"
-		"CREATE TABLE IF NOT EXISTS hmc_events ("
-		"  gseq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
-		"  device text NOT NULL,"
-		"  device_seq bigint NOT NULL CHECK (device_seq > 0),"
-		"  hlc bigint NOT NULL,"
-		"  operator text NOT NULL,"
-		"  type text NOT NULL,"
-		"  subject text NOT NULL,"
-		"  payload text NOT NULL,"
-		"  hash bytea NOT NULL CHECK (length(hash) = 32),"
-		"  received timestamptz NOT NULL DEFAULT now(),"
-		"  UNIQUE (device, device_seq));"
-		"CREATE TABLE IF NOT EXISTS hmc_meta (key text PRIMARY KEY, value text NOT NULL);"
-		"INSERT INTO hmc_meta VALUES ('schema', '1') ON CONFLICT (key) DO NOTHING;"
-		"DO $$ BEGIN CREATE ROLE hmc_device NOLOGIN;"
-		"  EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
-		"REVOKE ALL ON hmc_events, hmc_meta FROM PUBLIC;"
-		"GRANT SELECT, INSERT ON hmc_events TO hmc_device;"
-		"GRANT SELECT ON hmc_meta TO hmc_device;"
-		"ALTER TABLE hmc_events ENABLE ROW LEVEL SECURITY;"
-		"DROP POLICY IF EXISTS hmc_read ON hmc_events;"
-		"CREATE POLICY hmc_read ON hmc_events FOR SELECT TO hmc_device USING (true);"
-		"DROP POLICY IF EXISTS hmc_append ON hmc_events;"
-		"CREATE POLICY hmc_append ON hmc_events FOR INSERT TO hmc_device"
-		"  WITH CHECK (device = current_user);"
-		"COMMIT;";
-	int rc = command(c, schema, err, size, _("creating the central log"));
-	if (rc != 0)
-		rollback(c);
+	const char *name = entry->d_name;
+	size_t len = strlen(name);
+	return len > 8 && strspn(name, "0123456789") == 3 && name[3] == '-' &&
+	       strcmp(name + len - 4, ".sql") == 0;
+}
+
+/* A whole file, NUL-terminated, in a new buffer the caller frees; NULL
+ * when it cannot be read. */
+static char *
+read_file(const char *path)
+{
+	FILE *file = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0, size = 0, got;
+	if (file == NULL)
+		return NULL;
+	do {
+		if (len + 4096 + 1 > size) {
+			size = (len + 4096 + 1) * 2;
+			text = xrealloc(text, size);
+		}
+		got = fread(text + len, 1, size - len - 1, file);
+		len += got;
+	} while (got > 0);
+	int bad = ferror(file);
+	fclose(file);
+	if (bad) {
+		free(text);
+		return NULL;
+	}
+	text[len] = '\0';
+	return text;
+}
+
+/* One value of a one-row query ("" when NULL), into out. */
+static int
+query_value(struct central *c, const char *sql, char *out, size_t out_size, char *err,
+	    size_t size, const char *what)
+{
+	PGresult *res = pq.PQexec(c->conn, sql);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, what);
+	snprintf(out, out_size, "%s", pq.PQntuples(res) > 0 ? pq.PQgetvalue(res, 0, 0) : "");
+	pq.PQclear(res);
+	return 0;
+}
+
+static void
+note(char *notes, size_t size, const char *line)
+{
+	if (notes == NULL)
+		return;
+	size_t len = strlen(notes);
+	snprintf(notes + len, size - len, "%s\n", line);
+}
+
+/* Applies the files numbered above the log's schema, in order. */
+static int
+apply_files(struct central *c, int from, int *to, char *notes, size_t notes_size, char *err,
+	    size_t size)
+{
+	char dir[1024], path[1400], line[1600];
+	struct dirent **files = NULL;
+	int n_files, rc = 0;
+	if (central_schema_dir(dir, sizeof dir) != 0) {
+		snprintf(err, size, "%s", _("the central schema (packaging/central/NNN-*.sql) is not "
+					    "installed: not beside hmc, not in its share/hmc/central; "
+					    "HMC_SCHEMA may name its directory"));
+		return HMC_E_UNSUPPORTED;
+	}
+	if ((n_files = scandir(dir, &files, schema_file, alphasort)) < 0) {
+		snprintf(err, size, "%s: %s", dir, strerror(errno));
+		return HMC_E_IO;
+	}
+	*to = from;
+	for (int i = 0; i < n_files; i++) {
+		int number = atoi(files[i]->d_name);
+		if (rc != 0 || number <= from)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]->d_name);
+		char *sql = read_file(path);
+		if (sql == NULL) {
+			snprintf(err, size, "%s: %s", path, strerror(errno));
+			rc = HMC_E_IO;
+			continue;
+		}
+		snprintf(line, sizeof line, _("applying %s"), files[i]->d_name);
+		rc = command(c, sql, err, size, line);
+		free(sql);
+		if (rc == 0) {
+			snprintf(line, sizeof line,
+				 "INSERT INTO hmc_meta VALUES ('schema', '%d')"
+				 " ON CONFLICT (key) DO UPDATE SET value = excluded.value", number);
+			rc = command(c, line, err, size, _("recording the schema"));
+		}
+		if (rc == 0) {
+			snprintf(line, sizeof line, _("applied %s"), files[i]->d_name);
+			note(notes, notes_size, line);
+			*to = number;
+		}
+	}
+	for (int i = 0; i < n_files; i++)
+		free(files[i]);
+	free(files);
+	if (rc == 0 && *to < PG_SCHEMA) {
+		snprintf(err, size, _("the central schema in %s goes up to %d; this hmc needs %d "
+				      "(an incomplete install?)"), dir, *to, PG_SCHEMA);
+		rc = HMC_E_UNSUPPORTED;
+	}
 	return rc;
 }
 
-/* Appends text to the COPY buffer, escaped for COPY's text format. */
-static void
-put(struct central *c, size_t *len, const char *text, size_t n, char end)
+/* Puts every event type this hmc knows into hmc_event_types. */
+static int
+add_types(struct central *c, char *notes, size_t notes_size, char *err, size_t size)
 {
-	if (*len + 2 * n + 80 > c->copy_size) {
-		c->copy_size = (*len + 2 * n + 80) * 2;
-		c->copy = xrealloc(c->copy, c->copy_size);
+	char list[2048] = "{", line[128];
+	for (int i = 0; i < EV_N_TYPES; i++) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, "%s%s", i ? "," : "",
+			 event_type_name((enum event_type)i));
 	}
-	char *at = c->copy + *len;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)text[i];
-		switch (ch) {
-		case '\\': *at++ = '\\'; *at++ = '\\'; break;
-		case '\t': *at++ = '\\'; *at++ = 't'; break;
-		case '\n': *at++ = '\\'; *at++ = 'n'; break;
-		case '\r': *at++ = '\\'; *at++ = 'r'; break;
-		default: *at++ = (char)ch;
+	size_t len = strlen(list);
+	snprintf(list + len, sizeof list - len, "}");
+	const char *params[1] = { list };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"INSERT INTO hmc_event_types SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+		1, NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+		return fail(c, res, err, size, _("listing the event types"));
+	if (atoi(pq.PQcmdTuples(res)) > 0) {
+		snprintf(line, sizeof line, _("%s new event types known"), pq.PQcmdTuples(res));
+		note(notes, notes_size, line);
+	}
+	pq.PQclear(res);
+	return 0;
+}
+
+/* What a device could still do that it should not: said, not fixed (the
+ * owner's rights did not reach). */
+static int
+report_rights(struct central *c, char *notes, size_t notes_size, char *err, size_t size)
+{
+	static const char *const what[] = {
+		N_("devices may still make temporary tables: REVOKE TEMPORARY ON DATABASE needs "
+		   "the database's owner"),
+		N_("devices may still CREATE in schema public: REVOKE needs its owner"),
+		N_("devices may still call pg_sleep: REVOKE needs a superuser"),
+		N_("devices may still take advisory locks: REVOKE needs a superuser"),
+		N_("a device that holds the push lock cannot be ended by the next push: the owner "
+		   "needs pg_signal_backend and pg_read_all_stats (or to be a superuser)"),
+	};
+	PGresult *res = pq.PQexec(c->conn,
+		"SELECT has_database_privilege('hmc_device', current_database(), 'TEMPORARY'),"
+		" CASE WHEN to_regnamespace('public') IS NULL THEN false"
+		"  ELSE has_schema_privilege('hmc_device', 'public', 'CREATE') END,"
+		" has_function_privilege('hmc_device', 'pg_sleep(double precision)', 'EXECUTE'),"
+		" has_function_privilege('hmc_device', 'pg_advisory_lock(bigint)', 'EXECUTE'),"
+		" NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
+		"  AND NOT (pg_has_role('pg_signal_backend', 'MEMBER')"
+		"   AND pg_has_role('pg_read_all_stats', 'MEMBER'))");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, _("checking what devices may do"));
+	for (int i = 0; i < (int)(sizeof what / sizeof what[0]); i++)
+		if (pq.PQgetvalue(res, 0, i)[0] == 't')
+			note(notes, notes_size, _(what[i]));
+	pq.PQclear(res);
+	return 0;
+}
+
+static int
+pg_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *err, size_t size)
+{
+	char value[64];
+	int from, to = 0, rc;
+	if (notes != NULL && notes_size > 0)
+		notes[0] = '\0';
+	if ((rc = pg_limit(c, CENTRAL_STATEMENT_TIMEOUT, 0, err, size)) != 0 ||
+	    (rc = command(c, "BEGIN", err, size, _("creating the central log"))) != 0)
+		return rc;
+	rc = query_value(c, "SELECT to_regclass('hmc_events') IS NOT NULL", value, sizeof value,
+			 err, size, _("creating the central log"));
+	if (rc == 0 && upgrade && value[0] != 't') {
+		snprintf(err, size, _("there is no central log at %s to upgrade: make one with "
+				      "`hmc central init`"), c->where);
+		rc = HMC_E_REFUSED;
+	}
+	/* One init or upgrade at a time. */
+	if (rc == 0)
+		rc = command(c, "CREATE TABLE IF NOT EXISTS hmc_meta"
+				" (key text PRIMARY KEY, value text NOT NULL);"
+				"LOCK TABLE hmc_meta IN SHARE ROW EXCLUSIVE MODE",
+			     err, size, _("creating the central log"));
+	if (rc == 0)
+		rc = query_value(c, "SELECT value FROM hmc_meta WHERE key = 'schema'", value,
+				 sizeof value, err, size, _("reading the central log's schema"));
+	from = atoi(value);
+	if (rc == 0)
+		rc = apply_files(c, from, &to, notes, notes_size, err, size);
+	if (rc == 0)
+		rc = add_types(c, notes, notes_size, err, size);
+	if (rc == 0)
+		rc = command(c, "COMMIT", err, size, _("creating the central log"));
+	if (rc != 0) {
+		rollback(c);
+		return rc;
+	}
+	if (to == from) {
+		snprintf(value, sizeof value, _("schema %d: nothing to apply"), to);
+		note(notes, notes_size, value);
+	}
+	c->ready = 1;
+	return report_rights(c, notes, notes_size, err, size);
+}
+
+/* Checks once per connection that the log has the schema this hmc needs. */
+static int
+ready(struct central *c, char *err, size_t size)
+{
+	char value[64];
+	if (c->ready)
+		return 0;
+	PGresult *res = pq.PQexec(c->conn, "SELECT value FROM hmc_meta WHERE key = 'schema'");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
+		const char *state = pq.PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		if (state != NULL && strcmp(state, "42P01") == 0) {
+			pq.PQclear(res);
+			snprintf(err, size, _("there is no central log at %s: make one with "
+					      "`hmc central init`"), c->where);
+			return HMC_E_REFUSED;
 		}
+		return fail(c, res, err, size, _("reading the central log's schema"));
 	}
-	*at++ = end;
-	*len = (size_t)(at - c->copy);
+	snprintf(value, sizeof value, "%s", pq.PQntuples(res) > 0 ? pq.PQgetvalue(res, 0, 0) : "0");
+	pq.PQclear(res);
+	if (atoi(value) < PG_SCHEMA) {
+		snprintf(err, size, _("the central log at %s has schema %s and this hmc needs %d: its "
+				      "administrator runs `hmc central upgrade` (before the handhelds "
+				      "get the new hmc)"), c->where, value, PG_SCHEMA);
+		return HMC_E_REFUSED;
+	}
+	c->ready = 1;
+	return 0;
+}
+
+/* --- push -------------------------------------------------------------- */
+
+/* Appends to the arrays' buffer, growing it. */
+static void
+put(struct central *c, size_t *len, const void *bytes, size_t n)
+{
+	if (*len + n > c->arrays_size) {
+		c->arrays_size = (*len + n) * 2;
+		c->arrays = xrealloc(c->arrays, c->arrays_size);
+	}
+	memcpy(c->arrays + *len, bytes, n);
+	*len += n;
 }
 
 static void
-put_int(struct central *c, size_t *len, long long value, char end)
+put_u32(struct central *c, size_t *len, uint32_t value)
 {
-	char text[24];
-	put(c, len, text, (size_t)snprintf(text, sizeof text, "%lld", value), end);
+	unsigned char bytes[4] = { value >> 24, value >> 16, value >> 8, value };
+	put(c, len, bytes, 4);
+}
+
+/* One element: its length, then its bytes. */
+static void
+put_element(struct central *c, size_t *len, const void *bytes, size_t n)
+{
+	put_u32(c, len, (uint32_t)n);
+	put(c, len, bytes, n);
+}
+
+static void
+put_int8(struct central *c, size_t *len, int64_t value)
+{
+	unsigned char bytes[8];
+	for (int i = 0; i < 8; i++)
+		bytes[i] = (unsigned char)((uint64_t)value >> (56 - 8 * i));
+	put_element(c, len, bytes, 8);
+}
+
+/* The batch as eight one-dimensional arrays in PostgreSQL's binary form
+ * (array_recv: no quoting to make or parse, no hex for the hashes):
+ * ndim, has-nulls, element type, length, lower bound, then each element.
+ * starts[k] and lens[k] place column k in the buffer. */
+static void
+put_arrays(struct central *c, const struct event *events, int n, size_t starts[8],
+	   int lens[8])
+{
+	enum { TEXT = 25, INT8 = 20, BYTEA = 17 };
+	static const uint32_t types[8] = { TEXT, INT8, INT8, TEXT, TEXT, TEXT, TEXT, BYTEA };
+	size_t len = 0;
+	for (int column = 0; column < 8; column++) {
+		starts[column] = len;
+		put_u32(c, &len, 1);
+		put_u32(c, &len, 0);
+		put_u32(c, &len, types[column]);
+		put_u32(c, &len, (uint32_t)n);
+		put_u32(c, &len, 1);
+		for (int i = 0; i < n; i++) {
+			const struct event *e = &events[i];
+			const char *text = column == 0 ? e->device
+					   : column == 3 ? e->operator_no
+					   : column == 4 ? event_type_name(e->type)
+					   : column == 5 ? e->subject
+					   : column == 6 ? e->payload : NULL;
+			if (text != NULL)
+				put_element(c, &len, text, strlen(text));
+			else if (column == 7)
+				put_element(c, &len, e->hash, EVENT_HASH_LEN);
+			else
+				put_int8(c, &len, column == 1 ? e->device_seq : e->hlc);
+		}
+		lens[column] = (int)(len - starts[column]);
+	}
 }
 
 static int
 pg_push(struct central *c, const struct event *events, int n, struct central_ack *acks,
 	char *err, size_t size)
 {
-	static const char *hex = "0123456789abcdef";
-	size_t len = 0;
+	static const int binary[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	size_t starts[8];
+	int lens[8];
+	const char *params[8];
 	int rc;
-
-	/* The temporary table lives as long as the connection: made once,
-	 * outside the push's transaction. */
-	if (!c->have_incoming) {
-		if ((rc = command(c,
-				  "CREATE TEMP TABLE IF NOT EXISTS hmc_incoming ("
-				  "  idx int, device text, device_seq bigint, hlc bigint, operator text,"
-				  "  type text, subject text, payload text, hash bytea)"
-				  "  ON COMMIT DELETE ROWS",
-				  err, size, _("appending to the central log"))) != 0)
-			return rc;
-		c->have_incoming = 1;
+	if ((rc = ready(c, err, size)) != 0)
+		return rc;
+	put_arrays(c, events, n, starts, lens);
+	for (int k = 0; k < 8; k++)
+		params[k] = c->arrays + starts[k];
+	PGresult *res = pq.PQexecParams(c->conn,
+		"SELECT idx, gseq, same, refused FROM hmc_push($1::text[], $2::bigint[],"
+		" $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])",
+		8, NULL, params, lens, binary, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, _("appending to the central log"));
+	if (pq.PQntuples(res) != n) {
+		snprintf(err, size, _("the central log %s acknowledged %d of %d events"), c->where,
+			 pq.PQntuples(res), n);
+		pq.PQclear(res);
+		return HMC_E_NET;
 	}
-	if ((rc = command(c, "BEGIN; SELECT pg_advisory_xact_lock(" PUSH_LOCK ")",
-			  err, size, _("appending to the central log"))) != 0)
-		goto out;
-
-	for (int i = 0; i < n; i++) {
-		const struct event *e = &events[i];
-		const char *type = event_type_name(e->type);
-		char hash[2 + 2 * EVENT_HASH_LEN];
-		put_int(c, &len, i, '\t');
-		put(c, &len, e->device, strlen(e->device), '\t');
-		put_int(c, &len, (long long)e->device_seq, '\t');
-		put_int(c, &len, (long long)e->hlc, '\t');
-		put(c, &len, e->operator_no, strlen(e->operator_no), '\t');
-		put(c, &len, type, strlen(type), '\t');
-		put(c, &len, e->subject, strlen(e->subject), '\t');
-		put(c, &len, e->payload, strlen(e->payload), '\t');
-		hash[0] = '\\';
-		hash[1] = 'x';
-		for (int b = 0; b < EVENT_HASH_LEN; b++) {
-			hash[2 + 2 * b] = hex[e->hash[b] >> 4];
-			hash[3 + 2 * b] = hex[e->hash[b] & 15];
+	for (int r = 0; r < n; r++) {
+		int i = atoi(pq.PQgetvalue(res, r, 0));
+		if (i < 0 || i >= n) {
+			snprintf(err, size, _("the central log %s acknowledged an event not sent"),
+				 c->where);
+			pq.PQclear(res);
+			return HMC_E_NET;
 		}
-		put(c, &len, hash, sizeof hash, '\n');	/* put escapes the backslash */
-	}
-
-	PGresult *res = pq.PQexec(c->conn, "COPY hmc_incoming FROM STDIN");
-	if (pq.PQresultStatus(res) != PGRES_COPY_IN) {
-		rc = fail(c, res, err, size, _("appending to the central log"));
-		goto out;
+		if (!pq.PQgetisnull(res, r, 3)) {
+			acks[i].gseq = 0;
+			acks[i].same = 0;
+			snprintf(acks[i].refused, sizeof acks[i].refused, "%s",
+				 pq.PQgetvalue(res, r, 3));
+		} else {
+			acks[i].gseq = strtoll(pq.PQgetvalue(res, r, 1), NULL, 10);
+			acks[i].same = pq.PQgetvalue(res, r, 2)[0] == 't';
+			acks[i].refused[0] = '\0';
+		}
 	}
 	pq.PQclear(res);
-	if (pq.PQputCopyData(c->conn, c->copy, (int)len) != 1 || pq.PQputCopyEnd(c->conn, NULL) != 1) {
-		rc = fail(c, NULL, err, size, _("appending to the central log"));
-		goto out;
-	}
-	res = pq.PQgetResult(c->conn);
-	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
-		rc = fail(c, res, err, size, _("appending to the central log"));
-		while ((res = pq.PQgetResult(c->conn)) != NULL)
-			pq.PQclear(res);
-		goto out;
-	}
-	pq.PQclear(res);
-	while ((res = pq.PQgetResult(c->conn)) != NULL)
-		pq.PQclear(res);
-
-	/* In the device's order, so that its events keep their order in the
-	 * log.  New rows come back with their places; only when some were
-	 * there already (a batch sent again) is the rest looked up. */
-	res = pq.PQexec(c->conn,
-		     "INSERT INTO hmc_events (device, device_seq, hlc, operator,"
-		     "  type, subject, payload, hash)"
-		     " SELECT device, device_seq, hlc, operator, type, subject, payload, hash"
-		     " FROM hmc_incoming ORDER BY idx"
-		     " ON CONFLICT (device, device_seq) DO NOTHING"
-		     " RETURNING device, device_seq, gseq");
-	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
-		rc = fail(c, res, err, size, _("appending to the central log"));
-		goto out;
-	}
-	int inserted = pq.PQntuples(res);
-	if (inserted == n) {
-		/* All new: place each by its key. */
-		if (c->slots_size < n) {
-			c->slots_size = n;
-			c->slots = xrealloc(c->slots, (size_t)n * sizeof *c->slots);
-		}
-		for (int i = 0; i < n; i++)
-			c->slots[i] = (struct slot){ events[i].device, events[i].device_seq, i };
-		qsort(c->slots, (size_t)n, sizeof *c->slots, by_key);
-		for (int r = 0; r < n; r++) {
-			struct slot key = { pq.PQgetvalue(res, r, 0),
-					    strtoll(pq.PQgetvalue(res, r, 1), NULL, 10), 0 };
-			struct slot *at = bsearch(&key, c->slots, (size_t)n, sizeof *c->slots, by_key);
-			if (at == NULL) {
-				snprintf(err, size, _("the central log %s acknowledged an event not sent"),
-					 c->where);
-				pq.PQclear(res);
-				rc = HMC_E_NET;
-				goto out;
-			}
-			acks[at->idx].gseq = strtoll(pq.PQgetvalue(res, r, 2), NULL, 10);
-			acks[at->idx].same = 1;
-		}
-		pq.PQclear(res);
-	} else {
-		pq.PQclear(res);
-		res = pq.PQexec(c->conn,
-			     "SELECT i.idx, e.gseq, e.hash = i.hash FROM hmc_incoming i"
-			     " JOIN hmc_events e ON e.device = i.device AND e.device_seq = i.device_seq"
-			     " ORDER BY i.idx");
-		if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
-			rc = fail(c, res, err, size, _("appending to the central log"));
-			goto out;
-		}
-		if (pq.PQntuples(res) != n) {
-			snprintf(err, size, _("the central log %s acknowledged %d of %d events"),
-				 c->where, pq.PQntuples(res), n);
-			pq.PQclear(res);
-			rc = HMC_E_NET;
-			goto out;
-		}
-		for (int i = 0; i < n; i++) {
-			acks[i].gseq = strtoll(pq.PQgetvalue(res, i, 1), NULL, 10);
-			acks[i].same = pq.PQgetvalue(res, i, 2)[0] == 't';
-		}
-		pq.PQclear(res);
-	}
-	rc = command(c, "COMMIT", err, size, _("appending to the central log"));
-out:
-	if (rc != 0)
-		rollback(c);
-	return rc;
+	return 0;
 }
+
+/* --- pull -------------------------------------------------------------- */
 
 /* A column of a binary result: bigint (0 when it is not 8 bytes), or
  * any other as the log holds it, for central_decode. */
@@ -446,6 +745,9 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	snprintf(after_text, sizeof after_text, "%lld", (long long)after);
 	snprintf(max_text, sizeof max_text, "%d", max);
 	*n = 0;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
 	/* Results in binary: no number or hex to parse. */
 	PGresult *res = pq.PQexecParams(c->conn,
 		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash"
@@ -479,39 +781,106 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+/* --- devices ------------------------------------------------------------ */
+
+/* What the role is: "device" (a member of hmc_device), "revoked" (one
+ * that may not log in), "other", or "" when there is none. */
 static int
-pg_add_device(struct central *c, const char *device, char *secret, size_t secret_size,
-	      char *err, size_t size)
+role_kind(struct central *c, const char *device, char *kind, size_t kind_size, char *err,
+	  size_t size)
 {
-	unsigned char random[18];
+	const char *params[1] = { device };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM pg_auth_members m"
+		"   WHERE m.member = r.oid AND m.roleid = 'hmc_device'::regrole) THEN 'other'"
+		"  WHEN r.rolcanlogin THEN 'device' ELSE 'revoked' END"
+		" FROM pg_roles r WHERE r.rolname = $1",
+		1, NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, _("looking the device up"));
+	snprintf(kind, kind_size, "%s", pq.PQntuples(res) > 0 ? pq.PQgetvalue(res, 0, 0) : "");
+	pq.PQclear(res);
+	return 0;
+}
+
+/* A device that is not one may not be replaced or revoked. */
+static int
+not_a_device(struct central *c, const char *device, const char *kind, char *err, size_t size)
+{
+	if (kind[0] == '\0')
+		snprintf(err, size, _("there is no device %s at %s"), device, c->where);
+	else
+		snprintf(err, size, _("%s is a role at %s but not a device: hmc leaves it alone"),
+			 device, c->where);
+	return HMC_E_REFUSED;
+}
+
+/* Runs change(c, device, kind, arg, ...) in one transaction that no other
+ * admin's add-device or revoke runs beside (roles are the cluster's), with
+ * what the role is now (role_kind). */
+static int
+device_change(struct central *c, const char *device, const char *what,
+	      int (*change)(struct central *c, const char *device, const char *kind, void *arg,
+			    char *err, size_t size),
+	      void *arg, char *err, size_t size)
+{
+	char kind[16];
+	int rc;
+	if ((rc = ready(c, err, size)) != 0 || (rc = command(c, "BEGIN", err, size, what)) != 0)
+		return rc;
+	if ((rc = command(c, "LOCK TABLE hmc_meta IN SHARE ROW EXCLUSIVE MODE", err, size,
+			  what)) == 0 &&
+	    (rc = role_kind(c, device, kind, sizeof kind, err, size)) == 0 &&
+	    (rc = change(c, device, kind, arg, err, size)) == 0)
+		rc = command(c, "COMMIT", err, size, what);
+	if (rc != 0)
+		rollback(c);
+	return rc;
+}
+
+struct new_secret {
+	int replace;
+	char *secret;
+	size_t size;
+};
+
+static int
+set_password(struct central *c, const char *device, const char *kind, void *arg, char *err,
+	     size_t size)
+{
 	static const char alphabet[] =
 		"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-	if (secret_size < sizeof random + 1) {
-		snprintf(err, size, "secret buffer too small");
-		return HMC_E_INVALID;
+	struct new_secret *new = arg;
+	unsigned char random[18];
+	int rc;
+	if (strcmp(kind, "other") == 0)
+		return not_a_device(c, device, kind, err, size);
+	if (kind[0] != '\0' && !new->replace) {
+		snprintf(err, size, _("device %s exists at %s; --replace gives it a new password "
+				      "(the one on the handheld stops working)"), device, c->where);
+		return HMC_E_EXISTS;
 	}
 	randombytes_buf(random, sizeof random);
 	for (size_t i = 0; i < sizeof random; i++)
-		secret[i] = alphabet[random[i] % (sizeof alphabet - 1)];
-	secret[sizeof random] = '\0';
+		new->secret[i] = alphabet[random[i] % (sizeof alphabet - 1)];
+	new->secret[sizeof random] = '\0';
 
 	/* The server gets a SCRAM verifier, never the password itself. */
-	char *verifier = pq.PQencryptPasswordConn(c->conn, secret, device, "scram-sha-256");
+	char *verifier = pq.PQencryptPasswordConn(c->conn, new->secret, device, "scram-sha-256");
 	char *role = pq.PQescapeIdentifier(c->conn, device, strlen(device));
 	char *password = verifier ? pq.PQescapeLiteral(c->conn, verifier, strlen(verifier)) : NULL;
 	char sql[1024];
-	int rc;
 	if (role == NULL || password == NULL) {
 		rc = fail(c, NULL, err, size, _("adding the device"));
 	} else {
-		/* A role per device: log in, be a device, nothing more. */
+		/* A role per device: log in (a few sessions at most, so one
+		 * stolen handheld cannot take every connection), be a device,
+		 * nothing more. */
 		snprintf(sql, sizeof sql,
-			 "DO $$ BEGIN"
-			 " CREATE ROLE %s LOGIN;"
-			 " EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
-			 "ALTER ROLE %s LOGIN PASSWORD %s;"
+			 "%s ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT"
+			 " NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4 PASSWORD %s;"
 			 "GRANT hmc_device TO %s;",
-			 role, role, password, role);
+			 kind[0] ? "ALTER" : "CREATE", role, password, role);
 		rc = command(c, sql, err, size, _("adding the device"));
 		sodium_memzero(sql, sizeof sql);
 	}
@@ -524,6 +893,57 @@ pg_add_device(struct central *c, const char *device, char *secret, size_t secret
 	return rc;
 }
 
+static int
+pg_add_device(struct central *c, const char *device, int replace, char *secret,
+	      size_t secret_size, char *err, size_t size)
+{
+	struct new_secret new = { replace, secret, secret_size };
+	if (secret_size < 19) {
+		snprintf(err, size, "secret buffer too small");
+		return HMC_E_INVALID;
+	}
+	int rc = device_change(c, device, _("adding the device"), set_password, &new, err, size);
+	if (rc != 0)
+		sodium_memzero(secret, secret_size);
+	return rc;
+}
+
+static int
+take_login(struct central *c, const char *device, const char *kind, void *arg, char *err,
+	   size_t size)
+{
+	char sql[512];
+	int rc;
+	(void)arg;
+	if (strcmp(kind, "device") != 0 && strcmp(kind, "revoked") != 0)
+		return not_a_device(c, device, kind, err, size);
+	char *role = pq.PQescapeIdentifier(c->conn, device, strlen(device));
+	char *literal = pq.PQescapeLiteral(c->conn, device, strlen(device));
+	if (role == NULL || literal == NULL) {
+		rc = fail(c, NULL, err, size, _("revoking the device"));
+	} else {
+		/* No login (the server says so to whoever tries), and its
+		 * sessions ended; it stays a member of hmc_device, so the name
+		 * is not given to another by mistake (add-device --replace
+		 * lets it in again, with a new password). */
+		snprintf(sql, sizeof sql,
+			 "ALTER ROLE %s NOLOGIN;"
+			 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+			 role, literal);
+		rc = command(c, sql, err, size, _("revoking the device"));
+	}
+	pq.PQfreemem(role);
+	pq.PQfreemem(literal);
+	return rc;
+}
+
+static int
+pg_revoke(struct central *c, const char *device, char *err, size_t size)
+{
+	return device_change(c, device, _("revoking the device"), take_login, NULL, err, size);
+}
+
 const struct central_ops central_pg_ops = {
-	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_add_device, pg_close,
+	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_add_device, pg_revoke, pg_limit,
+	pg_close,
 };

@@ -5,12 +5,24 @@
  *          hlc, operator, type, subject, payload, hash, received,
  *          UNIQUE (device, device_seq))
  *
+ *   user_version 1   the log as first made
+ *                2   hashes are SHA-256 (event.c); a trigger calls
+ *                    hmc_central_2(), a function only an hmc that checks
+ *                    what it appends registers, so an older hmc (which
+ *                    would append BLAKE2b hashes unchecked) cannot open
+ *                    the log, nor the sqlite3 shell append to it
+ *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
+ * Each event is checked first (central_check_event: type, lengths,
+ * payload, hash); one that fails is refused with its reason and the rest
+ * are placed.  Whoever may write the file may append, so there is no
+ * device identity to check and no credential to hand out or revoke.
  */
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/store.h"
 #include "hmc/xmem.h"
 
 #include <errno.h>
@@ -20,10 +32,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#define SQ_SCHEMA 2
+
 struct central {
 	sqlite3 *db;
 	char path[1024];
 	sqlite3_stmt *insert, *lookup, *pull;
+	int ready;		/* the schema was checked */
 };
 
 static int
@@ -74,6 +89,15 @@ sq_close(struct central *c)
 	free(c);
 }
 
+/* hmc_central_2(): true; see user_version 2 above. */
+static void
+sql_checked(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_int(ctx, 1);
+}
+
 static int
 sq_connect(const char *url, int create, struct central **out, char *err, size_t size)
 {
@@ -94,7 +118,11 @@ sq_connect(const char *url, int create, struct central **out, char *err, size_t 
 		sq_close(c);
 		return rc;
 	}
-	sqlite3_busy_timeout(c->db, 10000);
+	sqlite3_busy_timeout(c->db, CENTRAL_LOCK_TIMEOUT);
+	store_add_functions(c->db);
+	sqlite3_create_function(c->db, "hmc_central_2", 0,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_checked, NULL, NULL);
 	sqlite3_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", NULL, NULL, NULL);
 	if (!create && (rc = prepare(c, err, size)) != 0) {
 		sq_close(c);
@@ -105,10 +133,21 @@ sq_connect(const char *url, int create, struct central **out, char *err, size_t 
 }
 
 static int
-sq_init(struct central *c, char *err, size_t size)
+user_version(struct central *c)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(c->db,
+	sqlite3_stmt *stmt;
+	int version = -1;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return version;
+}
+
+static int
+sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *err, size_t size)
+{
+	static const char *const steps[SQ_SCHEMA] = {
 		"CREATE TABLE IF NOT EXISTS hmc_events ("
 		"  gseq INTEGER PRIMARY KEY AUTOINCREMENT,"
 		"  device TEXT NOT NULL,"
@@ -120,27 +159,89 @@ sq_init(struct central *c, char *err, size_t size)
 		"  payload TEXT NOT NULL,"
 		"  hash BLOB NOT NULL,"
 		"  received TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),"
-		"  UNIQUE (device, device_seq));"
-		"PRAGMA user_version = 1;",
-		NULL, NULL, &msg);
-	if (rc != SQLITE_OK) {
-		snprintf(err, size, "%s: %s", c->path, msg ? msg : sqlite3_errstr(rc));
-		sqlite3_free(msg);
+		"  UNIQUE (device, device_seq));",
+		"UPDATE hmc_events SET hash = hmc_event_hash(device, device_seq, hlc, operator,"
+		"  type, subject, payload);"
+		"CREATE TRIGGER hmc_events_checked BEFORE INSERT ON hmc_events"
+		"  WHEN NOT hmc_central_2()"
+		"  BEGIN SELECT RAISE(ABORT, 'appended without its checks'); END;",
+	};
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+	int version = user_version(c), from = version;
+	if (notes != NULL && notes_size > 0)
+		notes[0] = '\0';
+	if (rc == SQLITE_OK && upgrade && version < 1) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(err, size, _("there is no central log at %s to upgrade: make one with "
+				      "`hmc central init`"), c->path);
 		return HMC_E_REFUSED;
 	}
+	for (; rc == SQLITE_OK && version >= 0 && version < SQ_SCHEMA; version++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", version + 1);
+		if ((rc = sqlite3_exec(c->db, steps[version], NULL, NULL, &msg)) == SQLITE_OK)
+			rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, &msg);
+	if (rc != SQLITE_OK || version < 0) {
+		snprintf(err, size, "%s: %s", c->path,
+			 msg ? msg : rc != SQLITE_OK ? sqlite3_errstr(rc) : _("not a central log"));
+		sqlite3_free(msg);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return HMC_E_REFUSED;
+	}
+	if (notes != NULL) {
+		if (from == version)
+			snprintf(notes, notes_size, _("schema %d: nothing to apply\n"), version);
+		else
+			snprintf(notes, notes_size, _("schema %d -> %d\n"), from, version);
+	}
+	c->ready = 1;
+	sqlite3_finalize(c->insert);
+	sqlite3_finalize(c->lookup);
+	sqlite3_finalize(c->pull);
+	c->insert = c->lookup = c->pull = NULL;
 	return prepare(c, err, size);
+}
+
+/* Checks once that the file has the schema this hmc needs. */
+static int
+ready(struct central *c, char *err, size_t size)
+{
+	int version;
+	if (c->ready)
+		return 0;
+	if ((version = user_version(c)) < SQ_SCHEMA) {
+		snprintf(err, size, _("the central log at %s has schema %d and this hmc needs %d: run "
+				      "`hmc central upgrade sqlite:%s` (before the handhelds get the "
+				      "new hmc)"), c->path, version, SQ_SCHEMA, c->path);
+		return HMC_E_REFUSED;
+	}
+	c->ready = 1;
+	return 0;
 }
 
 static int
 sq_push(struct central *c, const struct event *events, int n, struct central_ack *acks,
 	char *err, size_t size)
 {
-	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		return fail(c, rc, err, size, _("the central log is busy"));
 	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
 		const struct event *e = &events[i];
 		sqlite3_stmt *s = c->insert;
+		if (central_check_event(e, acks[i].refused, sizeof acks[i].refused) != 0) {
+			acks[i].gseq = 0;
+			acks[i].same = 0;
+			continue;
+		}
+		acks[i].refused[0] = '\0';
 		sqlite3_bind_text(s, 1, e->device, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, e->device_seq);
 		sqlite3_bind_int64(s, 3, e->hlc);
@@ -192,8 +293,10 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	size_t size)
 {
 	sqlite3_stmt *s = c->pull;
-	int rc;
+	int rc = ready(c, err, size);
 	*n = 0;
+	if (rc != 0)
+		return rc;
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int(s, 2, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -222,11 +325,12 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 }
 
 static int
-sq_add_device(struct central *c, const char *device, char *secret, size_t secret_size, char *err,
-	      size_t size)
+sq_add_device(struct central *c, const char *device, int replace, char *secret,
+	      size_t secret_size, char *err, size_t size)
 {
 	(void)c;
 	(void)device;
+	(void)replace;
 	(void)err;
 	(void)size;
 	/* A file needs no credentials: whoever can write it may append. */
@@ -235,6 +339,27 @@ sq_add_device(struct central *c, const char *device, char *secret, size_t secret
 	return 0;
 }
 
+static int
+sq_revoke(struct central *c, const char *device, char *err, size_t size)
+{
+	(void)device;
+	snprintf(err, size, _("a SQLite central log has no credentials to revoke: whoever may write "
+			      "%s may append; take that away with the file's permissions"), c->path);
+	return HMC_E_UNSUPPORTED;
+}
+
+/* SQLite's nearest is how long to wait for the file's lock. */
+static int
+sq_limit(struct central *c, int lock_ms, int statement_ms, char *err, size_t size)
+{
+	(void)statement_ms;
+	(void)err;
+	(void)size;
+	sqlite3_busy_timeout(c->db, lock_ms > 0 ? lock_ms : 24 * 3600 * 1000);
+	return 0;
+}
+
 const struct central_ops central_sqlite_ops = {
-	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_add_device, sq_close,
+	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_add_device, sq_revoke, sq_limit,
+	sq_close,
 };

@@ -109,12 +109,17 @@ static const struct cli_verb verbs[] = {
 	     "make the other events.") },
 	{ "sync", cli_sync, cli_sync_opts, "[--central URL] [--batch N] [--push|--pull] [--quiet]",
 	  N_("Sends this handheld's events to the central log and folds in everyone "
-	     "else's, in batches. Exits 0 when all was exchanged, 75 when the centre "
-	     "could not be reached (nothing is lost: try again), 1 when it refused.") },
-	{ "central", cli_central, cli_sync_opts, "init URL | add-device NAME [--central URL]",
-	  N_("Makes or updates the central log (sqlite:PATH or postgresql://...), or "
+	     "else's, in batches. Exits 0 when all was exchanged (events the centre "
+	     "refused are set aside, with its reasons), 75 when the centre could not be "
+	     "reached or was busy (nothing is lost: try again), 1 when it refused this "
+	     "login.") },
+	{ "central", cli_central, cli_sync_opts,
+	  "init URL | upgrade URL | add-device NAME [--replace] | revoke NAME [--central URL]",
+	  N_("Makes the central log (sqlite:PATH or postgresql://...) or brings it to "
+	     "this hmc's schema (run upgrade before the handhelds get a new hmc); "
 	     "gives a device its own PostgreSQL role and prints the line for its "
-	     "config file.") },
+	     "config file once (--replace: a new password for an existing device); "
+	     "revoke takes a device's login away, its events stay.") },
 	{ "conflicts", cli_conflicts, cli_sync_opts,
 	  "[--all] | resolve DEVICE#SEQ --outcome log|event [--note TEXT]",
 	  N_("Events that did not apply at their place in the central log, events the "

@@ -136,7 +136,18 @@ cli_order(struct cli *cli)
 				memcpy(articles[req.n_lines], arg, len);
 				articles[req.n_lines][len] = '\0';
 				l->article = articles[req.n_lines];
-				l->quantity = star ? atoi(star + 1) : 1;
+				l->quantity = 1;
+				if (star != NULL) {
+					char *end;
+					long q = strtol(star + 1, &end, 10);
+					if (star[1] < '0' || star[1] > '9' || *end != '\0' || q < 1 ||
+					    q > ORDER_MAX_QUANTITY)
+						return cli_usage_error(cli_current_verb,
+								       _("\"%s\": the quantity is a whole "
+									 "number, 1 to %d"),
+								       arg, ORDER_MAX_QUANTITY);
+					l->quantity = (int)q;
+				}
 			}
 			req.n_lines++;
 		}

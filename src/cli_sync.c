@@ -4,13 +4,17 @@
  *   hmc sync [--central URL] [--batch N] [--push|--pull] [--quiet]
  *            [--commit-every N]
  *   hmc central init URL
- *   hmc central add-device NAME [--central URL]
+ *   hmc central upgrade URL
+ *   hmc central add-device NAME [--replace] [--central URL]
+ *   hmc central revoke NAME [--central URL]
  *   hmc conflicts [--all]
  *   hmc conflicts resolve DEVICE#SEQ --outcome log|event [--note TEXT]
  *
- * hmc sync exits 0 when everything was exchanged, 75 (EX_TEMPFAIL) when
- * the centre could not be reached or was busy (try again later), and 1
- * when it refused or the store failed.
+ * hmc sync exits 0 when everything was exchanged (events the centre
+ * refused are set aside and listed, with its reasons), 75 (EX_TEMPFAIL)
+ * when the centre could not be reached, was busy, out of connections,
+ * timed out or shutting down (try again later), and 1 when it refused
+ * this login or its permission, or the store failed.
  */
 #include "cli_int.h"
 #include "hmc/central.h"
@@ -24,15 +28,16 @@
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
+#include <sodium.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #define EXIT_TEMPFAIL 75
 
 const struct cli_opt cli_sync_opts[] = {
 	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
-	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 },
+	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 }, { "replace", 0 },
 	{ NULL, 0 },
 };
 
@@ -46,8 +51,12 @@ print_result(const struct sync_result *r)
 	if (r->rejected)
 		printf(_("%lld events rejected: the centre holds other content under their numbers\n"),
 		       (long long)r->rejected);
-	if (r->refused)
-		printf(_("%lld events refused by the centre and set aside\n"), (long long)r->refused);
+	if (r->refused) {
+		printf(_("%lld events refused by the centre and set aside (hmc conflicts lists them):\n"),
+		       (long long)r->refused);
+		for (int i = 0; i < r->n_refused_why; i++)
+			printf("  %s\n", r->refused_why[i]);
+	}
 	if (r->rebuilt)
 		printf("%s\n", _("the state was rebuilt from the journal"));
 	if (r->clock_ahead)
@@ -120,69 +129,59 @@ cli_sync(struct cli *cli)
 }
 
 /* The connection line for a device: the admin's URL with the device's
- * name and password instead of the admin's. */
+ * name and password instead of the admin's (whatever form the admin's
+ * took, none of it is left). */
 static void
 device_url(const char *url, const char *device, const char *secret, char *out, size_t size)
 {
-	const char *scheme = strstr(url, "://");
-	if (strncmp(url, "sqlite:", 7) == 0 || scheme == NULL) {
-		if (strncmp(url, "sqlite:", 7) == 0)
-			snprintf(out, size, "%s", url);
-		else
-			snprintf(out, size, "%s user=%s password=%s", url, device, secret);
+	struct central_conninfo ci;
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		snprintf(out, size, "%s", url);
 		return;
 	}
-	const char *rest = scheme + 3;
-	size_t authority = strcspn(rest, "/?");
-	const char *at = memchr(rest, '@', authority);
-	if (at != NULL)
-		rest = at + 1;
-	int has_ssl = strstr(url, "sslmode=") != NULL;
-	int has_query = strchr(rest, '?') != NULL;
-	/* Over the network, the server's certificate is checked; on a
-	 * Unix socket (an empty host or host=/path) there is no TLS. */
-	int socket = rest[0] == '/' || strstr(rest, "host=/") != NULL;
-	snprintf(out, size, "%.*s%s:%s@%s%s%s", (int)(scheme + 3 - url), url, device, secret, rest,
-		 has_ssl || socket ? "" : has_query ? "&" : "?",
-		 has_ssl || socket ? "" : "sslmode=verify-full");
+	if (central_conninfo_parse(url, &ci) != 0) {
+		snprintf(out, size, "%s", "?");	/* not reached: it connected */
+		return;
+	}
+	central_conninfo_format(&ci, device, secret, out, size);
+	if (ci.is_url) {
+		/* Over the network, the server's certificate is checked; on a
+		 * Unix socket (an empty host or host=/path) there is no TLS. */
+		const char *rest = strstr(ci.rest, "://") + 3;
+		int socket = rest[0] == '/' || strstr(rest, "host=/") != NULL;
+		if (strstr(rest, "sslmode=") == NULL && !socket) {
+			size_t len = strlen(out);
+			snprintf(out + len, size - len, "%ssslmode=verify-full",
+				 strchr(rest, '?') != NULL ? "&" : "?");
+		}
+	}
+	central_conninfo_clear(&ci);
 }
 
-int
-cli_central(struct cli *cli)
+#define CENTRAL_USAGE N_("use hmc central init URL, upgrade URL, add-device NAME [--replace], " \
+			      "or revoke NAME")
+
+/* init and upgrade: the schema, and what the owner's rights left open. */
+static int
+central_setup(const struct central_ops *ops, struct central *c, int upgrade, const char *where)
 {
-	const struct central_ops *ops;
-	struct central *c;
-	char err[512], buf[1024], where[512];
-	if (cli->n_args < 1)
-		return cli_usage_error(cli_current_verb, _("use hmc central init URL, or hmc central "
-							   "add-device NAME"));
-	const char *what = cli->args[0];
-	const char *url;
-	if (strcmp(what, "init") == 0 && cli->n_args == 2)
-		url = cli->args[1];
-	else if (strcmp(what, "add-device") == 0 && cli->n_args == 2)
-		url = central_url(cli_opt(cli, "central"), buf, sizeof buf);
-	else
-		return cli_usage_error(cli_current_verb, _("use hmc central init URL, or hmc central "
-							   "add-device NAME"));
-	if (url == NULL)
-		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
-					"\"central = URL\" in the config file"));
-	central_describe(url, where, sizeof where);
-	int rc = central_open(url, strcmp(what, "init") == 0, &ops, &c, err, sizeof err);
+	char notes[2048], err[512];
+	int rc = ops->init(c, upgrade, notes, sizeof notes, err, sizeof err);
+	ops->close(c);
 	if (rc != 0)
 		return cli_fail("%s", err);
-	if (strcmp(what, "init") == 0) {
-		rc = ops->init(c, err, sizeof err);
-		ops->close(c);
-		if (rc != 0)
-			return cli_fail("%s", err);
-		printf(_("the central log at %s is ready\n"), where);
-		return CLI_OK;
-	}
-	const char *device = cli->args[1];
-	char secret[64], line[1200];
-	rc = ops->add_device(c, device, secret, sizeof secret, err, sizeof err);
+	fputs(notes, stdout);
+	printf(upgrade ? _("the central log at %s is up to date\n")
+		       : _("the central log at %s is ready\n"), where);
+	return CLI_OK;
+}
+
+static int
+central_add_device(const struct central_ops *ops, struct central *c, const char *url,
+		   const char *device, int replace, const char *where)
+{
+	char secret[64], line[1200], err[512];
+	int rc = ops->add_device(c, device, replace, secret, sizeof secret, err, sizeof err);
 	ops->close(c);
 	if (rc != 0)
 		return cli_fail("%s", err);
@@ -194,10 +193,53 @@ cli_central(struct cli *cli)
 		return CLI_OK;
 	}
 	device_url(url, device, secret, line, sizeof line);
+	sodium_memzero(secret, sizeof secret);
+	if (replace)
+		printf(_("device %s has a new password; the old one no longer logs in\n"), device);
 	printf(_("device %s may append its own events to %s and read the log\n"), device, where);
 	printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf (readable by "
 		 "hmc only; the password is shown this once):\n"), device);
 	printf("central = %s\n", line);
+	sodium_memzero(line, sizeof line);
+	return CLI_OK;
+}
+
+int
+cli_central(struct cli *cli)
+{
+	const struct central_ops *ops;
+	struct central *c;
+	char err[512], buf[1024], where[512];
+	if (cli->n_args != 2)
+		return cli_usage_error(cli_current_verb, _(CENTRAL_USAGE));
+	const char *what = cli->args[0];
+	int init = strcmp(what, "init") == 0, upgrade = strcmp(what, "upgrade") == 0;
+	int add = strcmp(what, "add-device") == 0, revoke = strcmp(what, "revoke") == 0;
+	if (!init && !upgrade && !add && !revoke)
+		return cli_usage_error(cli_current_verb, _(CENTRAL_USAGE));
+	if ((add || revoke) && !central_valid_device(cli->args[1]))
+		return cli_fail(_("a device name is 1 to 32 of a-z, 0-9 and '-' (it names the "
+				  "device's login at the centre), not \"%.40s\""), cli->args[1]);
+	const char *url = init || upgrade ? cli->args[1]
+					  : central_url(cli_opt(cli, "central"), buf, sizeof buf);
+	if (url == NULL)
+		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
+					"\"central = URL\" in the config file"));
+	central_describe(url, where, sizeof where);
+	int rc = central_open(url, init, &ops, &c, err, sizeof err);
+	if (rc != 0)
+		return cli_fail("%s", err);
+	if (init || upgrade)
+		return central_setup(ops, c, upgrade, where);
+	if (add)
+		return central_add_device(ops, c, url, cli->args[1], cli_opt(cli, "replace") != NULL,
+					  where);
+	rc = ops->revoke(c, cli->args[1], err, sizeof err);
+	ops->close(c);
+	if (rc != 0)
+		return cli_fail("%s", err);
+	printf(_("device %s may no longer log in to %s (its events stay in the log)\n"),
+	       cli->args[1], where);
 	return CLI_OK;
 }
 

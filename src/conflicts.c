@@ -165,15 +165,12 @@ conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 {
 	char device[DEVICE_MAX];
 	int64_t device_seq;
-	unsigned role;
 	struct event conflict, ev;
 	int rc;
 
-	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
+	if ((rc = workflow_require(store, operator_no, EV_CONFLICT_RESOLVE,
+				   _("resolve conflicts"))) != 0)
 		return rc;
-	if (!(role & ROLE_MANAGER))
-		return store_seterr(store, HMC_E_DENIED,
-				    _("only a manager may resolve conflicts"));
 	if (strcmp(outcome, "log") != 0 && strcmp(outcome, "event") != 0)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("the outcome is \"log\" (what the log holds stands) or "

@@ -1,8 +1,15 @@
 /*
  * event.c — event type names and the content hash.
  *
- * The hash is BLAKE2b-256 over the fields in a fixed, length-prefixed
- * order, so two events hash alike exactly when their contents are equal.
+ * The hash is SHA-256 over the fields in a fixed order, each as a 4-byte
+ * big-endian length and its bytes, the numbers as decimal text:
+ *
+ *   device, device_seq, hlc, operator, type name, subject, payload
+ *
+ * so two events hash alike exactly when their contents are equal.  SHA-256
+ * (not BLAKE2b, as before schema 8) because PostgreSQL computes it too
+ * (sha256, int4send, convert_to): the central log checks every event it is
+ * given (packaging/central/002-guarded.sql).
  */
 #include "hmc/event.h"
 #include "hmc/error.h"
@@ -85,7 +92,7 @@ event_type_parse(const char *name, enum event_type *type)
 }
 
 static void
-hash_field(crypto_generichash_state *state, const char *text)
+hash_field(crypto_hash_sha256_state *state, const char *text)
 {
 	unsigned char len[4];
 	size_t n = strlen(text);
@@ -93,25 +100,34 @@ hash_field(crypto_generichash_state *state, const char *text)
 	len[1] = (unsigned char)(n >> 16);
 	len[2] = (unsigned char)(n >> 8);
 	len[3] = (unsigned char)n;
-	crypto_generichash_update(state, len, sizeof len);
-	crypto_generichash_update(state, (const unsigned char *)text, n);
+	crypto_hash_sha256_update(state, len, sizeof len);
+	crypto_hash_sha256_update(state, (const unsigned char *)text, n);
+}
+
+void
+event_hash_fields(const char *device, int64_t device_seq, int64_t hlc, const char *operator_no,
+		  const char *type, const char *subject, const char *payload,
+		  unsigned char hash[EVENT_HASH_LEN])
+{
+	crypto_hash_sha256_state state;
+	char number[32];
+
+	crypto_hash_sha256_init(&state);
+	hash_field(&state, device);
+	snprintf(number, sizeof number, "%lld", (long long)device_seq);
+	hash_field(&state, number);
+	snprintf(number, sizeof number, "%lld", (long long)hlc);
+	hash_field(&state, number);
+	hash_field(&state, operator_no);
+	hash_field(&state, type);
+	hash_field(&state, subject);
+	hash_field(&state, payload);
+	crypto_hash_sha256_final(&state, hash);
 }
 
 void
 event_hash(struct event *ev)
 {
-	crypto_generichash_state state;
-	char number[32];
-
-	crypto_generichash_init(&state, NULL, 0, EVENT_HASH_LEN);
-	hash_field(&state, ev->device);
-	snprintf(number, sizeof number, "%lld", (long long)ev->device_seq);
-	hash_field(&state, number);
-	snprintf(number, sizeof number, "%lld", (long long)ev->hlc);
-	hash_field(&state, number);
-	hash_field(&state, ev->operator_no);
-	hash_field(&state, event_type_name(ev->type));
-	hash_field(&state, ev->subject);
-	hash_field(&state, ev->payload);
-	crypto_generichash_final(&state, ev->hash, EVENT_HASH_LEN);
+	event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no,
+			  event_type_name(ev->type), ev->subject, ev->payload, ev->hash);
 }

@@ -27,7 +27,7 @@ const struct field import_unit_fields[] = {
 	{ "recipient", FIELD_TEXT, 0, 40, NULL, "", NULL },
 	{ "acquired", FIELD_DATE, 0, 0, NULL, "", NULL },
 	{ "value", FIELD_MONEY, 0, 0, NULL, "", NULL },
-	{ "gtin", FIELD_CODE, 0, 14, NULL, "", NULL },
+	{ "gtin", FIELD_GTIN, 0, 14, NULL, "", NULL },
 	{ "serial", FIELD_TEXT, 0, 20, NULL, "", NULL },
 	{ "rent_from", FIELD_DATE, 0, 0, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -249,7 +249,6 @@ import_csv(struct store *store, const char *operator_no, const char *kind,
 	char err[256], **cells;
 	int n, rc;
 	long line;
-	unsigned role;
 
 	memset(&im, 0, sizeof im);
 	im.store = store;
@@ -282,12 +281,9 @@ import_csv(struct store *store, const char *operator_no, const char *kind,
 		im.fields = ck->fields;
 	}
 
-	if ((rc = workflow_operator(store, operator_no, &role)) != 0)
+	/* Who may import is who may make the event each row becomes. */
+	if ((rc = workflow_require(store, operator_no, im.type, _("import"))) != 0)
 		return rc;
-	if (!(role & ROLE_MANAGER))
-		return store_seterr(store, HMC_E_DENIED,
-				    _("operator %s (%s) may not import: that needs a manager"),
-				    operator_no, role_name(role));
 	if (csv_open(path, &csv, err, sizeof err) != 0)
 		return store_seterr(store, HMC_E_IO, "%s", err);
 

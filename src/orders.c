@@ -89,9 +89,10 @@ orders_create(struct store *store, const char *operator_no, const struct order_r
 				return l->article ? rc
 						  : store_seterr(store, HMC_E_INVALID,
 								 _("an order line needs an article or a unit"));
-			if (l->quantity < 1 || l->quantity > 999)
+			if (l->quantity < 1 || l->quantity > ORDER_MAX_QUANTITY)
 				return store_seterr(store, HMC_E_INVALID,
-						    _("quantity of article %s must be 1 to 999"), l->article);
+						    _("quantity of article %s must be 1 to %d"), l->article,
+						    ORDER_MAX_QUANTITY);
 			if (!a.returnable || !a.in_assortment)
 				return store_seterr(store, HMC_E_INVALID,
 						    !a.returnable
@@ -532,6 +533,25 @@ orders_import_csv(struct store *store, const char *operator_no, const char *path
 			continue;
 		}
 #define CELL(c) (col[c] >= 0 ? cells[col[c]] : "")
+		/* Too long is an error, never a cut. */
+		static const struct {
+			int col;
+			size_t max;
+		} widths[] = { { C_ORDER, ORDER_NO_MAX }, { C_PAYER, PAYER_ID_MAX },
+			       { C_RECIPIENT, RECIPIENT_MAX }, { C_DUE, TIMEUTIL_DATE_LEN },
+			       { C_ARTICLE, ARTICLE_NO_MAX }, { C_UNIT, UNIT_NO_MAX } };
+		int too_long = -1;
+		for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++)
+			if (strlen(CELL(widths[w].col)) >= widths[w].max)
+				too_long = (int)w;
+		if (too_long >= 0) {
+			char why[128];
+			snprintf(why, sizeof why, _("%s is longer than %zu characters"),
+				 columns[widths[too_long].col], widths[too_long].max - 1);
+			report(line, why, arg);
+			bad++;
+			continue;
+		}
 		struct pending_order *o = NULL;
 		for (int i = 0; i < n_pending; i++)
 			if (strcmp(pending[i].order_no, CELL(C_ORDER)) == 0)

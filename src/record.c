@@ -2,6 +2,7 @@
  * record.c — checking and normalizing field values (see record.h).
  */
 #include "hmc/record.h"
+#include "hmc/barcode.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/money.h"
@@ -138,6 +139,18 @@ record_normalize(const struct field *field, const char *raw, int canonical,
 			return HMC_E_INVALID;
 		}
 		break;
+	case FIELD_GTIN: {
+		size_t n = strspn(value, "0123456789");
+		if (value[n] != '\0' || (len != 8 && len != 12 && len != 13 && len != 14)) {
+			*why = _("must be a GTIN: 8, 12, 13 or 14 digits");
+			return HMC_E_INVALID;
+		}
+		if (barcode_check_digit(value, len - 1) != value[len - 1] - '0') {
+			*why = _("is not a GTIN: its check digit is wrong");
+			return HMC_E_INVALID;
+		}
+		break;
+	}
 	case FIELD_DATE: {
 		int64_t days;
 		if (timeutil_parse_date(value, &days) != 0) {

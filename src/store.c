@@ -351,6 +351,13 @@ static const char *const migrations[] = {
 	/* 7: acute repairs are due at an instant (ms), within working hours;
 	 * NULL for normal ones and for acute ones opened before. */
 	"ALTER TABLE repairs ADD COLUMN deadline_at INTEGER;",
+	/* 8: event hashes are SHA-256 (event.c), which the central log can
+	 * check; BLAKE2b before.  The centre is rehashed by `hmc central
+	 * upgrade`, before the handhelds. */
+	"UPDATE journal SET hash = hmc_event_hash(device, device_seq, hlc, operator, type,"
+	"  subject, payload);"
+	"UPDATE journal_rejected SET hash = hmc_event_hash(device, device_seq, hlc, operator,"
+	"  type, subject, payload);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -725,6 +732,37 @@ sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 						 sqlite3_value_int64(argv[3])));
 }
 
+/* hmc_event_hash(device, device_seq, hlc, operator, type, subject,
+ * payload): event_hash for SQL, for the migration that rehashes. */
+static void
+sql_event_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text[7];
+	unsigned char hash[EVENT_HASH_LEN];
+	(void)argc;
+	for (int i = 0; i < 7; i++)
+		text[i] = (const char *)sqlite3_value_text(argv[i]);
+	for (int i = 0; i < 7; i++)
+		if (text[i] == NULL) {
+			sqlite3_result_null(ctx);
+			return;
+		}
+	event_hash_fields(text[0], sqlite3_value_int64(argv[1]), sqlite3_value_int64(argv[2]),
+			  text[3], text[4], text[5], text[6], hash);
+	sqlite3_result_blob(ctx, hash, sizeof hash, SQLITE_TRANSIENT);
+}
+
+void
+store_add_functions(sqlite3 *db)
+{
+	sqlite3_create_function(db, "hmc_residual", 4,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_residual, NULL, NULL);
+	sqlite3_create_function(db, "hmc_event_hash", 7,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_event_hash, NULL, NULL);
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
@@ -748,6 +786,7 @@ store_open(const char *path, int flags, struct store **out)
 				     NULL);
 		if (rc != SQLITE_OK)
 			return store_sqlerr(store, rc, store->path);
+		store_add_functions(store->db);
 		/* Nothing here needs to survive a crash: write it fast. */
 		if ((rc = store_exec(store, "PRAGMA journal_mode=MEMORY;"
 					    "PRAGMA synchronous=OFF;"
@@ -780,9 +819,7 @@ store_open(const char *path, int flags, struct store **out)
 		return store_sqlerr(store, rc, path);
 	sqlite3_extended_result_codes(store->db, 1);
 	sqlite3_busy_timeout(store->db, 5000);
-	sqlite3_create_function(store->db, "hmc_residual", 4,
-				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-				sql_residual, NULL, NULL);
+	store_add_functions(store->db);
 
 	if ((rc = check_identity(store, created)) != 0)
 		return rc;

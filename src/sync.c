@@ -8,6 +8,7 @@
 #include "hmc/journal.h"
 #include "hmc/reducer.h"
 #include "hmc/store.h"
+#include "hmc/text.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -221,6 +222,11 @@ first_pending(struct store *store)
 static int
 apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 {
+	/* What another device wrote is checked like what is typed here: a
+	 * personal identity number or a terminal escape is kept aside as a
+	 * conflict, never applied. */
+	if (text_check_event(ev, why, size) != 0)
+		return 1;
 	int rc = reducer_apply(store, ev);
 	if (rc == 0)
 		return 0;
@@ -396,20 +402,50 @@ add_event(const struct event *ev, void *arg)
 	return 0;
 }
 
+/* Events the centre refused, set aside in one rebase. */
 struct set_aside {
-	int64_t seq;
-	const char *why;
+	const struct event *events;
+	const struct central_ack *acks;
+	int n;
+	const char *why;	/* for a batch of one refused whole, else NULL */
+	struct sync_result *result;
 };
+
+/* Keeps the first few reasons for `hmc sync` to show. */
+static void
+keep_reason(struct sync_result *result, const struct event *ev, const char *why)
+{
+	if (result->n_refused_why >= SYNC_REASONS)
+		return;
+	snprintf(result->refused_why[result->n_refused_why++], sizeof result->refused_why[0],
+		 "%s#%lld %s %s: %s", ev->device, (long long)ev->device_seq,
+		 event_type_name(ev->type), ev->subject, why);
+}
 
 static int
 mark_refused(struct store *store, void *arg)
 {
 	struct set_aside *s = arg;
-	return journal_mark(store, s->seq, "rejected", 0, s->why);
+	char note[600];
+	int rc = 0;
+	for (int i = 0; i < s->n && rc == 0; i++) {
+		const char *why = s->why ? s->why : s->acks[i].refused;
+		if (why[0] == '\0')
+			continue;
+		snprintf(note, sizeof note, _("the central log refused it: %s"), why);
+		rc = journal_mark(store, s->events[i].seq, "rejected", 0, note);
+		if (rc == 0) {
+			s->result->refused++;
+			keep_reason(s->result, &s->events[i], why);
+		}
+	}
+	return rc;
 }
 
-/* Sends events[0..n); an event the centre refuses by itself is set aside.
- * Halving finds it in log2(n) round trips. */
+/* Sends events[0..n); an event the centre refuses is set aside, with the
+ * centre's reason, and the rest goes on.  The centre names the events it
+ * refuses; when it fails a whole batch for its data instead (a rule of its
+ * own), halving finds the event in log2(n) round trips. */
 static int
 push_some(struct store *store, const struct central_ops *ops, struct central *c,
 	  struct event *events, int n, struct central_ack *acks, struct sync_result *result)
@@ -423,21 +459,22 @@ push_some(struct store *store, const struct central_ops *ops, struct central *c,
 				return rc;
 			return push_some(store, ops, c, events + half, n - half, acks, result);
 		}
-		char why[600];
-		snprintf(why, sizeof why, _("the central log refused it: %s"), err);
-		struct set_aside s = { events[0].seq, why };
-		if ((rc = sync_rebase(store, mark_refused, &s, result)) == 0)
-			result->refused++;
-		return rc;
+		struct set_aside s = { events, acks, 1, err, result };
+		return sync_rebase(store, mark_refused, &s, result);
 	}
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
 	/* What the centre acknowledged, in one local transaction.  An event
 	 * whose number the centre holds with other content gets its place
 	 * too, so it is not sent again; the pull rejects it. */
+	int refused = 0;
 	if ((rc = store_begin(store)) != 0)
 		return rc;
 	for (int i = 0; i < n && rc == 0; i++) {
+		if (acks[i].refused[0] != '\0') {
+			refused = 1;
+			continue;
+		}
 		rc = journal_mark(store, events[i].seq, "pending", acks[i].gseq, NULL);
 		if (acks[i].same)
 			result->pushed++;
@@ -446,6 +483,10 @@ push_some(struct store *store, const struct central_ops *ops, struct central *c,
 		rc = store_commit(store);
 	else
 		store_rollback(store);
+	if (rc == 0 && refused) {
+		struct set_aside s = { events, acks, n, NULL, result };
+		rc = sync_rebase(store, mark_refused, &s, result);
+	}
 	return rc;
 }
 
@@ -529,6 +570,13 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 				      "is done"));
 	}
 	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
+	if (rc == 0 &&
+	    (rc = ops->limit(c, (int)store_config_int(store, "sync.lock_timeout",
+						      CENTRAL_LOCK_TIMEOUT / 1000) * 1000,
+			     (int)store_config_int(store, "sync.statement_timeout",
+						   CENTRAL_STATEMENT_TIMEOUT / 1000) * 1000,
+			     err, sizeof err)) != 0)
+		ops->close(c);
 	if (rc != 0) {
 		close(lock);
 		return store_seterr(store, rc, "%s", err);

@@ -3,6 +3,8 @@
  */
 #include "hmc/text.h"
 #include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/payload.h"
 #include "hmc/i18n.h"
 
 #include <stdint.h>
@@ -169,6 +171,49 @@ text_check(const char *text, size_t max_bytes, char *why, size_t why_size)
 		return HMC_E_INVALID;
 	}
 	return 0;
+}
+
+struct probe {
+	const struct event *ev;
+	char *why;
+	size_t why_size;
+	int rc;
+};
+
+static int
+probe_value(const char *key, const char *value, void *arg)
+{
+	struct probe *p = arg;
+	char reason[256];
+	if (text_check(value, TEXT_VALUE_MAX, reason, sizeof reason) == 0)
+		return 0;
+	snprintf(p->why, p->why_size, _("%s %s: the %s %s"), event_type_name(p->ev->type),
+		 p->ev->subject, key, reason);
+	p->rc = HMC_E_INVALID;
+	return 1;
+}
+
+int
+text_check_event(const struct event *ev, char *why, size_t why_size)
+{
+	struct probe p = { ev, why, why_size, 0 };
+	char reason[256];
+	if (text_check(ev->subject, SUBJECT_MAX - 1, reason, sizeof reason) != 0) {
+		snprintf(why, why_size, _("%s: the subject %s"), event_type_name(ev->type), reason);
+		return HMC_E_INVALID;
+	}
+	if (text_check(ev->operator_no, OPERATOR_MAX - 1, reason, sizeof reason) != 0) {
+		snprintf(why, why_size, _("%s %s: the operator %s"), event_type_name(ev->type),
+			 ev->subject, reason);
+		return HMC_E_INVALID;
+	}
+	if (!payload_valid(ev->payload)) {
+		snprintf(why, why_size, _("%s %s: malformed payload"), event_type_name(ev->type),
+			 ev->subject);
+		return HMC_E_INVALID;
+	}
+	payload_foreach(ev->payload, probe_value, &p);
+	return p.rc;
 }
 
 /* --- out --------------------------------------------------------------------- */

@@ -34,43 +34,6 @@ workflow_operator(struct store *store, const char *operator_no, unsigned *role)
 	return 0;
 }
 
-/* Every text of an event must be fit to enter (text.h). */
-struct text_probe {
-	struct store *store;
-	const struct event *ev;
-	int rc;
-};
-
-static int
-probe_value(const char *key, const char *value, void *arg)
-{
-	struct text_probe *probe = arg;
-	char why[256];
-	if (text_check(value, WORKFLOW_TEXT_MAX, why, sizeof why) == 0)
-		return 0;
-	probe->rc = store_seterr(probe->store, HMC_E_INVALID, _("%s %s: the %s %s"),
-				 event_type_name(probe->ev->type), probe->ev->subject, key, why);
-	return 1;
-}
-
-int
-workflow_check_text(struct store *store, const struct event *ev)
-{
-	struct text_probe probe = { store, ev, 0 };
-	char why[256];
-	if (text_check(ev->subject, SUBJECT_MAX - 1, why, sizeof why) != 0)
-		return store_seterr(store, HMC_E_INVALID, _("%s: the subject %s"),
-				    event_type_name(ev->type), why);
-	if (text_check(ev->operator_no, OPERATOR_MAX - 1, why, sizeof why) != 0)
-		return store_seterr(store, HMC_E_INVALID, _("%s %s: the operator %s"),
-				    event_type_name(ev->type), ev->subject, why);
-	if (!payload_valid(ev->payload))
-		return store_seterr(store, HMC_E_INVALID, _("%s %s: malformed payload"),
-				    event_type_name(ev->type), ev->subject);
-	payload_foreach(ev->payload, probe_value, &probe);
-	return probe.rc;
-}
-
 int
 workflow_apply(struct store *store, struct event *ev)
 {
@@ -79,8 +42,10 @@ workflow_apply(struct store *store, struct event *ev)
 	int rc = store_begin(store);	/* a savepoint: all or nothing */
 	if (rc != 0)
 		return rc;
-	if ((rc = workflow_check_text(store, ev)) == 0 &&
-	    (rc = rules_gate(store, ev)) == 0 &&
+	char why[512];
+	if (text_check_event(ev, why, sizeof why) != 0)
+		rc = store_seterr(store, HMC_E_INVALID, "%s", why);
+	if (rc == 0 && (rc = rules_gate(store, ev)) == 0 &&
 	    (rc = journal_stamp(store, ev)) == 0 &&
 	    (rc = reducer_apply_undo(store, ev, &undo, &undo_len)) == 0)
 		rc = journal_insert(store, ev, undo, undo_len);

@@ -39,10 +39,15 @@ pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
 central="$dir/central.db"
 rm -f "$central" "$central-wal" "$central-shm"
 "$BUILD/tests/bench_sync" "sqlite:$central" "$sync_n" 5000
+# A fresh central log: the schema's tables and functions all go.
+pg_fresh() {
+	LC_ALL=C.UTF-8 psql -X -q "$url" -c "SET client_min_messages = warning" \
+		-c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public"
+}
 if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 	for b in 1000 5000 20000; do
 		"$BUILD/tests/bench_sync" "$url" "$sync_n" $b 2>&1 | grep -v NOTICE
-		LC_ALL=C.UTF-8 psql -X -q "$url" -c "DROP TABLE hmc_events"	# fresh each time
+		pg_fresh
 	done
 
 	echo "== sync: whole hmc sync of a store of about $sync_n events, and a new store pulling it all"
@@ -50,7 +55,7 @@ if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 		case $engine in
 		sqlite) c="sqlite:$dir/central-whole.db"; rm -f "$dir/central-whole.db"* ;;
 		pg) c=$url
-		    LC_ALL=C.UTF-8 psql -X -q "$url" -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS hmc_events" ;;
+		    pg_fresh ;;
 		esac
 		rm -f "$dir/dev1.db"* "$dir/dev2.db"*
 		LANG=en "$HMC" central init "$c" >/dev/null

@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	struct event *back = xcalloc((size_t)batch, sizeof *back);
 	struct central_ack *acks = xcalloc((size_t)batch, sizeof *acks);
 
-	if (central_open(url, 1, &ops, &c, err, sizeof err) != 0 || ops->init(c, err, sizeof err) != 0) {
+	if (central_open(url, 1, &ops, &c, err, sizeof err) != 0 || ops->init(c, 0, NULL, 0, err, sizeof err) != 0) {
 		fprintf(stderr, "bench_sync: %s\n", err);
 		return 1;
 	}

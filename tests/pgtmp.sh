@@ -12,6 +12,8 @@
 # The server runs as the postgres system user when started by root (it
 # refuses to run as root), else as the caller.  Local logins need a
 # password (scram-sha-256): the owner's is generated and is in the URL.
+# PGTMP_MAX_CONNECTIONS sets max_connections (default 40; 3 of them are
+# kept for superusers), for a test of a server that is full.
 set -eu
 cmd=${1:-}
 dir=${2:-}
@@ -41,7 +43,8 @@ start)
 		--encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
 		{ cat "$dir/initdb.log" >&2; exit 1; }
 	rm -f "$dir/pw.tmp"
-	echo "-k $dir -c listen_addresses='' -p $port -c max_connections=40" >"$dir/options"
+	echo "-k $dir -c listen_addresses='' -p $port -c max_connections=${PGTMP_MAX_CONNECTIONS:-40}" \
+		>"$dir/options"
 	as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
 		-o "$(cat "$dir/options")" start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 	url="postgresql://postgres:$password@/hmc?host=$dir&port=$port"

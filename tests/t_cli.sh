@@ -39,6 +39,18 @@ printf 'code,depot,kind\nGBG-A01-1,GBG,shelf\nGBG-MOTT,GBG,reception\n' >"$T/loc
 run "$HMC" --db "$DB" import articles "$T/articles.csv"; expect_status 0; expect_out "imported 2 articles"
 run "$HMC" --db "$DB" import payers "$T/payers.csv";     expect_status 0
 run "$HMC" --db "$DB" import locations "$T/locations.csv"; expect_status 0
+# GTINs are checked where they enter, as scans are: length and check digit.
+cat >"$T/gtins.csv" <<'CSV'
+article_no;name;area;gtin
+300001;Bad one;HJM;-1
+300002;Bad two;HJM;NAN
+300003;Bad three;HJM;2026-02-30
+300004;Bad four;HJM;07350053850018
+300005;Good;HJM;07350053850019
+CSV
+run "$HMC" --db "$DB" import articles "$T/gtins.csv"
+expect_status 1; expect_err "gtins.csv:2:"; expect_err "gtins.csv:3:"; expect_err "gtins.csv:4:"
+expect_err "gtins.csv:5:"; expect_err "check digit"; expect_no "gtins.csv:6:"
 run "$HMC" --db "$DB" import gadgets "$T/payers.csv";    expect_status 2
 run "$HMC" --db "$DB" import units;                      expect_status 2
 run "$HMC" --db "$DB" import units "$T/none.csv";        expect_status 1; expect_err "none.csv"
@@ -155,5 +167,15 @@ env LANG=en "$HMC" rules --markdown >"$T/code-rules"
 check "the README's rules are the code's (hmc rules --markdown)" cmp -s "$T/readme-rules" "$T/code-rules"
 run env LANG=en "$HMC" rules; expect_status 0; expect_out "not the one who asked"; expect_out "field check first"
 run "$HMC" rules extra; expect_status 2
+
+# Quantities are plain whole numbers; nothing too long is cut to fit.
+run "$HMC" --db "$DB" order add --payer K1480 '100210*1e3'; expect_status 2; expect_err "whole number"
+run "$HMC" --db "$DB" order add --payer K1480 '100210*0'; expect_status 2
+run "$HMC" --db "$DB" order add --payer K1480 '100210*-2'; expect_status 2
+long=$(printf 'O%080d' 7)
+printf 'order_no,payer,article,quantity\n%s,K1480,100210,1\nO-OK,K1480,100210,1e3\n' "$long" >"$T/orders-bad.csv"
+run "$HMC" --db "$DB" order import "$T/orders-bad.csv"
+expect_status 1; expect_err "orders-bad.csv:2:"; expect_err "longer than 20"; expect_err "orders-bad.csv:3:"
+[ "$(sqlite3 "$DB" "SELECT count(*) FROM orders WHERE order_no LIKE 'O0%'")" = 0 ] && ok || not_ok "a cut order number was stored"
 
 done_testing

@@ -107,7 +107,12 @@ run h label unit "$unit" -o "$T/u.gif"; expect_status 2; expect_err ".png, .svg 
 # Errors: each says what and why, and leaves no file behind.
 run h --operator 1001 unit register 19990501 --article 100101 --location GBG-A01-1 \
 	--gtin 09501101530004 --serial X1
-expect_status 0	# the store takes it as typed; the label refuses it
+expect_status 2; expect_err "check digit"	# refused where it enters
+# A unit from an older store may still carry one: the label refuses it.
+run h --operator 1001 unit register 19990501 --article 100101 --location GBG-A01-1 \
+	--gtin 09501101530003 --serial X1
+expect_status 0
+sqlite3 "$DB" "UPDATE units SET gtin = '09501101530004' WHERE unit_no = '19990501'"
 run h label unit 19990501 -o "$T/bad.png"; expect_status 1; expect_err "check digit"
 run h label text '€uro' -o "$T/bad.png"; expect_status 1; expect_err "cannot be encoded"
 run h label unit "$unit" --width-mm 12 --height-mm 8 -o "$T/bad.png"; expect_status 1

@@ -324,7 +324,7 @@ two_handhelds(void **state)
 		struct central *c;
 		char err[256];
 		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, err, sizeof err), 0);
+		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
 		ops->close(c);
 	}
 	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)

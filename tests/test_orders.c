@@ -566,7 +566,7 @@ numbers_carry_the_device(void **state)
 		struct central *c;
 		char err[256];
 		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, err, sizeof err), 0);
+		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
 		ops->close(c);
 	}
 	testutil_now("2026-11-23T09:00:00Z");

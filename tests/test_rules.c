@@ -403,7 +403,7 @@ rebase_meets_the_state_guards(void **state)
 		struct central *c;
 		char err[256];
 		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, err, sizeof err), 0);
+		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
 		ops->close(c);
 	}
 	testutil_reference_data(a);

@@ -11,8 +11,15 @@
  */
 #include "testutil.h"
 
+#include "hmc/central.h"
 #include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/store.h"
+#include "hmc/sync.h"
 #include "hmc/text.h"
+#include "hmc/unit.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -149,6 +156,55 @@ escaping_for_terminals(void **state)
 	assert_string_equal(out, "abc");
 }
 
+/* A device of an older hmc (or a hostile one) wrote a personal identity
+ * number into an event the centre took: every handheld that folds it keeps
+ * it aside as a conflict, with the reason, and never applies it. */
+static void
+pulled_events_are_checked_too(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	const struct central_ops *ops;
+	struct central *c;
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
+	assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
+	assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
+
+	struct store *b = testutil_store_at(testutil_path("b.db"), "hh-b");
+	testutil_reference_data(b);
+	testutil_register(b, "10000001");
+	testutil_move(b, OP_STAFF, EV_PICK, "10000001", "");
+	struct sync_options options = { .url = url };
+	struct sync_result res;
+	if (sync_run(b, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(b));
+
+	struct event ev;
+	struct central_ack ack;
+	memset(&ev, 0, sizeof ev);
+	xstrlcpy(ev.device, "hh-old", sizeof ev.device);
+	ev.device_seq = 1;
+	ev.hlc = testutil_int(b, "SELECT max(hlc) FROM journal") + 1;
+	xstrlcpy(ev.operator_no, OP_STAFF, sizeof ev.operator_no);
+	ev.type = EV_DELIVER;
+	xstrlcpy(ev.subject, "10000001", sizeof ev.subject);
+	xstrlcpy(ev.payload, "payer=K1480&recipient=19121212-1212", sizeof ev.payload);
+	event_hash(&ev);
+	assert_int_equal(ops->push(c, &ev, 1, &ack, err, sizeof err), 0);
+	assert_true(ack.gseq > 0);
+	ops->close(c);
+
+	if (sync_run(b, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(b));
+	assert_int_equal(res.conflicts, 1);
+	assert_int_equal(testutil_int(b, "SELECT count(*) FROM units WHERE unit_no = '10000001'"
+					 " AND state = 'PICKED' AND recipient IS NULL"), 1);
+	assert_int_equal(testutil_int(b, "SELECT count(*) FROM journal WHERE device = 'hh-old'"
+					 " AND status = 'conflict'"
+					 " AND note LIKE '%personal identity number%'"), 1);
+	store_close(b);
+}
+
 int
 main(void)
 {
@@ -156,6 +212,9 @@ main(void)
 		cmocka_unit_test(personal_numbers_are_found),
 		cmocka_unit_test(controls_and_encodings),
 		cmocka_unit_test(escaping_for_terminals),
+		cmocka_unit_test(pulled_events_are_checked_too),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	testutil_cleanup();
+	return rc;
 }

@@ -136,6 +136,16 @@ tampered_journal(void **state)
 		     "10000001", "location");
 }
 
+/* A column the state does not show (who did it) is still covered by the
+ * row's hash. */
+static void
+changed_operator(void **state)
+{
+	(void)state;
+	check_tamper("UPDATE journal SET operator = '3001' WHERE type = 'cleaned'",
+		     "does not match its hash", "cleaned 10000001");
+}
+
 static void
 event_that_does_not_apply(void **state)
 {
@@ -155,6 +165,7 @@ main(void)
 		cmocka_unit_test(tampered_article),
 		cmocka_unit_test(tampered_journal),
 		cmocka_unit_test(event_that_does_not_apply),
+		cmocka_unit_test(changed_operator),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,12 +8,18 @@
  *
  *   sqlite:PATH          a SQLite file (the embedded default; one depot)
  *   postgresql://...     PostgreSQL through libpq (production); each device
- *                        its own role that may append only its own events
- *                        and read the log (grants and row-level security)
+ *                        its own role that may read the log and append its
+ *                        own events through hmc_push() only; the schema is
+ *                        packaging/central/NNN-*.sql, applied in order
  *
  * Errors are HMC_E_NET when trying again may help (no connection, busy,
- * dropped mid-way) and HMC_E_REFUSED when it will not (no permission, no
- * such table).  Messages never carry a password.
+ * too many connections, a timeout, the server shutting down, dropped
+ * mid-way) and HMC_E_REFUSED when it will not (a password that does not
+ * do, no permission, no such table).  Messages never carry a password.
+ *
+ * The centre checks what it is given (central_check_event) and places it
+ * itself: a device cannot choose an event's place, push another device's
+ * events, or make an event every puller chokes on.
  */
 #ifndef HMC_CENTRAL_H
 #define HMC_CENTRAL_H
@@ -27,15 +33,21 @@ struct central;
 
 /* What the centre holds for each event pushed. */
 struct central_ack {
-	int64_t gseq;		/* its place in the log */
+	int64_t gseq;		/* its place in the log; 0 when refused */
 	int same;		/* 1: the centre's content is this event's; 0: it
 				 * holds different content under the same key */
+	char refused[200];	/* "" when placed; else why the centre will not
+				 * take it (the rest of the batch is placed) */
 };
 
 struct central_ops {
 	const char *scheme;
 	int (*connect)(const char *url, int create, struct central **out, char *err, size_t size);
-	int (*init)(struct central *c, char *err, size_t size);
+	/* Makes the log, or brings it to the newest schema this hmc knows
+	 * (upgrade: only a log that exists).  notes (may be NULL) gets what
+	 * was done, and what the caller's rights did not allow, one line each. */
+	int (*init)(struct central *c, int upgrade, char *notes, size_t notes_size, char *err,
+		    size_t size);
 	/* Appends n events in one transaction at the centre (re-sending is
 	 * harmless); acks[i] for events[i]. */
 	int (*push)(struct central *c, const struct event *events, int n,
@@ -44,11 +56,21 @@ struct central_ops {
 	int (*pull)(struct central *c, int64_t after, int max, struct event *events, int *n,
 		    char *err, size_t size);
 	/* A device's credentials; *secret gets a password to hand over, or ""
-	 * when the engine needs none. */
-	int (*add_device)(struct central *c, const char *device, char *secret, size_t secret_size,
-			  char *err, size_t size);
+	 * when the engine needs none.  An existing device is refused unless
+	 * replace (then it gets a new password, and the old one stops). */
+	int (*add_device)(struct central *c, const char *device, int replace, char *secret,
+			  size_t secret_size, char *err, size_t size);
+	/* Takes a device's login away (its events stay in the log). */
+	int (*revoke)(struct central *c, const char *device, char *err, size_t size);
+	/* How long a statement may wait for a lock and run, in ms (0: no
+	 * limit); the defaults are CENTRAL_LOCK_TIMEOUT and
+	 * CENTRAL_STATEMENT_TIMEOUT. */
+	int (*limit)(struct central *c, int lock_ms, int statement_ms, char *err, size_t size);
 	void (*close)(struct central *c);
 };
+
+#define CENTRAL_LOCK_TIMEOUT 10000
+#define CENTRAL_STATEMENT_TIMEOUT 60000
 
 extern const struct central_ops central_sqlite_ops;
 extern const struct central_ops central_pg_ops;
@@ -81,6 +103,46 @@ int central_open(const char *url, int create, const struct central_ops **ops,
 
 /* The URL with any password taken out, for messages. */
 void central_describe(const char *url, char *out, size_t size);
+
+/* A PostgreSQL connection string (postgresql://... or key=value pairs)
+ * taken apart, so that the password travels on its own and never inside a
+ * text that libpq or a message could repeat.  In a URL the user
+ * information ends at the last '@' before the query, so a password may
+ * hold '@', ':' or %-escapes; user= and password= in the query or as
+ * pairs are taken out too. */
+struct central_conninfo {
+	char rest[1024];	/* the string without user and password */
+	char user[128];		/* decoded; "" when not given */
+	char password[256];	/* decoded; "" when not given */
+	int is_url;
+};
+/* 0, or HMC_E_INVALID when the pairs cannot be read (*ci is then zero). */
+int central_conninfo_parse(const char *url, struct central_conninfo *ci);
+/* The string again with this user and password (either may be NULL). */
+void central_conninfo_format(const struct central_conninfo *ci, const char *user,
+			     const char *password, char *out, size_t size);
+/* Wipes the password from memory. */
+void central_conninfo_clear(struct central_conninfo *ci);
+
+/* Replaces each occurrence of secret in text with "***" (a safety net
+ * under messages built from a server's or a library's words). */
+void central_scrub(char *text, const char *secret);
+
+/* Whether the centre takes an event, checked from its fields (type,
+ * lengths, payload syntax, control characters, hash); 0, or
+ * HMC_E_INVALID with the reason in why.  The SQLite central's check; the
+ * PostgreSQL one makes the same in SQL (packaging/central/002-*.sql). */
+int central_check_event(const struct event *ev, char *why, size_t size);
+
+/* The directory of the PostgreSQL schema files (NNN-name.sql): HMC_SCHEMA,
+ * else share/hmc/central beside the binary's prefix, else
+ * packaging/central beside it (a build tree), else HMC_DATADIR's, else
+ * ./packaging/central.  0, or HMC_E_NOT_FOUND. */
+int central_schema_dir(char *out, size_t size);
+
+/* A device name the centre takes: [a-z0-9-]{1,32} (a role name that
+ * needs no quoting). */
+int central_valid_device(const char *name);
 
 /* The URL to use: the option, else HMC_CENTRAL, else "central = URL" in
  * the config file (HMC_CONFIG, ~/.config/hmc/hmc.conf, /etc/hmc/hmc.conf).

@@ -104,7 +104,11 @@ event_type_is_move(enum event_type type)
 	return type < EV_N_MOVES;
 }
 
-/* Fills ev->hash from the other fields. */
+/* Fills ev->hash from the other fields (SHA-256, event.c says how). */
 void event_hash(struct event *ev);
+/* The same from the fields as stored (type by name), for SQL. */
+void event_hash_fields(const char *device, int64_t device_seq, int64_t hlc,
+		       const char *operator_no, const char *type, const char *subject,
+		       const char *payload, unsigned char hash[EVENT_HASH_LEN]);
 
 #endif

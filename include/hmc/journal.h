@@ -10,7 +10,7 @@
  *   device     device that made the event      device_seq  its sequence
  *   hlc        hybrid logical clock (hlc.h)    operator    operator number
  *   type       event_type_name()               subject     unit number or key
- *   payload    payload.h                       hash        BLAKE2b-256 (32 B)
+ *   payload    payload.h                       hash        SHA-256 (32 B, event.c)
  *   status     pending: this device's, not yet folded from the central log
  *              confirmed: this device's, folded at its place in the log
  *              central: another device's, folded

@@ -27,6 +27,7 @@ struct store;
 
 #define ORDER_NO_MAX 21
 #define ORDER_MAX_LINES 32
+#define ORDER_MAX_QUANTITY 999	/* units of one article on one line */
 #define ORDER_LEAD_DAYS 4
 #define ORDER_DEPOT_MAX 21
 

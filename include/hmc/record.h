@@ -19,6 +19,7 @@ enum field_type {
 	FIELD_CHOICE,	/* one of choices, "A|B|C" */
 	FIELD_DATE,	/* YYYY-MM-DD */
 	FIELD_CODE,	/* letters, digits, '-', '_', '.', up to max */
+	FIELD_GTIN,	/* 8, 12, 13 or 14 digits with a valid GS1 check digit */
 };
 
 struct field {

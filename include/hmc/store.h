@@ -86,6 +86,11 @@ int store_in_transaction(const struct store *store);
  * caller reuses.  One text, one statement: do not hold it across a call
  * that may ask for the same text.  The statement is the store's. */
 struct sqlite3 *store_db(struct store *store);
+
+/* Registers the SQL functions hmc's SQLite files use: hmc_residual
+ * (residual.h) and hmc_event_hash (event_hash over the stored fields);
+ * the store does it itself, the SQLite central log too. */
+void store_add_functions(struct sqlite3 *db);
 struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
 /* How long to wait for another program's lock before HMC_E_BUSY
  * (default 5000 ms). */

@@ -7,7 +7,9 @@
  * written here in one local transaction.  Sending a batch twice changes
  * nothing.  An event the centre refuses on its own account (not the
  * connection, not the device's permissions) is set aside, shown as
- * refused, and the rest goes on.
+ * refused with the centre's reason, and the rest goes on.  The centre
+ * waits sync.lock_timeout seconds at most for a lock (default 10) and
+ * gives a statement sync.statement_timeout (default 60).
  *
  * Pull reads the log after this device's cursor and folds it with the one
  * reducer.  Local state is always the fold of the log in central order with
@@ -32,6 +34,7 @@
 struct store;
 
 #define SYNC_BATCH 5000
+#define SYNC_REASONS 5	/* refusals whose reasons a result keeps */
 
 struct sync_result {
 	int64_t pushed;		/* events the centre acknowledged */
@@ -40,6 +43,10 @@ struct sync_result {
 	int64_t conflicts;	/* new conflicts */
 	int64_t rejected;	/* events the centre holds other content for */
 	int64_t refused;	/* events the centre refused, set aside */
+	/* The first SYNC_REASONS of them, "DEVICE#SEQ type subject: why";
+	 * every one is in the journal (hmc conflicts). */
+	char refused_why[SYNC_REASONS][300];
+	int n_refused_why;
 	int rebased;		/* pending events were taken back and re-applied */
 	int rebuilt;		/* the state was rebuilt from the journal */
 	int64_t cursor;		/* the last place in the log folded */

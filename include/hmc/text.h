@@ -30,6 +30,14 @@ int text_check(const char *text, size_t max_bytes, char *why, size_t why_size);
  * and a valid check digit, not part of a longer run of digits. */
 int text_has_personal_number(const char *text);
 
+/* Every text of an event (subject, operator, each payload value) may
+ * enter (text_check; a payload value at most TEXT_VALUE_MAX bytes).  0, or
+ * HMC_E_INVALID with *why naming the field.  Local actions are checked in
+ * workflow_apply, events pulled from the centre when they are folded. */
+#define TEXT_VALUE_MAX 1000
+struct event;
+int text_check_event(const struct event *ev, char *why, size_t why_size);
+
 /* Copies text into out (size bytes, always terminated) with what a
  * terminal would act on escaped, cut at size with "...". */
 void text_escape(const char *text, char *out, size_t size);

@@ -1,7 +1,8 @@
 /*
  * verify.h — rebuild the state from the journal and compare.
  *
- * Replays every journal event, in the order the state folds them (the
+ * Checks each journal row's content against its hash, then replays every
+ * journal event, in the order the state folds them (the
  * central log by sequence, then this device's pending events; conflicts
  * skipped), through the reducer into
  * a scratch store, then compares each state table (units, articles,

@@ -39,13 +39,6 @@ int workflow_operator(struct store *store, const char *operator_no,
  * turn it into a request for a manager: ev says what was made. */
 int workflow_apply(struct store *store, struct event *ev);
 
-/* Every text of the event (subject, operator, each payload value) may
- * enter the store (text.h: clean UTF-8, no controls, no personal identity
- * number, at most WORKFLOW_TEXT_MAX bytes a value); HMC_E_INVALID naming
- * the field otherwise.  workflow_apply checks it for every local event. */
-#define WORKFLOW_TEXT_MAX 1000
-int workflow_check_text(struct store *store, const struct event *ev);
-
 /* workflow_apply of an event made from its parts (after the caller's own
  * checks). */
 int workflow_record(struct store *store, const char *operator_no, enum event_type type,
