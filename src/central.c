@@ -136,6 +136,21 @@ parse_url(const char *url, struct central_conninfo *ci)
 	return 0;
 }
 
+/* Appends " key='value'", quoted and escaped as libpq reads it. */
+static void
+append_pair(char *out, size_t size, const char *key, const char *value)
+{
+	append(out, size, " ", out[0] != '\0');
+	append(out, size, key, strlen(key));
+	append(out, size, "='", 2);
+	for (const char *at = value; *at; at++) {
+		if (*at == '\'' || *at == '\\')
+			append(out, size, "\\", 1);
+		append(out, size, at, 1);
+	}
+	append(out, size, "'", 1);
+}
+
 /* key=value pairs as libpq reads them: a value is bare or 'quoted', and a
  * backslash takes the next character as it is. */
 static int
@@ -150,7 +165,9 @@ parse_pairs(const char *text, struct central_conninfo *ci)
 		if (*at == '\0')
 			return 0;
 		const char *token = at;
-		while (*at && !isspace((unsigned char)*at) && *at != '=')
+		/* libpq's keys are words (dbname, sslmode): anything else, a
+		 * "://" in it say, would read as a URL once put together again */
+		while (*at == '_' || isalpha((unsigned char)*at))
 			at++;
 		if ((size_t)(at - token) >= sizeof key)
 			return HMC_E_INVALID;
@@ -180,6 +197,11 @@ parse_pairs(const char *text, struct central_conninfo *ci)
 			xstrlcpy(ci->password, value, sizeof ci->password);
 		} else if (strcmp(key, "user") == 0) {
 			xstrlcpy(ci->user, value, sizeof ci->user);
+		} else if (!quoted && (n == 0 || at[-1] == '\\')) {
+			/* Bare, an empty value (the string's last) or one ending
+			 * in a backslash would run into a pair put after it:
+			 * quoted, it cannot. */
+			append_pair(ci->rest, sizeof ci->rest, key, value);
 		} else {
 			if (ci->rest[0] != '\0')
 				append(ci->rest, sizeof ci->rest, " ", 1);
@@ -206,21 +228,6 @@ central_conninfo_clear(struct central_conninfo *ci)
 	sodium_memzero(ci, sizeof *ci);
 }
 
-/* A key=value value, quoted when it must be. */
-static void
-append_pair(char *out, size_t size, const char *key, const char *value)
-{
-	append(out, size, " ", out[0] != '\0');
-	append(out, size, key, strlen(key));
-	append(out, size, "='", 2);
-	for (const char *at = value; *at; at++) {
-		if (*at == '\'' || *at == '\\')
-			append(out, size, "\\", 1);
-		append(out, size, at, 1);
-	}
-	append(out, size, "'", 1);
-}
-
 void
 central_conninfo_format(const struct central_conninfo *ci, const char *user, const char *password,
 			char *out, size_t size)
@@ -235,10 +242,12 @@ central_conninfo_format(const struct central_conninfo *ci, const char *user, con
 		return;
 	}
 	const char *after = strstr(ci->rest, "://") + 3;
+	int has_user = user != NULL && *user, has_password = password != NULL && *password;
 	append(out, size, ci->rest, (size_t)(after - ci->rest));
-	if (user != NULL && *user) {
-		percent_encode(out, size, user);
-		if (password != NULL && *password) {
+	/* a password without a user is "://:secret@" */
+	if (has_user || has_password) {
+		percent_encode(out, size, has_user ? user : "");
+		if (has_password) {
 			append(out, size, ":", 1);
 			percent_encode(out, size, password);
 		}

@@ -6,7 +6,9 @@
  * What it may find is the value of the first line whose first word is
  * "central" followed by "=", trimmed, that fits the buffer: compared with
  * a plain reading of the file, line by line.  Nothing else in the file is
- * ever taken for the URL (not a piece of a long comment).
+ * ever taken for the URL (not a piece of a long comment).  The URL is then
+ * taken apart as a connection string (central_conninfo_parse), and put
+ * together again it takes apart the same.
  */
 #include "hmc/central.h"
 
@@ -65,6 +67,27 @@ expected(const uint8_t *data, size_t size, size_t buf_size, char *out)
 	return NULL;
 }
 
+/* What the config names, taken apart as a PostgreSQL connection string:
+ * put together again with its user and password, it takes apart the same
+ * (when short enough that nothing is cut to fit). */
+static void
+connection_string(const char *url)
+{
+	struct central_conninfo ci, again;
+	char joined[2048], described[1024];
+	central_describe(url, described, sizeof described);
+	if (central_conninfo_parse(url, &ci) != 0)
+		return;
+	central_conninfo_format(&ci, ci.user, ci.password, joined, sizeof joined);
+	if (strlen(url) < 200 && (central_conninfo_parse(joined, &again) != 0 ||
+				  strcmp(again.user, ci.user) != 0 ||
+				  strcmp(again.password, ci.password) != 0 ||
+				  strcmp(again.rest, ci.rest) != 0))
+		__builtin_trap();
+	central_conninfo_clear(&ci);
+	central_conninfo_clear(&again);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -85,6 +108,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *plain = expected(data, size, buf_size, want);
 	if ((url == NULL) != (plain == NULL) || (url != NULL && (url != buf || strcmp(url, plain) != 0)))
 		__builtin_trap();
+	if (url != NULL)
+		connection_string(url);
 	free(buf);
 	free(want);
 	return 0;

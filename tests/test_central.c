@@ -12,7 +12,11 @@
  * (with '@', ':', '%40', quotes or spaces; in the URL's user information,
  * in its query, or as a key=value pair) travels on its own and is in no
  * description and in no device line made from the admin's; unreadable
- * pairs give no description at all; scrubbing a secret out of a message;
+ * pairs give no description at all; put together again with a device's
+ * user and password, a string gives back just those (a password without a
+ * user was lost; after an empty value or one ending in a backslash it
+ * became part of that value, and was shown; a key with "://" in it turned
+ * the pairs into a URL); scrubbing a secret out of a message;
  * device names.  The SQLite central log: a batch with an unknown type, a
  * payload that does not fit, a bad payload, a control character and a
  * wrong hash places the good events and refuses each bad one with its
@@ -220,6 +224,42 @@ sqlite_central_upgrade_rehashes(void **state)
 	ops->close(c);
 }
 
+/* Taken apart, put together again with another user and password, and
+ * taken apart again: the new ones come back, and the old are nowhere. */
+static void
+again(const char *url, const char *user, const char *password)
+{
+	struct central_conninfo ci, back;
+	char line[1024], described[1024];
+	assert_int_equal(central_conninfo_parse(url, &ci), 0);
+	central_conninfo_format(&ci, user, password, line, sizeof line);
+	assert_int_equal(central_conninfo_parse(line, &back), 0);
+	assert_string_equal(back.user, user);
+	assert_string_equal(back.password, password);
+	assert_string_equal(back.rest, ci.rest);
+	central_describe(line, described, sizeof described);
+	assert_null(strstr(described, password));
+	central_conninfo_clear(&ci);
+	central_conninfo_clear(&back);
+}
+
+/* What fuzz_config found: put together again, a connection string lost
+ * its password, or gave it to the pair before it, where a description
+ * showed it. */
+static void
+connection_strings_put_together_again(void **state)
+{
+	(void)state;
+	struct central_conninfo ci;
+	again("postgresql://:secret@db.example/hmc", "", "Dev1Secret");
+	again("host=db dbname=hmc sslmode=", "hh-01", "Dev1Secret");
+	again("host=db dbname=hm\\", "hh-01", "Dev1Secret");
+	again("host=db dbname='h m\\\\' port=5433", "hh-01", "Dev1Secret");
+	/* A key is a word: one with "://" in it, first once the password is
+	 * taken out, read as a URL when put together again. */
+	assert_int_equal(central_conninfo_parse("password=p se://x=1", &ci), HMC_E_INVALID);
+}
+
 static const char *
 url_from(const char *config_text, char *buf, size_t size)
 {
@@ -406,6 +446,7 @@ main(void)
 		cmocka_unit_test(scrub_and_names),
 		cmocka_unit_test(sqlite_central_refuses_what_it_cannot_take),
 		cmocka_unit_test(sqlite_central_upgrade_rehashes),
+		cmocka_unit_test(connection_strings_put_together_again),
 		cmocka_unit_test(config_line),
 		cmocka_unit_test(config_long_comment),
 		cmocka_unit_test(decode_row),
