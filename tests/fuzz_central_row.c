@@ -10,9 +10,12 @@
  *
  * A row is refused with a message, or decoded whole: every text exactly
  * as the row holds it (nothing cut short), the type one this hmc knows by
- * that name, the hash, the numbers.
+ * that name, the hash, the numbers.  A decoded event then meets the
+ * checks a SQLite centre makes of what it takes (central_check_event):
+ * taken, or refused with a reason.
  */
 #include "hmc/central.h"
+#include "hmc/error.h"
 #include "hmc/event.h"
 
 #include <stddef.h>
@@ -97,6 +100,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !same(e.payload, &row.payload) || type_len != row.type.len ||
 	    strcmp(event_type_name(e.type), type) != 0 || row.hash_len != EVENT_HASH_LEN ||
 	    memcmp(e.hash, row.hash, EVENT_HASH_LEN) != 0)
+		__builtin_trap();
+	/* What a SQLite centre asks of an event it is to take: yes, or why. */
+	char why[256] = "";
+	int rc = central_check_event(&e, why, sizeof why);
+	if (rc != 0 && (rc != HMC_E_INVALID || why[0] == '\0'))
 		__builtin_trap();
 	return 0;
 }
