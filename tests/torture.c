@@ -57,7 +57,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -520,7 +519,7 @@ integrity_ok(const char *path, char *why, size_t size)
 	return 0;
 }
 
-/* Event numbers the killed process printed as done ("hA #12", "hA#12")
+/* Event numbers the killed process printed as done ("hh-a #12", "hh-a#12")
  * must be in the journal. */
 static int
 printed_events_kept(struct device *d, const struct run *r, char *why, size_t size)
@@ -1036,7 +1035,7 @@ phase_local(void)
 	struct run r;
 	char why[512];
 	int kills = 0, actions_run = 0, kept = 0, broken = 0;
-	device_init(&d, "hL");
+	device_init(&d, "hh-local");
 	if (make_demo(&d, 500) != 0) {
 		fail("local: the demo store could not be made");
 		return;
@@ -1132,7 +1131,7 @@ db_text(const char *path, const char *fmt, ...)
 
 /* A device's events at the centre, "device_seq:gseq:hash" each, in the
  * device's order, in a new string.  Device names are the driver's own
- * ([A-Za-z]): nothing to quote. */
+ * ([a-z-]): nothing to quote. */
 #define EVENT_LIST(agg, hex, order, table) \
 	"SELECT " agg "(device_seq || ':' || gseq || ':' || " hex ", ','" order ")" \
 	" FROM " table " WHERE device = '%s'"
@@ -1343,10 +1342,10 @@ phase_sync(struct centre *k)
 	char why[512];
 	int kills = 0, rounds = 0, progress = 0, broken = 0;
 	struct pace first = { 0, 400000, 0 }, later = { 0, 60000, 0 }, idle = { 0, 0, 0 };
-	device_init(&a, "hA");
-	device_init(&b, "hB");
-	snprintf(a.db, sizeof a.db, "%s/%s-hA.db", T.dir, k->engine);
-	snprintf(b.db, sizeof b.db, "%s/%s-hB.db", T.dir, k->engine);
+	device_init(&a, "hh-a");
+	device_init(&b, "hh-b");
+	snprintf(a.db, sizeof a.db, "%s/%s-%s.db", T.dir, k->engine, a.name);
+	snprintf(b.db, sizeof b.db, "%s/%s-%s.db", T.dir, k->engine, b.name);
 	struct cmd init_centre, init_b;
 	cmd_set(&init_centre, "central init", "", "central", "init", k->url, NULL);
 	cmd_set(&init_b, "init", "", "init", "--device", b.name, NULL);
@@ -1373,8 +1372,12 @@ phase_sync(struct centre *k)
 			pass();
 		}
 	}
+	if (T.verbose)
+		printf("torture: %s: a sync with nothing to do %ld us, the first %ld us, later %ld us\n",
+		       k->engine, idle.avg_us, first.avg_us, later.avg_us);
 	printf("torture: sync with %s: %d kills in %d syncs (%d after some of it was done);"
-	       " %lld events of hA\n", k->engine, kills, rounds, progress, (long long)a.n_seen);
+	       " %lld events of %s\n", k->engine, kills, rounds, progress, (long long)a.n_seen,
+	       a.name);
 	if (broken)
 		;	/* said */
 	else if (kills < T.sync_kills)
