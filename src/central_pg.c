@@ -770,8 +770,7 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 		struct central_text hash = col_text(res, i, 8);
 		row.hash = hash.text;
 		row.hash_len = hash.len;
-		int rc = central_decode(&row, &events[i], err, size);
-		if (rc != 0) {
+		if ((rc = central_decode(&row, &events[i], err, size)) != 0) {
 			pq.PQclear(res);
 			return rc;
 		}
