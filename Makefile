@@ -3,7 +3,9 @@
 #   make run      build, make a demo store if there is none, open the screens
 #   make check    every test (set SAN=1 for AddressSanitizer + UBSan)
 #   make bench    benchmarks, with figures beside a bare baseline
-#   make fuzz     libFuzzer targets (clang)
+#   make torture  SIGKILL at random moments of a day's work and of syncs
+#                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
+#   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
 #   make install  PREFIX=/usr/local DESTDIR=
 #   make clean
 #
@@ -19,7 +21,7 @@ LOCALEDIR ?= $(PREFIX)/share/locale
 DATADIR   ?= $(PREFIX)/share/hmc
 SAN       ?= 0
 FUZZ      ?= 0
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 60
 WERROR    ?= 0
 V         ?= 0
 VERSION   := 0.1.0
@@ -97,8 +99,8 @@ HMC       := $(BUILD)/hmc
 DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
-.PHONY: all run check bench fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run fuzz-run pot
+.PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
+        build-all test-run bench-run torture-run fuzz-run pot
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -119,6 +121,9 @@ check: deps-test
 
 bench: deps-test
 	@$(MAKE) --no-print-directory bench-run
+
+torture: deps-test
+	@$(MAKE) --no-print-directory torture-run
 
 fuzz: deps-test
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
@@ -176,32 +181,34 @@ $(BUILD)/tests/gen_replay: $(BUILD)/tests/gen_replay.o $(BUILD)/tests/usbfixture
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
+# The torture driver runs the real binary; it reads the stores itself.
+$(BUILD)/tests/torture: $(BUILD)/tests/torture.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,sqlite3)
+
 $(BUILD)/tests/fuzz_%: $(BUILD)/tests/fuzz_%.o $(LIBHMC)
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(CORE_LIBS)
 
-build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay
+build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay $(BUILD)/tests/torture
 
 # --- tests and benchmarks ----------------------------------------------------
 
 test-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/run.sh $(TESTS)
 
+# tests/torture.c says what is killed when and what is checked after.
+torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
+	@HMC_LOCALEDIR=$(BUILD)/locale $(BUILD)/tests/torture --hmc $(HMC) \
+		$(if $(filter 1,$(LONG)),--long) $(if $(SEED),--seed $(SEED))
+
 bench-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/bench.sh
 
-# Each fuzz target runs FUZZ_SECONDS from its seed corpus in tests/corpus.
+# Each fuzz target runs FUZZ_SECONDS from its seed corpus in tests/corpus,
+# two at a time; a finding fails, its input kept and printed (tests/fuzz.sh).
 fuzz-run: $(FUZZERS)
-	@for f in $(FUZZERS); do \
-		name=$${f##*/fuzz_}; mkdir -p $(BUILD)/corpus/$$name; \
-		echo "== fuzz $$name ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			-artifact_prefix=$(BUILD)/ $(BUILD)/corpus/$$name tests/corpus/$$name \
-			>$(BUILD)/fuzz-$$name.log 2>&1; status=$$?; \
-		grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Test unit written' \
-			$(BUILD)/fuzz-$$name.log; \
-		[ $$status -eq 0 ] || exit 1; \
-	done
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZERS)
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \

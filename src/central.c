@@ -7,6 +7,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
+#include "hmc/text.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
@@ -135,6 +136,21 @@ parse_url(const char *url, struct central_conninfo *ci)
 	return 0;
 }
 
+/* Appends " key='value'", quoted and escaped as libpq reads it. */
+static void
+append_pair(char *out, size_t size, const char *key, const char *value)
+{
+	append(out, size, " ", out[0] != '\0');
+	append(out, size, key, strlen(key));
+	append(out, size, "='", 2);
+	for (const char *at = value; *at; at++) {
+		if (*at == '\'' || *at == '\\')
+			append(out, size, "\\", 1);
+		append(out, size, at, 1);
+	}
+	append(out, size, "'", 1);
+}
+
 /* key=value pairs as libpq reads them: a value is bare or 'quoted', and a
  * backslash takes the next character as it is. */
 static int
@@ -149,7 +165,9 @@ parse_pairs(const char *text, struct central_conninfo *ci)
 		if (*at == '\0')
 			return 0;
 		const char *token = at;
-		while (*at && !isspace((unsigned char)*at) && *at != '=')
+		/* libpq's keys are words (dbname, sslmode): anything else, a
+		 * "://" in it say, would read as a URL once put together again */
+		while (*at == '_' || isalpha((unsigned char)*at))
 			at++;
 		if ((size_t)(at - token) >= sizeof key)
 			return HMC_E_INVALID;
@@ -179,6 +197,11 @@ parse_pairs(const char *text, struct central_conninfo *ci)
 			xstrlcpy(ci->password, value, sizeof ci->password);
 		} else if (strcmp(key, "user") == 0) {
 			xstrlcpy(ci->user, value, sizeof ci->user);
+		} else if (!quoted && (n == 0 || at[-1] == '\\')) {
+			/* Bare, an empty value (the string's last) or one ending
+			 * in a backslash would run into a pair put after it:
+			 * quoted, it cannot. */
+			append_pair(ci->rest, sizeof ci->rest, key, value);
 		} else {
 			if (ci->rest[0] != '\0')
 				append(ci->rest, sizeof ci->rest, " ", 1);
@@ -205,21 +228,6 @@ central_conninfo_clear(struct central_conninfo *ci)
 	sodium_memzero(ci, sizeof *ci);
 }
 
-/* A key=value value, quoted when it must be. */
-static void
-append_pair(char *out, size_t size, const char *key, const char *value)
-{
-	append(out, size, " ", out[0] != '\0');
-	append(out, size, key, strlen(key));
-	append(out, size, "='", 2);
-	for (const char *at = value; *at; at++) {
-		if (*at == '\'' || *at == '\\')
-			append(out, size, "\\", 1);
-		append(out, size, at, 1);
-	}
-	append(out, size, "'", 1);
-}
-
 void
 central_conninfo_format(const struct central_conninfo *ci, const char *user, const char *password,
 			char *out, size_t size)
@@ -234,10 +242,12 @@ central_conninfo_format(const struct central_conninfo *ci, const char *user, con
 		return;
 	}
 	const char *after = strstr(ci->rest, "://") + 3;
+	int has_user = user != NULL && *user, has_password = password != NULL && *password;
 	append(out, size, ci->rest, (size_t)(after - ci->rest));
-	if (user != NULL && *user) {
-		percent_encode(out, size, user);
-		if (password != NULL && *password) {
+	/* a password without a user is "://:secret@" */
+	if (has_user || has_password) {
+		percent_encode(out, size, has_user ? user : "");
+		if (has_password) {
 			append(out, size, ":", 1);
 			percent_encode(out, size, password);
 		}
@@ -326,6 +336,72 @@ central_check_event(const struct event *ev, char *why, size_t size)
 	return HMC_E_INVALID;
 }
 
+/* --- rows pulled from the log ------------------------------------------ */
+
+/* Copies a text of the log whole into out (size bytes): 0, or -1 when it
+ * is missing, does not fit, or holds a NUL (which would cut it short). */
+static int
+copy_text(const struct central_text *text, char *out, size_t size)
+{
+	if (text->text == NULL || text->len >= size || memchr(text->text, '\0', text->len) != NULL)
+		return -1;
+	memcpy(out, text->text, text->len);
+	out[text->len] = '\0';
+	return 0;
+}
+
+int
+central_decode(const struct central_row *row, struct event *e, char *err, size_t size)
+{
+	const struct {
+		const char *column;
+		const struct central_text *text;
+		char *out;
+		size_t size;
+	} texts[] = {
+		{ "device", &row->device, e->device, sizeof e->device },
+		{ "operator", &row->operator_no, e->operator_no, sizeof e->operator_no },
+		{ "subject", &row->subject, e->subject, sizeof e->subject },
+		{ "payload", &row->payload, e->payload, sizeof e->payload },
+	};
+	char type[32], raw[32], shown[64];
+	memset(e, 0, sizeof *e);
+	e->gseq = row->gseq;
+	e->device_seq = row->device_seq;
+	e->hlc = row->hlc;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (copy_text(texts[i].text, texts[i].out, texts[i].size) != 0 ||
+		    (texts[i].out == e->device && e->device[0] == '\0')) {
+			snprintf(err, size, _("central event %lld is malformed: its %s is missing, "
+					      "too long or holds a NUL byte"),
+				 (long long)row->gseq, texts[i].column);
+			return HMC_E_REFUSED;
+		}
+	if (row->device_seq < 1) {
+		snprintf(err, size, _("central event %lld is malformed: device_seq %lld is below 1"),
+			 (long long)row->gseq, (long long)row->device_seq);
+		return HMC_E_REFUSED;
+	}
+	if (row->hash == NULL || row->hash_len != EVENT_HASH_LEN) {
+		snprintf(err, size, _("central event %lld is malformed: its hash is not %d bytes"),
+			 (long long)row->gseq, EVENT_HASH_LEN);
+		return HMC_E_REFUSED;
+	}
+	memcpy(e->hash, row->hash, EVENT_HASH_LEN);
+	if (copy_text(&row->type, type, sizeof type) != 0 || event_type_parse(type, &e->type) != 0) {
+		/* what the centre holds, fit for a message */
+		int len = row->type.len < sizeof raw - 1 ? (int)row->type.len : (int)sizeof raw - 1;
+		snprintf(raw, sizeof raw, "%.*s", row->type.text ? len : 0,
+			 row->type.text ? row->type.text : "");
+		text_escape(raw, shown, sizeof shown);
+		snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
+				      "update hmc"),
+			 (long long)row->gseq, shown);
+		return HMC_E_REFUSED;
+	}
+	return 0;
+}
+
 /* A directory, if it is one. */
 static int
 is_dir(const char *path)
@@ -374,16 +450,18 @@ central_valid_device(const char *name)
 	return 1;
 }
 
-/* "central = URL" from a config file, if the file says so. */
+/* "central = URL" from a config file, if the file says so.  Whole lines,
+ * however long: a piece of a long comment is not a line of its own. */
 static int
 from_file(const char *path, char *buf, size_t size)
 {
 	FILE *file = fopen(path, "r");
-	char line[1024];
+	char *line = NULL;
+	size_t line_size = 0;
 	int found = 0;
 	if (file == NULL)
 		return 0;
-	while (!found && fgets(line, sizeof line, file) != NULL) {
+	while (!found && getline(&line, &line_size, file) != -1) {
 		char *at = line;
 		while (isspace((unsigned char)*at))
 			at++;
@@ -406,6 +484,7 @@ from_file(const char *path, char *buf, size_t size)
 			found = 1;
 		}
 	}
+	free(line);
 	fclose(file);
 	return found;
 }

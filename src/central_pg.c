@@ -715,7 +715,8 @@ pg_push(struct central *c, const struct event *events, int n, struct central_ack
 
 /* --- pull -------------------------------------------------------------- */
 
-/* A column of a binary result: bigint, text (NUL-terminated into out). */
+/* A column of a binary result: bigint (0 when it is not 8 bytes), or
+ * any other as the log holds it, for central_decode. */
 static int64_t
 col_int8(const PGresult *res, int row, int col)
 {
@@ -728,22 +729,22 @@ col_int8(const PGresult *res, int row, int col)
 	return (int64_t)x;
 }
 
-static int
-col_text(const PGresult *res, int row, int col, char *out, size_t size)
+static struct central_text
+col_text(const PGresult *res, int row, int col)
 {
-	int len = pq.PQgetlength(res, row, col);
-	if (len < 0 || (size_t)len >= size)
-		return -1;
-	memcpy(out, pq.PQgetvalue(res, row, col), (size_t)len);
-	out[len] = '\0';
-	return 0;
+	struct central_text text = { NULL, 0 };
+	if (!pq.PQgetisnull(res, row, col)) {
+		text.text = pq.PQgetvalue(res, row, col);
+		text.len = (size_t)pq.PQgetlength(res, row, col);
+	}
+	return text;
 }
 
 static int
 pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
 	size_t size)
 {
-	char after_text[24], max_text[16], type[32] = "";
+	char after_text[24], max_text[16];
 	const char *params[2] = { after_text, max_text };
 	snprintf(after_text, sizeof after_text, "%lld", (long long)after);
 	snprintf(max_text, sizeof max_text, "%d", max);
@@ -760,32 +761,22 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 		return fail(c, res, err, size, _("reading the central log"));
 	int rows = pq.PQntuples(res);
 	for (int i = 0; i < rows; i++) {
-		struct event *e = &events[i];
-		memset(e, 0, sizeof *e);
-		e->gseq = col_int8(res, i, 0);
-		e->device_seq = col_int8(res, i, 2);
-		e->hlc = col_int8(res, i, 3);
-		int bad = col_text(res, i, 1, e->device, sizeof e->device) != 0 ||
-			  col_text(res, i, 4, e->operator_no, sizeof e->operator_no) != 0 ||
-			  col_text(res, i, 6, e->subject, sizeof e->subject) != 0 ||
-			  col_text(res, i, 7, e->payload, sizeof e->payload) != 0 ||
-			  pq.PQgetlength(res, i, 8) != EVENT_HASH_LEN;
-		if (!bad)
-			memcpy(e->hash, pq.PQgetvalue(res, i, 8), EVENT_HASH_LEN);
-		if (!bad && (col_text(res, i, 5, type, sizeof type) != 0 ||
-			     event_type_parse(type, &e->type) != 0)) {
-			snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
-					      "update hmc"),
-				 (long long)e->gseq, type);
+		struct central_row row = {
+			.gseq = col_int8(res, i, 0),
+			.device = col_text(res, i, 1),
+			.device_seq = col_int8(res, i, 2),
+			.hlc = col_int8(res, i, 3),
+			.operator_no = col_text(res, i, 4),
+			.type = col_text(res, i, 5),
+			.subject = col_text(res, i, 6),
+			.payload = col_text(res, i, 7),
+		};
+		struct central_text hash = col_text(res, i, 8);
+		row.hash = hash.text;
+		row.hash_len = hash.len;
+		if ((rc = central_decode(&row, &events[i], err, size)) != 0) {
 			pq.PQclear(res);
-			return HMC_E_REFUSED;
-		}
-		if (bad) {
-			snprintf(err, size, _("central event %lld is malformed (a field too long, or "
-					      "its hash)"),
-				 (long long)e->gseq);
-			pq.PQclear(res);
-			return HMC_E_REFUSED;
+			return rc;
 		}
 	}
 	*n = rows;

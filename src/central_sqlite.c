@@ -307,6 +307,18 @@ sq_push(struct central *c, const struct event *events, int n, struct central_ack
 	return 0;
 }
 
+/* A column as the log holds it, for central_decode. */
+static struct central_text
+column_text(sqlite3_stmt *s, int col)
+{
+	struct central_text text = { NULL, 0 };
+	if (sqlite3_column_type(s, col) != SQLITE_NULL) {
+		text.text = (const char *)sqlite3_column_text(s, col);
+		text.len = (size_t)sqlite3_column_bytes(s, col);
+	}
+	return text;
+}
+
 static int
 sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
 	size_t size)
@@ -319,24 +331,22 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	sqlite3_bind_int64(s, 1, after);
 	sqlite3_bind_int(s, 2, max);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct event *e = &events[*n];
-		memset(e, 0, sizeof *e);
-		e->gseq = sqlite3_column_int64(s, 0);
-		xstrlcpy(e->device, (const char *)sqlite3_column_text(s, 1), sizeof e->device);
-		e->device_seq = sqlite3_column_int64(s, 2);
-		e->hlc = sqlite3_column_int64(s, 3);
-		xstrlcpy(e->operator_no, (const char *)sqlite3_column_text(s, 4), sizeof e->operator_no);
-		if (event_type_parse((const char *)sqlite3_column_text(s, 5), &e->type) != 0) {
-			snprintf(err, size, _("central event %lld has a type this hmc does not know (%s): "
-					      "update hmc"),
-				 (long long)e->gseq, sqlite3_column_text(s, 5));
+		struct central_row row = {
+			.gseq = sqlite3_column_int64(s, 0),
+			.device = column_text(s, 1),
+			.device_seq = sqlite3_column_int64(s, 2),
+			.hlc = sqlite3_column_int64(s, 3),
+			.operator_no = column_text(s, 4),
+			.type = column_text(s, 5),
+			.subject = column_text(s, 6),
+			.payload = column_text(s, 7),
+			.hash = sqlite3_column_blob(s, 8),
+			.hash_len = (size_t)sqlite3_column_bytes(s, 8),
+		};
+		if ((rc = central_decode(&row, &events[*n], err, size)) != 0) {
 			sqlite3_reset(s);
-			return HMC_E_REFUSED;
+			return rc;
 		}
-		xstrlcpy(e->subject, (const char *)sqlite3_column_text(s, 6), sizeof e->subject);
-		xstrlcpy(e->payload, (const char *)sqlite3_column_text(s, 7), sizeof e->payload);
-		if (sqlite3_column_bytes(s, 8) == EVENT_HASH_LEN)
-			memcpy(e->hash, sqlite3_column_blob(s, 8), EVENT_HASH_LEN);
 		(*n)++;
 	}
 	sqlite3_reset(s);

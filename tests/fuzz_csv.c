@@ -1,7 +1,6 @@
 /*
  * fuzz_csv.c — libFuzzer target: any bytes as a CSV file.
  */
-#define _GNU_SOURCE
 #include "hmc/csv.h"
 
 #include <stddef.h>

@@ -92,6 +92,27 @@ struct central_ops {
 extern const struct central_ops central_sqlite_ops;
 extern const struct central_ops central_pg_ops;
 
+/* A row of the log as an engine read it, not yet trusted: each text with
+ * its length, NULL for an SQL NULL; it may hold any bytes. */
+struct central_text {
+	const char *text;
+	size_t len;
+};
+
+struct central_row {
+	int64_t gseq, device_seq, hlc;
+	struct central_text device, operator_no, type, subject, payload;
+	const void *hash;
+	size_t hash_len;
+};
+
+/* The event a pulled row holds, every field whole (the engines' one way
+ * from a row to an event): 0, or HMC_E_REFUSED with err (size bytes)
+ * naming the place and what is wrong: a text missing, too long for this
+ * hmc or holding a NUL byte, a type this hmc does not know, a hash not
+ * EVENT_HASH_LEN bytes, a device_seq below 1. */
+int central_decode(const struct central_row *row, struct event *e, char *err, size_t size);
+
 /* Opens the log a URL names (create: make a SQLite file if there is none,
  * for `central init`).  *ops gets the engine. */
 int central_open(const char *url, int create, const struct central_ops **ops,

@@ -1,0 +1,116 @@
+/*
+ * fuzz_config.c — libFuzzer target: any bytes as the config file that
+ * names the central log (central_url reading the file HMC_CONFIG names),
+ * into a buffer of any size the first byte picks.
+ *
+ * What it may find is the value of the first line whose first word is
+ * "central" followed by "=", trimmed, that fits the buffer: compared with
+ * a plain reading of the file, line by line.  Nothing else in the file is
+ * ever taken for the URL (not a piece of a long comment).  The URL is then
+ * taken apart as a connection string (central_conninfo_parse), and put
+ * together again it takes apart the same.
+ */
+#include "hmc/central.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The value of line if it is "central = VALUE" (a C string: it ends at
+ * the first NUL, as the text of a line does); its length in *len. */
+static const char *
+central_value(const char *line, size_t *len)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	if (strncmp(line, "central", 7) != 0)
+		return NULL;
+	line += 7;
+	while (isspace((unsigned char)*line))
+		line++;
+	if (*line != '=')
+		return NULL;
+	line++;
+	while (isspace((unsigned char)*line))
+		line++;
+	*len = strcspn(line, "\r\n");
+	while (*len > 0 && isspace((unsigned char)line[*len - 1]))
+		(*len)--;
+	return line;
+}
+
+/* The URL a plain reading finds in data, or NULL; into out. */
+static const char *
+expected(const uint8_t *data, size_t size, size_t buf_size, char *out)
+{
+	for (size_t at = 0; at < size;) {
+		const uint8_t *end = memchr(data + at, '\n', size - at);
+		size_t line_len = end ? (size_t)(end - (data + at)) : size - at;
+		char *line = strndup((const char *)data + at, line_len);
+		size_t len;
+		const char *value = central_value(line, &len);
+		int found = value != NULL && len > 0 && len < buf_size;
+		if (found)
+			memcpy(out, value, len), out[len] = '\0';
+		free(line);
+		if (found)
+			return out;
+		at += line_len + 1;
+	}
+	return NULL;
+}
+
+/* What the config names, taken apart as a PostgreSQL connection string:
+ * put together again with its user and password, it takes apart the same
+ * (when short enough that nothing is cut to fit). */
+static void
+connection_string(const char *url)
+{
+	struct central_conninfo ci, again;
+	char joined[2048], described[1024];
+	central_describe(url, described, sizeof described);
+	if (central_conninfo_parse(url, &ci) != 0)
+		return;
+	central_conninfo_format(&ci, ci.user, ci.password, joined, sizeof joined);
+	if (strlen(url) < 200 && (central_conninfo_parse(joined, &again) != 0 ||
+				  strcmp(again.user, ci.user) != 0 ||
+				  strcmp(again.password, ci.password) != 0 ||
+				  strcmp(again.rest, ci.rest) != 0))
+		__builtin_trap();
+	central_conninfo_clear(&ci);
+	central_conninfo_clear(&again);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int fd = -1;
+	if (fd < 0) {
+		char path[64];
+		fd = memfd_create("hmc.conf", 0);
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		setenv("HMC_CONFIG", path, 1);
+		unsetenv("HMC_CENTRAL");
+	}
+	if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != (ssize_t)size)
+		return 0;
+	/* A buffer exactly as big as said, so that a write past it is seen. */
+	size_t buf_size = 1 + (size > 0 ? data[0] : 0) * 4;
+	char *buf = malloc(buf_size), *want = malloc(size + 1);
+	const char *url = central_url(NULL, buf, buf_size);
+	const char *plain = expected(data, size, buf_size, want);
+	if ((url == NULL) != (plain == NULL) || (url != NULL && (url != buf || strcmp(url, plain) != 0)))
+		__builtin_trap();
+	if (url != NULL)
+		connection_string(url);
+	free(buf);
+	free(want);
+	return 0;
+}
