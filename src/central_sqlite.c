@@ -179,8 +179,8 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"CREATE TABLE hmc_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 		"INSERT INTO hmc_meta VALUES ('generation', lower(hex(randomblob(16))));"
 		"INSERT INTO hmc_meta SELECT 'gapless_after', coalesce(max(gseq), 0) FROM hmc_events;",
-		"CREATE TABLE hmc_devices (name TEXT PRIMARY KEY, id TEXT NOT NULL,"
-		"  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));",
+		("CREATE TABLE hmc_devices (name TEXT PRIMARY KEY, id TEXT NOT NULL,"
+		 "  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"),
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);

@@ -193,7 +193,8 @@ scrap_decide(struct store *store, const char *operator_no, const char *unit_text
 	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX];
 	struct scrap_request r;
 	int rc;
-	if ((rc = workflow_require(store, operator_no, EV_SCRAP_REFUSE, _("approve scrapping"))) != 0)
+	if ((rc = workflow_require(store, operator_no, EV_SCRAP_REFUSE,
+				   approve ? _("approve scrapping") : _("refuse scrapping"))) != 0)
 		return rc;
 	if (unit_no_parse(unit_text, unit_no, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),

@@ -43,8 +43,8 @@ static const char *const scope_sql[SCOPE_N] = {
 			  " WHERE u.article_no = ?2 AND " ON_PLACES,
 	[SCOPE_AREA] = " FROM units u JOIN articles a USING (article_no)"
 		       " WHERE a.area = ?2 AND " ON_PLACES,
-	[SCOPE_PAYER] = " FROM units u JOIN articles a USING (article_no)"
-			" WHERE u.payer = ?2 AND u.state = 'DELIVERED'",
+	[SCOPE_PAYER] = (" FROM units u JOIN articles a USING (article_no)"
+			 " WHERE u.payer = ?2 AND u.state = 'DELIVERED'"),
 };
 
 const char *

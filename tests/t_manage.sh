@@ -111,6 +111,7 @@ expect_status 0; expect_out "a manager decides"
 run h --operator 1001 scrap "$pricey" --reason worn-out --claim SUP-9
 expect_status 1; expect_err "already waits"
 run h scrap pending; expect_status 0; expect_out "$pricey"
+run h --operator 1001 scrap refuse "$pricey"; expect_status 1; expect_err "only a manager may refuse scrapping"
 run h report obsolete --csv; expect_status 0; expect_out "unit,article,location,residual_value,zero_on"
 run h report kpi; expect_status 0; expect_out "units by state"; expect_out "sync conflicts open"
 run h report kpi --csv; expect_status 0; expect_out "figure,key,detail,value,extra"
