@@ -519,21 +519,11 @@ make_request(struct gate *g)
 
 /* --- the gate ------------------------------------------------------------------------ */
 
-static int
-operator_role(struct store *store, const struct event *ev, unsigned *role)
+int
+rules_operator(struct store *store, const char *operator_no, unsigned *role)
 {
 	struct operator_rec op;
-	const char *operator_no = ev->operator_no;
-	int64_t n_operators;
 	int rc = catalog_operator_get(store, operator_no, &op);
-	/* A new store's first operator is made by whoever sets it up (hmc init):
-	 * a manager, who makes the others. */
-	if (rc == HMC_E_NOT_FOUND && ev->type == EV_OPERATOR &&
-	    strcmp(ev->subject, operator_no) == 0 &&
-	    catalog_operator_count(store, &n_operators) == 0 && n_operators == 0) {
-		*role = ROLE_MANAGER;
-		return 0;
-	}
 	if (rc == HMC_E_NOT_FOUND)
 		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), operator_no);
 	if (rc != 0)
@@ -543,6 +533,20 @@ operator_role(struct store *store, const struct event *ev, unsigned *role)
 				    _("operator %s (%s) is no longer active"), operator_no, op.name);
 	*role = op.role;
 	return 0;
+}
+
+static int
+operator_role(struct store *store, const struct event *ev, unsigned *role)
+{
+	int64_t n_operators;
+	/* A new store's first operator is made by whoever sets it up (hmc init):
+	 * a manager, who makes the others. */
+	if (ev->type == EV_OPERATOR && strcmp(ev->subject, ev->operator_no) == 0 &&
+	    catalog_operator_count(store, &n_operators) == 0 && n_operators == 0) {
+		*role = ROLE_MANAGER;
+		return 0;
+	}
+	return rules_operator(store, ev->operator_no, role);
 }
 
 /* What an event does, for "may not ...". */

@@ -20,18 +20,7 @@
 int
 workflow_operator(struct store *store, const char *operator_no, unsigned *role)
 {
-	struct operator_rec op;
-	int rc = catalog_operator_get(store, operator_no, &op);
-	if (rc == HMC_E_NOT_FOUND)
-		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), operator_no);
-	if (rc != 0)
-		return rc;
-	if (!op.active)
-		return store_seterr(store, HMC_E_DENIED,
-				    _("operator %s (%s) is no longer active"),
-				    operator_no, op.name);
-	*role = op.role;
-	return 0;
+	return rules_operator(store, operator_no, role);
 }
 
 int

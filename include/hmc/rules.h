@@ -81,6 +81,10 @@ extern const size_t rules_n;
 const struct rule *rules_find(enum event_type type, enum unit_state from,
 			      enum rule_where where);
 
+/* The operator exists and is active; *role gets their role.  Else
+ * HMC_E_DENIED saying which (no such operator, no longer active). */
+int rules_operator(struct store *store, const char *operator_no, unsigned *role);
+
 /* The roles that may make type from some state (ROLE_ANY when no rule
  * names it). */
 unsigned rules_roles(enum event_type type);
