@@ -1363,7 +1363,9 @@ phase_sync(struct centre *k)
 		pace_learn(&idle, &r);
 	}
 	first.from_us = later.from_us = idle.avg_us;
-	while (!broken && kills < T.sync_kills && rounds < 10 * T.sync_kills) {
+	/* A sync with little to do may end before its kill: try up to 40 times
+	 * the kills wanted (a count, not a time), and say so when too few land. */
+	while (!broken && kills < T.sync_kills && rounds < 40 * T.sync_kills) {
 		rounds++;
 		int landed = sync_round(k, &a, &b, rounds, rounds == 1 ? &first : &later, &progress);
 		broken = landed < 0;
