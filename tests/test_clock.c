@@ -29,13 +29,8 @@ static char url[600];
 static void
 make_central(const char *name)
 {
-	const struct central_ops *ops;
-	struct central *c;
-	char err[256];
 	snprintf(url, sizeof url, "sqlite:%s", testutil_path(name));
-	assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-	assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
-	ops->close(c);
+	testutil_central(url);
 }
 
 static void

@@ -379,15 +379,7 @@ two_handhelds(void **state)
 		register_at(a, no, "GBG-A01-1", "2025-06-01");
 	}
 	assert_int_equal(stocktake_open(a, OP_MANAGER, "depot", "GBG", id), 0);
-	/* the central log */
-	{
-		const struct central_ops *ops;
-		struct central *c;
-		char err[256];
-		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
-		ops->close(c);
-	}
+	testutil_central(url);
 	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)
 		fail_msg("sync: %s / %s", store_errmsg(a), store_errmsg(b));
 

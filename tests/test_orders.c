@@ -569,14 +569,7 @@ numbers_carry_the_device(void **state)
 	(void)state;
 	char url[600], a_no[ORDER_NO_MAX], b_no[ORDER_NO_MAX], ha[PICKUP_NO_MAX], hb[PICKUP_NO_MAX];
 	snprintf(url, sizeof url, "sqlite:%s", testutil_path("numbers.db"));
-	{
-		const struct central_ops *ops;
-		struct central *c;
-		char err[256];
-		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
-		ops->close(c);
-	}
+	testutil_central(url);
 	testutil_now("2026-11-23T09:00:00Z");
 	struct store *a = testutil_store_at(testutil_path("na.db"), "hh-a");
 	struct store *b = testutil_store_at(testutil_path("nb.db"),

@@ -398,14 +398,7 @@ rebase_meets_the_state_guards(void **state)
 	struct store *b = testutil_store_at(testutil_path("b.db"), "hh-b");
 	struct sync_options options = { .url = url };
 	struct sync_result res;
-	{
-		const struct central_ops *ops;
-		struct central *c;
-		char err[256];
-		assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
-		assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
-		ops->close(c);
-	}
+	testutil_central(url);
 	testutil_reference_data(a);
 	reach(a, "80000001", "100210", UNIT_DELIVERED);
 	if (sync_run(a, &options, &res) != 0 || sync_run(b, &options, &res) != 0)

@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
@@ -174,4 +175,16 @@ testutil_now(const char *instant)
 	if (instant != NULL && timeutil_parse_instant(instant, &ms) != 0)
 		fail_msg("not an instant: %s", instant);
 	timeutil_fix_now(ms);
+}
+
+void
+testutil_central(const char *url)
+{
+	const struct central_ops *ops;
+	struct central *c;
+	char err[256];
+	if (central_open(url, 1, &ops, &c, err, sizeof err) != 0 ||
+	    ops->init(c, 0, NULL, 0, err, sizeof err) != 0)
+		fail_msg("central log %s: %s", url, err);
+	ops->close(c);
 }

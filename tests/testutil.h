@@ -45,6 +45,10 @@ void testutil_register(struct store *store, const char *unit_no);
 void testutil_move(struct store *store, const char *op, enum event_type move,
 		   const char *unit_no, const char *payload);
 
+/* Makes the central log a URL names (sqlite:PATH) and brings it to the
+ * newest schema, or fails the test. */
+void testutil_central(const char *url);
+
 /* Fixes "now" at an ISO instant ("2026-11-23T09:00:00Z"); NULL for the
  * real clock again. */
 void testutil_now(const char *instant);
