@@ -1,16 +1,24 @@
 /*
- * login.c — operator number (typed, or a badge scanned) and PIN.
+ * login.c — a badge scanned (or its code typed), then the PIN.
  *
- * The PIN is checked against its libsodium hash; after 5 wrong PINs in a
- * row the screen waits a minute before it takes another.
+ * The PIN is checked against its hash, which only the badge opens
+ * (auth.h); after 5 wrong tries in a row the screen waits a minute before
+ * it takes another.  An operator with a one-time PIN chooses their own
+ * before going on.  The badge's keys go to the shell, which signs the
+ * operator's proofs with them until logout.
  */
 #include "screen.h"
 
 #include "hmc/auth.h"
 #include "hmc/catalog.h"
 #include "hmc/error.h"
+#include "hmc/event.h"
 #include "hmc/i18n.h"
+#include "hmc/lifecycle.h"
+#include "hmc/payload.h"
 #include "hmc/scanner.h"
+#include "hmc/store.h"
+#include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
 #include <string.h>
@@ -18,26 +26,40 @@
 #define MAX_TRIES 5
 #define LOCK_MS 60000
 
+enum login_field { BADGE, PIN, NEW_PIN, AGAIN };
+
 struct login_screen {
-	int field;		/* 0 operator number, 1 PIN */
-	char operator_no[OPERATOR_MAX];
+	enum login_field field;
+	struct auth_keys keys;		/* the badge's, until logged in */
+	struct operator_rec op;
+	char new_pin[16];
 	int failures;
 	int64_t locked_until;
 };
+
+static void
+forget(struct login_screen *login)
+{
+	auth_keys_wipe(&login->keys);
+	explicit_bzero(login->new_pin, sizeof login->new_pin);
+	explicit_bzero(login->op.pin_hash, sizeof login->op.pin_hash);
+	login->field = BADGE;
+}
 
 static void
 login_enter(struct shell *sh, const char *arg)
 {
 	struct login_screen *login = shell_data(sh);
 	(void)arg;
-	login->field = 0;
-	login->operator_no[0] = '\0';
-	shell_mask_input(sh, 0);
+	forget(login);
+	/* A badge's code is a secret too: not shown as it is typed. */
+	shell_mask_input(sh, 1);
 }
 
 static void
 login_leave(struct shell *sh)
 {
+	forget(shell_data(sh));
 	shell_mask_input(sh, 0);
 }
 
@@ -48,12 +70,13 @@ login_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	(void)rows;
 	ui_text(win, 1, 0, cols, A_BOLD, "%s", _("Assistive devices centre"));
 	/* The hint on a line of its own: it fits the narrowest screen. */
-	if (login->field == 0) {
-		ui_text(win, 3, 0, cols, A_BOLD, "%s", _("Operator:"));
-		ui_text(win, 4, 0, cols, A_NORMAL, "%s", _("(type or scan)"));
+	if (login->field == BADGE) {
+		ui_text(win, 3, 0, cols, A_BOLD, "%s", _("Scan your badge"));
 	} else {
-		ui_text(win, 3, 0, cols, A_NORMAL, "%s %s", _("Operator:"), login->operator_no);
-		ui_text(win, 4, 0, cols, A_BOLD, "%s", _("PIN:"));
+		ui_text(win, 3, 0, cols, A_NORMAL, "%s", login->op.name);
+		ui_text(win, 4, 0, cols, A_BOLD, "%s",
+			login->field == PIN ? _("PIN:")
+			: login->field == NEW_PIN ? _("Choose a new PIN:") : _("The same again:"));
 	}
 	int64_t now = scanner_clock_ms();
 	if (login->locked_until > now)
@@ -61,65 +84,138 @@ login_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			(int)((login->locked_until - now + 999) / 1000));
 }
 
+static void
+refused(struct shell *sh, struct login_screen *login, int64_t now)
+{
+	if (++login->failures >= MAX_TRIES) {
+		login->failures = 0;
+		login->locked_until = now + LOCK_MS;
+	}
+	/* The same answer whether the badge or the PIN was wrong. */
+	shell_error(sh, "%s", _("wrong badge or PIN"));
+	forget(login);
+}
+
+static void
+logged_in(struct shell *sh, struct login_screen *login)
+{
+	login->failures = 0;
+	struct auth_keys keys = login->keys;
+	struct operator_rec op = login->op;
+	forget(login);
+	shell_mask_input(sh, 0);
+	shell_login(sh, op.op_no, op.name, op.role, &keys);
+	auth_keys_wipe(&keys);
+	shell_ok(sh, _("welcome, %s"), op.name);
+}
+
+static int
+sign_own(void *ctx, const char *op_no, const unsigned char msg[32], char sig_hex[129])
+{
+	struct login_screen *login = ctx;
+	if (strcmp(op_no, login->op.op_no) != 0)
+		return HMC_E_DENIED;
+	auth_sign(&login->keys, msg, sig_hex);
+	return 0;
+}
+
+/* The operator's own new PIN, signed with their badge. */
+static int
+change_pin(struct shell *sh, struct login_screen *login, const char *pin)
+{
+	char hash[AUTH_HASH_MAX], payload[PAYLOAD_MAX] = "";
+	struct store *store = shell_store(sh);
+	const struct operator_rec *op = &login->op;
+	if (auth_hash_pin(pin, &login->keys, hash) != 0)
+		return -1;
+	payload_set(payload, sizeof payload, "name", op->name);
+	payload_set(payload, sizeof payload, "role", role_name(op->role));
+	payload_set(payload, sizeof payload, "pin_hash", hash);
+	payload_set(payload, sizeof payload, "active", "1");
+	payload_set(payload, sizeof payload, "pubkey", op->pubkey);
+	payload_set(payload, sizeof payload, "must_change", "0");
+	store_set_signer(store, sign_own, login);
+	int rc = workflow_put(store, op->op_no, EV_OPERATOR, op->op_no, payload, NULL);
+	store_set_signer(store, NULL, NULL);
+	return rc;
+}
+
 static enum result
 login_text(struct shell *sh, const char *text, size_t len, const char *source)
 {
 	struct login_screen *login = shell_data(sh);
 	(void)source;
-	char value[64];
+	char value[64], pk[AUTH_PK_HEX];
 	if (len >= sizeof value)
 		len = sizeof value - 1;
 	memcpy(value, text, len);
 	value[len] = '\0';
-
-	if (login->field == 0) {
-		/* A badge may carry "OP" before the number. */
-		const char *no = strncmp(value, "OP", 2) == 0 ? value + 2 : value;
-		if (*no == '\0' || strlen(no) >= sizeof login->operator_no) {
-			shell_error(sh, "%s", _("type your operator number"));
-			return R_REDRAW;
-		}
-		xstrlcpy(login->operator_no, no, sizeof login->operator_no);
-		login->field = 1;
-		shell_mask_input(sh, 1);
-		return R_REDRAW;
-	}
 	int64_t now = scanner_clock_ms();
 	if (login->locked_until > now) {
-		shell_error(sh, _("too many wrong PINs: wait %d s"),
+		shell_error(sh, _("too many wrong tries: wait %d s"),
 			    (int)((login->locked_until - now + 999) / 1000));
+		explicit_bzero(value, sizeof value);
 		return R_REDRAW;
 	}
-	struct operator_rec op;
-	int known = catalog_operator_get(shell_store(sh), login->operator_no, &op) == 0;
-	/* The same answer whether the number or the PIN was wrong. */
-	if (!known || !op.active || !auth_check_pin(value, op.pin_hash)) {
-		if (++login->failures >= MAX_TRIES) {
-			login->failures = 0;
-			login->locked_until = now + LOCK_MS;
+	switch (login->field) {
+	case BADGE:
+		if (auth_badge_keys(value, &login->keys) != 0) {
+			shell_error(sh, "%s", _("that is no badge: scan your badge"));
+			break;
 		}
-		shell_error(sh, "%s", _("wrong operator number or PIN"));
-		login->field = 0;
-		shell_mask_input(sh, 0);
-		return R_REDRAW;
+		auth_pk_hex(login->keys.pk, pk);
+		if (catalog_operator_by_key(shell_store(sh), pk, &login->op) != 0 ||
+		    !login->op.active) {
+			refused(sh, login, now);
+			break;
+		}
+		login->field = PIN;
+		break;
+	case PIN:
+		if (!auth_check_pin(value, &login->keys, login->op.pin_hash)) {
+			refused(sh, login, now);
+			break;
+		}
+		if (!login->op.must_change) {
+			logged_in(sh, login);
+			break;
+		}
+		shell_info(sh, "%s", _("your PIN was for one use: choose your own, 4 to 8 digits"));
+		login->field = NEW_PIN;
+		break;
+	case NEW_PIN:
+		if (!auth_pin_valid(value)) {
+			shell_error(sh, "%s", _("a PIN is 4 to 8 digits"));
+			break;
+		}
+		xstrlcpy(login->new_pin, value, sizeof login->new_pin);
+		login->field = AGAIN;
+		break;
+	case AGAIN:
+		if (strcmp(value, login->new_pin) != 0) {
+			shell_error(sh, "%s", _("the two PINs differ: choose a new PIN"));
+			explicit_bzero(login->new_pin, sizeof login->new_pin);
+			login->field = NEW_PIN;
+			break;
+		}
+		if (change_pin(sh, login, value) != 0) {
+			shell_error(sh, "%s", store_errmsg(shell_store(sh)));
+			forget(login);
+			break;
+		}
+		logged_in(sh, login);
+		break;
 	}
-	login->failures = 0;
-	shell_mask_input(sh, 0);
-	shell_login(sh, op.op_no, op.name, op.role);
-	shell_ok(sh, _("welcome, %s"), op.name);
+	explicit_bzero(value, sizeof value);
 	return R_REDRAW;
 }
 
-/* Esc from the PIN goes back to the operator number, and no further:
- * the login screen never ends hmc. */
+/* Esc goes back to the badge, and no further: the login screen never
+ * ends hmc. */
 static enum result
 login_back(struct shell *sh)
 {
-	struct login_screen *login = shell_data(sh);
-	if (login->field == 1) {
-		login->field = 0;
-		shell_mask_input(sh, 0);
-	}
+	forget(shell_data(sh));
 	return R_REDRAW;
 }
 
@@ -127,7 +223,7 @@ static int
 on_pin(struct shell *sh)
 {
 	struct login_screen *login = shell_data(sh);
-	return login->field == 1;
+	return login->field != BADGE;
 }
 
 static enum result

@@ -132,7 +132,11 @@ void shell_sync_now(struct shell *sh);
 /* Opens a screen on top of the current one (after this handler). */
 void shell_push(struct shell *sh, const struct screen *screen, const char *arg);
 /* Logs in / out (screen_login and the idle timer use these). */
-void shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role);
+struct auth_keys;
+/* Logs in; keys (the badge's, copied and wiped at logout) sign the
+ * operator's proofs, NULL for none (benchmarks). */
+void shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role,
+		 const struct auth_keys *keys);
 void shell_logout(struct shell *sh, const char *why);
 /* Whether hmc may be quit from the login screen (config ui.allow_quit:
  * off on kiosk handhelds, where hmc is the shell). */

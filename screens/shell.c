@@ -9,6 +9,7 @@
  * idle time (config idle_minutes, default 10) the operator is logged out.
  */
 #include "screen.h"
+#include "hmc/auth.h"
 #include "bgsync.h"
 #include "shell.h"
 
@@ -45,6 +46,7 @@ struct shell {
 	int running, dirty, exit_status;
 
 	int logged_in;
+	struct auth_keys keys;		/* the badge's, while logged in: proofs */
 	char operator_no[OPERATOR_MAX];
 	char operator_name[81];
 	unsigned role;
@@ -265,10 +267,26 @@ leave_screen(struct shell *sh)
 		screen->resume(sh);
 }
 
+/* The logged-in operator's badge signs their proofs (rules.h). */
+static int
+sign_as_operator(void *ctx, const char *op_no, const unsigned char msg[32], char sig_hex[129])
+{
+	struct shell *sh = ctx;
+	if (!sh->logged_in || strcmp(op_no, sh->operator_no) != 0)
+		return HMC_E_DENIED;
+	auth_sign(&sh->keys, msg, sig_hex);
+	return 0;
+}
+
 void
-shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role)
+shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role,
+	    const struct auth_keys *keys)
 {
 	sh->logged_in = 1;
+	if (keys != NULL) {
+		sh->keys = *keys;
+		store_set_signer(sh->store, sign_as_operator, sh);
+	}
 	xstrlcpy(sh->operator_no, operator_no, sizeof sh->operator_no);
 	xstrlcpy(sh->operator_name, name, sizeof sh->operator_name);
 	sh->role = role;
@@ -281,6 +299,8 @@ void
 shell_logout(struct shell *sh, const char *why)
 {
 	sh->logged_in = 0;
+	auth_keys_wipe(&sh->keys);
+	store_set_signer(sh->store, NULL, NULL);
 	sh->operator_no[0] = '\0';
 	sh->operator_name[0] = '\0';
 	sh->role = 0;
@@ -883,7 +903,7 @@ shell_bench_login(struct shell *sh, const char *operator_no, const char *screen)
 		&screen_repair, &screen_figures, &screen_conflicts, &screen_stocktake,
 		&screen_approvals, &screen_kpi, &screen_manager, &screen_legacy, &screen_code,
 	};
-	shell_login(sh, operator_no, operator_no, ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER);
+	shell_login(sh, operator_no, operator_no, ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER, NULL);
 	for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
 		if (strcmp(registry[i]->name, screen) == 0)
 			enter_screen(sh, registry[i], NULL);

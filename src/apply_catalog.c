@@ -65,13 +65,14 @@ struct check_ctx {
 	int rc;
 };
 
-/* Every payload key must be a field of the kind. */
+/* Every payload key must be a field of the kind (or the proof, which
+ * rules.h reads). */
 static int
 check_key(const char *key, const char *value, void *arg)
 {
 	struct check_ctx *ctx = arg;
 	(void)value;
-	if (record_field(ctx->kind->fields, key) == NULL) {
+	if (record_field(ctx->kind->fields, key) == NULL && strcmp(key, "proof") != 0) {
 		ctx->rc = store_seterr(ctx->store, HMC_E_INVALID,
 				       _("%s %s: unknown field \"%s\""),
 				       ctx->kind->name, ctx->ev->subject, key);

@@ -51,6 +51,10 @@ static const struct field operator_fields[] = {
 	{ "role", FIELD_CHOICE, 1, 0, "staff|technician|manager", NULL, NULL },
 	{ "pin_hash", FIELD_TEXT, 0, 127, NULL, "", NULL },
 	{ "active", FIELD_BOOL, 0, 0, NULL, "1", NULL },
+	/* The badge's public key (auth.h), which checks the operator's proofs. */
+	{ "pubkey", FIELD_TEXT, 0, 64, NULL, "", NULL },
+	/* A one-time PIN: changed at the next login. */
+	{ "must_change", FIELD_BOOL, 0, 0, NULL, "0", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -147,13 +151,10 @@ catalog_location_get(struct store *store, const char *code, struct location *out
 	return 0;
 }
 
-int
-catalog_operator_get(struct store *store, const char *op_no, struct operator_rec *out)
+static int
+operator_row(struct store *store, sqlite3_stmt *stmt, const char *key, struct operator_rec *out)
 {
-	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT op_no, name, role, pin_hash, active FROM operators WHERE op_no = ?1");
-	sqlite3_bind_text(stmt, 1, op_no, -1, SQLITE_TRANSIENT);
-	int rc = lookup_step(store, stmt, _("operator"), op_no);
+	int rc = lookup_step(store, stmt, _("operator"), key);
 	if (rc != 0)
 		return rc;
 	char role[16];
@@ -164,8 +165,73 @@ catalog_operator_get(struct store *store, const char *op_no, struct operator_rec
 	role_parse(role, &out->role);
 	store_column_text(stmt, 3, out->pin_hash, sizeof out->pin_hash);
 	out->active = sqlite3_column_int(stmt, 4);
+	store_column_text(stmt, 5, out->pubkey, sizeof out->pubkey);
+	out->must_change = sqlite3_column_int(stmt, 6);
 	sqlite3_reset(stmt);
 	return 0;
+}
+
+#define OPERATOR_COLUMNS "op_no, name, role, pin_hash, active, pubkey, must_change"
+
+int
+catalog_operator_get(struct store *store, const char *op_no, struct operator_rec *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT " OPERATOR_COLUMNS " FROM operators WHERE op_no = ?1");
+	sqlite3_bind_text(stmt, 1, op_no, -1, SQLITE_TRANSIENT);
+	return operator_row(store, stmt, op_no, out);
+}
+
+int
+catalog_operator_by_key(struct store *store, const char *pubkey, struct operator_rec *out)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT " OPERATOR_COLUMNS " FROM operators WHERE pubkey = ?1 AND pubkey <> '' "
+		"ORDER BY active DESC, op_no LIMIT 1");
+	sqlite3_bind_text(stmt, 1, pubkey, -1, SQLITE_TRANSIENT);
+	return operator_row(store, stmt, _("badge"), out);
+}
+
+struct each_operator {
+	int (*fn)(const struct operator_rec *op, void *arg);
+	void *arg;
+};
+
+static int
+each_operator_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct each_operator *e = arg;
+	struct operator_rec op;
+	char role[16];
+	memset(&op, 0, sizeof op);
+	store_column_text(stmt, 0, op.op_no, sizeof op.op_no);
+	store_column_text(stmt, 1, op.name, sizeof op.name);
+	store_column_text(stmt, 2, role, sizeof role);
+	role_parse(role, &op.role);
+	op.active = sqlite3_column_int(stmt, 4);
+	store_column_text(stmt, 5, op.pubkey, sizeof op.pubkey);
+	op.must_change = sqlite3_column_int(stmt, 6);
+	return e->fn(&op, e->arg);
+}
+
+int
+catalog_operator_foreach(struct store *store,
+			 int (*fn)(const struct operator_rec *op, void *arg), void *arg)
+{
+	struct each_operator e = { fn, arg };
+	return store_foreach(store, "SELECT " OPERATOR_COLUMNS " FROM operators ORDER BY op_no",
+			     "operators", NULL, each_operator_row, &e);
+}
+
+int
+catalog_operator_keyed(struct store *store, int64_t *n)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*) FROM operators WHERE pubkey <> '' AND role = 'manager'");
+	int rc = sqlite3_step(stmt);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, "operators");
 }
 
 int

@@ -2,8 +2,9 @@
  * cli.c — `hmc VERB ...`: global options, the verb table, option parsing.
  *
  * Global options (before or after the verb): --db PATH (or HMC_DB; default
- * ~/.local/share/hmc/hmc.db), --operator NO (or HMC_OPERATOR; default 0,
- * the back office), --help, --version.
+ * ~/.local/share/hmc/hmc.db), --operator NO (the badge shown must be NO's),
+ * --help, --version; before the verb only: --pin-stdin, --pin-fd N (where
+ * the acting operator's badge and PIN come from: cli_auth.c).
  */
 #include "cli_int.h"
 #include "hmc/text.h"
@@ -85,6 +86,16 @@ static const struct cli_verb verbs[] = {
 	  N_("The F/M clean-up: field checks (a unit in use may get a new number; the "
 	     "old one still scans), and writing off a payer's units checked as replaced "
 	     "or not found (weight-bearing ones only with --weight-bearing).") },
+	{ "operator", cli_operator, cli_operator_opts,
+	  "add NO --name NAME --role staff|technician|manager [--one-time|--pin-stdin] "
+	  "[--badge CODE] | set-pin [--pin-stdin] | new-badge NO | disable NO | list",
+	  N_("Staff accounts. add makes an operator with a new badge, whose code it "
+	     "prints once (print it on a card: hmc label text CODE -o badge.png), and a PIN asked "
+	     "twice, read from standard input (--pin-stdin), or made for one use "
+	     "(--one-time: changed at the first login). set-pin changes your own PIN; "
+	     "new-badge replaces a lost badge (with a one-time PIN); disable ends an "
+	     "account. A manager makes these; on a store with no manager, the first "
+	     "is made without one.") },
 	{ "label", cli_label, cli_label_opts,
 	  "unit NO [--expiry YYMMDD] [--lot LOT] | relabel NO | location CODE | text TEXT "
 	  "[--datamatrix] | sheet | show NO"
@@ -241,7 +252,8 @@ cli_print_help(FILE *out, const char *prefix, const struct cli_verb *verb)
 			fprintf(out, " --%s%s", o->name, o->takes_value ? " VALUE" : "");
 		fputc('\n', out);
 	}
-	fprintf(out, "\n%s\n", _("global options: --db PATH, --operator NO, --help, --version"));
+	fprintf(out, "\n%s\n", _("global options: --db PATH, --operator NO, --help, --version; "
+				  "before the verb: --pin-stdin, --pin-fd N"));
 }
 
 int
@@ -263,9 +275,16 @@ cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 static int
 global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 {
-	static const char *const names[] = { "--db", "--operator" };
+	static const char *const names[] = { "--db", "--operator", "--pin-fd" };
 	const char *arg = argv[*i];
-	for (int k = 0; k < 2; k++) {
+	/* Before the verb only: after it, --pin-stdin is the verb's. */
+	if (cli->verb_name == NULL && strcmp(arg, "--pin-stdin") == 0) {
+		cli->cred_fd = 0;
+		return 1;
+	}
+	for (int k = 0; k < 3; k++) {
+		if (k == 2 && cli->verb_name != NULL)
+			break;
 		size_t len = strlen(names[k]);
 		if (strncmp(arg, names[k], len) != 0 || (arg[len] != '\0' && arg[len] != '='))
 			continue;
@@ -278,10 +297,20 @@ global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 			*rc = cli_usage_error(cli_current_verb, _("%s needs a value"), names[k]);
 			return 1;
 		}
-		if (k == 0)
+		if (k == 0) {
 			cli->db_path = value;
-		else
+		} else if (k == 1) {
 			cli->operator_no = value;
+		} else {
+			char *end;
+			long fd = strtol(value, &end, 10);
+			if (*value == '\0' || *end != '\0' || fd < 0 || fd > 1023) {
+				*rc = cli_usage_error(cli_current_verb, _("--pin-fd needs a file "
+									  "descriptor number"));
+				return 1;
+			}
+			cli->cred_fd = (int)fd;
+		}
 		return 1;
 	}
 	return 0;
@@ -392,7 +421,7 @@ default_db_path(void)
 static void
 print_usage(FILE *out)
 {
-	fprintf(out, _("usage: hmc [--db PATH] [--operator NO] [VERB ...]\n\n"
+	fprintf(out, _("usage: hmc [--db PATH] [--operator NO] [--pin-stdin|--pin-fd N] [VERB ...]\n\n"
 		       "Without a verb, hmc opens the screens.  Verbs:\n"));
 	for (size_t i = 0; i < N_VERBS; i++)
 		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].usage);
@@ -410,9 +439,7 @@ cli_main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof cli);
 	cli.db_path = default_db_path();
-	cli.operator_no = getenv("HMC_OPERATOR");
-	if (cli.operator_no == NULL || *cli.operator_no == '\0')
-		cli.operator_no = "0";
+	cli.cred_fd = -1;
 
 	/* Global options before the verb. */
 	for (; i < argc && strncmp(argv[i], "-", 1) == 0; i++) {

@@ -25,7 +25,10 @@ struct cli_opt {
 /* What a verb gets: global settings and its own parsed arguments. */
 struct cli {
 	const char *db_path;
-	const char *operator_no;
+	const char *operator_no;	/* --operator: who must be acting, or NULL */
+	int cred_fd;			/* badge and PIN from: --pin-stdin 0, --pin-fd N;
+					 * -1 a terminal */
+	char actor[24];			/* who acts, once authenticated (cli_actor) */
 	const char *verb_name;	/* "unit scrap", for messages */
 	int n_args;
 	char *args[CLI_MAX_ARGS];	/* positional arguments */
@@ -49,6 +52,18 @@ int cli_parse(struct cli *cli, const struct cli_opt *opts, int argc, char **argv
 
 /* An option's value, or NULL when absent. */
 const char *cli_opt(const struct cli *cli, const char *name);
+
+/* The operator acting: the first call authenticates them (badge and PIN
+ * from --pin-stdin, --pin-fd or the terminal; hmc(1)) and makes their
+ * badge sign their proofs on store.  On failure it says why, closes the
+ * store and exits 1: no verb changes a store without knowing who. */
+const char *cli_actor(struct cli *cli, struct store *store);
+/* A PIN hashed with the acting operator's badge (auth_hash_pin), after
+ * cli_actor. */
+int cli_actor_hash_pin(const char *pin, char hash[128]);
+/* A line of secret input (a badge, a PIN) from the credentials' source,
+ * or asked on the terminal without echo; NULL when there is none. */
+const char *cli_read_secret(struct cli *cli, const char *prompt, char *out, size_t size);
 
 /* Opens the store at cli->db_path; prints why and returns NULL on failure. */
 struct store *cli_open_store(const struct cli *cli, int flags);
@@ -98,6 +113,8 @@ int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
 int cli_label(struct cli *cli);
+int cli_operator(struct cli *cli);
+extern const struct cli_opt cli_operator_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];

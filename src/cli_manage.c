@@ -175,7 +175,7 @@ cli_stocktake(struct cli *cli)
 		char made[STOCKTAKE_ID_MAX];
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if ((rc = stocktake_open(store, cli->operator_no, scope, cli->args[1], made)) != 0)
+		if ((rc = stocktake_open(store, cli_actor(cli, store), scope, cli->args[1], made)) != 0)
 			return cli_fail_store(store);
 		struct reconciliation r;
 		stocktake_reconcile(store, made, 0, &r);
@@ -201,7 +201,7 @@ cli_stocktake(struct cli *cli)
 				store_close(store);
 				return cli_usage_error(cli_current_verb, _("--article needs --quantity N"));
 			}
-			rc = stocktake_count_quantity(store, cli->operator_no, id, article, n, location);
+			rc = stocktake_count_quantity(store, cli_actor(cli, store), id, article, n, location);
 			if (rc == 0)
 				printf(_("%s: %lld counted\n"), article, n);
 		}
@@ -209,7 +209,7 @@ cli_stocktake(struct cli *cli)
 		 * rest, and says so. */
 		int failed = 0;
 		for (int i = 2; i < cli->n_args && rc == 0; i++) {
-			if (stocktake_count(store, cli->operator_no, id, cli->args[i], location) != 0) {
+			if (stocktake_count(store, cli_actor(cli, store), id, cli->args[i], location) != 0) {
 				cli_fail("%s", store_errmsg(store));
 				failed = 1;
 			} else {
@@ -227,7 +227,7 @@ cli_stocktake(struct cli *cli)
 			return CLI_FAIL;
 		/* Too little counted: said (to one who may confirm), and done
 		 * only when asked again. */
-		if ((rc = workflow_require(store, cli->operator_no, EV_STOCKTAKE_CONFIRM,
+		if ((rc = workflow_require(store, cli_actor(cli, store), EV_STOCKTAKE_CONFIRM,
 					   _("confirm a stocktake"))) == 0 &&
 		    (rc = stocktake_reconcile(store, id, timeutil_local_date(timeutil_now_ms()),
 					      &r)) == 0 &&
@@ -242,20 +242,20 @@ cli_stocktake(struct cli *cli)
 			return CLI_FAIL;
 		}
 		if (rc == 0)
-			rc = stocktake_confirm(store, cli->operator_no, id,
+			rc = stocktake_confirm(store, cli_actor(cli, store), id,
 					       cli_opt(cli, "write-off") != NULL, &out);
 		if (rc == 0)
 			print_outcome(id, 1, &out);
 	} else if (strcmp(what, "cancel") == 0 && id && cli->n_args == 2) {
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if ((rc = stocktake_cancel(store, cli->operator_no, id)) == 0)
+		if ((rc = stocktake_cancel(store, cli_actor(cli, store), id)) == 0)
 			printf(_("stocktake %s cancelled: it counts no more, and nothing moved\n"), id);
 	} else if (strcmp(what, "write-off") == 0 && id && cli->n_args == 2) {
 		struct stocktake_outcome out;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		rc = stocktake_write_off(store, cli->operator_no, id, cli_opt(cli, "now") != NULL,
+		rc = stocktake_write_off(store, cli_actor(cli, store), id, cli_opt(cli, "now") != NULL,
 					 &out);
 		if (rc == 0)
 			print_outcome(id, 0, &out);
@@ -301,7 +301,7 @@ cli_charge(struct cli *cli)
 					       _("a charge is for a unit lost or destroyed, not \"%s\""),
 					       kind);
 		}
-		rc = workflow_move(store, cli->operator_no, kinds[k].move, cli->args[1], "", &done);
+		rc = workflow_move(store, cli_actor(cli, store), kinds[k].move, cli->args[1], "", &done);
 		if (rc == 0 && payload_has(done.payload, "charge")) {
 			char id[CHARGE_ID_MAX];
 			payload_get(done.payload, "charge", id, sizeof id);
@@ -310,11 +310,11 @@ cli_charge(struct cli *cli)
 			printf(_("%s reported %s; nobody is charged\n"), done.subject, kind);
 		}
 	} else if (strcmp(what, "approve") == 0) {
-		rc = charges_approve(store, cli->operator_no, cli->args[1]);
+		rc = charges_approve(store, cli_actor(cli, store), cli->args[1]);
 		if (rc == 0)
 			printf(_("charge %s approved\n"), cli->args[1]);
 	} else {
-		rc = charges_refuse(store, cli->operator_no, cli->args[1], cli_opt(cli, "reason"));
+		rc = charges_refuse(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "reason"));
 		if (rc == 0)
 			printf(_("charge %s refused\n"), cli->args[1]);
 	}
@@ -349,12 +349,12 @@ cli_scrap(struct cli *cli)
 	} else if ((strcmp(what, "approve") == 0 || strcmp(what, "refuse") == 0) &&
 		   cli->n_args == 2) {
 		int approve = strcmp(what, "approve") == 0;
-		rc = scrap_decide(store, cli->operator_no, cli->args[1], approve);
+		rc = scrap_decide(store, cli_actor(cli, store), cli->args[1], approve);
 		if (rc == 0)
 			printf(approve ? _("%s scrapped\n") : _("scrapping %s refused\n"), cli->args[1]);
 	} else if (cli->n_args == 1 && cli_opt(cli, "reason") != NULL) {
 		int requested;
-		rc = scrap_or_request(store, cli->operator_no, cli->args[0], cli_opt(cli, "reason"),
+		rc = scrap_or_request(store, cli_actor(cli, store), cli->args[0], cli_opt(cli, "reason"),
 				      cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0)
 			printf(requested ? _("%s is worth more than a scrap without approval: a "
@@ -384,14 +384,14 @@ cli_legacy(struct cli *cli)
 	if ((store = cli_open_store(cli, 0)) == NULL)
 		return CLI_FAIL;
 	if (strcmp(what, "check") == 0 && cli->n_args == 2 && cli_opt(cli, "outcome")) {
-		rc = legacy_check(store, cli->operator_no, cli->args[1], cli_opt(cli, "outcome"),
+		rc = legacy_check(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "outcome"),
 				  cli_opt(cli, "new-no"));
 		if (rc == 0)
 			printf(_("%s checked: %s\n"), cli->args[1],
 			       words(WORD_OUTCOME, cli_opt(cli, "outcome")));
 	} else if (strcmp(what, "write-off") == 0 && cli->n_args == 1 && cli_opt(cli, "payer")) {
 		int64_t n, skipped;
-		rc = legacy_write_off(store, cli->operator_no, cli_opt(cli, "payer"),
+		rc = legacy_write_off(store, cli_actor(cli, store), cli_opt(cli, "payer"),
 				      cli_opt(cli, "weight-bearing") != NULL, &n, &skipped);
 		if (rc == 0) {
 			printf(_("%lld legacy units written off\n"), (long long)n);

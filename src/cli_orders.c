@@ -154,7 +154,7 @@ cli_order(struct cli *cli)
 		}
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (orders_create(store, cli->operator_no, &req, order_no) != 0)
+		if (orders_create(store, cli_actor(cli, store), &req, order_no) != 0)
 			return cli_fail_store(store);
 		printf(_("order %s made\n"), order_no);
 		return order_show(store, order_no, cli_opt(cli, "depot"));
@@ -162,7 +162,7 @@ cli_order(struct cli *cli)
 	if (strcmp(sub, "import") == 0 && cli->n_args == 2) {
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (orders_import_csv(store, cli->operator_no, cli->args[1], report_row,
+		if (orders_import_csv(store, cli_actor(cli, store), cli->args[1], report_row,
 				      cli->args[1], &n) != 0)
 			return cli_fail_store(store);
 		printf(_("imported %d orders from %s\n"), n, cli->args[1]);
@@ -186,8 +186,8 @@ cli_order(struct cli *cli)
 			return CLI_FAIL;
 		if (resolve_unit(store, cli->args[2], unit_no) != 0)
 			return cli_fail_store(store);
-		int rc = sub[0] == 'p' ? orders_pick(store, cli->operator_no, cli->args[1], unit_no, NULL)
-				       : orders_unpick(store, cli->operator_no, cli->args[1], unit_no);
+		int rc = sub[0] == 'p' ? orders_pick(store, cli_actor(cli, store), cli->args[1], unit_no, NULL)
+				       : orders_unpick(store, cli_actor(cli, store), cli->args[1], unit_no);
 		if (rc != 0)
 			return cli_fail_store(store);
 		printf(sub[0] == 'p' ? _("%s picked for order %s\n")
@@ -199,7 +199,7 @@ cli_order(struct cli *cli)
 	if (strcmp(sub, "deliver") == 0 && cli->n_args == 2) {
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (orders_deliver(store, cli->operator_no, cli->args[1], &n) != 0)
+		if (orders_deliver(store, cli_actor(cli, store), cli->args[1], &n) != 0)
 			return cli_fail_store(store);
 		printf(_("order %s delivered: %d units, rent started\n"), cli->args[1], n);
 		store_close(store);
@@ -239,7 +239,7 @@ cli_pickup(struct cli *cli)
 					       _("a pickup needs --payer and at least one unit"));
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (pickups_create(store, cli->operator_no, cli_opt(cli, "no"), payer,
+		if (pickups_create(store, cli_actor(cli, store), cli_opt(cli, "no"), payer,
 				   cli_opt(cli, "recipient"), cli_opt(cli, "depot"),
 				   (const char *const *)cli->args + 1, cli->n_args - 1, pickup_no) != 0)
 			return cli_fail_store(store);
@@ -272,7 +272,7 @@ cli_pickup(struct cli *cli)
 		struct pickup p;
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if (pickups_collect(store, cli->operator_no, cli_opt(cli, "no"), cli->args[1],
+		if (pickups_collect(store, cli_actor(cli, store), cli_opt(cli, "no"), cli->args[1],
 				    &got) != 0)
 			return cli_fail_store(store);
 		if (got.collected && got.pickup_no[0] && pickups_get(store, got.pickup_no, &p) == 0)
@@ -307,7 +307,7 @@ cli_flags(struct cli *cli)
 	if (store == NULL)
 		return CLI_FAIL;
 	if (cli->n_args == 2 && strcmp(cli->args[0], "clear") == 0) {
-		if (flags_clear(store, cli->operator_no, cli->args[1]) != 0)
+		if (flags_clear(store, cli_actor(cli, store), cli->args[1]) != 0)
 			return cli_fail_store(store);
 		printf(_("flag %s cleared\n"), cli->args[1]);
 	} else if (cli->n_args == 0) {

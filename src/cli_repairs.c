@@ -157,7 +157,9 @@ cli_repair(struct cli *cli)
 			filter |= REPAIRS_CLAIMS | (sub[0] == 'c' ? REPAIRS_CLOSED : 0);
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		rc = repairs_list(store, filter, cli->operator_no, print_repair, &ctx);
+		/* Only "mine" needs to know who asks. */
+		rc = repairs_list(store, filter, filter & REPAIRS_MINE ? cli_actor(cli, store) : "",
+				  print_repair, &ctx);
 		if (rc != 0)
 			return cli_fail_store(store);
 		if (!ctx.csv && ctx.n == 0)
@@ -182,7 +184,7 @@ cli_repair(struct cli *cli)
 			return cli_usage_error(cli_current_verb, _("--priority is normal or acute"));
 		}
 		struct repair r;
-		if (repairs_open(store, cli->operator_no, unit, priority, cli_opt(cli, "fault"),
+		if (repairs_open(store, cli_actor(cli, store), unit, priority, cli_opt(cli, "fault"),
 				 cli_opt(cli, "depot"), &r) != 0)
 			return cli_fail_store(store);
 		char date[REPAIR_DEADLINE_LEN];
@@ -201,7 +203,7 @@ cli_repair(struct cli *cli)
 			store_close(store);
 			return cli_usage_error(cli_current_verb, _("--minutes is a number"));
 		}
-		rc = repairs_log(store, cli->operator_no, unit, cli_opt(cli, "what"), (int)m,
+		rc = repairs_log(store, cli_actor(cli, store), unit, cli_opt(cli, "what"), (int)m,
 				 cli_opt(cli, "parts"));
 	} else if (strcmp(sub, "wait") == 0) {
 		int64_t until = 0;
@@ -210,11 +212,11 @@ cli_repair(struct cli *cli)
 			store_close(store);
 			return cli_usage_error(cli_current_verb, _("--until is a date YYYY-MM-DD"));
 		}
-		rc = repairs_wait(store, cli->operator_no, unit, 1, until, cli_opt(cli, "note"));
+		rc = repairs_wait(store, cli_actor(cli, store), unit, 1, until, cli_opt(cli, "note"));
 	} else if (strcmp(sub, "resume") == 0) {
-		rc = repairs_wait(store, cli->operator_no, unit, 0, 0, cli_opt(cli, "note"));
+		rc = repairs_wait(store, cli_actor(cli, store), unit, 0, 0, cli_opt(cli, "note"));
 	} else if (strcmp(sub, "told") == 0) {
-		rc = repairs_told(store, cli->operator_no, unit, cli_opt(cli, "note"));
+		rc = repairs_told(store, cli_actor(cli, store), unit, cli_opt(cli, "note"));
 	} else if (strcmp(sub, "close") == 0) {
 		const char *outcome = cli_opt(cli, "outcome");
 		if (outcome == NULL || (strcmp(outcome, "repaired") != 0 &&
@@ -224,7 +226,7 @@ cli_repair(struct cli *cli)
 					       _("--outcome is repaired or unrepairable"));
 		}
 		int requested;
-		rc = repairs_close(store, cli->operator_no, unit, outcome[0] == 'r',
+		rc = repairs_close(store, cli_actor(cli, store), unit, outcome[0] == 'r',
 				   cli_opt(cli, "location"), cli_opt(cli, "reason"),
 				   cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0 && requested)

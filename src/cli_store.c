@@ -62,8 +62,9 @@ make_parent_dirs(const char *path)
 	return 0;
 }
 
-/* Opens or creates the store and gives it its device name and the back
- * office operator "0".  NULL (message printed) on failure. */
+/* Opens or creates the store and gives it its device name.  It has no
+ * operators: the first manager is made with `hmc operator add` (or comes
+ * with the first sync).  NULL (message printed) on failure. */
 static struct store *
 init_store(const struct cli *cli, const char *device, int *already)
 {
@@ -91,27 +92,6 @@ init_store(const struct cli *cli, const char *device, int *already)
 		cli_fail("%s", store_errmsg(store));
 		store_close(store);
 		return NULL;
-	}
-	/* The back office: the operator the command line acts as by default.
-	 * Made by a journal event like any operator, so it syncs. */
-	unsigned role;
-	if (workflow_operator(store, "0", &role) != 0) {
-		struct event ev;
-		memset(&ev, 0, sizeof ev);
-		ev.type = EV_OPERATOR;
-		xstrlcpy(ev.operator_no, "0", sizeof ev.operator_no);
-		xstrlcpy(ev.subject, "0", sizeof ev.subject);
-		payload_set(ev.payload, sizeof ev.payload, "name", _("Back office"));
-		payload_set(ev.payload, sizeof ev.payload, "role", "manager");
-		int rc = store_begin(store);
-		if (rc == 0 && (rc = workflow_apply(store, &ev)) == 0)
-			rc = store_commit(store);
-		if (rc != 0) {
-			store_rollback(store);
-			cli_fail("%s", store_errmsg(store));
-			store_close(store);
-			return NULL;
-		}
 	}
 	return store;
 }
@@ -162,7 +142,7 @@ cli_import(struct cli *cli)
 	if (store == NULL)
 		return CLI_FAIL;
 	long n_rows;
-	int rc = import_csv(store, cli->operator_no, kind, path, report_row,
+	int rc = import_csv(store, cli_actor(cli, store), kind, path, report_row,
 			    (void *)path, &n_rows);
 	if (rc != 0) {
 		cli_fail("%s", store_errmsg(store));
@@ -267,8 +247,21 @@ cli_demo(struct cli *cli)
 	printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
 	       cli->db_path, n_units, (long long)journal_count(store),
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	printf(_("log in as staff 1001 (PIN 1234), technician 2001 (PIN 2345) or "
-		 "manager 3001 (PIN 3456)\n"));
+	static const struct {
+		const char *no, *role, *pin;
+	} who[] = {
+		{ "1001", N_("staff"), "1234" },
+		{ "1002", N_("staff"), "1234" },
+		{ "2001", N_("technician"), "2345" },
+		{ "3001", N_("manager"), "3456" },
+	};
+	printf("%s\n", _("log in with a badge (scan it, or type its code) and the PIN:"));
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		char badge[40];
+		demo_badge(who[i].no, badge);
+		printf("  %-10s %s  %s  %s %s\n", _(who[i].role), who[i].no, badge, _("PIN"),
+		       who[i].pin);
+	}
 	store_close(store);
 	return CLI_OK;
 }

@@ -308,7 +308,7 @@ cli_conflicts(struct cli *cli)
 						 "stands) or --outcome event (the conflicting event's "
 						 "outcome stands)"));
 		}
-		rc = conflicts_resolve(store, cli->operator_no, cli->args[1], outcome,
+		rc = conflicts_resolve(store, cli_actor(cli, store), cli->args[1], outcome,
 				       cli_opt(cli, "note"), NULL);
 		if (rc == 0)
 			printf(_("%s resolved: %s stands\n"), cli->args[1],

@@ -321,7 +321,7 @@ cli_unit(struct cli *cli)
 			fault[0] = '\0';
 		struct repair r;
 		char due[TIMEUTIL_DATE_LEN];
-		if (repairs_open(store, cli->operator_no, unit_no, p, fault, NULL, &r) != 0) {
+		if (repairs_open(store, cli_actor(cli, store), unit_no, p, fault, NULL, &r) != 0) {
 			rc = cli_fail("%s", store_errmsg(store));
 		} else {
 			timeutil_format_date(r.deadline, due);
@@ -331,7 +331,7 @@ cli_unit(struct cli *cli)
 		}
 	} else {
 		struct event done;
-		if (workflow_move(store, cli->operator_no, move, unit_no, payload, &done) != 0) {
+		if (workflow_move(store, cli_actor(cli, store), move, unit_no, payload, &done) != 0) {
 			rc = cli_fail("%s", store_errmsg(store));
 		} else if (done.type == EV_SCRAP_REQUEST) {
 			printf(_("%s is worth more than a scrap without approval: a manager decides "

@@ -9,8 +9,8 @@
  *     Götaland;
  *   - four depots with shelves, reception, cleaning and workshop places,
  *     and customer stock (kundlager) at some municipalities;
- *   - operators with PINs (README: staff 1001/1234, technician 2001/2345,
- *     manager 3001/3456);
+ *   - operators with badges and PINs (README: staff 1001/1234, technician
+ *     2001/2345, manager 3001/3456; demo_badge() makes their badges);
  *   - n units: taken over into stock or out on rent (import), then some
  *     moved on by the same workflows the screens use, so every state of
  *     the life cycle is there.  With enough units, 3,500 F units (about
@@ -179,6 +179,9 @@ static const struct {
 	{ "3001", "Maria Berg", "manager", "3456" },
 };
 
+/* Who does the office's part: the demo's manager. */
+#define OFFICE "3001"
+
 struct demo {
 	struct store *store;
 	struct rng rng;
@@ -224,7 +227,7 @@ lost_long_ago(struct demo *d, const char *unit_no)
 	if (rc != 0 || payload_get(ev.payload, "charge", id, sizeof id) != 0)
 		return rc;
 	payload_set(payload, sizeof payload, "requested_by", "1002");
-	return emit(d, EV_CHARGE_APPROVE, "3001", id, payload);
+	return emit(d, EV_CHARGE_APPROVE, OFFICE, id, payload);
 }
 
 static void
@@ -249,7 +252,61 @@ put_article(struct demo *d, const struct demo_article *a)
 	set_int(payload, "weight_bearing", a->weight_bearing);
 	set_int(payload, "returnable", a->returnable);
 	set_int(payload, "in_assortment", a->in_assortment);
-	return emit(d, EV_ARTICLE, "0", a->no, payload);
+	return emit(d, EV_ARTICLE, OFFICE, a->no, payload);
+}
+
+void
+demo_badge(const char *op_no, char code[AUTH_BADGE_MAX])
+{
+	char text[40];
+	snprintf(text, sizeof text, "hmc demo operator %s", op_no);
+	auth_badge_from(text, code);
+}
+
+/* The demo's operators sign with their demo badges. */
+static int
+sign_as_demo(void *ctx, const char *op_no, const unsigned char msg[32], char sig_hex[129])
+{
+	char code[AUTH_BADGE_MAX];
+	struct auth_keys keys;
+	(void)ctx;
+	demo_badge(op_no, code);
+	if (auth_badge_keys(code, &keys) != 0)
+		return HMC_E_DENIED;
+	auth_sign(&keys, msg, sig_hex);
+	auth_keys_wipe(&keys);
+	return 0;
+}
+
+/* The manager first, who makes themselves and then the others. */
+static int
+put_operators(struct demo *d)
+{
+	static const size_t order[] = { 3, 0, 1, 2 };
+	char payload[PAYLOAD_MAX], code[AUTH_BADGE_MAX], pk[AUTH_PK_HEX];
+	struct auth_keys keys;
+	int rc;
+	for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {
+		size_t i = order[k];
+		char hash[AUTH_HASH_MAX];
+		demo_badge(operators[i].op_no, code);
+		if (auth_badge_keys(code, &keys) != 0 ||
+		    (rc = auth_hash_pin(operators[i].pin, &keys, hash)) != 0)
+			return store_seterr(d->store, HMC_E_UNSUPPORTED, "demo: hashing a PIN failed");
+		auth_pk_hex(keys.pk, pk);
+		auth_keys_wipe(&keys);
+		payload[0] = '\0';
+		payload_set(payload, sizeof payload, "name", operators[i].name);
+		payload_set(payload, sizeof payload, "role", operators[i].role);
+		payload_set(payload, sizeof payload, "pin_hash", hash);
+		payload_set(payload, sizeof payload, "active", "1");
+		payload_set(payload, sizeof payload, "pubkey", pk);
+		payload_set(payload, sizeof payload, "must_change", "0");
+		if ((rc = emit(d, EV_OPERATOR, k == 0 ? operators[i].op_no : OFFICE,
+			       operators[i].op_no, payload)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 static int
@@ -270,7 +327,7 @@ put_reference_data(struct demo *d)
 		payload[0] = '\0';
 		payload_set(payload, sizeof payload, "name", region_payers[i].name);
 		payload_set(payload, sizeof payload, "kind", "region");
-		if ((rc = emit(d, EV_PAYER, "0", region_payers[i].id, payload)) != 0)
+		if ((rc = emit(d, EV_PAYER, OFFICE, region_payers[i].id, payload)) != 0)
 			return rc;
 	}
 	for (size_t i = 0; i < N_MUNICIPALITIES; i++) {
@@ -280,7 +337,7 @@ put_reference_data(struct demo *d)
 		snprintf(key, sizeof key, "K%s", municipalities[i].code);
 		payload_set(payload, sizeof payload, "name", name);
 		payload_set(payload, sizeof payload, "kind", "municipality");
-		if ((rc = emit(d, EV_PAYER, "0", key, payload)) != 0)
+		if ((rc = emit(d, EV_PAYER, OFFICE, key, payload)) != 0)
 			return rc;
 	}
 
@@ -298,7 +355,7 @@ put_reference_data(struct demo *d)
 			payload_set(payload, sizeof payload, "depot", depots[i].code);
 			payload_set(payload, sizeof payload, "name", places[p].name);
 			payload_set(payload, sizeof payload, "kind", places[p].kind);
-			if ((rc = emit(d, EV_LOCATION, "0", key, payload)) != 0)
+			if ((rc = emit(d, EV_LOCATION, OFFICE, key, payload)) != 0)
 				return rc;
 		}
 		for (int a = 0; a < AISLES; a++)
@@ -312,7 +369,7 @@ put_reference_data(struct demo *d)
 						 depots[i].name, 'A' + a, r, s);
 					payload_set(payload, sizeof payload, "depot", depots[i].code);
 					payload_set(payload, sizeof payload, "name", name);
-					if ((rc = emit(d, EV_LOCATION, "0", key, payload)) != 0)
+					if ((rc = emit(d, EV_LOCATION, OFFICE, key, payload)) != 0)
 						return rc;
 				}
 	}
@@ -325,21 +382,10 @@ put_reference_data(struct demo *d)
 		payload_set(payload, sizeof payload, "depot", depots[0].code);
 		payload_set(payload, sizeof payload, "name", name);
 		payload_set(payload, sizeof payload, "kind", "customer-stock");
-		if ((rc = emit(d, EV_LOCATION, "0", key, payload)) != 0)
+		if ((rc = emit(d, EV_LOCATION, OFFICE, key, payload)) != 0)
 			return rc;
 	}
 
-	for (size_t i = 0; i < sizeof operators / sizeof operators[0]; i++) {
-		char hash[AUTH_HASH_MAX];
-		if ((rc = auth_hash_pin(operators[i].pin, hash)) != 0)
-			return store_seterr(d->store, rc, "demo: hashing a PIN failed");
-		payload[0] = '\0';
-		payload_set(payload, sizeof payload, "name", operators[i].name);
-		payload_set(payload, sizeof payload, "role", operators[i].role);
-		payload_set(payload, sizeof payload, "pin_hash", hash);
-		if ((rc = emit(d, EV_OPERATOR, "0", operators[i].op_no, payload)) != 0)
-			return rc;
-	}
 	return 0;
 }
 
@@ -415,7 +461,7 @@ import_unit(struct demo *d, const char *unit_no, const struct demo_article *a,
 		payload_set(payload, sizeof payload, "state", "IN_STOCK");
 		payload_set(payload, sizeof payload, "location", shelf);
 	}
-	return emit(d, EV_IMPORT, "0", unit_no, payload);
+	return emit(d, EV_IMPORT, OFFICE, unit_no, payload);
 }
 
 static int
@@ -464,14 +510,14 @@ live_a_little(struct demo *d, const char *unit_no, int depot, long roll)
 		payload_set(payload, sizeof payload, "reason",
 			    rng_below(&d->rng, 2) ? "worn-out" : "beyond-repair");
 		payload_set(payload, sizeof payload, "claim", claim);
-		rc = emit(d, EV_SCRAP, "3001", unit_no, payload);
+		rc = emit(d, EV_SCRAP, OFFICE, unit_no, payload);
 	} else if (roll < 1460) {	/* not found at the last stocktake */
-		rc = move(d, EV_MARK_MISSING, "3001", unit_no, NULL, NULL);
+		rc = move(d, EV_MARK_MISSING, OFFICE, unit_no, NULL, NULL);
 	} else if (roll < 1500) {	/* lost at a customer's */
 		rc = lost_long_ago(d, unit_no);
 	} else if (roll < 1600) {	/* lost and written off */
 		if ((rc = lost_long_ago(d, unit_no)) == 0)
-			rc = move(d, EV_WRITE_OFF, "3001", unit_no, NULL, NULL);
+			rc = move(d, EV_WRITE_OFF, OFFICE, unit_no, NULL, NULL);
 	} else {			/* back, cleaned and on a shelf again */
 		if ((rc = move(d, EV_RECEIVE, "1001", unit_no, "location", place)) == 0 &&
 		    (rc = move(d, EV_TO_CLEANING, "1001", unit_no, NULL, NULL)) == 0) {
@@ -592,7 +638,7 @@ make_orders(struct demo *d, long n_units)
 			req.lines[l].article = a->no;
 			req.lines[l].quantity = 1 + (int)rng_below(&d->rng, 2);
 		}
-		if ((rc = orders_create(d->store, "0", &req, order_no)) != 0)
+		if ((rc = orders_create(d->store, OFFICE, &req, order_no)) != 0)
 			return rc;
 	}
 	for (long i = 0; i < n_pickups; i++) {
@@ -613,7 +659,7 @@ make_orders(struct demo *d, long n_units)
 		while (n < 2 && sqlite3_step(stmt) == SQLITE_ROW)
 			xstrlcpy(units[n++], (const char *)sqlite3_column_text(stmt, 0), UNIT_NO_MAX);
 		sqlite3_finalize(stmt);
-		if (n > 0 && (rc = pickups_create(d->store, "0", NULL, payer, "", NULL, list, n,
+		if (n > 0 && (rc = pickups_create(d->store, OFFICE, NULL, payer, "", NULL, list, n,
 						  pickup_no)) != 0)
 			return rc;
 	}
@@ -649,7 +695,8 @@ demo_build(struct store *store, long n_units, uint64_t seed,
 		store_exec(store, "PRAGMA journal_mode = WAL");
 		return rc;
 	}
-	if ((rc = store_bulk_begin(store, &bulk)) != 0 ||
+	store_set_signer(store, sign_as_demo, NULL);
+	if ((rc = store_bulk_begin(store, &bulk)) != 0 || (rc = put_operators(&d)) != 0 ||
 	    (rc = put_reference_data(&d)) != 0 || (rc = make_units(&d, n_units)) != 0) {
 		store_bulk_end(store, bulk);
 		store_rollback(store);
@@ -657,6 +704,7 @@ demo_build(struct store *store, long n_units, uint64_t seed,
 		   (rc = store_commit(store)) != 0) {
 		store_rollback(store);
 	}
+	store_set_signer(store, NULL, NULL);
 	int wal = store_exec(store, "PRAGMA journal_mode = WAL");
 	if (rc != 0 || (rc = wal) != 0)
 		return rc;

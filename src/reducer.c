@@ -10,6 +10,7 @@
  * the gate calls the reducer, never the other way round.
  */
 #include "hmc/reducer.h"
+#include "hmc/rules.h"
 #include "reducer_int.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
@@ -138,7 +139,8 @@ reducer_apply(struct store *store, const struct event *ev)
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
-	if ((rc = apply(store, ev)) != 0) {
+	/* A manager's word, from here or pulled, carries their proof. */
+	if ((rc = rules_check_proof(store, ev)) != 0 || (rc = apply(store, ev)) != 0) {
 		store_rollback(store);
 		return rc;
 	}

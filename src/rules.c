@@ -7,6 +7,7 @@
  * a rule names the bits it needs.
  */
 #include "hmc/rules.h"
+#include "hmc/auth.h"
 #include "hmc/catalog.h"
 #include "hmc/charges.h"
 #include "hmc/error.h"
@@ -29,7 +30,7 @@
 #define T (ROLE_TECHNICIAN | ROLE_MANAGER)
 #define M ROLE_MANAGER
 #define ANY UNIT_NONE
-#define SCRAPPING (G_REASON | G_WARRANTY | G_APPROVAL | G_FOUR_EYES)
+#define SCRAPPING (G_REASON | G_WARRANTY | G_APPROVAL | G_FOUR_EYES | G_PROOF)
 
 const struct rule rules_table[] = {
 	/* type             from             where                 roles guards
@@ -68,13 +69,13 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	/* Region-owned stock kept at a municipality: its keeper pays what
 	 * is missing at replacement value. */
-	{ EV_MARK_MISSING,  UNIT_IN_STOCK,   WHERE_CUSTOMER_STOCK, M, 0,
+	{ EV_MARK_MISSING,  UNIT_IN_STOCK,   WHERE_CUSTOMER_STOCK, M, G_PROOF,
 	  "shortfall", VALUE_REPLACEMENT,   0,                NULL },
-	{ EV_MARK_MISSING,  ANY,             WHERE_ANY,            M, 0,
+	{ EV_MARK_MISSING,  ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_FOUND,         ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
-	{ EV_WRITE_OFF,     ANY,             WHERE_ANY,            M, G_LEGACY_WB,
+	{ EV_WRITE_OFF,     ANY,             WHERE_ANY,            M, G_LEGACY_WB | G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	/* Lost at the customer's: the payer pays the residual value. */
 	{ EV_REPORT_LOST,   UNIT_DELIVERED,  WHERE_ANY,            S, 0,
@@ -86,35 +87,35 @@ const struct rule rules_table[] = {
 	  "destroyed", VALUE_RESIDUAL_MIN,  0,                NULL },
 	{ EV_FOUND_AGAIN,   ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
-	{ EV_LEGACY_WRITE_OFF, ANY,          WHERE_ANY,            M, G_CHECKED,
+	{ EV_LEGACY_WRITE_OFF, ANY,          WHERE_ANY,            M, G_CHECKED | G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 
 	/* Reference data, decisions and approvals. */
-	{ EV_ARTICLE,       ANY,             WHERE_ANY,            M, 0,
+	{ EV_ARTICLE,       ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_PAYER,         ANY,             WHERE_ANY,            M, 0,
+	{ EV_PAYER,         ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_LOCATION,      ANY,             WHERE_ANY,            M, 0,
+	{ EV_LOCATION,      ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_OPERATOR,      ANY,             WHERE_ANY,            M, 0,
+	{ EV_OPERATOR,      ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_REPAIR_OPEN,   ANY,             WHERE_ANY,            S, G_RETURNABLE,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_CONFLICT_RESOLVE, ANY,          WHERE_ANY,            M, 0,
+	{ EV_CONFLICT_RESOLVE, ANY,          WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_STOCKTAKE_OPEN, ANY,            WHERE_ANY,            M, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_STOCKTAKE_CONFIRM, ANY,         WHERE_ANY,            M, 0,
+	{ EV_STOCKTAKE_CONFIRM, ANY,         WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_STOCKTAKE_CANCEL, ANY,          WHERE_ANY,            M, 0,
+	{ EV_STOCKTAKE_CANCEL, ANY,          WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_CHARGE,        ANY,             WHERE_ANY,            M, 0,
+	{ EV_CHARGE,        ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_CHARGE_APPROVE, ANY,            WHERE_ANY,            M, G_FOUR_EYES,
+	{ EV_CHARGE_APPROVE, ANY,            WHERE_ANY,            M, G_FOUR_EYES | G_PROOF,
 	  NULL,        VALUE_NONE,          0,                "four_eyes.charge" },
-	{ EV_CHARGE_REFUSE, ANY,             WHERE_ANY,            M, 0,
+	{ EV_CHARGE_REFUSE, ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_SCRAP_REFUSE,  ANY,             WHERE_ANY,            M, 0,
+	{ EV_SCRAP_REFUSE,  ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
@@ -178,6 +179,7 @@ static const struct {
 	{ G_WARRANTY, N_("under warranty: the claim first") },
 	{ G_APPROVAL, N_("over the limit: a manager approves") },
 	{ G_FOUR_EYES, N_("the approver is not the one who asked") },
+	{ G_PROOF, N_("by a manager: signed with their badge") },
 };
 
 void
@@ -542,7 +544,7 @@ operator_role(struct store *store, const struct event *ev, unsigned *role)
 	/* A new store's first operator is made by whoever sets it up (hmc init):
 	 * a manager, who makes the others. */
 	if (ev->type == EV_OPERATOR && strcmp(ev->subject, ev->operator_no) == 0 &&
-	    catalog_operator_count(store, &n_operators) == 0 && n_operators == 0) {
+	    catalog_operator_keyed(store, &n_operators) == 0 && n_operators == 0) {
 		*role = ROLE_MANAGER;
 		return 0;
 	}
@@ -595,6 +597,10 @@ rules_gate(struct store *store, struct event *ev)
 	g.in = ev;
 	if ((rc = operator_role(store, ev, &g.role)) != 0)
 		return rc;
+	/* Anyone changes their own PIN: the proof (rules_check_proof) holds
+	 * them to nothing else. */
+	if (ev->type == EV_OPERATOR && strcmp(ev->subject, ev->operator_no) == 0)
+		return 0;
 	enum unit_state from = UNIT_NONE;
 	if (about_unit(ev->type)) {
 		rc = unit_get(store, ev->subject, &unit);
@@ -622,6 +628,155 @@ rules_gate(struct store *store, struct event *ev)
 		return make_request(&g);
 	if (g.rule->charge != NULL && g.unit != NULL)
 		return attach_charge(&g);
+	return 0;
+}
+
+/* --- proofs ------------------------------------------------------------------- */
+
+/* 1 when some rule of type wants a manager's proof. */
+static int
+wants_proof(enum event_type type)
+{
+	static signed char cache[EV_N_TYPES + 1];
+	if ((unsigned)type >= EV_N_TYPES)
+		return 0;
+	if (cache[type] == 0) {
+		cache[type] = -1;
+		for (size_t i = 0; i < rules_n; i++)
+			if (rules_table[i].type == type && (rules_table[i].guards & G_PROOF))
+				cache[type] = 1;
+	}
+	return cache[type] == 1;
+}
+
+/* What a proof signs: the event's hash with its payload as it was before
+ * the proof was added (the proof is its last key, or absent). */
+static void
+proof_message(const struct event *ev, unsigned char msg[AUTH_MSG_LEN], char proof[AUTH_SIG_HEX])
+{
+	char payload[PAYLOAD_MAX];
+	const char *at = strstr(ev->payload, "proof=");
+	proof[0] = '\0';
+	xstrlcpy(payload, ev->payload, sizeof payload);
+	if (at != NULL && (at == ev->payload || at[-1] == '&') && strchr(at, '&') == NULL) {
+		size_t cut = (size_t)(at - ev->payload);
+		payload[cut > 0 ? cut - 1 : 0] = '\0';
+		xstrlcpy(proof, at + 6, AUTH_SIG_HEX);
+		if (strlen(at + 6) != AUTH_SIG_HEX - 1)
+			proof[0] = '\0';
+	}
+	event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no,
+			  event_type_name(ev->type), ev->subject, payload, msg);
+}
+
+/* 1 when the operator's word needs no proof: a role the rule lets make
+ * it without being a manager (a staff member's scrap under the limit). */
+static int
+proof_spared(struct store *store, const struct event *ev)
+{
+	struct operator_rec op;
+	if (ev->type == EV_OPERATOR || catalog_operator_get(store, ev->operator_no, &op) != 0)
+		return 0;
+	return op.role != ROLE_MANAGER && rules_may(op.role, ev->type);
+}
+
+int
+rules_prove(struct store *store, struct event *ev)
+{
+	unsigned char msg[AUTH_MSG_LEN];
+	char proof[AUTH_SIG_HEX], sig[AUTH_SIG_HEX];
+	if (!wants_proof(ev->type) || proof_spared(store, ev))
+		return 0;
+	proof_message(ev, msg, proof);
+	if (proof[0] != '\0')
+		return store_seterr(store, HMC_E_INVALID, _("%s %s: a proof is made here, not given"),
+				    event_type_name(ev->type), ev->subject);
+	if (store_sign(store, ev->operator_no, msg, sig) != 0)
+		return store_seterr(store, HMC_E_DENIED,
+				    _("to %s, operator %s logs in with their badge: a manager's "
+				      "word is signed with it"),
+				    action_label(ev->type), ev->operator_no);
+	if (payload_set(ev->payload, sizeof ev->payload, "proof", sig) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("%s %s: too long"),
+				    event_type_name(ev->type), ev->subject);
+	event_hash(ev);
+	return 0;
+}
+
+/* An operator event: made by a manager; or by an operator changing only
+ * their own PIN; or, while no manager has a badge, by the first manager
+ * making themselves (hmc operator add on a new store). */
+static int
+check_operator_proof(struct store *store, const struct event *ev,
+		     const unsigned char msg[AUTH_MSG_LEN], const char *proof)
+{
+	struct operator_rec signer, target;
+	char role[16] = "", pubkey[AUTH_PK_HEX] = "", name[81] = "", active[4] = "1";
+	int64_t keyed;
+	int rc;
+	payload_get(ev->payload, "role", role, sizeof role);
+	payload_get(ev->payload, "pubkey", pubkey, sizeof pubkey);
+	payload_get(ev->payload, "name", name, sizeof name);
+	payload_get(ev->payload, "active", active, sizeof active);
+	if ((rc = catalog_operator_keyed(store, &keyed)) != 0)
+		return rc;
+	if (keyed == 0) {
+		if (strcmp(ev->subject, ev->operator_no) == 0 && strcmp(role, "manager") == 0 &&
+		    auth_verify(pubkey, msg, proof))
+			return 0;
+		return store_seterr(store, HMC_E_DENIED,
+				    _("operator %s: the first manager makes themselves, signed with "
+				      "their own new badge"),
+				    ev->subject);
+	}
+	if (catalog_operator_get(store, ev->operator_no, &signer) != 0 || !signer.active)
+		return store_seterr(store, HMC_E_DENIED, _("operator %s: no active operator %s made it"),
+				    ev->subject, ev->operator_no);
+	if (!auth_verify(signer.pubkey, msg, proof))
+		return store_seterr(store, HMC_E_DENIED,
+				    _("operator %s: not signed with the badge of operator %s"),
+				    ev->subject, ev->operator_no);
+	if (signer.role == ROLE_MANAGER)
+		return 0;
+	/* Anyone may change their own PIN, and nothing else of theirs. */
+	if (strcmp(ev->subject, ev->operator_no) == 0 &&
+	    catalog_operator_get(store, ev->subject, &target) == 0 &&
+	    strcmp(name, target.name) == 0 && strcmp(role, role_name(target.role)) == 0 &&
+	    strcmp(pubkey, target.pubkey) == 0 && strcmp(active, "1") == 0)
+		return 0;
+	return store_seterr(store, HMC_E_DENIED, _("operator %s: only a manager may change "
+						   "operators"), ev->subject);
+}
+
+int
+rules_check_proof(struct store *store, const struct event *ev)
+{
+	unsigned char msg[AUTH_MSG_LEN];
+	char proof[AUTH_SIG_HEX];
+	struct operator_rec op;
+	if (!wants_proof(ev->type))
+		return 0;
+	proof_message(ev, msg, proof);
+	if (ev->type == EV_OPERATOR)
+		return check_operator_proof(store, ev, msg, proof);
+	if (catalog_operator_get(store, ev->operator_no, &op) != 0)
+		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), ev->operator_no);
+	if (op.role != ROLE_MANAGER) {
+		if (rules_may(op.role, ev->type))
+			return 0;
+		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
+				    ev->operator_no, role_name(op.role), action_label(ev->type),
+				    needs_whom(rules_roles(ev->type)));
+	}
+	if (proof[0] == '\0')
+		return store_seterr(store, HMC_E_DENIED,
+				    _("%s %s by manager %s carries no proof: it was not signed "
+				      "with their badge"),
+				    event_type_name(ev->type), ev->subject, ev->operator_no);
+	if (!auth_verify(op.pubkey, msg, proof))
+		return store_seterr(store, HMC_E_DENIED,
+				    _("%s %s: not signed with the badge of manager %s"),
+				    event_type_name(ev->type), ev->subject, ev->operator_no);
 	return 0;
 }
 

@@ -57,6 +57,8 @@ struct store {
 	/* The counters as they were when each savepoint began. */
 	struct device_counters saved[MAX_DEPTH];
 	int bulk;		/* in a bulk load: no undo is kept */
+	store_sign_fn *sign;	/* who signs proofs in this session */
+	void *sign_ctx;
 };
 
 static void
@@ -367,6 +369,10 @@ static const char *const migrations[] = {
 	 * more, moves nothing, and frees its scope for another. */
 	"ALTER TABLE stocktakes ADD COLUMN cancelled INTEGER;"
 	"ALTER TABLE stocktakes ADD COLUMN cancelled_by TEXT;",
+	/* 11: operators carry badges (auth.h): the public key that checks
+	 * their proofs, and a one-time PIN to be changed at the next login. */
+	"ALTER TABLE operators ADD COLUMN pubkey TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE operators ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1037,6 +1043,22 @@ store_device_init(struct store *store, const char *name)
 		return rc;
 	}
 	return store_commit(store);
+}
+
+void
+store_set_signer(struct store *store, store_sign_fn *fn, void *ctx)
+{
+	store->sign = fn;
+	store->sign_ctx = ctx;
+}
+
+int
+store_sign(struct store *store, const char *op_no, const unsigned char msg[32],
+	   char sig_hex[129])
+{
+	if (store->sign == NULL)
+		return HMC_E_DENIED;
+	return store->sign(store->sign_ctx, op_no, msg, sig_hex);
 }
 
 const char *

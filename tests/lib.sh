@@ -10,7 +10,11 @@
 # Each expect_* is one test; a failure prints the command and its output.
 set -u
 : "${HMC:=build/hmc}"
-HMC=$(cd "$(dirname "$HMC")" && pwd)/$(basename "$HMC")
+# HMC_REAL is the binary; HMC runs it as a test operator (tests/hmc-as:
+# the badge and PIN a verb that changes a store wants).
+HMC_REAL=$(cd "$(dirname "$HMC")" && pwd)/$(basename "$HMC")
+export HMC_REAL
+HMC=$(cd "$(dirname "$0")" && pwd)/hmc-as
 export LANG=en LANGUAGE= LC_ALL=
 # faketime preloads its library; under AddressSanitizer that is fine as
 # long as ASan does not insist on coming first.

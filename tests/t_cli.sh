@@ -92,7 +92,7 @@ run "$HMC" --db "$DB" unit scrap 10000001 --reason tired; expect_status 2; expec
 run "$HMC" --db "$DB" unit register 10000002 --article 100210 --location GBG-A01-1 --value "1 999,50"
 expect_status 0
 run "$HMC" --db "$DB" unit show 10000002; expect_out "SEK 1,999.50"
-run "$HMC" --db "$DB" --operator 4242 unit pick 10000002; expect_status 1; expect_err "no operator 4242"
+run "$HMC" --db "$DB" --operator 4242 unit pick 10000002; expect_status 1; expect_err "badge"
 run "$HMC" --db "$DB" unit history 10000001; expect_status 0; expect_out "delivered"; expect_out "picked"
 run "$HMC" --db "$DB" unit history 10000001 --limit 1; expect_out "delivered"; expect_no "imported"
 run "$HMC" --db "$DB" unit history 10000001 --limit 1 --page 2; expect_out "picked"; expect_no "delivered"

@@ -53,6 +53,8 @@ struct operator_rec {
 	unsigned role;			/* enum role */
 	char pin_hash[128];
 	int active;
+	char pubkey[65];		/* the badge's public key, hex (auth.h) */
+	int must_change;		/* a one-time PIN, changed at the next login */
 };
 
 /* The kinds of reference data and their fields. */
@@ -76,6 +78,16 @@ int catalog_location_get(struct store *store, const char *code,
 			 struct location *out);
 int catalog_operator_get(struct store *store, const char *op_no,
 			 struct operator_rec *out);
+/* The operator whose badge has public key pubkey (hex). */
+int catalog_operator_by_key(struct store *store, const char *pubkey,
+			    struct operator_rec *out);
+/* Calls fn for every operator in number order (PIN hashes left out);
+ * stops at fn's first non-zero return. */
+int catalog_operator_foreach(struct store *store,
+			     int (*fn)(const struct operator_rec *op, void *arg), void *arg);
+/* How many managers with a badge the store knows: 0 until the first
+ * manager is made, who may then make themselves (rules.h). */
+int catalog_operator_keyed(struct store *store, int64_t *n);
 /* How many operators the store knows (0 before the first is made). */
 int catalog_operator_count(struct store *store, int64_t *n);
 

@@ -15,4 +15,8 @@ typedef void demo_progress_fn(long done, long total, void *arg);
 int demo_build(struct store *store, long n_units, uint64_t seed,
 	       demo_progress_fn *progress, void *arg);
 
+/* The badge code of a demo operator: the same for every demo store, so
+ * that the README can print it.  Never for real operators. */
+void demo_badge(const char *op_no, char code[40]);
+
 #endif

@@ -41,6 +41,9 @@ struct store;
 #define G_REASON	0x040	/* a known reason; "other" with a note */
 #define G_FOUR_EYES	0x080	/* the approver is not the requester (requested_by=) */
 #define G_REPAIR	0x100	/* into the workshop with its repair (deadline=) */
+#define G_PROOF		0x200	/* a manager's word carries their proof: signed with
+				 * their badge (auth.h), checked by every store that
+				 * folds it, so no device can speak for a manager */
 
 /* The guards the reducer checks too: they read state and payload only. */
 #define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON)
@@ -105,6 +108,19 @@ void rules_describe_charge(const struct rule *rule, char *out, size_t size);
  * Errors: HMC_E_DENIED, HMC_E_INVALID, HMC_E_ILLEGAL_MOVE, HMC_E_NOT_FOUND,
  * with store_errmsg() saying which rule and what to do. */
 int rules_gate(struct store *store, struct event *ev);
+
+/* A manager's proof (G_PROOF), made after ev is stamped: when its rule
+ * wants one from this operator, signs ev with the session's signer
+ * (store_set_signer) into payload proof= and rehashes it.  HMC_E_DENIED
+ * when nobody here holds the operator's badge. */
+int rules_prove(struct store *store, struct event *ev);
+
+/* The reducer's check of G_PROOF, for every event it folds, made here or
+ * pulled: a manager's event carries a proof that their badge's public key
+ * (as folded so far) verifies; an operator event is made by a manager, or
+ * by the operator changing only their own PIN, or is a new store's first
+ * manager making themselves.  HMC_E_DENIED saying why. */
+int rules_check_proof(struct store *store, const struct event *ev);
 
 /* The guards of G_STATE for a move on unit (as it is before the move):
  * the reducer's part of the gate. */

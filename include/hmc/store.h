@@ -143,6 +143,17 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
+
+/* Proofs (auth.h, rules.h): who signs in this session.  fn fills sig_hex
+ * (hex, 128 characters) with op_no's signature of msg, or returns nonzero
+ * when it holds no badge of op_no.  The keys stay with the caller (the
+ * logged-in operator's, in memory only); NULL: nobody signs. */
+typedef int store_sign_fn(void *ctx, const char *op_no, const unsigned char msg[32],
+			  char sig_hex[129]);
+void store_set_signer(struct store *store, store_sign_fn *fn, void *ctx);
+/* Signs through the signer; HMC_E_DENIED when there is none for op_no. */
+int store_sign(struct store *store, const char *op_no, const unsigned char msg[32],
+	       char sig_hex[129]);
 /* Name of this device ("" before init). */
 const char *store_device_name(struct store *store);
 /* The random id made at init (hex), which tells this store from another
