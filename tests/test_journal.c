@@ -104,6 +104,8 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE device DROP COLUMN id;"
 					   "ALTER TABLE stocktakes DROP COLUMN cancelled;"
 					   "ALTER TABLE stocktakes DROP COLUMN cancelled_by;"
+					   "ALTER TABLE operators DROP COLUMN pubkey;"
+					   "ALTER TABLE operators DROP COLUMN must_change;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);
@@ -212,7 +214,7 @@ static void
 demo_store(void **state)
 {
 	(void)state;
-	struct store *a = testutil_store_at(testutil_path("demo_a.db"), "demo");
+	struct store *a = testutil_store_empty(testutil_path("demo_a.db"), "demo");
 	assert_int_equal(demo_build(a, 60000, 7, NULL, NULL), 0);
 	assert_int_equal(testutil_int(a, "SELECT count(*) FROM units"), 60000);
 	for (int s = UNIT_IN_STOCK; s < UNIT_N_STATES; s++)
@@ -244,9 +246,9 @@ demo_store(void **state)
 	assert_int_equal(verify_store(a, NULL, NULL, &n_events, &n_diffs), 0);
 
 	/* The same seed gives the same units. */
-	struct store *b = testutil_store_at(testutil_path("demo_b.db"), "demo");
+	struct store *b = testutil_store_empty(testutil_path("demo_b.db"), "demo");
 	assert_int_equal(demo_build(b, 2000, 7, NULL, NULL), 0);
-	struct store *c = testutil_store_at(testutil_path("demo_c.db"), "demo");
+	struct store *c = testutil_store_empty(testutil_path("demo_c.db"), "demo");
 	assert_int_equal(demo_build(c, 2000, 7, NULL, NULL), 0);
 	const char *dump = "SELECT group_concat(unit_no || '|' || state || '|' ||"
 			   " ifnull(location, '') || '|' || ifnull(payer, '') || '|' ||"

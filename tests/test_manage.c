@@ -335,8 +335,7 @@ customer_stock(void **state)
 	/* Four eyes: the manager who raised it does not approve it. */
 	assert_int_equal(charges_approve(store, OP_MANAGER, charge), HMC_E_DENIED);
 	assert_non_null(strstr(store_errmsg(store), "four eyes"));
-	assert_int_equal(workflow_put(store, OP_MANAGER, EV_OPERATOR, "3002",
-				      "name=Karin&role=manager", NULL), 0);
+	assert_int_equal(testutil_operator(store, OP_MANAGER, "3002", "name=Karin&role=manager"), 0);
 	assert_int_equal(charges_approve(store, "3002", charge), 0);
 	assert_int_equal(charges_approve(store, "3002", charge), HMC_E_ILLEGAL_MOVE);
 	assert_int_equal(charges_refuse(store, "3002", charge, "too late"), HMC_E_ILLEGAL_MOVE);

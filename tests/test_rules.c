@@ -337,8 +337,7 @@ four_eyes(void **state)
 	assert_int_equal(scrap_or_request(store, OP_TECH, "60000002", "hygiene", NULL, NULL,
 					  &requested), 0);
 	/* The technician becomes a manager, and may not approve their own. */
-	assert_int_equal(workflow_put(store, OP_MANAGER, EV_OPERATOR, OP_TECH,
-				      "name=Erik&role=manager", NULL), 0);
+	assert_int_equal(testutil_operator(store, OP_MANAGER, OP_TECH, "name=Erik&role=manager"), 0);
 	assert_int_equal(scrap_decide(store, OP_TECH, "60000001", 1), HMC_E_DENIED);
 	assert_non_null(strstr(store_errmsg(store), "four eyes"));
 	state_is(store, "60000001", UNIT_IN_STOCK);

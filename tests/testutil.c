@@ -3,6 +3,7 @@
  */
 #include "testutil.h"
 
+#include "hmc/auth.h"
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
@@ -54,6 +55,46 @@ testutil_cleanup(void)
 	}
 }
 
+void
+testutil_keys(const char *op_no, struct auth_keys *keys)
+{
+	char text[64], code[AUTH_BADGE_MAX];
+	snprintf(text, sizeof text, "test operator %s", op_no);
+	auth_badge_from(text, code);
+	if (auth_badge_keys(code, keys) != 0)
+		fail_msg("test badge of %s", op_no);
+}
+
+/* Every test operator's badge is at hand: a test acts as any of them. */
+static int
+sign_as_anyone(void *ctx, const char *op_no, const unsigned char msg[32], char sig_hex[129])
+{
+	struct auth_keys keys;
+	(void)ctx;
+	testutil_keys(op_no, &keys);
+	auth_sign(&keys, msg, sig_hex);
+	return 0;
+}
+
+void
+testutil_signer(struct store *store)
+{
+	store_set_signer(store, sign_as_anyone, NULL);
+}
+
+/* An operator's payload with their test badge's public key. */
+static void
+with_pubkey(const char *op_no, const char *payload, char *out, size_t size)
+{
+	struct auth_keys keys;
+	char pk[AUTH_PK_HEX];
+	testutil_keys(op_no, &keys);
+	auth_pk_hex(keys.pk, pk);
+	xstrlcpy(out, payload, size);
+	if (!payload_has(out, "pubkey"))
+		payload_set(out, size, "pubkey", pk);
+}
+
 static void
 apply_bootstrap(struct store *store, enum event_type type, const char *key,
 		const char *payload)
@@ -63,11 +104,32 @@ apply_bootstrap(struct store *store, enum event_type type, const char *key,
 	ev.type = type;
 	xstrlcpy(ev.operator_no, OP_BACK, sizeof ev.operator_no);
 	xstrlcpy(ev.subject, key, sizeof ev.subject);
-	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	with_pubkey(key, payload, ev.payload, sizeof ev.payload);
 	assert_int_equal(store_begin(store), 0);
 	if (workflow_apply(store, &ev) != 0)
 		fail_msg("bootstrap %s: %s", key, store_errmsg(store));
 	assert_int_equal(store_commit(store), 0);
+}
+
+int
+testutil_operator(struct store *store, const char *by, const char *op_no, const char *payload)
+{
+	char full[PAYLOAD_MAX];
+	with_pubkey(op_no, payload, full, sizeof full);
+	return workflow_put(store, by, EV_OPERATOR, op_no, full, NULL);
+}
+
+struct store *
+testutil_store_empty(const char *path, const char *device)
+{
+	struct store *store;
+	char copy[512];
+	xstrlcpy(copy, path, sizeof copy);
+	unlink(copy);
+	if (store_open(copy, STORE_CREATE, &store) != 0)
+		fail_msg("store_open %s: %s", copy, store_errmsg(store));
+	assert_int_equal(store_device_init(store, device), 0);
+	return store;
 }
 
 struct store *
@@ -80,6 +142,7 @@ testutil_store_at(const char *path, const char *device)
 	if (store_open(copy, STORE_CREATE, &store) != 0)
 		fail_msg("store_open %s: %s", copy, store_errmsg(store));
 	assert_int_equal(store_device_init(store, device), 0);
+	testutil_signer(store);
 	apply_bootstrap(store, EV_OPERATOR, OP_BACK, "name=Back%20office&role=manager");
 	return store;
 }
@@ -87,7 +150,12 @@ testutil_store_at(const char *path, const char *device)
 static void
 put(struct store *store, enum event_type type, const char *key, const char *payload)
 {
-	if (workflow_put(store, OP_BACK, type, key, payload, NULL) != 0)
+	char full[PAYLOAD_MAX];
+	if (type == EV_OPERATOR)
+		with_pubkey(key, payload, full, sizeof full);
+	else
+		xstrlcpy(full, payload, sizeof full);
+	if (workflow_put(store, OP_BACK, type, key, full, NULL) != 0)
 		fail_msg("put %s: %s", key, store_errmsg(store));
 }
 

@@ -20,6 +20,19 @@
 struct store;
 
 /* Operators in the fixture. */
+struct auth_keys;
+struct store;
+/* A test operator's badge keys: the same for every run (auth_badge_from). */
+void testutil_keys(const char *op_no, struct auth_keys *keys);
+/* Makes every test operator's badge sign on store (testutil_store_at does
+ * it; a store opened again needs it again). */
+void testutil_signer(struct store *store);
+/* Puts operator op_no (payload: name, role, ...) with their test badge's
+ * public key, as by. */
+int testutil_operator(struct store *store, const char *by, const char *op_no,
+		      const char *payload);
+/* A new store with its device name and nothing else: no operators. */
+struct store *testutil_store_empty(const char *path, const char *device);
 #define OP_BACK "0"	/* manager, made by init */
 #define OP_STAFF "1001"
 #define OP_TECH "2001"

@@ -1,0 +1,299 @@
+/*
+ * test_auth.c — badges, PINs and a manager's proof (auth.h, rules.h
+ * G_PROOF), attacked as a stolen handheld would.
+ *
+ * Covers: a badge code read back in any case, with or without dashes, and
+ * anything else refused; two new badges differ.  A PIN's hash opens only
+ * with the badge: the PIN alone, or with another badge, does not match (a
+ * store's hashes are no use offline without the cards).  Then a handheld
+ * whose device credentials an attacker holds pushes, straight into the
+ * central log, events that its own gate would refuse: a manager made with
+ * no proof, with a staff member's proof, or with the proof of another
+ * event; a staff member's own role raised with their own badge; a second
+ * "first manager" on a log that has one; a charge approval claimed for a
+ * manager without proof and with a proof of other content.  Every store
+ * that folds the log keeps each aside as a conflict with the reason, and
+ * the state is as if they were never made; a staff member's own new PIN
+ * and a manager's real approval, signed, go through.  Locally, a manager
+ * who has not shown their badge (no signer) cannot make a manager's event.
+ */
+#include "testutil.h"
+
+#include "hmc/auth.h"
+#include "hmc/catalog.h"
+#include "hmc/central.h"
+#include "hmc/charges.h"
+#include "hmc/error.h"
+#include "hmc/payload.h"
+#include "hmc/store.h"
+#include "hmc/sync.h"
+#include "hmc/workflow.h"
+#include "hmc/xmem.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+badges(void **state)
+{
+	(void)state;
+	char a[AUTH_BADGE_MAX], b[AUTH_BADGE_MAX], lower[AUTH_BADGE_MAX], bare[AUTH_BADGE_MAX];
+	struct auth_keys ka, kb;
+	assert_int_equal(auth_badge_new(a), 0);
+	assert_int_equal(auth_badge_new(b), 0);
+	assert_string_not_equal(a, b);
+	assert_int_equal(strlen(a), 31);
+	assert_memory_equal(a, "HMC-", 4);
+	assert_true(auth_is_badge(a));
+	/* Typed by hand: lower case, no dashes. */
+	size_t n = 0;
+	for (const char *c = a; *c; c++) {
+		lower[c - a] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+		if (*c != '-')
+			bare[n++] = *c;
+	}
+	lower[strlen(a)] = '\0';
+	bare[n] = '\0';
+	assert_int_equal(auth_badge_keys(a, &ka), 0);
+	assert_int_equal(auth_badge_keys(lower, &kb), 0);
+	assert_memory_equal(ka.pk, kb.pk, 32);
+	assert_int_equal(auth_badge_keys(bare, &kb), 0);
+	assert_memory_equal(ka.pk, kb.pk, 32);
+	assert_int_equal(auth_badge_keys(b, &kb), 0);
+	assert_memory_not_equal(ka.pk, kb.pk, 32);
+	assert_memory_not_equal(ka.pin_key, kb.pin_key, 32);
+	static const char *const not_badges[] = {
+		"", "1001", "HMC-", "HMC-AAAAAA-AAAAAA-AAAAAA-AAAAA", "HMC-AAAAAA-AAAAAA-AAAAAA-AAAAAAA",
+		"HMC-AAAAAA-AAAAAA-AAAAAA-AAAAA1", "XYZ-AAAAAA-AAAAAA-AAAAAA-AAAAAA", "OP1001",
+	};
+	for (size_t i = 0; i < sizeof not_badges / sizeof not_badges[0]; i++) {
+		assert_false(auth_is_badge(not_badges[i]));
+		assert_int_equal(auth_badge_keys(not_badges[i], &kb), HMC_E_INVALID);
+	}
+}
+
+static void
+pin_opens_only_with_the_badge(void **state)
+{
+	(void)state;
+	char a[AUTH_BADGE_MAX], b[AUTH_BADGE_MAX], hash[AUTH_HASH_MAX];
+	struct auth_keys ka, kb;
+	assert_int_equal(auth_badge_new(a), 0);
+	assert_int_equal(auth_badge_new(b), 0);
+	assert_int_equal(auth_badge_keys(a, &ka), 0);
+	assert_int_equal(auth_badge_keys(b, &kb), 0);
+	assert_int_equal(auth_hash_pin("4711", &ka, hash), 0);
+	assert_true(auth_check_pin("4711", &ka, hash));
+	assert_false(auth_check_pin("4712", &ka, hash));
+	assert_false(auth_check_pin("4711", &kb, hash));
+	/* What a thief with the store would try: the PIN alone. */
+	assert_int_not_equal(crypto_pwhash_str_verify(hash, "4711", 4), 0);
+	assert_int_equal(auth_hash_pin("471", &ka, hash), HMC_E_INVALID);
+	assert_int_equal(auth_hash_pin("123456789", &ka, hash), HMC_E_INVALID);
+	assert_int_equal(auth_hash_pin("12a4", &ka, hash), HMC_E_INVALID);
+}
+
+/* --- a stolen handheld writes to the central log ----------------------------- */
+
+struct attacker {
+	const struct central_ops *ops;
+	struct central *c;
+	int64_t seq;
+};
+
+/* An event as the attacker's handheld "hh-x" sends it, signed with keys
+ * of op_no's test badge when sign_as is not NULL. */
+static struct event
+forged(struct attacker *x, const char *op_no, enum event_type type, const char *subject,
+       const char *payload, const char *sign_as)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	strcpy(ev.device, "hh-x");
+	ev.device_seq = ++x->seq;
+	ev.hlc = ((int64_t)1795000000000 + x->seq) << 16;
+	xstrlcpy(ev.operator_no, op_no, sizeof ev.operator_no);
+	ev.type = type;
+	xstrlcpy(ev.subject, subject, sizeof ev.subject);
+	xstrlcpy(ev.payload, payload, sizeof ev.payload);
+	if (sign_as != NULL) {
+		struct auth_keys keys;
+		unsigned char msg[32];
+		char sig[AUTH_SIG_HEX];
+		event_hash(&ev);
+		testutil_keys(sign_as, &keys);
+		memcpy(msg, ev.hash, 32);
+		auth_sign(&keys, msg, sig);
+		payload_set(ev.payload, sizeof ev.payload, "proof", sig);
+	}
+	event_hash(&ev);
+	return ev;
+}
+
+static void
+push(struct attacker *x, const struct event *ev)
+{
+	struct central_ack ack;
+	char err[256];
+	assert_int_equal(x->ops->push(x->c, ev, 1, &ack, err, sizeof err), 0);
+	assert_true(ack.gseq > 0);
+}
+
+static void
+operator_payload(const char *op_no, const char *role, char *out, size_t size)
+{
+	struct auth_keys keys;
+	char pk[AUTH_PK_HEX];
+	testutil_keys(op_no, &keys);
+	auth_pk_hex(keys.pk, pk);
+	snprintf(out, size, "name=Mallory&role=%s&pin_hash=&active=1&pubkey=%s&must_change=0",
+		 role, pk);
+}
+
+static int
+conflicts_saying(struct store *store, const char *type, const char *words)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM journal WHERE status = 'conflict' AND type = '%s' "
+		 "AND note LIKE '%%%s%%'",
+		 type, words);
+	return testutil_int(store, sql);
+}
+
+static void
+forged_authority_is_refused_everywhere(void **state)
+{
+	(void)state;
+	char url[600], err[256], payload[PAYLOAD_MAX];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("forged.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("fa.db"), "hh-a");
+	testutil_reference_data(a);
+	struct event ev;
+	assert_int_equal(workflow_move(a, OP_STAFF, EV_REGISTER, "10000001",
+				       "article=100210&location=GBG-A01-1", NULL), 0);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+
+	/* 1. A manager out of nothing: no proof at all. */
+	operator_payload("6661", "manager", payload, sizeof payload);
+	ev = forged(&x, "6661", EV_OPERATOR, "6661", payload, NULL);
+	push(&x, &ev);
+	/* 2. Made by a staff member, signed with their real badge. */
+	operator_payload("6662", "manager", payload, sizeof payload);
+	ev = forged(&x, OP_STAFF, EV_OPERATOR, "6662", payload, OP_STAFF);
+	push(&x, &ev);
+	/* 3. Claimed for the manager, signed with the attacker's own key. */
+	operator_payload("6663", "manager", payload, sizeof payload);
+	ev = forged(&x, OP_MANAGER, EV_OPERATOR, "6663", payload, "6663");
+	push(&x, &ev);
+	/* 4. A staff member raises their own role with their own badge. */
+	operator_payload(OP_STAFF, "manager", payload, sizeof payload);
+	ev = forged(&x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
+	push(&x, &ev);
+	/* 5. A second "first manager", self-signed. */
+	operator_payload("6665", "manager", payload, sizeof payload);
+	ev = forged(&x, "6665", EV_OPERATOR, "6665", payload, "6665");
+	push(&x, &ev);
+	/* 6. A manager's signature lifted onto other content: the proof of a
+	 * harmless payer change, with the payload changed after signing. */
+	ev = forged(&x, OP_MANAGER, EV_PAYER, "K1480", "name=G%C3%B6teborg&kind=municipality",
+		    OP_MANAGER);
+	char proof[AUTH_SIG_HEX];
+	assert_int_equal(payload_get(ev.payload, "proof", proof, sizeof proof), 0);
+	snprintf(ev.payload, sizeof ev.payload, "name=Mallory%%20AB&kind=municipality&proof=%s",
+		 proof);
+	event_hash(&ev);
+	push(&x, &ev);
+	/* 7. The unit marked missing "by the manager", no proof. */
+	ev = forged(&x, OP_MANAGER, EV_MARK_MISSING, "10000001", "", NULL);
+	push(&x, &ev);
+	/* What goes through: staff's own new PIN with their own badge (name,
+	 * role and key unchanged), and a manager's signed location. */
+	struct auth_keys staff;
+	char pk[AUTH_PK_HEX], hash[AUTH_HASH_MAX];
+	testutil_keys(OP_STAFF, &staff);
+	auth_pk_hex(staff.pk, pk);
+	assert_int_equal(auth_hash_pin("2468", &staff, hash), 0);
+	payload[0] = '\0';
+	payload_set(payload, sizeof payload, "name", "Anna");
+	payload_set(payload, sizeof payload, "role", "staff");
+	payload_set(payload, sizeof payload, "pin_hash", hash);
+	payload_set(payload, sizeof payload, "active", "1");
+	payload_set(payload, sizeof payload, "pubkey", pk);
+	payload_set(payload, sizeof payload, "must_change", "0");
+	ev = forged(&x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
+	push(&x, &ev);
+	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-B01-1", "depot=GBG", OP_MANAGER);
+	push(&x, &ev);
+	x.ops->close(x.c);
+
+	/* The handheld that folds it, and a new one that starts from the log. */
+	struct store *b = testutil_store_empty(testutil_path("fb.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE op_no "
+						 "LIKE '666%'"), 0);
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE role = "
+						 "'manager' AND op_no = '" OP_STAFF "'"), 0);
+		assert_int_equal(conflicts_saying(s, "operator", "no active operator 666"), 2);
+		assert_int_equal(conflicts_saying(s, "operator", "not signed with the badge"), 1);
+		assert_int_equal(conflicts_saying(s, "operator", "only a manager"), 2);
+		assert_int_equal(conflicts_saying(s, "payer", "not signed with the badge"), 1);
+		assert_int_equal(conflicts_saying(s, "mark_missing", "no proof"), 1);
+		char *name = testutil_text(s, "SELECT name FROM payers WHERE payer_id = 'K1480'");
+		assert_string_equal(name, "Göteborg");
+		free(name);
+		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
+		assert_string_equal(st, "IN_STOCK");
+		free(st);
+		/* What a real badge signed holds. */
+		struct operator_rec op;
+		assert_int_equal(catalog_operator_get(s, OP_STAFF, &op), 0);
+		assert_true(auth_check_pin("2468", &staff, op.pin_hash));
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
+						 "'GBG-B01-1'"), 1);
+	}
+	store_close(a);
+	store_close(b);
+}
+
+/* A manager logged in without a badge (no signer) cannot make a
+ * manager's event; staff work goes on. */
+static void
+no_badge_no_authority(void **state)
+{
+	(void)state;
+	struct store *s = testutil_store();
+	store_set_signer(s, NULL, NULL);
+	assert_int_equal(workflow_put(s, OP_MANAGER, EV_PAYER, "K1481", "name=Ale&kind=municipality",
+				      NULL), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(s), "badge"));
+	assert_int_equal(workflow_move(s, OP_STAFF, EV_REGISTER, "10000002",
+				       "article=100210&location=GBG-A01-1", NULL), 0);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM payers WHERE payer_id = 'K1481'"), 0);
+	store_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(badges),
+		cmocka_unit_test(pin_opens_only_with_the_badge),
+		cmocka_unit_test(forged_authority_is_refused_everywhere),
+		cmocka_unit_test(no_badge_no_authority),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
