@@ -14,6 +14,11 @@ set -u
 # the badge and PIN a verb that changes a store wants).
 HMC_REAL=$(cd "$(dirname "$HMC")" && pwd)/$(basename "$HMC")
 export HMC_REAL
+# The demo's badges (hmc demo prints them; tests/hmc-as has them too).
+BADGE_1001=HMC-VUGXI6-IXQIVN-DPTTET-UPK3TG
+BADGE_1002=HMC-KDMVFV-LBMNCI-4SUMZJ-DV3PDS
+BADGE_2001=HMC-CUSN45-O24V2Z-WF5HW7-NWXOQK
+BADGE_3001=HMC-KDPORG-3LH6GM-6CAE2E-F3TGTQ
 HMC=$(cd "$(dirname "$0")" && pwd)/hmc-as
 export LANG=en LANGUAGE= LC_ALL=
 # faketime preloads its library; under AddressSanitizer that is fine as

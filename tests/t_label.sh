@@ -140,8 +140,8 @@ if [ "$lines" -eq 8 ]; then ok; else not_ok "8 lines for a 12x12 DataMatrix and 
 
 # From the lookup screen at 24x16.
 tm_start s 24 16 "env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
-expect_screen s "Operator:"
-tm_keys s 1001 Enter 1234 Enter
+expect_screen s "Scan your badge"
+tm_keys s "$BADGE_1001" Enter 1234 Enter
 expect_screen s "5 Look up unit"
 tm_keys s 5
 expect_screen s "Scan or type a unit"

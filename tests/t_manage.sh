@@ -128,8 +128,8 @@ set -- $(q "SELECT unit_no FROM stocktake_expected WHERE stocktake_id = '$ST2' O
 u1=$1 u2=$2
 stranger=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND location <> 'GBG-A02-1' LIMIT 1")
 tm_start s 24 16 "$START"
-expect_screen s "Operator:"
-tm_keys s 1001 Enter 1234 Enter
+expect_screen s "Scan your badge"
+tm_keys s "$BADGE_1001" Enter 1234 Enter
 expect_screen s "7 Stocktake"
 tm_keys s 7
 expect_screen s "Open stocktakes"
@@ -156,8 +156,8 @@ tm_stop s
 run h stocktake show "$ST2"; expect_out "found 1"; expect_out "unexpected 1"
 
 tm_start m 24 16 "$START"
-expect_screen m "Operator:"
-tm_keys m 3001 Enter 3456 Enter
+expect_screen m "Scan your badge"
+tm_keys m "$BADGE_3001" Enter 3456 Enter
 expect_screen m "8 Manager"
 tm_keys m 8
 expect_screen m "3 To approve (2)"	# the scrap request and a charge

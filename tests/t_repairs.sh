@@ -28,7 +28,7 @@ dear=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new' 
 sqlite3 "$DB" "UPDATE units SET acquired = date('now', '-1 month'), value_ore = 1000000 WHERE unit_no = '$dear'"
 
 tm_start t 24 16 "env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
-tm_keys t 2001 Enter 2345 Enter
+tm_keys t "$BADGE_2001" Enter 2345 Enter
 expect_screen t "6 Repair queue"
 tm_keys t 6
 expect_screen t "Repairs:"
@@ -69,8 +69,8 @@ check "still in repair, a request waits" test "$(q "SELECT state FROM units WHER
 tm_keys t Escape Escape Escape
 expect_screen t "Log out?"
 tm_keys t F1
-expect_screen t "Operator:"
-tm_keys t 3001 Enter 3456 Enter 8 1
+expect_screen t "Scan your badge"
+tm_keys t "$BADGE_3001" Enter 3456 Enter 8 1
 expect_screen t "Repairs on time"
 tm_stop t
 run "$HMC" --db "$DB" repair show "$new"

@@ -26,10 +26,10 @@ START="env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
 
 # --- 24x16: a shift --------------------------------------------------------
 tm_start s 24 16 "$START"
-expect_screen s "Operator:"
-tm_keys s 1001 Enter 9999 Enter
-expect_screen s "wrong operator number or PIN"
-tm_keys s 1001 Enter 1234 Enter
+expect_screen s "Scan your badge"
+tm_keys s "$BADGE_1001" Enter 9999 Enter
+expect_screen s "wrong badge or PIN"
+tm_keys s "$BADGE_1001" Enter 1234 Enter
 expect_screen s "Pick and deliver"
 expect_screen s "GBG 1001"
 
@@ -139,8 +139,8 @@ run "$HMC" --db "$DB" unit show "$collect"; expect_out "IN_STOCK"; expect_out "G
 tm_keys s Escape Escape
 expect_screen s "Log out?"
 tm_keys s F1
-expect_screen s "Operator:"
-tm_keys s 1002 Enter 1234 Enter 1
+expect_screen s "Scan your badge"
+tm_keys s "$BADGE_1002" Enter 1234 Enter 1
 expect_screen s "Orders to pick"
 tm_keys s Enter
 expect_screen s "take"
@@ -156,7 +156,7 @@ tm_stop s
 # --- idle logout -------------------------------------------------------------
 sqlite3 "$DB" "INSERT INTO config VALUES ('idle_seconds', '2')"
 tm_start idle 24 16 "$START"
-tm_keys idle 1001 Enter 1234 Enter
+tm_keys idle "$BADGE_1001" Enter 1234 Enter
 expect_screen idle "Pick and deliver"
 expect_screen idle "logged out after 2 seconds"
 tm_stop idle
@@ -164,7 +164,7 @@ sqlite3 "$DB" "DELETE FROM config WHERE key = 'idle_seconds'"
 
 # --- 80x24, a resize, and Swedish ---------------------------------------------
 tm_start w 80 24 "$START"
-tm_keys w 3001 Enter 3456 Enter 1
+tm_keys w "$BADGE_3001" Enter 3456 Enter 1
 expect_screen w "kommun"
 expect_screen w "GBG 3001 Maria Berg"
 tm resize-window -t w -x 24 -y 16 2>/dev/null || tm resize-window -t w -x 24 -y 16
@@ -172,8 +172,8 @@ expect_screen w "GBG 3001 "
 tm_stop w
 
 tm_start sv 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $DB"
-expect_screen sv "Operatör:"
-tm_keys sv 2001 Enter 2345 Enter
+expect_screen sv "Skanna din bricka"
+tm_keys sv "$BADGE_2001" Enter 2345 Enter
 expect_screen sv "Plocka och leverera"
 tm_stop sv
 
@@ -182,12 +182,12 @@ tm_stop sv
 # operator's badge, typed by a Swedish-layout scanner.
 GEN="${BUILD:-build}/tests/gen_replay"
 if command -v umockdev-run >/dev/null 2>&1 && [ -x "$GEN" ]; then
-	"$GEN" --layout se --usb 0c2e:0b81 --root-hub "$T/badge" 'OP1001'
+	"$GEN" --layout se --usb 0c2e:0b81 --root-hub "$T/badge" "$BADGE_1001"
 	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 	tm_start usb 24 16 "env LANG=en HMC_PROFILES=firmware-config ASAN_OPTIONS=$ASAN_OPTIONS \
 		umockdev-run --device $T/badge.umockdev \
 		--ioctl /dev/bus/usb/001/002=$T/badge.ioctl -- $HMC --db $DB"
-	expect_screen usb "Operator: 1001"
+	expect_screen usb "Anna Lind"
 	expect_screen usb "PIN:"
 	tm_keys usb 1234 Enter
 	expect_screen usb "Pick and deliver"

@@ -444,8 +444,8 @@ sqlite3 "$E/ha.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '1')"
 h ha --operator 1001 unit relocate "$(in_stock 20)" --location "$L2" >/dev/null
 open_before=$(h ha conflicts | grep -c '^h[a-z0-9]*#')
 tm_start m 24 16 "env LANG=en HMC_CONFIG=$E/ha.conf $HMC --db $E/ha.db"
-expect_screen m "Operator:"
-tm_keys m 3001 Enter 3456 Enter
+expect_screen m "Scan your badge"
+tm_keys m "$BADGE_3001" Enter 3456 Enter
 expect_screen m "8 Manager ($open_before)"
 expect_screen m "^0 "	# the relocation went out in the background
 tm_keys m 8

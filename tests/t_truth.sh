@@ -49,8 +49,8 @@ h order add --payer K1401 --no T-2 100101*2 >/dev/null
 set -- $(on_shelf 100101 4)
 u1=$1 u2=$2 u3=$3 u4=$4
 tm_start s 24 16 "$SV"
-expect_screen s "Operatör:"
-tm_keys s 1001 Enter 1234 Enter
+expect_screen s "Skanna din bricka"
+tm_keys s "$BADGE_1001" Enter 1234 Enter
 expect_screen s "Plocka och leverera"
 tm_keys s 1
 expect_screen s "Order att plocka"
@@ -146,8 +146,8 @@ tm_stop s
 h order add --payer K1401 --no T-3 100210 >/dev/null
 set -- $(on_shelf 100210 3)
 tm_start e 24 16 "$EN"
-expect_screen e "Operator:"
-tm_keys e 1001 Enter 1234 Enter
+expect_screen e "Scan your badge"
+tm_keys e "$BADGE_1001" Enter 1234 Enter
 expect_screen e "Pick and deliver"
 tm_keys e 1
 expect_screen e "Orders to pick"
@@ -177,8 +177,8 @@ for shelf in GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2 GBG-A01-1 GBG-A01-2 GBG-A01
 done
 n_orders=$(h order list | wc -l)
 tm_start l 24 16 "$SV"
-expect_screen l "Operatör:"
-tm_keys l 1001 Enter 1234 Enter
+expect_screen l "Skanna din bricka"
+tm_keys l "$BADGE_1001" Enter 1234 Enter
 expect_screen l "Plocka och leverera"
 tm_keys l 1
 expect_screen l "1/$n_orders ↓ mer"
@@ -226,8 +226,8 @@ size=$(q "SELECT count(*) FROM units u JOIN locations l ON l.code = u.location W
 	AND u.state IN ('IN_STOCK', 'RETURNED', 'CLEANING', 'IN_REPAIR')")
 open_before=$(q "SELECT count(*) FROM stocktakes")
 tm_start k 24 16 "$SV"
-expect_screen k "Operatör:"
-tm_keys k 3001 Enter 3456 Enter
+expect_screen k "Skanna din bricka"
+tm_keys k "$BADGE_3001" Enter 3456 Enter
 expect_screen k "7 Inventering"
 tm_keys k 7
 expect_screen k "Öppna inventeringar"
@@ -278,8 +278,8 @@ clean=$(q "SELECT unit_no FROM units WHERE state = 'CLEANING' ORDER BY unit_no L
 found=$(q "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 9")
 h --operator 1001 unit report-lost "$found" >/dev/null
 tm_start p 24 16 "$SV"
-expect_screen p "Operatör:"
-tm_keys p 1001 Enter 1234 Enter
+expect_screen p "Skanna din bricka"
+tm_keys p "$BADGE_1001" Enter 1234 Enter
 expect_screen p "4 Till hylla"
 tm_keys p 4
 expect_screen p "Skanna hyllan"
@@ -333,8 +333,8 @@ warranty() {
 }
 w1=$(warranty 0) w2=$(warranty 1)
 tm_start r 24 16 "$SV"
-expect_screen r "Operatör:"
-tm_keys r 1001 Enter 1234 Enter
+expect_screen r "Skanna din bricka"
+tm_keys r "$BADGE_1001" Enter 1234 Enter
 expect_screen r "3 Retur"
 tm_keys r 3
 expect_screen r "Skanna en returnerad"
@@ -345,8 +345,8 @@ expect_screen r "! individ $w1 har garanti till"
 expect_screen r "reklamera den hos leverantören först och ange sedan reklamationens referens (--claim REF)"
 tm_stop r
 tm_start r 24 16 "$EN"
-expect_screen r "Operator:"
-tm_keys r 1001 Enter 1234 Enter
+expect_screen r "Scan your badge"
+tm_keys r "$BADGE_1001" Enter 1234 Enter
 expect_screen r "3 Returns"
 tm_keys r 3
 expect_screen r "Scan a returned unit"
@@ -362,8 +362,8 @@ tm_stop r
 # prompt; Esc takes back one step, with its answer to change.
 fix=$(q "SELECT unit_no FROM repairs WHERE closed IS NULL AND on_site = 0 ORDER BY unit_no LIMIT 1")
 tm_start t 24 16 "$SV"
-expect_screen t "Operatör:"
-tm_keys t 2001 Enter 2345 Enter
+expect_screen t "Skanna din bricka"
+tm_keys t "$BADGE_2001" Enter 2345 Enter
 expect_screen t "6 Reparationskö"
 tm_keys t 6
 expect_screen t "Reparationer:"
@@ -394,16 +394,16 @@ expect_screen t "6 Reparationskö"
 tm_keys t 9
 expect_screen t "Logga ut?"
 tm_keys t F1
-expect_screen t "Operatör:"
+expect_screen t "Skanna din bricka"
 # The login screen never ends hmc: Esc stays, and there is no quit key.
 tm_keys t Escape
-tm_keys t 2001 Enter
+tm_keys t "$BADGE_2001" Enter
 expect_screen t "PIN:"
 tm_keys t Escape
-expect_screen t "(skriv eller skanna)"
+expect_screen t "Skanna din bricka"
 tm_keys t Escape
 tm_keys t F4
-tm_keys t 2001 Enter
+tm_keys t "$BADGE_2001" Enter
 expect_screen t "PIN:"
 expect_not_screen t "Avsluta"
 tm_stop t
@@ -414,7 +414,7 @@ expect_screen q "F4 Avsluta"
 tm_keys q F4
 expect_screen q "Avsluta hmc?"
 tm_keys q Escape
-expect_screen q "Operatör:"
+expect_screen q "Skanna din bricka"
 tm_keys q F4
 expect_screen q "Avsluta hmc?"
 tm_keys q F1
@@ -426,7 +426,7 @@ q "DELETE FROM config WHERE key = 'ui.allow_quit'"
 # build/hmc with no HMC_LOCALEDIR finds build/locale; an installed bin/hmc
 # finds ../share/locale.
 tm_start n 24 16 "env -u HMC_LOCALEDIR LANG= LANGUAGE= LC_ALL= HMC_PROFILES=firmware-config $HMC --db $DB"
-expect_screen n "Operatör:"
+expect_screen n "Skanna din bricka"
 tm_stop n
 mkdir -p "$T/prefix/bin" "$T/prefix/share/locale/sv/LC_MESSAGES"
 cp "$HMC" "$T/prefix/bin/hmc"

@@ -65,9 +65,9 @@ walk() {
 	tm_start w 24 16 "env LANG=$2 HMC_PROFILES=firmware-config HMC_FIT_LOG=$T/fit-$lang.log \
 		$HMC --db $T/walk-$lang.db"
 	snap login
-	tm_keys w 3001 Enter; snap pin
+	tm_keys w "$BADGE_3001" Enter; snap pin
 	tm_keys w 0000 Enter; snap wrong-pin
-	tm_keys w 3001 Enter 3456 Enter; snap menu
+	tm_keys w "$BADGE_3001" Enter 3456 Enter; snap menu
 	tm_keys w 1; snap orders
 	tm_keys w W-1 Enter; snap order
 	tm_keys w "$pick" Enter; snap picked
