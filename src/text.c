@@ -180,11 +180,33 @@ struct probe {
 	int rc;
 };
 
+/* Values made by hmc itself, not typed: a badge's key and proof (hex)
+ * and a PIN's hash (Argon2id's encoding).  Their digits can look like a
+ * personal identity number by chance, so they are held to their alphabet
+ * instead of read as text. */
+static const struct {
+	const char *key, *alphabet;
+} made[] = {
+	{ "proof", "0123456789abcdef" },
+	{ "pubkey", "0123456789abcdef" },
+	{ "pin_hash", "$=,+/.-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" },
+};
+
 static int
 probe_value(const char *key, const char *value, void *arg)
 {
 	struct probe *p = arg;
 	char reason[256];
+	for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+		if (strcmp(key, made[i].key) != 0)
+			continue;
+		if (value[strspn(value, made[i].alphabet)] == '\0' && strlen(value) < 200)
+			return 0;
+		snprintf(p->why, p->why_size, _("%s %s: the %s is not what hmc makes"),
+			 event_type_name(p->ev->type), p->ev->subject, key);
+		p->rc = HMC_E_INVALID;
+		return 1;
+	}
 	if (text_check(value, TEXT_VALUE_MAX, reason, sizeof reason) == 0)
 		return 0;
 	snprintf(p->why, p->why_size, _("%s %s: the %s %s"), event_type_name(p->ev->type),

@@ -14,7 +14,8 @@
  * manager without proof and with a proof of other content.  Every store
  * that folds the log keeps each aside as a conflict with the reason, and
  * the state is as if they were never made; a staff member's own new PIN
- * and a manager's real approval, signed, go through.  Locally, a manager
+ * and a manager's real approval, signed, go through.  A proof's hex that
+ * reads like a personal identity number is not refused as one.  Locally, a manager
  * who has not shown their badge (no signer) cannot make a manager's event.
  */
 #include "testutil.h"
@@ -27,6 +28,7 @@
 #include "hmc/payload.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
+#include "hmc/text.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
@@ -93,6 +95,32 @@ pin_opens_only_with_the_badge(void **state)
 	assert_int_equal(auth_hash_pin("471", &ka, hash), HMC_E_INVALID);
 	assert_int_equal(auth_hash_pin("123456789", &ka, hash), HMC_E_INVALID);
 	assert_int_equal(auth_hash_pin("12a4", &ka, hash), HMC_E_INVALID);
+}
+
+/* A proof's or a key's hex digits may read like a personal identity
+ * number (191212121212 is a valid one); they are codes, held to their
+ * alphabet, while the same digits in a note are still refused. */
+static void
+codes_are_not_personal_numbers(void **state)
+{
+	(void)state;
+	struct event ev;
+	char why[256], hex[129];
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_PAYER;
+	strcpy(ev.operator_no, "3001");
+	strcpy(ev.subject, "K1480");
+	memset(hex, 'a', 128);
+	memcpy(hex + 10, "191212121212", 12);
+	hex[128] = '\0';
+	snprintf(ev.payload, sizeof ev.payload, "name=G&pubkey=%.64s&proof=%s", hex, hex);
+	assert_int_equal(text_check_event(&ev, why, sizeof why), 0);
+	snprintf(ev.payload, sizeof ev.payload, "name=G&note=191212121212");
+	assert_int_equal(text_check_event(&ev, why, sizeof why), HMC_E_INVALID);
+	/* Held to their alphabet: no text hides in a proof. */
+	snprintf(ev.payload, sizeof ev.payload, "name=G&proof=Mallory");
+	assert_int_equal(text_check_event(&ev, why, sizeof why), HMC_E_INVALID);
+	assert_non_null(strstr(why, "proof"));
 }
 
 /* --- a stolen handheld writes to the central log ----------------------------- */
@@ -292,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(badges),
 		cmocka_unit_test(pin_opens_only_with_the_badge),
+		cmocka_unit_test(codes_are_not_personal_numbers),
 		cmocka_unit_test(forged_authority_is_refused_everywhere),
 		cmocka_unit_test(no_badge_no_authority),
 	};
