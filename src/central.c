@@ -4,6 +4,7 @@
  * central schema lies.
  */
 #include "hmc/central.h"
+#include "hmc/rules.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
@@ -326,6 +327,9 @@ central_check_event(const struct event *ev, char *why, size_t size)
 		snprintf(why, size, "%s", _("control characters in the device, operator or subject"));
 	else if (!payload_valid(ev->payload))
 		snprintf(why, size, "%s", _("the payload is not key=value pairs, form-encoded"));
+	else if (rules_always_proof(ev->type) && !rules_has_proof(ev->payload))
+		snprintf(why, size, "%s", _("a manager's event without a proof: it must be signed "
+					    "with a manager's badge"));
 	else {
 		event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no, type,
 				  ev->subject, ev->payload, hash);

@@ -11,6 +11,7 @@
  *                                 places run without gaps)
  *   hmc_devices(name, id)         the store that first synced as each name
  *                                 (004-devices.sql; hmc_claim())
+ *   hmc_event_types.proof         types a manager signs (005-proofs.sql)
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -31,6 +32,7 @@
  * Pushes and pulls run under lock_timeout and statement_timeout (limit).
  */
 #include "hmc/central.h"
+#include "hmc/rules.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/xmem.h"
@@ -46,7 +48,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 4	/* the schema this hmc needs: packaging/central/004-devices.sql */
+#define PG_SCHEMA 5	/* the schema this hmc needs: packaging/central/005-proofs.sql */
 
 struct central {
 	PGconn *conn;
@@ -457,21 +459,27 @@ apply_files(struct central *c, int from, int *to, char *notes, size_t notes_size
 	return rc;
 }
 
-/* Puts every event type this hmc knows into hmc_event_types. */
+/* Puts every event type this hmc knows into hmc_event_types, with
+ * whether the centre wants a manager's proof on it (rules.h). */
 static int
 add_types(struct central *c, char *notes, size_t notes_size, char *err, size_t size)
 {
-	char list[2048] = "{", line[128];
+	char list[2048] = "{", proofs[2048] = "{", line[128];
 	for (int i = 0; i < EV_N_TYPES; i++) {
 		size_t len = strlen(list);
 		snprintf(list + len, sizeof list - len, "%s%s", i ? "," : "",
 			 event_type_name((enum event_type)i));
+		len = strlen(proofs);
+		snprintf(proofs + len, sizeof proofs - len, "%s%s", i ? "," : "",
+			 rules_always_proof((enum event_type)i) ? "t" : "f");
 	}
 	size_t len = strlen(list);
 	snprintf(list + len, sizeof list - len, "}");
-	const char *params[1] = { list };
+	len = strlen(proofs);
+	snprintf(proofs + len, sizeof proofs - len, "}");
+	const char *params[2] = { list, proofs };
 	PGresult *res = pq.PQexecParams(c->conn,
-		"INSERT INTO hmc_event_types SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+		"INSERT INTO hmc_event_types (name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
 		1, NULL, params, NULL, NULL, 0);
 	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		return fail(c, res, err, size, _("listing the event types"));
@@ -479,6 +487,14 @@ add_types(struct central *c, char *notes, size_t notes_size, char *err, size_t s
 		snprintf(line, sizeof line, _("%s new event types known"), pq.PQcmdTuples(res));
 		note(notes, notes_size, line);
 	}
+	pq.PQclear(res);
+	res = pq.PQexecParams(c->conn,
+		"UPDATE hmc_event_types e SET proof = t.proof "
+		"FROM unnest($1::text[], $2::boolean[]) AS t(name, proof) "
+		"WHERE e.name = t.name AND e.proof IS DISTINCT FROM t.proof",
+		2, NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+		return fail(c, res, err, size, _("listing the event types"));
 	pq.PQclear(res);
 	return 0;
 }

@@ -649,6 +649,31 @@ wants_proof(enum event_type type)
 	return cache[type] == 1;
 }
 
+int
+rules_always_proof(enum event_type type)
+{
+	int any = 0;
+	for (size_t i = 0; i < rules_n; i++) {
+		if (rules_table[i].type != type)
+			continue;
+		if (!(rules_table[i].guards & G_PROOF) || rules_table[i].roles != ROLE_MANAGER)
+			return 0;
+		any = 1;
+	}
+	return any;
+}
+
+int
+rules_has_proof(const char *payload)
+{
+	const char *at = strstr(payload, "proof=");
+	while (at != NULL && at != payload && at[-1] != '&')
+		at = strstr(at + 1, "proof=");
+	if (at == NULL || strlen(at + 6) != AUTH_SIG_HEX - 1)
+		return 0;
+	return at[6 + strspn(at + 6, "0123456789abcdef")] == '\0';
+}
+
 /* What a proof signs: the event's hash with its payload as it was before
  * the proof was added (the proof is its last key, or absent). */
 static void

@@ -136,7 +136,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
@@ -187,6 +187,24 @@ check "nothing of it was placed" test "$(admin_sql "SELECT count(*) FROM hmc_eve
 # A wrong hash.
 run as_dev hx "$(push_sql "$(ev 1 hx 6 flag "'reason=checked'" "sha256('not it')")")"
 expect_status 0; expect_out "0|f|its hash does not match its content"
+
+# A manager out of nothing: an operator event without a proof is refused
+# by the centre; one with a proof no badge made is placed, and every
+# handheld keeps it aside (rules.h: G_PROOF).
+pk=$(printf 'a%.0s' $(seq 64))
+sig=$(printf 'b%.0s' $(seq 128))
+run as_dev hx "$(push_sql "$(ev 1 hx 7 operator "'name=Mallory&role=manager&pubkey=$pk'")")"
+expect_status 0; expect_out "0|f|a manager's event without a proof"
+run as_dev hx "$(push_sql "$(ev 1 hx 7 operator "'name=Mallory&role=manager&pubkey=$pk&proof=$sig'")")"
+expect_status 0; expect_out "0|t|"
+run h ha sync; expect_status 0
+run h hb sync; expect_status 0
+for dev in ha hb; do
+	check "$dev made no manager" test "$(sqlite3 "$E/$dev.db" \
+		"SELECT count(*) FROM operators WHERE op_no = '10000001'")" -eq 0
+	run h $dev conflicts; expect_out "not signed with the badge of operator 1001"
+done
+same_state ha hb
 
 # A device claims its own name only, and cannot see or change which
 # store holds each name; the place counter is the centre's.

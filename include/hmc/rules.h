@@ -115,6 +115,12 @@ int rules_gate(struct store *store, struct event *ev);
  * when nobody here holds the operator's badge. */
 int rules_prove(struct store *store, struct event *ev);
 
+/* 1 when every event of type is a manager's and carries a proof: the
+ * centre refuses one without (central_check_event, hmc_event_types). */
+int rules_always_proof(enum event_type type);
+/* 1 when payload ends with a proof of the right form (not checked). */
+int rules_has_proof(const char *payload);
+
 /* The reducer's check of G_PROOF, for every event it folds, made here or
  * pulled: a manager's event carries a proof that their badge's public key
  * (as folded so far) verifies; an operator event is made by a manager, or
