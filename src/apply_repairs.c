@@ -17,6 +17,7 @@
 #include "hmc/payload.h"
 #include "hmc/repairs.h"
 #include "hmc/store.h"
+#include "hmc/hlc.h"
 #include "hmc/timeutil.h"
 
 #include <sqlite3.h>
@@ -105,6 +106,18 @@ apply_repairs(struct store *store, const struct event *ev)
 					    ev->subject, text);
 		if (payload_get(ev->payload, "fault", fault, sizeof fault) != 0)
 			fault[0] = '\0';
+		/* Worked out on a clock ahead of the centre's: the deadlines
+		 * move back by as many days (event_wall_ms). */
+		int64_t ahead_ms = hlc_wall_ms(ev->hlc) - event_wall_ms(ev);
+		if (ahead_ms >= 86400000) {
+			char *dates[] = { base, start, deadline };
+			for (int i = 0; i < 3; i++) {
+				timeutil_parse_date(dates[i], &day);
+				timeutil_format_date(day - ahead_ms / 86400000, dates[i]);
+			}
+			if (deadline_at > 0)
+				deadline_at -= ahead_ms / 86400000 * 86400000;
+		}
 		sqlite3_stmt *stmt = store_stmt(store,
 			"SELECT 1 FROM repairs WHERE unit_no = ?1 AND closed IS NULL");
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);

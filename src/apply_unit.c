@@ -269,7 +269,7 @@ apply_move(struct store *store, const struct event *ev)
 
 	/* Rent runs from delivery to pickup (or loss, or write-off). */
 	if ((fx & FX_RENT_START) || (ev->type == EV_IMPORT && t->to == UNIT_DELIVERED)) {
-		unit.rent_from_ms = hlc_wall_ms(ev->hlc);
+		unit.rent_from_ms = event_wall_ms(ev);
 		if (ev->type == EV_IMPORT) {
 			int64_t ms;
 			if ((rc = optional(store, ev, "rent_from", text, sizeof text)) != 0)

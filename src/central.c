@@ -371,6 +371,7 @@ central_decode(const struct central_row *row, struct event *e, char *err, size_t
 	char type[32], raw[32], shown[64];
 	memset(e, 0, sizeof *e);
 	e->gseq = row->gseq;
+	e->received_ms = row->received_ms > 0 ? row->received_ms : 0;
 	e->device_seq = row->device_seq;
 	e->hlc = row->hlc;
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)

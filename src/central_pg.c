@@ -770,7 +770,8 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 		return rc;
 	/* Results in binary: no number or hex to parse. */
 	PGresult *res = pq.PQexecParams(c->conn,
-		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash"
+		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+		" (extract(epoch FROM received) * 1000)::bigint"
 		" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2",
 		2, NULL, params, NULL, NULL, 1);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
@@ -786,6 +787,7 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 			.type = col_text(res, i, 5),
 			.subject = col_text(res, i, 6),
 			.payload = col_text(res, i, 7),
+			.received_ms = col_int8(res, i, 9),
 		};
 		struct central_text hash = col_text(res, i, 8);
 		row.hash = hash.text;

@@ -80,7 +80,8 @@ prepare(struct central *c, char *err, size_t size)
 		"SELECT gseq, hash FROM hmc_events WHERE device = ?1 AND device_seq = ?2",
 		-1, &c->lookup, NULL)) != SQLITE_OK ||
 	    (rc = sqlite3_prepare_v2(c->db,
-		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash"
+		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+		" CAST((julianday(received) - 2440587.5) * 86400000 AS INTEGER)"
 		" FROM hmc_events WHERE gseq > ?1 ORDER BY gseq LIMIT ?2",
 		-1, &c->pull, NULL)) != SQLITE_OK)
 		return fail(c, rc, err, size,
@@ -342,6 +343,7 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 			.payload = column_text(s, 7),
 			.hash = sqlite3_column_blob(s, 8),
 			.hash_len = (size_t)sqlite3_column_bytes(s, 8),
+			.received_ms = sqlite3_column_int64(s, 9),
 		};
 		if ((rc = central_decode(&row, &events[*n], err, size)) != 0) {
 			sqlite3_reset(s);

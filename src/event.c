@@ -12,6 +12,7 @@
  * given (packaging/central/002-guarded.sql).
  */
 #include "hmc/event.h"
+#include "hmc/hlc.h"
 #include "hmc/error.h"
 
 #include <sodium.h>
@@ -124,6 +125,13 @@ event_hash_fields(const char *device, int64_t device_seq, int64_t hlc, const cha
 	hash_field(&state, subject);
 	hash_field(&state, payload);
 	crypto_hash_sha256_final(&state, hash);
+}
+
+int64_t
+event_wall_ms(const struct event *ev)
+{
+	int64_t own = hlc_wall_ms(ev->hlc);
+	return ev->received_ms > 0 && ev->received_ms < own ? ev->received_ms : own;
 }
 
 void

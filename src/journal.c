@@ -28,8 +28,8 @@ insert(struct store *store, struct event *ev, const char *status, int64_t gseq,
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"INSERT INTO journal (device, device_seq, hlc, operator, type,"
-		" subject, payload, hash, status, gseq, undo, note)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+		" subject, payload, hash, status, gseq, undo, note, received)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
 	sqlite3_bind_text(stmt, 1, ev->device, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, ev->device_seq);
 	sqlite3_bind_int64(stmt, 3, ev->hlc);
@@ -47,6 +47,8 @@ insert(struct store *store, struct event *ev, const char *status, int64_t gseq,
 		sqlite3_bind_blob(stmt, 11, undo, undo_len, SQLITE_STATIC);
 	if (note != NULL)
 		sqlite3_bind_text(stmt, 12, note, -1, SQLITE_STATIC);
+	if (ev->received_ms > 0)
+		sqlite3_bind_int64(stmt, 13, ev->received_ms);
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
@@ -110,6 +112,16 @@ journal_reject(struct store *store, int64_t seq, const char *why)
 }
 
 int
+journal_set_received(struct store *store, int64_t seq, int64_t received_ms)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "UPDATE journal SET received = ?2 WHERE seq = ?1");
+	sqlite3_bind_int64(stmt, 1, seq);
+	if (received_ms > 0)
+		sqlite3_bind_int64(stmt, 2, received_ms);
+	return store_step_done(store, stmt, _("writing the journal"));
+}
+
+int
 journal_mark(struct store *store, int64_t seq, const char *status, int64_t gseq, const char *note)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
@@ -160,7 +172,8 @@ journal_undo(struct store *store, int64_t seq, void **undo, int *undo_len)
 
 #define EVENT_COLUMNS \
 	"seq, device, device_seq, hlc, operator, type, subject, payload, hash," \
-	" coalesce(gseq, 0), status, status = 'pending' AND note IS NOT NULL"
+	" coalesce(gseq, 0), status, status = 'pending' AND note IS NOT NULL," \
+	" coalesce(received, 0)"
 
 static int
 row_to_event(sqlite3_stmt *stmt, struct event *ev)
@@ -181,6 +194,7 @@ row_to_event(sqlite3_stmt *stmt, struct event *ev)
 	ev->gseq = sqlite3_column_int64(stmt, 9);
 	xstrlcpy(ev->status, (const char *)sqlite3_column_text(stmt, 10), sizeof ev->status);
 	ev->held = sqlite3_column_int(stmt, 11);
+	ev->received_ms = sqlite3_column_int64(stmt, 12);
 	return 0;
 }
 

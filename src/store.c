@@ -373,6 +373,9 @@ static const char *const migrations[] = {
 	 * their proofs, and a one-time PIN to be changed at the next login. */
 	"ALTER TABLE operators ADD COLUMN pubkey TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE operators ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0;",
+	/* 12: when the centre placed each event (its clock, ms): an event's
+	 * time for rent and deadlines is never later (event_wall_ms). */
+	"ALTER TABLE journal ADD COLUMN received INTEGER;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

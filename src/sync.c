@@ -283,7 +283,12 @@ fold_one(struct folder *f, const struct event *ev)
 		} else {
 			if (f->result)
 				f->result->confirmed++;
-			if (!f->undone && pending && seq == first_pending(store)) {
+			if ((rc = journal_set_received(store, seq, ev->received_ms)) != 0)
+				return rc;
+			/* Made on a clock ahead of the centre's: applied again
+			 * below with the centre's time (event_wall_ms). */
+			int clamped = event_wall_ms(ev) != event_wall_ms(&local);
+			if (!f->undone && pending && !clamped && seq == first_pending(store)) {
 				/* Its place in the log is where it already is. */
 				if (!local.held)
 					return journal_mark(store, seq, "confirmed", ev->gseq, NULL);

@@ -5,7 +5,10 @@
  * a central log; a handheld with the right clock folds its events in their
  * place but does not take their time as its own, so its next delivery's
  * rent starts today, and a new store bootstrapping from the log is not
- * poisoned either; sync says which device's clock is wrong; within
+ * poisoned either; the wrong clock's own deliveries rent, and its repair
+ * falls due, from when the centre received them, on every store (the
+ * wrong one too, and a rebuild of each: the journal keeps the centre's
+ * time); sync says which device's clock is wrong; within
  * sync.max_skew the clock still moves past what it saw (causality).  The
  * environment cannot move the shipped code's clock (HMC_FAKE_NOW is gone).
  */
@@ -14,10 +17,12 @@
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/timeutil.h"
 #include "hmc/unit.h"
+#include "hmc/verify.h"
 #include "hmc/workflow.h"
 
 #include <stdio.h>
@@ -83,14 +88,20 @@ a_year_ahead_does_not_move_the_fleet(void **state)
 	struct store *wrong = testutil_store_at(testutil_path("wrong.db"), "hh-wrong");
 	sync_ok(wrong, &res);
 	deliver(wrong, "10000001");
+	/* A repair opened on it: its deadlines worked out in 2027. */
+	testutil_move(wrong, OP_STAFF, EV_REGISTER, "10000005", "article=100210&location=GBG-A01-1");
+	struct repair repair;
+	if (repairs_open(wrong, OP_TECH, "10000005", PRIORITY_NORMAL, "brakes", NULL, &repair) != 0)
+		fail_msg("repair: %s", store_errmsg(wrong));
 	testutil_now("2199-06-01T09:00:00Z");
 	deliver(wrong, "10000002");
 	sync_ok(wrong, &res);
 
 	testutil_now("2026-11-29T10:00:00Z");
 	sync_ok(good, &res);
-	/* Its back-office operator and two units of three events each. */
-	assert_int_equal(res.clock_ahead, 7);
+	/* Its back-office operator, two units of three events each and a
+	 * repair's two. */
+	assert_int_equal(res.clock_ahead, 9);
 	assert_string_equal(res.clock_ahead_device, "hh-wrong");
 	/* Folded in their place... */
 	struct unit unit;
@@ -102,10 +113,39 @@ a_year_ahead_does_not_move_the_fleet(void **state)
 	assert_true(testutil_int(good, "SELECT max(hlc) FROM journal WHERE device = 'hh-good'") <
 		    hlc_make(timeutil_now_ms() + 1000, 0));
 
+	/* The wrong clock's own deliveries rent from when the centre got
+	 * them (its clock, here the file's: this machine's), not from 2027 or
+	 * 2199, on every store, the wrong one too once it has synced. */
+	sync_ok(wrong, &res);
+	int64_t received = testutil_int(good, "SELECT received FROM journal WHERE device = "
+					      "'hh-wrong' AND type = 'deliver' ORDER BY seq LIMIT 1");
+	assert_true(received > 0);
+	for (int i = 0; i < 2; i++) {
+		const char *unit_no = i ? "10000002" : "10000001";
+		assert_true(rent_day(good, unit_no) < day("2027-01-01"));
+		assert_int_equal(rent_day(good, unit_no), rent_day(wrong, unit_no));
+	}
+	assert_int_equal(rent_day(good, "10000001"), timeutil_local_date(received));
+	/* ...and its repair is due within weeks of it, not in 2027. */
+	char *due = testutil_text(good, "SELECT deadline FROM repairs WHERE unit_no = '10000005'");
+	assert_true(day(due) > timeutil_local_date(received) &&
+		    day(due) < timeutil_local_date(received) + 30);
+	free(due);
+	due = testutil_text(wrong, "SELECT deadline FROM repairs WHERE unit_no = '10000005'");
+	assert_true(day(due) < timeutil_local_date(received) + 30);
+	free(due);
+	/* The journal keeps the centre's time: a rebuild comes to the same. */
+	int64_t n_events, n_diffs;
+	assert_int_equal(verify_store(wrong, NULL, NULL, &n_events, &n_diffs), 0);
+	assert_int_equal(n_diffs, 0);
+	assert_int_equal(verify_store(good, NULL, NULL, &n_events, &n_diffs), 0);
+	assert_int_equal(n_diffs, 0);
+
 	/* A new store folding the whole log is not poisoned either. */
 	struct store *fresh = testutil_store_at(testutil_path("fresh.db"), "hh-fresh");
 	sync_ok(fresh, &res);
-	assert_int_equal(res.clock_ahead, 7);
+	assert_int_equal(res.clock_ahead, 9);
+	assert_int_equal(rent_day(fresh, "10000002"), rent_day(good, "10000002"));
 	deliver(fresh, "10000004");
 	assert_int_equal(rent_day(fresh, "10000004"), day("2026-11-29"));
 	store_close(good);

@@ -104,6 +104,7 @@ struct central_row {
 	struct central_text device, operator_no, type, subject, payload;
 	const void *hash;
 	size_t hash_len;
+	int64_t received_ms;	/* the centre's clock when it placed it; 0 unknown */
 };
 
 /* The event a pulled row holds, every field whole (the engines' one way

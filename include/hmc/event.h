@@ -90,6 +90,8 @@ struct event {
 	unsigned char hash[EVENT_HASH_LEN];
 	/* Sync state, as read from the journal (journal.h). */
 	int64_t gseq;			/* central sequence, 0 until known */
+	int64_t received_ms;		/* when the centre placed it (its clock), 0
+					 * until known: event_wall_ms() */
 	char status[12];		/* pending, confirmed, central, conflict, rejected */
 	int held;			/* pending, but does not apply here: it waits for
 					 * its place in the central log */
@@ -104,6 +106,12 @@ event_type_is_move(enum event_type type)
 {
 	return type < EV_N_MOVES;
 }
+
+/* The event's time on the wall for rent and deadlines, in ms since 1970:
+ * its clock's, but never after the centre received it, so a handheld whose
+ * clock runs ahead cannot move rent or deadlines into the future; the
+ * same on every store that folds it. */
+int64_t event_wall_ms(const struct event *ev);
 
 /* Fills ev->hash from the other fields (SHA-256, event.c says how). */
 void event_hash(struct event *ev);
