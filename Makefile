@@ -6,7 +6,11 @@
 #   make torture  SIGKILL at random moments of a day's work and of syncs
 #                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
+#                 relative to the binary, include/hmc/paths.h)
+#   make deb      the Debian package, in build/deb/ (packaging/debian)
+#   make check-package  builds the package, installs it with dpkg, tries it,
+#                 purges it (root; tests/t_package.sh)
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -19,6 +23,14 @@ DESTDIR   ?=
 BINDIR    ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
 DATADIR   ?= $(PREFIX)/share/hmc
+MANDIR    ?= $(PREFIX)/share/man
+# udev reads /usr/lib/udev/rules.d and /etc/udev/rules.d, never
+# /usr/local: with another PREFIX, copy the rules to /etc/udev/rules.d.
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+# Tools by variable, so that a cross build can name its own (Debian's
+# dh passes PKG_CONFIG=aarch64-linux-gnu-pkg-config and the like).
+PKG_CONFIG ?= pkg-config
+AR        ?= ar
 SAN       ?= 0
 FUZZ      ?= 0
 FUZZ_SECONDS ?= 60
@@ -57,8 +69,8 @@ CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpng freetype2
 LAZY_PKGS := libpq
 UI_PKGS   := ncursesw
 TEST_PKGS := cmocka umockdev-1.0
-pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
@@ -148,11 +160,11 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(LIBHMC): $(CORE_OBJ)
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(LIBSCREENS): $(UI_OBJ)
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(HMC): $(CLI_OBJ) $(LIBSCREENS) $(LIBHMC)
 	$(call say,LD,$@)
@@ -216,23 +228,33 @@ pot:
 
 # --- install -----------------------------------------------------------------
 
-# The central schema goes to $(DATADIR)/central, where hmc central
-# init|upgrade finds it beside the binary's prefix (central_schema_dir).
+# Under $(PREFIX): bin/hmc, share/locale/*/LC_MESSAGES/hmc.mo,
+# share/hmc/firmware-config (scanner profiles), share/hmc/central (the
+# central schema, for hmc central init|upgrade), share/man, and the udev
+# rules.  The binary finds them relative to itself (include/hmc/paths.h),
+# so DESTDIR and a moved prefix need nothing rebuilt.
+MAN_PAGES := man/hmc.1 man/hmc.conf.5
+
 install: $(HMC) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/firmware-config \
-		$(DESTDIR)$(DATADIR)/central
+		$(DESTDIR)$(DATADIR)/central $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UDEVRULESDIR)
 	install -m 755 $(HMC) $(DESTDIR)$(BINDIR)/hmc
 	install -m 644 packaging/central/*.sql $(DESTDIR)$(DATADIR)/central/
+	install -m 644 firmware-config/*.profile $(DESTDIR)$(DATADIR)/firmware-config/
+	install -m 644 firmware-config/*.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 644 man/hmc.1 $(DESTDIR)$(MANDIR)/man1/hmc.1
+	install -m 644 man/hmc.conf.5 $(DESTDIR)$(MANDIR)/man5/hmc.conf.5
 	for mo in $(MO); do \
 		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/hmc.mo; \
 	done
-	if [ -n "$$(ls firmware-config)" ]; then \
-		cp -R firmware-config/. $(DESTDIR)$(DATADIR)/firmware-config/; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hmc $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/hmc.mo
+	rm -f $(DESTDIR)$(BINDIR)/hmc $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/hmc.mo \
+		$(DESTDIR)$(MANDIR)/man1/hmc.1 $(DESTDIR)$(MANDIR)/man5/hmc.conf.5 \
+		$(DESTDIR)$(UDEVRULESDIR)/60-hmc-scanners.rules
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
