@@ -8,9 +8,6 @@
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
 #                 relative to the binary, include/hmc/paths.h)
-#   make deb      the Debian package, in build/deb/ (packaging/debian)
-#   make check-package  builds the package, installs it with dpkg, tries it,
-#                 purges it (root; tests/t_package.sh)
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -112,7 +109,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot
+        build-all test-run bench-run torture-run fuzz-run pot check-quick
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -209,6 +206,16 @@ build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay $(BUILD)/t
 test-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/run.sh $(TESTS)
 
+# A subset that takes seconds, for the Debian package's build (its
+# dh_auto_test): pure unit tests of text, barcodes, calendar, scanner
+# profiles, HID decoding and rules, the man pages against --help and the
+# code, and the install layout.  No sudo, no apt, no PostgreSQL, no tmux.
+QUICK_TESTS := $(addprefix $(BUILD)/tests/,test_text test_barcode test_calendar \
+               test_profile test_hid test_rules)
+check-quick: $(HMC) $(MO) $(QUICK_TESTS)
+	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale \
+		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" sh tests/run.sh $(QUICK_TESTS)
+
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
 	@HMC_LOCALEDIR=$(BUILD)/locale $(BUILD)/tests/torture --hmc $(HMC) \
@@ -260,5 +267,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '$(BUILD)/deb/*' 2>/dev/null)
 .SECONDARY:
