@@ -8,6 +8,7 @@
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
 #                 relative to the binary, include/hmc/paths.h)
+#   make deb      the Debian package, in build/deb/ (packaging/debian)
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -109,7 +110,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot check-quick
+        build-all test-run bench-run torture-run fuzz-run pot check-quick deb
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -228,6 +229,29 @@ bench-run: build-all
 # two at a time; a finding fails, its input kept and printed (tests/fuzz.sh).
 fuzz-run: $(FUZZERS)
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZERS)
+
+# --- the Debian package ------------------------------------------------------
+
+# dpkg-buildpackage wants debian/ at the top of the tree, and its clean
+# step runs make clean: so the package is built from a copy of the files
+# git knows (committed or not, ignored ones left out) in
+# $(BUILD)/deb/hmc-$(VERSION), with packaging/debian as its debian/.  The
+# .deb and .changes land in $(BUILD)/deb; the worktree stays as it was.
+DEB_DIR   := $(BUILD)/deb
+DEB_SRC   := $(DEB_DIR)/hmc-$(VERSION)
+DEB_ARCH  := $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB       := $(DEB_DIR)/hmc_$(VERSION)_$(DEB_ARCH).deb
+
+deb:
+	$(call say,DEB,$(DEB))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
+	$(Q)cp -R packaging/debian $(DEB_SRC)/debian
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
+		{ tail -40 ../build.log; exit 1; }
+	$(Q)test -f $(DEB)
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
