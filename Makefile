@@ -9,6 +9,8 @@
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
 #                 relative to the binary, include/hmc/paths.h)
 #   make deb      the Debian package, in build/deb/ (packaging/debian)
+#   make check-package  builds the package, installs it with dpkg, tries it,
+#                 purges it (root; tests/t_package.sh)
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -110,7 +112,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot check-quick deb
+        build-all test-run bench-run torture-run fuzz-run pot check-quick deb check-package deps-package
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -252,6 +254,15 @@ deb:
 	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
 		{ tail -40 ../build.log; exit 1; }
 	$(Q)test -f $(DEB)
+
+# Builds the package, installs it with dpkg, tries it and purges it (root;
+# tests/t_package.sh says what it checks).
+check-package: deps-package
+	@$(MAKE) --no-print-directory deb
+	@DEB=$(DEB) sh tests/t_package.sh
+
+deps-package:
+	@sh packaging/deps.sh package
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
