@@ -13,7 +13,8 @@
 # and as the hmc user; a sync as the hmc user with the central log named
 # in /etc/hmc/hmc.conf (SQLite; the hmc user reads the file through its
 # group); the kiosk shell (/usr/libexec/hmc/hmc-kiosk) as the hmc user in
-# tmux with no environment but TERM: the Swedish login screen; then
+# tmux with no environment but TERM: the Swedish login screen, also with
+# LANG=en_US.UTF-8 (a system locale the kiosk does not take); then
 # dpkg --purge: no file of the package is left, nor /etc/hmc, nor the
 # statoverride, and the store is still there.
 #
@@ -99,6 +100,10 @@ if [ "$own_store" -eq 1 ]; then
 	tm_start k 40 16 "runuser -u hmc -- env -i TERM=screen /usr/libexec/hmc/hmc-kiosk"
 	expect_screen k "Operatör:"
 	tm_stop k
+	# Still Swedish when the system's locale is English.
+	tm_start e 40 16 "runuser -u hmc -- env -i TERM=screen LANG=en_US.UTF-8 /usr/libexec/hmc/hmc-kiosk"
+	expect_screen e "Operatör:"
+	tm_stop e
 else
 	echo "t_package.sh: /var/lib/hmc/hmc.db is there already; the kiosk and sync are not tried"
 fi
