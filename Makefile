@@ -241,8 +241,8 @@ fuzz-run: $(FUZZERS)
 # .deb and .changes land in $(BUILD)/deb; the worktree stays as it was.
 DEB_DIR   := $(BUILD)/deb
 DEB_SRC   := $(DEB_DIR)/hmc-$(VERSION)
-DEB_ARCH  := $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
-DEB       := $(DEB_DIR)/hmc_$(VERSION)_$(DEB_ARCH).deb
+DEB_ARCH   = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB        = $(DEB_DIR)/hmc_$(VERSION)_$(DEB_ARCH).deb
 
 deb:
 	$(call say,DEB,$(DEB))
