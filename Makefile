@@ -6,7 +6,11 @@
 #   make torture  SIGKILL at random moments of a day's work and of syncs
 #                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
-#   make install  PREFIX=/usr/local DESTDIR=
+#   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
+#                 relative to the binary, include/hmc/paths.h)
+#   make deb      the Debian package, in build/deb/ (packaging/debian)
+#   make check-package  builds the package, installs it with dpkg, tries it,
+#                 purges it (root; tests/t_package.sh)
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -19,6 +23,14 @@ DESTDIR   ?=
 BINDIR    ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
 DATADIR   ?= $(PREFIX)/share/hmc
+MANDIR    ?= $(PREFIX)/share/man
+# udev reads /usr/lib/udev/rules.d and /etc/udev/rules.d, never
+# /usr/local: with another PREFIX, copy the rules to /etc/udev/rules.d.
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+# Tools by variable, so that a cross build can name its own (Debian's
+# dh passes PKG_CONFIG=aarch64-linux-gnu-pkg-config and the like).
+PKG_CONFIG ?= pkg-config
+AR        ?= ar
 SAN       ?= 0
 FUZZ      ?= 0
 FUZZ_SECONDS ?= 60
@@ -57,8 +69,8 @@ CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpng freetype2
 LAZY_PKGS := libpq
 UI_PKGS   := ncursesw
 TEST_PKGS := cmocka umockdev-1.0
-pc_cflags = $(shell pkg-config --cflags $(1) 2>/dev/null)
-pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
 WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
              -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith
@@ -100,7 +112,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot
+        build-all test-run bench-run torture-run fuzz-run pot check-quick deb check-package deps-package
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -148,11 +160,11 @@ $(BUILD)/tests/%.o: tests/%.c
 
 $(LIBHMC): $(CORE_OBJ)
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(LIBSCREENS): $(UI_OBJ)
 	$(call say,AR,$@)
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(HMC): $(CLI_OBJ) $(LIBSCREENS) $(LIBHMC)
 	$(call say,LD,$@)
@@ -197,6 +209,16 @@ build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay $(BUILD)/t
 test-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/run.sh $(TESTS)
 
+# A subset that takes seconds, for the Debian package's build (its
+# dh_auto_test): pure unit tests of text, barcodes, calendar, scanner
+# profiles, HID decoding and rules, the man pages against --help and the
+# code, and the install layout.  No sudo, no apt, no PostgreSQL, no tmux.
+QUICK_TESTS := $(addprefix $(BUILD)/tests/,test_text test_barcode test_calendar \
+               test_profile test_hid test_rules)
+check-quick: $(HMC) $(MO) $(QUICK_TESTS)
+	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale \
+		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" sh tests/run.sh $(QUICK_TESTS)
+
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
 	@HMC_LOCALEDIR=$(BUILD)/locale $(BUILD)/tests/torture --hmc $(HMC) \
@@ -210,33 +232,75 @@ bench-run: build-all
 fuzz-run: $(FUZZERS)
 	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.sh $(FUZZERS)
 
+# --- the Debian package ------------------------------------------------------
+
+# dpkg-buildpackage wants debian/ at the top of the tree, and its clean
+# step runs make clean: so the package is built from a copy of the files
+# git knows (committed or not, ignored ones left out) in
+# $(BUILD)/deb/hmc-$(VERSION), with packaging/debian as its debian/.  The
+# .deb and .changes land in $(BUILD)/deb; the worktree stays as it was.
+DEB_DIR   := $(BUILD)/deb
+DEB_SRC   := $(DEB_DIR)/hmc-$(VERSION)
+DEB_ARCH   = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB        = $(DEB_DIR)/hmc_$(VERSION)_$(DEB_ARCH).deb
+
+deb:
+	$(call say,DEB,$(DEB))
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_SRC)
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(DEB_SRC)
+	$(Q)cp -R packaging/debian $(DEB_SRC)/debian
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
+		{ tail -40 ../build.log; exit 1; }
+	$(Q)test -f $(DEB)
+
+# Builds the package, installs it with dpkg, tries it and purges it (root;
+# tests/t_package.sh says what it checks).
+check-package: deps-package
+	@$(MAKE) --no-print-directory deb
+	@DEB=$(DEB) sh tests/t_package.sh
+
+deps-package:
+	@sh packaging/deps.sh package
+
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
 		$(wildcard src/*.c screens/*.c)
 
 # --- install -----------------------------------------------------------------
 
-# The central schema goes to $(DATADIR)/central, where hmc central
-# init|upgrade finds it beside the binary's prefix (central_schema_dir).
+# Under $(PREFIX): bin/hmc, share/locale/*/LC_MESSAGES/hmc.mo,
+# share/hmc/firmware-config (scanner profiles), share/hmc/central (the
+# central schema, for hmc central init|upgrade), share/man, and the udev
+# rules.  The binary finds them relative to itself (include/hmc/paths.h),
+# so DESTDIR and a moved prefix need nothing rebuilt.
+MAN_PAGES := man/hmc.1 man/hmc.conf.5
+
 install: $(HMC) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/firmware-config \
-		$(DESTDIR)$(DATADIR)/central
+		$(DESTDIR)$(DATADIR)/central $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(UDEVRULESDIR)
 	install -m 755 $(HMC) $(DESTDIR)$(BINDIR)/hmc
 	install -m 644 packaging/central/*.sql $(DESTDIR)$(DATADIR)/central/
+	install -m 644 firmware-config/*.profile $(DESTDIR)$(DATADIR)/firmware-config/
+	install -m 644 firmware-config/*.rules $(DESTDIR)$(UDEVRULESDIR)/
+	install -m 644 man/hmc.1 $(DESTDIR)$(MANDIR)/man1/hmc.1
+	install -m 644 man/hmc.conf.5 $(DESTDIR)$(MANDIR)/man5/hmc.conf.5
 	for mo in $(MO); do \
 		lang=$$(echo $$mo | sed 's|.*/locale/\([^/]*\)/.*|\1|'); \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
 		install -m 644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/hmc.mo; \
 	done
-	if [ -n "$$(ls firmware-config)" ]; then \
-		cp -R firmware-config/. $(DESTDIR)$(DATADIR)/firmware-config/; fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/hmc $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/hmc.mo
+	rm -f $(DESTDIR)$(BINDIR)/hmc $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/hmc.mo \
+		$(DESTDIR)$(MANDIR)/man1/hmc.1 $(DESTDIR)$(MANDIR)/man5/hmc.conf.5 \
+		$(DESTDIR)$(UDEVRULESDIR)/60-hmc-scanners.rules
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '$(BUILD)/deb/*' 2>/dev/null)
 .SECONDARY:

@@ -1,15 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages that hmc needs, when they are missing, and does
-# nothing when they are all there.  Usage: packaging/deps.sh build|test
-#   build  what building and running hmc needs (make run)
-#   test   that, and what the tests and benchmarks need (make check, make bench)
+# nothing when they are all there.  Usage: packaging/deps.sh build|test|package
+#   build    what building and running hmc needs (make run)
+#   test     that, and what the tests and benchmarks need (make check, make bench)
+#   package  that, and what building and checking the Debian package needs
+#            (make check-package)
 set -eu
 group=${1:-build}
 list="$(dirname "$0")/debian-deps.txt"
 case $group in
 build) want=$(awk '$1 == "build" { print $2 }' "$list") ;;
 test) want=$(awk '$1 == "build" || $1 == "test" { print $2 }' "$list") ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+package) want=$(awk '$1 == "build" || $1 == "test" || $1 == "package" { print $2 }' "$list") ;;
+*) echo "usage: $0 build|test|package" >&2; exit 2 ;;
 esac
 
 missing=""

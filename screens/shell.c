@@ -17,6 +17,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/paths.h"
 #include "hmc/scanner.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
@@ -810,12 +811,10 @@ shell_new(struct store *store, int scanners, FILE *out)
 	}
 	if (scanners) {
 		struct scanner_events events = { on_scan, on_notice, sh };
-		struct scanner_options options = { SCANNER_USB, getenv("HMC_PROFILES"), -1 };
-		char err[256];
-		if (options.profiles_dir == NULL)
-			options.profiles_dir = HMC_DATADIR "/firmware-config";
-		if (access(options.profiles_dir, R_OK) != 0)
-			options.profiles_dir = "firmware-config";
+		struct scanner_options options = { SCANNER_USB, NULL, -1 };
+		char err[256], profiles[PATH_MAX];
+		paths_dir(PATHS_PROFILES, profiles, sizeof profiles);
+		options.profiles_dir = profiles;
 		if (scanner_hub_open(&options, &events, &sh->hub, err, sizeof err) != 0)
 			shell_info(sh, _("no USB scanners (%s): type or use a keyboard scanner"), err);
 	}

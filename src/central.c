@@ -4,6 +4,7 @@
  * central schema lies.
  */
 #include "hmc/central.h"
+#include "hmc/paths.h"
 #include "hmc/rules.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
@@ -12,12 +13,10 @@
 #include "hmc/xmem.h"
 
 #include <ctype.h>
-#include <libgen.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 int
@@ -407,40 +406,10 @@ central_decode(const struct central_row *row, struct event *e, char *err, size_t
 	return 0;
 }
 
-/* A directory, if it is one. */
-static int
-is_dir(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int
 central_schema_dir(char *out, size_t size)
 {
-	const char *env = getenv("HMC_SCHEMA");
-	char exe[1024];
-	if (env != NULL && *env) {
-		snprintf(out, size, "%s", env);
-		return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
-	}
-	/* /usr/bin/hmc -> /usr/share/hmc/central; build/hmc -> packaging/central */
-	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (len > 0) {
-		exe[len] = '\0';
-		const char *bin = dirname(exe);
-		snprintf(out, size, "%s/../share/hmc/central", bin);
-		if (is_dir(out))
-			return 0;
-		snprintf(out, size, "%s/../packaging/central", bin);
-		if (is_dir(out))
-			return 0;
-	}
-	snprintf(out, size, "%s", HMC_DATADIR "/central");
-	if (is_dir(out))
-		return 0;
-	snprintf(out, size, "%s", "packaging/central");
-	return is_dir(out) ? 0 : HMC_E_NOT_FOUND;
+	return paths_dir(PATHS_SCHEMA, out, size);
 }
 
 int

@@ -2,21 +2,23 @@
  * cli_scan.c — `hmc scanners`, `hmc scan`, `hmc scan parse STRING`.
  *
  * The scanner profiles come from --profiles DIR, HMC_PROFILES, the
- * installed firmware-config, or ./firmware-config (running from source).
+ * firmware-config beside the binary's prefix or built in, or
+ * ./firmware-config (running from source): paths.h.
  */
 #include "cli_int.h"
 #include "hmc/barcode.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/paths.h"
 #include "hmc/scanner.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 const struct cli_opt cli_scan_opts[] = {
@@ -29,16 +31,13 @@ const struct cli_opt cli_scan_opts[] = {
 const char *
 cli_profiles_dir(const struct cli *cli)
 {
+	static char found[PATH_MAX];
 	const char *dir = cli ? cli_opt(cli, "profiles") : NULL;
-	struct stat st;
 	if (dir != NULL)
 		return dir;
-	dir = getenv("HMC_PROFILES");
-	if (dir != NULL && *dir != '\0')
-		return dir;
-	if (stat(HMC_DATADIR "/firmware-config", &st) == 0 && S_ISDIR(st.st_mode))
-		return HMC_DATADIR "/firmware-config";
-	return "firmware-config";
+	/* Not found: the installed place, which the error then names. */
+	paths_dir(PATHS_PROFILES, found, sizeof found);
+	return found;
 }
 
 /* Turns C escapes (\x1d \n \r \t \\ \") into bytes; -1 on a bad escape. */

@@ -4,7 +4,9 @@
 # ends with one line "total: N passed, N failed".  Exit status 1 if any
 # test failed or a test program died.
 #
-# Environment: HMC (the hmc binary), BUILD (the build directory).
+# Environment: HMC (the hmc binary), BUILD (the build directory),
+# SHELL_TESTS (the shell tests to run instead of every tests/t_*.sh but
+# t_package.sh, which installs the Debian package: make check-package).
 set -u
 passed=0
 failed=0
@@ -23,7 +25,10 @@ count() {
 	failed=$((failed + ${f:-0}))
 }
 
-for test in "$@" tests/t_*.sh; do
+if [ -z "${SHELL_TESTS+set}" ]; then
+	SHELL_TESTS=$(ls tests/t_*.sh | grep -v '^tests/t_package\.sh$')
+fi
+for test in "$@" $SHELL_TESTS; do
 	[ -e "$test" ] || continue
 	echo "== $test"
 	case $test in

@@ -155,7 +155,7 @@ int central_check_event(const struct event *ev, char *why, size_t size);
 /* The directory of the PostgreSQL schema files (NNN-name.sql): HMC_SCHEMA,
  * else share/hmc/central beside the binary's prefix, else
  * packaging/central beside it (a build tree), else HMC_DATADIR's, else
- * ./packaging/central.  0, or HMC_E_NOT_FOUND. */
+ * ./packaging/central (paths_dir, PATHS_SCHEMA).  0, or HMC_E_NOT_FOUND. */
 int central_schema_dir(char *out, size_t size);
 
 /* A device name the centre takes: [a-z0-9-]{1,32} (a role name that
