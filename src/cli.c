@@ -26,10 +26,12 @@ static const struct cli_verb verbs[] = {
 	{ "init", cli_init, cli_init_opts, "[--device NAME]",
 	  N_("Makes a new, empty store and gives this handheld its device name "
 	     "(default: the host name). The name is set once.") },
-	{ "import", cli_import, NULL, "articles|payers|locations|units FILE.csv",
+	{ "import", cli_import, NULL, "articles|payers|locations|units|operators FILE.csv",
 	  N_("Imports reference data or units from a CSV file with a header row "
 	     "(',' or ';' separated, UTF-8). The file is taken whole or not at "
-	     "all: every bad row is listed with its line number and reason.") },
+	     "all: every bad row is listed with its line number and reason. "
+	     "Operators (op_no, name, role; no PINs) each get a badge and a "
+	     "one-time PIN, printed as CSV for the cards.") },
 	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
 	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
 	     "them).") },

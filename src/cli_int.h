@@ -114,6 +114,8 @@ int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
 int cli_label(struct cli *cli);
 int cli_operator(struct cli *cli);
+/* hmc import operators FILE.csv (cli_operator.c). */
+int cli_operator_import(struct cli *cli, const char *path);
 extern const struct cli_opt cli_operator_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];

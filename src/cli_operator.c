@@ -10,18 +10,22 @@
 #include "cli_int.h"
 #include "hmc/auth.h"
 #include "hmc/catalog.h"
+#include "hmc/csv.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
+#include "hmc/text.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const struct cli_opt cli_operator_opts[] = {
 	{ "name", 1 }, { "role", 1 }, { "pin-stdin", 0 }, { "one-time", 0 }, { "badge", 1 },
@@ -264,4 +268,176 @@ cli_operator(struct cli *cli)
 	if (strcmp(sub, "set-pin") == 0)
 		return set_pin(cli, store);
 	return disable(cli, store);
+}
+
+/* --- hmc import operators FILE.csv ------------------------------------------ */
+
+#define IMPORT_MAX 2000
+
+struct new_operator {
+	char no[24], name[81], role[16];
+	long line;
+};
+
+/* The column of each wanted field in the header, or -1. */
+static int
+column_of(char **fields, int n, const char *const names[])
+{
+	for (int i = 0; i < n; i++)
+		for (const char *const *name = names; *name; name++)
+			if (strcasecmp(fields[i], *name) == 0)
+				return i;
+	return -1;
+}
+
+static int
+code_valid(const char *no)
+{
+	size_t len = strlen(no);
+	if (len == 0 || len > 20)
+		return 0;
+	for (const char *c = no; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= 'a' && *c <= 'z') || *c == '-'))
+			return 0;
+	return 1;
+}
+
+/* Reads and checks every row first: the file is taken whole or not at all.
+ * Returns the number of operators, or -1 (each bad row said). */
+static int
+read_operators(struct store *store, const char *path, struct new_operator *out)
+{
+	static const char *const no_names[] = { "op_no", "operator", "no", NULL };
+	static const char *const name_names[] = { "name", "namn", NULL };
+	static const char *const role_names[] = { "role", "roll", NULL };
+	struct csv *csv;
+	char err[512], why[256], **fields;
+	int n_fields, n = 0, bad = 0, col[3];
+	long line;
+	if (csv_open(path, &csv, err, sizeof err) != 0) {
+		cli_fail("%s", err);
+		return -1;
+	}
+	int rc = csv_read(csv, &fields, &n_fields, &line, err, sizeof err);
+	if (rc == 1) {
+		col[0] = column_of(fields, n_fields, no_names);
+		col[1] = column_of(fields, n_fields, name_names);
+		col[2] = column_of(fields, n_fields, role_names);
+	}
+	if (rc != 1 || col[0] < 0 || col[1] < 0 || col[2] < 0) {
+		csv_close(csv);
+		cli_fail(_("%s: the first line names the columns op_no, name and role (no PINs: "
+			   "each operator gets a badge and a one-time PIN)"), path);
+		return -1;
+	}
+	while ((rc = csv_read(csv, &fields, &n_fields, &line, err, sizeof err)) != 0) {
+		struct operator_rec old;
+		unsigned role;
+		if (rc < 0) {
+			fprintf(stderr, "%s:%ld: %s\n", path, line, err);
+			bad++;
+			continue;
+		}
+		if (n_fields == 1 && fields[0][0] == '\0')
+			continue;	/* an empty line */
+		if (n_fields <= col[0] || n_fields <= col[1] || n_fields <= col[2]) {
+			fprintf(stderr, "%s:%ld: %s\n", path, line, _("too few fields"));
+			bad++;
+			continue;
+		}
+		const char *no = fields[col[0]], *name = fields[col[1]], *r = fields[col[2]];
+		const char *problem = NULL;
+		if (!code_valid(no))
+			problem = _("an operator number is 1 to 20 of A-Z, 0-9 and '-'");
+		else if (*name == '\0' || text_check(name, 80, why, sizeof why) != 0)
+			problem = *name == '\0' ? _("no name") : why;
+		else if (role_parse(r, &role) != 0)
+			problem = _("the role is staff, technician or manager");
+		else if (catalog_operator_get(store, no, &old) == 0)
+			problem = _("that operator exists (new-badge gives them a new card)");
+		for (int i = 0; problem == NULL && i < n; i++)
+			if (strcmp(out[i].no, no) == 0)
+				problem = _("the same operator twice in the file");
+		if (problem == NULL && n >= IMPORT_MAX)
+			problem = _("too many operators in one file");
+		if (problem != NULL) {
+			char shown[CLI_LINE_MAX];
+			text_escape(problem, shown, sizeof shown);
+			fprintf(stderr, "%s:%ld: %s\n", path, line, shown);
+			bad++;
+			continue;
+		}
+		xstrlcpy(out[n].no, no, sizeof out[n].no);
+		xstrlcpy(out[n].name, name, sizeof out[n].name);
+		xstrlcpy(out[n].role, role_name(role), sizeof out[n].role);
+		out[n].line = line;
+		n++;
+	}
+	csv_close(csv);
+	if (bad > 0) {
+		cli_fail(_("%s: %d bad rows; no operator was added"), path, bad);
+		return -1;
+	}
+	return n;
+}
+
+int
+cli_operator_import(struct cli *cli, const char *path)
+{
+	struct new_operator *ops = xcalloc(IMPORT_MAX, sizeof *ops);
+	struct store *store = cli_open_store(cli, 0);
+	int n, rc = 0;
+	if (store == NULL || (n = read_operators(store, path, ops)) < 0) {
+		free(ops);
+		if (store != NULL)
+			store_close(store);
+		return CLI_FAIL;
+	}
+	const char *actor = cli_actor(cli, store);
+	/* Badges and PINs first, printed only once all are in the store. */
+	char (*badges)[AUTH_BADGE_MAX] = xcalloc((size_t)n + 1, AUTH_BADGE_MAX);
+	char (*pins)[16] = xcalloc((size_t)n + 1, 16);
+	if ((rc = store_begin(store)) == 0) {
+		for (int i = 0; rc == 0 && i < n; i++) {
+			char pk[AUTH_PK_HEX], hash[AUTH_HASH_MAX];
+			struct auth_keys keys;
+			if (auth_badge_new(badges[i]) != 0 || auth_badge_keys(badges[i], &keys) != 0) {
+				rc = store_seterr(store, HMC_E_UNSUPPORTED, "%s", _("no random source"));
+				break;
+			}
+			snprintf(pins[i], 16, "%06u", (unsigned)randombytes_uniform(1000000));
+			auth_pk_hex(keys.pk, pk);
+			rc = auth_hash_pin(pins[i], &keys, hash);
+			auth_keys_wipe(&keys);
+			if (rc == 0)
+				rc = put_operator(store, actor, ops[i].no, ops[i].name, ops[i].role, 1,
+						  hash, pk, 1);
+			if (rc != 0 && ops[i].line > 0)
+				fprintf(stderr, "%s:%ld: ", path, ops[i].line);
+		}
+		if (rc == 0)
+			rc = store_commit(store);
+		else
+			store_rollback(store);
+	}
+	if (rc == 0) {
+		/* For printing the cards: one line each. */
+		printf("op_no,name,role,badge,one_time_pin\n");
+		for (int i = 0; i < n; i++) {
+			cli_csv_field(ops[i].no, 0);
+			cli_csv_field(ops[i].name, 0);
+			cli_csv_field(ops[i].role, 0);
+			cli_csv_field(badges[i], 0);
+			cli_csv_field(pins[i], 1);
+		}
+		fprintf(stderr, _("imported %d operators from %s: each changes the one-time PIN at "
+				  "the first login\n"), n, path);
+	}
+	sodium_memzero(badges, ((size_t)n + 1) * AUTH_BADGE_MAX);
+	sodium_memzero(pins, ((size_t)n + 1) * 16);
+	free(badges);
+	free(pins);
+	free(ops);
+	return done(store, rc);
 }

@@ -132,11 +132,13 @@ cli_import(struct cli *cli)
 		return cli_usage_error(cli_current_verb,
 				       _("name what to import and the file"));
 	const char *kind = cli->args[0], *path = cli->args[1];
+	if (strcmp(kind, "operators") == 0)
+		return cli_operator_import(cli, path);
 	if (strcmp(kind, "articles") != 0 && strcmp(kind, "payers") != 0 &&
 	    strcmp(kind, "locations") != 0 && strcmp(kind, "units") != 0)
 		return cli_usage_error(cli_current_verb,
 				       _("cannot import \"%s\": use articles, payers, "
-					 "locations or units"),
+					 "locations, units or operators"),
 				       kind);
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)

@@ -96,6 +96,25 @@ run as "$M" 4711 operator disable 1001; expect_status 0
 run as "$B2" 3690 operator set-pin; expect_status 1; expect_err "no longer active"
 run R verify; expect_status 0
 
+# Accounts from a file: no PINs in it; each gets a badge and a one-time
+# PIN, printed as CSV for the cards; a bad row and nothing is added.
+printf 'op_no;namn;roll\n2001;Erik Sjöberg;technician\n2002;Lisa;chef\n2001;Erik;staff\n' >"$T/ops.csv"
+run as "$M" 4711 import operators "$T/ops.csv"; expect_status 1
+expect_err "ops.csv:3: the role is staff"; expect_err "ops.csv:4: the same operator twice"
+expect_err "no operator was added"
+check "none was added" test "$(sqlite3 "$DB" "SELECT count(*) FROM operators WHERE op_no LIKE '200%'")" -eq 0
+printf 'op_no,name,role,pin\n2001,Erik Sjöberg,technician,1234\n2002,"Lisa, the boss",manager,\n' >"$T/ops.csv"
+run as "$M" 4711 import operators "$T/ops.csv"; expect_status 0
+expect_out "op_no,name,role,badge,one_time_pin"; expect_out '2002,"Lisa, the boss",manager,HMC-'
+expect_err "imported 2 operators"
+B4=$(sed -n 's/^2001,[^,]*,technician,\(HMC-[A-Z0-9-]*\),.*/\1/p' "$T/out")
+P4=$(sed -n 's/^2001,.*,\([0-9]*\)$/\1/p' "$T/out")
+check "the file's PIN column is not a PIN" test "$P4" != 1234
+run as "$B4" "$P4" unit show 10000001; expect_status 0; expect_no "PIN"
+run as "$B4" "$P4" operator set-pin; expect_status 1; expect_err "no PIN"
+run as "$B4" "$P4" --operator 2001 repair list; expect_status 0
+run R operator list; expect_out "Lisa, the boss"; expect_out "one-time PIN"
+
 # Neither badge code nor PIN is stored anywhere.
 for secret in "$M" "$B1" "$B2" "$(echo "$M" | tr -d -)" 4711 2580 3690; do
 	check "the store holds no $secret" sh -c "! sqlite3 '$DB' .dump | grep -qF -- '$secret'"

@@ -231,7 +231,7 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 4
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 5
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.
@@ -280,7 +280,7 @@ done
 run h hx sync; expect_status 0
 run "$HMC" central revoke hx --central "$ADMIN"; expect_status 0; expect_out "its events stay"
 run h hx sync; expect_status 1; expect_err "not permitted to log in"; expect_no "nothing is lost"
-check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 1
+check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 2
 run "$HMC" central add-device hx --central "$ADMIN"; expect_status 1; expect_err "--replace"
 
 # Passwords with '@', ':' and a literal '%40': in every form, never shown,

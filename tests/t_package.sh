@@ -78,6 +78,13 @@ mkdir "$T/hmc" && chown hmc:hmc "$T/hmc"
 run runuser -u hmc -- env -i /usr/bin/hmc --db "$T/hmc/hmc.db" init --device hh-pkg-user
 expect_status 0
 check "the hmc user's store is its own" test "$(stat -c %U "$T/hmc/hmc.db")" = hmc
+# Its first manager, then a staff account with a one-time PIN made by them.
+run runuser -u hmc -- sh -c "echo 4711 | env -i /usr/bin/hmc --db $T/hmc/hmc.db operator add 1 \
+	--name Admin --role manager --pin-stdin --badge HMC-AAAAAA-BBBBBB-CCCCCC-DDDDDD"
+expect_status 0; expect_out "operatör 1 (Admin, manager) tillagd"
+run runuser -u hmc -- sh -c "printf 'HMC-AAAAAA-BBBBBB-CCCCCC-DDDDDD\n4711\n' | env -i /usr/bin/hmc \
+	--db $T/hmc/hmc.db --pin-stdin operator add 1001 --name Anna --role staff --one-time"
+expect_status 0; expect_out "engångs-PIN"
 
 if [ "$own_store" -eq 1 ]; then
 	as_hmc() { runuser -u hmc -- env -i "$@"; }
@@ -97,11 +104,11 @@ if [ "$own_store" -eq 1 ]; then
 	# The kiosk: the hmc user's login shell with nothing set but TERM
 	# (getty sets it), so no LANG: Swedish.
 	tm_start k 40 16 "runuser -u hmc -- env -i TERM=screen /usr/libexec/hmc/hmc-kiosk"
-	expect_screen k "Operatör:"
+	expect_screen k "Skanna din bricka"
 	tm_stop k
 	# Still Swedish when the system's locale is English.
 	tm_start e 40 16 "runuser -u hmc -- env -i TERM=screen LANG=en_US.UTF-8 /usr/libexec/hmc/hmc-kiosk"
-	expect_screen e "Operatör:"
+	expect_screen e "Skanna din bricka"
 	tm_stop e
 else
 	echo "t_package.sh: /var/lib/hmc/hmc.db is there already; the kiosk and sync are not tried"
