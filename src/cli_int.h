@@ -55,6 +55,13 @@ struct store *cli_open_store(const struct cli *cli, int flags);
 
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* printf to stdout for whatever prints stored or outside text: every
+ * byte a terminal would act on is written as \xHH (text_escape), newlines
+ * of the text are kept.  Stored text can come from other devices. */
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A message on stderr as it is (no "hmc: " before it), escaped and long
+ * lines cut as cli_fail's: for lines that echo input or stored text. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CSV field on stdout, quoted when it must be; then ',' or a newline. */
 void cli_csv_field(const char *text, int last);
 /* text cut or padded to width columns of the terminal (UTF-8 aware),

@@ -126,10 +126,10 @@ cli_init(struct cli *cli)
 	if (store == NULL)
 		return CLI_FAIL;
 	if (already)
-		printf(_("%s is already a store of device %s; nothing changed\n"),
+		cli_printf(_("%s is already a store of device %s; nothing changed\n"),
 		       cli->db_path, store_device_name(store));
 	else
-		printf(_("made store %s for device %s (schema version %d)\n"),
+		cli_printf(_("made store %s for device %s (schema version %d)\n"),
 		       cli->db_path, store_device_name(store), store_schema_version());
 	store_close(store);
 	return CLI_OK;
@@ -140,9 +140,9 @@ report_row(long line, const char *message, void *arg)
 {
 	const char *path = arg;
 	if (line > 0)
-		fprintf(stderr, "%s:%ld: %s\n", path, line, message);
+		cli_note("%s:%ld: %s\n", path, line, message);
 	else
-		fprintf(stderr, "%s: %s\n", path, message);
+		cli_note("%s: %s\n", path, message);
 }
 
 int
@@ -169,7 +169,7 @@ cli_import(struct cli *cli)
 		store_close(store);
 		return CLI_FAIL;
 	}
-	printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
+	cli_printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
 	store_close(store);
 	return CLI_OK;
 }
@@ -178,7 +178,7 @@ static void
 report_difference(const char *difference, void *arg)
 {
 	(void)arg;
-	printf("%s\n", difference);
+	cli_printf("%s\n", difference);
 }
 
 int
@@ -199,7 +199,7 @@ cli_verify(struct cli *cli)
 	int64_t n_events, n_diffs;
 	int rc = verify_store(store, report_difference, NULL, &n_events, &n_diffs);
 	if (rc == 0)
-		printf(_("ok: %lld journal events replayed; the state matches\n"),
+		cli_printf(_("ok: %lld journal events replayed; the state matches\n"),
 		       (long long)n_events);
 	else
 		cli_fail("%s", store_errmsg(store));
@@ -264,10 +264,10 @@ cli_demo(struct cli *cli)
 		store_close(store);
 		return CLI_FAIL;
 	}
-	printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
+	cli_printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
 	       cli->db_path, n_units, (long long)journal_count(store),
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
-	printf(_("log in as staff 1001 (PIN 1234), technician 2001 (PIN 2345) or "
+	cli_printf(_("log in as staff 1001 (PIN 1234), technician 2001 (PIN 2345) or "
 		 "manager 3001 (PIN 3456)\n"));
 	store_close(store);
 	return CLI_OK;
