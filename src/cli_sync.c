@@ -43,11 +43,20 @@ const struct cli_opt cli_sync_opts[] = {
 	{ NULL, 0 },
 };
 
+/* What a sync did.  After a failure only what was kept is told, and
+ * only when there is some: "sent 0, folded 0" above an error reads as if
+ * the error did not matter. */
 static void
-print_result(const struct sync_result *r)
+print_result(const struct sync_result *r, int failed)
 {
-	cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this device's)\n"),
-	       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
+	if (!failed)
+		cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this "
+			 "device's)\n"),
+		       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
+	else if (r->pushed > 0 || r->pulled > 0)
+		cli_printf(_("before the failure: %lld events sent (the central log has them), "
+			 "%lld folded from it and kept\n"),
+		       (long long)r->pushed, (long long)r->pulled);
 	if (r->conflicts)
 		cli_printf(_("%lld new conflicts: hmc conflicts lists them\n"), (long long)r->conflicts);
 	if (r->rejected)
@@ -122,7 +131,7 @@ cli_sync(struct cli *cli)
 	xstrlcpy(message, rc ? store_errmsg(store) : "", sizeof message);
 	sync_record(store, rc, message);
 	if (!quiet || rc != 0)
-		print_result(&result);
+		print_result(&result, rc != 0);
 	int64_t pending = journal_pending(store);
 	if (!quiet && pending > 0)
 		cli_printf(_("%lld events not sent yet\n"), (long long)pending);

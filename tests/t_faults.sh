@@ -45,4 +45,8 @@ run "$HMC" --db "$DB" "fro${esc}]0;x${bel}b"; expect_status 2; no_raw "an unknow
 expect_err 'fro\x1b]0;x\x07b'
 sqlite3 "$DB" "UPDATE repairs SET fault = 'cable worn' WHERE repair_id = '$repair'"
 
+# --- a failed sync says what it kept, not "sent 0, folded 0" ------------------
+run "$HMC" --db "$DB" sync --central "sqlite:$T/nowhere.db"
+expect_status 1; expect_err "central init"; expect_no "sent 0"; expect_no "folded"
+
 done_testing
