@@ -276,10 +276,21 @@ cli_cell(char *buf, size_t size, const char *text, int width)
 	return buf;
 }
 
+/* Set when a store was busy: the verb's failure becomes CLI_TEMPFAIL. */
+static int store_was_busy;
+
+int
+cli_store_error(struct store *store)
+{
+	if (store_errcode(store) == HMC_E_BUSY)
+		store_was_busy = 1;
+	return cli_fail("%s", store_errmsg(store));
+}
+
 int
 cli_fail_store(struct store *store)
 {
-	int rc = cli_fail("%s", store_errmsg(store));
+	int rc = cli_store_error(store);
 	store_close(store);
 	return rc;
 }
@@ -418,10 +429,16 @@ cli_open_store(const struct cli *cli, int flags)
 {
 	struct store *store;
 	if (store_open(cli->db_path, flags, &store) != 0) {
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 		store_close(store);
 		return NULL;
 	}
+	/* Reading a damaged store is allowed, to save what can be saved;
+	 * whoever reads it is told. */
+	int kind;
+	const char *why = store_read_only(store, &kind);
+	if (why != NULL && kind == HMC_E_CORRUPT)
+		cli_note(_("hmc: warning: %s\n"), why);
 	return store;
 }
 
@@ -501,7 +518,9 @@ cli_main(int argc, char **argv)
 			cli_print_help(stdout, "", &verbs[v]);
 			return CLI_OK;
 		}
-		return verbs[v].run(&cli);
+		rc = verbs[v].run(&cli);
+		/* A store another program held: try again (EX_TEMPFAIL). */
+		return rc == CLI_FAIL && store_was_busy ? CLI_TEMPFAIL : rc;
 	}
 	cli_note(_("hmc: unknown verb \"%s\"\n"), argv[i]);
 	print_usage(stderr);

@@ -210,7 +210,7 @@ cli_stocktake(struct cli *cli)
 		int failed = 0;
 		for (int i = 2; i < cli->n_args && rc == 0; i++) {
 			if (stocktake_count(store, cli->operator_no, id, cli->args[i], location) != 0) {
-				cli_fail("%s", store_errmsg(store));
+				cli_store_error(store);
 				failed = 1;
 			} else {
 				cli_printf(_("%s counted\n"), cli->args[i]);

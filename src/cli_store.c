@@ -87,9 +87,11 @@ init_store(const struct cli *cli, const char *device, int *already)
 			device = host;
 		}
 	}
+	/* A failure from here on (a full disk) discards a store this init
+	 * made: nothing is left to block the next init. */
 	if (store_device_init(store, device) != 0) {
-		cli_fail("%s", store_errmsg(store));
-		store_close(store);
+		cli_store_error(store);
+		store_discard(store);
 		return NULL;
 	}
 	/* The back office: the operator the command line acts as by default.
@@ -108,8 +110,8 @@ init_store(const struct cli *cli, const char *device, int *already)
 			rc = store_commit(store);
 		if (rc != 0) {
 			store_rollback(store);
-			cli_fail("%s", store_errmsg(store));
-			store_close(store);
+			cli_store_error(store);
+			store_discard(store);
 			return NULL;
 		}
 	}
@@ -165,7 +167,7 @@ cli_import(struct cli *cli)
 	int rc = import_csv(store, cli->operator_no, kind, path, report_row,
 			    (void *)path, &n_rows);
 	if (rc != 0) {
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 		store_close(store);
 		return CLI_FAIL;
 	}
@@ -192,7 +194,7 @@ cli_verify(struct cli *cli)
 	if (cli_opt(cli, "dump") != NULL) {
 		int rc = verify_dump(store, stdout);
 		if (rc != 0)
-			cli_fail("%s", store_errmsg(store));
+			cli_store_error(store);
 		store_close(store);
 		return rc == 0 ? CLI_OK : CLI_FAIL;
 	}
@@ -202,7 +204,7 @@ cli_verify(struct cli *cli)
 		cli_printf(_("ok: %lld journal events replayed; the state matches\n"),
 		       (long long)n_events);
 	else
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -260,8 +262,8 @@ cli_demo(struct cli *cli)
 	int rc = demo_build(store, n_units, (uint64_t)seed, demo_progress, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != 0) {
-		cli_fail("%s", store_errmsg(store));
-		store_close(store);
+		cli_store_error(store);
+		store_discard(store);	/* when this demo made it */
 		return CLI_FAIL;
 	}
 	cli_printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),

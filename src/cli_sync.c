@@ -144,6 +144,8 @@ cli_sync(struct cli *cli)
 					  "again when the central log can be reached"));
 		return EXIT_TEMPFAIL;
 	}
+	if (rc == HMC_E_BUSY)
+		return EXIT_TEMPFAIL;	/* the store was locked: try again */
 	return CLI_FAIL;
 }
 
@@ -279,7 +281,7 @@ cli_device(struct cli *cli)
 		cli_printf(_("this store is device %s now (was %s); its %lld events not sent yet go "
 			 "as %s\n"), cli->args[1], old, (long long)pending, cli->args[1]);
 	else
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -332,7 +334,7 @@ cli_conflicts(struct cli *cli)
 							   "conflicts resolve ID --outcome log|event"));
 	}
 	if (rc != 0)
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }

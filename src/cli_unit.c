@@ -118,7 +118,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 	(void)cli;
 
 	if (unit_get(store, unit_no, &unit) != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	snprintf(line, sizeof line, "%s (%s)", unit.unit_no,
 		 unit.origin == ORIGIN_NEW ? _("new number")
 		 : unit.origin == ORIGIN_F ? _("legacy F, taken over 2010")
@@ -220,11 +220,11 @@ unit_history(struct cli *cli, struct store *store, const char *unit_no)
 	}
 	struct unit unit;
 	if (unit_get(store, unit_no, &unit) != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	int rc = journal_foreach(store, unit_no, 1, (page - 1) * limit, limit,
 				 print_event, NULL);
 	if (rc != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	return CLI_OK;
 }
 
@@ -322,7 +322,7 @@ cli_unit(struct cli *cli)
 		struct repair r;
 		char due[TIMEUTIL_DATE_LEN];
 		if (repairs_open(store, cli->operator_no, unit_no, p, fault, NULL, &r) != 0) {
-			rc = cli_fail("%s", store_errmsg(store));
+			rc = cli_store_error(store);
 		} else {
 			timeutil_format_date(r.deadline, due);
 			cli_printf(_("%s: %s, repair %s due %s\n"), unit_no, move_label(move), r.repair_id,
@@ -332,7 +332,7 @@ cli_unit(struct cli *cli)
 	} else {
 		struct event done;
 		if (workflow_move(store, cli->operator_no, move, unit_no, payload, &done) != 0) {
-			rc = cli_fail("%s", store_errmsg(store));
+			rc = cli_store_error(store);
 		} else if (done.type == EV_SCRAP_REQUEST) {
 			cli_printf(_("%s is worth more than a scrap without approval: a manager decides "
 				 "(hmc scrap pending)\n"), unit_no);
