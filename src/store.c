@@ -1012,6 +1012,24 @@ open_read_write(struct store *store, int flags)
 	return 0;
 }
 
+/* file:PATH?params in uri (3 * strlen(path) + strlen(params) + 8 bytes),
+ * with what a URI gives a meaning to escaped, and a leading "//" (an
+ * authority) made one "/". */
+static void
+file_uri(const char *path, const char *params, char *uri)
+{
+	char *out = uri + sprintf(uri, "file:");
+	while (path[0] == '/' && path[1] == '/')
+		path++;
+	for (; *path; path++) {
+		if (*path == '%' || *path == '?' || *path == '#')
+			out += sprintf(out, "%%%02X", (unsigned char)*path);
+		else
+			*out++ = *path;
+	}
+	sprintf(out, "?%s", params);
+}
+
 /* Opens the store for reading only: beside a -shm that is there, the
  * wal-index is read from it or rebuilt in memory (readonly_shm); with no
  * -shm and none to be made (a read-only file system, a full disk) and
@@ -1036,17 +1054,7 @@ open_read_only(struct store *store)
 	char *uri = xmalloc(3 * len + 64);
 	int rc = SQLITE_CANTOPEN;
 	for (int attempt = 0; attempt < 2 && params[attempt] != NULL; attempt++) {
-		/* file:PATH?..., with what a URI gives meaning to escaped and
-		 * a leading "//" (an authority) made one "/". */
-		const char *at = store->path;
-		while (at[0] == '/' && at[1] == '/')
-			at++;
-		char *o = uri + sprintf(uri, "file:");
-		for (; *at; at++)
-			o += *at == '%' || *at == '?' || *at == '#'
-				     ? sprintf(o, "%%%02X", (unsigned char)*at)
-				     : (*o = *at, 1);
-		sprintf(o, "?%s", params[attempt]);
+		file_uri(store->path, params[attempt], uri);
 		if (store->db != NULL) {
 			stmt_cache_clear(store);
 			sqlite3_close(store->db);
