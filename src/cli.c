@@ -176,6 +176,15 @@ print_message(const char *prefix, const char *fmt, va_list ap)
 	free(message);
 }
 
+void
+cli_note(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	print_message("", fmt, ap);
+	va_end(ap);
+}
+
 int
 cli_fail(const char *fmt, ...)
 {
@@ -186,10 +195,54 @@ cli_fail(const char *fmt, ...)
 	return CLI_FAIL;
 }
 
-/* A CSV field, quoted when it must be. */
+/* Writes text to stdout with what a terminal would act on escaped
+ * (text.h), newlines kept: nothing is cut. */
+static void
+put_escaped(const char *text)
+{
+	size_t size = 4 * strlen(text) + 1;	/* a byte becomes at most \xHH */
+	char *out = xmalloc(size);
+	for (const char *at = text, *end;; at = end + 1) {
+		end = strchr(at, '\n');
+		size_t len = end != NULL ? (size_t)(end - at) : strlen(at);
+		char *piece = xmalloc(len + 1);
+		memcpy(piece, at, len);
+		piece[len] = '\0';
+		text_escape(piece, out, size);
+		fputs(out, stdout);
+		free(piece);
+		if (end == NULL)
+			break;
+		putchar('\n');
+	}
+	free(out);
+}
+
+int
+cli_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *text = NULL;
+	va_start(ap, fmt);
+	int n = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return n;
+	put_escaped(text);
+	free(text);
+	return n;
+}
+
+/* A CSV field, quoted when it must be.  The data is kept, but a control
+ * character is written as \xHH, as on the terminal: a CSV file is read
+ * in a terminal too, and a newline inside a field breaks many readers. */
 void
 cli_csv_field(const char *text, int last)
 {
+	size_t size = 4 * strlen(text) + 1;
+	char *escaped = xmalloc(size);
+	text_escape(text, escaped, size);
+	text = escaped;
 	if (strpbrk(text, ",\"\n;") != NULL) {
 		putchar('"');
 		for (const char *c = text; *c; c++) {
@@ -202,6 +255,7 @@ cli_csv_field(const char *text, int last)
 		fputs(text, stdout);
 	}
 	putchar(last ? '\n' : ',');
+	free(escaped);
 }
 
 const char *
@@ -235,10 +289,21 @@ cli_cell(char *buf, size_t size, const char *text, int width)
 	return buf;
 }
 
+/* Set when a store was busy: the verb's failure becomes CLI_TEMPFAIL. */
+static int store_was_busy;
+
+int
+cli_store_error(struct store *store)
+{
+	if (store_errcode(store) == HMC_E_BUSY)
+		store_was_busy = 1;
+	return cli_fail("%s", store_errmsg(store));
+}
+
 int
 cli_fail_store(struct store *store)
 {
-	int rc = cli_fail("%s", store_errmsg(store));
+	int rc = cli_store_error(store);
 	store_close(store);
 	return rc;
 }
@@ -395,10 +460,16 @@ cli_open_store(const struct cli *cli, int flags)
 {
 	struct store *store;
 	if (store_open(cli->db_path, flags, &store) != 0) {
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 		store_close(store);
 		return NULL;
 	}
+	/* Reading a damaged store is allowed, to save what can be saved;
+	 * whoever reads it is told. */
+	int kind;
+	const char *why = store_read_only(store, &kind);
+	if (why != NULL && kind == HMC_E_CORRUPT)
+		cli_note(_("hmc: warning: %s\n"), why);
 	return store;
 }
 
@@ -458,7 +529,7 @@ cli_main(int argc, char **argv)
 			print_usage(stdout);
 			return CLI_OK;
 		}
-		fprintf(stderr, _("hmc: unknown option %s\n"), argv[i]);
+		cli_note(_("hmc: unknown option %s\n"), argv[i]);
 		print_usage(stderr);
 		return CLI_USAGE;
 	}
@@ -476,9 +547,11 @@ cli_main(int argc, char **argv)
 			cli_print_help(stdout, "", &verbs[v]);
 			return CLI_OK;
 		}
-		return verbs[v].run(&cli);
+		rc = verbs[v].run(&cli);
+		/* A store another program held: try again (EX_TEMPFAIL). */
+		return rc == CLI_FAIL && store_was_busy ? CLI_TEMPFAIL : rc;
 	}
-	fprintf(stderr, _("hmc: unknown verb \"%s\"\n"), argv[i]);
+	cli_note(_("hmc: unknown verb \"%s\"\n"), argv[i]);
 	print_usage(stderr);
 	return CLI_USAGE;
 }

@@ -1,7 +1,9 @@
 /*
  * cli_int.h — shared parts of the command-line front end (src/cli*.c).
  *
- * Exit status: 0 success, 1 failure (the message says why), 2 usage.
+ * Exit status: 0 success, 1 failure (the message says why), 2 usage, 75
+ * when the store was locked by another program or the central log could
+ * not be reached (try again).
  */
 #ifndef HMC_CLI_INT_H
 #define HMC_CLI_INT_H
@@ -14,6 +16,7 @@ struct store;
 #define CLI_OK 0
 #define CLI_FAIL 1
 #define CLI_USAGE 2
+#define CLI_TEMPFAIL 75		/* EX_TEMPFAIL: the store was locked; try again */
 #define CLI_MAX_ARGS 64
 #define CLI_LINE_MAX 600	/* a message line is cut there */
 
@@ -70,12 +73,22 @@ struct store *cli_open_store(const struct cli *cli, int flags);
 
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* printf to stdout for whatever prints stored or outside text: every
+ * byte a terminal would act on is written as \xHH (text_escape), newlines
+ * of the text are kept.  Stored text can come from other devices. */
+int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A message on stderr as it is (no "hmc: " before it), escaped and long
+ * lines cut as cli_fail's: for lines that echo input or stored text. */
+void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CSV field on stdout, quoted when it must be; then ',' or a newline. */
 void cli_csv_field(const char *text, int last);
 /* text cut or padded to width columns of the terminal (UTF-8 aware),
  * in buf. */
 const char *cli_cell(char *buf, size_t size, const char *text, int width);
-/* cli_fail with the store's message, and closes the store. */
+/* cli_fail with the store's message; a busy store makes the verb's
+ * CLI_FAIL exit CLI_TEMPFAIL. */
+int cli_store_error(struct store *store);
+/* cli_store_error, and closes the store. */
 int cli_fail_store(struct store *store);
 /* "hmc VERB: message", the usage line, on stderr; returns CLI_USAGE. */
 int cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)

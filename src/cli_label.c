@@ -128,11 +128,11 @@ cli_label(struct cli *cli)
 	store_close(store);
 	if (rc != 0)
 		return cli_fail("%s", err);
-	printf(_("label written to %s\n"), path);
+	cli_printf(_("label written to %s\n"), path);
 	if (cli_opt(cli, "print") != NULL) {
 		if (label_print(path, err, sizeof err) != 0)
 			return cli_fail("%s", err);
-		printf(_("%s sent to the printer\n"), path);
+		cli_printf(_("%s sent to the printer\n"), path);
 	}
 	return CLI_OK;
 usage:

@@ -78,7 +78,7 @@ print_stocktake(const struct stocktake *s, void *arg)
 	(void)arg;
 	char when[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(s->opened), when);
-	printf("%-28s %-9s %-16s %s %s %s\n", s->id, words(WORD_SCOPE, s->scope_kind), s->scope, when,
+	cli_printf("%-28s %-9s %-16s %s %s %s\n", s->id, words(WORD_SCOPE, s->scope_kind), s->scope, when,
 	       s->confirmed ? _("confirmed by") : s->cancelled ? _("cancelled by") : _("open"),
 	       s->confirmed ? s->confirmed_by : s->cancelled ? s->cancelled_by : "");
 	return 0;
@@ -101,7 +101,7 @@ print_line(const struct stocktake_line *line, void *arg)
 		csv_money(line->residual_ore, 1);
 		return 0;
 	}
-	printf("  %-10s %-9s %-8s %-14s %-14s %s\n", _(line_names[kind[0]]), line->unit_no,
+	cli_printf("  %-10s %-9s %-8s %-14s %-14s %s\n", _(line_names[kind[0]]), line->unit_no,
 	       line->article_no, line->expected_at[0] ? line->expected_at : "-",
 	       line->found_at[0] ? line->found_at : "-", value);
 	return 0;
@@ -116,19 +116,19 @@ stocktake_show(struct store *store, const char *id, int csv)
 	if (rc != 0)
 		return rc;
 	if (csv) {
-		printf("kind,unit,article,expected_at,found_at,residual_value\n");
+		cli_printf("kind,unit,article,expected_at,found_at,residual_value\n");
 	} else {
 		char residual[48], replacement[48];
 		kr(r.missing_residual_ore, residual, sizeof residual);
 		kr(r.missing_replacement_ore, replacement, sizeof replacement);
-		printf(_("stocktake %s: %lld expected, %lld counted\n"), id, (long long)r.expected,
+		cli_printf(_("stocktake %s: %lld expected, %lld counted\n"), id, (long long)r.expected,
 		       (long long)r.counted);
-		printf(_("found %lld, missing %lld, moved %lld, unexpected %lld\n"),
+		cli_printf(_("found %lld, missing %lld, moved %lld, unexpected %lld\n"),
 		       (long long)r.found, (long long)r.missing, (long long)r.moved,
 		       (long long)r.unexpected);
-		printf(_("missing: residual value %s (replacement %s)\n"), residual, replacement);
+		cli_printf(_("missing: residual value %s (replacement %s)\n"), residual, replacement);
 		if (r.quantity_lines)
-			printf(_("consumables: %lld counted on %lld lines\n"),
+			cli_printf(_("consumables: %lld counted on %lld lines\n"),
 			       (long long)r.quantity_total, (long long)r.quantity_lines);
 	}
 	for (int k = LINE_MISSING; k <= LINE_UNEXPECTED && rc == 0; k++) {
@@ -142,18 +142,18 @@ static void
 print_outcome(const char *id, int confirmed, const struct stocktake_outcome *out)
 {
 	if (confirmed)
-		printf(_("stocktake %s confirmed: %lld units missing (%lld charged as a customer "
+		cli_printf(_("stocktake %s confirmed: %lld units missing (%lld charged as a customer "
 			 "stock's shortfall), %lld written off\n"),
 		       id, (long long)out->missing, (long long)out->charged,
 		       (long long)out->written_off);
 	else
-		printf(_("%lld units written off\n"), (long long)out->written_off);
+		cli_printf(_("%lld units written off\n"), (long long)out->written_off);
 	if (out->unconfirmed)
-		printf(_("%lld units out with the payer were not confirmed: not charged, left out "
+		cli_printf(_("%lld units out with the payer were not confirmed: not charged, left out "
 			 "(a flag asks the office to follow up)\n"),
 		       (long long)out->unconfirmed);
 	if (out->held)
-		printf(_("%lld weight-bearing F/M units were not written off: they wait for a "
+		cli_printf(_("%lld weight-bearing F/M units were not written off: they wait for a "
 			 "field check (hmc legacy check)\n"),
 		       (long long)out->held);
 }
@@ -179,7 +179,7 @@ cli_stocktake(struct cli *cli)
 			return cli_fail_store(store);
 		struct reconciliation r;
 		stocktake_reconcile(store, made, 0, &r);
-		printf(_("stocktake %s opened: %lld units expected\n"), made, (long long)r.expected);
+		cli_printf(_("stocktake %s opened: %lld units expected\n"), made, (long long)r.expected);
 	} else if (strcmp(what, "list") == 0) {
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
@@ -203,17 +203,17 @@ cli_stocktake(struct cli *cli)
 			}
 			rc = stocktake_count_quantity(store, cli_actor(cli, store), id, article, n, location);
 			if (rc == 0)
-				printf(_("%s: %lld counted\n"), article, n);
+				cli_printf(_("%s: %lld counted\n"), article, n);
 		}
 		/* Each unit on its own: one already counted does not stop the
 		 * rest, and says so. */
 		int failed = 0;
 		for (int i = 2; i < cli->n_args && rc == 0; i++) {
 			if (stocktake_count(store, cli_actor(cli, store), id, cli->args[i], location) != 0) {
-				cli_fail("%s", store_errmsg(store));
+				cli_store_error(store);
 				failed = 1;
 			} else {
-				printf(_("%s counted\n"), cli->args[i]);
+				cli_printf(_("%s counted\n"), cli->args[i]);
 			}
 		}
 		if (rc == 0 && failed) {
@@ -250,7 +250,7 @@ cli_stocktake(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		if ((rc = stocktake_cancel(store, cli_actor(cli, store), id)) == 0)
-			printf(_("stocktake %s cancelled: it counts no more, and nothing moved\n"), id);
+			cli_printf(_("stocktake %s cancelled: it counts no more, and nothing moved\n"), id);
 	} else if (strcmp(what, "write-off") == 0 && id && cli->n_args == 2) {
 		struct stocktake_outcome out;
 		if ((store = cli_open_store(cli, 0)) == NULL)
@@ -305,18 +305,18 @@ cli_charge(struct cli *cli)
 		if (rc == 0 && payload_has(done.payload, "charge")) {
 			char id[CHARGE_ID_MAX];
 			payload_get(done.payload, "charge", id, sizeof id);
-			printf(_("charge %s raised; a manager approves it\n"), id);
+			cli_printf(_("charge %s raised; a manager approves it\n"), id);
 		} else if (rc == 0) {
-			printf(_("%s reported %s; nobody is charged\n"), done.subject, kind);
+			cli_printf(_("%s reported %s; nobody is charged\n"), done.subject, kind);
 		}
 	} else if (strcmp(what, "approve") == 0) {
 		rc = charges_approve(store, cli_actor(cli, store), cli->args[1]);
 		if (rc == 0)
-			printf(_("charge %s approved\n"), cli->args[1]);
+			cli_printf(_("charge %s approved\n"), cli->args[1]);
 	} else {
 		rc = charges_refuse(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "reason"));
 		if (rc == 0)
-			printf(_("charge %s refused\n"), cli->args[1]);
+			cli_printf(_("charge %s refused\n"), cli->args[1]);
 	}
 	if (rc != 0)
 		return cli_fail_store(store);
@@ -331,7 +331,7 @@ print_request(const struct scrap_request *r, void *arg)
 	char value[48], when[TIMEUTIL_LOCAL_LEN];
 	kr(r->residual_ore, value, sizeof value);
 	timeutil_format_local(hlc_wall_ms(r->requested), when);
-	printf("%-9s %-12s %s %s %s %s %s\n", r->unit_no, r->reason, value, when, _("by"),
+	cli_printf("%-9s %-12s %s %s %s %s %s\n", r->unit_no, r->reason, value, when, _("by"),
 	       r->requested_by, r->article);
 	return 0;
 }
@@ -351,13 +351,13 @@ cli_scrap(struct cli *cli)
 		int approve = strcmp(what, "approve") == 0;
 		rc = scrap_decide(store, cli_actor(cli, store), cli->args[1], approve);
 		if (rc == 0)
-			printf(approve ? _("%s scrapped\n") : _("scrapping %s refused\n"), cli->args[1]);
+			cli_printf(approve ? _("%s scrapped\n") : _("scrapping %s refused\n"), cli->args[1]);
 	} else if (cli->n_args == 1 && cli_opt(cli, "reason") != NULL) {
 		int requested;
 		rc = scrap_or_request(store, cli_actor(cli, store), cli->args[0], cli_opt(cli, "reason"),
 				      cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0)
-			printf(requested ? _("%s is worth more than a scrap without approval: a "
+			cli_printf(requested ? _("%s is worth more than a scrap without approval: a "
 					     "manager decides (hmc scrap pending)\n")
 					 : _("%s scrapped\n"),
 			       cli->args[0]);
@@ -387,16 +387,16 @@ cli_legacy(struct cli *cli)
 		rc = legacy_check(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "outcome"),
 				  cli_opt(cli, "new-no"));
 		if (rc == 0)
-			printf(_("%s checked: %s\n"), cli->args[1],
+			cli_printf(_("%s checked: %s\n"), cli->args[1],
 			       words(WORD_OUTCOME, cli_opt(cli, "outcome")));
 	} else if (strcmp(what, "write-off") == 0 && cli->n_args == 1 && cli_opt(cli, "payer")) {
 		int64_t n, skipped;
 		rc = legacy_write_off(store, cli_actor(cli, store), cli_opt(cli, "payer"),
 				      cli_opt(cli, "weight-bearing") != NULL, &n, &skipped);
 		if (rc == 0) {
-			printf(_("%lld legacy units written off\n"), (long long)n);
+			cli_printf(_("%lld legacy units written off\n"), (long long)n);
 			if (skipped)
-				printf(_("%lld weight-bearing units left: check them again, then "
+				cli_printf(_("%lld weight-bearing units left: check them again, then "
 					 "--weight-bearing\n"), (long long)skipped);
 		}
 	} else {
@@ -460,7 +460,7 @@ print_legacy_row(const struct legacy_row *r, void *arg)
 	}
 	char rent[48];
 	kr(r->n.rent_ore, rent, sizeof rent);
-	printf("%s %-8s %-8s %6lld %s %7lld %14s  %s\n", r->prefix, r->payer, r->article_no,
+	cli_printf("%s %-8s %-8s %6lld %s %7lld %14s  %s\n", r->prefix, r->payer, r->article_no,
 	       (long long)r->n.units, r->weight_bearing ? "!" : " ", (long long)r->n.checked, rent,
 	       r->article);
 	return 0;
@@ -477,7 +477,7 @@ print_legacy_payer(const struct legacy_payer *p, void *arg)
 	char rent[48], lost[48], cell[128];
 	kr(p->n.rent_ore, rent, sizeof rent);
 	kr(p->n.lost_rent_ore, lost, sizeof lost);
-	printf(_("%-8s %s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
+	cli_printf(_("%-8s %s %6lld out (%lld weight-bearing), %s a month; %lld to write off "
 		 "(%lld weight-bearing) lose %s a month\n"),
 	       p->payer, cli_cell(cell, sizeof cell, p->payer_name, 24), (long long)p->n.units,
 	       (long long)p->weight_bearing, rent, (long long)p->n.candidates,
@@ -493,9 +493,9 @@ print_legacy_area(const struct legacy_area *a)
 	kr(f->rent_ore + m->rent_ore, rent, sizeof rent);
 	kr(a->lost_rent_ore, lost, sizeof lost);
 	kr(a->remaining_rent_ore, remaining, sizeof remaining);
-	printf(_("  %-4s  F %6lld  M %6lld  %s a month\n"), a->area, (long long)f->units,
+	cli_printf(_("  %-4s  F %6lld  M %6lld  %s a month\n"), a->area, (long long)f->units,
 	       (long long)m->units, rent);
-	printf(_("        %lld to write off lose %s a month of %s remaining: price factor "
+	cli_printf(_("        %lld to write off lose %s a month of %s remaining: price factor "
 		 "%.4f\n"), (long long)(f->candidates + m->candidates), lost, remaining, a->factor);
 }
 
@@ -507,7 +507,7 @@ report_legacy(struct store *store, int csv)
 	if (rc != 0)
 		return rc;
 	if (csv) {
-		printf("figure,area,prefix,weight_bearing,payer,article,units,checked,left,"
+		cli_printf("figure,area,prefix,weight_bearing,payer,article,units,checked,left,"
 		       "to_write_off,monthly_rent,lost_rent,area_remaining_rent,area_factor\n");
 		for (int i = 0; i < sum.n_areas; i++)
 			for (int p = 0; p < LEGACY_N_PREFIXES; p++)
@@ -523,7 +523,7 @@ report_legacy(struct store *store, int csv)
 			rc = legacy_payers(store, print_legacy_payer, &csv);
 		return rc;
 	}
-	printf("%s\n%s\n", _("F and M units out on rent, by product area (agreement)"),
+	cli_printf("%s\n%s\n", _("F and M units out on rent, by product area (agreement)"),
 	       _("(price factor = 1 + the rent that writing off the units checked as replaced "
 		 "or not found loses / the area's remaining rent)"));
 	for (int i = 0; i < sum.n_areas; i++)
@@ -531,25 +531,25 @@ report_legacy(struct store *store, int csv)
 	for (int p = 0; p < LEGACY_N_PREFIXES; p++) {
 		char rent[48];
 		kr(sum.total[p].rent_ore, rent, sizeof rent);
-		printf(_("%s total: %lld units out, %s a month\n"), legacy_prefix_name(p),
+		cli_printf(_("%s total: %lld units out, %s a month\n"), legacy_prefix_name(p),
 		       (long long)sum.total[p].units, rent);
 	}
-	printf("%s\n", _("field checks of the units out, weight-bearing first"));
+	cli_printf("%s\n", _("field checks of the units out, weight-bearing first"));
 	for (int wb = 0; wb < 2; wb++)
 		for (int p = 0; p < LEGACY_N_PREFIXES; p++) {
 			const struct legacy_count *n = &sum.checks[wb][p];
 			if (n->units == 0)
 				continue;
-			printf(wb == 0 ? _("  weight-bearing %s: %lld of %lld checked, %lld left\n")
+			cli_printf(wb == 0 ? _("  weight-bearing %s: %lld of %lld checked, %lld left\n")
 				       : _("  other %s: %lld of %lld checked, %lld left\n"),
 			       legacy_prefix_name(p), (long long)n->checked, (long long)n->units,
 			       (long long)(n->units - n->checked));
 		}
-	printf("\n%s\n", _("by payer and article, weight-bearing articles first (!)"));
-	printf("%s\n", _("  payer    article   count   checked   monthly rent"));
+	cli_printf("\n%s\n", _("by payer and article, weight-bearing articles first (!)"));
+	cli_printf("%s\n", _("  payer    article   count   checked   monthly rent"));
 	if ((rc = legacy_rows(store, print_legacy_row, &csv)) != 0)
 		return rc;
-	printf("\n%s\n", _("by payer: what writing off their checked units loses"));
+	cli_printf("\n%s\n", _("by payer: what writing off their checked units loses"));
 	return legacy_payers(store, print_legacy_payer, &csv);
 }
 
@@ -579,15 +579,15 @@ print_charge(const struct charge *c, void *arg)
 	if (strcmp(t->payer, c->payer) != 0) {
 		if (t->payer[0]) {
 			kr(t->sum, amount, sizeof amount);
-			printf(_("  total %s\n"), amount);
+			cli_printf(_("  total %s\n"), amount);
 		}
-		printf("%s %s\n", c->payer, c->payer_name);
+		cli_printf("%s %s\n", c->payer, c->payer_name);
 		xstrlcpy(t->payer, c->payer, sizeof t->payer);
 		t->sum = 0;
 	}
 	t->sum += c->amount_ore;
 	kr(c->amount_ore, amount, sizeof amount);
-	printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, words(WORD_CHARGE, c->kind), amount, when,
+	cli_printf("  %-22s %-9s %-10s %14s %s %s\n", c->id, c->unit_no, words(WORD_CHARGE, c->kind), amount, when,
 	       c->approved ? c->approved_by : _("awaits approval"));
 	return 0;
 }
@@ -597,16 +597,16 @@ report_charges(struct store *store, const struct cli *cli, int csv)
 {
 	struct charge_totals t = { csv, "", 0 };
 	if (csv)
-		printf("charge,payer,unit,kind,amount,raised,raised_by,approved_by\n");
+		cli_printf("charge,payer,unit,kind,amount,raised,raised_by,approved_by\n");
 	int rc = charges_list(store, cli_opt(cli, "payer"), cli_opt(cli, "pending") != NULL,
 			      print_charge, &t);
 	if (rc == 0 && !csv && t.payer[0]) {
 		char amount[48];
 		kr(t.sum, amount, sizeof amount);
-		printf(_("  total %s\n"), amount);
+		cli_printf(_("  total %s\n"), amount);
 	}
 	if (rc == 0 && !csv && !t.payer[0])
-		printf("%s\n", _("no charges"));
+		cli_printf("%s\n", _("no charges"));
 	return rc;
 }
 
@@ -626,7 +626,7 @@ print_obsolete(const struct obsolete_unit *u, void *arg)
 		return 0;
 	}
 	kr(u->residual_ore, value, sizeof value);
-	printf("%-9s %-8s %-14s %14s %s  %s\n", u->unit_no, u->article_no, u->location, value, zero,
+	cli_printf("%-9s %-8s %-14s %14s %s  %s\n", u->unit_no, u->article_no, u->location, value, zero,
 	       u->article);
 	return 0;
 }
@@ -635,9 +635,9 @@ static int
 report_obsolete(struct store *store, int csv)
 {
 	if (csv)
-		printf("unit,article,location,residual_value,zero_on\n");
+		cli_printf("unit,article,location,residual_value,zero_on\n");
 	else
-		printf("%s\n", _("units in stock of articles out of the assortment: residual value "
+		cli_printf("%s\n", _("units in stock of articles out of the assortment: residual value "
 				 "today and the day it reaches zero"));
 	return charges_obsolete(store, print_obsolete, &csv);
 }
@@ -660,7 +660,7 @@ print_state(const char *state, const char *area, int64_t units, void *arg)
 	} else {
 		char bar[48];
 		kpi_bar(units, k->max, 30, bar, sizeof bar);
-		printf("  %-15s %-5s %9lld %s\n", words(WORD_STATE, state), area, (long long)units, bar);
+		cli_printf("  %-15s %-5s %9lld %s\n", words(WORD_STATE, state), area, (long long)units, bar);
 	}
 	return 0;
 }
@@ -690,7 +690,7 @@ print_payer(const char *payer, const char *name, int64_t units, int64_t rent, vo
 	}
 	char money[48], cell[128];
 	kr(rent, money, sizeof money);
-	printf("  %-8s %s %8lld %16s\n", payer, cli_cell(cell, sizeof cell, name, 28),
+	cli_printf("  %-8s %s %8lld %16s\n", payer, cli_cell(cell, sizeof cell, name, 28),
 	       (long long)units, money);
 	return 0;
 }
@@ -707,7 +707,7 @@ print_repair_kpi(const struct repair_figures *f, void *arg)
 		csv_int(f->within, 1);
 		return 0;
 	}
-	printf(_("  %s %-6s %4d closed, %3.0f%% within the deadline (target %d%%)\n"), f->month,
+	cli_printf(_("  %s %-6s %4d closed, %3.0f%% within the deadline (target %d%%)\n"), f->month,
 	       repairs_priority_name(f->priority), f->closed,
 	       f->closed ? 100.0 * f->within / f->closed : 0.0, f->target_percent);
 	return 0;
@@ -737,7 +737,7 @@ stocktake_row(const struct stocktake *s, void *arg)
 	}
 	char value[48];
 	kr(r.missing_residual_ore, value, sizeof value);
-	printf(_("  %-28s %lld expected, %lld found, %lld missing (%s)\n"), s->id,
+	cli_printf(_("  %-28s %lld expected, %lld found, %lld missing (%s)\n"), s->id,
 	       (long long)r.expected, (long long)r.found, (long long)r.missing, value);
 	return 0;
 }
@@ -758,14 +758,14 @@ report_kpi(struct store *store, int csv)
 	 *   stocktake,ID,FOUND,MISSING,MISSING_RESIDUAL_VALUE
 	 *   conflicts,open,,N, */
 	if (csv)
-		printf("figure,key,detail,value,extra\n");
+		cli_printf("figure,key,detail,value,extra\n");
 	else
-		printf("%s\n", _("units by state and area"));
+		cli_printf("%s\n", _("units by state and area"));
 	kpi_states(store, max_state, &k);
 	if ((rc = kpi_states(store, print_state, &k)) != 0)
 		return rc;
 	if (!csv)
-		printf("%s\n", _("units out per payer, monthly rent"));
+		cli_printf("%s\n", _("units out per payer, monthly rent"));
 	if ((rc = kpi_payers(store, print_payer, &k)) != 0)
 		return rc;
 	if ((rc = kpi_months(store, today, 12, months)) != 0)
@@ -785,32 +785,32 @@ report_kpi(struct store *store, int csv)
 	}
 	if (!csv) {
 		char line[64];
-		printf(_("deliveries by their due day (target %d%%), the last 12 months\n"),
+		cli_printf(_("deliveries by their due day (target %d%%), the last 12 months\n"),
 		       KPI_DELIVERY_TARGET);
 		for (int i = 0; i < 12; i++) {
 			if (months[i].delivered == 0)
 				continue;
 			int share = (int)(100 * months[i].on_time / months[i].delivered);
-			printf("  %s %5lld %3d%%%s\n", months[i].month, (long long)months[i].delivered,
+			cli_printf("  %s %5lld %3d%%%s\n", months[i].month, (long long)months[i].delivered,
 			       share, share < KPI_DELIVERY_TARGET ? " <" : "");
 		}
 		kpi_sparkline(delivered, 12, line, sizeof line);
-		printf(_("  orders a month: %s\n"), line);
-		printf("%s\n", _("value scrapped and written off per month (residual value)"));
+		cli_printf(_("  orders a month: %s\n"), line);
+		cli_printf("%s\n", _("value scrapped and written off per month (residual value)"));
 		for (int i = 0; i < 12; i++) {
 			if (months[i].scrapped + months[i].written_off == 0)
 				continue;
 			char s[48], w[48];
 			kr(months[i].scrapped_ore, s, sizeof s);
 			kr(months[i].written_off_ore, w, sizeof w);
-			printf(_("  %s scrapped %4lld (%s), written off %4lld (%s)\n"), months[i].month,
+			cli_printf(_("  %s scrapped %4lld (%s), written off %4lld (%s)\n"), months[i].month,
 			       (long long)months[i].scrapped, s, (long long)months[i].written_off, w);
 		}
 		kpi_sparkline(scrapped, 12, line, sizeof line);
-		printf(_("  scrapped:    %s\n"), line);
+		cli_printf(_("  scrapped:    %s\n"), line);
 		kpi_sparkline(written, 12, line, sizeof line);
-		printf(_("  written off: %s\n"), line);
-		printf("%s\n", _("repairs within the deadline, the last 3 months"));
+		cli_printf(_("  written off: %s\n"), line);
+		cli_printf("%s\n", _("repairs within the deadline, the last 3 months"));
 	}
 	int y, m, d;
 	timeutil_civil_from_days(today, &y, &m, &d);
@@ -819,7 +819,7 @@ report_kpi(struct store *store, int csv)
 				 print_repair_kpi, &k)) != 0)
 		return rc;
 	if (!csv)
-		printf("%s\n", _("stocktakes, the latest"));
+		cli_printf("%s\n", _("stocktakes, the latest"));
 	struct stocktake_kpi sk = { store, csv, 0 };
 	if ((rc = stocktake_list(store, 1, stocktake_row, &sk)) != 0)
 		return rc;
@@ -831,7 +831,7 @@ report_kpi(struct store *store, int csv)
 		csv_int(open, 0);
 		cli_csv_field("", 1);
 	} else {
-		printf(_("sync conflicts open: %lld\n"), (long long)open);
+		cli_printf(_("sync conflicts open: %lld\n"), (long long)open);
 	}
 	return 0;
 }

@@ -175,7 +175,7 @@ issue_badge(struct cli *cli, struct store *store, int replace)
 	if (rc == 0)
 		rc = put_operator(store, actor, no, name, role, 1, hash, pk, one_time);
 	if (rc == 0) {
-		printf(replace ? _("operator %s (%s): a new badge; the old one no longer works\n")
+		cli_printf(replace ? _("operator %s (%s): a new badge; the old one no longer works\n")
 			       : _("operator %s (%s, %s) added\n"),
 		       no, name, role);
 		if (given == NULL)
@@ -210,7 +210,7 @@ set_pin(struct cli *cli, struct store *store)
 		rc = put_operator(store, actor, op.op_no, op.name, role_name(op.role), 1, hash,
 				  op.pubkey, 0);
 	if (rc == 0)
-		printf(_("operator %s: the new PIN holds from now on\n"), op.op_no);
+		cli_printf(_("operator %s: the new PIN holds from now on\n"), op.op_no);
 	return done(store, rc);
 }
 
@@ -228,7 +228,7 @@ disable(struct cli *cli, struct store *store)
 	int rc = put_operator(store, actor, op.op_no, op.name, role_name(op.role), 0, op.pin_hash,
 			      op.pubkey, op.must_change);
 	if (rc == 0)
-		printf(_("operator %s (%s) can no longer log in\n"), op.op_no, op.name);
+		cli_printf(_("operator %s (%s) can no longer log in\n"), op.op_no, op.name);
 	return done(store, rc);
 }
 
@@ -237,7 +237,7 @@ print_operator(const struct operator_rec *op, void *arg)
 {
 	char cell[256];
 	(void)arg;
-	printf("%-8s %s %-10s %s%s%s\n", op->op_no, cli_cell(cell, sizeof cell, op->name, 24),
+	cli_printf("%-8s %s %-10s %s%s%s\n", op->op_no, cli_cell(cell, sizeof cell, op->name, 24),
 	       role_name(op->role), op->active ? "" : _("inactive"),
 	       op->pubkey[0] ? "" : _(" no badge"),
 	       op->must_change ? _(" one-time PIN") : "");
@@ -335,14 +335,14 @@ read_operators(struct store *store, const char *path, struct new_operator *out)
 		struct operator_rec old;
 		unsigned role;
 		if (rc < 0) {
-			fprintf(stderr, "%s:%ld: %s\n", path, line, err);
+			cli_note("%s:%ld: %s", path, line, err);
 			bad++;
 			continue;
 		}
 		if (n_fields == 1 && fields[0][0] == '\0')
 			continue;	/* an empty line */
 		if (n_fields <= col[0] || n_fields <= col[1] || n_fields <= col[2]) {
-			fprintf(stderr, "%s:%ld: %s\n", path, line, _("too few fields"));
+			cli_note("%s:%ld: %s", path, line, _("too few fields"));
 			bad++;
 			continue;
 		}
@@ -362,9 +362,7 @@ read_operators(struct store *store, const char *path, struct new_operator *out)
 		if (problem == NULL && n >= IMPORT_MAX)
 			problem = _("too many operators in one file");
 		if (problem != NULL) {
-			char shown[CLI_LINE_MAX];
-			text_escape(problem, shown, sizeof shown);
-			fprintf(stderr, "%s:%ld: %s\n", path, line, shown);
+			cli_note("%s:%ld: %s", path, line, problem);
 			bad++;
 			continue;
 		}
@@ -431,8 +429,8 @@ cli_operator_import(struct cli *cli, const char *path)
 			cli_csv_field(badges[i], 0);
 			cli_csv_field(pins[i], 1);
 		}
-		fprintf(stderr, _("imported %d operators from %s: each changes the one-time PIN at "
-				  "the first login\n"), n, path);
+		cli_note(_("imported %d operators from %s: each changes the one-time PIN at the "
+			   "first login"), n, path);
 	}
 	sodium_memzero(badges, ((size_t)n + 1) * AUTH_BADGE_MAX);
 	sodium_memzero(pins, ((size_t)n + 1) * 16);

@@ -37,7 +37,7 @@ static int
 print_order_row(const struct order *o, void *arg)
 {
 	(void)arg;
-	printf("%-16s %s  %-8s %2d/%-2d %s %s\n", o->order_no, o->due, o->payer, o->picked,
+	cli_printf("%-16s %s  %-8s %2d/%-2d %s %s\n", o->order_no, o->due, o->payer, o->picked,
 	       o->quantity, o->delivered ? _("delivered") : _("open"), o->payer_name);
 	return 0;
 }
@@ -46,7 +46,7 @@ static int
 print_picked(const char *unit_no, const char *article_no, void *arg)
 {
 	(void)arg;
-	printf(_("  picked %s (article %s)\n"), unit_no, article_no);
+	cli_printf(_("  picked %s (article %s)\n"), unit_no, article_no);
 	return 0;
 }
 
@@ -59,23 +59,23 @@ order_show(struct store *store, const char *order_no, const char *named)
 	struct order_line lines[ORDER_MAX_LINES];
 	char depot[ORDER_DEPOT_MAX];
 	if (orders_depot(store, named, depot) != 0)
-		fprintf(stderr, _("hmc: warning: %s\n"), store_errmsg(store));
+		cli_note(_("hmc: warning: %s\n"), store_errmsg(store));
 	int n = orders_get(store, order_no, depot, &o, lines, ORDER_MAX_LINES);
 	if (n < 0)
 		return cli_fail_store(store);
-	printf(_("order %s for %s %s%s%s, due %s: %d of %d picked%s\n"), o.order_no, o.payer,
+	cli_printf(_("order %s for %s %s%s%s, due %s: %d of %d picked%s\n"), o.order_no, o.payer,
 	       o.payer_name, o.recipient[0] ? ", " : "", o.recipient, o.due, o.picked, o.quantity,
 	       o.delivered ? _(", delivered") : "");
 	for (int i = 0; i < n; i++) {
-		printf("%2d. %s %s %d/%d", lines[i].line_no, lines[i].article_no,
+		cli_printf("%2d. %s %s %d/%d", lines[i].line_no, lines[i].article_no,
 		       lines[i].unit_no[0] ? lines[i].unit_no : lines[i].article_name,
 		       lines[i].picked, lines[i].quantity);
 		if (lines[i].suggest_unit[0])
-			printf(_("  take %s at %s"), lines[i].suggest_unit, lines[i].suggest_location);
+			cli_printf(_("  take %s at %s"), lines[i].suggest_unit, lines[i].suggest_location);
 		else if (lines[i].picked < lines[i].quantity)
-			printf(_("  none in stock"));
+			cli_printf(_("  none in stock"));
 		if (lines[i].suggest_elsewhere)
-			printf(_(" (depot %s)"), lines[i].suggest_depot);
+			cli_printf(_(" (depot %s)"), lines[i].suggest_depot);
 		putchar('\n');
 	}
 	orders_picked(store, order_no, print_picked, NULL);
@@ -96,7 +96,7 @@ resolve_unit(struct store *store, const char *text, char unit_no[UNIT_NO_MAX])
 static void
 report_row(long line, const char *message, void *arg)
 {
-	fprintf(stderr, "%s:%ld: %s\n", (const char *)arg, line, message);
+	cli_note("%s:%ld: %s\n", (const char *)arg, line, message);
 }
 
 int
@@ -156,7 +156,7 @@ cli_order(struct cli *cli)
 			return CLI_FAIL;
 		if (orders_create(store, cli_actor(cli, store), &req, order_no) != 0)
 			return cli_fail_store(store);
-		printf(_("order %s made\n"), order_no);
+		cli_printf(_("order %s made\n"), order_no);
 		return order_show(store, order_no, cli_opt(cli, "depot"));
 	}
 	if (strcmp(sub, "import") == 0 && cli->n_args == 2) {
@@ -165,7 +165,7 @@ cli_order(struct cli *cli)
 		if (orders_import_csv(store, cli_actor(cli, store), cli->args[1], report_row,
 				      cli->args[1], &n) != 0)
 			return cli_fail_store(store);
-		printf(_("imported %d orders from %s\n"), n, cli->args[1]);
+		cli_printf(_("imported %d orders from %s\n"), n, cli->args[1]);
 		store_close(store);
 		return CLI_OK;
 	}
@@ -190,7 +190,7 @@ cli_order(struct cli *cli)
 				       : orders_unpick(store, cli_actor(cli, store), cli->args[1], unit_no);
 		if (rc != 0)
 			return cli_fail_store(store);
-		printf(sub[0] == 'p' ? _("%s picked for order %s\n")
+		cli_printf(sub[0] == 'p' ? _("%s picked for order %s\n")
 				     : _("%s taken off order %s, back in stock\n"),
 		       unit_no, cli->args[1]);
 		store_close(store);
@@ -201,7 +201,7 @@ cli_order(struct cli *cli)
 			return CLI_FAIL;
 		if (orders_deliver(store, cli_actor(cli, store), cli->args[1], &n) != 0)
 			return cli_fail_store(store);
-		printf(_("order %s delivered: %d units, rent started\n"), cli->args[1], n);
+		cli_printf(_("order %s delivered: %d units, rent started\n"), cli->args[1], n);
 		store_close(store);
 		return CLI_OK;
 	}
@@ -212,7 +212,7 @@ static int
 print_pickup_row(const struct pickup *p, void *arg)
 {
 	(void)arg;
-	printf(_("%-16s due %s  %-8s %d/%d collected, rent to %s  %s\n"), p->pickup_no, p->due,
+	cli_printf(_("%-16s due %s  %-8s %d/%d collected, rent to %s  %s\n"), p->pickup_no, p->due,
 	       p->payer, p->n_collected, p->n_units, p->rent_end, p->payer_name);
 	return 0;
 }
@@ -221,7 +221,7 @@ static int
 print_pickup_unit(const char *unit_no, int collected, void *arg)
 {
 	(void)arg;
-	printf("  %s %s\n", unit_no, collected ? _("collected") : _("to collect"));
+	cli_printf("  %s %s\n", unit_no, collected ? _("collected") : _("to collect"));
 	return 0;
 }
 
@@ -245,7 +245,7 @@ cli_pickup(struct cli *cli)
 			return cli_fail_store(store);
 		struct pickup p;
 		pickups_get(store, pickup_no, &p);
-		printf(_("pickup %s made: due %s, rent ends %s\n"), pickup_no, p.due, p.rent_end);
+		cli_printf(_("pickup %s made: due %s, rent ends %s\n"), pickup_no, p.due, p.rent_end);
 		store_close(store);
 		return CLI_OK;
 	}
@@ -276,13 +276,13 @@ cli_pickup(struct cli *cli)
 				    &got) != 0)
 			return cli_fail_store(store);
 		if (got.collected && got.pickup_no[0] && pickups_get(store, got.pickup_no, &p) == 0)
-			printf(_("%s collected on pickup %s (%d of %d), now in transit%s\n"),
+			cli_printf(_("%s collected on pickup %s (%d of %d), now in transit%s\n"),
 			       cli->args[1], got.pickup_no, p.n_collected, p.n_units,
 			       p.n_collected >= p.n_units ? _("; the pickup is complete") : "");
 		else if (got.collected)
-			printf(_("%s collected, now in transit\n"), cli->args[1]);
+			cli_printf(_("%s collected, now in transit\n"), cli->args[1]);
 		if (got.warning[0])
-			fprintf(stderr, _("hmc: warning: %s (the office is told)\n"), got.warning);
+			cli_note(_("hmc: warning: %s (the office is told)\n"), got.warning);
 		store_close(store);
 		return CLI_OK;
 	}
@@ -295,7 +295,7 @@ print_flag(const struct flag *f, void *arg)
 	char when[TIMEUTIL_LOCAL_LEN];
 	(void)arg;
 	timeutil_format_local(hlc_wall_ms(f->raised), when);
-	printf("%-20s %s %-6s %s%s\n", f->flag_id, when, f->operator_no, f->reason,
+	cli_printf("%-20s %s %-6s %s%s\n", f->flag_id, when, f->operator_no, f->reason,
 	       f->cleared ? _(" (cleared)") : "");
 	return 0;
 }
@@ -309,7 +309,7 @@ cli_flags(struct cli *cli)
 	if (cli->n_args == 2 && strcmp(cli->args[0], "clear") == 0) {
 		if (flags_clear(store, cli_actor(cli, store), cli->args[1]) != 0)
 			return cli_fail_store(store);
-		printf(_("flag %s cleared\n"), cli->args[1]);
+		cli_printf(_("flag %s cleared\n"), cli->args[1]);
 	} else if (cli->n_args == 0) {
 		flags_list(store, cli_opt(cli, "all") == NULL, print_flag, NULL);
 	} else {

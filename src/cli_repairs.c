@@ -59,7 +59,7 @@ print_repair(const struct repair *r, void *arg)
 		char minutes[16];
 		snprintf(minutes, sizeof minutes, "%d", r->minutes);
 		if (ctx->n++ == 0)
-			printf("repair_id,unit_no,article_no,article,priority,opened,deadline,status,"
+			cli_printf("repair_id,unit_no,article_no,article,priority,opened,deadline,status,"
 			       "warranty_claim,on_site,minutes,fault\n");
 		cli_csv_field(r->repair_id, 0);
 		cli_csv_field(r->unit_no, 0);
@@ -76,7 +76,7 @@ print_repair(const struct repair *r, void *arg)
 		return 0;
 	}
 	ctx->n++;
-	printf("%-10s %-6s %-16s %-14s %s%s%s %s  %s\n", r->unit_no,
+	cli_printf("%-10s %-6s %-16s %-14s %s%s%s %s  %s\n", r->unit_no,
 	       words(WORD_PRIORITY, repairs_priority_name(r->priority)),
 	       deadline, status, r->warranty ? _("[claim] ") : "", r->on_site ? _("[on site] ") : "",
 	       r->tell_prescriber ? _("[tell prescriber] ") : "", r->article_name, r->fault);
@@ -89,7 +89,7 @@ print_action(const struct repair_action *a, void *arg)
 	char when[TIMEUTIL_LOCAL_LEN];
 	(void)arg;
 	timeutil_format_local(hlc_wall_ms(a->at), when);
-	printf("  %s %-6s %3d min  %s%s%s\n", when, a->operator_no, a->minutes, a->what,
+	cli_printf("  %s %-6s %3d min  %s%s%s\n", when, a->operator_no, a->minutes, a->what,
 	       a->parts[0] ? _("  parts ") : "", a->parts);
 	return 0;
 }
@@ -102,36 +102,36 @@ show(struct store *store, const char *which)
 	if (repairs_get(store, which, &r) != 0)
 		return cli_fail_store(store);
 	timeutil_format_local(hlc_wall_ms(r.opened), opened);
-	printf(_("repair %s of unit %s (%s %s)\n"), r.repair_id, r.unit_no, r.article_no,
+	cli_printf(_("repair %s of unit %s (%s %s)\n"), r.repair_id, r.unit_no, r.article_no,
 	       r.article_name);
-	printf(_("opened      %s by %s, %s%s%s\n"), opened, r.opened_by,
+	cli_printf(_("opened      %s by %s, %s%s%s\n"), opened, r.opened_by,
 	       words(WORD_PRIORITY, repairs_priority_name(r.priority)),
 	       r.on_site ? _(", on site at ") : "",
 	       r.on_site ? r.place : "");
-	printf(_("fault       %s\n"), r.fault[0] ? r.fault : "-");
+	cli_printf(_("fault       %s\n"), r.fault[0] ? r.fault : "-");
 	if (r.warranty)
-		printf(_("WARRANTY    a claim to the supplier: the unit is under warranty\n"));
+		cli_printf(_("WARRANTY    a claim to the supplier: the unit is under warranty\n"));
 	timeutil_format_date(r.start_deadline, date);
-	printf(_("start by    %s%s\n"), date, r.started ? _(" (started)") : "");
+	cli_printf(_("start by    %s%s\n"), date, r.started ? _(" (started)") : "");
 	repairs_format_deadline(&r, date);
 	if (r.closed)
-		printf(_("deadline    %s; closed: %s\n"), date, words(WORD_OUTCOME, r.outcome));
+		cli_printf(_("deadline    %s; closed: %s\n"), date, words(WORD_OUTCOME, r.outcome));
 	else if (r.deadline_at && r.overdue)
-		printf(_("deadline    %s, OVERDUE by %d working hours\n"), date, -r.hours_left);
+		cli_printf(_("deadline    %s, OVERDUE by %d working hours\n"), date, -r.hours_left);
 	else if (r.deadline_at)
-		printf(_("deadline    %s, %d working hours left\n"), date, r.hours_left);
+		cli_printf(_("deadline    %s, %d working hours left\n"), date, r.hours_left);
 	else if (r.overdue)
-		printf(_("deadline    %s, OVERDUE by %d working days\n"), date, -r.days_left);
+		cli_printf(_("deadline    %s, OVERDUE by %d working days\n"), date, -r.days_left);
 	else
-		printf(_("deadline    %s, %d working days left\n"), date, r.days_left);
+		cli_printf(_("deadline    %s, %d working days left\n"), date, r.days_left);
 	if (r.waiting_since) {
 		timeutil_format_date(r.parts_expected, date);
-		printf(_("waiting     for parts%s%s\n"), r.parts_expected ? _(", expected ") : "",
+		cli_printf(_("waiting     for parts%s%s\n"), r.parts_expected ? _(", expected ") : "",
 		       r.parts_expected ? date : "");
 	}
 	if (r.tell_prescriber)
-		printf(_("TELL THE PRESCRIBER: the deadline will not hold\n"));
-	printf(_("work        %d minutes\n"), r.minutes);
+		cli_printf(_("TELL THE PRESCRIBER: the deadline will not hold\n"));
+	cli_printf(_("work        %d minutes\n"), r.minutes);
 	repairs_actions(store, r.repair_id, print_action, NULL);
 	store_close(store);
 	return CLI_OK;
@@ -163,7 +163,7 @@ cli_repair(struct cli *cli)
 		if (rc != 0)
 			return cli_fail_store(store);
 		if (!ctx.csv && ctx.n == 0)
-			printf("%s\n", _("no repairs"));
+			cli_printf("%s\n", _("no repairs"));
 		store_close(store);
 		return CLI_OK;
 	}
@@ -189,7 +189,7 @@ cli_repair(struct cli *cli)
 			return cli_fail_store(store);
 		char date[REPAIR_DEADLINE_LEN];
 		repairs_format_deadline(&r, date);
-		printf(_("repair %s opened for %s, %s, deadline %s%s\n"), r.repair_id, r.unit_no,
+		cli_printf(_("repair %s opened for %s, %s, deadline %s%s\n"), r.repair_id, r.unit_no,
 		       words(WORD_PRIORITY, repairs_priority_name(r.priority)), date,
 		       r.warranty ? _(": WARRANTY CLAIM to the supplier") : "");
 		store_close(store);
@@ -230,7 +230,7 @@ cli_repair(struct cli *cli)
 				   cli_opt(cli, "location"), cli_opt(cli, "reason"),
 				   cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0 && requested)
-			printf(_("%s is worth more than a scrap without approval: the repair stays "
+			cli_printf(_("%s is worth more than a scrap without approval: the repair stays "
 				 "open until a manager decides (hmc scrap pending)\n"), unit);
 	} else {
 		store_close(store);
@@ -249,11 +249,11 @@ print_figures(const struct repair_figures *row, void *arg)
 	if (row->closed > 0)
 		snprintf(share, sizeof share, "%.1f", 100.0 * row->within / row->closed);
 	if (csv)
-		printf("%s,%s,%d,%d,%s,%d,%.1f,%d\n", row->month, repairs_priority_name(row->priority),
+		cli_printf("%s,%s,%d,%d,%s,%d,%.1f,%d\n", row->month, repairs_priority_name(row->priority),
 		       row->closed, row->within, share, row->target_percent, row->median_days,
 		       row->open_overdue);
 	else
-		printf("%-7s  %-6s  %6d  %6d  %6s%%  %3d%%  %6.1f  %7d%s\n", row->month,
+		cli_printf("%-7s  %-6s  %6d  %6d  %6s%%  %3d%%  %6.1f  %7d%s\n", row->month,
 		       words(WORD_PRIORITY, repairs_priority_name(row->priority)), row->closed, row->within, share,
 		       row->target_percent, row->median_days, row->open_overdue,
 		       row->closed > 0 && 100 * row->within < row->target_percent * row->closed
@@ -278,10 +278,10 @@ cli_report(struct cli *cli)
 		return CLI_FAIL;
 	int csv = cli_opt(cli, "csv") != NULL;
 	if (csv)
-		printf("month,priority,closed,within_deadline,share_percent,target_percent,"
+		cli_printf("month,priority,closed,within_deadline,share_percent,target_percent,"
 		       "median_working_days,open_past_deadline\n");
 	else
-		printf("%s\n", _("month    priority closed  within   share target median overdue"));
+		cli_printf("%s\n", _("month    priority closed  within   share target median overdue"));
 	int rc = repairs_report(store, from, to, print_figures, &csv);
 	if (rc != 0)
 		return cli_fail_store(store);

@@ -80,26 +80,27 @@ unescape(const char *text, char *out, size_t size, size_t *len)
 	return 0;
 }
 
-/* One field per line; GS1 elements as "(AI) value". */
+/* One field per line; GS1 elements as "(AI) value"; escaped, as a scan
+ * may carry control characters. */
 static void
-print_barcode(FILE *out, const struct barcode *code)
+print_barcode(const struct barcode *code)
 {
-	fprintf(out, "kind: %s\n", barcode_kind_name(code->kind));
+	cli_printf("kind: %s\n", barcode_kind_name(code->kind));
 	if (code->symbology[0])
-		fprintf(out, "symbology: %s\n", code->symbology);
+		cli_printf("symbology: %s\n", code->symbology);
 	switch (code->kind) {
 	case BARCODE_UNIT:
-		fprintf(out, "unit: %s\norigin: %s\n", code->text, unit_origin_name(code->origin));
+		cli_printf("unit: %s\norigin: %s\n", code->text, unit_origin_name(code->origin));
 		break;
 	case BARCODE_LOCATION:
-		fprintf(out, "location: %s\n", code->text);
+		cli_printf("location: %s\n", code->text);
 		break;
 	case BARCODE_ARTICLE:
-		fprintf(out, "article: %s\n", code->text);
+		cli_printf("article: %s\n", code->text);
 		break;
 	case BARCODE_GS1:
 		for (int i = 0; i < code->n_elements; i++)
-			fprintf(out, "(%s) %s\n", code->elements[i].ai, code->elements[i].value);
+			cli_printf("(%s) %s\n", code->elements[i].ai, code->elements[i].value);
 		break;
 	}
 }
@@ -118,7 +119,7 @@ scan_parse(struct cli *cli)
 				       cli->args[1]);
 	if (barcode_interpret(raw, len, 0, &code) != 0)
 		return cli_fail("%s", code.error);
-	print_barcode(stdout, &code);
+	print_barcode(&code);
 	return CLI_OK;
 }
 
@@ -140,11 +141,11 @@ print_scan(const struct scan *scan, void *arg)
 {
 	struct scan_run *run = arg;
 	struct barcode code;
-	printf("--- %s\n", scan->source);
+	cli_printf("--- %s\n", scan->source);
 	if (barcode_interpret(scan->text, scan->len, 0, &code) == 0)
-		print_barcode(stdout, &code);
+		print_barcode(&code);
 	else
-		printf("error: %s\n", code.error);
+		cli_printf("error: %s\n", code.error);
 	fflush(stdout);
 	run->count++;
 }
@@ -154,7 +155,7 @@ print_notice(enum scanner_notice kind, const char *message, void *arg)
 {
 	(void)kind;
 	(void)arg;
-	fprintf(stderr, "hmc: %s\n", message);
+	cli_note("hmc: %s\n", message);
 }
 
 static int
@@ -223,7 +224,7 @@ ignore_notice(enum scanner_notice kind, const char *message, void *arg)
 	(void)kind;
 	/* Problems are shown; comings and goings are what the list says. */
 	if (kind == SCANNER_PROBLEM)
-		fprintf(stderr, "hmc: %s\n", message);
+		cli_note("hmc: %s\n", message);
 	(void)arg;
 }
 
@@ -249,15 +250,15 @@ cli_scanners(struct cli *cli)
 	struct scanner_status status[32];
 	int n = scanner_hub_status(hub, status, 32);
 	for (int i = 0; i < n; i++)
-		printf("%-28s %s  %-16s %-8s layout %-8s %s\n", status[i].name, status[i].usb,
+		cli_printf("%-28s %s  %-16s %-8s layout %-8s %s\n", status[i].name, status[i].usb,
 		       status[i].where, status[i].protocol, status[i].layout, status[i].state);
 	int n_profiles;
 	const struct scanner_profile *profiles = scanner_hub_profiles(hub, &n_profiles);
 	if (n == 0)
-		printf(_("no scanner found\n"));
-	printf(_("profiles (%s):\n"), options.profiles_dir);
+		cli_printf(_("no scanner found\n"));
+	cli_printf(_("profiles (%s):\n"), options.profiles_dir);
 	for (int i = 0; i < n_profiles; i++)
-		printf("  %04x:%04x  %-28s %-8s layout %-6s suffix %s\n", profiles[i].vendor,
+		cli_printf("  %04x:%04x  %-28s %-8s layout %-6s suffix %s\n", profiles[i].vendor,
 		       profiles[i].product, profiles[i].name,
 		       profile_protocol_name(profiles[i].protocol), profiles[i].layout,
 		       profile_suffix_name(profiles[i].suffix));

@@ -88,9 +88,11 @@ init_store(const struct cli *cli, const char *device, int *already)
 			device = host;
 		}
 	}
+	/* A failure from here on (a full disk) discards a store this init
+	 * made: nothing is left to block the next init. */
 	if (store_device_init(store, device) != 0) {
-		cli_fail("%s", store_errmsg(store));
-		store_close(store);
+		cli_store_error(store);
+		store_discard(store);
 		return NULL;
 	}
 	return store;
@@ -106,10 +108,10 @@ cli_init(struct cli *cli)
 	if (store == NULL)
 		return CLI_FAIL;
 	if (already)
-		printf(_("%s is already a store of device %s; nothing changed\n"),
+		cli_printf(_("%s is already a store of device %s; nothing changed\n"),
 		       cli->db_path, store_device_name(store));
 	else
-		printf(_("made store %s for device %s (schema version %d)\n"),
+		cli_printf(_("made store %s for device %s (schema version %d)\n"),
 		       cli->db_path, store_device_name(store), store_schema_version());
 	store_close(store);
 	return CLI_OK;
@@ -120,9 +122,9 @@ report_row(long line, const char *message, void *arg)
 {
 	const char *path = arg;
 	if (line > 0)
-		fprintf(stderr, "%s:%ld: %s\n", path, line, message);
+		cli_note("%s:%ld: %s\n", path, line, message);
 	else
-		fprintf(stderr, "%s: %s\n", path, message);
+		cli_note("%s: %s\n", path, message);
 }
 
 int
@@ -147,11 +149,11 @@ cli_import(struct cli *cli)
 	int rc = import_csv(store, cli_actor(cli, store), kind, path, report_row,
 			    (void *)path, &n_rows);
 	if (rc != 0) {
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 		store_close(store);
 		return CLI_FAIL;
 	}
-	printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
+	cli_printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
 	store_close(store);
 	return CLI_OK;
 }
@@ -160,7 +162,7 @@ static void
 report_difference(const char *difference, void *arg)
 {
 	(void)arg;
-	printf("%s\n", difference);
+	cli_printf("%s\n", difference);
 }
 
 int
@@ -174,17 +176,17 @@ cli_verify(struct cli *cli)
 	if (cli_opt(cli, "dump") != NULL) {
 		int rc = verify_dump(store, stdout);
 		if (rc != 0)
-			cli_fail("%s", store_errmsg(store));
+			cli_store_error(store);
 		store_close(store);
 		return rc == 0 ? CLI_OK : CLI_FAIL;
 	}
 	int64_t n_events, n_diffs;
 	int rc = verify_store(store, report_difference, NULL, &n_events, &n_diffs);
 	if (rc == 0)
-		printf(_("ok: %lld journal events replayed; the state matches\n"),
+		cli_printf(_("ok: %lld journal events replayed; the state matches\n"),
 		       (long long)n_events);
 	else
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -242,11 +244,11 @@ cli_demo(struct cli *cli)
 	int rc = demo_build(store, n_units, (uint64_t)seed, demo_progress, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != 0) {
-		cli_fail("%s", store_errmsg(store));
-		store_close(store);
+		cli_store_error(store);
+		store_discard(store);	/* when this demo made it */
 		return CLI_FAIL;
 	}
-	printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
+	cli_printf(_("demo store %s: %ld units, %lld journal events, made in %.1f s\n"),
 	       cli->db_path, n_units, (long long)journal_count(store),
 	       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	static const struct {

@@ -43,34 +43,43 @@ const struct cli_opt cli_sync_opts[] = {
 	{ NULL, 0 },
 };
 
+/* What a sync did.  After a failure only what was kept is told, and
+ * only when there is some: "sent 0, folded 0" above an error reads as if
+ * the error did not matter. */
 static void
-print_result(const struct sync_result *r)
+print_result(const struct sync_result *r, int failed)
 {
-	printf(_("sent %lld, folded %lld from the central log (%lld of them this device's)\n"),
-	       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
+	if (!failed)
+		cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this "
+			 "device's)\n"),
+		       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
+	else if (r->pushed > 0 || r->pulled > 0)
+		cli_printf(_("before the failure: %lld events sent (the central log has them), "
+			 "%lld folded from it and kept\n"),
+		       (long long)r->pushed, (long long)r->pulled);
 	if (r->conflicts)
-		printf(_("%lld new conflicts: hmc conflicts lists them\n"), (long long)r->conflicts);
+		cli_printf(_("%lld new conflicts: hmc conflicts lists them\n"), (long long)r->conflicts);
 	if (r->rejected)
-		printf(_("%lld events rejected: the centre holds other content under their numbers\n"),
+		cli_printf(_("%lld events rejected: the centre holds other content under their numbers\n"),
 		       (long long)r->rejected);
 	if (r->refused) {
-		printf(_("%lld events refused by the centre and set aside (hmc conflicts lists them):\n"),
+		cli_printf(_("%lld events refused by the centre and set aside (hmc conflicts lists them):\n"),
 		       (long long)r->refused);
 		for (int i = 0; i < r->n_refused_why; i++)
-			printf("  %s\n", r->refused_why[i]);
+			cli_printf("  %s\n", r->refused_why[i]);
 	}
 	if (r->restored)
-		printf(_("the central log was restored from a backup: %lld of this handheld's events "
+		cli_printf(_("the central log was restored from a backup: %lld of this handheld's events "
 			 "sent again, %lld of other handhelds' taken back until they send them "
 			 "again\n"), (long long)r->restore_resent, (long long)r->restore_taken_back);
 	if (r->rebuilt)
-		printf("%s\n", _("the state was rebuilt from the journal"));
+		cli_printf("%s\n", _("the state was rebuilt from the journal"));
 	if (r->clock_wrong)
-		printf(_("clock wrong: this handheld's clock is %+lld s off the central log's (more "
+		cli_printf(_("clock wrong: this handheld's clock is %+lld s off the central log's (more "
 			 "than sync.max_skew); set it right\n"),
 		       (long long)(-r->clock_offset_ms / 1000));
 	if (r->clock_ahead)
-		printf(_("%lld events were stamped more than sync.max_skew ahead of this clock (the "
+		cli_printf(_("%lld events were stamped more than sync.max_skew ahead of this clock (the "
 			 "last from %s): its clock is wrong; this one was not moved\n"),
 		       (long long)r->clock_ahead, r->clock_ahead_device);
 }
@@ -122,10 +131,10 @@ cli_sync(struct cli *cli)
 	xstrlcpy(message, rc ? store_errmsg(store) : "", sizeof message);
 	sync_record(store, rc, message);
 	if (!quiet || rc != 0)
-		print_result(&result);
+		print_result(&result, rc != 0);
 	int64_t pending = journal_pending(store);
 	if (!quiet && pending > 0)
-		printf(_("%lld events not sent yet\n"), (long long)pending);
+		cli_printf(_("%lld events not sent yet\n"), (long long)pending);
 	store_close(store);
 	if (rc == 0)
 		return CLI_OK;
@@ -135,6 +144,8 @@ cli_sync(struct cli *cli)
 					  "again when the central log can be reached"));
 		return EXIT_TEMPFAIL;
 	}
+	if (rc == HMC_E_BUSY)
+		return EXIT_TEMPFAIL;	/* the store was locked: try again */
 	return CLI_FAIL;
 }
 
@@ -181,7 +192,7 @@ central_setup(const struct central_ops *ops, struct central *c, int upgrade, con
 	if (rc != 0)
 		return cli_fail("%s", err);
 	fputs(notes, stdout);
-	printf(upgrade ? _("the central log at %s is up to date\n")
+	cli_printf(upgrade ? _("the central log at %s is up to date\n")
 		       : _("the central log at %s is ready\n"), where);
 	return CLI_OK;
 }
@@ -196,20 +207,20 @@ central_add_device(const struct central_ops *ops, struct central *c, const char 
 	if (rc != 0)
 		return cli_fail("%s", err);
 	if (secret[0] == '\0') {
-		printf(_("%s needs no credentials of its own: whoever may write %s may append\n"),
+		cli_printf(_("%s needs no credentials of its own: whoever may write %s may append\n"),
 		       device, where);
-		printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf:\n"), device);
-		printf("central = %s\n", url);
+		cli_printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf:\n"), device);
+		cli_printf("central = %s\n", url);
 		return CLI_OK;
 	}
 	device_url(url, device, secret, line, sizeof line);
 	sodium_memzero(secret, sizeof secret);
 	if (replace)
-		printf(_("device %s has a new password; the old one no longer logs in\n"), device);
-	printf(_("device %s may append its own events to %s and read the log\n"), device, where);
-	printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf (readable by "
+		cli_printf(_("device %s has a new password; the old one no longer logs in\n"), device);
+	cli_printf(_("device %s may append its own events to %s and read the log\n"), device, where);
+	cli_printf(_("on the handheld: hmc init --device %s, and in /etc/hmc/hmc.conf (readable by "
 		 "hmc only; the password is shown this once):\n"), device);
-	printf("central = %s\n", line);
+	cli_printf("central = %s\n", line);
 	sodium_memzero(line, sizeof line);
 	return CLI_OK;
 }
@@ -248,7 +259,7 @@ cli_central(struct cli *cli)
 	ops->close(c);
 	if (rc != 0)
 		return cli_fail("%s", err);
-	printf(_("device %s may no longer log in to %s (its events stay in the log)\n"),
+	cli_printf(_("device %s may no longer log in to %s (its events stay in the log)\n"),
 	       cli->args[1], where);
 	return CLI_OK;
 }
@@ -267,10 +278,10 @@ cli_device(struct cli *cli)
 	int64_t pending = journal_pending(store);
 	int rc = sync_rename(store, cli->args[1]);
 	if (rc == 0)
-		printf(_("this store is device %s now (was %s); its %lld events not sent yet go "
+		cli_printf(_("this store is device %s now (was %s); its %lld events not sent yet go "
 			 "as %s\n"), cli->args[1], old, (long long)pending, cli->args[1]);
 	else
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }
@@ -281,13 +292,13 @@ print_conflict(const struct conflict *c, void *arg)
 	(void)arg;
 	char when[TIMEUTIL_LOCAL_LEN];
 	timeutil_format_local(hlc_wall_ms(c->event.hlc), when);
-	printf("%-20s %-9s %s %s  %s %s %s\n", c->id, words(WORD_CONFLICT, c->kind),
+	cli_printf("%-20s %-9s %s %s  %s %s %s\n", c->id, words(WORD_CONFLICT, c->kind),
 	       c->event.type < EV_N_TYPES ? words_event(c->event.type) : "?",
 	       c->event.subject, when, _("operator"), c->event.operator_no);
 	if (c->note[0])
-		printf("    %s\n", c->note);
+		cli_printf("    %s\n", c->note);
 	if (c->resolved)
-		printf(_("    resolved by %s: %s%s%s\n"), c->resolved_by, words(WORD_OUTCOME, c->outcome),
+		cli_printf(_("    resolved by %s: %s%s%s\n"), c->resolved_by, words(WORD_OUTCOME, c->outcome),
 		       c->decision_note[0] ? " — " : "", c->decision_note);
 	return 0;
 }
@@ -311,19 +322,19 @@ cli_conflicts(struct cli *cli)
 		rc = conflicts_resolve(store, cli_actor(cli, store), cli->args[1], outcome,
 				       cli_opt(cli, "note"), NULL);
 		if (rc == 0)
-			printf(_("%s resolved: %s stands\n"), cli->args[1],
+			cli_printf(_("%s resolved: %s stands\n"), cli->args[1],
 			       strcmp(outcome, "log") == 0 ? _("the log") : _("the event"));
 	} else if (cli->n_args == 0) {
 		rc = conflicts_foreach(store, cli_opt(cli, "all") != NULL, print_conflict, NULL);
 		if (rc == 0 && conflicts_open(store) == 0)
-			printf("%s\n", _("no open conflicts"));
+			cli_printf("%s\n", _("no open conflicts"));
 	} else {
 		store_close(store);
 		return cli_usage_error(cli_current_verb, _("use hmc conflicts [--all], or hmc "
 							   "conflicts resolve ID --outcome log|event"));
 	}
 	if (rc != 0)
-		cli_fail("%s", store_errmsg(store));
+		cli_store_error(store);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }

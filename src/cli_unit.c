@@ -106,7 +106,7 @@ unit_help(FILE *out)
 static void
 print_field(const char *label, const char *value)
 {
-	printf("%-12s %s\n", label, value);
+	cli_printf("%-12s %s\n", label, value);
 }
 
 static int
@@ -118,7 +118,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 	(void)cli;
 
 	if (unit_get(store, unit_no, &unit) != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	snprintf(line, sizeof line, "%s (%s)", unit.unit_no,
 		 unit.origin == ORIGIN_NEW ? _("new number")
 		 : unit.origin == ORIGIN_F ? _("legacy F, taken over 2010")
@@ -176,7 +176,7 @@ print_event(const struct event *ev, void *arg)
 	char when[TIMEUTIL_LOCAL_LEN];
 	(void)arg;
 	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
-	printf("%s  %-16s %s %-6s %s #%lld", when, words_event(ev->type), _("by"),
+	cli_printf("%s  %-16s %s %-6s %s #%lld", when, words_event(ev->type), _("by"),
 	       ev->operator_no, ev->device, (long long)ev->device_seq);
 	if (ev->payload[0]) {
 		/* Payload values decoded, one key=value after another. */
@@ -190,7 +190,7 @@ print_event(const struct event *ev, void *arg)
 			snprintf(key, sizeof key, "%.*s", (int)(eq - at), at);
 			if (payload_get(ev->payload, key, value, sizeof value) == 0 &&
 			    strcmp(key, "pin_hash") != 0)
-				printf("  %s=%s", key, value);
+				cli_printf("  %s=%s", key, value);
 			if (amp == NULL)
 				break;
 			at = amp + 1;
@@ -220,11 +220,11 @@ unit_history(struct cli *cli, struct store *store, const char *unit_no)
 	}
 	struct unit unit;
 	if (unit_get(store, unit_no, &unit) != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	int rc = journal_foreach(store, unit_no, 1, (page - 1) * limit, limit,
 				 print_event, NULL);
 	if (rc != 0)
-		return cli_fail("%s", store_errmsg(store));
+		return cli_store_error(store);
 	return CLI_OK;
 }
 
@@ -273,7 +273,7 @@ cli_unit(struct cli *cli)
 	enum event_type move;
 	int is_move = event_type_parse(sub, &move) == 0 && event_type_is_move(move);
 	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0) {
-		fprintf(stderr, _("hmc unit: unknown action \"%s\"\n"), sub);
+		cli_note(_("hmc unit: unknown action \"%s\"\n"), sub);
 		unit_help(stderr);
 		return CLI_USAGE;
 	}
@@ -281,8 +281,8 @@ cli_unit(struct cli *cli)
 		if (is_move) {
 			char from[128];
 			lifecycle_from_states(move, from, sizeof from);
-			printf(_("usage: hmc unit %s NO [--option value ...]\n\n"), sub);
-			printf(_("%s: from %s.\n"), move_label(move), from);
+			cli_printf(_("usage: hmc unit %s NO [--option value ...]\n\n"), sub);
+			cli_printf(_("%s: from %s.\n"), move_label(move), from);
 		} else {
 			unit_help(stdout);
 		}
@@ -322,25 +322,25 @@ cli_unit(struct cli *cli)
 		struct repair r;
 		char due[TIMEUTIL_DATE_LEN];
 		if (repairs_open(store, cli_actor(cli, store), unit_no, p, fault, NULL, &r) != 0) {
-			rc = cli_fail("%s", store_errmsg(store));
+			rc = cli_store_error(store);
 		} else {
 			timeutil_format_date(r.deadline, due);
-			printf(_("%s: %s, repair %s due %s\n"), unit_no, move_label(move), r.repair_id,
+			cli_printf(_("%s: %s, repair %s due %s\n"), unit_no, move_label(move), r.repair_id,
 			       due);
 			rc = CLI_OK;
 		}
 	} else {
 		struct event done;
 		if (workflow_move(store, cli_actor(cli, store), move, unit_no, payload, &done) != 0) {
-			rc = cli_fail("%s", store_errmsg(store));
+			rc = cli_store_error(store);
 		} else if (done.type == EV_SCRAP_REQUEST) {
-			printf(_("%s is worth more than a scrap without approval: a manager decides "
+			cli_printf(_("%s is worth more than a scrap without approval: a manager decides "
 				 "(hmc scrap pending)\n"), unit_no);
 			rc = CLI_OK;
 		} else {
 			struct unit unit;
 			unit_get(store, unit_no, &unit);
-			printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
+			cli_printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
 			       words_state(unit.state), done.device, (long long)done.device_seq);
 			rc = CLI_OK;
 		}

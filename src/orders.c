@@ -530,21 +530,33 @@ orders_import_csv(struct store *store, const char *operator_no, const char *path
 		for (int c = 0; c < N_COLS; c++)
 			known |= col[c] == i;
 		if (!known) {
-			snprintf(message, sizeof message, _("unknown column \"%s\""), cells[i]);
+			snprintf(message, sizeof message,
+				 _("unknown column \"%s\"; the columns of an order import are "
+				   "order_no, payer, recipient, due, article, quantity, unit"),
+				 cells[i]);
 			report(1, message, arg);
 			bad++;
 		}
 	}
 	if (col[C_ORDER] < 0 || col[C_PAYER] < 0 || (col[C_ARTICLE] < 0 && col[C_UNIT] < 0)) {
 		report(1, _("the header needs order_no, payer, and article or unit"), arg);
-		csv_close(csv);
-		return store_seterr(store, HMC_E_INVALID, _("%s: bad header; nothing imported"), path);
+		bad++;
 	}
+	if (bad > 0) {
+		/* A wrong header is said once, not again as a wrong number of
+		 * fields on every row after it. */
+		csv_close(csv);
+		return store_seterr(store, HMC_E_INVALID, _("%s: bad header; nothing imported"),
+				    path);
+	}
+	int n_header = n;
 	while ((rc = csv_read(csv, &cells, &n, &line, err, sizeof err)) != 0) {
-		if (rc < 0 || n != (int)(sizeof columns / sizeof columns[0]) - (col[C_RECIPIENT] < 0) -
-					(col[C_DUE] < 0) - (col[C_ARTICLE] < 0) -
-					(col[C_QUANTITY] < 0) - (col[C_UNIT] < 0)) {
-			report(line, rc < 0 ? err : _("wrong number of fields"), arg);
+		if (rc < 0 || n != n_header) {
+			char why[128];
+			if (rc >= 0)
+				snprintf(why, sizeof why, _("%d fields, but the header has %d"), n,
+					 n_header);
+			report(line, rc < 0 ? err : why, arg);
 			bad++;
 			continue;
 		}

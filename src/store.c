@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define APPLICATION_ID 0x484d4331	/* "HMC1" */
 #define STMT_CACHE 96
@@ -59,6 +60,13 @@ struct store {
 	int bulk;		/* in a bulk load: no undo is kept */
 	store_sign_fn *sign;	/* who signs proofs in this session */
 	void *sign_ctx;
+	int errcode;		/* the code of the last failure (errmsg's) */
+	int created;		/* this open made the file */
+	/* Opened for reading only (a full disk, a read-only file, a damaged
+	 * store): a write is refused with why. */
+	int read_only;
+	int read_only_code;
+	char read_only_why[768];
 };
 
 static void
@@ -401,28 +409,114 @@ store_seterr(struct store *store, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
 	va_end(ap);
+	store->errcode = code;
 	return code;
+}
+
+int
+store_errcode(const struct store *store)
+{
+	return store == NULL ? HMC_E_IO : store->errcode;
+}
+
+const char *
+store_read_only(const struct store *store, int *code)
+{
+	if (code != NULL)
+		*code = store->read_only ? store->read_only_code : 0;
+	return store->read_only ? store->read_only_why : NULL;
+}
+
+/* A full disk, said as what it means for the user. */
+static int
+full_message(struct store *store)
+{
+	return store_seterr(store, HMC_E_FULL,
+			    _("the disk holding %s is full: this action was not recorded, and "
+			      "nothing stored before was lost; free some space on it and try again"),
+			    store->path);
+}
+
+/* Why the store cannot be written: the file, its file system, its
+ * -wal or -shm, or its directory. */
+static int
+read_only_message(struct store *store)
+{
+	char wal[4200], dir[4096];
+	const char *why;
+	if (access(store->path, W_OK) != 0) {
+		if (errno == EROFS)
+			why = _("its file system is mounted read-only");
+		else if (errno == EPERM)
+			why = _("it is marked immutable: chattr -i lifts that");
+		else
+			why = _("its file mode or owner does not let this user write it");
+	} else {
+		snprintf(wal, sizeof wal, "%s-wal", store->path);
+		xstrlcpy(dir, store->path, sizeof dir);
+		char *slash = strrchr(dir, '/');
+		if (slash == NULL)
+			xstrlcpy(dir, ".", sizeof dir);
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		if (access(wal, F_OK) == 0 && access(wal, W_OK) != 0)
+			why = _("its -wal or -shm file beside it is read-only");
+		else if (access(wal, F_OK) != 0 && access(dir, W_OK) != 0)
+			why = _("its directory does not let this user make the -wal and -shm files "
+				"beside it");
+		else
+			why = _("it could be opened for reading only");
+	}
+	return store_seterr(store, HMC_E_IO,
+			    _("%s is read-only (%s): it can be read, not changed; nothing was "
+			      "recorded. Make it writable and try again"),
+			    store->path, why);
+}
+
+/* A damaged store: what SQLite found, and what to do. */
+static int
+damaged_message(struct store *store, const char *detail)
+{
+	return store_seterr(store, HMC_E_CORRUPT,
+			    _("%s is damaged (%s): restore it from a backup (hmc verify checks the "
+			      "copy); nothing is written to it until then"),
+			    store->path, detail);
 }
 
 int
 store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 {
-	int code;
+	int code, sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
-		code = HMC_E_BUSY;
-		break;
+		/* One sentence, the file named once: SQLite's "database is
+		 * locked" says nothing the user can act on. */
+		return store_seterr(store, HMC_E_BUSY,
+				    _("the store %s is locked by another program (a sync, the "
+				      "screens or another hmc command); nothing was recorded: try "
+				      "again in a moment"),
+				    store->path);
 	case SQLITE_FULL:
-		code = HMC_E_FULL;
-		break;
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
+		return full_message(store);
 	case SQLITE_READONLY:
+		return read_only_message(store);
+	case SQLITE_IOERR:
+		/* A write that found no room (the -wal or -shm growing) comes
+		 * back as an I/O error. */
+		if (sys_errno == ENOSPC || sys_errno == EDQUOT)
+			return full_message(store);
+		code = HMC_E_IO;
+		break;
+	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 		code = HMC_E_IO;
 		break;
 	case SQLITE_CORRUPT:
+		return damaged_message(store, store->db ? sqlite3_errmsg(store->db)
+							: sqlite3_errstr(sqlite_rc));
 	case SQLITE_NOTADB:
 		code = HMC_E_CORRUPT;
 		break;
@@ -430,13 +524,9 @@ store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 		code = HMC_E_DB;
 	}
 	const char *detail = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(sqlite_rc);
-	if (code == HMC_E_BUSY)
-		return store_seterr(store, code, _("%s: %s (store %s is in use by another program)"),
-				    what, detail, store->path);
-	if (code == HMC_E_FULL)
-		return store_seterr(store, code, _("%s: the disk holding %s is full; nothing was changed"),
-				    what, store->path);
-	return store_seterr(store, code, "%s: %s", what, detail);
+	if (strcmp(what, store->path) == 0)
+		return store_seterr(store, code, "%s: %s", what, detail);
+	return store_seterr(store, code, _("%s: %s (store %s)"), what, detail, store->path);
 }
 
 const char *
@@ -589,6 +679,8 @@ int
 store_begin(struct store *store)
 {
 	int rc;
+	if (store->depth == 0 && store->read_only)
+		return store_seterr(store, store->read_only_code, "%s", store->read_only_why);
 	if (store->depth == 0) {
 		rc = store_exec(store, "BEGIN IMMEDIATE");
 		store->device.loaded = 0;
@@ -666,6 +758,13 @@ store_migrate(struct store *store, int target)
 {
 	if (target > SCHEMA_VERSION)
 		target = SCHEMA_VERSION;
+	/* Current already: no write lock, so that reading needs none (a
+	 * store another program is writing, or on a full disk). */
+	int current = store_version(store);
+	if (current < 0)
+		return store->errcode ? store->errcode : HMC_E_DB;
+	if (current >= target)
+		return 0;
 	for (;;) {
 		int rc = store_begin(store);
 		if (rc != 0)
@@ -696,12 +795,79 @@ store_migrate(struct store *store, int target)
 	}
 }
 
+/* --- what the file says before SQLite reads it ----------------------------- */
+
+#define SQLITE_MAGIC "SQLite format 3"	/* and a NUL: the first 16 bytes */
+
+/* The first up to 100 bytes of path (the SQLite header); how many. */
+static size_t
+read_header(const char *path, unsigned char header[100])
+{
+	FILE *file = fopen(path, "rb");
+	if (file == NULL)
+		return 0;
+	size_t n = fread(header, 1, 100, file);
+	fclose(file);
+	return n;
+}
+
+/* 1 when the file begins as a SQLite file does, however short it is:
+ * a store cut short is damaged, not foreign. */
+static int
+header_is_sqlite(const char *path)
+{
+	unsigned char header[100];
+	size_t n = read_header(path, header);
+	return n > 0 && memcmp(header, SQLITE_MAGIC, n < 16 ? n : 16) == 0;
+}
+
+static uint32_t
+be32(const unsigned char *at)
+{
+	return (uint32_t)at[0] << 24 | (uint32_t)at[1] << 16 | (uint32_t)at[2] << 8 | at[3];
+}
+
+/* A store file shorter than its header says it is (cut short: a copy
+ * that stopped, a disk that filled): damaged.  Only without WAL frames,
+ * since a checkpoint cut by a crash may leave the header ahead of the
+ * file until the WAL is replayed. */
+static int
+check_length(struct store *store, const struct stat *st)
+{
+	unsigned char header[100];
+	size_t n = read_header(store->path, header);
+	char detail[160];
+	if (n == 0 || memcmp(header, SQLITE_MAGIC, n < 16 ? n : 16) != 0)
+		return 0;	/* not SQLite's: check_identity says so */
+	if (n < 100) {
+		snprintf(detail, sizeof detail, _("cut short: %lld bytes, less than a header"),
+			 (long long)st->st_size);
+		return damaged_message(store, detail);
+	}
+	uint32_t page_size = (uint32_t)header[16] << 8 | header[17];
+	if (page_size == 1)
+		page_size = 65536;
+	uint32_t pages = be32(header + 28);
+	/* The size in the header is valid when the change counter matches
+	 * the version-valid-for number. */
+	if (pages == 0 || be32(header + 24) != be32(header + 92))
+		return 0;
+	long long expected = (long long)pages * page_size;
+	if ((long long)st->st_size >= expected)
+		return 0;
+	snprintf(detail, sizeof detail, _("cut short: %lld bytes of %lld"), (long long)st->st_size,
+		 expected);
+	return damaged_message(store, detail);
+}
+
 /* Checks that the file is an hmc store this binary can use. */
 static int
 check_identity(struct store *store, int created)
 {
 	int64_t app_id, version, n_tables;
 	int rc = query_int(store, "PRAGMA application_id", &app_id);
+	if ((rc == HMC_E_CORRUPT || rc == HMC_E_DB) && header_is_sqlite(store->path))
+		return damaged_message(store, sqlite3_errmsg(store->db));
 	if (rc == HMC_E_CORRUPT || rc == HMC_E_DB)
 		return store_seterr(store, HMC_E_CORRUPT,
 				    _("%s is not an hmc store: %s"), store->path,
@@ -781,12 +947,210 @@ store_add_functions(sqlite3 *db)
 				sql_event_hash, NULL, NULL);
 }
 
+/* The size of path's -wal file, or -1 when there is none. */
+static long long
+wal_size(const char *path)
+{
+	char wal[4200];
+	struct stat st;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	return stat(wal, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/* -wal and -shm made by an earlier run that could only read the store
+ * (SQLite gives them the store's mode) are given the store's mode back,
+ * when the store itself may be written: else it stays unwritable after
+ * its own mode is mended. */
+static void
+mend_wal_modes(const char *path, const struct stat *st)
+{
+	static const char *const suffixes[] = { "-wal", "-shm" };
+	if (access(path, W_OK) != 0)
+		return;
+	for (int i = 0; i < 2; i++) {
+		char name[4200];
+		struct stat side;
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		if (stat(name, &side) == 0 && access(name, W_OK) != 0 && side.st_uid == geteuid())
+			chmod(name, st->st_mode & 0666);
+	}
+}
+
+/* The rest of opening for reading and writing: identity, WAL, migration. */
+static int
+open_read_write(struct store *store, int flags)
+{
+	int rc = sqlite3_open_v2(store->path, &store->db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+					 (store->created ? SQLITE_OPEN_CREATE : 0),
+				 NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, store->path);
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 5000);
+	store_add_functions(store->db);
+
+	if ((rc = check_identity(store, store->created)) != 0)
+		return rc;
+
+	/* WAL: readers never block the writer, and a killed process leaves a
+	 * consistent file.  synchronous=FULL: a committed scan survives a
+	 * power cut too, which a handheld on a battery needs. */
+	sqlite3_stmt *stmt;
+	rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, store->path);
+	rc = sqlite3_step(stmt);
+	int wal = rc == SQLITE_ROW &&
+		  strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
+	sqlite3_finalize(stmt);
+	if (!wal) {
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return store_sqlerr(store, rc, store->path);
+		return store_seterr(store, HMC_E_IO,
+				    _("%s: cannot switch to WAL mode (%s); is the "
+				      "directory writable and on a local disk?"),
+				    store->path, sqlite3_errmsg(store->db));
+	}
+	if ((rc = store_exec(store, "PRAGMA foreign_keys=ON;"
+				    "PRAGMA synchronous=FULL;"
+				    "PRAGMA temp_store=MEMORY")) != 0)
+		return rc;
+	if (!(flags & STORE_NO_MIGRATE) && (rc = store_migrate(store, SCHEMA_VERSION)) != 0)
+		return rc;
+	return 0;
+}
+
+/* file:PATH?params in uri (3 * strlen(path) + strlen(params) + 8 bytes),
+ * with what a URI gives a meaning to escaped, and a leading "//" (an
+ * authority) made one "/". */
+static void
+file_uri(const char *path, const char *params, char *uri)
+{
+	char *out = uri + sprintf(uri, "file:");
+	while (path[0] == '/' && path[1] == '/')
+		path++;
+	for (; *path; path++) {
+		if (*path == '%' || *path == '?' || *path == '#')
+			out += sprintf(out, "%%%02X", (unsigned char)*path);
+		else
+			*out++ = *path;
+	}
+	sprintf(out, "?%s", params);
+}
+
+/* Opens the store for reading only: beside a -shm that is there, the
+ * wal-index is read from it or rebuilt in memory (readonly_shm); with no
+ * -shm and none to be made (a read-only file system, a full disk) and
+ * no WAL frames, the file is read as it is (immutable).  Nothing is
+ * written and nothing is made beside the store. */
+static int
+open_read_only(struct store *store)
+{
+	static const char *const shared = "mode=ro&readonly_shm=1", *alone = "mode=ro&immutable=1";
+	char shm[4200];
+	struct stat st;
+	snprintf(shm, sizeof shm, "%s-shm", store->path);
+	/* No -shm: no program has the store open in WAL mode, and asking
+	 * SQLite for one would make a -wal.  Immutable would not see WAL
+	 * frames, though. */
+	const char *params[2] = { shared, NULL };
+	if (stat(shm, &st) != 0 && wal_size(store->path) <= 0)
+		params[0] = alone;
+	else if (wal_size(store->path) <= 0)
+		params[1] = alone;
+	size_t len = strlen(store->path);
+	char *uri = xmalloc(3 * len + 64);
+	int rc = SQLITE_CANTOPEN;
+	for (int attempt = 0; attempt < 2 && params[attempt] != NULL; attempt++) {
+		file_uri(store->path, params[attempt], uri);
+		if (store->db != NULL) {
+			stmt_cache_clear(store);
+			sqlite3_close(store->db);
+			store->db = NULL;
+		}
+		rc = sqlite3_open_v2(uri, &store->db,
+				     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+		if (rc != SQLITE_OK)
+			continue;
+		sqlite3_extended_result_codes(store->db, 1);
+		sqlite3_busy_timeout(store->db, 5000);
+		store_add_functions(store->db);
+		if ((rc = check_identity(store, 0)) != 0) {
+			if (rc == HMC_E_IO || rc == HMC_E_FULL || rc == HMC_E_DB)
+				continue;	/* could not read: the next way */
+			break;		/* read, and not a store this hmc can use */
+		}
+		int version = store_version(store);
+		if (version >= 0 && version < SCHEMA_VERSION) {
+			rc = store_seterr(store, HMC_E_IO,
+					  _("%s has schema version %d and this hmc needs %d, which it "
+					    "cannot make while the store cannot be written"),
+					  store->path, version, SCHEMA_VERSION);
+			break;
+		}
+		if (version >= 0 && store_exec(store, "PRAGMA foreign_keys=ON") == 0) {
+			rc = 0;
+			break;
+		}
+		rc = store->errcode ? store->errcode : HMC_E_DB;
+	}
+	free(uri);
+	return rc;
+}
+
+/* After an unclean close (WAL frames left behind, or another program
+ * has the store open): PRAGMA quick_check.  A damaged store is kept for
+ * reading and refuses writes, pointing to a backup. */
+static void
+check_damage(struct store *store)
+{
+	sqlite3_stmt *stmt;
+	char detail[300] = "";
+	if (sqlite3_prepare_v2(store->db, "PRAGMA quick_check(3)", -1, &stmt, NULL) != SQLITE_OK)
+		return;
+	int rc;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(stmt, 0);
+		if (row != NULL && strcmp(row, "ok") != 0 && detail[0] == '\0')
+			xstrlcpy(detail, row, sizeof detail);
+	}
+	if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+		xstrlcpy(detail, sqlite3_errmsg(store->db), sizeof detail);
+	sqlite3_finalize(stmt);
+	if (detail[0] == '\0')
+		return;
+	damaged_message(store, detail);
+	/* The WAL stays as it is: no checkpoint writes into the damaged
+	 * file, and the next open checks again. */
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	store->read_only = 1;
+	store->read_only_code = HMC_E_CORRUPT;
+	xstrlcpy(store->read_only_why, store->errmsg, sizeof store->read_only_why);
+}
+
+/* Removes the files an open that made the store leaves: a failed init
+ * must not leave a file that blocks the next one. */
+static void
+remove_made_files(struct store *store)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	if (!store->created)
+		return;
+	for (int i = 0; i < 4; i++) {
+		char name[4200];
+		snprintf(name, sizeof name, "%s%s", store->path, suffixes[i]);
+		unlink(name);
+	}
+	store->created = 0;
+}
+
 int
 store_open(const char *path, int flags, struct store **out)
 {
 	struct store *store = xcalloc(1, sizeof *store);
 	struct stat st;
-	int created = 0, rc;
+	int rc;
 
 	*out = store;
 	/* One thread: SQLite's memory statistics would only put a global
@@ -824,48 +1188,73 @@ store_open(const char *path, int flags, struct store **out)
 					    _("no store at %s; make one with `hmc init` "
 					      "(or `hmc demo`), or name another with --db"),
 					    path);
-		created = 1;
+		store->created = 1;
 	} else if (!S_ISREG(st.st_mode)) {
 		return store_seterr(store, HMC_E_IO, _("%s is not a file"), path);
+	} else if (st.st_size == 0 && (flags & STORE_CREATE) && wal_size(path) <= 0) {
+		/* An empty file (an init that failed before this one guarded
+		 * against it): made anew. */
+		store->created = 1;
 	}
 
-	rc = sqlite3_open_v2(path, &store->db,
-			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-				     (created ? SQLITE_OPEN_CREATE : 0),
-			     NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(store, rc, path);
-	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, 5000);
-	store_add_functions(store->db);
-
-	if ((rc = check_identity(store, created)) != 0)
-		return rc;
-
-	/* WAL: readers never block the writer, and a killed process leaves a
-	 * consistent file.  synchronous=FULL: a committed scan survives a
-	 * power cut too, which a handheld on a battery needs. */
-	sqlite3_stmt *stmt;
-	rc = sqlite3_prepare_v2(store->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(store, rc, path);
-	rc = sqlite3_step(stmt);
-	int wal = rc == SQLITE_ROW &&
-		  strcmp((const char *)sqlite3_column_text(stmt, 0), "wal") == 0;
-	sqlite3_finalize(stmt);
-	if (!wal)
-		return store_seterr(store, HMC_E_IO,
-				    _("%s: cannot switch to WAL mode (%s); is the "
-				      "directory writable and on a local disk?"),
-				    path, sqlite3_errmsg(store->db));
-	if ((rc = store_exec(store, "PRAGMA foreign_keys=ON;"
-				    "PRAGMA synchronous=FULL;"
-				    "PRAGMA temp_store=MEMORY")) != 0)
-		return rc;
-	if (!(flags & STORE_NO_MIGRATE) && (rc = store_migrate(store, SCHEMA_VERSION)) != 0)
-		return rc;
+	long long wal_before = store->created ? -1 : wal_size(path);
+	if (!store->created) {
+		mend_wal_modes(path, &st);
+		if (wal_before <= 0 && (rc = check_length(store, &st)) != 0)
+			return rc;
+	}
+	/* A store this user may not write is opened for reading only, before
+	 * SQLite makes a -wal and -shm beside it that would keep the store's
+	 * read-only mode after the store's own is mended. */
+	if (!store->created && access(path, W_OK) != 0)
+		rc = read_only_message(store);
+	else
+		rc = open_read_write(store, flags);
+	if (rc != 0) {
+		if (store->created) {
+			char why[sizeof store->errmsg];
+			memcpy(why, store->errmsg, sizeof why);
+			stmt_cache_clear(store);
+			sqlite3_close(store->db);
+			store->db = NULL;
+			remove_made_files(store);
+			memcpy(store->errmsg, why, sizeof why);
+			return rc;
+		}
+		/* Reading may still work where writing cannot: keep why for the
+		 * first write. */
+		if (rc != HMC_E_FULL && rc != HMC_E_IO)
+			return rc;
+		store->read_only_code = rc;
+		xstrlcpy(store->read_only_why, store->errmsg, sizeof store->read_only_why);
+		if (open_read_only(store) != 0) {
+			xstrlcpy(store->errmsg, store->read_only_why, sizeof store->errmsg);
+			store->errcode = store->read_only_code;
+			return store->read_only_code;
+		}
+		store->read_only = 1;
+	}
+	if (wal_before > 0 && !store->read_only)
+		check_damage(store);
 	store->errmsg[0] = '\0';
+	store->errcode = 0;
 	return 0;
+}
+
+void
+store_discard(struct store *store)
+{
+	if (store == NULL)
+		return;
+	int created = store->created;
+	store->created = 0;
+	char *path = xstrdup(store->path ? store->path : "");
+	store_close(store);
+	if (created) {
+		struct store gone = { .path = path, .created = 1 };
+		remove_made_files(&gone);
+	}
+	free(path);
 }
 
 void

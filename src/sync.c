@@ -359,6 +359,9 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 	while (rc == 0 && !done) {
 		struct folder f = { store, result, 0 };
 		int64_t cursor = store_config_int(store, "sync.cursor", 0), folded = 0;
+		/* The figures as they were: a rolled-back fold kept nothing. */
+		int64_t pulled = result->pulled, confirmed = result->confirmed;
+		int64_t conflicts = result->conflicts, rejected = result->rejected;
 		int net = 0;
 		if ((rc = store_begin(store)) != 0)
 			break;
@@ -398,6 +401,10 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 			rc = store_commit(store);
 		if (rc != 0) {
 			store_rollback(store);
+			result->pulled = pulled;
+			result->confirmed = confirmed;
+			result->conflicts = conflicts;
+			result->rejected = rejected;
 			break;
 		}
 		result->cursor = cursor;

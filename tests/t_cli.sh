@@ -179,5 +179,14 @@ printf 'order_no,payer,article,quantity\n%s,K1480,100210,1\nO-OK,K1480,100210,1e
 run "$HMC" --db "$DB" order import "$T/orders-bad.csv"
 expect_status 1; expect_err "orders-bad.csv:2:"; expect_err "longer than 20"; expect_err "orders-bad.csv:3:"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM orders WHERE order_no LIKE 'O0%'")" = 0 ] && ok || not_ok "a cut order number was stored"
+# An unknown column is said once, at the header, not as a wrong number of
+# fields on every row after it.
+printf 'order_no,payer,article,colour\nA1,K1480,100210,red\nA2,K1480,100210,blue\n' >"$T/orders-col.csv"
+run "$HMC" --db "$DB" order import "$T/orders-col.csv"
+expect_status 1; expect_err 'unknown column "colour"'; expect_no "fields"; expect_no "orders-col.csv:2:"
+[ "$(grep -c 'unknown column' "$T/err")" = 1 ] && ok || not_ok "unknown column said more than once"
+printf 'order_no,payer,article\nA3,K1480,100210,extra\n' >"$T/orders-wide.csv"
+run "$HMC" --db "$DB" order import "$T/orders-wide.csv"
+expect_status 1; expect_err "orders-wide.csv:2: 4 fields, but the header has 3"
 
 done_testing

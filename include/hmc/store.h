@@ -60,8 +60,29 @@ int store_schema_version(void);
 int store_open(const char *path, int flags, struct store **out);
 void store_close(struct store *store);
 
+/* Closes the store and, when this open made its file, removes the file
+ * with its -wal and -shm: a failed `hmc init` leaves nothing behind. */
+void store_discard(struct store *store);
+
+/* Faults at open.  A store that can be read but not written (a full
+ * disk, a read-only file, file system or directory, a damaged store) is
+ * opened for reading only, without making a -wal or -shm beside it; its
+ * first write (store_begin) fails with the reason.  An empty file is
+ * made anew under STORE_CREATE.  A file shorter than its header says is
+ * damaged (HMC_E_CORRUPT).  After an unclean close (WAL frames at open)
+ * PRAGMA quick_check runs; a damaged store refuses writes, pointing to a
+ * backup.  A -wal or -shm left read-only by a reader gets the store's
+ * mode back when the store may be written. */
+
+/* NULL when the store may be written; else why not (a sentence naming
+ * the file, as store_errmsg), and *code (may be NULL) what kind:
+ * HMC_E_FULL, HMC_E_IO (read-only) or HMC_E_CORRUPT (damaged). */
+const char *store_read_only(const struct store *store, int *code);
+
 /* The message of the last failure, naming what and why. */
 const char *store_errmsg(const struct store *store);
+/* The code that goes with it (HMC_E_BUSY: try again). */
+int store_errcode(const struct store *store);
 /* Sets the message; returns code. */
 int store_seterr(struct store *store, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
