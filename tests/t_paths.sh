@@ -39,6 +39,6 @@ for prefix in /usr /opt/hmc; do
 done
 
 # The build tree: build/hmc finds ../firmware-config.
-run env -i "$HMC" scanners --no-usb
+run env -i "$HMC_REAL" scanners --no-usb
 expect_out "$top/firmware-config"
 done_testing

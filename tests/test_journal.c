@@ -106,6 +106,7 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE stocktakes DROP COLUMN cancelled_by;"
 					   "ALTER TABLE operators DROP COLUMN pubkey;"
 					   "ALTER TABLE operators DROP COLUMN must_change;"
+					   "ALTER TABLE journal DROP COLUMN received;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);
