@@ -258,6 +258,7 @@ cli_demo(struct cli *cli)
 		{ "1002", N_("staff"), "1234" },
 		{ "2001", N_("technician"), "2345" },
 		{ "3001", N_("manager"), "3456" },
+		{ "3002", N_("manager"), "4567" },
 	};
 	printf("%s\n", _("log in with a badge (scan it, or type its code) and the PIN:"));
 	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {

@@ -10,7 +10,8 @@
  *   - four depots with shelves, reception, cleaning and workshop places,
  *     and customer stock (kundlager) at some municipalities;
  *   - operators with badges and PINs (README: staff 1001/1234, technician
- *     2001/2345, manager 3001/3456; demo_badge() makes their badges);
+ *     2001/2345, managers 3001/3456 and 3002/4567; demo_badge() makes their
+ *     badges);
  *   - n units: taken over into stock or out on rent (import), then some
  *     moved on by the same workflows the screens use, so every state of
  *     the life cycle is there.  With enough units, 3,500 F units (about
@@ -177,6 +178,8 @@ static const struct {
 	{ "1002", "Omar Haddad", "staff", "1234" },
 	{ "2001", "Erik Sjöberg", "technician", "2345" },
 	{ "3001", "Maria Berg", "manager", "3456" },
+	/* A second manager: approvals are four eyes. */
+	{ "3002", "Karin Holm", "manager", "4567" },
 };
 
 /* Who does the office's part: the demo's manager. */
@@ -282,7 +285,7 @@ sign_as_demo(void *ctx, const char *op_no, const unsigned char msg[32], char sig
 static int
 put_operators(struct demo *d)
 {
-	static const size_t order[] = { 3, 0, 1, 2 };
+	static const size_t order[] = { 3, 0, 1, 2, 4 };
 	char payload[PAYLOAD_MAX], code[AUTH_BADGE_MAX], pk[AUTH_PK_HEX];
 	struct auth_keys keys;
 	int rc;

@@ -64,7 +64,19 @@
 #define OP_STAFF "1001"
 #define OP_TECH "2001"
 #define OP_MANAGER "3001"
-#define OP_BACK "0"	/* the back office, a manager too */
+#define OP_BACK "3002"	/* a second manager: approvals are four eyes */
+
+/* The demo's operators' badges and PINs (hmc demo prints them): a verb
+ * that changes a store is made as one of them, shown on descriptor 9. */
+static const struct {
+	const char *op, *badge, *pin, *name, *role;
+} badges[] = {
+	{ OP_STAFF, "HMC-VUGXI6-IXQIVN-DPTTET-UPK3TG", "1234", "Anna Lind", "staff" },
+	{ OP_TECH, "HMC-CUSN45-O24V2Z-WF5HW7-NWXOQK", "2345", "Erik Sjöberg", "technician" },
+	{ OP_MANAGER, "HMC-KDPORG-3LH6GM-6CAE2E-F3TGTQ", "3456", "Maria Berg", "manager" },
+	{ OP_BACK, "HMC-L3B3IY-BTFMQI-Y2D447-PDO4L6", "4567", "Karin Holm", "manager" },
+};
+#define N_BADGES (sizeof badges / sizeof badges[0])
 
 #define HASH_LEN 32
 #define COL_MAX 96
@@ -244,6 +256,7 @@ struct cmd {
 	int check;		/* 1: a check's run; its output goes to files of
 				 * its own, so that the action's stay to be shown */
 	char op[8];
+	char in[300];		/* a file for its standard input, or "" */
 	struct row row;		/* what it was made from (make_from) */
 	int argc;
 	char *argv[40];
@@ -337,6 +350,29 @@ pace_learn(struct pace *p, const struct run *r)
 	p->avg_us = p->avg_us ? (3 * p->avg_us + r->elapsed_us) / 4 : r->elapsed_us;
 }
 
+/* The operators' badges and PINs, a file each (badge-OP), and each PIN
+ * alone (pin-OP), for operator add on a store that has none. */
+static int
+write_badges(void)
+{
+	for (size_t i = 0; i < N_BADGES; i++) {
+		char path[300];
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof path, "%s/%s-%s", T.dir, k ? "pin" : "badge", badges[i].op);
+			FILE *f = fopen(path, "w");
+			if (f == NULL) {
+				perror(path);
+				return -1;
+			}
+			if (k == 0)
+				fprintf(f, "%s\n", badges[i].badge);
+			fprintf(f, "%s\n", badges[i].pin);
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
 /* Runs hmc on device d; with delay_us >= 0, kills it after that long.
  * The process is not reaped before the kill, so its pid cannot be reused
  * in between. */
@@ -345,7 +381,13 @@ hmc_run(struct device *d, struct cmd *c, long delay_us, struct run *r)
 {
 	char *argv[48];
 	int n = 0;
+	char cred[300] = "";
 	argv[n++] = (char *)T.hmc;
+	if (c->op[0]) {
+		snprintf(cred, sizeof cred, "%s/badge-%s", T.dir, c->op);
+		argv[n++] = "--pin-fd";
+		argv[n++] = "9";
+	}
 	argv[n++] = "--db";
 	argv[n++] = d->db;
 	if (c->op[0]) {
@@ -371,6 +413,14 @@ hmc_run(struct device *d, struct cmd *c, long delay_us, struct run *r)
 		int err = open(r->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(126);
+		int in = open(c->in[0] ? c->in : "/dev/null", O_RDONLY);
+		if (in < 0 || dup2(in, 0) < 0)
+			_exit(126);
+		if (cred[0]) {
+			int fd = open(cred, O_RDONLY);
+			if (fd < 0 || dup2(fd, 9) < 0)
+				_exit(126);
+		}
 		if (d->config[0])
 			setenv("HMC_CONFIG", d->config, 1);
 		else
@@ -1333,6 +1383,26 @@ sync_round(struct centre *k, struct device *a, struct device *b, int round, stru
 	return sync_kill(k, a, round, pace, progress);
 }
 
+/* B's operators before it first syncs: the demo's, with their badges
+ * (the first manager makes themselves, and then the others), so that it
+ * works offline from the start; the log ends with the same operators on
+ * both, whichever sends first. */
+static int
+same_operators(struct device *d)
+{
+	for (size_t i = 0; i < N_BADGES; i++) {
+		size_t k = (i + 2) % N_BADGES;	/* OP_MANAGER first */
+		struct cmd c;
+		cmd_set(&c, "operator add", k == 2 ? "" : OP_MANAGER, "operator", "add",
+			badges[k].op, "--name", badges[k].name, "--role", badges[k].role,
+			"--badge", badges[k].badge, "--pin-stdin", NULL);
+		snprintf(c.in, sizeof c.in, "%s/pin-%s", T.dir, badges[k].op);
+		if (hmc_must(d, &c) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Two handhelds, A with the demo data and B starting empty; B works too
  * and syncs, so that A's sync has events to send and to fold. */
 static void
@@ -1350,7 +1420,8 @@ phase_sync(struct centre *k)
 	cmd_set(&init_centre, "central init", "", "central", "init", k->url, NULL);
 	cmd_set(&init_b, "init", "", "init", "--device", b.name, NULL);
 	if (hmc_must(&a, &init_centre) != 0 || make_demo(&a, 300) != 0 || hmc_must(&b, &init_b) != 0 ||
-	    centre_add_device(k, &a) != 0 || centre_add_device(k, &b) != 0) {
+	    same_operators(&b) != 0 || centre_add_device(k, &a) != 0 ||
+	    centre_add_device(k, &b) != 0) {
 		fail("%s: the stores and the centre could not be made", k->engine);
 		goto out;
 	}
@@ -1512,6 +1583,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	atexit(cleanup);
+	if (write_badges() != 0)
+		return 1;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
