@@ -48,23 +48,15 @@ count(struct store *store, const char *sql)
 	return n;
 }
 
-/* A scratch store as `hmc demo --units 60` makes it: the back office,
- * then the demo's payers, articles, places and units. */
+/* A scratch store as `hmc demo --units 60` makes it: its operators,
+ * payers, articles, places and units. */
 static struct store *
 demo_store(void)
 {
 	struct store *store;
-	struct event ev;
 	if (store_open("", STORE_TEMP, &store) != 0 || store_device_init(store, "fz") != 0)
 		abort();
-	memset(&ev, 0, sizeof ev);
-	ev.type = EV_OPERATOR;
-	xstrlcpy(ev.operator_no, "0", sizeof ev.operator_no);
-	xstrlcpy(ev.subject, "0", sizeof ev.subject);
-	payload_set(ev.payload, sizeof ev.payload, "name", "Back office");
-	payload_set(ev.payload, sizeof ev.payload, "role", "manager");
-	if (store_begin(store) != 0 || workflow_apply(store, &ev) != 0 ||
-	    store_commit(store) != 0 || demo_build(store, 60, 7, NULL, NULL) != 0) {
+	if (demo_build(store, 60, 7, NULL, NULL) != 0) {
 		fprintf(stderr, "fuzz_orders: the demo store: %s\n", store_errmsg(store));
 		abort();
 	}
