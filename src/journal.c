@@ -112,6 +112,28 @@ journal_reject(struct store *store, int64_t seq, const char *why)
 }
 
 int
+journal_seq_gaps(struct store *store, const char *device, int64_t *last, int64_t *missing,
+		 int64_t *first_missing)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"WITH s(q) AS (SELECT device_seq FROM journal WHERE device = ?1"
+		" UNION SELECT device_seq FROM journal_rejected WHERE device = ?1)"
+		" SELECT count(*), coalesce(max(q), 0),"
+		"  CASE WHEN coalesce(min(q), 1) > 1 THEN 1 ELSE"
+		"  (SELECT min(q) + 1 FROM s WHERE q + 1 NOT IN (SELECT q FROM s)"
+		"   AND q < (SELECT max(q) FROM s)) END FROM s");
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*last = sqlite3_column_int64(stmt, 1);
+		*missing = *last - sqlite3_column_int64(stmt, 0);
+		*first_missing = sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, _("reading the journal"));
+}
+
+int
 journal_set_received(struct store *store, int64_t seq, int64_t received_ms)
 {
 	sqlite3_stmt *stmt = store_stmt(store, "UPDATE journal SET received = ?2 WHERE seq = ?1");

@@ -3,7 +3,9 @@
  *
  * Covers: an untouched store verifies (including after every kind of
  * move, and reference data put twice); a tampered state row, a deleted
- * row, a row no event made, a tampered article and a journal event whose
+ * row, a row no event made, a tampered article, an own event deleted from
+ * the journal whose effect a later one covers (a hole in the numbers) and a
+ * journal event whose
  * payload was edited are each found and named.
  */
 #include "testutil.h"
@@ -136,6 +138,18 @@ tampered_journal(void **state)
 		     "10000001", "location");
 }
 
+/* A journal event deleted whose effect a later one covers (the article
+ * put again): the state matches, the hole in this handheld's numbers
+ * does not. */
+static void
+deleted_event(void **state)
+{
+	(void)state;
+	check_tamper("DELETE FROM journal WHERE seq = (SELECT min(seq) FROM journal"
+		     " WHERE type = 'article' AND subject = '200102')",
+		     "missing from the journal", "is the first");
+}
+
 /* A column the state does not show (who did it) is still covered by the
  * row's hash. */
 static void
@@ -166,6 +180,7 @@ main(void)
 		cmocka_unit_test(tampered_journal),
 		cmocka_unit_test(event_that_does_not_apply),
 		cmocka_unit_test(changed_operator),
+		cmocka_unit_test(deleted_event),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,6 +49,10 @@ int journal_insert_folded(struct store *store, struct event *ev, int64_t gseq,
 /* Updates an event's sync state; gseq 0 leaves it; note NULL keeps the
  * note of a pending event (why it is held) and of a conflict, and clears
  * it otherwise; drops the undo blob when the event is no longer pending. */
+/* device's own numbers in the journal (kept or rejected): the highest,
+ * how many below it are missing, and the first missing (0 for none). */
+int journal_seq_gaps(struct store *store, const char *device, int64_t *last, int64_t *missing,
+		     int64_t *first_missing);
 /* Keeps when the centre placed event seq (event_wall_ms). */
 int journal_set_received(struct store *store, int64_t seq, int64_t received_ms);
 int journal_mark(struct store *store, int64_t seq, const char *status, int64_t gseq,
