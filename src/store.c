@@ -7,20 +7,24 @@
  * which keeps device_seq gap-free.
  */
 #include "hmc/store.h"
+#include "hmc/settings.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/log.h"
 #include "hmc/residual.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define APPLICATION_ID 0x484d4331	/* "HMC1" */
 #define STMT_CACHE 96
@@ -421,6 +425,10 @@ store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 		code = HMC_E_DB;
 	}
 	const char *detail = store->db ? sqlite3_errmsg(store->db) : sqlite3_errstr(sqlite_rc);
+	/* A fault of the store, logged without `what` (which may echo a
+	 * value); a busy store is logged as a warning. */
+	log_msg(code == HMC_E_BUSY ? LOG_WARNING : LOG_ERR, "store %s: %s (%s)", store->path,
+		error_name(code), sqlite3_errstr(sqlite_rc));
 	if (code == HMC_E_BUSY)
 		return store_seterr(store, code, _("%s: %s (store %s is in use by another program)"),
 				    what, detail, store->path);
@@ -816,6 +824,13 @@ store_open(const char *path, int flags, struct store **out)
 					      "(or `hmc demo`), or name another with --db"),
 					    path);
 		created = 1;
+		/* Made 0600 here, whatever the umask: SQLite would make it
+		 * 0644, and the WAL and shm files take the store's mode.  An
+		 * empty file is a new database to SQLite. */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return store_seterr(store, HMC_E_IO, "%s: %s", path, strerror(errno));
+		close(fd);
 	} else if (!S_ISREG(st.st_mode)) {
 		return store_seterr(store, HMC_E_IO, _("%s is not a file"), path);
 	}
@@ -1111,9 +1126,7 @@ store_device_observe(struct store *store, int64_t remote_hlc, int *ahead)
 	if (remote_hlc <= store->device.last_hlc)
 		return 0;
 	int64_t now = timeutil_now_ms();
-	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
-	if (skew_s < 0)
-		skew_s = STORE_MAX_SKEW_S;
+	int64_t skew_s = settings_int(store, "sync.max_skew");
 	if (hlc_wall_ms(remote_hlc) > now + skew_s * 1000) {
 		if (ahead != NULL)
 			*ahead = 1;
@@ -1251,6 +1264,38 @@ store_config_set(struct store *store, const char *key, const char *value)
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, key);
+}
+
+int
+store_config_unset(struct store *store, const char *key)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM config WHERE key = ?1");
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, key);
+}
+
+int
+store_config_each(struct store *store, const char *prefix,
+		  int (*fn)(void *arg, const char *key, const char *value), void *arg)
+{
+	/* substr, not LIKE: a key may hold '_' and '%'. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT key, value FROM config WHERE substr(key, 1, length(?1)) = ?1"
+		" ORDER BY key");
+	int rc, stop = 0;
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char key[256], value[1024];
+		xstrlcpy(key, (const char *)sqlite3_column_text(stmt, 0), sizeof key);
+		xstrlcpy(value, (const char *)sqlite3_column_text(stmt, 1), sizeof value);
+		stop = fn(arg, key, value);
+	}
+	sqlite3_reset(stmt);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, prefix);
 }
 
 int64_t
