@@ -98,6 +98,9 @@ int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
 int cli_label(struct cli *cli);
+/* The store's settings (cli_config.c). */
+int cli_config(struct cli *cli);
+extern const struct cli_opt cli_config_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];
