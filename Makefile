@@ -6,6 +6,7 @@
 #   make torture  SIGKILL at random moments of a day's work and of syncs
 #                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
+#   make man      writes the settings part of man/hmc.conf.5 from the table
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
 #                 relative to the binary, include/hmc/paths.h)
 #   make deb      the Debian package, in build/deb/ (packaging/debian)
@@ -112,7 +113,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot check-quick deb check-package deps-package
+        build-all test-run bench-run torture-run fuzz-run pot man check-quick deb check-package deps-package
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -263,6 +264,16 @@ check-package: deps-package
 
 deps-package:
 	@sh packaging/deps.sh package
+
+# The settings part of man/hmc.conf.5, from the table in src/settings.c
+# (tests/t_man.sh checks that the page holds what this writes).
+man: $(HMC)
+	$(call say,MAN,man/hmc.conf.5)
+	$(Q)./$(HMC) config list --man >$(BUILD)/settings.man && \
+		awk -v made=$(BUILD)/settings.man \
+		'/^\.\\" BEGIN SETTINGS/ { while ((getline l < made) > 0) print l; skip = 1; next } \
+		 /^\.\\" END SETTINGS/ { skip = 0; next } !skip' man/hmc.conf.5 >$(BUILD)/hmc.conf.5 && \
+		mv $(BUILD)/hmc.conf.5 man/hmc.conf.5
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \
