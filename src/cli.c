@@ -139,11 +139,13 @@ static const struct cli_verb verbs[] = {
 	     "centre refused or holds other content for. A manager resolves a conflict: "
 	     "--outcome log keeps what the log holds, --outcome event makes the "
 	     "conflicting event's move stand.") },
-	{ "config", cli_config, cli_config_opts, "list [--man] | get KEY | set KEY VALUE | unset KEY",
+	{ "config", cli_config, cli_config_opts,
+	  "list [--man] | get KEY | set KEY VALUE | unset KEY | describe KEY",
 	  N_("The store's settings, checked against their type and range: list shows "
 	     "each one's value, default and whether it is set; unset takes one back to "
-	     "its default. Settings that change the rules need a manager. The config "
-	     "file's settings and every default are in hmc.conf(5).") },
+	     "its default; describe tells what one means. Settings that change the "
+	     "rules need a manager. The config file's settings and every default are "
+	     "in hmc.conf(5).") },
 	{ "verify", cli_verify, cli_verify_opts, "[--dump]",
 	  N_("Rebuilds the state from the journal and reports every difference "
 	     "from the state tables; exits 1 if there is any. --dump prints the state "

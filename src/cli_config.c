@@ -5,6 +5,7 @@
  *   hmc config get KEY        the value in force (the default when unset)
  *   hmc config set KEY VALUE  checked against the table (settings.h)
  *   hmc config unset KEY      back to the default
+ *   hmc config describe KEY   what it means, its range, default and place
  *
  * `list --man` prints the settings part of hmc.conf(5), made from the
  * table: `make man` writes it into man/hmc.conf.5 and tests/t_man.sh
@@ -218,6 +219,27 @@ get(struct store *store, const char *key)
 }
 
 static int
+describe(const char *key)
+{
+	const struct setting *s = settings_find(key);
+	char range[96];
+	static const char *const scopes[] = { N_("the store (hmc config set)"),
+					      N_("the config file (hmc.conf)"),
+					      N_("the store, kept by hmc itself") };
+	if (s == NULL)
+		return cli_fail(_("%s: no such setting (hmc config list shows them)"), key);
+	printf("%s: %s\n", key, _(s->help));
+	if (s->scope != SETTING_STATE)
+		printf(_("allowed: %s\n"), settings_range(s, range, sizeof range));
+	if (s->def != NULL)
+		printf(_("default: %s%s%s\n"), s->def, s->unit ? " " : "", s->unit ? _(s->unit) : "");
+	printf(_("kept in: %s\n"), _(scopes[s->scope]));
+	if (s->flags & SETTING_MANAGER)
+		printf("%s\n", _("changed by a manager only"));
+	return CLI_OK;
+}
+
+static int
 change(const struct cli *cli, struct store *store, const char *key, const char *value)
 {
 	const struct setting *s = settings_find(key);
@@ -247,10 +269,13 @@ cli_config(struct cli *cli)
 {
 	const char *what = cli->n_args > 0 ? cli->args[0] : "list";
 	int need = strcmp(what, "list") == 0 ? 1 : strcmp(what, "get") == 0 ? 2
-		 : strcmp(what, "set") == 0 ? 3 : strcmp(what, "unset") == 0 ? 2 : -1;
+		 : strcmp(what, "set") == 0 ? 3 : strcmp(what, "unset") == 0 ? 2
+		 : strcmp(what, "describe") == 0 ? 2 : -1;
 	if (need < 0 || (cli->n_args > 0 && cli->n_args != need))
-		return cli_usage_error(cli_current_verb, _("config list, get KEY, set KEY VALUE "
-							   "or unset KEY"));
+		return cli_usage_error(cli_current_verb, _("config list, get KEY, set KEY VALUE, "
+							   "unset KEY or describe KEY"));
+	if (strcmp(what, "describe") == 0)
+		return describe(cli->args[1]);
 	if (strcmp(what, "list") == 0 && cli_opt(cli, "man") != NULL)
 		return man();
 	struct store *store = cli_open_store(cli, 0);

@@ -5,7 +5,7 @@
 # values and unknown keys refused with the key, the value and the range;
 # keys hmc keeps itself and the config file's keys refused by set; a bad
 # stored value shown as bad with the default in force; the config file in
-# INI form (old top-level central line too), its errors naming file, line
+# INI form (old top-level central line too); describe, its errors naming file, line
 # and key at start-up; a config file holding a password refused when
 # others or a group other than hmc may read it; a new store made 0600
 # whatever the umask; the log (--log-file, --verbose): a state-changing
@@ -39,6 +39,10 @@ run "$HMC" --db "$DB" config set closures.GBG "2026-12-28,2026-12-29"; expect_st
 run "$HMC" --db "$DB" config list;   expect_out "closures.GBG"
 run "$HMC" --db "$DB" config unset repair.normal_days; expect_status 0
 run "$HMC" --db "$DB" config get repair.normal_days; expect_out "10"
+run "$HMC" config describe charge.minimum_ore; expect_status 0
+expect_out "allowed: 0 to 10000000"; expect_out "default: 20000"; expect_out "manager"
+run env LANG=sv_SE.UTF-8 LANGUAGE=sv HMC_LOCALEDIR="${HMC_LOCALEDIR:-build/locale}" "$HMC" config describe idle_minutes
+expect_status 0
 run "$HMC" --db "$DB" config unset repair.normal_days; expect_status 0
 
 # --- refusals ---------------------------------------------------------------------
