@@ -24,6 +24,9 @@
 # device's own journal set aside with the centre's reason in hmc sync's
 # output and in hmc conflicts, for PostgreSQL and the SQLite central.
 . "$(dirname "$0")/lib.sh"
+# The devices' config files hold passwords: hmc refuses them when others
+# may read them (hmc.conf(5)).
+umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pgc.XXXXXX)
 PGBUSY=$(mktemp -d /tmp/hmc-pgb.XXXXXX)
