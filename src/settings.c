@@ -341,7 +341,7 @@ settings_range(const struct setting *s, char *buf, size_t size)
 	switch (s->type) {
 	case SETTING_INT:
 	case SETTING_DECIMAL:
-		snprintf(buf, size, _("%" PRId64 " to %" PRId64), s->min, s->max);
+		snprintf(buf, size, _("%lld to %lld"), (long long)s->min, (long long)s->max);
 		break;
 	case SETTING_BOOL:
 		snprintf(buf, size, "%s", _("0 or 1"));
@@ -350,8 +350,8 @@ settings_range(const struct setting *s, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("HH:MM, 00:00 to 23:59"));
 		break;
 	case SETTING_CODE:
-		snprintf(buf, size, _("%" PRId64 " to %" PRId64 " letters, digits, '-' or '_'"),
-			 s->min, s->max);
+		snprintf(buf, size, _("%lld to %lld letters, digits, '-' or '_'"),
+			 (long long)s->min, (long long)s->max);
 		break;
 	case SETTING_DATES:
 		snprintf(buf, size, "%s", _("dates YYYY-MM-DD separated by commas"));
