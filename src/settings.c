@@ -38,8 +38,8 @@ static const struct setting table[] = {
 	{ "sync.central", SETTING_URL, SETTING_FILE, 0, 1000, NULL, NULL, SETTING_SECRET,
 	  N_("The central log that hmc sync and the screens' background sync use, as "
 	     "central = URL under [sync] (or, as before, outside any section): "
-	     "sqlite:PATH or postgresql://DEVICE:PASSWORD@HOST/DB as printed once by "
-	     "hmc central add-device. --central and HMC_CENTRAL come first. No default: "
+	     "sqlite:PATH, or postgresql://DEVICE:PASSWORD@HOST/DB (or key=value pairs) "
+	     "as printed once by hmc central add-device. --central and HMC_CENTRAL come first. No default: "
 	     "without it, nothing is synced.") },
 	/* the store */
 	{ "depot", SETTING_CODE, SETTING_STORE, 1, 20, NULL, NULL, 0,
@@ -323,11 +323,24 @@ settings_check(const struct setting *s, const char *value, char *out, size_t siz
 			return HMC_E_INVALID;
 		break;
 	case SETTING_URL:
-		if ((int64_t)len > s->max ||
-		    (strncmp(value, "sqlite:", 7) != 0 && strncmp(value, "postgresql://", 13) != 0 &&
-		     strncmp(value, "postgres://", 11) != 0) ||
-		    (strncmp(value, "sqlite:", 7) == 0 && value[7] == '\0'))
+		/* What central_open takes: sqlite:PATH, a PostgreSQL URL or
+		 * key=value pairs that can be taken apart. */
+		if ((int64_t)len > s->max)
 			return HMC_E_INVALID;
+		if (strncmp(value, "sqlite:", 7) == 0) {
+			if (value[7] == '\0')
+				return HMC_E_INVALID;
+		} else if (strncmp(value, "postgresql://", 13) == 0 ||
+			   strncmp(value, "postgres://", 11) == 0 || strstr(value, "dbname=") != NULL ||
+			   strstr(value, "host=") != NULL) {
+			struct central_conninfo ci;
+			int bad = central_conninfo_parse(value, &ci) != 0;
+			central_conninfo_clear(&ci);
+			if (bad)
+				return HMC_E_INVALID;
+		} else {
+			return HMC_E_INVALID;
+		}
 		break;
 	}
 	if (out != NULL && size > 0)
@@ -357,7 +370,7 @@ settings_range(const struct setting *s, char *buf, size_t size)
 		snprintf(buf, size, "%s", _("dates YYYY-MM-DD separated by commas"));
 		break;
 	case SETTING_URL:
-		snprintf(buf, size, "%s", _("sqlite:PATH or a postgresql:// URL"));
+		snprintf(buf, size, "%s", _("sqlite:PATH, a postgresql:// URL or key=value pairs"));
 		break;
 	}
 	return buf;

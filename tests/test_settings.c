@@ -314,6 +314,12 @@ file_errors_name_file_line_and_key(void **state)
 	assert_int_equal(settings_file_parse("hmc.conf", secret, strlen(secret), err, sizeof err),
 			 HMC_E_INVALID);
 	assert_null(strstr(err, "Hemligt9"));
+	/* key=value pairs, as central_open takes them */
+	const char *pairs = "[sync]\ncentral = host=/run/pg port=5432 dbname=hmc user=hh-1\n";
+	assert_int_equal(settings_file_parse("hmc.conf", pairs, strlen(pairs), err, sizeof err), 0);
+	const char *bad_pairs = "[sync]\ncentral = host='unclosed dbname=hmc\n";
+	assert_int_equal(settings_file_parse("hmc.conf", bad_pairs, strlen(bad_pairs), err,
+					     sizeof err), HMC_E_INVALID);
 	const char *good = "central = sqlite:/a.db\n";
 	assert_int_equal(settings_file_parse("hmc.conf", good, strlen(good), err, sizeof err), 0);
 	assert_string_equal(settings_file_value("sync.central"), "sqlite:/a.db");
