@@ -201,10 +201,11 @@ orders_depot(struct store *store, const char *named, char *depot)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	depot[0] = '\0';
-	if (named != NULL) {
+	if (named != NULL)
 		xstrlcpy(depot, named, ORDER_DEPOT_MAX);
-	} else if (settings_text(store, "depot", depot, ORDER_DEPOT_MAX), depot[0] == '\0') {
+	else
+		settings_text(store, "depot", depot, ORDER_DEPOT_MAX);
+	if (depot[0] == '\0') {
 		stmt = store_stmt(store,
 			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");
 		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)

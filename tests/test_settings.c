@@ -3,7 +3,8 @@
  * getters and the config file.
  *
  * Covers: every entry is whole (a description, a range that holds its
- * default, a default in normal form); bad values are refused by
+ * default, a default in normal form, the same default as the module's own
+ * constant); bad values are refused by
  * settings_set with a message naming key, value and range, and unknown,
  * file and kept keys are refused; getters never return a value out of
  * range, whatever the store holds, and log a warning for a bad one; set
@@ -14,11 +15,15 @@
  */
 #include "testutil.h"
 
+#include "hmc/central.h"
+#include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/ini.h"
 #include "hmc/log.h"
+#include "hmc/repairs.h"
 #include "hmc/settings.h"
 #include "hmc/store.h"
+#include "hmc/sync.h"
 
 #include <grp.h>
 #include <inttypes.h>
@@ -57,6 +62,21 @@ every_entry_is_whole(void **state)
 			fail_msg("the default of %s, \"%s\", is not allowed", s->key, s->def);
 		assert_string_equal(normal, s->def);
 	}
+	/* the table's defaults are the modules' own */
+	assert_int_equal(settings_int(NULL, "repair.normal_days"), REPAIR_NORMAL_DAYS);
+	assert_int_equal(settings_int(NULL, "repair.start_days"), REPAIR_START_DAYS);
+	assert_int_equal(settings_int(NULL, "repair.acute_hours"), REPAIR_ACUTE_HOURS);
+	assert_int_equal(settings_clock(NULL, "repair.day_start"), REPAIR_DAY_START_MIN);
+	assert_int_equal(settings_clock(NULL, "repair.day_end"), REPAIR_DAY_END_MIN);
+	assert_int_equal(settings_int(NULL, "charge.minimum_ore"), CHARGE_MINIMUM_ORE);
+	assert_int_equal(settings_int(NULL, "scrap.approval_ore"), SCRAP_APPROVAL_ORE);
+	assert_int_equal(settings_int(NULL, "sync.batch"), SYNC_BATCH);
+	assert_int_equal(settings_int(NULL, "sync.max_skew"), STORE_MAX_SKEW_S);
+	assert_int_equal(settings_int(NULL, "sync.lock_timeout") * 1000, CENTRAL_LOCK_TIMEOUT);
+	assert_int_equal(settings_int(NULL, "sync.statement_timeout") * 1000,
+			 CENTRAL_STATEMENT_TIMEOUT);
+	assert_int_equal(settings_bool(NULL, "four_eyes.scrap"), 1);
+	assert_true(settings_decimal(NULL, "label.width_mm") == 50.0);
 	/* patterns */
 	assert_string_equal(settings_find("closures.GBG")->key, "closures.DEPOT");
 	assert_string_equal(settings_find("stocktake.plausible_quantity.A-17")->key,
