@@ -182,10 +182,14 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBSCREENS) $(LIB
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS) $(UI_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po
+# A branch's new messages wait in po/LANG-NAME.add (PO pairs) until they
+# are merged into po/LANG.po; the catalogue takes them already (LANG.po's
+# own translation wins where both have one).
+$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po $(wildcard po/*.add)
 	$(call say,MSGFMT,$<)
 	@mkdir -p $(dir $@)
-	$(Q)msgfmt --check -o $@ $<
+	$(Q)msgcat --use-first -o $@.po $< $(wildcard po/$*-*.add) && \
+		msgfmt --check -o $@ $@.po && rm -f $@.po
 
 # Only the USB test emulates a kernel with umockdev.
 $(BUILD)/tests/test_usb: $(BUILD)/tests/usbemu.o
