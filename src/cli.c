@@ -276,8 +276,8 @@ cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 }
 
 /* --verbose and --log-file, kept until the log is opened. */
-static int log_verbose;
-static const char *log_file;
+static int verbose;
+static const char *log_path;
 
 /* Global options are accepted anywhere; returns 1 if argv[*i] was one. */
 static int
@@ -286,7 +286,7 @@ global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 	static const char *const names[] = { "--db", "--operator", "--log-file" };
 	const char *arg = argv[*i];
 	if (strcmp(arg, "--verbose") == 0) {
-		log_verbose = 1;
+		verbose = 1;
 		return 1;
 	}
 	for (int k = 0; k < 3; k++) {
@@ -307,7 +307,7 @@ global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 		else if (k == 1)
 			cli->operator_no = value;
 		else
-			log_file = value;
+			log_path = value;
 		return 1;
 	}
 	return 0;
@@ -469,8 +469,8 @@ static int
 start(void)
 {
 	char err[600];
-	if (log_open(log_verbose, log_file) != 0)
-		return cli_fail(_("cannot write the log file %s"), log_file);
+	if (log_open(verbose, log_path) != 0)
+		return cli_fail(_("cannot write the log file %s"), log_path);
 	if (settings_file_load(NULL, err, sizeof err) != 0) {
 		log_msg(LOG_ERR, "config: %s", err);
 		return cli_fail("%s", err);

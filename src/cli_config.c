@@ -1,7 +1,8 @@
 /*
  * cli_config.c — the store's settings from the command line:
  *
- *   hmc config list [--man]   every store setting: value, default, whether set
+ *   hmc config list [--man]   every setting but those hmc keeps itself: value,
+ *                             default, whether set (in the store or the file)
  *   hmc config get KEY        the value in force (the default when unset)
  *   hmc config set KEY VALUE  checked against the table (settings.h)
  *   hmc config unset KEY      back to the default
@@ -75,6 +76,19 @@ list(const struct cli *cli, struct store *store)
 	for (size_t i = 0; i < n; i++) {
 		const struct setting *s = &table[i];
 		char stored[1024];
+		if (s->scope == SETTING_FILE) {
+			/* What the config file set, its password taken out. */
+			const char *v = settings_file_value(s->key);
+			if (v != NULL && (s->flags & SETTING_SECRET))
+				central_describe(v, stored, sizeof stored);
+			if (v != NULL) {
+				char cell[200];
+				/* A URL is longer than a column: whole, after its key. */
+				printf("%s %s (%s)\n", cli_cell(cell, sizeof cell, s->key, 36),
+				       (s->flags & SETTING_SECRET) ? stored : v, _("in the file"));
+			}
+			continue;
+		}
 		if (s->scope != SETTING_STORE)
 			continue;
 		size_t prefix = settings_pattern_prefix(s->key);

@@ -99,6 +99,8 @@ if [ "$group" = hmc ]; then expect_status 0; else expect_status 1; expect_err "c
 chmod 0600 "$CONF"
 run "$HMC" --db "$DB" config list;   expect_status 0
 run "$HMC" --db "$DB" config get sync.central; expect_status 0; expect_no "Tr0ub4dor"
+run "$HMC" --db "$DB" config list; expect_status 0; expect_out "postgresql://hh-c1@127.0.0.1:1/hmc (in the file)"
+expect_no "Tr0ub4dor"
 chmod 0644 "$CONF"
 printf '[sync]\ncentral = sqlite:%s\n' "$T/central.db" >"$CONF"
 run "$HMC" --db "$DB" config list;   expect_status 0	# no password: any mode
