@@ -834,6 +834,11 @@ store_open(const char *path, int flags, struct store **out)
 	} else if (!S_ISREG(st.st_mode)) {
 		return store_seterr(store, HMC_E_IO, _("%s is not a file"), path);
 	}
+	/* A store made before stores were made 0600 (or copied without
+	 * care): what it holds is not for everyone.  Said, not refused. */
+	if (!created && (st.st_mode & S_IROTH))
+		log_msg(LOG_WARNING, "store %s may be read by anyone (mode %04o): chmod o-r %s", path,
+			(unsigned)(st.st_mode & 07777), path);
 
 	rc = sqlite3_open_v2(path, &store->db,
 			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |

@@ -1,16 +1,18 @@
 #!/bin/sh
 # t_config.sh — settings and logging, end to end, against the real binary.
 #
-# Covers: hmc config list/get/set/unset (values, defaults, "set"), bad
-# values and unknown keys refused with the key, the value and the range;
-# keys hmc keeps itself and the config file's keys refused by set; a bad
-# stored value shown as bad with the default in force; the config file in
-# INI form (old top-level central line too); describe, its errors naming file, line
-# and key at start-up; a config file holding a password refused when
-# others or a group other than hmc may read it; a new store made 0600
-# whatever the umask; the log (--log-file, --verbose): a state-changing
-# verb's start, a sync's start, figures and failure, config changes, with
-# no password and no recipient reference in any line.
+# Covers: hmc config list/get/set/unset/describe (values, defaults,
+# "set", the file's settings with passwords taken out), bad values and
+# unknown keys refused with the key, the value and the range; keys hmc
+# keeps itself and the config file's keys refused by set; a bad stored
+# value shown as bad with the default in force, and logged; the config
+# file in INI form (old top-level central line too), its errors naming
+# file, line and key at start-up; a config file holding a password refused
+# when others or a group other than hmc may read it; a new store made 0600
+# whatever the umask, an old one readable by anyone logged; the log
+# (--log-file, --verbose): a state-changing verb's start, a sync's start,
+# figures and failure, config changes, with no password and no recipient
+# reference in any line.
 . "$(dirname "$0")/lib.sh"
 DB="$T/store.db"
 LOG="$T/hmc.log"
@@ -23,6 +25,9 @@ run "$HMC" config --help;            expect_status 0; expect_out "usage: hmc con
 umask 022
 run "$HMC" --db "$DB" init --device hh-c1; expect_status 0
 check "a new store is 0600 under umask 022" test "$(stat -c %a "$DB")" = 600
+cp "$DB" "$T/old.db"; chmod 0644 "$T/old.db"
+run "$HMC" --db "$T/old.db" --log-file "$T/old.log" config list; expect_status 0
+check "an old store readable by anyone is logged" grep -q "warning: store $T/old.db may be read by anyone (mode 0644)" "$T/old.log"
 
 # --- list, get, set, unset ------------------------------------------------------
 run "$HMC" --db "$DB" config list;   expect_status 0
