@@ -6,6 +6,7 @@
 #   make torture  SIGKILL at random moments of a day's work and of syncs
 #                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
+#   make man      writes the settings part of man/hmc.conf.5 from the table
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
 #                 relative to the binary, include/hmc/paths.h)
 #   make deb      the Debian package, in build/deb/ (packaging/debian)
@@ -112,7 +113,7 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot check-quick deb check-package deps-package
+        build-all test-run bench-run torture-run fuzz-run pot man check-quick deb check-package deps-package
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -181,10 +182,14 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBSCREENS) $(LIB
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS) $(UI_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po
+# A branch's new messages wait in po/LANG-NAME.add (PO pairs) until they
+# are merged into po/LANG.po; the catalogue takes them already (LANG.po's
+# own translation wins where both have one).
+$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po $(wildcard po/*.add)
 	$(call say,MSGFMT,$<)
 	@mkdir -p $(dir $@)
-	$(Q)msgfmt --check -o $@ $<
+	$(Q)msgcat --use-first -o $@.po $< $(wildcard po/$*-*.add) && \
+		msgfmt --check -o $@ $@.po && rm -f $@.po
 
 # Only the USB test emulates a kernel with umockdev.
 $(BUILD)/tests/test_usb: $(BUILD)/tests/usbemu.o
@@ -263,6 +268,16 @@ check-package: deps-package
 
 deps-package:
 	@sh packaging/deps.sh package
+
+# The settings part of man/hmc.conf.5, from the table in src/settings.c
+# (tests/t_man.sh checks that the page holds what this writes).
+man: $(HMC)
+	$(call say,MAN,man/hmc.conf.5)
+	$(Q)./$(HMC) config list --man >$(BUILD)/settings.man && \
+		awk -v made=$(BUILD)/settings.man \
+		'/^\.\\" BEGIN SETTINGS/ { while ((getline l < made) > 0) print l; skip = 1; next } \
+		 /^\.\\" END SETTINGS/ { skip = 0; next } !skip' man/hmc.conf.5 >$(BUILD)/hmc.conf.5 && \
+		mv $(BUILD)/hmc.conf.5 man/hmc.conf.5
 
 pot:
 	xgettext --keyword=_ --keyword=N_ --from-code=UTF-8 -o po/hmc.pot \

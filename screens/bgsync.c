@@ -4,6 +4,7 @@
 #include "bgsync.h"
 
 #include "hmc/central.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/timeutil.h"
@@ -40,7 +41,7 @@ bgsync_init(struct bgsync *b, struct store *store, int64_t now_ms)
 {
 	char buf[1024];
 	memset(b, 0, sizeof b[0]);
-	b->interval_ms = (int)store_config_int(store, "sync.interval", 60) * 1000;
+	b->interval_ms = (int)settings_int(store, "sync.interval") * 1000;
 	b->enabled = b->interval_ms > 0 && central_url(NULL, buf, sizeof buf) != NULL;
 	b->retry_ms = RETRY_FIRST_MS;
 	b->next_ms = now_ms + 2000;	/* soon after start */

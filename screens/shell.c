@@ -14,6 +14,7 @@
 #include "shell.h"
 
 #include "hmc/barcode.h"
+#include "hmc/settings.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
@@ -213,7 +214,7 @@ shell_keep_input(struct shell *sh, const char *text)
 int
 shell_may_quit(struct shell *sh)
 {
-	return store_config_int(sh->store, "ui.allow_quit", 0) != 0;
+	return settings_bool(sh->store, "ui.allow_quit");
 }
 
 /* The binding of key on screen that means something now (a key may have
@@ -749,7 +750,8 @@ refresh_status(struct shell *sh)
 static void
 find_depot(struct shell *sh)
 {
-	if (store_config_get(sh->store, "depot", sh->depot, sizeof sh->depot) != 0) {
+	settings_text(sh->store, "depot", sh->depot, sizeof sh->depot);
+	if (sh->depot[0] == '\0') {
 		sqlite3_stmt *stmt = store_stmt(sh->store,
 			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");
 		if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -783,8 +785,10 @@ shell_new(struct store *store, int scanners, FILE *out)
 	sh->running = 1;
 	sh->dirty = 1;
 	/* idle_minutes for people; idle_seconds wins when set (tests). */
-	sh->idle_ms = (int)store_config_int(store, "idle_seconds",
-					    store_config_int(store, "idle_minutes", 10) * 60) * 1000;
+	int64_t idle_s;
+	if (!settings_int_if_set(store, "idle_seconds", &idle_s))
+		idle_s = settings_int(store, "idle_minutes") * 60;
+	sh->idle_ms = (int)idle_s * 1000;
 	find_depot(sh);
 	refresh_status(sh);
 	current_shell = sh;

@@ -2,6 +2,7 @@
  * calendar.c — Swedish public and de-facto holidays, working days.
  */
 #include "hmc/calendar.h"
+#include "hmc/settings.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/store.h"
@@ -105,8 +106,11 @@ calendar_load(struct calendar *cal, struct store *store, const char *depot)
 {
 	char key[64], value[1024];
 	calendar_init(cal);
+	if (depot == NULL || depot[0] == '\0')
+		return 0;
 	snprintf(key, sizeof key, "closures.%s", depot);
-	if (store_config_get(store, key, value, sizeof value) != 0)
+	settings_text(store, key, value, sizeof value);
+	if (value[0] == '\0')
 		return 0;
 	for (char *at = value; *at;) {
 		char date[11];

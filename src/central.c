@@ -4,6 +4,7 @@
  * central schema lies.
  */
 #include "hmc/central.h"
+#include "hmc/settings.h"
 #include "hmc/paths.h"
 #include "hmc/rules.h"
 #include "hmc/error.h"
@@ -424,62 +425,19 @@ central_valid_device(const char *name)
 	return 1;
 }
 
-/* "central = URL" from a config file, if the file says so.  Whole lines,
- * however long: a piece of a long comment is not a line of its own. */
-static int
-from_file(const char *path, char *buf, size_t size)
-{
-	FILE *file = fopen(path, "r");
-	char *line = NULL;
-	size_t line_size = 0;
-	int found = 0;
-	if (file == NULL)
-		return 0;
-	while (!found && getline(&line, &line_size, file) != -1) {
-		char *at = line;
-		while (isspace((unsigned char)*at))
-			at++;
-		if (strncmp(at, "central", 7) != 0)
-			continue;
-		at += 7;
-		while (isspace((unsigned char)*at))
-			at++;
-		if (*at != '=')
-			continue;
-		at++;
-		while (isspace((unsigned char)*at))
-			at++;
-		size_t len = strcspn(at, "\r\n");
-		while (len > 0 && isspace((unsigned char)at[len - 1]))
-			len--;
-		if (len > 0 && len < size) {
-			memcpy(buf, at, len);
-			buf[len] = '\0';
-			found = 1;
-		}
-	}
-	free(line);
-	fclose(file);
-	return found;
-}
-
 const char *
 central_url(const char *option, char *buf, size_t size)
 {
 	const char *env = getenv("HMC_CENTRAL");
-	char path[1024];
 	if (option != NULL && *option)
 		return option;
 	if (env != NULL && *env)
 		return env;
-	const char *config = getenv("HMC_CONFIG");
-	if (config != NULL && *config)
-		return from_file(config, buf, size) ? buf : NULL;
-	const char *home = getenv("HOME");
-	if (home != NULL) {
-		snprintf(path, sizeof path, "%s/.config/hmc/hmc.conf", home);
-		if (from_file(path, buf, size))
-			return buf;
-	}
-	return from_file("/etc/hmc/hmc.conf", buf, size) ? buf : NULL;
+	/* [sync] central (or the old top-level "central = URL") in the
+	 * config file, checked when it was loaded (settings.h). */
+	const char *url = settings_file_value("sync.central");
+	if (url == NULL || strlen(url) >= size)
+		return NULL;
+	memcpy(buf, url, strlen(url) + 1);
+	return buf;
 }

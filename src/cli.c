@@ -3,13 +3,22 @@
  *
  * Global options (before or after the verb): --db PATH (or HMC_DB; default
  * ~/.local/share/hmc/hmc.db), --operator NO (the badge shown must be NO's),
- * --help, --version; before the verb only: --pin-stdin, --pin-fd N (where
- * the acting operator's badge and PIN come from: cli_auth.c).
+ * --verbose (the log's lines on stderr too), --log-file PATH (and appended
+ * there, for debugging), --help, --version; before the verb only:
+ * --pin-stdin, --pin-fd N (where the acting operator's badge and PIN come
+ * from: cli_auth.c).
+ *
+ * Before any verb (and before the screens) the config file is read
+ * (settings_file_load): a bad one stops hmc with its file, line and key.
+ * A verb that may change state is logged as it starts (its name and its
+ * first word, never its other arguments: they may hold a recipient).
  */
 #include "cli_int.h"
 #include "hmc/text.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/log.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -144,6 +153,13 @@ static const struct cli_verb verbs[] = {
 	     "centre refused or holds other content for. A manager resolves a conflict: "
 	     "--outcome log keeps what the log holds, --outcome event makes the "
 	     "conflicting event's move stand.") },
+	{ "config", cli_config, cli_config_opts,
+	  "list [--man] | get KEY | set KEY VALUE | unset KEY | describe KEY",
+	  N_("The store's settings, checked against their type and range: list shows "
+	     "each one's value, default and whether it is set; unset takes one back to "
+	     "its default; describe tells what one means. Settings that change the "
+	     "rules need a manager. The config file's settings and every default are "
+	     "in hmc.conf(5).") },
 	{ "verify", cli_verify, cli_verify_opts, "[--dump]",
 	  N_("Rebuilds the state from the journal and reports every difference "
 	     "from the state tables; exits 1 if there is any. --dump prints the state "
@@ -319,8 +335,9 @@ cli_print_help(FILE *out, const char *prefix, const struct cli_verb *verb)
 			fprintf(out, " --%s%s", o->name, o->takes_value ? " VALUE" : "");
 		fputc('\n', out);
 	}
-	fprintf(out, "\n%s\n", _("global options: --db PATH, --operator NO, --help, --version; "
-				  "before the verb: --pin-stdin, --pin-fd N"));
+	fprintf(out, "\n%s\n", _("global options: --db PATH, --operator NO, --verbose, "
+				  "--log-file PATH, --help, --version; before the verb: "
+				  "--pin-stdin, --pin-fd N"));
 }
 
 int
@@ -338,19 +355,27 @@ cli_usage_error(const struct cli_verb *verb, const char *fmt, ...)
 	return CLI_USAGE;
 }
 
+/* --verbose and --log-file, kept until the log is opened. */
+static int verbose;
+static const char *log_path;
+
 /* Global options are accepted anywhere; returns 1 if argv[*i] was one. */
 static int
 global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 {
-	static const char *const names[] = { "--db", "--operator", "--pin-fd" };
+	static const char *const names[] = { "--db", "--operator", "--log-file", "--pin-fd" };
 	const char *arg = argv[*i];
+	if (strcmp(arg, "--verbose") == 0) {
+		verbose = 1;
+		return 1;
+	}
 	/* Before the verb only: after it, --pin-stdin is the verb's. */
 	if (cli->verb_name == NULL && strcmp(arg, "--pin-stdin") == 0) {
 		cli->cred_fd = 0;
 		return 1;
 	}
-	for (int k = 0; k < 3; k++) {
-		if (k == 2 && cli->verb_name != NULL)
+	for (int k = 0; k < 4; k++) {
+		if (k == 3 && cli->verb_name != NULL)
 			break;
 		size_t len = strlen(names[k]);
 		if (strncmp(arg, names[k], len) != 0 || (arg[len] != '\0' && arg[len] != '='))
@@ -368,6 +393,8 @@ global_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
 			cli->db_path = value;
 		} else if (k == 1) {
 			cli->operator_no = value;
+		} else if (k == 2) {
+			log_path = value;
 		} else {
 			char *end;
 			long fd = strtol(value, &end, 10);
@@ -494,12 +521,64 @@ default_db_path(void)
 static void
 print_usage(FILE *out)
 {
-	fprintf(out, _("usage: hmc [--db PATH] [--operator NO] [--pin-stdin|--pin-fd N] [VERB ...]\n\n"
+	fprintf(out, _("usage: hmc [--db PATH] [--operator NO] [--verbose] [--log-file PATH] "
+		       "[--pin-stdin|--pin-fd N] [VERB ...]\n\n"
 		       "Without a verb, hmc opens the screens.  Verbs:\n"));
 	for (size_t i = 0; i < N_VERBS; i++)
 		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].usage);
 	fprintf(out, _("\nhmc VERB --help tells more.  The store is --db PATH, or "
 		       "HMC_DB, or\n~/.local/share/hmc/hmc.db.\n"));
+}
+
+/* Whether a verb may change state: all but those that only read, and the
+ * reading words of the others. */
+static int
+changes_state(const struct cli *cli)
+{
+	static const char *const readers[] = { "report", "scanners", "scan", "calendar", "rules",
+					       "verify", "label" };
+	static const char *const reading[] = { "show", "list", "history", "claims", "pending",
+					       "get" };
+	for (size_t k = 0; k < sizeof readers / sizeof readers[0]; k++)
+		if (strcmp(cli->verb_name, readers[k]) == 0)
+			return 0;
+	if (cli->help)
+		return 0;
+	if (cli->n_args == 0)
+		return strcmp(cli->verb_name, "flags") != 0 && strcmp(cli->verb_name, "conflicts") != 0 &&
+		       strcmp(cli->verb_name, "config") != 0;
+	for (size_t k = 0; k < sizeof reading / sizeof reading[0]; k++)
+		if (strcmp(cli->args[0], reading[k]) == 0)
+			return 0;
+	return 1;
+}
+
+/* The verb's first word, when it is one ("scrap" of "unit scrap F123"),
+ * else "". */
+static const char *
+first_word(const struct cli *cli)
+{
+	if (cli->n_args == 0 || strcmp(cli->verb_name, "scrap") == 0 ||
+	    strcmp(cli->verb_name, "sync") == 0)
+		return "";
+	for (const char *c = cli->args[0]; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || *c == '-'))
+			return "";
+	return cli->args[0];
+}
+
+/* Opens the log and reads the config file; CLI_OK, or the failure said. */
+static int
+start(void)
+{
+	char err[600];
+	if (log_open(verbose, log_path) != 0)
+		return cli_fail(_("cannot write the log file %s"), log_path);
+	if (settings_file_load(NULL, err, sizeof err) != 0) {
+		log_msg(LOG_ERR, "config: %s", err);
+		return cli_fail("%s", err);
+	}
+	return CLI_OK;
 }
 
 int cli_main(int argc, char **argv);
@@ -533,8 +612,12 @@ cli_main(int argc, char **argv)
 		print_usage(stderr);
 		return CLI_USAGE;
 	}
-	if (i >= argc)
+	if (i >= argc) {
+		if ((rc = start()) != CLI_OK)
+			return rc;
+		log_msg(LOG_INFO, "screens start");
 		return shell_main(cli.db_path);
+	}
 
 	for (size_t v = 0; v < N_VERBS; v++) {
 		if (strcmp(argv[i], verbs[v].name) != 0)
@@ -547,7 +630,14 @@ cli_main(int argc, char **argv)
 			cli_print_help(stdout, "", &verbs[v]);
 			return CLI_OK;
 		}
+		if ((rc = start()) != CLI_OK)
+			return rc;
+		if (changes_state(&cli)) {
+			const char *word = first_word(&cli);
+			log_msg(LOG_NOTICE, "start: %s%s%s", cli.verb_name, *word ? " " : "", word);
+		}
 		rc = verbs[v].run(&cli);
+		log_close();
 		/* A store another program held: try again (EX_TEMPFAIL). */
 		return rc == CLI_FAIL && store_was_busy ? CLI_TEMPFAIL : rc;
 	}

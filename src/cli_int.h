@@ -130,6 +130,9 @@ int cli_operator(struct cli *cli);
 /* hmc import operators FILE.csv (cli_operator.c). */
 int cli_operator_import(struct cli *cli, const char *path);
 extern const struct cli_opt cli_operator_opts[];
+/* The store's settings (cli_config.c). */
+int cli_config(struct cli *cli);
+extern const struct cli_opt cli_config_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];

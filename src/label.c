@@ -7,6 +7,7 @@
  * for PNG.
  */
 #include "hmc/label.h"
+#include "hmc/settings.h"
 #include "hmc/catalog.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
@@ -454,7 +455,6 @@ write_label(const struct layout *l, const struct label_options *o, const char *p
 void
 label_defaults(struct store *store, struct label_options *o)
 {
-	char text[32];
 	memset(o, 0, sizeof *o);
 	o->width_mm = 50;
 	o->height_mm = 25;
@@ -462,11 +462,9 @@ label_defaults(struct store *store, struct label_options *o)
 	o->format = LABEL_PNG;
 	if (store == NULL)
 		return;
-	if (store_config_get(store, "label.width_mm", text, sizeof text) == 0)
-		o->width_mm = atof(text);
-	if (store_config_get(store, "label.height_mm", text, sizeof text) == 0)
-		o->height_mm = atof(text);
-	o->dpi = (int)store_config_int(store, "label.dpi", 203);
+	o->width_mm = settings_decimal(store, "label.width_mm");
+	o->height_mm = settings_decimal(store, "label.height_mm");
+	o->dpi = (int)settings_int(store, "label.dpi");
 }
 
 int

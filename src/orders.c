@@ -7,6 +7,7 @@
  * reducer applies them to the order tables (apply_orders.c).
  */
 #include "hmc/orders.h"
+#include "hmc/settings.h"
 #include "hmc/calendar.h"
 #include "hmc/catalog.h"
 #include "hmc/csv.h"
@@ -200,12 +201,11 @@ orders_depot(struct store *store, const char *named, char *depot)
 	sqlite3_stmt *stmt;
 	int rc;
 
-	depot[0] = '\0';
-	if (named != NULL) {
+	if (named != NULL)
 		xstrlcpy(depot, named, ORDER_DEPOT_MAX);
-	} else if ((rc = store_config_get(store, "depot", depot, ORDER_DEPOT_MAX)) != 0) {
-		if (rc != HMC_E_NOT_FOUND)
-			return rc;
+	else
+		settings_text(store, "depot", depot, ORDER_DEPOT_MAX);
+	if (depot[0] == '\0') {
 		stmt = store_stmt(store,
 			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");
 		if ((rc = sqlite3_step(stmt)) == SQLITE_ROW)

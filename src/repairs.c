@@ -10,6 +10,7 @@
  * (apply_repairs.c).
  */
 #include "hmc/repairs.h"
+#include "hmc/settings.h"
 #include "hmc/calendar.h"
 #include "hmc/catalog.h"
 #include "hmc/error.h"
@@ -46,40 +47,26 @@ repairs_priority_parse(const char *text, enum repair_priority *out)
 	return 0;
 }
 
-/* "HH:MM" as minutes after midnight, or fallback. */
-static int
-config_clock(struct store *store, const char *key, int fallback)
-{
-	char text[16];
-	int h, m;
-	if (store_config_get(store, key, text, sizeof text) == 0 &&
-	    sscanf(text, "%d:%d", &h, &m) == 2 && h >= 0 && h < 24 && m >= 0 && m < 60)
-		return h * 60 + m;
-	return fallback;
-}
-
 void
 repairs_rules(struct store *store, struct repair_rules *out)
 {
-	char days[16];
-	out->normal_days = (int)store_config_int(store, "repair.normal_days", REPAIR_NORMAL_DAYS);
-	out->start_days = (int)store_config_int(store, "repair.start_days", REPAIR_START_DAYS);
-	out->day_start_min = config_clock(store, "repair.day_start", REPAIR_DAY_START_MIN);
-	out->day_end_min = config_clock(store, "repair.day_end", REPAIR_DAY_END_MIN);
+	int64_t hours, days;
+	out->normal_days = (int)settings_int(store, "repair.normal_days");
+	out->start_days = (int)settings_int(store, "repair.start_days");
+	out->day_start_min = settings_clock(store, "repair.day_start");
+	out->day_end_min = settings_clock(store, "repair.day_end");
 	if (out->day_start_min >= out->day_end_min) {
 		out->day_start_min = REPAIR_DAY_START_MIN;
 		out->day_end_min = REPAIR_DAY_END_MIN;
 	}
-	out->acute_minutes = 60 * (int)store_config_int(store, "repair.acute_hours",
-							REPAIR_ACUTE_HOURS);
 	/* A store set up when acute repairs counted whole working days keeps
 	 * its number of days, as hours of them. */
-	if (store_config_get(store, "repair.acute_hours", days, sizeof days) != 0 &&
-	    store_config_get(store, "repair.acute_days", days, sizeof days) == 0)
-		out->acute_minutes = (int)store_config_int(store, "repair.acute_days", 1) *
-				     (out->day_end_min - out->day_start_min);
-	if (out->acute_minutes < 0)
-		out->acute_minutes = 0;
+	if (settings_int_if_set(store, "repair.acute_hours", &hours))
+		out->acute_minutes = 60 * (int)hours;
+	else if (settings_int_if_set(store, "repair.acute_days", &days))
+		out->acute_minutes = (int)days * (out->day_end_min - out->day_start_min);
+	else
+		out->acute_minutes = 60 * (int)settings_int(store, "repair.acute_hours");
 }
 
 /* The Stockholm date of an instant into *day; returns the minute of it. */
@@ -237,8 +224,8 @@ struct reading {
 static void
 reading_init(struct store *store, struct reading *rd)
 {
-	char depot[32] = "";
-	store_config_get(store, "depot", depot, sizeof depot);
+	char depot[32];
+	settings_text(store, "depot", depot, sizeof depot);
 	calendar_load(&rd->cal, store, depot);
 	repairs_rules(store, &rd->rules);
 	rd->now = timeutil_now_ms();

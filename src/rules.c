@@ -8,6 +8,7 @@
  */
 #include "hmc/rules.h"
 #include "hmc/auth.h"
+#include "hmc/settings.h"
 #include "hmc/catalog.h"
 #include "hmc/charges.h"
 #include "hmc/error.h"
@@ -359,7 +360,7 @@ guard_warranty(struct gate *g)
 static int
 guard_approval(struct gate *g)
 {
-	int64_t limit = store_config_int(g->store, "scrap.approval_ore", SCRAP_APPROVAL_ORE);
+	int64_t limit = settings_int(g->store, "scrap.approval_ore");
 	int rc = residual_of_unit(g->store, g->unit->unit_no,
 				  timeutil_local_date(timeutil_now_ms()), &g->residual);
 	if (rc != 0)
@@ -375,7 +376,7 @@ guard_four_eyes(struct gate *g)
 {
 	char requester[OPERATOR_MAX];
 	if (g->rule->four_eyes_key != NULL &&
-	    store_config_int(g->store, g->rule->four_eyes_key, 1) == 0)
+	    !settings_bool(g->store, g->rule->four_eyes_key))
 		return 0;
 	if (payload_get(g->in->payload, "requested_by", requester, sizeof requester) != 0 ||
 	    strcmp(requester, g->in->operator_no) != 0)
@@ -479,7 +480,7 @@ attach_charge(struct gate *g)
 		if ((rc = residual_of_unit(store, g->unit->unit_no,
 					   timeutil_local_date(timeutil_now_ms()), &amount)) != 0)
 			return rc;
-		int64_t minimum = store_config_int(store, "charge.minimum_ore", CHARGE_MINIMUM_ORE);
+		int64_t minimum = settings_int(store, "charge.minimum_ore");
 		if (amount < minimum)
 			amount = minimum;
 	}

@@ -4,6 +4,7 @@
  * (apply_stocktake.c).
  */
 #include "hmc/stocktake.h"
+#include "hmc/settings.h"
 #include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/charges.h"
@@ -409,9 +410,11 @@ int64_t
 stocktake_plausible_quantity(struct store *store, const char *article_no)
 {
 	char key[64];
-	int64_t fallback = store_config_int(store, "stocktake.plausible_quantity", 999);
+	int64_t quantity;
 	snprintf(key, sizeof key, "stocktake.plausible_quantity.%s", article_no);
-	return store_config_int(store, key, fallback);
+	if (settings_int_if_set(store, key, &quantity))
+		return quantity;
+	return settings_int(store, "stocktake.plausible_quantity");
 }
 
 int
@@ -450,7 +453,7 @@ stocktake_cancel(struct store *store, const char *operator_no, const char *id)
 int
 stocktake_too_few(struct store *store, const struct reconciliation *r)
 {
-	int64_t least = store_config_int(store, "stocktake.min_counted_percent", 50);
+	int64_t least = settings_int(store, "stocktake.min_counted_percent");
 	return r->expected > 0 && r->found * 100 < least * r->expected;
 }
 
@@ -591,7 +594,7 @@ stocktake_write_off(struct store *store, const char *operator_no, const char *id
 	if (!st.confirmed)
 		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 				    _("stocktake %s is not confirmed yet"), id);
-	int grace = (int)store_config_int(store, "stocktake.grace_days", 30);
+	int grace = (int)settings_int(store, "stocktake.grace_days");
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT confirmed FROM stocktakes WHERE stocktake_id = ?1");
 	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);

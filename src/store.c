@@ -7,14 +7,17 @@
  * which keeps device_seq gap-free.
  */
 #include "hmc/store.h"
+#include "hmc/settings.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/log.h"
 #include "hmc/residual.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -489,6 +492,11 @@ int
 store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 {
 	int code, sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
+	/* A fault of the store, logged without `what` (which may echo a
+	 * value); a busy store is logged as a warning. */
+	log_msg((sqlite_rc & 0xff) == SQLITE_BUSY || (sqlite_rc & 0xff) == SQLITE_LOCKED
+			? LOG_WARNING : LOG_ERR,
+		"store %s: %s", store->path, sqlite3_errstr(sqlite_rc));
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -1189,6 +1197,14 @@ store_open(const char *path, int flags, struct store **out)
 					      "(or `hmc demo`), or name another with --db"),
 					    path);
 		store->created = 1;
+		/* Made 0600 here, whatever the umask: SQLite would make it
+		 * 0644, and the WAL and shm files take the store's mode.  An
+		 * empty file is a new database to SQLite (and a failed init
+		 * removes it again: store_discard). */
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return store_seterr(store, HMC_E_IO, "%s: %s", path, strerror(errno));
+		close(fd);
 	} else if (!S_ISREG(st.st_mode)) {
 		return store_seterr(store, HMC_E_IO, _("%s is not a file"), path);
 	} else if (st.st_size == 0 && (flags & STORE_CREATE) && wal_size(path) <= 0) {
@@ -1196,6 +1212,11 @@ store_open(const char *path, int flags, struct store **out)
 		 * against it): made anew. */
 		store->created = 1;
 	}
+	/* A store made before stores were made 0600 (or copied without
+	 * care): what it holds is not for everyone.  Said, not refused. */
+	if (!store->created && (st.st_mode & S_IROTH))
+		log_msg(LOG_WARNING, "store %s may be read by anyone (mode %04o): chmod o-r %s", path,
+			(unsigned)(st.st_mode & 07777), path);
 
 	long long wal_before = store->created ? -1 : wal_size(path);
 	if (!store->created) {
@@ -1525,9 +1546,7 @@ store_device_observe(struct store *store, int64_t remote_hlc, int *ahead)
 	if (remote_hlc <= store->device.last_hlc)
 		return 0;
 	int64_t now = timeutil_now_ms();
-	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
-	if (skew_s < 0)
-		skew_s = STORE_MAX_SKEW_S;
+	int64_t skew_s = settings_int(store, "sync.max_skew");
 	if (hlc_wall_ms(remote_hlc) > now + skew_s * 1000) {
 		if (ahead != NULL)
 			*ahead = 1;
@@ -1665,6 +1684,38 @@ store_config_set(struct store *store, const char *key, const char *value)
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, key);
+}
+
+int
+store_config_unset(struct store *store, const char *key)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM config WHERE key = ?1");
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, key);
+}
+
+int
+store_config_each(struct store *store, const char *prefix,
+		  int (*fn)(void *arg, const char *key, const char *value), void *arg)
+{
+	/* substr, not LIKE: a key may hold '_' and '%'. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT key, value FROM config WHERE substr(key, 1, length(?1)) = ?1"
+		" ORDER BY key");
+	int rc, stop = 0;
+	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	while (stop == 0 && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char key[256], value[1024];
+		xstrlcpy(key, (const char *)sqlite3_column_text(stmt, 0), sizeof key);
+		xstrlcpy(value, (const char *)sqlite3_column_text(stmt, 1), sizeof value);
+		stop = fn(arg, key, value);
+	}
+	sqlite3_reset(stmt);
+	if (stop != 0)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, prefix);
 }
 
 int64_t

@@ -2,6 +2,8 @@
  * sync.c — push, pull, fold and rebase (see sync.h).
  */
 #include "hmc/sync.h"
+#include "hmc/log.h"
+#include "hmc/settings.h"
 #include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
@@ -470,6 +472,9 @@ mark_refused(struct store *store, void *arg)
 		if (rc == 0) {
 			s->result->refused++;
 			keep_reason(s->result, &s->events[i], why);
+			log_msg(LOG_WARNING, "sync: the centre refused %s#%lld %s: %.200s",
+				s->events[i].device, (long long)s->events[i].device_seq,
+				event_type_name(s->events[i].type), why);
 		}
 	}
 	return rc;
@@ -745,9 +750,7 @@ int
 sync_clock_wrong(struct store *store, int64_t *offset_ms)
 {
 	char text[24];
-	int64_t skew_s = store_config_int(store, "sync.max_skew", STORE_MAX_SKEW_S);
-	if (skew_s <= 0)
-		skew_s = STORE_MAX_SKEW_S;
+	int64_t skew_s = settings_int(store, "sync.max_skew");
 	if (offset_ms != NULL)
 		*offset_ms = 0;
 	if (store_config_get(store, "sync.clock_offset_ms", text, sizeof text) != 0 ||
@@ -780,8 +783,8 @@ sync_record(struct store *store, int rc, const char *message)
 	return err;
 }
 
-int
-sync_run(struct store *store, const struct sync_options *options, struct sync_result *result)
+static int
+exchange(struct store *store, const struct sync_options *options, struct sync_result *result)
 {
 	char buf[1024], err[512];
 	const struct central_ops *ops;
@@ -795,9 +798,9 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 	if (url == NULL)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("no central log is set: use --central URL, HMC_CENTRAL, or "
-				      "\"central = URL\" in the config file"));
+				      "central = URL under [sync] in the config file"));
 	int batch = options->batch > 0
-		? options->batch : (int)store_config_int(store, "sync.batch", SYNC_BATCH);
+		? options->batch : (int)settings_int(store, "sync.batch");
 	if (batch < 1 || batch > 100000)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("the batch size must be 1 to 100000, not %d"), batch);
@@ -817,10 +820,8 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 	}
 	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
 	if (rc == 0 &&
-	    (rc = ops->limit(c, (int)store_config_int(store, "sync.lock_timeout",
-						      CENTRAL_LOCK_TIMEOUT / 1000) * 1000,
-			     (int)store_config_int(store, "sync.statement_timeout",
-						   CENTRAL_STATEMENT_TIMEOUT / 1000) * 1000,
+	    (rc = ops->limit(c, (int)settings_int(store, "sync.lock_timeout") * 1000,
+			     (int)settings_int(store, "sync.statement_timeout") * 1000,
 			     err, sizeof err)) != 0)
 		ops->close(c);
 	if (rc != 0) {
@@ -842,4 +843,31 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 	ops->close(c);
 	close(lock);	/* and the lock with it */
 	return rc;
+}
+
+/* The exchange, logged: its start, its figures or its error. */
+int
+sync_run(struct store *store, const struct sync_options *options, struct sync_result *result)
+{
+	char buf[1024], where[256] = "none";
+	const char *url = central_url(options->url, buf, sizeof buf);
+	if (url != NULL)
+		central_describe(url, where, sizeof where);
+	log_msg(LOG_INFO, "sync start: device %s, central %s%s", store_device_name(store), where,
+		options->push ? ", push only" : options->pull ? ", pull only" : "");
+	int rc = exchange(store, options, result);
+	if (rc != 0) {
+		log_msg(rc == HMC_E_NET || rc == HMC_E_BUSY ? LOG_WARNING : LOG_ERR,
+			"sync failed: %s: %.300s", error_name(rc), store_errmsg(store));
+		return rc;
+	}
+	log_msg(LOG_INFO,
+		"sync done: sent %lld, folded %lld (%lld own), %lld conflicts, %lld refused, "
+		"%lld rejected, cursor %lld",
+		(long long)result->pushed, (long long)result->pulled, (long long)result->confirmed,
+		(long long)result->conflicts, (long long)result->refused,
+		(long long)result->rejected, (long long)result->cursor);
+	if (result->conflicts > 0)
+		log_msg(LOG_NOTICE, "sync: %lld new conflicts", (long long)result->conflicts);
+	return 0;
 }

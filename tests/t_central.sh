@@ -24,6 +24,9 @@
 # device's own journal set aside with the centre's reason in hmc sync's
 # output and in hmc conflicts, for PostgreSQL and the SQLite central.
 . "$(dirname "$0")/lib.sh"
+# The devices' config files hold passwords: hmc refuses them when others
+# may read them (hmc.conf(5)).
+umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pgc.XXXXXX)
 PGBUSY=$(mktemp -d /tmp/hmc-pgb.XXXXXX)
@@ -99,7 +102,8 @@ same_state() {	# same_state DEV DEV
 }
 
 # A device's own event with a wrong hash: set aside with the centre's
-# reason, in the output and in the journal; the rest goes on.  Both engines.
+# reason, in the output, in the journal and in the log; the rest goes on.
+# Both engines.
 refusal_reaches_the_device() {	# DEV
 	h "$1" --operator 1001 unit relocate "$(sqlite3 "$E/$1.db" "SELECT unit_no FROM units
 		WHERE state = 'IN_STOCK' ORDER BY unit_no LIMIT 1 OFFSET 3")" --location \
@@ -107,8 +111,10 @@ refusal_reaches_the_device() {	# DEV
 		ORDER BY 1 LIMIT 1 OFFSET 1")" >/dev/null
 	sqlite3 "$E/$1.db" "UPDATE journal SET hash = zeroblob(32) WHERE seq = (SELECT max(seq)
 		FROM journal WHERE status = 'pending')"
-	run h "$1" sync; expect_status 0
+	run h "$1" --log-file "$E/$1.log" sync; expect_status 0
 	expect_out "1 events refused by the centre"; expect_out "its hash does not match its content"
+	check "the refusal is logged" grep -q "warning: sync: the centre refused $1#[0-9]* relocate: its hash does not match" "$E/$1.log"
+	check "a sync's log holds no password" sh -c "! grep -qi 'password\|S3cr' '$E/$1.log'"
 	run h "$1" conflicts; expect_out "refused"
 	expect_out "the central log refused it: its hash does not match its content"
 	check "sync.last_error is empty" test -z "$(sqlite3 "$E/$1.db" \

@@ -24,6 +24,9 @@
 # with one name (the second refused, nothing lost) and `device rename`; bad URLs and a missing central log.  The
 # attacks on the centre itself are in t_central.sh.
 . "$(dirname "$0")/lib.sh"
+# The devices' config files hold passwords: hmc refuses them when others
+# may read them (hmc.conf(5)).
+umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT

@@ -180,9 +180,15 @@ closures(void **state)
 	assert_int_equal(out, date("2026-11-25"));
 
 	struct store *store = testutil_store();
+	/* A value with a bad date in it is not used at all (settings.h). */
 	assert_int_equal(store_config_set(store, "closures.GBG", "2026-11-24, 2026-11-26,bad"), 0);
 	assert_int_equal(calendar_load(&cal, store, "GBG"), 0);
+	assert_int_equal(cal.n_closures, 0);
+	assert_int_equal(store_config_set(store, "closures.GBG", "2026-11-24, 2026-11-26"), 0);
+	assert_int_equal(calendar_load(&cal, store, "GBG"), 0);
 	assert_int_equal(cal.n_closures, 2);
+	assert_int_equal(calendar_load(&cal, store, ""), 0);
+	assert_int_equal(cal.n_closures, 0);
 	assert_int_equal(calendar_load(&cal, store, "BRS"), 0);
 	assert_int_equal(cal.n_closures, 0);
 	store_close(store);

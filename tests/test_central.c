@@ -33,6 +33,7 @@
 #include "testutil.h"
 
 #include "hmc/central.h"
+#include "hmc/settings.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 
@@ -265,25 +266,35 @@ url_from(const char *config_text, char *buf, size_t size)
 {
 	setenv("HMC_CONFIG", testutil_write("hmc.conf", config_text), 1);
 	unsetenv("HMC_CENTRAL");
+	settings_file_forget();
 	return central_url(NULL, buf, size);
 }
 
+/* The config file is INI (settings.h); the old top-level line still
+ * names the central log. */
 static void
 config_line(void **state)
 {
 	(void)state;
 	char buf[256];
-	const char *url = url_from("# hh-01\r\ncentrals = sqlite:/no.db\n# central = sqlite:/old.db\n"
-				   "central =\n  central\t= sqlite:/srv/hmc/central.db \r\n"
-				   "central = sqlite:/second.db\n",
-				   buf, sizeof buf);
+	const char *url = url_from("# hh-01\r\n; central = sqlite:/old.db\n"
+				   "  central\t= sqlite:/srv/hmc/central.db \r\n", buf, sizeof buf);
 	assert_non_null(url);
 	assert_string_equal(url, "sqlite:/srv/hmc/central.db");
-	assert_null(url_from("# nothing here\n", buf, sizeof buf));
-	/* a value that does not fit is passed over */
-	url = url_from("central = sqlite:/a/very/long/path.db\ncentral = sqlite:/s.db\n", buf, 13);
+	url = url_from("[sync]\ncentral = sqlite:/s.db\n", buf, sizeof buf);
 	assert_non_null(url);
 	assert_string_equal(url, "sqlite:/s.db");
+	assert_null(url_from("# nothing here\n", buf, sizeof buf));
+	/* a value that does not fit the buffer is not cut */
+	assert_null(url_from("central = sqlite:/a/very/long/path.db\n", buf, 13));
+	/* a bad file names no central log: an unknown key, an empty value,
+	 * a key given twice, a store setting */
+	assert_null(url_from("centrals = sqlite:/no.db\ncentral = sqlite:/a.db\n", buf, sizeof buf));
+	assert_null(url_from("central =\n", buf, sizeof buf));
+	assert_null(url_from("central = sqlite:/a.db\n[sync]\ncentral = sqlite:/b.db\n", buf,
+			     sizeof buf));
+	assert_null(url_from("central = sqlite:/a.db\n[repair]\nnormal_days = 5\n", buf,
+			     sizeof buf));
 }
 
 static void
@@ -291,8 +302,8 @@ config_long_comment(void **state)
 {
 	(void)state;
 	char text[2200], buf[256];
-	/* A comment whose "central = ..." starts at its 1024th byte: read in
-	 * pieces of 1024 bytes, that began a line of its own. */
+	/* A comment whose "central = ..." starts at its 1024th byte is one
+	 * line, a comment. */
 	text[0] = '#';
 	memset(text + 1, 'x', 1022);
 	snprintf(text + 1023, sizeof text - 1023,

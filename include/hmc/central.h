@@ -162,9 +162,10 @@ int central_schema_dir(char *out, size_t size);
  * needs no quoting). */
 int central_valid_device(const char *name);
 
-/* The URL to use: the option, else HMC_CENTRAL, else "central = URL" in
- * the config file (HMC_CONFIG, ~/.config/hmc/hmc.conf, /etc/hmc/hmc.conf).
- * NULL when none is set. */
+/* The URL to use: the option, else HMC_CENTRAL, else sync.central of the
+ * config file ([sync] central = URL, or an old top-level central = URL;
+ * settings_file_load says which file).  NULL when none is set, the file
+ * is bad, or the URL does not fit buf (size bytes). */
 const char *central_url(const char *option, char *buf, size_t size);
 
 #endif

@@ -213,7 +213,14 @@ int store_device_observe(struct store *store, int64_t remote_hlc, int *ahead);
 int store_config_get(struct store *store, const char *key, char *out,
 		     int size);
 int store_config_set(struct store *store, const char *key, const char *value);
-/* An integer setting, or fallback when unset or not a number. */
+/* Removes a setting (0 also when it was not set). */
+int store_config_unset(struct store *store, const char *key);
+/* Calls fn for each setting whose key starts with prefix, in key order;
+ * a non-zero return stops and is returned. */
+int store_config_each(struct store *store, const char *prefix,
+		      int (*fn)(void *arg, const char *key, const char *value), void *arg);
+/* An integer, or fallback when unset or not a number; for what hmc keeps
+ * itself (sync.cursor): settings go through settings.h, which checks. */
 int64_t store_config_int(struct store *store, const char *key, int64_t fallback);
 
 #endif
