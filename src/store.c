@@ -5,6 +5,17 @@
  * once per outer transaction and written back at commit, so the journal can
  * take sequence numbers without a write per event; a rollback forgets them,
  * which keeps device_seq gap-free.
+ *
+ * The write gate: SQLite's busy handler wakes a waiting writer at its own
+ * times (after 100 ms each, once it has waited a while), so a writer that
+ * commits and begins again at once, as a sync folding chunk after chunk
+ * does, would find the lock free only by luck.  PATH.write-gate is a file
+ * lock (flock) that orders the takers of the write lock: a foreground
+ * writer holds it shared while it waits in BEGIN IMMEDIATE; a background
+ * one (store_set_background) takes it exclusive for its own BEGIN, so it
+ * waits until every foreground writer that was waiting got in.  Neither
+ * holds it once it has the write lock.  Without the file (a read-only
+ * directory) the stores work as before.
  */
 #include "hmc/store.h"
 #include "hmc/error.h"
@@ -20,7 +31,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define APPLICATION_ID 0x484d4331	/* "HMC1" */
 #define STMT_CACHE 96
@@ -57,6 +72,10 @@ struct store {
 	/* The counters as they were when each savepoint began. */
 	struct device_counters saved[MAX_DEPTH];
 	int bulk;		/* in a bulk load: no undo is kept */
+	int gate;		/* the write gate's file, or -1 */
+	int busy_ms;		/* how long to wait for a lock */
+	int64_t busy_since_us;	/* when the current wait began */
+	int background;		/* lets waiting foreground writers go first */
 };
 
 static void
@@ -511,9 +530,35 @@ store_stmt(struct store *store, const char *sql)
 }
 
 void
+store_set_background(struct store *store, int background)
+{
+	store->background = background;
+}
+
+/* SQLite's busy handler: tries again every millisecond until busy_ms
+ * have passed.  (sqlite3_busy_timeout sleeps up to 100 ms between tries,
+ * which, with the write gate, would be what a scan waits after the
+ * sync's transaction ended.) */
+static int
+busy_wait(void *arg, int count)
+{
+	struct store *store = arg;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	int64_t now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	if (count == 0)
+		store->busy_since_us = now;
+	if (now - store->busy_since_us >= (int64_t)store->busy_ms * 1000)
+		return 0;
+	sqlite3_sleep(1);
+	return 1;
+}
+
+void
 store_set_busy_timeout(struct store *store, int ms)
 {
-	sqlite3_busy_timeout(store->db, ms);
+	store->busy_ms = ms;
+	sqlite3_busy_handler(store->db, ms > 0 ? busy_wait : NULL, store);
 }
 
 int
@@ -581,7 +626,13 @@ store_begin(struct store *store)
 {
 	int rc;
 	if (store->depth == 0) {
+		if (store->gate >= 0)
+			while (flock(store->gate, store->background ? LOCK_EX : LOCK_SH) != 0 &&
+			       errno == EINTR)
+				;
 		rc = store_exec(store, "BEGIN IMMEDIATE");
+		if (store->gate >= 0)
+			flock(store->gate, LOCK_UN);
 		store->device.loaded = 0;
 		store->device.dirty = 0;
 	} else {
@@ -780,6 +831,7 @@ store_open(const char *path, int flags, struct store **out)
 	int created = 0, rc;
 
 	*out = store;
+	store->gate = -1;
 	/* One thread: SQLite's memory statistics would only put a global
 	 * mutex around every allocation.  Must precede sqlite3_initialize. */
 	static int configured;
@@ -827,8 +879,13 @@ store_open(const char *path, int flags, struct store **out)
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, path);
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, 5000);
+	store_set_busy_timeout(store, 5000);
 	store_add_functions(store->db);
+	{
+		char gate_path[4200];
+		snprintf(gate_path, sizeof gate_path, "%s.write-gate", path);
+		store->gate = open(gate_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 
 	if ((rc = check_identity(store, created)) != 0)
 		return rc;
@@ -869,6 +926,8 @@ store_close(struct store *store)
 	stmt_cache_clear(store);
 	if (store->db != NULL)
 		sqlite3_close(store->db);
+	if (store->gate >= 0)
+		close(store->gate);
 	free(store->path);
 	free(store);
 }

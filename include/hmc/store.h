@@ -95,6 +95,10 @@ struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
 /* How long to wait for another program's lock before HMC_E_BUSY
  * (default 5000 ms). */
 void store_set_busy_timeout(struct store *store, int ms);
+/* A background writer (the sync) begins its transactions only when no
+ * other writer waits for the write lock, so that those wait for one of
+ * its transactions at most (the write gate, store.c). */
+void store_set_background(struct store *store, int background);
 
 /* Runs SQL with no result rows. */
 int store_exec(struct store *store, const char *sql);
