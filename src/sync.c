@@ -17,13 +17,18 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Events folded per local commit: each commit re-applies the pending
- * events once, so fewer commits cost less when many are pending. */
-#define FOLD_PER_COMMIT 50000
+/* How long one local transaction of a pull folds: scans wait for one
+ * such transaction at most (store_set_background), so it is short.  Each
+ * commit takes the pending events back and applies them again, so when
+ * that costs more than the budget, a transaction folds for as long as it
+ * did: the rebase costs at most as much as the fold, and a scan waits
+ * for about twice the rebase. */
+#define FOLD_BUDGET_US 20000
 
 /* --- taking pending events back and applying them again ------------------ */
 
@@ -342,6 +347,67 @@ check_places(struct store *store, const struct central_head *head, int64_t curso
 	return 0;
 }
 
+/* Microseconds on the monotonic clock. */
+static int64_t
+now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Folds events[*next..n) from the cursor on, in one local transaction
+ * that ends when the chunk's budget is spent (see FOLD_BUDGET_US); the
+ * cursor moves in the same transaction.  *next and *cursor move on to
+ * what was folded; *rebase_us gets what taking the pending events back
+ * and applying them again cost. */
+static int
+fold_chunk(struct store *store, const struct event *events, int n, int *next,
+	   int64_t *cursor, int64_t per_commit, int64_t *rebase_us,
+	   struct sync_result *result)
+{
+	struct folder f = { store, result, 0 };
+	int64_t budget = *rebase_us > FOLD_BUDGET_US ? *rebase_us : FOLD_BUDGET_US;
+	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor;
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	int i = *next;
+	while (rc == 0 && i < n) {
+		int was_undone = f.undone;
+		int64_t before = was_undone ? 0 : now_us();
+		rc = fold_one(&f, &events[i]);
+		if (!was_undone && f.undone)
+			undo_us = now_us() - before;	/* mostly the undo */
+		at = events[i].gseq;
+		i++;
+		folded++;
+		if (per_commit > 0 ? folded >= per_commit : now_us() - start - undo_us >= budget)
+			break;
+	}
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)at);
+	if (rc == 0)
+		rc = store_config_set(store, "sync.cursor", text);
+	int64_t redo_start = now_us();
+	if (rc == 0)
+		rc = redo_pending(&f);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	*rebase_us = undo_us + (now_us() - redo_start);
+	*next = i;
+	*cursor = at;
+	result->pulled += folded;
+	result->cursor = at;
+	return 0;
+}
+
+/* Reads the log after the cursor a batch at a time, with no local lock
+ * held while the centre answers, and folds each batch in chunks. */
 static int
 sync_pull(struct store *store, const struct central_ops *ops, struct central *c, int batch,
 	  const struct central_head *head, const struct sync_options *options,
@@ -349,60 +415,29 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 {
 	struct event *events = xcalloc((size_t)batch, sizeof *events);
 	char err[512];
-	int rc = 0, done = 0;
+	/* This sync is the only one (sync_run's lock): the cursor is ours. */
+	int64_t cursor = store_config_int(store, "sync.cursor", 0), rebase_us = 0;
+	int rc = 0;
 
-	while (rc == 0 && !done) {
-		struct folder f = { store, result, 0 };
-		int64_t cursor = store_config_int(store, "sync.cursor", 0), folded = 0;
-		int net = 0;
-		if ((rc = store_begin(store)) != 0)
-			break;
-		int64_t per_commit = options->commit_every > 0 ? options->commit_every
-							       : FOLD_PER_COMMIT;
-		while (folded < per_commit) {
-			int n = 0;
-			err[0] = '\0';
-			if ((net = ops->pull(c, cursor, batch, events, &n, err, sizeof err)) != 0)
-				break;
-			if (n == 0) {
-				done = 1;
-				break;
-			}
-			if ((rc = check_places(store, head, cursor, events, n)) != 0)
-				break;
-			for (int i = 0; i < n && rc == 0; i++) {
-				rc = fold_one(&f, &events[i]);
-				cursor = events[i].gseq;
-			}
-			if (rc != 0)
-				break;
-			folded += n;
-			result->pulled += n;
-			if (n < batch) {
-				done = 1;
-				break;
-			}
-		}
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)cursor);
-		if (rc == 0 && folded > 0)
-			rc = store_config_set(store, "sync.cursor", text);
-		if (rc == 0)
-			rc = redo_pending(&f);
-		if (rc == 0)
-			rc = store_commit(store);
-		if (rc != 0) {
-			store_rollback(store);
-			break;
-		}
-		result->cursor = cursor;
-		if (options->progress)
-			options->progress(result, options->arg);
+	for (;;) {
+		int n = 0;
+		err[0] = '\0';
+		int net = ops->pull(c, cursor, batch, events, &n, err, sizeof err);
 		if (net != 0) {
 			/* What was folded is kept; the rest next time. */
 			rc = store_seterr(store, net, "%s", err);
 			break;
 		}
+		if (n == 0 || (rc = check_places(store, head, cursor, events, n)) != 0)
+			break;
+		for (int next = 0; rc == 0 && next < n;) {
+			rc = fold_chunk(store, events, n, &next, &cursor, options->commit_every,
+					&rebase_us, result);
+			if (rc == 0 && options->progress)
+				options->progress(result, options->arg);
+		}
+		if (rc != 0 || n < batch)
+			break;
 	}
 	free(events);
 	return rc;
@@ -823,10 +858,14 @@ sync_run(struct store *store, const struct sync_options *options, struct sync_re
 		return rc;
 	}
 	int both = !options->push && !options->pull;
+	/* Scans first: a writer waiting for the store gets it before this
+	 * sync's next transaction. */
+	store_set_background(store, 1);
 	if (both || options->push)
 		rc = sync_push(store, ops, c, batch, options, result);
 	if (rc == 0 && (both || options->pull))
 		rc = sync_pull(store, ops, c, batch, &head, options, result);
+	store_set_background(store, 0);
 	ops->close(c);
 	close(lock);	/* and the lock with it */
 	return rc;
