@@ -169,10 +169,14 @@ $(BUILD)/tests/bench_%: $(BUILD)/tests/bench_%.o $(TEST_LIB) $(LIBSCREENS) $(LIB
 	$(call say,LD,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pc_libs,$(TEST_PKGS) $(UI_PKGS)) $(CORE_LIBS)
 
-$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po
+# Translations waiting to be merged into po/LANG.po (po/LANG-*.add, in PO
+# format) are compiled in beside it; where both hold a msgid, the .po wins.
+$(BUILD)/locale/%/LC_MESSAGES/hmc.mo: po/%.po $(wildcard po/*.add)
 	$(call say,MSGFMT,$<)
 	@mkdir -p $(dir $@)
-	$(Q)msgfmt --check -o $@ $<
+	$(Q)msgcat --use-first -o $@.po $< $(wildcard po/$*-*.add)
+	$(Q)msgfmt --check -o $@ $@.po
+	@rm -f $@.po
 
 # Only the USB test emulates a kernel with umockdev.
 $(BUILD)/tests/test_usb: $(BUILD)/tests/usbemu.o

@@ -21,7 +21,9 @@
 # little found is asked again; a manager cancels one.  A shelf of another
 # depot or the goods reception is asked about before it is used (to
 # shelf, picking); a lost unit scanned in returns is found again, asked.
-# The translation is found next to the binary, built or installed.
+# Key figures: each sparkline stands on a month axis (initials at 24x16,
+# short names where wide; Swedish, and English with LANG=en).  The
+# translation is found next to the binary, built or installed.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -421,6 +423,36 @@ tm_keys q F1
 expect_screen q "hmc ended"
 tm_stop q
 q "DELETE FROM config WHERE key = 'ui.allow_quit'"
+
+# --- key figures: the sparklines stand on a month axis ---------------------------------
+# The 12 months ending with this one: initials at 24x16, short names
+# where the screen is wide, Swedish unless LANG=en.
+initials="" names_sv="" names_en=""
+for back in 11 10 9 8 7 6 5 4 3 2 1 0; do
+	m=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-15) -$back months" +%-m)
+	initials="$initials$(echo JFMAMJJASOND | cut -c"$m")"
+	names_sv="$names_sv $(echo jan feb mar apr maj jun jul aug sep okt nov dec | cut -d' ' -f"$m")"
+	names_en="$names_en $(echo Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec | cut -d' ' -f"$m")"
+done
+for size in "24 16" "80 24"; do
+	for lang in SV EN; do
+		eval "cmd=\$$lang"
+		tm_start f $size "$cmd"
+		tm_keys f 3001 Enter 3456 Enter 8 2
+		tm_wait f "/" || :	# the view's position: the figures are drawn
+		tm_keys f End
+		case "$size $lang" in
+		24*) expect_screen f "$initials" ;;
+		*SV) expect_screen f "${names_sv# }" ;;
+		*EN) expect_screen f "${names_en# }" ;;
+		esac
+		# twice: under the deliveries and under the value scrapped
+		last_cmd="key figures at $size, $lang: two month axes"
+		if [ "$(tm_screen f | grep -cF -e "$initials" -e "${names_sv# }" -e "${names_en# }")" -eq 2 ]
+		then ok; else tm_screen f >"$T/out"; : >"$T/err"; not_ok "two month axes"; fi
+		tm_stop f
+	done
+done
 
 # --- the translation is found next to the binary ------------------------------------------
 # build/hmc with no HMC_LOCALEDIR finds build/locale; an installed bin/hmc
