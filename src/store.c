@@ -21,6 +21,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/reason.h"
 #include "hmc/residual.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -61,6 +62,8 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	char errmsg[768];
+	char reason[REASON_MAX];	/* the same, kept in no language when it
+					 * was made under i18n_source (reason.h) */
 	int depth;			/* transaction nesting */
 	struct cached_stmt cache[STMT_CACHE];	/* oldest first */
 	int n_cache;
@@ -397,6 +400,12 @@ store_schema_version(void)
 }
 
 const char *
+store_reason(const struct store *store)
+{
+	return store->errmsg[0] ? store->reason : _("no error");
+}
+
+const char *
 store_errmsg(const struct store *store)
 {
 	if (store == NULL)
@@ -409,7 +418,15 @@ store_seterr(struct store *store, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
+	if (i18n_in_source()) {
+		/* fmt is a msgid: keep it and its arguments, and say it in
+		 * the user's words. */
+		reason_vformat(store->reason, sizeof store->reason, fmt, ap);
+		reason_text(store->reason, store->errmsg, sizeof store->errmsg);
+	} else {
+		vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
+		xstrlcpy(store->reason, store->errmsg, sizeof store->reason);
+	}
 	va_end(ap);
 	return code;
 }
@@ -681,11 +698,13 @@ store_rollback(struct store *store)
 	if (store->depth > 1) {
 		/* Errors are ignored: keep the message of the failure that led
 		 * here. */
-		char message[sizeof store->errmsg];
+		char message[sizeof store->errmsg], reason[sizeof store->reason];
 		memcpy(message, store->errmsg, sizeof message);
+		memcpy(reason, store->reason, sizeof reason);
 		step_once(store, savepoint_sql[store->depth - 1][2]);
 		step_once(store, savepoint_sql[store->depth - 1][1]);
 		memcpy(store->errmsg, message, sizeof message);
+		memcpy(store->reason, reason, sizeof reason);
 		store->depth--;
 		/* Sequence numbers taken inside the savepoint are given back. */
 		device_restore(store, &store->saved[store->depth]);

@@ -6,6 +6,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/reason.h"
 #include "hmc/reducer.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
@@ -171,11 +172,14 @@ redo_one(const struct event *ev, void *arg)
 	struct redo *r = arg;
 	void *undo = NULL;
 	int undo_len = -1;
+	/* Why it is held is read on other devices too: kept in no language. */
+	i18n_source(1);
 	int rc = reducer_apply_undo(r->store, ev, &undo, &undo_len);
+	i18n_source(0);
 	if (rc == 0)
 		rc = journal_set_applied(r->store, ev->seq, undo, undo_len, NULL);
 	else
-		rc = journal_set_applied(r->store, ev->seq, NULL, -1, store_errmsg(r->store));
+		rc = journal_set_applied(r->store, ev->seq, NULL, -1, store_reason(r->store));
 	sqlite3_free(undo);
 	return r->rc = rc;
 }
@@ -223,7 +227,8 @@ first_pending(struct store *store)
 	return seq;
 }
 
-/* Applies ev at its place; 0, or the reason it does not apply in why. */
+/* Applies ev at its place; 0, or the reason it does not apply in why
+ * (kept in no language, reason.h: every device shows it in its own). */
 static int
 apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 {
@@ -232,13 +237,15 @@ apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 	 * conflict, never applied. */
 	if (text_check_event(ev, why, size) != 0)
 		return 1;
+	i18n_source(1);
 	int rc = reducer_apply(store, ev);
+	i18n_source(0);
 	if (rc == 0)
 		return 0;
 	if (rc == HMC_E_DB || rc == HMC_E_IO || rc == HMC_E_FULL || rc == HMC_E_BUSY ||
 	    rc == HMC_E_CORRUPT)
 		return rc;	/* the store's trouble, not the event's */
-	snprintf(why, size, "%s", store_errmsg(store));
+	snprintf(why, size, "%s", store_reason(store));
 	return 1;
 }
 
@@ -247,7 +254,7 @@ fold_one(struct folder *f, const struct event *ev)
 {
 	struct store *store = f->store;
 	struct event local;
-	char why[512];
+	char why[REASON_MAX];
 	int rc;
 
 	int ahead;
@@ -273,11 +280,11 @@ fold_one(struct folder *f, const struct event *ev)
 			 * this device was restored from an old backup. */
 			if (pending && (rc = undo_pending(f)) != 0)
 				return rc;
-			snprintf(why, sizeof why,
-				 _("the central log holds other content as %s #%lld (was this "
-				   "handheld restored from an old backup?); this event was not "
-				   "sent and is kept here"),
-				 ev->device, (long long)ev->device_seq);
+			reason_format(why, sizeof why,
+				      N_("the central log holds other content as %s #%lld (was "
+					 "this handheld restored from an old backup?); this event "
+					 "was not sent and is kept here"),
+				      ev->device, (long long)ev->device_seq);
 			if ((rc = journal_reject(store, seq, why)) != 0)
 				return rc;
 			if (f->result)
@@ -482,13 +489,13 @@ static int
 mark_refused(struct store *store, void *arg)
 {
 	struct set_aside *s = arg;
-	char note[600];
+	char note[REASON_MAX];
 	int rc = 0;
 	for (int i = 0; i < s->n && rc == 0; i++) {
 		const char *why = s->why ? s->why : s->acks[i].refused;
 		if (why[0] == '\0')
 			continue;
-		snprintf(note, sizeof note, _("the central log refused it: %s"), why);
+		reason_format(note, sizeof note, N_("the central log refused it: %s"), why);
 		rc = journal_mark(store, s->events[i].seq, "rejected", 0, note);
 		if (rc == 0) {
 			s->result->refused++;

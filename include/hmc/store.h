@@ -62,6 +62,10 @@ void store_close(struct store *store);
 
 /* The message of the last failure, naming what and why. */
 const char *store_errmsg(const struct store *store);
+/* The same kept in no language when it was made under i18n_source (the
+ * stored form of reason.h), else the message: for notes other devices
+ * read. */
+const char *store_reason(const struct store *store);
 /* Sets the message; returns code. */
 int store_seterr(struct store *store, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
