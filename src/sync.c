@@ -425,6 +425,7 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 	/* This sync is the only one (sync_run's lock): the cursor is ours. */
 	int64_t cursor = store_config_int(store, "sync.cursor", 0), rebase_us = 0;
 	int rc = 0;
+	result->cursor = cursor;
 
 	for (;;) {
 		int n = 0;
