@@ -69,29 +69,6 @@ abort_on_conflict(void *arg, int conflict, sqlite3_changeset_iter *iter)
 	return SQLITE_CHANGESET_ABORT;
 }
 
-static int
-undo_one(struct store *store, int64_t seq)
-{
-	void *undo = NULL, *inverse = NULL;
-	int undo_len, inverse_len = 0;
-	int rc = journal_undo(store, seq, &undo, &undo_len);
-	if (rc != 0)
-		return rc;
-	if (undo_len < 0)
-		return HMC_E_NOT_FOUND;	/* none kept */
-	if (undo_len == 0) {
-		free(undo);
-		return 0;
-	}
-	rc = sqlite3changeset_invert(undo_len, undo, &inverse_len, &inverse);
-	if (rc == SQLITE_OK)
-		rc = sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
-					    abort_on_conflict, NULL);
-	free(undo);
-	sqlite3_free(inverse);
-	return rc == SQLITE_OK ? 0 : HMC_E_CORRUPT;
-}
-
 struct rebuild {
 	struct store *store;
 	int64_t n;
@@ -135,7 +112,43 @@ rebuild_base(struct folder *f)
 	return rc;
 }
 
-/* Takes this device's applied pending events back, newest first. */
+/* Takes the events of list (newest first) back at once: their changes,
+ * oldest first, grouped into one changeset, inverted and applied.  One
+ * apply instead of one per event: a sync rebases at each commit. */
+static int
+undo_all(struct store *store, const struct seq_list *list)
+{
+	sqlite3_changegroup *group = NULL;
+	void *undo = NULL, *changes = NULL, *inverse = NULL;
+	int undo_len, changes_len = 0, inverse_len = 0, rc = 0;
+	if (list->n == 0)
+		return 0;
+	if (sqlite3changegroup_new(&group) != SQLITE_OK)
+		return HMC_E_DB;
+	for (size_t i = list->n; rc == 0 && i-- > 0;) {
+		if ((rc = journal_undo(store, list->seq[i], &undo, &undo_len)) != 0)
+			break;
+		if (undo_len < 0)
+			rc = HMC_E_NOT_FOUND;	/* none kept */
+		else if (undo_len > 0 && sqlite3changegroup_add(group, undo_len, undo) != SQLITE_OK)
+			rc = HMC_E_CORRUPT;
+		free(undo);
+	}
+	if (rc == 0 && sqlite3changegroup_output(group, &changes_len, &changes) != SQLITE_OK)
+		rc = HMC_E_CORRUPT;
+	sqlite3changegroup_delete(group);
+	if (rc == 0 && changes_len > 0) {
+		if (sqlite3changeset_invert(changes_len, changes, &inverse_len, &inverse) != SQLITE_OK ||
+		    sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
+					   abort_on_conflict, NULL) != SQLITE_OK)
+			rc = HMC_E_CORRUPT;
+	}
+	sqlite3_free(changes);
+	sqlite3_free(inverse);
+	return rc;
+}
+
+/* Takes this device's applied pending events back. */
 static int
 undo_pending(struct folder *f)
 {
@@ -143,14 +156,12 @@ undo_pending(struct folder *f)
 	if (f->undone)
 		return 0;
 	int rc = journal_foreach_pending(f->store, 1, collect, &list);
-	for (size_t i = 0; rc == 0 && i < list.n; i++) {
-		if (undo_one(f->store, list.seq[i]) != 0) {
-			/* No undo kept (bulk load), or it does not fit: the
-			 * savepoint below keeps whatever was taken back so far
-			 * harmless, since the rebuild starts from nothing. */
-			free(list.seq);
-			return rebuild_base(f);
-		}
+	if (rc == 0 && undo_all(f->store, &list) != 0) {
+		/* No undo kept (bulk load), or it does not fit: the
+		 * savepoint below keeps whatever was taken back so far
+		 * harmless, since the rebuild starts from nothing. */
+		free(list.seq);
+		return rebuild_base(f);
 	}
 	free(list.seq);
 	if (rc == 0) {
