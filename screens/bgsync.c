@@ -76,8 +76,10 @@ start(struct bgsync *b, struct store *store)
 		if (nice(10) == -1) {
 			/* not being nicer is harmless */
 		}
+		/* The sync keeps its transactions short and lets scans go
+		 * first (sync.h). */
 		execl(exe, exe, "--db", store_path(store), "sync", "--quiet", "--batch", "500",
-		      "--commit-every", "500", (char *)NULL);
+		      (char *)NULL);
 		_exit(127);
 	}
 	b->child = pid;

@@ -1,7 +1,8 @@
 /*
  * kpi.c — the managers' figures on one screen: units by state (bars),
  * units out and rent per payer, deliveries by their due day and the value
- * scrapped and written off month by month (sparklines), repairs within
+ * scrapped and written off month by month (sparklines over a month
+ * axis, wider where the screen is), repairs within
  * the deadline, the latest stocktake, open conflicts.  Up/Down scroll;
  * bars use the width there is.
  */
@@ -18,11 +19,13 @@
 #include "hmc/xmem.h"
 #include "hmc/words.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #define MAX_STATES 48
 #define MAX_PAYERS 5
+#define LINE_MAX_BYTES 320	/* a line item: up to three lines of UTF-8 */
 
 struct kpi_screen {
 	struct { char state[16]; int64_t units; } states[MAX_STATES];
@@ -117,27 +120,103 @@ pair(char *out, size_t size, int cols, const char *a, const char *b)
 		snprintf(out, size, "%s\n %s", a, b);
 }
 
-/* A line, or two ("words\n bar") kept together. */
+/* The months' short names, translated (Swedish: jan, feb, ..., maj). */
+static const char *const month_names[12] = {
+	N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+	N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+};
+
+/* A sparkline of the 12 months with its month axis below, as "label
+ * spark\n      axis", the label padded to label_w (or "label\n spark\n
+ * axis" where the label leaves no room): each month a column of width 1 (its initial), 2 ("j "), or, when
+ * the screen is wide, 4 ("jan ", the bar three wide).  The last month is
+ * this one. */
+static void
+spark_with_axis(char *out, size_t size, int cols, const char *label, int label_w,
+		const int64_t *values, const struct kpi_month *months)
+{
+	static const int widths[] = { 4, 2, 1 };
+	char spark[64];
+	int inline_w = 0, below_w = 0;
+	if (label_w < ui_width(label))
+		label_w = ui_width(label);
+	for (int i = 2; i >= 0; i--) {
+		if (label_w + 1 + 12 * widths[i] <= cols)
+			inline_w = widths[i];
+		if (1 + 12 * widths[i] <= cols)
+			below_w = widths[i];
+	}
+	int w = inline_w ? inline_w : below_w ? below_w : 1;
+	int indent = inline_w ? label_w + 1 : 1;
+	kpi_sparkline(values, 12, spark, sizeof spark);
+	char bars[160] = "", axis[160] = "";
+	size_t nb = 0, na = 0;
+	const char *glyph = spark;
+	for (int i = 0; i < 12; i++) {
+		/* One glyph per month, each a UTF-8 sequence. */
+		size_t len = 1;
+		while (glyph[len] != '\0' && ((unsigned char)glyph[len] & 0xc0) == 0x80)
+			len++;
+		for (int j = 0; j < (w == 1 ? 1 : w - 1) && nb + len < sizeof bars; j++) {
+			memcpy(bars + nb, glyph, len);
+			nb += len;
+		}
+		if (w > 1 && nb + 1 < sizeof bars)
+			bars[nb++] = ' ';
+		glyph += len;
+		int m = 0;
+		sscanf(months[i].month + 5, "%d", &m);
+		const char *name = m >= 1 && m <= 12 ? _(month_names[m - 1]) : "?";
+		/* The initial (one character) or the short name. */
+		size_t name_len = 1;
+		while (name[name_len] != '\0' && ((unsigned char)name[name_len] & 0xc0) == 0x80)
+			name_len++;
+		if (w == 4)
+			na += (size_t)snprintf(axis + na, sizeof axis - na, "%-3.3s ", name);
+		else if (name_len == 1)	/* an initial, upper case as on a chart */
+			na += (size_t)snprintf(axis + na, sizeof axis - na, "%c%s",
+					       toupper((unsigned char)name[0]), w == 2 ? " " : "");
+		else
+			na += (size_t)snprintf(axis + na, sizeof axis - na, "%.*s%s", (int)name_len,
+					       name, w == 2 ? " " : "");
+		if (na >= sizeof axis)
+			na = sizeof axis - 1;
+	}
+	bars[nb] = '\0';
+	if (inline_w)
+		snprintf(out, size, "%s%*s %s\n%*s%s", label, label_w - ui_width(label), "", bars,
+			 indent, "", axis);
+	else
+		snprintf(out, size, "%s\n%*s%s\n%*s%s", label, indent, "", bars, indent, "", axis);
+}
+
+/* A line, or several ("words\n bar") kept together. */
 static int
 line_height(void *arg, int i, int cols)
 {
-	const char (*lines)[160] = arg;
+	const char (*lines)[LINE_MAX_BYTES] = arg;
+	int n = 1;
 	(void)cols;
-	return strchr(lines[i], '\n') != NULL ? 2 : 1;
+	for (const char *c = lines[i]; *c; c++)
+		n += *c == '\n';
+	return n;
 }
 
 static void
 draw_line(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
-	const char (*lines)[160] = arg;
-	const char *second = strchr(lines[i], '\n');
+	const char (*lines)[LINE_MAX_BYTES] = arg;
+	const char *part = lines[i];
 	(void)chosen;
-	if (second == NULL) {
-		ui_text(win, row, 0, cols, A_NORMAL, "%s", lines[i]);
-		return;
+	for (;;) {
+		const char *end = strchr(part, '\n');
+		if (end == NULL) {
+			ui_text(win, row, 0, cols, A_NORMAL, "%s", part);
+			return;
+		}
+		ui_text(win, row++, 0, cols, A_NORMAL, "%.*s", (int)(end - part), part);
+		part = end + 1;
 	}
-	ui_text(win, row, 0, cols, A_NORMAL, "%.*s", (int)(second - lines[i]), lines[i]);
-	ui_text(win, row + 1, 0, cols, A_NORMAL, "%s", second + 1);
 }
 
 /* The screen's lines, a view that scrolls. */
@@ -145,7 +224,7 @@ static void
 kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	struct kpi_screen *k = shell_data(sh);
-	char lines[96][160];
+	char lines[96][LINE_MAX_BYTES];
 	int n = 0;
 	int64_t max = 0;
 	for (int i = 0; i < k->n_states; i++)
@@ -189,16 +268,22 @@ kpi_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		delivered[i] = k->months[i].delivered;
 		gone[i] = k->months[i].scrapped_ore + k->months[i].written_off_ore;
 	}
-	char spark[64];
 	const struct kpi_month *now = &k->months[11], *before = &k->months[10];
 	const struct kpi_month *shown = now->delivered ? now : before;
-	kpi_sparkline(delivered, 12, spark, sizeof spark);
-	pair(lines[n++], sizeof lines[0], cols, _("Deliveries"), spark);
+	/* The two sparklines one above the other where both fit beside
+	 * their words. */
+	int spark_w = ui_width(_("Deliveries"));
+	if (ui_width(_("Scrapped+off")) > spark_w)
+		spark_w = ui_width(_("Scrapped+off"));
+	if (spark_w + 1 + 12 > cols)
+		spark_w = 0;	/* not both: each where it fits */
+	spark_with_axis(lines[n++], sizeof lines[0], cols, _("Deliveries"), spark_w, delivered,
+			k->months);
 	if (shown->delivered)
 		snprintf(lines[n++], sizeof lines[0], _("%s on time %lld%% (98%%)"), shown->month,
 			 (long long)(100 * shown->on_time / shown->delivered));
-	kpi_sparkline(gone, 12, spark, sizeof spark);
-	pair(lines[n++], sizeof lines[0], cols, _("Scrapped+off"), spark);
+	spark_with_axis(lines[n++], sizeof lines[0], cols, _("Scrapped+off"), spark_w, gone,
+			k->months);
 	char value[48];
 	money_format(now->scrapped_ore + now->written_off_ore, value, sizeof value);
 	snprintf(lines[n++], sizeof lines[0], "%s %s", now->month, value);

@@ -8,6 +8,7 @@
 #include "hmc/journal.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/reason.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/workflow.h"
@@ -68,7 +69,11 @@ conflict_row(sqlite3_stmt *stmt, void *arg)
 	store_column_text(stmt, 6, c->event.subject, sizeof c->event.subject);
 	store_column_text(stmt, 7, c->event.payload, sizeof c->event.payload);
 	c->event.gseq = sqlite3_column_int64(stmt, 8);
-	store_column_text(stmt, 9, c->note, sizeof c->note);
+	/* Kept in no language by the device that folded it (reason.h);
+	 * older notes, and managers' words, as they are. */
+	char note[REASON_MAX];
+	store_column_text(stmt, 9, note, sizeof note);
+	reason_text(note, c->note, sizeof c->note);
 	c->resolved = sqlite3_column_type(stmt, 10) != SQLITE_NULL;
 	store_column_text(stmt, 10, c->outcome, sizeof c->outcome);
 	store_column_text(stmt, 11, c->resolved_by, sizeof c->resolved_by);
@@ -208,7 +213,9 @@ conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 		/* The centre refused it: send it again, or keep it here. */
 		if (strcmp(outcome, "event") == 0)
 			return sync_rebase(store, requeue, &seq, NULL);
-		struct set_aside s = { seq, note && *note ? note : _("set aside by a manager") };
+		char set_aside_note[REASON_MAX];
+		reason_format(set_aside_note, sizeof set_aside_note, N_("set aside by a manager"));
+		struct set_aside s = { seq, note && *note ? note : set_aside_note };
 		if ((rc = sync_rebase(store, set_aside, &s, NULL)) != 0)
 			return rc;
 		return dismiss(store, device, device_seq, operator_no);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 static int english;
+static int source;	/* _() gives msgids (i18n_source) */
 
 static int
 asks_english(const char *value)
@@ -56,4 +57,20 @@ int
 i18n_english(void)
 {
 	return english;
+}
+
+void
+i18n_source(int on)
+{
+	if (on == source)
+		return;
+	source = on;
+	/* A domain with no catalogue anywhere: gettext gives the msgid. */
+	textdomain(on ? "hmc-source-text" : "hmc");
+}
+
+int
+i18n_in_source(void)
+{
+	return source;
 }

@@ -5,6 +5,17 @@
  * once per outer transaction and written back at commit, so the journal can
  * take sequence numbers without a write per event; a rollback forgets them,
  * which keeps device_seq gap-free.
+ *
+ * The write gate: SQLite's busy handler wakes a waiting writer at its own
+ * times (after 100 ms each, once it has waited a while), so a writer that
+ * commits and begins again at once, as a sync folding chunk after chunk
+ * does, would find the lock free only by luck.  PATH.write-gate is a file
+ * lock (flock) that orders the takers of the write lock: a foreground
+ * writer holds it shared while it waits in BEGIN IMMEDIATE; a background
+ * one (store_set_background) takes it exclusive for its own BEGIN, so it
+ * waits until every foreground writer that was waiting got in.  Neither
+ * holds it once it has the write lock.  Without the file (a read-only
+ * directory) the stores work as before.
  */
 #include "hmc/store.h"
 #include "hmc/settings.h"
@@ -12,6 +23,7 @@
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/log.h"
+#include "hmc/reason.h"
 #include "hmc/residual.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -23,7 +35,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define APPLICATION_ID 0x484d4331	/* "HMC1" */
@@ -50,6 +65,8 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	char errmsg[768];
+	char reason[REASON_MAX];	/* the same, kept in no language when it
+					 * was made under i18n_source (reason.h) */
 	int depth;			/* transaction nesting */
 	struct cached_stmt cache[STMT_CACHE];	/* oldest first */
 	int n_cache;
@@ -70,6 +87,10 @@ struct store {
 	int read_only;
 	int read_only_code;
 	char read_only_why[768];
+	int gate;		/* the write gate's file, or -1 */
+	int busy_ms;		/* how long to wait for a lock */
+	int64_t busy_since_us;	/* when the current wait began */
+	int background;		/* lets waiting foreground writers go first */
 };
 
 static void
@@ -398,6 +419,12 @@ store_schema_version(void)
 }
 
 const char *
+store_reason(const struct store *store)
+{
+	return store->errmsg[0] ? store->reason : _("no error");
+}
+
+const char *
 store_errmsg(const struct store *store)
 {
 	if (store == NULL)
@@ -410,7 +437,15 @@ store_seterr(struct store *store, int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
+	if (i18n_in_source()) {
+		/* fmt is a msgid: keep it and its arguments, and say it in
+		 * the user's words. */
+		reason_vformat(store->reason, sizeof store->reason, fmt, ap);
+		reason_text(store->reason, store->errmsg, sizeof store->errmsg);
+	} else {
+		vsnprintf(store->errmsg, sizeof store->errmsg, fmt, ap);
+		xstrlcpy(store->reason, store->errmsg, sizeof store->reason);
+	}
 	va_end(ap);
 	store->errcode = code;
 	return code;
@@ -618,9 +653,35 @@ store_stmt(struct store *store, const char *sql)
 }
 
 void
+store_set_background(struct store *store, int background)
+{
+	store->background = background;
+}
+
+/* SQLite's busy handler: tries again every millisecond until busy_ms
+ * have passed.  (sqlite3_busy_timeout sleeps up to 100 ms between tries,
+ * which, with the write gate, would be what a scan waits after the
+ * sync's transaction ended.) */
+static int
+busy_wait(void *arg, int count)
+{
+	struct store *store = arg;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	int64_t now = (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+	if (count == 0)
+		store->busy_since_us = now;
+	if (now - store->busy_since_us >= (int64_t)store->busy_ms * 1000)
+		return 0;
+	sqlite3_sleep(1);
+	return 1;
+}
+
+void
 store_set_busy_timeout(struct store *store, int ms)
 {
-	sqlite3_busy_timeout(store->db, ms);
+	store->busy_ms = ms;
+	sqlite3_busy_handler(store->db, ms > 0 ? busy_wait : NULL, store);
 }
 
 int
@@ -690,7 +751,13 @@ store_begin(struct store *store)
 	if (store->depth == 0 && store->read_only)
 		return store_seterr(store, store->read_only_code, "%s", store->read_only_why);
 	if (store->depth == 0) {
+		if (store->gate >= 0)
+			while (flock(store->gate, store->background ? LOCK_EX : LOCK_SH) != 0 &&
+			       errno == EINTR)
+				;
 		rc = store_exec(store, "BEGIN IMMEDIATE");
+		if (store->gate >= 0)
+			flock(store->gate, LOCK_UN);
 		store->device.loaded = 0;
 		store->device.dirty = 0;
 	} else {
@@ -739,11 +806,13 @@ store_rollback(struct store *store)
 	if (store->depth > 1) {
 		/* Errors are ignored: keep the message of the failure that led
 		 * here. */
-		char message[sizeof store->errmsg];
+		char message[sizeof store->errmsg], reason[sizeof store->reason];
 		memcpy(message, store->errmsg, sizeof message);
+		memcpy(reason, store->reason, sizeof reason);
 		step_once(store, savepoint_sql[store->depth - 1][2]);
 		step_once(store, savepoint_sql[store->depth - 1][1]);
 		memcpy(store->errmsg, message, sizeof message);
+		memcpy(store->reason, reason, sizeof reason);
 		store->depth--;
 		/* Sequence numbers taken inside the savepoint are given back. */
 		device_restore(store, &store->saved[store->depth]);
@@ -995,8 +1064,13 @@ open_read_write(struct store *store, int flags)
 	if (rc != SQLITE_OK)
 		return store_sqlerr(store, rc, store->path);
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, 5000);
+	store_set_busy_timeout(store, 5000);
 	store_add_functions(store->db);
+	{
+		char gate_path[4200];
+		snprintf(gate_path, sizeof gate_path, "%s.write-gate", store->path);
+		store->gate = open(gate_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 
 	if ((rc = check_identity(store, store->created)) != 0)
 		return rc;
@@ -1082,7 +1156,7 @@ open_read_only(struct store *store)
 		if (rc != SQLITE_OK)
 			continue;
 		sqlite3_extended_result_codes(store->db, 1);
-		sqlite3_busy_timeout(store->db, 5000);
+		store_set_busy_timeout(store, 5000);
 		store_add_functions(store->db);
 		if ((rc = check_identity(store, 0)) != 0) {
 			if (rc == HMC_E_IO || rc == HMC_E_FULL || rc == HMC_E_DB)
@@ -1142,10 +1216,14 @@ check_damage(struct store *store)
 static void
 remove_made_files(struct store *store)
 {
-	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+	static const char *const suffixes[] = { "", "-wal", "-shm", "-journal", ".write-gate" };
 	if (!store->created)
 		return;
-	for (int i = 0; i < 4; i++) {
+	if (store->gate >= 0) {
+		close(store->gate);
+		store->gate = -1;
+	}
+	for (int i = 0; i < 5; i++) {
 		char name[4200];
 		snprintf(name, sizeof name, "%s%s", store->path, suffixes[i]);
 		unlink(name);
@@ -1161,6 +1239,7 @@ store_open(const char *path, int flags, struct store **out)
 	int rc;
 
 	*out = store;
+	store->gate = -1;
 	/* One thread: SQLite's memory statistics would only put a global
 	 * mutex around every allocation.  Must precede sqlite3_initialize. */
 	static int configured;
@@ -1288,6 +1367,8 @@ store_close(struct store *store)
 	stmt_cache_clear(store);
 	if (store->db != NULL)
 		sqlite3_close(store->db);
+	if (store->gate >= 0)
+		close(store->gate);
 	free(store->path);
 	free(store);
 }

@@ -8,6 +8,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/reason.h"
 #include "hmc/reducer.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
@@ -19,13 +20,18 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Events folded per local commit: each commit re-applies the pending
- * events once, so fewer commits cost less when many are pending. */
-#define FOLD_PER_COMMIT 50000
+/* How long one local transaction of a pull folds: scans wait for one
+ * such transaction at most (store_set_background), so it is short.  Each
+ * commit takes the pending events back and applies them again, so when
+ * that costs more than the budget, a transaction folds for as long as it
+ * did: the rebase costs at most as much as the fold, and a scan waits
+ * for about twice the rebase. */
+#define FOLD_BUDGET_US 20000
 
 /* --- taking pending events back and applying them again ------------------ */
 
@@ -63,29 +69,6 @@ abort_on_conflict(void *arg, int conflict, sqlite3_changeset_iter *iter)
 	(void)conflict;
 	(void)iter;
 	return SQLITE_CHANGESET_ABORT;
-}
-
-static int
-undo_one(struct store *store, int64_t seq)
-{
-	void *undo = NULL, *inverse = NULL;
-	int undo_len, inverse_len = 0;
-	int rc = journal_undo(store, seq, &undo, &undo_len);
-	if (rc != 0)
-		return rc;
-	if (undo_len < 0)
-		return HMC_E_NOT_FOUND;	/* none kept */
-	if (undo_len == 0) {
-		free(undo);
-		return 0;
-	}
-	rc = sqlite3changeset_invert(undo_len, undo, &inverse_len, &inverse);
-	if (rc == SQLITE_OK)
-		rc = sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
-					    abort_on_conflict, NULL);
-	free(undo);
-	sqlite3_free(inverse);
-	return rc == SQLITE_OK ? 0 : HMC_E_CORRUPT;
 }
 
 struct rebuild {
@@ -131,7 +114,43 @@ rebuild_base(struct folder *f)
 	return rc;
 }
 
-/* Takes this device's applied pending events back, newest first. */
+/* Takes the events of list (newest first) back at once: their changes,
+ * oldest first, grouped into one changeset, inverted and applied.  One
+ * apply instead of one per event: a sync rebases at each commit. */
+static int
+undo_all(struct store *store, const struct seq_list *list)
+{
+	sqlite3_changegroup *group = NULL;
+	void *undo = NULL, *changes = NULL, *inverse = NULL;
+	int undo_len, changes_len = 0, inverse_len = 0, rc = 0;
+	if (list->n == 0)
+		return 0;
+	if (sqlite3changegroup_new(&group) != SQLITE_OK)
+		return HMC_E_DB;
+	for (size_t i = list->n; rc == 0 && i-- > 0;) {
+		if ((rc = journal_undo(store, list->seq[i], &undo, &undo_len)) != 0)
+			break;
+		if (undo_len < 0)
+			rc = HMC_E_NOT_FOUND;	/* none kept */
+		else if (undo_len > 0 && sqlite3changegroup_add(group, undo_len, undo) != SQLITE_OK)
+			rc = HMC_E_CORRUPT;
+		free(undo);
+	}
+	if (rc == 0 && sqlite3changegroup_output(group, &changes_len, &changes) != SQLITE_OK)
+		rc = HMC_E_CORRUPT;
+	sqlite3changegroup_delete(group);
+	if (rc == 0 && changes_len > 0) {
+		if (sqlite3changeset_invert(changes_len, changes, &inverse_len, &inverse) != SQLITE_OK ||
+		    sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
+					   abort_on_conflict, NULL) != SQLITE_OK)
+			rc = HMC_E_CORRUPT;
+	}
+	sqlite3_free(changes);
+	sqlite3_free(inverse);
+	return rc;
+}
+
+/* Takes this device's applied pending events back. */
 static int
 undo_pending(struct folder *f)
 {
@@ -139,14 +158,12 @@ undo_pending(struct folder *f)
 	if (f->undone)
 		return 0;
 	int rc = journal_foreach_pending(f->store, 1, collect, &list);
-	for (size_t i = 0; rc == 0 && i < list.n; i++) {
-		if (undo_one(f->store, list.seq[i]) != 0) {
-			/* No undo kept (bulk load), or it does not fit: the
-			 * savepoint below keeps whatever was taken back so far
-			 * harmless, since the rebuild starts from nothing. */
-			free(list.seq);
-			return rebuild_base(f);
-		}
+	if (rc == 0 && undo_all(f->store, &list) != 0) {
+		/* No undo kept (bulk load), or it does not fit: the
+		 * savepoint below keeps whatever was taken back so far
+		 * harmless, since the rebuild starts from nothing. */
+		free(list.seq);
+		return rebuild_base(f);
 	}
 	free(list.seq);
 	if (rc == 0) {
@@ -168,11 +185,14 @@ redo_one(const struct event *ev, void *arg)
 	struct redo *r = arg;
 	void *undo = NULL;
 	int undo_len = -1;
+	/* Why it is held is read on other devices too: kept in no language. */
+	i18n_source(1);
 	int rc = reducer_apply_undo(r->store, ev, &undo, &undo_len);
+	i18n_source(0);
 	if (rc == 0)
 		rc = journal_set_applied(r->store, ev->seq, undo, undo_len, NULL);
 	else
-		rc = journal_set_applied(r->store, ev->seq, NULL, -1, store_errmsg(r->store));
+		rc = journal_set_applied(r->store, ev->seq, NULL, -1, store_reason(r->store));
 	sqlite3_free(undo);
 	return r->rc = rc;
 }
@@ -220,7 +240,8 @@ first_pending(struct store *store)
 	return seq;
 }
 
-/* Applies ev at its place; 0, or the reason it does not apply in why. */
+/* Applies ev at its place; 0, or the reason it does not apply in why
+ * (kept in no language, reason.h: every device shows it in its own). */
 static int
 apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 {
@@ -229,13 +250,15 @@ apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 	 * conflict, never applied. */
 	if (text_check_event(ev, why, size) != 0)
 		return 1;
+	i18n_source(1);
 	int rc = reducer_apply(store, ev);
+	i18n_source(0);
 	if (rc == 0)
 		return 0;
 	if (rc == HMC_E_DB || rc == HMC_E_IO || rc == HMC_E_FULL || rc == HMC_E_BUSY ||
 	    rc == HMC_E_CORRUPT)
 		return rc;	/* the store's trouble, not the event's */
-	snprintf(why, size, "%s", store_errmsg(store));
+	snprintf(why, size, "%s", store_reason(store));
 	return 1;
 }
 
@@ -244,7 +267,7 @@ fold_one(struct folder *f, const struct event *ev)
 {
 	struct store *store = f->store;
 	struct event local;
-	char why[512];
+	char why[REASON_MAX];
 	int rc;
 
 	int ahead;
@@ -270,11 +293,11 @@ fold_one(struct folder *f, const struct event *ev)
 			 * this device was restored from an old backup. */
 			if (pending && (rc = undo_pending(f)) != 0)
 				return rc;
-			snprintf(why, sizeof why,
-				 _("the central log holds other content as %s #%lld (was this "
-				   "handheld restored from an old backup?); this event was not "
-				   "sent and is kept here"),
-				 ev->device, (long long)ev->device_seq);
+			reason_format(why, sizeof why,
+				      N_("the central log holds other content as %s #%lld (was "
+					 "this handheld restored from an old backup?); this event "
+					 "was not sent and is kept here"),
+				      ev->device, (long long)ev->device_seq);
 			if ((rc = journal_reject(store, seq, why)) != 0)
 				return rc;
 			if (f->result)
@@ -349,6 +372,73 @@ check_places(struct store *store, const struct central_head *head, int64_t curso
 	return 0;
 }
 
+/* Microseconds on the monotonic clock. */
+static int64_t
+now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* Folds events[*next..n) from the cursor on, in one local transaction
+ * that ends when the chunk's budget is spent (see FOLD_BUDGET_US); the
+ * cursor moves in the same transaction.  *next and *cursor move on to
+ * what was folded; *rebase_us gets what taking the pending events back
+ * and applying them again cost. */
+static int
+fold_chunk(struct store *store, const struct event *events, int n, int *next,
+	   int64_t *cursor, int64_t per_commit, int64_t *rebase_us,
+	   struct sync_result *result)
+{
+	struct folder f = { store, result, 0 };
+	/* The figures as they were: a rolled-back chunk kept nothing. */
+	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
+	int64_t rejected = result->rejected;
+	int64_t budget = *rebase_us > FOLD_BUDGET_US ? *rebase_us : FOLD_BUDGET_US;
+	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor;
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	int i = *next;
+	while (rc == 0 && i < n) {
+		int was_undone = f.undone;
+		int64_t before = was_undone ? 0 : now_us();
+		rc = fold_one(&f, &events[i]);
+		if (!was_undone && f.undone)
+			undo_us = now_us() - before;	/* mostly the undo */
+		at = events[i].gseq;
+		i++;
+		folded++;
+		if (per_commit > 0 ? folded >= per_commit : now_us() - start - undo_us >= budget)
+			break;
+	}
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)at);
+	if (rc == 0)
+		rc = store_config_set(store, "sync.cursor", text);
+	int64_t redo_start = now_us();
+	if (rc == 0)
+		rc = redo_pending(&f);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
+		result->confirmed = confirmed;
+		result->conflicts = conflicts;
+		result->rejected = rejected;
+		return rc;
+	}
+	*rebase_us = undo_us + (now_us() - redo_start);
+	*next = i;
+	*cursor = at;
+	result->pulled += folded;
+	result->cursor = at;
+	return 0;
+}
+
+/* Reads the log after the cursor a batch at a time, with no local lock
+ * held while the centre answers, and folds each batch in chunks. */
 static int
 sync_pull(struct store *store, const struct central_ops *ops, struct central *c, int batch,
 	  const struct central_head *head, const struct sync_options *options,
@@ -356,67 +446,30 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 {
 	struct event *events = xcalloc((size_t)batch, sizeof *events);
 	char err[512];
-	int rc = 0, done = 0;
+	/* This sync is the only one (sync_run's lock): the cursor is ours. */
+	int64_t cursor = store_config_int(store, "sync.cursor", 0), rebase_us = 0;
+	int rc = 0;
+	result->cursor = cursor;
 
-	while (rc == 0 && !done) {
-		struct folder f = { store, result, 0 };
-		int64_t cursor = store_config_int(store, "sync.cursor", 0), folded = 0;
-		/* The figures as they were: a rolled-back fold kept nothing. */
-		int64_t pulled = result->pulled, confirmed = result->confirmed;
-		int64_t conflicts = result->conflicts, rejected = result->rejected;
-		int net = 0;
-		if ((rc = store_begin(store)) != 0)
-			break;
-		int64_t per_commit = options->commit_every > 0 ? options->commit_every
-							       : FOLD_PER_COMMIT;
-		while (folded < per_commit) {
-			int n = 0;
-			err[0] = '\0';
-			if ((net = ops->pull(c, cursor, batch, events, &n, err, sizeof err)) != 0)
-				break;
-			if (n == 0) {
-				done = 1;
-				break;
-			}
-			if ((rc = check_places(store, head, cursor, events, n)) != 0)
-				break;
-			for (int i = 0; i < n && rc == 0; i++) {
-				rc = fold_one(&f, &events[i]);
-				cursor = events[i].gseq;
-			}
-			if (rc != 0)
-				break;
-			folded += n;
-			result->pulled += n;
-			if (n < batch) {
-				done = 1;
-				break;
-			}
-		}
-		char text[24];
-		snprintf(text, sizeof text, "%lld", (long long)cursor);
-		if (rc == 0 && folded > 0)
-			rc = store_config_set(store, "sync.cursor", text);
-		if (rc == 0)
-			rc = redo_pending(&f);
-		if (rc == 0)
-			rc = store_commit(store);
-		if (rc != 0) {
-			store_rollback(store);
-			result->pulled = pulled;
-			result->confirmed = confirmed;
-			result->conflicts = conflicts;
-			result->rejected = rejected;
-			break;
-		}
-		result->cursor = cursor;
-		if (options->progress)
-			options->progress(result, options->arg);
+	for (;;) {
+		int n = 0;
+		err[0] = '\0';
+		int net = ops->pull(c, cursor, batch, events, &n, err, sizeof err);
 		if (net != 0) {
 			/* What was folded is kept; the rest next time. */
 			rc = store_seterr(store, net, "%s", err);
 			break;
 		}
+		if (n == 0 || (rc = check_places(store, head, cursor, events, n)) != 0)
+			break;
+		for (int next = 0; rc == 0 && next < n;) {
+			rc = fold_chunk(store, events, n, &next, &cursor, options->commit_every,
+					&rebase_us, result);
+			if (rc == 0 && options->progress)
+				options->progress(result, options->arg);
+		}
+		if (rc != 0 || n < batch)
+			break;
 	}
 	free(events);
 	return rc;
@@ -461,13 +514,13 @@ static int
 mark_refused(struct store *store, void *arg)
 {
 	struct set_aside *s = arg;
-	char note[600];
+	char note[REASON_MAX];
 	int rc = 0;
 	for (int i = 0; i < s->n && rc == 0; i++) {
 		const char *why = s->why ? s->why : s->acks[i].refused;
 		if (why[0] == '\0')
 			continue;
-		snprintf(note, sizeof note, _("the central log refused it: %s"), why);
+		reason_format(note, sizeof note, N_("the central log refused it: %s"), why);
 		rc = journal_mark(store, s->events[i].seq, "rejected", 0, note);
 		if (rc == 0) {
 			s->result->refused++;
@@ -836,10 +889,14 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 		return rc;
 	}
 	int both = !options->push && !options->pull;
+	/* Scans first: a writer waiting for the store gets it before this
+	 * sync's next transaction. */
+	store_set_background(store, 1);
 	if (both || options->push)
 		rc = sync_push(store, ops, c, batch, options, result);
 	if (rc == 0 && (both || options->pull))
 		rc = sync_pull(store, ops, c, batch, &head, options, result);
+	store_set_background(store, 0);
 	ops->close(c);
 	close(lock);	/* and the lock with it */
 	return rc;

@@ -21,7 +21,12 @@
 # little found is asked again; a manager cancels one.  A shelf of another
 # depot or the goods reception is asked about before it is used (to
 # shelf, picking); a lost unit scanned in returns is found again, asked.
-# The translation is found next to the binary, built or installed.
+# Conflict notes are kept in no language and read in the reader's (folded
+# in English, listed in Swedish on the command line and the screen; an
+# older note in words shown as it is).  Key figures: each sparkline
+# stands on a month axis (initials at 24x16,
+# short names where wide; Swedish, and English with LANG=en).  The
+# translation is found next to the binary, built or installed.
 . "$(dirname "$0")/lib.sh"
 DB="$T/truth.db"
 export HMC_PROFILES=firmware-config
@@ -421,6 +426,79 @@ tm_keys q F1
 expect_screen q "hmc ended"
 tm_stop q
 q "DELETE FROM config WHERE key = 'ui.allow_quit'"
+
+# --- conflict notes in the reader's language ---------------------------------------
+# Two handhelds fold a conflict in English; each lists it in Swedish, and
+# in English again; a note stored in words before stays as it was.
+CF="$T/cf"
+mkdir -p "$CF"
+CC="sqlite:$CF/central.db"
+cf() { _cf_dev=$1; shift; "$HMC" --db "$CF/$_cf_dev.db" "$@"; }
+run "$HMC" central init "$CC"; expect_status 0
+run cf a demo --units 60 --device a; expect_status 0
+run cf a sync --central "$CC"; expect_status 0
+run cf b init --device b; expect_status 0
+run cf b sync --central "$CC"; expect_status 0
+gone=$(sqlite3 "$CF/a.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' ORDER BY unit_no LIMIT 1")
+run cf a unit scrap "$gone" --reason worn-out; expect_status 0
+run cf b unit pick "$gone"; expect_status 0
+for dev in a b a; do
+	run cf $dev sync --central "$CC"; expect_status 0
+done
+for dev in a b; do
+	run env LANG=sv_SE.UTF-8 "$HMC" --db "$CF/$dev.db" conflicts
+	expect_status 0
+	expect_out "kan inte plocka individ $gone: den är skrotad (bara när den är i lager)"
+	expect_no "cannot"
+	run cf $dev conflicts
+	expect_status 0
+	expect_out "cannot pick unit $gone: it is scrapped (only when in stock)"
+done
+sqlite3 "$CF/b.db" "INSERT INTO config VALUES ('depot', 'GBG')"
+# (A session kept until the key figures' end: tmux's server ends with its
+# last session, and a session started as it ends can be lost.)
+tm_start keep 24 16 "sleep 300"
+tm_start c 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $CF/b.db"
+expect_screen c "Operatör:"
+tm_keys c 3001 Enter 3456 Enter 8
+tm_wait c "Konflikter" || :
+tm_keys c 4
+expect_screen c "kan inte plocka individ"
+expect_not_screen c "cannot"
+tm_stop c
+sqlite3 "$CF/a.db" "UPDATE journal SET note = 'ett ord från förr' WHERE status = 'conflict'"
+run cf a conflicts; expect_status 0; expect_out "ett ord från förr"
+
+# --- key figures: the sparklines stand on a month axis ---------------------------------
+# The 12 months ending with this one: initials at 24x16, short names
+# where the screen is wide, Swedish unless LANG=en.
+initials="" names_sv="" names_en=""
+for back in 11 10 9 8 7 6 5 4 3 2 1 0; do
+	m=$(TZ=Europe/Stockholm date -d "$(TZ=Europe/Stockholm date +%Y-%m-15) -$back months" +%-m)
+	initials="$initials$(echo JFMAMJJASOND | cut -c"$m")"
+	names_sv="$names_sv $(echo jan feb mar apr maj jun jul aug sep okt nov dec | cut -d' ' -f"$m")"
+	names_en="$names_en $(echo Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec | cut -d' ' -f"$m")"
+done
+for size in "24 16" "80 24"; do
+	for lang in SV EN; do
+		eval "cmd=\$$lang"
+		tm_start f $size "$cmd"
+		tm_keys f 3001 Enter 3456 Enter 8 2
+		tm_wait f "/" || :	# the view's position: the figures are drawn
+		tm_keys f End
+		case "$size $lang" in
+		24*) expect_screen f "$initials" ;;
+		*SV) expect_screen f "${names_sv# }" ;;
+		*EN) expect_screen f "${names_en# }" ;;
+		esac
+		# twice: under the deliveries and under the value scrapped
+		last_cmd="key figures at $size, $lang: two month axes"
+		if [ "$(tm_screen f | grep -cF -e "$initials" -e "${names_sv# }" -e "${names_en# }")" -eq 2 ]
+		then ok; else tm_screen f >"$T/out"; : >"$T/err"; not_ok "two month axes"; fi
+		tm_stop f
+	done
+done
+tm_stop keep
 
 # --- the translation is found next to the binary ------------------------------------------
 # build/hmc with no HMC_LOCALEDIR finds build/locale; an installed bin/hmc

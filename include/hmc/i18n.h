@@ -23,4 +23,10 @@ void i18n_init(void);
 /* 1 when the user asked for English, 0 for Swedish. */
 int i18n_english(void);
 
+/* While on, _() gives the source text (the msgid), untranslated: for
+ * reasons kept in no language (reason.h), which store_seterr then keeps
+ * beside its message in the user's language.  Calls do not nest. */
+void i18n_source(int on);
+int i18n_in_source(void);
+
 #endif

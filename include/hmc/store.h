@@ -83,6 +83,10 @@ const char *store_read_only(const struct store *store, int *code);
 const char *store_errmsg(const struct store *store);
 /* The code that goes with it (HMC_E_BUSY: try again). */
 int store_errcode(const struct store *store);
+/* The same kept in no language when it was made under i18n_source (the
+ * stored form of reason.h), else the message: for notes other devices
+ * read. */
+const char *store_reason(const struct store *store);
 /* Sets the message; returns code. */
 int store_seterr(struct store *store, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -116,6 +120,10 @@ struct sqlite3_stmt *store_stmt(struct store *store, const char *sql);
 /* How long to wait for another program's lock before HMC_E_BUSY
  * (default 5000 ms). */
 void store_set_busy_timeout(struct store *store, int ms);
+/* A background writer (the sync) begins its transactions only when no
+ * other writer waits for the write lock, so that those wait for one of
+ * its transactions at most (the write gate, store.c). */
+void store_set_background(struct store *store, int background);
 
 /* Runs SQL with no result rows. */
 int store_exec(struct store *store, const char *sql);

@@ -22,6 +22,10 @@
  * conflict.  Without undo (events of bulk loads) the state is rebuilt from
  * the journal instead.  Each local commit keeps that invariant, so a sync
  * killed at any point resumes where it stopped.
+ *
+ * The sync never holds the store's write lock while it waits for the
+ * centre, folds in short transactions, and lets a scan that waits for the
+ * store in before its next one (store_set_background).
  */
 #ifndef HMC_SYNC_H
 #define HMC_SYNC_H
@@ -66,9 +70,10 @@ struct sync_options {
 	const char *url;	/* NULL: central_url() */
 	int batch;		/* events per batch; 0: config sync.batch or SYNC_BATCH */
 	int push, pull;		/* which halves (both when neither is set) */
-	int commit_every;	/* events folded per local transaction; 0: many
-				 * (background syncs keep it short, so that
-				 * scanning never waits long for the store) */
+	int commit_every;	/* events folded per local transaction; 0: as
+				 * many as about 20 ms of folding takes (more
+				 * when many local events wait to be confirmed;
+				 * see sync.c), so a scan waits little */
 	/* Called between batches (may be NULL). */
 	void (*progress)(const struct sync_result *so_far, void *arg);
 	void *arg;
