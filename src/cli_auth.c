@@ -17,6 +17,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
+#include "hmc/log.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -134,8 +135,10 @@ cli_actor(struct cli *cli, struct store *store)
 	int known = catalog_operator_by_key(store, pk, &op) == 0;
 	int ok = known && auth_check_pin(pin, &actor_keys, op.pin_hash);
 	explicit_bzero(pin, sizeof pin);
-	if (!ok)
+	if (!ok) {
+		log_msg(LOG_WARNING, "hmc %s: a wrong badge or PIN", cli->verb_name);
 		return refuse(store, "%s", _("wrong badge or PIN"));
+	}
 	if (!op.active)
 		return refuse(store, _("operator %s is no longer active"), op.op_no);
 	if (cli->operator_no != NULL && strcmp(cli->operator_no, op.op_no) != 0)
@@ -145,6 +148,7 @@ cli_actor(struct cli *cli, struct store *store)
 		return refuse(store, _("operator %s has a one-time PIN: choose your own first "
 				       "(hmc operator set-pin)"), op.op_no);
 	xstrlcpy(cli->actor, op.op_no, sizeof cli->actor);
+	log_msg(LOG_NOTICE, "hmc %s: operator %s showed badge and PIN", cli->verb_name, op.op_no);
 	atexit(wipe_keys);
 	store_set_signer(store, sign_as_actor, cli);
 	return cli->actor;

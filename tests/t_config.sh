@@ -126,7 +126,8 @@ run "$HMC" --db "$DB" --log-file "$LOG" unit show 10000001; expect_status 0
 run "$HMC" --db "$DB" --log-file "$LOG" config set sync.batch 100; expect_status 0
 run "$HMC" --db "$DB" --log-file "$LOG" --verbose sync; expect_status 0
 expect_err "sync start"; expect_err "sync done"
-check "log: a state-changing verb's start" grep -q 'notice: start: unit deliver by operator 0' "$LOG"
+check "log: a state-changing verb's start" grep -q 'notice: start: unit deliver' "$LOG"
+check "log: who acted" grep -q 'notice: hmc unit: operator 3001 showed badge and PIN' "$LOG"
 check "log: import is a start" grep -q 'notice: start: import units' "$LOG"
 check "log: unit show is not" sh -c "! grep -q 'start: unit show' '$LOG'"
 check "log: a config change" grep -q 'notice: config set sync.batch = 100' "$LOG"

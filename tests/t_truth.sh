@@ -459,8 +459,8 @@ sqlite3 "$CF/b.db" "INSERT INTO config VALUES ('depot', 'GBG')"
 # last session, and a session started as it ends can be lost.)
 tm_start keep 24 16 "sleep 300"
 tm_start c 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $CF/b.db"
-expect_screen c "Operatör:"
-tm_keys c 3001 Enter 3456 Enter 8
+expect_screen c "Skanna din bricka"
+tm_keys c "$BADGE_3001" Enter 3456 Enter 8
 tm_wait c "Konflikter" || :
 tm_keys c 4
 expect_screen c "kan inte plocka individ"
@@ -483,7 +483,7 @@ for size in "24 16" "80 24"; do
 	for lang in SV EN; do
 		eval "cmd=\$$lang"
 		tm_start f $size "$cmd"
-		tm_keys f 3001 Enter 3456 Enter 8 2
+		tm_keys f "$BADGE_3001" Enter 3456 Enter 8 2
 		tm_wait f "/" || :	# the view's position: the figures are drawn
 		tm_keys f End
 		case "$size $lang" in
