@@ -88,11 +88,14 @@ static const struct cli_verb verbs[] = {
 	{ "label", cli_label, cli_label_opts,
 	  "unit NO [--expiry YYMMDD] [--lot LOT] | relabel NO | location CODE | text TEXT "
 	  "[--datamatrix] | sheet | show NO"
-	  "  [-o FILE.png|.svg|.eps] [--print]",
+	  "  [-o FILE.png|.svg|.eps|.zpl] [--print [--printer QUEUE]]",
 	  N_("Labels: a unit's number as Code 128 with its article (and its UDI as GS1 "
 	     "DataMatrix when known); an F/M unit's new number; a shelf; a test sheet of "
 	     "sample codes for scanners. --width-mm, --height-mm, --dpi (50x25 mm at 203 "
-	     "dpi); --print hands it to lp. show draws the code in the terminal.") },
+	     "dpi), --module-mm (Code 128's module; ZPL: 0.25 mm, 2 dots at 203 dpi, 3 at "
+	     "300); .zpl is ZPL for Zebra label printers; --print hands it to lp (ZPL to a "
+	     "raw queue: --printer or label.printer). show draws the code in the "
+	     "terminal.") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },
