@@ -139,6 +139,15 @@ static const struct cli_verb verbs[] = {
 	     "from the state tables; exits 1 if there is any. --dump prints the state "
 	     "tables in key order instead: stores that folded the same log print the "
 	     "same.") },
+	{ "backup", cli_backup, cli_backup_opts, "FILE [--force]",
+	  N_("Copies the store into a new file (mode 0600) while others may go on "
+	     "using it, and checks the copy: SQLite's quick_check, and the same device, "
+	     "device id and number of events. An existing FILE is replaced only with "
+	     "--force.") },
+	{ "restore", cli_restore, cli_backup_opts, "FILE [--force]",
+	  N_("Replaces the store with a backup after the same checks; a damaged "
+	     "backup is refused, and one of another device unless --force. The store "
+	     "as it was is kept as STORE.before-restore. Run hmc sync next.") },
 	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--device NAME]",
 	  N_("Makes a demo store with articles, payers, depots, operators and N "
 	     "units (default 20000) in every state, including legacy F and M "
