@@ -36,6 +36,7 @@
 #include <wchar.h>
 #include <limits.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -81,7 +82,8 @@ struct symbol {
 	int x, y;		/* top left of the symbol, quiet zone outside */
 	int module;		/* dots */
 	int height;		/* bars, dots (Code 128) */
-	char data[160];		/* as given to zint; GS1 in (AI) form */
+	int cut;		/* data was longer than it holds */
+	char data[256];		/* as given to zint; GS1 in (AI) form */
 };
 
 struct layout {
@@ -185,9 +187,12 @@ add_text(struct layout *l, int x, int y_top, int px, int max_w, int centre, cons
 		char *end = strstr(t->s, "…");
 		if (end != NULL)
 			n = (size_t)(end - t->s);
+		/* ... and leave room for the "…": cut only part of it, and it
+		 * is never found again, and this loop never ends. */
 		do
 			n--;
-		while (n > 0 && ((unsigned char)t->s[n] & 0xc0) == 0x80);
+		while (n > 0 && (((unsigned char)t->s[n] & 0xc0) == 0x80 ||
+				 n + sizeof "…" > sizeof t->s));
 		t->s[n] = '\0';
 		strncat(t->s, "…", sizeof t->s - strlen(t->s) - 1);
 	}
@@ -233,11 +238,11 @@ static void
 add_symbol(struct layout *l, int datamatrix, int gs1, int x, int y, int m, int h,
 	   const char *data)
 {
-	if (l->n_symbols == (int)(sizeof l->symbols / sizeof l->symbols[0]))
-		return;
+	/* The test sheet has the most: 7. */
+	assert(l->n_symbols < (int)(sizeof l->symbols / sizeof l->symbols[0]));
 	struct symbol *s = &l->symbols[l->n_symbols++];
 	*s = (struct symbol){ .datamatrix = datamatrix, .gs1 = gs1, .x = x, .y = y,
-			      .module = m, .height = h };
+			      .module = m, .height = h, .cut = strlen(data) >= sizeof s->data };
 	xstrlcpy(s->data, data, sizeof s->data);
 }
 
@@ -577,7 +582,10 @@ write_zpl(const struct layout *l, FILE *f, char *err, size_t size)
 	fprintf(f, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", l->width, l->height);
 	for (int i = 0; i < l->n_symbols && rc == 0; i++) {
 		const struct symbol *sym = &l->symbols[i];
-		if (sym->datamatrix) {
+		if (sym->cut) {
+			rc = fail(err, size, HMC_E_INVALID, _("\"%s\" is too long for a label"),
+				  sym->data);
+		} else if (sym->datamatrix) {
 			fprintf(f, "^FO%d,%d^BXN,%d,200,,,,_", sym->x, sym->y, sym->module);
 			rc = zpl_datamatrix(f, sym, err, size);
 		} else {

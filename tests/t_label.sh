@@ -159,6 +159,14 @@ run h label text 'A_B~C^D' --datamatrix -o "$T/esc.zpl"; expect_status 0
 last_cmd="^ ~ _ escaped"
 if grep -qF '^FH^FDA_5FB_7EC_5ED^FS' "$T/esc.zpl" && grep -qF '^FDA_d095B_d126C_d094D^FS' "$T/esc.zpl"
 then ok; else not_ok "escapes: $(tr '\n' ' ' <"$T/esc.zpl")"; fi
+# A text longer than a line holds is cut with "…" (once cut forever, when
+# the "…" did not fit whole); in ZPL too long a code is refused.
+long=$(printf 'A%.0s' $(seq 300))
+run timeout 60 "$HMC" --db "$DB" label text "$long" --datamatrix --width-mm 100 --height-mm 100 \
+	-o "$T/long.png"
+expect_status 0
+run h label text "$long" --datamatrix --width-mm 100 --height-mm 100 -o "$T/long.zpl"
+expect_status 1; expect_err "too long"
 run h label text 'Åäö' --width-mm 100 -o "$T/bad.zpl"; expect_status 1
 expect_err "cannot go into Code 128 on a ZPL printer"
 # label.format: the file type without -o.
