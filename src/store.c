@@ -1329,9 +1329,10 @@ summarize(sqlite3 *db, struct store_summary *out)
 }
 
 /* PRAGMA quick_check: every page and index entry readable and well
- * formed (integrity_check also compares every index with its table, which
- * takes minutes on a region's store; the journal's hashes are checked by
- * hmc verify).  0, or HMC_E_CORRUPT with the first problem in err. */
+ * formed.  integrity_check also compares every index with its table and
+ * took twice as long (0.19 s against 0.10 s on a 20,000-unit demo store
+ * of 9.7 MB; a region's is some 75 times that); the journal's content is
+ * checked by hmc verify.  0, or HMC_E_CORRUPT with the first problem in err. */
 static int
 quick_check(sqlite3 *db, char *err, size_t size)
 {
