@@ -86,13 +86,13 @@ code_print(struct shell *sh)
 		shell_error(sh, _("cannot make %s: %s"), dir, strerror(errno));
 		return R_REDRAW;
 	}
-	snprintf(path, sizeof path, "%s/unit-%s.png", dir, cd->unit_no);
 	label_defaults(store, &o);
+	snprintf(path, sizeof path, "%s/unit-%s.%s", dir, cd->unit_no, label_extension(o.format));
 	if (label_unit(store, cd->unit_no, &o, path, err, sizeof err) != 0) {
 		shell_error(sh, "%s", err);
 		return R_REDRAW;
 	}
-	if (label_print(path, err, sizeof err) != 0) {
+	if (label_print(path, &o, err, sizeof err) != 0) {
 		shell_error(sh, "%s", err);
 		return R_REDRAW;
 	}

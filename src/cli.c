@@ -110,11 +110,14 @@ static const struct cli_verb verbs[] = {
 	{ "label", cli_label, cli_label_opts,
 	  "unit NO [--expiry YYMMDD] [--lot LOT] | relabel NO | location CODE | text TEXT "
 	  "[--datamatrix] | sheet | show NO"
-	  "  [-o FILE.png|.svg|.eps] [--print]",
+	  "  [-o FILE.png|.svg|.eps|.zpl] [--print [--printer QUEUE]]",
 	  N_("Labels: a unit's number as Code 128 with its article (and its UDI as GS1 "
 	     "DataMatrix when known); an F/M unit's new number; a shelf; a test sheet of "
 	     "sample codes for scanners. --width-mm, --height-mm, --dpi (50x25 mm at 203 "
-	     "dpi); --print hands it to lp. show draws the code in the terminal.") },
+	     "dpi), --module-mm (Code 128's module; ZPL: 0.25 mm, 2 dots at 203 dpi, 3 at "
+	     "300); .zpl is ZPL for Zebra label printers; --print hands it to lp (ZPL to a "
+	     "raw queue: --printer or label.printer). show draws the code in the "
+	     "terminal.") },
 	{ "scanners", cli_scanners, cli_scan_opts, "[--profiles DIR]",
 	  N_("Lists the USB barcode scanners found, with their profiles and state, "
 	     "and the scanner profiles known.") },
@@ -165,6 +168,15 @@ static const struct cli_verb verbs[] = {
 	     "from the state tables; exits 1 if there is any. --dump prints the state "
 	     "tables in key order instead: stores that folded the same log print the "
 	     "same.") },
+	{ "backup", cli_backup, cli_backup_opts, "FILE [--force]",
+	  N_("Copies the store into a new file (mode 0600) while others may go on "
+	     "using it, and checks the copy: SQLite's quick_check, and the same device, "
+	     "device id and number of events. An existing FILE is replaced only with "
+	     "--force.") },
+	{ "restore", cli_restore, cli_backup_opts, "FILE [--force]",
+	  N_("Replaces the store with a backup after the same checks; a damaged "
+	     "backup is refused, and one of another device unless --force. The store "
+	     "as it was is kept as STORE.before-restore. Run hmc sync next.") },
 	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--device NAME]",
 	  N_("Makes a demo store with articles, payers, depots, operators and N "
 	     "units (default 20000) in every state, including legacy F and M "

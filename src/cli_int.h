@@ -133,6 +133,9 @@ extern const struct cli_opt cli_operator_opts[];
 /* The store's settings (cli_config.c). */
 int cli_config(struct cli *cli);
 extern const struct cli_opt cli_config_opts[];
+int cli_backup(struct cli *cli);
+int cli_restore(struct cli *cli);
+extern const struct cli_opt cli_backup_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];

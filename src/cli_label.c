@@ -8,9 +8,11 @@
  *   hmc label sheet [-o FILE] [--print]           the scanner test sheet
  *   hmc label show NO                             the code in the terminal
  *
- * Size and resolution: --width-mm, --height-mm, --dpi (or the store's
- * label.* settings; 50x25 mm at 203 dpi).  The format follows the file
- * name: .png, .svg or .eps.
+ * Size and resolution: --width-mm, --height-mm, --dpi, --module-mm (or
+ * the store's label.* settings; 50x25 mm at 203 dpi).  The format follows
+ * the file name: .png, .svg, .eps or .zpl (ZPL for Zebra printers); without
+ * -o, label.format.  --print hands it to lp, on --printer QUEUE or
+ * label.printer (ZPL as raw).
  */
 #include "cli_int.h"
 #include "hmc/error.h"
@@ -24,7 +26,7 @@
 
 const struct cli_opt cli_label_opts[] = {
 	{ "expiry", 1 }, { "lot", 1 }, { "print", 0 }, { "width-mm", 1 }, { "height-mm", 1 },
-	{ "dpi", 1 }, { "output", 1 }, { "datamatrix", 0 },
+	{ "dpi", 1 }, { "output", 1 }, { "datamatrix", 0 }, { "module-mm", 1 }, { "printer", 1 },
 	{ NULL, 0 },
 };
 
@@ -95,20 +97,27 @@ cli_label(struct cli *cli)
 			goto usage;
 		o.dpi = (int)v;
 	}
+	if ((text = cli_opt(cli, "module-mm")) != NULL) {
+		if (number(text, 0.1, 2, &v) != 0)
+			goto usage;
+		o.module_mm = v;
+	}
+	if ((text = cli_opt(cli, "printer")) != NULL)
+		xstrlcpy(o.printer, text, sizeof o.printer);
 	o.expiry = cli_opt(cli, "expiry");
 	o.lot = cli_opt(cli, "lot");
 	if (output == NULL && strcmp(what, "text") == 0)
-		xstrlcpy(path, "label-text.png", sizeof path);
+		snprintf(path, sizeof path, "label-text.%s", label_extension(o.format));
 	else if (output == NULL)
-		snprintf(path, sizeof path, "%s%s%s.png", what, needs_key ? "-" : "",
-			 needs_key ? cli->args[1] : "");
+		snprintf(path, sizeof path, "%s%s%s.%s", what, needs_key ? "-" : "",
+			 needs_key ? cli->args[1] : "", label_extension(o.format));
 	else
 		xstrlcpy(path, output, sizeof path);
 	int format = label_format_of(path);
-	if (format < 0) {
+	if (format < 0 || strchr(path, '.') == NULL) {
 		store_close(store);
 		return cli_usage_error(cli_current_verb,
-				       _("%s: a label is written as .png, .svg or .eps"), path);
+				       _("%s: a label is written as .png, .svg, .eps or .zpl"), path);
 	}
 	o.format = (enum label_format)format;
 
@@ -129,8 +138,13 @@ cli_label(struct cli *cli)
 	if (rc != 0)
 		return cli_fail("%s", err);
 	cli_printf(_("label written to %s\n"), path);
+	int module = label_module_dots(&o);
+	if (module > 0)
+		/* The rounding, for whoever sets a printer up. */
+		printf(_("Code 128 module: %d dots = %.3f mm at %d dpi\n"), module,
+		       module * 25.4 / o.dpi, o.dpi);
 	if (cli_opt(cli, "print") != NULL) {
-		if (label_print(path, err, sizeof err) != 0)
+		if (label_print(path, &o, err, sizeof err) != 0)
 			return cli_fail("%s", err);
 		cli_printf(_("%s sent to the printer\n"), path);
 	}
@@ -138,5 +152,6 @@ cli_label(struct cli *cli)
 usage:
 	store_close(store);
 	return cli_usage_error(cli_current_verb,
-			       _("--width-mm is 10 to 300, --height-mm 8 to 400, --dpi 100 to 1200"));
+			       _("--width-mm is 10 to 300, --height-mm 8 to 400, --dpi 100 to 1200, "
+				 "--module-mm 0.1 to 2"));
 }

@@ -1,6 +1,6 @@
 /*
  * cli_store.c — verbs about the store as a whole: init, import, verify,
- * demo.
+ * demo, backup, restore.
  */
 #include "cli_int.h"
 #include "hmc/demo.h"
@@ -29,6 +29,11 @@ const struct cli_opt cli_verify_opts[] = {
 
 const struct cli_opt cli_init_opts[] = {
 	{ "device", 1 },
+	{ NULL, 0 },
+};
+
+const struct cli_opt cli_backup_opts[] = {
+	{ "force", 0 },
 	{ NULL, 0 },
 };
 
@@ -267,6 +272,53 @@ cli_demo(struct cli *cli)
 		printf("  %-10s %s  %s  %s %s\n", _(who[i].role), who[i].no, badge, _("PIN"),
 		       who[i].pin);
 	}
+	store_close(store);
+	return CLI_OK;
+}
+
+/* hmc backup FILE [--force] */
+int
+cli_backup(struct cli *cli)
+{
+	struct store_summary copy;
+	if (cli->n_args != 1)
+		return cli_usage_error(cli_current_verb, _("name the file to write the backup to"));
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return CLI_FAIL;
+	if (store_backup(store, cli->args[0], cli_opt(cli, "force") != NULL, &copy) != 0)
+		return cli_fail_store(store);
+	printf(_("backup of %s written to %s and checked: device %s, %lld events, schema "
+		 "version %d\n"),
+	       store_path(store), cli->args[0], copy.device[0] ? copy.device : "-",
+	       (long long)copy.n_events, copy.version);
+	store_close(store);
+	return CLI_OK;
+}
+
+/* hmc restore FILE [--force] */
+int
+cli_restore(struct cli *cli)
+{
+	struct store_summary from;
+	if (cli->n_args != 1)
+		return cli_usage_error(cli_current_verb, _("name the backup to restore"));
+	/* A handheld whose store is gone gets one made for the backup. */
+	if (make_parent_dirs(cli->db_path) != 0)
+		return cli_fail(_("cannot make the directory for %s: %s"), cli->db_path,
+				strerror(errno));
+	struct store *store = cli_open_store(cli, STORE_CREATE);
+	if (store == NULL)
+		return CLI_FAIL;
+	if (store_restore(store, cli->args[0], cli_opt(cli, "force") != NULL, &from) != 0)
+		return cli_fail_store(store);
+	printf(_("%s restored from %s: device %s, %lld events\n"), store_path(store), cli->args[0],
+	       from.device, (long long)from.n_events);
+	printf(_("The store as it was is in %s.before-restore.\n"), store_path(store));
+	printf("%s\n", _("Next: run hmc sync before any other work. The central log may hold "
+			 "events this handheld made after the backup was taken; sync folds them "
+			 "back in and moves this handheld's event numbers past them. Events made "
+			 "after the backup that never reached the centre are not in this store."));
 	store_close(store);
 	return CLI_OK;
 }

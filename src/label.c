@@ -4,7 +4,24 @@
  * A label is first a display list in dots: boxes (runs of dark modules)
  * and text lines.  Then it is drawn: into a 1-bit canvas written as PNG,
  * or as SVG or EPS.  zint gives the module matrices; FreeType draws text
- * for PNG.
+ * for PNG.  For ZPL the list also keeps each symbol (its data, place and
+ * module) and the text boxes: the printer draws those itself.
+ *
+ * ZPL, as written here (one label):
+ *
+ *   ^XA ^CI28 ^PW<width> ^LL<height> ^LH0,0     start, UTF-8, size in dots
+ *   ^FO<x>,<y>^BY<m>^BCN,<h>,N,N,N,A^FD..^FS     Code 128, module m dots,
+ *                                              automatic subsets, no text
+ *   ^FO<x>,<y>^BXN,<m>,200,,,,_^FD.._1..^FS      DataMatrix ECC 200; "_1"
+ *                                              is FNC1 (GS1), "_dNNN" a byte
+ *   ^FO<x>,<y>^A0N,<h>,<h>^FB<w>,1,0,C^FH^FD..^FS a text line, ^ ~ _ as _XX
+ *   ^XZ
+ *
+ * The module: 0.25 mm (label.module_mm) rounded to the nearest whole dot,
+ * never under 2 dots: 0.25 * 203 / 25.4 = 1.998 gives 2 dots (0.250 mm),
+ * 0.25 * 300 / 25.4 = 2.953 gives 3 (0.254 mm).  A code too long for the
+ * label at that module gets the widest whole-dot module that fits, at
+ * least 2 dots, or the label is refused as too small.
  */
 #include "hmc/label.h"
 #include "hmc/settings.h"
@@ -20,6 +37,7 @@
 #include <wchar.h>
 #include <limits.h>
 
+#include <assert.h>
 #include <errno.h>
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -54,16 +72,31 @@ struct text {
 	int x, y;		/* baseline start, dots */
 	int size;		/* pixel size */
 	int bold;
+	int box_x, box_w, top;	/* the space it was fitted to (ZPL's ^FB) */
+	int centre;
 	char s[160];
+};
+
+/* A symbol as placed, for printers that draw it themselves (ZPL). */
+struct symbol {
+	int datamatrix, gs1;
+	int x, y;		/* top left of the symbol, quiet zone outside */
+	int module;		/* dots */
+	int height;		/* bars, dots (Code 128) */
+	int cut;		/* data was longer than it holds */
+	char data[256];		/* as given to zint; GS1 in (AI) form */
 };
 
 struct layout {
 	int width, height;	/* dots */
 	int dpi;
+	int module;		/* exact Code 128 module in dots, 0: as wide as fits */
 	struct box *boxes;
 	int n_boxes, cap_boxes;
 	struct text texts[48];
 	int n_texts;
+	struct symbol symbols[8];
+	int n_symbols;
 };
 
 static void
@@ -143,6 +176,10 @@ add_text(struct layout *l, int x, int y_top, int px, int max_w, int centre, cons
 {
 	struct text *t = &l->texts[l->n_texts < 48 ? l->n_texts++ : 47];
 	xstrlcpy(t->s, s, sizeof t->s);
+	t->box_x = x;
+	t->box_w = max_w;
+	t->top = y_top;
+	t->centre = centre;
 	while (px > 10 && text_width(t->s, px) > max_w)
 		px--;
 	while (text_width(t->s, px) > max_w && strlen(t->s) > 1) {
@@ -151,9 +188,12 @@ add_text(struct layout *l, int x, int y_top, int px, int max_w, int centre, cons
 		char *end = strstr(t->s, "…");
 		if (end != NULL)
 			n = (size_t)(end - t->s);
+		/* ... and leave room for the "…": cut only part of it, and it
+		 * is never found again, and this loop never ends. */
 		do
 			n--;
-		while (n > 0 && ((unsigned char)t->s[n] & 0xc0) == 0x80);
+		while (n > 0 && (((unsigned char)t->s[n] & 0xc0) == 0x80 ||
+				 n + sizeof "…" > sizeof t->s));
 		t->s[n] = '\0';
 		strncat(t->s, "…", sizeof t->s - strlen(t->s) - 1);
 	}
@@ -194,19 +234,35 @@ encode(int symbology, int gs1, const char *data, char *err, size_t size)
 	return sym;
 }
 
-/* Places Code 128 at x,y (its quiet zone included in w), bars h high, the
- * module as wide as fits (at least MIN_DOTS).  Returns the module width,
- * or 0 when it does not fit. */
+/* Keeps a placed symbol for ZPL. */
+static void
+add_symbol(struct layout *l, int datamatrix, int gs1, int x, int y, int m, int h,
+	   const char *data)
+{
+	/* The test sheet has the most: 7. */
+	assert(l->n_symbols < (int)(sizeof l->symbols / sizeof l->symbols[0]));
+	struct symbol *s = &l->symbols[l->n_symbols++];
+	*s = (struct symbol){ .datamatrix = datamatrix, .gs1 = gs1, .x = x, .y = y,
+			      .module = m, .height = h, .cut = strlen(data) >= sizeof s->data };
+	xstrlcpy(s->data, data, sizeof s->data);
+}
+
+/* Places Code 128 of data at x,y (its quiet zone included in w), bars h
+ * high, the module l->module dots or narrower when that does not fit, or
+ * without l->module as wide as fits up to 6 dots; at least MIN_DOTS.
+ * Returns the module width, or 0 when it does not fit. */
 static int
-place_1d(struct layout *l, const struct zint_symbol *sym, int x, int y, int w, int h)
+place_1d(struct layout *l, const struct zint_symbol *sym, const char *data, int x, int y, int w,
+	 int h)
 {
 	int modules = sym->width + 2 * QUIET_1D;
 	int m = w / modules;
 	if (m < MIN_DOTS)
 		return 0;
-	if (m > 6)
-		m = 6;
+	if (m > (l->module ? l->module : 6))
+		m = l->module ? l->module : 6;
 	int left = x + (w - sym->width * m) / 2;
+	add_symbol(l, 0, 0, left, y, m, h, data);
 	for (int col = 0; col < sym->width;) {
 		if (!module_set(sym, 0, col)) {
 			col++;
@@ -224,13 +280,15 @@ place_1d(struct layout *l, const struct zint_symbol *sym, int x, int y, int w, i
 /* Places a 2D symbol with its top left (quiet zone included) at x,y in a
  * square of side; returns the module size or 0. */
 static int
-place_2d(struct layout *l, const struct zint_symbol *sym, int x, int y, int side)
+place_2d(struct layout *l, const struct zint_symbol *sym, int gs1, const char *data, int x, int y,
+	 int side)
 {
 	int modules = (sym->width > sym->rows ? sym->width : sym->rows) + 2 * QUIET_2D;
 	int m = side / modules;
 	if (m < MIN_DOTS)
 		return 0;
 	int left = x + QUIET_2D * m, top = y + QUIET_2D * m;
+	add_symbol(l, 1, gs1, left, top, m, sym->rows * m, data);
 	for (int row = 0; row < sym->rows; row++)
 		for (int col = 0; col < sym->width;) {
 			if (!module_set(sym, row, col)) {
@@ -413,6 +471,143 @@ write_eps(const struct layout *l, FILE *f)
 	return ferror(f) ? HMC_E_IO : 0;
 }
 
+/* --- ZPL -------------------------------------------------------------------------- */
+
+/* Text for a ZPL field after ^FH: ^ and ~ would start commands and _ is
+ * ^FH's own mark, so they and control characters go as _XX; the rest is
+ * UTF-8 as it is (^CI28). */
+static void
+zpl_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '^' || c == '~' || c == '_' || c < 0x20 || c == 0x7f)
+			fprintf(f, "_%02X", c);
+		else
+			fputc(c, f);
+	}
+}
+
+/* Code 128 data for ^BC: printable ASCII (what hmc puts in Code 128
+ * through ZPL; Latin-1 letters need FNC4, which ^BC's automatic mode does
+ * not promise), ^ ~ _ after ^FH as _XX, and no ">" (^BC's subset
+ * switch).  0, or HMC_E_INVALID with the reason. */
+static int
+zpl_code128(FILE *f, const char *data, char *err, size_t size)
+{
+	for (const char *c = data; *c; c++)
+		if (*c < 0x20 || *c > 0x7e || *c == '>')
+			return fail(err, size, HMC_E_INVALID,
+				    _("\"%s\" cannot go into Code 128 on a ZPL printer (only ASCII "
+				      "letters, digits and signs but \">\"); use PNG, or DataMatrix"),
+				    data);
+	fputs("^FH^FD", f);
+	zpl_text(f, data);
+	fputs("^FS\n", f);
+	return 0;
+}
+
+/* GS1 application identifiers of a fixed length: no FNC1 after them. */
+static int
+gs1_fixed(const char *ai)
+{
+	static const char *const fixed[] = { "00", "01", "02", "11", "12", "13", "15", "16",
+					     "17", "20" };
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		if (strncmp(ai, fixed[i], 2) == 0)
+			return 1;
+	return 0;
+}
+
+/* DataMatrix data for ^BX with "_" as its escape: a byte other than
+ * printable ASCII, and _ ^ ~, as _dNNN (decimal); Latin-1 letters as their
+ * Latin-1 byte, as zint encodes them.  GS1 "(01)...(10)LOT(21)..." becomes
+ * _1 01... 10LOT _1 21...: FNC1 first, and after each field of variable
+ * length that is not the last. */
+static int
+zpl_datamatrix(FILE *f, const struct symbol *sym, char *err, size_t size)
+{
+	char out[800];
+	size_t n = 0;
+	const char *s = sym->data;
+	mbstate_t st;
+	memset(&st, 0, sizeof st);
+#define PUT(...) (n += (size_t)snprintf(out + n, n < sizeof out ? sizeof out - n : 0, __VA_ARGS__))
+	if (sym->gs1)
+		PUT("_1");
+	while (*s && n < sizeof out) {
+		if (sym->gs1 && *s == '(') {
+			const char *close = strchr(s, ')');
+			if (close == NULL)
+				break;
+			PUT("%.*s", (int)(close - s - 1), s + 1);
+			const char *next = strchr(close, '(');
+			const char *value = close + 1;
+			size_t len = next ? (size_t)(next - value) : strlen(value);
+			for (size_t i = 0; i < len; i++) {
+				unsigned char c = (unsigned char)value[i];
+				if (c == '_' || c == '^' || c == '~' || c < 0x20 || c > 0x7e)
+					PUT("_d%03u", c);
+				else
+					PUT("%c", c);
+			}
+			if (next != NULL && !gs1_fixed(s + 1))
+				PUT("_1");
+			s = value + len;
+			continue;
+		}
+		wchar_t wc;
+		size_t len = mbrtowc(&wc, s, MB_LEN_MAX, &st);
+		if (len == 0 || len == (size_t)-1 || len == (size_t)-2 || wc > 0xff)
+			return fail(err, size, HMC_E_INVALID,
+				    _("\"%s\" cannot go into DataMatrix on a ZPL printer (only "
+				      "Latin-1 letters); use PNG"),
+				    sym->data);
+		if (wc == '_' || wc == '^' || wc == '~' || wc < 0x20 || wc > 0x7e)
+			PUT("_d%03u", (unsigned)wc);
+		else
+			PUT("%c", (char)wc);
+		s += len;
+	}
+#undef PUT
+	if (n >= sizeof out)
+		return fail(err, size, HMC_E_INVALID, _("\"%s\" is too long for a label"), sym->data);
+	fprintf(f, "^FD%s^FS\n", out);
+	return 0;
+}
+
+static int
+write_zpl(const struct layout *l, FILE *f, char *err, size_t size)
+{
+	int rc = 0;
+	fprintf(f, "^XA\n^CI28\n^PW%d\n^LL%d\n^LH0,0\n", l->width, l->height);
+	for (int i = 0; i < l->n_symbols && rc == 0; i++) {
+		const struct symbol *sym = &l->symbols[i];
+		if (sym->cut) {
+			rc = fail(err, size, HMC_E_INVALID, _("\"%s\" is too long for a label"),
+				  sym->data);
+		} else if (sym->datamatrix) {
+			fprintf(f, "^FO%d,%d^BXN,%d,200,,,,_", sym->x, sym->y, sym->module);
+			rc = zpl_datamatrix(f, sym, err, size);
+		} else {
+			fprintf(f, "^FO%d,%d^BY%d^BCN,%d,N,N,N,A", sym->x, sym->y, sym->module,
+				sym->height);
+			rc = zpl_code128(f, sym->data, err, size);
+		}
+	}
+	for (int i = 0; i < l->n_texts && rc == 0; i++) {
+		const struct text *t = &l->texts[i];
+		fprintf(f, "^FO%d,%d^A0N,%d,%d^FB%d,1,0,%c^FH^FD", t->box_x, t->top, t->size,
+			t->size, t->box_w, t->centre ? 'C' : 'L');
+		zpl_text(f, t->s);
+		fputs("^FS\n", f);
+	}
+	fputs("^XZ\n", f);
+	if (rc == 0 && ferror(f))
+		rc = HMC_E_IO;
+	return rc;
+}
+
 /* Writes the label whole or not at all. */
 static int
 write_label(const struct layout *l, const struct label_options *o, const char *path, char *err,
@@ -433,6 +628,7 @@ write_label(const struct layout *l, const struct label_options *o, const char *p
 	switch (o->format) {
 	case LABEL_SVG: rc = write_svg(l, f); break;
 	case LABEL_EPS: rc = write_eps(l, f); break;
+	case LABEL_ZPL: rc = write_zpl(l, f, err, size); break;
 	default: rc = write_png(l, f, err, size); break;
 	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0)
@@ -452,6 +648,18 @@ write_label(const struct layout *l, const struct label_options *o, const char *p
 
 /* --- the labels ------------------------------------------------------------------------ */
 
+int
+label_module_dots(const struct label_options *o)
+{
+	double mm = o->module_mm;
+	if (mm == 0 && o->format == LABEL_ZPL)
+		mm = LABEL_MODULE_MM;
+	if (mm == 0)
+		return 0;
+	int m = (int)lround(mm * o->dpi / 25.4);
+	return m < MIN_DOTS ? MIN_DOTS : m;
+}
+
 void
 label_defaults(struct store *store, struct label_options *o)
 {
@@ -465,20 +673,39 @@ label_defaults(struct store *store, struct label_options *o)
 	o->width_mm = settings_decimal(store, "label.width_mm");
 	o->height_mm = settings_decimal(store, "label.height_mm");
 	o->dpi = (int)settings_int(store, "label.dpi");
+	o->module_mm = settings_decimal(store, "label.module_mm");
+	char text[16];
+	settings_text(store, "label.format", text, sizeof text);
+	if (label_format_of(text) >= 0)
+		o->format = (enum label_format)label_format_of(text);
+	settings_text(store, "label.printer", o->printer, sizeof o->printer);
+}
+
+const char *
+label_extension(enum label_format format)
+{
+	switch (format) {
+	case LABEL_SVG: return "svg";
+	case LABEL_EPS: return "eps";
+	case LABEL_ZPL: return "zpl";
+	default: return "png";
+	}
 }
 
 int
 label_format_of(const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	if (dot == NULL)
-		return -1;
-	if (strcasecmp(dot, ".png") == 0)
+	/* A file name by its extension; "zpl" alone as label.format has it. */
+	const char *ext = dot != NULL ? dot + 1 : path;
+	if (strcasecmp(ext, "png") == 0)
 		return LABEL_PNG;
-	if (strcasecmp(dot, ".svg") == 0)
+	if (strcasecmp(ext, "svg") == 0)
 		return LABEL_SVG;
-	if (strcasecmp(dot, ".eps") == 0)
+	if (strcasecmp(ext, "eps") == 0)
 		return LABEL_EPS;
+	if (strcasecmp(ext, "zpl") == 0)
+		return LABEL_ZPL;
 	return -1;
 }
 
@@ -505,9 +732,13 @@ start(struct layout *l, const struct label_options *o, char *err, size_t size)
 	    o->width_mm > 300 || o->height_mm > 400)
 		return fail(err, size, HMC_E_INVALID,
 			    _("a label is 10 to 300 mm wide, 8 to 400 mm high, at 100 to 1200 dpi"));
+	if (o->module_mm != 0 && (o->module_mm < 0.1 || o->module_mm > 2))
+		return fail(err, size, HMC_E_INVALID, "%s",
+			    _("a module (label.module_mm) is 0.1 to 2 mm"));
 	l->dpi = o->dpi;
 	l->width = dots(l, o->width_mm);
 	l->height = dots(l, o->height_mm);
+	l->module = label_module_dots(o);
 	return font_open(err, size);
 }
 
@@ -535,7 +766,7 @@ barcode_with_text(struct layout *l, const struct label_options *o, int x, int y,
 		ZBarcode_Delete(sym);
 		return too_small(o, data, err, size);
 	}
-	int m = place_1d(l, sym, x, y, w, bars_h);
+	int m = place_1d(l, sym, data, x, y, w, bars_h);
 	ZBarcode_Delete(sym);
 	if (m == 0)
 		return too_small(o, data, err, size);
@@ -591,7 +822,7 @@ label_unit(struct store *store, const char *unit_text, const struct label_option
 			return HMC_E_INVALID;
 		}
 		int side = h < w / 3 ? h : w / 3;
-		int m = place_2d(&l, dm, margin + w - side, margin, side);
+		int m = place_2d(&l, dm, 1, udi, margin + w - side, margin, side);
 		ZBarcode_Delete(dm);
 		if (m == 0) {
 			finish(&l);
@@ -689,7 +920,7 @@ label_text(const char *text, int datamatrix, const struct label_options *o, cons
 		if (dm == NULL) {
 			rc = HMC_E_INVALID;
 		} else {
-			if (place_2d(&l, dm, margin, margin, side) == 0)
+			if (place_2d(&l, dm, 0, text, margin, margin, side) == 0)
 				rc = too_small(o, text, err, size);
 			ZBarcode_Delete(dm);
 		}
@@ -756,8 +987,8 @@ label_sheet(const struct label_options *options, const char *path, char *err, si
 			break;
 		}
 		int placed = samples[i].gs1
-			? place_2d(&l, sym, margin + (code_w - side) / 2, y, side)
-			: place_1d(&l, sym, margin, y, code_w, side);
+			? place_2d(&l, sym, 1, samples[i].data, margin + (code_w - side) / 2, y, side)
+			: place_1d(&l, sym, samples[i].data, margin, y, code_w, side);
 		ZBarcode_Delete(sym);
 		if (placed == 0) {
 			rc = too_small(&o, samples[i].data, err, size);
@@ -774,31 +1005,71 @@ label_sheet(const struct label_options *options, const char *path, char *err, si
 	return rc;
 }
 
-int
-label_print(const char *path, char *err, size_t size)
+/* The first executable name in PATH (or the usual places when PATH is
+ * unset) into out; 0 or -1. */
+static int
+find_in_path(const char *name, char *out, size_t size)
 {
-	const char *lp = NULL;
-	static const char *const places[] = { "/usr/bin/lp", "/usr/local/bin/lp", "/bin/lp" };
-	for (size_t i = 0; i < sizeof places / sizeof places[0] && lp == NULL; i++)
-		if (access(places[i], X_OK) == 0)
-			lp = places[i];
-	if (lp == NULL)
+	const char *path = getenv("PATH");
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		if (len > 0) {
+			snprintf(out, size, "%.*s/%s", (int)len, path, name);
+			if (access(out, X_OK) == 0)
+				return 0;
+		}
+		path += len + (path[len] == ':');
+	}
+	return -1;
+}
+
+int
+label_print(const char *path, const struct label_options *o, char *err, size_t size)
+{
+	char lp[1024];
+	/* lp from PATH, as a shell would find it: hmc runs with its user's
+	 * rights, and the tests put a recording lp first. */
+	if (find_in_path("lp", lp, sizeof lp) != 0)
 		return fail(err, size, HMC_E_UNSUPPORTED,
 			    _("no printing system here (CUPS' lp is not installed): the label is "
 			      "in %s; print it from a computer with the label printer"),
 			    path);
+	const char *argv[12];
+	int n = 0;
+	argv[n++] = "lp";
+	if (o->printer[0]) {
+		argv[n++] = "-d";
+		argv[n++] = o->printer;
+	}
+	/* ZPL goes to the printer as it is: a raw queue, no filter. */
+	if (o->format == LABEL_ZPL) {
+		argv[n++] = "-o";
+		argv[n++] = "raw";
+	}
+	argv[n++] = "-s";
+	argv[n++] = "--";
+	argv[n++] = path;
+	argv[n] = NULL;
 	pid_t pid = fork();
 	if (pid < 0)
 		return fail(err, size, HMC_E_IO, "fork: %s", strerror(errno));
 	if (pid == 0) {
-		execl(lp, "lp", "-s", "--", path, (char *)NULL);
+		execv(lp, (char *const *)argv);
 		_exit(127);
 	}
 	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (o->printer[0])
+			return fail(err, size, HMC_E_IO,
+				    _("lp could not print %s on %s (is that queue set up? lpstat -p "
+				      "lists them)"),
+				    path, o->printer);
 		return fail(err, size, HMC_E_IO,
 			    _("lp could not print %s (is a printer set up? lpstat -p lists them)"),
 			    path);
+	}
 	return 0;
 }
 

@@ -102,6 +102,15 @@ static const struct setting table[] = {
 	  N_("The height of a label.") },
 	{ "label.dpi", SETTING_INT, SETTING_STORE, 100, 1200, "203", N_("dpi"), 0,
 	  N_("The label printer's resolution.") },
+	{ "label.module_mm", SETTING_DECIMAL, SETTING_STORE, 0, 2, NULL, N_("mm"), 0,
+	  N_("The narrowest bar of Code 128, rounded to whole dots (at least 2); none: "
+	     "0.25 mm on ZPL labels, as wide as the label allows on the others.") },
+	{ "label.format", SETTING_CODE, SETTING_STORE, 1, 3, "png", NULL, 0,
+	  N_("A label's format when no file is named: png, svg, eps, or zpl for a Zebra "
+	     "printer.") },
+	{ "label.printer", SETTING_CODE, SETTING_STORE, 0, 100, NULL, NULL, 0,
+	  N_("The CUPS queue --print sends labels to (raw for ZPL); none: the default "
+	     "printer.") },
 	{ "sync.interval", SETTING_INT, SETTING_STORE, 0, 86400, "60", N_("seconds"), 0,
 	  N_("Seconds between background syncs while the screens are open; 0 turns "
 	     "them off.") },

@@ -102,7 +102,99 @@ run h label unit "$unit" -o "$T/u.eps"; expect_status 0
 last_cmd="eps"
 if head -1 "$T/u.eps" | grep -q '^%!PS-Adobe-3.0 EPSF' && grep -q 'rectfill' "$T/u.eps"
 then ok; else not_ok "EPS with bars"; fi
-run h label unit "$unit" -o "$T/u.gif"; expect_status 2; expect_err ".png, .svg or .eps"
+run h label unit "$unit" -o "$T/u.gif"; expect_status 2; expect_err ".png, .svg, .eps or .zpl"
+
+# ZPL.  No ZPL renderer is packaged in Debian (Labelary is a web service,
+# and a test sends nothing out), so the ZPL itself is not drawn here.
+# What is checked: the file is one well-formed label (^XA ... ^XZ, UTF-8 by
+# ^CI28, its size by ^PW/^LL in dots), the module is 2 dots at 203 dpi and
+# 3 at 300 (0.25 mm rounded to the nearest dot), and the data round-trips:
+# the ^FD of ^BC is the unit number, and the same code drawn by zint at the
+# same module (--module-mm 0.25) decodes to that ^FD; the SVG of that
+# drawing has bars of exactly that many dots.
+zfield() {	# zfield FILE COMMAND: the ^FD data of the first field with COMMAND
+	sed -n "s/.*\^$2[^^]*\(\^FH\)\{0,1\}\^FD\([^^]*\)\^FS.*/\2/p" "$1" | head -1
+}
+for dpi in 203 300; do
+	m=$((dpi == 203 ? 2 : 3))
+	run h label unit "$unit" --dpi $dpi -o "$T/u$dpi.zpl"; expect_status 0
+	expect_out "module: $m dots"
+	last_cmd="ZPL at $dpi dpi: one label, ^XA first and ^XZ last"
+	if [ "$(head -1 "$T/u$dpi.zpl")" = "^XA" ] && [ "$(tail -1 "$T/u$dpi.zpl")" = "^XZ" ] &&
+		[ "$(grep -c '\^XA' "$T/u$dpi.zpl")" -eq 1 ] && [ "$(grep -c '\^XZ' "$T/u$dpi.zpl")" -eq 1 ]
+	then ok; else not_ok "^XA ... ^XZ: $(tr '\n' ' ' <"$T/u$dpi.zpl")"; fi
+	w=$(( (50 * dpi * 100 / 254 + 5) / 10 )) ht=$(( (25 * dpi * 100 / 254 + 5) / 10 ))	# mm to dots, rounded (tenths first)
+	for cmd in '^CI28' "^PW$w" "^LL$ht" "^BY$m^BCN," '^A0N,'; do
+		last_cmd="ZPL at $dpi dpi has $cmd"
+		if grep -qF "$cmd" "$T/u$dpi.zpl"; then ok; else not_ok "no $cmd"; fi
+	done
+	same "ZPL at $dpi dpi: ^BC data" "$(zfield "$T/u$dpi.zpl" BC)" "$unit"
+	last_cmd="the name on the ZPL label"
+	if grep -qF "^FD$article^FS" "$T/u$dpi.zpl"; then ok; else not_ok "no ^FD$article"; fi
+	# The same code, drawn at the same module, decoded.
+	run h label unit "$unit" --dpi $dpi --module-mm 0.25 -o "$T/z$dpi.png"; expect_status 0
+	same "^BC data drawn by zint at $m dots, zbar" "$(zbar "$T/z$dpi.png")" "$(zfield "$T/u$dpi.zpl" BC)"
+	same "^BC data drawn at $m dots, ZXing" "$(zxing "$T/z$dpi.png" Code128)" "$unit"
+	run h label unit "$unit" --dpi $dpi --module-mm 0.25 -o "$T/z$dpi.svg"; expect_status 0
+	narrow=$(sed -n 's/^<rect x="[0-9]*" y="[0-9]*" width="\([0-9]*\)".*/\1/p' "$T/z$dpi.svg" | sort -n | head -1)
+	same "the narrowest bar at $dpi dpi" "$narrow" "$m"
+done
+
+# The UDI label: GS1 DataMatrix by ^BX (FNC1 as _1 first and after the
+# lot), the same fields as the PNG's DataMatrix; å ä ö as UTF-8.
+run h label unit 19990500 --expiry 281231 --lot AB-12 -o "$T/udi.zpl"; expect_status 0
+same "ZPL DataMatrix" "$(zfield "$T/udi.zpl" BX)" "_101095011015300031728123110AB-12_121A7B/9"
+last_cmd="ZPL DataMatrix: ECC 200, _ as its escape"
+if grep -q '\^BXN,[0-9]*,200,,,,_\^FD' "$T/udi.zpl"; then ok; else not_ok "^BX"; fi
+run h label unit 19990500 --expiry 281231 --lot AB-12 -o "$T/udi.png"; expect_status 0
+ZXingReader -bytes -format DataMatrix "$T/udi.png" >"$T/dm.bytes" 2>/dev/null
+same "ZPL ^BX data is the PNG's DataMatrix" \
+	"$(zfield "$T/udi.zpl" BX | sed 's/^_1//; s/_1/|/g')" "$(tr '\035' '|' <"$T/dm.bytes")"
+sqlite3 "$DB" "UPDATE articles SET name = 'Duschstol Åsa, höj- och sänkbar' WHERE article_no = '100101'"
+run h label unit 19990500 -o "$T/sv.zpl"; expect_status 0
+last_cmd="å ä ö as UTF-8 in ZPL"
+if grep -qF '^FDDuschstol Åsa, höj- och sänkbar^FS' "$T/sv.zpl"; then ok; else not_ok "UTF-8 name"; fi
+# ^ ~ _ would be ZPL commands: hex after ^FH in text, _dNNN in ^BX.
+run h label text 'A_B~C^D' --datamatrix -o "$T/esc.zpl"; expect_status 0
+last_cmd="^ ~ _ escaped"
+if grep -qF '^FH^FDA_5FB_7EC_5ED^FS' "$T/esc.zpl" && grep -qF '^FDA_d095B_d126C_d094D^FS' "$T/esc.zpl"
+then ok; else not_ok "escapes: $(tr '\n' ' ' <"$T/esc.zpl")"; fi
+# A text longer than a line holds is cut with "…" (once cut forever, when
+# the "…" did not fit whole); in ZPL too long a code is refused.
+long=$(printf 'A%.0s' $(seq 300))
+run timeout 60 "$HMC" --db "$DB" label text "$long" --datamatrix --width-mm 100 --height-mm 100 \
+	-o "$T/long.png"
+expect_status 0
+run h label text "$long" --datamatrix --width-mm 100 --height-mm 100 -o "$T/long.zpl"
+expect_status 1; expect_err "too long"
+run h label text 'Åäö' --width-mm 100 -o "$T/bad.zpl"; expect_status 1
+expect_err "cannot go into Code 128 on a ZPL printer"
+# label.format: the file type without -o.
+sqlite3 "$DB" "INSERT OR REPLACE INTO config VALUES ('label.format', 'zpl')"
+run sh -c "cd '$T' && '$HMC' --db '$DB' label location GBG-A01-1"; expect_status 0; expect_out "location-GBG-A01-1.zpl"
+last_cmd="label.format zpl"; if [ -s "$T/location-GBG-A01-1.zpl" ]; then ok; else not_ok "no .zpl"; fi
+
+# --print: lp from PATH, here one that records its arguments and the file.
+mkdir -p "$T/bin"
+{
+	echo '#!/bin/sh'
+	echo "printf '%s\\n' \"\$@\" >'$T/lp.args'"
+	echo 'for last; do :; done'
+	echo "cat -- \"\$last\" >'$T/lp.bytes'"
+	echo 'echo "request id is zebra-1 (1 file(s))"'
+} >"$T/bin/lp"
+chmod +x "$T/bin/lp"
+sqlite3 "$DB" "INSERT OR REPLACE INTO config VALUES ('label.printer', 'zebra')"
+PATH="$T/bin:$PATH" run h label unit "$unit" -o "$T/p.zpl" --print; expect_status 0
+expect_out "sent to the printer"
+same "lp arguments for ZPL" "$(tr '\n' ' ' <"$T/lp.args")" "-d zebra -o raw -s -- $T/p.zpl "
+last_cmd="lp got the label's bytes"; if cmp -s "$T/lp.bytes" "$T/p.zpl"; then ok; else not_ok "bytes differ"; fi
+PATH="$T/bin:$PATH" run h label unit "$unit" -o "$T/p.png" --print --printer office; expect_status 0
+same "lp arguments for PNG" "$(tr '\n' ' ' <"$T/lp.args")" "-d office -s -- $T/p.png "
+printf '#!/bin/sh\nexit 1\n' >"$T/bin/lp"
+PATH="$T/bin:$PATH" run h label unit "$unit" -o "$T/p.zpl" --print; expect_status 1
+expect_err "on zebra"
+sqlite3 "$DB" "DELETE FROM config WHERE key IN ('label.format', 'label.printer')"
 
 # Errors: each says what and why, and leaves no file behind.
 run h --operator 1001 unit register 19990501 --article 100101 --location GBG-A01-1 \

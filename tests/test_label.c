@@ -1,6 +1,7 @@
 /*
  * test_label.c — labels: the terminal drawing against zint's module
- * matrix, GTIN check digits, and refusals that leave no file.
+ * matrix, GTIN check digits, refusals that leave no file, and the exact
+ * module (ZPL's ^BY) at 203 and 300 dpi.
  *
  * The decoding of rendered labels by real decoders is in t_label.sh.
  */
@@ -148,7 +149,35 @@ refusals_leave_nothing(void **state)
 	assert_int_equal(label_format_of("x.eps"), LABEL_EPS);
 	assert_int_equal(label_format_of("x.gif"), -1);
 	assert_int_equal(label_format_of("x"), -1);
+	assert_int_equal(label_format_of("x.zpl"), LABEL_ZPL);
+	assert_int_equal(label_format_of("zpl"), LABEL_ZPL);	/* label.format */
 	store_close(store);
+}
+
+/* 0.25 mm to whole dots: 1.998 -> 2 at 203 dpi, 2.953 -> 3 at 300, never
+ * under 2; PNG without module_mm keeps "as wide as fits" (0). */
+static void
+module_dots(void **state)
+{
+	(void)state;
+	struct label_options o;
+	label_defaults(NULL, &o);
+	assert_int_equal(label_module_dots(&o), 0);
+	o.format = LABEL_ZPL;
+	assert_int_equal(label_module_dots(&o), 2);
+	o.dpi = 300;
+	assert_int_equal(label_module_dots(&o), 3);
+	o.dpi = 600;
+	assert_int_equal(label_module_dots(&o), 6);
+	o.dpi = 203;
+	o.module_mm = 0.1;
+	assert_int_equal(label_module_dots(&o), 2);
+	o.module_mm = 0.5;
+	assert_int_equal(label_module_dots(&o), 4);
+	o.format = LABEL_PNG;
+	o.module_mm = 0.38;	/* 3.04 dots */
+	assert_int_equal(label_module_dots(&o), 3);
+	assert_string_equal(label_extension(LABEL_ZPL), "zpl");
 }
 
 int
@@ -158,6 +187,7 @@ main(void)
 		cmocka_unit_test(terminal_matches_matrix),
 		cmocka_unit_test(gtin_check_digits),
 		cmocka_unit_test(refusals_leave_nothing),
+		cmocka_unit_test(module_dots),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	testutil_cleanup();

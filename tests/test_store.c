@@ -12,7 +12,12 @@
  * statements are found by their SQL text, not by where the text lies;
  * store_foreach gives rows in order, stops when a row says so and passes
  * its value back, and turns a bad query or binding into the store's
- * message.
+ * message.  Backup and restore: a backup is a checked copy, mode 0600,
+ * never over a file unless forced; a truncated or foreign file does not
+ * check; a restore brings the backup's events back, keeps the store it
+ * replaced, and refuses another device's backup unless forced; opening a
+ * store of an older schema first copies it to STORE.pre-vN and keeps only
+ * that one.
  */
 #include "testutil.h"
 
@@ -26,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static char *
 slurp(const char *path, size_t *len)
@@ -402,6 +408,161 @@ foreach_rows(void **state)
 	store_close(store);
 }
 
+/* A store with n registered units (n events). */
+static struct store *
+store_with_units(const char *path, const char *device, int n)
+{
+	struct store *store = testutil_store_at(path, device);
+	testutil_reference_data(store);
+	for (int i = 0; i < n; i++) {
+		char unit_no[16];
+		snprintf(unit_no, sizeof unit_no, "1000%04d", i + 1);
+		testutil_register(store, unit_no);
+	}
+	return store;
+}
+
+static void
+backup_is_a_checked_copy(void **state)
+{
+	(void)state;
+	char db[512], copy[512], junk[512];
+	struct store_summary summary, checked;
+	char err[600];
+	struct stat st;
+	snprintf(db, sizeof db, "%s", testutil_path("b.db"));
+	snprintf(copy, sizeof copy, "%s", testutil_path("b-copy.db"));
+	struct store *store = store_with_units(db, "hh-b", 5);
+	int64_t n_events = testutil_int(store, "SELECT count(*) FROM journal");
+	assert_int_equal(store_backup(store, copy, 0, &summary), 0);
+	assert_string_equal(summary.device, "hh-b");
+	assert_int_equal(summary.n_events, n_events);
+	assert_int_equal(summary.version, store_schema_version());
+	assert_int_equal(stat(copy, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(store_check_file(copy, &checked, err, sizeof err), 0);
+	assert_memory_equal(&checked, &summary, sizeof checked);
+	/* Not over a file, unless forced. */
+	assert_int_equal(store_backup(store, copy, 0, NULL), HMC_E_EXISTS);
+	assert_non_null(strstr(store_errmsg(store), "--force"));
+	testutil_register(store, "10009999");
+	assert_int_equal(store_backup(store, copy, 1, &summary), 0);
+	assert_int_equal(summary.n_events, n_events + 1);
+	store_close(store);
+	/* Cut in half: damaged.  Not SQLite: damaged.  SQLite, not hmc: not a store. */
+	snprintf(junk, sizeof junk, "%s", testutil_path("half.db"));
+	char command[1200];
+	snprintf(command, sizeof command, "head -c %lld %s > %s", (long long)st.st_size / 2, copy,
+		 junk);
+	assert_int_equal(system(command), 0);
+	assert_int_equal(store_check_file(junk, &checked, err, sizeof err), HMC_E_CORRUPT);
+	assert_non_null(strstr(err, "damaged"));
+	snprintf(junk, sizeof junk, "%s", testutil_write("text.db", "not a database at all\n"));
+	assert_int_equal(store_check_file(junk, &checked, err, sizeof err), HMC_E_CORRUPT);
+	sqlite3 *other;
+	snprintf(junk, sizeof junk, "%s", testutil_path("other.db"));
+	assert_int_equal(sqlite3_open(junk, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "CREATE TABLE t (x)", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	assert_int_equal(store_check_file(junk, &checked, err, sizeof err), HMC_E_CORRUPT);
+	assert_non_null(strstr(err, "not an hmc store"));
+	/* No temporary files left. */
+	snprintf(command, sizeof command, "ls %s | grep -c tmp-", testutil_dir());
+	FILE *ls = popen(command, "r");
+	int n_tmp = -1;
+	assert_int_equal(fscanf(ls, "%d", &n_tmp), 1);
+	pclose(ls);
+	assert_int_equal(n_tmp, 0);
+}
+
+static void
+restore_brings_the_backup_back(void **state)
+{
+	(void)state;
+	char db[512], copy[512], keep[600], other_db[512], other_copy[512];
+	struct store_summary summary;
+	snprintf(db, sizeof db, "%s", testutil_path("r.db"));
+	snprintf(copy, sizeof copy, "%s", testutil_path("r-copy.db"));
+	snprintf(keep, sizeof keep, "%s.before-restore", db);
+	struct store *store = store_with_units(db, "hh-r", 3);
+	int64_t n_then = testutil_int(store, "SELECT count(*) FROM journal");
+	assert_int_equal(store_backup(store, copy, 0, NULL), 0);
+	testutil_register(store, "10008888");
+	assert_int_equal(store_restore(store, copy, 0, &summary), 0);
+	assert_int_equal(summary.n_events, n_then);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal"), n_then);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE unit_no = '10008888'"),
+			 0);
+	assert_string_equal(store_device_name(store), "hh-r");
+	/* The replaced store is kept, with the unit made after the backup. */
+	struct store *kept;
+	assert_int_equal(store_open(keep, 0, &kept), 0);
+	assert_int_equal(testutil_int(kept, "SELECT count(*) FROM units WHERE unit_no = '10008888'"),
+			 1);
+	store_close(kept);
+	/* The restored store takes new work. */
+	testutil_register(store, "10008889");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal"), n_then + 1);
+	store_close(store);
+	assert_int_equal(store_open(db, 0, &store), 0);
+	store_close(store);
+
+	/* Another device's backup: refused, then forced. */
+	snprintf(other_db, sizeof other_db, "%s", testutil_path("o.db"));
+	snprintf(other_copy, sizeof other_copy, "%s", testutil_path("o-copy.db"));
+	struct store *other = store_with_units(other_db, "hh-o", 1);
+	assert_int_equal(store_backup(other, other_copy, 0, NULL), 0);
+	store_close(other);
+	assert_int_equal(store_open(db, 0, &store), 0);
+	assert_int_equal(store_restore(store, other_copy, 0, NULL), HMC_E_INVALID);
+	assert_non_null(strstr(store_errmsg(store), "hh-o"));
+	assert_non_null(strstr(store_errmsg(store), "nothing was changed"));
+	assert_string_equal(store_device_name(store), "hh-r");
+	assert_int_equal(store_restore(store, other_copy, 1, NULL), 0);
+	assert_string_equal(store_device_name(store), "hh-o");
+	/* A damaged one: never, not even forced. */
+	const char *bad = testutil_write("bad.db", "SQLite format 3\0 and then nothing");
+	assert_int_equal(store_restore(store, bad, 1, NULL), HMC_E_CORRUPT);
+	assert_string_equal(store_device_name(store), "hh-o");
+	store_close(store);
+}
+
+static void
+migration_keeps_the_old_store(void **state)
+{
+	(void)state;
+	char db[512], pre[600], older[600];
+	snprintf(db, sizeof db, "%s", testutil_path("m.db"));
+	snprintf(pre, sizeof pre, "%s.pre-v%d", db, store_schema_version());
+	snprintf(older, sizeof older, "%s.pre-v3", db);
+	struct store *store = store_with_units(db, "hh-m", 2);
+	/* As a store of schema 8 held it (test_journal.c does the same). */
+	assert_int_equal(store_exec(store, "ALTER TABLE device DROP COLUMN id;"
+					   "ALTER TABLE stocktakes DROP COLUMN cancelled;"
+					   "ALTER TABLE stocktakes DROP COLUMN cancelled_by;"
+					   "PRAGMA user_version = 8"), 0);
+	store_close(store);
+	FILE *f = fopen(older, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(store_open(db, 0, &store), 0);
+	assert_int_equal(store_version(store), store_schema_version());
+	store_close(store);
+	struct store_summary summary;
+	char err[600];
+	assert_int_equal(store_check_file(pre, &summary, err, sizeof err), 0);
+	assert_int_equal(summary.version, 8);
+	assert_string_equal(summary.device, "hh-m");
+	assert_string_equal(summary.device_id, "");
+	struct stat st;
+	assert_int_equal(stat(older, &st), -1);	/* the last one only */
+	/* Opened again: nothing to migrate, nothing copied. */
+	assert_int_equal(unlink(pre), 0);
+	assert_int_equal(store_open(db, 0, &store), 0);
+	store_close(store);
+	assert_int_equal(stat(pre, &st), -1);
+}
+
 int
 main(void)
 {
@@ -418,6 +579,9 @@ main(void)
 		cmocka_unit_test(statements_are_cached_by_text),
 		cmocka_unit_test(next_id_on_two_tables_in_turn),
 		cmocka_unit_test(foreach_rows),
+		cmocka_unit_test(backup_is_a_checked_copy),
+		cmocka_unit_test(restore_brings_the_backup_back),
+		cmocka_unit_test(migration_keeps_the_old_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,9 @@
  * libzint encodes; hmc lays the label out itself from the module matrix
  * zint reports, so that one layout is drawn three ways: PNG (1-bit, for
  * thermal printers, text by FreeType in DejaVu Sans), SVG and EPS (vector:
- * a rectangle per run of bars, text as text).
+ * a rectangle per run of bars, text as text), and ZPL for Zebra label
+ * printers (the printer draws the codes: ^BC Code 128, ^BX DataMatrix,
+ * ^A0 text in UTF-8 by ^CI28; label.c shows what is written).
  *
  *   unit      the unit number as Code 128 with the number under it and the
  *             article's name; with a UDI (GTIN and serial, and expiry and
@@ -28,23 +30,39 @@
 
 struct store;
 
-enum label_format { LABEL_PNG, LABEL_SVG, LABEL_EPS };
+enum label_format { LABEL_PNG, LABEL_SVG, LABEL_EPS, LABEL_ZPL };
+
+/* The Code 128 module ZPL labels get unless label.module_mm says
+ * otherwise: 2 dots at 203 dpi, 3 at 300. */
+#define LABEL_MODULE_MM 0.25
 
 struct label_options {
 	double width_mm, height_mm;	/* 50 x 25 by default */
 	int dpi;			/* 203 (8 dots/mm) or 300 */
-	enum label_format format;
+	enum label_format format;	/* label.format: the default file type */
+	/* Code 128's module in mm (0.1 to 2), rounded to whole dots; 0: for
+	 * ZPL LABEL_MODULE_MM, else as wide as the label allows. */
+	double module_mm;
+	char printer[128];		/* label.printer: a CUPS queue, "" for lp's default */
 	/* For unit labels: what the store does not keep (may be NULL). */
 	const char *expiry;		/* YYMMDD */
 	const char *lot;
 };
 
 /* Defaults, then the store's settings label.width_mm, label.height_mm,
- * label.dpi (store may be NULL). */
+ * label.dpi, label.module_mm, label.format (png|svg|eps|zpl) and
+ * label.printer (store may be NULL). */
 void label_defaults(struct store *store, struct label_options *options);
 
-/* The format a file name asks for (.png, .svg, .eps), or -1. */
+/* The format a file name asks for (.png, .svg, .eps, .zpl; or the bare
+ * word), or -1. */
 int label_format_of(const char *path);
+/* "png", "svg", "eps" or "zpl". */
+const char *label_extension(enum label_format format);
+/* The exact Code 128 module in dots the options ask for: module_mm (or
+ * LABEL_MODULE_MM for ZPL) at dpi rounded to the nearest dot, at least 2;
+ * 0 when the module is as wide as fits. */
+int label_module_dots(const struct label_options *options);
 
 int label_unit(struct store *store, const char *unit_text, const struct label_options *options,
 	       const char *path, char *err, size_t size);
@@ -58,9 +76,11 @@ int label_text(const char *text, int datamatrix, const struct label_options *opt
 /* An A4 page (options' dpi; the size is the page's). */
 int label_sheet(const struct label_options *options, const char *path, char *err, size_t size);
 
-/* Hands a file to the system's printer (lp).  HMC_E_UNSUPPORTED with a
- * clear message when there is no printing system. */
-int label_print(const char *path, char *err, size_t size);
+/* Hands a label file to the printing system: lp from PATH, -d
+ * options->printer when set, and for ZPL -o raw (the printer's own
+ * language, no filter).  HMC_E_UNSUPPORTED with a clear message when
+ * there is no printing system. */
+int label_print(const char *path, const struct label_options *options, char *err, size_t size);
 
 /* A symbol drawn with block characters for a terminal: UTF-8 lines of
  * "█", "▀", "▄" and spaces, two module rows per line, one column per

@@ -3,7 +3,9 @@
  *
  * Invariants: foreign keys are on; every write happens inside
  * store_begin()/store_commit(); the schema version is PRAGMA user_version
- * and only grows, one migration step per transaction; a store written by a
+ * and only grows, one migration step per transaction; before the first
+ * step, the store as it was is copied to STORE.pre-vN (N the version it is
+ * brought to; the last such copy only is kept); a store written by a
  * newer hmc is refused, untouched.  The file is marked as an hmc store by
  * PRAGMA application_id.  Money is in öre (integers), dates are ISO 8601
  * text, instants are UTC.
@@ -215,6 +217,34 @@ int store_device_raise(struct store *store, int64_t device_seq);
  * set to 1 when the timestamp was not merged for that. */
 #define STORE_MAX_SKEW_S 600
 int store_device_observe(struct store *store, int64_t remote_hlc, int *ahead);
+
+/* Backup and restore.  A backup is SQLite's online backup of the store
+ * into a new file, in one read transaction: one moment of the store,
+ * while other programs go on writing (WAL).  The copy is checked before
+ * it takes its name: PRAGMA quick_check, an hmc store, and the same
+ * schema version, device name, device id and number of journal events as
+ * the store had at that moment. */
+struct store_summary {
+	int version;			/* schema version */
+	char device[DEVICE_MAX];	/* "" before hmc init */
+	char device_id[65];		/* "" before init or schema version 9 */
+	int64_t n_events;		/* rows in the journal */
+};
+
+/* Writes the backup to path, mode 0600, whole or not at all.  An existing
+ * path is refused (HMC_E_EXISTS) unless force.  summary (may be NULL) gets
+ * what the copy holds. */
+int store_backup(struct store *store, const char *path, int force, struct store_summary *summary);
+/* Checks a file as a backup: readable, quick_check ok (HMC_E_CORRUPT),
+ * an hmc store no newer than this hmc (HMC_E_TOO_NEW); fills summary.
+ * The message goes to err. */
+int store_check_file(const char *path, struct store_summary *summary, char *err, size_t size);
+/* Replaces the open store's content with the backup at path, after
+ * store_check_file, and migrates it.  A backup of another device (by name
+ * or id) is refused (HMC_E_INVALID) unless force; a damaged one always.
+ * The store as it was is kept in STORE.before-restore (the last one
+ * only).  summary (may be NULL) gets what the backup held. */
+int store_restore(struct store *store, const char *path, int force, struct store_summary *summary);
 
 /* Local settings.  Get copies at most size-1 bytes; HMC_E_NOT_FOUND when
  * unset. */
