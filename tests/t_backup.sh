@@ -90,15 +90,14 @@ run "$HMC" --db "$T/new/hmc.db" verify; expect_status 0
 v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA user_version")
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
-# As a store of schema 8 was (tests/test_journal.c makes one the same way).
-sqlite3 "$OLD" "ALTER TABLE device DROP COLUMN id;
-	ALTER TABLE stocktakes DROP COLUMN cancelled;
-	ALTER TABLE stocktakes DROP COLUMN cancelled_by;
-	PRAGMA user_version = 8"
+# As a store of the schema before the last was (the last migration adds
+# a column that holds nothing on a store that has not synced).
+prev=$((v - 1))
+sqlite3 "$OLD" "ALTER TABLE journal DROP COLUMN received; PRAGMA user_version = $prev"
 : >"$OLD.pre-v5"	# an older one, to be removed
 run "$HMC" --db "$OLD" verify; expect_status 0
-last_cmd="$OLD.pre-v$v holds the store as it was, schema 8"
-if [ -f "$OLD.pre-v$v" ] && [ "$(q "$OLD.pre-v$v" "PRAGMA user_version")" = 8 ] &&
+last_cmd="$OLD.pre-v$v holds the store as it was, schema $prev"
+if [ -f "$OLD.pre-v$v" ] && [ "$(q "$OLD.pre-v$v" "PRAGMA user_version")" = "$prev" ] &&
 	[ "$(q "$OLD" "PRAGMA user_version")" = "$v" ]; then ok
 else not_ok "pre-v$v: $(ls "$T")"; fi
 last_cmd="only the last pre-migration copy is kept"

@@ -540,6 +540,9 @@ migration_keeps_the_old_store(void **state)
 	assert_int_equal(store_exec(store, "ALTER TABLE device DROP COLUMN id;"
 					   "ALTER TABLE stocktakes DROP COLUMN cancelled;"
 					   "ALTER TABLE stocktakes DROP COLUMN cancelled_by;"
+					   "ALTER TABLE operators DROP COLUMN pubkey;"
+					   "ALTER TABLE operators DROP COLUMN must_change;"
+					   "ALTER TABLE journal DROP COLUMN received;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");
