@@ -212,7 +212,7 @@ build-all: $(HMC) $(MO) $(TESTS) $(BENCHES) $(BUILD)/tests/gen_replay $(BUILD)/t
 # --- tests and benchmarks ----------------------------------------------------
 
 test-run: build-all
-	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/run.sh $(TESTS)
+	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale bash tests/run.sh $(TESTS)
 
 # A subset that takes seconds, for the Debian package's build (its
 # dh_auto_test): pure unit tests of text, barcodes, calendar, scanner
@@ -222,7 +222,7 @@ QUICK_TESTS := $(addprefix $(BUILD)/tests/,test_text test_barcode test_calendar 
                test_profile test_hid test_rules)
 check-quick: $(HMC) $(MO) $(QUICK_TESTS)
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale \
-		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" sh tests/run.sh $(QUICK_TESTS)
+		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" bash tests/run.sh $(QUICK_TESTS)
 
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture

@@ -135,13 +135,7 @@ testutil_store_empty(const char *path, const char *device)
 struct store *
 testutil_store_at(const char *path, const char *device)
 {
-	struct store *store;
-	char copy[512];
-	xstrlcpy(copy, path, sizeof copy);
-	unlink(copy);
-	if (store_open(copy, STORE_CREATE, &store) != 0)
-		fail_msg("store_open %s: %s", copy, store_errmsg(store));
-	assert_int_equal(store_device_init(store, device), 0);
+	struct store *store = testutil_store_empty(path, device);
 	testutil_signer(store);
 	apply_bootstrap(store, EV_OPERATOR, OP_BACK, "name=Back%20office&role=manager");
 	return store;
