@@ -1138,7 +1138,10 @@ centre_add_device(struct centre *k, struct device *d)
 	hmc_run(d, &c, -1, &r);
 	FILE *in = fopen(r.out, "r");
 	snprintf(d->config, sizeof d->config, "%s/%s.conf", T.dir, d->name);
-	FILE *out = fopen(d->config, "w");
+	/* It holds the device's password: for its owner's eyes only (hmc
+	 * refuses a config file holding one that others may read). */
+	int fd = open(d->config, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
 	char line[1024];
 	int found = 0;
 	while (in != NULL && out != NULL && fgets(line, sizeof line, in) != NULL)
