@@ -123,17 +123,13 @@ sign_own(void *ctx, const char *op_no, const unsigned char msg[32], char sig_hex
 static int
 change_pin(struct shell *sh, struct login_screen *login, const char *pin)
 {
-	char hash[AUTH_HASH_MAX], payload[PAYLOAD_MAX] = "";
+	char hash[AUTH_HASH_MAX], payload[PAYLOAD_MAX];
 	struct store *store = shell_store(sh);
 	const struct operator_rec *op = &login->op;
 	if (auth_hash_pin(pin, &login->keys, hash) != 0)
 		return -1;
-	payload_set(payload, sizeof payload, "name", op->name);
-	payload_set(payload, sizeof payload, "role", role_name(op->role));
-	payload_set(payload, sizeof payload, "pin_hash", hash);
-	payload_set(payload, sizeof payload, "active", "1");
-	payload_set(payload, sizeof payload, "pubkey", op->pubkey);
-	payload_set(payload, sizeof payload, "must_change", "0");
+	catalog_operator_payload(payload, sizeof payload, op->name, role_name(op->role), hash, 1,
+				 op->pubkey, 0);
 	store_set_signer(store, sign_own, login);
 	int rc = workflow_put(store, op->op_no, EV_OPERATOR, op->op_no, payload, NULL);
 	store_set_signer(store, NULL, NULL);

@@ -3,6 +3,7 @@
  * (the reducer writes them: apply_catalog.c), and read by key here.
  */
 #include "hmc/catalog.h"
+#include "hmc/payload.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
@@ -172,6 +173,19 @@ operator_row(struct store *store, sqlite3_stmt *stmt, const char *key, struct op
 }
 
 #define OPERATOR_COLUMNS "op_no, name, role, pin_hash, active, pubkey, must_change"
+
+void
+catalog_operator_payload(char *out, size_t size, const char *name, const char *role,
+			 const char *pin_hash, int active, const char *pubkey, int must_change)
+{
+	out[0] = '\0';
+	payload_set(out, size, "name", name);
+	payload_set(out, size, "role", role);
+	payload_set(out, size, "pin_hash", pin_hash);
+	payload_set(out, size, "active", active ? "1" : "0");
+	payload_set(out, size, "pubkey", pubkey);
+	payload_set(out, size, "must_change", must_change ? "1" : "0");
+}
 
 int
 catalog_operator_get(struct store *store, const char *op_no, struct operator_rec *out)

@@ -88,13 +88,9 @@ put_operator(struct store *store, const char *actor, const char *no, const char 
 	     const char *role, int active, const char *pin_hash, const char *pubkey,
 	     int must_change)
 {
-	char payload[PAYLOAD_MAX] = "";
-	payload_set(payload, sizeof payload, "name", name);
-	payload_set(payload, sizeof payload, "role", role);
-	payload_set(payload, sizeof payload, "pin_hash", pin_hash);
-	payload_set(payload, sizeof payload, "active", active ? "1" : "0");
-	payload_set(payload, sizeof payload, "pubkey", pubkey);
-	payload_set(payload, sizeof payload, "must_change", must_change ? "1" : "0");
+	char payload[PAYLOAD_MAX];
+	catalog_operator_payload(payload, sizeof payload, name, role, pin_hash, active, pubkey,
+				 must_change);
 	return workflow_put(store, actor, EV_OPERATOR, no, payload, NULL);
 }
 

@@ -21,6 +21,7 @@
  */
 #include "hmc/demo.h"
 #include "hmc/auth.h"
+#include "hmc/catalog.h"
 #include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
@@ -298,13 +299,8 @@ put_operators(struct demo *d)
 			return store_seterr(d->store, HMC_E_UNSUPPORTED, "demo: hashing a PIN failed");
 		auth_pk_hex(keys.pk, pk);
 		auth_keys_wipe(&keys);
-		payload[0] = '\0';
-		payload_set(payload, sizeof payload, "name", operators[i].name);
-		payload_set(payload, sizeof payload, "role", operators[i].role);
-		payload_set(payload, sizeof payload, "pin_hash", hash);
-		payload_set(payload, sizeof payload, "active", "1");
-		payload_set(payload, sizeof payload, "pubkey", pk);
-		payload_set(payload, sizeof payload, "must_change", "0");
+		catalog_operator_payload(payload, sizeof payload, operators[i].name,
+					 operators[i].role, hash, 1, pk, 0);
 		if ((rc = emit(d, EV_OPERATOR, k == 0 ? operators[i].op_no : OFFICE,
 			       operators[i].op_no, payload)) != 0)
 			return rc;

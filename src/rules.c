@@ -664,12 +664,21 @@ rules_always_proof(enum event_type type)
 	return any;
 }
 
-int
-rules_has_proof(const char *payload)
+/* Where the payload's proof pair begins ("proof=..."), when it is the last
+ * pair, as rules_prove makes it; else NULL. */
+static const char *
+proof_pair(const char *payload)
 {
 	const char *at = strstr(payload, "proof=");
 	while (at != NULL && at != payload && at[-1] != '&')
 		at = strstr(at + 1, "proof=");
+	return at != NULL && strchr(at, '&') == NULL ? at : NULL;
+}
+
+int
+rules_has_proof(const char *payload)
+{
+	const char *at = proof_pair(payload);
 	if (at == NULL || strlen(at + 6) != AUTH_SIG_HEX - 1)
 		return 0;
 	return at[6 + strspn(at + 6, "0123456789abcdef")] == '\0';
@@ -681,15 +690,14 @@ static void
 proof_message(const struct event *ev, unsigned char msg[AUTH_MSG_LEN], char proof[AUTH_SIG_HEX])
 {
 	char payload[PAYLOAD_MAX];
-	const char *at = strstr(ev->payload, "proof=");
+	const char *at = proof_pair(ev->payload);
 	proof[0] = '\0';
 	xstrlcpy(payload, ev->payload, sizeof payload);
-	if (at != NULL && (at == ev->payload || at[-1] == '&') && strchr(at, '&') == NULL) {
+	if (at != NULL) {
 		size_t cut = (size_t)(at - ev->payload);
 		payload[cut > 0 ? cut - 1 : 0] = '\0';
-		xstrlcpy(proof, at + 6, AUTH_SIG_HEX);
-		if (strlen(at + 6) != AUTH_SIG_HEX - 1)
-			proof[0] = '\0';
+		if (strlen(at + 6) == AUTH_SIG_HEX - 1)
+			xstrlcpy(proof, at + 6, AUTH_SIG_HEX);
 	}
 	event_hash_fields(ev->device, ev->device_seq, ev->hlc, ev->operator_no,
 			  event_type_name(ev->type), ev->subject, payload, msg);

@@ -78,6 +78,11 @@ int catalog_location_get(struct store *store, const char *code,
 			 struct location *out);
 int catalog_operator_get(struct store *store, const char *op_no,
 			 struct operator_rec *out);
+/* An operator event's payload, whole (an operator is put whole): name,
+ * role ("staff", ...), PIN hash, active, badge public key, one-time PIN. */
+void catalog_operator_payload(char *out, size_t size, const char *name, const char *role,
+			      const char *pin_hash, int active, const char *pubkey,
+			      int must_change);
 /* The operator whose badge has public key pubkey (hex). */
 int catalog_operator_by_key(struct store *store, const char *pubkey,
 			    struct operator_rec *out);
