@@ -82,7 +82,15 @@ tm() { tmux -L "$TMUX_SOCKET" "$@"; }
 tm_start() {
 	name=$1 cols=$2 rows=$3
 	shift 3
-	tm new-session -d -s "$name" -x "$cols" -y "$rows" "$*"
+	# When the last session was just stopped, the server may still be
+	# exiting and refuse the new one ("server exited unexpectedly"): the
+	# next attempt starts a fresh server.
+	tries=0
+	until tm new-session -d -s "$name" -x "$cols" -y "$rows" "$*"; do
+		tries=$((tries + 1))
+		[ $tries -lt 20 ] || return 1
+		sleep 0.1
+	done
 }
 tm_keys() {
 	name=$1

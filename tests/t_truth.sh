@@ -507,8 +507,8 @@ tm_start n 24 16 "env -u HMC_LOCALEDIR LANG= LANGUAGE= LC_ALL= HMC_PROFILES=firm
 expect_screen n "Skanna din bricka"
 tm_stop n
 mkdir -p "$T/prefix/bin" "$T/prefix/share/locale/sv/LC_MESSAGES"
-cp "$HMC" "$T/prefix/bin/hmc"
-mo="$(dirname "$HMC")/locale/sv/LC_MESSAGES/hmc.mo"
+cp "$HMC_REAL" "$T/prefix/bin/hmc"
+mo="$(dirname "$HMC_REAL")/locale/sv/LC_MESSAGES/hmc.mo"
 cp "$mo" "$T/prefix/share/locale/sv/LC_MESSAGES/hmc.mo"
 run env -u HMC_LOCALEDIR LANG= LANGUAGE= LC_ALL= "$T/prefix/bin/hmc" --help
 expect_status 0; expect_out "användning: hmc"
