@@ -143,16 +143,27 @@ bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
 		sqlite3_bind_text(stmt, col, text, -1, SQLITE_TRANSIENT);
 }
 
+/* Writes the unit's row.  An UPDATE sets only the columns that changed
+ * (before is the row as it was): SQLite rewrites an index for every
+ * column set, changed or not, and a move in stock changes no location. */
 static int
-write_unit(struct store *store, const struct unit *unit, int exists)
+write_unit(struct store *store, const struct unit *unit, const struct unit *before)
 {
 	sqlite3_stmt *stmt;
-	if (exists)
-		stmt = store_stmt(store,
-			"UPDATE units SET state = ?2, location = ?3, payer = ?4,"
-			" recipient = ?5, rent_from = ?6, state_since = ?7"
-			" WHERE unit_no = ?1");
-	else
+	int exists = before != NULL;
+	if (exists) {
+		char sql[256] = "UPDATE units SET state = ?2, state_since = ?7";
+		if (strcmp(before->location, unit->location) != 0)
+			strcat(sql, ", location = ?3");
+		if (strcmp(before->payer, unit->payer) != 0)
+			strcat(sql, ", payer = ?4");
+		if (strcmp(before->recipient, unit->recipient) != 0)
+			strcat(sql, ", recipient = ?5");
+		if (before->rent_from_ms != unit->rent_from_ms)
+			strcat(sql, ", rent_from = ?6");
+		strcat(sql, " WHERE unit_no = ?1");
+		stmt = store_stmt(store, sql);
+	} else
 		stmt = store_stmt(store,
 			"INSERT INTO units (unit_no, state, location, payer, recipient,"
 			" rent_from, state_since, origin, article_no, acquired,"
@@ -206,6 +217,7 @@ apply_move(struct store *store, const struct event *ev)
 	if (rc != 0 && rc != HMC_E_NOT_FOUND)
 		return rc;
 	int exists = rc == 0;
+	struct unit before = unit;
 	if (!exists) {
 		memset(&unit, 0, sizeof unit);
 		xstrlcpy(unit.unit_no, unit_no, sizeof unit.unit_no);
@@ -291,5 +303,5 @@ apply_move(struct store *store, const struct event *ev)
 
 	unit.state = t->to;
 	unit.state_since = ev->hlc;
-	return write_unit(store, &unit, exists);
+	return write_unit(store, &unit, exists ? &before : NULL);
 }

@@ -4,7 +4,8 @@
  * One table below says, for every event type, which functions apply it
  * and in which order; they live in src/apply_*.c behind reducer_int.h,
  * which nothing outside the reducer includes.  Here: the table, all or
- * nothing per event (a savepoint), the undo changeset sync needs, forcing
+ * nothing per event (a savepoint), the undo changeset sync needs (its
+ * capture in undo.c), forcing
  * a move for a resolved conflict, and the list of tables the reducer
  * writes.  Nothing here or in an apply file goes back through the gate:
  * the gate calls the reducer, never the other way round.
@@ -147,43 +148,18 @@ reducer_apply(struct store *store, const struct event *ev)
 	return store_commit(store);
 }
 
-#define UNDO_MAX (4 << 20)	/* bytes of undo kept for one event */
-
-/* Undo changesets cover the tables the reducer writes, nothing else. */
-static int
-undo_filter(void *arg, const char *table)
-{
-	(void)arg;
-	return reducer_writes(table);
-}
-
 int
 reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int *undo_len)
 {
-	sqlite3_session *session = NULL;
 	*undo = NULL;
 	*undo_len = -1;
 	/* Bulk loads keep no undo: sync rebuilds instead. */
-	if (!store_in_bulk(store) &&
-	    sqlite3session_create(store_db(store), "main", &session) == SQLITE_OK) {
-		sqlite3session_table_filter(session, undo_filter, NULL);
-		sqlite3session_attach(session, NULL);
-	}
+	int capture = !store_in_bulk(store);
+	if (capture)
+		undo_start(store);
 	int rc = reducer_apply(store, ev);
-	if (rc == 0 && session != NULL) {
-		if (sqlite3session_changeset(session, undo_len, undo) != SQLITE_OK) {
-			*undo = NULL;
-			*undo_len = -1;
-		} else if (*undo_len > UNDO_MAX) {
-			/* A stocktake over a million units: keeping its undo
-			 * costs more than rebuilding, which sync falls back to. */
-			sqlite3_free(*undo);
-			*undo = NULL;
-			*undo_len = -1;
-		}
-	}
-	if (session != NULL)
-		sqlite3session_delete(session);
+	if (capture)
+		undo_finish(store, rc == 0, undo, undo_len);
 	return rc;
 }
 

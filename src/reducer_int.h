@@ -15,6 +15,8 @@
  *   apply_charges.c    charge*, scrap_request, scrap_refuse; what any move
  *                      does to charges and waiting scrap requests
  *   apply_legacy.c     legacy_check
+ *   undo.c             not an event: what the others change, kept as the
+ *                      changeset that takes it back (reducer_apply_undo)
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -81,5 +83,13 @@ int apply_legacy(struct store *store, const struct event *ev);
  * conflicting event's outcome stands.  Other events apply as usual;
  * registrations cannot be forced. */
 int reducer_apply_forced(struct store *store, const struct event *ev);
+
+/* undo.c: from undo_start to undo_finish, every row the reducer writes
+ * is kept; undo_finish with keep gives the changeset that takes them back
+ * in *undo (sqlite3_free it; NULL and 0 when nothing changed) or -1 in
+ * *undo_len when none is kept (more than 4 MB, or a table's shape is not
+ * what was seen).  Without keep, what was kept is dropped. */
+int undo_start(struct store *store);
+int undo_finish(struct store *store, int keep, void **undo, int *undo_len);
 
 #endif

@@ -75,6 +75,7 @@ struct store {
 		int loaded, dirty;
 		char name[DEVICE_MAX];
 		int64_t last_seq, last_hlc;
+		int64_t version;	/* PRAGMA data_version when read */
 	} device;
 	/* The counters as they were when each savepoint began. */
 	struct device_counters saved[MAX_DEPTH];
@@ -92,6 +93,8 @@ struct store {
 	int busy_ms;		/* how long to wait for a lock */
 	int64_t busy_since_us;	/* when the current wait began */
 	int background;		/* lets waiting foreground writers go first */
+	void *undo;		/* the reducer's undo capture (undo.c) */
+	void (*undo_free)(void *);
 };
 
 static void
@@ -735,6 +738,17 @@ static const char *const savepoint_sql[MAX_DEPTH][3] = {
 };
 #undef SP
 
+/* PRAGMA data_version: changes when another connection commits; -1 on
+ * error. */
+static int64_t
+data_version(struct store *store)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "PRAGMA data_version");
+	int64_t v = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_reset(stmt);
+	return v;
+}
+
 /* Runs a cached statement that returns no rows. */
 static int
 step_once(struct store *store, const char *sql)
@@ -756,10 +770,15 @@ store_begin(struct store *store)
 			while (flock(store->gate, store->background ? LOCK_EX : LOCK_SH) != 0 &&
 			       errno == EINTR)
 				;
-		rc = store_exec(store, "BEGIN IMMEDIATE");
+		rc = step_once(store, "BEGIN IMMEDIATE");
 		if (store->gate >= 0)
 			flock(store->gate, LOCK_UN);
-		store->device.loaded = 0;
+		/* The counters read last time hold while no other connection
+		 * has written since (under the write lock now, none can). */
+		int64_t version = rc == 0 ? data_version(store) : -1;
+		if (version < 0 || version != store->device.version)
+			store->device.loaded = 0;
+		store->device.version = version;
 		store->device.dirty = 0;
 	} else {
 		if (store->depth >= MAX_DEPTH)
@@ -789,13 +808,12 @@ store_commit(struct store *store)
 	}
 	rc = device_flush(store);
 	if (rc == 0)
-		rc = store_exec(store, "COMMIT");
+		rc = step_once(store, "COMMIT");
 	if (rc != 0) {
 		store_rollback(store);
 		return rc;
 	}
 	store->depth = 0;
-	store->device.loaded = 0;
 	return 0;
 }
 
@@ -1377,6 +1395,8 @@ store_close(struct store *store)
 	stmt_cache_clear(store);
 	if (store->db != NULL)
 		sqlite3_close(store->db);
+	if (store->undo_free != NULL)
+		store->undo_free(store->undo);
 	if (store->gate >= 0)
 		close(store->gate);
 	free(store->path);
@@ -1470,6 +1490,31 @@ device_load(struct store *store)
 		store->device.last_seq = sqlite3_column_int64(stmt, 1);
 		store->device.last_hlc = sqlite3_column_int64(stmt, 2);
 		sqlite3_reset(stmt);
+		/* The row is written when a fold moves the counters; this
+		 * device's own events carry them in the journal (or in the
+		 * rejected journal, where a restore puts some), which a local
+		 * action writes anyway: one page less per action. */
+		static const char *const own[] = {
+			"SELECT device_seq, hlc FROM journal WHERE device = ?1"
+			" ORDER BY device_seq DESC LIMIT 1",
+			"SELECT max(device_seq), max(hlc) FROM journal_rejected WHERE device = ?1",
+		};
+		for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+			stmt = store_stmt(store, own[i]);
+			sqlite3_bind_text(stmt, 1, store->device.name, -1, SQLITE_STATIC);
+			rc = sqlite3_step(stmt);
+			if (rc == SQLITE_ROW) {
+				int64_t seq = sqlite3_column_int64(stmt, 0);
+				int64_t hlc = sqlite3_column_int64(stmt, 1);
+				if (seq > store->device.last_seq)
+					store->device.last_seq = seq;
+				if (hlc > store->device.last_hlc)
+					store->device.last_hlc = hlc;
+			}
+			sqlite3_reset(stmt);
+			if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+				return store_sqlerr(store, rc, _("reading the device identity"));
+		}
 		store->device.loaded = 1;
 		store->device.dirty = 0;
 		return 0;
@@ -1549,6 +1594,19 @@ store_device_init(struct store *store, const char *name)
 	return store_commit(store);
 }
 
+void *
+store_undo_slot(struct store *store)
+{
+	return store->undo;
+}
+
+void
+store_set_undo_slot(struct store *store, void *slot, void (*free_fn)(void *))
+{
+	store->undo = slot;
+	store->undo_free = free_fn;
+}
+
 void
 store_set_signer(struct store *store, store_sign_fn *fn, void *ctx)
 {
@@ -1620,7 +1678,7 @@ store_device_next(struct store *store, int64_t *device_seq, int64_t *hlc)
 		return rc;
 	store->device.last_seq++;
 	store->device.last_hlc = hlc_next(store->device.last_hlc, timeutil_now_ms());
-	store->device.dirty = 1;
+	/* Not dirty: the event's journal row keeps both (device_load). */
 	*device_seq = store->device.last_seq;
 	*hlc = store->device.last_hlc;
 	return 0;

@@ -175,6 +175,11 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
 
+/* Where the reducer keeps its undo capture for this connection (undo.c):
+ * set once, freed with free_fn when the store closes. */
+void *store_undo_slot(struct store *store);
+void store_set_undo_slot(struct store *store, void *slot, void (*free_fn)(void *));
+
 /* Proofs (auth.h, rules.h): who signs in this session.  fn fills sig_hex
  * (hex, 128 characters) with op_no's signature of msg, or returns nonzero
  * when it holds no badge of op_no.  The keys stay with the caller (the
