@@ -66,7 +66,7 @@ start(struct bgsync *b, struct store *store)
 		return;
 	}
 	if (pid == 0) {
-		/* The child: no terminal, lowest priority, short transactions. */
+		/* The child: no terminal, lowest priority. */
 		int null = open("/dev/null", O_RDWR);
 		if (null >= 0) {
 			dup2(null, 0);
@@ -76,10 +76,9 @@ start(struct bgsync *b, struct store *store)
 		if (nice(10) == -1) {
 			/* not being nicer is harmless */
 		}
-		/* The sync keeps its transactions short and lets scans go
-		 * first (sync.h). */
-		execl(exe, exe, "--db", store_path(store), "sync", "--quiet", "--batch", "500",
-		      (char *)NULL);
+		/* A scan that waits ends the sync's transaction (sync.c:
+		 * store_writer_waiting), so batches can be the usual size. */
+		execl(exe, exe, "--db", store_path(store), "sync", "--quiet", (char *)NULL);
 		_exit(127);
 	}
 	b->child = pid;

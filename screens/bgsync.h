@@ -3,11 +3,12 @@
  *
  * Every sync.interval seconds (default 60; 0: never) when a central log
  * is set, the shell starts `hmc sync` as a child process and goes on: the
- * child works on the store through its own connection, in short local
- * transactions (about 20 ms of folding each), never holding the store
- * while it waits for the centre, and a scan waiting for the store goes
- * before its next one (sync.h, store_set_background): scanning waits for
- * one such transaction at most, never for the network.  When the child
+ * child works on the store through its own connection, in local
+ * transactions that a scan waiting for the store ends (sync.h,
+ * store_writer_waiting), never holding the store while it waits for the
+ * centre, and the scan goes before its next one (store_set_background):
+ * a scan waits for this device's pending events to be applied again, not
+ * for the fold, and never for the network.  When the child
  * ends, its exit status and the store's sync.last_error say how it went;
  * a failed sync is tried again after 30 s, then twice as long each time,
  * up to 15 minutes.

@@ -41,6 +41,10 @@
 
 enum message_kind { MSG_NONE, MSG_OK, MSG_INFO, MSG_ERROR };
 
+/* No key or scan for this long: the WAL is copied into the database
+ * (store_checkpoint), where a scan's commit did it before. */
+#define SHELL_IDLE_CHECKPOINT_MS 2000
+
 struct shell {
 	struct store *store;
 	struct scanner_hub *hub;
@@ -823,6 +827,8 @@ shell_new(struct store *store, int scanners, FILE *out)
 			shell_info(sh, _("no USB scanners (%s): type or use a keyboard scanner"), err);
 	}
 	sh->last_activity = sh->last_tick = scanner_clock_ms();
+	/* Checkpoints when idle, not in a scan's commit (store.h). */
+	store_set_autocheckpoint(store, 0);
 	bgsync_init(&sh->sync, store, sh->last_tick);
 	shell_logout(sh, NULL);
 	return sh;
@@ -862,6 +868,8 @@ shell_run(struct shell *sh)
 				shell_info(sh, _("sync failed: %s. Trying again in %d s; the work stays "
 						 "here."), sh->sync.error, sh->sync.retry_ms / 2000);
 			refresh_status(sh);
+			if (now - sh->last_activity >= SHELL_IDLE_CHECKPOINT_MS)
+				store_checkpoint(sh->store, NULL);
 			const struct screen *screen = current(sh);
 			if (screen && screen->tick)
 				apply_result(sh, screen->tick(sh));

@@ -8,6 +8,7 @@
 #include "hmc/xmem.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,13 +306,45 @@ journal_count(struct store *store)
 int64_t
 journal_pending(struct store *store)
 {
-	/* This device's events the centre has not confirmed: a count over
-	 * the partial index of pending rows. */
+	/* This device's events after the last the centre answered: two
+	 * look-ups, however many there are (the screens ask every second). */
+	int64_t through = store_config_int(store, "sync.sent_through", 0);
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT count(*) FROM journal WHERE status = 'pending' AND gseq IS NULL");
-	int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+		"SELECT max(device_seq) FROM journal WHERE device = ?1");
+	sqlite3_bind_text(stmt, 1, store_device_name(store), -1, SQLITE_TRANSIENT);
+	int64_t last = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_reset(stmt);
-	return n;
+	return last > through ? last - through : 0;
+}
+
+int
+journal_answered(struct store *store, int64_t device_seq)
+{
+	char text[24];
+	if (device_seq <= store_config_int(store, "sync.sent_through", 0))
+		return 0;
+	snprintf(text, sizeof text, "%lld", (long long)device_seq);
+	return store_config_set(store, "sync.sent_through", text);
+}
+
+/* sync.sent_through as the journal says: before the first own event not
+ * sent, or the last own event. */
+static int
+recount_answered(struct store *store)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT coalesce((SELECT min(device_seq) - 1 FROM journal WHERE device = ?1"
+		" AND status = 'pending' AND gseq IS NULL),"
+		" (SELECT max(device_seq) FROM journal WHERE device = ?1), 0)");
+	sqlite3_bind_text(stmt, 1, store_device_name(store), -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	int64_t through = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)through);
+	return store_config_set(store, "sync.sent_through", text);
 }
 
 int
@@ -423,7 +456,8 @@ journal_unplace(struct store *store, int64_t after_gseq, int64_t *own, int64_t *
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(store, rc, _("writing the journal"));
 	*others = sqlite3_changes(store_db(store));
-	return 0;
+	/* This device's events after the place are to be sent again. */
+	return recount_answered(store);
 }
 
 int64_t

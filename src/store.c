@@ -412,6 +412,13 @@ static const char *const migrations[] = {
 	/* 12: when the centre placed each event (its clock, ms): an event's
 	 * time for rent and deadlines is never later (event_wall_ms). */
 	"ALTER TABLE journal ADD COLUMN received INTEGER;",
+	/* 13: this device's events up to which the centre has answered
+	 * (journal_pending counts the rest with no scan). */
+	"INSERT OR REPLACE INTO config (key, value) SELECT 'sync.sent_through', coalesce("
+	"  (SELECT min(device_seq) - 1 FROM journal WHERE status = 'pending'"
+	"   AND gseq IS NULL AND device = (SELECT name FROM device WHERE one = 1)),"
+	"  (SELECT max(device_seq) FROM journal"
+	"   WHERE device = (SELECT name FROM device WHERE one = 1)), 0);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -660,6 +667,57 @@ void
 store_set_background(struct store *store, int background)
 {
 	store->background = background;
+}
+
+static int step_once(struct store *store, const char *sql);
+
+void
+store_set_autocheckpoint(struct store *store, int on)
+{
+	/* SQLite's default: a commit that leaves the WAL over 1000 pages
+	 * copies it back into the database, in the committer's time. */
+	step_once(store, on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+}
+
+int
+store_checkpoint(struct store *store, int64_t *wal_pages)
+{
+	/* PASSIVE copies what no reader still needs and waits for no one;
+	 * a WAL grown past STORE_WAL_BIG is also truncated when it can be
+	 * (TRUNCATE waits for readers up to the busy timeout, and gives up
+	 * harmlessly: the next idle moment tries again). */
+	if (wal_pages != NULL)
+		*wal_pages = 0;
+	if (store->read_only || store->depth > 0)
+		return 0;	/* nothing to copy from here, or not now */
+	sqlite3_stmt *stmt = store_stmt(store, "PRAGMA wal_checkpoint(PASSIVE)");
+	int rc = sqlite3_step(stmt);
+	int64_t pages = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 1) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(store, rc, _("writing the store"));
+	if (pages > STORE_WAL_BIG) {
+		stmt = store_stmt(store, "PRAGMA wal_checkpoint(TRUNCATE)");
+		if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 0)
+			pages = 0;
+		sqlite3_reset(stmt);
+	}
+	if (wal_pages != NULL)
+		*wal_pages = pages;
+	return 0;
+}
+
+int
+store_writer_waiting(struct store *store)
+{
+	if (store->gate < 0)
+		return 0;
+	/* A waiting foreground writer holds the gate shared. */
+	if (flock(store->gate, LOCK_EX | LOCK_NB) == 0) {
+		flock(store->gate, LOCK_UN);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
 }
 
 /* SQLite's busy handler: tries again every millisecond until busy_ms
@@ -1427,7 +1485,9 @@ store_bulk_begin(struct store *store, struct bulk **out)
 	if (store->depth == 0)
 		return store_seterr(store, HMC_E_DB, "bulk load outside a transaction");
 	store->bulk = 1;
-	if ((rc = store_exec(store, "PRAGMA cache_size = -524288")) != 0)
+	/* 96 MB of pages: a million-unit demo within 128 MB of memory (the
+	 * index sort at the end spills to temporary files beyond it). */
+	if ((rc = store_exec(store, "PRAGMA cache_size = -98304")) != 0)
 		return rc;
 	rc = sqlite3_prepare_v2(store->db, BULK_INDEXES, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
@@ -1761,12 +1821,19 @@ void
 store_next_id(struct store *store, const char *table, const char *column, const char *prefix,
 	      int digits, char *out, size_t size)
 {
-	char sql[256];
+	char sql[256], above[64];
+	/* The numbers with this prefix, a range of the key's index: one
+	 * day's of one device, however many the table holds. */
 	snprintf(sql, sizeof sql,
 		 "SELECT max(CAST(substr(%s, length(?1) + 1) AS INTEGER)) FROM %s"
-		 " WHERE substr(%s, 1, length(?1)) = ?1", column, table, column);
+		 " WHERE %s >= ?1 AND %s < ?2", column, table, column, column);
+	size_t len = strlen(prefix);
+	xstrlcpy(above, prefix, sizeof above);
+	if (len > 0 && len < sizeof above)
+		above[len - 1]++;	/* the first text after every "prefix..." */
 	sqlite3_stmt *stmt = store_stmt(store, sql);
 	sqlite3_bind_text(stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, above, -1, SQLITE_TRANSIENT);
 	int next = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) + 1 : 1;
 	sqlite3_reset(stmt);
 	snprintf(out, size, "%s%0*d", prefix, digits, next);

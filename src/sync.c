@@ -25,13 +25,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How long one local transaction of a pull folds: scans wait for one
- * such transaction at most (store_set_background), so it is short.  Each
- * commit takes the pending events back and applies them again, so when
- * that costs more than the budget, a transaction folds for as long as it
- * did: the rebase costs at most as much as the fold, and a scan waits
- * for about twice the rebase. */
-#define FOLD_BUDGET_US 20000
+/* How long one local transaction of a pull folds.  A scan that wants to
+ * write meanwhile (store_writer_waiting) ends it after FOLD_MIN_US, so it
+ * waits for that, for taking the pending events back when the chunk began
+ * with it, and for applying them again from their changes
+ * (forward_pending): milliseconds per thousand pending events.  With no
+ * one waiting, a transaction folds up to FOLD_MAX_US: readers see the
+ * state as it was until it commits, pending events included, and a sync
+ * killed loses at most that much folding. */
+#define FOLD_MIN_US 5000
+#define FOLD_MAX_US 1000000
+
+/* Microseconds on the monotonic clock. */
+static int64_t
+now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
 
 /* --- taking pending events back and applying them again ------------------ */
 
@@ -39,6 +51,9 @@ struct folder {
 	struct store *store;
 	struct sync_result *result;
 	int undone;		/* the pending events are not applied now */
+	int approx;		/* they are applied from their changes, not by
+				 * the reducer on the state as it is now: see
+				 * forward_pending */
 };
 
 struct seq_list {
@@ -114,11 +129,13 @@ rebuild_base(struct folder *f)
 	return rc;
 }
 
-/* Takes the events of list (newest first) back at once: their changes,
- * oldest first, grouped into one changeset, inverted and applied.  One
- * apply instead of one per event: a sync rebases at each commit. */
+/* Applies the changes the events of list (newest first) made when last
+ * applied, at once: grouped, oldest first, into one changeset, applied
+ * inverted (taking them back) or as they are (applying them again).  One
+ * apply instead of one per event: a sync rebases at each commit.  A
+ * conflict (the state is not what the changes expect) applies nothing. */
 static int
-undo_all(struct store *store, const struct seq_list *list)
+apply_changes(struct store *store, const struct seq_list *list, int invert)
 {
 	sqlite3_changegroup *group = NULL;
 	void *undo = NULL, *changes = NULL, *inverse = NULL;
@@ -140,14 +157,23 @@ undo_all(struct store *store, const struct seq_list *list)
 		rc = HMC_E_CORRUPT;
 	sqlite3changegroup_delete(group);
 	if (rc == 0 && changes_len > 0) {
-		if (sqlite3changeset_invert(changes_len, changes, &inverse_len, &inverse) != SQLITE_OK ||
-		    sqlite3changeset_apply(store_db(store), inverse_len, inverse, NULL,
-					   abort_on_conflict, NULL) != SQLITE_OK)
+		if (invert && sqlite3changeset_invert(changes_len, changes, &inverse_len,
+						      &inverse) != SQLITE_OK)
+			rc = HMC_E_CORRUPT;
+		else if (sqlite3changeset_apply(store_db(store), invert ? inverse_len : changes_len,
+						invert ? inverse : changes, NULL,
+						abort_on_conflict, NULL) != SQLITE_OK)
 			rc = HMC_E_CORRUPT;
 	}
 	sqlite3_free(changes);
 	sqlite3_free(inverse);
 	return rc;
+}
+
+static int
+undo_all(struct store *store, const struct seq_list *list)
+{
+	return apply_changes(store, list, 1);
 }
 
 /* Takes this device's applied pending events back. */
@@ -207,8 +233,142 @@ redo_pending(struct folder *f)
 	/* journal_foreach_pending reads with its own statement while redo_one
 	 * updates the rows it has passed: SQLite allows that. */
 	int rc = journal_foreach_pending(f->store, 0, redo_one, &r);
-	if (rc == 0)
+	if (rc == 0 && f->approx)
+		rc = store_config_set(f->store, "sync.rebase_due", "0");
+	if (rc == 0) {
 		f->undone = 0;
+		f->approx = 0;
+	}
+	return rc;
+}
+
+/* Applies the pending events again between two commits of a fold, from
+ * the changes each made when the reducer last applied it (their undo,
+ * as they are): one changeset apply, where the reducer would apply each
+ * event again.  With thousands pending, that is what lets a scan in
+ * between wait milliseconds, not seconds (the reducer's pass cost as
+ * much as the fold it interrupted, at every commit).
+ *
+ * What it gives is the state each pending event left, on top of what was
+ * folded so far: what the screens showed before the sync, with the news.
+ * An event whose rows the fold changed does not apply so (a conflict in
+ * the changeset) and the reducer applies them all instead.  One whose
+ * rows the fold did not change, but whose rules read rows it did (a
+ * register of an article retired elsewhere), would be held by the
+ * reducer: so the state is marked approximate (sync.rebase_due, in the
+ * same transaction) until the reducer has applied them once more, at the
+ * end of the pull (sync_settle), or at the next sync or verify when this
+ * one was killed.  A pending event is never confirmed on an approximate
+ * state (fold_one). */
+static int
+forward_pending(struct folder *f)
+{
+	if (!f->undone)
+		return 0;
+	struct seq_list list = { 0 };
+	int rc = journal_foreach_pending(f->store, 1, collect, &list);
+	if (rc == 0 && list.n > 0) {
+		rc = apply_changes(f->store, &list, 0);
+		if (rc == 0) {
+			f->undone = 0;
+			f->approx = 1;
+			rc = store_config_set(f->store, "sync.rebase_due", "1");
+		} else if (rc == HMC_E_NOT_FOUND || rc == HMC_E_CORRUPT) {
+			rc = redo_pending(f);	/* none kept, or a conflict */
+		}
+	} else if (rc == 0) {
+		f->undone = 0;
+	}
+	free(list.seq);
+	return rc;
+}
+
+static int
+collect_all(const struct event *ev, void *arg)
+{
+	struct seq_list *list = arg;
+	if (list->n == list->cap) {
+		list->cap = list->cap ? list->cap * 2 : 64;
+		list->seq = xrealloc(list->seq, list->cap * sizeof *list->seq);
+	}
+	list->seq[list->n++] = ev->seq;
+	return 0;
+}
+
+/* The applied ones among the pending events all[from..), newest first. */
+static int
+applied_after(struct store *store, const struct seq_list *all, size_t from,
+	      struct seq_list *out)
+{
+	struct event ev;
+	out->n = 0;
+	for (size_t i = all->n; i-- > from;) {
+		int rc = journal_get(store, all->seq[i], &ev);
+		if (rc != 0)
+			return rc;
+		if (collect(&ev, out) != 0)
+			return HMC_E_DB;
+	}
+	return 0;
+}
+
+/* The reducer's pass over the pending events after forward_pending, in
+ * transactions a scan can end as it ends a fold's: when one waits, the
+ * events not yet through the reducer are applied from their changes again
+ * (as forward_pending does), the transaction commits with what the
+ * reducer has done, and the next one takes those back and goes on. */
+int
+sync_settle(struct store *store)
+{
+	if (store_config_int(store, "sync.rebase_due", 0) == 0)
+		return 0;
+	struct seq_list all = { 0 }, rest = { 0 };
+	size_t done = 0;	/* all[0..done) went through the reducer */
+	int rc = journal_foreach_pending(store, 0, collect_all, &all);
+	while (rc == 0) {
+		struct folder f = { store, NULL, 0, 1 };
+		if ((rc = store_begin(store)) != 0)
+			break;
+		/* Take back what is applied from changes. */
+		if (done == 0) {
+			rc = undo_pending(&f);
+		} else if ((rc = applied_after(store, &all, done, &rest)) == 0 &&
+			   undo_all(store, &rest) != 0) {
+			rc = rebuild_base(&f);	/* all taken back: start again */
+			done = 0;
+		}
+		int64_t start = now_us();
+		struct redo r = { store, 0 };
+		struct event ev;
+		size_t i = done;
+		int yielded = 0;
+		for (; rc == 0 && i < all.n; i++) {
+			if ((rc = journal_get(store, all.seq[i], &ev)) != 0 ||
+			    (rc = redo_one(&ev, &r)) != 0)
+				break;
+			if (i + 1 < all.n && now_us() - start >= FOLD_MIN_US &&
+			    store_writer_waiting(store) &&
+			    applied_after(store, &all, i + 1, &rest) == 0 &&
+			    apply_changes(store, &rest, 0) == 0) {
+				yielded = 1;	/* the rest from their changes */
+				i++;
+				break;
+			}
+		}
+		if (rc == 0 && !yielded)
+			rc = store_config_set(store, "sync.rebase_due", "0");
+		if (rc == 0)
+			rc = store_commit(store);
+		if (rc != 0) {
+			store_rollback(store);
+			break;
+		}
+		done = i;
+		if (!yielded)
+			break;
+	}
+	free(all.seq);
+	free(rest.seq);
 	return rc;
 }
 
@@ -216,7 +376,8 @@ int
 sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void *arg,
 	    struct sync_result *result)
 {
-	struct folder f = { store, result, 0 };
+	struct folder f = { store, result, 0,
+			    store_config_int(store, "sync.rebase_due", 0) != 0 };
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
@@ -313,7 +474,8 @@ fold_one(struct folder *f, const struct event *ev)
 			/* Made on a clock ahead of the centre's: applied again
 			 * below with the centre's time (event_wall_ms). */
 			int clamped = event_wall_ms(ev) != event_wall_ms(&local);
-			if (!f->undone && pending && !clamped && seq == first_pending(store)) {
+			if (!f->undone && !f->approx && pending && !clamped &&
+			    seq == first_pending(store)) {
 				/* Its place in the log is where it already is. */
 				if (!local.held)
 					return journal_mark(store, seq, "confirmed", ev->gseq, NULL);
@@ -372,30 +534,21 @@ check_places(struct store *store, const struct central_head *head, int64_t curso
 	return 0;
 }
 
-/* Microseconds on the monotonic clock. */
-static int64_t
-now_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
 
 /* Folds events[*next..n) from the cursor on, in one local transaction
- * that ends when the chunk's budget is spent (see FOLD_BUDGET_US); the
- * cursor moves in the same transaction.  *next and *cursor move on to
- * what was folded; *rebase_us gets what taking the pending events back
- * and applying them again cost. */
+ * that ends when a scan waits or the chunk's time is up (FOLD_MIN_US,
+ * FOLD_MAX_US), or after per_commit events when that is set; the cursor
+ * moves in the same transaction.  *next and *cursor move on to what was
+ * folded; *approx says whether the pending events are applied from their
+ * changes (forward_pending). */
 static int
 fold_chunk(struct store *store, const struct event *events, int n, int *next,
-	   int64_t *cursor, int64_t per_commit, int64_t *rebase_us,
-	   struct sync_result *result)
+	   int64_t *cursor, int64_t per_commit, int *approx, struct sync_result *result)
 {
-	struct folder f = { store, result, 0 };
+	struct folder f = { store, result, 0, *approx };
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;
-	int64_t budget = *rebase_us > FOLD_BUDGET_US ? *rebase_us : FOLD_BUDGET_US;
 	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor;
 	int rc = store_begin(store);
 	if (rc != 0)
@@ -410,16 +563,21 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 		at = events[i].gseq;
 		i++;
 		folded++;
-		if (per_commit > 0 ? folded >= per_commit : now_us() - start - undo_us >= budget)
+		if (per_commit > 0) {
+			if (folded >= per_commit)
+				break;
+			continue;
+		}
+		int64_t spent = now_us() - start - undo_us;
+		if (spent >= FOLD_MAX_US || (spent >= FOLD_MIN_US && store_writer_waiting(store)))
 			break;
 	}
 	char text[24];
 	snprintf(text, sizeof text, "%lld", (long long)at);
 	if (rc == 0)
 		rc = store_config_set(store, "sync.cursor", text);
-	int64_t redo_start = now_us();
 	if (rc == 0)
-		rc = redo_pending(&f);
+		rc = forward_pending(&f);
 	if (rc == 0)
 		rc = store_commit(store);
 	if (rc != 0) {
@@ -429,7 +587,7 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 		result->rejected = rejected;
 		return rc;
 	}
-	*rebase_us = undo_us + (now_us() - redo_start);
+	*approx = f.approx;
 	*next = i;
 	*cursor = at;
 	result->pulled += folded;
@@ -447,8 +605,8 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 	struct event *events = xcalloc((size_t)batch, sizeof *events);
 	char err[512];
 	/* This sync is the only one (sync_run's lock): the cursor is ours. */
-	int64_t cursor = store_config_int(store, "sync.cursor", 0), rebase_us = 0;
-	int rc = 0;
+	int64_t cursor = store_config_int(store, "sync.cursor", 0);
+	int rc = 0, approx = store_config_int(store, "sync.rebase_due", 0) != 0;
 	result->cursor = cursor;
 
 	for (;;) {
@@ -464,7 +622,7 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 			break;
 		for (int next = 0; rc == 0 && next < n;) {
 			rc = fold_chunk(store, events, n, &next, &cursor, options->commit_every,
-					&rebase_us, result);
+					&approx, result);
 			if (rc == 0 && options->progress)
 				options->progress(result, options->arg);
 		}
@@ -472,7 +630,10 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 			break;
 	}
 	free(events);
-	return rc;
+	/* The pending events through the reducer once more, also when the
+	 * pull stopped half way: what was folded is kept. */
+	int settled = sync_settle(store);
+	return rc != 0 ? rc : settled;
 }
 
 /* --- push ---------------------------------------------------------------- */
@@ -570,6 +731,8 @@ push_some(struct store *store, const struct central_ops *ops, struct central *c,
 		if (acks[i].same)
 			result->pushed++;
 	}
+	if (rc == 0 && n > 0)
+		rc = journal_answered(store, events[n - 1].device_seq);
 	if (rc == 0)
 		rc = store_commit(store);
 	else
@@ -685,7 +848,8 @@ check_identity(struct store *store, const struct central_ops *ops, struct centra
 static int
 refill_after_restore(struct store *store, int64_t kept, struct sync_result *result)
 {
-	struct folder f = { store, result, 0 };
+	struct folder f = { store, result, 0,
+			    store_config_int(store, "sync.rebase_due", 0) != 0 };
 	char text[24];
 	int rc = store_begin(store);
 	if (rc != 0)
@@ -882,7 +1046,10 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 		return store_seterr(store, rc, "%s", err);
 	}
 	struct central_head head;
-	if ((rc = check_log(store, ops, c, &head, result)) != 0 ||
+	/* A sync killed in its fold left the pending events applied from
+	 * their changes: through the reducer first (forward_pending). */
+	if ((rc = sync_settle(store)) != 0 ||
+	    (rc = check_log(store, ops, c, &head, result)) != 0 ||
 	    (rc = record_clock(store, &head, result)) != 0) {
 		ops->close(c);
 		close(lock);
@@ -892,10 +1059,14 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	/* Scans first: a writer waiting for the store gets it before this
 	 * sync's next transaction. */
 	store_set_background(store, 1);
+	/* 32 MB of pages while folding (SQLite's default is 2 MB, which a
+	 * fold of a big log spills from at every commit). */
+	store_exec(store, "PRAGMA cache_size = -32768");
 	if (both || options->push)
 		rc = sync_push(store, ops, c, batch, options, result);
 	if (rc == 0 && (both || options->pull))
 		rc = sync_pull(store, ops, c, batch, &head, options, result);
+	store_exec(store, "PRAGMA cache_size = -2000");
 	store_set_background(store, 0);
 	ops->close(c);
 	close(lock);	/* and the lock with it */

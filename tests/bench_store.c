@@ -3,15 +3,18 @@
  *
  * usage: bench_store STORE.db N_ACTIONS HMC_BINARY
  *
- * On a copy of a demo store: N workflow actions (pick and unpick of units
- * in stock, each its own committed transaction: state update plus journal
- * append) timed one by one, then the bare baseline on the same file with
- * the same PRAGMAs: one UPDATE of the unit row and one INSERT of a journal
- * row of the same size in one transaction.  Both with synchronous=FULL
- * (what hmc runs with) and NORMAL (no fsync, so the code's own share
- * shows).  Then the whole process `hmc unit show` (fork, exec, open,
- * query, print, exit): time and peak RSS.  Prints medians, p99s and
- * ratios; asserts nothing about time.
+ * On a copy of a demo store: rounds of N workflow actions (pick and unpick
+ * of units in stock, each its own committed transaction: state update plus
+ * journal append) timed one by one, and of the bare baseline on the same
+ * file with the same PRAGMAs: one UPDATE of the unit row and one INSERT of
+ * a journal row of the same size in one transaction.  The two alternate
+ * (hmc first in odd rounds, bare first in even ones), each round on units
+ * of its own drawn at random, so that neither runs on pages the other just
+ * read.  Both with synchronous=FULL (what hmc runs with) and NORMAL (no
+ * fsync, so the code's own share shows).  Per round: the medians and p99s,
+ * and their ratio; printed: min, median and max over the rounds.  Then
+ * the whole process `hmc unit show` (fork, exec, open, query, print,
+ * exit): time and peak RSS.  Asserts nothing about time.
  */
 #include "hmc/error.h"
 #include "hmc/store.h"
@@ -50,8 +53,9 @@ percentiles(double *v, int n, double *median, double *p99)
 	*p99 = v[(int)((double)n * 0.99)];
 }
 
-/* Units in stock, to pick and unpick. */
-static char (*stock_units(const char *path, int n))[16]
+/* Units in stock, to pick and unpick: up to n, at least min; *got says
+ * how many. */
+static char (*stock_units(const char *path, int n, int min, int *got))[16]
 {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
@@ -65,11 +69,20 @@ static char (*stock_units(const char *path, int n))[16]
 		snprintf(units[i++], 16, "%s", sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
-	if (i < n) {
+	if (i < min) {
 		fprintf(stderr, "only %d units in stock\n", i);
 		exit(1);
 	}
+	*got = i;
 	return units;
+}
+
+/* n units of the pool from place `at` on, round the pool's end. */
+static void
+take(char (*pool)[16], int pool_n, int at, char (*out)[16], int n)
+{
+	for (int i = 0; i < n; i++)
+		memcpy(out[i], pool[(at + i) % pool_n], 16);
 }
 
 static void
@@ -169,6 +182,18 @@ show_process(const char *hmc, const char *path, const char *unit_no, long *rss_k
 	return us;
 }
 
+#define ROUNDS 5
+
+/* min, median and max of v[0..n) (sorts it). */
+static void
+spread(double *v, int n, double out[3])
+{
+	qsort(v, (size_t)n, sizeof *v, by_value);
+	out[0] = v[0];
+	out[1] = v[n / 2];
+	out[2] = v[n - 1];
+}
+
 int
 main(int argc, char **argv)
 {
@@ -185,24 +210,46 @@ main(int argc, char **argv)
 	double *bare_us = xcalloc((size_t)n, sizeof *bare_us);
 	static const char *const syncs[] = { "FULL", "NORMAL" };
 
-	char (*units)[16] = stock_units(path, n / 2);
+	/* Every round and side its own units: n / 2 each, picked and unpicked. */
+	int per = n / 2;
+	int pool_n;
+	char (*units)[16] = stock_units(path, per * ROUNDS * 2 * 2, 2 * per, &pool_n);
+	char (*mine)[16] = xcalloc((size_t)per, 16), (*theirs)[16] = xcalloc((size_t)per, 16);
 	for (int s = 0; s < 2; s++) {
-		double hm, hp, bm, bp;
-		/* Alternate rounds so that the disk's mood is shared fairly. */
-		hmc_actions(path, units, n, syncs[s], hmc_us);
-		bare_actions(path, units, n, syncs[s], bare_us);
-		percentiles(hmc_us, n, &hm, &hp);
-		percentiles(bare_us, n, &bm, &bp);
-		printf("workflow action, synchronous=%-6s  hmc median %7.1f us  p99 %7.1f us"
-		       " | bare SQLite median %7.1f us  p99 %7.1f us | ratio %.2fx (p99 %.2fx)\n",
-		       syncs[s], hm, hp, bm, bp, hm / bm, hp / bp);
+		double hm[ROUNDS], hp[ROUNDS], bm[ROUNDS], bp[ROUNDS], ratio[ROUNDS], pratio[ROUNDS];
+		for (int r = 0; r < ROUNDS; r++) {
+			int at = (s * ROUNDS + r) * 2 * per;
+			take(units, pool_n, at, mine, per);
+			take(units, pool_n, at + per, theirs, per);
+			if (r % 2 == 0) {
+				hmc_actions(path, mine, n, syncs[s], hmc_us);
+				bare_actions(path, theirs, n, syncs[s], bare_us);
+			} else {
+				bare_actions(path, theirs, n, syncs[s], bare_us);
+				hmc_actions(path, mine, n, syncs[s], hmc_us);
+			}
+			percentiles(hmc_us, n, &hm[r], &hp[r]);
+			percentiles(bare_us, n, &bm[r], &bp[r]);
+			ratio[r] = hm[r] / bm[r];
+			pratio[r] = hp[r] / bp[r];
+		}
+		double a[3], b[3], c[3], d[3];
+		spread(hm, ROUNDS, a);
+		spread(bm, ROUNDS, b);
+		spread(ratio, ROUNDS, c);
+		spread(pratio, ROUNDS, d);
+		printf("workflow action, synchronous=%-6s %d rounds of %d, min/median/max:"
+		       " hmc median %.0f/%.0f/%.0f us | bare SQLite median %.0f/%.0f/%.0f us |"
+		       " ratio %.2f/%.2fx/%.2f (p99 ratio %.2f/%.2f/%.2f)\n",
+		       syncs[s], ROUNDS, n, a[0], a[1], a[2], b[0], b[1], b[2], c[0], c[1], c[2],
+		       d[0], d[1], d[2]);
 	}
 
 	int runs = 40;
 	double *show_us = xcalloc((size_t)runs, sizeof *show_us);
 	long rss = 0, max_rss = 0;
 	for (int i = 0; i < runs; i++) {
-		show_us[i] = show_process(hmc, path, units[i % (n / 2)], &rss);
+		show_us[i] = show_process(hmc, path, units[i % pool_n], &rss);
 		if (rss > max_rss)
 			max_rss = rss;
 	}
@@ -215,5 +262,7 @@ main(int argc, char **argv)
 	free(bare_us);
 	free(show_us);
 	free(units);
+	free(mine);
+	free(theirs);
 	return 0;
 }

@@ -90,12 +90,16 @@ run "$HMC" --db "$T/new/hmc.db" verify; expect_status 0
 v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA user_version")
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
-# As a store of the schema before the last was (the last migration adds
-# a column that holds nothing on a store that has not synced).
+# As a store of the schema before the last was (the last migration keeps
+# where the centre's answers reached: a row of the config).
 prev=$((v - 1))
-sqlite3 "$OLD" "ALTER TABLE journal DROP COLUMN received; PRAGMA user_version = $prev"
+sqlite3 "$OLD" "DELETE FROM config WHERE key = 'sync.sent_through'; PRAGMA user_version = $prev"
 : >"$OLD.pre-v5"	# an older one, to be removed
 run "$HMC" --db "$OLD" verify; expect_status 0
+last_cmd="the migration counted what waits to be sent"
+if [ "$(q "$OLD" "SELECT value FROM config WHERE key = 'sync.sent_through'")" = \
+	"$(q "$OLD" "SELECT coalesce(min(device_seq) - 1, 0) FROM journal WHERE status = 'pending' AND gseq IS NULL")" ]
+then ok; else not_ok "sync.sent_through"; fi
 last_cmd="$OLD.pre-v$v holds the store as it was, schema $prev"
 if [ -f "$OLD.pre-v$v" ] && [ "$(q "$OLD.pre-v$v" "PRAGMA user_version")" = "$prev" ] &&
 	[ "$(q "$OLD" "PRAGMA user_version")" = "$v" ]; then ok

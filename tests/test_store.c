@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char *
@@ -581,6 +582,58 @@ migration_keeps_the_old_store(void **state)
 	assert_int_equal(stat(pre, &st), -1);
 }
 
+/* A background writer (the sync) sees a scan waiting for its write lock
+ * (store_writer_waiting), and no one when no one waits.  The scan is a
+ * child process forked before this one opens the store (a connection
+ * must not cross a fork). */
+static void
+a_waiting_writer_is_seen(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	char path[512];
+	snprintf(path, sizeof path, "%s", testutil_path("store.db"));
+	store_close(store);
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct store *scan;
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1 || store_open(path, 0, &scan) != 0)
+			_exit(1);
+		store_set_busy_timeout(scan, 20000);	/* as the screens wait */
+		if (store_begin(scan) != 0 || store_commit(scan) != 0)
+			_exit(1);
+		store_close(scan);
+		_exit(0);
+	}
+	close(go[0]);
+	assert_int_equal(store_open(path, 0, &store), 0);
+	assert_int_equal(store_writer_waiting(store), 0);
+	assert_int_equal(store_begin(store), 0);
+	assert_int_equal(store_writer_waiting(store), 0);
+	assert_int_equal(write(go[1], "x", 1), 1);
+	int seen = 0;
+	for (int i = 0; i < 5000 && !seen; i++) {
+		seen = store_writer_waiting(store);
+		if (!seen)
+			usleep(1000);
+	}
+	assert_true(seen);
+	assert_int_equal(store_commit(store), 0);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(go[1]);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);	/* it got in */
+	assert_int_equal(store_writer_waiting(store), 0);
+	store_close(store);
+	testutil_cleanup();
+}
+
 int
 main(void)
 {
@@ -592,6 +645,7 @@ main(void)
 		cmocka_unit_test(busy_store_says_so_and_loses_nothing),
 		cmocka_unit_test(full_store_says_so_and_loses_nothing),
 		cmocka_unit_test(savepoints_give_sequence_numbers_back),
+		cmocka_unit_test(a_waiting_writer_is_seen),
 		cmocka_unit_test(device_identity_is_set_once),
 		cmocka_unit_test(settings),
 		cmocka_unit_test(statements_are_cached_by_text),

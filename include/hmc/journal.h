@@ -120,8 +120,12 @@ int journal_foreach(struct store *store, const char *subject, int newest_first,
 /* Number of events, and the last local position. */
 int64_t journal_count(struct store *store);
 
-/* This device's events that the central log has not confirmed. */
+/* This device's events not yet sent to the central log (the screens'
+ * "unsynced"): after the last one it answered, no count of rows. */
 int64_t journal_pending(struct store *store);
+/* The centre has answered (placed or refused) this device's events up to
+ * device_seq: the push says so in the transaction that records it. */
+int journal_answered(struct store *store, int64_t device_seq);
 
 /* Calls fn with up to limit pending events of this device that the centre
  * has not confirmed (no gseq), by device_seq after after_device_seq. */

@@ -126,6 +126,20 @@ void store_set_busy_timeout(struct store *store, int ms);
  * other writer waits for the write lock, so that those wait for one of
  * its transactions at most (the write gate, store.c). */
 void store_set_background(struct store *store, int background);
+/* Checkpoints off the scan path: the screens turn SQLite's automatic
+ * checkpoint at commit off (store_set_autocheckpoint 0) and call
+ * store_checkpoint when no one has scanned for a moment.  Durability does
+ * not change: with synchronous=FULL every commit is on disk in the WAL
+ * before it returns, and a checkpoint only copies committed pages into the
+ * database file.  What grows is the WAL between idle moments; past
+ * STORE_WAL_BIG pages it is also truncated.  *wal_pages (may be NULL)
+ * gets the pages the WAL holds. */
+#define STORE_WAL_BIG 16384	/* pages: 64 MB at 4 KB */
+void store_set_autocheckpoint(struct store *store, int on);
+int store_checkpoint(struct store *store, int64_t *wal_pages);
+/* Whether a foreground writer (a scan) waits for the write lock this
+ * store holds: a background writer ends its transaction soon when so. */
+int store_writer_waiting(struct store *store);
 
 /* Runs SQL with no result rows. */
 int store_exec(struct store *store, const char *sql);

@@ -20,12 +20,18 @@
  * pending events are applied again on top (rebase); a pending event that
  * no longer applies is held until the log places it, where it becomes a
  * conflict.  Without undo (events of bulk loads) the state is rebuilt from
- * the journal instead.  Each local commit keeps that invariant, so a sync
- * killed at any point resumes where it stopped.
+ * the journal instead.  Between the commits of one pull the pending events
+ * are applied again from the changes they made (one changeset, not the
+ * reducer per event) and the store is marked (sync.rebase_due) until the
+ * reducer has applied them once more at the pull's end: a rule of theirs
+ * that reads what the fold changed is then checked (sync_settle).  A sync
+ * killed at any point resumes where it stopped; a killed one's mark is
+ * settled by the next sync or `hmc verify`.
  *
  * The sync never holds the store's write lock while it waits for the
- * centre, folds in short transactions, and lets a scan that waits for the
- * store in before its next one (store_set_background).
+ * centre; it folds in transactions that a scan waiting for the store ends
+ * (store_writer_waiting), and lets that scan in before its next one
+ * (store_set_background).
  */
 #ifndef HMC_SYNC_H
 #define HMC_SYNC_H
@@ -70,10 +76,9 @@ struct sync_options {
 	const char *url;	/* NULL: central_url() */
 	int batch;		/* events per batch; 0: config sync.batch or SYNC_BATCH */
 	int push, pull;		/* which halves (both when neither is set) */
-	int commit_every;	/* events folded per local transaction; 0: as
-				 * many as about 20 ms of folding takes (more
-				 * when many local events wait to be confirmed;
-				 * see sync.c), so a scan waits little */
+	int commit_every;	/* events folded per local transaction; 0: until
+				 * a scan waits for the store (after 5 ms at
+				 * least) or 1 s has passed (sync.c) */
 	/* Called between batches (may be NULL). */
 	void (*progress)(const struct sync_result *so_far, void *arg);
 	void *arg;
@@ -84,6 +89,12 @@ struct sync_options {
  * what was done either way. */
 int sync_run(struct store *store, const struct sync_options *options,
 	     struct sync_result *result);
+
+/* When a fold was interrupted between its commits (the pending events
+ * applied from their changes, not yet by the reducer: sync.c's
+ * forward_pending), applies them through the reducer; else nothing.
+ * sync_run does it; so does `hmc verify` before comparing. */
+int sync_settle(struct store *store);
 
 /* Runs fn inside one transaction with this device's pending events taken
  * back, then applies them again: for changes to which events are pending.
