@@ -137,6 +137,13 @@ static const struct setting table[] = {
 	  N_("When the last sync was tried.") },
 	{ "sync.last_error", SETTING_CODE, SETTING_STATE, 0, 1000, NULL, NULL, 0,
 	  N_("Why the last sync failed; empty after a good one.") },
+	{ "sync.sent_through", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("This device's events up to which the central log has answered; the "
+	     "unsynced count is those after it.") },
+	{ "sync.rebase_due", SETTING_INT, SETTING_STATE, 0, 1, NULL, NULL, 0,
+	  N_("1 while a sync's fold left this device's unsent events applied from their "
+	     "changes, until they are applied again one by one (the next sync or verify "
+	     "does it).") },
 };
 #define N_SETTINGS (sizeof table / sizeof table[0])
 
