@@ -5,8 +5,13 @@
 #
 # Covers: the schema applied by central init and upgrade (a log of schema
 # 1 upgraded and rehashed; a device may not upgrade; a new hmc refuses an
-# old log; a non-superuser owner is told what it could not take); a
-# direct INSERT, with OVERRIDING SYSTEM VALUE or not, refused; a batch with
+# old log; a non-superuser owner is told what it could not take; a log of
+# schema 5 holding events upgraded to 6 places after them); a direct
+# INSERT or COPY, with OVERRIDING SYSTEM VALUE or a place given or not,
+# its own rows or another device's, refused; places handed out per batch
+# (a batch sent again takes none, a key twice in a batch one, no gap, the
+# counter at the last place) and the owner's own INSERT at a place of its
+# choosing refused by the log's trigger; a batch with
 # an unknown type and a 1 MB payload: those refused with their reasons,
 # the good event placed, every other device's sync still 0 and the same
 # state everywhere; a forged device name refused whole; a wrong hash
@@ -161,6 +166,14 @@ run as_dev hx "INSERT INTO hmc_events (gseq, device, device_seq, hlc, operator, 
 expect_status 1; expect_err "permission denied for table hmc_events"
 run as_dev hx "INSERT INTO hmc_events (device, device_seq, hlc, operator, type, subject, payload,
 	hash) VALUES ('hx', 1, 1, '1001', 'flag', '10000001', 'reason=x', sha256('x'))"
+expect_status 1; expect_err "permission denied for table hmc_events"
+# Nor COPY into it, with a place of its own or without, its own rows or
+# another device's.
+printf 'hx\t1\t1\t1001\tflag\t10000001\treason=x\t\\\\x00\n' >"$T/mine.copy"
+printf '9000\tha\t999\t1\t1001\tflag\t10000001\treason=x\t\\\\x00\n' >"$T/theirs.copy"
+run as_dev hx "\\copy hmc_events (device, device_seq, hlc, operator, type, subject, payload, hash) FROM '$T/mine.copy'"
+expect_status 1; expect_err "permission denied for table hmc_events"
+run as_dev hx "\\copy hmc_events (gseq, device, device_seq, hlc, operator, type, subject, payload, hash) FROM '$T/theirs.copy'"
 expect_status 1; expect_err "permission denied for table hmc_events"
 for sql in "UPDATE hmc_events SET payload = ''" "DELETE FROM hmc_events" \
 	   "TRUNCATE hmc_events" "UPDATE hmc_meta SET value = '0'"; do
