@@ -12,6 +12,10 @@
  *   hmc_devices(name, id)         the store that first synced as each name
  *                                 (004-devices.sql; hmc_claim())
  *   hmc_event_types.proof         types a manager signs (005-proofs.sql)
+ *   hmc_events_place              a statement trigger: the rows an INSERT adds
+ *                                 hold the places after hmc_place.last, no gap
+ *                                 (006-placed-at-once.sql; hmc_push hands them
+ *                                 out in one statement)
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -48,7 +52,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 5	/* the schema this hmc needs: packaging/central/005-proofs.sql */
+#define PG_SCHEMA 6	/* the schema this hmc needs: packaging/central/006-placed-at-once.sql */
 
 struct central {
 	PGconn *conn;

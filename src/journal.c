@@ -163,6 +163,34 @@ journal_mark(struct store *store, int64_t seq, const char *status, int64_t gseq,
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, _("writing the journal"));
 }
 
+int
+journal_place(struct store *store, const char *device, int64_t first, int64_t last,
+	      int64_t first_gseq)
+{
+	/* Only gseq changes: the row's other indexes (pending, status) stay
+	 * as they are, and the undo and note are kept for the rebase. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE journal SET gseq = ?4 + (device_seq - ?2)"
+		" WHERE device = ?1 AND device_seq BETWEEN ?2 AND ?3"
+		" AND status = 'pending' AND gseq IS NULL");
+	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, first);
+	sqlite3_bind_int64(stmt, 3, last);
+	sqlite3_bind_int64(stmt, 4, first_gseq);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("writing the journal"));
+	int64_t changed = sqlite3_changes64(store_db(store));
+	if (changed != last - first + 1)
+		return store_seterr(store, HMC_E_CORRUPT,
+				    _("the journal holds %lld of %s's unplaced events #%lld to "
+				      "#%lld, not %lld: nothing was marked sent; run `hmc verify`"),
+				    (long long)changed, device, (long long)first, (long long)last,
+				    (long long)(last - first + 1));
+	return 0;
+}
+
 int64_t
 journal_find(struct store *store, const char *device, int64_t device_seq)
 {

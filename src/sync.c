@@ -717,18 +717,30 @@ push_some(struct store *store, const struct central_ops *ops, struct central *c,
 		return store_seterr(store, rc, "%s", err);
 	/* What the centre acknowledged, in one local transaction.  An event
 	 * whose number the centre holds with other content gets its place
-	 * too, so it is not sent again; the pull rejects it. */
+	 * too, so it is not sent again; the pull rejects it.  The places go
+	 * in a run at a time: events numbered one after the other that the
+	 * centre placed one after the other (a batch it took whole is one
+	 * run, one statement). */
 	int refused = 0;
 	if ((rc = store_begin(store)) != 0)
 		return rc;
-	for (int i = 0; i < n && rc == 0; i++) {
+	for (int i = 0; i < n && rc == 0;) {
 		if (acks[i].refused[0] != '\0') {
 			refused = 1;
+			i++;
 			continue;
 		}
-		rc = journal_mark(store, events[i].seq, "pending", acks[i].gseq, NULL);
-		if (acks[i].same)
-			result->pushed++;
+		int end = i + 1;
+		while (end < n && acks[end].refused[0] == '\0' &&
+		       events[end].device_seq == events[end - 1].device_seq + 1 &&
+		       acks[end].gseq == acks[end - 1].gseq + 1 &&
+		       strcmp(events[end].device, events[i].device) == 0)
+			end++;
+		rc = journal_place(store, events[i].device, events[i].device_seq,
+				   events[end - 1].device_seq, acks[i].gseq);
+		for (; i < end; i++)
+			if (acks[i].same)
+				result->pushed++;
 	}
 	if (rc == 0 && n > 0)
 		rc = journal_answered(store, events[n - 1].device_seq);

@@ -5,8 +5,13 @@
 #
 # Covers: the schema applied by central init and upgrade (a log of schema
 # 1 upgraded and rehashed; a device may not upgrade; a new hmc refuses an
-# old log; a non-superuser owner is told what it could not take); a
-# direct INSERT, with OVERRIDING SYSTEM VALUE or not, refused; a batch with
+# old log; a non-superuser owner is told what it could not take; a log of
+# schema 5 holding events upgraded to 6 places after them); a direct
+# INSERT or COPY, with OVERRIDING SYSTEM VALUE or a place given or not,
+# its own rows or another device's, refused; places handed out per batch
+# (a batch sent again takes none, a key twice in a batch one, no gap, the
+# counter at the last place) and the owner's own INSERT at a place of its
+# choosing refused by the log's trigger; a batch with
 # an unknown type and a 1 MB payload: those refused with their reasons,
 # the good event placed, every other device's sync still 0 and the same
 # state everywhere; a forged device name refused whole; a wrong hash
@@ -142,7 +147,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
@@ -161,6 +166,14 @@ run as_dev hx "INSERT INTO hmc_events (gseq, device, device_seq, hlc, operator, 
 expect_status 1; expect_err "permission denied for table hmc_events"
 run as_dev hx "INSERT INTO hmc_events (device, device_seq, hlc, operator, type, subject, payload,
 	hash) VALUES ('hx', 1, 1, '1001', 'flag', '10000001', 'reason=x', sha256('x'))"
+expect_status 1; expect_err "permission denied for table hmc_events"
+# Nor COPY into it, with a place of its own or without, its own rows or
+# another device's.
+printf 'hx\t1\t1\t1001\tflag\t10000001\treason=x\t\\\\x00\n' >"$T/mine.copy"
+printf '9000\tha\t999\t1\t1001\tflag\t10000001\treason=x\t\\\\x00\n' >"$T/theirs.copy"
+run as_dev hx "\\copy hmc_events (device, device_seq, hlc, operator, type, subject, payload, hash) FROM '$T/mine.copy'"
+expect_status 1; expect_err "permission denied for table hmc_events"
+run as_dev hx "\\copy hmc_events (gseq, device, device_seq, hlc, operator, type, subject, payload, hash) FROM '$T/theirs.copy'"
 expect_status 1; expect_err "permission denied for table hmc_events"
 for sql in "UPDATE hmc_events SET payload = ''" "DELETE FROM hmc_events" \
 	   "TRUNCATE hmc_events" "UPDATE hmc_meta SET value = '0'"; do
@@ -193,6 +206,31 @@ check "nothing of it was placed" test "$(admin_sql "SELECT count(*) FROM hmc_eve
 # A wrong hash.
 run as_dev hx "$(push_sql "$(ev 1 hx 6 flag "'reason=checked'" "sha256('not it')")")"
 expect_status 0; expect_out "0|f|its hash does not match its content"
+
+# Places are the centre's, handed out at once (006-placed-at-once.sql): a
+# batch sent again takes none, a key twice in one batch one place (its
+# second copy with other content is not the same), and the places run on
+# without a gap.
+run as_dev hx "$(push_sql "$(ev 1 hx 8 flag "'reason=a'"), $(ev 2 hx 8 flag "'reason=b'"), $(ev 3 hx 9 flag "'reason=c'")")"
+expect_status 0; expect_out "0|t|"; expect_out "1|t|"; expect_out "2|t|"
+run as_dev hx "SELECT r.idx || ' ' || r.same FROM hmc_push('{hx,hx}', '{8,9}', '{117637120000000000,117637120000000000}',
+	'{1001,1001}', '{flag,flag}', '{10000001,10000001}', '{reason=a,reason=c}',
+	(SELECT array_agg(hash ORDER BY device_seq) FROM hmc_events WHERE device = 'hx' AND device_seq IN (8, 9))) r ORDER BY 1"
+expect_status 0; expect_out "0 true"; expect_out "1 true"
+check "each key holds one place" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx' AND device_seq IN (8, 9)")" -eq 2
+check "the first copy's content was placed" test "$(admin_sql "SELECT payload FROM hmc_events WHERE device = 'hx' AND device_seq = 8")" = "reason=a"
+check "the places run without a gap" test "$(admin_sql "SELECT max(gseq) - count(*) FROM hmc_events")" -eq 0
+check "the counter is at the last place" test "$(admin_sql "SELECT last = (SELECT max(gseq) FROM hmc_events) FROM hmc_place")" = t
+# Even the owner cannot put an event at a place of its choosing, nor
+# insert without a place the counter gave.
+run admin_sql "INSERT INTO hmc_events (gseq, device, device_seq, hlc, operator, type, subject,
+	payload, hash) OVERRIDING SYSTEM VALUE VALUES ((SELECT last + 5 FROM hmc_place), 'hx', 100, 1,
+	'1001', 'flag', '10000001', 'reason=x', sha256('x'))"
+expect_status 1; expect_err "places run without gaps"
+run admin_sql "INSERT INTO hmc_events (device, device_seq, hlc, operator, type, subject,
+	payload, hash) VALUES ('hx', 100, 1, '1001', 'flag', '10000001', 'reason=x', sha256('x'))"
+expect_status 1
+check "neither was placed" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx' AND device_seq = 100")" -eq 0
 
 # A manager out of nothing: an operator event without a proof is refused
 # by the centre; one with a proof no badge made is placed, and every
@@ -237,7 +275,7 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 5
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 6
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.
@@ -286,7 +324,7 @@ done
 run h hx sync; expect_status 0
 run "$HMC" central revoke hx --central "$ADMIN"; expect_status 0; expect_out "its events stay"
 run h hx sync; expect_status 1; expect_err "not permitted to log in"; expect_no "nothing is lost"
-check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 2
+check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 4
 run "$HMC" central add-device hx --central "$ADMIN"; expect_status 1; expect_err "--replace"
 
 # Passwords with '@', ':' and a literal '%40': in every form, never shown,
@@ -337,6 +375,23 @@ expect_no "001-log"
 check "the upgrade rehashed the log" test "$(psql -X -q -At "$OLD" -c "SELECT count(*) FROM
 	(SELECT device, device_seq AS seq, hlc, operator AS op, type, subject, payload, hash
 	 FROM hmc_events) v WHERE hash = $HASH_SQL")" -eq 1
+
+# A log of schema 5 that holds events, brought to 6: the next push
+# places after them, without a gap.
+admin_sql "CREATE DATABASE hmcfive"
+FIVE=$(echo "$ADMIN" | sed 's|/hmc?|/hmcfive?|')
+sch="$(dirname "$0")/../packaging/central"
+run psql -X -q -1 -v ON_ERROR_STOP=1 "$FIVE" -f "$sch/001-log.sql" -f "$sch/002-guarded.sql" \
+	-f "$sch/003-placed.sql" -f "$sch/004-devices.sql" -f "$sch/005-proofs.sql" \
+	-c "INSERT INTO hmc_meta VALUES ('schema', '5'); INSERT INTO hmc_event_types VALUES ('flag')"
+expect_status 0
+five_sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$FIVE" -c "$1"; }
+run five_sql "$(push_sql "$(ev 1 hq 1 flag "'reason=a'"), $(ev 2 hq 2 flag "'reason=b'")")"
+expect_status 0; expect_out "1|t|"
+run "$HMC" central upgrade "$FIVE"; expect_status 0; expect_out "applied 006-placed-at-once.sql"
+run five_sql "$(push_sql "$(ev 1 hq 2 flag "'reason=b'"), $(ev 2 hq 3 flag "'reason=c'"), $(ev 3 hq 4 flag "'reason=d'")")"
+expect_status 0; expect_out "0|t|"; expect_out "2|t|"
+check "the upgraded log placed after what it held" test "$(five_sql "SELECT string_agg(gseq || ':' || device_seq, ' ' ORDER BY gseq) || ' ' || (SELECT last FROM hmc_place) FROM hmc_events")" = "1:1 2:2 3:3 4:4 4"
 
 # A database owner who is not a superuser: told what it could not take.
 admin_sql "CREATE ROLE owner2 LOGIN PASSWORD 'Own3rPass'"

@@ -5,6 +5,9 @@
  * gap-free device sequence, a growing HLC, the operator, type, unit and
  * payload, with a hash that changes with any field and is SHA-256 over the
  * length-prefixed fields (a fixed vector, as PostgreSQL computes it);
+ * the centre's places marked for a run of sent events in one statement
+ * (journal_place), and a run the journal does not hold unplaced refused
+ * with nothing changed;
  * migration 8 rehashes a journal kept with the old hashes; history newest first
  * with paging; the reducer's effects (rent starts at delivery and stops at
  * pickup, payer cleared at receipt, locations checked); the demo store:
@@ -63,6 +66,56 @@ events_carry_everything(void **state)
 	event_hash(&changed);
 	assert_memory_equal(before, changed.hash, EVENT_HASH_LEN);
 	assert_int_equal(journal_get(store, 99999, &read), HMC_E_NOT_FOUND);
+	store_close(store);
+}
+
+/* A push's acknowledgement: places for a run of numbers at once, still
+ * pending (the pull confirms them); a run that is not all there and
+ * unplaced is refused, and the caller's rollback leaves nothing. */
+static void
+place_marks_a_run(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct event ev[5];
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_REGISTER, "10000001",
+				       "article=100210&location=GBG-A01-1", &ev[0]), 0);
+	for (int i = 1; i < 5; i++)
+		assert_int_equal(workflow_move(store, OP_STAFF, EV_RELOCATE, "10000001",
+					       i % 2 ? "location=GBG-A01-2" : "location=GBG-A01-1",
+					       &ev[i]), 0);
+	int64_t unsent = journal_pending(store);
+	assert_int_equal(store_begin(store), 0);
+	assert_int_equal(journal_place(store, "test-01", ev[0].device_seq, ev[2].device_seq, 500), 0);
+	assert_int_equal(store_commit(store), 0);
+	for (int i = 0; i < 3; i++) {
+		struct event read;
+		assert_int_equal(journal_get(store, journal_find(store, "test-01", ev[i].device_seq),
+					     &read), 0);
+		assert_int_equal(read.gseq, 500 + i);
+		assert_string_equal(read.status, "pending");
+	}
+	assert_int_equal(journal_pending(store), unsent - 3);
+
+	/* Placed already, past the end, another device: refused. */
+	const struct { const char *device; int64_t first, last; } bad[] = {
+		{ "test-01", ev[2].device_seq, ev[3].device_seq },
+		{ "test-01", ev[3].device_seq, ev[4].device_seq + 1 },
+		{ "other-01", ev[3].device_seq, ev[4].device_seq },
+	};
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+		assert_int_equal(store_begin(store), 0);
+		assert_int_equal(journal_place(store, bad[k].device, bad[k].first, bad[k].last, 900),
+				 HMC_E_CORRUPT);
+		assert_non_null(strstr(store_errmsg(store), "nothing was marked sent"));
+		store_rollback(store);
+	}
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal WHERE gseq >= 900"), 0);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT gseq FROM journal WHERE device_seq = %lld",
+		 (long long)ev[2].device_seq);
+	assert_int_equal(testutil_int(store, sql), 502);
+	assert_int_equal(journal_pending(store), unsent - 3);
 	store_close(store);
 }
 
@@ -272,6 +325,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_carry_everything),
 		cmocka_unit_test(hash_is_sha256_of_the_fields),
+		cmocka_unit_test(place_marks_a_run),
 		cmocka_unit_test(migration_rehashes_the_journal),
 		cmocka_unit_test(history_newest_first_with_pages),
 		cmocka_unit_test(rent_payer_and_places),

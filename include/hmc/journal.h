@@ -46,6 +46,14 @@ int journal_insert(struct store *store, struct event *ev, const void *undo, int 
 int journal_insert_folded(struct store *store, struct event *ev, int64_t gseq,
 			  const char *status, const char *note);
 
+/* Gives this device's sent events device_seq first..last (all pending,
+ * none placed yet) the places first_gseq, first_gseq + 1, ... the centre
+ * acknowledged: one statement for a run of them (a push's whole batch,
+ * usually).  0, or HMC_E_CORRUPT when the journal does not hold exactly
+ * that run unplaced (nothing is then changed by it; the caller rolls
+ * back). */
+int journal_place(struct store *store, const char *device, int64_t first, int64_t last,
+		  int64_t first_gseq);
 /* Updates an event's sync state; gseq 0 leaves it; note NULL keeps the
  * note of a pending event (why it is held) and of a conflict, and clears
  * it otherwise; drops the undo blob when the event is no longer pending. */
