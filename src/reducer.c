@@ -133,6 +133,15 @@ reducer_apply_forced(struct store *store, const struct event *ev)
 	return apply(store, ev);
 }
 
+/* The event, checked and applied, in the caller's transaction. */
+static int
+apply_checked(struct store *store, const struct event *ev)
+{
+	/* A manager's word, from here or pulled, carries their proof. */
+	int rc = rules_check_proof(store, ev);
+	return rc != 0 ? rc : apply(store, ev);
+}
+
 int
 reducer_apply(struct store *store, const struct event *ev)
 {
@@ -140,16 +149,16 @@ reducer_apply(struct store *store, const struct event *ev)
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
-	/* A manager's word, from here or pulled, carries their proof. */
-	if ((rc = rules_check_proof(store, ev)) != 0 || (rc = apply(store, ev)) != 0) {
+	if ((rc = apply_checked(store, ev)) != 0) {
 		store_rollback(store);
 		return rc;
 	}
 	return store_commit(store);
 }
 
-int
-reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int *undo_len)
+static int
+apply_undo(struct store *store, const struct event *ev, void **undo, int *undo_len,
+	   int (*how)(struct store *store, const struct event *ev))
 {
 	*undo = NULL;
 	*undo_len = -1;
@@ -157,10 +166,22 @@ reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int
 	int capture = !store_in_bulk(store);
 	if (capture)
 		undo_start(store);
-	int rc = reducer_apply(store, ev);
+	int rc = how(store, ev);
 	if (capture)
 		undo_finish(store, rc == 0, undo, undo_len);
 	return rc;
+}
+
+int
+reducer_apply_undo(struct store *store, const struct event *ev, void **undo, int *undo_len)
+{
+	return apply_undo(store, ev, undo, undo_len, reducer_apply);
+}
+
+int
+reducer_apply_undo_in(struct store *store, const struct event *ev, void **undo, int *undo_len)
+{
+	return apply_undo(store, ev, undo, undo_len, apply_checked);
 }
 
 const struct reducer_table reducer_tables[] = {

@@ -36,7 +36,7 @@ workflow_apply(struct store *store, struct event *ev)
 		rc = store_seterr(store, HMC_E_INVALID, "%s", why);
 	if (rc == 0 && (rc = rules_gate(store, ev)) == 0 &&
 	    (rc = journal_stamp(store, ev)) == 0 && (rc = rules_prove(store, ev)) == 0 &&
-	    (rc = reducer_apply_undo(store, ev, &undo, &undo_len)) == 0)
+	    (rc = reducer_apply_undo_in(store, ev, &undo, &undo_len)) == 0)
 		rc = journal_insert(store, ev, undo, undo_len);
 	sqlite3_free(undo);
 	if (rc == 0)
