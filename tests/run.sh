@@ -13,7 +13,8 @@
 # Environment: HMC (the hmc binary), BUILD (the build directory),
 # SHELL_TESTS (the shell tests to run instead of every tests/t_*.sh but
 # t_package.sh, which installs the Debian package: make check-package),
-# TEST_JOBS.
+# TEST_JOBS, TEST_EXEC (runs each cmocka binary: qemu-aarch64 for
+# make check-cross).
 set -u
 passed=0
 failed=0
@@ -58,7 +59,7 @@ done
 run_one() {	# run_one TEST LOG: its output into LOG, its status into LOG.status
 	case $1 in
 	*.sh) sh "$1" >"$2" 2>&1 ;;
-	*) "$1" >"$2" 2>&1 ;;
+	*) ${TEST_EXEC:-} "$1" >"$2" 2>&1 ;;
 	esac
 	echo $? >"$2.status"
 }
