@@ -412,6 +412,6 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz build-arm64
 
--include $(shell find $(BUILD) -name '*.d' -type f -not -path '$(BUILD)/deb/*' \
-	-not -path '$(BUILD)/sysroot/*' -not -path '$(BUILD)/apt/*' 2>/dev/null)
+-include $(shell find $(BUILD) \( -path '$(BUILD)/deb' -o -path '$(BUILD)/sysroot' \
+	-o -path '$(BUILD)/apt' -o -path '$(BUILD)/control' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 .SECONDARY:

@@ -19,7 +19,8 @@
 # kept between runs: made again only when the package list below, the
 # host's sources or this script change (DIR/sysroot/.hmc-stamp).  A failed
 # download (no network) stops with a message; apt's own timeouts are cut
-# short so that CI does not hang.
+# short, and each apt run is stopped after minutes, so that CI does not
+# hang.
 set -eu
 arch=${1:?usage: packaging/sysroot.sh ARCH DIR}
 dir=${2:?usage: packaging/sysroot.sh ARCH DIR}
@@ -63,15 +64,16 @@ fail() {
 }
 # apt-get update says "W: Failed to fetch" and still exits 0 when a source
 # is out of reach: a list of packages that holds no libc6-dev is the sign.
-apt-get "$@" -qq update >"$apt/update.log" 2>&1 || { cat "$apt/update.log" >&2; fail "apt-get update failed"; }
+timeout 300 apt-get "$@" -qq update >"$apt/update.log" 2>&1 ||
+	{ cat "$apt/update.log" >&2; fail "apt-get update failed or took over 5 minutes"; }
 if grep -q '^[WE]: Failed to fetch' "$apt/update.log"; then
 	cat "$apt/update.log" >&2
 	fail "its package lists could not be downloaded"
 fi
 apt-cache "$@" show libc6-dev >/dev/null 2>&1 || fail "no $arch package list (apt-get update found none)"
 # shellcheck disable=SC2086
-apt-get "$@" -qq -y --download-only install $pkgs >"$apt/install.log" 2>&1 ||
-	{ cat "$apt/install.log" >&2; fail "the packages could not be downloaded"; }
+timeout 600 apt-get "$@" -qq -y --download-only install $pkgs >"$apt/install.log" 2>&1 ||
+	{ cat "$apt/install.log" >&2; fail "the packages could not be downloaded (or took over 10 minutes)"; }
 
 db=$dir/dpkg
 rm -rf "$db"
