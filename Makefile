@@ -306,15 +306,14 @@ deps-package:
 # build-ARCH/sysroot, downloaded once, never installed), then hmc, its
 # catalogues, the cmocka tests and the ARCH package in build-ARCH/.
 # check-cross: that, then a subset of the suite under qemu-user (below).
+# The package is made again only when hmc or the packaging changed.
 cross: deps-cross
 	@$(if $(filter 1,$(CROSS)),,echo "make cross ARCH=arm64: say which architecture (not the host's)" >&2; exit 2)
 	@sh packaging/sysroot.sh $(ARCH) $(BUILD)
 	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-build
 	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-deb
 
-check-cross: deps-cross
-	@$(if $(filter 1,$(CROSS)),,echo "make check-cross ARCH=arm64: say which architecture (not the host's)" >&2; exit 2)
-	@sh packaging/sysroot.sh $(ARCH) $(BUILD)
+check-cross: cross
 	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-test-run
 
 deps-cross:
@@ -324,9 +323,11 @@ deps-cross:
 # host's kernel) and test_journal (its 60,000 events take minutes
 # emulated; the native suite runs it), and the shell tests of the command
 # line, the config file, authentication and labels, driving the ARCH hmc
-# through $(BUILD)/hmc-qemu.
+# through $(BUILD)/hmc-qemu; t_cross.sh checks the binaries' and the
+# package's architecture, its Depends, and that the host has no foreign
+# architecture or package.
 CROSS_TESTS := $(filter-out $(BUILD)/tests/test_journal,$(TESTS))
-CROSS_SHELL_TESTS := tests/t_cli.sh tests/t_config.sh tests/t_auth.sh tests/t_label.sh
+CROSS_SHELL_TESTS := tests/t_cli.sh tests/t_config.sh tests/t_auth.sh tests/t_label.sh tests/t_cross.sh
 
 cross-build: $(HMC) $(MO) $(TESTS) $(BUILD)/hmc-qemu
 
@@ -338,9 +339,12 @@ cross-build: $(HMC) $(MO) $(TESTS) $(BUILD)/hmc-qemu
 # compiler and pkg-config look in the sysroot; dpkg-shlibdeps finds the
 # ARCH libraries' packages and symbols in the sysroot's own dpkg database
 # (packaging/sysroot.sh), so Depends come out as on a native build.
+# Made again when hmc or the packaging changed.
 CROSS_DEB_SRC := $(BUILD)/deb/hmc-$(VERSION)
-cross-deb:
-	$(call say,DEB,$(BUILD)/deb/hmc_$(VERSION)_$(ARCH).deb)
+CROSS_DEB     := $(BUILD)/deb/hmc_$(VERSION)_$(ARCH).deb
+cross-deb: $(CROSS_DEB)
+$(CROSS_DEB): $(HMC) $(MO) $(wildcard packaging/debian/* packaging/systemd/* packaging/hmc.conf man/*)
+	$(call say,DEB,$@)
 	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(CROSS_DEB_SRC)
 	$(Q)git ls-files -z --cached --others --exclude-standard | \
 		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
@@ -353,7 +357,7 @@ cross-deb:
 		HMC_SHLIBDEPS="--admindir=$(CURDIR)/$(BUILD)/dpkg -l$(SYSROOT)/lib/$(TRIPLET) -l$(SYSROOT)/usr/lib/$(TRIPLET) -l$(SYSROOT)/usr/lib" \
 		dpkg-buildpackage -a$(ARCH) -d -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
 		{ tail -40 ../build.log; exit 1; }
-	$(Q)test -f $(BUILD)/deb/hmc_$(VERSION)_$(ARCH).deb
+	$(Q)test -f $@
 
 $(BUILD)/hmc-qemu: Makefile
 	$(Q)printf '#!/bin/sh\n# The $(ARCH) hmc under qemu-user, with the sysroot for its libraries (make check-cross).\nQEMU_LD_PREFIX="$(SYSROOT)" exec $(QEMU) "$$(dirname "$$0")/hmc" "$$@"\n' >$@ && chmod +x $@
