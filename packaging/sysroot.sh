@@ -55,7 +55,10 @@ set -- -o "APT::Architecture=$arch" -o "APT::Architectures=$arch" \
 	-o "Dir::Cache=$apt/cache" -o "Debug::NoLocking=1" \
 	-o "APT::Get::List-Cleanup=0" -o "Acquire::Retries=1" \
 	-o "Acquire::http::Timeout=30" -o "Acquire::https::Timeout=30" \
-	-o "APT::Install-Recommends=0" -o "APT::Sandbox::User=root"
+	-o "APT::Install-Recommends=0"
+# Root's apt would download as _apt, who may not write here; anyone
+# else's downloads as themselves.
+[ "$(id -u)" -eq 0 ] && set -- "$@" -o "APT::Sandbox::User=root"
 fail() {
 	echo "hmc: cannot make the $arch sysroot: $1" >&2
 	echo "hmc: the cross build downloads Debian's $arch libraries from the sources in" >&2
