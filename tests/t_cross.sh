@@ -7,7 +7,8 @@
 # libzint2.11:amd64 (Debian 12's cannot sit beside the arm64 one); the
 # package in BUILD/deb is for arm64, holds an aarch64 /usr/bin/hmc and
 # depends on the arm64 libraries' packages (from the sysroot's own dpkg
-# database), libzint2.11 among them.
+# database), libzint2.11 among them; without a network (a proxy that
+# refuses), packaging/sysroot.sh stops at once and says what to do.
 . "$(dirname "$0")/lib.sh"
 : "${BUILD:?BUILD is the cross build directory}"
 machine() { LC_ALL=C readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p'; }
@@ -30,4 +31,11 @@ if [ -n "$deb" ]; then
 	dpkg-deb -x "$deb" "$T/root"
 	check "its /usr/bin/hmc is aarch64" test "$(machine "$T/root/usr/bin/hmc")" = AArch64
 fi
+
+run env http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
+	sh packaging/sysroot.sh arm64 "$T/offline"
+expect_status 1
+expect_err "hmc: cannot make the arm64 sysroot"
+expect_err "check the network (or a proxy), then run it again"
+check "nothing half-made is taken for a sysroot" test ! -e "$T/offline/sysroot/.hmc-stamp"
 done_testing
