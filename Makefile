@@ -12,6 +12,10 @@
 #   make deb      the Debian package, in build/deb/ (packaging/debian)
 #   make check-package  builds the package, installs it with dpkg, tries it,
 #                 purges it (root; tests/t_package.sh)
+#   make cross ARCH=arm64  hmc, its tests and its package for another
+#                 architecture, in build-arm64/ (its libraries in a sysroot
+#                 there, never installed); make check-cross ARCH=arm64 runs a
+#                 subset of the tests under qemu-user
 #   make clean
 #
 # Quiet by default; V=1 shows the commands.  WERROR=1 turns warnings into
@@ -70,6 +74,29 @@ CORE_PKGS := sqlite3 libsodium libusb-1.0 xkbcommon libpng freetype2
 LAZY_PKGS := libpq
 UI_PKGS   := ncursesw
 TEST_PKGS := cmocka umockdev-1.0
+
+# A cross build (make cross ARCH=arm64): Debian's cross compiler, and the
+# other architecture's libraries in a sysroot of their own
+# (packaging/sysroot.sh), never installed on the host.  It builds in
+# build-ARCH/, with the same sources, flags and tests.
+ARCH      ?=
+HOST_ARCH := $(shell dpkg-architecture -qDEB_BUILD_ARCH 2>/dev/null)
+ifneq ($(filter-out $(HOST_ARCH),$(ARCH)),)
+CROSS     := 1
+TRIPLET   := $(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_MULTIARCH 2>/dev/null)
+BUILD     := build-$(ARCH)
+SYSROOT   := $(CURDIR)/$(BUILD)/sysroot
+CC        := $(TRIPLET)-gcc --sysroot=$(SYSROOT)
+AR        := $(TRIPLET)-ar
+PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+# No umockdev in the sysroot: test_usb emulates a kernel on the host only.
+TEST_PKGS := cmocka
+# Run under qemu-user, the sysroot as its root for libraries.
+QEMU      := qemu-$(shell dpkg-architecture -a$(ARCH) -qDEB_HOST_GNU_CPU 2>/dev/null)
+else
+CROSS     := 0
+endif
 pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
 pc_libs   = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
 
@@ -94,6 +121,9 @@ CORE_SRC  := $(filter-out src/main.c src/cli%.c,$(wildcard src/*.c))
 CLI_SRC   := src/main.c $(wildcard src/cli*.c)
 UI_SRC    := $(wildcard screens/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
+ifeq ($(CROSS),1)
+TEST_SRC  := $(filter-out tests/test_usb.c,$(TEST_SRC))
+endif
 BENCH_SRC := $(wildcard tests/bench_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz_*.c)
 PO        := $(wildcard po/*.po)
@@ -113,7 +143,8 @@ DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
 .PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
-        build-all test-run bench-run torture-run fuzz-run pot man check-quick deb check-package deps-package
+        build-all test-run bench-run torture-run fuzz-run pot man check-quick deb check-package deps-package \
+        cross check-cross deps-cross cross-build cross-deb cross-test-run
 .DEFAULT_GOAL := all
 
 all: $(HMC) $(MO)
@@ -269,6 +300,74 @@ check-package: deps-package
 deps-package:
 	@sh packaging/deps.sh package
 
+# --- the cross build (make cross ARCH=arm64) ----------------------------------
+
+# cross: the sysroot (packaging/sysroot.sh: the ARCH libraries unpacked in
+# build-ARCH/sysroot, downloaded once, never installed), then hmc, its
+# catalogues, the cmocka tests and the ARCH package in build-ARCH/.
+# check-cross: that, then a subset of the suite under qemu-user (below).
+# The package is made again only when hmc or the packaging changed.
+cross: deps-cross
+	@$(if $(filter 1,$(CROSS)),,echo "make cross ARCH=arm64: say which architecture (not the host's)" >&2; exit 2)
+	@sh packaging/sysroot.sh $(ARCH) $(BUILD)
+	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-build
+	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-deb
+
+check-cross: cross
+	@$(MAKE) --no-print-directory ARCH=$(ARCH) cross-test-run
+
+deps-cross:
+	@sh packaging/deps.sh cross
+
+# Under qemu-user: every cmocka test but test_usb (umockdev emulates the
+# host's kernel) and test_journal (its 60,000 events take minutes
+# emulated; the native suite runs it), and the shell tests of the command
+# line, the config file, authentication and labels, driving the ARCH hmc
+# through $(BUILD)/hmc-qemu; t_cross.sh checks the binaries' and the
+# package's architecture, its Depends, and that the host has no foreign
+# architecture or package.
+CROSS_TESTS := $(filter-out $(BUILD)/tests/test_journal,$(TESTS))
+CROSS_SHELL_TESTS := tests/t_cli.sh tests/t_config.sh tests/t_auth.sh tests/t_label.sh tests/t_cross.sh
+
+cross-build: $(HMC) $(MO) $(TESTS) $(BUILD)/hmc-qemu
+
+# The ARCH package, by dpkg-buildpackage -aARCH like any Debian cross
+# build, from a copy of the tree as for `make deb`: -d because the ARCH
+# build dependencies are in the sysroot, not installed (dpkg would want
+# libzint-dev:ARCH, which cannot sit beside the host's); nocheck because
+# the tests cannot run natively (check-cross runs them under qemu).  The
+# compiler and pkg-config look in the sysroot; dpkg-shlibdeps finds the
+# ARCH libraries' packages and symbols in the sysroot's own dpkg database
+# (packaging/sysroot.sh), so Depends come out as on a native build.
+# Made again when hmc or the packaging changed.
+CROSS_DEB_SRC := $(BUILD)/deb/hmc-$(VERSION)
+CROSS_DEB     := $(BUILD)/deb/hmc_$(VERSION)_$(ARCH).deb
+cross-deb: $(CROSS_DEB)
+$(CROSS_DEB): $(HMC) $(MO) $(wildcard packaging/debian/* packaging/systemd/* packaging/hmc.conf man/*)
+	$(call say,DEB,$@)
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(CROSS_DEB_SRC)
+	$(Q)git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null -T - -cf - | tar -xf - -C $(CROSS_DEB_SRC)
+	$(Q)cp -R packaging/debian $(CROSS_DEB_SRC)/debian
+	$(Q)cd $(CROSS_DEB_SRC) && env -u ARCH DEB_BUILD_OPTIONS=nocheck \
+		CC="$(TRIPLET)-gcc --sysroot=$(SYSROOT)" AR=$(TRIPLET)-ar PKG_CONFIG=pkg-config \
+		PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+		PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(TRIPLET)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig \
+		HMC_SHLIBDEPS="--admindir=$(CURDIR)/$(BUILD)/dpkg -l$(SYSROOT)/lib/$(TRIPLET) -l$(SYSROOT)/usr/lib/$(TRIPLET) -l$(SYSROOT)/usr/lib" \
+		dpkg-buildpackage -a$(ARCH) -d -us -uc -b $(if $(filter 1,$(V)),,>../build.log 2>&1) || \
+		{ tail -40 ../build.log; exit 1; }
+	$(Q)test -f $@
+
+$(BUILD)/hmc-qemu: Makefile
+	$(Q)printf '#!/bin/sh\n# The $(ARCH) hmc under qemu-user, with the sysroot for its libraries (make check-cross).\nQEMU_LD_PREFIX="$(SYSROOT)" exec $(QEMU) "$$(dirname "$$0")/hmc" "$$@"\n' >$@ && chmod +x $@
+
+cross-test-run: cross-build
+	@command -v $(QEMU) >/dev/null || { echo "$(QEMU) is missing: make deps-cross" >&2; exit 1; }
+	@QEMU_LD_PREFIX=$(SYSROOT) TEST_EXEC=$(QEMU) HMC=$(BUILD)/hmc-qemu BUILD=$(BUILD) \
+		HMC_LOCALEDIR=$(BUILD)/locale SHELL_TESTS="$(CROSS_SHELL_TESTS)" \
+		bash tests/run.sh $(CROSS_TESTS)
+
 # The settings part of man/hmc.conf.5, from the table in src/settings.c
 # (tests/t_man.sh checks that the page holds what this writes).
 man: $(HMC)
@@ -315,7 +414,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-san build-fuzz
+	rm -rf build build-san build-fuzz build-arm64
 
--include $(shell find $(BUILD) -name '*.d' -type f -not -path '$(BUILD)/deb/*' 2>/dev/null)
+-include $(shell find $(BUILD) \( -path '$(BUILD)/deb' -o -path '$(BUILD)/sysroot' \
+	-o -path '$(BUILD)/apt' -o -path '$(BUILD)/control' \) -prune -o -name '*.d' -type f -print 2>/dev/null)
 .SECONDARY:

@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages that hmc needs, when they are missing, and does
-# nothing when they are all there.  Usage: packaging/deps.sh build|test|package
+# nothing when they are all there.  Usage: packaging/deps.sh build|test|package|cross
 #   build    what building and running hmc needs (make run)
 #   test     that, and what the tests and benchmarks need (make check, make bench)
 #   package  that, and what building and checking the Debian package needs
 #            (make check-package)
+#   cross    that, and the arm64 cross compiler and qemu-user (host
+#            packages; make cross / check-cross ARCH=arm64; the arm64
+#            libraries are not installed: packaging/sysroot.sh)
 set -eu
 group=${1:-build}
 list="$(dirname "$0")/debian-deps.txt"
@@ -12,7 +15,8 @@ case $group in
 build) want=$(awk '$1 == "build" { print $2 }' "$list") ;;
 test) want=$(awk '$1 == "build" || $1 == "test" { print $2 }' "$list") ;;
 package) want=$(awk '$1 == "build" || $1 == "test" || $1 == "package" { print $2 }' "$list") ;;
-*) echo "usage: $0 build|test|package" >&2; exit 2 ;;
+cross) want=$(awk '$1 == "build" || $1 == "test" || $1 == "cross" { print $2 }' "$list") ;;
+*) echo "usage: $0 build|test|package|cross" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -15,6 +15,7 @@
 #include "hmc/event.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
+#include "hmc/log.h"
 #include "hmc/payload.h"
 #include "hmc/scanner.h"
 #include "hmc/store.h"
@@ -84,12 +85,20 @@ login_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			(int)((login->locked_until - now + 999) / 1000));
 }
 
+/* op_no: whose badge it was, when it was a known one (a wrong PIN). */
 static void
-refused(struct shell *sh, struct login_screen *login, int64_t now)
+refused(struct shell *sh, struct login_screen *login, int64_t now, const char *op_no)
 {
+	if (op_no != NULL)
+		log_msg(LOG_WARNING, "screens: login refused: a wrong PIN for operator %s", op_no);
+	else
+		log_msg(LOG_WARNING, "screens: login refused: a badge not known here or no longer "
+				     "active");
 	if (++login->failures >= MAX_TRIES) {
 		login->failures = 0;
 		login->locked_until = now + LOCK_MS;
+		log_msg(LOG_WARNING, "screens: %d wrong tries in a row: login locked for %d s",
+			MAX_TRIES, LOCK_MS / 1000);
 	}
 	/* The same answer whether the badge or the PIN was wrong. */
 	shell_error(sh, "%s", _("wrong badge or PIN"));
@@ -162,14 +171,14 @@ login_text(struct shell *sh, const char *text, size_t len, const char *source)
 		auth_pk_hex(login->keys.pk, pk);
 		if (catalog_operator_by_key(shell_store(sh), pk, &login->op) != 0 ||
 		    !login->op.active) {
-			refused(sh, login, now);
+			refused(sh, login, now, NULL);
 			break;
 		}
 		login->field = PIN;
 		break;
 	case PIN:
 		if (!auth_check_pin(value, &login->keys, login->op.pin_hash)) {
-			refused(sh, login, now);
+			refused(sh, login, now, login->op.op_no);
 			break;
 		}
 		if (!login->op.must_change) {
@@ -199,6 +208,8 @@ login_text(struct shell *sh, const char *text, size_t len, const char *source)
 			forget(login);
 			break;
 		}
+		log_msg(LOG_NOTICE, "screens: operator %s chose a new PIN in place of a one-time one",
+			login->op.op_no);
 		logged_in(sh, login);
 		break;
 	}

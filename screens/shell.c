@@ -18,6 +18,8 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/lifecycle.h"
+#include "hmc/log.h"
 #include "hmc/paths.h"
 #include "hmc/scanner.h"
 #include "hmc/store.h"
@@ -85,6 +87,9 @@ struct shell {
 
 	int64_t last_activity, last_tick;
 	int idle_ms;
+	/* The journal's last local position already logged (log_actions). */
+	int64_t logged_seq;
+	int idle_logout;		/* the logout that follows is for idleness */
 	int64_t pending;
 	struct bgsync sync;
 };
@@ -284,10 +289,89 @@ sign_as_operator(void *ctx, const char *op_no, const unsigned char msg[32], char
 	return 0;
 }
 
+/* --- the log of what the screens do -----------------------------------------
+ * Logins and logouts, and each event this handheld's screens record: its
+ * type, subject (a unit, order or operator number) and operator, never its
+ * payload (it may hold a recipient reference).  The login screen logs
+ * refusals and lockouts. */
+
+struct new_event {
+	char operator_no[OPERATOR_MAX];
+	enum event_type type;
+	char subject[SUBJECT_MAX];
+	int64_t device_seq;
+};
+
+struct new_events {
+	int64_t after;
+	const char *device;
+	int n, more;
+	struct new_event ev[64];
+};
+
+/* Newest first, down to the last one logged. */
+static int
+collect_new(const struct event *ev, void *arg)
+{
+	struct new_events *ne = arg;
+	if (ev->seq <= ne->after)
+		return 1;
+	if (strcmp(ev->device, ne->device) != 0)
+		return 0;
+	if (ne->n == (int)(sizeof ne->ev / sizeof ne->ev[0])) {
+		ne->more++;
+		return 0;
+	}
+	struct new_event *e = &ne->ev[ne->n++];
+	xstrlcpy(e->operator_no, ev->operator_no, sizeof e->operator_no);
+	e->type = ev->type;
+	xstrlcpy(e->subject, ev->subject, sizeof e->subject);
+	e->device_seq = ev->device_seq;
+	return 0;
+}
+
+/* The last local position in the journal, 0 when it is empty. */
+static int
+newest_seq(const struct event *ev, void *arg)
+{
+	*(int64_t *)arg = ev->seq;
+	return 1;
+}
+
+/* Logs the events recorded here since the last call, oldest first. */
+static void
+log_actions(struct shell *sh)
+{
+	static struct new_events ne;
+	int64_t newest = 0;
+	if (!sh->logged_in)
+		return;
+	journal_foreach(sh->store, NULL, 1, 0, 1, newest_seq, &newest);
+	if (newest <= sh->logged_seq)
+		return;
+	ne.after = sh->logged_seq;
+	ne.device = store_device_name(sh->store);
+	ne.n = ne.more = 0;
+	journal_foreach(sh->store, NULL, 1, 0, 0, collect_new, &ne);
+	/* More than a batch from one key (a stocktake's write-off): the
+	 * earliest are counted, the last ones listed. */
+	if (ne.more > 0)
+		log_msg(LOG_INFO, "screens: %d events recorded before these", ne.more);
+	for (int i = ne.n - 1; i >= 0; i--)
+		log_msg(LOG_INFO, "screens: operator %s: %s %s (event %s#%lld)", ne.ev[i].operator_no,
+			event_type_name(ne.ev[i].type), ne.ev[i].subject, ne.device,
+			(long long)ne.ev[i].device_seq);
+	sh->logged_seq = newest;
+}
+
 void
 shell_login(struct shell *sh, const char *operator_no, const char *name, unsigned role,
 	    const struct auth_keys *keys)
 {
+	int64_t newest = 0;
+	journal_foreach(sh->store, NULL, 1, 0, 1, newest_seq, &newest);
+	sh->logged_seq = newest;
+	log_msg(LOG_NOTICE, "screens: operator %s logged in (%s)", operator_no, role_name(role));
 	sh->logged_in = 1;
 	if (keys != NULL) {
 		sh->keys = *keys;
@@ -304,6 +388,12 @@ shell_login(struct shell *sh, const char *operator_no, const char *name, unsigne
 void
 shell_logout(struct shell *sh, const char *why)
 {
+	if (sh->logged_in) {
+		log_actions(sh);
+		log_msg(LOG_NOTICE, "screens: operator %s logged out%s", sh->operator_no,
+			sh->idle_logout ? " (idle)" : "");
+	}
+	sh->idle_logout = 0;
 	sh->logged_in = 0;
 	auth_keys_wipe(&sh->keys);
 	store_set_signer(sh->store, NULL, NULL);
@@ -862,6 +952,8 @@ shell_run(struct shell *sh)
 		now = scanner_clock_ms();
 		if (sh->hub)
 			scanner_hub_dispatch(sh->hub, fds + 1, n - 1, now);
+		/* Before the background sync can confirm them. */
+		log_actions(sh);
 		if (now - sh->last_tick >= 1000) {
 			sh->last_tick = now;
 			if (bgsync_tick(&sh->sync, sh->store, now) && sh->sync.failing == 1)
@@ -873,6 +965,7 @@ shell_run(struct shell *sh)
 			const struct screen *screen = current(sh);
 			if (screen && screen->tick)
 				apply_result(sh, screen->tick(sh));
+			log_actions(sh);
 			sh->dirty = 1;	/* the clock */
 			if (sh->logged_in && sh->idle_ms > 0 && now - sh->last_activity > sh->idle_ms) {
 				char why[128];
@@ -882,6 +975,7 @@ shell_run(struct shell *sh)
 				else
 					snprintf(why, sizeof why, _("logged out after %d seconds without use"),
 						 sh->idle_ms / 1000);
+				sh->idle_logout = 1;
 				shell_logout(sh, why);
 			}
 		}

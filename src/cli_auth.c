@@ -10,6 +10,12 @@
  *
  * The badge's keys stay in this process's memory: they sign the
  * operator's proofs (rules.h) and are wiped at exit.
+ *
+ * The admin path: a user that the root-owned system config names in
+ * [admin] users (settings_admin_allows) does a handheld's upkeep without a
+ * badge (cli_maintainer; hmc(1) lists what).  Everything else still
+ * wants an operator: an admin has no badge, so no key to sign a
+ * manager's proof with, and an event names the operator who did it.
  */
 #include "cli_int.h"
 #include "hmc/auth.h"
@@ -18,11 +24,15 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/log.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -97,6 +107,51 @@ sign_as_actor(void *ctx, const char *op_no, const unsigned char msg[32], char si
 	return 0;
 }
 
+static int admin_state = -1;	/* -1 not known yet, 0 no, 1 yes */
+static char admin_user[64];
+
+int
+cli_admin(void)
+{
+	char why[700];
+	if (admin_state >= 0)
+		return admin_state;
+	struct passwd *pw = getpwuid(getuid());
+	snprintf(admin_user, sizeof admin_user, "%s", pw != NULL ? pw->pw_name : "");
+	admin_state = pw != NULL && settings_admin_allows(admin_user, why, sizeof why) == 1;
+	if (!admin_state && why[0] != '\0')
+		log_msg(LOG_WARNING, "admin path: %s", why);
+	return admin_state;
+}
+
+const char *
+cli_maintainer(struct cli *cli, struct store *store)
+{
+	static char who[80];
+	if (cli->actor[0] != '\0' || cli->cred_fd >= 0 || cli->operator_no != NULL || !cli_admin())
+		return cli_actor(cli, store);
+	snprintf(who, sizeof who, "admin:%s", admin_user);
+	log_msg(LOG_NOTICE, "hmc %s%s%s: admin path, user %s (uid %u), no badge", cli->verb_name,
+		cli->n_args > 0 ? " " : "", cli->n_args > 0 ? cli->args[0] : "", admin_user,
+		(unsigned)getuid());
+	return who;
+}
+
+/* The refusal when no badge came: an admin is told why the admin path
+ * does not cover this. */
+static const char *
+no_badge_message(void)
+{
+	if (cli_admin())
+		return _("hmc %s is an operator's work: show your badge and PIN on a terminal, or "
+			 "give them with --pin-stdin. The admin path covers a handheld's upkeep "
+			 "only (hmc(1), ADMIN PATH): an event names the operator who did it, and "
+			 "what needs a manager is signed with the manager's own badge key, which "
+			 "an admin does not have");
+	return _("hmc %s changes the store: show your badge and PIN on a "
+		 "terminal, or give them with --pin-stdin");
+}
+
 static const char *
 refuse(struct store *store, const char *fmt, const char *arg)
 {
@@ -120,8 +175,7 @@ cli_actor(struct cli *cli, struct store *store)
 		return refuse(store, _("%s has no manager yet: add the first with `hmc operator add "
 				       "NO --name NAME --role manager`"), store_path(store));
 	if (cli->cred_fd < 0 && !isatty(STDIN_FILENO))
-		return refuse(store, _("hmc %s changes the store: show your badge and PIN on a "
-				       "terminal, or give them with --pin-stdin"), cli->verb_name);
+		return refuse(store, no_badge_message(), cli->verb_name);
 	if (cli_read_secret(cli, _("Badge: "), badge, sizeof badge) == NULL)
 		return refuse(store, _("hmc %s changes the store: no badge was given"), cli->verb_name);
 	int is_badge = auth_badge_keys(badge, &actor_keys) == 0;

@@ -29,6 +29,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 const struct cli_opt cli_config_opts[] = {
 	{ "man", 0 },
@@ -37,15 +38,21 @@ const struct cli_opt cli_config_opts[] = {
 
 /* Whether the acting operator may change s; CLI_OK or a failure printed.
  * Anyone who logs in (badge and PIN) may change a setting of this
- * handheld; one that bears on the rules (SETTING_MANAGER) needs a
+ * handheld, and so may an admin without a badge (the admin path:
+ * cli_maintainer); one that bears on the rules (SETTING_MANAGER) needs a
  * manager. */
 static int
-need_manager(struct cli *cli, struct store *store, const struct setting *s)
+need_manager(struct cli *cli, struct store *store, const struct setting *s, const char **who)
 {
 	struct operator_rec op;
-	const char *actor = cli_actor(cli, store);
-	if (!(s->flags & SETTING_MANAGER))
+	if (!(s->flags & SETTING_MANAGER)) {
+		*who = cli_maintainer(cli, store);
 		return CLI_OK;
+	}
+	if (cli_admin() && cli->cred_fd < 0 && cli->operator_no == NULL && !isatty(STDIN_FILENO))
+		return cli_fail(_("%s bears on the rules: only a manager changes it, with a badge and "
+				  "PIN (--pin-stdin); the admin path does not reach it"), s->key);
+	const char *actor = *who = cli_actor(cli, store);
 	if (catalog_operator_get(store, actor, &op) != 0 || op.role != ROLE_MANAGER)
 		return cli_fail(_("%s bears on the rules: only a manager changes it"), s->key);
 	return CLI_OK;
@@ -264,8 +271,10 @@ change(struct cli *cli, struct store *store, const char *key, const char *value)
 {
 	const struct setting *s = settings_find(key);
 	char why[512];
+	const char *who = cli->actor;
 	int rc;
-	if (s != NULL && s->scope == SETTING_STORE && (rc = need_manager(cli, store, s)) != CLI_OK) {
+	if (s != NULL && s->scope == SETTING_STORE &&
+	    (rc = need_manager(cli, store, s, &who)) != CLI_OK) {
 		store_close(store);
 		return rc;
 	}
@@ -276,9 +285,11 @@ change(struct cli *cli, struct store *store, const char *key, const char *value)
 		return cli_fail("%s", why);
 	}
 	if (value != NULL)
-		log_msg(LOG_NOTICE, "config set %s = %s by operator %s", key, value, cli->actor);
+		log_msg(LOG_NOTICE, "config set %s = %s by %s%s", key, value,
+			strncmp(who, "admin:", 6) == 0 ? "" : "operator ", who);
 	else
-		log_msg(LOG_NOTICE, "config unset %s by operator %s", key, cli->actor);
+		log_msg(LOG_NOTICE, "config unset %s by %s%s", key,
+			strncmp(who, "admin:", 6) == 0 ? "" : "operator ", who);
 	store_close(store);
 	return CLI_OK;
 }

@@ -61,6 +61,17 @@ const char *cli_opt(const struct cli *cli, const char *name);
  * badge sign their proofs on store.  On failure it says why, closes the
  * store and exits 1: no verb changes a store without knowing who. */
 const char *cli_actor(struct cli *cli, struct store *store);
+/* The admin path (hmc(1), ADMIN PATH): device upkeep without a badge for
+ * a user the root-owned system config names (settings_admin_allows).
+ * cli_maintainer: who does a piece of upkeep on store: when no badge was
+ * offered (no --pin-stdin, --pin-fd, --operator) and the real user is an
+ * admin, "admin:USER" (logged; never an operator number: the caller only
+ * checks and logs it, writes no event with it); else cli_actor's
+ * operator. */
+const char *cli_maintainer(struct cli *cli, struct store *store);
+/* 1 when the real user is an admin (computed once; a system config that
+ * names admins but cannot grant it is logged as a warning). */
+int cli_admin(void);
 /* A PIN hashed with the acting operator's badge (auth_hash_pin), after
  * cli_actor. */
 int cli_actor_hash_pin(const char *pin, char hash[128]);

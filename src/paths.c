@@ -111,3 +111,10 @@ paths_dir(enum paths_kind kind, char *out, size_t size)
 	snprintf(out, size, "%s", place->built_in);
 	return HMC_E_NOT_FOUND;
 }
+
+const char *
+paths_system_config(void)
+{
+	const char *env = getenv("HMC_SYSTEM_CONFIG");
+	return env != NULL && *env != '\0' ? env : "/etc/hmc/hmc.conf";
+}

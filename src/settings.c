@@ -14,6 +14,7 @@
 #include "hmc/i18n.h"
 #include "hmc/ini.h"
 #include "hmc/log.h"
+#include "hmc/paths.h"
 #include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
@@ -21,6 +22,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <sodium.h>
 #include <inttypes.h>
@@ -41,6 +43,13 @@ static const struct setting table[] = {
 	     "sqlite:PATH, or postgresql://DEVICE:PASSWORD@HOST/DB (or key=value pairs) "
 	     "as printed once by hmc central add-device. --central and HMC_CENTRAL come first. No default: "
 	     "without it, nothing is synced.") },
+	{ "admin.users", SETTING_USERS, SETTING_FILE, 0, 200, NULL, NULL, 0,
+	  N_("Login names (such as root and hmc, separated by blanks) that may do a "
+	     "handheld's upkeep without a badge: hmc config set and unset of its own "
+	     "settings, those that need no manager (hmc(1), ADMIN PATH). Heeded only "
+	     "in the system config, /etc/hmc/hmc.conf, and only while root owns it "
+	     "and neither its group nor others may write it; every use is logged. "
+	     "Nothing in the store can grant it. No default: no admin.") },
 	/* the store */
 	{ "depot", SETTING_CODE, SETTING_STORE, 1, 20, NULL, NULL, 0,
 	  N_("The depot this handheld works in, such as GBG. Default: the first depot "
@@ -293,6 +302,26 @@ check_dates(const char *text)
 	return 0;
 }
 
+/* Login names (POSIX portable: letters, digits, '.', '_', '-', not
+ * starting with '-'), at most 32 characters each, separated by blanks or
+ * commas. */
+static int
+check_users(const char *value)
+{
+	for (const char *at = value + strspn(value, ", \t"); *at; at += strspn(at, ", \t")) {
+		size_t n = strcspn(at, ", \t");
+		if (n > 32 || *at == '-')
+			return HMC_E_INVALID;
+		for (size_t k = 0; k < n; k++)
+			if (!((at[k] >= 'A' && at[k] <= 'Z') || (at[k] >= 'a' && at[k] <= 'z') ||
+			      (at[k] >= '0' && at[k] <= '9') || at[k] == '_' || at[k] == '.' ||
+			      at[k] == '-'))
+				return HMC_E_INVALID;
+		at += n;
+	}
+	return 0;
+}
+
 int
 settings_check(const struct setting *s, const char *value, char *out, size_t size)
 {
@@ -336,6 +365,10 @@ settings_check(const struct setting *s, const char *value, char *out, size_t siz
 		break;
 	case SETTING_DATES:
 		if ((int64_t)len > s->max || check_dates(value) != 0)
+			return HMC_E_INVALID;
+		break;
+	case SETTING_USERS:
+		if ((int64_t)len > s->max || check_users(value) != 0)
 			return HMC_E_INVALID;
 		break;
 	case SETTING_URL:
@@ -387,6 +420,9 @@ settings_range(const struct setting *s, char *buf, size_t size)
 		break;
 	case SETTING_URL:
 		snprintf(buf, size, "%s", _("sqlite:PATH, a postgresql:// URL or key=value pairs"));
+		break;
+	case SETTING_USERS:
+		snprintf(buf, size, "%s", _("login names separated by blanks or commas"));
 		break;
 	}
 	return buf;
@@ -686,7 +722,7 @@ file_to_read(const char *path, char *buf, size_t size)
 		if (access(buf, F_OK) == 0)
 			return buf;
 	}
-	return "/etc/hmc/hmc.conf";
+	return paths_system_config();
 }
 
 int
@@ -737,4 +773,74 @@ const char *
 settings_file_path(void)
 {
 	return file.path;
+}
+
+/* --- the admin path ----------------------------------------------------------- */
+
+struct admin_ctx {
+	char users[256];
+	int line;
+};
+
+static int
+admin_key(void *arg, int line, const char *section, const char *key, const char *value)
+{
+	struct admin_ctx *ctx = arg;
+	if (strcmp(section, "admin") == 0 && strcmp(key, "users") == 0 && ctx->line == 0) {
+		snprintf(ctx->users, sizeof ctx->users, "%s", value);
+		ctx->line = line;
+	}
+	return 0;
+}
+
+int
+settings_admin_allows(const char *user, char *why, size_t size)
+{
+	const char *path = paths_system_config();
+	struct admin_ctx ctx = { "", 0 };
+	struct stat st;
+	char ini_why[128];
+	int line = 0;
+	why[0] = '\0';
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 20)) {
+		close(fd);
+		return 0;
+	}
+	char *text = xmalloc((size_t)st.st_size + 1);
+	ssize_t len = read(fd, text, (size_t)st.st_size);
+	close(fd);
+	/* A file that does not parse grants nothing; settings_file_load
+	 * says what is wrong with it. */
+	int bad = len < 0 || ini_parse(text, (size_t)len, admin_key, &ctx, &line, ini_why,
+				       sizeof ini_why) != 0;
+	sodium_memzero(text, (size_t)st.st_size);
+	free(text);
+	if (bad || ctx.line == 0)
+		return 0;
+	if (st.st_uid != 0) {
+		snprintf(why, size, _("%s:%d: admin.users is not heeded: the file is owned by uid "
+				      "%u, not root (chown root %s)"),
+			 path, ctx.line, (unsigned)st.st_uid, path);
+		return 0;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(why, size, _("%s:%d: admin.users is not heeded: others than root may write "
+				      "the file (mode %04o; chmod go-w %s)"),
+			 path, ctx.line, (unsigned)(st.st_mode & 07777), path);
+		return 0;
+	}
+	if (check_users(ctx.users) != 0)
+		return 0;
+	size_t ulen = strlen(user);
+	for (const char *at = ctx.users + strspn(ctx.users, ", \t"); *at;
+	     at += strspn(at, ", \t")) {
+		size_t n = strcspn(at, ", \t");
+		if (n == ulen && ulen > 0 && strncmp(at, user, n) == 0)
+			return 1;
+		at += n;
+	}
+	return 0;
 }

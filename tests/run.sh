@@ -12,8 +12,10 @@
 #
 # Environment: HMC (the hmc binary), BUILD (the build directory),
 # SHELL_TESTS (the shell tests to run instead of every tests/t_*.sh but
-# t_package.sh, which installs the Debian package: make check-package),
-# TEST_JOBS.
+# t_package.sh, which installs the Debian package: make check-package, and
+# t_cross.sh, which looks at the cross build: make check-cross),
+# TEST_JOBS, TEST_EXEC (runs each cmocka binary: qemu-aarch64 for
+# make check-cross).
 set -u
 passed=0
 failed=0
@@ -33,7 +35,7 @@ count() {	# count LOG
 }
 
 if [ -z "${SHELL_TESTS+set}" ]; then
-	SHELL_TESTS=$(ls tests/t_*.sh | grep -v '^tests/t_package\.sh$')
+	SHELL_TESTS=$(ls tests/t_*.sh | grep -v -e '^tests/t_package\.sh$' -e '^tests/t_cross\.sh$')
 fi
 jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
 [ "$jobs" -gt 4 ] && jobs=4
@@ -58,7 +60,7 @@ done
 run_one() {	# run_one TEST LOG: its output into LOG, its status into LOG.status
 	case $1 in
 	*.sh) sh "$1" >"$2" 2>&1 ;;
-	*) "$1" >"$2" 2>&1 ;;
+	*) ${TEST_EXEC:-} "$1" >"$2" 2>&1 ;;
 	esac
 	echo $? >"$2.status"
 }

@@ -346,6 +346,50 @@ file_errors_name_file_line_and_key(void **state)
 	settings_file_forget();
 }
 
+/* The admin path's list of names, and who the system config lets in:
+ * only when it is root's and writable by nobody else. */
+static void
+admin_users(void **state)
+{
+	(void)state;
+	const struct setting *s = settings_find("admin.users");
+	char why[512];
+	assert_non_null(s);
+	assert_int_equal(s->scope, SETTING_FILE);
+	assert_int_equal(settings_check(s, "root hmc", NULL, 0), 0);
+	assert_int_equal(settings_check(s, "root,hmc , it.staff", NULL, 0), 0);
+	assert_int_equal(settings_check(s, "root -rf", NULL, 0), HMC_E_INVALID);
+	assert_int_equal(settings_check(s, "root;hmc", NULL, 0), HMC_E_INVALID);
+	assert_int_equal(settings_check(s, "abcdefghijklmnopqrstuvwxyz0123456", NULL, 0),
+			 HMC_E_INVALID);
+
+	const char *path = testutil_path("system.conf");
+	setenv("HMC_SYSTEM_CONFIG", path, 1);
+	assert_int_equal(settings_admin_allows("root", why, sizeof why), 0);	/* no file */
+	assert_string_equal(why, "");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[sync]\n[admin]\nusers = hmc, root\n", f);
+	fclose(f);
+	chmod(path, 0644);
+	if (geteuid() == 0) {
+		assert_int_equal(settings_admin_allows("root", why, sizeof why), 1);
+		assert_int_equal(settings_admin_allows("hmc", why, sizeof why), 1);
+		assert_int_equal(settings_admin_allows("roo", why, sizeof why), 0);
+		assert_int_equal(settings_admin_allows("", why, sizeof why), 0);
+		assert_string_equal(why, "");
+		chmod(path, 0664);
+		assert_int_equal(settings_admin_allows("root", why, sizeof why), 0);
+		assert_contains(why, "system.conf:3: admin.users is not heeded: others than root");
+		chmod(path, 0644);
+		assert_int_equal(chown(path, 65534, (gid_t)-1), 0);
+	}
+	/* Not root's (made by this user, or given away above). */
+	assert_int_equal(settings_admin_allows("root", why, sizeof why), 0);
+	assert_contains(why, "not root (chown root");
+	unsetenv("HMC_SYSTEM_CONFIG");
+}
+
 /* A group of ours that is not hmc, or -1. */
 static gid_t
 other_group(void)
@@ -420,6 +464,7 @@ main(void)
 		cmocka_unit_test(getters_never_out_of_range),
 		cmocka_unit_test(ini_lines),
 		cmocka_unit_test(file_errors_name_file_line_and_key),
+		cmocka_unit_test(admin_users),
 		cmocka_unit_test(password_file_mode),
 		cmocka_unit_test(new_store_is_0600),
 	};

@@ -5,7 +5,10 @@
  *
  * What is logged: the start of a verb that changes state, a sync's start,
  * end, figures and errors, events the centre refused, store faults,
- * settings that were out of range.  What never is: a password, a PIN, a
+ * settings that were out of range, the admin path's uses and refusals
+ * (cli_auth.c), and the screens' logins, wrong PINs (the badge's operator
+ * number), lockouts, logouts and the events they record (type, subject,
+ * operator; screens/shell.c).  What never is: a password, a PIN, a
  * badge code, a recipient reference.  Callers pass only numbers, names of
  * things and messages that hold none of those (a central URL goes through
  * central_describe first).

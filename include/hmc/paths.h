@@ -33,6 +33,12 @@ enum paths_kind {
  * HMC_E_NOT_FOUND when none was, with the last place tried in out. */
 int paths_dir(enum paths_kind kind, char *out, size_t size);
 
+/* The system config file: $HMC_SYSTEM_CONFIG when set (tests, and a
+ * handheld that keeps it elsewhere), else /etc/hmc/hmc.conf.  What it
+ * grants (the admin path: settings.h) it grants only while it is owned by
+ * root and writable by nobody else, whatever its name. */
+const char *paths_system_config(void);
+
 /* The directory of the running binary into out; 0, or -1 when
  * /proc/self/exe cannot be read. */
 int paths_bin_dir(char *out, size_t size);

@@ -38,6 +38,7 @@ enum setting_type {
 	SETTING_CODE,		/* [A-Za-z0-9_-], at most max characters */
 	SETTING_DATES,		/* YYYY-MM-DD, separated by commas or blanks */
 	SETTING_URL,		/* a central log: sqlite:PATH or postgresql://... */
+	SETTING_USERS,		/* login names, separated by blanks or commas */
 };
 
 enum setting_scope {
@@ -115,6 +116,14 @@ const char *settings_file_value(const char *key);
 const char *settings_file_path(void);
 /* Forgets what was loaded (the next settings_file_value loads again). */
 void settings_file_forget(void);
+
+/* The admin path (hmc(1), ADMIN PATH): whether the system config
+ * (paths_system_config) names user under [admin] users.  1 when it does
+ * and the file is owned by root and not writable by its group or others;
+ * 0 when not, with why (size bytes) saying what is wrong when the file
+ * names admins but cannot grant it ("" when it names none or the user is
+ * not among them).  Read on each call, apart from the config loaded. */
+int settings_admin_allows(const char *user, char *why, size_t size);
 
 /* Checks what the file holds (a buffer, for the fuzz target): as
  * settings_file_load without reading a file or checking its mode; name is
