@@ -315,31 +315,39 @@ applied_after(struct store *store, const struct seq_list *all, size_t from,
  * transactions a scan can end as it ends a fold's: when one waits, the
  * events not yet through the reducer are applied from their changes again
  * (as forward_pending does), the transaction commits with what the
- * reducer has done, and the next one takes those back and goes on. */
+ * reducer has done, and the next one takes back the rest (with whatever
+ * the scan added after them) and goes on. */
 int
 sync_settle(struct store *store)
 {
 	if (store_config_int(store, "sync.rebase_due", 0) == 0)
 		return 0;
 	struct seq_list all = { 0 }, rest = { 0 };
-	size_t done = 0;	/* all[0..done) went through the reducer */
-	int rc = journal_foreach_pending(store, 0, collect_all, &all);
-	while (rc == 0) {
+	int64_t done = 0;	/* pending events up to this seq went through the reducer */
+	int rc = 0;
+	for (;;) {
 		struct folder f = { store, NULL, 0, 1 };
 		if ((rc = store_begin(store)) != 0)
 			break;
+		/* Every pending event, oldest first, read afresh: a scan may
+		 * have added some while this pass let it in. */
+		all.n = 0;
+		rc = journal_foreach_pending(store, 0, collect_all, &all);
+		size_t first = 0;
+		while (first < all.n && all.seq[first] <= done)
+			first++;
 		/* Take back what is applied from changes. */
-		if (done == 0) {
+		if (rc == 0 && done == 0) {
 			rc = undo_pending(&f);
-		} else if ((rc = applied_after(store, &all, done, &rest)) == 0 &&
+		} else if (rc == 0 && (rc = applied_after(store, &all, first, &rest)) == 0 &&
 			   undo_all(store, &rest) != 0) {
 			rc = rebuild_base(&f);	/* all taken back: start again */
-			done = 0;
+			first = 0;
 		}
 		int64_t start = now_us();
 		struct redo r = { store, 0 };
 		struct event ev;
-		size_t i = done;
+		size_t i = first;
 		int yielded = 0;
 		for (; rc == 0 && i < all.n; i++) {
 			if ((rc = journal_get(store, all.seq[i], &ev)) != 0 ||
@@ -350,7 +358,6 @@ sync_settle(struct store *store)
 			    applied_after(store, &all, i + 1, &rest) == 0 &&
 			    apply_changes(store, &rest, 0) == 0) {
 				yielded = 1;	/* the rest from their changes */
-				i++;
 				break;
 			}
 		}
@@ -362,9 +369,9 @@ sync_settle(struct store *store)
 			store_rollback(store);
 			break;
 		}
-		done = i;
 		if (!yielded)
 			break;
+		done = all.seq[i];
 	}
 	free(all.seq);
 	free(rest.seq);

@@ -11,8 +11,10 @@
 # them while the fold was still going, the sync ends well and complete
 # (every place of the log folded, exactly once), the actions are there on
 # top of the folded log, `hmc verify` is clean, and a second sync sends
-# them and confirms them.  No timing is asserted: how long an action waits
-# is a figure of `make bench`.
+# them and confirms them.  Then a handheld with 5,000 events of its own
+# waiting folds 20,000 under them while units are moved on it (below).
+# No timing is asserted: how long an action waits is a figure of `make
+# bench`.
 . "$(dirname "$0")/lib.sh"
 
 E="$T/e"
@@ -97,5 +99,74 @@ fold_with_actions() {
 # As the screens start it (bgsync.c), and as a person types it.
 fold_with_actions dev2 99000000 --batch 500
 fold_with_actions dev3 99100000
+
+# --- a handheld with 5,000 events of its own waiting -------------------------------
+# dev4 folded the log once, then worked offline: 5,000 units imported
+# (5,000 pending events).  Meanwhile dev1 added 20,000 units.  dev4's sync
+# sends its 5,000, then folds the 20,000 under them, while units are
+# moved on it one after the other: every move commits, some while the
+# fold runs (a waiting scan ends the fold's transaction), the pending
+# events end confirmed, nothing is left half applied (sync.rebase_due),
+# and verify is clean.
+units_csv() {	# units_csv FIRST COUNT
+	awk -v f="$1" -v n="$2" 'BEGIN { print "unit_no,article,location"
+		for (i = 0; i < n; i++) printf "%d,100101,GBG-A01-1\n", f + i }'
+}
+db="$E/dev4.db"
+run "$HMC" --db "$db" init --device dev4
+expect_status 0
+run "$HMC" --db "$db" sync --central "$CENTRAL" --quiet
+expect_status 0
+units_csv 97000000 20000 >"$E/dev1.csv"
+run "$HMC" --db "$E/dev1.db" import units "$E/dev1.csv"
+expect_status 0
+run "$HMC" --db "$E/dev1.db" sync --central "$CENTRAL" --quiet
+expect_status 0
+units_csv 96000000 5000 >"$E/dev4.csv"
+run "$HMC" --db "$db" import units "$E/dev4.csv"
+expect_status 0
+pending=$(sqlite3 "$db" "SELECT count(*) FROM journal WHERE status = 'pending'")
+check "dev4: 5,000 events of its own wait ($pending)" test "$pending" -eq 5000
+"$HMC" --db "$db" sync --central "$CENTRAL" --quiet >"$E/dev4.sync" 2>&1 &
+sync_pid=$!
+n=0 failed=0 during=0
+while kill -0 "$sync_pid" 2>/dev/null && [ $n -lt 300 ]; do
+	n=$((n + 1))
+	if "$HMC" --db "$db" unit relocate $((96000000 + n)) --location GBG-A01-2 \
+		>"$E/act.out" 2>"$E/act.err"; then
+		kill -0 "$sync_pid" 2>/dev/null && during=$((during + 1))
+	else
+		failed=$((failed + 1))
+		sed 's/^/  action: /' "$E/act.err" | head -3
+	fi
+done
+wait "$sync_pid"
+sync_status=$?
+echo "# dev4: $n units moved, $during of them while the sync ran"
+check "dev4: the sync ended well" test "$sync_status" -eq 0
+check "dev4: every move committed ($failed of $n failed)" test "$failed" -eq 0
+check "dev4: at least two moves committed during the sync ($during)" test "$during" -ge 2
+# A move made while the sync was still sending went with it.
+moves=$(sqlite3 "$db" "SELECT count(*) FROM journal WHERE type = 'relocate' AND device = 'dev4'
+	AND status IN ('pending', 'confirmed')")
+check "dev4: every move is in the journal, sent or waiting ($moves of $n)" test "$moves" -eq "$n"
+left=$(sqlite3 "$db" "SELECT count(*) FROM journal WHERE status = 'pending' AND type <> 'relocate'")
+check "dev4: the 5,000 are confirmed ($left of them pending)" test "$left" -eq 0
+due=$(sqlite3 "$db" "SELECT value FROM config WHERE key = 'sync.rebase_due'")
+check "dev4: the pending events went through the reducer at the end ($due)" test "$due" = 0
+moved=$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no BETWEEN '96000001'
+	AND '96000300' AND location = 'GBG-A01-2'")
+check "dev4: every moved unit is where it was moved ($moved of $n)" test "$moved" -eq "$n"
+check "dev4: dev1's 20,000 units are there" \
+	test "$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no LIKE '97%'")" -eq 20000
+run "$HMC" --db "$db" verify
+expect_status 0
+expect_out "the state matches"
+run "$HMC" --db "$db" sync --central "$CENTRAL"
+expect_status 0
+run "$HMC" --db "$db" verify
+expect_status 0
+left=$(sqlite3 "$db" "SELECT count(*) FROM journal WHERE status = 'pending'")
+check "dev4: everything is confirmed ($left pending)" test "$left" -eq 0
 
 done_testing
