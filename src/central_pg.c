@@ -48,7 +48,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 5	/* the schema this hmc needs: packaging/central/005-proofs.sql */
+#define PG_SCHEMA 7	/* the schema this hmc needs: packaging/central/007-safety.sql */
 
 struct central {
 	PGconn *conn;

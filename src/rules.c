@@ -57,8 +57,9 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	/* A suspect unit is scrapped by a manager. */
-	{ EV_SCRAP,         UNIT_QUARANTINE, WHERE_ANY,            M, SCRAPPING,
+	/* A suspect unit is judged by a technician (a manager decides above
+	 * the limit, as always). */
+	{ EV_SCRAP,         UNIT_QUARANTINE, WHERE_ANY,            T, SCRAPPING,
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	{ EV_SCRAP,         ANY,             WHERE_ANY,            S, SCRAPPING,
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
