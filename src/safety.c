@@ -118,7 +118,8 @@ held_except(struct store *store, const char *unit_no, const char *except, char *
 		" AND closed IS NULL ORDER BY reported LIMIT 1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		snprintf(why, size, _("incident %s"), (const char *)sqlite3_column_text(stmt, 0));
+		(void)sqlite3_column_text(stmt, 0);
+		snprintf(why, size, "%s", _("an open incident"));
 		sqlite3_reset(stmt);
 		return 1;
 	}
@@ -130,6 +131,14 @@ int
 safety_held(struct store *store, const char *unit_no, char *why, size_t size)
 {
 	return held_except(store, unit_no, "", why, size);
+}
+
+int
+safety_may_go_out(struct store *store, const char *unit_no, int64_t day)
+{
+	char why[96];
+	return !safety_held(store, unit_no, why, sizeof why) &&
+	       !safety_inspection_lapsed(store, unit_no, day, why, sizeof why);
 }
 
 /* --- incidents ---------------------------------------------------------------- */

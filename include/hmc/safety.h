@@ -78,6 +78,10 @@ int safety_release(struct store *store, const char *operator_no, const char *uni
 /* 1 when the unit is held (see above); why says by what.  Reads state only. */
 int safety_held(struct store *store, const char *unit_no, char *why, size_t size);
 
+/* 1 when the unit may go to a patient on day: nothing holds it and its
+ * inspection has not lapsed (what G_HELD and G_INSPECTED ask). */
+int safety_may_go_out(struct store *store, const char *unit_no, int64_t day);
+
 /* --- incidents ---------------------------------------------------------------- */
 
 struct incident {
@@ -191,7 +195,7 @@ typedef int safety_due_fn(const struct inspection_due *due, void *arg);
 int safety_inspection_due(struct store *store, const char *depot, int64_t until,
 			  safety_due_fn *fn, void *arg);
 /* Sets a unit's lot, manufacture date, and inspection months (-1: the
- * article's); NULL leaves a field as it is. */
+ * article's again; -2: as it is); NULL leaves a field as it is. */
 int safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
 		    const char *lot, const char *made, int months);
 
