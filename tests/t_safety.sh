@@ -208,6 +208,16 @@ run h ha --operator 1001 unit unpick "$N" --location GBG-A01-1; expect_status 0
 run env TZ=UTC faketime -f "+220d" "$HMC" --db "$E/ha.db" --operator 1001 unit pick "$N"
 expect_status 1; expect_err "its inspection was due"
 run h ha verify; expect_status 0
+# Plans and lots come with the imports.
+printf 'article_no,name,area,inspection_months,inspection_checklist\n777001,Ceiling lift,HJM,6,sling;motor;emergency stop\n' >"$T/art.csv"
+run h ha import articles "$T/art.csv"; expect_status 0
+printf 'unit_no,article,location,acquired,serial,lot,made,inspected\n10950001,777001,BRS-A01-1,2024-01-01,S1,LOT5,2023-12-01,2026-10-01\n10950002,777001,BRS-A01-1,2024-01-01,S2,LOT5,2023-12-01,\n' >"$T/units.csv"
+run h ha import units "$T/units.csv"; expect_status 0
+run h ha unit show 10950001; expect_out "LOT5, made 2023-12-01"; expect_out "next due 2027-04-01"
+run h ha inspection due --csv; expect_out "10950002,777001,Ceiling lift,IN_STOCK,BRS,BRS-A01-1,,,6,2024-07-01,no"
+expect_no "10950001"
+run h ha --operator 1001 unit pick 10950002; expect_status 1; expect_err "due 2024-07-01"
+run h ha --operator 1001 unit pick 10950001; expect_status 0
 
 # --- the screens: the pick screen refuses and proposes another ---------------------
 SDB="$T/screens.db"
