@@ -22,7 +22,10 @@
 # lapsed is refused on pick; recorded as passed, it is picked; seven
 # months on (faketime), refused again; the due list (text and CSV) with
 # units out at patients.  The screens at 24x16: the pick screen refuses a
-# quarantined unit and one whose inspection lapsed, and proposes another.
+# quarantined unit and one whose inspection lapsed, and proposes another;
+# a technician's inspections due (repair queue, F4), and the look-up
+# saying why a unit goes to no patient; a manager's recalls (Manager, 6),
+# one opened on its units with the patients to visit.
 . "$(dirname "$0")/lib.sh"
 umask 077
 E="$T/sq"
@@ -254,6 +257,37 @@ expect_screen s "inspection"
 check "neither was picked" test "$(qs "SELECT count(*) FROM order_picks
 	WHERE unit_no IN ('$first', '$second')")" = 0
 tm_stop s
+# A technician's list of inspections due, from the repair queue; a unit
+# looked up says why it goes to no patient.
+tm_start t 24 16 "env LANG=en HMC_PROFILES=firmware-config $HMC --db $SDB"
+tm_keys t "$BADGE_2001" Enter 2345 Enter
+expect_screen t "6 Repair queue"
+tm_keys t 6
+expect_screen t "F4 Inspect"
+tm_keys t F4
+expect_screen t "Inspections due: 1"
+expect_screen t "$second OVERDUE"
+tm_keys t Enter
+expect_screen t "NOT TO A PATIENT"
+tm_keys t Escape Escape Escape
+tm_keys t 5 "$first" Enter
+expect_screen t "HELD: an open incident"
+tm_stop t
+# A manager's recalls: the open ones, and one's units, those to do first.
+rart=$(qs "SELECT article_no FROM units WHERE state = 'DELIVERED' GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+run "$HMC" --db "$SDB" recall open --article "$rart" --reference FSN-SCREEN; expect_status 0
+tm_start m 24 16 "env LANG=en HMC_PROFILES=firmware-config $HMC --db $SDB"
+tm_keys m "$BADGE_3001" Enter 3456 Enter
+expect_screen m "8 Manager"
+tm_keys m 8
+expect_screen m "6 Recalls (1)"
+tm_keys m 6
+expect_screen m "Open recalls: 1"
+expect_screen m "FSN-SCREEN $rart"
+tm_keys m Enter
+expect_screen m "to do"
+expect_screen m "TO DO visit"
+tm_stop m
 run "$HMC" --db "$SDB" verify; expect_status 0
 
 done_testing
