@@ -181,47 +181,18 @@ recall_open(struct store *store, const struct event *ev)
 		return store_seterr(store, HMC_E_EXISTS, _("there is a recall %s already"),
 				    scope.reference);
 	/* The units first: quarantining them changes the table read. */
-	struct {
-		char **numbers;
-		size_t n, cap;
-	} found = { NULL, 0, 0 };
-	int64_t n;
-	if ((rc = safety_recall_count(store, &scope, &n)) != 0)
+	char **numbers;
+	size_t n_found;
+	if ((rc = safety_recall_scope_units(store, &scope, &numbers, &n_found)) != 0)
 		return rc;
-	if (n == 0)
+	if (n_found == 0)
 		return store_seterr(store, HMC_E_NOT_FOUND,
 				    _("recall %s: no unit of article %s is in its scope; nothing "
 				      "was opened"),
 				    scope.reference, scope.article_no);
-	sqlite3_stmt *list;
-	rc = sqlite3_prepare_v2(store_db(store),
-		"SELECT unit_no FROM units WHERE article_no = ?1 AND (?2 = '' OR lot = ?2)"
-		" AND (?3 = '' OR (serial IS NOT NULL AND (length(serial) > length(?3)"
-		"   OR (length(serial) = length(?3) AND serial >= ?3))))"
-		" AND (?4 = '' OR (serial IS NOT NULL AND (length(serial) < length(?4)"
-		"   OR (length(serial) = length(?4) AND serial <= ?4))))"
-		" AND (?5 = '' OR made >= ?5) AND (?6 = '' OR made <= ?6) ORDER BY unit_no",
-		-1, &list, NULL);
-	if (rc != SQLITE_OK)
-		return store_sqlerr(store, rc, "units");
-	sqlite3_bind_text(list, 1, scope.article_no, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(list, 2, scope.lot, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(list, 3, scope.serial_from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(list, 4, scope.serial_to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(list, 5, scope.made_from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(list, 6, scope.made_to, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
-		if (found.n == found.cap) {
-			found.cap = found.cap ? found.cap * 2 : 64;
-			found.numbers = xrealloc(found.numbers, found.cap * sizeof *found.numbers);
-		}
-		found.numbers[found.n++] = xstrdup((const char *)sqlite3_column_text(list, 0));
-	}
-	sqlite3_finalize(list);
-	rc = rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "units");
-	for (size_t i = 0; rc == 0 && i < found.n; i++) {
+	for (size_t i = 0; rc == 0 && i < n_found; i++) {
 		struct unit unit;
-		if ((rc = unit_get(store, found.numbers[i], &unit)) != 0)
+		if ((rc = unit_get(store, numbers[i], &unit)) != 0)
 			break;
 		stmt = store_stmt(store,
 			"INSERT INTO recall_units (reference, unit_no, state_then, where_then,"
@@ -235,9 +206,7 @@ recall_open(struct store *store, const struct event *ev)
 		if ((rc = store_step_done(store, stmt, unit.unit_no)) == 0)
 			rc = quarantine_unit(store, &unit, ev, "recall", scope.reference);
 	}
-	for (size_t i = 0; i < found.n; i++)
-		free(found.numbers[i]);
-	free(found.numbers);
+	safety_free_numbers(numbers, n_found);
 	return rc;
 }
 

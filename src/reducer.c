@@ -28,7 +28,8 @@ typedef int apply_fn(struct store *store, const struct event *ev);
 /* Every event type and what applies it, in this order (reducer_int.h says
  * which file has which).  A move writes the unit's row first, then what it
  * does beside it: to an order, a pickup or a repair, and to charges (any
- * move may carry the charge the gate put in it, or cancel one). */
+ * move may carry the charge the gate put in it, or cancel one).  A
+ * quarantine notes where the unit comes from before it moves. */
 static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REGISTER]          = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move },

@@ -322,6 +322,45 @@ safety_recall_count(struct store *store, const struct recall_scope *scope, int64
 }
 
 int
+safety_recall_scope_units(struct store *store, const struct recall_scope *scope,
+			  char ***numbers, size_t *n)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	*numbers = NULL;
+	*n = 0;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT u.unit_no FROM units u WHERE " SCOPE_SQL " ORDER BY u.unit_no", -1, &stmt,
+		NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "units");
+	if ((rc = scope_bind(stmt, scope)) == SQLITE_OK) {
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 64;
+				*numbers = xrealloc(*numbers, cap * sizeof **numbers);
+			}
+			(*numbers)[(*n)++] = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		}
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_DONE)
+		return 0;
+	safety_free_numbers(*numbers, *n);
+	*numbers = NULL;
+	*n = 0;
+	return store_sqlerr(store, rc, "units");
+}
+
+void
+safety_free_numbers(char **numbers, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(numbers[i]);
+	free(numbers);
+}
+
+int
 safety_recall_open(struct store *store, const char *operator_no,
 		   const struct recall_scope *scope)
 {

@@ -144,6 +144,11 @@ struct recall_unit {
 int safety_recall_check(struct store *store, const struct recall_scope *scope);
 /* Units in scope now. */
 int safety_recall_count(struct store *store, const struct recall_scope *scope, int64_t *n);
+/* Their numbers, in order: *numbers (n of them) the caller frees with
+ * safety_free_numbers. */
+int safety_recall_scope_units(struct store *store, const struct recall_scope *scope,
+			      char ***numbers, size_t *n);
+void safety_free_numbers(char **numbers, size_t n);
 /* Opens a recall (a manager): refused when nothing is in scope. */
 int safety_recall_open(struct store *store, const char *operator_no,
 		       const struct recall_scope *scope);
