@@ -118,12 +118,13 @@ static const struct cli_verb verbs[] = {
 	     "fixed.") },
 	{ "inspection", cli_inspection, cli_safety_opts,
 	  "record UNIT --passed|--failed [--points P] | due [--depot D] [--within DAYS] "
-	  "[--csv] | plan UNIT [--lot L] [--made DATE] [--months N|--article-months]",
+	  "[--csv] | report [--csv] | plan UNIT [--lot L] [--made DATE] [--months N|--article-months]",
 	  N_("Periodic inspections (the article's inspection_months and checklist). "
 	     "record: a technician's inspection, failed ones with the points that "
 	     "failed; a unit whose inspection lapsed or failed is not picked or "
 	     "delivered. due: units due within DAYS (default today) or overdue, in "
-	     "stock or out at patients (where, which payer). plan: a unit's lot, "
+	     "stock or out at patients (where, which payer). report: overdue and due "
+	     "within 30 days per depot and article, with the share overdue. plan: a unit's lot, "
 	     "manufacture date and its own interval.") },
 	{ "operator", cli_operator, cli_operator_opts,
 	  "add NO --name NAME --role staff|technician|manager [--one-time|--pin-stdin] "

@@ -10,6 +10,7 @@
  *   hmc recall show REF [--csv] | list [--open] [--csv] | close REF
  *   hmc inspection record UNIT --passed|--failed [--points P;...]
  *   hmc inspection due [--depot D] [--within DAYS] [--csv]
+ *   hmc inspection report [--csv]
  *   hmc inspection plan UNIT [--lot L] [--made DATE] [--months N|--article-months]
  */
 #include "cli_int.h"
@@ -393,9 +394,109 @@ print_due(const struct inspection_due *d, void *arg)
 	return 0;
 }
 
+/* Per depot (or "at patients") and article: planned, overdue, due soon. */
+struct report_row {
+	char depot[24];
+	char article_no[ARTICLE_NO_MAX];
+	char article[81];
+	int64_t overdue, soon;
+};
+
+struct report_ctx {
+	struct report_row *rows;
+	size_t n, cap;
+	int64_t today;
+};
+
+static int
+report_add(const struct inspection_due *d, void *arg)
+{
+	struct report_ctx *ctx = arg;
+	const char *depot = d->payer[0] ? "" : d->depot;
+	size_t i;
+	for (i = 0; i < ctx->n; i++)
+		if (strcmp(ctx->rows[i].depot, depot) == 0 &&
+		    strcmp(ctx->rows[i].article_no, d->article_no) == 0)
+			break;
+	if (i == ctx->n) {
+		if (ctx->n == ctx->cap) {
+			ctx->cap = ctx->cap ? ctx->cap * 2 : 32;
+			ctx->rows = xrealloc(ctx->rows, ctx->cap * sizeof *ctx->rows);
+		}
+		memset(&ctx->rows[i], 0, sizeof ctx->rows[i]);
+		xstrlcpy(ctx->rows[i].depot, depot, sizeof ctx->rows[i].depot);
+		xstrlcpy(ctx->rows[i].article_no, d->article_no, sizeof ctx->rows[i].article_no);
+		xstrlcpy(ctx->rows[i].article, d->article, sizeof ctx->rows[i].article);
+		ctx->n++;
+	}
+	if (d->failed || d->due < ctx->today)
+		ctx->rows[i].overdue++;
+	else
+		ctx->rows[i].soon++;
+	return 0;
+}
+
+static int
+by_depot_article(const void *a, const void *b)
+{
+	const struct report_row *x = a, *y = b;
+	int c = strcmp(x->depot, y->depot);
+	return c ? c : strcmp(x->article_no, y->article_no);
+}
+
+/* hmc inspection report: overdue and due within 30 days, per depot and
+ * article, with the share of the planned units overdue. */
+static int
+inspection_report(struct cli *cli, struct store *store)
+{
+	struct report_ctx ctx = { NULL, 0, 0, timeutil_local_date(timeutil_now_ms()) };
+	int csv = cli_opt(cli, "csv") != NULL;
+	if (safety_inspection_due(store, NULL, ctx.today + 30, report_add, &ctx) != 0) {
+		free(ctx.rows);
+		return cli_store_error(store);
+	}
+	qsort(ctx.rows, ctx.n, sizeof *ctx.rows, by_depot_article);
+	if (csv)
+		cli_printf("depot,article_no,article,overdue,due_30_days,planned,overdue_percent\n");
+	for (size_t i = 0; i < ctx.n; i++) {
+		struct report_row *r = &ctx.rows[i];
+		int64_t planned = 0;
+		if (safety_inspection_planned(store, r->depot, r->article_no, &planned) != 0) {
+			free(ctx.rows);
+			return cli_store_error(store);
+		}
+		int percent = planned > 0 ? (int)(100 * r->overdue / planned) : 0;
+		const char *depot = r->depot[0] ? r->depot : _("at patients");
+		if (csv) {
+			char numbers[4][24];
+			int64_t values[3] = { r->overdue, r->soon, planned };
+			cli_csv_field(r->depot, 0);
+			cli_csv_field(r->article_no, 0);
+			cli_csv_field(r->article, 0);
+			for (int k = 0; k < 3; k++) {
+				snprintf(numbers[k], sizeof numbers[k], "%lld", (long long)values[k]);
+				cli_csv_field(numbers[k], 0);
+			}
+			snprintf(numbers[3], sizeof numbers[3], "%d", percent);
+			cli_csv_field(numbers[3], 1);
+			continue;
+		}
+		cli_printf(_("%-12s %-8s %-20.20s %4lld overdue %4lld due in 30 days  %3d %% of "
+			     "%lld\n"),
+			   depot, r->article_no, r->article, (long long)r->overdue,
+			   (long long)r->soon, percent, (long long)planned);
+	}
+	if (ctx.n == 0 && !csv)
+		cli_printf("%s\n", _("no inspections due"));
+	free(ctx.rows);
+	return CLI_OK;
+}
+
 static int
 inspection_cmd(struct cli *cli, struct store *store, const char *sub)
 {
+	if (strcmp(sub, "report") == 0)
+		return inspection_report(cli, store);
 	if (strcmp(sub, "record") == 0) {
 		int passed = cli_opt(cli, "passed") != NULL, failed = cli_opt(cli, "failed") != NULL;
 		if (cli->n_args != 2 || passed == failed)
@@ -460,7 +561,7 @@ inspection_cmd(struct cli *cli, struct store *store, const char *sub)
 		cli_printf(_("%s: set\n"), cli->args[1]);
 		return CLI_OK;
 	}
-	return cli_usage_error(cli_current_verb, _("use record, due or plan"));
+	return cli_usage_error(cli_current_verb, _("use record, due, report or plan"));
 }
 
 static int

@@ -736,6 +736,25 @@ safety_inspection_due(struct store *store, const char *depot, int64_t until, saf
 }
 
 int
+safety_inspection_planned(struct store *store, const char *depot, const char *article_no,
+			  int64_t *n)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*) FROM units u JOIN articles a ON a.article_no = u.article_no"
+		" LEFT JOIN unit_inspections i ON i.unit_no = u.unit_no"
+		" LEFT JOIN locations l ON l.code = u.location"
+		" WHERE u.article_no = ?1 AND coalesce(i.months, a.inspection_months) > 0"
+		" AND u.state NOT IN ('SCRAPPED', 'WRITTEN_OFF', 'LOST')"
+		" AND coalesce(l.depot, '') = ?2 AND (?2 <> '' OR u.payer IS NOT NULL)");
+	sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, depot, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	*n = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, "units");
+}
+
+int
 safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
 		const char *lot, const char *made, int months)
 {

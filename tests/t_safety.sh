@@ -221,6 +221,8 @@ run h ha inspection due --csv; expect_out "10950002,777001,Ceiling lift,IN_STOCK
 expect_no "10950001"
 run h ha --operator 1001 unit pick 10950002; expect_status 1; expect_err "due 2024-07-01"
 run h ha --operator 1001 unit pick 10950001; expect_status 0
+run h ha inspection report --csv; expect_status 0
+expect_out "BRS,777001,Ceiling lift,1,0,2,50"
 
 # --- the screens: the pick screen refuses and proposes another ---------------------
 SDB="$T/screens.db"

@@ -199,6 +199,9 @@ typedef int safety_due_fn(const struct inspection_due *due, void *arg);
  * the depot of nothing: listed when depot is NULL), most overdue first. */
 int safety_inspection_due(struct store *store, const char *depot, int64_t until,
 			  safety_due_fn *fn, void *arg);
+/* Units in service with a plan, of article, at depot ("": out at patients). */
+int safety_inspection_planned(struct store *store, const char *depot, const char *article_no,
+			      int64_t *n);
 /* Sets a unit's lot, manufacture date, and inspection months (-1: the
  * article's again; -2: as it is); NULL leaves a field as it is. */
 int safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
