@@ -91,6 +91,12 @@ safety_release(struct store *store, const char *operator_no, const char *unit_te
 		return store_seterr(store, HMC_E_INVALID,
 				    _("\"%s\" is not a state: IN_STOCK, RETURNED, CLEANING or IN_REPAIR"),
 				    to);
+	/* The workshop keeps a unit only with its repair (repairs.h). */
+	if (state == UNIT_IN_REPAIR && q.from != UNIT_IN_REPAIR)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s came into quarantine from %s: release it there, then "
+				      "open a repair"),
+				    unit_no, words_state(q.from));
 	payload_set(payload, sizeof payload, "state", unit_state_name(state));
 	return workflow_move(store, operator_no, EV_RELEASE, unit_no, payload, done);
 }

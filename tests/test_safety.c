@@ -105,6 +105,9 @@ quarantine_and_release(void **state)
 			 HMC_E_ILLEGAL_MOVE);
 	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", "SCRAPPED", NULL),
 			 HMC_E_INVALID);	/* a scrap is a scrap, with its reason */
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", "IN_REPAIR", NULL),
+			 HMC_E_INVALID);	/* the workshop only with a repair */
+	assert_non_null(strstr(store_errmsg(store), "open a repair"));
 	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", NULL, NULL), 0);
 	state_is(store, "10000001", UNIT_CLEANING);
 	verified(store);
