@@ -412,20 +412,21 @@ static const char *const migrations[] = {
 	/* 13: patient safety (safety.h): a unit's lot and manufacture date,
 	 * inspection plans per article and their state per unit, quarantine
 	 * (where the unit came from), incidents, recalls and the units in
-	 * their scope. */
+	 * their scope.  Its tables and indexes are made if missing, so that a
+	 * store that lost only the columns runs it again (t_backup.sh). */
 	"ALTER TABLE units ADD COLUMN lot TEXT;"
 	"ALTER TABLE units ADD COLUMN made TEXT;"
-	"CREATE INDEX units_article_lot ON units(article_no, lot) WHERE lot IS NOT NULL;"
+	"CREATE INDEX IF NOT EXISTS units_article_lot ON units(article_no, lot) WHERE lot IS NOT NULL;"
 	"ALTER TABLE articles ADD COLUMN inspection_months INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE articles ADD COLUMN inspection_checklist TEXT NOT NULL DEFAULT '';"
-	"CREATE TABLE quarantines ("
+	"CREATE TABLE IF NOT EXISTS quarantines ("
 	"  unit_no TEXT PRIMARY KEY,"
 	"  from_state TEXT NOT NULL,"
 	"  since INTEGER NOT NULL,"
 	"  by TEXT NOT NULL,"
 	"  cause TEXT NOT NULL CHECK (cause IN ('manual','incident','recall')),"
 	"  ref TEXT NOT NULL DEFAULT '') WITHOUT ROWID;"
-	"CREATE TABLE incidents ("
+	"CREATE TABLE IF NOT EXISTS incidents ("
 	"  incident_id TEXT PRIMARY KEY,"
 	"  unit_no TEXT NOT NULL,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('incident','near-miss','complaint')),"
@@ -437,8 +438,8 @@ static const char *const migrations[] = {
 	"  authority INTEGER,"
 	"  closed INTEGER,"
 	"  closed_by TEXT) WITHOUT ROWID;"
-	"CREATE INDEX incidents_unit ON incidents(unit_no);"
-	"CREATE TABLE recalls ("
+	"CREATE INDEX IF NOT EXISTS incidents_unit ON incidents(unit_no);"
+	"CREATE TABLE IF NOT EXISTS recalls ("
 	"  reference TEXT PRIMARY KEY,"
 	"  article_no TEXT NOT NULL,"
 	"  lot TEXT NOT NULL DEFAULT '',"
@@ -450,7 +451,7 @@ static const char *const migrations[] = {
 	"  opened_by TEXT NOT NULL,"
 	"  closed INTEGER,"
 	"  closed_by TEXT) WITHOUT ROWID;"
-	"CREATE TABLE recall_units ("
+	"CREATE TABLE IF NOT EXISTS recall_units ("
 	"  reference TEXT NOT NULL,"
 	"  unit_no TEXT NOT NULL,"
 	"  state_then TEXT NOT NULL,"
@@ -461,13 +462,13 @@ static const char *const migrations[] = {
 	"  action_at INTEGER,"
 	"  action_by TEXT,"
 	"  PRIMARY KEY (reference, unit_no)) WITHOUT ROWID;"
-	"CREATE INDEX recall_units_unit ON recall_units(unit_no);"
-	"CREATE TABLE unit_inspections ("
+	"CREATE INDEX IF NOT EXISTS recall_units_unit ON recall_units(unit_no);"
+	"CREATE TABLE IF NOT EXISTS unit_inspections ("
 	"  unit_no TEXT PRIMARY KEY,"
 	"  months INTEGER,"
 	"  last_passed TEXT,"
 	"  failed INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-	"CREATE TABLE inspections ("
+	"CREATE TABLE IF NOT EXISTS inspections ("
 	"  inspection_id TEXT PRIMARY KEY,"
 	"  unit_no TEXT NOT NULL,"
 	"  day TEXT NOT NULL,"
@@ -475,7 +476,7 @@ static const char *const migrations[] = {
 	"  points TEXT NOT NULL DEFAULT '',"
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX inspections_unit ON inspections(unit_no, at);",
+	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -91,9 +91,11 @@ v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA use
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
 # As a store of the schema before the last was (the last migration adds
-# a column that holds nothing on a store that has not synced).
+# columns that hold nothing on a demo store: its lots and inspection plans).
 prev=$((v - 1))
-sqlite3 "$OLD" "ALTER TABLE journal DROP COLUMN received; PRAGMA user_version = $prev"
+sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
+	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;
+	ALTER TABLE articles DROP COLUMN inspection_checklist; PRAGMA user_version = $prev"
 : >"$OLD.pre-v5"	# an older one, to be removed
 run "$HMC" --db "$OLD" verify; expect_status 0
 last_cmd="$OLD.pre-v$v holds the store as it was, schema $prev"
