@@ -100,7 +100,7 @@ static const struct cli_verb verbs[] = {
 	{ "incident", cli_incident, cli_safety_opts,
 	  "add UNIT --kind incident|near-miss|complaint --text T [--quarantine] | "
 	  "follow-up ID --reported-manufacturer|--reported-authority|--close | "
-	  "list [--open] [--unit UNIT] [--csv]",
+	  "list [--open] [--unit UNIT] [--csv] | report [--csv]",
 	  N_("Incidents, near misses and complaints against a unit, by anyone; "
 	     "--quarantine keeps the unit apart (one at a patient is held: it goes "
 	     "to no patient again until the incident is closed). A manager follows "

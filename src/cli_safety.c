@@ -4,6 +4,7 @@
  *   hmc incident add UNIT --kind incident|near-miss|complaint --text T [--quarantine]
  *   hmc incident follow-up ID --reported-manufacturer|--reported-authority|--close
  *   hmc incident list [--open] [--unit UNIT] [--csv]
+ *   hmc incident report [--csv]            per month and article
  *   hmc recall open --article A [--lot L] [--serial-from S --serial-to T]
  *                   [--made-from DATE] [--made-to DATE] --reference FSN-ID
  *   hmc recall action REF UNIT --done checked|fixed|replaced|scrapped
@@ -94,9 +95,96 @@ print_incident(const struct incident *in, void *arg)
 	return 0;
 }
 
+/* hmc incident report: per month and article, how many of each kind. */
+struct incident_row {
+	char month[8];
+	char article_no[ARTICLE_NO_MAX];
+	int64_t n[3];		/* incident, near-miss, complaint */
+};
+
+struct incident_report {
+	struct incident_row *rows;
+	size_t n, cap;
+};
+
+static int
+incident_count(const struct incident *in, void *arg)
+{
+	struct incident_report *rep = arg;
+	char when[TIMEUTIL_LOCAL_LEN];
+	size_t i;
+	timeutil_format_local(hlc_wall_ms(in->reported), when);
+	for (i = 0; i < rep->n; i++)
+		if (strncmp(rep->rows[i].month, when, 7) == 0 &&
+		    strcmp(rep->rows[i].article_no, in->article_no) == 0)
+			break;
+	if (i == rep->n) {
+		if (rep->n == rep->cap) {
+			rep->cap = rep->cap ? rep->cap * 2 : 32;
+			rep->rows = xrealloc(rep->rows, rep->cap * sizeof *rep->rows);
+		}
+		memset(&rep->rows[i], 0, sizeof rep->rows[i]);
+		snprintf(rep->rows[i].month, sizeof rep->rows[i].month, "%.7s", when);
+		xstrlcpy(rep->rows[i].article_no, in->article_no, sizeof rep->rows[i].article_no);
+		rep->n++;
+	}
+	rep->rows[i].n[strcmp(in->kind, "incident") == 0 ? 0 : strcmp(in->kind, "near-miss") == 0 ? 1 : 2]++;
+	return 0;
+}
+
+static int
+by_month_article(const void *a, const void *b)
+{
+	const struct incident_row *x = a, *y = b;
+	int c = strcmp(x->month, y->month);
+	return c ? c : strcmp(x->article_no, y->article_no);
+}
+
+static int
+incident_report(struct cli *cli, struct store *store)
+{
+	struct incident_report rep = { NULL, 0, 0 };
+	int csv = cli_opt(cli, "csv") != NULL;
+	if (safety_incidents(store, NULL, 0, incident_count, &rep) != 0) {
+		free(rep.rows);
+		return cli_store_error(store);
+	}
+	qsort(rep.rows, rep.n, sizeof *rep.rows, by_month_article);
+	if (csv)
+		cli_printf("month,article_no,article,incidents,near_misses,complaints,total\n");
+	for (size_t i = 0; i < rep.n; i++) {
+		struct incident_row *r = &rep.rows[i];
+		struct article article;
+		if (catalog_article_get(store, r->article_no, &article) != 0)
+			article.name[0] = '\0';
+		int64_t total = r->n[0] + r->n[1] + r->n[2];
+		if (csv) {
+			char numbers[4][24];
+			int64_t values[4] = { r->n[0], r->n[1], r->n[2], total };
+			cli_csv_field(r->month, 0);
+			cli_csv_field(r->article_no, 0);
+			cli_csv_field(article.name, 0);
+			for (int k = 0; k < 4; k++) {
+				snprintf(numbers[k], sizeof numbers[k], "%lld", (long long)values[k]);
+				cli_csv_field(numbers[k], k == 3);
+			}
+			continue;
+		}
+		cli_printf(_("%s %-8s %-20.20s %3lld incidents %3lld near misses %3lld complaints\n"),
+			   r->month, r->article_no, article.name, (long long)r->n[0],
+			   (long long)r->n[1], (long long)r->n[2]);
+	}
+	if (rep.n == 0 && !csv)
+		cli_printf("%s\n", _("no incidents"));
+	free(rep.rows);
+	return CLI_OK;
+}
+
 static int
 incident_cmd(struct cli *cli, struct store *store, const char *sub)
 {
+	if (strcmp(sub, "report") == 0)
+		return incident_report(cli, store);
 	if (strcmp(sub, "add") == 0) {
 		char id[SAFETY_ID_MAX];
 		if (cli->n_args != 2)
@@ -163,7 +251,7 @@ incident_cmd(struct cli *cli, struct store *store, const char *sub)
 			cli_printf("%s\n", _("no incidents"));
 		return CLI_OK;
 	}
-	return cli_usage_error(cli_current_verb, _("use add, follow-up or list"));
+	return cli_usage_error(cli_current_verb, _("use add, follow-up, list or report"));
 }
 
 /* --- recalls ----------------------------------------------------------------- */

@@ -195,6 +195,9 @@ run h ha incident list --csv; expect_out "$ID,$I,"
 D3=$(unit_in DELIVERED '' 3)
 run h ha --operator 1001 incident add "$D3" --kind complaint --text "wobbles" --quarantine
 expect_status 0; expect_out "delivered"; expect_out "held"
+run h ha incident report --csv; expect_status 0
+expect_out "month,article_no,article,incidents,near_misses,complaints,total"
+expect_out ",$ART,Rollator 4 hjul,0,1,1,2"
 
 # --- inspections --------------------------------------------------------------------
 N=$(unit_in IN_STOCK GBG 1)
