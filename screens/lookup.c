@@ -11,6 +11,7 @@
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
 #include "hmc/money.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -28,6 +29,7 @@ struct lookup_screen {
 	char article[128];
 	char where[128];
 	char value[48];
+	char safety[160];		/* held, inspection lapsed or due: "" for none */
 	struct ui_list history_view;	/* newest first */
 	char history[HISTORY][96];
 };
@@ -69,6 +71,20 @@ load(struct shell *sh, const char *unit_no)
 		snprintf(lk->where, sizeof lk->where, "%s", lk->unit.location);
 	}
 	money_format(lk->unit.value_ore, lk->value, sizeof lk->value);
+	/* Patient safety (safety.h): what keeps it from a patient. */
+	char why[96], date[TIMEUTIL_DATE_LEN];
+	int months, failed;
+	int64_t due;
+	if (safety_held(store, lk->unit.unit_no, why, sizeof why))
+		snprintf(lk->safety, sizeof lk->safety, _("HELD: %s"), why);
+	else if (safety_inspection_lapsed(store, lk->unit.unit_no,
+					  timeutil_local_date(timeutil_now_ms()), why, sizeof why))
+		snprintf(lk->safety, sizeof lk->safety, _("NOT TO A PATIENT: %s"), why);
+	else if (safety_inspection_plan(store, lk->unit.unit_no, &months, &due, &failed) == 0 &&
+		 months > 0 && due != INT64_MIN) {
+		timeutil_format_date(due, date);
+		snprintf(lk->safety, sizeof lk->safety, _("inspection due %s"), date);
+	}
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
 }
 
@@ -120,6 +136,8 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		snprintf(value, sizeof value, "%s %s %s", lk->unit.acquired, _("value"), lk->value);
 		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, value);
 	}
+	if (lk->safety[0] && row < rows)
+		row += ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_BOLD, lk->safety);
 	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
 			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")

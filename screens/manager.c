@@ -7,6 +7,7 @@
 #include "hmc/charges.h"
 #include "hmc/conflicts.h"
 #include "hmc/i18n.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 
 static const struct {
@@ -19,6 +20,7 @@ static const struct {
 	{ '3', N_("To approve"), &screen_approvals },
 	{ '4', N_("Conflicts"), &screen_conflicts },
 	{ '5', N_("Stocktakes"), &screen_stocktake },
+	{ '6', N_("Recalls"), &screen_recalls },
 };
 #define N_ITEMS (int)(sizeof items / sizeof items[0])
 
@@ -46,6 +48,12 @@ count_charge(const struct charge *c, void *arg)
 	return count_one(c, arg);
 }
 
+static int
+count_recall(const struct recall *r, void *arg)
+{
+	return count_one(r, arg);
+}
+
 /* What waits behind an item, or 0. */
 static int64_t
 waiting(struct shell *sh, int i)
@@ -53,6 +61,8 @@ waiting(struct shell *sh, int i)
 	int64_t n = 0;
 	if (items[i].screen == &screen_conflicts)
 		return conflicts_open(shell_store(sh));
+	if (items[i].screen == &screen_recalls)
+		safety_recalls(shell_store(sh), 1, count_recall, &n);
 	if (items[i].screen == &screen_approvals) {
 		scrap_pending(shell_store(sh), count_request, &n);
 		charges_list(shell_store(sh), NULL, 1, count_charge, &n);
@@ -96,6 +106,7 @@ ITEM(1)
 ITEM(2)
 ITEM(3)
 ITEM(4)
+ITEM(5)
 
 static enum result
 manager_open(struct shell *sh)
@@ -110,6 +121,7 @@ static const struct key_binding manager_keys[] = {
 	{ '3', NULL, item_2, NULL },
 	{ '4', NULL, item_3, NULL },
 	{ '5', NULL, item_4, NULL },
+	{ '6', NULL, item_5, NULL },
 	{ '\n', N_("Open"), manager_open, NULL },
 	{ 27, N_("Back"), NULL, NULL },
 	{ 0, NULL, NULL, NULL },

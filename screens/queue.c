@@ -162,10 +162,19 @@ queue_view(struct shell *sh)
 	return &((struct queue_screen *)shell_data(sh))->view;
 }
 
+/* The inspections due (safety.h): the other half of a technician's day. */
+static enum result
+queue_inspections(struct shell *sh)
+{
+	shell_push(sh, &screen_inspections, NULL);
+	return R_REDRAW;
+}
+
 static const struct key_binding queue_keys[] = {
 	{ KEY_F(1), N_("Mine"), queue_mine, NULL },
 	{ KEY_F(2), N_("All"), queue_all, NULL },
 	{ KEY_F(3), N_("Acute"), queue_acute, NULL },
+	{ KEY_F(4), N_("Inspect"), queue_inspections, NULL },
 	{ '\n', N_("Open"), queue_open, NULL },
 	{ 27, N_("Back"), NULL, NULL },
 	{ 0, NULL, NULL, NULL },

@@ -129,8 +129,14 @@ creating(struct store *store, const struct event *ev, struct unit *unit)
 		unit->value_ore = article.price_ore;
 	}
 	if ((rc = optional(store, ev, "gtin", unit->gtin, sizeof unit->gtin)) != 0 ||
-	    (rc = optional(store, ev, "serial", unit->serial, sizeof unit->serial)) != 0)
+	    (rc = optional(store, ev, "serial", unit->serial, sizeof unit->serial)) != 0 ||
+	    (rc = optional(store, ev, "lot", unit->lot, sizeof unit->lot)) != 0 ||
+	    (rc = optional(store, ev, "made", unit->made, sizeof unit->made)) != 0)
 		return rc;
+	if (unit->made[0] && timeutil_parse_date(unit->made, &days) != 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s: made \"%s\" is not a date YYYY-MM-DD"),
+				    ev->subject, unit->made);
 	return 0;
 }
 
@@ -167,8 +173,9 @@ write_unit(struct store *store, const struct unit *unit, const struct unit *befo
 		stmt = store_stmt(store,
 			"INSERT INTO units (unit_no, state, location, payer, recipient,"
 			" rent_from, state_since, origin, article_no, acquired,"
-			" value_ore, gtin, serial)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+			" value_ore, gtin, serial, lot, made)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+			" ?14, ?15)");
 	sqlite3_bind_text(stmt, 1, unit->unit_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, unit_state_name(unit->state), -1, SQLITE_STATIC);
 	bind_text_or_null(stmt, 3, unit->location);
@@ -184,6 +191,8 @@ write_unit(struct store *store, const struct unit *unit, const struct unit *befo
 		sqlite3_bind_int64(stmt, 11, unit->value_ore);
 		bind_text_or_null(stmt, 12, unit->gtin);
 		bind_text_or_null(stmt, 13, unit->serial);
+		bind_text_or_null(stmt, 14, unit->lot);
+		bind_text_or_null(stmt, 15, unit->made);
 	}
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
@@ -235,6 +244,17 @@ apply_move(struct store *store, const struct event *ev)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("unit %s: imported units are IN_STOCK or "
 					      "DELIVERED, not \"%s\""),
+					    unit_no, text);
+	}
+	/* Out of quarantine to where it came from, which the event says. */
+	if (ev->type == EV_RELEASE && unit.state == UNIT_QUARANTINE) {
+		if ((rc = required(store, ev, "state", text, sizeof text)) != 0)
+			return rc;
+		if (unit_state_parse(text, &want) != 0 ||
+		    lifecycle_find(EV_RELEASE, UNIT_QUARANTINE, unit.origin, want) == NULL)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("unit %s: a release goes back to stock, returns, "
+					      "cleaning or repair, not \"%s\""),
 					    unit_no, text);
 	}
 	const struct transition *t = lifecycle_find(ev->type, unit.state, unit.origin, want);
@@ -304,4 +324,31 @@ apply_move(struct store *store, const struct event *ev)
 	unit.state = t->to;
 	unit.state_since = ev->hlc;
 	return write_unit(store, &unit, exists ? &before : NULL);
+}
+
+int
+apply_unit_set_state(struct store *store, const char *unit_no, enum unit_state to, int64_t hlc)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE units SET state = ?2, state_since = ?3 WHERE unit_no = ?1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit_state_name(to), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, hlc);
+	return store_step_done(store, stmt, unit_no);
+}
+
+int
+apply_unit_set_origin_data(struct store *store, const char *unit_no, const char *lot,
+			   const char *made)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE units SET lot = CASE WHEN ?2 IS NULL THEN lot ELSE nullif(?2, '') END,"
+		" made = CASE WHEN ?3 IS NULL THEN made ELSE nullif(?3, '') END"
+		" WHERE unit_no = ?1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	if (lot != NULL)
+		sqlite3_bind_text(stmt, 2, lot, -1, SQLITE_TRANSIENT);
+	if (made != NULL)
+		sqlite3_bind_text(stmt, 3, made, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, unit_no);
 }

@@ -25,6 +25,10 @@ static const struct field article_fields[] = {
 	{ "returnable", FIELD_BOOL, 0, 0, NULL, "1", NULL },
 	{ "in_assortment", FIELD_BOOL, 0, 0, NULL, "1", NULL },
 	{ "gtin", FIELD_GTIN, 0, 14, NULL, NULL, NULL },
+	/* Periodic inspection (safety.h): every N months, 0 for none; the
+	 * points checked, separated by ';'. */
+	{ "inspection_months", FIELD_INT, 0, 120, NULL, "0", NULL },
+	{ "inspection_checklist", FIELD_TEXT, 0, 500, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -96,7 +100,8 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT article_no, name, iso_class, area, rent_ore, price_ore,"
 		" depreciation_months, warranty_months, weight_bearing, returnable,"
-		" in_assortment, gtin FROM articles WHERE article_no = ?1");
+		" in_assortment, gtin, inspection_months, inspection_checklist"
+		" FROM articles WHERE article_no = ?1");
 	sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
 	int rc = lookup_step(store, stmt, _("article"), article_no);
 	if (rc != 0)
@@ -114,6 +119,8 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	out->returnable = sqlite3_column_int(stmt, 9);
 	out->in_assortment = sqlite3_column_int(stmt, 10);
 	store_column_text(stmt, 11, out->gtin, sizeof out->gtin);
+	out->inspection_months = sqlite3_column_int(stmt, 12);
+	store_column_text(stmt, 13, out->inspection_checklist, sizeof out->inspection_checklist);
 	sqlite3_reset(stmt);
 	return 0;
 }

@@ -52,7 +52,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 6	/* the schema this hmc needs: packaging/central/006-placed-at-once.sql */
+#define PG_SCHEMA 7	/* the schema this hmc needs: packaging/central/007-safety.sql */
 
 struct central {
 	PGconn *conn;

@@ -97,6 +97,35 @@ static const struct cli_verb verbs[] = {
 	  N_("The F/M clean-up: field checks (a unit in use may get a new number; the "
 	     "old one still scans), and writing off a payer's units checked as replaced "
 	     "or not found (weight-bearing ones only with --weight-bearing).") },
+	{ "incident", cli_incident, cli_safety_opts,
+	  "add UNIT --kind incident|near-miss|complaint --text T [--quarantine] | "
+	  "follow-up ID --reported-manufacturer|--reported-authority|--close | "
+	  "list [--open] [--unit UNIT] [--csv] | report [--csv]",
+	  N_("Incidents, near misses and complaints against a unit, by anyone; "
+	     "--quarantine keeps the unit apart (one at a patient is held: it goes "
+	     "to no patient again until the incident is closed). A manager follows "
+	     "them up: reported to the manufacturer, to the authority, closed.") },
+	{ "recall", cli_recall, cli_safety_opts,
+	  "open --article A [--lot L] [--serial-from S --serial-to T] [--made-from DATE] "
+	  "[--made-to DATE] --reference FSN-ID | action REF UNIT --done "
+	  "checked|fixed|replaced|scrapped | show REF [--csv] | list [--open] [--csv] | "
+	  "close REF",
+	  N_("Recalls and field safety notices. open finds every unit in scope in every "
+	     "state and place, puts those at the depot in quarantine at once and lists "
+	     "those at patients (payer and recipient reference) as actions; a scope "
+	     "that matches nothing opens nothing. action records what was done with "
+	     "a unit; close (every unit with an action) releases what was checked or "
+	     "fixed.") },
+	{ "inspection", cli_inspection, cli_safety_opts,
+	  "record UNIT --passed|--failed [--points P] | due [--depot D] [--within DAYS] "
+	  "[--csv] | report [--csv] | plan UNIT [--lot L] [--made DATE] [--months N|--article-months]",
+	  N_("Periodic inspections (the article's inspection_months and checklist). "
+	     "record: a technician's inspection, failed ones with the points that "
+	     "failed; a unit whose inspection lapsed or failed is not picked or "
+	     "delivered. due: units due within DAYS (default today) or overdue, in "
+	     "stock or out at patients (where, which payer). report: overdue and due "
+	     "within 30 days per depot and article, with the share overdue. plan: a unit's lot, "
+	     "manufacture date and its own interval.") },
 	{ "operator", cli_operator, cli_operator_opts,
 	  "add NO --name NAME --role staff|technician|manager [--one-time|--pin-stdin] "
 	  "[--badge CODE] | set-pin [--pin-stdin] | new-badge NO | disable NO | list",

@@ -136,6 +136,11 @@ int cli_stocktake(struct cli *cli);
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
+/* Patient safety (cli_safety.c). */
+int cli_incident(struct cli *cli);
+int cli_recall(struct cli *cli);
+int cli_inspection(struct cli *cli);
+extern const struct cli_opt cli_safety_opts[];
 int cli_label(struct cli *cli);
 int cli_operator(struct cli *cli);
 /* hmc import operators FILE.csv (cli_operator.c). */

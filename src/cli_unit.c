@@ -5,7 +5,10 @@
  * '-' for '_' (to-cleaning, mark-missing, write-off, ...).  Options become
  * the event's payload: --location, --payer, --recipient, --reason, --note,
  * --order, and for register/import --article, --acquired, --value (SEK),
- * --gtin, --serial, --state, --rent-from.
+ * --gtin, --serial, --lot, --made, --inspected, --udi (a GS1 scan whose
+ * (01), (10), (11) and (21) give the GTIN, lot, manufacture date and
+ * serial), --state, --rent-from.  release takes --to STATE (default: where
+ * the unit came from into quarantine).
  */
 #include "cli_int.h"
 #include "hmc/catalog.h"
@@ -19,6 +22,8 @@
 #include "hmc/money.h"
 #include "hmc/payload.h"
 #include "hmc/repairs.h"
+#include "hmc/barcode.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -36,6 +41,7 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "rent-from", 1 }, { "limit", 1 }, { "page", 1 }, { "sealed", 0 },
 	{ "condition", 1 }, { "fault", 1 }, { "priority", 1 }, { "claim", 1 },
 	{ "weight-bearing", 0 },
+	{ "lot", 1 }, { "made", 1 }, { "inspected", 1 }, { "udi", 1 }, { "to", 1 },
 	{ NULL, 0 },
 };
 
@@ -110,6 +116,52 @@ print_field(const char *label, const char *value)
 }
 
 static int
+show_incident(const struct incident *in, void *arg)
+{
+	char when[TIMEUTIL_LOCAL_LEN], line[INCIDENT_TEXT_MAX + 96];
+	(void)arg;
+	timeutil_format_local(hlc_wall_ms(in->reported), when);
+	snprintf(line, sizeof line, "%s %.10s %s%s: %s", in->id, when, words(WORD_INCIDENT, in->kind),
+		 in->closed ? _(" (closed)") : _(" (open)"), in->text);
+	cli_printf("%-12s %s\n", _("incident"), line);
+	return 0;
+}
+
+/* Quarantine, what holds the unit, its inspection and its incidents. */
+static int
+unit_show_safety(struct store *store, const struct unit *unit)
+{
+	char line[256], date[TIMEUTIL_DATE_LEN], why[96];
+	struct quarantine q;
+	int months, failed;
+	int64_t due;
+	if (safety_quarantine_get(store, unit->unit_no, &q) == 0) {
+		snprintf(line, sizeof line, _("%s %s, from %s (back there when released)"),
+			 words(WORD_INCIDENT, q.cause), q.ref, words_state(q.from));
+		print_field(_("quarantine"), line);
+	}
+	if (safety_held(store, unit->unit_no, why, sizeof why)) {
+		snprintf(line, sizeof line, _("by %s: goes to no patient"), why);
+		print_field(_("held"), line);
+	}
+	if (safety_inspection_plan(store, unit->unit_no, &months, &due, &failed) == 0 && months > 0) {
+		if (failed)
+			snprintf(line, sizeof line, _("every %d months; FAILED the last one"), months);
+		else if (due == INT64_MIN)
+			snprintf(line, sizeof line, _("every %d months; none on record"), months);
+		else {
+			timeutil_format_date(due, date);
+			snprintf(line, sizeof line, _("every %d months; next due %s%s"), months, date,
+				 due < timeutil_local_date(timeutil_now_ms()) ? _(" (LAPSED)") : "");
+		}
+		print_field(_("inspection"), line);
+	}
+	if (safety_incidents(store, unit->unit_no, 0, show_incident, NULL) != 0)
+		return cli_store_error(store);
+	return CLI_OK;
+}
+
+static int
 unit_show(struct cli *cli, struct store *store, const char *unit_no)
 {
 	struct unit unit;
@@ -166,8 +218,15 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 	if (unit.gtin[0]) {
 		snprintf(line, sizeof line, "(01) %s (21) %s", unit.gtin, unit.serial);
 		print_field("UDI", line);
+	} else if (unit.serial[0]) {
+		print_field(_("serial"), unit.serial);
 	}
-	return CLI_OK;
+	if (unit.lot[0] || unit.made[0]) {
+		snprintf(line, sizeof line, "%s, %s %s", unit.lot[0] ? unit.lot : "?", _("made"),
+			 unit.made[0] ? unit.made : "?");
+		print_field(_("lot"), line);
+	}
+	return unit_show_safety(store, &unit);
 }
 
 static int
@@ -228,16 +287,58 @@ unit_history(struct cli *cli, struct store *store, const char *unit_no)
 	return CLI_OK;
 }
 
+/* The fields of a UDI scan (GS1: (01) GTIN, (10) lot, (11) made, (21)
+ * serial) into the payload. */
+static int
+udi_payload(const char *scan, char *payload, size_t size)
+{
+	static const struct {
+		const char *ai, *key;
+	} fields[] = { { "01", "gtin" }, { "10", "lot" }, { "11", "made" }, { "21", "serial" } };
+	struct barcode code;
+	char value[96];
+	if (barcode_interpret(scan, strlen(scan), 0, &code) != 0 || code.kind != BARCODE_GS1)
+		return cli_usage_error(cli_current_verb, _("--udi \"%s\" is not a GS1 UDI: %s"), scan,
+				       code.error[0] ? code.error : _("no GTIN"));
+	if (barcode_gs1_get(&code, "01") == NULL)
+		return cli_usage_error(cli_current_verb, _("--udi \"%s\" has no GTIN (01)"), scan);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = barcode_gs1_get(&code, fields[i].ai);
+		if (v == NULL)
+			continue;
+		xstrlcpy(value, v, sizeof value);
+		if (strcmp(fields[i].ai, "11") == 0) {
+			int64_t days;
+			char why[96];
+			int year, month, day;
+			timeutil_civil_from_days(timeutil_local_date(timeutil_now_ms()), &year, &month,
+						 &day);
+			if (barcode_gs1_date(v, year, &days, why, sizeof why) != 0)
+				return cli_usage_error(cli_current_verb, _("--udi: (11) %s"), why);
+			timeutil_format_date(days, value);
+		}
+		if (payload_set(payload, size, fields[i].key, value) != 0)
+			return cli_usage_error(cli_current_verb, _("the options are too long"));
+	}
+	return 0;
+}
+
 /* Builds the payload of a move from the options. */
 static int
 options_payload(struct cli *cli, char *payload, size_t size)
 {
+	int rc;
 	payload[0] = '\0';
 	for (int k = 0; k < cli->n_opts; k++) {
 		const char *name = cli->opt_names[k];
 		if (strcmp(name, "limit") == 0 || strcmp(name, "page") == 0)
 			return cli_usage_error(cli_current_verb,
 					       _("--%s is for unit history"), name);
+		if (strcmp(name, "udi") == 0) {
+			if ((rc = udi_payload(cli->opt_values[k], payload, size)) != 0)
+				return rc;
+			continue;
+		}
 		const struct field *f = option_field(name);
 		char value[1024];
 		const char *why;
@@ -297,8 +398,16 @@ cli_unit(struct cli *cli)
 
 	char payload[PAYLOAD_MAX];
 	int rc;
-	if (is_move && (rc = options_payload(cli, payload, sizeof payload)) != 0)
+	const char *to = cli_opt(cli, "to");
+	if (is_move && move == EV_RELEASE) {
+		payload[0] = '\0';
+		if (cli->n_opts > (to != NULL))
+			return cli_usage_error(cli_current_verb, _("hmc unit release takes only --to"));
+	} else if (to != NULL) {
+		return cli_usage_error(cli_current_verb, _("--to is for hmc unit release"));
+	} else if (is_move && (rc = options_payload(cli, payload, sizeof payload)) != 0) {
 		return rc;
+	}
 	if (!is_move && strcmp(sub, "history") != 0 && cli->n_opts > 0)
 		return cli_usage_error(cli_current_verb, _("hmc unit show takes no options"));
 
@@ -331,7 +440,12 @@ cli_unit(struct cli *cli)
 		}
 	} else {
 		struct event done;
-		if (workflow_move(store, cli_actor(cli, store), move, unit_no, payload, &done) != 0) {
+		if (move == EV_RELEASE) {
+			rc = safety_release(store, cli_actor(cli, store), unit_no, to, &done);
+		} else {
+			rc = workflow_move(store, cli_actor(cli, store), move, unit_no, payload, &done);
+		}
+		if (rc != 0) {
 			rc = cli_store_error(store);
 		} else if (done.type == EV_SCRAP_REQUEST) {
 			cli_printf(_("%s is worth more than a scrap without approval: a manager decides "

@@ -29,6 +29,7 @@
 #include "hmc/orders.h"
 #include "hmc/pickups.h"
 #include "hmc/repairs.h"
+#include "hmc/safety.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
@@ -492,6 +493,11 @@ live_a_little(struct demo *d, const char *unit_no, int depot, long roll)
 			snprintf(place, sizeof place, "%s-TVATT", depots[depot].code);
 			rc = move(d, EV_TO_CLEANING, "1001", unit_no, "location", place);
 		}
+		/* A few found suspect while cleaned: kept apart (safety.h). */
+		if (rc == 0 && roll >= 690 &&
+		    (rc = safety_incident_add(d->store, "1001", unit_no, "near-miss",
+					      "brake did not hold when cleaned", 1, NULL)) != 0)
+			rc = store_seterr(d->store, rc, "demo: %s", store_errmsg(d->store));
 	} else if (roll < 1000) {	/* in the workshop, a repair open */
 		static const char *const faults[] = {
 			"broken wheel", "brake does not hold", "motor noise", "battery dead",

@@ -43,6 +43,8 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_LEGACY_WRITE_OFF] = "legacy_write_off",
 	[EV_REPORT_DESTROYED] = "report_destroyed",
 	[EV_FOUND_AGAIN] = "found_again",
+	[EV_QUARANTINE] = "quarantine",
+	[EV_RELEASE] = "release",
 	[EV_ARTICLE] = "article",
 	[EV_PAYER] = "payer",
 	[EV_LOCATION] = "location",
@@ -68,6 +70,13 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_LEGACY_CHECK] = "legacy_check",
 	[EV_CHARGE_REFUSE] = "charge_refuse",
 	[EV_STOCKTAKE_CANCEL] = "stocktake_cancel",
+	[EV_INCIDENT] = "incident",
+	[EV_INCIDENT_FOLLOW] = "incident_follow",
+	[EV_RECALL_OPEN] = "recall_open",
+	[EV_RECALL_ACTION] = "recall_action",
+	[EV_RECALL_CLOSE] = "recall_close",
+	[EV_INSPECTION] = "inspection",
+	[EV_UNIT_SAFETY] = "unit_safety",
 };
 
 const char *

@@ -30,6 +30,10 @@ const struct field import_unit_fields[] = {
 	{ "gtin", FIELD_GTIN, 0, 14, NULL, "", NULL },
 	{ "serial", FIELD_TEXT, 0, 20, NULL, "", NULL },
 	{ "rent_from", FIELD_DATE, 0, 0, NULL, "", NULL },
+	/* Patient safety (safety.h): lot, manufacture date, last inspection. */
+	{ "lot", FIELD_TEXT, 0, 20, NULL, "", NULL },
+	{ "made", FIELD_DATE, 0, 0, NULL, "", NULL },
+	{ "inspected", FIELD_DATE, 0, 0, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
  * reducer applies them to the order tables (apply_orders.c).
  */
 #include "hmc/orders.h"
+#include "hmc/safety.h"
 #include "hmc/settings.h"
 #include "hmc/calendar.h"
 #include "hmc/catalog.h"
@@ -162,21 +163,28 @@ static void
 suggest(struct store *store, const char *article_no, const char *depot, char *unit_no,
 	char *location)
 {
+	int64_t today = timeutil_local_date(timeutil_now_ms());
 	unit_no[0] = location[0] = '\0';
 	for (int pass = depot && *depot ? 0 : 1; pass < 2 && unit_no[0] == '\0'; pass++) {
 		sqlite3_stmt *stmt = store_stmt(store, pass == 0
 			? "SELECT unit_no, location FROM units WHERE article_no = ?1"
 			  " AND state = 'IN_STOCK' AND location IN"
 			  " (SELECT code FROM locations WHERE depot = ?2)"
-			  " ORDER BY acquired IS NULL, acquired, unit_no LIMIT 1"
+			  " ORDER BY acquired IS NULL, acquired, unit_no"
 			: "SELECT unit_no, location FROM units WHERE article_no = ?1"
-			  " AND state = 'IN_STOCK' ORDER BY acquired IS NULL, acquired, unit_no LIMIT 1");
+			  " AND state = 'IN_STOCK' ORDER BY acquired IS NULL, acquired, unit_no");
 		sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
 		if (pass == 0)
 			sqlite3_bind_text(stmt, 2, depot, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(stmt) == SQLITE_ROW) {
+		/* Not one a recall or an incident holds, nor one whose
+		 * inspection lapsed: the pick would be refused (safety.h). */
+		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			store_column_text(stmt, 0, unit_no, UNIT_NO_MAX);
-			store_column_text(stmt, 1, location, LOCATION_MAX);
+			if (safety_may_go_out(store, unit_no, today)) {
+				store_column_text(stmt, 1, location, LOCATION_MAX);
+				break;
+			}
+			unit_no[0] = '\0';
 		}
 		sqlite3_reset(stmt);
 	}
@@ -267,7 +275,9 @@ orders_get(struct store *store, const char *order_no, const char *depot, struct 
 			continue;
 		if (l->unit_no[0]) {
 			struct unit unit;
-			if (unit_get(store, l->unit_no, &unit) == 0 && unit.state == UNIT_IN_STOCK) {
+			if (unit_get(store, l->unit_no, &unit) == 0 && unit.state == UNIT_IN_STOCK &&
+			    safety_may_go_out(store, unit.unit_no,
+					      timeutil_local_date(timeutil_now_ms()))) {
 				xstrlcpy(l->suggest_unit, unit.unit_no, sizeof l->suggest_unit);
 				xstrlcpy(l->suggest_location, unit.location, sizeof l->suggest_location);
 			}

@@ -29,10 +29,11 @@ typedef int apply_fn(struct store *store, const struct event *ev);
 /* Every event type and what applies it, in this order (reducer_int.h says
  * which file has which).  A move writes the unit's row first, then what it
  * does beside it: to an order, a pickup or a repair, and to charges (any
- * move may carry the charge the gate put in it, or cancel one). */
+ * move may carry the charge the gate put in it, or cancel one).  A
+ * quarantine notes where the unit comes from before it moves. */
 static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
-	[EV_REGISTER]          = { apply_move, apply_charges_move },
-	[EV_IMPORT]            = { apply_move, apply_charges_move },
+	[EV_REGISTER]          = { apply_move, apply_safety_move, apply_charges_move },
+	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_RELOCATE]          = { apply_move, apply_charges_move },
 	[EV_PICK]              = { apply_move, apply_orders_move, apply_charges_move },
 	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
@@ -41,7 +42,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_RECEIVE]           = { apply_move, apply_charges_move },
 	[EV_TO_CLEANING]       = { apply_move, apply_charges_move },
 	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_charges_move },
-	[EV_SCRAP]             = { apply_move, apply_charges_move },
+	[EV_SCRAP]             = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_RESTOCK]           = { apply_move, apply_charges_move },
 	[EV_CLEANED]           = { apply_move, apply_charges_move },
 	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, apply_charges_move },
@@ -54,6 +55,8 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move },
 	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move },
 	[EV_FOUND_AGAIN]       = { apply_move, apply_charges_move },
+	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
+	[EV_RELEASE]           = { apply_move, apply_safety_move },
 
 	[EV_ARTICLE]           = { apply_catalog },
 	[EV_PAYER]             = { apply_catalog },
@@ -80,6 +83,13 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_SCRAP_REQUEST]     = { apply_charges },
 	[EV_SCRAP_REFUSE]      = { apply_charges },
 	[EV_LEGACY_CHECK]      = { apply_legacy },
+	[EV_INCIDENT]          = { apply_safety },
+	[EV_INCIDENT_FOLLOW]   = { apply_safety },
+	[EV_RECALL_OPEN]       = { apply_safety },
+	[EV_RECALL_ACTION]     = { apply_safety },
+	[EV_RECALL_CLOSE]      = { apply_safety },
+	[EV_INSPECTION]        = { apply_safety },
+	[EV_UNIT_SAFETY]       = { apply_safety },
 };
 
 static int
@@ -208,6 +218,12 @@ const struct reducer_table reducer_tables[] = {
 	{ "scrap_requests", "unit_no || '/' || requested", N_("scrap request") },
 	{ "legacy_checks", "unit_no", N_("legacy check") },
 	{ "unit_aliases", "alias", N_("unit alias") },
+	{ "quarantines", "unit_no", N_("quarantine") },
+	{ "incidents", "incident_id", N_("incident") },
+	{ "recalls", "reference", N_("recall") },
+	{ "recall_units", "reference || '/' || unit_no", N_("unit recalled") },
+	{ "unit_inspections", "unit_no", N_("unit inspection plan") },
+	{ "inspections", "inspection_id", N_("inspection") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -17,6 +17,9 @@
  *   apply_legacy.c     legacy_check
  *   undo.c             not an event: what the others change, kept as the
  *                      changeset that takes it back (reducer_apply_undo)
+ *   apply_safety.c     incident*, recall_*, inspection, unit_safety; what
+ *                      a registration, quarantine, release or scrap does
+ *                      to the safety tables
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -40,6 +43,14 @@ struct store;
 /* apply_unit.c: checks a move against the transition table and the rules
  * that read state, and writes the unit's row. */
 int apply_move(struct store *store, const struct event *ev);
+/* apply_unit.c: a unit's state set by what another event does (a recall
+ * quarantines the units in its scope, its close releases them): the
+ * caller has checked the move against the transition table. */
+int apply_unit_set_state(struct store *store, const char *unit_no, enum unit_state to,
+			 int64_t hlc);
+/* apply_unit.c: a unit's lot and manufacture date (NULL: as they are). */
+int apply_unit_set_origin_data(struct store *store, const char *unit_no, const char *lot,
+			       const char *made);
 
 /* apply_catalog.c: puts a whole row of reference data. */
 int apply_catalog(struct store *store, const struct event *ev);
@@ -77,6 +88,14 @@ int apply_charges_move(struct store *store, const struct event *ev);
 
 /* apply_legacy.c: records a field check of an F/M unit and its new label. */
 int apply_legacy(struct store *store, const struct event *ev);
+
+/* apply_safety.c: records an incident (quarantining its unit when asked),
+ * its follow-up, a recall (quarantining the units in its scope that are at
+ * the depot), a recall's action per unit and its close (releasing what was
+ * checked or fixed), an inspection, a unit's lot and plan; after a move:
+ * the quarantine row of a unit put in or taken out, a new unit's plan. */
+int apply_safety(struct store *store, const struct event *ev);
+int apply_safety_move(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a

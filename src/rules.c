@@ -19,6 +19,7 @@
 #include "hmc/payload.h"
 #include "hmc/repairs.h"
 #include "hmc/residual.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -42,11 +43,11 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_RELOCATE,      ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_PICK,          ANY,             WHERE_ANY,            S, 0,
+	{ EV_PICK,          ANY,             WHERE_ANY,            S, G_HELD | G_INSPECTED,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_UNPICK,        ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_DELIVER,       ANY,             WHERE_ANY,            S, 0,
+	{ EV_DELIVER,       ANY,             WHERE_ANY,            S, G_HELD | G_INSPECTED,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_PICKUP,        ANY,             WHERE_ANY,            S, G_RETURNABLE,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -56,6 +57,10 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* A suspect unit is judged by a technician (a manager decides above
+	 * the limit, as always). */
+	{ EV_SCRAP,         UNIT_QUARANTINE, WHERE_ANY,            T, SCRAPPING,
+	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	{ EV_SCRAP,         ANY,             WHERE_ANY,            S, SCRAPPING,
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	{ EV_RESTOCK,       ANY,             WHERE_ANY,            S, G_SEALED,
@@ -90,6 +95,13 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
 	{ EV_LEGACY_WRITE_OFF, ANY,          WHERE_ANY,            M, G_CHECKED | G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* Patient safety (safety.h): anyone keeps a suspect unit apart; only
+	 * a manager, with their badge, lets it go, and not while a recall or
+	 * an incident still holds it. */
+	{ EV_QUARANTINE,    ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RELEASE,       ANY,             WHERE_ANY,            M, G_HELD | G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
 
 	/* Reference data, decisions and approvals. */
 	{ EV_ARTICLE,       ANY,             WHERE_ANY,            M, G_PROOF,
@@ -117,6 +129,20 @@ const struct rule rules_table[] = {
 	{ EV_CHARGE_REFUSE, ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_SCRAP_REFUSE,  ANY,             WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_INCIDENT,      ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_INCIDENT_FOLLOW, ANY,           WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RECALL_OPEN,   ANY,             WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RECALL_ACTION, ANY,             WHERE_ANY,            T, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_RECALL_CLOSE,  ANY,             WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_INSPECTION,    ANY,             WHERE_ANY,            T, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_UNIT_SAFETY,   ANY,             WHERE_ANY,            T, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
@@ -181,6 +207,8 @@ static const struct {
 	{ G_APPROVAL, N_("over the limit: a manager approves") },
 	{ G_FOUR_EYES, N_("the approver is not the one who asked") },
 	{ G_PROOF, N_("by a manager: signed with their badge") },
+	{ G_HELD, N_("no open recall or incident holds it") },
+	{ G_INSPECTED, N_("its periodic inspection has not lapsed") },
 };
 
 void
@@ -398,11 +426,46 @@ guard_repair(struct gate *g)
 			    g->in->subject, g->in->subject);
 }
 
+static int
+guard_held(struct gate *g)
+{
+	char why[96];
+	if (!safety_held(g->store, g->unit->unit_no, why, sizeof why))
+		return 0;
+	if (g->in->type == EV_RELEASE)
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s stays in quarantine: %s still holds it; deal with "
+				      "that first (hmc recall action, hmc incident follow-up)"),
+				    g->unit->unit_no, why);
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("unit %s may not go to a patient: %s holds it (patient safety); "
+			      "take another unit"),
+			    g->unit->unit_no, why);
+}
+
+/* The day is the event's: a stamped one's own (the reducer's check), else
+ * today's (the gate's, before stamping). */
+static int
+guard_inspected(struct gate *g)
+{
+	char why[96];
+	int64_t ms = g->in->hlc != 0 ? event_wall_ms(g->in) : timeutil_now_ms();
+	if (!safety_inspection_lapsed(g->store, g->unit->unit_no, timeutil_local_date(ms), why,
+				      sizeof why))
+		return 0;
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("unit %s may not go to a patient: %s; inspect it first (hmc "
+			      "inspection record) or take another unit"),
+			    g->unit->unit_no, why);
+}
+
 static const struct {
 	unsigned bit;
 	int needs_unit;
 	int (*check)(struct gate *g);
 } guards[] = {
+	{ G_HELD, 1, guard_held },
+	{ G_INSPECTED, 1, guard_inspected },
 	{ G_REASON, 0, guard_reason },
 	{ G_SEALED, 0, guard_sealed },
 	{ G_REPAIR, 0, guard_repair },
@@ -569,6 +632,12 @@ action_label(enum event_type type)
 	case EV_CHARGE_APPROVE: return _("approve charges");
 	case EV_CHARGE_REFUSE: return _("refuse charges");
 	case EV_SCRAP_REFUSE: return _("refuse scrapping");
+	case EV_INCIDENT_FOLLOW: return _("follow up incidents");
+	case EV_RECALL_OPEN: return _("open a recall");
+	case EV_RECALL_ACTION: return _("record a recall's action");
+	case EV_RECALL_CLOSE: return _("close a recall");
+	case EV_INSPECTION: return _("record inspections");
+	case EV_UNIT_SAFETY: return _("set a unit's lot and inspection plan");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }

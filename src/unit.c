@@ -84,6 +84,7 @@ static const char *const states[UNIT_N_STATES] = {
 	[UNIT_MISSING] = "MISSING",
 	[UNIT_LOST] = "LOST",
 	[UNIT_WRITTEN_OFF] = "WRITTEN_OFF",
+	[UNIT_QUARANTINE] = "QUARANTINE",
 };
 
 const char *
@@ -109,7 +110,7 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT unit_no, origin, article_no, state, location, payer,"
 		" recipient, acquired, value_ore, gtin, serial, rent_from,"
-		" state_since FROM units WHERE unit_no = ?1");
+		" state_since, lot, made FROM units WHERE unit_no = ?1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
@@ -135,6 +136,8 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	store_column_text(stmt, 10, out->serial, sizeof out->serial);
 	out->rent_from_ms = sqlite3_column_int64(stmt, 11);
 	out->state_since = sqlite3_column_int64(stmt, 12);
+	store_column_text(stmt, 13, out->lot, sizeof out->lot);
+	store_column_text(stmt, 14, out->made, sizeof out->made);
 	sqlite3_reset(stmt);
 	return 0;
 }

@@ -90,10 +90,15 @@ run "$HMC" --db "$T/new/hmc.db" verify; expect_status 0
 v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA user_version")
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
-# As a store of the schema before the last was (the last migration keeps
-# where the centre's answers reached: a row of the config).
-prev=$((v - 1))
-sqlite3 "$OLD" "DELETE FROM config WHERE key = 'sync.sent_through'; PRAGMA user_version = $prev"
+# As a store of the schema two before the last was (the last migration
+# adds columns that hold nothing on a demo store: its lots and inspection
+# plans; the one before keeps where the centre's answers reached: a row of
+# the config).
+prev=$((v - 2))
+sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
+	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;
+	ALTER TABLE articles DROP COLUMN inspection_checklist;
+	DELETE FROM config WHERE key = 'sync.sent_through'; PRAGMA user_version = $prev"
 : >"$OLD.pre-v5"	# an older one, to be removed
 run "$HMC" --db "$OLD" verify; expect_status 0
 last_cmd="the migration counted what waits to be sent"

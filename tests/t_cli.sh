@@ -21,7 +21,7 @@ run "$HMC" --frob;                   expect_status 2
 for verb in init import unit verify demo; do
 	run "$HMC" "$verb" --help;   expect_status 0; expect_out "usage: hmc"
 done
-run "$HMC" unit scrap --help;        expect_status 0; expect_out "returned or in stock"
+run "$HMC" unit scrap --help;        expect_status 0; expect_out "returned, in stock or in quarantine"
 run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "hmc init"
 
 run "$HMC" --db "$DB" init --device hh-07; expect_status 0; expect_out "hh-07"

@@ -161,6 +161,13 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE operators DROP COLUMN pubkey;"
 					   "ALTER TABLE operators DROP COLUMN must_change;"
 					   "ALTER TABLE journal DROP COLUMN received;"
+					   "DROP INDEX units_article_lot;"
+					   "ALTER TABLE units DROP COLUMN lot;"
+					   "ALTER TABLE units DROP COLUMN made;"
+					   "ALTER TABLE articles DROP COLUMN inspection_months;"
+					   "ALTER TABLE articles DROP COLUMN inspection_checklist;"
+					   "DROP TABLE quarantines; DROP TABLE incidents; DROP TABLE recalls;"
+					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

@@ -84,6 +84,9 @@ reach(struct store *store, const char *unit_no, const char *article, enum unit_s
 	case UNIT_MISSING:
 		testutil_move(store, OP_MANAGER, EV_MARK_MISSING, unit_no, "");
 		break;
+	case UNIT_QUARANTINE:
+		testutil_move(store, OP_STAFF, EV_QUARANTINE, unit_no, "");
+		break;
 	case UNIT_IN_REPAIR:
 		assert_int_equal(repairs_open(store, OP_MANAGER, unit_no, PRIORITY_NORMAL, "worn",
 					      "GBG", NULL), 0);
@@ -149,7 +152,7 @@ every_end_carries_its_guards(void **state)
 			break;
 		}
 	}
-	assert_int_equal(n_scrap, 3);		/* scrap x2, unrepairable */
+	assert_int_equal(n_scrap, 4);		/* scrap x3, unrepairable */
 	assert_int_equal(n_write_off, 3);	/* write-off x2, legacy write-off */
 	assert_int_equal(n_lost, 3);		/* lost x2, destroyed */
 }

@@ -31,6 +31,8 @@ struct article {
 	int returnable;
 	int in_assortment;
 	char gtin[GTIN_MAX];
+	int inspection_months;		/* 0: not inspected periodically */
+	char inspection_checklist[501];	/* points, ';' between */
 };
 
 struct payer {

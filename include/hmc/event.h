@@ -44,6 +44,8 @@ enum event_type {
 	EV_LEGACY_WRITE_OFF,
 	EV_REPORT_DESTROYED,	/* destroyed at the customer's: rent stops, charged */
 	EV_FOUND_AGAIN,		/* a lost unit turns up: back at the depot */
+	EV_QUARANTINE,		/* kept apart as suspect (safety.h) */
+	EV_RELEASE,		/* out of quarantine: state= where it came from */
 	EV_N_MOVES,
 	/* Reference data, set whole ("put") by key. */
 	EV_ARTICLE = EV_N_MOVES,
@@ -75,6 +77,14 @@ enum event_type {
 	EV_LEGACY_CHECK,	/* subject an F/M unit; outcome, new_no */
 	EV_CHARGE_REFUSE,	/* subject the charge; reason: a manager says no */
 	EV_STOCKTAKE_CANCEL,	/* subject the stocktake: a manager stops it, nothing moves */
+	/* Patient safety (safety.h). */
+	EV_INCIDENT,		/* subject the unit; kind, text, quarantine */
+	EV_INCIDENT_FOLLOW,	/* subject the incident; step manufacturer|authority|close */
+	EV_RECALL_OPEN,		/* subject the recall; article, lot, serial/made ranges, reference */
+	EV_RECALL_ACTION,	/* subject the recall; unit, action */
+	EV_RECALL_CLOSE,	/* subject the recall: releases what was checked or fixed */
+	EV_INSPECTION,		/* subject the unit; passed, points, day */
+	EV_UNIT_SAFETY,		/* subject the unit; lot, made, inspection_months */
 	EV_N_TYPES
 };
 

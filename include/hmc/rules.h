@@ -44,9 +44,13 @@ struct store;
 #define G_PROOF		0x200	/* a manager's word carries their proof: signed with
 				 * their badge (auth.h), checked by every store that
 				 * folds it, so no device can speak for a manager */
+#define G_HELD		0x400	/* no open recall or incident holds the unit (safety.h) */
+#define G_INSPECTED	0x800	/* the unit's periodic inspection has not lapsed on
+				 * the event's day (safety.h) */
 
 /* The guards the reducer checks too: they read state and payload only. */
-#define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON)
+#define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON | G_HELD | \
+		 G_INSPECTED)
 
 /* Where the unit is, for rules that differ by it. */
 enum rule_where {

@@ -25,6 +25,7 @@ struct store;
 #define GTIN_MAX 15
 #define SERIAL_MAX 21
 #define OPERATOR_MAX 21
+#define LOT_MAX 21
 
 enum unit_origin {
 	ORIGIN_NEW,
@@ -45,6 +46,8 @@ enum unit_state {
 	UNIT_MISSING,
 	UNIT_LOST,
 	UNIT_WRITTEN_OFF,
+	UNIT_QUARANTINE,	/* kept apart: suspect (incident, recall); a manager
+				 * releases it (safety.h) */
 	UNIT_N_STATES
 };
 
@@ -60,6 +63,8 @@ struct unit {
 	int64_t value_ore;		/* acquisition value */
 	char gtin[GTIN_MAX];		/* UDI, "" if unknown */
 	char serial[SERIAL_MAX];
+	char lot[LOT_MAX];		/* batch/lot (GS1 AI 10), "" if unknown */
+	char made[11];			/* manufactured YYYY-MM-DD (AI 11), "" if unknown */
 	int64_t rent_from_ms;		/* 0 when no rent runs */
 	int64_t state_since;		/* HLC of the event that set the state */
 };

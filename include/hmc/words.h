@@ -25,6 +25,8 @@ enum word_kind {
 	WORD_CODE,		/* what a barcode is: unit, location, article, gs1 */
 	WORD_CONDITION,		/* a return's: good, soiled, damaged, incomplete */
 	WORD_PLACE,		/* a location's kind: shelf, reception, ... */
+	WORD_INCIDENT,		/* an incident's kind and follow-up: near-miss, authority */
+	WORD_RECALL,		/* a recall's action on a unit: checked, fixed, ... */
 };
 
 /* The words for code (in the user's language), or code itself when the

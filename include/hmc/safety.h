@@ -1,0 +1,210 @@
+/*
+ * safety.h — patient safety: quarantine, incidents, recalls, periodic
+ * inspections.
+ *
+ * Quarantine is a unit state (QUARANTINE, lifecycle.c): a suspect unit is
+ * kept apart and cannot be picked, delivered or put back in stock.  Units
+ * at the depot go into it (from IN_STOCK, RETURNED, CLEANING, IN_REPAIR);
+ * the quarantine row remembers where from, and a manager's release (signed
+ * with their badge) takes it back there.  A unit at a patient (PICKED,
+ * DELIVERED, IN_TRANSIT) stays where it is, but is *held*: while an open
+ * recall has no safe action for it (checked or fixed), or an open incident
+ * asked for quarantine, it cannot be picked or delivered again (G_HELD,
+ * rules.h), whatever path it takes back to the shelf.  A held unit is not
+ * released either: its recall or incident is dealt with first.
+ *
+ * Incidents (incident, near-miss, complaint) are reported by anyone
+ * against a unit, optionally quarantining it; a manager follows them up
+ * (reported to the manufacturer, to the authority, closed).
+ *
+ * A recall is named by the manufacturer's reference (the field safety
+ * notice, FSN).  Its scope is an article and optionally a lot, a range of
+ * serial numbers and a range of manufacture dates; opening it records
+ * every unit in scope in every state with where it was then (location, or
+ * payer and recipient reference), and quarantines those at the depot, all
+ * in one event that every store folds alike.  Serial ranges compare
+ * shorter serials as smaller (so 99 < 100), equal lengths as text.  Each
+ * unit gets an action (checked, fixed, replaced, scrapped); closing the
+ * recall needs one for every unit not scrapped or written off, and
+ * releases the quarantined units checked or fixed.
+ *
+ * Inspections: an article may have a plan (inspection_months, a checklist
+ * of points); a unit may override the months.  A unit's next inspection is
+ * due that many months after its last passed one (a new unit counts as
+ * inspected the day it is registered; an imported one on its `inspected`
+ * date, else its acquisition date).  A failed inspection leaves it lapsed.
+ * A unit whose inspection has lapsed (due before the day of the event) is
+ * not picked or delivered (G_INSPECTED, rules.h): the day is the event's,
+ * so every store that folds the event decides alike.
+ *
+ * Tables (reducer-written, apply_safety.c): quarantines, incidents,
+ * recalls, recall_units, unit_inspections, inspections.
+ */
+#ifndef HMC_SAFETY_H
+#define HMC_SAFETY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmc/event.h"
+#include "hmc/unit.h"
+
+struct store;
+
+#define SAFETY_ID_MAX 48		/* an incident's or inspection's id: device#seq */
+#define RECALL_REF_MAX 41
+#define INCIDENT_TEXT_MAX 500
+#define INSPECTION_POINTS_MAX 500
+
+/* --- quarantine ------------------------------------------------------------- */
+
+struct quarantine {
+	char unit_no[UNIT_NO_MAX];
+	enum unit_state from;		/* where it goes back to */
+	int64_t since;			/* HLC */
+	char by[OPERATOR_MAX];
+	char cause[12];			/* manual, incident, recall */
+	char ref[SAFETY_ID_MAX];	/* the incident or recall */
+};
+
+/* The unit's quarantine; HMC_E_NOT_FOUND when it is not in quarantine. */
+int safety_quarantine_get(struct store *store, const char *unit_no, struct quarantine *out);
+
+/* A manager releases a unit from quarantine: back where it came from, or to
+ * `to` (a state name; NULL for where it came from). */
+int safety_release(struct store *store, const char *operator_no, const char *unit_text,
+		   const char *to, struct event *done);
+
+/* 1 when the unit is held (see above); why says by what.  Reads state only. */
+int safety_held(struct store *store, const char *unit_no, char *why, size_t size);
+
+/* 1 when the unit may go to a patient on day: nothing holds it and its
+ * inspection has not lapsed (what G_HELD and G_INSPECTED ask). */
+int safety_may_go_out(struct store *store, const char *unit_no, int64_t day);
+
+/* --- incidents ---------------------------------------------------------------- */
+
+struct incident {
+	char id[SAFETY_ID_MAX];
+	char unit_no[UNIT_NO_MAX];
+	char article_no[ARTICLE_NO_MAX];
+	char kind[12];			/* incident, near-miss, complaint */
+	char text[INCIDENT_TEXT_MAX + 1];
+	int64_t reported;		/* HLC */
+	char reported_by[OPERATOR_MAX];
+	int quarantine;
+	int64_t manufacturer, authority, closed;	/* HLC, 0 when not yet */
+};
+
+int safety_incident_kind_valid(const char *kind);
+
+/* Reports an incident against a unit (any operator); *id gets its id. */
+int safety_incident_add(struct store *store, const char *operator_no, const char *unit_text,
+			const char *kind, const char *text, int quarantine,
+			char id[SAFETY_ID_MAX]);
+/* A manager's follow-up: step "manufacturer", "authority" or "close". */
+int safety_incident_follow(struct store *store, const char *operator_no, const char *id,
+			   const char *step);
+
+typedef int safety_incident_fn(const struct incident *incident, void *arg);
+/* Incidents of a unit (unit_no NULL: all), the open ones only when
+ * open_only, newest first; stops when fn returns non-zero. */
+int safety_incidents(struct store *store, const char *unit_no, int open_only,
+		     safety_incident_fn *fn, void *arg);
+
+/* --- recalls ----------------------------------------------------------------- */
+
+struct recall_scope {
+	char reference[RECALL_REF_MAX];
+	char article_no[ARTICLE_NO_MAX];
+	char lot[LOT_MAX];
+	char serial_from[SERIAL_MAX], serial_to[SERIAL_MAX];
+	char made_from[11], made_to[11];	/* YYYY-MM-DD */
+};
+
+struct recall {
+	struct recall_scope scope;
+	int64_t opened, closed;		/* HLC; closed 0 while open */
+	char opened_by[OPERATOR_MAX];
+	int64_t n_units, n_quarantined, n_out, n_done, n_to_do;
+};
+
+struct recall_unit {
+	char unit_no[UNIT_NO_MAX];
+	enum unit_state state_then, state_now;
+	char where_then[LOCATION_MAX];
+	char payer_then[PAYER_ID_MAX];
+	char recipient_then[RECIPIENT_MAX];
+	char action[12];		/* "" while none */
+	int needs_action;
+};
+
+/* Checks a scope (dates in the calendar, ranges in order, the article
+ * known); 0 or HMC_E_INVALID / HMC_E_NOT_FOUND with the reason. */
+int safety_recall_check(struct store *store, const struct recall_scope *scope);
+/* Units in scope now. */
+int safety_recall_count(struct store *store, const struct recall_scope *scope, int64_t *n);
+/* Their numbers, in order: *numbers (n of them) the caller frees with
+ * safety_free_numbers. */
+int safety_recall_scope_units(struct store *store, const struct recall_scope *scope,
+			      char ***numbers, size_t *n);
+void safety_free_numbers(char **numbers, size_t n);
+/* Opens a recall (a manager): refused when nothing is in scope. */
+int safety_recall_open(struct store *store, const char *operator_no,
+		       const struct recall_scope *scope);
+int safety_recall_action_valid(const char *action);
+int safety_recall_action(struct store *store, const char *operator_no, const char *reference,
+			 const char *unit_text, const char *action);
+/* Closes a recall (a manager); *n_released the units it released. */
+int safety_recall_close(struct store *store, const char *operator_no, const char *reference,
+			int64_t *n_released);
+int safety_recall_get(struct store *store, const char *reference, struct recall *out);
+typedef int safety_recall_fn(const struct recall *recall, void *arg);
+int safety_recalls(struct store *store, int open_only, safety_recall_fn *fn, void *arg);
+typedef int safety_recall_unit_fn(const struct recall_unit *unit, void *arg);
+int safety_recall_units(struct store *store, const char *reference,
+			safety_recall_unit_fn *fn, void *arg);
+
+/* --- inspections ---------------------------------------------------------- */
+
+struct inspection_due {
+	char unit_no[UNIT_NO_MAX];
+	char article_no[ARTICLE_NO_MAX];
+	char article[81];
+	enum unit_state state;
+	char location[LOCATION_MAX];
+	char depot[21];
+	char payer[PAYER_ID_MAX];
+	char recipient[RECIPIENT_MAX];
+	int months;
+	int failed;
+	int64_t last;			/* day of the last passed inspection, -1 unknown */
+	int64_t due;			/* day; INT64_MIN when unknown (lapsed) */
+};
+
+/* The unit's plan: *months 0 when it has none; else *due (day it is due,
+ * INT64_MIN when nothing says when it was last inspected) and *failed. */
+int safety_inspection_plan(struct store *store, const char *unit_no, int *months,
+			   int64_t *due, int *failed);
+/* 1 when the unit's inspection has lapsed on day; why says since when. */
+int safety_inspection_lapsed(struct store *store, const char *unit_no, int64_t day,
+			     char *why, size_t size);
+/* A technician records an inspection (passed or failed, the points, ';'
+ * between). */
+int safety_inspection_record(struct store *store, const char *operator_no,
+			     const char *unit_text, int passed, const char *points);
+typedef int safety_due_fn(const struct inspection_due *due, void *arg);
+/* Units in service (not scrapped, written off or lost) with a plan, due on
+ * or before until (a day), of depot (NULL: all; a unit out counts under
+ * the depot of nothing: listed when depot is NULL), most overdue first. */
+int safety_inspection_due(struct store *store, const char *depot, int64_t until,
+			  safety_due_fn *fn, void *arg);
+/* Units in service with a plan, of article, at depot ("": out at patients). */
+int safety_inspection_planned(struct store *store, const char *depot, const char *article_no,
+			      int64_t *n);
+/* Sets a unit's lot, manufacture date, and inspection months (-1: the
+ * article's again; -2: as it is); NULL leaves a field as it is. */
+int safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
+		    const char *lot, const char *made, int months);
+
+#endif

@@ -1,0 +1,376 @@
+/*
+ * test_safety.c — patient safety (safety.h): quarantine, incidents,
+ * recalls, inspections, on a real store.
+ *
+ * Covers: a quarantine from cleaning released back to cleaning (the
+ * release says where to, a staff member may not release, a held unit is
+ * not released); an incident's text with a personal identity number or a
+ * control character refused, with no event; a recall's scope: serials
+ * compared as numbers (99 < 100 < 1000), manufacture dates, a scope that
+ * matches nothing opens nothing, dates outside the calendar and reversed
+ * ranges refused; a unit at a patient under recall stays there, is held
+ * on its way back (restocked, still not picked), and is free once
+ * checked; the close releases what was checked or fixed and nothing
+ * held; a lapsed inspection refuses a pick, at the gate and in the
+ * reducer by the event's own day (a pick stamped before the day it lapsed
+ * applies when folded later); the due list, most overdue first; verify
+ * replays it all to the same state.
+ */
+#include "testutil.h"
+
+#include "hmc/error.h"
+#include "hmc/journal.h"
+#include "hmc/payload.h"
+#include "hmc/reducer.h"
+#include "hmc/rules.h"
+#include "hmc/safety.h"
+#include "hmc/store.h"
+#include "hmc/timeutil.h"
+#include "hmc/unit.h"
+#include "hmc/verify.h"
+#include "hmc/workflow.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void
+state_is(struct store *store, const char *unit_no, enum unit_state want)
+{
+	struct unit unit;
+	assert_int_equal(unit_get(store, unit_no, &unit), 0);
+	if (unit.state != want)
+		fail_msg("%s is %s, want %s", unit_no, unit_state_name(unit.state),
+			 unit_state_name(want));
+}
+
+static int64_t
+events(struct store *store)
+{
+	return testutil_int(store, "SELECT count(*) FROM journal");
+}
+
+static void
+verified(struct store *store)
+{
+	int64_t n_events, n_diffs;
+	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), 0);
+	assert_int_equal(n_diffs, 0);
+}
+
+static void
+reg(struct store *store, const char *unit_no, const char *extra)
+{
+	char payload[PAYLOAD_MAX];
+	snprintf(payload, sizeof payload, "article=100210&location=GBG-A01-1&acquired=2024-03-01%s",
+		 extra);
+	testutil_move(store, OP_STAFF, EV_REGISTER, unit_no, payload);
+}
+
+static void
+quarantine_and_release(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct quarantine q;
+	testutil_register(store, "10000001");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000001", "payer=K1480");
+	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
+	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", "");
+	testutil_move(store, OP_STAFF, EV_QUARANTINE, "10000001", "note=smells%20burnt");
+	state_is(store, "10000001", UNIT_QUARANTINE);
+	assert_int_equal(safety_quarantine_get(store, "10000001", &q), 0);
+	assert_int_equal(q.from, UNIT_CLEANING);
+	assert_string_equal(q.cause, "manual");
+	/* Nothing goes out of quarantine but a release or a scrap. */
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_CLEANED, "10000001",
+				       "location=GBG-A01-1", NULL), HMC_E_ILLEGAL_MOVE);
+	assert_non_null(strstr(store_errmsg(store), "quarantine"));
+	int64_t before = events(store);
+	assert_int_equal(safety_release(store, OP_STAFF, "10000001", NULL, NULL), HMC_E_DENIED);
+	assert_int_equal(events(store), before);
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", NULL, NULL), 0);
+	state_is(store, "10000001", UNIT_CLEANING);
+	assert_int_equal(safety_quarantine_get(store, "10000001", &q), HMC_E_NOT_FOUND);
+	/* Held by an incident: stays until the incident is closed. */
+	char id[SAFETY_ID_MAX];
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000001", "incident", "brake gone",
+					     1, id), 0);
+	state_is(store, "10000001", UNIT_QUARANTINE);
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", NULL, NULL), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "incident"));
+	assert_int_equal(safety_incident_follow(store, OP_STAFF, id, "close"), HMC_E_DENIED);
+	assert_int_equal(safety_incident_follow(store, OP_MANAGER, id, "close"), 0);
+	assert_int_equal(safety_incident_follow(store, OP_MANAGER, id, "close"),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", "SCRAPPED", NULL),
+			 HMC_E_INVALID);	/* a scrap is a scrap, with its reason */
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", "IN_REPAIR", NULL),
+			 HMC_E_INVALID);	/* the workshop only with a repair */
+	assert_non_null(strstr(store_errmsg(store), "open a repair"));
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000001", NULL, NULL), 0);
+	state_is(store, "10000001", UNIT_CLEANING);
+	verified(store);
+	store_close(store);
+}
+
+static void
+incident_text_is_checked(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	testutil_register(store, "10000002");
+	int64_t before = events(store);
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000002", "near-miss",
+					     "the user 19121212-1212 slipped", 0, NULL), HMC_E_INVALID);
+	assert_non_null(strstr(store_errmsg(store), "personal identity"));
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000002", "near-miss",
+					     "bell\arang", 0, NULL), HMC_E_INVALID);
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000002", "fall", "x", 0, NULL),
+			 HMC_E_INVALID);
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000002", "complaint", "", 0, NULL),
+			 HMC_E_INVALID);
+	assert_int_equal(events(store), before);
+	/* Without --quarantine it stays in stock, and is not held. */
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000002", "complaint",
+					     "squeaks", 0, NULL), 0);
+	state_is(store, "10000002", UNIT_IN_STOCK);
+	testutil_move(store, OP_STAFF, EV_PICK, "10000002", "");
+	store_close(store);
+}
+
+static void
+recall_scopes(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	reg(store, "10000011", "&serial=99&made=2012-09-10");
+	reg(store, "10000012", "&serial=100&made=2013-01-01");
+	reg(store, "10000013", "&serial=1000&made=2014-05-01&lot=L1");
+	reg(store, "10000014", "&serial=7&lot=L1");
+	struct recall_scope s;
+	int64_t n;
+	memset(&s, 0, sizeof s);
+	strcpy(s.reference, "FSN-1");
+	strcpy(s.article_no, "100210");
+	strcpy(s.serial_from, "99");
+	strcpy(s.serial_to, "100");
+	assert_int_equal(safety_recall_count(store, &s, &n), 0);
+	assert_int_equal(n, 2);
+	strcpy(s.serial_to, "999");
+	assert_int_equal(safety_recall_count(store, &s, &n), 0);
+	assert_int_equal(n, 2);		/* 1000 is after 999 */
+	s.serial_from[0] = s.serial_to[0] = '\0';
+	strcpy(s.made_from, "2012-09-01");
+	strcpy(s.made_to, "2014-04-30");
+	assert_int_equal(safety_recall_count(store, &s, &n), 0);
+	assert_int_equal(n, 2);
+	/* Refused before anything is written. */
+	int64_t before = events(store);
+	strcpy(s.made_to, "2014-02-30");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), HMC_E_INVALID);
+	strcpy(s.made_to, "2011-01-01");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), HMC_E_INVALID);
+	assert_non_null(strstr(store_errmsg(store), "ends before it begins"));
+	s.made_from[0] = s.made_to[0] = '\0';
+	strcpy(s.serial_from, "100");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), HMC_E_INVALID);
+	s.serial_from[0] = '\0';
+	strcpy(s.lot, "NONE");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), HMC_E_NOT_FOUND);
+	assert_non_null(strstr(store_errmsg(store), "no recall was opened"));
+	strcpy(s.lot, "L1");
+	assert_int_equal(safety_recall_open(store, OP_TECH, &s), HMC_E_DENIED);
+	assert_int_equal(events(store), before);
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), 0);
+	assert_int_equal(events(store), before + 1);	/* one event quarantines both */
+	state_is(store, "10000013", UNIT_QUARANTINE);
+	state_is(store, "10000014", UNIT_QUARANTINE);
+	state_is(store, "10000011", UNIT_IN_STOCK);
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), HMC_E_EXISTS);
+	verified(store);
+	store_close(store);
+}
+
+static void
+recall_at_a_patient(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	reg(store, "10000021", "&lot=L2");
+	reg(store, "10000022", "&lot=L2");
+	reg(store, "10000023", "&lot=L2");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000021", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000021", "payer=K1480&recipient=R-9");
+	struct recall_scope s;
+	memset(&s, 0, sizeof s);
+	strcpy(s.reference, "FSN-2");
+	strcpy(s.article_no, "100210");
+	strcpy(s.lot, "L2");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), 0);
+	state_is(store, "10000021", UNIT_DELIVERED);
+	struct recall r;
+	assert_int_equal(safety_recall_get(store, "FSN-2", &r), 0);
+	assert_int_equal(r.n_units, 3);
+	assert_int_equal(r.n_quarantined, 2);
+	assert_int_equal(r.n_out, 1);
+	assert_int_equal(r.n_to_do, 3);
+	char why[96];
+	assert_true(safety_held(store, "10000021", why, sizeof why));
+	assert_non_null(strstr(why, "FSN-2"));
+	/* Back from the patient and restocked: still not picked. */
+	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000021", "location=GBG-MOTT");
+	testutil_move(store, OP_STAFF, EV_RESTOCK, "10000021", "location=GBG-A01-1&sealed=1");
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, "10000021", "", NULL),
+			 HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "FSN-2"));
+	assert_int_equal(safety_recall_action(store, OP_STAFF, "FSN-2", "10000021", "checked"),
+			 HMC_E_DENIED);
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000021", "checked"), 0);
+	testutil_move(store, OP_STAFF, EV_PICK, "10000021", "");
+	/* The close: refused while a unit has no action, then releases what
+	 * was fixed, not what waits to be scrapped. */
+	int64_t released = -1;
+	assert_int_equal(safety_recall_close(store, OP_MANAGER, "FSN-2", &released),
+			 HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000022", "fixed"), 0);
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000023", "scrapped"), 0);
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000023", "dusted"),
+			 HMC_E_INVALID);
+	assert_int_equal(safety_recall_close(store, OP_TECH, "FSN-2", &released), HMC_E_DENIED);
+	assert_int_equal(safety_recall_close(store, OP_MANAGER, "FSN-2", &released), 0);
+	assert_int_equal(released, 1);
+	state_is(store, "10000022", UNIT_IN_STOCK);
+	state_is(store, "10000023", UNIT_QUARANTINE);
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000023", "fixed"),
+			 HMC_E_ILLEGAL_MOVE);	/* closed */
+	testutil_move(store, OP_TECH, EV_SCRAP, "10000023", "reason=obsolete");
+	state_is(store, "10000023", UNIT_SCRAPPED);
+	verified(store);
+	store_close(store);
+}
+
+static void
+lapsed_inspection(void **state)
+{
+	(void)state;
+	testutil_now("2026-11-02T09:00:00Z");
+	struct store *store = testutil_store();
+	reg(store, "10000031", "");	/* counts as inspected on 2026-11-02 */
+	reg(store, "10000032", "");
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000031", NULL, NULL, 1), 0);
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000032", NULL, NULL, 3), 0);
+	assert_int_equal(safety_unit_set(store, OP_STAFF, "10000032", NULL, NULL, 3), HMC_E_DENIED);
+	int months, failed;
+	int64_t due, day;
+	assert_int_equal(safety_inspection_plan(store, "10000031", &months, &due, &failed), 0);
+	assert_int_equal(months, 1);
+	timeutil_parse_date("2026-12-02", &day);
+	assert_int_equal(due, day);
+	/* A pick made on the due day, before it lapsed: kept aside to fold
+	 * after the clock has moved on. */
+	testutil_now("2026-12-02T10:00:00Z");
+	struct event early;
+	testutil_move(store, OP_STAFF, EV_PICK, "10000031", "");
+	testutil_move(store, OP_STAFF, EV_UNPICK, "10000031", "location=GBG-A01-1");
+	testutil_now("2026-12-03T10:00:00Z");
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, "10000031", "", NULL),
+			 HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "2026-12-02"));
+	/* The reducer decides by the event's day, not today's. */
+	memset(&early, 0, sizeof early);
+	early.type = EV_PICK;
+	strcpy(early.subject, "10000031");
+	strcpy(early.operator_no, OP_STAFF);
+	strcpy(early.device, "other-01");
+	early.device_seq = 1;
+	int64_t ms;
+	timeutil_parse_instant("2026-12-02T11:00:00Z", &ms);
+	early.hlc = ms << 16;
+	event_hash(&early);
+	assert_int_equal(reducer_apply(store, &early), 0);
+	state_is(store, "10000031", UNIT_PICKED);
+	testutil_move(store, OP_STAFF, EV_UNPICK, "10000031", "location=GBG-A01-1");
+	struct event late = early;
+	late.device_seq = 2;
+	timeutil_parse_instant("2026-12-03T11:00:00Z", &ms);
+	late.hlc = ms << 16;
+	event_hash(&late);
+	assert_int_equal(reducer_apply(store, &late), HMC_E_DENIED);
+	state_is(store, "10000031", UNIT_IN_STOCK);
+	assert_int_equal(safety_inspection_record(store, OP_STAFF, "10000031", 1, NULL),
+			 HMC_E_DENIED);
+	assert_int_equal(safety_inspection_record(store, OP_TECH, "10000031", 0, NULL),
+			 HMC_E_INVALID);	/* a failure says which points */
+	assert_int_equal(safety_inspection_record(store, OP_TECH, "10000031", 0, "brakes"), 0);
+	char why[96];
+	timeutil_parse_date("2026-12-03", &day);
+	assert_true(safety_inspection_lapsed(store, "10000031", day, why, sizeof why));
+	assert_non_null(strstr(why, "failed"));
+	assert_int_equal(safety_inspection_record(store, OP_TECH, "10000031", 1, "brakes;seat"), 0);
+	assert_false(safety_inspection_lapsed(store, "10000031", day, why, sizeof why));
+	testutil_move(store, OP_STAFF, EV_PICK, "10000031", "");
+	store_close(store);	/* not verified: two events came past the journal */
+	testutil_now(NULL);
+}
+
+struct due_list {
+	int n;
+	char units[8][UNIT_NO_MAX];
+};
+
+static int
+keep_due(const struct inspection_due *d, void *arg)
+{
+	struct due_list *list = arg;
+	if (list->n < 8)
+		strcpy(list->units[list->n], d->unit_no);
+	list->n++;
+	return 0;
+}
+
+static void
+due_list(void **state)
+{
+	(void)state;
+	testutil_now("2026-06-01T09:00:00Z");
+	struct store *store = testutil_store();
+	reg(store, "10000041", "");
+	reg(store, "10000042", "");
+	reg(store, "10000043", "");
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000041", NULL, NULL, 6), 0);
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000042", NULL, NULL, 3), 0);
+	testutil_now("2026-11-23T09:00:00Z");
+	int64_t today = timeutil_local_date(timeutil_now_ms());
+	struct due_list list;
+	memset(&list, 0, sizeof list);
+	assert_int_equal(safety_inspection_due(store, NULL, today, keep_due, &list), 0);
+	assert_int_equal(list.n, 1);		/* due 2026-09-01 */
+	assert_string_equal(list.units[0], "10000042");
+	memset(&list, 0, sizeof list);
+	assert_int_equal(safety_inspection_due(store, "GBG", today + 30, keep_due, &list), 0);
+	assert_int_equal(list.n, 2);		/* and 2026-12-01, most overdue first */
+	assert_string_equal(list.units[0], "10000042");
+	assert_string_equal(list.units[1], "10000041");
+	memset(&list, 0, sizeof list);
+	assert_int_equal(safety_inspection_due(store, "BRS", today + 30, keep_due, &list), 0);
+	assert_int_equal(list.n, 0);
+	store_close(store);
+	testutil_now(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quarantine_and_release),
+		cmocka_unit_test(incident_text_is_checked),
+		cmocka_unit_test(recall_scopes),
+		cmocka_unit_test(recall_at_a_patient),
+		cmocka_unit_test(lapsed_inspection),
+		cmocka_unit_test(due_list),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	testutil_cleanup();
+	return rc;
+}
