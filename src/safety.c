@@ -590,7 +590,12 @@ safety_inspection_plan(struct store *store, const char *unit_no, int *months, in
 {
 	char last[16], acquired[16];
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT coalesce(i.months, a.inspection_months, 0), coalesce(i.last_passed, ''),"
+		/* A unit's own interval may be shorter than its article's,
+		 * never longer, and never none when the article has one. */
+		"SELECT CASE WHEN a.inspection_months > 0"
+		"  THEN min(CASE WHEN coalesce(i.months, 0) > 0 THEN i.months"
+		"   ELSE a.inspection_months END, a.inspection_months)"
+		"  ELSE coalesce(i.months, 0) END, coalesce(i.last_passed, ''),"
 		" coalesce(u.acquired, ''), coalesce(i.failed, 0)"
 		" FROM units u JOIN articles a ON a.article_no = u.article_no"
 		" LEFT JOIN unit_inspections i ON i.unit_no = u.unit_no WHERE u.unit_no = ?1");
@@ -617,12 +622,16 @@ safety_inspection_lapsed(struct store *store, const char *unit_no, int64_t day, 
 	int months, failed;
 	int64_t due;
 	char date[TIMEUTIL_DATE_LEN];
-	if (safety_inspection_plan(store, unit_no, &months, &due, &failed) != 0 || months == 0)
+	if (safety_inspection_plan(store, unit_no, &months, &due, &failed) != 0)
 		return 0;
+	/* A failed inspection stands until one passes, whatever the plan
+	 * says since. */
 	if (failed) {
 		snprintf(why, size, "%s", _("it failed its last inspection"));
 		return 1;
 	}
+	if (months == 0)
+		return 0;
 	if (due == INT64_MIN) {
 		snprintf(why, size, "%s", _("no inspection is on record"));
 		return 1;

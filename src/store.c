@@ -1553,9 +1553,10 @@ store_bulk_begin(struct store *store, struct bulk **out)
 	if (store->depth == 0)
 		return store_seterr(store, HMC_E_DB, "bulk load outside a transaction");
 	store->bulk = 1;
-	/* 96 MB of pages: a million-unit demo within 128 MB of memory (the
-	 * index sort at the end spills to temporary files beyond it). */
-	if ((rc = store_exec(store, "PRAGMA cache_size = -98304")) != 0)
+	/* 32 MB of pages, and as much again for the index sort at the end
+	 * (which spills to temporary files beyond it): a million-unit demo
+	 * within about 128 MB of memory. */
+	if ((rc = store_exec(store, "PRAGMA cache_size = -32768")) != 0)
 		return rc;
 	rc = sqlite3_prepare_v2(store->db, BULK_INDEXES, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)

@@ -67,6 +67,7 @@ main(int argc, char **argv)
 	sqlite3_stmt *stmt;
 	sqlite3_prepare_v2(store_db(store),
 			   "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND location LIKE 'GBG-%'"
+			   " AND location NOT IN ('GBG-A01-1', 'GBG-A01-2', 'GBG-A01-3', 'GBG-A01-4')"
 			   " ORDER BY random() LIMIT ?1", -1, &stmt, NULL);
 	sqlite3_bind_int(stmt, 1, n * 2);
 	int have = 0;

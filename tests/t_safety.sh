@@ -226,6 +226,17 @@ run h ha --operator 1001 unit pick 10950002; expect_status 1; expect_err "due 20
 run h ha --operator 1001 unit pick 10950001; expect_status 0
 run h ha inspection report --csv; expect_status 0
 expect_out "BRS,777001,Ceiling lift,1,0,2,50"
+# A plan of its own cannot switch the article's off, nor a failed
+# inspection: the pick stays refused until one passes.
+run h ha --operator 2001 inspection plan 10950002 --months 0; expect_status 0
+run h ha --operator 1001 unit pick 10950002; expect_status 1; expect_err "due 2024-07-01"
+F=$(unit_in IN_STOCK GBG 1)
+run h ha --operator 2001 inspection plan "$F" --months 12; expect_status 0
+run h ha --operator 2001 inspection record "$F" --failed --points frame; expect_status 0
+run h ha --operator 2001 inspection plan "$F" --months 0; expect_status 0
+run h ha --operator 1001 unit pick "$F"; expect_status 1; expect_err "failed its last inspection"
+run h ha --operator 2001 inspection record "$F" --passed; expect_status 0
+run h ha --operator 1001 unit pick "$F"; expect_status 0
 
 # --- the screens: the pick screen refuses and proposes another ---------------------
 SDB="$T/screens.db"
