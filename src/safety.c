@@ -101,15 +101,18 @@ safety_release(struct store *store, const char *operator_no, const char *unit_te
 	return workflow_move(store, operator_no, EV_RELEASE, unit_no, payload, done);
 }
 
-/* What holds a unit, besides the recall named except (may be ""). */
+/* What holds a unit, besides the recall named except (may be ""): an open
+ * recall that has not checked or fixed it, or any recall, open or closed,
+ * under which it was replaced or scrapped (it never goes out again). */
 static int
 held_except(struct store *store, const char *unit_no, const char *except, char *why,
 	    size_t size)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT r.reference FROM recall_units r JOIN recalls c ON c.reference = r.reference"
-		" WHERE r.unit_no = ?1 AND c.closed IS NULL AND r.reference <> ?2"
-		" AND (r.action IS NULL OR r.action IN ('replaced', 'scrapped'))"
+		" WHERE r.unit_no = ?1 AND r.reference <> ?2"
+		" AND ((c.closed IS NULL AND r.action IS NULL)"
+		"  OR r.action IN ('replaced', 'scrapped'))"
 		" ORDER BY c.opened LIMIT 1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, except, -1, SQLITE_TRANSIENT);

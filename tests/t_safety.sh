@@ -148,6 +148,13 @@ check "$S1 back in stock" test "$(state_of ha "$S1")" = IN_STOCK
 check "$C1 back in cleaning" test "$(state_of ha "$C1")" = CLEANING
 check "$R1 back in repair" test "$(state_of ha "$R1")" = IN_REPAIR
 check "$S3 (to be scrapped) stays in quarantine" test "$(state_of ha "$S3")" = QUARANTINE
+# Scrapped or replaced under a recall, a unit never goes out again: not
+# released after the close, not picked when it comes back.
+run h ha unit release "$S3"; expect_status 1; expect_err "FSN-2024-17"
+run h ha --operator 1001 unit pickup "$D2"; expect_status 0
+run h ha --operator 1001 unit receive "$D2" --location SKV-MOTT; expect_status 0
+run h ha --operator 1001 unit restock "$D2" --location SKV-A01-1 --sealed; expect_status 0
+run h ha --operator 1001 unit pick "$D2"; expect_status 1; expect_err "FSN-2024-17"
 run h ha --operator 2001 unit scrap "$S3" --reason worn-out --claim FSN; expect_status 0
 run h ha recall list --csv; expect_out "FSN-2024-17,$ART,L7"; expect_out ",closed,"
 run h ha sync; expect_status 0
