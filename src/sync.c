@@ -61,18 +61,25 @@ struct seq_list {
 	size_t n, cap;
 };
 
+/* Every event it is given. */
 static int
-collect(const struct event *ev, void *arg)
+collect_all(const struct event *ev, void *arg)
 {
 	struct seq_list *list = arg;
-	if (ev->held)
-		return 0;	/* not applied: nothing to take back */
 	if (list->n == list->cap) {
 		list->cap = list->cap ? list->cap * 2 : 64;
 		list->seq = xrealloc(list->seq, list->cap * sizeof *list->seq);
 	}
 	list->seq[list->n++] = ev->seq;
 	return 0;
+}
+
+/* The events that are applied: a held one is not, and has nothing to take
+ * back. */
+static int
+collect(const struct event *ev, void *arg)
+{
+	return ev->held ? 0 : collect_all(ev, arg);
 }
 
 /* Any conflict while undoing means the state is not what the event left:
@@ -280,18 +287,6 @@ forward_pending(struct folder *f)
 	}
 	free(list.seq);
 	return rc;
-}
-
-static int
-collect_all(const struct event *ev, void *arg)
-{
-	struct seq_list *list = arg;
-	if (list->n == list->cap) {
-		list->cap = list->cap ? list->cap * 2 : 64;
-		list->seq = xrealloc(list->seq, list->cap * sizeof *list->seq);
-	}
-	list->seq[list->n++] = ev->seq;
-	return 0;
 }
 
 /* The applied ones among the pending events all[from..), newest first. */
