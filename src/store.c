@@ -1,10 +1,13 @@
 /*
  * store.c — opening, migrating and transacting on the local SQLite store.
  *
- * The device row (this handheld's name, last device_seq, last HLC) is read
- * once per outer transaction and written back at commit, so the journal can
- * take sequence numbers without a write per event; a rollback forgets them,
- * which keeps device_seq gap-free.
+ * The device counters (this handheld's last device_seq and last HLC) are
+ * read at most once per outer transaction, and not at all while no other
+ * connection has written since (PRAGMA data_version).  They come from the
+ * device row and from this device's own last event in the journal: a local
+ * event's journal row carries them, so the row is written back at commit
+ * only when a fold moved them (store_device_observe, _raise).  A rollback
+ * forgets numbers taken, which keeps device_seq gap-free.
  *
  * The write gate: SQLite's busy handler wakes a waiting writer at its own
  * times (after 100 ms each, once it has waited a while), so a writer that
