@@ -290,15 +290,42 @@ cli_printf(const char *fmt, ...)
 	return n;
 }
 
+/* Whether text is a number ("-12", "+3.5", "-1,25"), which a spreadsheet
+ * reads as one and which is written as it is. */
+static int
+plain_number(const char *text)
+{
+	const char *c = text + (*text == '-' || *text == '+');
+	int digits = 0, point = 0;
+	for (; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			digits++;
+		else if ((*c == '.' || *c == ',') && !point)
+			point = 1;
+		else
+			return 0;
+	}
+	return digits > 0;
+}
+
 /* A CSV field, quoted when it must be.  The data is kept, but a control
  * character is written as \xHH, as on the terminal: a CSV file is read
- * in a terminal too, and a newline inside a field breaks many readers. */
+ * in a terminal too, and a newline inside a field breaks many readers.  A
+ * field a spreadsheet would take for a formula (=, +, -, @ first, and not
+ * a number) is written after an apostrophe, which the spreadsheet shows
+ * as text: an incident's text or a recall's reference typed on a handheld
+ * must not run in the office. */
 void
 cli_csv_field(const char *text, int last)
 {
-	size_t size = 4 * strlen(text) + 1;
+	size_t size = 4 * strlen(text) + 2;
 	char *escaped = xmalloc(size);
-	text_escape(text, escaped, size);
+	if (strchr("=+-@", text[0]) != NULL && text[0] != '\0' && !plain_number(text)) {
+		escaped[0] = '\'';
+		text_escape(text, escaped + 1, size - 1);
+	} else {
+		text_escape(text, escaped, size);
+	}
 	text = escaped;
 	if (strpbrk(text, ",\"\n;") != NULL) {
 		putchar('"');

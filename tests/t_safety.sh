@@ -205,6 +205,14 @@ expect_status 0; expect_out "delivered"; expect_out "held"
 run h ha incident report --csv; expect_status 0
 expect_out "month,article_no,article,incidents,near_misses,complaints,total"
 expect_out ",$ART,Rollator 4 hjul,0,1,1,2"
+# What a spreadsheet would run as a formula is written as text; a number
+# stays a number.
+run h ha --operator 1001 incident add "$I" --kind complaint --text '=HYPERLINK("http://x","y")'
+expect_status 0
+run h ha --operator 1001 incident add "$I" --kind complaint --text '-12'; expect_status 0
+run h ha incident list --csv
+expect_out "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""; expect_out ",-12"
+expect_no ",=HYPERLINK"
 
 # --- inspections --------------------------------------------------------------------
 N=$(unit_in IN_STOCK GBG 1)
