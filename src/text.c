@@ -6,9 +6,11 @@
 #include "hmc/event.h"
 #include "hmc/payload.h"
 #include "hmc/i18n.h"
+#include "hmc/xmem.h"
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Decodes one UTF-8 character at s (n bytes left); its length, or 0 when
@@ -90,18 +92,63 @@ valid_number(const int *d, int century)
 	return sum % 10 == 0;
 }
 
-int
-text_has_personal_number(const char *text)
+/* The text as the detector reads it: digits written another way
+ * (full-width) as digits, dashes and spaces of every kind as '-' and ' ',
+ * invisible characters (zero-width, soft hyphen) left out, any other
+ * character as 'x'.  out holds at least strlen(text) + 1 bytes. */
+static void
+normalise_for_numbers(const char *text, char *out)
 {
-	const char *p = text;
+	const unsigned char *s = (const unsigned char *)text;
+	size_t n = strlen(text), o = 0;
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			out[o++] = 'x';
+			i++;
+			continue;
+		}
+		i += len;
+		if (cp < 0x80)
+			out[o++] = (char)cp;
+		else if (cp >= 0xff10 && cp <= 0xff19)
+			out[o++] = (char)('0' + (cp - 0xff10));	/* full-width digit */
+		else if (cp == 0x200b || cp == 0x200c || cp == 0x200d || cp == 0x2060 ||
+			 cp == 0xfeff || cp == 0xad)
+			;	/* invisible */
+		else if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xff0d)
+			out[o++] = '-';
+		else if (cp == 0xa0 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f ||
+			 cp == 0x205f || cp == 0x3000)
+			out[o++] = ' ';
+		else
+			out[o++] = 'x';
+	}
+	out[o] = '\0';
+}
+
+static int
+is_number_separator(char c)
+{
+	return c == '-' || c == '+' || c == ' ' || c == '/' || c == '.';
+}
+
+/* Finds a personal identity number as people write one: 10 or 12 digits,
+ * with a separator of up to three characters (-, +, space, /, .) where a
+ * date's parts or the last four digits begin (after the year, the month,
+ * the day), in the normalised text. */
+static int
+has_number(const char *p)
+{
 	while (*p) {
 		if (*p < '0' || *p > '9') {
 			p++;
 			continue;
 		}
-		/* A run of digits, perhaps with one '-' or '+' before its last
-		 * four; not preceded by a digit (we start at the run's start). */
-		int digits[12], n = 0, sep_at = -1;
+		/* A run of digits from its start (not preceded by a digit). */
+		int digits[12], n = 0;
+		unsigned seps = 0;	/* bit k: a separator after k digits */
 		const char *q = p;
 		while (*q) {
 			if (*q >= '0' && *q <= '9') {
@@ -110,16 +157,22 @@ text_has_personal_number(const char *text)
 					break;
 				}
 				digits[n++] = *q - '0';
-			} else if ((*q == '-' || *q == '+') && sep_at < 0 && (n == 6 || n == 8) &&
-				   q[1] >= '0' && q[1] <= '9') {
-				sep_at = n;
-			} else {
-				break;
+				q++;
+				continue;
 			}
-			q++;
+			size_t gap = 0;
+			while (gap < 4 && is_number_separator(q[gap]))
+				gap++;
+			if (gap == 0 || gap > 3 || q[gap] < '0' || q[gap] > '9' ||
+			    (n != 2 && n != 4 && n != 6 && n != 8))
+				break;
+			seps |= 1u << n;
+			q += gap;
 		}
-		int ok_shape = (n == 10 && (sep_at < 0 || sep_at == 6)) ||
-			       (n == 12 && (sep_at < 0 || sep_at == 8));
+		/* Where the separators may stand: YY MM DD NNNN or YYYY MM DD
+		 * NNNN (or none). */
+		int ok_shape = (n == 10 && (seps & ~((1u << 2) | (1u << 4) | (1u << 6))) == 0) ||
+			       (n == 12 && (seps & ~((1u << 4) | (1u << 6) | (1u << 8))) == 0);
 		if (ok_shape) {
 			int century = n == 12 ? digits[0] * 10 + digits[1] : 0;
 			if ((n == 10 || century == 18 || century == 19 || century == 20) &&
@@ -132,6 +185,18 @@ text_has_personal_number(const char *text)
 		p = q > p ? q : p + 1;
 	}
 	return 0;
+}
+
+int
+text_has_personal_number(const char *text)
+{
+	size_t n = strlen(text);
+	char stack[512], *normal = n < sizeof stack ? stack : xmalloc(n + 1);
+	normalise_for_numbers(text, normal);
+	int found = has_number(normal);
+	if (normal != stack)
+		free(normal);
+	return found;
 }
 
 /* --- in ---------------------------------------------------------------------- */

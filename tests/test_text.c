@@ -89,6 +89,24 @@ personal_numbers_are_found(void **state)
 	assert_true(text_has_personal_number("191212121212"));
 	assert_true(text_has_personal_number("121212+1212"));
 	assert_true(text_has_personal_number("R:121212-1212."));
+	/* Written as people write them, or as a phone changes them: spaces,
+	 * dashes of every kind, slashes, a date's parts apart, full-width
+	 * digits, an invisible character inside. */
+	static const char *const written[] = {
+		"19121212 1212", "19121212 - 1212", "1912-12-12-1212", "19121212/1212",
+		"19121212\xe2\x80\x93" "1212",			/* en dash */
+		"19121212\xc2\xa0" "1212",			/* no-break space */
+		"1912\xe2\x80\x8b" "1212-1212",		/* zero-width space */
+		"\xef\xbc\x91\xef\xbc\x99\xef\xbc\x91\xef\xbc\x92\xef\xbc\x91\xef\xbc\x92"
+		"\xef\xbc\x91\xef\xbc\x92-1212",		/* full-width */
+		"12 12 12-1212", "12.12.12 1212",
+	};
+	for (size_t i = 0; i < sizeof written / sizeof written[0]; i++)
+		if (!text_has_personal_number(written[i]))
+			fail_msg("not found: %s", written[i]);
+	/* Separators only where a date's parts begin: not inside them. */
+	assert_false(text_has_personal_number("191 21212-1212"));
+	assert_false(text_has_personal_number("10000001 10000002"));
 	/* Not a person: inside a longer number, an impossible date, codes. */
 	assert_false(text_has_personal_number("07350053850019"));	/* a GTIN */
 	assert_false(text_has_personal_number("1121212121212"));
