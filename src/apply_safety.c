@@ -155,6 +155,29 @@ scope_of(struct store *store, const struct event *ev, struct recall_scope *scope
 	return safety_recall_check(store, scope);
 }
 
+/* unit_no in the recall, as it is now, and in quarantine when it is at
+ * the centre. */
+static int
+enroll(struct store *store, const char *reference, const char *unit_no, const struct event *ev)
+{
+	struct unit unit;
+	int rc = unit_get(store, unit_no, &unit);
+	if (rc != 0)
+		return rc;
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO recall_units (reference, unit_no, state_then, where_then,"
+		" payer_then, recipient_then) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+	sqlite3_bind_text(stmt, 1, reference, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit.unit_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, unit_state_name(unit.state), -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, unit.location, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 5, unit.payer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 6, unit.recipient, -1, SQLITE_TRANSIENT);
+	if ((rc = store_step_done(store, stmt, unit.unit_no)) == 0)
+		rc = quarantine_unit(store, &unit, ev, "recall", reference);
+	return rc;
+}
+
 static int
 recall_open(struct store *store, const struct event *ev)
 {
@@ -190,24 +213,39 @@ recall_open(struct store *store, const struct event *ev)
 				    _("recall %s: no unit of article %s is in its scope; nothing "
 				      "was opened"),
 				    scope.reference, scope.article_no);
-	for (size_t i = 0; rc == 0 && i < n_found; i++) {
-		struct unit unit;
-		if ((rc = unit_get(store, numbers[i], &unit)) != 0)
-			break;
-		stmt = store_stmt(store,
-			"INSERT INTO recall_units (reference, unit_no, state_then, where_then,"
-			" payer_then, recipient_then) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-		sqlite3_bind_text(stmt, 1, scope.reference, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, unit.unit_no, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 3, unit_state_name(unit.state), -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, unit.location, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 5, unit.payer, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 6, unit.recipient, -1, SQLITE_TRANSIENT);
-		if ((rc = store_step_done(store, stmt, unit.unit_no)) == 0)
-			rc = quarantine_unit(store, &unit, ev, "recall", scope.reference);
-	}
+	for (size_t i = 0; rc == 0 && i < n_found; i++)
+		rc = enroll(store, scope.reference, numbers[i], ev);
 	safety_free_numbers(numbers, n_found);
 	return rc;
+}
+
+/* A unit registered or imported into the scope of a recall that is open:
+ * it is in the recall too, as if it had been there when it opened. */
+static int
+enroll_if_recalled(struct store *store, const struct event *ev)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT c.reference FROM recalls c, units u WHERE u.unit_no = ?1"
+		" AND c.closed IS NULL AND " SAFETY_SCOPE_SQL("c.article_no", "c.lot",
+		"c.serial_from", "c.serial_to", "c.made_from", "c.made_to")
+		" AND NOT EXISTS (SELECT 1 FROM recall_units r WHERE r.reference = c.reference"
+		"  AND r.unit_no = u.unit_no) ORDER BY c.opened LIMIT 1");
+	int rc = 0;
+	for (;;) {
+		char reference[RECALL_REF_MAX];
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		int step = sqlite3_step(stmt);
+		if (step == SQLITE_ROW)
+			xstrlcpy(reference, (const char *)sqlite3_column_text(stmt, 0),
+				 sizeof reference);
+		sqlite3_reset(stmt);
+		if (step == SQLITE_DONE)
+			return 0;
+		if (step != SQLITE_ROW)
+			return store_sqlerr(store, step, ev->subject);
+		if ((rc = enroll(store, reference, ev->subject, ev)) != 0)
+			return rc;
+	}
 }
 
 /* The recall is there and open. */
@@ -445,7 +483,8 @@ apply_safety_move(struct store *store, const struct event *ev)
 			" VALUES (?1, nullif(?2, ''), 0)");
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, day, -1, SQLITE_TRANSIENT);
-		return store_step_done(store, stmt, ev->subject);
+		int rc = store_step_done(store, stmt, ev->subject);
+		return rc != 0 ? rc : enroll_if_recalled(store, ev);
 	}
 	if (ev->type == EV_QUARANTINE) {
 		/* Before the move (reducer.c's table): where it comes from. */

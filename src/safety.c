@@ -310,13 +310,7 @@ scope_bind(sqlite3_stmt *stmt, const struct recall_scope *scope)
 }
 
 /* The scope as SQL over units u; parameters ?1..?6 (scope_bind). */
-#define SCOPE_SQL								\
-	"u.article_no = ?1 AND (?2 = '' OR u.lot = ?2)"				\
-	" AND (?3 = '' OR (u.serial IS NOT NULL AND (length(u.serial) > length(?3)"	\
-	"   OR (length(u.serial) = length(?3) AND u.serial >= ?3))))"		\
-	" AND (?4 = '' OR (u.serial IS NOT NULL AND (length(u.serial) < length(?4)"	\
-	"   OR (length(u.serial) = length(?4) AND u.serial <= ?4))))"		\
-	" AND (?5 = '' OR u.made >= ?5) AND (?6 = '' OR u.made <= ?6)"
+#define SCOPE_SQL SAFETY_SCOPE_SQL("?1", "?2", "?3", "?4", "?5", "?6")
 
 int
 safety_recall_count(struct store *store, const struct recall_scope *scope, int64_t *n)

@@ -179,6 +179,15 @@ run h ha recall open --article $ART --made-from 2014-01-01 --made-to 2014-04-30 
 expect_status 0; expect_out "1 units"; expect_out "10900002"; expect_no "10900003"
 run h ha recall open --article $ART --made-from 2012-09-01 --reference FSN-DATE; expect_status 1
 expect_err "already"
+# A unit registered into an open recall's scope is in it from the start.
+run h ha unit register 10900009 --article $ART --location BRS-A01-1 --made 2014-02-01
+expect_status 0
+check "10900009, made in FSN-DATE's months, is in quarantine" \
+	test "$(state_of ha 10900009)" = QUARANTINE
+run h ha recall show FSN-DATE --csv; expect_out "10900009,"
+run h ha unit register 10900010 --article $ART --location BRS-A01-1 --made 2015-02-01
+expect_status 0
+check "10900010, made after, is not" test "$(state_of ha 10900010)" = IN_STOCK
 
 # --- incidents --------------------------------------------------------------------
 I=$(unit_in IN_STOCK GBG)

@@ -122,6 +122,20 @@ struct recall_scope {
 	char made_from[11], made_to[11];	/* YYYY-MM-DD */
 };
 
+/* A recall's scope as SQL over units u, each of its parts an SQL
+ * expression (a parameter, or a column of recalls): the one rule that both
+ * opening a recall and a unit registered while it is open follow. */
+#define SAFETY_SCOPE_SQL(ARTICLE, LOT, SERIAL_FROM, SERIAL_TO, MADE_FROM, MADE_TO)	\
+	"u.article_no = " ARTICLE " AND (" LOT " = '' OR u.lot = " LOT ")"		\
+	" AND (" SERIAL_FROM " = '' OR (u.serial IS NOT NULL AND (length(u.serial) > "	\
+	"  length(" SERIAL_FROM ") OR (length(u.serial) = length(" SERIAL_FROM ")"	\
+	"  AND u.serial >= " SERIAL_FROM "))))"						\
+	" AND (" SERIAL_TO " = '' OR (u.serial IS NOT NULL AND (length(u.serial) < "	\
+	"  length(" SERIAL_TO ") OR (length(u.serial) = length(" SERIAL_TO ")"		\
+	"  AND u.serial <= " SERIAL_TO "))))"						\
+	" AND (" MADE_FROM " = '' OR u.made >= " MADE_FROM ")"				\
+	" AND (" MADE_TO " = '' OR u.made <= " MADE_TO ")"
+
 struct recall {
 	struct recall_scope scope;
 	int64_t opened, closed;		/* HLC; closed 0 while open */
