@@ -581,18 +581,22 @@ due_day(const char *last_passed, const char *acquired, int months)
 	return INT64_MIN;
 }
 
+/* A unit's inspection interval in months (0: none), over units u,
+ * articles a and unit_inspections i: its own may be shorter than its
+ * article's, never longer, and never none when the article has one. */
+#define MONTHS_SQL							\
+	"(CASE WHEN a.inspection_months > 0"				\
+	"  THEN min(CASE WHEN coalesce(i.months, 0) > 0 THEN i.months"	\
+	"   ELSE a.inspection_months END, a.inspection_months)"		\
+	"  ELSE coalesce(i.months, 0) END)"
+
 int
 safety_inspection_plan(struct store *store, const char *unit_no, int *months, int64_t *due,
 		       int *failed)
 {
 	char last[16], acquired[16];
 	sqlite3_stmt *stmt = store_stmt(store,
-		/* A unit's own interval may be shorter than its article's,
-		 * never longer, and never none when the article has one. */
-		"SELECT CASE WHEN a.inspection_months > 0"
-		"  THEN min(CASE WHEN coalesce(i.months, 0) > 0 THEN i.months"
-		"   ELSE a.inspection_months END, a.inspection_months)"
-		"  ELSE coalesce(i.months, 0) END, coalesce(i.last_passed, ''),"
+		"SELECT " MONTHS_SQL ", coalesce(i.last_passed, ''),"
 		" coalesce(u.acquired, ''), coalesce(i.failed, 0)"
 		" FROM units u JOIN articles a ON a.article_no = u.article_no"
 		" LEFT JOIN unit_inspections i ON i.unit_no = u.unit_no WHERE u.unit_no = ?1");
@@ -730,16 +734,16 @@ safety_inspection_due(struct store *store, const char *depot, int64_t until, saf
 	int rc = store_foreach(store,
 		"SELECT u.unit_no, u.article_no, a.name, u.state, coalesce(u.location, ''),"
 		" coalesce(l.depot, ''), coalesce(u.payer, ''), coalesce(u.recipient, ''),"
-		" coalesce(i.months, a.inspection_months), coalesce(i.last_passed, ''),"
+		" " MONTHS_SQL ", coalesce(i.last_passed, ''),"
 		" coalesce(u.acquired, ''), coalesce(i.failed, 0)"
 		" FROM units u JOIN articles a ON a.article_no = u.article_no"
 		" LEFT JOIN unit_inspections i ON i.unit_no = u.unit_no"
 		" LEFT JOIN locations l ON l.code = u.location"
-		" WHERE coalesce(i.months, a.inspection_months) > 0"
+		" WHERE (" MONTHS_SQL " > 0 OR coalesce(i.failed, 0) = 1)"
 		" AND u.state NOT IN ('SCRAPPED', 'WRITTEN_OFF', 'LOST')"
 		" AND (?1 IS NULL OR l.depot = ?1)",
 		"inspections due", due_bind, due_row, &ctx);
-	if (rc == 0)
+	if (rc == 0 && ctx.n > 0)
 		qsort(ctx.rows, ctx.n, sizeof *ctx.rows, by_due);
 	for (size_t i = 0; rc == 0 && i < ctx.n; i++)
 		rc = fn(&ctx.rows[i], arg);
@@ -755,7 +759,7 @@ safety_inspection_planned(struct store *store, const char *depot, const char *ar
 		"SELECT count(*) FROM units u JOIN articles a ON a.article_no = u.article_no"
 		" LEFT JOIN unit_inspections i ON i.unit_no = u.unit_no"
 		" LEFT JOIN locations l ON l.code = u.location"
-		" WHERE u.article_no = ?1 AND coalesce(i.months, a.inspection_months) > 0"
+		" WHERE u.article_no = ?1 AND " MONTHS_SQL " > 0"
 		" AND u.state NOT IN ('SCRAPPED', 'WRITTEN_OFF', 'LOST')"
 		" AND coalesce(l.depot, '') = ?2 AND (?2 <> '' OR u.payer IS NOT NULL)");
 	sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);

@@ -127,7 +127,9 @@ check_last(struct pair *p, char *before, const char *unit_no)
 	char *redone = dump(p->store);
 	assert_string_equal(redone, after);
 	assert_int_equal(store_commit(p->store), 0);
-	assert_string_equal(dump(p->twin), after);
+	char *twin = dump(p->twin);
+	assert_string_equal(twin, after);
+	free(twin);
 
 	p->steps++;
 	sqlite3_free(a);
@@ -218,8 +220,9 @@ a_failed_event_keeps_no_undo(void **state)
 	assert_null(undo);
 	assert_int_equal(undo_len, -1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM journal"), before);
-	assert_string_equal(testutil_text(store, "SELECT state FROM units WHERE unit_no = '10000002'"),
-			    "IN_STOCK");
+	char *state_now = testutil_text(store, "SELECT state FROM units WHERE unit_no = '10000002'");
+	assert_string_equal(state_now, "IN_STOCK");
+	free(state_now);
 	store_close(store);
 	testutil_cleanup();
 }
