@@ -611,9 +611,18 @@ file_key(void *arg, int line, const char *section, const char *key, const char *
 {
 	struct parse_ctx *ctx = arg;
 	char full[2 * INI_NAME_MAX + 2], range[96];
-	if (*section == '\0')
+	if (*section == '\0') {
+		/* "sync.central = …" before any section would be a second way to
+		 * write [sync] central: one way, so that a reader (or a script
+		 * that edits the file) finds the key where hmc does. */
+		const char *dot = strchr(key, '.');
+		if (dot != NULL) {
+			snprintf(ctx->err, ctx->size, _("%s:%d: %s: write it as [%.*s] then %s = …"),
+				 ctx->name, line, key, (int)(dot - key), key, dot + 1);
+			return HMC_E_INVALID;
+		}
 		snprintf(full, sizeof full, "%s", strcmp(key, "central") == 0 ? "sync.central" : key);
-	else
+	} else
 		snprintf(full, sizeof full, "%s.%s", section, key);
 	const struct setting *s = settings_find(full);
 	if (s == NULL) {
