@@ -222,7 +222,7 @@ apply_move(struct store *store, const struct event *ev)
 		return store_seterr(store, HMC_E_INVALID, _("%s %s: malformed payload"),
 				    event_type_name(ev->type), ev->subject);
 
-	rc = unit_get(store, unit_no, &unit);
+	rc = unit_get_lent(store, unit_no, &unit);
 	if (rc != 0 && rc != HMC_E_NOT_FOUND)
 		return rc;
 	int exists = rc == 0;

@@ -679,6 +679,7 @@ rules_gate(struct store *store, struct event *ev)
 		if (rc == 0) {
 			g.unit = &unit;
 			from = unit.state;
+			unit_lend(store, &unit);	/* the reducer's read (unit.h) */
 		}
 	}
 	/* A move not legal from here is the reducer's to explain. */
@@ -692,7 +693,13 @@ rules_gate(struct store *store, struct event *ev)
 		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
 				    ev->operator_no, role_name(g.role), action_label(ev->type),
 				    needs_whom(g.rule->roles));
-	if ((rc = run_guards(&g, ~0u)) != 0)
+	/* A move's guards that read only state are the reducer's, which
+	 * checks them on the same state within this transaction (rules.h):
+	 * not twice.  A request is not the move, so they hold it here. */
+	unsigned reducer_checks = event_type_is_move(ev->type) ? G_STATE : 0;
+	if ((rc = run_guards(&g, ~reducer_checks)) != 0)
+		return rc;
+	if (g.request && (rc = run_guards(&g, reducer_checks)) != 0)
 		return rc;
 	if (g.request)
 		return make_request(&g);

@@ -108,26 +108,29 @@ static int
 held_except(struct store *store, const char *unit_no, const char *except, char *why,
 	    size_t size)
 {
+	/* The first recall that holds it: min() and its row's reference (a
+	 * bare column beside min() is taken from the row of the minimum), one
+	 * row whatever matches; ORDER BY … LIMIT 1 would build a sorter on
+	 * every pick and delivery. */
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT r.reference FROM recall_units r JOIN recalls c ON c.reference = r.reference"
+		"SELECT r.reference, min(c.opened) FROM recall_units r"
+		" JOIN recalls c ON c.reference = r.reference"
 		" WHERE r.unit_no = ?1 AND r.reference <> ?2"
 		" AND ((c.closed IS NULL AND r.action IS NULL)"
-		"  OR r.action IN ('replaced', 'scrapped'))"
-		" ORDER BY c.opened LIMIT 1");
+		"  OR r.action IN ('replaced', 'scrapped'))");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, except, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
+	if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
 		snprintf(why, size, _("recall %s"), (const char *)sqlite3_column_text(stmt, 0));
 		sqlite3_reset(stmt);
 		return 1;
 	}
 	sqlite3_reset(stmt);
 	stmt = store_stmt(store,
-		"SELECT incident_id FROM incidents WHERE unit_no = ?1 AND quarantine = 1"
-		" AND closed IS NULL ORDER BY reported LIMIT 1");
+		"SELECT 1 FROM incidents WHERE unit_no = ?1 AND quarantine = 1"
+		" AND closed IS NULL LIMIT 1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		(void)sqlite3_column_text(stmt, 0);
 		snprintf(why, size, "%s", _("an open incident"));
 		sqlite3_reset(stmt);
 		return 1;

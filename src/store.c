@@ -96,8 +96,8 @@ struct store {
 	int busy_ms;		/* how long to wait for a lock */
 	int64_t busy_since_us;	/* when the current wait began */
 	int background;		/* lets waiting foreground writers go first */
-	void *undo;		/* the reducer's undo capture (undo.c) */
-	void (*undo_free)(void *);
+	void *slot[STORE_SLOT_N];	/* modules' own (store_slot) */
+	void (*slot_free[STORE_SLOT_N])(void *);
 };
 
 static void
@@ -1524,8 +1524,9 @@ store_close(struct store *store)
 	stmt_cache_clear(store);
 	if (store->db != NULL)
 		sqlite3_close(store->db);
-	if (store->undo_free != NULL)
-		store->undo_free(store->undo);
+	for (int i = 0; i < STORE_SLOT_N; i++)
+		if (store->slot_free[i] != NULL)
+			store->slot_free[i](store->slot[i]);
 	if (store->gate >= 0)
 		close(store->gate);
 	free(store->path);
@@ -1727,16 +1728,16 @@ store_device_init(struct store *store, const char *name)
 }
 
 void *
-store_undo_slot(struct store *store)
+store_slot(struct store *store, enum store_slot which)
 {
-	return store->undo;
+	return store->slot[which];
 }
 
 void
-store_set_undo_slot(struct store *store, void *slot, void (*free_fn)(void *))
+store_set_slot(struct store *store, enum store_slot which, void *slot, void (*free_fn)(void *))
 {
-	store->undo = slot;
-	store->undo_free = free_fn;
+	store->slot[which] = slot;
+	store->slot_free[which] = free_fn;
 }
 
 void

@@ -285,12 +285,12 @@ shape_of(struct store *store, struct capture *c, int t, struct shape **out)
 int
 undo_start(struct store *store)
 {
-	struct capture *c = store_undo_slot(store);
+	struct capture *c = store_slot(store, STORE_SLOT_UNDO);
 	if (c == NULL) {
 		c = xcalloc(1, sizeof *c);
 		c->shapes = xcalloc(reducer_n_tables, sizeof *c->shapes);
 		c->last_table = -1;
-		store_set_undo_slot(store, c, capture_free);
+		store_set_slot(store, STORE_SLOT_UNDO, c, capture_free);
 		/* The only pre-update hook on this connection: nothing
 		 * else here uses one (the session extension would). */
 		sqlite3_preupdate_hook(store_db(store), hook, c);
@@ -364,7 +364,7 @@ write_row(struct bytes *out, const struct capture *c, const struct row *r,
 int
 undo_finish(struct store *store, int keep, void **undo, int *undo_len)
 {
-	struct capture *c = store_undo_slot(store);
+	struct capture *c = store_slot(store, STORE_SLOT_UNDO);
 	*undo = NULL;
 	*undo_len = -1;
 	if (c == NULL)

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -140,6 +141,45 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	store_column_text(stmt, 14, out->made, sizeof out->made);
 	sqlite3_reset(stmt);
 	return 0;
+}
+
+struct lent {
+	struct unit unit;
+	sqlite3_int64 changes;	/* sqlite3_total_changes64 when lent */
+	int valid;
+};
+
+void
+unit_lend(struct store *store, const struct unit *unit)
+{
+	struct lent *lent = store_slot(store, STORE_SLOT_UNIT);
+	if (unit == NULL) {
+		if (lent != NULL)
+			lent->valid = 0;
+		return;
+	}
+	if (lent == NULL) {
+		lent = xcalloc(1, sizeof *lent);
+		store_set_slot(store, STORE_SLOT_UNIT, lent, free);
+	}
+	lent->unit = *unit;
+	lent->changes = sqlite3_total_changes64(store_db(store));
+	lent->valid = 1;
+}
+
+int
+unit_get_lent(struct store *store, const char *unit_no, struct unit *out)
+{
+	struct lent *lent = store_slot(store, STORE_SLOT_UNIT);
+	if (lent != NULL && lent->valid) {
+		lent->valid = 0;
+		if (lent->changes == sqlite3_total_changes64(store_db(store)) &&
+		    strcmp(lent->unit.unit_no, unit_no) == 0) {
+			*out = lent->unit;
+			return 0;
+		}
+	}
+	return unit_get(store, unit_no, out);
 }
 
 void

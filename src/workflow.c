@@ -12,6 +12,7 @@
 #include "hmc/rules.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
+#include "hmc/unit.h"
 #include "hmc/xmem.h"
 
 #include <sqlite3.h>
@@ -39,6 +40,7 @@ workflow_apply(struct store *store, struct event *ev)
 	    (rc = reducer_apply_undo_in(store, ev, &undo, &undo_len)) == 0)
 		rc = journal_insert(store, ev, undo, undo_len);
 	sqlite3_free(undo);
+	unit_lend(store, NULL);
 	if (rc == 0)
 		rc = store_commit(store);
 	if (rc != 0) {

@@ -4,7 +4,9 @@
  * Covers: new numbers (8 digits), legacy F and M (4 to 8 digits), lower
  * case, surrounding blanks, every wrong length, letters, other prefixes,
  * control characters, empty input; state and origin names both ways;
- * words for every state and event type, and for codes as spelt in CSV.
+ * words for every state and event type, and for codes as spelt in CSV;
+ * the gate's read lent to the reducer is given back only while no row has
+ * changed, once, for its own unit, and never after it is forgotten.
  */
 #include "testutil.h"
 
@@ -12,6 +14,9 @@
 #include "hmc/unit.h"
 #include "hmc/words.h"
 
+#include "hmc/store.h"
+
+#include <sqlite3.h>
 #include <string.h>
 
 static void
@@ -86,6 +91,60 @@ names_both_ways(void **state)
 	}
 }
 
+static void
+lent_read(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	struct unit unit, got;
+	sqlite3 *other;
+	testutil_register(store, "10000001");
+	testutil_register(store, "10000002");
+
+	/* A row changed since: read again. */
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	unit_lend(store, &unit);
+	assert_int_equal(sqlite3_exec(store_db(store), "UPDATE units SET serial = 'S-B'"
+						       " WHERE unit_no = '10000001'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(unit_get_lent(store, "10000001", &got), 0);
+	assert_string_equal(got.serial, "S-B");
+
+	/* Another unit's number: that unit, read; the lend is spent. */
+	assert_int_equal(unit_get(store, "10000001", &unit), 0);
+	unit_lend(store, &unit);
+	assert_int_equal(unit_get_lent(store, "10000002", &got), 0);
+	assert_string_equal(got.unit_no, "10000002");
+
+	/* Nothing changed: the lent row, once. */
+	memcpy(unit.serial, "LENT", 5);
+	unit_lend(store, &unit);
+	assert_int_equal(unit_get_lent(store, "10000001", &got), 0);
+	assert_string_equal(got.serial, "LENT");
+	assert_int_equal(unit_get_lent(store, "10000001", &got), 0);
+	assert_string_equal(got.serial, "S-B");
+
+	/* Another connection's change is not counted here: forgotten at the
+	 * end of each action (workflow_apply), the next read sees it. */
+	unit_lend(store, &unit);
+	assert_int_equal(sqlite3_open(testutil_path("store.db"), &other), SQLITE_OK);
+	sqlite3_busy_timeout(other, 5000);
+	assert_int_equal(sqlite3_exec(other, "UPDATE units SET serial = 'S-C'"
+					     " WHERE unit_no = '10000001'", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	unit_lend(store, NULL);
+	assert_int_equal(unit_get_lent(store, "10000001", &got), 0);
+	assert_string_equal(got.serial, "S-C");
+
+	/* A whole action leaves nothing lent: the next reads the row as it is. */
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+	assert_int_equal(unit_get_lent(store, "10000001", &got), 0);
+	assert_int_equal(got.state, UNIT_PICKED);
+	store_close(store);
+	testutil_cleanup();
+}
+
 int
 main(void)
 {
@@ -93,6 +152,7 @@ main(void)
 		cmocka_unit_test(unit_numbers),
 		cmocka_unit_test(names_both_ways),
 		cmocka_unit_test(words_for_codes),
+		cmocka_unit_test(lent_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -189,10 +189,17 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 /* Device identity. */
 int store_device_init(struct store *store, const char *name);
 
-/* Where the reducer keeps its undo capture for this connection (undo.c):
- * set once, freed with free_fn when the store closes. */
-void *store_undo_slot(struct store *store);
-void store_set_undo_slot(struct store *store, void *slot, void (*free_fn)(void *));
+/* What a module keeps for this connection: the reducer's undo capture
+ * (undo.c), the unit row an action's gate read for its reducer (unit.c).
+ * Set once, freed with free_fn when the store closes. */
+enum store_slot {
+	STORE_SLOT_UNDO,
+	STORE_SLOT_UNIT,
+	STORE_SLOT_N
+};
+void *store_slot(struct store *store, enum store_slot which);
+void store_set_slot(struct store *store, enum store_slot which, void *slot,
+		    void (*free_fn)(void *));
 
 /* Proofs (auth.h, rules.h): who signs in this session.  fn fills sig_hex
  * (hex, 128 characters) with op_no's signature of msg, or returns nonzero

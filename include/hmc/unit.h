@@ -87,6 +87,17 @@ int unit_state_parse(const char *name, enum unit_state *state);
 /* Reads a unit.  HMC_E_NOT_FOUND (with store_errmsg) when there is none. */
 int unit_get(struct store *store, const char *unit_no, struct unit *out);
 
+/* An action reads its unit twice: the gate (rules.c) for the rule, the
+ * reducer (apply_unit.c) to apply the move.  unit_lend keeps the gate's
+ * read; unit_get_lent gives it back, once, if it is unit_no's and no row
+ * of the store has changed since (sqlite3_total_changes64): else, and
+ * after that, it reads as unit_get does.  So the reducer still reads the
+ * unit as it is, only not twice in one transaction.  unit_lend(store,
+ * NULL) forgets it: workflow_apply does when its transaction ends, as
+ * another connection may change the unit after. */
+void unit_lend(struct store *store, const struct unit *unit);
+int unit_get_lent(struct store *store, const char *unit_no, struct unit *out);
+
 /* The unit a number scanned names: itself, or the unit it is a label of
  * (an F/M unit relabelled with a new number keeps both; legacy.h).  out
  * may be number. */
