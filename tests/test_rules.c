@@ -181,6 +181,12 @@ scrapping_meets_the_limit_on_every_path(void **state)
 				 HMC_E_DENIED);
 		assert_non_null(strstr(store_errmsg(store), "warranty"));
 		assert_int_equal(events(store), before);
+		/* A request is not the move: the guards the reducer would check
+		 * on the move hold it back in the gate (an unknown reason). */
+		assert_int_equal(workflow_move(store, op, t->move, unit_no,
+					       "reason=rusty&claim=SUP-1", &done), HMC_E_INVALID);
+		assert_non_null(strstr(store_errmsg(store), "unknown reason"));
+		assert_int_equal(events(store), before);
 		assert_int_equal(workflow_move(store, op, t->move, unit_no,
 					       "reason=worn-out&claim=SUP-1", &done), 0);
 		assert_int_equal(done.type, EV_SCRAP_REQUEST);
