@@ -404,6 +404,57 @@ inspection(struct store *store, const struct event *ev)
 	return store_step_done(store, stmt, ev->subject);
 }
 
+/* Sets a unit's hygiene flags: exposed (1 sets, 0 clears, -1 as it is),
+ * check_due (the same); a row with neither goes. */
+static int
+set_hygiene(struct store *store, const char *unit_no, int exposed, int check_due)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO unit_hygiene (unit_no, exposed, check_due)"
+		" VALUES (?1, max(?2, 0), max(?3, 0))"
+		" ON CONFLICT (unit_no) DO UPDATE SET"
+		" exposed = CASE WHEN ?2 < 0 THEN exposed ELSE ?2 END,"
+		" check_due = CASE WHEN ?3 < 0 THEN check_due ELSE ?3 END");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 2, exposed);
+	sqlite3_bind_int(stmt, 3, check_due);
+	int rc = store_step_done(store, stmt, unit_no);
+	if (rc != 0)
+		return rc;
+	stmt = store_stmt(store,
+		"DELETE FROM unit_hygiene WHERE unit_no = ?1 AND exposed = 0 AND check_due = 0");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, unit_no);
+}
+
+int
+apply_safety_hygiene(struct store *store, const struct event *ev)
+{
+	char flag[4];
+	struct unit unit;
+	int rc;
+	if ((rc = unit_get(store, ev->subject, &unit)) != 0)
+		return rc;
+	int exposed = payload_get(ev->payload, "exposed", flag, sizeof flag) == 0 &&
+		      strcmp(flag, "1") == 0 ? 1 : -1;
+	switch (ev->type) {
+	case EV_RECEIVE:
+	case EV_FOUND_AGAIN:
+	case EV_TO_CLEANING:
+		/* Back from a patient: checked before it goes out again. */
+		return set_hygiene(store, ev->subject, exposed, 1);
+	case EV_TO_REPAIR:
+	case EV_OPEN_REPAIR:
+		/* The workshop's now: its repair is its check. */
+		return set_hygiene(store, ev->subject, exposed, 0);
+	default:
+		/* In stock through the gate's check (G_FUNCTION): clean. */
+		if (unit.state == UNIT_IN_STOCK)
+			return set_hygiene(store, ev->subject, 0, 0);
+		return 0;
+	}
+}
+
 static int
 unit_safety(struct store *store, const struct event *ev)
 {
@@ -422,6 +473,9 @@ unit_safety(struct store *store, const struct event *ev)
 	if ((has_lot || has_made) &&
 	    (rc = apply_unit_set_origin_data(store, ev->subject, has_lot ? lot : NULL,
 					     has_made ? made : NULL)) != 0)
+		return rc;
+	if (payload_get(ev->payload, "exposed", months, sizeof months) == 0 &&
+	    strcmp(months, "1") == 0 && (rc = set_hygiene(store, ev->subject, 1, -1)) != 0)
 		return rc;
 	if (payload_get(ev->payload, "inspection_months", months, sizeof months) != 0)
 		return 0;

@@ -28,6 +28,8 @@ const struct transition lifecycle_table[] = {
 	{ EV_RECEIVE,          UNIT_IN_TRANSIT,  UNIT_RETURNED,    0 },
 	{ EV_TO_CLEANING,      UNIT_RETURNED,    UNIT_CLEANING,    0 },
 	{ EV_TO_REPAIR,        UNIT_RETURNED,    UNIT_IN_REPAIR,   0 },
+	/* A failed function check (safety.h). */
+	{ EV_TO_REPAIR,        UNIT_CLEANING,    UNIT_IN_REPAIR,   0 },
 	{ EV_SCRAP,            UNIT_RETURNED,    UNIT_SCRAPPED,    0 },
 	{ EV_SCRAP,            UNIT_IN_STOCK,    UNIT_SCRAPPED,    0 },
 	{ EV_RESTOCK,          UNIT_RETURNED,    UNIT_IN_STOCK,    0 },

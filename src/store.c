@@ -490,6 +490,19 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
+	/* 15: the function check before reissue (safety.h): each article's
+	 * checklist, and per unit whether it was exposed to infection and
+	 * whether it is back from a patient and not yet checked.  Units in
+	 * returns or cleaning now (or quarantined from there) are due their
+	 * check; the table is made if missing, as 14's are. */
+	"ALTER TABLE articles ADD COLUMN function_checklist TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE IF NOT EXISTS unit_hygiene ("
+	"  unit_no TEXT PRIMARY KEY,"
+	"  exposed INTEGER NOT NULL DEFAULT 0,"
+	"  check_due INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO unit_hygiene (unit_no, check_due)"
+	"  SELECT unit_no, 1 FROM units WHERE state IN ('RETURNED', 'CLEANING')"
+	"  UNION SELECT unit_no, 1 FROM quarantines WHERE from_state IN ('RETURNED', 'CLEANING');",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -961,7 +961,7 @@ static const struct action {
 	{ "to cleaning", 5, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'RETURNED'" NO_REQUEST),
 	  .args = { "unit", "to-cleaning", "$0" } },
 	{ "cleaned", 5, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'CLEANING'"),
-	  .args = { "unit", "cleaned", "$0" }, .places = SHELF },
+	  .args = { "unit", "cleaned", "$0", "--checked", "--method", "thermal" }, .places = SHELF },
 	{ "relocate", 3, .op = OP_STAFF, .sql = UNIT_OF(NEW_IN_STOCK),
 	  .args = { "unit", "relocate", "$0" }, .places = SHELF },
 	{ "repair open", 3, .make = make_repair_open },

@@ -220,5 +220,71 @@ int safety_inspection_planned(struct store *store, const char *depot, const char
  * article's again; -2: as it is); NULL leaves a field as it is. */
 int safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
 		    const char *lot, const char *made, int months);
+/* Marks a unit exposed to infection (safety_function_check above). */
+int safety_unit_exposed(struct store *store, const char *operator_no, const char *unit_text);
+
+/* --- the function check before reissue --------------------------------------- */
+
+/*
+ * A unit back from a patient (received, found again, routed to cleaning)
+ * is *due its check*: it goes back to stock (cleaned, found, released)
+ * only with a passed function check of its article's checklist (default:
+ * the one point "function checked") and the cleaning method, both in the
+ * event (check=passed, points=, method=).  A failed check routes it to
+ * repair with the failed points as its fault.  A unit marked *exposed* to
+ * infection (at receive or routing, --exposed, or on the unit) goes to
+ * stock only with a disinfecting method, by any path (G_FUNCTION,
+ * rules.h).  The reducer checks the exposure and a failed check for every
+ * event it folds; the gate also wants the check itself (an event from
+ * before the check existed has none, and folds).
+ *
+ * Table (reducer-written, apply_safety.c): unit_hygiene (unit_no,
+ * exposed, check_due); no row means neither.
+ */
+
+#define CHECK_POINTS_MAX 16		/* points of one checklist */
+#define CHECK_POINT_LEN 101		/* one point, with its NUL */
+#define CHECK_DEFAULT_POINT "function checked"
+
+/* The cleaning methods, a NULL-terminated list, from least to most:
+ * standard (detergent), disinfection (surface disinfectant, e.g. alcohol
+ * 70 % with tenside), thermal (washer-disinfector, 80-90 C), autoclave
+ * (steam sterilisation). */
+extern const char *const safety_cleaning_methods[];
+int safety_cleaning_method_valid(const char *method);
+/* 1 when the method disinfects (all but standard). */
+int safety_cleaning_method_disinfects(const char *method);
+/* A person's name for the method, localized. */
+const char *safety_cleaning_method_label(const char *method);
+
+/* The unit's flags (0 and 0 when it has no row). */
+int safety_hygiene_get(struct store *store, const char *unit_no, int *exposed,
+		       int *check_due);
+
+/* The article's checklist split at ';' (the default point when empty),
+ * trimmed: *n points into points.  A point shown to a person goes through
+ * safety_check_point_label. */
+void safety_checklist(const char *checklist, char points[CHECK_POINTS_MAX][CHECK_POINT_LEN],
+		      int *n);
+const char *safety_check_point_label(const char *point);
+
+/* Points typed (';' or ',' between; each a point's number from 1 or its
+ * text) as the article's points, ';' between, into out; HMC_E_INVALID
+ * naming what is not on the checklist. */
+int safety_check_points(struct store *store, const char *checklist, const char *typed,
+			char *out, size_t size);
+/* 0 when recorded covers every point of the checklist; else
+ * HMC_E_INVALID naming the first point left out. */
+int safety_check_covers(struct store *store, const char *unit_no, const char *checklist,
+			const char *recorded);
+
+/* The function check of a unit in cleaning (or missing, found on the
+ * shelf): passed -> in stock at location (every point checked: points
+ * NULL or all of them); failed -> to repair with points (the failed ones)
+ * as its fault, method NULL when it was not cleaned yet.  *repaired (may
+ * be NULL) 1 when it went to repair.  done (may be NULL) gets the event. */
+int safety_function_check(struct store *store, const char *operator_no, const char *unit_text,
+			  const char *location, const char *method, int passed,
+			  const char *points, struct event *done, int *repaired);
 
 #endif
