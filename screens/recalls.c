@@ -125,7 +125,7 @@ draw_unit(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 	const char *action = u->action[0]	  ? words(WORD_RECALL, u->action)
 			     : !u->needs_action ? _("none needed")
 						: _("TO DO");
-	if (u->payer_then[0] && u->state_now != UNIT_QUARANTINE)
+	if (u->payer_then[0] && u->state_now == UNIT_DELIVERED)
 		snprintf(where, sizeof where, _("visit %s %s"), u->payer_then, u->recipient_then);
 	else
 		snprintf(where, sizeof where, "%s", u->where_then);

@@ -427,6 +427,25 @@ set_hygiene(struct store *store, const char *unit_no, int exposed, int check_due
 	return store_step_done(store, stmt, unit_no);
 }
 
+/* Quarantines a unit an open recall holds with no action yet. */
+static int
+quarantine_if_recalled(struct store *store, const struct unit *unit, const struct event *ev)
+{
+	char ref[RECALL_REF_MAX] = "";
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT r.reference FROM recall_units r JOIN recalls c ON c.reference = r.reference"
+		" WHERE r.unit_no = ?1 AND c.closed IS NULL AND r.action IS NULL"
+		" ORDER BY c.opened LIMIT 1");
+	sqlite3_bind_text(stmt, 1, unit->unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_text(stmt, 0, ref, sizeof ref);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, unit->unit_no);
+	return ref[0] ? quarantine_unit(store, unit, ev, "recall", ref) : 0;
+}
+
 int
 apply_safety_hygiene(struct store *store, const struct event *ev)
 {
@@ -440,6 +459,12 @@ apply_safety_hygiene(struct store *store, const struct event *ev)
 	switch (ev->type) {
 	case EV_RECEIVE:
 	case EV_FOUND_AGAIN:
+		/* Back from a patient under an open recall that has not dealt
+		 * with it: kept apart from the start, as a unit at the depot is
+		 * when the recall opens. */
+		if ((rc = set_hygiene(store, ev->subject, exposed, 1)) != 0)
+			return rc;
+		return quarantine_if_recalled(store, &unit, ev);
 	case EV_TO_CLEANING:
 		/* Back from a patient: checked before it goes out again. */
 		return set_hygiene(store, ev->subject, exposed, 1);

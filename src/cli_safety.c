@@ -305,9 +305,9 @@ print_recall_unit(const struct recall_unit *u, void *arg)
 	ctx->n++;
 	const char *action = u->action[0] ? words(WORD_RECALL, u->action)
 			     : !u->needs_action ? _("none needed")
-			     : u->state_now == UNIT_QUARANTINE ? _("TO DO: check it here")
-			     : u->payer_then[0] ? _("TO DO: visit the patient")
-						: _("TO DO");
+			     : u->state_now == UNIT_DELIVERED ? _("TO DO: visit the patient")
+			     : u->state_now == UNIT_IN_TRANSIT ? _("TO DO: check it when it arrives")
+							       : _("TO DO: check it here");
 	cli_printf("  %-9s %-16s %-34s %s\n", u->unit_no, words_state(u->state_now), where, action);
 	return 0;
 }

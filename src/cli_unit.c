@@ -103,6 +103,7 @@ unit_help(FILE *out)
 {
 	fprintf(out, _("usage: hmc unit show NO\n"
 		       "       hmc unit history NO [--limit N] [--page N]\n"
+		       "       hmc unit exposed NO   (exposed to infection)\n"
 		       "       hmc unit MOVE NO [--option value ...]\n\n"
 		       "A unit number is 8 digits, or F or M and 4 to 8 digits.\n"
 		       "Options: --location CODE, --payer ID, --recipient REF, --reason "
@@ -171,6 +172,14 @@ unit_show_safety(struct store *store, const struct unit *unit)
 				 due < timeutil_local_date(timeutil_now_ms()) ? _(" (LAPSED)") : "");
 		}
 		print_field(_("inspection"), line);
+	}
+	int exposed, check_due;
+	if (safety_hygiene_get(store, unit->unit_no, &exposed, &check_due) == 0 &&
+	    (exposed || check_due)) {
+		snprintf(line, sizeof line, "%s%s%s", exposed ? _("exposed to infection") : "",
+			 exposed && check_due ? "; " : "",
+			 check_due ? _("back from a patient, not yet checked") : "");
+		print_field(_("hygiene"), line);
 	}
 	if (safety_incidents(store, unit->unit_no, 0, show_incident, NULL) != 0)
 		return cli_store_error(store);
@@ -426,7 +435,8 @@ cli_unit(struct cli *cli)
 	const char *sub = cli->args[0];
 	enum event_type move;
 	int is_move = event_type_parse(sub, &move) == 0 && event_type_is_move(move);
-	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0) {
+	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0 &&
+	    strcmp(sub, "exposed") != 0) {
 		cli_note(_("hmc unit: unknown action \"%s\"\n"), sub);
 		unit_help(stderr);
 		return CLI_USAGE;
@@ -462,7 +472,7 @@ cli_unit(struct cli *cli)
 		return rc;
 	}
 	if (!is_move && strcmp(sub, "history") != 0 && cli->n_opts > 0)
-		return cli_usage_error(cli_current_verb, _("hmc unit show takes no options"));
+		return cli_usage_error(cli_current_verb, _("hmc unit %s takes no options"), sub);
 
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
@@ -471,6 +481,15 @@ cli_unit(struct cli *cli)
 		unit_resolve(store, unit_no, unit_no);	/* a new label of an F/M unit */
 	if (strcmp(sub, "show") == 0) {
 		rc = unit_show(cli, store, unit_no);
+	} else if (strcmp(sub, "exposed") == 0) {
+		/* Found out later that it was exposed to infection. */
+		if (safety_unit_exposed(store, cli_actor(cli, store), unit_no) != 0) {
+			rc = cli_store_error(store);
+		} else {
+			cli_printf(_("%s: exposed to infection: it goes to stock only disinfected\n"),
+				   unit_no);
+			rc = CLI_OK;
+		}
 	} else if (strcmp(sub, "history") == 0) {
 		rc = unit_history(cli, store, unit_no);
 	} else if (move == EV_TO_REPAIR || move == EV_OPEN_REPAIR) {
@@ -509,9 +528,17 @@ cli_unit(struct cli *cli)
 			rc = CLI_OK;
 		} else {
 			struct unit unit;
+			struct quarantine q;
 			unit_get(store, unit_no, &unit);
 			cli_printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
 			       words_state(unit.state), done.device, (long long)done.device_seq);
+			/* Back under a recall: say so where the unit is taken in. */
+			if ((move == EV_RECEIVE || move == EV_FOUND_AGAIN) &&
+			    safety_quarantine_get(store, unit_no, &q) == 0 &&
+			    strcmp(q.cause, "recall") == 0)
+				cli_printf(_("%s: recall %s: keep it apart and check it (hmc recall "
+					     "action %s %s checked|fixed|replaced|scrapped)\n"),
+					   unit_no, q.ref, q.ref, unit_no);
 			rc = CLI_OK;
 		}
 	}

@@ -707,7 +707,7 @@ action_label(enum event_type type)
 	case EV_RECALL_ACTION: return _("record a recall's action");
 	case EV_RECALL_CLOSE: return _("close a recall");
 	case EV_INSPECTION: return _("record inspections");
-	case EV_UNIT_SAFETY: return _("set a unit's lot and inspection plan");
+	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }

@@ -891,7 +891,7 @@ safety_checklist(const char *checklist, char points[CHECK_POINTS_MAX][CHECK_POIN
 const char *
 safety_check_point_label(const char *point)
 {
-	return strcmp(point, CHECK_DEFAULT_POINT) == 0 ? _(CHECK_DEFAULT_POINT) : point;
+	return strcmp(point, CHECK_DEFAULT_POINT) == 0 ? _("function checked") : point;
 }
 
 /* The index of item (a number from 1, or a point's text, either case) in
