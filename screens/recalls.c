@@ -149,10 +149,13 @@ recalls_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			ui_list_draw(&rs->view, win, 1, rows - 1, cols, two_lines, draw_recall, rs);
 		return;
 	}
-	ui_data(win, 0, 0, cols, A_BOLD, "%s", rs->reference);
-	ui_text(win, 1, 0, cols, A_NORMAL, _("%lld units, %lld to do"),
+	/* A reference is up to 40 characters: whole, on two lines if need be. */
+	int row = ui_wrap_data(win, 0, 0, cols, 2, A_BOLD, rs->reference);
+	ui_text(win, row++, 0, cols, A_NORMAL,
+		ngettext("%lld unit, %lld to do", "%lld units, %lld to do",
+			 (unsigned long)rs->recall.n_units),
 		(long long)rs->recall.n_units, (long long)rs->recall.n_to_do);
-	ui_list_draw(&rs->view, win, 2, rows - 2, cols, two_lines, draw_unit, rs);
+	ui_list_draw(&rs->view, win, row, rows - row, cols, two_lines, draw_unit, rs);
 }
 
 static enum result

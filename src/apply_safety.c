@@ -473,6 +473,13 @@ apply_safety_hygiene(struct store *store, const struct event *ev)
 		/* The workshop's now: its repair is its check. */
 		return set_hygiene(store, ev->subject, exposed, 0);
 	default:
+		/* Missing from quarantine and found: kept apart again. */
+		if (ev->type == EV_FOUND) {
+			struct quarantine q;
+			if (safety_quarantine_get(store, ev->subject, &q) == 0)
+				return apply_unit_set_state(store, ev->subject, UNIT_QUARANTINE,
+							    ev->hlc);
+		}
 		/* In stock through the gate's check (G_FUNCTION): clean. */
 		if (unit.state == UNIT_IN_STOCK)
 			return set_hygiene(store, ev->subject, 0, 0);
@@ -495,6 +502,11 @@ unit_safety(struct store *store, const struct event *ev)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("unit %s: made \"%s\" is not a date YYYY-MM-DD"), ev->subject,
 				    made);
+	if (has_made && made[0] && day > timeutil_local_date(event_wall_ms(ev)))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s: made %s is in the future; give the manufacture "
+				      "date on its label"),
+				    ev->subject, made);
 	if ((has_lot || has_made) &&
 	    (rc = apply_unit_set_origin_data(store, ev->subject, has_lot ? lot : NULL,
 					     has_made ? made : NULL)) != 0)
@@ -556,6 +568,11 @@ apply_safety_move(struct store *store, const struct event *ev)
 				return store_seterr(store, HMC_E_INVALID,
 						    _("unit %s: inspected \"%s\" is not a date "
 						      "YYYY-MM-DD"), ev->subject, day);
+			if (days > timeutil_local_date(event_wall_ms(ev)))
+				return store_seterr(store, HMC_E_INVALID,
+						    _("unit %s: inspected %s is in the future; give "
+						      "the day of its last inspection"),
+						    ev->subject, day);
 		}
 		sqlite3_stmt *stmt = store_stmt(store,
 			"INSERT OR REPLACE INTO unit_inspections (unit_no, last_passed, failed)"

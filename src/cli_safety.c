@@ -273,8 +273,10 @@ print_scope(const struct recall_scope *s)
 static void
 print_progress(const struct recall *r)
 {
-	cli_printf(_("%lld units: %lld in quarantine, %lld out at patients, %lld with an "
-		     "action, %lld to do; %s\n"),
+	cli_printf(ngettext("%lld unit: %lld in quarantine, %lld out at patients, %lld with an "
+			    "action, %lld to do; %s\n",
+			    "%lld units: %lld in quarantine, %lld out at patients, %lld with an "
+			    "action, %lld to do; %s\n", (unsigned long)r->n_units),
 		   (long long)r->n_units, (long long)r->n_quarantined, (long long)r->n_out,
 		   (long long)r->n_done, (long long)r->n_to_do,
 		   r->closed ? _("closed") : _("open"));
@@ -409,7 +411,9 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 			return cli_usage_error(cli_current_verb, _("recall close takes one reference"));
 		if (safety_recall_close(store, cli_actor(cli, store), cli->args[1], &released) != 0)
 			return cli_store_error(store);
-		cli_printf(_("recall %s closed; %lld units released from quarantine\n"),
+		cli_printf(ngettext("recall %s closed; %lld unit released from quarantine\n",
+				    "recall %s closed; %lld units released from quarantine\n",
+				    (unsigned long)released),
 			   cli->args[1], (long long)released);
 		return CLI_OK;
 	}

@@ -760,7 +760,7 @@ rules_gate(struct store *store, struct event *ev)
 		return 0;
 	if (!(g.rule->roles & g.role))
 		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
-				    ev->operator_no, role_name(g.role), action_label(ev->type),
+				    ev->operator_no, role_label(g.role), action_label(ev->type),
 				    needs_whom(g.rule->roles));
 	if ((rc = run_guards(&g, ~0u)) != 0)
 		return rc;
@@ -938,7 +938,7 @@ rules_check_proof(struct store *store, const struct event *ev)
 		if (rules_may(op.role, ev->type))
 			return 0;
 		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
-				    ev->operator_no, role_name(op.role), action_label(ev->type),
+				    ev->operator_no, role_label(op.role), action_label(ev->type),
 				    needs_whom(rules_roles(ev->type)));
 	}
 	if (proof[0] == '\0')

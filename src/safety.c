@@ -255,6 +255,49 @@ safety_incidents(struct store *store, const char *unit_no, int open_only,
 
 /* --- recalls ----------------------------------------------------------------- */
 
+/* A serial's shape: the text around its last run of digits; *number the
+ * run without its leading zeros (n_number digits).  0 when it has none. */
+static int
+serial_shape(const char *serial, size_t *start, size_t *end, const char **number,
+	     size_t *n_number)
+{
+	size_t len = strlen(serial), i = len;
+	while (i > 0 && (serial[i - 1] < '0' || serial[i - 1] > '9'))
+		i--;
+	if (i == 0)
+		return 0;
+	*end = i;
+	while (i > 0 && serial[i - 1] >= '0' && serial[i - 1] <= '9')
+		i--;
+	*start = i;
+	while (i + 1 < *end && serial[i] == '0')
+		i++;
+	*number = serial + i;
+	*n_number = *end - i;
+	return 1;
+}
+
+int
+safety_serial_cmp(const char *a, const char *b)
+{
+	size_t sa, ea, na, sb, eb, nb;
+	const char *num_a, *num_b;
+	if (!serial_shape(a, &sa, &ea, &num_a, &na) || !serial_shape(b, &sb, &eb, &num_b, &nb) ||
+	    sa != sb || strncmp(a, b, sa) != 0 || strcmp(a + ea, b + eb) != 0)
+		return SAFETY_SERIAL_UNLIKE;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	int cmp = strncmp(num_a, num_b, na);
+	return cmp < 0 ? -1 : cmp > 0;
+}
+
+int
+safety_serial_in(const char *serial, const char *from, const char *to)
+{
+	int lo = safety_serial_cmp(from, serial), hi = safety_serial_cmp(serial, to);
+	return lo != SAFETY_SERIAL_UNLIKE && hi != SAFETY_SERIAL_UNLIKE && lo <= 0 && hi <= 0;
+}
+
 int
 safety_recall_check(struct store *store, const struct recall_scope *scope)
 {
@@ -289,8 +332,15 @@ safety_recall_check(struct store *store, const struct recall_scope *scope)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("a serial range has both ends (--serial-from and --serial-to)"));
 	if (scope->serial_from[0]) {
-		size_t a = strlen(scope->serial_from), b = strlen(scope->serial_to);
-		if (a > b || (a == b && strcmp(scope->serial_from, scope->serial_to) > 0))
+		int cmp = safety_serial_cmp(scope->serial_from, scope->serial_to);
+		if (cmp == SAFETY_SERIAL_UNLIKE)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("serials %s to %s: the ends do not have the same shape "
+					      "(the same letters around one number, as A9 to A10), so "
+					      "nothing says what lies between; give such a range, or "
+					      "the lot"),
+					    scope->serial_from, scope->serial_to);
+		if (cmp > 0)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("serials %s to %s: the range ends before it begins"),
 					    scope->serial_from, scope->serial_to);

@@ -28,6 +28,7 @@
 #include "hmc/log.h"
 #include "hmc/reason.h"
 #include "hmc/residual.h"
+#include "hmc/safety.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -1175,9 +1176,25 @@ sql_event_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_blob(ctx, hash, sizeof hash, SQLITE_TRANSIENT);
 }
 
+/* hmc_serial_in(serial, from, to): safety_serial_in for the recall's
+ * scope (safety.h); a NULL serial is in no range. */
+static void
+sql_serial_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text[3];
+	(void)argc;
+	for (int i = 0; i < 3; i++)
+		text[i] = (const char *)sqlite3_value_text(argv[i]);
+	sqlite3_result_int(ctx, text[0] != NULL && text[1] != NULL && text[2] != NULL &&
+				      safety_serial_in(text[0], text[1], text[2]));
+}
+
 void
 store_add_functions(sqlite3 *db)
 {
+	sqlite3_create_function(db, "hmc_serial_in", 3,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_serial_in, NULL, NULL);
 	sqlite3_create_function(db, "hmc_residual", 4,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_residual, NULL, NULL);

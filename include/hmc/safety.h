@@ -23,7 +23,7 @@
  * every unit in scope in every state with where it was then (location, or
  * payer and recipient reference), and quarantines those at the depot, all
  * in one event that every store folds alike.  Serial ranges compare
- * shorter serials as smaller (so 99 < 100), equal lengths as text.  Each
+ * serials of one shape by their numbers (A9 < A10; see below).  Each
  * unit gets an action (checked, fixed, replaced, scrapped); closing the
  * recall needs one for every unit not scrapped or written off, and
  * releases the quarantined units checked or fixed.
@@ -127,14 +127,19 @@ struct recall_scope {
  * opening a recall and a unit registered while it is open follow. */
 #define SAFETY_SCOPE_SQL(ARTICLE, LOT, SERIAL_FROM, SERIAL_TO, MADE_FROM, MADE_TO)	\
 	"u.article_no = " ARTICLE " AND (" LOT " = '' OR u.lot = " LOT ")"		\
-	" AND (" SERIAL_FROM " = '' OR (u.serial IS NOT NULL AND (length(u.serial) > "	\
-	"  length(" SERIAL_FROM ") OR (length(u.serial) = length(" SERIAL_FROM ")"	\
-	"  AND u.serial >= " SERIAL_FROM "))))"						\
-	" AND (" SERIAL_TO " = '' OR (u.serial IS NOT NULL AND (length(u.serial) < "	\
-	"  length(" SERIAL_TO ") OR (length(u.serial) = length(" SERIAL_TO ")"		\
-	"  AND u.serial <= " SERIAL_TO "))))"						\
+	" AND (" SERIAL_FROM " = '' OR hmc_serial_in(u.serial, " SERIAL_FROM ", "	\
+	SERIAL_TO "))"									\
 	" AND (" MADE_FROM " = '' OR u.made >= " MADE_FROM ")"				\
 	" AND (" MADE_TO " = '' OR u.made <= " MADE_TO ")"
+
+/* Serials compared by shape: the same text around one number, the
+ * numbers compared as numbers (A9 < A10; B5 is not between them).
+ * safety_serial_cmp: -1, 0 or 1, or SAFETY_SERIAL_UNLIKE when the shapes
+ * differ or one has no number.  safety_serial_in: 1 when from <= serial
+ * <= to (SQL: hmc_serial_in, NULL serial 0). */
+#define SAFETY_SERIAL_UNLIKE 2
+int safety_serial_cmp(const char *a, const char *b);
+int safety_serial_in(const char *serial, const char *from, const char *to);
 
 struct recall {
 	struct recall_scope scope;
