@@ -511,6 +511,9 @@ unit_safety(struct store *store, const struct event *ev)
 	    (rc = apply_unit_set_origin_data(store, ev->subject, has_lot ? lot : NULL,
 					     has_made ? made : NULL)) != 0)
 		return rc;
+	/* Its label read: in the scope of an open recall, it joins it. */
+	if ((has_lot || has_made) && (rc = enroll_if_recalled(store, ev)) != 0)
+		return rc;
 	if (payload_get(ev->payload, "exposed", months, sizeof months) == 0 &&
 	    strcmp(months, "1") == 0 && (rc = set_hygiene(store, ev->subject, 1, -1)) != 0)
 		return rc;

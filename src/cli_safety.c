@@ -314,6 +314,42 @@ print_recall_unit(const struct recall_unit *u, void *arg)
 	return 0;
 }
 
+/* A unit whose lot, serial or date is unknown: where it is, to check. */
+static int
+print_unknown(const struct recall_unit *u, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	char where[96];
+	if (ctx->csv) {
+		cli_csv_field(u->unit_no, 0);
+		cli_csv_field("", 0);
+		cli_csv_field(unit_state_name(u->state_now), 0);
+		cli_csv_field(u->where_then, 0);
+		cli_csv_field(u->payer_then, 0);
+		cli_csv_field(u->recipient_then, 0);
+		cli_csv_field("unknown", 1);
+		return 0;
+	}
+	if (ctx->n++ == 0)
+		cli_printf("%s\n", _("unknown lot, serial or date: check these (read the label, "
+				    "hmc inspection plan UNIT --lot L --made D):"));
+	if (u->payer_then[0])
+		snprintf(where, sizeof where, _("payer %s, recipient %s"), u->payer_then,
+			 u->recipient_then[0] ? u->recipient_then : "-");
+	else
+		snprintf(where, sizeof where, "%s", u->where_then[0] ? u->where_then : "-");
+	cli_printf("  %-9s %-16s %-34s %s\n", u->unit_no, words_state(u->state_now), where,
+		   _("unknown: check"));
+	return 0;
+}
+
+static void
+list_unknown(struct store *store, const char *reference, int csv)
+{
+	struct list_ctx ctx = { csv, 0 };
+	safety_recall_unknown(store, reference, print_unknown, &ctx);
+}
+
 static int
 print_recall(const struct recall *r, void *arg)
 {
@@ -388,6 +424,7 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 		print_scope(&r.scope);
 		print_progress(&r);
 		safety_recall_units(store, scope.reference, print_recall_unit, &ctx);
+		list_unknown(store, scope.reference, 0);
 		return CLI_OK;
 	}
 	if (strcmp(sub, "action") == 0) {
@@ -430,6 +467,7 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 		}
 		if (safety_recall_units(store, cli->args[1], print_recall_unit, &ctx) != 0)
 			return cli_store_error(store);
+		list_unknown(store, cli->args[1], csv);
 		return CLI_OK;
 	}
 	if (strcmp(sub, "list") == 0) {

@@ -619,6 +619,26 @@ safety_recall_units(struct store *store, const char *reference, safety_recall_un
 		"recall_units", recall_unit_bind, recall_unit_row, &ctx);
 }
 
+int
+safety_recall_unknown(struct store *store, const char *reference, safety_recall_unit_fn *fn,
+		      void *arg)
+{
+	struct recall_ctx ctx = { NULL, fn, arg, 0, reference };
+	return store_foreach(store,
+		"SELECT u.unit_no, u.state, u.state, coalesce(u.location, ''),"
+		" coalesce(u.payer, ''), coalesce(u.recipient, ''), ''"
+		" FROM recalls c JOIN units u ON u.article_no = c.article_no"
+		" WHERE c.reference = ?1"
+		" AND u.state NOT IN ('SCRAPPED', 'WRITTEN_OFF', 'LOST')"
+		" AND ((c.lot <> '' AND u.lot IS NULL)"
+		"  OR (c.serial_from <> '' AND u.serial IS NULL)"
+		"  OR ((c.made_from <> '' OR c.made_to <> '') AND u.made IS NULL))"
+		" AND NOT EXISTS (SELECT 1 FROM recall_units r WHERE r.reference = c.reference"
+		"  AND r.unit_no = u.unit_no)"
+		" ORDER BY u.state IN ('PICKED','DELIVERED','IN_TRANSIT') DESC, u.unit_no",
+		"units", recall_unit_bind, recall_unit_row, &ctx);
+}
+
 /* --- inspections ---------------------------------------------------------- */
 
 /* Due day from the plan's parts: INT64_MIN when nothing says when. */

@@ -18,7 +18,12 @@
 # cleaning is a conflict on both and both states match.  A recalled unit
 # coming back is quarantined as it is received, the CLI and the Return
 # screen say which recall, and the recall's to-do no longer says to visit
-# the patient.  The screens: the shelf walks the checklist one key a
+# the patient; units whose lot is unknown listed to check, and one whose
+# lot is then recorded joins the recall.  One unit is "1 individ", roles
+# and imports in Swedish words.  Serial ranges by shape (A9 to A10 holds
+# A10, not B5 nor A100; A9 to B10 refused); manufacture and inspection
+# dates in the future refused (register, UDI, plan, import).  A stocktake
+# expects a quarantined unit on its shelf.  The screens: the shelf walks the checklist one key a
 # point (1 OK, 2 fault), all OK puts the unit in stock, a fault sends it to
 # repair; an exposed unit is refused standard cleaning.
 . "$(dirname "$0")/lib.sh"
@@ -163,6 +168,62 @@ check "$R is quarantined as it comes in" test "$(state_of "$R")" = QUARANTINE
 run "$HMC" --db "$DB" recall show FSN-CHK-1; expect_status 0
 expect_out "check it here"; expect_no "visit the patient"
 
+# A unit of the article whose lot is unknown may be in scope: listed to
+# check; its lot read and recorded, it joins the recall.
+run "$HMC" --db "$DB" recall show FSN-CHK-1; expect_status 0
+expect_out "unknown lot, serial or date"; expect_out "unknown: check"
+NL=$(q "SELECT unit_no FROM units WHERE article_no = '$ART' AND state = 'IN_STOCK' AND lot IS NULL
+	ORDER BY unit_no LIMIT 1")
+run "$HMC" --db "$DB" --operator 2001 inspection plan "$NL" --lot LX9; expect_status 0
+check "$NL, its lot read, is in the recall and quarantined" test "$(state_of "$NL")" = QUARANTINE
+run "$HMC" --db "$DB" recall show FSN-CHK-1 --csv; expect_out "$NL,IN_STOCK,QUARANTINE"
+# One unit is one unit, in Swedish too; roles in Swedish.
+run env LANG=sv_SE.UTF-8 "$HMC" --db "$DB" recall show FSN-CHK-1; expect_status 0
+expect_out "2 individer:"
+run "$HMC" --db "$DB" --operator 2001 inspection plan "$(out_unit 9)" --lot LX10; expect_status 0
+run env LANG=sv_SE.UTF-8 "$HMC" --db "$DB" recall open --article $ART --lot LX10 \
+	--reference FSN-CHK-3
+expect_status 0; expect_out "1 individ:"; expect_no "1 individer"
+run env LANG=sv_SE.UTF-8 "$HMC" --db "$DB" --operator 1001 recall close FSN-CHK-3
+expect_status 1; expect_err "(personal)"; expect_no "(staff)"
+run env LANG=sv_SE.UTF-8 "$HMC" --db "$DB" import articles "$T/art.csv"; expect_status 0
+expect_out "importerade 1 artikel från"; expect_no "articles"
+
+# --- serial ranges by shape; no dates in the future ------------------------------------
+n=1
+for serial in A9 A10 B5 A100; do
+	run "$HMC" --db "$DB" unit register 1098000$n --article $ART --location GBG-A01-1 \
+		--serial "$serial"
+	expect_status 0
+	n=$((n + 1))
+done
+run "$HMC" --db "$DB" recall open --article $ART --serial-from A9 --serial-to B10 \
+	--reference FSN-SER-0
+expect_status 1; expect_err "same shape"
+run "$HMC" --db "$DB" recall open --article $ART --serial-from A9 --serial-to A10 \
+	--reference FSN-SER-1
+expect_status 0; expect_out "2 units:"
+run "$HMC" --db "$DB" recall show FSN-SER-1 --csv
+expect_out "10980001,"; expect_out "10980002,"; expect_no "10980003,"; expect_no "10980004,"
+run "$HMC" --db "$DB" unit register 10980009 --article $ART --location GBG-A01-1 \
+	--made 2099-01-01
+expect_status 1; expect_err "made 2099-01-01 is in the future"
+run "$HMC" --db "$DB" unit register 10980009 --article $ART --location GBG-A01-1 \
+	--udi "(01)07350000000016(10)LX(11)300101(21)77"
+expect_status 1; expect_err "in the future"
+run "$HMC" --db "$DB" --operator 2001 inspection plan 10980001 --made 2099-01-01
+expect_status 1; expect_err "in the future"
+printf 'unit_no,article,location,inspected\n10980010,%s,GBG-A01-1,2099-01-01\n' "$ART" >"$T/u.csv"
+run "$HMC" --db "$DB" import units "$T/u.csv"; expect_status 1; expect_err "in the future"
+check "nothing of the refused dates was stored" \
+	test "$(q "SELECT count(*) FROM units WHERE unit_no IN ('10980009', '10980010')")" = 0
+
+# --- a stocktake expects the quarantined units on its shelves ---------------------------
+QS=$(q "SELECT location FROM units WHERE unit_no = '$NL'")
+run "$HMC" --db "$DB" stocktake open --scope locations "$QS..$QS"; expect_status 0
+check "the quarantined $NL is expected" test "$(q "SELECT count(*) FROM stocktake_expected
+	WHERE unit_no = '$NL'")" = 1
+
 # --- two handhelds: exposure against an offline cleaning -------------------------------
 E="$T/sq"
 mkdir -p "$E"
@@ -261,8 +322,8 @@ run "$HMC" --db "$SDB" verify; expect_status 0
 # The Return screen says which recall holds a unit coming back.
 RB=$(q "SELECT unit_no FROM units WHERE article_no = '$ART' AND state = 'DELIVERED'
 	AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 13")
-run "$HMC" --db "$SDB" --operator 2001 inspection plan "$RB" --lot LX9; expect_status 0
-run "$HMC" --db "$SDB" recall open --article $ART --lot LX9 --reference FSN-CHK-2
+run "$HMC" --db "$SDB" --operator 2001 inspection plan "$RB" --lot LX11; expect_status 0
+run "$HMC" --db "$SDB" recall open --article $ART --lot LX11 --reference FSN-CHK-2
 expect_status 0
 tm_start rs 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $SDB"
 tm_keys rs "$BADGE_1001" Enter 1234 Enter

@@ -183,6 +183,16 @@ int safety_recalls(struct store *store, int open_only, safety_recall_fn *fn, voi
 typedef int safety_recall_unit_fn(const struct recall_unit *unit, void *arg);
 int safety_recall_units(struct store *store, const char *reference,
 			safety_recall_unit_fn *fn, void *arg);
+/* Units of the recall's article in service whose lot, serial or
+ * manufacture date, which its scope names, is not on record: they may be
+ * in scope, and are checked (their label read and recorded: hmc
+ * inspection plan --lot/--made; a unit then in scope joins the recall).
+ * They are listed, not held: the manufacturer's scope is what holds, and
+ * holding every unit of an article whose lot nobody recorded would empty
+ * the shelves of units the notice does not name.  As recall units, where
+ * they are now; no action. */
+int safety_recall_unknown(struct store *store, const char *reference,
+			  safety_recall_unit_fn *fn, void *arg);
 
 /* --- inspections ---------------------------------------------------------- */
 
