@@ -136,8 +136,10 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		snprintf(value, sizeof value, "%s %s %s", lk->unit.acquired, _("value"), lk->value);
 		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, value);
 	}
+	/* Why it goes to no patient, whole: a recall's reference is up to 40
+	 * characters (the history below scrolls). */
 	if (lk->safety[0] && row < rows)
-		row += ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_BOLD, lk->safety);
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, lk->safety);
 	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
 			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")

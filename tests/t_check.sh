@@ -334,4 +334,33 @@ tm_keys rs "$RB" Enter
 expect_screen rs "FSN-CHK-2"
 expect_screen rs "karantän"
 tm_stop rs
+
+# At 24x16 nothing of a recall's reference (up to 40 characters), a
+# patient's recipient reference or why a unit goes to no patient is cut.
+LONG=FSN-2026-0042-LONGREFERENCE-ABCDEFGHIJ
+LD=$(q "SELECT unit_no FROM units WHERE article_no = '$ART' AND state = 'DELIVERED'
+	AND origin = 'new' ORDER BY unit_no LIMIT 1 OFFSET 14")
+RECIP=$(sqlite3 "$SDB" "SELECT recipient FROM units WHERE unit_no = '$LD'")
+run "$HMC" --db "$SDB" --operator 2001 inspection plan "$LD" --lot LX12; expect_status 0
+run "$HMC" --db "$SDB" recall open --article $ART --lot LX12 --reference "$LONG"; expect_status 0
+tm_start mg 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $SDB"
+tm_keys mg "$BADGE_3001" Enter 3456 Enter
+expect_screen mg "Chef"
+tm_keys mg 8
+expect_screen mg "Återkallelser"
+tm_keys mg 6
+expect_screen mg "FSN-2026-0042-LONGREFER"
+expect_screen mg "ABCDEFGHIJ"
+tm_keys mg Home Enter
+expect_screen mg "$LD"
+expect_screen mg "$RECIP"
+tm_stop mg
+tm_start lk 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $SDB"
+tm_keys lk "$BADGE_1001" Enter 1234 Enter
+expect_screen lk "Sök individ"
+tm_keys lk 5
+tm_keys lk "$LD" Enter
+expect_screen lk "FSN-2026-0042-LONGREFER"
+expect_screen lk "ABCDEFGHIJ"
+tm_stop lk
 done_testing
