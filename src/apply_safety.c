@@ -469,9 +469,15 @@ apply_safety_hygiene(struct store *store, const struct event *ev)
 		/* Back from a patient: checked before it goes out again. */
 		return set_hygiene(store, ev->subject, exposed, 1);
 	case EV_TO_REPAIR:
-	case EV_OPEN_REPAIR:
-		/* The workshop's now: its repair is its check. */
+	case EV_OPEN_REPAIR: {
+		/* The workshop's now: its repair is its check; disinfected
+		 * first when it was exposed (G_FUNCTION). */
+		char method[24];
+		if (payload_get(ev->payload, "method", method, sizeof method) == 0 &&
+		    safety_cleaning_method_disinfects(method))
+			exposed = 0;
 		return set_hygiene(store, ev->subject, exposed, 0);
+	}
 	default:
 		/* Missing from quarantine and found: kept apart again. */
 		if (ev->type == EV_FOUND) {

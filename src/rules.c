@@ -55,7 +55,7 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_TO_CLEANING,   ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR,
+	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR | G_FUNCTION,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	/* A suspect unit is judged by a technician (a manager decides above
 	 * the limit, as always). */
@@ -209,7 +209,7 @@ static const struct {
 	{ G_PROOF, N_("by a manager: signed with their badge") },
 	{ G_HELD, N_("no open recall or incident holds it") },
 	{ G_INSPECTED, N_("its periodic inspection has not lapsed") },
-	{ G_FUNCTION, N_("into stock: function check passed, disinfected if exposed") },
+	{ G_FUNCTION, N_("function check passed; disinfected if exposed") },
 };
 
 void
@@ -475,6 +475,8 @@ guard_function(struct gate *g)
 		return 0;
 	if ((rc = safety_hygiene_get(g->store, g->unit->unit_no, &exposed, &due)) != 0)
 		return rc;
+	if (payload_get(g->in->payload, "exposed", to, sizeof to) == 0 && strcmp(to, "1") == 0)
+		exposed = 1;
 	if (!exposed && !due)
 		return 0;
 	payload_get(g->in->payload, "method", method, sizeof method);
@@ -484,6 +486,15 @@ guard_function(struct gate *g)
 				    _("unknown cleaning method \"%s\"; use standard, disinfection, "
 				      "thermal or autoclave"),
 				    method);
+	/* Nobody repairs what may carry an infection: cleaned first. */
+	if (g->in->type == EV_TO_REPAIR)
+		return !exposed || safety_cleaning_method_disinfects(method)
+			       ? 0
+			       : store_seterr(g->store, HMC_E_DENIED,
+					      _("unit %s was exposed to infection: it is "
+						"disinfected before the workshop; route it to "
+						"cleaning first"),
+					      g->unit->unit_no);
 	if (exposed && g->in->type == EV_RESTOCK)
 		return store_seterr(g->store, HMC_E_DENIED,
 				    _("unit %s was exposed to infection: it is not put back "

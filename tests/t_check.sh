@@ -10,7 +10,8 @@
 # number or text) and the method, recorded in the event; failed points
 # open a repair with them as its fault; a unit exposed to infection
 # (receive --exposed, unit exposed) refused with standard cleaning, taken
-# disinfected, and never restocked unused or released into stock; a unit
+# disinfected, and never restocked unused, released into stock or taken
+# into the workshop before it is disinfected; a unit
 # quarantined from cleaning or returns not released into stock; one that
 # went missing from cleaning found only through the check, one missing
 # from stock found without; a unit marked exposed on one handheld while
@@ -123,6 +124,21 @@ run "$HMC" --db "$DB" unit release "$U4" --to CLEANING; expect_status 0
 run "$HMC" --db "$DB" --operator 1001 unit cleaned "$U4" --location GBG-A01-1 --checked \
 	--method autoclave
 expect_status 0
+
+# Nor into the workshop before it is disinfected: routed to cleaning, its
+# failed check (disinfected) takes it there, no longer exposed.
+U8=$(out_unit 7)
+run "$HMC" --db "$DB" --operator 1001 unit receive "$U8" --location GBG-MOTT --exposed
+expect_status 0
+run "$HMC" --db "$DB" --operator 1001 unit to-repair "$U8" --fault "wobbles"; expect_status 1
+expect_err "disinfected before the workshop"
+run "$HMC" --db "$DB" --operator 1001 unit to-cleaning "$U8"; expect_status 0
+run "$HMC" --db "$DB" --operator 1001 unit cleaned "$U8" --failed --points 1 --method standard
+expect_status 1; expect_err "disinfected before the workshop"
+run "$HMC" --db "$DB" --operator 1001 unit cleaned "$U8" --failed --points 1 --method thermal
+expect_status 0
+check "$U8 in repair" test "$(state_of "$U8")" = IN_REPAIR
+run "$HMC" --db "$DB" unit show "$U8"; expect_no "exposed"
 
 # --- quarantine and missing: no way round ----------------------------------------------
 back_in_cleaning "$U5"
