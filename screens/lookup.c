@@ -85,6 +85,14 @@ load(struct shell *sh, const char *unit_no)
 		timeutil_format_date(due, date);
 		snprintf(lk->safety, sizeof lk->safety, _("inspection due %s"), date);
 	}
+	/* Exposed to infection: said first, whatever else holds it. */
+	int exposed, check_due;
+	if (safety_hygiene_get(store, lk->unit.unit_no, &exposed, &check_due) == 0 && exposed) {
+		char said[sizeof lk->safety];
+		snprintf(said, sizeof said, "%s%s%s", _("INFECTION: disinfect"),
+			 lk->safety[0] ? "; " : "", lk->safety);
+		xstrlcpy(lk->safety, said, sizeof lk->safety);
+	}
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
 }
 

@@ -349,6 +349,25 @@ expect_screen rs "Skanna en returnerad"
 tm_keys rs "$RB" Enter
 expect_screen rs "FSN-CHK-2"
 expect_screen rs "karantän"
+# Infection risk marked on the way in (5): the unit goes to cleaning
+# exposed, and the look-up says so.
+RX=$(sqlite3 "$SDB" "SELECT unit_no FROM units WHERE article_no = '$ART' AND state = 'DELIVERED'
+	AND origin = 'new' AND lot IS NULL ORDER BY unit_no DESC LIMIT 1")
+check "the screens' store has a unit out to take back" test -n "$RX"
+tm_keys rs "$RX" Enter
+expect_screen rs "5 smittrisk"
+tm_keys rs 5
+expect_screen rs "SMITTRISK"
+tm_keys rs 2
+tm_keys rs F1
+expect_screen rs "$RX till rekond"
+run "$HMC" --db "$SDB" unit show "$RX"; expect_out "exposed to infection"
+tm_keys rs Escape
+expect_screen rs "Sök individ"
+tm_keys rs 5
+expect_screen rs "Skanna eller skriv"
+tm_keys rs "$RX" Enter
+expect_screen rs "SMITTA: desinficera"
 tm_stop rs
 
 # At 24x16 nothing of a recall's reference (up to 40 characters), a
