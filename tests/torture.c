@@ -982,7 +982,7 @@ static const struct action {
 	{ "found again", 1, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'LOST'"),
 	  .args = { "unit", "found-again", "$0" }, .places = RECEPTION },
 	{ "found", 4, .op = OP_STAFF, .sql = UNIT_OF("u.state = 'MISSING'"),
-	  .args = { "unit", "found", "$0" }, .places = SHELF },
+	  .args = { "unit", "found", "$0", "--checked", "--method", "thermal" }, .places = SHELF },
 	{ "write off", 2, .op = OP_MANAGER,
 	  .sql = UNIT_OF("u.state IN ('MISSING', 'LOST') AND u.origin = 'new'"),
 	  .args = { "unit", "write-off", "$0" } },
