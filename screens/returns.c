@@ -440,12 +440,20 @@ returns_back(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* A unit quarantined as it came in is not routed. */
+static int
+routable(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	return ret->stage != HELD;
+}
+
 static const struct key_binding returns_keys[] = {
 	UI_DIGIT_KEYS_6,
-	{ KEY_F(1), N_("Clean"), to_cleaning, NULL },
-	{ KEY_F(2), N_("Repair"), to_repair, NULL },
-	{ KEY_F(3), N_("Scrap"), to_scrap, NULL },
-	{ KEY_F(4), N_("Stock"), to_stock, NULL },
+	{ KEY_F(1), N_("Clean"), to_cleaning, routable },
+	{ KEY_F(2), N_("Repair"), to_repair, routable },
+	{ KEY_F(3), N_("Scrap"), to_scrap, routable },
+	{ KEY_F(4), N_("Stock"), to_stock, routable },
 	{ 27, N_("Back"), returns_back, NULL },
 	{ 0, NULL, NULL, NULL },
 };

@@ -349,6 +349,7 @@ expect_screen rs "Skanna en returnerad"
 tm_keys rs "$RB" Enter
 expect_screen rs "FSN-CHK-2"
 expect_screen rs "karantän"
+expect_not_screen rs "F1 Rekond"
 # Infection risk marked on the way in (5): the unit goes to cleaning
 # exposed, and the look-up says so.
 RX=$(sqlite3 "$SDB" "SELECT unit_no FROM units WHERE article_no = '$ART' AND state = 'DELIVERED'
