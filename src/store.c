@@ -493,17 +493,25 @@ static const char *const migrations[] = {
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
 	/* 15: the function check before reissue (safety.h): each article's
 	 * checklist, and per unit whether it was exposed to infection and
-	 * whether it is back from a patient and not yet checked.  Units in
-	 * returns or cleaning now (or quarantined from there) are due their
-	 * check; the table is made if missing, as 14's are. */
+	 * whether it is back from a patient and not yet checked: as the
+	 * journal says, so that a replay (verify) finds the same: a unit
+	 * whose last move of those that set or clear it (in the order the
+	 * store folded them) took it in from a patient.  The table is made if
+	 * missing, as 14's are. */
 	"ALTER TABLE articles ADD COLUMN function_checklist TEXT NOT NULL DEFAULT '';"
 	"CREATE TABLE IF NOT EXISTS unit_hygiene ("
 	"  unit_no TEXT PRIMARY KEY,"
 	"  exposed INTEGER NOT NULL DEFAULT 0,"
 	"  check_due INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
 	"INSERT OR IGNORE INTO unit_hygiene (unit_no, check_due)"
-	"  SELECT unit_no, 1 FROM units WHERE state IN ('RETURNED', 'CLEANING')"
-	"  UNION SELECT unit_no, 1 FROM quarantines WHERE from_state IN ('RETURNED', 'CLEANING');",
+	"  SELECT subject, 1 FROM (SELECT subject, type,"
+	"   max((gseq IS NULL) * 1000000000000000 + coalesce(gseq, seq)) FROM journal"
+	"   WHERE status IN ('central', 'confirmed', 'pending')"
+	"   AND (type IN ('receive', 'found_again', 'to_cleaning', 'to_repair', 'open_repair',"
+	"    'restock', 'cleaned', 'found')"
+	"    OR (type = 'release' AND payload LIKE '%state=IN_STOCK%'))"
+	"   GROUP BY subject)"
+	"  WHERE type IN ('receive', 'found_again', 'to_cleaning');",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -240,6 +240,32 @@ run "$HMC" --db "$DB" stocktake open --scope locations "$QS..$QS"; expect_status
 check "the quarantined $NL is expected" test "$(q "SELECT count(*) FROM stocktake_expected
 	WHERE unit_no = '$NL'")" = 1
 
+# --- a store from before the function check --------------------------------------------
+# Migration 15 finds from the journal which units are back from a patient
+# and not yet checked, as a replay does: one scrapped from returns, one
+# missing from cleaning, one in cleaning; verify finds the same.
+MDB="$T/migrate.db"
+"$HMC" --db "$MDB" demo --units 300 --device hm >/dev/null 2>&1
+mq() { sqlite3 "$MDB" "$1"; }
+M1=$(mq "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new'
+	AND article_no IN (SELECT article_no FROM articles WHERE returnable) ORDER BY unit_no LIMIT 1")
+M2=$(mq "SELECT unit_no FROM units WHERE state = 'DELIVERED' AND origin = 'new'
+	AND article_no IN (SELECT article_no FROM articles WHERE returnable) ORDER BY unit_no LIMIT 1 OFFSET 1")
+for u in "$M1" "$M2"; do
+	run "$HMC" --db "$MDB" --operator 1001 unit receive "$u" --location GBG-MOTT; expect_status 0
+done
+run "$HMC" --db "$MDB" unit scrap "$M1" --reason obsolete; expect_status 0
+run "$HMC" --db "$MDB" --operator 1001 unit to-cleaning "$M2"; expect_status 0
+run "$HMC" --db "$MDB" unit mark-missing "$M2"; expect_status 0
+mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.before"
+sqlite3 "$MDB" "ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;
+	PRAGMA user_version = 14"
+run "$HMC" --db "$MDB" verify; expect_status 0; expect_out "the state matches"
+mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.after"
+check "the migration made the units' hygiene as the moves had" cmp "$T/hygiene.before" "$T/hygiene.after"
+check "$M2, missing from cleaning, is due its check" \
+	test "$(mq "SELECT check_due FROM unit_hygiene WHERE unit_no = '$M2'")" = 1
+
 # --- two handhelds: exposure against an offline cleaning -------------------------------
 E="$T/sq"
 mkdir -p "$E"
