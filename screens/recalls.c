@@ -69,6 +69,9 @@ load(struct shell *sh)
 			rc = safety_recall_units(store, rs->reference, collect_unit, rs);
 		if (rc == 0)
 			qsort(rs->units, (size_t)rs->view.n, sizeof *rs->units, to_do_first);
+		/* Then those whose lot or date nobody recorded: to check. */
+		if (rc == 0)
+			rc = safety_recall_unknown(store, rs->reference, collect_unit, rs);
 	} else {
 		rc = safety_recalls(store, 1, collect_recall, rs);
 	}
@@ -138,7 +141,8 @@ static void
 unit_line(const struct recall_unit *u, char *out, size_t size)
 {
 	char where[96];
-	const char *action = u->action[0]	  ? words(WORD_RECALL, u->action)
+	const char *action = u->unknown	  ? _("unknown: check")
+			     : u->action[0]	  ? words(WORD_RECALL, u->action)
 			     : !u->needs_action ? _("none needed")
 						: _("TO DO");
 	if (u->payer_then[0] && u->state_now == UNIT_DELIVERED)

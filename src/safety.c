@@ -551,6 +551,7 @@ struct recall_ctx {
 	void *arg;
 	int open_only;
 	const char *reference;
+	int unknown;
 };
 
 static int
@@ -572,7 +573,7 @@ recall_row(sqlite3_stmt *stmt, void *arg)
 int
 safety_recalls(struct store *store, int open_only, safety_recall_fn *fn, void *arg)
 {
-	struct recall_ctx ctx = { fn, NULL, arg, open_only, NULL };
+	struct recall_ctx ctx = { fn, NULL, arg, open_only, NULL, 0 };
 	return store_foreach(store, RECALL_SQL " WHERE (?1 = 0 OR c.closed IS NULL)"
 				    " ORDER BY c.opened DESC",
 			     "recalls", recall_bind, recall_row, &ctx);
@@ -602,6 +603,7 @@ recall_unit_row(sqlite3_stmt *stmt, void *arg)
 	store_column_text(stmt, 5, u.recipient_then, sizeof u.recipient_then);
 	store_column_text(stmt, 6, u.action, sizeof u.action);
 	u.needs_action = u.state_then != UNIT_SCRAPPED && u.state_then != UNIT_WRITTEN_OFF;
+	u.unknown = ctx->unknown;
 	return ctx->unit_fn(&u, ctx->arg);
 }
 
@@ -609,7 +611,7 @@ int
 safety_recall_units(struct store *store, const char *reference, safety_recall_unit_fn *fn,
 		    void *arg)
 {
-	struct recall_ctx ctx = { NULL, fn, arg, 0, reference };
+	struct recall_ctx ctx = { NULL, fn, arg, 0, reference, 0 };
 	return store_foreach(store,
 		"SELECT r.unit_no, r.state_then, coalesce(u.state, 'NONE'), r.where_then,"
 		" r.payer_then, r.recipient_then, coalesce(r.action, '')"
@@ -623,7 +625,7 @@ int
 safety_recall_unknown(struct store *store, const char *reference, safety_recall_unit_fn *fn,
 		      void *arg)
 {
-	struct recall_ctx ctx = { NULL, fn, arg, 0, reference };
+	struct recall_ctx ctx = { NULL, fn, arg, 0, reference, 1 };
 	return store_foreach(store,
 		"SELECT u.unit_no, u.state, u.state, coalesce(u.location, ''),"
 		" coalesce(u.payer, ''), coalesce(u.recipient, ''), ''"

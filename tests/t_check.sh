@@ -416,6 +416,7 @@ expect_screen mg "ABCDEFGHIJ"
 tm_keys mg Home Enter
 expect_screen mg "$LD"
 expect_screen mg "$RECIP"
+expect_screen mg "okänd: kontrollera"
 tm_stop mg
 tm_start lk 24 16 "env LANG=sv_SE.UTF-8 HMC_PROFILES=firmware-config $HMC --db $SDB"
 tm_keys lk "$BADGE_1001" Enter 1234 Enter

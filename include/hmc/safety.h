@@ -156,6 +156,7 @@ struct recall_unit {
 	char recipient_then[RECIPIENT_MAX];
 	char action[12];		/* "" while none */
 	int needs_action;
+	int unknown;			/* safety_recall_unknown's: may be in scope */
 };
 
 /* Checks a scope (dates in the calendar, ranges in order, the article
