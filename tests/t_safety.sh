@@ -185,7 +185,7 @@ run h ha recall open --article $ART --serial-from 99 --serial-to 100 --reference
 expect_status 0; expect_out "2 units"
 run h ha recall show FSN-SER --csv; expect_out "10900001,"; expect_out "10900002,"; expect_no "10900003"
 run h ha recall open --article $ART --made-from 2014-01-01 --made-to 2014-04-30 --reference FSN-DATE
-expect_status 0; expect_out "1 units"; expect_out "10900002"; expect_no "10900003"
+expect_status 0; expect_out "1 unit:"; expect_out "10900002"; expect_no "10900003"
 run h ha recall open --article $ART --made-from 2012-09-01 --reference FSN-DATE; expect_status 1
 expect_err "already"
 # A unit registered into an open recall's scope is in it from the start.
