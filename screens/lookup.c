@@ -85,6 +85,14 @@ load(struct shell *sh, const char *unit_no)
 		timeutil_format_date(due, date);
 		snprintf(lk->safety, sizeof lk->safety, _("inspection due %s"), date);
 	}
+	/* Exposed to infection: said first, whatever else holds it. */
+	int exposed, check_due;
+	if (safety_hygiene_get(store, lk->unit.unit_no, &exposed, &check_due) == 0 && exposed) {
+		char said[sizeof lk->safety];
+		snprintf(said, sizeof said, "%s%s%s", _("INFECTION: disinfect"),
+			 lk->safety[0] ? "; " : "", lk->safety);
+		xstrlcpy(lk->safety, said, sizeof lk->safety);
+	}
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
 }
 
@@ -136,8 +144,10 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		snprintf(value, sizeof value, "%s %s %s", lk->unit.acquired, _("value"), lk->value);
 		row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL, value);
 	}
+	/* Why it goes to no patient, whole: a recall's reference is up to 40
+	 * characters (the history below scrolls). */
 	if (lk->safety[0] && row < rows)
-		row += ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_BOLD, lk->safety);
+		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, lk->safety);
 	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
 			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")

@@ -69,6 +69,9 @@ load(struct shell *sh)
 			rc = safety_recall_units(store, rs->reference, collect_unit, rs);
 		if (rc == 0)
 			qsort(rs->units, (size_t)rs->view.n, sizeof *rs->units, to_do_first);
+		/* Then those whose lot or date nobody recorded: to check. */
+		if (rc == 0)
+			rc = safety_recall_unknown(store, rs->reference, collect_unit, rs);
 	} else {
 		rc = safety_recalls(store, 1, collect_recall, rs);
 	}
@@ -97,12 +100,22 @@ recalls_leave(struct shell *sh)
 	free(rs->units);
 }
 
+/* A recall's reference and article, whole (a reference is up to 40
+ * characters): the lines they take at cols. */
+static int
+recall_name_lines(const struct recall *r, int cols)
+{
+	char name[RECALL_REF_MAX + ARTICLE_NO_MAX + 2];
+	snprintf(name, sizeof name, "%s %s", r->scope.reference, r->scope.article_no);
+	return ui_wrap_lines(name, cols);
+}
+
 static int
 two_lines(void *arg, int index, int cols)
 {
-	(void)arg;
-	(void)index;
-	return cols >= 60 ? 1 : 2;
+	if (cols >= 60)
+		return 1;
+	return recall_name_lines(&((struct recalls_screen *)arg)->recalls[index], cols) + 1;
 }
 
 static void
@@ -110,31 +123,58 @@ draw_recall(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const struct recall *r = &((struct recalls_screen *)arg)->recalls[i];
 	int attr = chosen ? A_REVERSE : A_NORMAL;
-	ui_data(win, row, 0, cols, attr, "%s %s", r->scope.reference, r->scope.article_no);
-	ui_text(win, row + (cols >= 60 ? 0 : 1), cols >= 60 ? cols / 2 : 0,
+	char name[RECALL_REF_MAX + ARTICLE_NO_MAX + 2];
+	snprintf(name, sizeof name, "%s %s", r->scope.reference, r->scope.article_no);
+	int lines = cols >= 60 ? 1 : recall_name_lines(r, cols);
+	if (cols >= 60)
+		ui_data(win, row, 0, cols, attr, "%s", name);
+	else
+		ui_wrap_data(win, row, 0, cols, lines, attr, name);
+	ui_text(win, row + (cols >= 60 ? 0 : lines), cols >= 60 ? cols / 2 : 0,
 		cols >= 60 ? cols / 2 : cols, attr, _(" %lld to do, %lld out"),
 		(long long)r->n_to_do, (long long)r->n_out);
+}
+
+/* A unit's action and where to do it: the payer and recipient reference
+ * whole, on as many lines as they take. */
+static void
+unit_line(const struct recall_unit *u, char *out, size_t size)
+{
+	char where[96];
+	const char *action = u->unknown	  ? _("unknown: check")
+			     : u->action[0]	  ? words(WORD_RECALL, u->action)
+			     : !u->needs_action ? _("none needed")
+						: _("TO DO");
+	if (u->payer_then[0] && u->state_now == UNIT_DELIVERED)
+		snprintf(where, sizeof where, _("visit %s %s"), u->payer_then, u->recipient_then);
+	else
+		snprintf(where, sizeof where, "%s", u->where_then);
+	snprintf(out, size, "%s %s", action, where);
+}
+
+static int
+unit_height(void *arg, int index, int cols)
+{
+	char line[160];
+	if (cols >= 60)
+		return 1;
+	unit_line(&((struct recalls_screen *)arg)->units[index], line, sizeof line);
+	return 1 + ui_wrap_lines(line, cols);
 }
 
 static void
 draw_unit(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
 	const struct recall_unit *u = &((struct recalls_screen *)arg)->units[i];
-	char where[96];
+	char line[160];
 	(void)chosen;
-	const char *action = u->action[0]	  ? words(WORD_RECALL, u->action)
-			     : !u->needs_action ? _("none needed")
-						: _("TO DO");
-	if (u->payer_then[0] && u->state_now != UNIT_QUARANTINE)
-		snprintf(where, sizeof where, _("visit %s %s"), u->payer_then, u->recipient_then);
-	else
-		snprintf(where, sizeof where, "%s", u->where_then);
+	unit_line(u, line, sizeof line);
 	int attr = u->needs_action && !u->action[0] ? A_BOLD : A_NORMAL;
 	ui_data(win, row, 0, cols, attr, "%s %s %s", u->unit_no, words_state(u->state_now),
-		cols >= 60 ? action : "");
+		cols >= 60 ? line : "");
 	if (cols >= 60)
 		return;
-	ui_data(win, row + 1, 0, cols, attr, " %s %s", action, where);
+	ui_wrap_data(win, row + 1, 0, cols, unit_height(arg, i, cols) - 1, attr, line);
 }
 
 static void
@@ -149,10 +189,13 @@ recalls_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 			ui_list_draw(&rs->view, win, 1, rows - 1, cols, two_lines, draw_recall, rs);
 		return;
 	}
-	ui_data(win, 0, 0, cols, A_BOLD, "%s", rs->reference);
-	ui_text(win, 1, 0, cols, A_NORMAL, _("%lld units, %lld to do"),
+	/* A reference is up to 40 characters: whole, on two lines if need be. */
+	int row = ui_wrap_data(win, 0, 0, cols, 2, A_BOLD, rs->reference);
+	ui_text(win, row++, 0, cols, A_NORMAL,
+		ngettext("%lld unit, %lld to do", "%lld units, %lld to do",
+			 (unsigned long)rs->recall.n_units),
 		(long long)rs->recall.n_units, (long long)rs->recall.n_to_do);
-	ui_list_draw(&rs->view, win, 2, rows - 2, cols, two_lines, draw_unit, rs);
+	ui_list_draw(&rs->view, win, row, rows - row, cols, unit_height, draw_unit, rs);
 }
 
 static enum result

@@ -4,10 +4,13 @@
  * Scan the returned unit: it is received at the depot's reception at once
  * (so it is on record as back even if the round is interrupted) and the
  * screen shows its article, payer, days out, legacy origin and whether it
- * is weight-bearing.  Then its condition (1-4) and where it goes: F1
+ * is weight-bearing.  Then its condition (1-4; 5 marks it exposed to
+ * infection, so that it is disinfected before stock) and where it goes: F1
  * cleaning, F2 repair (with a fault note), F3 scrapping (with a reason),
  * F4 back to stock unused, only with the seal intact and on a scanned
- * shelf.  A used unit is cleaned before it is issued again.
+ * shelf.  A used unit is cleaned before it is issued again.  A unit an
+ * open recall holds is quarantined as it comes in (safety.h): the screen
+ * says which recall, and it is not routed.
  */
 #include "screen.h"
 
@@ -18,6 +21,7 @@
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
 #include "hmc/repairs.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -27,11 +31,11 @@
 #include <stdio.h>
 #include <string.h>
 
-enum stage { SCAN, CONDITION, ROUTE, FAULT, REASON, NOTE, SHELF };
+enum stage { SCAN, CONDITION, ROUTE, FAULT, REASON, NOTE, SHELF, HELD };
 
 static const char *const conditions[] = { "good", "soiled", "damaged", "incomplete" };
 static const char *const condition_labels[] = { N_("good"), N_("soiled"), N_("damaged"),
-						N_("incomplete") };
+						N_("incomplete"), N_("infection risk") };
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
 
@@ -43,6 +47,8 @@ struct returns_screen {
 	int days_out;
 	int weight_bearing;
 	int condition;		/* index into conditions */
+	int exposed;		/* exposed to infection (5, a toggle) */
+	char held[96];		/* the recall that quarantined it on its way in */
 	int reason;		/* index into lifecycle_scrap_reasons */
 	char asked[LOCATION_MAX];	/* a unit or place asked about first */
 };
@@ -66,6 +72,9 @@ draw_unit(const struct returns_screen *ret, WINDOW *win, int *row, int rows, int
 	if (ret->weight_bearing && *row < rows)
 		*row += ui_wrap(win, *row, 0, cols, rows - *row, A_BOLD | A_REVERSE,
 				_("WEIGHT-BEARING: check it"));
+	if (ret->exposed && *row < rows)
+		*row += ui_wrap(win, *row, 0, cols, rows - *row, A_BOLD | A_REVERSE,
+				_("INFECTION RISK"));
 }
 
 static void
@@ -82,7 +91,14 @@ returns_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case CONDITION:
 		if (row < rows)
 			ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Condition?"));
-		row += ui_numbered(win, row, rows - row, cols, condition_labels, 4);
+		row += ui_numbered(win, row, rows - row, cols, condition_labels, 5);
+		break;
+	case HELD:
+		if (row < rows)
+			row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD | A_REVERSE, ret->held);
+		if (row < rows)
+			row += ui_wrap(win, row, 0, cols, rows - row, A_NORMAL,
+				       _("Quarantined: keep it apart. Scan the next unit"));
 		break;
 	case ROUTE:
 		if (row < rows)
@@ -120,6 +136,8 @@ route(struct shell *sh, enum event_type move, const char *key, const char *value
 	struct returns_screen *ret = shell_data(sh);
 	char payload[PAYLOAD_MAX] = "";
 	payload_set(payload, sizeof payload, "condition", conditions[ret->condition]);
+	if (ret->exposed)
+		payload_set(payload, sizeof payload, "exposed", "1");
 	if (key)
 		payload_set(payload, sizeof payload, key, value);
 	if (key2)
@@ -200,6 +218,12 @@ take_in(struct shell *sh, struct unit *unit, enum event_type move)
 	}
 	ret->unit = *unit;
 	ret->stage = CONDITION;
+	/* Under a recall: quarantined as it came in, not routed. */
+	struct quarantine q;
+	if (unit->state == UNIT_QUARANTINE && safety_quarantine_get(store, unit_no, &q) == 0) {
+		snprintf(ret->held, sizeof ret->held, "%s %s", words(WORD_INCIDENT, q.cause), q.ref);
+		ret->stage = HELD;
+	}
 	return R_REDRAW;
 }
 
@@ -242,8 +266,9 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		/* Route to repair opens the repair, with its deadlines. */
 		char fault[300];
 		snprintf(fault, sizeof fault, "%s (%s)", typed, conditions[ret->condition]);
-		if (repairs_open(store, shell_operator(sh), ret->unit.unit_no, PRIORITY_NORMAL, fault,
-				 shell_depot(sh), NULL) != 0) {
+		if (repairs_open_with(store, shell_operator(sh), ret->unit.unit_no, PRIORITY_NORMAL,
+				      fault, shell_depot(sh), ret->exposed ? "exposed=1" : NULL,
+				      NULL) != 0) {
 			shell_error(sh, "%s", store_errmsg(store));
 			shell_keep_input(sh, typed);
 			return R_REDRAW;
@@ -258,6 +283,9 @@ returns_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	case SHELF:
 		return ui_scan_shelf(sh, text, len, ret->asked, sizeof ret->asked, restock_on);
+	case HELD:
+		ret->stage = SCAN;
+		break;
 	case CONDITION:
 	case ROUTE:
 	case REASON:
@@ -300,6 +328,10 @@ static enum result
 choose(struct shell *sh, int digit)
 {
 	struct returns_screen *ret = shell_data(sh);
+	if (ret->stage == CONDITION && digit == 5) {
+		ret->exposed = !ret->exposed;
+		return R_REDRAW;
+	}
 	if (ret->stage == CONDITION && digit >= 1 && digit <= 4) {
 		ret->condition = digit - 1;
 		ret->stage = ROUTE;
@@ -388,6 +420,9 @@ returns_back(struct shell *sh)
 	switch (ret->stage) {
 	case SCAN:
 		return R_BACK;
+	case HELD:
+		ret->stage = SCAN;
+		break;
 	case CONDITION:
 		shell_info(sh, _("%s left as returned, to route later"), ret->unit.unit_no);
 		ret->stage = SCAN;
@@ -405,12 +440,20 @@ returns_back(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* A unit quarantined as it came in is not routed. */
+static int
+routable(struct shell *sh)
+{
+	struct returns_screen *ret = shell_data(sh);
+	return ret->stage != HELD;
+}
+
 static const struct key_binding returns_keys[] = {
 	UI_DIGIT_KEYS_6,
-	{ KEY_F(1), N_("Clean"), to_cleaning, NULL },
-	{ KEY_F(2), N_("Repair"), to_repair, NULL },
-	{ KEY_F(3), N_("Scrap"), to_scrap, NULL },
-	{ KEY_F(4), N_("Stock"), to_stock, NULL },
+	{ KEY_F(1), N_("Clean"), to_cleaning, routable },
+	{ KEY_F(2), N_("Repair"), to_repair, routable },
+	{ KEY_F(3), N_("Scrap"), to_scrap, routable },
+	{ KEY_F(4), N_("Stock"), to_stock, routable },
 	{ 27, N_("Back"), returns_back, NULL },
 	{ 0, NULL, NULL, NULL },
 };

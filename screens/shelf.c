@@ -1,14 +1,17 @@
 /*
  * shelf.c — putting units on a shelf: scan the shelf, then the units.
  *
- * A unit back from cleaning is put in stock there; one in stock is moved
- * there; one missing is found there.  F1 starts with a new shelf.
+ * A unit back from cleaning is put in stock there through its function
+ * check (check.c: the method, then each point); one in stock is moved
+ * there; one missing is found there (through the check too when it went
+ * missing back from a patient).  F1 starts with a new shelf.
  */
 #include "screen.h"
 
 #include "hmc/catalog.h"
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
+#include "hmc/safety.h"
 #include "hmc/store.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
@@ -24,6 +27,7 @@ struct shelf_screen {
 	int n_done;
 	char recent[RECENT][64];
 	char asked[LOCATION_MAX];	/* a place asked about before it is used */
+	char checking[UNIT_NO_MAX];	/* the unit in its function check */
 };
 
 static void
@@ -95,6 +99,16 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		return R_REDRAW;
 	}
 	enum event_type move;
+	int exposed, due;
+	if (safety_hygiene_get(store, unit_no, &exposed, &due) == 0 && (exposed || due) &&
+	    (unit.state == UNIT_CLEANING || unit.state == UNIT_MISSING)) {
+		/* Back from a patient: through its function check. */
+		char arg[UNIT_NO_MAX + LOCATION_MAX + 2];
+		snprintf(arg, sizeof arg, "%s %s", unit_no, sf->shelf);
+		xstrlcpy(sf->checking, unit_no, sizeof sf->checking);
+		shell_push(sh, &screen_check, arg);
+		return R_REDRAW;
+	}
 	switch (unit.state) {
 	case UNIT_CLEANING: move = EV_CLEANED; break;
 	case UNIT_MISSING: move = EV_FOUND; break;
@@ -126,6 +140,26 @@ shelf_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	return R_REDRAW;
 }
 
+/* Back from the function check: what became of the unit. */
+static void
+shelf_resume(struct shell *sh)
+{
+	struct shelf_screen *sf = shell_data(sh);
+	struct unit unit;
+	char line[64];
+	if (sf->checking[0] == '\0' || unit_get(shell_store(sh), sf->checking, &unit) != 0)
+		return;
+	if (unit.state == UNIT_IN_STOCK) {
+		snprintf(line, sizeof line, "%s %s", sf->checking, _("checked, in stock"));
+		remember(sf, line);
+		sf->n_done++;
+	} else if (unit.state == UNIT_IN_REPAIR) {
+		snprintf(line, sizeof line, "%s %s", sf->checking, _("to repair"));
+		remember(sf, line);
+	}
+	sf->checking[0] = '\0';
+}
+
 static enum result
 shelf_new(struct shell *sh)
 {
@@ -147,4 +181,5 @@ const struct screen screen_shelf = {
 	.keys = shelf_keys,
 	.scan = shelf_scan,
 	.wants_text = 1,
+	.resume = shelf_resume,
 };

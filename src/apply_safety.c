@@ -404,6 +404,95 @@ inspection(struct store *store, const struct event *ev)
 	return store_step_done(store, stmt, ev->subject);
 }
 
+/* Sets a unit's hygiene flags: exposed (1 sets, 0 clears, -1 as it is),
+ * check_due (the same); a row with neither goes. */
+static int
+set_hygiene(struct store *store, const char *unit_no, int exposed, int check_due)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO unit_hygiene (unit_no, exposed, check_due)"
+		" VALUES (?1, max(?2, 0), max(?3, 0))"
+		" ON CONFLICT (unit_no) DO UPDATE SET"
+		" exposed = CASE WHEN ?2 < 0 THEN exposed ELSE ?2 END,"
+		" check_due = CASE WHEN ?3 < 0 THEN check_due ELSE ?3 END");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 2, exposed);
+	sqlite3_bind_int(stmt, 3, check_due);
+	int rc = store_step_done(store, stmt, unit_no);
+	if (rc != 0)
+		return rc;
+	stmt = store_stmt(store,
+		"DELETE FROM unit_hygiene WHERE unit_no = ?1 AND exposed = 0 AND check_due = 0");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, unit_no);
+}
+
+/* Quarantines a unit an open recall holds with no action yet. */
+static int
+quarantine_if_recalled(struct store *store, const struct unit *unit, const struct event *ev)
+{
+	char ref[RECALL_REF_MAX] = "";
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT r.reference FROM recall_units r JOIN recalls c ON c.reference = r.reference"
+		" WHERE r.unit_no = ?1 AND c.closed IS NULL AND r.action IS NULL"
+		" ORDER BY c.opened LIMIT 1");
+	sqlite3_bind_text(stmt, 1, unit->unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_text(stmt, 0, ref, sizeof ref);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, unit->unit_no);
+	return ref[0] ? quarantine_unit(store, unit, ev, "recall", ref) : 0;
+}
+
+int
+apply_safety_hygiene(struct store *store, const struct event *ev)
+{
+	char flag[4];
+	struct unit unit;
+	int rc;
+	if ((rc = unit_get(store, ev->subject, &unit)) != 0)
+		return rc;
+	int exposed = payload_get(ev->payload, "exposed", flag, sizeof flag) == 0 &&
+		      strcmp(flag, "1") == 0 ? 1 : -1;
+	switch (ev->type) {
+	case EV_RECEIVE:
+	case EV_FOUND_AGAIN:
+		/* Back from a patient under an open recall that has not dealt
+		 * with it: kept apart from the start, as a unit at the depot is
+		 * when the recall opens. */
+		if ((rc = set_hygiene(store, ev->subject, exposed, 1)) != 0)
+			return rc;
+		return quarantine_if_recalled(store, &unit, ev);
+	case EV_TO_CLEANING:
+		/* Back from a patient: checked before it goes out again. */
+		return set_hygiene(store, ev->subject, exposed, 1);
+	case EV_TO_REPAIR:
+	case EV_OPEN_REPAIR: {
+		/* The workshop's now: its repair is its check; disinfected
+		 * first when it was exposed (G_FUNCTION). */
+		char method[24];
+		if (payload_get(ev->payload, "method", method, sizeof method) == 0 &&
+		    safety_cleaning_method_disinfects(method))
+			exposed = 0;
+		return set_hygiene(store, ev->subject, exposed, 0);
+	}
+	default:
+		/* Missing from quarantine and found: kept apart again. */
+		if (ev->type == EV_FOUND) {
+			struct quarantine q;
+			if (safety_quarantine_get(store, ev->subject, &q) == 0)
+				return apply_unit_set_state(store, ev->subject, UNIT_QUARANTINE,
+							    ev->hlc);
+		}
+		/* In stock through the gate's check (G_FUNCTION): clean. */
+		if (unit.state == UNIT_IN_STOCK)
+			return set_hygiene(store, ev->subject, 0, 0);
+		return 0;
+	}
+}
+
 static int
 unit_safety(struct store *store, const struct event *ev)
 {
@@ -419,9 +508,20 @@ unit_safety(struct store *store, const struct event *ev)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("unit %s: made \"%s\" is not a date YYYY-MM-DD"), ev->subject,
 				    made);
+	if (has_made && made[0] && day > timeutil_local_date(event_wall_ms(ev)))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s: made %s is in the future; give the manufacture "
+				      "date on its label"),
+				    ev->subject, made);
 	if ((has_lot || has_made) &&
 	    (rc = apply_unit_set_origin_data(store, ev->subject, has_lot ? lot : NULL,
 					     has_made ? made : NULL)) != 0)
+		return rc;
+	/* Its label read: in the scope of an open recall, it joins it. */
+	if ((has_lot || has_made) && (rc = enroll_if_recalled(store, ev)) != 0)
+		return rc;
+	if (payload_get(ev->payload, "exposed", months, sizeof months) == 0 &&
+	    strcmp(months, "1") == 0 && (rc = set_hygiene(store, ev->subject, 1, -1)) != 0)
 		return rc;
 	if (payload_get(ev->payload, "inspection_months", months, sizeof months) != 0)
 		return 0;
@@ -477,6 +577,11 @@ apply_safety_move(struct store *store, const struct event *ev)
 				return store_seterr(store, HMC_E_INVALID,
 						    _("unit %s: inspected \"%s\" is not a date "
 						      "YYYY-MM-DD"), ev->subject, day);
+			if (days > timeutil_local_date(event_wall_ms(ev)))
+				return store_seterr(store, HMC_E_INVALID,
+						    _("unit %s: inspected %s is in the future; give "
+						      "the day of its last inspection"),
+						    ev->subject, day);
 		}
 		sqlite3_stmt *stmt = store_stmt(store,
 			"INSERT OR REPLACE INTO unit_inspections (unit_no, last_passed, failed)"

@@ -137,6 +137,12 @@ creating(struct store *store, const struct event *ev, struct unit *unit)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("unit %s: made \"%s\" is not a date YYYY-MM-DD"),
 				    ev->subject, unit->made);
+	/* The event's own day, so that every store decides alike. */
+	if (unit->made[0] && days > timeutil_local_date(event_wall_ms(ev)))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s: made %s is in the future; give the manufacture "
+				      "date on its label"),
+				    ev->subject, unit->made);
 	return 0;
 }
 

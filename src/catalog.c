@@ -29,6 +29,10 @@ static const struct field article_fields[] = {
 	 * points checked, separated by ';'. */
 	{ "inspection_months", FIELD_INT, 0, 120, NULL, "0", NULL },
 	{ "inspection_checklist", FIELD_TEXT, 0, 500, NULL, "", NULL },
+	/* The function check before a cleaned unit goes back to stock
+	 * (safety.h): its points, separated by ';' ("" for the one point
+	 * "function checked"). */
+	{ "function_checklist", FIELD_TEXT, 0, 500, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -100,7 +104,7 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT article_no, name, iso_class, area, rent_ore, price_ore,"
 		" depreciation_months, warranty_months, weight_bearing, returnable,"
-		" in_assortment, gtin, inspection_months, inspection_checklist"
+		" in_assortment, gtin, inspection_months, inspection_checklist, function_checklist"
 		" FROM articles WHERE article_no = ?1");
 	sqlite3_bind_text(stmt, 1, article_no, -1, SQLITE_TRANSIENT);
 	int rc = lookup_step(store, stmt, _("article"), article_no);
@@ -121,6 +125,7 @@ catalog_article_get(struct store *store, const char *article_no, struct article 
 	store_column_text(stmt, 11, out->gtin, sizeof out->gtin);
 	out->inspection_months = sqlite3_column_int(stmt, 12);
 	store_column_text(stmt, 13, out->inspection_checklist, sizeof out->inspection_checklist);
+	store_column_text(stmt, 14, out->function_checklist, sizeof out->function_checklist);
 	sqlite3_reset(stmt);
 	return 0;
 }

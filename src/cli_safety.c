@@ -273,8 +273,10 @@ print_scope(const struct recall_scope *s)
 static void
 print_progress(const struct recall *r)
 {
-	cli_printf(_("%lld units: %lld in quarantine, %lld out at patients, %lld with an "
-		     "action, %lld to do; %s\n"),
+	cli_printf(ngettext("%lld unit: %lld in quarantine, %lld out at patients, %lld with an "
+			    "action, %lld to do; %s\n",
+			    "%lld units: %lld in quarantine, %lld out at patients, %lld with an "
+			    "action, %lld to do; %s\n", (unsigned long)r->n_units),
 		   (long long)r->n_units, (long long)r->n_quarantined, (long long)r->n_out,
 		   (long long)r->n_done, (long long)r->n_to_do,
 		   r->closed ? _("closed") : _("open"));
@@ -305,11 +307,47 @@ print_recall_unit(const struct recall_unit *u, void *arg)
 	ctx->n++;
 	const char *action = u->action[0] ? words(WORD_RECALL, u->action)
 			     : !u->needs_action ? _("none needed")
-			     : u->state_now == UNIT_QUARANTINE ? _("TO DO: check it here")
-			     : u->payer_then[0] ? _("TO DO: visit the patient")
-						: _("TO DO");
+			     : u->state_now == UNIT_DELIVERED ? _("TO DO: visit the patient")
+			     : u->state_now == UNIT_IN_TRANSIT ? _("TO DO: check it when it arrives")
+							       : _("TO DO: check it here");
 	cli_printf("  %-9s %-16s %-34s %s\n", u->unit_no, words_state(u->state_now), where, action);
 	return 0;
+}
+
+/* A unit whose lot, serial or date is unknown: where it is, to check. */
+static int
+print_unknown(const struct recall_unit *u, void *arg)
+{
+	struct list_ctx *ctx = arg;
+	char where[96];
+	if (ctx->csv) {
+		cli_csv_field(u->unit_no, 0);
+		cli_csv_field("", 0);
+		cli_csv_field(unit_state_name(u->state_now), 0);
+		cli_csv_field(u->where_then, 0);
+		cli_csv_field(u->payer_then, 0);
+		cli_csv_field(u->recipient_then, 0);
+		cli_csv_field("unknown", 1);
+		return 0;
+	}
+	if (ctx->n++ == 0)
+		cli_printf("%s\n", _("unknown lot, serial or date: check these (read the label, "
+				    "hmc inspection plan UNIT --lot L --made D):"));
+	if (u->payer_then[0])
+		snprintf(where, sizeof where, _("payer %s, recipient %s"), u->payer_then,
+			 u->recipient_then[0] ? u->recipient_then : "-");
+	else
+		snprintf(where, sizeof where, "%s", u->where_then[0] ? u->where_then : "-");
+	cli_printf("  %-9s %-16s %-34s %s\n", u->unit_no, words_state(u->state_now), where,
+		   _("unknown: check"));
+	return 0;
+}
+
+static void
+list_unknown(struct store *store, const char *reference, int csv)
+{
+	struct list_ctx ctx = { csv, 0 };
+	safety_recall_unknown(store, reference, print_unknown, &ctx);
 }
 
 static int
@@ -386,6 +424,7 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 		print_scope(&r.scope);
 		print_progress(&r);
 		safety_recall_units(store, scope.reference, print_recall_unit, &ctx);
+		list_unknown(store, scope.reference, 0);
 		return CLI_OK;
 	}
 	if (strcmp(sub, "action") == 0) {
@@ -409,7 +448,9 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 			return cli_usage_error(cli_current_verb, _("recall close takes one reference"));
 		if (safety_recall_close(store, cli_actor(cli, store), cli->args[1], &released) != 0)
 			return cli_store_error(store);
-		cli_printf(_("recall %s closed; %lld units released from quarantine\n"),
+		cli_printf(ngettext("recall %s closed; %lld unit released from quarantine\n",
+				    "recall %s closed; %lld units released from quarantine\n",
+				    (unsigned long)released),
 			   cli->args[1], (long long)released);
 		return CLI_OK;
 	}
@@ -426,6 +467,7 @@ recall_cmd(struct cli *cli, struct store *store, const char *sub)
 		}
 		if (safety_recall_units(store, cli->args[1], print_recall_unit, &ctx) != 0)
 			return cli_store_error(store);
+		list_unknown(store, cli->args[1], csv);
 		return CLI_OK;
 	}
 	if (strcmp(sub, "list") == 0) {

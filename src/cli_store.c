@@ -159,7 +159,16 @@ cli_import(struct cli *cli)
 		store_close(store);
 		return CLI_FAIL;
 	}
-	cli_printf(_("imported %ld %s from %s\n"), n_rows, kind, path);
+	/* Each kind in words, in the number it comes in. */
+	unsigned long n = (unsigned long)n_rows;
+	const char *fmt = strcmp(kind, "articles") == 0
+		? ngettext("imported %ld article from %s\n", "imported %ld articles from %s\n", n)
+		: strcmp(kind, "payers") == 0
+		? ngettext("imported %ld payer from %s\n", "imported %ld payers from %s\n", n)
+		: strcmp(kind, "locations") == 0
+		? ngettext("imported %ld location from %s\n", "imported %ld locations from %s\n", n)
+		: ngettext("imported %ld unit from %s\n", "imported %ld units from %s\n", n);
+	cli_printf(fmt, n_rows, path);
 	store_close(store);
 	return CLI_OK;
 }

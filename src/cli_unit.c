@@ -42,6 +42,7 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "condition", 1 }, { "fault", 1 }, { "priority", 1 }, { "claim", 1 },
 	{ "weight-bearing", 0 },
 	{ "lot", 1 }, { "made", 1 }, { "inspected", 1 }, { "udi", 1 }, { "to", 1 },
+	{ "checked", 0 }, { "failed", 0 }, { "points", 1 }, { "method", 1 }, { "exposed", 0 },
 	{ NULL, 0 },
 };
 
@@ -57,6 +58,10 @@ static const struct field move_fields[] = {
 	{ "priority", FIELD_CHOICE, 0, 0, "normal|acute", "", NULL },
 	{ "claim", FIELD_TEXT, 0, 40, NULL, "", NULL },
 	{ "weight_bearing", FIELD_BOOL, 0, 0, NULL, "", NULL },
+	/* The function check (safety.h). */
+	{ "method", FIELD_CHOICE, 0, 0, "standard|disinfection|thermal|autoclave", "", NULL },
+	{ "exposed", FIELD_BOOL, 0, 0, NULL, "", NULL },
+	{ "points", FIELD_TEXT, 0, 500, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -98,6 +103,7 @@ unit_help(FILE *out)
 {
 	fprintf(out, _("usage: hmc unit show NO\n"
 		       "       hmc unit history NO [--limit N] [--page N]\n"
+		       "       hmc unit exposed NO   (exposed to infection)\n"
 		       "       hmc unit MOVE NO [--option value ...]\n\n"
 		       "A unit number is 8 digits, or F or M and 4 to 8 digits.\n"
 		       "Options: --location CODE, --payer ID, --recipient REF, --reason "
@@ -105,7 +111,18 @@ unit_help(FILE *out)
 		       "--article NO,\n--acquired YYYY-MM-DD, --value SEK, --gtin, "
 		       "--serial; import: --state\nIN_STOCK|DELIVERED, --rent-from DATE.\n"
 		       "Reasons: beyond-repair, worn-out, hygiene, obsolete, lost, "
-		       "other (with --note).\n\n"));
+		       "other (with --note).\n"
+		       "For register and import: --lot LOT, --made YYYY-MM-DD (not in the\n"
+		       "future), --inspected YYYY-MM-DD, --udi SCAN (a GS1 UDI whose (01),\n"
+		       "(10), (11) and (21) give the GTIN, lot, made and serial).\n"
+		       "release: --to STATE (default: where it came from into quarantine).\n"
+		       "receive, to-cleaning: --exposed (exposed to infection).\n"
+		       "cleaned, found (a unit back from a patient): the function check,\n"
+		       "  --checked [--points P] --method M   passed: in stock at --location\n"
+		       "  --failed --points P [--method M]    failed: to repair, P its fault\n"
+		       "  P: the article's points (numbers from 1 or texts, ';' between);\n"
+		       "  M: standard, disinfection, thermal or autoclave (an exposed unit\n"
+		       "  is disinfected: not standard).\n\n"));
 	print_moves(out);
 }
 
@@ -155,6 +172,14 @@ unit_show_safety(struct store *store, const struct unit *unit)
 				 due < timeutil_local_date(timeutil_now_ms()) ? _(" (LAPSED)") : "");
 		}
 		print_field(_("inspection"), line);
+	}
+	int exposed, check_due;
+	if (safety_hygiene_get(store, unit->unit_no, &exposed, &check_due) == 0 &&
+	    (exposed || check_due)) {
+		snprintf(line, sizeof line, "%s%s%s", exposed ? _("exposed to infection") : "",
+			 exposed && check_due ? "; " : "",
+			 check_due ? _("back from a patient, not yet checked") : "");
+		print_field(_("hygiene"), line);
 	}
 	if (safety_incidents(store, unit->unit_no, 0, show_incident, NULL) != 0)
 		return cli_store_error(store);
@@ -334,6 +359,8 @@ options_payload(struct cli *cli, char *payload, size_t size)
 		if (strcmp(name, "limit") == 0 || strcmp(name, "page") == 0)
 			return cli_usage_error(cli_current_verb,
 					       _("--%s is for unit history"), name);
+		if (strcmp(name, "checked") == 0 || strcmp(name, "failed") == 0)
+			continue;	/* the function check's, not the payload's */
 		if (strcmp(name, "udi") == 0) {
 			if ((rc = udi_payload(cli->opt_values[k], payload, size)) != 0)
 				return rc;
@@ -360,6 +387,41 @@ options_payload(struct cli *cli, char *payload, size_t size)
 	return 0;
 }
 
+/* `hmc unit cleaned|found NO --checked|--failed ...`: the function check
+ * (safety.h). */
+static int
+unit_function_check(struct cli *cli, struct store *store, const char *unit_no,
+		    const char *payload)
+{
+	char location[LOCATION_MAX] = "", method[24] = "", points[512] = "";
+	int passed = cli_opt(cli, "checked") != NULL, repaired;
+	struct event done;
+	struct unit unit;
+	if (passed == (cli_opt(cli, "failed") != NULL))
+		return cli_usage_error(cli_current_verb, _("say --checked or --failed, not both"));
+	payload_get(payload, "location", location, sizeof location);
+	payload_get(payload, "method", method, sizeof method);
+	payload_get(payload, "points", points, sizeof points);
+	if (safety_function_check(store, cli_actor(cli, store), unit_no, location, method, passed,
+				  points, &done, &repaired) != 0)
+		return cli_store_error(store);
+	unit_get(store, unit_no, &unit);
+	if (repaired) {
+		struct repair r;
+		char due[TIMEUTIL_DATE_LEN] = "";
+		memset(&r, 0, sizeof r);
+		if (repairs_get(store, unit_no, &r) == 0)
+			timeutil_format_date(r.deadline, due);
+		cli_printf(_("%s: function check failed, to repair (repair %s due %s)\n"), unit_no,
+			   r.repair_id, due);
+	} else {
+		cli_printf(_("%s: function check passed, %s, now %s (event %s #%lld)\n"), unit_no,
+			   safety_cleaning_method_label(method), words_state(unit.state),
+			   done.device, (long long)done.device_seq);
+	}
+	return CLI_OK;
+}
+
 int
 cli_unit(struct cli *cli)
 {
@@ -373,7 +435,8 @@ cli_unit(struct cli *cli)
 	const char *sub = cli->args[0];
 	enum event_type move;
 	int is_move = event_type_parse(sub, &move) == 0 && event_type_is_move(move);
-	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0) {
+	if (!is_move && strcmp(sub, "show") != 0 && strcmp(sub, "history") != 0 &&
+	    strcmp(sub, "exposed") != 0) {
 		cli_note(_("hmc unit: unknown action \"%s\"\n"), sub);
 		unit_help(stderr);
 		return CLI_USAGE;
@@ -409,7 +472,7 @@ cli_unit(struct cli *cli)
 		return rc;
 	}
 	if (!is_move && strcmp(sub, "history") != 0 && cli->n_opts > 0)
-		return cli_usage_error(cli_current_verb, _("hmc unit show takes no options"));
+		return cli_usage_error(cli_current_verb, _("hmc unit %s takes no options"), sub);
 
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
@@ -418,6 +481,15 @@ cli_unit(struct cli *cli)
 		unit_resolve(store, unit_no, unit_no);	/* a new label of an F/M unit */
 	if (strcmp(sub, "show") == 0) {
 		rc = unit_show(cli, store, unit_no);
+	} else if (strcmp(sub, "exposed") == 0) {
+		/* Found out later that it was exposed to infection. */
+		if (safety_unit_exposed(store, cli_actor(cli, store), unit_no) != 0) {
+			rc = cli_store_error(store);
+		} else {
+			cli_printf(_("%s: exposed to infection: it goes to stock only disinfected\n"),
+				   unit_no);
+			rc = CLI_OK;
+		}
 	} else if (strcmp(sub, "history") == 0) {
 		rc = unit_history(cli, store, unit_no);
 	} else if (move == EV_TO_REPAIR || move == EV_OPEN_REPAIR) {
@@ -438,6 +510,9 @@ cli_unit(struct cli *cli)
 			       due);
 			rc = CLI_OK;
 		}
+	} else if ((move == EV_CLEANED || move == EV_FOUND) &&
+		   (cli_opt(cli, "checked") != NULL || cli_opt(cli, "failed") != NULL)) {
+		rc = unit_function_check(cli, store, unit_no, payload);
 	} else {
 		struct event done;
 		if (move == EV_RELEASE) {
@@ -453,9 +528,17 @@ cli_unit(struct cli *cli)
 			rc = CLI_OK;
 		} else {
 			struct unit unit;
+			struct quarantine q;
 			unit_get(store, unit_no, &unit);
 			cli_printf(_("%s: %s, now %s (event %s #%lld)\n"), unit_no, move_label(move),
 			       words_state(unit.state), done.device, (long long)done.device_seq);
+			/* Back under a recall: say so where the unit is taken in. */
+			if ((move == EV_RECEIVE || move == EV_FOUND_AGAIN) &&
+			    safety_quarantine_get(store, unit_no, &q) == 0 &&
+			    strcmp(q.cause, "recall") == 0)
+				cli_printf(_("%s: recall %s: keep it apart and check it (hmc recall "
+					     "action %s %s checked|fixed|replaced|scrapped)\n"),
+					   unit_no, q.ref, q.ref, unit_no);
 			rc = CLI_OK;
 		}
 	}

@@ -28,6 +28,8 @@ const struct transition lifecycle_table[] = {
 	{ EV_RECEIVE,          UNIT_IN_TRANSIT,  UNIT_RETURNED,    0 },
 	{ EV_TO_CLEANING,      UNIT_RETURNED,    UNIT_CLEANING,    0 },
 	{ EV_TO_REPAIR,        UNIT_RETURNED,    UNIT_IN_REPAIR,   0 },
+	/* A failed function check (safety.h). */
+	{ EV_TO_REPAIR,        UNIT_CLEANING,    UNIT_IN_REPAIR,   0 },
 	{ EV_SCRAP,            UNIT_RETURNED,    UNIT_SCRAPPED,    0 },
 	{ EV_SCRAP,            UNIT_IN_STOCK,    UNIT_SCRAPPED,    0 },
 	{ EV_RESTOCK,          UNIT_RETURNED,    UNIT_IN_STOCK,    0 },
@@ -39,6 +41,8 @@ const struct transition lifecycle_table[] = {
 	{ EV_MARK_MISSING,     UNIT_CLEANING,    UNIT_MISSING,     0 },
 	{ EV_MARK_MISSING,     UNIT_IN_REPAIR,   UNIT_MISSING,     0 },
 	{ EV_MARK_MISSING,     UNIT_RETURNED,    UNIT_MISSING,     0 },
+	/* Its quarantine stays: found, it is back in quarantine (safety.h). */
+	{ EV_MARK_MISSING,     UNIT_QUARANTINE,  UNIT_MISSING,     0 },
 	{ EV_FOUND,            UNIT_MISSING,     UNIT_IN_STOCK,    0 },
 	{ EV_WRITE_OFF,        UNIT_MISSING,     UNIT_WRITTEN_OFF, 0 },
 	{ EV_WRITE_OFF,        UNIT_LOST,        UNIT_WRITTEN_OFF, 0 },
@@ -165,6 +169,17 @@ role_name(unsigned role)
 	case ROLE_STAFF: return "staff";
 	case ROLE_TECHNICIAN: return "technician";
 	case ROLE_MANAGER: return "manager";
+	default: return "?";
+	}
+}
+
+const char *
+role_label(unsigned role)
+{
+	switch (role) {
+	case ROLE_STAFF: return _("staff");
+	case ROLE_TECHNICIAN: return _("technician");
+	case ROLE_MANAGER: return _("manager");
 	default: return "?";
 	}
 }

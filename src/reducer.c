@@ -24,7 +24,7 @@
 
 typedef int apply_fn(struct store *store, const struct event *ev);
 
-#define APPLY_MAX 3	/* the most functions that apply one event type */
+#define APPLY_MAX 4	/* the most functions that apply one event type */
 
 /* Every event type and what applies it, in this order (reducer_int.h says
  * which file has which).  A move writes the unit's row first, then what it
@@ -39,24 +39,26 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
 	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move },
 	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move },
-	[EV_RECEIVE]           = { apply_move, apply_charges_move },
-	[EV_TO_CLEANING]       = { apply_move, apply_charges_move },
-	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_RECEIVE]           = { apply_move, apply_safety_hygiene, apply_charges_move },
+	[EV_TO_CLEANING]       = { apply_move, apply_safety_hygiene, apply_charges_move },
+	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_safety_hygiene,
+				   apply_charges_move },
 	[EV_SCRAP]             = { apply_move, apply_safety_move, apply_charges_move },
-	[EV_RESTOCK]           = { apply_move, apply_charges_move },
-	[EV_CLEANED]           = { apply_move, apply_charges_move },
-	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, apply_charges_move },
+	[EV_RESTOCK]           = { apply_move, apply_safety_hygiene, apply_charges_move },
+	[EV_CLEANED]           = { apply_move, apply_safety_hygiene, apply_charges_move },
+	[EV_OPEN_REPAIR]       = { apply_move, apply_repairs_move, apply_safety_hygiene,
+				   apply_charges_move },
 	[EV_REPAIRED]          = { apply_move, apply_repairs_move, apply_charges_move },
 	[EV_UNREPAIRABLE]      = { apply_move, apply_repairs_move, apply_charges_move },
 	[EV_MARK_MISSING]      = { apply_move, apply_charges_move },
-	[EV_FOUND]             = { apply_move, apply_charges_move },
+	[EV_FOUND]             = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_WRITE_OFF]         = { apply_move, apply_charges_move },
 	[EV_REPORT_LOST]       = { apply_move, apply_charges_move },
 	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move },
 	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move },
-	[EV_FOUND_AGAIN]       = { apply_move, apply_charges_move },
+	[EV_FOUND_AGAIN]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
-	[EV_RELEASE]           = { apply_move, apply_safety_move },
+	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
 
 	[EV_ARTICLE]           = { apply_catalog },
 	[EV_PAYER]             = { apply_catalog },
@@ -224,6 +226,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "recall_units", "reference || '/' || unit_no", N_("unit recalled") },
 	{ "unit_inspections", "unit_no", N_("unit inspection plan") },
 	{ "inspections", "inspection_id", N_("inspection") },
+	{ "unit_hygiene", "unit_no", N_("unit's cleaning and check") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -96,6 +96,9 @@ int apply_legacy(struct store *store, const struct event *ev);
  * the quarantine row of a unit put in or taken out, a new unit's plan. */
 int apply_safety(struct store *store, const struct event *ev);
 int apply_safety_move(struct store *store, const struct event *ev);
+/* apply_safety.c: a move's mark on the unit's hygiene (exposed, due its
+ * function check; safety.h), after the move. */
+int apply_safety_hygiene(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a

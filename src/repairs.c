@@ -387,6 +387,14 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	     enum repair_priority priority, const char *fault, const char *depot,
 	     struct repair *out)
 {
+	return repairs_open_with(store, operator_no, unit_text, priority, fault, depot, NULL, out);
+}
+
+int
+repairs_open_with(struct store *store, const char *operator_no, const char *unit_text,
+		  enum repair_priority priority, const char *fault, const char *depot,
+		  const char *extra, struct repair *out)
+{
 	struct unit unit;
 	struct article article;
 	struct calendar cal;
@@ -411,6 +419,14 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	switch (unit.state) {
 	case UNIT_IN_STOCK: move = EV_OPEN_REPAIR; break;
 	case UNIT_RETURNED: move = EV_TO_REPAIR; break;
+	case UNIT_CLEANING:
+		if (extra == NULL)
+			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+					    _("unit %s is in cleaning: it goes to repair from its "
+					      "function check (hmc unit cleaned %s --failed --points P)"),
+					    unit_no, unit_no);
+		move = EV_TO_REPAIR;
+		break;
 	case UNIT_DELIVERED: move = EV_N_TYPES; on_site = 1; break;
 	case UNIT_IN_REPAIR: move = EV_N_TYPES; break;
 	default:
@@ -440,6 +456,12 @@ repairs_open(struct store *store, const char *operator_no, const char *unit_text
 	}
 	payload_set(payload, sizeof payload, "warranty", warranty ? "1" : "0");
 	payload_set(payload, sizeof payload, "on_site", on_site ? "1" : "0");
+	if (extra != NULL && *extra) {
+		size_t len = strlen(payload);
+		if (len + 1 + strlen(extra) >= sizeof payload)
+			return store_seterr(store, HMC_E_INVALID, _("the fault note is too long"));
+		snprintf(payload + len, sizeof payload - len, "&%s", extra);
+	}
 
 	/* Into the workshop with its repair, or a repair on its own: one event
 	 * either way, so that sync never applies half of it. */

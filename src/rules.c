@@ -55,7 +55,7 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_TO_CLEANING,   ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR,
+	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR | G_FUNCTION,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	/* A suspect unit is judged by a technician (a manager decides above
 	 * the limit, as always). */
@@ -63,9 +63,9 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
 	{ EV_SCRAP,         ANY,             WHERE_ANY,            S, SCRAPPING,
 	  NULL,        VALUE_NONE,          0,                "four_eyes.scrap" },
-	{ EV_RESTOCK,       ANY,             WHERE_ANY,            S, G_SEALED,
+	{ EV_RESTOCK,       ANY,             WHERE_ANY,            S, G_SEALED | G_FUNCTION,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_CLEANED,       ANY,             WHERE_ANY,            S, 0,
+	{ EV_CLEANED,       ANY,             WHERE_ANY,            S, G_FUNCTION,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_OPEN_REPAIR,   ANY,             WHERE_ANY,            T, G_RETURNABLE | G_REPAIR,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -79,7 +79,7 @@ const struct rule rules_table[] = {
 	  "shortfall", VALUE_REPLACEMENT,   0,                NULL },
 	{ EV_MARK_MISSING,  ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_FOUND,         ANY,             WHERE_ANY,            S, 0,
+	{ EV_FOUND,         ANY,             WHERE_ANY,            S, G_FUNCTION,
 	  NULL,        VALUE_NONE,          R_CANCELS_CHARGE, NULL },
 	{ EV_WRITE_OFF,     ANY,             WHERE_ANY,            M, G_LEGACY_WB | G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -100,7 +100,7 @@ const struct rule rules_table[] = {
 	 * an incident still holds it. */
 	{ EV_QUARANTINE,    ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_RELEASE,       ANY,             WHERE_ANY,            M, G_HELD | G_PROOF,
+	{ EV_RELEASE,       ANY,             WHERE_ANY,            M, G_HELD | G_PROOF | G_FUNCTION,
 	  NULL,        VALUE_NONE,          0,                NULL },
 
 	/* Reference data, decisions and approvals. */
@@ -209,6 +209,7 @@ static const struct {
 	{ G_PROOF, N_("by a manager: signed with their badge") },
 	{ G_HELD, N_("no open recall or incident holds it") },
 	{ G_INSPECTED, N_("its periodic inspection has not lapsed") },
+	{ G_FUNCTION, N_("function check passed; disinfected if exposed") },
 };
 
 void
@@ -459,12 +460,92 @@ guard_inspected(struct gate *g)
 			    g->unit->unit_no, why);
 }
 
+/* Into stock (safety.h, "the function check"): where the move takes the
+ * unit, the exposure and the check it carries.  The gate wants the check
+ * itself; the reducer lets an event without one fold (made before the
+ * check existed) but never a failed one, nor an exposed unit undisinfected. */
+static int
+guard_function(struct gate *g)
+{
+	char method[24] = "", check[12] = "", points[INSPECTION_POINTS_MAX + 1] = "", to[16];
+	int exposed, due, rc;
+	if (g->in->type == EV_RELEASE &&
+	    (payload_get(g->in->payload, "state", to, sizeof to) != 0 ||
+	     strcmp(to, "IN_STOCK") != 0))
+		return 0;
+	if ((rc = safety_hygiene_get(g->store, g->unit->unit_no, &exposed, &due)) != 0)
+		return rc;
+	if (payload_get(g->in->payload, "exposed", to, sizeof to) == 0 && strcmp(to, "1") == 0)
+		exposed = 1;
+	if (!exposed && !due)
+		return 0;
+	payload_get(g->in->payload, "method", method, sizeof method);
+	payload_get(g->in->payload, "check", check, sizeof check);
+	if (method[0] && !safety_cleaning_method_valid(method))
+		return store_seterr(g->store, HMC_E_INVALID,
+				    _("unknown cleaning method \"%s\"; use standard, disinfection, "
+				      "thermal or autoclave"),
+				    method);
+	/* Nobody repairs what may carry an infection: cleaned first. */
+	if (g->in->type == EV_TO_REPAIR)
+		return !exposed || safety_cleaning_method_disinfects(method)
+			       ? 0
+			       : store_seterr(g->store, HMC_E_DENIED,
+					      _("unit %s was exposed to infection: it is "
+						"disinfected before the workshop; route it to "
+						"cleaning first"),
+					      g->unit->unit_no);
+	if (exposed && g->in->type == EV_RESTOCK)
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s was exposed to infection: it is not put back "
+				      "unused; route it to cleaning"),
+				    g->unit->unit_no);
+	if (exposed && g->in->type == EV_RELEASE)
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s was exposed to infection: release it to cleaning "
+				      "(--to CLEANING); it goes to stock disinfected"),
+				    g->unit->unit_no);
+	if (exposed && !safety_cleaning_method_disinfects(method))
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s was exposed to infection: it goes to stock only "
+				      "disinfected; give the method (--method disinfection, thermal "
+				      "or autoclave)"),
+				    g->unit->unit_no);
+	if (!due || g->in->type == EV_RESTOCK)
+		return 0;
+	if (strcmp(check, "failed") == 0)
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s failed its function check: it goes to repair, not "
+				      "to stock"),
+				    g->unit->unit_no);
+	if (g->ev == NULL && check[0] == '\0')
+		return 0;	/* folded: made before the function check existed */
+	if (g->in->type == EV_RELEASE)
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s is back from a patient and not yet checked: release "
+				      "it to cleaning (--to CLEANING), then its function check"),
+				    g->unit->unit_no);
+	if (strcmp(check, "passed") != 0 || method[0] == '\0')
+		return store_seterr(g->store, HMC_E_DENIED,
+				    _("unit %s is back from a patient: it goes to stock through its "
+				      "function check and its cleaning method (hmc unit %s %s "
+				      "--location L --checked --method M)"),
+				    g->unit->unit_no, g->in->type == EV_FOUND ? "found" : "cleaned",
+				    g->unit->unit_no);
+	if ((rc = need_article(g)) != 0)
+		return rc;
+	payload_get(g->in->payload, "points", points, sizeof points);
+	return safety_check_covers(g->store, g->unit->unit_no, g->article.function_checklist,
+				   points);
+}
+
 static const struct {
 	unsigned bit;
 	int needs_unit;
 	int (*check)(struct gate *g);
 } guards[] = {
 	{ G_HELD, 1, guard_held },
+	{ G_FUNCTION, 1, guard_function },
 	{ G_INSPECTED, 1, guard_inspected },
 	{ G_REASON, 0, guard_reason },
 	{ G_SEALED, 0, guard_sealed },
@@ -637,7 +718,7 @@ action_label(enum event_type type)
 	case EV_RECALL_ACTION: return _("record a recall's action");
 	case EV_RECALL_CLOSE: return _("close a recall");
 	case EV_INSPECTION: return _("record inspections");
-	case EV_UNIT_SAFETY: return _("set a unit's lot and inspection plan");
+	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }
@@ -691,7 +772,7 @@ rules_gate(struct store *store, struct event *ev)
 		return 0;
 	if (!(g.rule->roles & g.role))
 		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
-				    ev->operator_no, role_name(g.role), action_label(ev->type),
+				    ev->operator_no, role_label(g.role), action_label(ev->type),
 				    needs_whom(g.rule->roles));
 	/* A move's guards that read only state are the reducer's, which
 	 * checks them on the same state within this transaction (rules.h):
@@ -875,7 +956,7 @@ rules_check_proof(struct store *store, const struct event *ev)
 		if (rules_may(op.role, ev->type))
 			return 0;
 		return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
-				    ev->operator_no, role_name(op.role), action_label(ev->type),
+				    ev->operator_no, role_label(op.role), action_label(ev->type),
 				    needs_whom(rules_roles(ev->type)));
 	}
 	if (proof[0] == '\0')

@@ -11,6 +11,7 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
 #include "hmc/timeutil.h"
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static int
 parse_unit(struct store *store, const char *unit_text, char unit_no[UNIT_NO_MAX])
@@ -256,6 +258,49 @@ safety_incidents(struct store *store, const char *unit_no, int open_only,
 
 /* --- recalls ----------------------------------------------------------------- */
 
+/* A serial's shape: the text around its last run of digits; *number the
+ * run without its leading zeros (n_number digits).  0 when it has none. */
+static int
+serial_shape(const char *serial, size_t *start, size_t *end, const char **number,
+	     size_t *n_number)
+{
+	size_t len = strlen(serial), i = len;
+	while (i > 0 && (serial[i - 1] < '0' || serial[i - 1] > '9'))
+		i--;
+	if (i == 0)
+		return 0;
+	*end = i;
+	while (i > 0 && serial[i - 1] >= '0' && serial[i - 1] <= '9')
+		i--;
+	*start = i;
+	while (i + 1 < *end && serial[i] == '0')
+		i++;
+	*number = serial + i;
+	*n_number = *end - i;
+	return 1;
+}
+
+int
+safety_serial_cmp(const char *a, const char *b)
+{
+	size_t sa, ea, na, sb, eb, nb;
+	const char *num_a, *num_b;
+	if (!serial_shape(a, &sa, &ea, &num_a, &na) || !serial_shape(b, &sb, &eb, &num_b, &nb) ||
+	    sa != sb || strncmp(a, b, sa) != 0 || strcmp(a + ea, b + eb) != 0)
+		return SAFETY_SERIAL_UNLIKE;
+	if (na != nb)
+		return na < nb ? -1 : 1;
+	int cmp = strncmp(num_a, num_b, na);
+	return cmp < 0 ? -1 : cmp > 0;
+}
+
+int
+safety_serial_in(const char *serial, const char *from, const char *to)
+{
+	int lo = safety_serial_cmp(from, serial), hi = safety_serial_cmp(serial, to);
+	return lo != SAFETY_SERIAL_UNLIKE && hi != SAFETY_SERIAL_UNLIKE && lo <= 0 && hi <= 0;
+}
+
 int
 safety_recall_check(struct store *store, const struct recall_scope *scope)
 {
@@ -290,8 +335,15 @@ safety_recall_check(struct store *store, const struct recall_scope *scope)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("a serial range has both ends (--serial-from and --serial-to)"));
 	if (scope->serial_from[0]) {
-		size_t a = strlen(scope->serial_from), b = strlen(scope->serial_to);
-		if (a > b || (a == b && strcmp(scope->serial_from, scope->serial_to) > 0))
+		int cmp = safety_serial_cmp(scope->serial_from, scope->serial_to);
+		if (cmp == SAFETY_SERIAL_UNLIKE)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("serials %s to %s: the ends do not have the same shape "
+					      "(the same letters around one number, as A9 to A10), so "
+					      "nothing says what lies between; give such a range, or "
+					      "the lot"),
+					    scope->serial_from, scope->serial_to);
+		if (cmp > 0)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("serials %s to %s: the range ends before it begins"),
 					    scope->serial_from, scope->serial_to);
@@ -502,6 +554,7 @@ struct recall_ctx {
 	void *arg;
 	int open_only;
 	const char *reference;
+	int unknown;
 };
 
 static int
@@ -523,7 +576,7 @@ recall_row(sqlite3_stmt *stmt, void *arg)
 int
 safety_recalls(struct store *store, int open_only, safety_recall_fn *fn, void *arg)
 {
-	struct recall_ctx ctx = { fn, NULL, arg, open_only, NULL };
+	struct recall_ctx ctx = { fn, NULL, arg, open_only, NULL, 0 };
 	return store_foreach(store, RECALL_SQL " WHERE (?1 = 0 OR c.closed IS NULL)"
 				    " ORDER BY c.opened DESC",
 			     "recalls", recall_bind, recall_row, &ctx);
@@ -553,6 +606,7 @@ recall_unit_row(sqlite3_stmt *stmt, void *arg)
 	store_column_text(stmt, 5, u.recipient_then, sizeof u.recipient_then);
 	store_column_text(stmt, 6, u.action, sizeof u.action);
 	u.needs_action = u.state_then != UNIT_SCRAPPED && u.state_then != UNIT_WRITTEN_OFF;
+	u.unknown = ctx->unknown;
 	return ctx->unit_fn(&u, ctx->arg);
 }
 
@@ -560,7 +614,7 @@ int
 safety_recall_units(struct store *store, const char *reference, safety_recall_unit_fn *fn,
 		    void *arg)
 {
-	struct recall_ctx ctx = { NULL, fn, arg, 0, reference };
+	struct recall_ctx ctx = { NULL, fn, arg, 0, reference, 0 };
 	return store_foreach(store,
 		"SELECT r.unit_no, r.state_then, coalesce(u.state, 'NONE'), r.where_then,"
 		" r.payer_then, r.recipient_then, coalesce(r.action, '')"
@@ -568,6 +622,26 @@ safety_recall_units(struct store *store, const char *reference, safety_recall_un
 		" WHERE r.reference = ?1"
 		" ORDER BY r.state_then IN ('PICKED','DELIVERED','IN_TRANSIT') DESC, r.unit_no",
 		"recall_units", recall_unit_bind, recall_unit_row, &ctx);
+}
+
+int
+safety_recall_unknown(struct store *store, const char *reference, safety_recall_unit_fn *fn,
+		      void *arg)
+{
+	struct recall_ctx ctx = { NULL, fn, arg, 0, reference, 1 };
+	return store_foreach(store,
+		"SELECT u.unit_no, u.state, u.state, coalesce(u.location, ''),"
+		" coalesce(u.payer, ''), coalesce(u.recipient, ''), ''"
+		" FROM recalls c JOIN units u ON u.article_no = c.article_no"
+		" WHERE c.reference = ?1"
+		" AND u.state NOT IN ('SCRAPPED', 'WRITTEN_OFF', 'LOST')"
+		" AND ((c.lot <> '' AND u.lot IS NULL)"
+		"  OR (c.serial_from <> '' AND u.serial IS NULL)"
+		"  OR ((c.made_from <> '' OR c.made_to <> '') AND u.made IS NULL))"
+		" AND NOT EXISTS (SELECT 1 FROM recall_units r WHERE r.reference = c.reference"
+		"  AND r.unit_no = u.unit_no)"
+		" ORDER BY u.state IN ('PICKED','DELIVERED','IN_TRANSIT') DESC, u.unit_no",
+		"units", recall_unit_bind, recall_unit_row, &ctx);
 }
 
 /* --- inspections ---------------------------------------------------------- */
@@ -800,4 +874,251 @@ safety_unit_set(struct store *store, const char *operator_no, const char *unit_t
 	if (payload[0] == '\0')
 		return store_seterr(store, HMC_E_INVALID, _("nothing to set"));
 	return workflow_record(store, operator_no, EV_UNIT_SAFETY, unit_no, payload, NULL);
+}
+
+/* --- the function check before reissue --------------------------------------- */
+
+const char *const safety_cleaning_methods[] = { "standard", "disinfection", "thermal",
+						"autoclave", NULL };
+static const char *const method_labels[] = {
+	N_("standard cleaning"), N_("surface disinfection"), N_("thermal disinfection"),
+	N_("autoclave"),
+};
+
+static int
+method_index(const char *method)
+{
+	for (int i = 0; method != NULL && safety_cleaning_methods[i] != NULL; i++)
+		if (strcmp(method, safety_cleaning_methods[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+safety_cleaning_method_valid(const char *method)
+{
+	return method_index(method) >= 0;
+}
+
+int
+safety_cleaning_method_disinfects(const char *method)
+{
+	return method_index(method) > 0;
+}
+
+const char *
+safety_cleaning_method_label(const char *method)
+{
+	int i = method_index(method);
+	return i < 0 ? method : _(method_labels[i]);
+}
+
+int
+safety_hygiene_get(struct store *store, const char *unit_no, int *exposed, int *check_due)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT exposed, check_due FROM unit_hygiene WHERE unit_no = ?1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	*exposed = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	*check_due = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 1) : 0;
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, unit_no);
+}
+
+/* Copies text[0..len) without the blanks around it. */
+static void
+trimmed(const char *text, size_t len, char *out, size_t size)
+{
+	while (len > 0 && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
+
+void
+safety_checklist(const char *checklist, char points[CHECK_POINTS_MAX][CHECK_POINT_LEN], int *n)
+{
+	const char *at = checklist != NULL ? checklist : "";
+	*n = 0;
+	while (*at && *n < CHECK_POINTS_MAX) {
+		const char *end = strchr(at, ';');
+		size_t len = end ? (size_t)(end - at) : strlen(at);
+		trimmed(at, len, points[*n], CHECK_POINT_LEN);
+		if (points[*n][0])
+			(*n)++;
+		if (end == NULL)
+			break;
+		at = end + 1;
+	}
+	if (*n == 0) {
+		xstrlcpy(points[0], CHECK_DEFAULT_POINT, CHECK_POINT_LEN);
+		*n = 1;
+	}
+}
+
+const char *
+safety_check_point_label(const char *point)
+{
+	return strcmp(point, CHECK_DEFAULT_POINT) == 0 ? _("function checked") : point;
+}
+
+/* The index of item (a number from 1, or a point's text, either case) in
+ * points; -1 when none. */
+static int
+point_index(const char *item, char points[CHECK_POINTS_MAX][CHECK_POINT_LEN], int n)
+{
+	char *end;
+	long k = strtol(item, &end, 10);
+	if (item[0] != '\0' && *end == '\0')
+		return k >= 1 && k <= n ? (int)k - 1 : -1;
+	for (int i = 0; i < n; i++)
+		if (strcasecmp(item, points[i]) == 0 ||
+		    strcasecmp(item, safety_check_point_label(points[i])) == 0)
+			return i;
+	return -1;
+}
+
+int
+safety_check_points(struct store *store, const char *checklist, const char *typed, char *out,
+		    size_t size)
+{
+	char points[CHECK_POINTS_MAX][CHECK_POINT_LEN], item[CHECK_POINT_LEN], list[512] = "";
+	int n, seen[CHECK_POINTS_MAX] = { 0 };
+	safety_checklist(checklist, points, &n);
+	const char *at = typed;
+	while (*at) {
+		size_t len = strcspn(at, ";,");
+		trimmed(at, len, item, sizeof item);
+		if (item[0]) {
+			int i = point_index(item, points, n);
+			if (i < 0) {
+				for (int k = 0; k < n; k++)
+					snprintf(list + strlen(list), sizeof list - strlen(list),
+						 "%s%d %s", k ? ", " : "", k + 1,
+						 safety_check_point_label(points[k]));
+				return store_seterr(store, HMC_E_INVALID,
+						    _("\"%s\" is not a point of the checklist; its "
+						      "points are: %s"),
+						    item, list);
+			}
+			seen[i] = 1;
+		}
+		at += len;
+		if (*at)
+			at++;
+	}
+	out[0] = '\0';
+	for (int i = 0; i < n; i++)
+		if (seen[i] && snprintf(out + strlen(out), size - strlen(out), "%s%s",
+					out[0] ? ";" : "", points[i]) >= (int)(size - strlen(out)))
+			return store_seterr(store, HMC_E_INVALID, _("the points are too long"));
+	if (out[0] == '\0')
+		return store_seterr(store, HMC_E_INVALID, _("name at least one point (--points)"));
+	return 0;
+}
+
+int
+safety_check_covers(struct store *store, const char *unit_no, const char *checklist,
+		    const char *recorded)
+{
+	char points[CHECK_POINTS_MAX][CHECK_POINT_LEN], done[CHECK_POINTS_MAX][CHECK_POINT_LEN];
+	int n, n_done;
+	safety_checklist(checklist, points, &n);
+	safety_checklist(recorded, done, &n_done);
+	for (int i = 0; i < n; i++) {
+		int found = 0;
+		for (int k = 0; k < n_done && !found; k++)
+			found = strcmp(points[i], done[k]) == 0;
+		if (!found)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("unit %s: the function check left out \"%s\": check "
+					      "every point of the checklist"),
+					    unit_no, safety_check_point_label(points[i]));
+	}
+	return 0;
+}
+
+int
+safety_function_check(struct store *store, const char *operator_no, const char *unit_text,
+		      const char *location, const char *method, int passed, const char *points,
+		      struct event *done, int *repaired)
+{
+	char unit_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", list[INSPECTION_POINTS_MAX + 1];
+	char fault[201];
+	struct unit unit;
+	struct article article;
+	int rc;
+	if (repaired != NULL)
+		*repaired = 0;
+	if ((rc = parse_unit(store, unit_text, unit_no)) != 0 ||
+	    (rc = unit_get(store, unit_no, &unit)) != 0 ||
+	    (rc = catalog_article_get(store, unit.article_no, &article)) != 0)
+		return rc;
+	if (method != NULL && *method && !safety_cleaning_method_valid(method))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unknown cleaning method \"%s\"; use standard, disinfection, "
+				      "thermal or autoclave"),
+				    method);
+	if (unit.state != UNIT_CLEANING && !(passed && unit.state == UNIT_MISSING))
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("unit %s is %s: the function check is for a unit in cleaning"),
+				    unit_no, words_state(unit.state));
+	if (points != NULL && *points) {
+		if ((rc = safety_check_points(store, article.function_checklist, points, list,
+					      sizeof list)) != 0)
+			return rc;
+	} else if (!passed) {
+		return store_seterr(store, HMC_E_INVALID,
+				    _("a failed function check says which points failed (--points)"));
+	} else {
+		char all[CHECK_POINTS_MAX][CHECK_POINT_LEN];
+		int n;
+		safety_checklist(article.function_checklist, all, &n);
+		list[0] = '\0';
+		for (int i = 0; i < n; i++)
+			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+				 i ? ";" : "", all[i]);
+	}
+	if (method != NULL && *method)
+		payload_set(payload, sizeof payload, "method", method);
+	payload_set(payload, sizeof payload, "check", passed ? "passed" : "failed");
+	if (payload_set(payload, sizeof payload, "points", list) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("the points are too long"));
+	if (!passed) {
+		/* Into the workshop with the failed points as its fault. */
+		snprintf(fault, sizeof fault, "%s: %s", _("function check failed"), list);
+		for (size_t len = strlen(fault); len > 0 && (fault[len] & 0xC0) == 0x80; len--)
+			fault[len - 1] = '\0';	/* cut whole characters only */
+		if ((rc = repairs_open_with(store, operator_no, unit_no, PRIORITY_NORMAL, fault,
+					    NULL, payload, NULL)) != 0)
+			return rc;
+		if (repaired != NULL)
+			*repaired = 1;
+		return 0;
+	}
+	if (location == NULL || *location == '\0')
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s goes back to stock on a shelf: say which (--location)"),
+				    unit_no);
+	payload_set(payload, sizeof payload, "location", location);
+	return workflow_move(store, operator_no,
+			     unit.state == UNIT_MISSING ? EV_FOUND : EV_CLEANED, unit_no, payload,
+			     done);
+}
+
+int
+safety_unit_exposed(struct store *store, const char *operator_no, const char *unit_text)
+{
+	char unit_no[UNIT_NO_MAX];
+	int rc;
+	if ((rc = parse_unit(store, unit_text, unit_no)) != 0)
+		return rc;
+	return workflow_record(store, operator_no, EV_UNIT_SAFETY, unit_no, "exposed=1", NULL);
 }

@@ -32,8 +32,9 @@ static const char *const scope_kinds[SCOPE_N] = {
 	[SCOPE_PAYER] = "payer",
 };
 
-/* Units that should be on the depot's places. */
-#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR')"
+/* Units that should be on the depot's places: a quarantined one too,
+ * kept apart there (a suspect unit not found is a unit to look for). */
+#define ON_PLACES "u.state IN ('IN_STOCK','RETURNED','CLEANING','IN_REPAIR','QUARANTINE')"
 
 static const char *const scope_sql[SCOPE_N] = {
 	[SCOPE_DEPOT] = " FROM units u JOIN articles a USING (article_no)"

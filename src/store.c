@@ -28,6 +28,7 @@
 #include "hmc/log.h"
 #include "hmc/reason.h"
 #include "hmc/residual.h"
+#include "hmc/safety.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
@@ -490,6 +491,27 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
+	/* 15: the function check before reissue (safety.h): each article's
+	 * checklist, and per unit whether it was exposed to infection and
+	 * whether it is back from a patient and not yet checked: as the
+	 * journal says, so that a replay (verify) finds the same: a unit
+	 * whose last move of those that set or clear it (in the order the
+	 * store folded them) took it in from a patient.  The table is made if
+	 * missing, as 14's are. */
+	"ALTER TABLE articles ADD COLUMN function_checklist TEXT NOT NULL DEFAULT '';"
+	"CREATE TABLE IF NOT EXISTS unit_hygiene ("
+	"  unit_no TEXT PRIMARY KEY,"
+	"  exposed INTEGER NOT NULL DEFAULT 0,"
+	"  check_due INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO unit_hygiene (unit_no, check_due)"
+	"  SELECT subject, 1 FROM (SELECT subject, type,"
+	"   max((gseq IS NULL) * 1000000000000000 + coalesce(gseq, seq)) FROM journal"
+	"   WHERE status IN ('central', 'confirmed', 'pending')"
+	"   AND (type IN ('receive', 'found_again', 'to_cleaning', 'to_repair', 'open_repair',"
+	"    'restock', 'cleaned', 'found')"
+	"    OR (type = 'release' AND payload LIKE '%state=IN_STOCK%'))"
+	"   GROUP BY subject)"
+	"  WHERE type IN ('receive', 'found_again', 'to_cleaning');",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1162,9 +1184,25 @@ sql_event_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_blob(ctx, hash, sizeof hash, SQLITE_TRANSIENT);
 }
 
+/* hmc_serial_in(serial, from, to): safety_serial_in for the recall's
+ * scope (safety.h); a NULL serial is in no range. */
+static void
+sql_serial_in(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text[3];
+	(void)argc;
+	for (int i = 0; i < 3; i++)
+		text[i] = (const char *)sqlite3_value_text(argv[i]);
+	sqlite3_result_int(ctx, text[0] != NULL && text[1] != NULL && text[2] != NULL &&
+				      safety_serial_in(text[0], text[1], text[2]));
+}
+
 void
 store_add_functions(sqlite3 *db)
 {
+	sqlite3_create_function(db, "hmc_serial_in", 3,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_serial_in, NULL, NULL);
 	sqlite3_create_function(db, "hmc_residual", 4,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_residual, NULL, NULL);

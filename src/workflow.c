@@ -62,7 +62,7 @@ workflow_require(struct store *store, const char *operator_no, enum event_type t
 		return rules_roles(type) == ROLE_MANAGER
 			       ? store_seterr(store, HMC_E_DENIED, _("only a manager may %s"), what)
 			       : store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s"),
-					      operator_no, role_name(role), what);
+					      operator_no, role_label(role), what);
 	return 0;
 }
 

@@ -65,7 +65,7 @@ run "$HMC" --db "$DB" import units "$T/units.csv"
 expect_status 1; expect_err "units.csv:3:"; expect_err "units.csv:4:"; expect_err "nothing was imported"
 run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "no unit 10000001"
 sed -i '3,4d' "$T/units.csv"
-run "$HMC" --db "$DB" import units "$T/units.csv"; expect_status 0; expect_out "imported 1 units"
+run "$HMC" --db "$DB" import units "$T/units.csv"; expect_status 0; expect_out "imported 1 unit from"
 
 run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "IN_STOCK"; expect_out "GBG-A01-1"
 run "$HMC" --db "$DB" unit show 1234;     expect_status 1; expect_err "not a unit number"

@@ -6,7 +6,8 @@
 # pickup at the customer's with a unit the records do not have out with
 # that payer; a pickup without an order that finds the order listing the
 # unit; returns routed to cleaning, repair (with a fault note),
-# scrapping and back to stock unused; a cleaned unit put on a shelf; a
+# scrapping and back to stock unused; a cleaned unit put on a shelf
+# through its function check; a
 # lookup; idle logout.  At 80x24: the wider list with payer names, and a
 # resize.  Swedish by default.  hmc killed with SIGKILL after a pick the
 # screen showed as done: on restart the pick is there and verify agrees.
@@ -126,7 +127,12 @@ expect_screen s "To shelf"
 tm_keys s 4
 expect_screen s "Scan the shelf"
 tm_keys s GBG-B01-2 Enter "$collect" Enter
-expect_screen s "$collect in stock on GBG-B01-2"
+expect_screen s "Cleaned how?"
+tm_keys s 1
+expect_screen s "point 1 of 1"
+expect_screen s "function checked"
+tm_keys s 1
+expect_screen s "$collect checked, in stock on GBG-B01-2"
 tm_keys s Escape 5
 expect_screen s "Scan or type a unit"
 tm_keys s "$collect" Enter

@@ -300,7 +300,11 @@ expect_screen p "Hylla BRS-A01-1"
 tm_keys p GBG-A01-1 Enter
 expect_screen p "Hylla GBG-A01-1"
 tm_keys p "$clean" Enter
-expect_screen p "$clean i lager på GBG-A01-1"
+expect_screen p "Hur rengjord?"
+tm_keys p 1
+expect_screen p "punkt 1 av 1"
+tm_keys p 1
+expect_screen p "$clean kontrollerad, i lager på GBG-A01-1"
 to_menu p "4 Till hylla"
 tm_keys p 1
 expect_screen p "Order att plocka"

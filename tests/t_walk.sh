@@ -5,7 +5,8 @@
 # Covers: the login screen (a wrong PIN), the menu, orders and an order's
 # lines (a pick, taking one off), pickups with and without an order (a
 # unit at the depot refused), returns (condition, route, reasons, fault,
-# back to stock on a shelf, a warranty refusal), to shelf, look up (a
+# back to stock on a shelf, a warranty refusal), to shelf (a cleaned unit's
+# function check: its method, its point), look up (a
 # unit's history, its code, a legacy unit's field check), the repair
 # queue and a repair (logging work, closing it, a closed one), a stocktake
 # (counting, a quantity, a code refused as one, the figures), the
@@ -106,7 +107,9 @@ walk() {
 	tm_keys w Escape; snap menu
 	tm_keys w 4; snap shelf
 	tm_keys w GBG-A01-3 Enter; snap shelf-scanned
-	tm_keys w "$cleaning" Enter; snap cleaned
+	tm_keys w "$cleaning" Enter; snap check-method
+	tm_keys w 2; snap check-point
+	tm_keys w 1; snap cleaned
 	tm_keys w Escape; snap menu
 	tm_keys w 5; snap lookup
 	tm_keys w "$busy" Enter; snap history

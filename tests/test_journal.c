@@ -166,6 +166,8 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE units DROP COLUMN made;"
 					   "ALTER TABLE articles DROP COLUMN inspection_months;"
 					   "ALTER TABLE articles DROP COLUMN inspection_checklist;"
+					   "ALTER TABLE articles DROP COLUMN function_checklist;"
+					   "DROP TABLE unit_hygiene;"
 					   "DROP TABLE quarantines; DROP TABLE incidents; DROP TABLE recalls;"
 					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
 					   "PRAGMA user_version = 7"), 0);

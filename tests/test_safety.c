@@ -9,12 +9,16 @@
  * compared as numbers (99 < 100 < 1000), manufacture dates, a scope that
  * matches nothing opens nothing, dates outside the calendar and reversed
  * ranges refused; a unit at a patient under recall stays there, is held
- * on its way back (restocked, still not picked), and is free once
+ * on its way back (quarantined as it is received, by its recall), and is free once
  * checked; the close releases what was checked or fixed and nothing
  * held; a lapsed inspection refuses a pick, at the gate and in the
  * reducer by the event's own day (a pick stamped before the day it lapsed
  * applies when folded later); the due list, most overdue first; verify
- * replays it all to the same state.
+ * replays it all to the same state.  The function check (G_FUNCTION): the
+ * gate wants it for a unit back from a patient; the reducer folds a
+ * cleaning made before the check existed (no check in it) but not a failed
+ * one, nor a standard cleaning of an exposed unit; the hygiene flags are
+ * set and cleared by the moves; serial shapes compare by their numbers.
  */
 #include "testutil.h"
 
@@ -32,6 +36,97 @@
 
 #include <stdio.h>
 #include <string.h>
+
+static void state_is(struct store *store, const char *unit_no, enum unit_state want);
+
+/* A cleaning pulled from another device, as it was made there. */
+static int
+fold_cleaned(struct store *store, int seq, const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_CLEANED;
+	strcpy(ev.subject, "10000001");
+	strcpy(ev.operator_no, OP_STAFF);
+	strcpy(ev.device, "other-01");
+	ev.device_seq = seq;
+	ev.hlc = ((int64_t)1795000000000 + seq) << 16;
+	strcpy(ev.payload, payload);
+	event_hash(&ev);
+	return reducer_apply(store, &ev);
+}
+
+static void
+back_in_cleaning(struct store *store, const char *exposed)
+{
+	testutil_move(store, OP_STAFF, EV_PICK, "10000001", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000001", "payer=K1480");
+	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
+	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", exposed);
+}
+
+static void
+function_check_folds(void **state)
+{
+	(void)state;
+	struct store *store = testutil_store();
+	int exposed, due;
+	testutil_register(store, "10000001");
+	assert_int_equal(safety_hygiene_get(store, "10000001", &exposed, &due), 0);
+	assert_int_equal(exposed + due, 0);
+	back_in_cleaning(store, "");
+	assert_int_equal(safety_hygiene_get(store, "10000001", &exposed, &due), 0);
+	assert_int_equal(due, 1);
+	assert_int_equal(exposed, 0);
+	/* The gate wants the check. */
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_CLEANED, "10000001",
+				       "location=GBG-A01-1", NULL), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "function check"));
+	/* Folded: a failed check never goes to stock. */
+	assert_int_equal(fold_cleaned(store, 1, "location=GBG-A01-1&check=failed&points=x"),
+			 HMC_E_DENIED);
+	state_is(store, "10000001", UNIT_CLEANING);
+	/* Folded: one made before the check existed does. */
+	assert_int_equal(fold_cleaned(store, 2, "location=GBG-A01-1"), 0);
+	state_is(store, "10000001", UNIT_IN_STOCK);
+	assert_int_equal(safety_hygiene_get(store, "10000001", &exposed, &due), 0);
+	assert_int_equal(exposed + due, 0);
+	/* Exposed: not folded into stock without a disinfection. */
+	back_in_cleaning(store, "exposed=1");
+	assert_int_equal(safety_hygiene_get(store, "10000001", &exposed, &due), 0);
+	assert_int_equal(exposed, 1);
+	assert_int_equal(fold_cleaned(store, 3, "location=GBG-A01-1"), HMC_E_DENIED);
+	assert_int_equal(fold_cleaned(store, 4, "location=GBG-A01-1&method=standard&check=passed"
+					    "&points=function%20checked"), HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "exposed to infection"));
+	assert_int_equal(fold_cleaned(store, 5, "location=GBG-A01-1&method=autoclave&check=passed"
+					    "&points=function%20checked"), 0);
+	state_is(store, "10000001", UNIT_IN_STOCK);
+	/* The gate's way: every point, then in stock. */
+	back_in_cleaning(store, "");
+	assert_int_equal(safety_function_check(store, OP_STAFF, "10000001", "GBG-A01-1", "standard",
+					       1, "9", NULL, NULL), HMC_E_INVALID);
+	assert_int_equal(safety_function_check(store, OP_STAFF, "10000001", "GBG-A01-1", "standard",
+					       1, NULL, NULL, NULL), 0);
+	state_is(store, "10000001", UNIT_IN_STOCK);
+	store_close(store);
+}
+
+static void
+serial_shapes(void **state)
+{
+	(void)state;
+	assert_int_equal(safety_serial_cmp("A9", "A10"), -1);
+	assert_int_equal(safety_serial_cmp("A010", "A10"), 0);
+	assert_int_equal(safety_serial_cmp("99", "100"), -1);
+	assert_int_equal(safety_serial_cmp("SN-12-X", "SN-9-X"), 1);
+	assert_int_equal(safety_serial_cmp("A9", "B10"), SAFETY_SERIAL_UNLIKE);
+	assert_int_equal(safety_serial_cmp("ABC", "ABD"), SAFETY_SERIAL_UNLIKE);
+	assert_true(safety_serial_in("A10", "A9", "A10"));
+	assert_false(safety_serial_in("B5", "A9", "A10"));
+	assert_false(safety_serial_in("A100", "A9", "A10"));
+	assert_false(safety_serial_in("A8", "A9", "A10"));
+}
 
 static void
 state_is(struct store *store, const char *unit_no, enum unit_state want)
@@ -218,15 +313,22 @@ recall_at_a_patient(void **state)
 	char why[96];
 	assert_true(safety_held(store, "10000021", why, sizeof why));
 	assert_non_null(strstr(why, "FSN-2"));
-	/* Back from the patient and restocked: still not picked. */
+	/* Back from the patient: quarantined as it is received, by its recall. */
 	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000021", "location=GBG-MOTT");
-	testutil_move(store, OP_STAFF, EV_RESTOCK, "10000021", "location=GBG-A01-1&sealed=1");
-	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, "10000021", "", NULL),
-			 HMC_E_DENIED);
+	state_is(store, "10000021", UNIT_QUARANTINE);
+	struct quarantine q;
+	assert_int_equal(safety_quarantine_get(store, "10000021", &q), 0);
+	assert_string_equal(q.ref, "FSN-2");
+	assert_int_equal(q.from, UNIT_RETURNED);
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_RESTOCK, "10000021",
+				       "location=GBG-A01-1&sealed=1", NULL), HMC_E_ILLEGAL_MOVE);
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000021", NULL, NULL), HMC_E_DENIED);
 	assert_non_null(strstr(store_errmsg(store), "FSN-2"));
 	assert_int_equal(safety_recall_action(store, OP_STAFF, "FSN-2", "10000021", "checked"),
 			 HMC_E_DENIED);
 	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-2", "10000021", "checked"), 0);
+	assert_int_equal(safety_release(store, OP_MANAGER, "10000021", NULL, NULL), 0);
+	testutil_move(store, OP_STAFF, EV_RESTOCK, "10000021", "location=GBG-A01-1&sealed=1");
 	testutil_move(store, OP_STAFF, EV_PICK, "10000021", "");
 	/* The close: refused while a unit has no action, then releases what
 	 * was fixed, not what waits to be scrapped. */
@@ -364,6 +466,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quarantine_and_release),
+		cmocka_unit_test(function_check_folds),
+		cmocka_unit_test(serial_shapes),
 		cmocka_unit_test(incident_text_is_checked),
 		cmocka_unit_test(recall_scopes),
 		cmocka_unit_test(recall_at_a_patient),

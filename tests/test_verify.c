@@ -54,7 +54,8 @@ busy_store(void)
 	testutil_move(store, OP_STAFF, EV_DELIVER, "10000001", "payer=K1480&recipient=X");
 	testutil_move(store, OP_STAFF, EV_RECEIVE, "10000001", "location=GBG-MOTT");
 	testutil_move(store, OP_STAFF, EV_TO_CLEANING, "10000001", "");
-	testutil_move(store, OP_STAFF, EV_CLEANED, "10000001", "location=GBG-A01-2");
+	testutil_move(store, OP_STAFF, EV_CLEANED, "10000001",
+		      "location=GBG-A01-2&method=standard&check=passed&points=function%20checked");
 	assert_int_equal(repairs_open(store, OP_TECH, "10000002", PRIORITY_NORMAL, "wobbles", "GBG",
 				      NULL), 0);
 	testutil_move(store, OP_MANAGER, EV_IMPORT, "F12345",

@@ -33,6 +33,7 @@ struct article {
 	char gtin[GTIN_MAX];
 	int inspection_months;		/* 0: not inspected periodically */
 	char inspection_checklist[501];	/* points, ';' between */
+	char function_checklist[501];	/* points, ';' between; "" the default */
 };
 
 struct payer {

@@ -63,6 +63,7 @@ void lifecycle_from_states(enum event_type move, char *out, size_t size);
 const char *move_label(enum event_type move);
 
 const char *role_name(unsigned role);	/* "staff", "technician", "manager" */
+const char *role_label(unsigned role);	/* the same, localized: for people */
 int role_parse(const char *name, unsigned *role);
 
 /* Reasons for scrapping (scrap, unrepairable). */

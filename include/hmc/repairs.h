@@ -143,6 +143,11 @@ int repairs_in_warranty(int64_t acquired, int months, int64_t day);
 int repairs_open(struct store *store, const char *operator_no, const char *unit_no,
 		 enum repair_priority priority, const char *fault, const char *depot,
 		 struct repair *out);
+/* The same, from cleaning too (a failed function check, safety.h), with
+ * extra (may be NULL) key=value pairs added to the move's payload. */
+int repairs_open_with(struct store *store, const char *operator_no, const char *unit_no,
+		      enum repair_priority priority, const char *fault, const char *depot,
+		      const char *extra, struct repair *out);
 
 /* The open repair of a unit (or a repair by id). */
 int repairs_get(struct store *store, const char *unit_or_id, struct repair *out);

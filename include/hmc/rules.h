@@ -48,9 +48,13 @@ struct store;
 #define G_INSPECTED	0x800	/* the unit's periodic inspection has not lapsed on
 				 * the event's day (safety.h) */
 
+#define G_FUNCTION	0x1000	/* into stock: a unit back from a patient passed its
+				 * function check (check=passed, every point, method=);
+				 * one exposed to infection was disinfected (safety.h) */
+
 /* The guards the reducer checks too: they read state and payload only. */
 #define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON | G_HELD | \
-		 G_INSPECTED)
+		 G_INSPECTED | G_FUNCTION)
 
 /* Where the unit is, for rules that differ by it. */
 enum rule_where {

@@ -23,7 +23,7 @@
  * every unit in scope in every state with where it was then (location, or
  * payer and recipient reference), and quarantines those at the depot, all
  * in one event that every store folds alike.  Serial ranges compare
- * shorter serials as smaller (so 99 < 100), equal lengths as text.  Each
+ * serials of one shape by their numbers (A9 < A10; see below).  Each
  * unit gets an action (checked, fixed, replaced, scrapped); closing the
  * recall needs one for every unit not scrapped or written off, and
  * releases the quarantined units checked or fixed.
@@ -127,14 +127,19 @@ struct recall_scope {
  * opening a recall and a unit registered while it is open follow. */
 #define SAFETY_SCOPE_SQL(ARTICLE, LOT, SERIAL_FROM, SERIAL_TO, MADE_FROM, MADE_TO)	\
 	"u.article_no = " ARTICLE " AND (" LOT " = '' OR u.lot = " LOT ")"		\
-	" AND (" SERIAL_FROM " = '' OR (u.serial IS NOT NULL AND (length(u.serial) > "	\
-	"  length(" SERIAL_FROM ") OR (length(u.serial) = length(" SERIAL_FROM ")"	\
-	"  AND u.serial >= " SERIAL_FROM "))))"						\
-	" AND (" SERIAL_TO " = '' OR (u.serial IS NOT NULL AND (length(u.serial) < "	\
-	"  length(" SERIAL_TO ") OR (length(u.serial) = length(" SERIAL_TO ")"		\
-	"  AND u.serial <= " SERIAL_TO "))))"						\
+	" AND (" SERIAL_FROM " = '' OR hmc_serial_in(u.serial, " SERIAL_FROM ", "	\
+	SERIAL_TO "))"									\
 	" AND (" MADE_FROM " = '' OR u.made >= " MADE_FROM ")"				\
 	" AND (" MADE_TO " = '' OR u.made <= " MADE_TO ")"
+
+/* Serials compared by shape: the same text around one number, the
+ * numbers compared as numbers (A9 < A10; B5 is not between them).
+ * safety_serial_cmp: -1, 0 or 1, or SAFETY_SERIAL_UNLIKE when the shapes
+ * differ or one has no number.  safety_serial_in: 1 when from <= serial
+ * <= to (SQL: hmc_serial_in, NULL serial 0). */
+#define SAFETY_SERIAL_UNLIKE 2
+int safety_serial_cmp(const char *a, const char *b);
+int safety_serial_in(const char *serial, const char *from, const char *to);
 
 struct recall {
 	struct recall_scope scope;
@@ -151,6 +156,7 @@ struct recall_unit {
 	char recipient_then[RECIPIENT_MAX];
 	char action[12];		/* "" while none */
 	int needs_action;
+	int unknown;			/* safety_recall_unknown's: may be in scope */
 };
 
 /* Checks a scope (dates in the calendar, ranges in order, the article
@@ -178,6 +184,16 @@ int safety_recalls(struct store *store, int open_only, safety_recall_fn *fn, voi
 typedef int safety_recall_unit_fn(const struct recall_unit *unit, void *arg);
 int safety_recall_units(struct store *store, const char *reference,
 			safety_recall_unit_fn *fn, void *arg);
+/* Units of the recall's article in service whose lot, serial or
+ * manufacture date, which its scope names, is not on record: they may be
+ * in scope, and are checked (their label read and recorded: hmc
+ * inspection plan --lot/--made; a unit then in scope joins the recall).
+ * They are listed, not held: the manufacturer's scope is what holds, and
+ * holding every unit of an article whose lot nobody recorded would empty
+ * the shelves of units the notice does not name.  As recall units, where
+ * they are now; no action. */
+int safety_recall_unknown(struct store *store, const char *reference,
+			  safety_recall_unit_fn *fn, void *arg);
 
 /* --- inspections ---------------------------------------------------------- */
 
@@ -220,5 +236,71 @@ int safety_inspection_planned(struct store *store, const char *depot, const char
  * article's again; -2: as it is); NULL leaves a field as it is. */
 int safety_unit_set(struct store *store, const char *operator_no, const char *unit_text,
 		    const char *lot, const char *made, int months);
+/* Marks a unit exposed to infection (safety_function_check above). */
+int safety_unit_exposed(struct store *store, const char *operator_no, const char *unit_text);
+
+/* --- the function check before reissue --------------------------------------- */
+
+/*
+ * A unit back from a patient (received, found again, routed to cleaning)
+ * is *due its check*: it goes back to stock (cleaned, found, released)
+ * only with a passed function check of its article's checklist (default:
+ * the one point "function checked") and the cleaning method, both in the
+ * event (check=passed, points=, method=).  A failed check routes it to
+ * repair with the failed points as its fault.  A unit marked *exposed* to
+ * infection (at receive or routing, --exposed, or on the unit) goes to
+ * stock only with a disinfecting method, by any path (G_FUNCTION,
+ * rules.h).  The reducer checks the exposure and a failed check for every
+ * event it folds; the gate also wants the check itself (an event from
+ * before the check existed has none, and folds).
+ *
+ * Table (reducer-written, apply_safety.c): unit_hygiene (unit_no,
+ * exposed, check_due); no row means neither.
+ */
+
+#define CHECK_POINTS_MAX 16		/* points of one checklist */
+#define CHECK_POINT_LEN 101		/* one point, with its NUL */
+#define CHECK_DEFAULT_POINT "function checked"
+
+/* The cleaning methods, a NULL-terminated list, from least to most:
+ * standard (detergent), disinfection (surface disinfectant, e.g. alcohol
+ * 70 % with tenside), thermal (washer-disinfector, 80-90 C), autoclave
+ * (steam sterilisation). */
+extern const char *const safety_cleaning_methods[];
+int safety_cleaning_method_valid(const char *method);
+/* 1 when the method disinfects (all but standard). */
+int safety_cleaning_method_disinfects(const char *method);
+/* A person's name for the method, localized. */
+const char *safety_cleaning_method_label(const char *method);
+
+/* The unit's flags (0 and 0 when it has no row). */
+int safety_hygiene_get(struct store *store, const char *unit_no, int *exposed,
+		       int *check_due);
+
+/* The article's checklist split at ';' (the default point when empty),
+ * trimmed: *n points into points.  A point shown to a person goes through
+ * safety_check_point_label. */
+void safety_checklist(const char *checklist, char points[CHECK_POINTS_MAX][CHECK_POINT_LEN],
+		      int *n);
+const char *safety_check_point_label(const char *point);
+
+/* Points typed (';' or ',' between; each a point's number from 1 or its
+ * text) as the article's points, ';' between, into out; HMC_E_INVALID
+ * naming what is not on the checklist. */
+int safety_check_points(struct store *store, const char *checklist, const char *typed,
+			char *out, size_t size);
+/* 0 when recorded covers every point of the checklist; else
+ * HMC_E_INVALID naming the first point left out. */
+int safety_check_covers(struct store *store, const char *unit_no, const char *checklist,
+			const char *recorded);
+
+/* The function check of a unit in cleaning (or missing, found on the
+ * shelf): passed -> in stock at location (every point checked: points
+ * NULL or all of them); failed -> to repair with points (the failed ones)
+ * as its fault, method NULL when it was not cleaned yet.  *repaired (may
+ * be NULL) 1 when it went to repair.  done (may be NULL) gets the event. */
+int safety_function_check(struct store *store, const char *operator_no, const char *unit_text,
+			  const char *location, const char *method, int passed,
+			  const char *points, struct event *done, int *repaired);
 
 #endif
