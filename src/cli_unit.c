@@ -42,6 +42,7 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "condition", 1 }, { "fault", 1 }, { "priority", 1 }, { "claim", 1 },
 	{ "weight-bearing", 0 },
 	{ "lot", 1 }, { "made", 1 }, { "inspected", 1 }, { "udi", 1 }, { "to", 1 },
+	{ "from", 1 },
 	{ NULL, 0 },
 };
 
@@ -87,8 +88,9 @@ print_moves(FILE *out)
 		fprintf(out, "  %-17s %s%s%s%s\n", name, from[0] ? _("from ") : "",
 			strcmp(from, "NONE") == 0 ? _("nothing (a new unit)") : from,
 			fx & FX_LOC_NEED ? ", --location" : "",
-			fx & FX_PAYER_SET ? ", --payer [--recipient]"
-			: fx & FX_REASON  ? ", --reason"
+			fx & FX_PAYER_SET      ? ", --payer [--recipient]"
+			: fx & FX_PAYER_CHANGE ? ", --payer --from --reason"
+			: fx & FX_REASON       ? ", --reason"
 					  : "");
 	}
 }
@@ -226,6 +228,8 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 			 unit.made[0] ? unit.made : "?");
 		print_field(_("lot"), line);
 	}
+	if (cli_unit_show_rent(store, unit.unit_no) != 0)
+		return cli_store_error(store);
 	return unit_show_safety(store, &unit);
 }
 
@@ -391,6 +395,10 @@ cli_unit(struct cli *cli)
 	}
 	if (cli->n_args != 2)
 		return cli_usage_error(cli_current_verb, _("hmc unit %s takes one unit number"), sub);
+
+	/* Another payer: options of its own (a free reason, a day). */
+	if (is_move && move == EV_CHANGE_PAYER)
+		return cli_change_payer(cli);
 
 	char unit_no[UNIT_NO_MAX];
 	if (unit_no_parse(cli->args[1], unit_no, NULL) != 0)

@@ -490,6 +490,46 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
+	/* 15: another branch's; the lead merges it here (rent is 16). */
+	"SELECT 1;",
+	/* 16: rent (rent.h): a unit's rent periods, one per spell out and
+	 * payer (start day counts, end day does not; NULL while it runs), with
+	 * the order that sent the unit out; an article's rent by valid-from
+	 * day; the payer group a payer number invoices under.  The units out
+	 * now get their running period from what the store knows (their
+	 * delivery's instant, event and order). */
+	"CREATE TABLE rent_periods ("
+	"  unit_no TEXT NOT NULL,"
+	"  opened INTEGER NOT NULL,"
+	"  payer TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL DEFAULT '',"
+	"  start_day TEXT NOT NULL,"
+	"  end_day TEXT,"
+	"  order_no TEXT,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  opened_by TEXT NOT NULL,"
+	"  PRIMARY KEY (unit_no, opened)) WITHOUT ROWID;"
+	"CREATE INDEX rent_periods_payer ON rent_periods(payer, start_day);"
+	"CREATE INDEX rent_periods_open ON rent_periods(unit_no) WHERE end_day IS NULL;"
+	"CREATE INDEX units_recipient ON units(recipient) WHERE recipient IS NOT NULL;"
+	"CREATE TABLE article_prices ("
+	"  article_no TEXT NOT NULL,"
+	"  valid_from TEXT NOT NULL,"
+	"  rent_ore INTEGER NOT NULL CHECK (rent_ore >= 0),"
+	"  set_at INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  PRIMARY KEY (article_no, valid_from)) WITHOUT ROWID;"
+	"ALTER TABLE payers ADD COLUMN payer_group TEXT;"
+	"INSERT INTO rent_periods (unit_no, opened, payer, recipient, start_day, order_no,"
+	"  opened_by)"
+	" SELECT u.unit_no, u.state_since, u.payer, coalesce(u.recipient, ''),"
+	"  hmc_local_date(u.rent_from),"
+	"  (SELECT max(p.order_no) FROM order_picks p WHERE p.unit_no = u.unit_no"
+	"   AND p.delivered = 1),"
+	"  coalesce((SELECT j.operator FROM journal j WHERE j.subject = u.unit_no"
+	"   AND j.hlc = u.state_since LIMIT 1), '')"
+	" FROM units u WHERE u.state = 'DELIVERED' AND u.payer IS NOT NULL"
+	" AND u.rent_from IS NOT NULL;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1142,6 +1182,20 @@ sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 						 sqlite3_value_int64(argv[3])));
 }
 
+/* hmc_local_date(ms): the Stockholm date of an instant, YYYY-MM-DD. */
+static void
+sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char date[TIMEUTIL_DATE_LEN];
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	timeutil_format_date(timeutil_local_date(sqlite3_value_int64(argv[0])), date);
+	sqlite3_result_text(ctx, date, -1, SQLITE_TRANSIENT);
+}
+
 /* hmc_event_hash(device, device_seq, hlc, operator, type, subject,
  * payload): event_hash for SQL, for the migration that rehashes. */
 static void
@@ -1168,6 +1222,9 @@ store_add_functions(sqlite3 *db)
 	sqlite3_create_function(db, "hmc_residual", 4,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_residual, NULL, NULL);
+	sqlite3_create_function(db, "hmc_local_date", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_local_date, NULL, NULL);
 	sqlite3_create_function(db, "hmc_event_hash", 7,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_event_hash, NULL, NULL);
