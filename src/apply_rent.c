@@ -191,7 +191,10 @@ rent_change(struct store *store, const struct event *ev)
 				    _("unit %s: %s is in the future; a payer is changed from today "
 				      "(%s) or earlier, on the day it happens"),
 				    ev->subject, from, today);
-	if (last.end_day[0] && strcmp(from, last.end_day) >= 0)
+	/* From its first day the payer of a spell is always put right, even
+	 * of one that ended the day it began. */
+	if (last.end_day[0] && strcmp(from, last.end_day) >= 0 &&
+	    strcmp(from, last.start_day) > 0)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("unit %s: its rent ended %s, so payer %s has nothing to pay "
 				      "from %s"),
