@@ -104,6 +104,26 @@ pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	ui_list_draw(&pu->view, win, row, rows - row, cols, NULL, draw_unit, pu);
 }
 
+/* The day typed for the order's payer (F2): the change, or why not. */
+static enum result
+change_payer(struct shell *sh, const char *typed)
+{
+	struct pickup_screen *pu = shell_data(sh);
+	struct store *store = shell_store(sh);
+	char reason[128];
+	snprintf(reason, sizeof reason, _("payer mismatch at pickup %s"), pu->mismatch_pickup);
+	if (rent_change_payer(store, shell_operator(sh), pu->mismatch_unit, pu->mismatch_payer,
+			      typed, reason, NULL) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		shell_keep_input(sh, typed);
+		return R_REDRAW;
+	}
+	shell_ok(sh, _("%s: payer %s from %s"), pu->mismatch_unit, pu->mismatch_payer, typed);
+	pu->asking = 0;
+	pu->mismatch_unit[0] = '\0';
+	return R_REDRAW;
+}
+
 static enum result
 pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -116,24 +136,12 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		len = sizeof typed - 1;
 	memcpy(typed, text, len);
 	typed[len] = '\0';
+	if (pu->asking)
+		return change_payer(sh, typed);
 	if (unit_no_parse(typed, unit_no, NULL) != 0 &&
 	    ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
 	struct store *store = shell_store(sh);
-	if (pu->asking) {
-		char reason[128];
-		snprintf(reason, sizeof reason, _("payer mismatch at pickup %s"), pu->mismatch_pickup);
-		if (rent_change_payer(store, shell_operator(sh), pu->mismatch_unit, pu->mismatch_payer,
-				      typed, reason, NULL) != 0) {
-			shell_error(sh, "%s", store_errmsg(store));
-			shell_keep_input(sh, typed);
-			return R_REDRAW;
-		}
-		shell_ok(sh, _("%s: payer %s from %s"), pu->mismatch_unit, pu->mismatch_payer, typed);
-		pu->asking = 0;
-		pu->mismatch_unit[0] = '\0';
-		return R_REDRAW;
-	}
 	if (pickups_collect(store, shell_operator(sh), pu->pickup_no[0] ? pu->pickup_no : NULL,
 			    unit_no, &got) != 0) {
 		shell_error(sh, "%s", store_errmsg(store));

@@ -237,4 +237,50 @@ cp "$T/out" "$E/basis-b.csv"
 check "the same basis on both handhelds" cmp -s "$E/basis-b.csv" "$E/basis-a.csv"
 run h hb 2026-11-30 verify; expect_status 0
 
+# The screens, in Swedish at 24x16.  A unit looked up lists its
+# recipient's units (F1); at a pickup, a unit out with another payer than
+# the order's gets the order's payer from the day typed (F2), which starts
+# as the day its payer began (the rent ended at H-2's rent end, the 26th).
+SCR="env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/none.conf TZ=UTC faketime -f '@2026-11-30 10:00:00' $HMC --db $DB"
+tm_start s 24 16 "$SCR"
+tm_keys s "$BADGE_1001" Enter 1234 Enter
+expect_screen s "5 "
+tm_keys s 5 10000003 Enter
+expect_screen s "F1 Patient"
+tm_keys s F1
+expect_screen s "RCP-1"
+expect_screen s "Individer ute: 3"
+expect_screen s "10000001"; expect_screen s "R100 sedan 26-11-11"
+expect_screen s "reparation ha#"
+tm_keys s Escape
+expect_screen s "F1 Patient"
+tm_keys s Escape
+expect_screen s "5 S"
+tm_keys s 5 10000005 Enter
+expect_screen s "i lager"
+expect_not_screen s "Patient"
+tm_keys s Escape
+expect_screen s "5 S"
+tm_keys s 2
+expect_screen s "1/2"
+tm_keys s Enter
+expect_screen s "10000007"
+expect_not_screen s "F2 Betalare"
+tm_keys s 10000003 Enter
+expect_screen s "F2 Betalare"
+tm_keys s F2
+expect_screen s "betalare K1481 från vilken dag"
+expect_screen s "2026-11-08"
+# A day in the future is refused, saying why, and kept to mend.
+tm_keys s Escape 2026-12-01 Enter
+expect_screen s "framtiden"
+expect_screen s "> 2026-12-01"
+tm_keys s Escape 2026-11-08 Enter
+expect_screen s "betalare K1481 från 2026-11-08"
+tm_stop s
+check "U3's payer changed on the screen" test \
+	"$(q "SELECT payer || ' ' || start_day || ' ' || end_day || ' ' || reason FROM rent_periods WHERE unit_no = '10000003' ORDER BY opened DESC LIMIT 1")" = \
+	"K1481 2026-11-08 2026-11-26 fel betalare vid hämtning H-2"
+run a 2026-11-30 verify; expect_status 0
+
 done_testing
