@@ -21,6 +21,7 @@
 #include "hmc/lifecycle.h"
 #include "hmc/money.h"
 #include "hmc/payload.h"
+#include "hmc/rent.h"
 #include "hmc/repairs.h"
 #include "hmc/barcode.h"
 #include "hmc/safety.h"
@@ -207,8 +208,11 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		if (unit.recipient[0])
 			print_field(_("recipient"), unit.recipient);
 	}
-	if (unit.rent_from_ms != 0 && catalog_article_get(store, unit.article_no, &article) == 0) {
-		money_format(article.rent_ore, money, sizeof money);
+	int64_t rent;
+	if (unit.rent_from_ms != 0 &&
+	    rent_price_on(store, unit.article_no, timeutil_local_date(timeutil_now_ms()), &rent) == 0) {
+		/* The rent in force today (rent.h). */
+		money_format(rent, money, sizeof money);
 		timeutil_format_local(unit.rent_from_ms, when);
 		snprintf(line, sizeof line, _("%s a month since %.10s"), money, when);
 		print_field(_("rent"), line);

@@ -12,9 +12,10 @@
 # rent.acute_repair_ore); totals per payer and per payer group; the
 # pickup's payer mismatch offering the change, made on the collected unit;
 # the report of units whose payer is not their order's; hmc recipient
-# show; verify rebuilding the periods; and the payer change made on a
-# second handheld reaching the first through a SQLite central log, both
-# giving the same invoicing basis.
+# show; verify rebuilding the periods; the payer change made on a second
+# handheld reaching the first through a SQLite central log, both giving
+# the same invoicing basis, and the first's own offline change from a day
+# before that one's a conflict on both; the screens in Swedish at 24x16.
 . "$(dirname "$0")/lib.sh"
 E="$T/rent"
 mkdir -p "$E"
@@ -121,13 +122,27 @@ run h hb 2026-11-12 sync; expect_status 0
 run h hb 2026-11-12 --operator 1001 unit change-payer 10000001 --payer R100 --from 2026-11-11 --reason "moved to a care home"
 expect_status 0; expect_out "payer R100 from 2026-11-11"
 run h hb 2026-11-12 sync; expect_status 0
+# The first, not knowing, changes it too, from the 10th: its own store
+# takes it; in the log's order it comes after the second's and starts
+# before that period began, so it is a conflict on both, and the log's
+# payer stands.
+run a 2026-11-12 --operator 1001 unit change-payer 10000001 --payer K1480 --from 2026-11-10 --reason "offline"
+expect_status 0
 run a 2026-11-13 sync; expect_status 0
+run a 2026-11-13 conflicts; expect_status 0; expect_out "10000001"
+expect_out "before its rent period with payer R100 began (2026-11-11)"
+run h hb 2026-11-13 sync; expect_status 0
+run h hb 2026-11-13 conflicts; expect_status 0; expect_out "before its rent period with payer R100 began"
 run a 2026-11-13 unit show 10000001; expect_out "R100"
 expect_out "2026-10-20 to 2026-11-11 (not counted)  K1481"; expect_out "2026-11-11 to (running)  R100"
 expect_out "moved to a care home"
 # Now a day before the new period is refused: it began on the 11th.
 run a 2026-11-13 --operator 1001 unit change-payer 10000001 --payer K1480 --from 2026-11-10 --reason x
 expect_status 1; expect_err "before its rent period with payer R100 began (2026-11-11)"
+
+run a 2026-11-16 unit show 10000001; expect_out "SEK 360.00 a month since 2026-10-20"
+run a 2026-11-16 article show 100210; expect_status 0; expect_out "rent today (2026-11-16): SEK 360.00"
+expect_out "first price change: SEK 300.00"
 
 # U2 returns on a pickup order: ordered on the 17th (rent ends 3 working
 # days on, the 20th), collected on the 24th.
