@@ -260,6 +260,9 @@ struct basis {
 	char month_start_text[TIMEUTIL_DATE_LEN], month_end_text[TIMEUTIL_DATE_LEN];
 	struct rent_line *lines;
 	size_t n, cap;
+	/* The last article's prices: the periods come by article. */
+	char prices_of[ARTICLE_NO_MAX];
+	struct prices prices;
 	int64_t acute_ore;
 	int rc;
 };
@@ -304,7 +307,6 @@ period_lines(sqlite3_stmt *stmt, void *arg)
 	struct basis *b = arg;
 	char unit_no[UNIT_NO_MAX], article_no[ARTICLE_NO_MAX];
 	int64_t start, end = b->month_end, next;
-	struct prices prices;
 	store_column_text(stmt, 0, unit_no, sizeof unit_no);
 	store_column_text(stmt, 4, article_no, sizeof article_no);
 	if (timeutil_parse_date((const char *)sqlite3_column_text(stmt, 5), &start) != 0)
@@ -316,11 +318,14 @@ period_lines(sqlite3_stmt *stmt, void *arg)
 		start = b->month_start;
 	if (end > b->month_end)
 		end = b->month_end;
-	int rc = load_prices(b->store, article_no, &prices);
-	if (rc != 0)
-		return rc;
+	if (strcmp(article_no, b->prices_of) != 0) {
+		int rc = load_prices(b->store, article_no, &b->prices);
+		if (rc != 0)
+			return rc;
+		xstrlcpy(b->prices_of, article_no, sizeof b->prices_of);
+	}
 	for (int64_t day = start; day < end; day = next) {
-		int64_t rent = price_at(&prices, day, &next);
+		int64_t rent = price_at(&b->prices, day, &next);
 		if (next > end)
 			next = end;
 		struct rent_line *line = new_line(b);
@@ -469,12 +474,13 @@ rent_invoicing(struct store *store, int year, int month, const char *payer,
 			" FROM rent_periods r JOIN units u ON u.unit_no = r.unit_no"
 			" LEFT JOIN payers p ON p.payer_id = r.payer"
 			" WHERE r.start_day < ?2 AND (r.end_day IS NULL OR r.end_day > ?1)"
-			" AND (r.payer = ?3 OR p.payer_group = ?3)"
+			" AND (r.payer = ?3 OR p.payer_group = ?3) ORDER BY u.article_no"
 		      : "SELECT r.unit_no, r.payer, coalesce(p.name, ''),"
 			" coalesce(p.payer_group, r.payer), u.article_no, r.start_day, r.end_day"
 			" FROM rent_periods r JOIN units u ON u.unit_no = r.unit_no"
 			" LEFT JOIN payers p ON p.payer_id = r.payer"
-			" WHERE r.start_day < ?2 AND (r.end_day IS NULL OR r.end_day > ?1)",
+			" WHERE r.start_day < ?2 AND (r.end_day IS NULL OR r.end_day > ?1)"
+			" ORDER BY u.article_no",
 		"rent_periods", bind_basis, period_lines, &b);
 	/* A repair's day is the Stockholm date of its HLC (acute_line). */
 	if (rc == 0)
