@@ -256,7 +256,8 @@ run h hb 2026-11-30 verify; expect_status 0
 # recipient's units (F1); at a pickup, a unit out with another payer than
 # the order's gets the order's payer from the day typed (F2), which starts
 # as the day its payer began (the rent ended at H-2's rent end, the 26th).
-SCR="env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/none.conf TZ=UTC faketime -f '@2026-11-30 10:00:00' $HMC --db $DB"
+: >"$E/fit.log"
+SCR="env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/none.conf HMC_FIT_LOG=$E/fit.log TZ=UTC faketime -f '@2026-11-30 10:00:00' $HMC --db $DB"
 tm_start s 24 16 "$SCR"
 tm_keys s "$BADGE_1001" Enter 1234 Enter
 expect_screen s "5 "
@@ -293,6 +294,8 @@ expect_screen s "> 2026-12-01"
 tm_keys s Escape 2026-11-08 Enter
 expect_screen s "betalare K1481 från 2026-11-08"
 tm_stop s
+cp "$E/fit.log" "$T/out"; : >"$T/err"
+check "every text drawn fits its line at 24 columns (HMC_FIT_LOG)" test ! -s "$E/fit.log"
 check "U3's payer changed on the screen" test \
 	"$(q "SELECT payer || ' ' || start_day || ' ' || end_day || ' ' || reason FROM rent_periods WHERE unit_no = '10000003' ORDER BY opened DESC LIMIT 1")" = \
 	"K1481 2026-11-08 2026-11-26 fel betalare vid hämtning H-2"
