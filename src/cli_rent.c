@@ -93,6 +93,16 @@ cli_unit_show_rent(struct store *store, const char *unit_no)
 
 /* --- hmc article ---------------------------------------------------------------- */
 
+static int
+print_price(const char *from, int64_t rent_ore, const char *by, void *arg)
+{
+	char money[48];
+	(void)arg;
+	money_format(rent_ore, money, sizeof money);
+	cli_printf(_("  from %s: %s a month (set by %s)\n"), from, money, by);
+	return 0;
+}
+
 int
 cli_article(struct cli *cli)
 {
@@ -134,6 +144,8 @@ cli_article(struct cli *cli)
 		cli_printf(_("rent today (%s): %s a month\n"), today, money);
 		money_format(a.rent_ore, money, sizeof money);
 		cli_printf(_("rent before its first price change: %s\n"), money);
+		if (rent_prices(store, a.article_no, print_price, NULL) != 0)
+			return cli_fail_store(store);
 		store_close(store);
 		return CLI_OK;
 	}

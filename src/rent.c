@@ -156,6 +156,38 @@ load_prices(struct store *store, const char *article_no, struct prices *out)
 	return 0;
 }
 
+struct price_walk {
+	const char *article_no;
+	int (*fn)(const char *from, int64_t rent_ore, const char *by, void *arg);
+	void *arg;
+};
+
+static int
+bind_article(sqlite3_stmt *stmt, void *arg)
+{
+	return sqlite3_bind_text(stmt, 1, ((struct price_walk *)arg)->article_no, -1,
+				 SQLITE_TRANSIENT);
+}
+
+static int
+price_row(sqlite3_stmt *stmt, void *arg)
+{
+	struct price_walk *w = arg;
+	return w->fn((const char *)sqlite3_column_text(stmt, 0), sqlite3_column_int64(stmt, 1),
+		     (const char *)sqlite3_column_text(stmt, 2), w->arg);
+}
+
+int
+rent_prices(struct store *store, const char *article_no,
+	    int (*fn)(const char *from, int64_t rent_ore, const char *by, void *arg), void *arg)
+{
+	struct price_walk w = { article_no, fn, arg };
+	return store_foreach(store,
+		"SELECT valid_from, rent_ore, set_by FROM article_prices WHERE article_no = ?1"
+		" ORDER BY valid_from",
+		"article_prices", bind_article, price_row, &w);
+}
+
 /* The price on day, and the first day after it that another holds from
  * (INT64_MAX when none). */
 static int64_t

@@ -142,7 +142,7 @@ expect_status 1; expect_err "before its rent period with payer R100 began (2026-
 
 run a 2026-11-16 unit show 10000001; expect_out "SEK 360.00 a month since 2026-10-20"
 run a 2026-11-16 article show 100210; expect_status 0; expect_out "rent today (2026-11-16): SEK 360.00"
-expect_out "first price change: SEK 300.00"
+expect_out "first price change: SEK 300.00"; expect_out "from 2026-11-16: SEK 360.00 a month (set by 3001)"
 
 # U2 returns on a pickup order: ordered on the 17th (rent ends 3 working
 # days on, the 20th), collected on the 24th.

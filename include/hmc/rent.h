@@ -49,6 +49,11 @@ int rent_change_payer(struct store *store, const char *operator_no, const char *
 int rent_set_price(struct store *store, const char *operator_no, const char *article_no,
 		   int64_t rent_ore, const char *from);
 
+/* An article's price changes, oldest first: valid from (YYYY-MM-DD), rent,
+ * who set it. */
+int rent_prices(struct store *store, const char *article_no,
+		int (*fn)(const char *from, int64_t rent_ore, const char *by, void *arg), void *arg);
+
 /* The rent in force for an article on a day. */
 int rent_price_on(struct store *store, const char *article_no, int64_t day, int64_t *rent_ore);
 
