@@ -99,8 +99,8 @@ struct rent_line {
 	char ref[48];			/* repair id, charge id and kind; "" for rent */
 };
 
-/* Days in a month of the invoicing basis (year, month 1-12), and an
- * amount: rent × days / days in the month, to the öre, half up. */
+/* A line's amount: a monthly rent × days / days in the month, to the
+ * öre, half up (away from zero), in integers. */
 int64_t rent_amount(int64_t rent_ore, int64_t days, int days_in_month);
 
 /* The month's invoicing basis, for one payer (NULL: all), line by line,
