@@ -2,7 +2,8 @@
  * lookup.c — any unit, scanned or typed: its state, place, payer, article
  * and value, and its history newest first (Up/Down pages through it).
  * F4 records a unit the customer reports lost; F3 opens the field check
- * of an F or M unit; F2 shows its code and prints its label.
+ * of an F or M unit; F2 shows its code and prints its label; F1, for a
+ * unit out, lists the units out with its recipient (screens/recipient.c).
  */
 #include "screen.h"
 
@@ -228,7 +229,24 @@ lookup_code(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* A unit out with a recipient: the recipient's other units (rent.h). */
+static int
+has_recipient(struct shell *sh)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	return lk->have && lk->unit.state == UNIT_DELIVERED && lk->unit.recipient[0];
+}
+
+static enum result
+lookup_recipient(struct shell *sh)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	shell_push(sh, &screen_recipient, lk->unit.recipient);
+	return R_REDRAW;
+}
+
 static const struct key_binding lookup_keys[] = {
+	{ KEY_F(1), N_("Patient"), lookup_recipient, has_recipient },
 	{ KEY_F(2), N_("Label"), lookup_code, NULL },
 	{ KEY_F(3), N_("Check"), lookup_check, NULL },
 	{ KEY_F(4), N_("Lost"), lookup_lost, NULL },

@@ -3,12 +3,16 @@
  * IN_TRANSIT.  Without an order, a unit that an open pickup order lists is
  * collected on it, and the screen says which.  A unit the records do not
  * have out with this payer is taken all the same, with a warning that the
- * office is told.
+ * office is told.  A unit out with another payer than the order's can get
+ * the order's payer at once (F2, for whoever the rules let change a
+ * payer): from the day typed, which starts as the day its payer began.
  */
 #include "screen.h"
 
 #include "hmc/i18n.h"
 #include "hmc/pickups.h"
+#include "hmc/rent.h"
+#include "hmc/rules.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -21,6 +25,13 @@ struct pickup_screen {
 	int collected[PICKUP_MAX_UNITS];
 	struct ui_list view;	/* the order's units */
 	int n_done;		/* collected here, with or without an order */
+	/* The last unit collected with a payer mismatch, "" for none; asking:
+	 * the input line holds the day the order's payer pays from. */
+	char mismatch_unit[UNIT_NO_MAX];
+	char mismatch_payer[PAYER_ID_MAX];
+	char mismatch_since[11];
+	char mismatch_pickup[PICKUP_NO_MAX];
+	int asking;
 };
 
 static int
@@ -71,6 +82,13 @@ pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	struct pickup_screen *pu = shell_data(sh);
 	int row = 0;
+	if (pu->asking) {
+		char ask[160];
+		snprintf(ask, sizeof ask, _("%s: payer %s from which day? (YYYY-MM-DD, Enter)"),
+			 pu->mismatch_unit, pu->mismatch_payer);
+		row += ui_wrap(win, row, 0, cols, 3, A_BOLD, ask);
+		return;
+	}
 	if (pu->pickup_no[0] == '\0') {
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Pickup without order"));
 		ui_text(win, row++, 0, cols, A_NORMAL, _("Collected: %d"), pu->n_done);
@@ -86,6 +104,26 @@ pickup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	ui_list_draw(&pu->view, win, row, rows - row, cols, NULL, draw_unit, pu);
 }
 
+/* The day typed for the order's payer (F2): the change, or why not. */
+static enum result
+change_payer(struct shell *sh, const char *typed)
+{
+	struct pickup_screen *pu = shell_data(sh);
+	struct store *store = shell_store(sh);
+	char reason[128];
+	snprintf(reason, sizeof reason, _("payer mismatch at pickup %s"), pu->mismatch_pickup);
+	if (rent_change_payer(store, shell_operator(sh), pu->mismatch_unit, pu->mismatch_payer,
+			      typed, reason, NULL) != 0) {
+		shell_error(sh, "%s", store_errmsg(store));
+		shell_keep_input(sh, typed);
+		return R_REDRAW;
+	}
+	shell_ok(sh, _("%s: payer %s from %s"), pu->mismatch_unit, pu->mismatch_payer, typed);
+	pu->asking = 0;
+	pu->mismatch_unit[0] = '\0';
+	return R_REDRAW;
+}
+
 static enum result
 pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -98,6 +136,8 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		len = sizeof typed - 1;
 	memcpy(typed, text, len);
 	typed[len] = '\0';
+	if (pu->asking)
+		return change_payer(sh, typed);
 	if (unit_no_parse(typed, unit_no, NULL) != 0 &&
 	    ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
@@ -109,6 +149,13 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	}
 	if (got.collected)
 		pu->n_done++;
+	pu->mismatch_unit[0] = '\0';
+	if (got.payer_was[0]) {
+		xstrlcpy(pu->mismatch_unit, unit_no, sizeof pu->mismatch_unit);
+		xstrlcpy(pu->mismatch_payer, got.payer_order, sizeof pu->mismatch_payer);
+		xstrlcpy(pu->mismatch_since, got.since, sizeof pu->mismatch_since);
+		xstrlcpy(pu->mismatch_pickup, got.pickup_no, sizeof pu->mismatch_pickup);
+	}
 	if (got.warning[0])
 		shell_error(sh, _("%s taken; office told: %s"), unit_no, got.warning);
 	else if (pu->pickup_no[0] == '\0' && got.pickup_no[0])
@@ -119,9 +166,39 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	return R_REDRAW;
 }
 
+/* F2 after a payer mismatch: the order's payer for the unit, from a day. */
+static int
+may_change_payer(struct shell *sh)
+{
+	struct pickup_screen *pu = shell_data(sh);
+	return pu->mismatch_unit[0] && !pu->asking && rules_may(shell_role(sh), EV_CHANGE_PAYER);
+}
+
+static enum result
+pickup_payer(struct shell *sh)
+{
+	struct pickup_screen *pu = shell_data(sh);
+	pu->asking = 1;
+	shell_keep_input(sh, pu->mismatch_since);
+	return R_REDRAW;
+}
+
+/* Esc while asking for the day: not now; else back. */
+static enum result
+pickup_escape(struct shell *sh)
+{
+	struct pickup_screen *pu = shell_data(sh);
+	if (!pu->asking)
+		return R_BACK;
+	pu->asking = 0;
+	shell_clear_input(sh);
+	return R_REDRAW;
+}
+
 static const struct key_binding pickup_keys[] = {
 	{ '\n', N_("OK"), NULL, NULL },
-	{ 27, N_("Back"), NULL, NULL },
+	{ KEY_F(2), N_("Payer"), pickup_payer, may_change_payer },
+	{ 27, N_("Back"), pickup_escape, NULL },
 	{ 0, NULL, NULL, NULL },
 };
 

@@ -115,7 +115,7 @@ extern const struct screen screen_login, screen_home, screen_orders, screen_orde
 	screen_pickups, screen_pickup, screen_returns, screen_shelf, screen_lookup,
 	screen_queue, screen_repair, screen_figures, screen_conflicts, screen_stocktake,
 	screen_approvals, screen_kpi, screen_manager, screen_legacy, screen_code,
-	screen_inspections, screen_recalls, screen_check;
+	screen_inspections, screen_recalls, screen_check, screen_recipient;
 
 /* What every screen may use. */
 /* The data of the screen on top: its own (screen->data_size). */

@@ -1007,7 +1007,7 @@ shell_bench_login(struct shell *sh, const char *operator_no, const char *screen)
 		&screen_pickup, &screen_returns, &screen_shelf, &screen_lookup, &screen_queue,
 		&screen_repair, &screen_figures, &screen_conflicts, &screen_stocktake,
 		&screen_approvals, &screen_kpi, &screen_manager, &screen_legacy, &screen_code,
-		&screen_inspections, &screen_recalls, &screen_check,
+		&screen_inspections, &screen_recalls, &screen_check, &screen_recipient,
 	};
 	shell_login(sh, operator_no, operator_no, ROLE_STAFF | ROLE_TECHNICIAN | ROLE_MANAGER, NULL);
 	for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)

@@ -291,7 +291,13 @@ apply_move(struct store *store, const struct event *ev)
 		unit.location[0] = '\0';
 
 	/* Who has it and pays for it. */
-	int out_with_payer = (fx & FX_PAYER_SET) || t->to == UNIT_DELIVERED;
+	int out_with_payer = !(fx & FX_PAYER_CHANGE) &&
+			     ((fx & FX_PAYER_SET) || t->to == UNIT_DELIVERED);
+	/* Another payer, the same recipient: the rent period is apply_rent's. */
+	if ((fx & FX_PAYER_CHANGE) &&
+	    ((rc = required(store, ev, "payer", unit.payer, sizeof unit.payer)) != 0 ||
+	     (rc = need_payer(store, unit.payer)) != 0))
+		return rc;
 	if (out_with_payer) {
 		if ((rc = required(store, ev, "payer", unit.payer, sizeof unit.payer)) != 0 ||
 		    (rc = need_payer(store, unit.payer)) != 0 ||
@@ -323,12 +329,15 @@ apply_move(struct store *store, const struct event *ev)
 	if (fx & FX_RENT_STOP)
 		unit.rent_from_ms = 0;
 
+	char reason[256];
 	if ((fx & FX_REASON) &&
-	    (rc = required(store, ev, "reason", text, sizeof text)) != 0)
+	    (rc = required(store, ev, "reason", reason, sizeof reason)) != 0)
 		return rc;
 
+	/* A new payer is no new state: the unit is where it was since then. */
+	if (!(fx & FX_PAYER_CHANGE))
+		unit.state_since = ev->hlc;
 	unit.state = t->to;
-	unit.state_since = ev->hlc;
 	return write_unit(store, &unit, exists ? &before : NULL);
 }
 

@@ -40,6 +40,9 @@ static const struct field payer_key = { "payer_id", FIELD_CODE, 1, 20, NULL, NUL
 static const struct field payer_fields[] = {
 	{ "name", FIELD_TEXT, 1, 80, NULL, NULL, NULL },
 	{ "kind", FIELD_CHOICE, 0, 0, "region|municipality|other", "other", NULL },
+	/* The payer number this one is invoiced with (a municipality with
+	 * several payer numbers: rent.h); none: its own group. */
+	{ "payer_group", FIELD_CODE, 0, 20, NULL, NULL, NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

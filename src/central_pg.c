@@ -52,7 +52,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 7	/* the schema this hmc needs: packaging/central/007-safety.sql */
+#define PG_SCHEMA 10	/* the schema this hmc needs: packaging/central/010-rent.sql */
 
 struct central {
 	PGconn *conn;

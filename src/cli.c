@@ -44,6 +44,13 @@ static const struct cli_verb verbs[] = {
 	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
 	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
 	     "them).") },
+	{ "article", cli_article, cli_rent_opts, "price ARTICLE --rent SEK --from DATE | show ARTICLE",
+	  N_("An article's monthly rent from a day on (a manager's; the rent in force on "
+	     "each day is what the invoicing basis charges, so a change mid-month splits "
+	     "the month's lines), and the rent in force today.") },
+	{ "recipient", cli_recipient, cli_rent_opts, "show REF [--csv]",
+	  N_("Every unit out with a recipient reference: article, payer and since when, "
+	     "open repairs: what to collect at a move or a death.") },
 	{ "order", cli_order, cli_order_opts,
 	  "add|import|list|show|pick|unpick|deliver ...",
 	  N_("Delivery orders. add --payer ID [--recipient REF] [--due DATE] LINE... "
@@ -65,14 +72,17 @@ static const struct cli_verb verbs[] = {
 	     "claims [--csv] lists warranty claims.") },
 	{ "report", cli_report, cli_repair_opts,
 	  "repairs --from DATE --to DATE | legacy | charges [--payer P] [--pending] | obsolete | "
-	  "kpi  [--csv]",
+	  "kpi | invoicing --month YYYY-MM [--payer P] | payer-mismatch  [--csv]",
 	  N_("Figures. repairs: closed per month and priority, the share within the "
 	     "deadline beside the target (93 % normal, 96 % acute), median working "
 	     "days, open repairs past their deadline. legacy: F and M units out, by "
 	     "payer and article, weight-bearing first, their monthly rent and the price "
 	     "factor writing them off means. charges: per payer. obsolete: units in stock "
 	     "of articles out of the assortment, with residual value and when it reaches "
-	     "zero. kpi: the managers' figures.") },
+	     "zero. kpi: the managers' figures. invoicing: the month's invoicing basis, per "
+	     "payer group and payer: rent per unit and rent period (days and the rent in "
+	     "force), acute repairs and approved charges as lines of their own, with "
+	     "totals. payer-mismatch: units out whose payer is not the order's.") },
 	{ "stocktake", cli_stocktake, cli_manage_opts,
 	  "open --scope KIND VALUE | list | show ID [--csv] | count ID UNIT... | confirm ID | "
 	  "write-off ID | cancel ID",

@@ -136,6 +136,15 @@ int cli_stocktake(struct cli *cli);
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
+/* Rent (cli_rent.c): hmc unit change-payer, hmc article, hmc recipient,
+ * the rent reports (-1 when the report is none of them), a unit's rent
+ * periods for hmc unit show. */
+int cli_change_payer(struct cli *cli);
+int cli_article(struct cli *cli);
+int cli_recipient(struct cli *cli);
+int cli_report_rent(struct cli *cli);
+int cli_unit_show_rent(struct store *store, const char *unit_no);
+extern const struct cli_opt cli_rent_opts[];
 /* Patient safety (cli_safety.c). */
 int cli_incident(struct cli *cli);
 int cli_recall(struct cli *cli);

@@ -842,6 +842,9 @@ cli_report_more(struct cli *cli)
 	const char *what = cli->n_args > 0 ? cli->args[0] : "";
 	int csv = cli_opt(cli, "csv") != NULL;
 	int (*report)(struct store *store, int csv) = NULL;
+	int rent = cli_report_rent(cli);
+	if (rent >= 0)
+		return rent;
 	if (strcmp(what, "legacy") == 0)
 		report = report_legacy;
 	else if (strcmp(what, "obsolete") == 0)
@@ -850,7 +853,8 @@ cli_report_more(struct cli *cli)
 		report = report_kpi;
 	else if (strcmp(what, "charges") != 0 || cli->n_args != 1)
 		return cli_usage_error(cli_current_verb,
-				       _("reports: repairs, legacy, charges, obsolete, kpi"));
+				       _("reports: repairs, legacy, charges, obsolete, kpi, invoicing, "
+					 "payer-mismatch"));
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;

@@ -283,6 +283,13 @@ cli_pickup(struct cli *cli)
 			cli_printf(_("%s collected, now in transit\n"), cli->args[1]);
 		if (got.warning[0])
 			cli_note(_("hmc: warning: %s (the office is told)\n"), got.warning);
+		if (got.payer_was[0])
+			cli_note(_("hmc: if %s pays for it, the office changes the payer: hmc unit "
+				   "change-payer %s --payer %s --from %s --reason \"payer mismatch at "
+				   "pickup %s\" (%s is when %s began to pay: give the day the change "
+				   "came, if later)\n"),
+				 got.payer_order, cli->args[1], got.payer_order, got.since,
+				 got.pickup_no, got.since, got.payer_was);
 		store_close(store);
 		return CLI_OK;
 	}

@@ -30,6 +30,7 @@ const struct cli_opt cli_repair_opts[] = {
 	{ "until", 1 }, { "note", 1 }, { "outcome", 1 }, { "location", 1 }, { "reason", 1 },
 	{ "claim", 1 },
 	{ "from", 1 }, { "to", 1 }, { "depot", 1 }, { "payer", 1 }, { "pending", 0 },
+	{ "month", 1 },
 	{ NULL, 0 },
 };
 

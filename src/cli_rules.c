@@ -23,6 +23,8 @@ who(unsigned roles)
 		return _("manager");
 	if (roles == (ROLE_TECHNICIAN | ROLE_MANAGER))
 		return _("technician, manager");
+	if (roles == (ROLE_STAFF | ROLE_MANAGER))
+		return _("staff, manager");
 	return _("anyone");
 }
 

@@ -21,6 +21,7 @@
 #include "hmc/lifecycle.h"
 #include "hmc/money.h"
 #include "hmc/payload.h"
+#include "hmc/rent.h"
 #include "hmc/repairs.h"
 #include "hmc/barcode.h"
 #include "hmc/safety.h"
@@ -43,6 +44,7 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "weight-bearing", 0 },
 	{ "lot", 1 }, { "made", 1 }, { "inspected", 1 }, { "udi", 1 }, { "to", 1 },
 	{ "checked", 0 }, { "failed", 0 }, { "points", 1 }, { "method", 1 }, { "exposed", 0 },
+	{ "from", 1 },
 	{ NULL, 0 },
 };
 
@@ -92,8 +94,9 @@ print_moves(FILE *out)
 		fprintf(out, "  %-17s %s%s%s%s\n", name, from[0] ? _("from ") : "",
 			strcmp(from, "NONE") == 0 ? _("nothing (a new unit)") : from,
 			fx & FX_LOC_NEED ? ", --location" : "",
-			fx & FX_PAYER_SET ? ", --payer [--recipient]"
-			: fx & FX_REASON  ? ", --reason"
+			fx & FX_PAYER_SET      ? ", --payer [--recipient]"
+			: fx & FX_PAYER_CHANGE ? ", --payer --from --reason"
+			: fx & FX_REASON       ? ", --reason"
 					  : "");
 	}
 }
@@ -230,8 +233,11 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		if (unit.recipient[0])
 			print_field(_("recipient"), unit.recipient);
 	}
-	if (unit.rent_from_ms != 0 && catalog_article_get(store, unit.article_no, &article) == 0) {
-		money_format(article.rent_ore, money, sizeof money);
+	int64_t rent;
+	if (unit.rent_from_ms != 0 &&
+	    rent_price_on(store, unit.article_no, timeutil_local_date(timeutil_now_ms()), &rent) == 0) {
+		/* The rent in force today (rent.h). */
+		money_format(rent, money, sizeof money);
 		timeutil_format_local(unit.rent_from_ms, when);
 		snprintf(line, sizeof line, _("%s a month since %.10s"), money, when);
 		print_field(_("rent"), line);
@@ -251,6 +257,8 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 			 unit.made[0] ? unit.made : "?");
 		print_field(_("lot"), line);
 	}
+	if (cli_unit_show_rent(store, unit.unit_no) != 0)
+		return cli_store_error(store);
 	return unit_show_safety(store, &unit);
 }
 
@@ -454,6 +462,10 @@ cli_unit(struct cli *cli)
 	}
 	if (cli->n_args != 2)
 		return cli_usage_error(cli_current_verb, _("hmc unit %s takes one unit number"), sub);
+
+	/* Another payer: options of its own (a free reason, a day). */
+	if (is_move && move == EV_CHANGE_PAYER)
+		return cli_change_payer(cli);
 
 	char unit_no[UNIT_NO_MAX];
 	if (unit_no_parse(cli->args[1], unit_no, NULL) != 0)

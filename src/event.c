@@ -45,6 +45,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_FOUND_AGAIN] = "found_again",
 	[EV_QUARANTINE] = "quarantine",
 	[EV_RELEASE] = "release",
+	[EV_CHANGE_PAYER] = "change_payer",
 	[EV_ARTICLE] = "article",
 	[EV_PAYER] = "payer",
 	[EV_LOCATION] = "location",
@@ -77,6 +78,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_RECALL_CLOSE] = "recall_close",
 	[EV_INSPECTION] = "inspection",
 	[EV_UNIT_SAFETY] = "unit_safety",
+	[EV_ARTICLE_PRICE] = "article_price",
 };
 
 const char *

@@ -63,6 +63,11 @@ const struct transition lifecycle_table[] = {
 	{ EV_RELEASE,          UNIT_QUARANTINE,  UNIT_CLEANING,    0 },
 	{ EV_RELEASE,          UNIT_QUARANTINE,  UNIT_IN_REPAIR,   0 },
 	{ EV_SCRAP,            UNIT_QUARANTINE,  UNIT_SCRAPPED,    0 },
+	/* Another payer from a day (rent.h): out at the patient's, or just
+	 * collected, to put right the spell that the pickup ended (the
+	 * pickup's "payer mismatch" flag). */
+	{ EV_CHANGE_PAYER,     UNIT_DELIVERED,   UNIT_DELIVERED,   0 },
+	{ EV_CHANGE_PAYER,     UNIT_IN_TRANSIT,  UNIT_IN_TRANSIT,  0 },
 };
 
 const size_t lifecycle_n = sizeof lifecycle_table / sizeof lifecycle_table[0];
@@ -98,6 +103,7 @@ static const struct {
 	{ EV_FOUND_AGAIN, FX_LOC_NEED | FX_PAYER_CLEAR | FX_RENT_STOP, N_("found again") },
 	{ EV_QUARANTINE, FX_LOC_MAY, N_("put in quarantine") },
 	{ EV_RELEASE, FX_LOC_MAY, N_("release from quarantine") },
+	{ EV_CHANGE_PAYER, FX_PAYER_CHANGE | FX_REASON, N_("change the payer") },
 };
 
 unsigned

@@ -15,6 +15,7 @@
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
 #include "hmc/record.h"
+#include "hmc/rent.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -266,6 +267,12 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 	out->collected = out_now;
 	if (out_now)
 		xstrlcpy(out->pickup_no, on, sizeof out->pickup_no);
+	if (out_now && on[0] && strcmp(unit.payer, pickup.payer) != 0) {
+		xstrlcpy(out->payer_was, unit.payer, sizeof out->payer_was);
+		xstrlcpy(out->payer_order, pickup.payer, sizeof out->payer_order);
+		timeutil_format_date(timeutil_local_date(unit.rent_from_ms), out->since);
+		rent_payer_since(store, unit_no, out->since);
+	}
 	xstrlcpy(out->warning, reason, sizeof out->warning);
 	return 0;
 }

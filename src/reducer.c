@@ -33,13 +33,14 @@ typedef int apply_fn(struct store *store, const struct event *ev);
  * quarantine notes where the unit comes from before it moves. */
 static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REGISTER]          = { apply_move, apply_safety_move, apply_charges_move },
-	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move },
+	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move, apply_rent_move },
 	[EV_RELOCATE]          = { apply_move, apply_charges_move },
 	[EV_PICK]              = { apply_move, apply_orders_move, apply_charges_move },
 	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
-	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move },
-	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move },
-	[EV_RECEIVE]           = { apply_move, apply_safety_hygiene, apply_charges_move },
+	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move, apply_rent_move },
+	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move, apply_rent_move },
+	[EV_RECEIVE]           = { apply_move, apply_safety_hygiene, apply_charges_move,
+				   apply_rent_move },
 	[EV_TO_CLEANING]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_safety_hygiene,
 				   apply_charges_move },
@@ -52,13 +53,14 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_UNREPAIRABLE]      = { apply_move, apply_repairs_move, apply_charges_move },
 	[EV_MARK_MISSING]      = { apply_move, apply_charges_move },
 	[EV_FOUND]             = { apply_move, apply_safety_hygiene, apply_charges_move },
-	[EV_WRITE_OFF]         = { apply_move, apply_charges_move },
-	[EV_REPORT_LOST]       = { apply_move, apply_charges_move },
-	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move },
-	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move },
+	[EV_WRITE_OFF]         = { apply_move, apply_charges_move, apply_rent_move },
+	[EV_REPORT_LOST]       = { apply_move, apply_charges_move, apply_rent_move },
+	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move, apply_rent_move },
+	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move, apply_rent_move },
 	[EV_FOUND_AGAIN]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
 	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
+	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move },
 
 	[EV_ARTICLE]           = { apply_catalog },
 	[EV_PAYER]             = { apply_catalog },
@@ -92,6 +94,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_RECALL_CLOSE]      = { apply_safety },
 	[EV_INSPECTION]        = { apply_safety },
 	[EV_UNIT_SAFETY]       = { apply_safety },
+	[EV_ARTICLE_PRICE]     = { apply_rent },
 };
 
 static int
@@ -227,6 +230,8 @@ const struct reducer_table reducer_tables[] = {
 	{ "unit_inspections", "unit_no", N_("unit inspection plan") },
 	{ "inspections", "inspection_id", N_("inspection") },
 	{ "unit_hygiene", "unit_no", N_("unit's cleaning and check") },
+	{ "rent_periods", "unit_no || '/' || opened", N_("rent period") },
+	{ "article_prices", "article_no || '/' || valid_from", N_("article price") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -20,6 +20,8 @@
  *   apply_safety.c     incident*, recall_*, inspection, unit_safety; what
  *                      a registration, quarantine, release or scrap does
  *                      to the safety tables
+ *   apply_rent.c       article_price; the rent period a delivery opens, a
+ *                      payer change splits and a rent stop closes
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -99,6 +101,14 @@ int apply_safety_move(struct store *store, const struct event *ev);
 /* apply_safety.c: a move's mark on the unit's hygiene (exposed, due its
  * function check; safety.h), after the move. */
 int apply_safety_hygiene(struct store *store, const struct event *ev);
+
+/* apply_rent.c: an article's rent from a day; a move's rent period: a
+ * delivery (or an import out on rent) opens one, a payer change ends the
+ * one in force on its from= day and opens the new payer's, a move that
+ * stops the rent ends the open one (at the pickup's rent_end= when
+ * sooner). */
+int apply_rent(struct store *store, const struct event *ev);
+int apply_rent_move(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a

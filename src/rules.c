@@ -31,6 +31,7 @@
 #define S ROLE_ANY
 #define T (ROLE_TECHNICIAN | ROLE_MANAGER)
 #define M ROLE_MANAGER
+#define O (ROLE_STAFF | ROLE_MANAGER)	/* the office: staff and managers */
 #define ANY UNIT_NONE
 #define SCRAPPING (G_REASON | G_WARRANTY | G_APPROVAL | G_FOUR_EYES | G_PROOF)
 
@@ -144,6 +145,12 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_UNIT_SAFETY,   ANY,             WHERE_ANY,            T, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* Rent (rent.h): the office changes a unit's payer (a technician has
+	 * no part in billing); a price is reference data, a manager's word. */
+	{ EV_CHANGE_PAYER,  ANY,             WHERE_ANY,            O, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_ARTICLE_PRICE, ANY,             WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
 const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
@@ -151,6 +158,7 @@ const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
 #undef S
 #undef T
 #undef M
+#undef O
 #undef ANY
 #undef SCRAPPING
 
@@ -719,6 +727,7 @@ action_label(enum event_type type)
 	case EV_RECALL_CLOSE: return _("close a recall");
 	case EV_INSPECTION: return _("record inspections");
 	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
+	case EV_ARTICLE_PRICE: return _("change an article's rent");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }

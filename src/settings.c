@@ -84,6 +84,10 @@ static const struct setting table[] = {
 	  STR(CHARGE_MINIMUM_ORE), N_("öre"), SETTING_MANAGER,
 	  N_("The least a payer is charged for a unit lost or destroyed (20000 öre is "
 	     "200 kr).") },
+	{ "rent.acute_repair_ore", SETTING_INT, SETTING_STORE, 0, 100000000, "0", N_("öre"),
+	  SETTING_MANAGER,
+	  N_("What the payer pays for an acute repair at the patient's: a line of its own "
+	     "in the month's invoicing basis (0 lists the repair without an amount).") },
 	{ "scrap.approval_ore", SETTING_INT, SETTING_STORE, 0, 1000000000,
 	  STR(SCRAP_APPROVAL_ORE), N_("öre"), SETTING_MANAGER,
 	  N_("Scrapping a unit whose residual value is above this needs a manager's "

@@ -26,6 +26,7 @@
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/log.h"
+#include "hmc/payload.h"
 #include "hmc/reason.h"
 #include "hmc/residual.h"
 #include "hmc/safety.h"
@@ -512,6 +513,65 @@ static const char *const migrations[] = {
 	"    OR (type = 'release' AND payload LIKE '%state=IN_STOCK%'))"
 	"   GROUP BY subject)"
 	"  WHERE type IN ('receive', 'found_again', 'to_cleaning');",
+	/* 16: rent (rent.h): a unit's rent periods, one per spell out and
+	 * payer (start day counts, end day does not; NULL while it runs), with
+	 * the order that sent the unit out; an article's rent by valid-from
+	 * day; the payer group a payer number invoices under.  The units out
+	 * now get their running period from what the store knows (their
+	 * delivery's instant, event and order). */
+	"CREATE TABLE rent_periods ("
+	"  unit_no TEXT NOT NULL,"
+	"  opened INTEGER NOT NULL,"
+	"  payer TEXT NOT NULL,"
+	"  recipient TEXT NOT NULL DEFAULT '',"
+	"  start_day TEXT NOT NULL,"
+	"  end_day TEXT,"
+	"  order_no TEXT,"
+	"  reason TEXT NOT NULL DEFAULT '',"
+	"  opened_by TEXT NOT NULL,"
+	"  PRIMARY KEY (unit_no, opened)) WITHOUT ROWID;"
+	"CREATE INDEX rent_periods_payer ON rent_periods(payer, start_day);"
+	"CREATE INDEX rent_periods_open ON rent_periods(unit_no) WHERE end_day IS NULL;"
+	"CREATE INDEX units_recipient ON units(recipient) WHERE recipient IS NOT NULL;"
+	"CREATE TABLE article_prices ("
+	"  article_no TEXT NOT NULL,"
+	"  valid_from TEXT NOT NULL,"
+	"  rent_ore INTEGER NOT NULL CHECK (rent_ore >= 0),"
+	"  set_at INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  PRIMARY KEY (article_no, valid_from)) WITHOUT ROWID;"
+	"ALTER TABLE payers ADD COLUMN payer_group TEXT;"
+	/* The periods the reducer would have kept, from the journal in the
+	 * order the state folds it (journal.h): a delivery (or an import out
+	 * on rent) opens one, the first move after it that stops the rent
+	 * ends it (on the event's day, or the pickup's rent end if sooner). */
+	"WITH ev AS (SELECT subject, type, hlc, operator, payload,"
+	"   hmc_local_date(CASE WHEN received > 0 AND received < (hlc >> 16) THEN received"
+	"     ELSE hlc >> 16 END) AS day,"
+	"   row_number() OVER (ORDER BY gseq IS NULL, gseq, seq) AS k"
+	"  FROM journal WHERE (status IN ('central', 'confirmed') AND gseq IS NOT NULL"
+	"   OR status = 'pending') AND type IN ('deliver', 'import', 'pickup', 'receive',"
+	"   'write_off', 'report_lost', 'legacy_write_off', 'report_destroyed', 'found_again')),"
+	" starts AS (SELECT *, coalesce(hmc_local_date(hmc_instant_ms("
+	"   hmc_payload(payload, 'rent_from'))), day) AS start_day FROM ev"
+	"  WHERE type = 'deliver' OR type = 'import' AND hmc_payload(payload, 'state') = 'DELIVERED')"
+	"INSERT OR IGNORE INTO rent_periods (unit_no, opened, payer, recipient, start_day, end_day,"
+	"  order_no, opened_by)"
+	" SELECT s.subject, s.hlc, hmc_payload(s.payload, 'payer'),"
+	"  coalesce(hmc_payload(s.payload, 'recipient'), ''), s.start_day,"
+	"  (SELECT max(s.start_day, min(e.day, coalesce(hmc_payload(e.payload, 'rent_end'),"
+	"     e.day))) FROM ev e WHERE e.subject = s.subject AND e.k > s.k"
+	"   AND e.type NOT IN ('deliver', 'import') ORDER BY e.k LIMIT 1),"
+	"  hmc_payload(s.payload, 'order'), s.operator"
+	" FROM starts s WHERE hmc_payload(s.payload, 'payer') IS NOT NULL;"
+	/* A unit out whose delivery the journal no longer holds. */
+	"INSERT OR IGNORE INTO rent_periods (unit_no, opened, payer, recipient, start_day,"
+	"  opened_by)"
+	" SELECT u.unit_no, u.state_since, u.payer, coalesce(u.recipient, ''),"
+	"  hmc_local_date(u.rent_from), ''"
+	" FROM units u WHERE u.state = 'DELIVERED' AND u.payer IS NOT NULL"
+	" AND u.rent_from IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rent_periods r"
+	"  WHERE r.unit_no = u.unit_no AND r.end_day IS NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1164,6 +1224,47 @@ sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 						 sqlite3_value_int64(argv[3])));
 }
 
+/* hmc_local_date(ms): the Stockholm date of an instant, YYYY-MM-DD. */
+static void
+sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char date[TIMEUTIL_DATE_LEN];
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	timeutil_format_date(timeutil_local_date(sqlite3_value_int64(argv[0])), date);
+	sqlite3_result_text(ctx, date, -1, SQLITE_TRANSIENT);
+}
+
+/* hmc_payload(payload, key): a payload's value, NULL when it has none. */
+static void
+sql_payload(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char value[PAYLOAD_MAX];
+	const char *payload = (const char *)sqlite3_value_text(argv[0]);
+	const char *key = (const char *)sqlite3_value_text(argv[1]);
+	(void)argc;
+	if (payload == NULL || key == NULL || payload_get(payload, key, value, sizeof value) != 0)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, value, -1, SQLITE_TRANSIENT);
+}
+
+/* hmc_instant_ms(text): timeutil_parse_instant, NULL when it is none. */
+static void
+sql_instant_ms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *text = (const char *)sqlite3_value_text(argv[0]);
+	int64_t ms;
+	(void)argc;
+	if (text == NULL || timeutil_parse_instant(text, &ms) != 0)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, ms);
+}
+
 /* hmc_event_hash(device, device_seq, hlc, operator, type, subject,
  * payload): event_hash for SQL, for the migration that rehashes. */
 static void
@@ -1206,6 +1307,15 @@ store_add_functions(sqlite3 *db)
 	sqlite3_create_function(db, "hmc_residual", 4,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_residual, NULL, NULL);
+	sqlite3_create_function(db, "hmc_payload", 2,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_payload, NULL, NULL);
+	sqlite3_create_function(db, "hmc_instant_ms", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_instant_ms, NULL, NULL);
+	sqlite3_create_function(db, "hmc_local_date", 1,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_local_date, NULL, NULL);
 	sqlite3_create_function(db, "hmc_event_hash", 7,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_event_hash, NULL, NULL);

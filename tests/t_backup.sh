@@ -90,16 +90,19 @@ run "$HMC" --db "$T/new/hmc.db" verify; expect_status 0
 v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA user_version")
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
-# As a store of the schema three before the last was (the last migration
-# adds the function checklists and the units' hygiene, made again from
-# their states; the one before adds columns that hold nothing on a demo
-# store: its lots and inspection plans; the one before that keeps where
-# the centre's answers reached: a row of the config).
-prev=$((v - 3))
+# As a store of schema 12 was (13 keeps where the centre's answers
+# reached: a row of the config; 14 adds columns that hold nothing on a
+# demo store: its lots and inspection plans; 15 the function checklists
+# and the units' hygiene, made again from their states; 16 the rent
+# periods, which it makes again from the units out, and the article
+# prices and payer groups, none on a demo store).
+prev=12
 sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
 	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;
 	ALTER TABLE articles DROP COLUMN inspection_checklist;
 	ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;
+	DROP TABLE rent_periods; DROP TABLE article_prices; DROP INDEX units_recipient;
+	ALTER TABLE payers DROP COLUMN payer_group;
 	DELETE FROM config WHERE key = 'sync.sent_through'; PRAGMA user_version = $prev"
 : >"$OLD.pre-v5"	# an older one, to be removed
 run "$HMC" --db "$OLD" verify; expect_status 0

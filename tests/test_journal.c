@@ -170,6 +170,8 @@ migration_rehashes_the_journal(void **state)
 					   "DROP TABLE unit_hygiene;"
 					   "DROP TABLE quarantines; DROP TABLE incidents; DROP TABLE recalls;"
 					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
+					   "DROP TABLE rent_periods; DROP TABLE article_prices;"
+					   "DROP INDEX units_recipient; ALTER TABLE payers DROP COLUMN payer_group;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

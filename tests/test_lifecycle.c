@@ -16,6 +16,7 @@
 #include "hmc/lifecycle.h"
 #include "hmc/rules.h"
 #include "hmc/payload.h"
+#include "hmc/timeutil.h"
 #include "hmc/store.h"
 #include "hmc/unit.h"
 #include "hmc/words.h"
@@ -77,6 +78,13 @@ full_payload(enum event_type move, enum unit_state to, char *payload)
 	payload_set(payload, PAYLOAD_MAX, "weight_bearing", "1");
 	if (move == EV_IMPORT || move == EV_RELEASE)
 		payload_set(payload, PAYLOAD_MAX, "state", unit_state_name(to));
+	/* Another payer from today (rent.h). */
+	if (move == EV_CHANGE_PAYER) {
+		char today[TIMEUTIL_DATE_LEN];
+		timeutil_format_date(timeutil_local_date(timeutil_now_ms()), today);
+		payload_set(payload, PAYLOAD_MAX, "payer", "R-SU");
+		payload_set(payload, PAYLOAD_MAX, "from", today);
+	}
 }
 
 /* A legacy unit is written off only after a field check (rules.h). */

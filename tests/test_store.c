@@ -568,6 +568,8 @@ migration_keeps_the_old_store(void **state)
 					   "DROP TABLE unit_hygiene;"
 					   "DROP TABLE quarantines; DROP TABLE incidents; DROP TABLE recalls;"
 					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
+					   "DROP TABLE rent_periods; DROP TABLE article_prices;"
+					   "DROP INDEX units_recipient; ALTER TABLE payers DROP COLUMN payer_group;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");

@@ -46,6 +46,7 @@ enum event_type {
 	EV_FOUND_AGAIN,		/* a lost unit turns up: back at the depot */
 	EV_QUARANTINE,		/* kept apart as suspect (safety.h) */
 	EV_RELEASE,		/* out of quarantine: state= where it came from */
+	EV_CHANGE_PAYER,	/* another payer from= a day: a new rent period (rent.h) */
 	EV_N_MOVES,
 	/* Reference data, set whole ("put") by key. */
 	EV_ARTICLE = EV_N_MOVES,
@@ -85,6 +86,8 @@ enum event_type {
 	EV_RECALL_CLOSE,	/* subject the recall: releases what was checked or fixed */
 	EV_INSPECTION,		/* subject the unit; passed, points, day */
 	EV_UNIT_SAFETY,		/* subject the unit; lot, made, inspection_months */
+	/* Rent (rent.h). */
+	EV_ARTICLE_PRICE,	/* subject the article; rent (öre) from= a day */
 	EV_N_TYPES
 };
 

@@ -45,6 +45,9 @@ extern const size_t lifecycle_n;
 #define FX_RENT_START	0x040	/* rent starts at the event */
 #define FX_RENT_STOP	0x080	/* rent stops at the event */
 #define FX_REASON	0x100	/* reason= required */
+#define FX_PAYER_CHANGE	0x200	/* payer= and from= required: the rent period
+				 * in force that day ends, the payer's begins;
+				 * recipient and state stay */
 
 unsigned move_effects(enum event_type move);
 

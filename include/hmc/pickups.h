@@ -65,6 +65,12 @@ struct pickup_outcome {
 	int collected;			/* 1 when the unit went IN_TRANSIT */
 	char pickup_no[PICKUP_NO_MAX];	/* the order it was collected on, or "" */
 	char warning[256];		/* what the office was told, or "" */
+	/* Payer mismatch: the unit was out with another payer than the
+	 * pickup's.  payer_was and payer_order name them, since the day the
+	 * unit's payer paid from: what a payer change (rent.h) starts from. */
+	char payer_was[PAYER_ID_MAX];
+	char payer_order[PAYER_ID_MAX];
+	char since[11];
 };
 
 /* Collects a scanned unit on a pickup.  A unit already collected
