@@ -786,7 +786,8 @@ rules_gate(struct store *store, struct event *ev)
 	/* A move's guards that read only state are the reducer's, which
 	 * checks them on the same state within this transaction (rules.h):
 	 * not twice.  A request is not the move, so they hold it here. */
-	unsigned reducer_checks = event_type_is_move(ev->type) ? G_STATE : 0;
+	unsigned reducer_checks =
+		event_type_is_move(ev->type) ? G_STATE & ~(unsigned)G_GATE_STRICTER : 0;
 	if ((rc = run_guards(&g, ~reducer_checks)) != 0)
 		return rc;
 	if (g.request && (rc = run_guards(&g, reducer_checks)) != 0)

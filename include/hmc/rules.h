@@ -56,6 +56,12 @@ struct store;
 #define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON | G_HELD | \
 		 G_INSPECTED | G_FUNCTION)
 
+/* Of those, the ones the gate holds a new action to more than a fold holds
+ * an event (a cleaning made before the function check existed folds): the
+ * gate checks them itself; the others on a move it leaves to the reducer,
+ * which checks them in the same transaction. */
+#define G_GATE_STRICTER (G_FUNCTION)
+
 /* Where the unit is, for rules that differ by it. */
 enum rule_where {
 	WHERE_ANY,
