@@ -1,9 +1,14 @@
 /*
  * central_pg.c — the central log in PostgreSQL, through libpq.
  *
- *   hmc_events(gseq bigint identity primary key, device, device_seq, hlc,
- *              operator, type, subject, payload, hash bytea, received,
- *              unique (device, device_seq))
+ *   hmc_events(gseq, device, device_seq, hlc, operator, type, subject,
+ *              payload, hash bytea, received, primary key (gseq, received))
+ *                                 partitioned by the month of received
+ *                                 (009-partitions.sql: hmc_events_YYYY_MM and
+ *                                 hmc_events_default; hmc_upkeep() makes them)
+ *   hmc_keys(device, device_seq primary key, gseq unique)
+ *                                 every event's key, across all months; the
+ *                                 place trigger writes it
  *   hmc_meta(key, value)          schema (the last file applied), settings
  *   hmc_event_types(name)         the types the log takes
  *   hmc_push_lock()               the push lock; no device may see it
@@ -52,7 +57,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 7	/* the schema this hmc needs: packaging/central/007-safety.sql */
+#define PG_SCHEMA 9	/* the schema this hmc needs: packaging/central/009-partitions.sql */
 
 struct central {
 	PGconn *conn;
@@ -1024,7 +1029,40 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 	return device_change(c, device, _("revoking the device"), take_login, NULL, err, size);
 }
 
+/* --- upkeep ------------------------------------------------------------ */
+
+static int
+pg_upkeep(struct central *c, int months_ahead, int *made, char *err, size_t size)
+{
+	char ahead[16];
+	*made = 0;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	snprintf(ahead, sizeof ahead, "%d", months_ahead);
+	const char *params[1] = { ahead };
+	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_upkeep($1::integer)", 1, NULL, params,
+					NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("making the log's partitions"));
+	*made = atoi(pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
+	return 0;
+}
+
+static int
+pg_seed(struct central *c, const struct event *events, int n, const char *based_on, char *err,
+	size_t size)
+{
+	(void)events;
+	(void)n;
+	(void)based_on;
+	snprintf(err, size, _("%s is a PostgreSQL log: a crisis log is a SQLite file (hmc central "
+			      "init sqlite:PATH --seed)"), c->where);
+	return HMC_E_UNSUPPORTED;
+}
+
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
-	pg_revoke, pg_limit, pg_close,
+	pg_revoke, pg_limit, pg_close, pg_upkeep, pg_seed,
 };

@@ -808,21 +808,41 @@ same_at(struct store *store, const struct central_ops *ops, struct central *c, i
 }
 
 /* The generation this store synced with; a store that never synced takes
- * the log's. */
+ * the log's, and so does one told to switch logs (its cursor in the log it
+ * leaves is kept as sync.cursor@GENERATION; check_log then finds what both
+ * logs hold alike). */
 static int
-check_generation(struct store *store, const struct central_head *head)
+check_generation(struct store *store, const struct central_head *head, int switching,
+		 int *switched)
 {
 	char known[64];
+	*switched = 0;
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    strcmp(known, head->generation) == 0)
 		return 0;
+	if (switching && store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
+	    known[0] != '\0') {
+		char key[96], text[24];
+		snprintf(key, sizeof key, "sync.cursor@%s", known);
+		snprintf(text, sizeof text, "%lld",
+			 (long long)store_config_int(store, "sync.cursor", 0));
+		int rc = store_begin(store);
+		if (rc == 0 && (rc = store_config_set(store, key, text)) == 0 &&
+		    (rc = store_config_set(store, "sync.generation", head->generation)) == 0 &&
+		    (rc = store_commit(store)) == 0) {
+			*switched = 1;
+			return 0;
+		}
+		store_rollback(store);
+		return rc;
+	}
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    (store_config_int(store, "sync.cursor", 0) > 0 || journal_last_place(store) > 0))
 		return store_seterr(store, HMC_E_REFUSED,
 				    _("this handheld synced with another central log (generation "
-				      "%s; this one is %s): nothing was exchanged; to move it, make "
-				      "a new store with `hmc init` on it, or point it back at its own "
-				      "log"), known, head->generation[0] ? head->generation : "-");
+				      "%s; this one is %s): nothing was exchanged; to move it to this "
+				      "log, run `hmc sync --switch URL` (a crisis log, and `--switch "
+				      "back`), or point it back at its own log"), known, head->generation[0] ? head->generation : "-");
 	/* Never synced, or synced before logs had a generation. */
 	int rc = store_begin(store);
 	if (rc == 0 && (rc = store_config_set(store, "sync.generation", head->generation)) == 0)
@@ -877,22 +897,55 @@ refill_after_restore(struct store *store, int64_t kept, struct sync_result *resu
 		return rc;
 	}
 	result->restored = 1;
+	result->cursor = kept;
 	return 0;
 }
 
-/* Checks that the log is the one this store synced with and still holds
- * what was folded here; a log restored from a backup is refilled. */
+static int check_places_alike(struct store *store, const struct central_ops *ops,
+			      struct central *c, const struct central_head *head,
+			      struct sync_result *result);
+
+/* Checks that the log is the one this store synced with (or, switching,
+ * takes the new one) and still holds what was folded here; a log
+ * restored from a backup is refilled. */
 static int
 check_log(struct store *store, const struct central_ops *ops, struct central *c,
-	  struct central_head *head, struct sync_result *result)
+	  struct central_head *head, int switching, struct sync_result *result)
 {
 	char err[512] = "";
+	int switched = 0;
 	int rc = ops->head(c, head, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	if ((rc = check_generation(store, head)) != 0 ||
+	if ((rc = check_generation(store, head, switching, &switched)) != 0 ||
 	    (rc = check_identity(store, ops, c)) != 0)
 		return rc;
+	if (switched) {
+		/* The places both logs hold alike are found as after a
+		 * restore, and what follows them is taken back the same way. */
+		int64_t before = journal_last_place(store);
+		rc = check_places_alike(store, ops, c, head, result);
+		if (rc == 0) {
+			result->switched = 1;
+			result->switch_kept = result->restored ? result->cursor : before;
+			result->switch_resent = result->restore_resent;
+			result->switch_taken_back = result->restore_taken_back;
+			result->restored = 0;
+			result->restore_resent = result->restore_taken_back = 0;
+		}
+		return rc;
+	}
+	return check_places_alike(store, ops, c, head, result);
+}
+
+/* Whether the log still holds what was folded here; else (a log restored
+ * from a backup, or another log switched to) what follows the last place
+ * both hold alike is refilled. */
+static int
+check_places_alike(struct store *store, const struct central_ops *ops, struct central *c,
+		   const struct central_head *head, struct sync_result *result)
+{
+	int rc;
 	int64_t cursor = store_config_int(store, "sync.cursor", 0);
 	int64_t last = journal_last_place(store);
 	if (last > cursor)
@@ -1013,6 +1066,30 @@ sync_record(struct store *store, int rc, const char *message)
 	return err;
 }
 
+/* The log to sync with: --central, else the one the store was switched
+ * to (sync.switched), else the configured one; a switch names its own. */
+static const char *
+sync_url(struct store *store, const struct sync_options *options, char *buf, size_t size)
+{
+	if (options->switch_to != NULL && strcmp(options->switch_to, "back") != 0)
+		return options->switch_to;
+	if (options->url == NULL && options->switch_to == NULL &&
+	    store_config_get(store, "sync.switched", buf, (int)size) == 0 && buf[0] != '\0')
+		return buf;
+	return central_url(options->url, buf, size);
+}
+
+/* The log the store syncs with from now on ("": the configured one). */
+static int
+remember_switch(struct store *store, const char *url)
+{
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = store_config_set(store, "sync.switched", url)) == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return rc;
+}
+
 static int
 exchange(struct store *store, const struct sync_options *options, struct sync_result *result)
 {
@@ -1024,11 +1101,24 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	if (store_device_name(store)[0] == '\0')
 		return store_seterr(store, HMC_E_INVALID,
 				    _("this store has no device name: run `hmc init --device NAME`"));
-	const char *url = central_url(options->url, buf, sizeof buf);
+	const char *url = sync_url(store, options, buf, sizeof buf);
 	if (url == NULL)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("no central log is set: use --central URL, HMC_CENTRAL, or "
 				      "central = URL under [sync] in the config file"));
+	int switch_back = options->switch_to != NULL && strcmp(options->switch_to, "back") == 0;
+	if (options->switch_to != NULL && !switch_back) {
+		struct central_conninfo ci;
+		int secret = strncmp(url, "sqlite:", 7) != 0 &&
+			     central_conninfo_parse(url, &ci) == 0 && ci.password[0] != '\0';
+		if (strncmp(url, "sqlite:", 7) != 0)
+			central_conninfo_clear(&ci);
+		if (secret)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("a log whose URL holds a password is not kept in the "
+					      "store: put it in the config file (central = URL under "
+					      "[sync]) and use --switch back"));
+	}
 	int batch = options->batch > 0
 		? options->batch : (int)settings_int(store, "sync.batch");
 	if (batch < 1 || batch > 100000)
@@ -1062,8 +1152,10 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	/* A sync killed in its fold left the pending events applied from
 	 * their changes: through the reducer first (forward_pending). */
 	if ((rc = sync_settle(store)) != 0 ||
-	    (rc = check_log(store, ops, c, &head, result)) != 0 ||
-	    (rc = record_clock(store, &head, result)) != 0) {
+	    (rc = check_log(store, ops, c, &head, options->switch_to != NULL, result)) != 0 ||
+	    (rc = record_clock(store, &head, result)) != 0 ||
+	    (options->switch_to != NULL &&
+	     (rc = remember_switch(store, switch_back ? "" : url)) != 0)) {
 		ops->close(c);
 		close(lock);
 		return rc;
@@ -1091,7 +1183,7 @@ int
 sync_run(struct store *store, const struct sync_options *options, struct sync_result *result)
 {
 	char buf[1024], where[256] = "none";
-	const char *url = central_url(options->url, buf, sizeof buf);
+	const char *url = sync_url(store, options, buf, sizeof buf);
 	if (url != NULL)
 		central_describe(url, where, sizeof where);
 	log_msg(LOG_INFO, "sync start: device %s, central %s%s", store_device_name(store), where,
