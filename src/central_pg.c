@@ -1039,6 +1039,10 @@ pg_upkeep(struct central *c, int months_ahead, int *made, char *err, size_t size
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
+	/* Making a month locks the log a moment: waiting long behind a pull
+	 * would hold every other pull up behind it.  Past 5 s: try later. */
+	if ((rc = pg_limit(c, 5000, CENTRAL_STATEMENT_TIMEOUT, err, size)) != 0)
+		return rc;
 	snprintf(ahead, sizeof ahead, "%d", months_ahead);
 	const char *params[1] = { ahead };
 	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_upkeep($1::integer)", 1, NULL, params,

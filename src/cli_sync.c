@@ -375,8 +375,10 @@ central_upkeep(struct cli *cli, const struct central_ops *ops, struct central *c
 	}
 	int rc = ops->upkeep(c, months, &made, err, sizeof err);
 	ops->close(c);
-	if (rc != 0)
-		return cli_fail("%s", err);
+	if (rc != 0) {
+		cli_fail("%s", err);
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
+	}
 	cli_printf(_("the central log at %s has its partitions up to %d months ahead (%d made)\n"),
 	       where, months, made);
 	return CLI_OK;

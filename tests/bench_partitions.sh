@@ -13,7 +13,9 @@
 # (as hmc sends them), a pull of 5000 from the middle of the log and one
 # from its head (the query hmc runs), and a batch sent again (every event
 # known: the key look-ups alone).  Prints the median of each and the
-# ratio parted / plain (above 1 is slower); asserts nothing.
+# ratio parted / plain (above 1 is slower), the middle pull also split
+# into the server's planning and executing (EXPLAIN ANALYZE); asserts
+# nothing.
 set -eu
 : "${HMC:=build/hmc}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +50,7 @@ for db in plain parted; do
 	psql "$(db_url $db)" -1 -f "$sch/001-log.sql" -f "$sch/002-guarded.sql" -f "$sch/003-placed.sql" \
 		-f "$sch/004-devices.sql" -f "$sch/005-proofs.sql" -f "$sch/006-placed-at-once.sql" \
 		-f "$sch/007-safety.sql" -c "INSERT INTO hmc_meta VALUES ('schema', '7');
-			INSERT INTO hmc_event_types VALUES ('relocate') ON CONFLICT DO NOTHING" >/dev/null
+			INSERT INTO hmc_event_types VALUES ('relocate') ON CONFLICT DO NOTHING" >/dev/null 2>&1
 	from=1
 	while [ "$from" -le "$events" ]; do
 		to=$((from + 49999)); [ "$to" -gt "$events" ] && to=$events
@@ -56,7 +58,7 @@ for db in plain parted; do
 		from=$((to + 1))
 	done
 	psql "$(db_url $db)" -c "UPDATE hmc_events SET received = now() - interval '$months months'
-		+ (gseq - 1) * interval '$months months' / $events; VACUUM ANALYZE hmc_events" >/dev/null
+		+ (gseq - 1) * interval '$months months' / $events" -c "VACUUM ANALYZE hmc_events" >/dev/null
 done
 start=$(date +%s.%N)
 LANG=en "$HMC" central upgrade "$(db_url parted)" >/dev/null
@@ -78,11 +80,13 @@ for r in $(seq 1 "$rounds"); do
 		echo "$db push $(timed $db "$(push_sql $next $to)")" >>"$dir/times"
 		echo "$db again $(timed $db "$(push_sql $next $to)")" >>"$dir/times"
 		echo "$db pull-mid $(timed $db "SELECT count(*) FROM (SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $mid ORDER BY gseq LIMIT 5000) p")" >>"$dir/times"
+		psql "$(db_url $db)" -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $mid ORDER BY gseq LIMIT 5000" |
+			sed -n -e "s/^Planning Time: \([0-9.]*\) ms/$db mid-planning \1/p" -e "s/^Execution Time: \([0-9.]*\) ms/$db mid-executing \1/p" >>"$dir/times"
 		echo "$db pull-head $(timed $db "SELECT count(*) FROM (SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $((next - 5000)) ORDER BY gseq LIMIT 5000) p")" >>"$dir/times"
 	done
 	next=$((to + 1))
 done
-for what in push again pull-mid pull-head; do
+for what in push again pull-mid mid-planning mid-executing pull-head; do
 	p=$(awk -v w="$what" '$1 == "plain" && $2 == w { print $3 }' "$dir/times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	q=$(awk -v w="$what" '$1 == "parted" && $2 == w { print $3 }' "$dir/times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	awk -v w="$what" -v p="$p" -v q="$q" 'BEGIN { printf "%-10s 5000 events: plain %8.1f ms, partitioned %8.1f ms: %.2fx\n", w, p, q, q / p }'

@@ -11,7 +11,7 @@
 -- UNIQUE (device, device_seq) cannot be kept by hmc_events itself any
 -- more: (device, device_seq, received) would let an event sent again in
 -- another month in twice.  The keys go to their own unpartitioned table,
--- hmc_keys (device, device_seq) -> gseq, written by the same statement
+-- hmc_keys (device, device_seq) -> gseq and hash, written by the same statement
 -- trigger that checks the places (hmc_events_place): every INSERT into
 -- the log, hmc_push's or the owner's by hand, writes its keys in the same
 -- statement, so a key twice, in any two months, fails the statement, and
@@ -61,10 +61,14 @@ CREATE TABLE hmc_events (
 	PARTITION BY RANGE (received);
 CREATE TABLE hmc_events_default PARTITION OF hmc_events DEFAULT;
 
+-- The hash too: an event sent again is answered (its place, whether the
+-- content is the same) from this table alone, not by probing every
+-- month's index for its place.
 CREATE TABLE hmc_keys (
 	device text NOT NULL,
 	device_seq bigint NOT NULL,
 	gseq bigint NOT NULL UNIQUE,
+	hash bytea NOT NULL,
 	PRIMARY KEY (device, device_seq));
 REVOKE ALL ON hmc_keys FROM PUBLIC;
 
@@ -154,8 +158,8 @@ SELECT hmc_partition_month(m)
 	      FROM hmc_events_unpartitioned u) months;
 SELECT hmc_upkeep(3);
 
-INSERT INTO hmc_keys (device, device_seq, gseq)
-	SELECT u.device, u.device_seq, u.gseq FROM hmc_events_unpartitioned u;
+INSERT INTO hmc_keys (device, device_seq, gseq, hash)
+	SELECT u.device, u.device_seq, u.gseq, u.hash FROM hmc_events_unpartitioned u;
 INSERT INTO hmc_events (gseq, device, device_seq, hlc, operator, type, subject, payload, hash,
 			received)
 	SELECT u.gseq, u.device, u.device_seq, u.hlc, u.operator, u.type, u.subject, u.payload,
@@ -190,8 +194,8 @@ BEGIN
 					 last_place),
 			HINT = 'events enter the log through hmc_push(), which places them';
 	END IF;
-	INSERT INTO hmc_keys (device, device_seq, gseq)
-		SELECT n.device, n.device_seq, n.gseq FROM hmc_added n;
+	INSERT INTO hmc_keys (device, device_seq, gseq, hash)
+		SELECT n.device, n.device_seq, n.gseq, n.hash FROM hmc_added n;
 	UPDATE hmc_place SET last = high;
 	RETURN NULL;
 END
@@ -307,8 +311,7 @@ BEGIN
 		     WHEN n.refused IS NULL THEN (SELECT k.gseq FROM hmc_keys k
 			WHERE k.device = n.device AND k.device_seq = n.device_seq) END,
 		CASE WHEN p.gseq IS NOT NULL THEN p.hash = n.hash
-		     WHEN n.refused IS NULL THEN (SELECT e.hash = n.hash
-			FROM hmc_keys k JOIN hmc_events e ON e.gseq = k.gseq
+		     WHEN n.refused IS NULL THEN (SELECT k.hash = n.hash FROM hmc_keys k
 			WHERE k.device = n.device AND k.device_seq = n.device_seq) END,
 		n.refused
 	FROM incoming n
