@@ -58,7 +58,7 @@ for db in plain parted; do
 		from=$((to + 1))
 	done
 	psql "$(db_url $db)" -c "UPDATE hmc_events SET received = now() - interval '$months months'
-		+ (gseq - 1) * interval '$months months' / $events" -c "VACUUM ANALYZE hmc_events" >/dev/null
+		+ (gseq - 1) * interval '$months months' / $events" -c "VACUUM FULL ANALYZE hmc_events" >/dev/null
 done
 start=$(date +%s.%N)
 LANG=en "$HMC" central upgrade "$(db_url parted)" >/dev/null
