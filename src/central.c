@@ -453,6 +453,47 @@ merge_why(struct central_merge *r, const struct event *e, const char *why)
 		 (long long)e->device_seq, event_type_name(e->type), e->subject, why);
 }
 
+/* Pushes events[0..n) into the log, as a sync does (sync.c, push_some):
+ * an event refused is counted with its reason, the rest goes on; a batch
+ * the log fails whole for its data (a rule of its own) is halved until
+ * the event is found. */
+static int
+merge_push(const struct central_ops *ops, struct central *into, int64_t head,
+	   const struct event *events, int n, struct central_ack *acks,
+	   struct central_merge *r, char *err, size_t size)
+{
+	int rc = ops->push(into, events, n, acks, err, size);
+	if (rc == HMC_E_INVALID) {
+		if (n > 1) {
+			int half = n / 2;
+			if ((rc = merge_push(ops, into, head, events, half, acks, r, err, size)) != 0)
+				return rc;
+			return merge_push(ops, into, head, events + half, n - half, acks + half, r,
+					  err, size);
+		}
+		r->refused++;
+		merge_why(r, &events[0], err);
+		err[0] = '\0';
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		if (acks[i].refused[0] != '\0') {
+			r->refused++;
+			merge_why(r, &events[i], acks[i].refused);
+		} else if (!acks[i].same) {
+			r->other++;
+			merge_why(r, &events[i], _("the log holds other content under this number"));
+		} else if (acks[i].gseq > head) {
+			r->carried++;	/* placed after the head the merge began at */
+		} else {
+			r->known++;
+		}
+	}
+	return 0;
+}
+
 int
 central_merge(const struct central_ops *from_ops, struct central *from,
 	      const struct central_ops *into_ops, struct central *into, int batch,
@@ -484,22 +525,9 @@ central_merge(const struct central_ops *from_ops, struct central *from,
 		int n = 0;
 		if ((rc = from_ops->pull(from, at, batch, events, &n, err, size)) != 0 || n == 0)
 			break;
-		if ((rc = into_ops->push(into, events, n, acks, err, size)) != 0)
+		if ((rc = merge_push(into_ops, into, ih.max_gseq, events, n, acks, r, err,
+				     size)) != 0)
 			break;
-		for (int i = 0; i < n; i++) {
-			if (acks[i].refused[0] != '\0') {
-				r->refused++;
-				merge_why(r, &events[i], acks[i].refused);
-			} else if (!acks[i].same) {
-				r->other++;
-				merge_why(r, &events[i], _("the log holds other content under this "
-							   "number"));
-			} else if (acks[i].gseq > ih.max_gseq) {
-				r->carried++;	/* placed after the head the merge began at */
-			} else {
-				r->known++;
-			}
-		}
 		r->read += n;
 		at = events[n - 1].gseq;
 	}

@@ -813,10 +813,11 @@ same_at(struct store *store, const struct central_ops *ops, struct central *c, i
  * logs hold alike). */
 static int
 check_generation(struct store *store, const struct central_head *head, int switching,
-		 int *switched)
+		 int *switched, int64_t *floor)
 {
 	char known[64];
 	*switched = 0;
+	*floor = 0;
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    strcmp(known, head->generation) == 0)
 		return 0;
@@ -826,9 +827,26 @@ check_generation(struct store *store, const struct central_head *head, int switc
 		snprintf(key, sizeof key, "sync.cursor@%s", known);
 		snprintf(text, sizeof text, "%lld",
 			 (long long)store_config_int(store, "sync.cursor", 0));
+		/* Places both logs hold alike by construction: a crisis log
+		 * seeded from the log left holds its places up to its base, and
+		 * so does that log for the crisis log it seeded (kept as
+		 * sync.crisis: CRISIS REGION BASE). */
+		char crisis[200] = "", cg[64], rg[64];
+		long long base = 0;
+		if (head->based_on[0] != '\0' && strcmp(head->based_on, known) == 0) {
+			*floor = head->base;
+			snprintf(crisis, sizeof crisis, "%s %s %lld", head->generation, known,
+				 (long long)head->base);
+		} else if (store_config_get(store, "sync.crisis", crisis, sizeof crisis) == 0 &&
+			   sscanf(crisis, "%63s %63s %lld", cg, rg, &base) == 3 &&
+			   strcmp(cg, known) == 0 && strcmp(rg, head->generation) == 0) {
+			*floor = base;
+		}
 		int rc = store_begin(store);
 		if (rc == 0 && (rc = store_config_set(store, key, text)) == 0 &&
 		    (rc = store_config_set(store, "sync.generation", head->generation)) == 0 &&
+		    (head->based_on[0] == '\0' ||
+		     (rc = store_config_set(store, "sync.crisis", crisis)) == 0) &&
 		    (rc = store_commit(store)) == 0) {
 			*switched = 1;
 			return 0;
@@ -904,6 +922,8 @@ refill_after_restore(struct store *store, int64_t kept, struct sync_result *resu
 static int check_places_alike(struct store *store, const struct central_ops *ops,
 			      struct central *c, const struct central_head *head,
 			      struct sync_result *result);
+static int alike_through(struct store *store, const struct central_ops *ops, struct central *c,
+			 const struct central_head *head, int64_t floor, int64_t *kept);
 
 /* Checks that the log is the one this store synced with (or, switching,
  * takes the new one) and still holds what was folded here; a log
@@ -914,28 +934,78 @@ check_log(struct store *store, const struct central_ops *ops, struct central *c,
 {
 	char err[512] = "";
 	int switched = 0;
+	int64_t floor = 0;
 	int rc = ops->head(c, head, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	if ((rc = check_generation(store, head, switching, &switched)) != 0 ||
+	if ((rc = check_generation(store, head, switching, &switched, &floor)) != 0 ||
 	    (rc = check_identity(store, ops, c)) != 0)
 		return rc;
 	if (switched) {
-		/* The places both logs hold alike are found as after a
-		 * restore, and what follows them is taken back the same way. */
-		int64_t before = journal_last_place(store);
-		rc = check_places_alike(store, ops, c, head, result);
-		if (rc == 0) {
-			result->switched = 1;
-			result->switch_kept = result->restored ? result->cursor : before;
-			result->switch_resent = result->restore_resent;
-			result->switch_taken_back = result->restore_taken_back;
-			result->restored = 0;
-			result->restore_resent = result->restore_taken_back = 0;
-		}
-		return rc;
+		/* What follows the last place both logs hold alike is taken
+		 * back as after a restore. */
+		int64_t kept = 0, before = journal_last_place(store);
+		if ((rc = alike_through(store, ops, c, head, floor, &kept)) != 0)
+			return rc;
+		if (kept < before && (rc = refill_after_restore(store, kept, result)) != 0)
+			return rc;
+		result->switched = 1;
+		result->switch_kept = kept;
+		result->switch_resent = result->restore_resent;
+		result->switch_taken_back = result->restore_taken_back;
+		result->restored = 0;
+		result->restore_resent = result->restore_taken_back = 0;
+		return 0;
 	}
 	return check_places_alike(store, ops, c, head, result);
+}
+
+/* The last place up to which the log holds, place by place, what was
+ * folded here (*kept), compared from floor on (places below it are alike
+ * by construction).  After a switch of logs every place is compared, not
+ * halved as after a restore: two logs that differ at a place may hold the
+ * same event again a few places on (an event the one refused shifts the
+ * rest), so agreeing at a place says nothing of the places before it. */
+static int
+alike_through(struct store *store, const struct central_ops *ops, struct central *c,
+	      const struct central_head *head, int64_t floor, int64_t *kept)
+{
+	enum { BATCH = 1000 };
+	char err[512] = "";
+	int64_t cursor = store_config_int(store, "sync.cursor", 0);
+	int64_t last = journal_last_place(store);
+	if (last > cursor)
+		cursor = last;
+	int64_t high = cursor < head->max_gseq ? cursor : head->max_gseq;
+	int64_t at = floor < high ? floor : high;
+	struct event *theirs = xcalloc(BATCH, sizeof *theirs), ours;
+	int rc = 0, differ = 0;
+	while (!differ && at < high) {
+		int n = 0;
+		if ((rc = ops->pull(c, at, BATCH, theirs, &n, err, sizeof err)) != 0) {
+			rc = store_seterr(store, rc, "%s", err);
+			break;
+		}
+		if (n == 0)
+			break;
+		for (int i = 0; i < n && !differ && theirs[i].gseq <= high; i++) {
+			int64_t seq = journal_find_place(store, theirs[i].gseq);
+			if (seq != 0) {
+				if ((rc = journal_get(store, seq, &ours)) != 0)
+					break;
+				differ = strcmp(theirs[i].device, ours.device) != 0 ||
+					 theirs[i].device_seq != ours.device_seq ||
+					 memcmp(theirs[i].hash, ours.hash, EVENT_HASH_LEN) != 0;
+			}
+			if (!differ)
+				at = theirs[i].gseq;
+		}
+		if (rc != 0 || theirs[n - 1].gseq >= high)
+			break;
+	}
+	free(theirs);
+	*kept = at;
+	return rc;
 }
 
 /* Whether the log still holds what was folded here; else (a log restored

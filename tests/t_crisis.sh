@@ -15,7 +15,9 @@
 # the log it was moved to (plain `sync` goes there); a handheld not moved
 # still refused with the advice to switch; `central merge CRISIS --into
 # REGION` (carries what the crisis log holds after its seed, through the
-# region's checks, keeping device and device sequence; a second merge
+# region's checks, keeping device and device sequence: an event a rule of
+# the region refuses is listed, exit 1, the rest carried, and a merge
+# after the rule is lifted carries it; a second merge
 # carries nothing and changes no row; a log into itself, and a crisis log
 # into a region it was not seeded from, refused); `sync --switch back`;
 # then every handheld has the same state and conflicts, verify is ok, and
@@ -86,6 +88,21 @@ exactly_once() {
 		check "the region holds the $made events $dev made" test \
 			"$(region_sql "SELECT count(*) FROM hmc_events WHERE device = '$dev'")" -eq "$made"
 	done
+}
+
+# A rule at the region that refuses events about one unit (none without
+# an argument), as t_sync.sh has it.
+refuse_at_centre() {
+	case $ENGINE in
+	sqlite) region_sql "DROP TRIGGER IF EXISTS no_unit"
+		[ -n "${1:-}" ] && region_sql "CREATE TRIGGER no_unit BEFORE INSERT ON hmc_events
+			WHEN NEW.subject = '$1' BEGIN SELECT RAISE(ABORT, 'unit $1 is frozen'); END" ;;
+	pg) region_sql "SET client_min_messages = warning;
+		    ALTER TABLE hmc_events DROP CONSTRAINT IF EXISTS no_unit"
+		[ -n "${1:-}" ] && region_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_unit
+			CHECK (subject <> '$1') NOT VALID" ;;
+	esac
+	return 0
 }
 
 relocate() {	# relocate DEV UNIT LOCATION
@@ -165,12 +182,22 @@ scenario() {
 	expect_status 1; expect_err "seeded from another log"
 	run "$HMC" central merge "$CRISIS"; expect_status 2; expect_err "--into"
 
-	# The region is back: the merge carries every crisis event once.
+	# The region is back, with a rule of its own that refuses events about
+	# U2: the merge goes through its checks as any push; that event is
+	# refused and listed (exit 1), every other one carried.
 	before=$(region_sql "SELECT count(*) FROM hmc_events")
 	crisis_new=$(sqlite3 "$E/crisis.db" "SELECT count(*) FROM hmc_events WHERE gseq > $held")
-	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 0
+	refuse_at_centre "$U2"
+	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 1
 	expect_out "$crisis_new events read"
-	expect_out "$crisis_new carried"
+	expect_out "$((crisis_new - 1)) carried"
+	expect_out "1 refused"; expect_out "$U2"
+	check "the region holds $((crisis_new - 1)) more" test \
+		"$(region_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new - 1))
+	refuse_at_centre
+	# The rule lifted, the merge again carries the one left, once.
+	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 0
+	expect_out "1 carried"; expect_out "$((crisis_new - 1)) there already"
 	check "the region holds $crisis_new more" test \
 		"$(region_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new))
 	region_rows >"$E/rows.1"
