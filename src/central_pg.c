@@ -66,6 +66,7 @@ struct central {
 	char *arrays;		/* a push's arrays, in binary */
 	size_t arrays_size;
 	int ready;		/* the log's schema was checked */
+	int pull_prepared;	/* hmc_pull is prepared on this connection */
 };
 
 /* libpq, opened on first use: only a PostgreSQL central log needs it
@@ -81,6 +82,7 @@ struct central {
 	X(PQescapeLiteral) \
 	X(PQexec) \
 	X(PQexecParams) \
+	X(PQexecPrepared) \
 	X(PQfinish) \
 	X(PQfreemem) \
 	X(PQcmdTuples) \
@@ -88,6 +90,7 @@ struct central {
 	X(PQgetlength) \
 	X(PQgetvalue) \
 	X(PQntuples) \
+	X(PQprepare) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
@@ -777,12 +780,27 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
+	/* Prepared once per connection and planned once (a generic plan):
+	 * the log is partitioned by month and the months cannot be pruned by
+	 * place, so planning the merge of every month's index took longer
+	 * than reading 5,000 rows (009-partitions.sql; tests/
+	 * bench_partitions.sh).  The session's plan_cache_mode reaches
+	 * prepared statements and PL/pgSQL only: hmc_push sets its own. */
+	if (!c->pull_prepared) {
+		if ((rc = command(c, "SET plan_cache_mode = force_generic_plan", err, size,
+				  _("reading the central log"))) != 0)
+			return rc;
+		PGresult *prep = pq.PQprepare(c->conn, "hmc_pull",
+			"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+			" (extract(epoch FROM received) * 1000)::bigint"
+			" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2", 2, NULL);
+		if (pq.PQresultStatus(prep) != PGRES_COMMAND_OK)
+			return fail(c, prep, err, size, _("reading the central log"));
+		pq.PQclear(prep);
+		c->pull_prepared = 1;
+	}
 	/* Results in binary: no number or hex to parse. */
-	PGresult *res = pq.PQexecParams(c->conn,
-		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
-		" (extract(epoch FROM received) * 1000)::bigint"
-		" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2",
-		2, NULL, params, NULL, NULL, 1);
+	PGresult *res = pq.PQexecPrepared(c->conn, "hmc_pull", 2, params, NULL, NULL, 1);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the central log"));
 	int rows = pq.PQntuples(res);

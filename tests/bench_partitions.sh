@@ -14,8 +14,9 @@
 # from its head (the query hmc runs), and a batch sent again (every event
 # known: the key look-ups alone).  Prints the median of each and the
 # ratio parted / plain (above 1 is slower), the middle pull also split
-# into the server's planning and executing (EXPLAIN ANALYZE); asserts
-# nothing.
+# into the server's planning and executing (EXPLAIN ANALYZE), and the
+# same pull prepared once and run again with a generic plan (planned once
+# per connection, not once a statement); asserts nothing.
 set -eu
 : "${HMC:=build/hmc}"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,11 +83,15 @@ for r in $(seq 1 "$rounds"); do
 		echo "$db pull-mid $(timed $db "SELECT count(*) FROM (SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $mid ORDER BY gseq LIMIT 5000) p")" >>"$dir/times"
 		psql "$(db_url $db)" -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $mid ORDER BY gseq LIMIT 5000" |
 			sed -n -e "s/^Planning Time: \([0-9.]*\) ms/$db mid-planning \1/p" -e "s/^Execution Time: \([0-9.]*\) ms/$db mid-executing \1/p" >>"$dir/times"
+		echo "$db pull-generic $(psql "$(db_url $db)" -c "SET plan_cache_mode = force_generic_plan" \
+			-c "PREPARE q(bigint, integer) AS SELECT count(*) FROM (SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > \$1 ORDER BY gseq LIMIT \$2) p" \
+			-c "EXECUTE q($mid, 5000)" -c '\timing on' -c "EXECUTE q($mid, 5000)" |
+			sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -1)" >>"$dir/times"
 		echo "$db pull-head $(timed $db "SELECT count(*) FROM (SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash, received FROM hmc_events WHERE gseq > $((next - 5000)) ORDER BY gseq LIMIT 5000) p")" >>"$dir/times"
 	done
 	next=$((to + 1))
 done
-for what in push again pull-mid mid-planning mid-executing pull-head; do
+for what in push again pull-mid mid-planning mid-executing pull-generic pull-head; do
 	p=$(awk -v w="$what" '$1 == "plain" && $2 == w { print $3 }' "$dir/times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	q=$(awk -v w="$what" '$1 == "parted" && $2 == w { print $3 }' "$dir/times" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
 	awk -v w="$what" -v p="$p" -v q="$q" 'BEGIN { printf "%-10s 5000 events: plain %8.1f ms, partitioned %8.1f ms: %.2fx\n", w, p, q, q / p }'

@@ -213,6 +213,9 @@ CREATE OR REPLACE FUNCTION hmc_push(p_device text[], p_device_seq bigint[], p_hl
 	RETURNS TABLE (idx integer, gseq bigint, same boolean, refused text)
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET jit = off
+	-- A puller's session plans its pull once (force_generic_plan,
+	-- central_pg.c); a batch's checks are planned for the batch.
+	SET plan_cache_mode = auto
 AS $fn$
 #variable_conflict use_column
 DECLARE
