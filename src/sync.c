@@ -807,13 +807,35 @@ same_at(struct store *store, const struct central_ops *ops, struct central *c, i
 	return 0;
 }
 
-/* The generation this store synced with; a store that never synced takes
- * the log's, and so does one told to switch logs (its cursor in the log it
- * leaves is kept as sync.cursor@GENERATION; check_log then finds what both
- * logs hold alike). */
+/* A move to another log, written in one transaction with what it takes
+ * back (refill_after_restore), so a sync killed midway finds the store
+ * wholly on the one log or the other. */
+struct log_switch {
+	char left_key[96];	/* sync.cursor@GENERATION of the log left */
+	char left_cursor[24];	/* the cursor there */
+	char generation[64];	/* the new log's */
+	char crisis[200];	/* sync.crisis to keep ("" none): CRISIS REGION BASE */
+	const char *url;	/* sync.switched to keep: the URL, or "" (back) */
+};
+
 static int
-check_generation(struct store *store, const struct central_head *head, int switching,
-		 int *switched, int64_t *floor)
+write_switch(struct store *store, const struct log_switch *sw)
+{
+	int rc;
+	if ((rc = store_config_set(store, sw->left_key, sw->left_cursor)) != 0 ||
+	    (rc = store_config_set(store, "sync.generation", sw->generation)) != 0 ||
+	    (sw->crisis[0] != '\0' && (rc = store_config_set(store, "sync.crisis", sw->crisis)) != 0))
+		return rc;
+	return store_config_set(store, "sync.switched", sw->url);
+}
+
+/* The generation this store synced with; a store that never synced takes
+ * the log's.  One told to switch logs (switch_url not NULL) gets *sw filled
+ * and *switched set, nothing written yet (check_log), and *floor the
+ * place up to which both logs hold the same by construction. */
+static int
+check_generation(struct store *store, const struct central_head *head, const char *switch_url,
+		 struct log_switch *sw, int *switched, int64_t *floor)
 {
 	char known[64];
 	*switched = 0;
@@ -821,38 +843,32 @@ check_generation(struct store *store, const struct central_head *head, int switc
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    strcmp(known, head->generation) == 0)
 		return 0;
-	if (switching && store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
+	if (switch_url != NULL &&
+	    store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    known[0] != '\0') {
-		char key[96], text[24];
-		snprintf(key, sizeof key, "sync.cursor@%s", known);
-		snprintf(text, sizeof text, "%lld",
+		memset(sw, 0, sizeof *sw);
+		snprintf(sw->left_key, sizeof sw->left_key, "sync.cursor@%s", known);
+		snprintf(sw->left_cursor, sizeof sw->left_cursor, "%lld",
 			 (long long)store_config_int(store, "sync.cursor", 0));
+		snprintf(sw->generation, sizeof sw->generation, "%s", head->generation);
+		sw->url = switch_url;
 		/* Places both logs hold alike by construction: a crisis log
 		 * seeded from the log left holds its places up to its base, and
 		 * so does that log for the crisis log it seeded (kept as
 		 * sync.crisis: CRISIS REGION BASE). */
-		char crisis[200] = "", cg[64], rg[64];
+		char crisis[200], cg[64], rg[64];
 		long long base = 0;
 		if (head->based_on[0] != '\0' && strcmp(head->based_on, known) == 0) {
 			*floor = head->base;
-			snprintf(crisis, sizeof crisis, "%s %s %lld", head->generation, known,
+			snprintf(sw->crisis, sizeof sw->crisis, "%s %s %lld", head->generation, known,
 				 (long long)head->base);
 		} else if (store_config_get(store, "sync.crisis", crisis, sizeof crisis) == 0 &&
 			   sscanf(crisis, "%63s %63s %lld", cg, rg, &base) == 3 &&
 			   strcmp(cg, known) == 0 && strcmp(rg, head->generation) == 0) {
 			*floor = base;
 		}
-		int rc = store_begin(store);
-		if (rc == 0 && (rc = store_config_set(store, key, text)) == 0 &&
-		    (rc = store_config_set(store, "sync.generation", head->generation)) == 0 &&
-		    (head->based_on[0] == '\0' ||
-		     (rc = store_config_set(store, "sync.crisis", crisis)) == 0) &&
-		    (rc = store_commit(store)) == 0) {
-			*switched = 1;
-			return 0;
-		}
-		store_rollback(store);
-		return rc;
+		*switched = 1;
+		return 0;
 	}
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    (store_config_int(store, "sync.cursor", 0) > 0 || journal_last_place(store) > 0))
@@ -897,7 +913,8 @@ check_identity(struct store *store, const struct central_ops *ops, struct centra
  * devices' are taken back until their devices send them again, and the
  * state is rebuilt from the journal in the log's order. */
 static int
-refill_after_restore(struct store *store, int64_t kept, struct sync_result *result)
+refill_after_restore(struct store *store, int64_t kept, const struct log_switch *sw,
+		     struct sync_result *result)
 {
 	struct folder f = { store, result, 0,
 			    store_config_int(store, "sync.rebase_due", 0) != 0 };
@@ -909,6 +926,7 @@ refill_after_restore(struct store *store, int64_t kept, struct sync_result *resu
 	if ((rc = journal_unplace(store, kept, &result->restore_resent,
 				  &result->restore_taken_back)) != 0 ||
 	    (rc = store_config_set(store, "sync.cursor", text)) != 0 ||
+	    (sw != NULL && (rc = write_switch(store, sw)) != 0) ||
 	    (rc = rebuild_base(&f)) != 0 || (rc = redo_pending(&f)) != 0 ||
 	    (rc = store_commit(store)) != 0) {
 		store_rollback(store);
@@ -930,24 +948,31 @@ static int alike_through(struct store *store, const struct central_ops *ops, str
  * restored from a backup is refilled. */
 static int
 check_log(struct store *store, const struct central_ops *ops, struct central *c,
-	  struct central_head *head, int switching, struct sync_result *result)
+	  struct central_head *head, const char *switch_url, struct sync_result *result)
 {
 	char err[512] = "";
+	struct log_switch sw;
 	int switched = 0;
 	int64_t floor = 0;
 	int rc = ops->head(c, head, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	if ((rc = check_generation(store, head, switching, &switched, &floor)) != 0 ||
+	if ((rc = check_generation(store, head, switch_url, &sw, &switched, &floor)) != 0 ||
 	    (rc = check_identity(store, ops, c)) != 0)
 		return rc;
 	if (switched) {
 		/* What follows the last place both logs hold alike is taken
-		 * back as after a restore. */
+		 * back as after a restore, in the transaction that moves the
+		 * store to the new log. */
 		int64_t kept = 0, before = journal_last_place(store);
 		if ((rc = alike_through(store, ops, c, head, floor, &kept)) != 0)
 			return rc;
-		if (kept < before && (rc = refill_after_restore(store, kept, result)) != 0)
+		if (kept < before)
+			rc = refill_after_restore(store, kept, &sw, result);
+		else if ((rc = store_begin(store)) == 0 &&
+			 ((rc = write_switch(store, &sw)) != 0 || (rc = store_commit(store)) != 0))
+			store_rollback(store);
+		if (rc != 0)
 			return rc;
 		result->switched = 1;
 		result->switch_kept = kept;
@@ -1044,7 +1069,7 @@ check_places_alike(struct store *store, const struct central_ops *ops, struct ce
 		else
 			high = mid;
 	}
-	return refill_after_restore(store, low, result);
+	return refill_after_restore(store, low, NULL, result);
 }
 
 /* --- a new name ---------------------------------------------------------- */
@@ -1222,7 +1247,8 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	/* A sync killed in its fold left the pending events applied from
 	 * their changes: through the reducer first (forward_pending). */
 	if ((rc = sync_settle(store)) != 0 ||
-	    (rc = check_log(store, ops, c, &head, options->switch_to != NULL, result)) != 0 ||
+	    (rc = check_log(store, ops, c, &head,
+			    options->switch_to == NULL ? NULL : switch_back ? "" : url, result)) != 0 ||
 	    (rc = record_clock(store, &head, result)) != 0 ||
 	    (options->switch_to != NULL &&
 	     (rc = remember_switch(store, switch_back ? "" : url)) != 0)) {
