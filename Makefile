@@ -142,7 +142,7 @@ HMC       := $(BUILD)/hmc
 DEMO_DB   ?= demo/hmc.db
 DEMO_UNITS ?= 20000
 
-.PHONY: all run check bench torture fuzz install uninstall clean deps-build deps-test \
+.PHONY: all run check bench torture fuzz loadtest loadtest-run install uninstall clean deps-build deps-test \
         build-all test-run bench-run torture-run fuzz-run pot man check-quick deb check-package deps-package \
         cross check-cross deps-cross cross-build cross-deb cross-test-run
 .DEFAULT_GOAL := all
@@ -254,6 +254,20 @@ QUICK_TESTS := $(addprefix $(BUILD)/tests/,test_text test_barcode test_calendar 
 check-quick: $(HMC) $(MO) $(QUICK_TESTS)
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale \
 		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" bash tests/run.sh $(QUICK_TESTS)
+
+# A fleet of handhelds against one PostgreSQL (tests/loadtest.c says what
+# is measured and proved); not in check.  LOADTEST_DEVICES (default 200),
+# LOADTEST_EVENTS (moves per handheld per day, 40), LOADTEST_ROUNDS (8),
+# LOADTEST_ROUND_SECONDS (15), LOADTEST_LIMIT (seconds, 1800).
+loadtest: deps-test
+	@$(MAKE) --no-print-directory loadtest-run
+
+loadtest-run: $(HMC) $(BUILD)/tests/loadtest
+	@BUILD=$(BUILD) sh tests/loadtest.sh
+
+$(BUILD)/tests/loadtest: $(BUILD)/tests/loadtest.o $(LIBHMC)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture

@@ -441,3 +441,97 @@ central_url(const char *option, char *buf, size_t size)
 	memcpy(buf, url, strlen(url) + 1);
 	return buf;
 }
+
+/* --- merge --------------------------------------------------------------- */
+
+static void
+merge_why(struct central_merge *r, const struct event *e, const char *why)
+{
+	if (r->n_why >= SYNC_MERGE_REASONS)
+		return;
+	snprintf(r->why[r->n_why++], sizeof r->why[0], "%s#%lld %s %s: %s", e->device,
+		 (long long)e->device_seq, event_type_name(e->type), e->subject, why);
+}
+
+/* Pushes events[0..n) into the log, as a sync does (sync.c, push_some):
+ * an event refused is counted with its reason, the rest goes on; a batch
+ * the log fails whole for its data (a rule of its own) is halved until
+ * the event is found. */
+static int
+merge_push(const struct central_ops *ops, struct central *into, int64_t head,
+	   const struct event *events, int n, struct central_ack *acks,
+	   struct central_merge *r, char *err, size_t size)
+{
+	int rc = ops->push(into, events, n, acks, err, size);
+	if (rc == HMC_E_INVALID) {
+		if (n > 1) {
+			int half = n / 2;
+			if ((rc = merge_push(ops, into, head, events, half, acks, r, err, size)) != 0)
+				return rc;
+			return merge_push(ops, into, head, events + half, n - half, acks + half, r,
+					  err, size);
+		}
+		r->refused++;
+		merge_why(r, &events[0], err);
+		err[0] = '\0';
+		return 0;
+	}
+	if (rc != 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		if (acks[i].refused[0] != '\0') {
+			r->refused++;
+			merge_why(r, &events[i], acks[i].refused);
+		} else if (!acks[i].same) {
+			r->other++;
+			merge_why(r, &events[i], _("the log holds other content under this number"));
+		} else if (acks[i].gseq > head) {
+			r->carried++;	/* placed after the head the merge began at */
+		} else {
+			r->known++;
+		}
+	}
+	return 0;
+}
+
+int
+central_merge(const struct central_ops *from_ops, struct central *from,
+	      const struct central_ops *into_ops, struct central *into, int batch,
+	      struct central_merge *r, char *err, size_t size)
+{
+	struct central_head fh, ih;
+	memset(r, 0, sizeof *r);
+	int rc = from_ops->head(from, &fh, err, size);
+	if (rc == 0)
+		rc = into_ops->head(into, &ih, err, size);
+	if (rc != 0)
+		return rc;
+	if (strcmp(fh.generation, ih.generation) == 0) {
+		snprintf(err, size, _("both name the same log (generation %s): nothing to merge"),
+			 fh.generation);
+		return HMC_E_INVALID;
+	}
+	if (fh.based_on[0] != '\0' && strcmp(fh.based_on, ih.generation) != 0) {
+		snprintf(err, size, _("the crisis log was seeded from another log (generation %s), "
+				      "not this one (%s): merge it into the log it was seeded from"),
+			 fh.based_on, ih.generation);
+		return HMC_E_REFUSED;
+	}
+	r->from = fh.based_on[0] != '\0' ? fh.base : 0;
+	struct event *events = xcalloc((size_t)batch, sizeof *events);
+	struct central_ack *acks = xcalloc((size_t)batch, sizeof *acks);
+	int64_t at = r->from;
+	for (;;) {
+		int n = 0;
+		if ((rc = from_ops->pull(from, at, batch, events, &n, err, size)) != 0 || n == 0)
+			break;
+		if ((rc = merge_push(into_ops, into, ih.max_gseq, events, n, acks, r, err,
+				     size)) != 0)
+			break;
+		r->read += n;
+		at = events[n - 1].gseq;
+	}
+	free(events);
+	free(acks);
+	return rc;
+}

@@ -1,9 +1,14 @@
 /*
  * central_pg.c — the central log in PostgreSQL, through libpq.
  *
- *   hmc_events(gseq bigint identity primary key, device, device_seq, hlc,
- *              operator, type, subject, payload, hash bytea, received,
- *              unique (device, device_seq))
+ *   hmc_events(gseq, device, device_seq, hlc, operator, type, subject,
+ *              payload, hash bytea, received, primary key (gseq, received))
+ *                                 partitioned by the month of received
+ *                                 (009-partitions.sql: hmc_events_YYYY_MM and
+ *                                 hmc_events_default; hmc_upkeep() makes them)
+ *   hmc_keys(device, device_seq primary key, gseq unique)
+ *                                 every event's key, across all months; the
+ *                                 place trigger writes it
  *   hmc_meta(key, value)          schema (the last file applied), settings
  *   hmc_event_types(name)         the types the log takes
  *   hmc_push_lock()               the push lock; no device may see it
@@ -61,6 +66,7 @@ struct central {
 	char *arrays;		/* a push's arrays, in binary */
 	size_t arrays_size;
 	int ready;		/* the log's schema was checked */
+	int pull_prepared;	/* hmc_pull is prepared on this connection */
 };
 
 /* libpq, opened on first use: only a PostgreSQL central log needs it
@@ -76,6 +82,7 @@ struct central {
 	X(PQescapeLiteral) \
 	X(PQexec) \
 	X(PQexecParams) \
+	X(PQexecPrepared) \
 	X(PQfinish) \
 	X(PQfreemem) \
 	X(PQcmdTuples) \
@@ -83,6 +90,7 @@ struct central {
 	X(PQgetlength) \
 	X(PQgetvalue) \
 	X(PQntuples) \
+	X(PQprepare) \
 	X(PQresultErrorField) \
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
@@ -772,12 +780,27 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
+	/* Prepared once per connection and planned once (a generic plan):
+	 * the log is partitioned by month and the months cannot be pruned by
+	 * place, so planning the merge of every month's index took longer
+	 * than reading 5,000 rows (009-partitions.sql; tests/
+	 * bench_partitions.sh).  The session's plan_cache_mode reaches
+	 * prepared statements and PL/pgSQL only: hmc_push sets its own. */
+	if (!c->pull_prepared) {
+		if ((rc = command(c, "SET plan_cache_mode = force_generic_plan", err, size,
+				  _("reading the central log"))) != 0)
+			return rc;
+		PGresult *prep = pq.PQprepare(c->conn, "hmc_pull",
+			"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+			" (extract(epoch FROM received) * 1000)::bigint"
+			" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2", 2, NULL);
+		if (pq.PQresultStatus(prep) != PGRES_COMMAND_OK)
+			return fail(c, prep, err, size, _("reading the central log"));
+		pq.PQclear(prep);
+		c->pull_prepared = 1;
+	}
 	/* Results in binary: no number or hex to parse. */
-	PGresult *res = pq.PQexecParams(c->conn,
-		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
-		" (extract(epoch FROM received) * 1000)::bigint"
-		" FROM hmc_events WHERE gseq > $1 ORDER BY gseq LIMIT $2",
-		2, NULL, params, NULL, NULL, 1);
+	PGresult *res = pq.PQexecPrepared(c->conn, "hmc_pull", 2, params, NULL, NULL, 1);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the central log"));
 	int rows = pq.PQntuples(res);
@@ -1024,7 +1047,44 @@ pg_revoke(struct central *c, const char *device, char *err, size_t size)
 	return device_change(c, device, _("revoking the device"), take_login, NULL, err, size);
 }
 
+/* --- upkeep ------------------------------------------------------------ */
+
+static int
+pg_upkeep(struct central *c, int months_ahead, int *made, char *err, size_t size)
+{
+	char ahead[16];
+	*made = 0;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	/* Making a month locks the log a moment: waiting long behind a pull
+	 * would hold every other pull up behind it.  Past 5 s: try later. */
+	if ((rc = pg_limit(c, 5000, CENTRAL_STATEMENT_TIMEOUT, err, size)) != 0)
+		return rc;
+	snprintf(ahead, sizeof ahead, "%d", months_ahead);
+	const char *params[1] = { ahead };
+	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_upkeep($1::integer)", 1, NULL, params,
+					NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
+		return fail(c, res, err, size, _("making the log's partitions"));
+	*made = atoi(pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
+	return 0;
+}
+
+static int
+pg_seed(struct central *c, const struct event *events, int n, const char *based_on, char *err,
+	size_t size)
+{
+	(void)events;
+	(void)n;
+	(void)based_on;
+	snprintf(err, size, _("%s is a PostgreSQL log: a crisis log is a SQLite file (hmc central "
+			      "init sqlite:PATH --seed)"), c->where);
+	return HMC_E_UNSUPPORTED;
+}
+
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
-	pg_revoke, pg_limit, pg_close,
+	pg_revoke, pg_limit, pg_close, pg_upkeep, pg_seed,
 };

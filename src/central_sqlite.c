@@ -370,13 +370,20 @@ sq_head(struct central *c, struct central_head *head, char *err, size_t size)
 		"SELECT (SELECT value FROM hmc_meta WHERE key = 'generation'),"
 		" (SELECT coalesce(max(gseq), 0) FROM hmc_events),"
 		" (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM hmc_meta"
-		"  WHERE key = 'gapless_after')", -1, &s, NULL);
+		"  WHERE key = 'gapless_after'),"
+		" (SELECT value FROM hmc_meta WHERE key = 'based_on'),"
+		" (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM hmc_meta"
+		"  WHERE key = 'base')", -1, &s, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *generation = sqlite3_column_text(s, 0);
 		snprintf(head->generation, sizeof head->generation, "%s",
 			 generation ? (const char *)generation : "");
 		head->max_gseq = sqlite3_column_int64(s, 1);
 		head->gapless_after = sqlite3_column_int64(s, 2);
+		const unsigned char *based_on = sqlite3_column_text(s, 3);
+		snprintf(head->based_on, sizeof head->based_on, "%s",
+			 based_on ? (const char *)based_on : "");
+		head->base = sqlite3_column_int64(s, 4);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
@@ -454,7 +461,101 @@ sq_limit(struct central *c, int lock_ms, int statement_ms, char *err, size_t siz
 	return 0;
 }
 
+/* A file has no partitions to make. */
+static int
+sq_upkeep(struct central *c, int months_ahead, int *made, char *err, size_t size)
+{
+	(void)months_ahead;
+	*made = 0;
+	return ready(c, err, size);
+}
+
+/* The copy of another log's places, in one transaction: each event checked
+ * as a push checks it, at its own place, right after the places this file
+ * holds (none refused: a log the store folded holds nothing a push would
+ * refuse, and a copy with a hole would not be that log's). */
+static int
+sq_seed(struct central *c, const struct event *events, int n, const char *based_on, char *err,
+	size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	char why[200];
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	if ((rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(c, rc, err, size, _("the central log is busy"));
+	int64_t last = 0;
+	rc = sqlite3_prepare_v2(c->db, "SELECT coalesce(max(gseq), 0) FROM hmc_events", -1, &s,
+				NULL);
+	if (rc == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db,
+			"INSERT INTO hmc_events (gseq, device, device_seq, hlc, operator, type, subject,"
+			" payload, hash, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+			" coalesce(strftime('%Y-%m-%dT%H:%M:%fZ', ?10 / 1000.0, 'unixepoch'),"
+			"  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))", -1, &s, NULL);
+	for (int i = 0; i < n && rc == SQLITE_OK; i++) {
+		const struct event *e = &events[i];
+		if (e->gseq != last + 1) {
+			snprintf(err, size, _("the copy does not follow place %lld with %lld: a crisis "
+					      "log is seeded from a store that holds every place of "
+					      "its log from the first"), (long long)last,
+				 (long long)e->gseq);
+			sqlite3_finalize(s);
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return HMC_E_INVALID;
+		}
+		if (central_check_event(e, why, sizeof why) != 0) {
+			snprintf(err, size, _("%s #%lld at place %lld: %s"), e->device,
+				 (long long)e->device_seq, (long long)e->gseq, why);
+			sqlite3_finalize(s);
+			sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+			return HMC_E_INVALID;
+		}
+		sqlite3_bind_int64(s, 1, e->gseq);
+		sqlite3_bind_text(s, 2, e->device, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, e->device_seq);
+		sqlite3_bind_int64(s, 4, e->hlc);
+		sqlite3_bind_text(s, 5, e->operator_no, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 6, event_type_name(e->type), -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 7, e->subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, e->payload, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(s, 9, e->hash, EVENT_HASH_LEN, SQLITE_STATIC);
+		if (e->received_ms > 0)
+			sqlite3_bind_int64(s, 10, e->received_ms);
+		else
+			sqlite3_bind_null(s, 10);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_reset(s);
+		last = e->gseq;
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db,
+			"INSERT INTO hmc_meta VALUES ('based_on', ?1), ('base', ?2)"
+			" ON CONFLICT (key) DO UPDATE SET value = excluded.value", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, based_on, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, last);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = fail(c, rc, err, size, _("copying the log into the crisis log"));
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}
+
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
-	sq_revoke, sq_limit, sq_close,
+	sq_revoke, sq_limit, sq_close, sq_upkeep, sq_seed,
 };

@@ -172,16 +172,22 @@ static const struct cli_verb verbs[] = {
 	  N_("The rules as compiled in: every move, from which state, who may make "
 	     "it, what must hold first and which charge it raises; then who may "
 	     "make the other events.") },
-	{ "sync", cli_sync, cli_sync_opts, "[--central URL] [--batch N] [--push|--pull] [--quiet]",
+	{ "sync", cli_sync, cli_sync_opts,
+	  "[--central URL] [--switch URL|back] [--batch N] [--push|--pull] [--quiet]",
 	  N_("Sends this handheld's events to the central log and folds in everyone "
 	     "else's, in batches. Exits 0 when all was exchanged (events the centre "
 	     "refused are set aside, with its reasons), 75 when the centre could not be "
 	     "reached or was busy (nothing is lost: try again), 1 when it refused this "
-	     "login.") },
+	     "login. --switch URL moves the handheld to another log (a crisis log) and "
+	     "keeps syncing with it; --switch back returns it to the configured log.") },
 	{ "central", cli_central, cli_sync_opts,
-	  "init URL | upgrade URL | add-device NAME [--replace] | revoke NAME [--central URL]",
+	  "init URL [--seed] | upgrade URL | upkeep URL [--months N] | "
+	  "merge CRISIS --into REGION | add-device NAME [--replace] | revoke NAME [--central URL]",
 	  N_("Makes the central log (sqlite:PATH or postgresql://...) or brings it to "
 	     "this hmc's schema (run upgrade before the handhelds get a new hmc); "
+	     "init --seed makes a crisis log holding this store's copy of its log; "
+	     "upkeep makes the monthly partitions ahead (daily); merge carries a "
+	     "crisis log's events into the region's log, each once; "
 	     "gives a device its own PostgreSQL role and prints the line for its "
 	     "config file once (--replace: a new password for an existing device); "
 	     "revoke takes a device's login away, its events stay.") },

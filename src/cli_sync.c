@@ -1,10 +1,12 @@
 /*
  * cli_sync.c — the central log from the command line:
  *
- *   hmc sync [--central URL] [--batch N] [--push|--pull] [--quiet]
- *            [--commit-every N]
- *   hmc central init URL
+ *   hmc sync [--central URL] [--switch URL|back] [--batch N] [--push|--pull]
+ *            [--quiet] [--commit-every N]
+ *   hmc central init URL [--seed]
  *   hmc central upgrade URL
+ *   hmc central upkeep URL [--months N]
+ *   hmc central merge CRISIS --into REGION
  *   hmc central add-device NAME [--replace] [--central URL]
  *   hmc central revoke NAME [--central URL]
  *   hmc device rename NEW
@@ -40,6 +42,7 @@
 const struct cli_opt cli_sync_opts[] = {
 	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
 	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 }, { "replace", 0 },
+	{ "switch", 1 }, { "seed", 0 }, { "months", 1 }, { "into", 1 },
 	{ NULL, 0 },
 };
 
@@ -72,6 +75,11 @@ print_result(const struct sync_result *r, int failed)
 		cli_printf(_("the central log was restored from a backup: %lld of this handheld's events "
 			 "sent again, %lld of other handhelds' taken back until they send them "
 			 "again\n"), (long long)r->restore_resent, (long long)r->restore_taken_back);
+	if (r->switched)
+		cli_printf(_("moved to this log: the first %lld places are alike in both; %lld of "
+			 "this handheld's events after them go to this log, %lld of other handhelds' "
+			 "taken back until it brings them\n"), (long long)r->switch_kept,
+		       (long long)r->switch_resent, (long long)r->switch_taken_back);
 	if (r->rebuilt)
 		cli_printf("%s\n", _("the state was rebuilt from the journal"));
 	if (r->clock_wrong)
@@ -116,6 +124,10 @@ cli_sync(struct cli *cli)
 		options.commit_every = (int)n;
 	}
 	options.url = cli_opt(cli, "central");
+	options.switch_to = cli_opt(cli, "switch");
+	if (options.switch_to != NULL && options.switch_to[0] == '\0')
+		return cli_usage_error(cli_current_verb,
+				       _("--switch needs the URL of the log to move to, or back"));
 	options.push = cli_opt(cli, "push") != NULL;
 	options.pull = cli_opt(cli, "pull") != NULL;
 	int quiet = cli_opt(cli, "quiet") != NULL;
@@ -179,8 +191,9 @@ device_url(const char *url, const char *device, const char *secret, char *out, s
 	central_conninfo_clear(&ci);
 }
 
-#define CENTRAL_USAGE N_("use hmc central init URL, upgrade URL, add-device NAME [--replace], " \
-			      "or revoke NAME")
+#define CENTRAL_USAGE N_("use hmc central init URL [--seed], upgrade URL, upkeep URL " \
+			      "[--months N], merge CRISIS --into REGION, add-device NAME " \
+			      "[--replace], or revoke NAME")
 
 /* init and upgrade: the schema, and what the owner's rights left open. */
 static int
@@ -225,6 +238,152 @@ central_add_device(const struct central_ops *ops, struct central *c, const char 
 	return CLI_OK;
 }
 
+/* A batch of the store's copy of its log, into the crisis log. */
+struct seed_batch {
+	const struct central_ops *ops;
+	struct central *c;
+	const char *based_on;
+	struct event *events;
+	int n, max;
+	int64_t copied;
+	char err[512];
+};
+
+static int
+seed_flush(struct seed_batch *b)
+{
+	if (b->n == 0)
+		return 0;
+	int rc = b->ops->seed(b->c, b->events, b->n, b->based_on, b->err, sizeof b->err);
+	b->copied += rc == 0 ? b->n : 0;
+	b->n = 0;
+	return rc;
+}
+
+static int
+seed_one(const struct event *ev, int skipped, void *arg)
+{
+	struct seed_batch *b = arg;
+	(void)skipped;	/* a conflict holds its place in the log all the same */
+	if (ev->gseq <= 0)
+		return 0;	/* pending: this device's own, not in the log yet */
+	b->events[b->n++] = *ev;
+	return b->n == b->max ? seed_flush(b) : 0;
+}
+
+/* init --seed: the crisis log starts as this store's copy of its log. */
+static int
+central_seed(struct cli *cli, const struct central_ops *ops, struct central *c,
+	     const char *where)
+{
+	char generation[64] = "";
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL) {
+		ops->close(c);
+		return CLI_FAIL;
+	}
+	if (store_config_get(store, "sync.generation", generation, sizeof generation) != 0 ||
+	    generation[0] == '\0' || store_config_int(store, "sync.cursor", 0) <= 0) {
+		store_close(store);
+		ops->close(c);
+		return cli_fail("%s", _("this store has never synced: a crisis log is seeded from "
+					"a store that holds its region's log (sync it first)"));
+	}
+	struct seed_batch b = { ops, c, generation, xcalloc(1000, sizeof(struct event)), 0, 1000,
+				0, "" };
+	int rc = journal_foreach_folded(store, seed_one, &b);
+	if (rc == 0)
+		rc = seed_flush(&b);
+	free(b.events);
+	if (rc != 0) {
+		if (b.err[0] == '\0')
+			xstrlcpy(b.err, store_errmsg(store), sizeof b.err);
+		store_close(store);
+		ops->close(c);
+		return cli_fail(_("%s (the crisis log holds the first %lld places; remove it and "
+				  "run init --seed again)"), b.err, (long long)b.copied);
+	}
+	cli_printf(_("the crisis log at %s holds the %lld places of this store's log (generation "
+		 "%s); handhelds move to it with hmc sync --switch URL\n"), where,
+	       (long long)b.copied, generation);
+	store_close(store);
+	ops->close(c);
+	return CLI_OK;
+}
+
+/* merge CRISIS --into REGION: every crisis event into the region, once. */
+static int
+central_merge_logs(struct cli *cli, const char *crisis)
+{
+	const struct central_ops *fops, *iops;
+	struct central *from, *into;
+	struct central_merge r;
+	char err[512], fwhere[512], iwhere[512];
+	const char *region = cli_opt(cli, "into");
+	if (region == NULL)
+		return cli_usage_error(cli_current_verb,
+				       _("merge needs --into REGION: the log to carry the crisis "
+					 "log's events into"));
+	central_describe(crisis, fwhere, sizeof fwhere);
+	central_describe(region, iwhere, sizeof iwhere);
+	int rc = central_open(crisis, 0, &fops, &from, err, sizeof err);
+	if (rc != 0)
+		return cli_fail("%s", err);
+	if ((rc = central_open(region, 0, &iops, &into, err, sizeof err)) != 0) {
+		fops->close(from);
+		return cli_fail("%s", err);
+	}
+	rc = central_merge(fops, from, iops, into, 1000, &r, err, sizeof err);
+	fops->close(from);
+	iops->close(into);
+	if (r.read > 0 || rc == 0)
+		cli_printf(_("%lld events read from %s after place %lld: %lld carried into %s, %lld "
+			 "there already\n"), (long long)r.read, fwhere, (long long)r.from,
+		       (long long)r.carried, iwhere, (long long)r.known);
+	if (r.refused > 0 || r.other > 0) {
+		cli_printf(_("%lld refused by %s, %lld held there with other content; they stay in "
+			 "the crisis log:\n"), (long long)r.refused, iwhere, (long long)r.other);
+		for (int i = 0; i < r.n_why; i++)
+			cli_printf("  %s\n", r.why[i]);
+	}
+	if (rc != 0) {
+		cli_fail("%s", err);
+		fprintf(stderr, "%s\n", _("what was carried stays; run the merge again: it "
+					  "carries each event once"));
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
+	}
+	return r.refused > 0 || r.other > 0 ? CLI_FAIL : CLI_OK;
+}
+
+/* upkeep URL: the monthly partitions ahead. */
+static int
+central_upkeep(struct cli *cli, const struct central_ops *ops, struct central *c,
+	       const char *where)
+{
+	char err[512];
+	int months = 3, made = 0;
+	const char *text = cli_opt(cli, "months");
+	if (text != NULL) {
+		char *end;
+		long n = strtol(text, &end, 10);
+		if (*end != '\0' || n < 0 || n > 120) {
+			ops->close(c);
+			return cli_usage_error(cli_current_verb,
+					       _("--months must be a number from 0 to 120"));
+		}
+		months = (int)n;
+	}
+	int rc = ops->upkeep(c, months, &made, err, sizeof err);
+	ops->close(c);
+	if (rc != 0) {
+		cli_fail("%s", err);
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
+	}
+	cli_printf(_("the central log at %s has its partitions up to %d months ahead (%d made)\n"),
+	       where, months, made);
+	return CLI_OK;
+}
+
 int
 cli_central(struct cli *cli)
 {
@@ -236,12 +395,17 @@ cli_central(struct cli *cli)
 	const char *what = cli->args[0];
 	int init = strcmp(what, "init") == 0, upgrade = strcmp(what, "upgrade") == 0;
 	int add = strcmp(what, "add-device") == 0, revoke = strcmp(what, "revoke") == 0;
-	if (!init && !upgrade && !add && !revoke)
+	int upkeep = strcmp(what, "upkeep") == 0;
+	if (strcmp(what, "merge") == 0)
+		return central_merge_logs(cli, cli->args[1]);
+	if (!init && !upgrade && !add && !revoke && !upkeep)
 		return cli_usage_error(cli_current_verb, _(CENTRAL_USAGE));
+	if (cli_opt(cli, "seed") != NULL && !init)
+		return cli_usage_error(cli_current_verb, _("--seed goes with init"));
 	if ((add || revoke) && !central_valid_device(cli->args[1]))
 		return cli_fail(_("a device name is 1 to 32 of a-z, 0-9 and '-' (it names the "
 				  "device's login at the centre), not \"%.40s\""), cli->args[1]);
-	const char *url = init || upgrade ? cli->args[1]
+	const char *url = init || upgrade || upkeep ? cli->args[1]
 					  : central_url(cli_opt(cli, "central"), buf, sizeof buf);
 	if (url == NULL)
 		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
@@ -250,6 +414,19 @@ cli_central(struct cli *cli)
 	int rc = central_open(url, init, &ops, &c, err, sizeof err);
 	if (rc != 0)
 		return cli_fail("%s", err);
+	if (upkeep)
+		return central_upkeep(cli, ops, c, where);
+	if (init && cli_opt(cli, "seed") != NULL) {
+		char notes[2048];
+		/* An engine that takes no seed says so before anything is made. */
+		if ((strcmp(ops->scheme, "sqlite") != 0 &&
+		     (rc = ops->seed(c, NULL, 0, "", err, sizeof err)) != 0) ||
+		    (rc = ops->init(c, 0, notes, sizeof notes, err, sizeof err)) != 0) {
+			ops->close(c);
+			return cli_fail("%s", err);
+		}
+		return central_seed(cli, ops, c, where);
+	}
 	if (init || upgrade)
 		return central_setup(ops, c, upgrade, where);
 	if (add)

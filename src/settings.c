@@ -142,6 +142,14 @@ static const struct setting table[] = {
 	  N_("The place in the central log folded up to.") },
 	{ "sync.generation", SETTING_CODE, SETTING_STATE, 0, 100, NULL, NULL, 0,
 	  N_("The identity of the central log last synced with.") },
+	{ "sync.switched", SETTING_CODE, SETTING_STATE, 0, 1024, NULL, NULL, 0,
+	  N_("The log this store was moved to with hmc sync --switch URL (a crisis log), "
+	     "synced with instead of the configured one; empty after --switch back. The "
+	     "cursor in each log left is kept as sync.cursor@ and its generation.") },
+	{ "sync.crisis", SETTING_CODE, SETTING_STATE, 0, 200, NULL, NULL, 0,
+	  N_("The crisis log this store last moved to, the log it was seeded from and the "
+	     "last place copied (three words): moving between the two compares places "
+	     "from there on.") },
 	{ "sync.clock_offset_ms", SETTING_INT, SETTING_STATE, INT64_MIN, INT64_MAX, NULL, NULL,
 	  0, N_("How far the central's clock was from this one's at the last sync.") },
 	{ "sync.last_ok", SETTING_CODE, SETTING_STATE, 0, 100, NULL, NULL, 0,

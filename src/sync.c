@@ -807,22 +807,76 @@ same_at(struct store *store, const struct central_ops *ops, struct central *c, i
 	return 0;
 }
 
-/* The generation this store synced with; a store that never synced takes
- * the log's. */
+/* A move to another log, written in one transaction with what it takes
+ * back (refill_after_restore), so a sync killed midway finds the store
+ * wholly on the one log or the other. */
+struct log_switch {
+	char left_key[96];	/* sync.cursor@GENERATION of the log left */
+	char left_cursor[24];	/* the cursor there */
+	char generation[64];	/* the new log's */
+	char crisis[200];	/* sync.crisis to keep ("" none): CRISIS REGION BASE */
+	const char *url;	/* sync.switched to keep: the URL, or "" (back) */
+};
+
 static int
-check_generation(struct store *store, const struct central_head *head)
+write_switch(struct store *store, const struct log_switch *sw)
+{
+	int rc;
+	if ((rc = store_config_set(store, sw->left_key, sw->left_cursor)) != 0 ||
+	    (rc = store_config_set(store, "sync.generation", sw->generation)) != 0 ||
+	    (sw->crisis[0] != '\0' && (rc = store_config_set(store, "sync.crisis", sw->crisis)) != 0))
+		return rc;
+	return store_config_set(store, "sync.switched", sw->url);
+}
+
+/* The generation this store synced with; a store that never synced takes
+ * the log's.  One told to switch logs (switch_url not NULL) gets *sw filled
+ * and *switched set, nothing written yet (check_log), and *floor the
+ * place up to which both logs hold the same by construction. */
+static int
+check_generation(struct store *store, const struct central_head *head, const char *switch_url,
+		 struct log_switch *sw, int *switched, int64_t *floor)
 {
 	char known[64];
+	*switched = 0;
+	*floor = 0;
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    strcmp(known, head->generation) == 0)
 		return 0;
+	if (switch_url != NULL &&
+	    store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
+	    known[0] != '\0') {
+		memset(sw, 0, sizeof *sw);
+		snprintf(sw->left_key, sizeof sw->left_key, "sync.cursor@%s", known);
+		snprintf(sw->left_cursor, sizeof sw->left_cursor, "%lld",
+			 (long long)store_config_int(store, "sync.cursor", 0));
+		snprintf(sw->generation, sizeof sw->generation, "%s", head->generation);
+		sw->url = switch_url;
+		/* Places both logs hold alike by construction: a crisis log
+		 * seeded from the log left holds its places up to its base, and
+		 * so does that log for the crisis log it seeded (kept as
+		 * sync.crisis: CRISIS REGION BASE). */
+		char crisis[200], cg[64], rg[64];
+		long long base = 0;
+		if (head->based_on[0] != '\0' && strcmp(head->based_on, known) == 0) {
+			*floor = head->base;
+			snprintf(sw->crisis, sizeof sw->crisis, "%s %s %lld", head->generation, known,
+				 (long long)head->base);
+		} else if (store_config_get(store, "sync.crisis", crisis, sizeof crisis) == 0 &&
+			   sscanf(crisis, "%63s %63s %lld", cg, rg, &base) == 3 &&
+			   strcmp(cg, known) == 0 && strcmp(rg, head->generation) == 0) {
+			*floor = base;
+		}
+		*switched = 1;
+		return 0;
+	}
 	if (store_config_get(store, "sync.generation", known, sizeof known) == 0 &&
 	    (store_config_int(store, "sync.cursor", 0) > 0 || journal_last_place(store) > 0))
 		return store_seterr(store, HMC_E_REFUSED,
 				    _("this handheld synced with another central log (generation "
-				      "%s; this one is %s): nothing was exchanged; to move it, make "
-				      "a new store with `hmc init` on it, or point it back at its own "
-				      "log"), known, head->generation[0] ? head->generation : "-");
+				      "%s; this one is %s): nothing was exchanged; to move it to this "
+				      "log, run `hmc sync --switch URL` (a crisis log, and `--switch "
+				      "back`), or point it back at its own log"), known, head->generation[0] ? head->generation : "-");
 	/* Never synced, or synced before logs had a generation. */
 	int rc = store_begin(store);
 	if (rc == 0 && (rc = store_config_set(store, "sync.generation", head->generation)) == 0)
@@ -859,7 +913,8 @@ check_identity(struct store *store, const struct central_ops *ops, struct centra
  * devices' are taken back until their devices send them again, and the
  * state is rebuilt from the journal in the log's order. */
 static int
-refill_after_restore(struct store *store, int64_t kept, struct sync_result *result)
+refill_after_restore(struct store *store, int64_t kept, const struct log_switch *sw,
+		     struct sync_result *result)
 {
 	struct folder f = { store, result, 0,
 			    store_config_int(store, "sync.rebase_due", 0) != 0 };
@@ -871,28 +926,121 @@ refill_after_restore(struct store *store, int64_t kept, struct sync_result *resu
 	if ((rc = journal_unplace(store, kept, &result->restore_resent,
 				  &result->restore_taken_back)) != 0 ||
 	    (rc = store_config_set(store, "sync.cursor", text)) != 0 ||
+	    (sw != NULL && (rc = write_switch(store, sw)) != 0) ||
 	    (rc = rebuild_base(&f)) != 0 || (rc = redo_pending(&f)) != 0 ||
 	    (rc = store_commit(store)) != 0) {
 		store_rollback(store);
 		return rc;
 	}
 	result->restored = 1;
+	result->cursor = kept;
 	return 0;
 }
 
-/* Checks that the log is the one this store synced with and still holds
- * what was folded here; a log restored from a backup is refilled. */
+static int check_places_alike(struct store *store, const struct central_ops *ops,
+			      struct central *c, const struct central_head *head,
+			      struct sync_result *result);
+static int alike_through(struct store *store, const struct central_ops *ops, struct central *c,
+			 const struct central_head *head, int64_t floor, int64_t *kept);
+
+/* Checks that the log is the one this store synced with (or, switching,
+ * takes the new one) and still holds what was folded here; a log
+ * restored from a backup is refilled. */
 static int
 check_log(struct store *store, const struct central_ops *ops, struct central *c,
-	  struct central_head *head, struct sync_result *result)
+	  struct central_head *head, const char *switch_url, struct sync_result *result)
 {
 	char err[512] = "";
+	struct log_switch sw;
+	int switched = 0;
+	int64_t floor = 0;
 	int rc = ops->head(c, head, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	if ((rc = check_generation(store, head)) != 0 ||
+	if ((rc = check_generation(store, head, switch_url, &sw, &switched, &floor)) != 0 ||
 	    (rc = check_identity(store, ops, c)) != 0)
 		return rc;
+	if (switched) {
+		/* What follows the last place both logs hold alike is taken
+		 * back as after a restore, in the transaction that moves the
+		 * store to the new log. */
+		int64_t kept = 0, before = journal_last_place(store);
+		if ((rc = alike_through(store, ops, c, head, floor, &kept)) != 0)
+			return rc;
+		if (kept < before)
+			rc = refill_after_restore(store, kept, &sw, result);
+		else if ((rc = store_begin(store)) == 0 &&
+			 ((rc = write_switch(store, &sw)) != 0 || (rc = store_commit(store)) != 0))
+			store_rollback(store);
+		if (rc != 0)
+			return rc;
+		result->switched = 1;
+		result->switch_kept = kept;
+		result->switch_resent = result->restore_resent;
+		result->switch_taken_back = result->restore_taken_back;
+		result->restored = 0;
+		result->restore_resent = result->restore_taken_back = 0;
+		return 0;
+	}
+	return check_places_alike(store, ops, c, head, result);
+}
+
+/* The last place up to which the log holds, place by place, what was
+ * folded here (*kept), compared from floor on (places below it are alike
+ * by construction).  After a switch of logs every place is compared, not
+ * halved as after a restore: two logs that differ at a place may hold the
+ * same event again a few places on (an event the one refused shifts the
+ * rest), so agreeing at a place says nothing of the places before it. */
+static int
+alike_through(struct store *store, const struct central_ops *ops, struct central *c,
+	      const struct central_head *head, int64_t floor, int64_t *kept)
+{
+	enum { BATCH = 1000 };
+	char err[512] = "";
+	int64_t cursor = store_config_int(store, "sync.cursor", 0);
+	int64_t last = journal_last_place(store);
+	if (last > cursor)
+		cursor = last;
+	int64_t high = cursor < head->max_gseq ? cursor : head->max_gseq;
+	int64_t at = floor < high ? floor : high;
+	struct event *theirs = xcalloc(BATCH, sizeof *theirs), ours;
+	int rc = 0, differ = 0;
+	while (!differ && at < high) {
+		int n = 0;
+		if ((rc = ops->pull(c, at, BATCH, theirs, &n, err, sizeof err)) != 0) {
+			rc = store_seterr(store, rc, "%s", err);
+			break;
+		}
+		if (n == 0)
+			break;
+		for (int i = 0; i < n && !differ && theirs[i].gseq <= high; i++) {
+			int64_t seq = journal_find_place(store, theirs[i].gseq);
+			if (seq != 0) {
+				if ((rc = journal_get(store, seq, &ours)) != 0)
+					break;
+				differ = strcmp(theirs[i].device, ours.device) != 0 ||
+					 theirs[i].device_seq != ours.device_seq ||
+					 memcmp(theirs[i].hash, ours.hash, EVENT_HASH_LEN) != 0;
+			}
+			if (!differ)
+				at = theirs[i].gseq;
+		}
+		if (rc != 0 || theirs[n - 1].gseq >= high)
+			break;
+	}
+	free(theirs);
+	*kept = at;
+	return rc;
+}
+
+/* Whether the log still holds what was folded here; else (a log restored
+ * from a backup, or another log switched to) what follows the last place
+ * both hold alike is refilled. */
+static int
+check_places_alike(struct store *store, const struct central_ops *ops, struct central *c,
+		   const struct central_head *head, struct sync_result *result)
+{
+	int rc;
 	int64_t cursor = store_config_int(store, "sync.cursor", 0);
 	int64_t last = journal_last_place(store);
 	if (last > cursor)
@@ -921,7 +1069,7 @@ check_log(struct store *store, const struct central_ops *ops, struct central *c,
 		else
 			high = mid;
 	}
-	return refill_after_restore(store, low, result);
+	return refill_after_restore(store, low, NULL, result);
 }
 
 /* --- a new name ---------------------------------------------------------- */
@@ -1013,6 +1161,30 @@ sync_record(struct store *store, int rc, const char *message)
 	return err;
 }
 
+/* The log to sync with: --central, else the one the store was switched
+ * to (sync.switched), else the configured one; a switch names its own. */
+static const char *
+sync_url(struct store *store, const struct sync_options *options, char *buf, size_t size)
+{
+	if (options->switch_to != NULL && strcmp(options->switch_to, "back") != 0)
+		return options->switch_to;
+	if (options->url == NULL && options->switch_to == NULL &&
+	    store_config_get(store, "sync.switched", buf, (int)size) == 0 && buf[0] != '\0')
+		return buf;
+	return central_url(options->url, buf, size);
+}
+
+/* The log the store syncs with from now on ("": the configured one). */
+static int
+remember_switch(struct store *store, const char *url)
+{
+	int rc = store_begin(store);
+	if (rc == 0 && (rc = store_config_set(store, "sync.switched", url)) == 0)
+		return store_commit(store);
+	store_rollback(store);
+	return rc;
+}
+
 static int
 exchange(struct store *store, const struct sync_options *options, struct sync_result *result)
 {
@@ -1024,11 +1196,24 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	if (store_device_name(store)[0] == '\0')
 		return store_seterr(store, HMC_E_INVALID,
 				    _("this store has no device name: run `hmc init --device NAME`"));
-	const char *url = central_url(options->url, buf, sizeof buf);
+	const char *url = sync_url(store, options, buf, sizeof buf);
 	if (url == NULL)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("no central log is set: use --central URL, HMC_CENTRAL, or "
 				      "central = URL under [sync] in the config file"));
+	int switch_back = options->switch_to != NULL && strcmp(options->switch_to, "back") == 0;
+	if (options->switch_to != NULL && !switch_back) {
+		struct central_conninfo ci;
+		int secret = strncmp(url, "sqlite:", 7) != 0 &&
+			     central_conninfo_parse(url, &ci) == 0 && ci.password[0] != '\0';
+		if (strncmp(url, "sqlite:", 7) != 0)
+			central_conninfo_clear(&ci);
+		if (secret)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("a log whose URL holds a password is not kept in the "
+					      "store: put it in the config file (central = URL under "
+					      "[sync]) and use --switch back"));
+	}
 	int batch = options->batch > 0
 		? options->batch : (int)settings_int(store, "sync.batch");
 	if (batch < 1 || batch > 100000)
@@ -1062,8 +1247,11 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	/* A sync killed in its fold left the pending events applied from
 	 * their changes: through the reducer first (forward_pending). */
 	if ((rc = sync_settle(store)) != 0 ||
-	    (rc = check_log(store, ops, c, &head, result)) != 0 ||
-	    (rc = record_clock(store, &head, result)) != 0) {
+	    (rc = check_log(store, ops, c, &head,
+			    options->switch_to == NULL ? NULL : switch_back ? "" : url, result)) != 0 ||
+	    (rc = record_clock(store, &head, result)) != 0 ||
+	    (options->switch_to != NULL &&
+	     (rc = remember_switch(store, switch_back ? "" : url)) != 0)) {
 		ops->close(c);
 		close(lock);
 		return rc;
@@ -1091,7 +1279,7 @@ int
 sync_run(struct store *store, const struct sync_options *options, struct sync_result *result)
 {
 	char buf[1024], where[256] = "none";
-	const char *url = central_url(options->url, buf, sizeof buf);
+	const char *url = sync_url(store, options, buf, sizeof buf);
 	if (url != NULL)
 		central_describe(url, where, sizeof where);
 	log_msg(LOG_INFO, "sync start: device %s, central %s%s", store_device_name(store), where,

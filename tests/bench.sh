@@ -5,6 +5,7 @@
 #   BENCH_SIZES  units in the demo stores (default "10000 100000 1000000")
 #   BENCH_N      workflow actions timed per round (default 1000)
 #   BENCH_SYNC_N, BENCH_SYNC_ROUNDS  events pushed, and rounds (100000, 5)
+#   BENCH_PART_N  events in each log of the partitions' benchmark (200000)
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -79,6 +80,10 @@ else
 	echo "PostgreSQL could not be started: no PostgreSQL figures"
 fi
 rm -f "$dir"/central* "$dir"/dev1.db* "$dir"/dev2.db*
+
+echo "== the central log partitioned by month (schema 9) beside schema 7's unpartitioned log: push, push again, pull; ratios, above 1 is slower"
+HMC=$HMC sh tests/bench_partitions.sh "${BENCH_PART_N:-200000}" 24 7 ||
+	echo "PostgreSQL could not be started: no partition figures"
 
 # Actions act as the demo's manager, with the demo's badge (tests/hmc-as).
 AS=tests/hmc-as

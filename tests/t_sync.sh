@@ -112,6 +112,7 @@ restore_centre() {
 	sqlite) rm -f "$E/central.db-wal" "$E/central.db-shm"
 		cp "$E/central.bak" "$E/central.db" ;;
 	pg) central_sql "DELETE FROM hmc_events WHERE gseq > (SELECT last FROM bak_place);
+		DELETE FROM hmc_keys WHERE gseq > (SELECT last FROM bak_place);
 		UPDATE hmc_place SET last = (SELECT last FROM bak_place)" ;;
 	esac
 }
@@ -125,8 +126,9 @@ move_last_place() {
 		CREATE TEMP TABLE moved AS SELECT * FROM hmc_events
 			WHERE gseq = (SELECT max(gseq) FROM hmc_events);
 		DELETE FROM hmc_events WHERE gseq = (SELECT gseq FROM moved);
-		INSERT INTO hmc_events OVERRIDING SYSTEM VALUE SELECT gseq + ($1), device,
+		INSERT INTO hmc_events SELECT gseq + ($1), device,
 			device_seq, hlc, operator, type, subject, payload, hash, received FROM moved;
+		UPDATE hmc_keys SET gseq = gseq + ($1) WHERE gseq = (SELECT gseq FROM moved);
 		ALTER TABLE hmc_events ENABLE TRIGGER hmc_events_place; COMMIT" ;;
 	esac
 }

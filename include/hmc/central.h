@@ -31,6 +31,8 @@
 
 struct central;
 
+#define SYNC_MERGE_REASONS 5
+
 /* What the centre holds for each event pushed. */
 struct central_ack {
 	int64_t gseq;		/* its place in the log; 0 when refused */
@@ -48,6 +50,11 @@ struct central_head {
 				 * log older than the check may have some below) */
 	int64_t now_ms;		/* the centre's clock, ms since the epoch; 0 when
 				 * the engine has none (a SQLite file) */
+	/* A crisis log seeded from a store's copy of another log (`central
+	 * init --seed`): that log's generation and the last place copied,
+	 * places 1..base being that log's own; "" and 0 otherwise. */
+	char based_on[64];
+	int64_t base;
 };
 
 struct central_ops {
@@ -84,6 +91,18 @@ struct central_ops {
 	 * CENTRAL_STATEMENT_TIMEOUT. */
 	int (*limit)(struct central *c, int lock_ms, int statement_ms, char *err, size_t size);
 	void (*close)(struct central *c);
+	/* Makes the log's partitions ahead, months_ahead months after this
+	 * one, and moves what fell outside them into its own (PostgreSQL,
+	 * 009-partitions.sql); *made gets how many were made.  A SQLite file
+	 * has none: 0, nothing made. */
+	int (*upkeep)(struct central *c, int months_ahead, int *made, char *err, size_t size);
+	/* Copies n events of another log (generation based_on), places and
+	 * all, into this one, which must hold exactly the places before
+	 * events[0]'s: a crisis log starts as the copy a store holds of its
+	 * region's log.  HMC_E_UNSUPPORTED where the engine does not take
+	 * it (PostgreSQL: a crisis log is a SQLite file). */
+	int (*seed)(struct central *c, const struct event *events, int n, const char *based_on,
+		    char *err, size_t size);
 };
 
 #define CENTRAL_LOCK_TIMEOUT 10000
@@ -167,5 +186,28 @@ int central_valid_device(const char *name);
  * settings_file_load says which file).  NULL when none is set, the file
  * is bad, or the URL does not fit buf (size bytes). */
 const char *central_url(const char *option, char *buf, size_t size);
+
+/* What `hmc central merge CRISIS --into REGION` did. */
+struct central_merge {
+	int64_t from;		/* the crisis log's place it read after (its seed) */
+	int64_t read;		/* events read from the crisis log */
+	int64_t carried;	/* placed in the region's log by this merge */
+	int64_t known;		/* the region's log held them already, alike */
+	int64_t other;		/* it holds other content under their keys */
+	int64_t refused;	/* the region's log refused them (its checks) */
+	char why[SYNC_MERGE_REASONS][300];	/* the first few of other and refused */
+	int n_why;
+};
+
+/* Carries every event of the log from (a crisis log) into the log into,
+ * in from's order, each through into's push and its checks, so exactly
+ * once: an event into holds already (by device and device sequence) is
+ * not placed again, and a merge run twice changes nothing.  A crisis log
+ * seeded from into (central_head.based_on) is read after its seed;
+ * one seeded from another log, or the same log twice, is refused.
+ * 0, or an error with err. */
+int central_merge(const struct central_ops *from_ops, struct central *from,
+		  const struct central_ops *into_ops, struct central *into, int batch,
+		  struct central_merge *result, char *err, size_t size);
 
 #endif

@@ -70,10 +70,27 @@ struct sync_result {
 	int clock_known;	/* the centre told its clock (PostgreSQL) */
 	int64_t clock_offset_ms;	/* the centre's clock minus this one's */
 	int clock_wrong;	/* more than sync.max_skew apart */
+	int switched;		/* this sync moved the store to another log
+				 * (sync_options.switch_to): */
+	int64_t switch_kept;	/* the places both logs hold alike, kept */
+	int64_t switch_resent;	/* this device's events after them, to be sent
+				 * to the new log (it may hold them already) */
+	int64_t switch_taken_back;	/* other devices' after them, taken back
+					 * until the new log brings them */
 };
 
 struct sync_options {
-	const char *url;	/* NULL: central_url() */
+	const char *url;	/* NULL: the log the store was switched to
+				 * (sync.switched), else central_url() */
+	/* Moves the store to another log (a crisis log, and back): the URL
+	 * to sync with from now on (kept in the store as sync.switched; one
+	 * with a password is refused: that belongs in the config file), or
+	 * "back" for the configured one again (url, else central_url()).
+	 * The store's own events wait for the new log, other devices' after
+	 * the last place both logs hold alike are taken back until it brings
+	 * them, and the state is folded in the new log's order.  NULL: a log
+	 * with another identity than the one synced with is refused. */
+	const char *switch_to;
 	int batch;		/* events per batch; 0: config sync.batch or SYNC_BATCH */
 	int push, pull;		/* which halves (both when neither is set) */
 	int commit_every;	/* events folded per local transaction; 0: until
