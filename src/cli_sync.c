@@ -40,7 +40,7 @@
 const struct cli_opt cli_sync_opts[] = {
 	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
 	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 }, { "replace", 0 },
-	{ NULL, 0 },
+	{ "from-start", 0 }, { NULL, 0 },
 };
 
 /* What a sync did.  After a failure only what was kept is told, and
@@ -49,6 +49,12 @@ const struct cli_opt cli_sync_opts[] = {
 static void
 print_result(const struct sync_result *r, int failed)
 {
+	if (r->snapshot_place > 0)
+		cli_printf(_("started from the centre's snapshot of the state at place %lld\n"),
+			   (long long)r->snapshot_place);
+	if (r->snapshot_refused[0] != '\0')
+		cli_printf(_("%s; folded the log from its first event instead\n"),
+			   r->snapshot_refused);
 	if (!failed)
 		cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this "
 			 "device's)\n"),
@@ -118,6 +124,7 @@ cli_sync(struct cli *cli)
 	options.url = cli_opt(cli, "central");
 	options.push = cli_opt(cli, "push") != NULL;
 	options.pull = cli_opt(cli, "pull") != NULL;
+	options.no_snapshot = cli_opt(cli, "from-start") != NULL;
 	int quiet = cli_opt(cli, "quiet") != NULL;
 	if (!quiet && isatty(2))
 		options.progress = progress;
@@ -180,7 +187,7 @@ device_url(const char *url, const char *device, const char *secret, char *out, s
 }
 
 #define CENTRAL_USAGE N_("use hmc central init URL, upgrade URL, add-device NAME [--replace], " \
-			      "or revoke NAME")
+			      "revoke NAME, fold, or snapshot")
 
 /* init and upgrade: the schema, and what the owner's rights left open. */
 static int
@@ -231,6 +238,10 @@ cli_central(struct cli *cli)
 	const struct central_ops *ops;
 	struct central *c;
 	char err[512], buf[1024], where[512];
+	if (cli->n_args >= 1 && strcmp(cli->args[0], "fold") == 0)
+		return cli_central_fold(cli);
+	if (cli->n_args >= 1 && strcmp(cli->args[0], "snapshot") == 0)
+		return cli_central_snapshot(cli);
 	if (cli->n_args != 2)
 		return cli_usage_error(cli_current_verb, _(CENTRAL_USAGE));
 	const char *what = cli->args[0];

@@ -490,6 +490,21 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
+	/* 15, 16: other branches' (the lead puts theirs here at merge). */
+	"SELECT 1;",
+	"SELECT 1;",
+	/* 17: the snapshot a store started from (snapshot.h): its
+	 * description and content, kept so that verify replays from it. */
+	"CREATE TABLE snapshot_base ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  place INTEGER NOT NULL,"
+	"  generation TEXT NOT NULL,"
+	"  reducer_version INTEGER NOT NULL,"
+	"  schema_version INTEGER NOT NULL,"
+	"  max_hlc INTEGER NOT NULL,"
+	"  sha256 BLOB NOT NULL,"
+	"  content BLOB NOT NULL,"
+	"  loaded TEXT NOT NULL);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
