@@ -1165,9 +1165,9 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 	}
 	if (have != want) {
 		free(buf);
-		snprintf(err, size, _("snapshot %lld holds %s bytes of content where it says %lld (it "
-				      "went meanwhile, or was damaged)"), (long long)meta->id,
-			 have > want ? _("more") : _("fewer"), (long long)meta->size);
+		snprintf(err, size, _("snapshot %lld does not hold the %lld bytes it says (it went "
+				      "meanwhile, or was damaged)"), (long long)meta->id,
+			 (long long)meta->size);
 		return HMC_E_NOT_FOUND;
 	}
 	*content = buf;

@@ -877,9 +877,9 @@ refill_after_restore(struct store *store, int64_t kept, struct sync_result *resu
 		return store_seterr(store, HMC_E_REFUSED,
 				    _("the central log was restored from a backup that ends at place "
 				      "%lld, before the snapshot this store started from (place %lld): "
-				      "this store cannot take back what the log lost; make it anew with "
-				      "`hmc init` once this handheld's events are sent again from a "
-				      "store that holds them"), (long long)kept, (long long)base);
+				      "nothing was changed here; this store cannot take back what the "
+				      "log lost, so the log's administrator restores a newer backup"),
+				    (long long)kept, (long long)base);
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
