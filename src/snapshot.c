@@ -114,29 +114,6 @@ exec_on(sqlite3 *db, const char *sql)
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
 
-/* One table of the store into the image, its columns untyped. */
-static int
-put_table(struct store *store, sqlite3 *image, const char *table, const char *where)
-{
-	char columns[4096], why[512] = "";
-	if (columns_of(store, table, columns, sizeof columns) != 0)
-		return HMC_E_DB;
-	char *sql = xmalloc(strlen(columns) * 2 + 512);
-	sprintf(sql, "CREATE TABLE \"%s\" (%s)", table, columns);
-	int rc = exec_on(image, sql);
-	if (rc == SQLITE_OK) {
-		/* Read from the store, written to the image: the copy runs the
-		 * other way round from a load, with the same code. */
-		sprintf(sql, "SELECT %s FROM main.\"%s\"%s", columns, table, where);
-		rc = copy_rows(store_db(store), sql, image, table, columns, why, sizeof why);
-	}
-	free(sql);
-	if (rc != SQLITE_OK)
-		return store_seterr(store, HMC_E_DB, _("making a snapshot: %s"),
-				    why[0] ? why : sqlite3_errmsg(image));
-	return 0;
-}
-
 static int64_t
 query_int64(struct store *store, const char *sql)
 {
@@ -149,117 +126,201 @@ query_int64(struct store *store, const char *sql)
 	return value;
 }
 
-static int
-put_meta(sqlite3 *image, const struct central_snapshot *meta)
+static int64_t
+image_int64(sqlite3 *image, const char *sql)
 {
-	char sql[512];
-	snprintf(sql, sizeof sql,
-		 "CREATE TABLE hmc_snapshot (key, value);"
-		 "INSERT INTO hmc_snapshot VALUES ('place', %lld), ('generation', '%s'),"
-		 " ('reducer_version', %d), ('schema_version', %d), ('max_hlc', %lld)",
-		 (long long)meta->place, meta->generation, meta->reducer_version,
-		 meta->schema_version, (long long)meta->max_hlc);
-	return exec_on(image, sql);
+	sqlite3_stmt *stmt = NULL;
+	int64_t value = 0;
+	if (sqlite3_prepare_v2(image, sql, -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return value;
 }
 
 static int read_base(struct store *store, struct central_snapshot *meta, void **content,
 		     size_t *len);
 
+/* The tables of the image, made by the statements that made the store's
+ * (tables, then their indexes): `INSERT INTO t SELECT * FROM src.t`
+ * then copies whole pages of records (SQLite's transfer optimisation),
+ * here and when a store loads the image. */
+static int
+make_schema(sqlite3 *image)
+{
+	char list[2048] = "'journal'";
+	for (size_t t = 0; t < reducer_n_tables; t++) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, ", '%s'", reducer_tables[t].name);
+	}
+	char *sql = xmalloc(strlen(list) + 256);
+	sprintf(sql, "SELECT sql FROM src.sqlite_master WHERE type IN ('table', 'index')"
+		" AND tbl_name IN (%s) AND sql IS NOT NULL ORDER BY type = 'index', rowid", list);
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(image, sql, -1, &stmt, NULL);
+	free(sql);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		char *create = xstrdup((const char *)sqlite3_column_text(stmt, 0));
+		rc = exec_on(image, create);
+		free(create);
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
 /* Each device's last number up to the place (device_seqs): a store that
  * starts from the snapshot under a name that already has events in the
  * log must go on from there (snapshot_load refuses it; it folds from
  * the first event, which raises its numbers).  A store that itself
- * started from a snapshot adds the numbers that snapshot knew. */
+ * started from a snapshot adds the numbers that snapshot knew (attached
+ * as base). */
 static int
-put_device_seqs(struct store *store, sqlite3 *image)
+put_device_seqs(sqlite3 *image, int with_base)
 {
-	char why[512] = "";
-	struct central_snapshot base;
-	void *content = NULL;
-	size_t len = 0;
-	int rc = exec_on(image, "CREATE TABLE device_seqs (device, last_seq)");
-	if (rc == SQLITE_OK)
-		rc = copy_rows(store_db(store),
-			       "SELECT device, max(device_seq) FROM main.journal GROUP BY device",
-			       image, "device_seqs", "device, last_seq", why, sizeof why);
-	if (rc == SQLITE_OK && read_base(store, &base, &content, &len) == 0 && content != NULL) {
-		rc = exec_on(image, "ATTACH ':memory:' AS base");
-		if (rc == SQLITE_OK)
-			rc = sqlite3_deserialize(image, "base", content, (sqlite3_int64)len,
-						 (sqlite3_int64)len, SQLITE_DESERIALIZE_READONLY);
-		if (rc == SQLITE_OK)
-			rc = exec_on(image,
-				"CREATE TABLE merged AS SELECT device, max(last_seq) AS last_seq FROM"
-				" (SELECT * FROM main.device_seqs UNION ALL SELECT * FROM"
-				"  base.device_seqs) GROUP BY device;"
-				"DELETE FROM main.device_seqs;"
-				"INSERT INTO main.device_seqs SELECT * FROM merged;"
-				"DROP TABLE merged;");
-		exec_on(image, "DETACH base");
-	}
-	free(content);
-	if (rc != SQLITE_OK)
-		return store_seterr(store, HMC_E_DB, _("making a snapshot: %s"),
-				    why[0] ? why : sqlite3_errmsg(image));
-	return 0;
+	int rc = exec_on(image, "CREATE TABLE device_seqs (device TEXT PRIMARY KEY, last_seq INTEGER)"
+				" WITHOUT ROWID;"
+				"INSERT INTO device_seqs SELECT device, max(device_seq) FROM src.journal"
+				" GROUP BY device");
+	if (rc == SQLITE_OK && with_base)
+		rc = exec_on(image, "INSERT INTO device_seqs SELECT device, last_seq FROM"
+				    " base.device_seqs WHERE true ON CONFLICT (device) DO UPDATE SET"
+				    " last_seq = max(last_seq, excluded.last_seq)");
+	return rc;
 }
 
-int
-snapshot_make(struct store *store, struct central_snapshot *meta, void **content, size_t *len)
+static int
+put_meta(sqlite3 *image, const struct central_snapshot *meta)
 {
-	sqlite3 *image = NULL;
-	int rc;
-	memset(meta, 0, sizeof *meta);
-	*content = NULL;
-	*len = 0;
-	/* One read transaction: the tables as of one place. */
-	if ((rc = store_exec(store, "BEGIN")) != 0)
-		return rc;
-	meta->place = store_config_int(store, "sync.cursor", 0);
-	if (store_config_get(store, "sync.generation", meta->generation,
-			     sizeof meta->generation) != 0)
-		meta->generation[0] = '\0';
-	int64_t pending = query_int64(store, "SELECT count(*) FROM journal WHERE status = 'pending'");
-	if (pending > 0 || store_config_int(store, "sync.rebase_due", 0) != 0) {
-		store_exec(store, "COMMIT");
+	sqlite3_stmt *stmt = NULL;
+	int rc = exec_on(image, "CREATE TABLE hmc_snapshot (key TEXT PRIMARY KEY, value)");
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(image,
+			"INSERT INTO hmc_snapshot VALUES ('place', ?1), ('generation', ?2),"
+			" ('reducer_version', ?3), ('schema_version', ?4), ('max_hlc', ?5)",
+			-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, meta->place);
+		sqlite3_bind_text(stmt, 2, meta->generation, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, meta->reducer_version);
+		sqlite3_bind_int(stmt, 4, meta->schema_version);
+		sqlite3_bind_int64(stmt, 5, meta->max_hlc);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(image);
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Fills the image from src in one read transaction: the tables as of one
+ * place, and the place, generation and pending events read in it too (a
+ * fold may be running beside `hmc central snapshot`). */
+static int
+fill_image(struct store *store, sqlite3 *image, int with_base, struct central_snapshot *meta)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = exec_on(image, "BEGIN");
+	if (rc != SQLITE_OK)
+		return store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), sqlite3_errmsg(image));
+	int64_t pending = image_int64(image, "SELECT count(*) FROM src.journal"
+					     " WHERE status = 'pending'");
+	int64_t due = image_int64(image, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM"
+					 " src.config WHERE key = 'sync.rebase_due'), 0)");
+	meta->place = image_int64(image, "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM"
+					 " src.config WHERE key = 'sync.cursor'), 0)");
+	if (sqlite3_prepare_v2(image, "SELECT value FROM src.config WHERE key = 'sync.generation'",
+			       -1, &stmt, NULL) == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW)
+		snprintf(meta->generation, sizeof meta->generation, "%s",
+			 (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	meta->max_hlc = image_int64(image, "SELECT coalesce((SELECT max(hlc) FROM src.journal), 0)");
+	if (with_base) {
+		int64_t base_hlc = image_int64(image, "SELECT coalesce((SELECT value FROM"
+						      " base.hmc_snapshot WHERE key = 'max_hlc'), 0)");
+		if (base_hlc > meta->max_hlc)
+			meta->max_hlc = base_hlc;
+	}
+	if (pending > 0 || due != 0) {
+		exec_on(image, "ROLLBACK");
 		return store_seterr(store, HMC_E_REFUSED,
 				    _("this store has %lld events not yet folded at their place in "
 				      "the central log: a snapshot holds the log's state only; run hmc "
 				      "sync first"), (long long)pending);
 	}
 	if (meta->place <= 0 || meta->generation[0] == '\0') {
-		store_exec(store, "COMMIT");
-		return store_seterr(store, HMC_E_REFUSED,
+		exec_on(image, "ROLLBACK");
+		return store_seterr(store, HMC_E_REFUSED, "%s",
 				    _("this store has folded nothing from a central log yet: there "
 				      "is no state of the log to make a snapshot of; run hmc sync "
 				      "first"));
 	}
 	meta->reducer_version = REDUCER_VERSION;
 	meta->schema_version = store_schema_version();
-	meta->max_hlc = query_int64(store, "SELECT max(coalesce((SELECT max(hlc) FROM journal), 0),"
-				    " coalesce((SELECT max_hlc FROM snapshot_base), 0))");
-	rc = sqlite3_open(":memory:", &image) == SQLITE_OK ? 0 : HMC_E_DB;
-	if (rc == 0 && (exec_on(image, "PRAGMA page_size = 65536") != SQLITE_OK ||
-			put_meta(image, meta) != SQLITE_OK))
-		rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), sqlite3_errmsg(image));
-	for (size_t t = 0; rc == 0 && t < reducer_n_tables; t++)
-		rc = put_table(store, image, reducer_tables[t].name, "");
-	if (rc == 0) {
-		if (exec_on(image, "CREATE TABLE journal (" CONFLICT_COLUMNS ")") != SQLITE_OK)
-			rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"),
-					  sqlite3_errmsg(image));
-		else {
-			char why[512] = "";
-			if (copy_rows(store_db(store),
-				      "SELECT " CONFLICT_COLUMNS " FROM main.journal"
-				      " WHERE status = 'conflict' ORDER BY gseq",
-				      image, "journal", CONFLICT_COLUMNS, why, sizeof why) != SQLITE_OK)
-				rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), why);
-		}
+	char sql[256];
+	rc = make_schema(image);
+	for (size_t t = 0; rc == SQLITE_OK && t < reducer_n_tables; t++) {
+		snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\" SELECT * FROM src.\"%s\"",
+			 reducer_tables[t].name, reducer_tables[t].name);
+		rc = exec_on(image, sql);
 	}
-	if (rc == 0)
-		rc = put_device_seqs(store, image);
-	store_exec(store, "COMMIT");
+	if (rc == SQLITE_OK)
+		rc = exec_on(image, "INSERT INTO main.journal SELECT * FROM src.journal"
+				    " WHERE status = 'conflict' ORDER BY gseq");
+	if (rc == SQLITE_OK)
+		rc = put_device_seqs(image, with_base);
+	if (rc == SQLITE_OK)
+		rc = put_meta(image, meta);
+	if (rc == SQLITE_OK)
+		rc = exec_on(image, "COMMIT");
+	if (rc != SQLITE_OK) {
+		rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), sqlite3_errmsg(image));
+		exec_on(image, "ROLLBACK");
+		return rc;
+	}
+	return 0;
+}
+
+int
+snapshot_make(struct store *store, struct central_snapshot *meta, void **content, size_t *len)
+{
+	struct central_snapshot base;
+	void *base_content = NULL;
+	size_t base_len = 0;
+	sqlite3 *image = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+	memset(meta, 0, sizeof *meta);
+	*content = NULL;
+	*len = 0;
+	/* The image reads the store through a connection of its own. */
+	if ((rc = read_base(store, &base, &base_content, &base_len)) != 0)
+		return rc;
+	if (sqlite3_open(":memory:", &image) != SQLITE_OK) {
+		sqlite3_close(image);
+		free(base_content);
+		return store_seterr(store, HMC_E_DB, "%s", _("making a snapshot: out of memory"));
+	}
+	store_add_functions(image);
+	rc = exec_on(image, "PRAGMA page_size = 65536");
+	if (rc == SQLITE_OK && base_content != NULL) {
+		rc = exec_on(image, "ATTACH ':memory:' AS base");
+		if (rc == SQLITE_OK)
+			rc = sqlite3_deserialize(image, "base", base_content, (sqlite3_int64)base_len,
+						 (sqlite3_int64)base_len, SQLITE_DESERIALIZE_READONLY);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(image, "ATTACH ?1 AS src", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, store_path(store), -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(image);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), sqlite3_errmsg(image));
+	else
+		rc = fill_image(store, image, base_content != NULL, meta);
+	exec_on(image, "DETACH src");
+	if (base_content != NULL)
+		exec_on(image, "DETACH base");
+	free(base_content);
 	if (rc == 0) {
 		sqlite3_int64 bytes = 0;
 		unsigned char *data = sqlite3_serialize(image, "main", &bytes, 0);
@@ -450,6 +511,40 @@ keep_base(struct store *store, const struct central_snapshot *meta, const void *
 	return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
 }
 
+/* The image's tables into the store's, attached as hmc_snap: the same
+ * columns in the same order (else refused, nothing loaded), then whole
+ * pages of records at a time (`SELECT *` of an identical table: SQLite's
+ * transfer optimisation, indexes included, when foreign keys are off). */
+static int
+transfer_image(struct store *store)
+{
+	char sql[512];
+	for (size_t t = 0; t < reducer_n_tables; t++) {
+		const char *table = reducer_tables[t].name;
+		snprintf(sql, sizeof sql,
+			 "SELECT (SELECT group_concat(name, ',') FROM pragma_table_info('%s', 'main'))"
+			 " IS (SELECT group_concat(name, ',') FROM pragma_table_info('%s', 'hmc_snap'))",
+			 table, table);
+		if (query_int64(store, sql) != 1)
+			return store_seterr(store, HMC_E_REFUSED,
+					    _("loading the snapshot: %s"), table);
+		snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\" SELECT * FROM hmc_snap.\"%s\"",
+			 table, table);
+		int rc = sqlite3_exec(store_db(store), sql, NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			return store_seterr(store, (rc & 0xff) == SQLITE_FULL ? HMC_E_FULL
+					    : HMC_E_REFUSED, _("loading the snapshot: %s"),
+					    sqlite3_errmsg(store_db(store)));
+	}
+	int rc = sqlite3_exec(store_db(store),
+			      "INSERT INTO main.journal (" CONFLICT_COLUMNS ") SELECT " CONFLICT_COLUMNS
+			      " FROM hmc_snap.journal ORDER BY gseq", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_seterr(store, (rc & 0xff) == SQLITE_FULL ? HMC_E_FULL : HMC_E_REFUSED,
+				    _("loading the snapshot: %s"), sqlite3_errmsg(store_db(store)));
+	return 0;
+}
+
 int
 snapshot_load(struct store *store, const struct central_snapshot *meta, const void *content,
 	      size_t len)
@@ -459,39 +554,48 @@ snapshot_load(struct store *store, const struct central_snapshot *meta, const vo
 	int rc = open_image(store, content, len, &image);
 	if (rc != 0)
 		return rc;
-	if ((rc = check_inner(store, image, meta)) != 0 ||
-	    (rc = check_own_numbers(store, image)) != 0) {
-		sqlite3_close(image);
-		return rc;
-	}
-	if ((rc = store_begin(store)) != 0) {
-		sqlite3_close(image);
-		return rc;
-	}
-	struct bulk *bulk = NULL;
-	snprintf(text, sizeof text, "%lld", (long long)meta->place);
-	if (!snapshot_store_empty(store))
-		rc = store_seterr(store, HMC_E_REFUSED, "%s",
-				  _("this store is not empty: a snapshot is loaded into a new one "
-				    "only"));
-	/* The secondary indexes are made once at the end, not row by row. */
-	if (rc == 0 && (rc = store_bulk_begin(store, &bulk)) == 0) {
-		rc = load_image(store, image, 1);
-		int end = store_bulk_end(store, bulk);
-		if (rc == 0)
-			rc = end;
-	}
-	int ahead;
+	rc = check_inner(store, image, meta);
 	if (rc == 0)
-		rc = store_device_observe(store, meta->max_hlc, &ahead);
-	if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
-	    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
-		rc = keep_base(store, meta, content, len);
-	if (rc == 0)
-		rc = store_commit(store);
-	else
-		store_rollback(store);
+		rc = check_own_numbers(store, image);
 	sqlite3_close(image);
+	if (rc != 0)
+		return rc;
+	/* Attached outside the transaction (SQLite allows it only so), and
+	 * the foreign keys off for the copy: the image is the state of one
+	 * place, whole, and its hash was checked. */
+	if (store_exec(store, "ATTACH ':memory:' AS hmc_snap") != 0)
+		return store_errcode(store);
+	/* Not SQLITE_DESERIALIZE_READONLY: the store's BEGIN IMMEDIATE locks
+	 * every attached database for writing, which a read-only one
+	 * refuses.  Nothing writes to it (and it cannot grow). */
+	if (sqlite3_deserialize(store_db(store), "hmc_snap", (unsigned char *)content,
+				(sqlite3_int64)len, (sqlite3_int64)len, 0) != SQLITE_OK) {
+		store_exec(store, "DETACH hmc_snap");
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	}
+	store_exec(store, "PRAGMA foreign_keys = OFF");
+	snprintf(text, sizeof text, "%lld", (long long)meta->place);
+	if ((rc = store_begin(store)) == 0) {
+		int ahead;
+		if (!snapshot_store_empty(store))
+			rc = store_seterr(store, HMC_E_REFUSED, "%s",
+					  _("this store is not empty: a snapshot is loaded into a new "
+					    "one only"));
+		if (rc == 0)
+			rc = transfer_image(store);
+		if (rc == 0)
+			rc = store_device_observe(store, meta->max_hlc, &ahead);
+		if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
+		    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
+			rc = keep_base(store, meta, content, len);
+		if (rc == 0)
+			rc = store_commit(store);
+		else
+			store_rollback(store);
+	}
+	store_exec(store, "PRAGMA foreign_keys = ON");
+	store_exec(store, "DETACH hmc_snap");
 	return rc;
 }
 
