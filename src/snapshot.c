@@ -748,10 +748,20 @@ snapshot_file_read(const char *path, struct central_snapshot *meta, void **conte
 		else
 			ok = 0;
 	}
-	if (!ok || meta->size <= 0 || meta->size > ((int64_t)1 << 40) ||
-	    sodium_hex2bin(meta->sha256, 32, hex, strlen(hex), NULL, NULL, NULL) != 0) {
+	size_t hex_len = 0;
+	if (!ok || meta->size <= 0 || meta->size > ((int64_t)1 << 40) || strlen(hex) != 64 ||
+	    sodium_hex2bin(meta->sha256, 32, hex, 64, NULL, &hex_len, NULL) != 0 || hex_len != 32) {
 		fclose(in);
 		snprintf(err, size, _("%s is not an hmc snapshot file"), path);
+		return HMC_E_INVALID;
+	}
+	/* What the file holds after the header, before any allocation: a
+	 * header may say anything. */
+	long here = ftell(in);
+	if (here < 0 || fseek(in, 0, SEEK_END) != 0 || ftell(in) - here != meta->size ||
+	    fseek(in, here, SEEK_SET) != 0) {
+		fclose(in);
+		snprintf(err, size, _("%s is cut short or has more than its snapshot"), path);
 		return HMC_E_INVALID;
 	}
 	*content = xmalloc((size_t)meta->size);
