@@ -40,7 +40,6 @@
 #include <string.h>
 #include <time.h>
 
-#define FOLD_DEVICE "centre_fold"	/* not a name a device may have */
 
 const struct cli_opt cli_central_opts[] = {
 	{ "central", 1 }, { "replace", 0 }, { "once", 0 }, { "snapshot-every", 1 },
@@ -83,11 +82,11 @@ open_fold_store(struct cli *cli)
 	if (store == NULL)
 		return NULL;
 	const char *name = store_device_name(store);
-	if (name[0] == '\0' && store_device_init(store, FOLD_DEVICE) != 0) {
+	if (name[0] == '\0' && store_device_init(store, CLI_FOLD_DEVICE) != 0) {
 		cli_fail_store(store);
 		return NULL;
 	}
-	if (strcmp(store_device_name(store), FOLD_DEVICE) != 0) {
+	if (strcmp(store_device_name(store), CLI_FOLD_DEVICE) != 0) {
 		cli_fail(_("%s is the store of device %s: the centre's fold keeps a store of its "
 			   "own (name a new file with --db)"), cli->db_path, store_device_name(store));
 		store_close(store);

@@ -131,6 +131,11 @@ cli_sync(struct cli *cli)
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;
+	if (strcmp(store_device_name(store), CLI_FOLD_DEVICE) == 0) {
+		store_close(store);
+		return cli_fail(_("%s is the store of the centre's fold: it pulls with hmc central "
+				  "fold, and is no device to sync"), cli->db_path);
+	}
 	int rc = sync_run(store, &options, &result);
 	if (options.progress)
 		fputc('\n', stderr);

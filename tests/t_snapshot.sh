@@ -23,7 +23,7 @@
 # insert, change or delete a snapshot, nor run central snapshot;
 # `hmc snapshot export` writes a file whose SHA-256 is its header's, and is
 # refused with events not yet sent and for a staff member; the fold refuses
-# a handheld's store.
+# a handheld's store, and hmc sync the fold's.
 . "$(dirname "$0")/lib.sh"
 umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
@@ -112,6 +112,8 @@ scenario() {
 	done
 	run "$HMC_REAL" --db "$E/ha.db" central fold --once --central "$ADMIN"
 	expect_status 1; expect_err "store of device ha"
+	run "$HMC_REAL" --db "$E/fold.db" sync --central "$ADMIN"
+	expect_status 1; expect_err "the store of the centre's fold"
 
 	# Publishing: a device may not; the fold may.
 	run "$HMC_REAL" --db "$E/hb.db" central snapshot --central "$(sed -n 's/^central = //p' "$E/hb.conf")"
