@@ -18,11 +18,13 @@
 #include "hmc/xmem.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The journal's columns a conflict carries over (not seq, not undo). */
 #define CONFLICT_COLUMNS \
@@ -694,8 +696,13 @@ snapshot_file_write(const char *path, const struct central_snapshot *meta, const
 	char hex[65], tmp[4200];
 	sodium_bin2hex(hex, sizeof hex, meta->sha256, 32);
 	snprintf(tmp, sizeof tmp, "%s.part", path);
-	FILE *out = fopen(tmp, "wb");
+	/* The region's state (payers, recipients' references, operators):
+	 * for its owner's eyes only, as a store is. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *out = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (out == NULL) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(err, size, _("cannot write %s: %s"), tmp, strerror(errno));
 		return HMC_E_IO;
 	}

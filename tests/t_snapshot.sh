@@ -21,7 +21,8 @@
 # half, and the next sync ends with the same state; a device's own
 # credentials (psql, as an attacker with a stolen handheld) cannot
 # insert, change or delete a snapshot, nor run central snapshot;
-# `hmc snapshot export` writes a file whose SHA-256 is its header's, and is
+# `hmc snapshot export` writes a file, readable by its owner only, whose
+# SHA-256 is its header's, and is
 # refused with events not yet sent and for a staff member; the fold refuses
 # a handheld's store, and hmc sync the fold's.
 . "$(dirname "$0")/lib.sh"
@@ -266,8 +267,11 @@ scenario() {
 	same_dump hb fold
 
 	# A device's export, for seeding another log.
+	umask 022	# the file is 0600 whatever the umask
 	run h hb snapshot export "$E/hb.snap"; expect_status 0; expect_out "at place $want"
+	umask 077
 	check "the file begins with its header" test "$(head -1 "$E/hb.snap")" = "hmc-snapshot 1"
+	check "the file is for its owner's eyes only" test "$(stat -c %a "$E/hb.snap")" = 600
 	size=$(sed -n 's/^size //p' "$E/hb.snap")
 	check "its content's SHA-256 is its header's" test "$(tail -c "$size" "$E/hb.snap" |
 		sha256sum | cut -d' ' -f1)" = "$(sed -n 's/^sha256 //p' "$E/hb.snap")"
