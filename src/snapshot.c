@@ -2,12 +2,23 @@
  * snapshot.c — making, checking and loading snapshots (see snapshot.h).
  *
  * The content is the image of a SQLite database made in memory
- * (sqlite3_serialize) and read back the same way (sqlite3_deserialize,
- * read only): every table untyped, so each value keeps its own storage
- * class, and copied row by row with bound values, so that a load runs
- * inside the caller's transaction (ATTACH cannot).  Columns are named as
- * the store names them: a snapshot that lacks one is refused, not
- * half-loaded.
+ * (sqlite3_serialize) and read back the same way (sqlite3_deserialize).
+ * Its tables are made by the very statements that made the store's (read
+ * from its sqlite_master: the same columns, constraints and indexes), so
+ * both copies are `INSERT INTO t SELECT * FROM other.t` between identical
+ * tables, which SQLite does a page of records at a time (its transfer
+ * optimisation), indexes included:
+ *
+ *   making   the image attaches the store's file (its own connection, one
+ *            read transaction: the tables, the place and the pending
+ *            events as of one moment)
+ *   loading  the store attaches the image, outside its transaction (SQLite
+ *            attaches only so), the foreign keys off for the copy; a table
+ *            whose columns are not the store's is refused, nothing loaded
+ *
+ * Where a copy runs inside a transaction of the caller's (verify's
+ * scratch store, a rebuild from the journal), the kept image is read
+ * through a connection of its own and copied row by row, by column name.
  */
 #include "hmc/snapshot.h"
 #include "hmc/error.h"
