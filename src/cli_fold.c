@@ -184,18 +184,22 @@ cli_central_fold(struct cli *cli)
 	while (!stop_requested) {
 		struct sync_result result;
 		int sync_rc = sync_run(store, &options, &result);
+		/* sync.last_ok, last_try and last_error, as a handheld keeps them. */
+		char message[600];
+		xstrlcpy(message, sync_rc ? store_errmsg(store) : "", sizeof message);
+		sync_record(store, sync_rc, message);
 		if (sync_rc != 0) {
 			/* Trouble reaching the log passes: the service waits and
 			 * tries again.  Anything else ends it. */
 			if (sync_rc == HMC_E_NET && !once) {
 				if (!failed_before)
-					cli_note("hmc: %s\n", store_errmsg(store));
+					cli_note("hmc: %s\n", message);
 				failed_before = 1;
 				wait_for(interval);
 				continue;
 			}
 			rc = sync_rc == HMC_E_NET ? CLI_TEMPFAIL : CLI_FAIL;
-			cli_fail("%s", store_errmsg(store));
+			cli_fail("%s", message);
 			break;
 		}
 		failed_before = 0;

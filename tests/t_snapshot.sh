@@ -98,6 +98,8 @@ scenario() {
 	# The centre's fold: a store of its own, pulling only.
 	run fold fold --once; expect_status 0
 	expect_out "folded $(head_place) events"; expect_no "published"
+	check "the fold keeps when it last folded, as a handheld does" test -n \
+		"$(sqlite3 "$E/fold.db" "SELECT value FROM config WHERE key = 'sync.last_ok'")"
 	check "the fold showed the centre no device" \
 		test "$(central_sql "SELECT count(*) FROM hmc_devices WHERE name NOT IN ('ha', 'hb')")" -eq 0
 	run "$HMC_REAL" --db "$E/fold.db" verify; expect_status 0; expect_out "the state matches"
