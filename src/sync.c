@@ -978,6 +978,16 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 		return snapshot_refused(store, &meta, why, result);
 	}
 	rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+	/* Replaced by a newer one between the two reads: that one, once. */
+	if (rc == HMC_E_NOT_FOUND && (rc = ops->snapshot_newest(c, &meta, err, sizeof err)) == 0) {
+		if (meta.id == 0)
+			return 0;
+		if (snapshot_check(store, &meta, NULL, 0, head->generation, head->max_gseq) != 0) {
+			xstrlcpy(why, store_errmsg(store), sizeof why);
+			return snapshot_refused(store, &meta, why, result);
+		}
+		rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+	}
 	if (rc == HMC_E_NOT_FOUND || rc == HMC_E_REFUSED)
 		return snapshot_refused(store, &meta, err, result);
 	if (rc != 0)

@@ -15,7 +15,8 @@
 # every device, its own included, the same state dump as a store that
 # folded from event 1 (--from-start) and as the centre's; a snapshot whose
 # content was changed, one of another reducer version, of another log, of
-# a place beyond the log's head: each refused with its reason and the log
+# a place beyond the log's head, one whose content is gone in part: each
+# refused with its reason (asked for again once when it went) and the log
 # folded from event 1 instead, to the same state; SIGKILL during a new
 # store's bootstrap at several moments: the store is empty or whole, never
 # half, and the next sync ends with the same state; a device's own
@@ -223,6 +224,17 @@ scenario() {
 	new_store hf
 	run h hf sync; expect_status 0; expect_out "started from the centre's snapshot"
 	same_dump hb hf
+	# Its content gone (a part of it lost at the centre): refused as well.
+	run fold snapshot; expect_status 0
+	central_sql "DELETE FROM hmc_snapshot_chunks WHERE n = 0 AND snapshot =
+		(SELECT max(id) FROM hmc_snapshots)"
+	i=$((i + 1))
+	add_device "hg$i"
+	new_store "hg$i"
+	run h "hg$i" sync; expect_status 0; expect_out "does not hold the"
+	expect_out "folded the log from its first event"
+	same_dump hb "hg$i"
+	run fold snapshot; expect_status 0
 
 	# SIGKILL while a new store loads the snapshot: empty or whole.
 	units=$(sqlite3 "$E/hb.db" "SELECT count(*) FROM units")
