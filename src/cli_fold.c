@@ -14,7 +14,8 @@
  * SIGTERM or SIGINT stops it between two chunks of the fold, with what
  * was folded kept, and exit 0.  With --snapshot-every N it publishes a
  * snapshot of its state each time its cursor is N places past the last
- * one it published; `central snapshot` publishes one now.  The log keeps
+ * one it published (one it could not publish is tried again the next
+ * round); `central snapshot` publishes one now.  The log keeps
  * the newest --keep (default 3).  Region-wide reports read that store
  * (`hmc --db PATH report ...`).
  *
@@ -207,10 +208,14 @@ cli_central_fold(struct cli *cli)
 			cli_printf(_("folded %lld events from the central log; the centre's state is "
 				     "at place %lld\n"), (long long)result.pulled,
 				   (long long)result.cursor);
+		/* A snapshot that could not be published (said, logged) is tried
+		 * again next round; with --once the exit says it. */
 		int64_t last = store_config_int(store, "fold.snapshot_place", 0);
-		if (every > 0 && result.cursor - last >= every && (rc = publish(store, options.url,
-									      (int)keep)) != 0)
+		if (every > 0 && result.cursor - last >= every &&
+		    publish(store, options.url, (int)keep) != CLI_OK && once) {
+			rc = CLI_FAIL;
 			break;
+		}
 		if (once)
 			break;
 		if (result.pulled == 0)
