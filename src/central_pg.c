@@ -21,6 +21,8 @@
  *                                 hold the places after hmc_place.last, no gap
  *                                 (006-placed-at-once.sql; hmc_push hands them
  *                                 out in one statement)
+ *   hmc_snapshots, _chunks        snapshots of the centre's fold, written by
+ *                                 the owner only (008-snapshots.sql)
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -1084,7 +1086,156 @@ pg_seed(struct central *c, const struct event *events, int n, const char *based_
 	return HMC_E_UNSUPPORTED;
 }
 
+/* --- snapshots ---------------------------------------------------------- */
+
+static int
+pg_snapshot_put(struct central *c, const struct central_snapshot *meta, const void *content,
+		size_t len, int keep, int64_t *id, char *err, size_t size)
+{
+	char place[24], reducer[16], schema[16], hlc[24], bytes[24], hash_hex[65], text_id[24],
+		n_text[16], keep_text[16];
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	sodium_bin2hex(hash_hex, sizeof hash_hex, meta->sha256, 32);
+	snprintf(place, sizeof place, "%lld", (long long)meta->place);
+	snprintf(reducer, sizeof reducer, "%d", meta->reducer_version);
+	snprintf(schema, sizeof schema, "%d", meta->schema_version);
+	snprintf(hlc, sizeof hlc, "%lld", (long long)meta->max_hlc);
+	snprintf(bytes, sizeof bytes, "%lld", (long long)len);
+	snprintf(keep_text, sizeof keep_text, "%d", keep);
+	if ((rc = command(c, "BEGIN", err, size, _("publishing a snapshot"))) != 0)
+		return rc;
+	const char *params[7] = { place, meta->generation, reducer, schema, hlc, bytes, hash_hex };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"INSERT INTO hmc_snapshots (place, generation, reducer_version, schema_version,"
+		" max_hlc, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'))"
+		" RETURNING id", 7, NULL, params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
+		rc = fail(c, res, err, size, _("publishing a snapshot"));
+		rollback(c);
+		return rc;
+	}
+	*id = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
+	snprintf(text_id, sizeof text_id, "%s", pq.PQgetvalue(res, 0, 0));
+	pq.PQclear(res);
+	for (size_t at = 0, n = 0; rc == 0 && at < len; at += CENTRAL_SNAPSHOT_CHUNK, n++) {
+		size_t part = len - at < CENTRAL_SNAPSHOT_CHUNK ? len - at : CENTRAL_SNAPSHOT_CHUNK;
+		snprintf(n_text, sizeof n_text, "%zu", n);
+		const char *chunk[3] = { text_id, n_text, (const char *)content + at };
+		int lengths[3] = { 0, 0, (int)part }, formats[3] = { 0, 0, 1 };
+		res = pq.PQexecParams(c->conn,
+			"INSERT INTO hmc_snapshot_chunks (snapshot, n, data) VALUES ($1, $2, $3)",
+			3, NULL, chunk, lengths, formats, 0);
+		if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = fail(c, res, err, size, _("publishing a snapshot"));
+		else
+			pq.PQclear(res);
+	}
+	if (rc == 0) {
+		const char *keep_params[1] = { keep_text };
+		res = pq.PQexecParams(c->conn,
+			"DELETE FROM hmc_snapshots WHERE id NOT IN (SELECT id FROM hmc_snapshots"
+			" ORDER BY place DESC, id DESC LIMIT $1)", 1, NULL, keep_params, NULL, NULL, 0);
+		if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+			rc = fail(c, res, err, size, _("keeping the newest snapshots"));
+		else
+			pq.PQclear(res);
+	}
+	if (rc == 0)
+		rc = command(c, "COMMIT", err, size, _("publishing a snapshot"));
+	if (rc != 0)
+		rollback(c);
+	return rc;
+}
+
+static int
+pg_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+{
+	memset(meta, 0, sizeof *meta);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	PGresult *res = pq.PQexec(c->conn,
+		"SELECT id, place, generation, reducer_version, schema_version, max_hlc, size,"
+		" encode(sha256, 'hex') FROM hmc_snapshots ORDER BY place DESC, id DESC LIMIT 1");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, _("reading the newest snapshot"));
+	if (pq.PQntuples(res) == 1) {
+		meta->id = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
+		meta->place = strtoll(pq.PQgetvalue(res, 0, 1), NULL, 10);
+		snprintf(meta->generation, sizeof meta->generation, "%s", pq.PQgetvalue(res, 0, 2));
+		meta->reducer_version = atoi(pq.PQgetvalue(res, 0, 3));
+		meta->schema_version = atoi(pq.PQgetvalue(res, 0, 4));
+		meta->max_hlc = strtoll(pq.PQgetvalue(res, 0, 5), NULL, 10);
+		meta->size = strtoll(pq.PQgetvalue(res, 0, 6), NULL, 10);
+		if (sodium_hex2bin(meta->sha256, 32, pq.PQgetvalue(res, 0, 7), 64, NULL, NULL,
+				   NULL) != 0)
+			memset(meta->sha256, 0, 32);
+	}
+	pq.PQclear(res);
+	return 0;
+}
+
+static int
+pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
+		 char *err, size_t size)
+{
+	char id_text[24], n_text[16];
+	size_t have = 0, want = (size_t)meta->size;
+	*content = NULL;
+	if (meta->size < 0 || meta->size > ((int64_t)1 << 40)) {
+		snprintf(err, size, _("the snapshot's size (%lld bytes) cannot be right"),
+			 (long long)meta->size);
+		return HMC_E_REFUSED;
+	}
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	char *buf = xmalloc(want ? want : 1);
+	snprintf(id_text, sizeof id_text, "%lld", (long long)meta->id);
+	/* A chunk per query: the whole never sits in libpq's result too. */
+	for (int n = 0; rc == 0; n++) {
+		snprintf(n_text, sizeof n_text, "%d", n);
+		const char *params[2] = { id_text, n_text };
+		PGresult *res = pq.PQexecParams(c->conn,
+			"SELECT data FROM hmc_snapshot_chunks WHERE snapshot = $1 AND n = $2",
+			2, NULL, params, NULL, NULL, 1);
+		if (pq.PQresultStatus(res) != PGRES_TUPLES_OK) {
+			rc = fail(c, res, err, size, _("reading a snapshot"));
+			break;
+		}
+		if (pq.PQntuples(res) == 0) {
+			pq.PQclear(res);
+			break;
+		}
+		size_t part = (size_t)pq.PQgetlength(res, 0, 0);
+		if (part > want - have) {
+			have = want + 1;
+			pq.PQclear(res);
+			break;
+		}
+		memcpy(buf + have, pq.PQgetvalue(res, 0, 0), part);
+		have += part;
+		pq.PQclear(res);
+	}
+	if (rc != 0) {
+		free(buf);
+		return rc;
+	}
+	if (have != want) {
+		free(buf);
+		snprintf(err, size, _("snapshot %lld does not hold the %lld bytes it says (it went "
+				      "meanwhile, or was damaged)"), (long long)meta->id,
+			 (long long)meta->size);
+		return HMC_E_NOT_FOUND;
+	}
+	*content = buf;
+	return 0;
+}
+
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
-	pg_revoke, pg_limit, pg_close, pg_upkeep, pg_seed,
+	pg_revoke, pg_limit, pg_snapshot_put, pg_snapshot_newest, pg_snapshot_read, pg_close,
+	pg_upkeep, pg_seed,
 };

@@ -22,6 +22,11 @@
  *                4   hmc_devices(name, id): the store that first synced as
  *                    each name (claim); `central add-device NAME
  *                    --replace` forgets it
+ *                5   hmc_snapshots(id, place, generation, reducer_version,
+ *                    schema_version, max_hlc, size, sha256, made) and
+ *                    hmc_snapshot_chunks(snapshot, n, data): snapshots of
+ *                    the centre's fold (snapshot.h), the content in rows
+ *                    of CENTRAL_SNAPSHOT_CHUNK bytes; the newest few kept
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -43,7 +48,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SQ_SCHEMA 4
+#define SQ_SCHEMA 5
 
 struct central {
 	sqlite3 *db;
@@ -182,6 +187,21 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"INSERT INTO hmc_meta SELECT 'gapless_after', coalesce(max(gseq), 0) FROM hmc_events;",
 		("CREATE TABLE hmc_devices (name TEXT PRIMARY KEY, id TEXT NOT NULL,"
 		 "  first_seen TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"),
+		"CREATE TABLE hmc_snapshots ("
+		"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+		"  place INTEGER NOT NULL,"
+		"  generation TEXT NOT NULL,"
+		"  reducer_version INTEGER NOT NULL,"
+		"  schema_version INTEGER NOT NULL,"
+		"  max_hlc INTEGER NOT NULL,"
+		"  size INTEGER NOT NULL,"
+		"  sha256 BLOB NOT NULL CHECK (length(sha256) = 32),"
+		"  made TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')));"
+		"CREATE TABLE hmc_snapshot_chunks ("
+		"  snapshot INTEGER NOT NULL REFERENCES hmc_snapshots(id) ON DELETE CASCADE,"
+		"  n INTEGER NOT NULL,"
+		"  data BLOB NOT NULL,"
+		"  PRIMARY KEY (snapshot, n)) WITHOUT ROWID;",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
@@ -555,7 +575,157 @@ sq_seed(struct central *c, const struct event *events, int n, const char *based_
 	return 0;
 }
 
+/* --- snapshots ---------------------------------------------------------- */
+
+/* Whoever may write the file may publish, as they may append: the file's
+ * permissions are the only guard a SQLite central log has. */
+static int
+sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const void *content,
+		size_t len, int keep, int64_t *id, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	if ((rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(c, rc, err, size, _("the central log is busy"));
+	rc = sqlite3_prepare_v2(c->db,
+		"INSERT INTO hmc_snapshots (place, generation, reducer_version, schema_version,"
+		" max_hlc, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, meta->place);
+		sqlite3_bind_text(s, 2, meta->generation, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 3, meta->reducer_version);
+		sqlite3_bind_int(s, 4, meta->schema_version);
+		sqlite3_bind_int64(s, 5, meta->max_hlc);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)len);
+		sqlite3_bind_blob(s, 7, meta->sha256, 32, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	*id = sqlite3_last_insert_rowid(c->db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "INSERT INTO hmc_snapshot_chunks VALUES (?1, ?2, ?3)",
+					-1, &s, NULL);
+	for (size_t at = 0, n = 0; rc == SQLITE_OK && at < len; at += CENTRAL_SNAPSHOT_CHUNK, n++) {
+		size_t part = len - at < CENTRAL_SNAPSHOT_CHUNK ? len - at : CENTRAL_SNAPSHOT_CHUNK;
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)n);
+		sqlite3_bind_blob(s, 3, (const char *)content + at, (int)part, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	/* The newest keep by place; their chunks go with them. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db,
+			"DELETE FROM hmc_snapshot_chunks WHERE snapshot NOT IN (SELECT id FROM"
+			" hmc_snapshots ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, keep);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db,
+			"DELETE FROM hmc_snapshots WHERE id NOT IN (SELECT id FROM hmc_snapshots"
+			" ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(s, 1, keep);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = fail(c, rc, err, size, _("publishing a snapshot"));
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}
+
+static int
+sq_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	memset(meta, 0, sizeof *meta);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_prepare_v2(c->db,
+		"SELECT id, place, generation, reducer_version, schema_version, max_hlc, size, sha256"
+		" FROM hmc_snapshots ORDER BY place DESC, id DESC LIMIT 1", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		meta->id = sqlite3_column_int64(s, 0);
+		meta->place = sqlite3_column_int64(s, 1);
+		snprintf(meta->generation, sizeof meta->generation, "%s",
+			 sqlite3_column_text(s, 2) ? (const char *)sqlite3_column_text(s, 2) : "");
+		meta->reducer_version = sqlite3_column_int(s, 3);
+		meta->schema_version = sqlite3_column_int(s, 4);
+		meta->max_hlc = sqlite3_column_int64(s, 5);
+		meta->size = sqlite3_column_int64(s, 6);
+		/* A hash of another length is kept zero: it matches nothing. */
+		if (sqlite3_column_bytes(s, 7) == 32)
+			memcpy(meta->sha256, sqlite3_column_blob(s, 7), 32);
+		rc = SQLITE_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("reading the newest snapshot"));
+}
+
+static int
+sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
+		 char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	size_t have = 0, want = (size_t)meta->size;
+	*content = NULL;
+	if (meta->size < 0 || meta->size > ((int64_t)1 << 40)) {
+		snprintf(err, size, _("the snapshot's size (%lld bytes) cannot be right"),
+			 (long long)meta->size);
+		return HMC_E_REFUSED;
+	}
+	char *buf = xmalloc(want ? want : 1);
+	int rc = sqlite3_prepare_v2(c->db,
+		"SELECT data FROM hmc_snapshot_chunks WHERE snapshot = ?1 ORDER BY n", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, meta->id);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			size_t part = (size_t)sqlite3_column_bytes(s, 0);
+			if (part > want - have) {
+				have = want + 1;
+				break;
+			}
+			memcpy(buf + have, sqlite3_column_blob(s, 0), part);
+			have += part;
+		}
+		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_OK) {
+		free(buf);
+		return fail(c, rc, err, size, _("reading a snapshot"));
+	}
+	if (have != want) {
+		free(buf);
+		snprintf(err, size, _("snapshot %lld does not hold the %lld bytes it says (it went "
+				      "meanwhile, or was damaged)"), (long long)meta->id,
+			 (long long)meta->size);
+		return HMC_E_NOT_FOUND;
+	}
+	*content = buf;
+	return 0;
+}
+
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
-	sq_revoke, sq_limit, sq_close, sq_upkeep, sq_seed,
+	sq_revoke, sq_limit, sq_snapshot_put, sq_snapshot_newest, sq_snapshot_read, sq_close,
+	sq_upkeep, sq_seed,
 };

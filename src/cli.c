@@ -173,16 +173,19 @@ static const struct cli_verb verbs[] = {
 	     "it, what must hold first and which charge it raises; then who may "
 	     "make the other events.") },
 	{ "sync", cli_sync, cli_sync_opts,
-	  "[--central URL] [--switch URL|back] [--batch N] [--push|--pull] [--quiet]",
+	  "[--central URL] [--switch URL|back] [--batch N] [--push|--pull] [--quiet] [--from-start]",
 	  N_("Sends this handheld's events to the central log and folds in everyone "
-	     "else's, in batches. Exits 0 when all was exchanged (events the centre "
+	     "else's, in batches. A new store starts from the log's newest snapshot "
+	     "when it checks out (--from-start: folds from the first event). Exits 0 "
+	     "when all was exchanged (events the centre "
 	     "refused are set aside, with its reasons), 75 when the centre could not be "
 	     "reached or was busy (nothing is lost: try again), 1 when it refused this "
 	     "login. --switch URL moves the handheld to another log (a crisis log) and "
 	     "keeps syncing with it; --switch back returns it to the configured log.") },
-	{ "central", cli_central, cli_sync_opts,
+	{ "central", cli_central, cli_central_opts,
 	  "init URL [--seed] | upgrade URL | upkeep URL [--months N] | "
-	  "merge CRISIS --into REGION | add-device NAME [--replace] | revoke NAME [--central URL]",
+	  "merge CRISIS --into REGION | add-device NAME [--replace] | revoke NAME [--central URL] | "
+	  "fold [--once] [--snapshot-every N] [--keep N] [--interval S] | snapshot [--keep N]",
 	  N_("Makes the central log (sqlite:PATH or postgresql://...) or brings it to "
 	     "this hmc's schema (run upgrade before the handhelds get a new hmc); "
 	     "init --seed makes a crisis log holding this store's copy of its log; "
@@ -190,7 +193,14 @@ static const struct cli_verb verbs[] = {
 	     "crisis log's events into the region's log, each once; "
 	     "gives a device its own PostgreSQL role and prints the line for its "
 	     "config file once (--replace: a new password for an existing device); "
-	     "revoke takes a device's login away, its events stay.") },
+	     "revoke takes a device's login away, its events stay. On the server, "
+	     "fold folds the log into the store --db names (the centre's state, for "
+	     "region-wide reports), until stopped (--once: what is there now), and "
+	     "publishes a snapshot of it every N events; snapshot publishes one now.") },
+	{ "snapshot", cli_snapshot, cli_snapshot_opts, "export FILE",
+	  N_("Writes this store's state at its place in the central log to FILE, as a "
+	     "snapshot (for seeding another log); only when every event of this "
+	     "handheld is in the log, and only by a manager.") },
 	{ "device", cli_device, cli_sync_opts, "rename NEW",
 	  N_("Gives this store another device name, with its events not sent yet; only "
 	     "while none of its events has reached the central log (the centre knows a "

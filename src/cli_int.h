@@ -130,6 +130,13 @@ extern const struct cli_opt cli_rules_opts[];
 int cli_scanners(struct cli *cli);
 int cli_sync(struct cli *cli);
 int cli_central(struct cli *cli);
+/* The centre's fold and snapshots (cli_fold.c); its store's device name,
+ * which no device may have (central_valid_device). */
+#define CLI_FOLD_DEVICE "centre_fold"
+int cli_central_fold(struct cli *cli);
+int cli_central_snapshot(struct cli *cli);
+int cli_snapshot(struct cli *cli);
+extern const struct cli_opt cli_central_opts[], cli_snapshot_opts[];
 int cli_conflicts(struct cli *cli);
 int cli_device(struct cli *cli);
 int cli_stocktake(struct cli *cli);

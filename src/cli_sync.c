@@ -42,8 +42,7 @@
 const struct cli_opt cli_sync_opts[] = {
 	{ "central", 1 }, { "batch", 1 }, { "push", 0 }, { "pull", 0 }, { "quiet", 0 },
 	{ "all", 0 }, { "outcome", 1 }, { "note", 1 }, { "commit-every", 1 }, { "replace", 0 },
-	{ "switch", 1 }, { "seed", 0 }, { "months", 1 }, { "into", 1 },
-	{ NULL, 0 },
+	{ "switch", 1 }, { "from-start", 0 }, { NULL, 0 },
 };
 
 /* What a sync did.  After a failure only what was kept is told, and
@@ -52,6 +51,12 @@ const struct cli_opt cli_sync_opts[] = {
 static void
 print_result(const struct sync_result *r, int failed)
 {
+	if (r->snapshot_place > 0)
+		cli_printf(_("started from the centre's snapshot of the state at place %lld\n"),
+			   (long long)r->snapshot_place);
+	if (r->snapshot_refused[0] != '\0')
+		cli_printf(_("%s; folded the log from its first event instead\n"),
+			   r->snapshot_refused);
 	if (!failed)
 		cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this "
 			 "device's)\n"),
@@ -130,12 +135,18 @@ cli_sync(struct cli *cli)
 				       _("--switch needs the URL of the log to move to, or back"));
 	options.push = cli_opt(cli, "push") != NULL;
 	options.pull = cli_opt(cli, "pull") != NULL;
+	options.no_snapshot = cli_opt(cli, "from-start") != NULL;
 	int quiet = cli_opt(cli, "quiet") != NULL;
 	if (!quiet && isatty(2))
 		options.progress = progress;
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;
+	if (strcmp(store_device_name(store), CLI_FOLD_DEVICE) == 0) {
+		store_close(store);
+		return cli_fail(_("%s is the store of the centre's fold: it pulls with hmc central "
+				  "fold, and is no device to sync"), cli->db_path);
+	}
 	int rc = sync_run(store, &options, &result);
 	if (options.progress)
 		fputc('\n', stderr);
@@ -193,7 +204,7 @@ device_url(const char *url, const char *device, const char *secret, char *out, s
 
 #define CENTRAL_USAGE N_("use hmc central init URL [--seed], upgrade URL, upkeep URL " \
 			      "[--months N], merge CRISIS --into REGION, add-device NAME " \
-			      "[--replace], or revoke NAME")
+			      "[--replace], revoke NAME, fold, or snapshot")
 
 /* init and upgrade: the schema, and what the owner's rights left open. */
 static int
@@ -390,6 +401,10 @@ cli_central(struct cli *cli)
 	const struct central_ops *ops;
 	struct central *c;
 	char err[512], buf[1024], where[512];
+	if (cli->n_args >= 1 && strcmp(cli->args[0], "fold") == 0)
+		return cli_central_fold(cli);
+	if (cli->n_args >= 1 && strcmp(cli->args[0], "snapshot") == 0)
+		return cli_central_snapshot(cli);
 	if (cli->n_args != 2)
 		return cli_usage_error(cli_current_verb, _(CENTRAL_USAGE));
 	const char *what = cli->args[0];

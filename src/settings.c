@@ -165,6 +165,9 @@ static const struct setting table[] = {
 	  N_("1 while a sync's fold left this device's unsent events applied from their "
 	     "changes, until they are applied again one by one (the next sync or verify "
 	     "does it).") },
+	{ "fold.snapshot_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("In the store of the centre's fold (hmc central fold): the place of the "
+	     "last snapshot it published.") },
 };
 #define N_SETTINGS (sizeof table / sizeof table[0])
 

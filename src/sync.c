@@ -10,6 +10,7 @@
 #include "hmc/journal.h"
 #include "hmc/reason.h"
 #include "hmc/reducer.h"
+#include "hmc/snapshot.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
 #include "hmc/timeutil.h"
@@ -115,7 +116,8 @@ replay_central(const struct event *ev, int skipped, void *arg)
 	return 0;
 }
 
-/* The state as the fold of the log alone, from nothing. */
+/* The state as the fold of the log alone, from nothing (or from the
+ * snapshot the store started from). */
 static int
 rebuild_base(struct folder *f)
 {
@@ -125,6 +127,8 @@ rebuild_base(struct folder *f)
 		snprintf(sql, sizeof sql, "DELETE FROM %s", reducer_tables[i].name);
 		rc = store_exec(f->store, sql);
 	}
+	if (rc == 0)
+		rc = snapshot_base_restore(f->store);
 	struct rebuild r = { f->store, 0 };
 	if (rc == 0)
 		rc = journal_foreach_folded(f->store, replay_central, &r);
@@ -613,6 +617,8 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 	for (;;) {
 		int n = 0;
 		err[0] = '\0';
+		if (options->stop != NULL && *options->stop)
+			break;
 		int net = ops->pull(c, cursor, batch, events, &n, err, sizeof err);
 		if (net != 0) {
 			/* What was folded is kept; the rest next time. */
@@ -622,12 +628,14 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 		if (n == 0 || (rc = check_places(store, head, cursor, events, n)) != 0)
 			break;
 		for (int next = 0; rc == 0 && next < n;) {
+			if (next > 0 && options->stop != NULL && *options->stop)
+				break;
 			rc = fold_chunk(store, events, n, &next, &cursor, options->commit_every,
 					&approx, result);
 			if (rc == 0 && options->progress)
 				options->progress(result, options->arg);
 		}
-		if (rc != 0 || n < batch)
+		if (rc != 0 || n < batch || (options->stop != NULL && *options->stop))
 			break;
 	}
 	free(events);
@@ -919,6 +927,14 @@ refill_after_restore(struct store *store, int64_t kept, const struct log_switch 
 	struct folder f = { store, result, 0,
 			    store_config_int(store, "sync.rebase_due", 0) != 0 };
 	char text[24];
+	int64_t base = snapshot_base_place(store);
+	if (kept < base)
+		return store_seterr(store, HMC_E_REFUSED,
+				    _("the central log was restored from a backup that ends at place "
+				      "%lld, before the snapshot this store started from (place %lld): "
+				      "nothing was changed here; this store cannot take back what the "
+				      "log lost, so the log's administrator restores a newer backup"),
+				    (long long)kept, (long long)base);
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
@@ -948,7 +964,8 @@ static int alike_through(struct store *store, const struct central_ops *ops, str
  * restored from a backup is refilled. */
 static int
 check_log(struct store *store, const struct central_ops *ops, struct central *c,
-	  struct central_head *head, const char *switch_url, struct sync_result *result)
+	  struct central_head *head, const char *switch_url, int fold_only,
+	  struct sync_result *result)
 {
 	char err[512] = "";
 	struct log_switch sw;
@@ -958,7 +975,7 @@ check_log(struct store *store, const struct central_ops *ops, struct central *c,
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
 	if ((rc = check_generation(store, head, switch_url, &sw, &switched, &floor)) != 0 ||
-	    (rc = check_identity(store, ops, c)) != 0)
+	    (!fold_only && (rc = check_identity(store, ops, c)) != 0))
 		return rc;
 	if (switched) {
 		/* What follows the last place both logs hold alike is taken
@@ -1070,6 +1087,76 @@ check_places_alike(struct store *store, const struct central_ops *ops, struct ce
 			high = mid;
 	}
 	return refill_after_restore(store, low, NULL, result);
+}
+
+/* --- a new store from a snapshot ----------------------------------------- */
+
+/* Why the newest snapshot is not used: kept for the caller, and the log
+ * is folded from its first event instead. */
+static int
+snapshot_refused(struct store *store, const struct central_snapshot *meta, const char *why,
+		 struct sync_result *result)
+{
+	snprintf(result->snapshot_refused, sizeof result->snapshot_refused,
+		 _("the snapshot at place %lld was not used: %s"), (long long)meta->place, why);
+	log_msg(LOG_WARNING, "sync: snapshot %lld at place %lld refused: %.200s",
+		(long long)meta->id, (long long)meta->place, why);
+	store_seterr(store, 0, "%s", "");
+	return 0;
+}
+
+/* Starts a new store from the log's newest snapshot, when it has one
+ * this store may use; else nothing (the pull folds from event 1). */
+static int
+bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
+	  const struct central_head *head, struct sync_result *result)
+{
+	struct central_snapshot meta;
+	char err[512] = "", why[512];
+	void *content = NULL;
+	if (!snapshot_store_empty(store))
+		return 0;
+	int rc = ops->snapshot_newest(c, &meta, err, sizeof err);
+	if (rc != 0)
+		return store_seterr(store, rc, "%s", err);
+	if (meta.id == 0)
+		return 0;
+	/* The description first: nothing is downloaded for a refusal. */
+	if (snapshot_check(store, &meta, NULL, 0, head->generation, head->max_gseq) != 0) {
+		xstrlcpy(why, store_errmsg(store), sizeof why);
+		return snapshot_refused(store, &meta, why, result);
+	}
+	rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+	/* Replaced by a newer one between the two reads: that one, once. */
+	if (rc == HMC_E_NOT_FOUND && (rc = ops->snapshot_newest(c, &meta, err, sizeof err)) == 0) {
+		if (meta.id == 0)
+			return 0;
+		if (snapshot_check(store, &meta, NULL, 0, head->generation, head->max_gseq) != 0) {
+			xstrlcpy(why, store_errmsg(store), sizeof why);
+			return snapshot_refused(store, &meta, why, result);
+		}
+		rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+	}
+	if (rc == HMC_E_NOT_FOUND || rc == HMC_E_REFUSED)
+		return snapshot_refused(store, &meta, err, result);
+	if (rc != 0)
+		return store_seterr(store, rc, "%s", err);
+	rc = snapshot_check(store, &meta, content, (size_t)meta.size, head->generation,
+			    head->max_gseq);
+	if (rc == 0)
+		rc = snapshot_load(store, &meta, content, (size_t)meta.size);
+	free(content);
+	if (rc == HMC_E_REFUSED) {
+		xstrlcpy(why, store_errmsg(store), sizeof why);
+		return snapshot_refused(store, &meta, why, result);
+	}
+	if (rc != 0)
+		return rc;
+	result->snapshot_place = meta.place;
+	result->cursor = meta.place;
+	log_msg(LOG_INFO, "sync: started from snapshot %lld at place %lld (%lld bytes)",
+		(long long)meta.id, (long long)meta.place, (long long)meta.size);
+	return 0;
 }
 
 /* --- a new name ---------------------------------------------------------- */
@@ -1193,7 +1280,7 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	struct central *c;
 
 	memset(result, 0, sizeof *result);
-	if (store_device_name(store)[0] == '\0')
+	if (store_device_name(store)[0] == '\0' && !options->fold_only)
 		return store_seterr(store, HMC_E_INVALID,
 				    _("this store has no device name: run `hmc init --device NAME`"));
 	const char *url = sync_url(store, options, buf, sizeof buf);
@@ -1248,7 +1335,8 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	 * their changes: through the reducer first (forward_pending). */
 	if ((rc = sync_settle(store)) != 0 ||
 	    (rc = check_log(store, ops, c, &head,
-			    options->switch_to == NULL ? NULL : switch_back ? "" : url, result)) != 0 ||
+			    options->switch_to == NULL ? NULL : switch_back ? "" : url,
+			    options->fold_only, result)) != 0 ||
 	    (rc = record_clock(store, &head, result)) != 0 ||
 	    (options->switch_to != NULL &&
 	     (rc = remember_switch(store, switch_back ? "" : url)) != 0)) {
@@ -1263,9 +1351,11 @@ exchange(struct store *store, const struct sync_options *options, struct sync_re
 	/* 32 MB of pages while folding (SQLite's default is 2 MB, which a
 	 * fold of a big log spills from at every commit). */
 	store_exec(store, "PRAGMA cache_size = -32768");
-	if (both || options->push)
+	if ((both || options->push) && !options->fold_only)
 		rc = sync_push(store, ops, c, batch, options, result);
-	if (rc == 0 && (both || options->pull))
+	if (rc == 0 && (both || options->pull) && !options->fold_only && !options->no_snapshot)
+		rc = bootstrap(store, ops, c, &head, result);
+	if (rc == 0 && (both || options->pull || options->fold_only))
 		rc = sync_pull(store, ops, c, batch, &head, options, result);
 	store_exec(store, "PRAGMA cache_size = -2000");
 	store_set_background(store, 0);

@@ -6,6 +6,8 @@
 #   BENCH_N      workflow actions timed per round (default 1000)
 #   BENCH_SYNC_N, BENCH_SYNC_ROUNDS  events pushed, and rounds (100000, 5)
 #   BENCH_PART_N  events in each log of the partitions' benchmark (200000)
+#   BENCH_BOOT_UNITS, BENCH_BOOT_ROUNDS  the region a new handheld joins (100000
+#                units), and rounds (3): tests/bench_bootstrap.sh
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -179,3 +181,15 @@ for pending in 0 1000 5000; do
 	echo "$pending pending, during sync: $(summary "$dir/busy.ms")"
 done
 rm -f "$dir"/central-pend.db* "$dir"/pend*.db* "$dir"/pend*.csv "$dir"/idle.ms "$dir"/busy.ms
+
+echo "== bootstrap: a new handheld's first sync from the centre's snapshot vs folding the same log from event 1 (aim: >= 10x; <= 10 s for 1,000,000 units); interleaved rounds"
+boot_units=${BENCH_BOOT_UNITS:-100000}
+boot_rounds=${BENCH_BOOT_ROUNDS:-3}
+HMC=$HMC sh tests/bench_bootstrap.sh sqlite "$dir" "$boot_units" "$boot_rounds"
+pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
+if url=$(sh tests/pgtmp.sh start "$pgdir"); then
+	HMC=$HMC sh tests/bench_bootstrap.sh "$url" "$dir" "$boot_units" "$boot_rounds"
+	sh tests/pgtmp.sh stop "$pgdir"
+else
+	echo "PostgreSQL could not be started: no PostgreSQL figures"
+fi

@@ -95,7 +95,8 @@ cp "$T/good.db" "$OLD"
 # demo store: its lots and inspection plans; 15 the function checklists
 # and the units' hygiene, made again from their states; 16 the rent
 # periods, which it makes again from the units out, and the article
-# prices and payer groups, none on a demo store).
+# prices and payer groups, none on a demo store; those after it make
+# what they make only if missing).
 prev=12
 sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
 	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;

@@ -56,12 +56,12 @@ for f in /usr/bin/hmc /usr/share/hmc/firmware-config/zebra-ls2208.profile \
 	/usr/share/locale/sv/LC_MESSAGES/hmc.mo /usr/share/man/man1/hmc.1.gz \
 	/usr/share/man/man5/hmc.conf.5.gz /usr/lib/sysusers.d/hmc.conf \
 	/lib/systemd/system/hmc-sync.service /lib/systemd/system/hmc-sync.timer \
-	/usr/libexec/hmc/hmc-kiosk /usr/share/doc/hmc/copyright; do
+	/lib/systemd/system/hmc-central-fold.service /usr/libexec/hmc/hmc-kiosk /usr/share/doc/hmc/copyright; do
 	check "installed: $f" test -f "$f"
 done
 if command -v systemd-analyze >/dev/null 2>&1; then
 	run systemd-analyze verify /lib/systemd/system/hmc-sync.service \
-		/lib/systemd/system/hmc-sync.timer
+		/lib/systemd/system/hmc-sync.timer /lib/systemd/system/hmc-central-fold.service
 	expect_status 0
 fi
 

@@ -57,6 +57,23 @@ struct central_head {
 	int64_t base;
 };
 
+/* A snapshot of the folded state as the log holds it (snapshot.h says
+ * what is in it): who may read it, every device; who may publish it, the
+ * centre's fold only (the log's owner; a device's role may not). */
+struct central_snapshot {
+	int64_t id;		/* the log's number for it; 0: none */
+	int64_t place;		/* the state is the fold of places 1..place */
+	char generation[64];	/* the log it was folded from */
+	int reducer_version;	/* REDUCER_VERSION of the fold that made it */
+	int schema_version;	/* the store schema of its tables */
+	int64_t max_hlc;	/* the latest clock among the events folded */
+	int64_t size;		/* bytes of content */
+	unsigned char sha256[32];	/* over the content's bytes */
+};
+
+#define CENTRAL_SNAPSHOT_CHUNK (1 << 20)	/* bytes per row of content */
+#define CENTRAL_SNAPSHOT_KEEP 3			/* the newest kept by default */
+
 struct central_ops {
 	const char *scheme;
 	int (*connect)(const char *url, int create, struct central **out, char *err, size_t size);
@@ -90,6 +107,20 @@ struct central_ops {
 	 * limit); the defaults are CENTRAL_LOCK_TIMEOUT and
 	 * CENTRAL_STATEMENT_TIMEOUT. */
 	int (*limit)(struct central *c, int lock_ms, int statement_ms, char *err, size_t size);
+	/* Publishes a snapshot (meta's id is ignored, *id gets the new one)
+	 * in one transaction, in rows of CENTRAL_SNAPSHOT_CHUNK bytes, and
+	 * keeps only the newest keep (by place).  Only the log's owner may:
+	 * a device gets HMC_E_REFUSED. */
+	int (*snapshot_put)(struct central *c, const struct central_snapshot *meta,
+			    const void *content, size_t len, int keep, int64_t *id, char *err,
+			    size_t size);
+	/* The newest snapshot's description; meta->id 0 when there is none. */
+	int (*snapshot_newest)(struct central *c, struct central_snapshot *meta, char *err,
+			       size_t size);
+	/* Its content (meta->size bytes, malloc'd: the caller frees *content);
+	 * HMC_E_NOT_FOUND when it went meanwhile (a newer one replaced it). */
+	int (*snapshot_read)(struct central *c, const struct central_snapshot *meta,
+			     void **content, char *err, size_t size);
 	void (*close)(struct central *c);
 	/* Makes the log's partitions ahead, months_ahead months after this
 	 * one, and moves what fell outside them into its own (PostgreSQL,

@@ -23,6 +23,11 @@
 
 struct store;
 
+/* What a fold of the same events writes: raised whenever an apply
+ * changes what it writes for an event, or a table it writes, so that a
+ * store never starts from a snapshot another reducer made (snapshot.h). */
+#define REDUCER_VERSION 1
+
 int reducer_apply(struct store *store, const struct event *ev);
 
 /* reducer_apply, recording what it changed: *undo gets a changeset (free

@@ -11,6 +11,13 @@
  * waits sync.lock_timeout seconds at most for a lock (default 10) and
  * gives a statement sync.statement_timeout (default 60).
  *
+ * A new store (nothing folded or made in it) first looks for the newest
+ * snapshot of the centre's fold (snapshot.h): when its description and
+ * content check out, it is loaded in one transaction with the cursor at
+ * its place, and the pull folds only what came after; when not, the
+ * reason is kept in the result and the log is folded from its first
+ * event.  A sync killed while it loads leaves the store empty.
+ *
  * Pull reads the log after this device's cursor and folds it with the one
  * reducer.  Local state is always the fold of the log in central order with
  * this device's pending events on top.  When the next event pulled is this
@@ -77,6 +84,10 @@ struct sync_result {
 				 * to the new log (it may hold them already) */
 	int64_t switch_taken_back;	/* other devices' after them, taken back
 					 * until the new log brings them */
+	int64_t snapshot_place;	/* a new store started from the snapshot at
+				 * this place (0: it did not) */
+	char snapshot_refused[300];	/* why the newest snapshot was not used
+					 * ("" when it was, or there was none) */
 };
 
 struct sync_options {
@@ -96,6 +107,13 @@ struct sync_options {
 	int commit_every;	/* events folded per local transaction; 0: until
 				 * a scan waits for the store (after 5 ms at
 				 * least) or 1 s has passed (sync.c) */
+	int no_snapshot;	/* a new store folds from the first event even
+				 * when the log has a snapshot */
+	int fold_only;		/* the centre's fold (hmc central fold): pulls
+				 * only, has no device to show the centre */
+	const volatile int *stop;	/* when not NULL and set, the pull ends
+					 * between two chunks (what was folded
+					 * is kept) */
 	/* Called between batches (may be NULL). */
 	void (*progress)(const struct sync_result *so_far, void *arg);
 	void *arg;

@@ -9,6 +9,11 @@
  * payers, locations, operators) row by row and column by column with the
  * store's own.  Any difference means the state tables were changed
  * outside the journal (or the journal was).
+ *
+ * A store that started from a snapshot (snapshot.h) replays from the
+ * snapshot it kept, after checking it against its SHA-256: what that
+ * proves is that the state is the snapshot plus the events folded or made
+ * here after its place.
  */
 #ifndef HMC_VERIFY_H
 #define HMC_VERIFY_H
