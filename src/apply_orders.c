@@ -7,7 +7,8 @@
  * named unit, quantity 1).  EV_ORDER_DELIVERED closes the order.  A pick,
  * unpick or delivery with order= (and line=) puts the unit on the order's
  * line, takes it off, or marks it delivered; a delivered order takes no
- * more of them.
+ * more of them.  A component's pick (set=MAIN, sets.h) goes on its main
+ * unit's line without counting towards it.
  */
 #include "reducer_int.h"
 #include "hmc/catalog.h"
@@ -161,7 +162,7 @@ apply_orders(struct store *store, const struct event *ev)
 int
 apply_orders_move(struct store *store, const struct event *ev)
 {
-	char order_no[ORDER_NO_MAX], line[16];
+	char order_no[ORDER_NO_MAX], line[16], set_main[UNIT_NO_MAX];
 	sqlite3_stmt *stmt;
 	int delivered, rc;
 
@@ -179,12 +180,17 @@ apply_orders_move(struct store *store, const struct event *ev)
 		if (payload_get(ev->payload, "line", line, sizeof line) != 0)
 			return store_seterr(store, HMC_E_INVALID, _("a pick for order %s needs a line"),
 					    order_no);
+		/* A component (set=) goes on its main unit's line, apart. */
+		if (payload_get(ev->payload, "set", set_main, sizeof set_main) != 0)
+			set_main[0] = '\0';
 		stmt = store_stmt(store,
-			"INSERT INTO order_picks (order_no, unit_no, line_no)"
-			" SELECT ?1, ?2, line_no FROM order_lines WHERE order_no = ?1 AND line_no = ?3");
+			"INSERT INTO order_picks (order_no, unit_no, line_no, set_main)"
+			" SELECT ?1, ?2, line_no, nullif(?4, '') FROM order_lines"
+			" WHERE order_no = ?1 AND line_no = ?3");
 		sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(stmt, 3, atoi(line));
+		sqlite3_bind_text(stmt, 4, set_main, -1, SQLITE_TRANSIENT);
 		break;
 	case EV_UNPICK:
 		stmt = store_stmt(store,

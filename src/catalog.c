@@ -29,6 +29,9 @@ static const struct field article_fields[] = {
 	 * points checked, separated by ';'. */
 	{ "inspection_months", FIELD_INT, 0, 120, NULL, "0", NULL },
 	{ "inspection_checklist", FIELD_TEXT, 0, 500, NULL, "", NULL },
+	/* Its accessories, "ARTICLE:QUANTITY:required|optional;..." (sets.h):
+	 * checked and made canonical by the reducer (apply_sets.c). */
+	{ "accessories", FIELD_TEXT, 0, 200, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -19,6 +19,7 @@
 #include "hmc/i18n.h"
 #include "hmc/orders.h"
 #include "hmc/pickups.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -47,6 +48,17 @@ print_picked(const char *unit_no, const char *article_no, void *arg)
 {
 	(void)arg;
 	cli_printf(_("  picked %s (article %s)\n"), unit_no, article_no);
+	return 0;
+}
+
+static int
+print_short(const char *main_unit, const struct set_need *need, void *arg)
+{
+	int *n = arg;
+	if ((*n)++ == 0)
+		cli_printf(_("sets still missing:\n"));
+	cli_printf(_("  with %s: %d × %s %s\n"), main_unit, need->quantity - need->have,
+		   need->article_no, need->name);
 	return 0;
 }
 
@@ -79,6 +91,8 @@ order_show(struct store *store, const char *order_no, const char *named)
 		putchar('\n');
 	}
 	orders_picked(store, order_no, print_picked, NULL);
+	int n_short = 0;
+	sets_order_short(store, order_no, print_short, &n_short);
 	store_close(store);
 	return CLI_OK;
 }
@@ -193,6 +207,11 @@ cli_order(struct cli *cli)
 		cli_printf(sub[0] == 'p' ? _("%s picked for order %s\n")
 				     : _("%s taken off order %s, back in stock\n"),
 		       unit_no, cli->args[1]);
+		char main_unit[UNIT_NO_MAX];
+		if (sub[0] == 'p' && sets_main_of(store, unit_no, main_unit, NULL) == 0)
+			cli_printf(_("%s goes with %s\n"), unit_no, main_unit);
+		int n_short = 0;
+		sets_order_short(store, cli->args[1], print_short, &n_short);
 		store_close(store);
 		return CLI_OK;
 	}

@@ -8,6 +8,7 @@
  */
 #include "hmc/orders.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/settings.h"
 #include "hmc/calendar.h"
 #include "hmc/catalog.h"
@@ -137,7 +138,8 @@ orders_create(struct store *store, const char *operator_no, const struct order_r
 	" o.delivered," \
 	" (SELECT count(*) FROM order_lines l WHERE l.order_no = o.order_no)," \
 	" (SELECT sum(quantity) FROM order_lines l WHERE l.order_no = o.order_no)," \
-	" (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no)"
+	" (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no" \
+	"  AND k.set_main IS NULL)"
 
 static void
 row_to_order(sqlite3_stmt *stmt, struct order *out)
@@ -253,7 +255,7 @@ orders_get(struct store *store, const char *order_no, const char *depot, struct 
 	stmt = store_stmt(store,
 		"SELECT l.line_no, l.article_no, a.name, l.unit_no, l.quantity,"
 		" (SELECT count(*) FROM order_picks k WHERE k.order_no = l.order_no"
-		"  AND k.line_no = l.line_no)"
+		"  AND k.line_no = l.line_no AND k.set_main IS NULL)"
 		" FROM order_lines l JOIN articles a USING (article_no)"
 		" WHERE l.order_no = ?1 ORDER BY l.line_no");
 	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
@@ -314,6 +316,15 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 	sqlite3_reset(stmt);
 	if (already)
 		return store_seterr(store, HMC_E_EXISTS, _("unit %s is already picked"), unit.unit_no);
+	/* A component goes out with one main unit at a time (sets.h). */
+	char main_unit[UNIT_NO_MAX], set_state[12];
+	if (sets_main_of(store, unit.unit_no, main_unit, set_state) == 0)
+		return store_seterr(store, HMC_E_EXISTS,
+				    strcmp(set_state, "missing") == 0
+					    ? _("unit %s is missing from the set of unit %s: receive it "
+						"first")
+					    : _("unit %s is already in the set of unit %s"),
+				    unit.unit_no, main_unit);
 	if (unit.state == UNIT_PICKED) {
 		/* Picked, for another order: say which. */
 		char other[ORDER_NO_MAX] = "";
@@ -350,10 +361,23 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 		else if (full < 0)
 			full = i;
 	}
-	if (chosen < 0) {
-		if (!on_order)
+	char payload[PAYLOAD_MAX] = "", line[16];
+	if (chosen < 0 && !on_order) {
+		/* An accessory of a main unit picked for the order: its set. */
+		int main_line;
+		rc = sets_find_main(store, order_no, unit.article_no, main_unit, &main_line);
+		if (rc == HMC_E_NOT_FOUND)
 			return store_seterr(store, HMC_E_INVALID, _("article %s is not on order %s"),
 					    unit.article_no, order_no);
+		if (rc != 0)
+			return rc;
+		snprintf(line, sizeof line, "%d", main_line);
+		payload_set(payload, sizeof payload, "order", order_no);
+		payload_set(payload, sizeof payload, "line", line);
+		payload_set(payload, sizeof payload, "set", main_unit);
+		return workflow_move(store, operator_no, EV_PICK, unit.unit_no, payload, done);
+	}
+	if (chosen < 0) {
 		if (named_elsewhere)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("order %s asks for unit %s, not %s"), order_no,
@@ -361,7 +385,6 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 		return store_seterr(store, HMC_E_INVALID, _("article %s: the line is full: %d/%d"),
 				    unit.article_no, lines[full].picked, lines[full].quantity);
 	}
-	char payload[PAYLOAD_MAX] = "", line[16];
 	snprintf(line, sizeof line, "%d", lines[chosen].line_no);
 	payload_set(payload, sizeof payload, "order", order_no);
 	payload_set(payload, sizeof payload, "line", line);

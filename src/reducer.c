@@ -24,7 +24,7 @@
 
 typedef int apply_fn(struct store *store, const struct event *ev);
 
-#define APPLY_MAX 3	/* the most functions that apply one event type */
+#define APPLY_MAX 4	/* the most functions that apply one event type */
 
 /* Every event type and what applies it, in this order (reducer_int.h says
  * which file has which).  A move writes the unit's row first, then what it
@@ -35,11 +35,13 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REGISTER]          = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_RELOCATE]          = { apply_move, apply_charges_move },
-	[EV_PICK]              = { apply_move, apply_orders_move, apply_charges_move },
-	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
+	[EV_PICK]              = { apply_move, apply_orders_move, apply_sets_move,
+				   apply_charges_move },
+	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_sets_move,
+				   apply_charges_move },
 	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move },
 	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move },
-	[EV_RECEIVE]           = { apply_move, apply_charges_move },
+	[EV_RECEIVE]           = { apply_move, apply_sets_move, apply_charges_move },
 	[EV_TO_CLEANING]       = { apply_move, apply_charges_move },
 	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_charges_move },
 	[EV_SCRAP]             = { apply_move, apply_safety_move, apply_charges_move },
@@ -58,7 +60,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
 	[EV_RELEASE]           = { apply_move, apply_safety_move },
 
-	[EV_ARTICLE]           = { apply_catalog },
+	[EV_ARTICLE]           = { apply_catalog, apply_sets },
 	[EV_PAYER]             = { apply_catalog },
 	[EV_LOCATION]          = { apply_catalog },
 	[EV_OPERATOR]          = { apply_catalog },
@@ -224,6 +226,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "recall_units", "reference || '/' || unit_no", N_("unit recalled") },
 	{ "unit_inspections", "unit_no", N_("unit inspection plan") },
 	{ "inspections", "inspection_id", N_("inspection") },
+	{ "set_members", "component", N_("set member") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -490,6 +490,20 @@ static const char *const migrations[] = {
 	"  at INTEGER NOT NULL,"
 	"  by TEXT NOT NULL) WITHOUT ROWID;"
 	"CREATE INDEX IF NOT EXISTS inspections_unit ON inspections(unit_no, at);",
+	/* 19 (the lead renumbers at merge): sets and accessories (sets.h).
+	 * An article lists its accessories ("ART:QTY:required;..."); a pick
+	 * of a component names the main unit it goes out with; set_members
+	 * holds which component is with which main unit while the set is
+	 * out, and which are missing once the main unit is back. */
+	"ALTER TABLE articles ADD COLUMN accessories TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE order_picks ADD COLUMN set_main TEXT;"
+	"CREATE TABLE set_members ("
+	"  component TEXT PRIMARY KEY,"
+	"  main TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'with' CHECK (state IN ('with','missing')),"
+	"  since INTEGER NOT NULL,"
+	"  charge_id TEXT) WITHOUT ROWID;"
+	"CREATE INDEX set_members_main ON set_members(main);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
