@@ -90,12 +90,15 @@ run "$HMC" --db "$T/new/hmc.db" verify; expect_status 0
 v=$("$HMC" --db "$T/new/hmc.db" verify >/dev/null; q "$T/new/hmc.db" "PRAGMA user_version")
 OLD="$T/old.db"
 cp "$T/good.db" "$OLD"
-# As a store of the schema two before the last was (the last migration
-# adds columns that hold nothing on a demo store: its lots and inspection
-# plans; the one before keeps where the centre's answers reached: a row of
-# the config).
-prev=$((v - 2))
-sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
+# As a store of the schema three before the last was (the last migration
+# adds sets: a table and columns that hold nothing on a demo store; the
+# one before, columns that hold nothing either: its lots and inspection
+# plans; the one before that keeps where the centre's answers reached: a
+# row of the config).
+prev=$((v - 3))
+sqlite3 "$OLD" "DROP TABLE set_members; ALTER TABLE articles DROP COLUMN accessories;
+	ALTER TABLE order_picks DROP COLUMN set_main;
+	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
 	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;
 	ALTER TABLE articles DROP COLUMN inspection_checklist;
 	DELETE FROM config WHERE key = 'sync.sent_through'; PRAGMA user_version = $prev"
