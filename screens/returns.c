@@ -188,12 +188,18 @@ take_in(struct shell *sh, struct unit *unit, enum event_type move)
 			return R_REDRAW;
 		}
 		payload_set(payload, sizeof payload, "location", shell_reception(sh));
-		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, NULL) != 0) {
+		struct event done;
+		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, &done) != 0) {
 			shell_error(sh, "%s", store_errmsg(store));
 			return R_REDRAW;
 		}
 		unit_get(store, unit_no, unit);
-		if (move == EV_FOUND_AGAIN)
+		if (payload_has(done.payload, "set_missing"))
+			/* A set back without some of its accessories (sets.h). */
+			shell_error(sh, _("%s received, its set incomplete: the office is told, "
+					  "what is missing charged"),
+				    unit_no);
+		else if (move == EV_FOUND_AGAIN)
 			shell_ok(sh, _("%s found again: received, its charge cancelled"), unit_no);
 		else
 			shell_ok(sh, _("%s received"), unit_no);

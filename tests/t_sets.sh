@@ -130,4 +130,51 @@ check "the cushion's stays" test "$(q "SELECT count(*) FROM charges WHERE unit_n
 check "the charger left the set" test "$(q "SELECT count(*) FROM set_members WHERE component = '10000021'")" = 0
 run h verify; expect_status 0
 
+# --- the screens at 24x16, in Swedish: a set picked, returned incomplete ----------
+sqlite3 "$DB" "INSERT INTO config VALUES ('depot', 'GBG')"
+tm_start sv 24 16 "env LANG=sv_SE.UTF-8 HMC_LOCALEDIR=${HMC_LOCALEDIR:-build/locale} $HMC_REAL --db $DB"
+expect_screen sv "Skanna din bricka"
+tm_keys sv "$BADGE_3001" Enter 3456 Enter
+expect_screen sv "Plocka och leverera"
+tm_keys sv 1
+expect_screen sv "Order att plocka: 1"
+tm_keys sv Enter
+expect_screen sv "SET2"
+# The main unit picked (by the CLI, above): its accessories to scan.
+expect_screen sv "[ ] 0/1 Batteri"
+expect_screen sv "med 10000002"
+expect_screen sv "[ ] 0/1 Laddare"
+expect_not_screen sv "Sittdyna"
+tm_keys sv 10000012 Enter
+expect_screen sv "10000012 plockad, med 10000002"
+expect_not_screen sv "Batteri"
+tm_keys sv F4
+expect_screen sv "tillbehör saknas: skanna Laddare elrullstol till 10000002"
+expect_not_screen sv "Lämna över?"
+check "nothing handed over without the charger" test "$(q "SELECT state FROM units WHERE unit_no = '10000002'")" = PICKED
+tm_keys sv 10000022 Enter
+expect_screen sv "10000022 plockad, med 10000002"
+tm_keys sv F4
+expect_screen sv "Lämna över? F1 ja"
+tm_keys sv F1
+expect_screen sv "utlämnad: 3 individer"
+check "the set went out" test "$(q "SELECT group_concat(state) FROM units WHERE unit_no IN ('10000002', '10000012', '10000022')")" = "DELIVERED,DELIVERED,DELIVERED"
+# Back: the battery first, then the chair; the charger stays at the customer's.
+tm_keys sv Escape
+expect_screen sv "Plocka och leverera"
+tm_keys sv 3
+expect_screen sv "Skanna en returnerad individ"
+tm_keys sv 10000012 Enter
+expect_screen sv "10000012 mottagen"
+tm_keys sv 1 F1
+expect_screen sv "10000012 till rekond"
+tm_keys sv 10000002 Enter
+expect_screen sv "10000002 mottagen, satsen ofullständig"
+tm_stop sv
+run h flags; expect_out "satsen till 10000002 kom tillbaka ofullständig, saknas: 10000022 Laddare elrullstol"
+expect_no "10000012 Batteri"
+check "the charger charged at replacement value" test \
+	"$(q "SELECT kind || ' ' || amount_ore || ' ' || payer FROM charges WHERE unit_no = '10000022' AND closed IS NULL")" = "shortfall 180000 K1480"
+run h verify; expect_status 0
+
 done_testing
