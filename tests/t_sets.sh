@@ -177,4 +177,43 @@ check "the charger charged at replacement value" test \
 	"$(q "SELECT kind || ' ' || amount_ore || ' ' || payer FROM charges WHERE unit_no = '10000022' AND closed IS NULL")" = "shortfall 180000 K1480"
 run h verify; expect_status 0
 
+# --- sync: the rule holds for an event pulled from another handheld -----------
+E="$T/sq"
+mkdir -p "$E"
+SQ="sqlite:$E/central.db"
+hd() {	# hd DEV ARGS...: hmc on device DEV's store, with its own config file
+	_hd_dev=$1
+	shift
+	HMC_CONFIG="$E/$_hd_dev.conf" "$HMC" --db "$E/$_hd_dev.db" "$@"
+}
+run "$HMC" central init "$SQ"; expect_status 0
+for dev in ha hb; do
+	run "$HMC" central add-device "$dev" --central "$SQ"; expect_status 0
+	grep '^central = ' "$T/out" >"$E/$dev.conf"
+done
+run hd ha init --device ha; expect_status 0
+sed 's/,[^,]*$/,/' "$T/articles.csv" | sed '1s/,$/,accessories/' >"$E/articles.csv"
+for kind in payers locations; do run hd ha import $kind "$T/$kind.csv"; expect_status 0; done
+run hd ha import articles "$E/articles.csv"; expect_status 0
+run hd ha import units "$T/units.csv"; expect_status 0
+run hd ha sync; expect_status 0
+HMC_CONFIG="$E/hb.conf" "$HMC_REAL" --db "$E/hb.db" init --device hb >/dev/null
+run hd hb sync; expect_status 0
+# hb picks and hands over a chair with nothing else, offline; meanwhile ha
+# says the chair goes out with its battery and syncs first.
+run hd hb order add --payer K1480 --no D-SYNC 100105; expect_status 0
+run hd hb order pick D-SYNC 10000001; expect_status 0
+run hd ha article accessories 100105 100106; expect_status 0
+run hd ha sync; expect_status 0
+run hd hb order deliver D-SYNC; expect_status 0
+run hd hb sync; expect_status 0
+run hd hb conflicts; expect_status 0; expect_out "deliver"
+expect_out "10000001 goes out with its accessories: 0 of 1 Batteri elrullstol"
+check "hb: not delivered once it knows the rule" test "$(sqlite3 "$E/hb.db" "SELECT state FROM units WHERE unit_no = '10000001'")" = PICKED
+run hd ha sync; expect_status 0
+run hd ha conflicts; expect_status 0; expect_out "goes out with its accessories"
+check "ha: not delivered either" test "$(sqlite3 "$E/ha.db" "SELECT state FROM units WHERE unit_no = '10000001'")" = PICKED
+run hd ha verify; expect_status 0
+run hd hb verify; expect_status 0
+
 done_testing
