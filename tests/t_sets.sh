@@ -177,6 +177,23 @@ check "the charger charged at replacement value" test \
 	"$(q "SELECT kind || ' ' || amount_ore || ' ' || payer FROM charges WHERE unit_no = '10000022' AND closed IS NULL")" = "shortfall 180000 K1480"
 run h verify; expect_status 0
 
+# --- a stocktake counts a set with its main unit --------------------------------
+printf 'unit_no,article,location,acquired\n10000041,100401,GBG-A01-1,2024-01-02\n10000051,100410,GBG-A01-1,2024-01-02\n10000052,100410,GBG-A01-1,2024-01-02\n' >"$T/lift.csv"
+run h import units "$T/lift.csv"; expect_status 0
+run h order add --payer K1480 --no D-LIFT 100401; expect_status 0
+run h order pick D-LIFT 10000041; expect_status 0; expect_out "with 10000041: 2 × 100410 Lyftsele standard"
+run h order pick D-LIFT 10000051; expect_status 0; expect_out "with 10000041: 1 × 100410"
+run h order pick D-LIFT 10000052; expect_status 0; expect_no "sets still missing"
+run h order deliver D-LIFT; expect_status 0
+run h stocktake open --scope payer K1480; expect_status 0
+ST=$(q "SELECT stocktake_id FROM stocktakes WHERE confirmed IS NULL AND cancelled IS NULL")
+run h stocktake count "$ST" 10000041; expect_status 0; expect_out "its set: count 10000051, 10000052 too"
+run h stocktake count "$ST" 10000051; expect_status 0; expect_no "its set"
+run h stocktake show "$ST"; expect_status 0
+cp "$T/out" "$T/show"
+check "the sling not counted is missing, of its set" sh -c "grep 10000052 '$T/show' | grep -q 'set of 10000041'"
+run h stocktake cancel "$ST"; expect_status 0
+
 # --- sync: the rule holds for an event pulled from another handheld -----------
 E="$T/sq"
 mkdir -p "$E"
