@@ -302,6 +302,10 @@ cli_pickup(struct cli *cli)
 			cli_printf(_("%s collected, now in transit\n"), cli->args[1]);
 		if (got.warning[0])
 			cli_note(_("hmc: warning: %s (the office is told)\n"), got.warning);
+		char rest[256], main_unit[UNIT_NO_MAX];
+		unit_resolve(store, cli->args[1], main_unit);
+		if (sets_still_out(store, main_unit, rest, sizeof rest) == 0 && rest[0])
+			cli_printf(_("its set: collect %s too\n"), rest);
 		store_close(store);
 		return CLI_OK;
 	}

@@ -282,6 +282,34 @@ sets_components(struct store *store, const char *main_unit,
 			     "set_members", bind_main, component_row, &ctx);
 }
 
+struct out_ctx {
+	struct store *store;
+	char *out;
+	size_t size;
+};
+
+static int
+note_out(const char *unit_no, const char *article_no, const char *state, void *arg)
+{
+	struct out_ctx *ctx = arg;
+	struct unit unit;
+	(void)article_no;
+	if (strcmp(state, "with") != 0 || unit_get(ctx->store, unit_no, &unit) != 0 ||
+	    unit.state != UNIT_DELIVERED)
+		return 0;
+	size_t len = strlen(ctx->out);
+	snprintf(ctx->out + len, ctx->size - len, "%s%s", len ? ", " : "", unit_no);
+	return 0;
+}
+
+int
+sets_still_out(struct store *store, const char *main_unit, char *out, size_t size)
+{
+	struct out_ctx ctx = { store, out, size };
+	out[0] = '\0';
+	return sets_components(store, main_unit, note_out, &ctx);
+}
+
 struct order_ctx {
 	struct store *store;
 	const char *order_no;

@@ -19,7 +19,10 @@
 # still at the customer's raises a flag for the office and a shortfall
 # charge for the component at its replacement value (waiting for a
 # manager); the component returned alone afterwards is matched back to
-# its set and its charge cancelled.  Sync: a delivery of an incomplete
+# its set and its charge cancelled; a set back whole raises nothing.  A
+# stocktake counting a main unit names its components to count, and a
+# component not counted is shown with its set; collecting a main unit
+# names the components still at the customer's.  Sync: a delivery of an incomplete
 # set made by a handheld whose rules did not know the accessory (pulled
 # by a store that did) is a conflict there, not applied.  The pick
 # screen at 24x16 in Swedish lists the accessories still to scan and
@@ -193,6 +196,14 @@ run h stocktake show "$ST"; expect_status 0
 cp "$T/out" "$T/show"
 check "the sling not counted is missing, of its set" sh -c "grep 10000052 '$T/show' | grep -q 'set of 10000041'"
 run h stocktake cancel "$ST"; expect_status 0
+# Collected: the driver is told what else of the set to take.
+run h pickup add --payer K1480 --no H-LIFT 10000041 10000051 10000052; expect_status 0
+run h pickup collect 10000051; expect_status 0; expect_no "its set"
+run h pickup collect 10000041; expect_status 0; expect_out "its set: collect 10000052 too"
+run h pickup collect 10000052; expect_status 0
+for u in 10000051 10000052 10000041; do run h unit receive $u --location GBG-MOTT; expect_status 0; done
+check "a set back whole raises no charge" test "$(q "SELECT count(*) FROM charges WHERE unit_no IN ('10000051', '10000052')")" = 0
+check "a set back whole leaves no members" test "$(q "SELECT count(*) FROM set_members WHERE main = '10000041'")" = 0
 
 # --- sync: the rule holds for an event pulled from another handheld -----------
 E="$T/sq"

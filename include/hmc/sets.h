@@ -93,6 +93,11 @@ int sets_components(struct store *store, const char *main_unit,
 			      void *arg),
 		    void *arg);
 
+/* The components of a main unit still at the customer's (with it, and
+ * DELIVERED), ", " between, into out ("" for none): what to collect with
+ * it. */
+int sets_still_out(struct store *store, const char *main_unit, char *out, size_t size);
+
 /* Calls fn for each main unit picked (not delivered) for an order whose
  * set is short of a required accessory, once per accessory short. */
 int sets_order_short(struct store *store, const char *order_no,
