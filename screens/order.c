@@ -8,6 +8,7 @@
  */
 #include "screen.h"
 
+#include "hmc/barcode.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/orders.h"
@@ -179,9 +180,23 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		shell_error(sh, _("order %s is already delivered"), pick->order_no);
 		return R_REDRAW;
 	}
+	struct store *store = shell_store(sh);
+	/* An accessory without unit numbers: one counted per scan of its
+	 * article number (sets.h). */
+	struct barcode code;
+	if (!pick->removing && barcode_interpret(text, len, 0, &code) == 0 &&
+	    code.kind == BARCODE_ARTICLE) {
+		char main_unit[UNIT_NO_MAX];
+		if (sets_pick_quantity(store, shell_operator(sh), pick->order_no, code.text, 1,
+				       main_unit) != 0)
+			shell_error(sh, "%s", store_errmsg(store));
+		else
+			shell_ok(sh, _("1 × %s counted, with %s"), code.text, main_unit);
+		load(sh);
+		return R_REDRAW;
+	}
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
-	struct store *store = shell_store(sh);
 	/* Say only what the store now holds: a refusal stays a refusal. */
 	if (pick->removing) {
 		pick->removing = 0;

@@ -20,6 +20,10 @@
  *                    others have come back and leave the set
  *   receive C        a component back: it leaves its set; a missing one's
  *                    charge is cancelled, or credited when approved
+ *
+ * set_quantity (subject MAIN; order=, article=, quantity=): an accessory
+ * without unit numbers (not returnable) counted into MAIN's set, up to
+ * what its article asks; MAIN's unpick or receive ends the count.
  */
 #include "reducer_int.h"
 #include "hmc/catalog.h"
@@ -105,9 +109,75 @@ check_article(struct store *store, const struct event *ev)
 	return store_step_done(store, stmt, ev->subject);
 }
 
+/* An accessory without unit numbers counted into a main unit's set. */
+static int
+count_quantity(struct store *store, const struct event *ev)
+{
+	char order_no[32], article_no[ARTICLE_NO_MAX], text[16];
+	struct set_need needs[SETS_MAX_ACCESSORIES];
+	char *end;
+	if (payload_get(ev->payload, "order", order_no, sizeof order_no) != 0 ||
+	    payload_get(ev->payload, "article", article_no, sizeof article_no) != 0 ||
+	    payload_get(ev->payload, "quantity", text, sizeof text) != 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("set of %s: a count needs order, article and quantity"),
+				    ev->subject);
+	long quantity = strtol(text, &end, 10);
+	if (*end != '\0' || quantity < 1 || quantity > SETS_MAX_QUANTITY)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("set of %s: the quantity is a whole number, 1 to %d"), ev->subject,
+				    SETS_MAX_QUANTITY);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT 1 FROM order_picks WHERE order_no = ?1 AND unit_no = ?2 AND delivered = 0"
+		" AND set_main IS NULL");
+	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
+	int picked = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	if (!picked)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("unit %s is not picked for order %s: its set cannot be made"),
+				    ev->subject, order_no);
+	int n = sets_needs(store, ev->subject, needs, SETS_MAX_ACCESSORIES), k = -1;
+	for (int i = 0; i < n; i++)
+		if (strcmp(needs[i].article_no, article_no) == 0)
+			k = i;
+	if (k < 0)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("article %s is not an accessory of unit %s"), article_no,
+				    ev->subject);
+	if (!needs[k].by_quantity)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("article %s (%s) has unit numbers: scan its units"), article_no,
+				    needs[k].name);
+	if (needs[k].have + quantity > needs[k].quantity)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("the set of unit %s takes %d of article %s, not %d"), ev->subject,
+				    needs[k].quantity, article_no, needs[k].have + (int)quantity);
+	stmt = store_stmt(store,
+		"INSERT INTO set_quantities (main, article_no, quantity) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (main, article_no) DO UPDATE SET quantity = quantity + excluded.quantity");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, article_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 3, (int)quantity);
+	return store_step_done(store, stmt, ev->subject);
+}
+
+/* A main unit taken off its order, or back: what was counted into its
+ * set by quantity goes back to the shelf, or is used up. */
+static int
+drop_quantities(struct store *store, const char *main_unit)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM set_quantities WHERE main = ?1");
+	sqlite3_bind_text(stmt, 1, main_unit, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, main_unit);
+}
+
 int
 apply_sets(struct store *store, const struct event *ev)
 {
+	if (ev->type == EV_SET_QUANTITY)
+		return count_quantity(store, ev);
 	return ev->type == EV_ARTICLE ? check_article(store, ev) : 0;
 }
 
@@ -307,6 +377,8 @@ apply_sets_move(struct store *store, const struct event *ev)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("unit %s goes out with unit %s: take that off first"),
 					    ev->subject, m.list[0].unit_no);
+		if ((rc = drop_quantities(store, ev->subject)) != 0)
+			return rc;
 		if (sets_main_of(store, ev->subject, main_unit, state) == 0)
 			return leave(store, ev->subject);
 		return 0;
@@ -315,6 +387,8 @@ apply_sets_move(struct store *store, const struct event *ev)
 		if ((rc = sets_components(store, ev->subject, note_member, &m)) != 0)
 			return rc;
 		if (m.n > 0 && (rc = close_set(store, ev, &m)) != 0)
+			return rc;
+		if ((rc = drop_quantities(store, ev->subject)) != 0)
 			return rc;
 		if (sets_main_of(store, ev->subject, main_unit, state) == 0)
 			return come_back(store, ev);

@@ -49,7 +49,9 @@ static const struct cli_verb verbs[] = {
 	  N_("Delivery orders. add --payer ID [--recipient REF] [--due DATE] LINE... "
 	     "where a LINE is ARTICLE, ARTICLE*QUANTITY or unit:UNIT; import FILE.csv; "
 	     "list [--all]; show NO; pick NO UNIT (a unit of an accessory joins the set "
-	     "of a main unit picked; pick says what the sets still lack); unpick NO UNIT; "
+	     "of a main unit picked; pick says what the sets still lack); pick NO "
+	     "--article A [--quantity N] (an accessory without unit numbers, into a set); "
+	     "unpick NO UNIT; "
 	     "deliver NO (hands the order over and starts the rent; not while a set "
 	     "lacks a required accessory).") },
 	{ "article", cli_article, NULL, "show ARTICLE | accessories ARTICLE SPEC",

@@ -4,7 +4,8 @@
  *   hmc order add --payer ID [--recipient REF] [--due DATE] [--no NO] LINE...
  *             (LINE: ARTICLE, ARTICLE*QUANTITY, or unit:UNIT)
  *   hmc order import FILE.csv | list [--all] | show NO [--depot DEPOT]
- *   hmc order pick NO UNIT | unpick NO UNIT | deliver NO
+ *   hmc order pick NO UNIT | pick NO --article A [--quantity N] | unpick NO UNIT
+ *   hmc order deliver NO
  *   hmc pickup add --payer ID [--recipient REF] [--no NO] UNIT...
  *   hmc pickup list [--all] | show NO | collect [--no NO] UNIT
  *   hmc flags [--all] | hmc flags clear ID
@@ -30,7 +31,7 @@
 
 const struct cli_opt cli_order_opts[] = {
 	{ "payer", 1 }, { "recipient", 1 }, { "due", 1 }, { "no", 1 }, { "all", 0 },
-	{ "depot", 1 },
+	{ "depot", 1 }, { "article", 1 }, { "quantity", 1 },
 	{ NULL, 0 },
 };
 
@@ -194,6 +195,25 @@ cli_order(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		return order_show(store, cli->args[1], cli_opt(cli, "depot"));
+	}
+	/* An accessory without unit numbers, counted into a set. */
+	if (strcmp(sub, "pick") == 0 && cli->n_args == 2 && cli_opt(cli, "article") != NULL) {
+		const char *q = cli_opt(cli, "quantity");
+		char *end, main_unit[UNIT_NO_MAX];
+		long quantity = q ? strtol(q, &end, 10) : 1;
+		if (q != NULL && (*q < '0' || *q > '9' || *end != '\0'))
+			return cli_usage_error(cli_current_verb, _("--quantity is a whole number"));
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (sets_pick_quantity(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "article"),
+				       quantity > 99 ? 99 : (int)quantity, main_unit) != 0)
+			return cli_fail_store(store);
+		cli_printf(_("%ld × %s counted with %s for order %s\n"), quantity,
+			   cli_opt(cli, "article"), main_unit, cli->args[1]);
+		int n_short = 0;
+		sets_order_short(store, cli->args[1], print_short, &n_short);
+		store_close(store);
+		return CLI_OK;
 	}
 	if ((strcmp(sub, "pick") == 0 || strcmp(sub, "unpick") == 0) && cli->n_args == 3) {
 		if ((store = cli_open_store(cli, 0)) == NULL)

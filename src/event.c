@@ -77,6 +77,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_RECALL_CLOSE] = "recall_close",
 	[EV_INSPECTION] = "inspection",
 	[EV_UNIT_SAFETY] = "unit_safety",
+	[EV_SET_QUANTITY] = "set_quantity",
 };
 
 const char *

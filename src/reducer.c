@@ -92,6 +92,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_RECALL_CLOSE]      = { apply_safety },
 	[EV_INSPECTION]        = { apply_safety },
 	[EV_UNIT_SAFETY]       = { apply_safety },
+	[EV_SET_QUANTITY]      = { apply_sets },
 };
 
 static int
@@ -227,6 +228,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "unit_inspections", "unit_no", N_("unit inspection plan") },
 	{ "inspections", "inspection_id", N_("inspection") },
 	{ "set_members", "component", N_("set member") },
+	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

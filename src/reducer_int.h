@@ -17,8 +17,9 @@
  *   apply_legacy.c     legacy_check
  *   undo.c             not an event: what the others change, kept as the
  *                      changeset that takes it back (reducer_apply_undo)
- *   apply_sets.c       an article's accessories; a set's members picked,
- *                      taken off, received (missing ones charged, flagged)
+ *   apply_sets.c       an article's accessories; set_quantity; a set's
+ *                      members picked, taken off, received (missing ones
+ *                      charged, flagged)
  *   apply_safety.c     incident*, recall_*, inspection, unit_safety; what
  *                      a registration, quarantine, release or scrap does
  *                      to the safety tables

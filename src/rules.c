@@ -149,6 +149,8 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_UNIT_SAFETY,   ANY,             WHERE_ANY,            T, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_SET_QUANTITY,  ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
 const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
@@ -733,6 +735,7 @@ action_label(enum event_type type)
 	case EV_RECALL_CLOSE: return _("close a recall");
 	case EV_INSPECTION: return _("record inspections");
 	case EV_UNIT_SAFETY: return _("set a unit's lot and inspection plan");
+	case EV_SET_QUANTITY: return _("count accessories into a set");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }

@@ -176,8 +176,10 @@ static int
 count_with(struct store *store, const char *main_unit, const char *article_no)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT count(*) FROM set_members m JOIN units u ON u.unit_no = m.component"
-		" WHERE m.main = ?1 AND m.state = 'with' AND u.article_no = ?2");
+		"SELECT (SELECT count(*) FROM set_members m JOIN units u ON u.unit_no = m.component"
+		"  WHERE m.main = ?1 AND m.state = 'with' AND u.article_no = ?2)"
+		" + coalesce((SELECT quantity FROM set_quantities WHERE main = ?1"
+		"  AND article_no = ?2), 0)");
 	sqlite3_bind_text(stmt, 1, main_unit, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 2, article_no, -1, SQLITE_TRANSIENT);
 	int have = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
@@ -202,8 +204,10 @@ sets_needs(struct store *store, const char *main_unit, struct set_need *out, int
 		struct article a;
 		memset(need, 0, sizeof *need);
 		xstrlcpy(need->article_no, list[i].article_no, sizeof need->article_no);
-		if (catalog_article_get(store, list[i].article_no, &a) == 0)
+		if (catalog_article_get(store, list[i].article_no, &a) == 0) {
 			xstrlcpy(need->name, a.name, sizeof need->name);
+			need->by_quantity = !a.returnable;
+		}
 		need->quantity = list[i].quantity;
 		need->required = list[i].required;
 		need->have = count_with(store, unit.unit_no, list[i].article_no);
@@ -418,6 +422,40 @@ sets_find_main(struct store *store, const char *order_no, const char *article_no
 	return store_seterr(store, HMC_E_INVALID,
 			    _("every set on order %s has its %d of article %s already"), order_no,
 			    quantity, article_no);
+}
+
+int
+sets_pick_quantity(struct store *store, const char *operator_no, const char *order_no,
+		   const char *article_no, int quantity, char main_unit[UNIT_NO_MAX])
+{
+	struct article a;
+	char found[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "", text[16];
+	int line, rc;
+	if ((rc = catalog_article_get(store, article_no, &a)) != 0)
+		return rc;
+	if (a.returnable)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("article %s (%s) has unit numbers: scan its units"),
+				    a.article_no, a.name);
+	if (quantity < 1 || quantity > SETS_MAX_QUANTITY)
+		return store_seterr(store, HMC_E_INVALID, _("the quantity is a whole number, 1 to %d"),
+				    SETS_MAX_QUANTITY);
+	rc = sets_find_main(store, order_no, a.article_no, found, &line);
+	if (rc == HMC_E_NOT_FOUND)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("article %s is not an accessory of a unit picked for order %s"),
+				    a.article_no, order_no);
+	if (rc != 0)
+		return rc;
+	snprintf(text, sizeof text, "%d", quantity);
+	payload_set(payload, sizeof payload, "order", order_no);
+	payload_set(payload, sizeof payload, "article", a.article_no);
+	payload_set(payload, sizeof payload, "quantity", text);
+	if ((rc = workflow_record(store, operator_no, EV_SET_QUANTITY, found, payload, NULL)) != 0)
+		return rc;
+	if (main_unit != NULL)
+		xstrlcpy(main_unit, found, UNIT_NO_MAX);
+	return 0;
 }
 
 /* The article's row as an article event's payload: every field, as

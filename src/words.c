@@ -62,6 +62,7 @@ static const struct {
 	{ WORD_EVENT, "recall_close", N_("recall closed") },
 	{ WORD_EVENT, "inspection", N_("inspected") },
 	{ WORD_EVENT, "unit_safety", N_("lot and inspection set") },
+	{ WORD_EVENT, "set_quantity", N_("accessories counted into a set") },
 	{ WORD_EVENT, "article", N_("article changed") },
 	{ WORD_EVENT, "payer", N_("payer changed") },
 	{ WORD_EVENT, "location", N_("place changed") },

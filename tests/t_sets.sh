@@ -11,7 +11,8 @@
 # articles is the rule table's, tested for every article event.)  A set picked on
 # an order: the main unit, then `order pick` saying what is still
 # missing; a component joins the main unit's set; one already in another
-# set is refused, naming the set; an article no main unit lists is not on
+# set is refused, naming the set; an accessory without unit numbers (not
+# returnable) counted by quantity, within what is asked; an article no main unit lists is not on
 # the order; the main unit is not taken off before its components.  The
 # rule: an order with a required accessory missing is not handed over
 # (hmc order deliver, hmc unit deliver) and nothing moves; complete, it
@@ -35,20 +36,21 @@ q() { sqlite3 "$DB" "$1"; }
 
 run h init --device hh-sets; expect_status 0
 cat >"$T/articles.csv" <<'CSV'
-article_no,name,area,rent,price,accessories
-100105,Elrullstol inne/ute,HJM,2150,89000,100106:1:required;100107:1:required;100108:2:optional
-100106,Batteri elrullstol,HJM,0,4200,
-100107,Laddare elrullstol,HJM,0,1800,
-100108,Sittdyna,HJM,0,950,
-100401,Personlyft mobil,HJM,690,34500, 100410 : 2
-100410,Lyftsele standard,HJM,85,2900,
+article_no,name,area,rent,price,returnable,accessories
+100105,Elrullstol inne/ute,HJM,2150,89000,ja,100106:1:required;100107:1:required;100108:2:optional
+100106,Batteri elrullstol,HJM,0,4200,ja,
+100107,Laddare elrullstol,HJM,0,1800,ja,
+100108,Sittdyna,HJM,0,950,ja,
+100401,Personlyft mobil,HJM,690,34500,ja, 100410 : 2;100420:2
+100410,Lyftsele standard,HJM,85,2900,ja,
+100420,Engångsskydd sele,HJM,0,40,nej,
 CSV
 printf 'payer_id,name,kind\nK1480,Göteborg,municipality\n' >"$T/payers.csv"
 printf 'code,depot,kind\nGBG-A01-1,GBG,shelf\nGBG-MOTT,GBG,reception\n' >"$T/locations.csv"
 run h import payers "$T/payers.csv"; expect_status 0
 run h import locations "$T/locations.csv"; expect_status 0
-run h import articles "$T/articles.csv"; expect_status 0; expect_out "imported 6 articles"
-check "accessories kept canonical" test "$(q "SELECT accessories FROM articles WHERE article_no = '100401'")" = "100410:2:required"
+run h import articles "$T/articles.csv"; expect_status 0; expect_out "imported 7 articles"
+check "accessories kept canonical" test "$(q "SELECT accessories FROM articles WHERE article_no = '100401'")" = "100410:2:required;100420:2:required"
 run h article show 100105; expect_status 0
 expect_out "1 × 100106 Batteri elrullstol (required)"; expect_out "2 × 100108 Sittdyna (optional)"
 
@@ -186,7 +188,14 @@ run h import units "$T/lift.csv"; expect_status 0
 run h order add --payer K1480 --no D-LIFT 100401; expect_status 0
 run h order pick D-LIFT 10000041; expect_status 0; expect_out "with 10000041: 2 × 100410 Lyftsele standard"
 run h order pick D-LIFT 10000051; expect_status 0; expect_out "with 10000041: 1 × 100410"
-run h order pick D-LIFT 10000052; expect_status 0; expect_no "sets still missing"
+run h order pick D-LIFT 10000052; expect_status 0; expect_out "with 10000041: 2 × 100420 Engångsskydd sele"
+# Covers without unit numbers (not returnable): counted by quantity.
+run h order pick D-LIFT --article 100410; expect_status 1; expect_err "has unit numbers: scan its units"
+run h order pick D-LIFT --article 100420 --quantity 3; expect_status 1; expect_err "takes 2 of article 100420, not 3"
+run h order deliver D-LIFT; expect_status 1; expect_err "0 of 2 Engångsskydd sele"
+run h order pick D-LIFT --article 100420; expect_status 0; expect_out "1 × 100420 counted with 10000041"
+expect_out "with 10000041: 1 × 100420"
+run h order pick D-LIFT --article 100420; expect_status 0; expect_no "sets still missing"
 run h order deliver D-LIFT; expect_status 0
 run h stocktake open --scope payer K1480; expect_status 0
 ST=$(q "SELECT stocktake_id FROM stocktakes WHERE confirmed IS NULL AND cancelled IS NULL")
@@ -204,6 +213,7 @@ run h pickup collect 10000052; expect_status 0
 for u in 10000051 10000052 10000041; do run h unit receive $u --location GBG-MOTT; expect_status 0; done
 check "a set back whole raises no charge" test "$(q "SELECT count(*) FROM charges WHERE unit_no IN ('10000051', '10000052')")" = 0
 check "a set back whole leaves no members" test "$(q "SELECT count(*) FROM set_members WHERE main = '10000041'")" = 0
+check "the covers are used up" test "$(q "SELECT count(*) FROM set_quantities WHERE main = '10000041'")" = 0
 
 # --- sync: the rule holds for an event pulled from another handheld -----------
 E="$T/sq"

@@ -85,6 +85,9 @@ enum event_type {
 	EV_RECALL_CLOSE,	/* subject the recall: releases what was checked or fixed */
 	EV_INSPECTION,		/* subject the unit; passed, points, day */
 	EV_UNIT_SAFETY,		/* subject the unit; lot, made, inspection_months */
+	/* Sets (sets.h). */
+	EV_SET_QUANTITY,	/* subject a main unit picked; order, article, quantity of
+				 * an accessory counted by quantity */
 	EV_N_TYPES
 };
 

@@ -31,9 +31,12 @@
  * came back with it leave the set.  Scan the components first, then the
  * main unit: the main unit closes the set.
  *
- * Components are units with their own numbers; accessories without unit
- * numbers (consumable-like, counted by quantity) are listed but not yet
- * scanned into sets (see the report of the sets branch).
+ * Components are units with their own numbers.  An accessory whose
+ * article is not returnable (a consumable: not taken back, so never
+ * missing) has no unit numbers: it is counted into the set by quantity
+ * (EV_SET_QUANTITY: subject the main unit, order=, article=, quantity=;
+ * the pick screen counts one per scan of its article number), and the
+ * main unit's return ends it (used up).
  */
 #ifndef HMC_SETS_H
 #define HMC_SETS_H
@@ -72,7 +75,9 @@ struct set_need {
 	char name[81];
 	int quantity;		/* asked for */
 	int required;
-	int have;		/* components with the main unit now */
+	int have;		/* components with the main unit now (units, or the
+				 * quantity counted of one without numbers) */
+	int by_quantity;	/* not returnable: counted by quantity, no numbers */
 };
 
 /* Per accessory of the main unit's article: needs (up to max); returns
@@ -111,6 +116,12 @@ int sets_order_short(struct store *store, const char *order_no,
  * so when every set that lists it has its quantity already. */
 int sets_find_main(struct store *store, const char *order_no, const char *article_no,
 		   char main_unit[UNIT_NO_MAX], int *line);
+
+/* Counts quantity of an accessory without unit numbers (article_no, not
+ * returnable) into the set of the first main unit picked for the order
+ * that lacks it; main_unit (may be NULL) gets which. */
+int sets_pick_quantity(struct store *store, const char *operator_no, const char *order_no,
+		       const char *article_no, int quantity, char main_unit[UNIT_NO_MAX]);
 
 /* A manager sets an article's accessories (spec as above, "" for none):
  * the article is put again whole with them.  The reducer checks them. */
