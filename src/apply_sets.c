@@ -371,7 +371,8 @@ apply_sets_move(struct store *store, const struct event *ev)
 		return join(store, ev, main_unit);
 	case EV_UNPICK:
 		m.n = 0;
-		if ((rc = sets_components(store, ev->subject, note_member, &m)) != 0)
+		if (sets_is_main(store, ev->subject) &&
+		    (rc = sets_components(store, ev->subject, note_member, &m)) != 0)
 			return rc;
 		if (m.n > 0)
 			return store_seterr(store, HMC_E_INVALID,
@@ -384,7 +385,8 @@ apply_sets_move(struct store *store, const struct event *ev)
 		return 0;
 	case EV_RECEIVE:
 		m.n = 0;
-		if ((rc = sets_components(store, ev->subject, note_member, &m)) != 0)
+		if (sets_is_main(store, ev->subject) &&
+		    (rc = sets_components(store, ev->subject, note_member, &m)) != 0)
 			return rc;
 		if (m.n > 0 && (rc = close_set(store, ev, &m)) != 0)
 			return rc;

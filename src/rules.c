@@ -637,6 +637,8 @@ attach_set_missing(struct gate *g)
 {
 	struct missing_ctx ctx;
 	char id[CHARGE_ID_MAX], note[256];
+	if (!sets_is_main(g->store, g->unit->unit_no))
+		return 0;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.g = g;
 	int rc = sets_components(g->store, g->unit->unit_no, note_missing, &ctx);

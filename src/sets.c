@@ -250,6 +250,17 @@ sets_main_of(struct store *store, const char *component, char main_unit[UNIT_NO_
 	return store_sqlerr(store, rc, component);
 }
 
+int
+sets_is_main(struct store *store, const char *unit_no)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT 1 FROM set_members WHERE main = ?1 LIMIT 1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int is_main = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return is_main;
+}
+
 struct components_ctx {
 	const char *main_unit;
 	int (*fn)(const char *unit_no, const char *article_no, const char *state, void *arg);

@@ -92,6 +92,10 @@ int sets_short(struct store *store, const char *main_unit, struct set_need *firs
 int sets_main_of(struct store *store, const char *component, char main_unit[UNIT_NO_MAX],
 		 char state[12]);
 
+/* 1 when the unit is a main unit with components (a cached statement:
+ * cheap enough for every pick, unpick and receive). */
+int sets_is_main(struct store *store, const char *unit_no);
+
 /* Calls fn for each component of a main unit (state "with" or "missing"). */
 int sets_components(struct store *store, const char *main_unit,
 		    int (*fn)(const char *unit_no, const char *article_no, const char *state,
