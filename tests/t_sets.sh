@@ -196,6 +196,7 @@ run h order deliver D-LIFT; expect_status 1; expect_err "0 of 2 Engångsskydd se
 run h order pick D-LIFT --article 100420; expect_status 0; expect_out "1 × 100420 counted with 10000041"
 expect_out "with 10000041: 1 × 100420"
 run h order pick D-LIFT --article 100420; expect_status 0; expect_no "sets still missing"
+run h verify; expect_status 0; expect_out "the state matches"
 run h order deliver D-LIFT; expect_status 0
 run h stocktake open --scope payer K1480; expect_status 0
 ST=$(q "SELECT stocktake_id FROM stocktakes WHERE confirmed IS NULL AND cancelled IS NULL")
@@ -214,6 +215,7 @@ for u in 10000051 10000052 10000041; do run h unit receive $u --location GBG-MOT
 check "a set back whole raises no charge" test "$(q "SELECT count(*) FROM charges WHERE unit_no IN ('10000051', '10000052')")" = 0
 check "a set back whole leaves no members" test "$(q "SELECT count(*) FROM set_members WHERE main = '10000041'")" = 0
 check "the covers are used up" test "$(q "SELECT count(*) FROM set_quantities WHERE main = '10000041'")" = 0
+run h verify; expect_status 0; expect_out "the state matches"
 
 # --- sync: the rule holds for an event pulled from another handheld -----------
 E="$T/sq"
