@@ -133,6 +133,10 @@ check "the charger's charge is cancelled" test \
 	"$(q "SELECT closed_how FROM charges WHERE unit_no = '10000021'")" = "cancelled"
 check "the cushion's stays" test "$(q "SELECT count(*) FROM charges WHERE unit_no = '10000031' AND closed IS NULL")" = 1
 check "the charger left the set" test "$(q "SELECT count(*) FROM set_members WHERE component = '10000021'")" = 0
+# The cushion's charge takes the charges' path: another manager than the
+# one who raised it approves it (this store has one manager).
+CUSHION=$(q "SELECT charge_id FROM charges WHERE unit_no = '10000031' AND closed IS NULL")
+run h charge approve "$CUSHION"; expect_status 1; expect_err "four eyes"
 run h verify; expect_status 0
 
 # --- the screens at 24x16, in Swedish: a set picked, returned incomplete ----------
