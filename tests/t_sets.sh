@@ -125,6 +125,8 @@ expect_out "10000031 Sittdyna"; expect_no "10000011 Batteri"
 run h report charges --pending; expect_status 0; expect_out "10000021"; expect_out "1,800.00"
 expect_out "10000031"
 run h set show 10000021; expect_status 0; expect_out "came back without it"
+run h unit show 10000001; expect_status 0; expect_out "its set      10000021 (missing), 10000031 (missing)"
+run h unit show 10000021; expect_status 0; expect_out "its set      of 10000001, which came back without it"
 check "the charger's charge waits, at replacement value" test \
 	"$(q "SELECT kind || ' ' || amount_ore FROM charges WHERE unit_no = '10000021' AND closed IS NULL")" = "shortfall 180000"
 # The charger comes back alone: matched to its set, its charge cancelled.
