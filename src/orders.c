@@ -409,6 +409,8 @@ orders_unpick(struct store *store, const char *operator_no, const char *order_no
 	return workflow_move(store, operator_no, EV_UNPICK, unit_no, payload, NULL);
 }
 
+/* The units picked for an order, however many (a set's components come
+ * beside its main units). */
 struct collect {
 	char (*units)[UNIT_NO_MAX];
 	int n, max;
@@ -419,8 +421,11 @@ collect_unit(const char *unit_no, const char *article_no, void *arg)
 {
 	struct collect *c = arg;
 	(void)article_no;
-	if (c->n < c->max)
-		xstrlcpy(c->units[c->n++], unit_no, UNIT_NO_MAX);
+	if (c->n == c->max) {
+		c->max = c->max ? c->max * 2 : 64;
+		c->units = xrealloc(c->units, (size_t)c->max * sizeof *c->units);
+	}
+	xstrlcpy(c->units[c->n++], unit_no, UNIT_NO_MAX);
 	return 0;
 }
 
@@ -442,20 +447,23 @@ orders_deliver(struct store *store, const char *operator_no, const char *order_n
 		return store_seterr(store, HMC_E_INVALID,
 				    _("order %s is not complete: %d of %d units picked"), order_no,
 				    order.picked, order.quantity);
-	char units[ORDER_MAX_LINES * 4][UNIT_NO_MAX];
-	struct collect c = { units, 0, ORDER_MAX_LINES * 4 };
-	if ((rc = orders_picked(store, order_no, collect_unit, &c)) != 0)
+	struct collect c = { NULL, 0, 0 };
+	if ((rc = orders_picked(store, order_no, collect_unit, &c)) != 0) {
+		free(c.units);
 		return rc;
+	}
 
 	char payload[PAYLOAD_MAX] = "";
 	payload_set(payload, sizeof payload, "payer", order.payer);
 	if (order.recipient[0])
 		payload_set(payload, sizeof payload, "recipient", order.recipient);
 	payload_set(payload, sizeof payload, "order", order_no);
-	if ((rc = store_begin(store)) != 0)
+	if ((rc = store_begin(store)) != 0) {
+		free(c.units);
 		return rc;
+	}
 	for (int i = 0; i < c.n && rc == 0; i++)
-		rc = workflow_move(store, operator_no, EV_DELIVER, units[i], payload, NULL);
+		rc = workflow_move(store, operator_no, EV_DELIVER, c.units[i], payload, NULL);
 	if (rc == 0) {
 		struct event ev;
 		memset(&ev, 0, sizeof ev);
@@ -466,6 +474,7 @@ orders_deliver(struct store *store, const char *operator_no, const char *order_n
 	}
 	if (rc == 0)
 		rc = store_commit(store);
+	free(c.units);
 	if (rc != 0) {
 		store_rollback(store);
 		return rc;
