@@ -181,11 +181,17 @@ tm_keys sv 1 F1
 expect_screen sv "10000012 till rekond"
 tm_keys sv 10000002 Enter
 expect_screen sv "10000002 mottagen, satsen ofullständig"
-tm_stop sv
 run h flags; expect_out "satsen till 10000002 kom tillbaka ofullständig, saknas: 10000022 Laddare elrullstol"
 expect_no "10000012 Batteri"
 check "the charger charged at replacement value" test \
 	"$(q "SELECT kind || ' ' || amount_ore || ' ' || payer FROM charges WHERE unit_no = '10000022' AND closed IS NULL")" = "shortfall 180000 K1480"
+# The charger turns up: matched back to its set on the return screen.
+tm_keys sv 1 F1
+expect_screen sv "10000002 till rekond"
+tm_keys sv 10000022 Enter
+expect_screen sv "10000022 mottagen: tillbaka i satsen till 10000002"
+tm_stop sv
+check "the charger's charge cancelled" test "$(q "SELECT closed_how FROM charges WHERE unit_no = '10000022'")" = cancelled
 run h verify; expect_status 0
 
 # --- a stocktake counts a set with its main unit --------------------------------
