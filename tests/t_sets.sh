@@ -261,10 +261,22 @@ run hd hb order deliver D-SYNC; expect_status 0
 run hd hb sync; expect_status 0
 run hd hb conflicts; expect_status 0; expect_out "deliver"
 expect_out "10000001 goes out with its accessories: 0 of 1 Batteri elrullstol"
+expect_out "order D-SYNC is not handed over: unit 10000001 picked for it is not"
 check "hb: not delivered once it knows the rule" test "$(sqlite3 "$E/hb.db" "SELECT state FROM units WHERE unit_no = '10000001'")" = PICKED
 run hd ha sync; expect_status 0
 run hd ha conflicts; expect_status 0; expect_out "goes out with its accessories"
 check "ha: not delivered either" test "$(sqlite3 "$E/ha.db" "SELECT state FROM units WHERE unit_no = '10000001'")" = PICKED
+# hb then picks the battery and hands the set over; the chair comes back
+# without it: ha folds the flag and the charge with the receive.
+run hd hb order pick D-SYNC 10000011; expect_status 0; expect_out "10000011 goes with 10000001"
+run hd hb order deliver D-SYNC; expect_status 0
+run hd hb unit receive 10000001 --location GBG-MOTT; expect_status 0
+run hd hb sync; expect_status 0
+run hd ha sync; expect_status 0
+for dev in ha hb; do
+	check "$dev: the battery charged" test "$(sqlite3 "$E/$dev.db" "SELECT kind || ' ' || amount_ore FROM charges WHERE unit_no = '10000011' AND closed IS NULL")" = "shortfall 420000"
+	check "$dev: the office told" test "$(sqlite3 "$E/$dev.db" "SELECT count(*) FROM flags WHERE subject = '10000001' AND cleared IS NULL")" = 1
+done
 run hd ha verify; expect_status 0
 run hd hb verify; expect_status 0
 
