@@ -96,7 +96,8 @@ cp "$T/good.db" "$OLD"
 # plans; the one before that keeps where the centre's answers reached: a
 # row of the config).
 prev=$((v - 3))
-sqlite3 "$OLD" "DROP TABLE set_members; ALTER TABLE articles DROP COLUMN accessories;
+sqlite3 "$OLD" "DROP TABLE set_members; DROP TABLE set_quantities;
+	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
 	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;

@@ -566,7 +566,8 @@ migration_keeps_the_old_store(void **state)
 					   "ALTER TABLE articles DROP COLUMN inspection_checklist;"
 					   "DROP TABLE quarantines; DROP TABLE incidents; DROP TABLE recalls;"
 					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
-					   "DROP TABLE set_members; ALTER TABLE articles DROP COLUMN accessories;"
+					   "DROP TABLE set_members; DROP TABLE set_quantities;"
+					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
