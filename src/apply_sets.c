@@ -20,6 +20,7 @@
  *                    others have come back and leave the set
  *   receive C        a component back: it leaves its set; a missing one's
  *                    charge is cancelled, or credited when approved
+ *   lost/destroyed C the same: the loss is charged by its own rule, once
  *
  * set_quantity (subject MAIN; order=, article=, quantity=): an accessory
  * without unit numbers (not returnable) counted into MAIN's set, up to
@@ -392,6 +393,13 @@ apply_sets_move(struct store *store, const struct event *ev)
 			return rc;
 		if ((rc = drop_quantities(store, ev->subject)) != 0)
 			return rc;
+		if (sets_main_of(store, ev->subject, main_unit, state) == 0)
+			return come_back(store, ev);
+		return 0;
+	case EV_REPORT_LOST:
+	case EV_REPORT_DESTROYED:
+		/* A missing component reported lost or destroyed: that loss is
+		 * charged (its own rule), not twice. */
 		if (sets_main_of(store, ev->subject, main_unit, state) == 0)
 			return come_back(store, ev);
 		return 0;

@@ -20,7 +20,8 @@
 # still at the customer's raises a flag for the office and a shortfall
 # charge for the component at its replacement value (waiting for a
 # manager); the component returned alone afterwards is matched back to
-# its set and its charge cancelled; a set back whole raises nothing.  A
+# its set and its charge cancelled; one reported lost is charged once, as
+# a loss; a set back whole raises nothing.  A
 # stocktake counting a main unit names its components to count, and a
 # component not counted is shown with its set; collecting a main unit
 # names the components still at the customer's.  Sync: a delivery of an incomplete
@@ -139,6 +140,11 @@ check "the charger left the set" test "$(q "SELECT count(*) FROM set_members WHE
 # one who raised it approves it (this store has one manager).
 CUSHION=$(q "SELECT charge_id FROM charges WHERE unit_no = '10000031' AND closed IS NULL")
 run h charge approve "$CUSHION"; expect_status 1; expect_err "four eyes"
+# The customer reports the cushion lost: charged once, as a loss.
+run h unit report-lost 10000031; expect_status 0
+check "the cushion's shortfall gives way to its loss" test \
+	"$(q "SELECT group_concat(kind || ':' || coalesce(closed_how, 'open'), ' ') FROM (SELECT * FROM charges WHERE unit_no = '10000031' ORDER BY raised)")" = "shortfall:cancelled lost:open"
+check "the cushion left its set" test "$(q "SELECT count(*) FROM set_members WHERE component = '10000031'")" = 0
 run h verify; expect_status 0
 
 # --- the screens at 24x16, in Swedish: a set picked, returned incomplete ----------
