@@ -226,6 +226,15 @@ expect_screen lift "[ ] 1/2 Engångsskydd"
 tm_keys lift 100420 Enter
 expect_screen lift "1 × 100420 räknad, med 10000041"
 expect_not_screen lift "Engångsskydd"
+# The look-up names a component's set.
+tm_keys lift Escape
+expect_screen lift "Order att plocka: 1"
+tm_keys lift Escape
+expect_screen lift "Plocka och leverera"
+tm_keys lift 5
+expect_screen lift "Skanna eller skriv en individ"
+tm_keys lift 10000051 Enter
+expect_screen lift "i satsen till 10000041"
 tm_stop lift
 run h order show D-LIFT; expect_status 0; expect_no "sets still missing"
 run h verify; expect_status 0; expect_out "the state matches"
