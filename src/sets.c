@@ -330,8 +330,8 @@ struct order_ctx {
 	const char *order_no;
 	int (*fn)(const char *main_unit, const struct set_need *need, void *arg);
 	void *arg;
-	char mains[64][UNIT_NO_MAX];
-	int n_mains;
+	char (*mains)[UNIT_NO_MAX];	/* the main units picked, however many */
+	int n_mains, max_mains;
 };
 
 static int
@@ -345,8 +345,11 @@ static int
 main_row(sqlite3_stmt *stmt, void *arg)
 {
 	struct order_ctx *ctx = arg;
-	if (ctx->n_mains < 64)
-		store_column_text(stmt, 0, ctx->mains[ctx->n_mains++], UNIT_NO_MAX);
+	if (ctx->n_mains == ctx->max_mains) {
+		ctx->max_mains = ctx->max_mains ? ctx->max_mains * 2 : 16;
+		ctx->mains = xrealloc(ctx->mains, (size_t)ctx->max_mains * sizeof *ctx->mains);
+	}
+	store_column_text(stmt, 0, ctx->mains[ctx->n_mains++], UNIT_NO_MAX);
 	return 0;
 }
 
@@ -365,17 +368,15 @@ sets_order_short(struct store *store, const char *order_no,
 			       "SELECT unit_no FROM order_picks WHERE order_no = ?1 AND delivered = 0"
 			       " AND set_main IS NULL ORDER BY line_no, unit_no",
 			       "order_picks", bind_order, main_row, &ctx);
-	if (rc != 0)
-		return rc;
-	for (int i = 0; i < ctx.n_mains; i++) {
+	for (int i = 0; rc == 0 && i < ctx.n_mains; i++) {
 		struct set_need needs[SETS_MAX_ACCESSORIES];
 		int n = sets_needs(store, ctx.mains[i], needs, SETS_MAX_ACCESSORIES);
-		for (int k = 0; k < n; k++)
-			if (needs[k].required && needs[k].have < needs[k].quantity &&
-			    (rc = fn(ctx.mains[i], &needs[k], arg)) != 0)
-				return rc;
+		for (int k = 0; rc == 0 && k < n; k++)
+			if (needs[k].required && needs[k].have < needs[k].quantity)
+				rc = fn(ctx.mains[i], &needs[k], arg);
 	}
-	return 0;
+	free(ctx.mains);
+	return rc;
 }
 
 static int
@@ -401,10 +402,12 @@ sets_find_main(struct store *store, const char *order_no, const char *article_no
 			       "SELECT unit_no FROM order_picks WHERE order_no = ?1 AND delivered = 0"
 			       " AND set_main IS NULL ORDER BY line_no, unit_no",
 			       "order_picks", bind_order, main_row, &ctx);
-	if (rc != 0)
+	if (rc != 0) {
+		free(ctx.mains);
 		return rc;
-	int listed = 0, quantity = 0, optional = -1;
-	for (int i = 0; i < ctx.n_mains; i++) {
+	}
+	int listed = 0, quantity = 0, optional = -1, found = -1;
+	for (int i = 0; i < ctx.n_mains && found < 0; i++) {
 		struct set_need needs[SETS_MAX_ACCESSORIES];
 		int n = sets_needs(store, ctx.mains[i], needs, SETS_MAX_ACCESSORIES);
 		for (int k = 0; k < n; k++) {
@@ -414,20 +417,21 @@ sets_find_main(struct store *store, const char *order_no, const char *article_no
 			quantity = needs[k].quantity;
 			if (needs[k].have >= needs[k].quantity)
 				continue;
-			if (needs[k].required) {
-				xstrlcpy(main_unit, ctx.mains[i], UNIT_NO_MAX);
-				*line = main_line(store, order_no, main_unit);
-				return 0;
-			}
-			if (optional < 0)
+			if (needs[k].required)
+				found = i;
+			else if (optional < 0)
 				optional = i;
 		}
 	}
-	if (optional >= 0) {
-		xstrlcpy(main_unit, ctx.mains[optional], UNIT_NO_MAX);
+	if (found < 0)
+		found = optional;
+	if (found >= 0) {
+		xstrlcpy(main_unit, ctx.mains[found], UNIT_NO_MAX);
 		*line = main_line(store, order_no, main_unit);
-		return 0;
 	}
+	free(ctx.mains);
+	if (found >= 0)
+		return 0;
 	if (!listed)
 		return HMC_E_NOT_FOUND;
 	return store_seterr(store, HMC_E_INVALID,
