@@ -13,6 +13,7 @@
 #include "hmc/journal.h"
 #include "hmc/money.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -31,6 +32,7 @@ struct lookup_screen {
 	char where[128];
 	char value[48];
 	char safety[160];		/* held, inspection lapsed or due: "" for none */
+	char set[160];			/* its set (sets.h): "" for none */
 	struct ui_list history_view;	/* newest first */
 	char history[HISTORY][96];
 };
@@ -94,6 +96,15 @@ load(struct shell *sh, const char *unit_no)
 			 lk->safety[0] ? "; " : "", lk->safety);
 		xstrlcpy(lk->safety, said, sizeof lk->safety);
 	}
+	/* Its set (sets.h): the main unit it goes with, or what goes with it. */
+	char main_unit[UNIT_NO_MAX], set_state[12], rest[128];
+	if (sets_main_of(store, lk->unit.unit_no, main_unit, set_state) == 0)
+		snprintf(lk->set, sizeof lk->set,
+			 strcmp(set_state, "missing") == 0 ? _("missing from the set of %s")
+							   : _("in the set of %s"),
+			 main_unit);
+	else if (sets_still_out(store, lk->unit.unit_no, rest, sizeof rest) == 0 && rest[0])
+		snprintf(lk->set, sizeof lk->set, _("set: %s"), rest);
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
 }
 
@@ -149,6 +160,8 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	 * characters (the history below scrolls). */
 	if (lk->safety[0] && row < rows)
 		row += ui_wrap(win, row, 0, cols, rows - row, A_BOLD, lk->safety);
+	if (lk->set[0] && row < rows)
+		row += ui_wrap(win, row, 0, cols, rows - row < 2 ? rows - row : 2, A_NORMAL, lk->set);
 	if (lk->unit.origin != ORIGIN_NEW && row < rows)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s",
 			lk->unit.origin == ORIGIN_F ? _("legacy F number (2010)")

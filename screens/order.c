@@ -2,13 +2,17 @@
  * order.c — picking one delivery order: each line with what to take and
  * where it stands (this handheld's depot first, another depot named);
  * scan units to pick them; F2 then a scan takes a wrongly
- * picked unit off; F4 hands the order over when it is complete.
+ * picked unit off; F4 hands the order over when it is complete.  Below
+ * the lines, the accessories still to scan for each main unit picked
+ * (sets.h): a scanned accessory joins its set.
  */
 #include "screen.h"
 
+#include "hmc/barcode.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/orders.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -18,7 +22,13 @@ struct order_screen {
 	char order_no[ORDER_NO_MAX];
 	struct order order;
 	struct order_line lines[ORDER_MAX_LINES];
-	struct ui_list view;	/* the lines */
+	int n_lines;
+	struct set_short {
+		char main_unit[UNIT_NO_MAX];
+		struct set_need need;
+	} shorts[32];		/* accessories still to scan, after the lines */
+	int n_shorts;
+	struct ui_list view;	/* the lines, then the accessories */
 	int removing;		/* the next scan takes a unit off */
 	char asked[UNIT_NO_MAX];	/* a unit asked about before it is picked */
 	char picked[64][UNIT_NO_MAX];
@@ -35,13 +45,28 @@ note_picked(const char *unit_no, const char *article_no, void *arg)
 	return 0;
 }
 
+static int
+note_short(const char *main_unit, const struct set_need *need, void *arg)
+{
+	struct order_screen *pick = arg;
+	if (pick->n_shorts < 32) {
+		xstrlcpy(pick->shorts[pick->n_shorts].main_unit, main_unit, UNIT_NO_MAX);
+		pick->shorts[pick->n_shorts++].need = *need;
+	}
+	return 0;
+}
+
 static void
 load(struct shell *sh)
 {
 	struct order_screen *pick = shell_data(sh);
 	int n = orders_get(shell_store(sh), pick->order_no, shell_depot(sh), &pick->order,
 			   pick->lines, ORDER_MAX_LINES);
-	ui_list_set(&pick->view, n > 0 ? n : 0);
+	pick->n_lines = n > 0 ? n : 0;
+	pick->n_shorts = 0;
+	if (n >= 0 && !pick->order.delivered)
+		sets_order_short(shell_store(sh), pick->order_no, note_short, pick);
+	ui_list_set(&pick->view, pick->n_lines + pick->n_shorts);
 	if (n < 0)
 		shell_error(sh, "%s", store_errmsg(shell_store(sh)));
 	pick->n_picked = 0;
@@ -71,7 +96,10 @@ take_text(const struct order_line *l, char *out, size_t size)
 static int
 line_height(void *arg, int i, int cols)
 {
-	const struct order_line *l = &((struct order_screen *)arg)->lines[i];
+	const struct order_screen *pick = arg;
+	if (i >= pick->n_lines)
+		return 2;	/* an accessory, and the unit it goes with */
+	const struct order_line *l = &pick->lines[i];
 	char take[128];
 	if (l->picked >= l->quantity)
 		return 1;
@@ -82,9 +110,17 @@ line_height(void *arg, int i, int cols)
 static void
 draw_line(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
-	const struct order_line *l = &((struct order_screen *)arg)->lines[i];
-	int done = l->picked >= l->quantity;
+	const struct order_screen *pick = arg;
 	(void)chosen;
+	if (i >= pick->n_lines) {
+		const struct set_short *s = &pick->shorts[i - pick->n_lines];
+		ui_data(win, row++, 0, cols, A_BOLD, "[ ] %d/%d %s", s->need.have, s->need.quantity,
+			s->need.name[0] ? s->need.name : s->need.article_no);
+		ui_text(win, row, 0, cols, A_NORMAL, " %s %s", _("with"), s->main_unit);
+		return;
+	}
+	const struct order_line *l = &pick->lines[i];
+	int done = l->picked >= l->quantity;
 	/* "[x]" when filled, so that it reads without bold or colour. */
 	ui_data(win, row++, 0, cols, done ? A_NORMAL : A_BOLD, "%s %d/%d %s %s", done ? "[x]" : "[ ]",
 		l->picked, l->quantity, l->unit_no[0] ? l->unit_no : l->article_no, l->article_name);
@@ -144,9 +180,23 @@ order_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		shell_error(sh, _("order %s is already delivered"), pick->order_no);
 		return R_REDRAW;
 	}
+	struct store *store = shell_store(sh);
+	/* An accessory without unit numbers: one counted per scan of its
+	 * article number (sets.h). */
+	struct barcode code;
+	if (!pick->removing && barcode_interpret(text, len, 0, &code) == 0 &&
+	    code.kind == BARCODE_ARTICLE) {
+		char main_unit[UNIT_NO_MAX];
+		if (sets_pick_quantity(store, shell_operator(sh), pick->order_no, code.text, 1,
+				       main_unit) != 0)
+			shell_error(sh, "%s", store_errmsg(store));
+		else
+			shell_ok(sh, _("1 × %s counted, with %s"), code.text, main_unit);
+		load(sh);
+		return R_REDRAW;
+	}
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
 		return R_REDRAW;
-	struct store *store = shell_store(sh);
 	/* Say only what the store now holds: a refusal stays a refusal. */
 	if (pick->removing) {
 		pick->removing = 0;
@@ -183,7 +233,12 @@ pick_it(struct shell *sh)
 		return R_REDRAW;
 	}
 	load(sh);
-	if (pick->order.picked == pick->order.quantity && pick->order.quantity > 0)
+	char main_unit[UNIT_NO_MAX];
+	if (sets_main_of(store, unit_no, main_unit, NULL) == 0)
+		shell_ok(sh, _("%s picked, with %s"), unit_no, main_unit);
+	else if (pick->n_shorts > 0)
+		shell_ok(sh, _("%s picked: scan its accessories"), unit_no);
+	else if (pick->order.picked == pick->order.quantity && pick->order.quantity > 0)
 		shell_ok(sh, _("%s picked: the order is complete, F4 hands it over"), unit_no);
 	else
 		shell_ok(sh, _("%s picked"), unit_no);
@@ -220,6 +275,11 @@ order_deliver(struct shell *sh)
 	if (pick->order.picked < pick->order.quantity) {
 		shell_error(sh, _("not complete: %d of %d picked"), pick->order.picked,
 			    pick->order.quantity);
+		return R_REDRAW;
+	}
+	if (pick->n_shorts > 0) {
+		shell_error(sh, _("accessories missing: scan %s for %s first"),
+			    pick->shorts[0].need.name, pick->shorts[0].main_unit);
 		return R_REDRAW;
 	}
 	shell_confirm(sh, _("Hand over? F1 yes"), deliver_now);

@@ -13,6 +13,7 @@
 #include "hmc/pickups.h"
 #include "hmc/rent.h"
 #include "hmc/rules.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -156,7 +157,11 @@ pickup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 		xstrlcpy(pu->mismatch_since, got.since, sizeof pu->mismatch_since);
 		xstrlcpy(pu->mismatch_pickup, got.pickup_no, sizeof pu->mismatch_pickup);
 	}
-	if (got.warning[0])
+	char rest[128];
+	if (sets_still_out(store, unit_no, rest, sizeof rest) == 0 && rest[0] && !got.warning[0])
+		/* A set is collected whole (sets.h). */
+		shell_info(sh, _("%s collected; its set: collect %s too"), unit_no, rest);
+	else if (got.warning[0])
 		shell_error(sh, _("%s taken; office told: %s"), unit_no, got.warning);
 	else if (pu->pickup_no[0] == '\0' && got.pickup_no[0])
 		shell_ok(sh, _("%s collected, pickup %s"), unit_no, got.pickup_no);

@@ -22,6 +22,7 @@
 #include "hmc/payload.h"
 #include "hmc/repairs.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -206,12 +207,25 @@ take_in(struct shell *sh, struct unit *unit, enum event_type move)
 			return R_REDRAW;
 		}
 		payload_set(payload, sizeof payload, "location", shell_reception(sh));
-		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, NULL) != 0) {
+		/* A component its set came back without: matched back to it. */
+		char main_unit[UNIT_NO_MAX], set_state[12];
+		int was_missing = sets_main_of(store, unit_no, main_unit, set_state) == 0 &&
+				  strcmp(set_state, "missing") == 0;
+		struct event done;
+		if (workflow_move(store, shell_operator(sh), move, unit_no, payload, &done) != 0) {
 			shell_error(sh, "%s", store_errmsg(store));
 			return R_REDRAW;
 		}
 		unit_get(store, unit_no, unit);
-		if (move == EV_FOUND_AGAIN)
+		if (was_missing)
+			shell_ok(sh, _("%s received: back with the set of %s, its charge cancelled"),
+				 unit_no, main_unit);
+		else if (payload_has(done.payload, "set_missing"))
+			/* A set back without some of its accessories (sets.h). */
+			shell_error(sh, _("%s received, its set incomplete: the office is told, "
+					  "what is missing charged"),
+				    unit_no);
+		else if (move == EV_FOUND_AGAIN)
 			shell_ok(sh, _("%s found again: received, its charge cancelled"), unit_no);
 		else
 			shell_ok(sh, _("%s received"), unit_no);

@@ -315,7 +315,12 @@ stocktake_scan(struct shell *sh, const char *text, size_t len, const char *sourc
 	snprintf(line, sizeof line, "%s %s", unit_no, note);
 	remember(st, line);
 	st->counted_here++;
-	if (note[0])
+	char rest[128];
+	if (stocktake_set_uncounted(store, st->chosen.id, unit_no, rest, sizeof rest) == 0 &&
+	    rest[0])
+		/* A set is counted with its main unit (sets.h). */
+		shell_info(sh, _("%s: its set, count %s too"), unit_no, rest);
+	else if (note[0])
 		shell_info(sh, "%s: %s", unit_no, note);
 	else
 		shell_ok(sh, _("%s counted"), unit_no);

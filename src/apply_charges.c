@@ -22,6 +22,7 @@
 #include "hmc/words.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,35 @@ insert_charge(struct store *store, const struct event *ev, const char *id, const
 				    _("unit %s has an open %s charge already: one per unit and "
 				      "cause"), unit_no, kind);
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, id);
+}
+
+int
+apply_charges_raise(struct store *store, const struct event *ev, const char *id,
+		    const char *unit_no, const char *payer, const char *kind, int64_t amount)
+{
+	char payload[PAYLOAD_MAX] = "", text[24];
+	struct event raised = *ev;
+	snprintf(text, sizeof text, "%lld", (long long)amount);
+	if (payload_set(payload, sizeof payload, "payer", payer) != 0 ||
+	    payload_set(payload, sizeof payload, "kind", kind) != 0 ||
+	    payload_set(payload, sizeof payload, "amount", text) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("charge %s is malformed"), id);
+	memcpy(raised.payload, payload, sizeof payload);
+	return insert_charge(store, &raised, id, unit_no, "payer", "kind");
+}
+
+int
+apply_charges_cancel(struct store *store, const struct event *ev, const char *id)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE charges SET closed = ?2, closed_by = ?3,"
+		" closed_how = CASE WHEN approved IS NULL THEN 'cancelled' ELSE 'credited' END,"
+		" close_reason = ?4 WHERE charge_id = ?1 AND closed IS NULL");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, ev->hlc);
+	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 4, event_type_name(ev->type), -1, SQLITE_STATIC);
+	return store_step_done(store, stmt, id);
 }
 
 static int

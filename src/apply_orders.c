@@ -4,10 +4,12 @@
  *
  * Payload of EV_ORDER: payer=, recipient=, due=YYYY-MM-DD, lines= with
  * lines separated by ',', each "ARTICLE*QUANTITY" or "ARTICLE@UNIT" (a
- * named unit, quantity 1).  EV_ORDER_DELIVERED closes the order.  A pick,
+ * named unit, quantity 1).  EV_ORDER_DELIVERED closes the order, once
+ * every unit picked for it is delivered.  A pick,
  * unpick or delivery with order= (and line=) puts the unit on the order's
  * line, takes it off, or marks it delivered; a delivered order takes no
- * more of them.
+ * more of them.  A component's pick (set=MAIN, sets.h) goes on its main
+ * unit's line without counting towards it.
  */
 #include "reducer_int.h"
 #include "hmc/catalog.h"
@@ -103,7 +105,21 @@ apply_orders(struct store *store, const struct event *ev)
 		if (delivered)
 			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
 					    _("order %s is already delivered"), ev->subject);
+		/* Handed over with every unit picked for it: one whose handover
+		 * was refused (a set short of an accessory, sets.h; a unit held)
+		 * keeps the order open, here and on every store that folds it. */
+		char left[UNIT_NO_MAX] = "";
 		sqlite3_stmt *stmt = store_stmt(store,
+			"SELECT unit_no FROM order_picks WHERE order_no = ?1 AND delivered = 0 LIMIT 1");
+		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			store_column_text(stmt, 0, left, sizeof left);
+		sqlite3_reset(stmt);
+		if (left[0])
+			return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+					    _("order %s is not handed over: unit %s picked for it is not"),
+					    ev->subject, left);
+		stmt = store_stmt(store,
 			"UPDATE orders SET state = 'delivered', delivered = ?2 WHERE order_no = ?1");
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(stmt, 2, ev->hlc);
@@ -161,7 +177,7 @@ apply_orders(struct store *store, const struct event *ev)
 int
 apply_orders_move(struct store *store, const struct event *ev)
 {
-	char order_no[ORDER_NO_MAX], line[16];
+	char order_no[ORDER_NO_MAX], line[16], set_main[UNIT_NO_MAX];
 	sqlite3_stmt *stmt;
 	int delivered, rc;
 
@@ -179,12 +195,17 @@ apply_orders_move(struct store *store, const struct event *ev)
 		if (payload_get(ev->payload, "line", line, sizeof line) != 0)
 			return store_seterr(store, HMC_E_INVALID, _("a pick for order %s needs a line"),
 					    order_no);
+		/* A component (set=) goes on its main unit's line, apart. */
+		if (payload_get(ev->payload, "set", set_main, sizeof set_main) != 0)
+			set_main[0] = '\0';
 		stmt = store_stmt(store,
-			"INSERT INTO order_picks (order_no, unit_no, line_no)"
-			" SELECT ?1, ?2, line_no FROM order_lines WHERE order_no = ?1 AND line_no = ?3");
+			"INSERT INTO order_picks (order_no, unit_no, line_no, set_main)"
+			" SELECT ?1, ?2, line_no, nullif(?4, '') FROM order_lines"
+			" WHERE order_no = ?1 AND line_no = ?3");
 		sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(stmt, 3, atoi(line));
+		sqlite3_bind_text(stmt, 4, set_main, -1, SQLITE_TRANSIENT);
 		break;
 	case EV_UNPICK:
 		stmt = store_stmt(store,

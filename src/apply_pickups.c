@@ -22,23 +22,31 @@
 #include <string.h>
 
 int
+apply_pickups_flag(struct store *store, const struct event *ev, const char *subject,
+		   const char *reason)
+{
+	char id[FLAG_ID_MAX];
+	snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO flags (flag_id, subject, reason, raised, operator)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 4, ev->hlc);
+	sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, id);
+}
+
+int
 apply_pickups(struct store *store, const struct event *ev)
 {
 	int rc;
 	if (ev->type == EV_FLAG) {
-		char reason[256], id[FLAG_ID_MAX];
+		char reason[256];
 		if (payload_get(ev->payload, "reason", reason, sizeof reason) != 0)
 			return store_seterr(store, HMC_E_INVALID, _("a flag needs a reason"));
-		snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
-		sqlite3_stmt *stmt = store_stmt(store,
-			"INSERT INTO flags (flag_id, subject, reason, raised, operator)"
-			" VALUES (?1, ?2, ?3, ?4, ?5)");
-		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 2, ev->subject, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(stmt, 3, reason, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(stmt, 4, ev->hlc);
-		sqlite3_bind_text(stmt, 5, ev->operator_no, -1, SQLITE_TRANSIENT);
-		return store_step_done(store, stmt, id);
+		return apply_pickups_flag(store, ev, ev->subject, reason);
 	}
 	if (ev->type == EV_FLAG_CLEAR) {
 		sqlite3_stmt *stmt = store_stmt(store,

@@ -33,6 +33,9 @@ static const struct field article_fields[] = {
 	 * (safety.h): its points, separated by ';' ("" for the one point
 	 * "function checked"). */
 	{ "function_checklist", FIELD_TEXT, 0, 500, NULL, "", NULL },
+	/* Its accessories, "ARTICLE:QUANTITY:required|optional;..." (sets.h):
+	 * checked and made canonical by the reducer (apply_sets.c). */
+	{ "accessories", FIELD_TEXT, 0, 200, NULL, "", NULL },
 	{ NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 

@@ -55,8 +55,19 @@ static const struct cli_verb verbs[] = {
 	  "add|import|list|show|pick|unpick|deliver ...",
 	  N_("Delivery orders. add --payer ID [--recipient REF] [--due DATE] LINE... "
 	     "where a LINE is ARTICLE, ARTICLE*QUANTITY or unit:UNIT; import FILE.csv; "
-	     "list [--all]; show NO; pick NO UNIT; unpick NO UNIT; deliver NO (hands "
-	     "the order over and starts the rent).") },
+	     "list [--all]; show NO; pick NO UNIT (a unit of an accessory joins the set "
+	     "of a main unit picked; pick says what the sets still lack); pick NO "
+	     "--article A [--quantity N] (an accessory without unit numbers, into a set); "
+	     "unpick NO UNIT; "
+	     "deliver NO (hands the order over and starts the rent; not while a set "
+	     "lacks a required accessory).") },
+	{ "article", cli_article, NULL, "show ARTICLE | accessories ARTICLE SPEC",
+	  N_("An article and its accessories; accessories sets them (a manager): SPEC "
+	     "is ARTICLE[:QUANTITY[:required|optional]] separated by ';' (\"\" for "
+	     "none), checked: known articles, not itself, no circle, quantity 1 to 9.") },
+	{ "set", cli_set, NULL, "show UNIT",
+	  N_("A unit's set: the components that go out with a main unit, which are "
+	     "missing, what is still to pick; or the main unit a component goes with.") },
 	{ "pickup", cli_pickup, cli_order_opts, "add|list|show|collect ...",
 	  N_("Pickup orders. add --payer ID [--recipient REF] UNIT... (due in 7 working "
 	     "days, rent ends after 3); list [--all]; show NO; collect [--no NO] UNIT.") },

@@ -117,6 +117,9 @@ int cli_scan(struct cli *cli);
 int cli_calendar(struct cli *cli);
 int cli_rules(struct cli *cli);
 int cli_order(struct cli *cli);
+/* Articles' accessories and sets (cli_sets.c). */
+int cli_article(struct cli *cli);
+int cli_set(struct cli *cli);
 int cli_pickup(struct cli *cli);
 int cli_flags(struct cli *cli);
 int cli_repair(struct cli *cli);

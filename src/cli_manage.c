@@ -101,9 +101,12 @@ print_line(const struct stocktake_line *line, void *arg)
 		csv_money(line->residual_ore, 1);
 		return 0;
 	}
-	cli_printf("  %-10s %-9s %-8s %-14s %-14s %s\n", _(line_names[kind[0]]), line->unit_no,
+	cli_printf("  %-10s %-9s %-8s %-14s %-14s %s", _(line_names[kind[0]]), line->unit_no,
 	       line->article_no, line->expected_at[0] ? line->expected_at : "-",
 	       line->found_at[0] ? line->found_at : "-", value);
+	if (line->set_main[0])
+		cli_printf(_(" (set of %s)"), line->set_main);
+	cli_printf("\n");
 	return 0;
 }
 
@@ -213,7 +216,12 @@ cli_stocktake(struct cli *cli)
 				cli_store_error(store);
 				failed = 1;
 			} else {
+				char rest[256];
 				cli_printf(_("%s counted\n"), cli->args[i]);
+				/* A set is counted with its main unit (sets.h). */
+				if (stocktake_set_uncounted(store, id, cli->args[i], rest, sizeof rest) == 0 &&
+				    rest[0])
+					cli_printf(_("  its set: count %s too\n"), rest);
 			}
 		}
 		if (rc == 0 && failed) {

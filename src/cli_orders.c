@@ -4,7 +4,8 @@
  *   hmc order add --payer ID [--recipient REF] [--due DATE] [--no NO] LINE...
  *             (LINE: ARTICLE, ARTICLE*QUANTITY, or unit:UNIT)
  *   hmc order import FILE.csv | list [--all] | show NO [--depot DEPOT]
- *   hmc order pick NO UNIT | unpick NO UNIT | deliver NO
+ *   hmc order pick NO UNIT | pick NO --article A [--quantity N] | unpick NO UNIT
+ *   hmc order deliver NO
  *   hmc pickup add --payer ID [--recipient REF] [--no NO] UNIT...
  *   hmc pickup list [--all] | show NO | collect [--no NO] UNIT
  *   hmc flags [--all] | hmc flags clear ID
@@ -19,6 +20,7 @@
 #include "hmc/i18n.h"
 #include "hmc/orders.h"
 #include "hmc/pickups.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -29,7 +31,7 @@
 
 const struct cli_opt cli_order_opts[] = {
 	{ "payer", 1 }, { "recipient", 1 }, { "due", 1 }, { "no", 1 }, { "all", 0 },
-	{ "depot", 1 },
+	{ "depot", 1 }, { "article", 1 }, { "quantity", 1 },
 	{ NULL, 0 },
 };
 
@@ -47,6 +49,17 @@ print_picked(const char *unit_no, const char *article_no, void *arg)
 {
 	(void)arg;
 	cli_printf(_("  picked %s (article %s)\n"), unit_no, article_no);
+	return 0;
+}
+
+static int
+print_short(const char *main_unit, const struct set_need *need, void *arg)
+{
+	int *n = arg;
+	if ((*n)++ == 0)
+		cli_printf(_("sets still missing:\n"));
+	cli_printf(_("  with %s: %d × %s %s\n"), main_unit, need->quantity - need->have,
+		   need->article_no, need->name);
 	return 0;
 }
 
@@ -79,6 +92,8 @@ order_show(struct store *store, const char *order_no, const char *named)
 		putchar('\n');
 	}
 	orders_picked(store, order_no, print_picked, NULL);
+	int n_short = 0;
+	sets_order_short(store, order_no, print_short, &n_short);
 	store_close(store);
 	return CLI_OK;
 }
@@ -181,6 +196,25 @@ cli_order(struct cli *cli)
 			return CLI_FAIL;
 		return order_show(store, cli->args[1], cli_opt(cli, "depot"));
 	}
+	/* An accessory without unit numbers, counted into a set. */
+	if (strcmp(sub, "pick") == 0 && cli->n_args == 2 && cli_opt(cli, "article") != NULL) {
+		const char *q = cli_opt(cli, "quantity");
+		char *end, main_unit[UNIT_NO_MAX];
+		long quantity = q ? strtol(q, &end, 10) : 1;
+		if (q != NULL && (*q < '0' || *q > '9' || *end != '\0'))
+			return cli_usage_error(cli_current_verb, _("--quantity is a whole number"));
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		if (sets_pick_quantity(store, cli_actor(cli, store), cli->args[1], cli_opt(cli, "article"),
+				       quantity > 99 ? 99 : (int)quantity, main_unit) != 0)
+			return cli_fail_store(store);
+		cli_printf(_("%ld × %s counted with %s for order %s\n"), quantity,
+			   cli_opt(cli, "article"), main_unit, cli->args[1]);
+		int n_short = 0;
+		sets_order_short(store, cli->args[1], print_short, &n_short);
+		store_close(store);
+		return CLI_OK;
+	}
 	if ((strcmp(sub, "pick") == 0 || strcmp(sub, "unpick") == 0) && cli->n_args == 3) {
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
@@ -193,6 +227,11 @@ cli_order(struct cli *cli)
 		cli_printf(sub[0] == 'p' ? _("%s picked for order %s\n")
 				     : _("%s taken off order %s, back in stock\n"),
 		       unit_no, cli->args[1]);
+		char main_unit[UNIT_NO_MAX];
+		if (sub[0] == 'p' && sets_main_of(store, unit_no, main_unit, NULL) == 0)
+			cli_printf(_("%s goes with %s\n"), unit_no, main_unit);
+		int n_short = 0;
+		sets_order_short(store, cli->args[1], print_short, &n_short);
 		store_close(store);
 		return CLI_OK;
 	}
@@ -290,6 +329,10 @@ cli_pickup(struct cli *cli)
 				   "came, if later)\n"),
 				 got.payer_order, cli->args[1], got.payer_order, got.since,
 				 got.pickup_no, got.since, got.payer_was);
+		char rest[256], main_unit[UNIT_NO_MAX];
+		unit_resolve(store, cli->args[1], main_unit);
+		if (sets_still_out(store, main_unit, rest, sizeof rest) == 0 && rest[0])
+			cli_printf(_("its set: collect %s too\n"), rest);
 		store_close(store);
 		return CLI_OK;
 	}

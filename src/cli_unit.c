@@ -25,6 +25,7 @@
 #include "hmc/repairs.h"
 #include "hmc/barcode.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/workflow.h"
@@ -189,6 +190,18 @@ unit_show_safety(struct store *store, const struct unit *unit)
 	return CLI_OK;
 }
 
+/* "UNIT, UNIT (missing)": a main unit's components, into arg (256 bytes). */
+static int
+list_component(const char *unit_no, const char *article_no, const char *state, void *arg)
+{
+	char *out = arg;
+	size_t len = strlen(out);
+	(void)article_no;
+	snprintf(out + len, 256 - len, "%s%s%s", len ? ", " : "", unit_no,
+		 strcmp(state, "missing") == 0 ? _(" (missing)") : "");
+	return 0;
+}
+
 static int
 unit_show(struct cli *cli, struct store *store, const char *unit_no)
 {
@@ -256,6 +269,18 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		snprintf(line, sizeof line, "%s, %s %s", unit.lot[0] ? unit.lot : "?", _("made"),
 			 unit.made[0] ? unit.made : "?");
 		print_field(_("lot"), line);
+	}
+	/* Its set (sets.h): the main unit it goes with, or its components. */
+	char main_unit[UNIT_NO_MAX], set_state[12], components[256] = "";
+	if (sets_main_of(store, unit.unit_no, main_unit, set_state) == 0) {
+		snprintf(line, sizeof line,
+			 strcmp(set_state, "missing") == 0 ? _("of %s, which came back without it")
+							   : _("with %s"),
+			 main_unit);
+		print_field(_("its set"), line);
+	} else if (sets_is_main(store, unit.unit_no) &&
+		   sets_components(store, unit.unit_no, list_component, components) == 0) {
+		print_field(_("its set"), components);
 	}
 	if (cli_unit_show_rent(store, unit.unit_no) != 0)
 		return cli_store_error(store);

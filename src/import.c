@@ -8,6 +8,7 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
@@ -107,6 +108,13 @@ struct importer {
 	import_report_fn *report;
 	void *arg;
 	long n_bad;
+	/* Articles that list accessories wait until the rest are put, so
+	 * that the file's order does not matter (sets.h). */
+	struct later {
+		struct event ev;
+		long line;
+	} *later;
+	int n_later, max_later;
 };
 
 static void
@@ -239,8 +247,63 @@ import_row(struct importer *im, struct seen *seen, char **cells, int n, long lin
 	}
 	if (!row_ok)
 		return;
+	if (im->type == EV_ARTICLE && payload_has(ev.payload, "accessories")) {
+		if (im->n_later == im->max_later) {
+			im->max_later = im->max_later ? im->max_later * 2 : 16;
+			im->later = xrealloc(im->later, (size_t)im->max_later * sizeof *im->later);
+		}
+		im->later[im->n_later].ev = ev;
+		im->later[im->n_later++].line = line;
+		return;
+	}
 	if (workflow_apply(im->store, &ev) != 0)
 		bad(im, line, "%s", store_errmsg(im->store));
+}
+
+/* 1 when every accessory the article lists is known now. */
+static int
+accessories_known(struct store *store, const struct event *ev)
+{
+	struct accessory list[SETS_MAX_ACCESSORIES];
+	struct article a;
+	char spec[SETS_SPEC_MAX * 2], why[200];
+	int n;
+	if (payload_get(ev->payload, "accessories", spec, sizeof spec) != 0 ||
+	    sets_parse(spec, list, SETS_MAX_ACCESSORIES, &n, why, sizeof why) != 0)
+		return 1;	/* the reducer says what is wrong */
+	for (int i = 0; i < n; i++)
+		if (catalog_article_get(store, list[i].article_no, &a) != 0)
+			return 0;
+	return 1;
+}
+
+/* The articles that list accessories, each once its accessories are
+ * put; what is left (unknown, or in a circle) is put anyway, for the
+ * reducer to say why not. */
+static void
+import_later(struct importer *im)
+{
+	int left = im->n_later, progress = 1;
+	char *done = xcalloc((size_t)(im->n_later ? im->n_later : 1), 1);
+	while (left > 0) {
+		int forced = !progress;
+		progress = 0;
+		for (int i = 0; i < im->n_later; i++) {
+			if (done[i] || (!forced && !accessories_known(im->store, &im->later[i].ev)))
+				continue;
+			done[i] = 1;
+			left--;
+			progress = 1;
+			if (workflow_apply(im->store, &im->later[i].ev) != 0)
+				bad(im, im->later[i].line, "%s", store_errmsg(im->store));
+			if (forced)
+				break;
+		}
+	}
+	free(done);
+	free(im->later);
+	im->later = NULL;
+	im->n_later = im->max_later = 0;
 }
 
 int
@@ -337,6 +400,7 @@ import_csv(struct store *store, const char *operator_no, const char *kind,
 	}
 	csv_close(csv);
 	seen_free(&seen);
+	import_later(&im);
 
 	if (im.n_bad > 0) {
 		store_rollback(store);

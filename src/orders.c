@@ -8,6 +8,7 @@
  */
 #include "hmc/orders.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/settings.h"
 #include "hmc/calendar.h"
 #include "hmc/catalog.h"
@@ -137,7 +138,8 @@ orders_create(struct store *store, const char *operator_no, const struct order_r
 	" o.delivered," \
 	" (SELECT count(*) FROM order_lines l WHERE l.order_no = o.order_no)," \
 	" (SELECT sum(quantity) FROM order_lines l WHERE l.order_no = o.order_no)," \
-	" (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no)"
+	" (SELECT count(*) FROM order_picks k WHERE k.order_no = o.order_no" \
+	"  AND k.set_main IS NULL)"
 
 static void
 row_to_order(sqlite3_stmt *stmt, struct order *out)
@@ -253,7 +255,7 @@ orders_get(struct store *store, const char *order_no, const char *depot, struct 
 	stmt = store_stmt(store,
 		"SELECT l.line_no, l.article_no, a.name, l.unit_no, l.quantity,"
 		" (SELECT count(*) FROM order_picks k WHERE k.order_no = l.order_no"
-		"  AND k.line_no = l.line_no)"
+		"  AND k.line_no = l.line_no AND k.set_main IS NULL)"
 		" FROM order_lines l JOIN articles a USING (article_no)"
 		" WHERE l.order_no = ?1 ORDER BY l.line_no");
 	sqlite3_bind_text(stmt, 1, order_no, -1, SQLITE_TRANSIENT);
@@ -314,6 +316,15 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 	sqlite3_reset(stmt);
 	if (already)
 		return store_seterr(store, HMC_E_EXISTS, _("unit %s is already picked"), unit.unit_no);
+	/* A component goes out with one main unit at a time (sets.h). */
+	char main_unit[UNIT_NO_MAX], set_state[12];
+	if (sets_main_of(store, unit.unit_no, main_unit, set_state) == 0)
+		return store_seterr(store, HMC_E_EXISTS,
+				    strcmp(set_state, "missing") == 0
+					    ? _("unit %s is missing from the set of unit %s: receive it "
+						"first")
+					    : _("unit %s is already in the set of unit %s"),
+				    unit.unit_no, main_unit);
 	if (unit.state == UNIT_PICKED) {
 		/* Picked, for another order: say which. */
 		char other[ORDER_NO_MAX] = "";
@@ -350,10 +361,23 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 		else if (full < 0)
 			full = i;
 	}
-	if (chosen < 0) {
-		if (!on_order)
+	char payload[PAYLOAD_MAX] = "", line[16];
+	if (chosen < 0 && !on_order) {
+		/* An accessory of a main unit picked for the order: its set. */
+		int main_line;
+		rc = sets_find_main(store, order_no, unit.article_no, main_unit, &main_line);
+		if (rc == HMC_E_NOT_FOUND)
 			return store_seterr(store, HMC_E_INVALID, _("article %s is not on order %s"),
 					    unit.article_no, order_no);
+		if (rc != 0)
+			return rc;
+		snprintf(line, sizeof line, "%d", main_line);
+		payload_set(payload, sizeof payload, "order", order_no);
+		payload_set(payload, sizeof payload, "line", line);
+		payload_set(payload, sizeof payload, "set", main_unit);
+		return workflow_move(store, operator_no, EV_PICK, unit.unit_no, payload, done);
+	}
+	if (chosen < 0) {
 		if (named_elsewhere)
 			return store_seterr(store, HMC_E_INVALID,
 					    _("order %s asks for unit %s, not %s"), order_no,
@@ -361,7 +385,6 @@ orders_pick(struct store *store, const char *operator_no, const char *order_no,
 		return store_seterr(store, HMC_E_INVALID, _("article %s: the line is full: %d/%d"),
 				    unit.article_no, lines[full].picked, lines[full].quantity);
 	}
-	char payload[PAYLOAD_MAX] = "", line[16];
 	snprintf(line, sizeof line, "%d", lines[chosen].line_no);
 	payload_set(payload, sizeof payload, "order", order_no);
 	payload_set(payload, sizeof payload, "line", line);
@@ -386,6 +409,8 @@ orders_unpick(struct store *store, const char *operator_no, const char *order_no
 	return workflow_move(store, operator_no, EV_UNPICK, unit_no, payload, NULL);
 }
 
+/* The units picked for an order, however many (a set's components come
+ * beside its main units). */
 struct collect {
 	char (*units)[UNIT_NO_MAX];
 	int n, max;
@@ -396,8 +421,11 @@ collect_unit(const char *unit_no, const char *article_no, void *arg)
 {
 	struct collect *c = arg;
 	(void)article_no;
-	if (c->n < c->max)
-		xstrlcpy(c->units[c->n++], unit_no, UNIT_NO_MAX);
+	if (c->n == c->max) {
+		c->max = c->max ? c->max * 2 : 64;
+		c->units = xrealloc(c->units, (size_t)c->max * sizeof *c->units);
+	}
+	xstrlcpy(c->units[c->n++], unit_no, UNIT_NO_MAX);
 	return 0;
 }
 
@@ -419,20 +447,23 @@ orders_deliver(struct store *store, const char *operator_no, const char *order_n
 		return store_seterr(store, HMC_E_INVALID,
 				    _("order %s is not complete: %d of %d units picked"), order_no,
 				    order.picked, order.quantity);
-	char units[ORDER_MAX_LINES * 4][UNIT_NO_MAX];
-	struct collect c = { units, 0, ORDER_MAX_LINES * 4 };
-	if ((rc = orders_picked(store, order_no, collect_unit, &c)) != 0)
+	struct collect c = { NULL, 0, 0 };
+	if ((rc = orders_picked(store, order_no, collect_unit, &c)) != 0) {
+		free(c.units);
 		return rc;
+	}
 
 	char payload[PAYLOAD_MAX] = "";
 	payload_set(payload, sizeof payload, "payer", order.payer);
 	if (order.recipient[0])
 		payload_set(payload, sizeof payload, "recipient", order.recipient);
 	payload_set(payload, sizeof payload, "order", order_no);
-	if ((rc = store_begin(store)) != 0)
+	if ((rc = store_begin(store)) != 0) {
+		free(c.units);
 		return rc;
+	}
 	for (int i = 0; i < c.n && rc == 0; i++)
-		rc = workflow_move(store, operator_no, EV_DELIVER, units[i], payload, NULL);
+		rc = workflow_move(store, operator_no, EV_DELIVER, c.units[i], payload, NULL);
 	if (rc == 0) {
 		struct event ev;
 		memset(&ev, 0, sizeof ev);
@@ -443,6 +474,7 @@ orders_deliver(struct store *store, const char *operator_no, const char *order_n
 	}
 	if (rc == 0)
 		rc = store_commit(store);
+	free(c.units);
 	if (rc != 0) {
 		store_rollback(store);
 		return rc;

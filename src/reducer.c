@@ -24,7 +24,7 @@
 
 typedef int apply_fn(struct store *store, const struct event *ev);
 
-#define APPLY_MAX 4	/* the most functions that apply one event type */
+#define APPLY_MAX 5	/* the most functions that apply one event type */
 
 /* Every event type and what applies it, in this order (reducer_int.h says
  * which file has which).  A move writes the unit's row first, then what it
@@ -35,12 +35,14 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_REGISTER]          = { apply_move, apply_safety_move, apply_charges_move },
 	[EV_IMPORT]            = { apply_move, apply_safety_move, apply_charges_move, apply_rent_move },
 	[EV_RELOCATE]          = { apply_move, apply_charges_move },
-	[EV_PICK]              = { apply_move, apply_orders_move, apply_charges_move },
-	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_charges_move },
+	[EV_PICK]              = { apply_move, apply_orders_move, apply_sets_move,
+				   apply_charges_move },
+	[EV_UNPICK]            = { apply_move, apply_orders_move, apply_sets_move,
+				   apply_charges_move },
 	[EV_DELIVER]           = { apply_move, apply_orders_move, apply_charges_move, apply_rent_move },
 	[EV_PICKUP]            = { apply_move, apply_pickups_move, apply_charges_move, apply_rent_move },
-	[EV_RECEIVE]           = { apply_move, apply_safety_hygiene, apply_charges_move,
-				   apply_rent_move },
+	[EV_RECEIVE]           = { apply_move, apply_safety_hygiene, apply_sets_move,
+				   apply_charges_move, apply_rent_move },
 	[EV_TO_CLEANING]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_TO_REPAIR]         = { apply_move, apply_repairs_move, apply_safety_hygiene,
 				   apply_charges_move },
@@ -54,15 +56,16 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_MARK_MISSING]      = { apply_move, apply_charges_move },
 	[EV_FOUND]             = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_WRITE_OFF]         = { apply_move, apply_charges_move, apply_rent_move },
-	[EV_REPORT_LOST]       = { apply_move, apply_charges_move, apply_rent_move },
+	[EV_REPORT_LOST]       = { apply_move, apply_sets_move, apply_charges_move, apply_rent_move },
 	[EV_LEGACY_WRITE_OFF]  = { apply_move, apply_charges_move, apply_rent_move },
-	[EV_REPORT_DESTROYED]  = { apply_move, apply_charges_move, apply_rent_move },
+	[EV_REPORT_DESTROYED]  = { apply_move, apply_sets_move, apply_charges_move,
+				   apply_rent_move },
 	[EV_FOUND_AGAIN]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
 	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
 	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move },
 
-	[EV_ARTICLE]           = { apply_catalog },
+	[EV_ARTICLE]           = { apply_catalog, apply_sets },
 	[EV_PAYER]             = { apply_catalog },
 	[EV_LOCATION]          = { apply_catalog },
 	[EV_OPERATOR]          = { apply_catalog },
@@ -95,6 +98,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_INSPECTION]        = { apply_safety },
 	[EV_UNIT_SAFETY]       = { apply_safety },
 	[EV_ARTICLE_PRICE]     = { apply_rent },
+	[EV_SET_QUANTITY]      = { apply_sets },
 };
 
 static int
@@ -232,6 +236,8 @@ const struct reducer_table reducer_tables[] = {
 	{ "unit_hygiene", "unit_no", N_("unit's cleaning and check") },
 	{ "rent_periods", "unit_no || '/' || opened", N_("rent period") },
 	{ "article_prices", "article_no || '/' || valid_from", N_("article price") },
+	{ "set_members", "component", N_("set member") },
+	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -17,6 +17,9 @@
  *   apply_legacy.c     legacy_check
  *   undo.c             not an event: what the others change, kept as the
  *                      changeset that takes it back (reducer_apply_undo)
+ *   apply_sets.c       an article's accessories; set_quantity; a set's
+ *                      members picked, taken off, received (missing ones
+ *                      charged, flagged)
  *   apply_safety.c     incident*, recall_*, inspection, unit_safety; what
  *                      a registration, quarantine, release or scrap does
  *                      to the safety tables
@@ -37,6 +40,8 @@
  */
 #ifndef HMC_REDUCER_INT_H
 #define HMC_REDUCER_INT_H
+
+#include <stdint.h>
 
 #include "hmc/event.h"
 
@@ -87,6 +92,24 @@ int apply_stocktake(struct store *store, const struct event *ev);
  * raises the charge it carries, and a scrap answers the request waiting. */
 int apply_charges(struct store *store, const struct event *ev);
 int apply_charges_move(struct store *store, const struct event *ev);
+
+/* apply_charges.c: a charge raised by what another event does (a set's
+ * missing component), and one cancelled (credited when approved) when
+ * what it was for turns up. */
+int apply_charges_raise(struct store *store, const struct event *ev, const char *id,
+			const char *unit_no, const char *payer, const char *kind, int64_t amount);
+int apply_charges_cancel(struct store *store, const struct event *ev, const char *id);
+
+/* apply_pickups.c: a flag for the office raised by what another event
+ * does (a set back incomplete); its id is the event's. */
+int apply_pickups_flag(struct store *store, const struct event *ev, const char *subject,
+		       const char *reason);
+
+/* apply_sets.c: checks an article's accessories (known, not itself, no
+ * cycle) and keeps them canonical; after a pick, unpick or receive: the
+ * set's members (sets.h). */
+int apply_sets(struct store *store, const struct event *ev);
+int apply_sets_move(struct store *store, const struct event *ev);
 
 /* apply_legacy.c: records a field check of an F/M unit and its new label. */
 int apply_legacy(struct store *store, const struct event *ev);

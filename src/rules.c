@@ -20,6 +20,7 @@
 #include "hmc/repairs.h"
 #include "hmc/residual.h"
 #include "hmc/safety.h"
+#include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -48,12 +49,16 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_UNPICK,        ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_DELIVER,       ANY,             WHERE_ANY,            S, G_HELD | G_INSPECTED,
+	/* A set goes out whole (sets.h). */
+	{ EV_DELIVER,       ANY,             WHERE_ANY,            S,
+	  G_HELD | G_INSPECTED | G_SET_COMPLETE,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_PICKUP,        ANY,             WHERE_ANY,            S, G_RETURNABLE,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* A set back without some of its components: the payer pays what
+	 * is missing at replacement value (charged when it stays missing). */
 	{ EV_RECEIVE,       ANY,             WHERE_ANY,            S, G_RETURNABLE,
-	  NULL,        VALUE_NONE,          0,                NULL },
+	  "shortfall", VALUE_REPLACEMENT,   R_SET_MISSING,    NULL },
 	{ EV_TO_CLEANING,   ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_TO_REPAIR,     ANY,             WHERE_ANY,            S, G_RETURNABLE | G_REPAIR | G_FUNCTION,
@@ -151,6 +156,8 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_ARTICLE_PRICE, ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	{ EV_SET_QUANTITY,  ANY,             WHERE_ANY,            S, 0,
+	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
 const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
@@ -218,6 +225,7 @@ static const struct {
 	{ G_HELD, N_("no open recall or incident holds it") },
 	{ G_INSPECTED, N_("its periodic inspection has not lapsed") },
 	{ G_FUNCTION, N_("function check passed; disinfected if exposed") },
+	{ G_SET_COMPLETE, N_("a set goes with its required accessories") },
 };
 
 void
@@ -241,6 +249,10 @@ rules_describe_charge(const struct rule *rule, char *out, size_t size)
 {
 	if (rule->charge == NULL)
 		snprintf(out, size, "%s", "");
+	else if (rule->flags & R_SET_MISSING)
+		snprintf(out, size, _("%s, for each accessory missing from its set, at replacement "
+				      "value, to the payer; a flag for the office"),
+			 _(rule->charge));
 	else if (rule->value == VALUE_REPLACEMENT)
 		snprintf(out, size, _("%s, at replacement value, to the customer stock's payer"),
 			 _(rule->charge));
@@ -547,6 +559,23 @@ guard_function(struct gate *g)
 				   points);
 }
 
+/* A main unit goes out with the required accessories its article lists
+ * (sets.h); said with what is short and how to pick it. */
+static int
+guard_set_complete(struct gate *g)
+{
+	struct set_need need;
+	char order_no[32] = "";
+	if (!sets_short(g->store, g->unit->unit_no, &need))
+		return 0;
+	payload_get(g->in->payload, "order", order_no, sizeof order_no);
+	return store_seterr(g->store, HMC_E_DENIED,
+			    _("unit %s goes out with its accessories: %d of %d %s (article %s) "
+			      "picked; pick the rest for the order first (hmc order pick %s UNIT)"),
+			    g->unit->unit_no, need.have, need.quantity, need.name, need.article_no,
+			    order_no[0] ? order_no : _("ORDER"));
+}
+
 static const struct {
 	unsigned bit;
 	int needs_unit;
@@ -555,6 +584,7 @@ static const struct {
 	{ G_HELD, 1, guard_held },
 	{ G_FUNCTION, 1, guard_function },
 	{ G_INSPECTED, 1, guard_inspected },
+	{ G_SET_COMPLETE, 1, guard_set_complete },
 	{ G_REASON, 0, guard_reason },
 	{ G_SEALED, 0, guard_sealed },
 	{ G_REPAIR, 0, guard_repair },
@@ -648,6 +678,75 @@ attach_charge(struct gate *g)
 	return 0;
 }
 
+struct missing_ctx {
+	struct gate *g;
+	char list[PAYLOAD_MAX / 2];	/* UNIT:AMOUNT:PAYER;... */
+	char note[200];
+	int n;
+	int rc;
+};
+
+static int
+note_missing(const char *unit_no, const char *article_no, const char *state, void *arg)
+{
+	struct missing_ctx *ctx = arg;
+	struct store *store = ctx->g->store;
+	struct unit unit;
+	struct article article;
+	char item[96];
+	if (strcmp(state, "with") != 0 || unit_get(store, unit_no, &unit) != 0 ||
+	    unit.state != UNIT_DELIVERED)
+		return 0;
+	if (catalog_article_get(store, article_no, &article) != 0)
+		memset(&article, 0, sizeof article);
+	int64_t amount = article.price_ore > 0 ? article.price_ore : unit.value_ore;
+	const char *payer = unit.payer[0] ? unit.payer : ctx->g->unit->payer;
+	if (payer[0] == '\0') {
+		ctx->rc = store_seterr(store, HMC_E_INVALID,
+				       _("unit %s is out with no payer: no one to charge"), unit_no);
+		return ctx->rc;
+	}
+	snprintf(item, sizeof item, "%s%s:%lld:%s", ctx->n ? ";" : "", unit_no,
+		 (long long)amount, payer);
+	if (strlen(ctx->list) + strlen(item) >= sizeof ctx->list)
+		return 0;
+	strcat(ctx->list, item);
+	snprintf(item, sizeof item, "%s%s %s", ctx->n ? ", " : "", unit_no, article.name);
+	if (strlen(ctx->note) + strlen(item) < sizeof ctx->note)
+		strcat(ctx->note, item);
+	ctx->n++;
+	return 0;
+}
+
+/* A main unit received without components still at the customer's: each
+ * is charged at its replacement value (R_SET_MISSING), and the office
+ * gets a flag, in the receive's own event (apply_sets.c). */
+static int
+attach_set_missing(struct gate *g)
+{
+	struct missing_ctx ctx;
+	char id[CHARGE_ID_MAX], note[256];
+	if (!sets_is_main(g->store, g->unit->unit_no))
+		return 0;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.g = g;
+	int rc = sets_components(g->store, g->unit->unit_no, note_missing, &ctx);
+	if (rc != 0 || ctx.rc != 0)
+		return rc != 0 ? rc : ctx.rc;
+	if (ctx.n == 0)
+		return 0;
+	charges_new_id(g->store, id);
+	snprintf(note, sizeof note, _("set of %s back incomplete, missing: %s"), g->unit->unit_no,
+		 ctx.note);
+	char *payload = g->ev->payload;
+	if (payload_set(payload, PAYLOAD_MAX, "set_charge", id) != 0 ||
+	    payload_set(payload, PAYLOAD_MAX, "set_missing", ctx.list) != 0 ||
+	    payload_set(payload, PAYLOAD_MAX, "set_note", note) != 0)
+		return store_seterr(g->store, HMC_E_INVALID, _("%s %s: the note is too long"),
+				    event_type_name(g->ev->type), g->ev->subject);
+	return 0;
+}
+
 /* The move waits for a manager: it becomes the request, which keeps the
  * move and its inputs for the approval to make. */
 static int
@@ -728,6 +827,7 @@ action_label(enum event_type type)
 	case EV_INSPECTION: return _("record inspections");
 	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
 	case EV_ARTICLE_PRICE: return _("change an article's rent");
+	case EV_SET_QUANTITY: return _("count accessories into a set");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }
@@ -794,6 +894,8 @@ rules_gate(struct store *store, struct event *ev)
 		return rc;
 	if (g.request)
 		return make_request(&g);
+	if ((g.rule->flags & R_SET_MISSING) && g.unit != NULL)
+		return attach_set_missing(&g);
 	if (g.rule->charge != NULL && g.unit != NULL)
 		return attach_charge(&g);
 	return 0;

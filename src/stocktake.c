@@ -5,6 +5,7 @@
  */
 #include "hmc/stocktake.h"
 #include "hmc/settings.h"
+#include "hmc/sets.h"
 #include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/charges.h"
@@ -233,6 +234,41 @@ stocktake_reconcile(struct store *store, const char *id, int64_t day, struct rec
 	return rc == SQLITE_ROW ? 0 : store_sqlerr(store, rc, id);
 }
 
+struct uncounted {
+	struct store *store;
+	const char *id;
+	char *out;
+	size_t size;
+};
+
+static int
+note_uncounted(const char *unit_no, const char *article_no, const char *state, void *arg)
+{
+	struct uncounted *u = arg;
+	(void)article_no;
+	if (strcmp(state, "with") != 0)
+		return 0;
+	sqlite3_stmt *stmt = store_stmt(u->store,
+		"SELECT 1 FROM stocktake_counts WHERE stocktake_id = ?1 AND unit_no = ?2");
+	sqlite3_bind_text(stmt, 1, u->id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+	int counted = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	size_t len = strlen(u->out);
+	if (!counted)
+		snprintf(u->out + len, u->size - len, "%s%s", len ? ", " : "", unit_no);
+	return 0;
+}
+
+int
+stocktake_set_uncounted(struct store *store, const char *id, const char *unit_no, char *out,
+			size_t size)
+{
+	struct uncounted u = { store, id, out, size };
+	out[0] = '\0';
+	return sets_components(store, unit_no, note_uncounted, &u);
+}
+
 int
 stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind kind, int64_t day,
 		int (*fn)(const struct stocktake_line *line, void *arg), void *arg)
@@ -281,6 +317,7 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 		store_column_text(stmt, 2, line.expected_at, sizeof line.expected_at);
 		store_column_text(stmt, 3, line.found_at, sizeof line.found_at);
 		line.residual_ore = sqlite3_column_int64(stmt, 4);
+		sets_main_of(store, line.unit_no, line.set_main, NULL);
 		if ((result = fn(&line, arg)) != 0)
 			break;
 	}

@@ -586,6 +586,27 @@ static const char *const migrations[] = {
 	"  sha256 BLOB NOT NULL,"
 	"  content BLOB NOT NULL,"
 	"  loaded TEXT NOT NULL);",
+	/* 18: sets and accessories (sets.h).
+	 * An article lists its accessories ("ART:QTY:required;..."); a pick
+	 * of a component names the main unit it goes out with; set_members
+	 * holds which component is with which main unit while the set is
+	 * out, and which are missing once the main unit is back;
+	 * set_quantities, how many of an accessory without unit numbers (a
+	 * consumable) went with it. */
+	"ALTER TABLE articles ADD COLUMN accessories TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE order_picks ADD COLUMN set_main TEXT;"
+	"CREATE TABLE set_members ("
+	"  component TEXT PRIMARY KEY,"
+	"  main TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'with' CHECK (state IN ('with','missing')),"
+	"  since INTEGER NOT NULL,"
+	"  charge_id TEXT) WITHOUT ROWID;"
+	"CREATE INDEX set_members_main ON set_members(main);"
+	"CREATE TABLE set_quantities ("
+	"  main TEXT NOT NULL,"
+	"  article_no TEXT NOT NULL,"
+	"  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+	"  PRIMARY KEY (main, article_no)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

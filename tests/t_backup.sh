@@ -95,10 +95,14 @@ cp "$T/good.db" "$OLD"
 # demo store: its lots and inspection plans; 15 the function checklists
 # and the units' hygiene, made again from their states; 16 the rent
 # periods, which it makes again from the units out, and the article
-# prices and payer groups, none on a demo store; those after it make
-# what they make only if missing).
+# prices and payer groups, none on a demo store; 17 makes what it makes
+# only if missing; 18 adds sets: tables and columns that hold nothing on
+# a demo store).
 prev=12
-sqlite3 "$OLD" "DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
+sqlite3 "$OLD" "DROP TABLE set_members; DROP TABLE set_quantities;
+	ALTER TABLE articles DROP COLUMN accessories;
+	ALTER TABLE order_picks DROP COLUMN set_main;
+	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;
 	ALTER TABLE units DROP COLUMN made; ALTER TABLE articles DROP COLUMN inspection_months;
 	ALTER TABLE articles DROP COLUMN inspection_checklist;
 	ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;

@@ -259,10 +259,13 @@ run "$HMC" --db "$MDB" --operator 1001 unit to-cleaning "$M2"; expect_status 0
 run "$HMC" --db "$MDB" unit mark-missing "$M2"; expect_status 0
 mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.before"
 # As a store of schema 14 was: without 15's tables, nor those of the
-# migrations after it (16: rent periods, article prices, payer groups).
+# migrations after it (16: rent periods, article prices, payer groups;
+# 18: sets).
 sqlite3 "$MDB" "ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;
 	DROP TABLE rent_periods; DROP TABLE article_prices; DROP INDEX units_recipient;
-	ALTER TABLE payers DROP COLUMN payer_group; PRAGMA user_version = 14"
+	ALTER TABLE payers DROP COLUMN payer_group; DROP TABLE set_members;
+	DROP TABLE set_quantities; ALTER TABLE articles DROP COLUMN accessories;
+	ALTER TABLE order_picks DROP COLUMN set_main; PRAGMA user_version = 14"
 run "$HMC" --db "$MDB" verify; expect_status 0; expect_out "the state matches"
 mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.after"
 check "the migration made the units' hygiene as the moves had" cmp "$T/hygiene.before" "$T/hygiene.after"

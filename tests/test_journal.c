@@ -172,6 +172,9 @@ migration_rehashes_the_journal(void **state)
 					   "DROP TABLE recall_units; DROP TABLE unit_inspections; DROP TABLE inspections;"
 					   "DROP TABLE rent_periods; DROP TABLE article_prices;"
 					   "DROP INDEX units_recipient; ALTER TABLE payers DROP COLUMN payer_group;"
+					   "DROP TABLE set_members; DROP TABLE set_quantities;"
+					   "ALTER TABLE articles DROP COLUMN accessories;"
+					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

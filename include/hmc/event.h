@@ -88,6 +88,9 @@ enum event_type {
 	EV_UNIT_SAFETY,		/* subject the unit; lot, made, inspection_months */
 	/* Rent (rent.h). */
 	EV_ARTICLE_PRICE,	/* subject the article; rent (öre) from= a day */
+	/* Sets (sets.h). */
+	EV_SET_QUANTITY,	/* subject a main unit picked; order, article, quantity of
+				 * an accessory counted by quantity */
 	EV_N_TYPES
 };
 

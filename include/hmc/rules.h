@@ -47,6 +47,8 @@ struct store;
 #define G_HELD		0x400	/* no open recall or incident holds the unit (safety.h) */
 #define G_INSPECTED	0x800	/* the unit's periodic inspection has not lapsed on
 				 * the event's day (safety.h) */
+#define G_SET_COMPLETE	0x2000	/* a main unit goes out with its required accessories
+				 * (sets.h) */
 
 #define G_FUNCTION	0x1000	/* into stock: a unit back from a patient passed its
 				 * function check (check=passed, every point, method=);
@@ -54,7 +56,7 @@ struct store;
 
 /* The guards the reducer checks too: they read state and payload only. */
 #define G_STATE (G_LEGACY_WB | G_CHECKED | G_RETURNABLE | G_SEALED | G_REASON | G_HELD | \
-		 G_INSPECTED | G_FUNCTION)
+		 G_INSPECTED | G_FUNCTION | G_SET_COMPLETE)
 
 /* Of those, the ones the gate holds a new action to more than a fold holds
  * an event (a cleaning made before the function check existed folds): the
@@ -77,6 +79,9 @@ enum charge_value {
 
 /* Rule flags. */
 #define R_CANCELS_CHARGE 0x1	/* the unit's open charges are cancelled or credited */
+#define R_SET_MISSING	0x2	/* the charge is for each component of the unit's set
+				 * not back with it, at its value, to its payer; the
+				 * office gets a flag (sets.h) */
 
 struct rule {
 	enum event_type type;

@@ -67,6 +67,7 @@ struct stocktake_line {
 	char expected_at[24];	/* "" when not expected */
 	char found_at[24];	/* "" when not found */
 	int64_t residual_ore;
+	char set_main[UNIT_NO_MAX];	/* the main unit whose set it is in, or "" */
 };
 
 /* The kinds of scope, as above. */
@@ -110,6 +111,12 @@ int stocktake_count_quantity(struct store *store, const char *operator_no, const
  * it is asked again.  Config stocktake.plausible_quantity.ARTICLE, else
  * stocktake.plausible_quantity, else 999. */
 int64_t stocktake_plausible_quantity(struct store *store, const char *article_no);
+
+/* A set is counted with its main unit (sets.h): the components of the
+ * main unit unit_no that the stocktake has not counted yet, ", " between,
+ * into out ("" for none, or when unit_no is no main unit). */
+int stocktake_set_uncounted(struct store *store, const char *id, const char *unit_no,
+			    char *out, size_t size);
 
 /* 1 when the unit is on the stocktake's list, with the place it was
  * recorded at in location ("" when none). */
