@@ -44,10 +44,15 @@ static const struct cli_verb verbs[] = {
 	{ "unit", cli_unit, cli_unit_opts, "show|history|MOVE NO [--option value ...]",
 	  N_("Shows a unit, its history, or makes a move (hmc unit --help lists "
 	     "them).") },
-	{ "article", cli_article, cli_rent_opts, "price ARTICLE --rent SEK --from DATE | show ARTICLE",
+	{ "article", cli_article, cli_rent_opts,
+	  "price ARTICLE --rent SEK --from DATE | accessories ARTICLE SPEC | show ARTICLE",
 	  N_("An article's monthly rent from a day on (a manager's; the rent in force on "
 	     "each day is what the invoicing basis charges, so a change mid-month splits "
-	     "the month's lines), and the rent in force today.") },
+	     "the month's lines); its accessories (a manager's): SPEC is "
+	     "ARTICLE[:QUANTITY[:required|optional]] separated by ';' (\"\" for none), "
+	     "checked: known articles, not itself, no circle, quantity 1 to 9; show: the "
+	     "rent in force today, its price history, its replacement value and "
+	     "accessories.") },
 	{ "recipient", cli_recipient, cli_rent_opts, "show REF [--csv]",
 	  N_("Every unit out with a recipient reference: article, payer and since when, "
 	     "open repairs: what to collect at a move or a death.") },
@@ -61,10 +66,6 @@ static const struct cli_verb verbs[] = {
 	     "unpick NO UNIT; "
 	     "deliver NO (hands the order over and starts the rent; not while a set "
 	     "lacks a required accessory).") },
-	{ "article", cli_article, NULL, "show ARTICLE | accessories ARTICLE SPEC",
-	  N_("An article and its accessories; accessories sets them (a manager): SPEC "
-	     "is ARTICLE[:QUANTITY[:required|optional]] separated by ';' (\"\" for "
-	     "none), checked: known articles, not itself, no circle, quantity 1 to 9.") },
 	{ "set", cli_set, NULL, "show UNIT",
 	  N_("A unit's set: the components that go out with a main unit, which are "
 	     "missing, what is still to pick; or the main unit a component goes with.") },

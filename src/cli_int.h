@@ -117,8 +117,10 @@ int cli_scan(struct cli *cli);
 int cli_calendar(struct cli *cli);
 int cli_rules(struct cli *cli);
 int cli_order(struct cli *cli);
-/* Articles' accessories and sets (cli_sets.c). */
-int cli_article(struct cli *cli);
+/* Articles' accessories and sets (cli_sets.c): hmc article accessories,
+ * an article's accessories for hmc article show, hmc set. */
+int cli_article_accessories(struct cli *cli);
+void cli_print_accessories(struct store *store, const char *article_no);
 int cli_set(struct cli *cli);
 int cli_pickup(struct cli *cli);
 int cli_flags(struct cli *cli);
@@ -146,7 +148,8 @@ int cli_stocktake(struct cli *cli);
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);
-/* Rent (cli_rent.c): hmc unit change-payer, hmc article, hmc recipient,
+/* Rent (cli_rent.c): hmc unit change-payer, hmc article (its rent, and
+ * the rest of it: cli_sets.c), hmc recipient,
  * the rent reports (-1 when the report is none of them), a unit's rent
  * periods for hmc unit show. */
 int cli_change_payer(struct cli *cli);

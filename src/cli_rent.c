@@ -146,11 +146,18 @@ cli_article(struct cli *cli)
 		cli_printf(_("rent before its first price change: %s\n"), money);
 		if (rent_prices(store, a.article_no, print_price, NULL) != 0)
 			return cli_fail_store(store);
+		money_format(a.price_ore, money, sizeof money);
+		cli_printf(_("replacement value: %s\n"), money);
+		cli_printf(_("accessories:\n"));
+		cli_print_accessories(store, a.article_no);
 		store_close(store);
 		return CLI_OK;
 	}
+	if (strcmp(sub, "accessories") == 0)
+		return cli_article_accessories(cli);
 	return cli_usage_error(cli_current_verb,
-			       _("use price ARTICLE --rent SEK --from DATE, or show ARTICLE"));
+			       _("use price ARTICLE --rent SEK --from DATE, accessories ARTICLE "
+				 "SPEC, or show ARTICLE"));
 }
 
 /* --- hmc recipient --------------------------------------------------------------- */

@@ -1,7 +1,7 @@
 /*
  * cli_sets.c — articles' accessories and sets:
  *
- *   hmc article show ART                 the article, its accessories
+ *   hmc article show ART                 its accessories (cli_rent.c has the verb)
  *   hmc article accessories ART SPEC     a manager sets them ("" for none);
  *                                        SPEC: ART[:QTY[:required|optional]];...
  *   hmc set show UNIT                    a unit's set: its components, or
@@ -17,8 +17,8 @@
 
 #include <string.h>
 
-static void
-print_accessories(struct store *store, const char *article_no)
+void
+cli_print_accessories(struct store *store, const char *article_no)
 {
 	struct accessory list[SETS_MAX_ACCESSORIES];
 	int n = sets_accessories(store, article_no, list, SETS_MAX_ACCESSORIES);
@@ -35,38 +35,25 @@ print_accessories(struct store *store, const char *article_no)
 	}
 }
 
+/* hmc article accessories ARTICLE SPEC (cli_article, cli_rent.c, names
+ * the verb's other parts). */
 int
-cli_article(struct cli *cli)
+cli_article_accessories(struct cli *cli)
 {
-	const char *sub = cli->n_args > 0 ? cli->args[0] : "";
 	struct store *store;
 	struct article a;
-
-	if (strcmp(sub, "show") == 0 && cli->n_args == 2) {
-		if ((store = cli_open_store(cli, 0)) == NULL)
-			return CLI_FAIL;
-		if (catalog_article_get(store, cli->args[1], &a) != 0)
-			return cli_fail_store(store);
-		cli_printf(_("article %s %s (%s), replacement value %.2f SEK\n"), a.article_no, a.name,
-			   a.area, (double)a.price_ore / 100.0);
-		cli_printf(_("accessories:\n"));
-		print_accessories(store, a.article_no);
-		store_close(store);
-		return CLI_OK;
-	}
-	if (strcmp(sub, "accessories") == 0 && cli->n_args == 3) {
-		if ((store = cli_open_store(cli, 0)) == NULL)
-			return CLI_FAIL;
-		if (sets_set_accessories(store, cli_actor(cli, store), cli->args[1], cli->args[2]) != 0)
-			return cli_fail_store(store);
-		if (catalog_article_get(store, cli->args[1], &a) != 0)
-			return cli_fail_store(store);
-		cli_printf(_("article %s %s: accessories set\n"), a.article_no, a.name);
-		print_accessories(store, a.article_no);
-		store_close(store);
-		return CLI_OK;
-	}
-	return cli_usage_error(cli_current_verb, _("say show ARTICLE or accessories ARTICLE SPEC"));
+	if (cli->n_args != 3)
+		return cli_usage_error(cli_current_verb, _("say accessories ARTICLE SPEC"));
+	if ((store = cli_open_store(cli, 0)) == NULL)
+		return CLI_FAIL;
+	if (sets_set_accessories(store, cli_actor(cli, store), cli->args[1], cli->args[2]) != 0)
+		return cli_fail_store(store);
+	if (catalog_article_get(store, cli->args[1], &a) != 0)
+		return cli_fail_store(store);
+	cli_printf(_("article %s %s: accessories set\n"), a.article_no, a.name);
+	cli_print_accessories(store, a.article_no);
+	store_close(store);
+	return CLI_OK;
 }
 
 static int
