@@ -532,8 +532,21 @@ static int
 transfer_image(struct store *store)
 {
 	char sql[512];
+	/* Tables only, as a fold makes them: a view under a table's name
+	 * would run its own SELECT here, a trigger is nothing a state holds. */
+	if (query_int64(store, "SELECT count(*) FROM hmc_snap.sqlite_schema"
+			       " WHERE type NOT IN ('table', 'index')") != 0)
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("loading the snapshot: it holds views or triggers, which a "
+				      "snapshot never does"));
 	for (size_t t = 0; t < reducer_n_tables; t++) {
 		const char *table = reducer_tables[t].name;
+		snprintf(sql, sizeof sql,
+			 "SELECT count(*) FROM hmc_snap.sqlite_schema WHERE type = 'table'"
+			 " AND name = '%s'", table);
+		if (query_int64(store, sql) != 1)
+			return store_seterr(store, HMC_E_REFUSED,
+					    _("loading the snapshot: %s"), table);
 		snprintf(sql, sizeof sql,
 			 "SELECT (SELECT group_concat(name, ',') FROM pragma_table_info('%s', 'main'))"
 			 " IS (SELECT group_concat(name, ',') FROM pragma_table_info('%s', 'hmc_snap'))",

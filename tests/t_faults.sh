@@ -72,7 +72,7 @@ relocate() {	# relocate STORE SHELF
 # --- a full disk ------------------------------------------------------------
 FULL="$T/full"
 mkdir -p "$FULL"
-if mount -t tmpfs -o size=2m hmc-test "$FULL" 2>/dev/null; then
+if mount -t tmpfs -o size=4m hmc-test "$FULL" 2>/dev/null; then
 	trap 'umount "$FULL" 2>/dev/null; tmux -L "hmc-test-$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT
 	fresh "$FULL/s.db"
 	n=$(events "$FULL/s.db")

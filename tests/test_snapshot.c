@@ -29,6 +29,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -230,6 +231,29 @@ loaded_into_a_new_store(void **state)
 	/* Once only. */
 	assert_int_equal(snapshot_load(c, &meta, content, len), HMC_E_REFUSED);
 	assert_non_null(strstr(store_errmsg(c), "not empty"));
+	/* An image with a trigger (or a view under a table's name) is not a
+	 * fold's: refused, nothing loaded. */
+	sqlite3 *img;
+	assert_int_equal(sqlite3_open(":memory:", &img), SQLITE_OK);
+	unsigned char *copy = sqlite3_malloc64(len);
+	memcpy(copy, content, len);
+	assert_int_equal(sqlite3_deserialize(img, "main", copy, (sqlite3_int64)len,
+					     (sqlite3_int64)len,
+					     SQLITE_DESERIALIZE_FREEONCLOSE |
+						     SQLITE_DESERIALIZE_RESIZEABLE),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(img, "CREATE TRIGGER t AFTER INSERT ON payers BEGIN"
+					   " SELECT 1; END", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_int64 bad_len;
+	unsigned char *bad = sqlite3_serialize(img, "main", &bad_len, 0);
+	assert_non_null(bad);
+	sqlite3_close(img);
+	struct store *d = empty_store("d.db", "dev-d");
+	assert_int_equal(snapshot_load(d, &meta, bad, (size_t)bad_len), HMC_E_REFUSED);
+	assert_non_null(strstr(store_errmsg(d), "views or triggers"));
+	assert_int_equal(snapshot_store_empty(d), 1);
+	sqlite3_free(bad);
+	store_close(d);
 	/* A name the log holds events of goes on from their numbers. */
 	struct store *again = empty_store("a2.db", "dev-a");
 	assert_int_equal(snapshot_load(again, &meta, content, len), HMC_E_REFUSED);
