@@ -23,6 +23,7 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/unit.h"
@@ -41,6 +42,8 @@ struct period {
 	char start_day[TIMEUTIL_DATE_LEN];
 	char end_day[TIMEUTIL_DATE_LEN];	/* "" while it runs */
 	char order_no[24];
+	char loan_for[REPAIR_ID_MAX];		/* the repair it is lent for, or "" */
+	int rent_free;
 };
 
 static int
@@ -49,7 +52,8 @@ latest_period(struct store *store, const char *unit_no, struct period *out)
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT opened, payer, recipient, start_day, coalesce(end_day, ''),"
-		" coalesce(order_no, '') FROM rent_periods WHERE unit_no = ?1"
+		" coalesce(order_no, ''), coalesce(loan_for, ''), rent_free"
+		" FROM rent_periods WHERE unit_no = ?1"
 		" ORDER BY opened DESC LIMIT 1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
@@ -61,6 +65,8 @@ latest_period(struct store *store, const char *unit_no, struct period *out)
 		store_column_text(stmt, 3, out->start_day, sizeof out->start_day);
 		store_column_text(stmt, 4, out->end_day, sizeof out->end_day);
 		store_column_text(stmt, 5, out->order_no, sizeof out->order_no);
+		store_column_text(stmt, 6, out->loan_for, sizeof out->loan_for);
+		out->rent_free = sqlite3_column_int(stmt, 7);
 	}
 	sqlite3_reset(stmt);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, unit_no);
@@ -80,11 +86,12 @@ end_period(struct store *store, const char *unit_no, int64_t opened, const char 
 static int
 open_period(struct store *store, const struct event *ev, const char *payer,
 	    const char *recipient, const char *start_day, const char *end_day,
-	    const char *order_no, const char *reason)
+	    const char *order_no, const char *reason, const char *loan_for, int rent_free)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"INSERT INTO rent_periods (unit_no, opened, payer, recipient, start_day, end_day,"
-		" order_no, reason, opened_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+		" order_no, reason, opened_by, loan_for, rent_free)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, payer, -1, SQLITE_TRANSIENT);
@@ -96,6 +103,9 @@ open_period(struct store *store, const struct event *ev, const char *payer,
 		sqlite3_bind_text(stmt, 7, order_no, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 8, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(stmt, 9, ev->operator_no, -1, SQLITE_TRANSIENT);
+	if (loan_for[0])
+		sqlite3_bind_text(stmt, 10, loan_for, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(stmt, 11, loan_for[0] && rent_free);
 	return store_step_done(store, stmt, ev->subject);
 }
 
@@ -106,7 +116,7 @@ rent_start(struct store *store, const struct event *ev)
 {
 	struct unit unit;
 	struct period last;
-	char start[TIMEUTIL_DATE_LEN], order_no[24] = "";
+	char start[TIMEUTIL_DATE_LEN], order_no[24] = "", loan_for[REPAIR_ID_MAX] = "", free[4];
 	int rc;
 	if ((rc = unit_get(store, ev->subject, &unit)) != 0)
 		return rc;
@@ -122,7 +132,14 @@ rent_start(struct store *store, const struct event *ev)
 		return rc;
 	if (payload_get(ev->payload, "order", order_no, sizeof order_no) != 0)
 		order_no[0] = '\0';
-	return open_period(store, ev, unit.payer, unit.recipient, start, "", order_no, "");
+	/* A loan unit lent for a repair (repairs.h): rent-free or not as
+	 * the delivery says (rent.loan_free where it was made). */
+	if (payload_get(ev->payload, "loan_for", loan_for, sizeof loan_for) != 0)
+		loan_for[0] = '\0';
+	int rent_free = payload_get(ev->payload, "rent_free", free, sizeof free) == 0 &&
+			strcmp(free, "1") == 0;
+	return open_period(store, ev, unit.payer, unit.recipient, start, "", order_no, "",
+			   loan_for, rent_free);
 }
 
 /* A move that stops the rent: the open period ends on the event's day, or
@@ -202,7 +219,7 @@ rent_change(struct store *store, const struct event *ev)
 	if ((rc = end_period(store, ev->subject, last.opened, from)) != 0)
 		return rc;
 	return open_period(store, ev, payer, last.recipient, from, last.end_day, last.order_no,
-			   reason);
+			   reason, last.loan_for, last.rent_free);
 }
 
 int

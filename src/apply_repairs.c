@@ -232,6 +232,18 @@ apply_repairs_move(struct store *store, const struct event *ev)
 	if ((ev->type == EV_TO_REPAIR || ev->type == EV_OPEN_REPAIR) &&
 	    payload_has(ev->payload, "deadline"))
 		return apply_repairs(store, ev);
+	if (ev->type == EV_DELIVER) {
+		/* A loan unit lent for a repair (repairs_loan): the repair
+		 * names it.  Kept even if the repair has closed meanwhile on
+		 * another device: the loan unit is out all the same. */
+		if (payload_get(ev->payload, "loan_for", id, sizeof id) != 0 || id[0] == '\0')
+			return 0;
+		sqlite3_stmt *up = store_stmt(store,
+			"UPDATE repairs SET loan_unit = ?2 WHERE repair_id = ?1");
+		sqlite3_bind_text(up, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(up, 2, ev->subject, -1, SQLITE_TRANSIENT);
+		return store_step_done(store, up, id);
+	}
 	if (ev->type != EV_REPAIRED && ev->type != EV_UNREPAIRABLE)
 		return 0;
 	/* A workshop repair closes with the unit leaving the workshop. */

@@ -221,6 +221,7 @@ kind_name(enum rent_line_kind kind)
 	case RENT_LINE_RENT: return "rent";
 	case RENT_LINE_ACUTE: return "acute-repair";
 	case RENT_LINE_CHARGE: return "charge";
+	case RENT_LINE_LOAN: return "loan";
 	default: return "credit";
 	}
 }
@@ -232,6 +233,7 @@ kind_words(enum rent_line_kind kind)
 	case RENT_LINE_RENT: return _("rent");
 	case RENT_LINE_ACUTE: return _("acute repair");
 	case RENT_LINE_CHARGE: return _("charge");
+	case RENT_LINE_LOAN: return _("loan");
 	default: return _("credit");
 	}
 }
@@ -330,6 +332,10 @@ print_line(const struct rent_line *l, void *arg)
 		cli_printf(_("  %-12s %-9s %s %s..%s %2lld %s × %s / month = %s\n"), kind_words(l->kind),
 			   l->unit_no, l->article_no, first, last, (long long)l->days,
 			   l->days == 1 ? _("day") : _("days"), rent, amount);
+	} else if (l->kind == RENT_LINE_LOAN) {
+		cli_printf(_("  %-12s %-9s %s %s..%s %2lld %s, loan during repair %s = %s\n"),
+			   kind_words(l->kind), l->unit_no, l->article_no, first, last,
+			   (long long)l->days, l->days == 1 ? _("day") : _("days"), l->ref, amount);
 	} else {
 		cli_printf("  %-12s %-9s %s %s  %s  %s\n", kind_words(l->kind), l->unit_no,
 			   l->article_no, first, l->ref, amount);

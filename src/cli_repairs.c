@@ -7,6 +7,7 @@
  *   hmc repair log UNIT --what TEXT [--minutes N] [--parts ART*QTY,...]
  *   hmc repair wait UNIT [--until DATE] [--note TEXT] | resume UNIT
  *   hmc repair told UNIT [--note TEXT]
+ *   hmc repair loan UNIT|ID LOAN_UNIT
  *   hmc repair close UNIT --outcome repaired|unrepairable [--location SHELF]
  *                         [--reason REASON] [--note TEXT]
  *   hmc report repairs --from DATE --to DATE [--csv]
@@ -16,6 +17,7 @@
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/repairs.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -132,6 +134,13 @@ show(struct store *store, const char *which)
 	}
 	if (r.tell_prescriber)
 		cli_printf(_("TELL THE PRESCRIBER: the deadline will not hold\n"));
+	if (r.loan_unit[0] && r.loan_out && r.loan_pickup[0])
+		cli_printf(_("loan unit   %s, still with the patient: pickup order %s asks for it "
+			     "back\n"), r.loan_unit, r.loan_pickup);
+	else if (r.loan_unit[0] && r.loan_out)
+		cli_printf(_("loan unit   %s, out with the patient\n"), r.loan_unit);
+	else if (r.loan_unit[0])
+		cli_printf(_("loan unit   %s, back\n"), r.loan_unit);
 	cli_printf(_("work        %d minutes\n"), r.minutes);
 	repairs_actions(store, r.repair_id, print_action, NULL);
 	store_close(store);
@@ -168,10 +177,26 @@ cli_repair(struct cli *cli)
 		store_close(store);
 		return CLI_OK;
 	}
+	if (strcmp(sub, "loan") == 0) {
+		if (cli->n_args != 3)
+			return cli_usage_error(cli_current_verb,
+					       _("hmc repair loan needs the repair (its unit or id) "
+						 "and the loan unit"));
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		struct repair r;
+		if (repairs_loan(store, cli_actor(cli, store), cli->args[1], cli->args[2], NULL) != 0 ||
+		    repairs_get(store, cli->args[1], &r) != 0)
+			return cli_fail_store(store);
+		cli_printf(_("loan unit %s delivered to the patient of repair %s (unit %s)%s\n"),
+			   r.loan_unit, r.repair_id, r.unit_no,
+			   settings_bool(store, "rent.loan_free") ? _(", rent-free while lent") : "");
+		return show(store, r.repair_id);
+	}
 	if (cli->n_args != 2)
 		return cli_usage_error(cli_current_verb,
-				       _("use open, list, claims, show, log, wait, resume, told or "
-					 "close, with a unit"));
+				       _("use open, list, claims, show, log, wait, resume, told, loan "
+					 "or close, with a unit"));
 	const char *unit = cli->args[1];
 	if ((store = cli_open_store(cli, 0)) == NULL)
 		return CLI_FAIL;
@@ -227,12 +252,21 @@ cli_repair(struct cli *cli)
 					       _("--outcome is repaired or unrepairable"));
 		}
 		int requested;
+		struct repair before;
+		int had_loan = repairs_get(store, unit, &before) == 0 && !before.closed &&
+			       before.loan_out;
 		rc = repairs_close(store, cli_actor(cli, store), unit, outcome[0] == 'r',
 				   cli_opt(cli, "location"), cli_opt(cli, "reason"),
 				   cli_opt(cli, "note"), cli_opt(cli, "claim"), &requested);
 		if (rc == 0 && requested)
 			cli_printf(_("%s is worth more than a scrap without approval: the repair stays "
 				 "open until a manager decides (hmc scrap pending)\n"), unit);
+		struct repair after;
+		if (rc == 0 && !requested && had_loan &&
+		    repairs_get(store, before.repair_id, &after) == 0)
+			cli_printf(_("loan unit %s is still with the patient: pickup order %s asks "
+				     "for it back\n"), after.loan_unit,
+				   after.loan_pickup[0] ? after.loan_pickup : "-");
 	} else {
 		store_close(store);
 		return cli_usage_error(cli_current_verb, _("unknown repair action \"%s\""), sub);

@@ -282,6 +282,20 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		   sets_components(store, unit.unit_no, list_component, components) == 0) {
 		print_field(_("its set"), components);
 	}
+	/* A loan unit during a repair (repairs.h), from either side. */
+	char lent_for[REPAIR_ID_MAX];
+	struct repair repair;
+	if (repairs_lent_for(store, unit.unit_no, lent_for) == 0 && lent_for[0] &&
+	    repairs_get(store, lent_for, &repair) == 0) {
+		snprintf(line, sizeof line, _("lent while %s is in repair %s%s"), repair.unit_no,
+			 repair.repair_id, repair.closed ? _(" (closed: to be picked up)") : "");
+		print_field(_("loan unit"), line);
+	}
+	if (repairs_get(store, unit.unit_no, &repair) == 0 && !repair.closed && repair.loan_out) {
+		snprintf(line, sizeof line, _("%s, lent for repair %s"), repair.loan_unit,
+			 repair.repair_id);
+		print_field(_("its loan"), line);
+	}
 	if (cli_unit_show_rent(store, unit.unit_no) != 0)
 		return cli_store_error(store);
 	return unit_show_safety(store, &unit);

@@ -350,6 +350,21 @@ period_lines(sqlite3_stmt *stmt, void *arg)
 		start = b->month_start;
 	if (end > b->month_end)
 		end = b->month_end;
+	if (sqlite3_column_int(stmt, 7)) {
+		/* A loan unit lent rent-free during a repair: one zero line. */
+		if (start >= end)
+			return 0;
+		struct rent_line *line = new_line(b);
+		line->kind = RENT_LINE_LOAN;
+		line_payer(line, stmt, 1);
+		xstrlcpy(line->unit_no, unit_no, sizeof line->unit_no);
+		xstrlcpy(line->article_no, article_no, sizeof line->article_no);
+		line->first_day = start;
+		line->last_day = end - 1;
+		line->days = end - start;
+		store_column_text(stmt, 8, line->ref, sizeof line->ref);
+		return 0;
+	}
 	if (strcmp(article_no, b->prices_of) != 0) {
 		int rc = load_prices(b->store, article_no, &b->prices);
 		if (rc != 0)
@@ -502,13 +517,15 @@ rent_invoicing(struct store *store, int year, int month, const char *payer,
 	}
 	rc = store_foreach(store,
 		payer ? "SELECT r.unit_no, r.payer, coalesce(p.name, ''),"
-			" coalesce(p.payer_group, r.payer), u.article_no, r.start_day, r.end_day"
+			" coalesce(p.payer_group, r.payer), u.article_no, r.start_day, r.end_day,"
+			" r.rent_free, coalesce(r.loan_for, '')"
 			" FROM rent_periods r JOIN units u ON u.unit_no = r.unit_no"
 			" LEFT JOIN payers p ON p.payer_id = r.payer"
 			" WHERE r.start_day < ?2 AND (r.end_day IS NULL OR r.end_day > ?1)"
 			" AND (r.payer = ?3 OR p.payer_group = ?3) ORDER BY u.article_no"
 		      : "SELECT r.unit_no, r.payer, coalesce(p.name, ''),"
-			" coalesce(p.payer_group, r.payer), u.article_no, r.start_day, r.end_day"
+			" coalesce(p.payer_group, r.payer), u.article_no, r.start_day, r.end_day,"
+			" r.rent_free, coalesce(r.loan_for, '')"
 			" FROM rent_periods r JOIN units u ON u.unit_no = r.unit_no"
 			" LEFT JOIN payers p ON p.payer_id = r.payer"
 			" WHERE r.start_day < ?2 AND (r.end_day IS NULL OR r.end_day > ?1)"

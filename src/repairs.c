@@ -209,7 +209,14 @@ date_col(sqlite3_stmt *stmt, int col)
 	"r.repair_id, r.unit_no, u.article_no, a.name, coalesce(u.location, u.payer, ''),"     \
 	" r.priority, r.fault, r.opened_by, r.opened, r.base_day, r.deadline,"                  \
 	" r.start_deadline, r.warranty, r.on_site, r.started, r.waiting_since,"                 \
-	" r.parts_expected, r.waited_ms, r.minutes, r.told, r.closed, r.outcome, r.deadline_at"
+	" r.parts_expected, r.waited_ms, r.minutes, r.told, r.closed, r.outcome, r.deadline_at," \
+	" coalesce(r.loan_unit, ''),"                                                           \
+	" coalesce((SELECT lu.state = 'DELIVERED' AND (SELECT rp.loan_for FROM rent_periods rp"  \
+	"   WHERE rp.unit_no = r.loan_unit ORDER BY rp.opened DESC LIMIT 1) = r.repair_id"       \
+	"   FROM units lu WHERE lu.unit_no = r.loan_unit), 0),"                                  \
+	" coalesce((SELECT pu.pickup_no FROM pickup_units pu WHERE pu.unit_no = r.loan_unit"     \
+	"   AND pu.collected IS NULL AND r.loan_unit IS NOT NULL"                                \
+	"   ORDER BY pu.pickup_no DESC LIMIT 1), '')"
 #define REPAIR_FROM \
 	" FROM repairs r JOIN units u USING (unit_no) JOIN articles a ON a.article_no = u.article_no"
 
@@ -268,6 +275,9 @@ row_to_repair(sqlite3_stmt *stmt, struct repair *out, const struct reading *rd)
 	out->closed = sqlite3_column_int64(stmt, 20);
 	store_column_text(stmt, 21, out->outcome, sizeof out->outcome);
 	out->deadline_at = sqlite3_column_int64(stmt, 22);
+	store_column_text(stmt, 23, out->loan_unit, sizeof out->loan_unit);
+	out->loan_out = sqlite3_column_int(stmt, 24);
+	store_column_text(stmt, 25, out->loan_pickup, sizeof out->loan_pickup);
 	calendar_count(&rd->cal, rd->today, out->deadline, &out->days_left);
 	if (out->deadline_at) {
 		int64_t minutes = 0;
@@ -603,56 +613,167 @@ repairs_told(struct store *store, const char *operator_no, const char *unit_or_i
 	return step(store, operator_no, &repair, EV_REPAIR_TOLD, payload);
 }
 
+/* The loan unit still out for the repair is asked back: a pickup order
+ * for it, to the payer and recipient it is out with. */
+static int
+ask_loan_back(struct store *store, const char *operator_no, const struct repair *repair)
+{
+	struct unit loan;
+	char pickup_no[PICKUP_NO_MAX];
+	int rc;
+	if (!repair->loan_out || repair->loan_pickup[0])
+		return 0;
+	if ((rc = unit_get(store, repair->loan_unit, &loan)) != 0)
+		return rc;
+	const char *units[1] = { loan.unit_no };
+	return pickups_create(store, operator_no, NULL, loan.payer, loan.recipient, NULL, units, 1,
+			      pickup_no);
+}
+
+static int
+close_steps(struct store *store, const char *operator_no, const struct repair *repair,
+	    int repaired, const char *location, const char *reason, const char *note,
+	    const char *claim, int *requested)
+{
+	struct event done;
+	char payload[PAYLOAD_MAX] = "";
+	int rc;
+	payload_set(payload, sizeof payload, "repair", repair->repair_id);
+	if (note && *note)
+		payload_set(payload, sizeof payload, "note", note);
+	if (repair->on_site) {
+		/* At the customer's: the unit stays there.  If it cannot be
+		 * repaired, the office arranges a pickup and a replacement. */
+		payload_set(payload, sizeof payload, "outcome", repaired ? "repaired" : "unrepairable");
+		if (!repaired && reason && *reason)
+			payload_set(payload, sizeof payload, "reason", reason);
+		rc = apply_event(store, operator_no, EV_REPAIR_CLOSE, repair->unit_no, payload);
+		if (rc == 0 && !repaired) {
+			char why[256];
+			snprintf(why, sizeof why,
+				 _("unit %s at %s cannot be repaired on site: arrange a pickup and a "
+				   "replacement"),
+				 repair->unit_no, repair->place);
+			rc = flags_raise(store, operator_no, repair->unit_no, why);
+		}
+		return rc;
+	}
+	if (repaired) {
+		if (location && *location)
+			payload_set(payload, sizeof payload, "location", location);
+		return workflow_move(store, operator_no, EV_REPAIRED, repair->unit_no, payload, NULL);
+	}
+	payload_set(payload, sizeof payload, "reason", reason && *reason ? reason : "beyond-repair");
+	if (claim && *claim)
+		payload_set(payload, sizeof payload, "claim", claim);
+	rc = workflow_move(store, operator_no, EV_UNREPAIRABLE, repair->unit_no, payload, &done);
+	if (rc == 0 && requested != NULL)
+		*requested = done.type == EV_SCRAP_REQUEST;
+	return rc;
+}
+
 int
 repairs_close(struct store *store, const char *operator_no, const char *unit_or_id,
 	      int repaired, const char *location, const char *reason, const char *note,
 	      const char *claim, int *requested)
 {
 	struct repair repair;
-	struct event done;
-	char payload[PAYLOAD_MAX] = "";
+	int req = 0;
 	if (requested != NULL)
 		*requested = 0;
 	int rc = find_open(store, unit_or_id, &repair);
 	if (rc != 0)
 		return rc;
-	payload_set(payload, sizeof payload, "repair", repair.repair_id);
-	if (note && *note)
-		payload_set(payload, sizeof payload, "note", note);
-	if (repair.on_site) {
-		/* At the customer's: the unit stays there.  If it cannot be
-		 * repaired, the office arranges a pickup and a replacement. */
-		payload_set(payload, sizeof payload, "outcome", repaired ? "repaired" : "unrepairable");
-		if (!repaired && reason && *reason)
-			payload_set(payload, sizeof payload, "reason", reason);
-		if ((rc = store_begin(store)) != 0)
-			return rc;
-		rc = apply_event(store, operator_no, EV_REPAIR_CLOSE, repair.unit_no, payload);
-		if (rc == 0 && !repaired) {
-			char why[256];
-			snprintf(why, sizeof why,
-				 _("unit %s at %s cannot be repaired on site: arrange a pickup and a "
-				   "replacement"),
-				 repair.unit_no, repair.place);
-			rc = flags_raise(store, operator_no, repair.unit_no, why);
-		}
-		if (rc == 0)
-			rc = store_commit(store);
-		if (rc != 0)
-			store_rollback(store);
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	rc = close_steps(store, operator_no, &repair, repaired, location, reason, note, claim,
+			 &req);
+	/* A scrap waiting for a manager leaves the repair open. */
+	if (rc == 0 && !req)
+		rc = ask_loan_back(store, operator_no, &repair);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0) {
+		store_rollback(store);
 		return rc;
 	}
-	if (repaired) {
-		if (location && *location)
-			payload_set(payload, sizeof payload, "location", location);
-		return workflow_move(store, operator_no, EV_REPAIRED, repair.unit_no, payload, NULL);
-	}
-	payload_set(payload, sizeof payload, "reason", reason && *reason ? reason : "beyond-repair");
-	if (claim && *claim)
-		payload_set(payload, sizeof payload, "claim", claim);
-	rc = workflow_move(store, operator_no, EV_UNREPAIRABLE, repair.unit_no, payload, &done);
-	if (rc == 0 && requested != NULL)
-		*requested = done.type == EV_SCRAP_REQUEST;
+	if (requested != NULL)
+		*requested = req;
+	return 0;
+}
+
+/* --- loan units ------------------------------------------------------------------ */
+
+int
+repairs_lent_for(struct store *store, const char *unit_no, char *id)
+{
+	id[0] = '\0';
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT coalesce(rp.loan_for, '') FROM rent_periods rp JOIN units u USING (unit_no)"
+		" WHERE rp.unit_no = ?1 AND u.state = 'DELIVERED' ORDER BY rp.opened DESC LIMIT 1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_text(stmt, 0, id, REPAIR_ID_MAX);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, unit_no);
+}
+
+int
+repairs_loan(struct store *store, const char *operator_no, const char *unit_or_id,
+	     const char *loan_unit_text, struct event *done)
+{
+	struct repair repair;
+	struct unit patient, loan;
+	char loan_no[UNIT_NO_MAX], payload[PAYLOAD_MAX] = "";
+	int rc;
+	if ((rc = workflow_require(store, operator_no, EV_DELIVER, _("deliver a loan unit"))) != 0)
+		return rc;
+	if ((rc = repairs_get(store, unit_or_id, &repair)) != 0)
+		return rc;
+	if (repair.closed)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("repair %s of unit %s is closed: a loan unit is lent while a "
+				      "repair is open"),
+				    repair.repair_id, repair.unit_no);
+	if ((rc = unit_get(store, repair.unit_no, &patient)) != 0)
+		return rc;
+	if (!repair.on_site || patient.state != UNIT_DELIVERED)
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("unit %s is %s, not out at a patient's: a loan unit is for a "
+				      "patient whose own unit is in repair"),
+				    repair.unit_no, words_state(patient.state));
+	if (repair.loan_out)
+		return store_seterr(store, HMC_E_EXISTS,
+				    _("repair %s already has loan unit %s out"), repair.repair_id,
+				    repair.loan_unit);
+	if (unit_no_parse(loan_unit_text, loan_no, NULL) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
+				    loan_unit_text, unit_no_rule());
+	if ((rc = unit_get(store, loan_no, &loan)) != 0)
+		return rc;
+	if (strcmp(loan.unit_no, patient.unit_no) == 0 ||
+	    (loan.state != UNIT_IN_STOCK && loan.state != UNIT_PICKED))
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("unit %s is %s: a loan unit comes from stock (in stock or "
+				      "picked)"),
+				    loan.unit_no, words_state(loan.state));
+	payload_set(payload, sizeof payload, "payer", patient.payer);
+	if (patient.recipient[0])
+		payload_set(payload, sizeof payload, "recipient", patient.recipient);
+	payload_set(payload, sizeof payload, "loan_for", repair.repair_id);
+	payload_set(payload, sizeof payload, "rent_free",
+		    settings_bool(store, "rent.loan_free") ? "1" : "0");
+	if ((rc = store_begin(store)) != 0)
+		return rc;
+	if (loan.state == UNIT_IN_STOCK)
+		rc = workflow_move(store, operator_no, EV_PICK, loan.unit_no, "", NULL);
+	if (rc == 0)
+		rc = workflow_move(store, operator_no, EV_DELIVER, loan.unit_no, payload, done);
+	if (rc == 0)
+		rc = store_commit(store);
+	if (rc != 0)
+		store_rollback(store);
 	return rc;
 }
 

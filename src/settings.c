@@ -88,6 +88,10 @@ static const struct setting table[] = {
 	  SETTING_MANAGER,
 	  N_("What the payer pays for an acute repair at the patient's: a line of its own "
 	     "in the month's invoicing basis (0 lists the repair without an amount).") },
+	{ "rent.loan_free", SETTING_BOOL, SETTING_STORE, 0, 1, "1", NULL, SETTING_MANAGER,
+	  N_("1: a loan unit lent to a patient while their own is in repair pays no rent "
+	     "(a zero line in the invoicing basis); 0: it pays rent as usual.  Read when the "
+	     "loan unit is delivered.") },
 	{ "scrap.approval_ore", SETTING_INT, SETTING_STORE, 0, 1000000000,
 	  STR(SCRAP_APPROVAL_ORE), N_("öre"), SETTING_MANAGER,
 	  N_("Scrapping a unit whose residual value is above this needs a manager's "

@@ -607,6 +607,12 @@ static const char *const migrations[] = {
 	"  article_no TEXT NOT NULL,"
 	"  quantity INTEGER NOT NULL CHECK (quantity > 0),"
 	"  PRIMARY KEY (main, article_no)) WITHOUT ROWID;",
+	/* 19: loan units during a repair (repairs.h): the repair's loan
+	 * unit, and the loan unit's rent period naming the repair it is lent
+	 * for and whether it runs rent-free (rent.loan_free at delivery). */
+	"ALTER TABLE repairs ADD COLUMN loan_unit TEXT;"
+	"ALTER TABLE rent_periods ADD COLUMN loan_for TEXT;"
+	"ALTER TABLE rent_periods ADD COLUMN rent_free INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -82,6 +82,8 @@ enum rent_line_kind {
 	RENT_LINE_ACUTE,	/* an acute repair at the patient's */
 	RENT_LINE_CHARGE,	/* an approved charge (lost, destroyed, shortfall) */
 	RENT_LINE_CREDIT,	/* a charge credited back */
+	RENT_LINE_LOAN,		/* a loan unit's rent-free days during a repair
+				 * (rent.loan_free): amount 0, ref the repair */
 };
 
 /* One line of the invoicing basis. */
@@ -96,7 +98,8 @@ struct rent_line {
 	int64_t days;			/* rent: days counted; else 0 */
 	int64_t rent_ore;		/* rent: the monthly rent in force; else 0 */
 	int64_t amount_ore;
-	char ref[48];			/* repair id, charge id and kind; "" for rent */
+	char ref[48];			/* repair id (acute, loan), charge id and kind;
+					 * "" for rent */
 };
 
 /* A line's amount: a monthly rent × days / days in the month, to the

@@ -91,6 +91,10 @@ struct repair {
 	int overdue;			/* open and past the deadline (deadline_at
 					 * when set, else the deadline day) */
 	int tell_prescriber;		/* the deadline will not hold, not told yet */
+	/* The loan unit lent to the patient for this repair (repairs_loan). */
+	char loan_unit[UNIT_NO_MAX];	/* "" when none was lent */
+	int loan_out;			/* 1 while it is still out, lent for this repair */
+	char loan_pickup[21];		/* an open pickup order for it, or "" */
 };
 
 struct repair_action {
@@ -164,10 +168,31 @@ int repairs_told(struct store *store, const char *operator_no, const char *unit_
  * when on site) or not repairable (scrapped with the reason; claim is the
  * supplier's claim reference, which a unit under warranty needs first).
  * Over the approval limit a non-manager's "not repairable" becomes a
- * request and the repair stays open: *requested (may be NULL) says so. */
+ * request and the repair stays open: *requested (may be NULL) says so.
+ * A loan unit still out for the repair is asked back: a pickup order for
+ * it to its payer and recipient, in the same transaction (the repair's
+ * loan_pickup names it). */
 int repairs_close(struct store *store, const char *operator_no, const char *unit_or_id,
 		  int repaired, const char *location, const char *reason, const char *note,
 		  const char *claim, int *requested);
+
+/* Lends a loan unit (ersättningshjälpmedel) to the patient whose unit is
+ * in the open repair unit_or_id, repaired where it is out (on site): the
+ * loan unit, in stock or picked, is picked (when in stock) and delivered
+ * to the same payer and recipient, in one transaction, by the ordinary
+ * moves, which pass the rules of any delivery.  The delivery carries
+ * loan_for=REPAIR_ID and rent_free=1|0 (rent.loan_free, read here, so
+ * every device folds the same): the rent period of the loan unit names
+ * the repair (rent.h).  Refused, saying why: a closed repair, a repair of
+ * a unit that is not out at a patient, a repair that already has a loan
+ * unit out, a loan unit that is not in stock or picked.  done (may be
+ * NULL) gets the delivery. */
+int repairs_loan(struct store *store, const char *operator_no, const char *unit_or_id,
+		 const char *loan_unit_text, struct event *done);
+
+/* The repair a unit is lent for while it is out on loan, into id
+ * (REPAIR_ID_MAX); "" when it is not out on loan. */
+int repairs_lent_for(struct store *store, const char *unit_no, char *id);
 
 #define REPAIRS_MINE 0x1
 #define REPAIRS_ACUTE 0x2
