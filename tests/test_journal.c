@@ -175,6 +175,7 @@ migration_rehashes_the_journal(void **state)
 					   "DROP TABLE set_members; DROP TABLE set_quantities;"
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
+					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

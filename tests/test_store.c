@@ -573,6 +573,7 @@ migration_keeps_the_old_store(void **state)
 					   "DROP TABLE set_members; DROP TABLE set_quantities;"
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
+					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");
