@@ -76,12 +76,14 @@ static const struct cli_verb verbs[] = {
 	  N_("What the office should look at: units collected that were not out with "
 	     "that payer, and the like.") },
 	{ "repair", cli_repair, cli_repair_opts,
-	  "open|list|claims|show|log|wait|resume|told|close UNIT [options]",
+	  "open|list|claims|show|log|wait|resume|told|loan|close UNIT [options]",
 	  N_("Repairs against working-day deadlines: open --priority normal|acute --fault "
 	     "TEXT; log --what TEXT --minutes N --parts ART*QTY; wait [--until DATE]; "
-	     "resume; told (the prescriber); close --outcome repaired|unrepairable "
-	     "[--location SHELF] [--reason R]; list [--mine] [--acute] [--all] [--csv]; "
-	     "claims [--csv] lists warranty claims.") },
+	     "resume; told (the prescriber); loan UNIT|ID LOAN_UNIT lends the patient a unit "
+	     "from stock while theirs is in repair (rent.loan_free); close --outcome "
+	     "repaired|unrepairable [--location SHELF] [--reason R] (asks a loan unit back); "
+	     "list [--mine] [--acute] [--all] [--csv]; claims [--csv] lists warranty "
+	     "claims.") },
 	{ "report", cli_report, cli_repair_opts,
 	  "repairs --from DATE --to DATE | legacy | charges [--payer P] [--pending] | obsolete | "
 	  "kpi | invoicing --month YYYY-MM [--payer P] | payer-mismatch  [--csv]",
