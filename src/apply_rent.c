@@ -7,7 +7,11 @@
  *                  recipient; start_day (counts) and end_day (does not;
  *                  NULL while it runs); order_no, the order that sent the
  *                  unit out, kept through payer changes; reason, why the
- *                  payer changed ("" at a delivery); opened_by
+ *                  payer changed ("" at a delivery); opened_by; loan_for,
+ *                  the repair a loan unit is lent for (the delivery's
+ *                  loan_for=, repairs.h), and rent_free, 1 when the
+ *                  delivery said rent_free=1 (a zero line in the basis);
+ *                  a payer change keeps both
  *   article_prices (article_no, valid_from) the rent in force from that
  *                  day; before the first, the article's own rent
  *

@@ -20,6 +20,9 @@
  * rent in force on a day is the article's latest price valid from that
  * day or earlier (EV_ARTICLE_PRICE, rent= in öre, from=), else the
  * article's own rent; a price change inside a period splits its line.
+ * A loan unit lent during a repair (repairs_loan) with rent.loan_free 1
+ * runs rent-free: its days are a zero line (RENT_LINE_LOAN) naming the
+ * repair, until it is picked up.
  * A payer belongs to the payer group its payer_group names (a
  * municipality with several payer numbers), else is a group of its own.
  */
