@@ -528,6 +528,20 @@ orders_picked(struct store *store, const char *order_no,
 	return result;
 }
 
+int
+orders_picked_for(struct store *store, const char *unit_no, char *order_no)
+{
+	order_no[0] = '\0';
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT order_no FROM order_picks WHERE unit_no = ?1 AND delivered = 0 LIMIT 1");
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		store_column_text(stmt, 0, order_no, ORDER_NO_MAX);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, unit_no);
+}
+
 /* One order being gathered from CSV rows. */
 struct pending_order {
 	char order_no[ORDER_NO_MAX];

@@ -16,6 +16,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/orders.h"
 #include "hmc/payload.h"
 #include "hmc/pickups.h"
 #include "hmc/store.h"
@@ -758,6 +759,15 @@ repairs_loan(struct store *store, const char *operator_no, const char *unit_or_i
 				    _("unit %s is %s: a loan unit comes from stock (in stock or "
 				      "picked)"),
 				    loan.unit_no, words_state(loan.state));
+	/* A unit picked for an order goes out on that order, not as a loan. */
+	char order_no[ORDER_NO_MAX];
+	if ((rc = orders_picked_for(store, loan.unit_no, order_no)) != 0)
+		return rc;
+	if (order_no[0])
+		return store_seterr(store, HMC_E_ILLEGAL_MOVE,
+				    _("unit %s is picked for order %s: unpick it first, or lend "
+				      "another"),
+				    loan.unit_no, order_no);
 	payload_set(payload, sizeof payload, "payer", patient.payer);
 	if (patient.recipient[0])
 		payload_set(payload, sizeof payload, "recipient", patient.recipient);

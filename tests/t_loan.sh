@@ -7,7 +7,7 @@
 # link in the delivery: loan_for=); the refusals, each saying why, with
 # nothing changed (a repair closed, a repair of a unit not out at a
 # patient's, a second loan for one repair, a loan unit not in stock, no
-# such unit, the patient's own unit); repair show and unit show giving the
+# such unit, the patient's own unit, a unit picked for an order); repair show and unit show giving the
 # link from both sides; the link reaching a second handheld through a
 # SQLite central log, where the repair is closed and a pickup order asks
 # the loan unit back; the loan unit collected on the first; the month's
@@ -88,6 +88,13 @@ expect_err "a loan unit comes from stock"
 run a 2026-11-10 --operator 1001 repair loan $P 10000099; expect_status 1
 expect_err "10000099"
 run a 2026-11-10 --operator 1001 repair loan $P; expect_status 2
+run a 2026-11-10 order add --payer R100 --recipient RCP-3 --no O-1 unit:$L2; expect_status 0
+run a 2026-11-10 --operator 1001 order pick O-1 $L2; expect_status 0
+before=$(events)
+run a 2026-11-10 --operator 1001 repair loan $P $L2; expect_status 1
+expect_err "picked for order O-1"
+run a 2026-11-10 --operator 1001 order unpick O-1 $L2; expect_status 0
+before=$(events)
 run a 2026-11-10 --operator 1001 repair loan ha#999 $L; expect_status 1
 expect_err "no repair ha#999"
 check "nothing recorded by a refusal" test "$(events)" = "$before"

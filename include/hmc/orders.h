@@ -113,6 +113,10 @@ int orders_list(struct store *store, int open_only,
 int orders_picked(struct store *store, const char *order_no,
 		  int (*fn)(const char *unit_no, const char *article_no, void *arg), void *arg);
 
+/* The order a unit is picked for and not yet delivered on, into order_no
+ * (ORDER_NO_MAX); "" when none. */
+int orders_picked_for(struct store *store, const char *unit_no, char *order_no);
+
 /* Imports orders from CSV: columns order_no, payer, recipient, due,
  * article, quantity, unit (one row per line; rows with the same order_no
  * make one order, whose payer, recipient and due come from its first
