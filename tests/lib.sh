@@ -25,6 +25,18 @@ export LANG=en LANGUAGE= LC_ALL=
 # faketime preloads its library; under AddressSanitizer that is fine as
 # long as ASan does not insist on coming first.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+# The faketime wrapper makes a semaphore and a shared memory segment
+# named by its own process id, and refuses to start ("sem_open: File
+# exists") when a wrapper that was killed (torture, a timeout) left them
+# under an id the system hands out again.  Those of processes gone for a
+# minute are removed: a live wrapper's are kept.
+for f in /dev/shm/sem.faketime_sem_* /dev/shm/faketime_shm_*; do
+	[ -e "$f" ] || continue
+	pid=${f##*_}
+	case $pid in *[!0-9]*) continue ;; esac
+	kill -0 "$pid" 2>/dev/null && continue
+	[ -n "$(find "$f" -mmin +1 2>/dev/null)" ] && rm -f "$f"
+done
 T=$(mktemp -d)
 trap 'tmux -L "hmc-test-$$" kill-server 2>/dev/null; rm -rf "$T"' EXIT
 n_pass=0
