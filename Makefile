@@ -255,19 +255,15 @@ check-quick: $(HMC) $(MO) $(QUICK_TESTS)
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale \
 		SHELL_TESTS="tests/t_man.sh tests/t_paths.sh" bash tests/run.sh $(QUICK_TESTS)
 
-# A fleet of handhelds against one PostgreSQL (tests/loadtest.c says what
-# is measured and proved); not in check.  LOADTEST_DEVICES (default 200),
+# A fleet of handhelds against one PostgreSQL (tests/bench_fleet.c says
+# what is measured and proved; a benchmark, it times itself); not in check.  LOADTEST_DEVICES (default 200),
 # LOADTEST_EVENTS (moves per handheld per day, 40), LOADTEST_ROUNDS (8),
 # LOADTEST_ROUND_SECONDS (15), LOADTEST_LIMIT (seconds, 1800).
 loadtest: deps-test
 	@$(MAKE) --no-print-directory loadtest-run
 
-loadtest-run: $(HMC) $(BUILD)/tests/loadtest
-	@BUILD=$(BUILD) sh tests/loadtest.sh
-
-$(BUILD)/tests/loadtest: $(BUILD)/tests/loadtest.o $(LIBHMC)
-	$(call say,LD,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS)
+loadtest-run: $(HMC) $(BUILD)/tests/bench_fleet
+	@BUILD=$(BUILD) sh tests/bench_fleet.sh
 
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture

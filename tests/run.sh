@@ -58,11 +58,13 @@ for test in "${tests[@]}"; do
 done
 
 run_one() {	# run_one TEST LOG: its output into LOG, its status into LOG.status
+	start=$SECONDS
 	case $1 in
 	*.sh) sh "$1" >"$2" 2>&1 ;;
 	*) ${TEST_EXEC:-} "$1" >"$2" 2>&1 ;;
 	esac
 	echo $? >"$2.status"
+	echo $((SECONDS - start)) >"$2.seconds"
 }
 
 i=0
@@ -94,6 +96,11 @@ for test in "${tests[@]}"; do
 	done
 done
 
+# How long each took, the slowest first: where CI's minutes go (reported
+# only; nothing is asserted about time).
+for name in "$logs"/*.name; do
+	printf '%s %s\n' "$(cat "${name%.name}.seconds" 2>/dev/null || echo 0)" "$(basename "$(cat "$name")")"
+done | sort -rn | head -8 | awk '{ line = line sep $2 " " $1 " s"; sep = ", " } END { print "slowest: " line }'
 [ -n "$broken" ] && echo "failing:$broken"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

@@ -1,8 +1,8 @@
 /*
- * loadtest.c — a fleet of handhelds against one PostgreSQL log (make
- * loadtest; tests/loadtest.sh starts the server).  Not part of make check.
+ * bench_fleet.c — a fleet of handhelds against one PostgreSQL log (make
+ * loadtest; tests/bench_fleet.sh starts the server).  Not part of make check.
  *
- * usage: loadtest ADMIN_URL DIR [DEVICES [EVENTS [ROUNDS [ROUND_SECONDS [LIMIT]]]]]
+ * usage: bench_fleet ADMIN_URL DIR [DEVICES [EVENTS [ROUNDS [ROUND_SECONDS [LIMIT]]]]]
  *
  * The region's reference data and units come from a demo store (device
  * "base", LOADTEST_UNITS units, default 100) pushed first.  Then DEVICES simulated
@@ -308,7 +308,7 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: loadtest ADMIN_URL DIR [DEVICES [EVENTS [ROUNDS "
+		fprintf(stderr, "usage: bench_fleet ADMIN_URL DIR [DEVICES [EVENTS [ROUNDS "
 				"[ROUND_SECONDS [LIMIT]]]]]\n");
 		return 2;
 	}
