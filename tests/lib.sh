@@ -146,3 +146,32 @@ expect_not_screen() {
 }
 tm_stop() { tm kill-session -t "$1" 2>/dev/null; }
 tm_cleanup() { tm kill-server 2>/dev/null; rm -rf "$T"; }
+
+# Two handhelds, ha and hb, on one SQLite central log in the directory $E
+# (made and both added on 2026-10-01 at 08:00 UTC; $E/DEV.conf names the
+# log for DEV), and ha's store $E/ha.db made with the operators given as
+# "NO ROLE BADGE PIN" words.  h DEV DAY ARGS... runs hmc on DEV's store at
+# 09:00 UTC that day; a and b are h ha and h hb.
+h() {
+	_dev=$1 _day=$2
+	shift 2
+	env TZ=UTC HMC_CONFIG="$E/$_dev.conf" faketime "$_day 09:00:00" "$HMC" --db "$E/$_dev.db" "$@"
+}
+a() { _d=$1; shift; h ha "$_d" "$@"; }
+b() { _d=$1; shift; h hb "$_d" "$@"; }
+two_handhelds() {	# two_handhelds "NO ROLE BADGE PIN"...
+	run env TZ=UTC faketime "2026-10-01 08:00:00" "$HMC" central init "sqlite:$E/central.db"
+	expect_status 0
+	for _dev in ha hb; do
+		run env TZ=UTC faketime "2026-10-01 08:00:00" "$HMC" central add-device "$_dev" \
+			--central "sqlite:$E/central.db"
+		expect_status 0
+		grep '^central = ' "$T/out" >"$E/$_dev.conf"
+	done
+	run a 2026-10-01 init --device ha; expect_status 0
+	for _op in "$@"; do
+		set -- $_op
+		run sh -c "echo $4 | env TZ=UTC HMC_CONFIG='$E/ha.conf' faketime '2026-10-01 09:00:00' '$HMC' --db '$E/ha.db' operator add $1 --name Op$1 --role $2 --pin-stdin --badge $3"
+		expect_status 0
+	done
+}

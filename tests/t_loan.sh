@@ -18,30 +18,11 @@
 E="$T/loan"
 mkdir -p "$E"
 DB="$E/ha.db"
-SQ="sqlite:$E/central.db"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 
-h() {	# h DEV DATE ARGS...: hmc on device DEV's store at 09:00 UTC that day
-	_dev=$1 _day=$2
-	shift 2
-	env TZ=UTC HMC_CONFIG="$E/$_dev.conf" faketime "$_day 09:00:00" "$HMC" --db "$E/$_dev.db" "$@"
-}
-a() { _d=$1; shift; h ha "$_d" "$@"; }
-b() { _d=$1; shift; h hb "$_d" "$@"; }
 q() { sqlite3 "$DB" "$1"; }
 
-run env TZ=UTC faketime "2026-10-01 08:00:00" "$HMC" central init "$SQ"; expect_status 0
-for dev in ha hb; do
-	run env TZ=UTC faketime "2026-10-01 08:00:00" "$HMC" central add-device "$dev" --central "$SQ"
-	expect_status 0
-	grep '^central = ' "$T/out" >"$E/$dev.conf"
-done
-run a 2026-10-01 init --device ha; expect_status 0
-for op in "1001 staff $BADGE_1001 1234" "2001 technician $BADGE_2001 2345"; do
-	set -- $op
-	run sh -c "echo $4 | env TZ=UTC HMC_CONFIG='$E/ha.conf' faketime '2026-10-01 09:00:00' '$HMC' --db '$DB' operator add $1 --name Op$1 --role $2 --pin-stdin --badge $3"
-	expect_status 0
-done
+two_handhelds "1001 staff $BADGE_1001 1234" "2001 technician $BADGE_2001 2345"
 cat >"$E/articles.csv" <<'CSV'
 article_no;name;area;rent;price
 100210;Rollator;HJM;300;2450
