@@ -57,6 +57,21 @@ is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0);
 }
 
+/* Characters that show nothing, or break a line where no line ends: zero
+ * widths and direction marks, line and paragraph separators, the word
+ * joiner and invisible operators, the byte order mark, interlinear
+ * annotation, tags and noncharacters.  Two texts that look the same must
+ * be the same text (a unit's note, a recipient's reference). */
+static int
+is_invisible(uint32_t cp)
+{
+	return (cp >= 0x200b && cp <= 0x200f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x2060 && cp <= 0x2064) || cp == 0x061c || cp == 0x180e ||
+	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+	       (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+	       (cp & 0xfffe) == 0xfffe;
+}
+
 /* --- personal identity numbers --------------------------------------------- */
 
 static int
@@ -227,6 +242,10 @@ text_check(const char *text, size_t max_bytes, char *why, size_t why_size)
 				 (unsigned)cp);
 			return HMC_E_INVALID;
 		}
+		if (is_invisible(cp)) {
+			snprintf(why, why_size, _("holds an invisible character (U+%04X)"), (unsigned)cp);
+			return HMC_E_INVALID;
+		}
 		i += len;
 	}
 	if (text_has_personal_number(text)) {
@@ -316,7 +335,7 @@ escape_into(const unsigned char *s, size_t n, char *out, size_t room, size_t *wr
 		size_t len = utf8_decode(s + i, n - i, &cp);
 		char piece[8];
 		size_t piece_len;
-		if (len == 0 || is_control(cp) || is_bidi_control(cp)) {
+		if (len == 0 || is_control(cp) || is_bidi_control(cp) || is_invisible(cp)) {
 			/* One byte at a time, so that nothing reaches the terminal. */
 			piece_len = (size_t)snprintf(piece, sizeof piece, "\\x%02x", s[i]);
 			len = 1;

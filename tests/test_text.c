@@ -136,6 +136,13 @@ controls_and_encodings(void **state)
 		"big \xf4\x90\x80\x80",		/* past U+10FFFF */
 		"rev \xe2\x80\xae" "gnp.exe",	/* RIGHT-TO-LEFT OVERRIDE */
 		"iso \xe2\x81\xa6" "x",		/* LEFT-TO-RIGHT ISOLATE */
+		"zw \xe2\x80\x8b" "x",		/* ZERO WIDTH SPACE */
+		"rlm \xe2\x80\x8f" "x",		/* RIGHT-TO-LEFT MARK */
+		"ls \xe2\x80\xa8" "x",		/* LINE SEPARATOR */
+		"alm \xd8\x9c" "x",		/* ARABIC LETTER MARK */
+		"bom \xef\xbb\xbf" "x",		/* ZERO WIDTH NO-BREAK SPACE */
+		"non \xef\xbf\xbe" "x",		/* U+FFFE, a noncharacter */
+		"tag \xf3\xa0\x81\x81" "x",	/* TAG LATIN CAPITAL LETTER A */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		why[0] = '\0';
@@ -159,6 +166,8 @@ escaping_for_terminals(void **state)
 	assert_string_equal(out, "raw \\x9b2J and \\xc2\\x9b");
 	text_escape("Göteborg", out, sizeof out);
 	assert_string_equal(out, "Göteborg");
+	text_escape("a\xe2\x80\x8b" "b", out, sizeof out);	/* nothing invisible passes */
+	assert_string_equal(out, "a\\xe2\\x80\\x8bb");
 	/* Cut, never in the middle of a character or an escape. */
 	char long_text[400];
 	memset(long_text, 'x', sizeof long_text - 1);
