@@ -25,6 +25,7 @@
  *                      to the safety tables
  *   apply_rent.c       article_price; the rent period a delivery opens, a
  *                      payer change splits and a rent stop closes
+ *   apply_custstock.c  location_level: a customer stock's agreed levels
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -131,6 +132,8 @@ int apply_safety_hygiene(struct store *store, const struct event *ev);
  * stops the rent ends the open one (at the pickup's rent_end= when
  * sooner). */
 int apply_rent(struct store *store, const struct event *ev);
+/* apply_custstock.c: a customer stock's agreed level of an article. */
+int apply_custstock(struct store *store, const struct event *ev);
 int apply_rent_move(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows
