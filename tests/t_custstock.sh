@@ -3,7 +3,7 @@
 # figures computed by hand here.
 #
 # Covers: a customer stock's agreed levels set by a manager (hmc location
-# level) and their refusals (a shelf, an unknown place or article, a
+# level, or a levels column of the locations' file) and their refusals (a shelf, an unknown place or article, a
 # quantity out of range or not a number, staff); hmc location show (agreed,
 # there now, short or over; CSV); a stocktake of scope customer-stock
 # opened with --location, and its refusals (a shelf, a stock without a
@@ -97,6 +97,19 @@ expect_out "location,payer,article,name,agreed,units,difference"
 expect_out "KS-ANG,K1480,100210,Rollator,4,3,-1"
 expect_out "KS-ANG,K1480,400001,Toalettstol,0,1,1"
 run a location show GBG-A01; expect_status 1; expect_err "not a customer stock"
+
+# Levels as a column of the locations' file: all of it or nothing.
+printf 'code,depot,kind,payer,levels\nKS-IMP,GBG,customer-stock,K1480,100210:2;200102:1\nGBG-A02,GBG,shelf,,100210:1\nKS-BAD,GBG,customer-stock,K1480,100210=3\n' >"$E/levels-bad.csv"
+run a import locations "$E/levels-bad.csv"; expect_status 1
+expect_err "levels-bad.csv:3: GBG-A02 is a shelf, not a customer stock"
+expect_err "levels-bad.csv:4: levels \"100210=3\": write ARTICLE:QUANTITY"
+check "a bad file imports nothing" test "$(q "SELECT count(*) FROM locations WHERE code IN ('KS-IMP', 'GBG-A02')")" = 0
+printf 'code,depot,kind,payer,levels\nKS-IMP,GBG,customer-stock,K1480,100210:2;200102:1\n' >"$E/levels.csv"
+run a import locations "$E/levels.csv"; expect_status 0
+run a location show KS-IMP --csv; expect_status 0
+expect_out "KS-IMP,K1480,100210,Rollator,2,0,-2"; expect_out "KS-IMP,K1480,200102,CPAP,1,0,-1"
+printf 'code,depot,kind,stock\nKS-X,GBG,customer-stock,1\n' >"$E/levels-col.csv"
+run a import locations "$E/levels-col.csv"; expect_status 1; expect_err "levels"
 
 # --- the count ------------------------------------------------------------------------
 run a stocktake open --scope customer-stock --location GBG-A01; expect_status 1; expect_err "not a customer stock"
