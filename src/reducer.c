@@ -64,7 +64,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_FOUND_AGAIN]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
 	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
-	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move },
+	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move, apply_pickups_payer },
 
 	[EV_ARTICLE]           = { apply_catalog, apply_sets },
 	[EV_PAYER]             = { apply_catalog },

@@ -8,7 +8,8 @@
  *   apply_catalog.c    article, payer, location, operator
  *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
  *                      on an order
- *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
+ *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order;
+ *                      a payer change clearing the mismatch flag it resolves
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_conflicts.c  conflict_resolve
  *   apply_stocktake.c  stocktake_open, _count, _confirm, _cancel
@@ -72,6 +73,9 @@ int apply_orders_move(struct store *store, const struct event *ev);
  * unit collected on the pickup order its pickup names (pickup=). */
 int apply_pickups(struct store *store, const struct event *ev);
 int apply_pickups_move(struct store *store, const struct event *ev);
+/* apply_pickups.c: a payer change clears the unit's payer mismatch flags
+ * that asked for that payer. */
+int apply_pickups_payer(struct store *store, const struct event *ev);
 
 /* apply_repairs.c: opens a repair, logs work on it, waiting for parts,
  * the prescriber told, closes it on site; opens one with the move into the

@@ -619,7 +619,9 @@ static const char *const migrations[] = {
 	 * stocktake tables are made again (a parent table cannot be dropped
 	 * under its children while foreign keys are on): copied aside, made
 	 * anew, copied back.  Run twice (a store put back in the tests), it
-	 * does the same. */
+	 * does the same.  And a flag for a payer mismatch at a pickup names
+	 * the order's payer, so that the payer change to it clears the flag
+	 * (pickups.h); flags raised before name none. */
 	"CREATE TABLE IF NOT EXISTS location_levels ("
 	"  location TEXT NOT NULL,"
 	"  article_no TEXT NOT NULL,"
@@ -679,7 +681,8 @@ static const char *const migrations[] = {
 	"INSERT INTO stocktake_counts SELECT * FROM m20_counts;"
 	"INSERT INTO stocktake_quantities SELECT * FROM m20_quantities;"
 	"DROP TABLE m20_stocktakes; DROP TABLE m20_expected; DROP TABLE m20_counts;"
-	"DROP TABLE m20_quantities;",
+	"DROP TABLE m20_quantities;"
+	"ALTER TABLE flags ADD COLUMN payer_mismatch TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -177,6 +177,7 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
 					   "DROP TABLE location_levels;"
+					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);
