@@ -9,7 +9,7 @@
 # opened with --location, and its refusals (a shelf, a stock without a
 # keeper, a second open count of the same stock); counting on the command
 # line and on the stocktake screen in Swedish at 24x16 (the list names the
-# scope in words); the count's report before and after the confirmation
+# scope in words, in English too); the count's report before and after the confirmation
 # (expected, found, missing, the charge per unit and the total; CSV); the
 # confirmation charging the keeper at replacement value through the one
 # shortfall rule (an article's price, else the unit's own value); a
@@ -143,6 +143,14 @@ expect_screen s "10000014"
 tm_keys s 10000015 Enter
 expect_screen s "10000015"
 tm_stop s
+tm_start e 24 16 "$(echo "$START" | sed 's/LANG=sv_SE.UTF-8/LANG=en/')"
+expect_screen e "Scan your badge"
+tm_keys e "$BADGE_1001" Enter 1234 Enter
+expect_screen e "7 Stocktake"
+tm_keys e 7
+expect_screen e "customer stock KS-ANG"
+expect_not_screen e "customer-stock"
+tm_stop e
 check "two counted on the screen" test "$(q "SELECT count(*) FROM stocktake_counts
 	WHERE stocktake_id = '$ST' AND location = 'KS-ANG'")" = 3
 
