@@ -5,7 +5,11 @@
  * logged), the deadline and the days left, and whether the prescriber
  * must be told.  F1 logs work (what, then minutes, then parts as
  * ART*QTY,... or Enter for none); F2 waits for parts (type the expected
- * date, or Enter) or resumes; F3 records that the prescriber was told; F4
+ * date, or Enter) or resumes; F3 records that the prescriber was told, or,
+ * on a repair at the patient's with no loan unit out and nobody to tell,
+ * lends one (scan a unit from stock: it is delivered to the same payer and
+ * recipient, repairs_loan; the screen then names it, and closing the
+ * repair asks it back); F4
  * closes: 1 repaired (scan the shelf; on site it stays with the customer),
  * 2 not repairable (a reason; a warranty claim asks for the supplier's
  * claim reference first; over the approval limit a technician's "not
@@ -25,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE, CLAIM };
+enum stage { VIEW, WHAT, MINUTES, PARTS, EXPECTED, CLOSE, SHELF, REASON, NOTE, CLAIM, LOAN };
 
 static const char *const reason_labels[] = { N_("beyond repair"), N_("worn out"), N_("hygiene"),
 					     N_("obsolete"), N_("lost"), N_("other") };
@@ -120,6 +124,8 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("waiting for parts"));
 	if (r->tell_prescriber && row < rows)
 		row += ui_wrap(win, row, 0, cols, 2, A_BOLD | A_REVERSE, _("TELL THE PRESCRIBER (F3)"));
+	if (r->loan_unit[0] && r->loan_out && row < rows)
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", _("loan unit:"), r->loan_unit);
 	const char *prompt = NULL;
 	switch (rp->stage) {
 	case WHAT: prompt = _("What was done? Enter"); break;
@@ -131,6 +137,7 @@ repair_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	case REASON: prompt = _("Reason? 1-6"); break;
 	case NOTE: prompt = _("Type why, Enter"); break;
 	case CLAIM: prompt = _("Warranty: the supplier's claim reference, Enter"); break;
+	case LOAN: prompt = _("Scan the loan unit"); break;
 	default: break;
 	}
 	if (prompt && row < rows)
@@ -257,6 +264,14 @@ repair_text(struct shell *sh, const char *text, size_t len, const char *source)
 		return not_repairable(sh, NULL, typed);
 	case CLAIM:
 		return not_repairable(sh, typed, typed);
+	case LOAN: {
+		char unit_no[UNIT_NO_MAX];
+		if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) != 0)
+			return R_REDRAW;
+		snprintf(ok, sizeof ok, _("%s lent to the patient"), unit_no);
+		return done_typed(sh, repairs_loan(store, shell_operator(sh), rp->r.repair_id,
+						   unit_no, NULL), ok, typed);
+	}
 	case REASON:
 		shell_error(sh, "%s", _("choose the reason, 1-6"));
 		return R_REDRAW;
@@ -333,6 +348,24 @@ repair_told(struct shell *sh)
 		return R_REDRAW;
 	return done(sh, repairs_told(shell_store(sh), shell_operator(sh), rp->r.repair_id, NULL),
 		    _("prescriber told"));
+}
+
+/* F3 lends a loan unit on a repair at the patient's with none out, while
+ * the prescriber need not be told (then F3 tells, first). */
+static int
+may_lend(struct shell *sh)
+{
+	struct repair_screen *rp = shell_data(sh);
+	return rp->stage == VIEW && rp->have && !rp->r.closed && rp->r.on_site &&
+	       !rp->r.loan_out && !rp->r.tell_prescriber;
+}
+
+static enum result
+repair_loan(struct shell *sh)
+{
+	struct repair_screen *rp = shell_data(sh);
+	rp->stage = LOAN;
+	return R_REDRAW;
 }
 
 static enum result
@@ -417,6 +450,7 @@ static const struct key_binding repair_keys[] = {
 	UI_DIGIT_KEYS_6,
 	{ KEY_F(1), N_("Log"), repair_log, NULL },
 	{ KEY_F(2), N_("Parts"), repair_wait, NULL },
+	{ KEY_F(3), N_("Loan"), repair_loan, may_lend },
 	{ KEY_F(3), N_("Told"), repair_told, NULL },
 	{ KEY_F(4), N_("Close"), repair_close, NULL },
 	{ '\n', NULL, repair_enter_key, NULL },

@@ -39,14 +39,45 @@ apply_pickups_flag(struct store *store, const struct event *ev, const char *subj
 }
 
 int
+apply_pickups_payer(struct store *store, const struct event *ev)
+{
+	char payer[PAYER_ID_MAX];
+	if (ev->type != EV_CHANGE_PAYER ||
+	    payload_get(ev->payload, "payer", payer, sizeof payer) != 0)
+		return 0;
+	/* The unit's payer mismatch flags that asked for this payer are
+	 * resolved: cleared by the one who changed it, at the change. */
+	sqlite3_stmt *stmt = store_stmt(store,
+		"UPDATE flags SET cleared = ?3, cleared_by = ?4"
+		" WHERE subject = ?1 AND payer_mismatch = ?2 AND cleared IS NULL");
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, payer, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 3, ev->hlc);
+	sqlite3_bind_text(stmt, 4, ev->operator_no, -1, SQLITE_TRANSIENT);
+	return store_step_done(store, stmt, ev->subject);
+}
+
+int
 apply_pickups(struct store *store, const struct event *ev)
 {
 	int rc;
 	if (ev->type == EV_FLAG) {
 		char reason[256];
+		char payer[PAYER_ID_MAX];
 		if (payload_get(ev->payload, "reason", reason, sizeof reason) != 0)
 			return store_seterr(store, HMC_E_INVALID, _("a flag needs a reason"));
-		return apply_pickups_flag(store, ev, ev->subject, reason);
+		if ((rc = apply_pickups_flag(store, ev, ev->subject, reason)) != 0 ||
+		    payload_get(ev->payload, "payer_mismatch", payer, sizeof payer) != 0)
+			return rc;
+		/* A payer mismatch at a pickup: the payer change to the
+		 * order's payer clears it (apply_pickups_payer). */
+		sqlite3_stmt *stmt = store_stmt(store,
+			"UPDATE flags SET payer_mismatch = ?2 WHERE flag_id = ?1");
+		char id[FLAG_ID_MAX];
+		snprintf(id, sizeof id, "%s#%lld", ev->device, (long long)ev->device_seq);
+		sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, payer, -1, SQLITE_TRANSIENT);
+		return store_step_done(store, stmt, id);
 	}
 	if (ev->type == EV_FLAG_CLEAR) {
 		sqlite3_stmt *stmt = store_stmt(store,

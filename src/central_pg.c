@@ -59,7 +59,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 10	/* the schema this hmc needs: packaging/central/010-rent.sql */
+#define PG_SCHEMA 11	/* the schema this hmc needs: packaging/central/011-custstock.sql */
 
 struct central {
 	PGconn *conn;

@@ -99,14 +99,25 @@ static const struct cli_verb verbs[] = {
 	     "totals. payer-mismatch: units out whose payer is not the order's.") },
 	{ "stocktake", cli_stocktake, cli_manage_opts,
 	  "open --scope KIND VALUE | list | show ID [--csv] | count ID UNIT... | confirm ID | "
-	  "write-off ID | cancel ID",
-	  N_("Write-off inventories. open --scope depot|locations|article|area|payer VALUE "
-	     "(locations as FROM..TO) freezes the list of units expected; count ID UNIT... "
+	  "write-off ID | cancel ID | report ID [--csv]",
+	  N_("Write-off inventories. open --scope depot|locations|article|area|payer|"
+	     "customer-stock VALUE (locations as FROM..TO; a customer stock also as "
+	     "--location LOCATION) freezes the list of units expected; count ID UNIT... "
 	     "[--location PLACE] or count ID --article A --quantity N; show ID: found, "
 	     "missing, moved, unexpected and the residual value missing; confirm ID "
 	     "[--write-off] [--anyway] marks the missing MISSING (with too little found, "
 	     "only --anyway); write-off ID [--now] after the grace period; cancel ID stops "
-	     "an open one, moving nothing.") },
+	     "an open one, moving nothing; report ID [--csv]: a customer stock's count, "
+	     "expected, found and missing, with the charge per unit missing and the "
+	     "total.") },
+	{ "location", cli_location, cli_custstock_opts,
+	  "level LOCATION ARTICLE QUANTITY | show LOCATION [--csv]",
+	  N_("Customer stocks (kundlager): level sets how many units of an article the "
+	     "stock's keeper has agreed to hold there (a manager's; 0 takes the level "
+	     "away); show lists the stock per article: the level agreed, the units there "
+	     "now and the shortfall or surplus.  Count one with hmc stocktake open --scope "
+	     "customer-stock --location LOCATION: what is missing at the confirmation is "
+	     "charged to the keeper at replacement value.") },
 	{ "charge", cli_charge, cli_manage_opts,
 	  "add UNIT --kind lost|destroyed | approve ID | refuse ID --reason TEXT",
 	  N_("Charges to payers: a unit lost or destroyed at the customer at its residual "

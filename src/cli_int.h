@@ -145,6 +145,10 @@ extern const struct cli_opt cli_central_opts[], cli_snapshot_opts[];
 int cli_conflicts(struct cli *cli);
 int cli_device(struct cli *cli);
 int cli_stocktake(struct cli *cli);
+/* Customer stocks (cli_custstock.c): hmc location; hmc stocktake report. */
+int cli_location(struct cli *cli);
+int cli_custstock_report(struct cli *cli, struct store *store, const char *id);
+extern const struct cli_opt cli_custstock_opts[];
 int cli_charge(struct cli *cli);
 int cli_scrap(struct cli *cli);
 int cli_legacy(struct cli *cli);

@@ -171,14 +171,18 @@ cli_stocktake(struct cli *cli)
 
 	if (strcmp(what, "open") == 0) {
 		const char *scope = cli_opt(cli, "scope");
-		if (scope == NULL || cli->n_args != 2)
+		const char *value = cli->n_args == 2 ? cli->args[1] : NULL;
+		/* A customer stock is a place: --location names it too. */
+		if (scope != NULL && strcmp(scope, "customer-stock") == 0 && cli->n_args == 1)
+			value = cli_opt(cli, "location");
+		if (scope == NULL || value == NULL)
 			return cli_usage_error(cli_current_verb,
 					       _("use hmc stocktake open --scope depot|locations|"
-						 "article|area|payer VALUE"));
+						 "article|area|payer|customer-stock VALUE"));
 		char made[STOCKTAKE_ID_MAX];
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
-		if ((rc = stocktake_open(store, cli_actor(cli, store), scope, cli->args[1], made)) != 0)
+		if ((rc = stocktake_open(store, cli_actor(cli, store), scope, value, made)) != 0)
 			return cli_fail_store(store);
 		struct reconciliation r;
 		stocktake_reconcile(store, made, 0, &r);
@@ -191,6 +195,10 @@ cli_stocktake(struct cli *cli)
 		if ((store = cli_open_store(cli, 0)) == NULL)
 			return CLI_FAIL;
 		rc = stocktake_show(store, id, cli_opt(cli, "csv") != NULL);
+	} else if (strcmp(what, "report") == 0 && id && cli->n_args == 2) {
+		if ((store = cli_open_store(cli, 0)) == NULL)
+			return CLI_FAIL;
+		rc = cli_custstock_report(cli, store, id);
 	} else if (strcmp(what, "count") == 0 && id) {
 		const char *location = opt_or(cli, "location", "");
 		const char *article = cli_opt(cli, "article");
@@ -269,7 +277,7 @@ cli_stocktake(struct cli *cli)
 			print_outcome(id, 0, &out);
 	} else {
 		return cli_usage_error(cli_current_verb, _("use open, list, show, count, confirm, "
-							   "write-off or cancel"));
+							   "write-off, cancel or report"));
 	}
 	if (rc != 0)
 		return cli_fail_store(store);

@@ -4,6 +4,7 @@
 #include "hmc/import.h"
 #include "hmc/catalog.h"
 #include "hmc/csv.h"
+#include "hmc/custstock.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
@@ -39,6 +40,11 @@ const struct field import_unit_fields[] = {
 };
 
 static const struct field unit_key = { "unit_no", FIELD_TEXT, 1, 9, NULL, NULL, NULL };
+
+/* A customer stock's agreed levels (custstock.h), "ARTICLE:QUANTITY;...":
+ * a column of the locations' file that is no column of theirs, each level
+ * its own event after the location's. */
+static const struct field levels_field = { "levels", FIELD_TEXT, 0, 500, NULL, "", NULL };
 
 /* --- a set of keys seen, with the line each was on ------------------------ */
 
@@ -165,14 +171,18 @@ read_header(struct importer *im, char **cols, int n)
 			continue;
 		}
 		im->col_field[i] = record_field(im->fields, start);
+		if (im->col_field[i] == NULL && im->type == EV_LOCATION &&
+		    strcmp(start, levels_field.key) == 0)
+			im->col_field[i] = &levels_field;
 		if (im->col_field[i] == NULL) {
 			char known[512] = "";
 			for (const struct field *f = im->fields; f->key; f++) {
 				strncat(known, ", ", sizeof known - strlen(known) - 1);
 				strncat(known, f->key, sizeof known - strlen(known) - 1);
 			}
-			bad(im, 1, _("unknown column \"%s\"; the columns of %s are %s%s"),
-			    start, im->kind_name, im->key_field->key, known);
+			bad(im, 1, _("unknown column \"%s\"; the columns of %s are %s%s%s"),
+			    start, im->kind_name, im->key_field->key, known,
+			    im->type == EV_LOCATION ? ", levels" : "");
 			return HMC_E_INVALID;
 		}
 	}
@@ -195,6 +205,28 @@ read_header(struct importer *im, char **cols, int n)
 	return 0;
 }
 
+/* A customer stock's levels, "ARTICLE:QUANTITY;...", each set after its
+ * location was put; what is wrong is said for the line. */
+static void
+import_levels(struct importer *im, const char *location, const char *spec, long line)
+{
+	char copy[512], *save = NULL;
+	xstrlcpy(copy, spec, sizeof copy);
+	for (char *item = strtok_r(copy, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+		char *colon = strchr(item, ':'), *end;
+		while (*item == ' ')
+			item++;
+		long long quantity = colon ? strtoll(colon + 1, &end, 10) : -1;
+		if (colon == NULL || colon == item || colon[1] == '\0' || *end != '\0') {
+			bad(im, line, _("levels \"%s\": write ARTICLE:QUANTITY, ';' between"), spec);
+			return;
+		}
+		*colon = '\0';
+		if (custstock_set_level(im->store, im->operator_no, location, item, quantity) != 0)
+			bad(im, line, "%s", store_errmsg(im->store));
+	}
+}
+
 /* Checks one row and applies it (inside the import's transaction). */
 static void
 import_row(struct importer *im, struct seen *seen, char **cells, int n, long line)
@@ -203,6 +235,7 @@ import_row(struct importer *im, struct seen *seen, char **cells, int n, long lin
 	const char *why;
 	char value[1024];
 	int row_ok = 1;
+	const char *levels = "";
 
 	if (n != im->n_cols) {
 		bad(im, line, _("%d fields, but the header has %d"), n, im->n_cols);
@@ -233,6 +266,10 @@ import_row(struct importer *im, struct seen *seen, char **cells, int n, long lin
 		const struct field *f = im->col_field[i];
 		if (f == NULL)
 			continue;
+		if (f == &levels_field) {
+			levels = cells[i];
+			continue;
+		}
 		if (record_normalize(f, cells[i], 0, value, sizeof value, &why) != 0) {
 			bad(im, line, _("%s \"%s\" %s"), f->key, cells[i], why);
 			row_ok = 0;
@@ -258,6 +295,8 @@ import_row(struct importer *im, struct seen *seen, char **cells, int n, long lin
 	}
 	if (workflow_apply(im->store, &ev) != 0)
 		bad(im, line, "%s", store_errmsg(im->store));
+	else if (levels[0] != '\0')
+		import_levels(im, ev.subject, levels, line);
 }
 
 /* 1 when every accessory the article lists is known now. */

@@ -121,14 +121,24 @@ pickups_create(struct store *store, const char *operator_no, const char *request
 	return apply_one(store, operator_no, EV_PICKUP_ORDER, pickup_no, payload);
 }
 
+/* A flag; payer, when not NULL, the payer a pickup order named for a unit
+ * out with another: the payer change to it clears the flag. */
+static int
+raise_flag(struct store *store, const char *operator_no, const char *subject,
+	   const char *reason, const char *payer)
+{
+	char payload[PAYLOAD_MAX] = "";
+	if (payload_set(payload, sizeof payload, "reason", reason) != 0 ||
+	    (payer && payload_set(payload, sizeof payload, "payer_mismatch", payer) != 0))
+		return store_seterr(store, HMC_E_INVALID, _("the reason is too long"));
+	return apply_one(store, operator_no, EV_FLAG, subject, payload);
+}
+
 int
 flags_raise(struct store *store, const char *operator_no, const char *subject,
 	    const char *reason)
 {
-	char payload[PAYLOAD_MAX] = "";
-	if (payload_set(payload, sizeof payload, "reason", reason) != 0)
-		return store_seterr(store, HMC_E_INVALID, _("the reason is too long"));
-	return apply_one(store, operator_no, EV_FLAG, subject, payload);
+	return raise_flag(store, operator_no, subject, reason, NULL);
 }
 
 int
@@ -256,7 +266,9 @@ pickups_collect(struct store *store, const char *operator_no, const char *pickup
 			collect_on(store, &unit, &pickup, next, payload, reason, sizeof reason);
 		rc = workflow_move(store, operator_no, EV_PICKUP, unit_no, payload, NULL);
 		if (rc == 0 && reason[0])
-			rc = flags_raise(store, operator_no, unit_no, reason);
+			rc = raise_flag(store, operator_no, unit_no, reason,
+					on[0] && strcmp(unit.payer, pickup.payer) != 0 ? pickup.payer
+										      : NULL);
 	}
 	if (rc == 0)
 		rc = store_commit(store);

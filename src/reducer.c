@@ -64,7 +64,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_FOUND_AGAIN]       = { apply_move, apply_safety_hygiene, apply_charges_move },
 	[EV_QUARANTINE]        = { apply_safety_move, apply_move },
 	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
-	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move },
+	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move, apply_pickups_payer },
 
 	[EV_ARTICLE]           = { apply_catalog, apply_sets },
 	[EV_PAYER]             = { apply_catalog },
@@ -100,6 +100,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_UNIT_SAFETY]       = { apply_safety },
 	[EV_ARTICLE_PRICE]     = { apply_rent },
 	[EV_SET_QUANTITY]      = { apply_sets },
+	[EV_LOCATION_LEVEL]    = { apply_custstock },
 };
 
 static int
@@ -239,6 +240,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "article_prices", "article_no || '/' || valid_from", N_("article price") },
 	{ "set_members", "component", N_("set member") },
 	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
+	{ "location_levels", "location || '/' || article_no", N_("customer stock level") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

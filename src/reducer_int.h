@@ -8,7 +8,8 @@
  *   apply_catalog.c    article, payer, location, operator
  *   apply_orders.c     order, order_delivered; a pick, unpick or delivery
  *                      on an order
- *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order
+ *   apply_pickups.c    pickup_order, flag, flag_clear; a pickup on an order;
+ *                      a payer change clearing the mismatch flag it resolves
  *   apply_repairs.c    repair_*; a move that opens or closes a repair
  *   apply_conflicts.c  conflict_resolve
  *   apply_stocktake.c  stocktake_open, _count, _confirm, _cancel
@@ -25,6 +26,7 @@
  *                      to the safety tables
  *   apply_rent.c       article_price; the rent period a delivery opens, a
  *                      payer change splits and a rent stop closes
+ *   apply_custstock.c  location_level: a customer stock's agreed levels
  *
  * reducer.c's table says which of these apply each event type, and in
  * which order.  Every one of them:
@@ -71,6 +73,9 @@ int apply_orders_move(struct store *store, const struct event *ev);
  * unit collected on the pickup order its pickup names (pickup=). */
 int apply_pickups(struct store *store, const struct event *ev);
 int apply_pickups_move(struct store *store, const struct event *ev);
+/* apply_pickups.c: a payer change clears the unit's payer mismatch flags
+ * that asked for that payer. */
+int apply_pickups_payer(struct store *store, const struct event *ev);
 
 /* apply_repairs.c: opens a repair, logs work on it, waiting for parts,
  * the prescriber told, closes it on site; opens one with the move into the
@@ -131,6 +136,8 @@ int apply_safety_hygiene(struct store *store, const struct event *ev);
  * stops the rent ends the open one (at the pickup's rent_end= when
  * sooner). */
 int apply_rent(struct store *store, const struct event *ev);
+/* apply_custstock.c: a customer stock's agreed level of an article. */
+int apply_custstock(struct store *store, const struct event *ev);
 int apply_rent_move(struct store *store, const struct event *ev);
 
 /* reducer.c: makes a move from the first state the transition table allows

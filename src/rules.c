@@ -158,6 +158,10 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_SET_QUANTITY,  ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* A customer stock's agreed levels are agreed with its keeper: a
+	 * manager's word, as a price is. */
+	{ EV_LOCATION_LEVEL, ANY,            WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
 const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
@@ -828,6 +832,7 @@ action_label(enum event_type type)
 	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
 	case EV_ARTICLE_PRICE: return _("change an article's rent");
 	case EV_SET_QUANTITY: return _("count accessories into a set");
+	case EV_LOCATION_LEVEL: return _("set a customer stock's agreed levels");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }

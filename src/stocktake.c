@@ -9,6 +9,7 @@
 #include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/charges.h"
+#include "hmc/custstock.h"
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
@@ -31,6 +32,7 @@ static const char *const scope_kinds[SCOPE_N] = {
 	[SCOPE_ARTICLE] = "article",
 	[SCOPE_AREA] = "area",
 	[SCOPE_PAYER] = "payer",
+	[SCOPE_CUSTOMER_STOCK] = "customer-stock",
 };
 
 /* Units that should be on the depot's places: a quarantined one too,
@@ -48,6 +50,9 @@ static const char *const scope_sql[SCOPE_N] = {
 		       " WHERE a.area = ?2 AND " ON_PLACES,
 	[SCOPE_PAYER] = (" FROM units u JOIN articles a USING (article_no)"
 			 " WHERE u.payer = ?2 AND u.state = 'DELIVERED'"),
+	/* A customer stock (custstock.h): the units recorded at its place. */
+	[SCOPE_CUSTOMER_STOCK] = " FROM units u JOIN articles a USING (article_no)"
+				 " WHERE u.location = ?2 AND " ON_PLACES,
 };
 
 const char *
@@ -269,6 +274,10 @@ stocktake_set_uncounted(struct store *store, const char *id, const char *unit_no
 	return sets_components(store, unit_no, note_uncounted, &u);
 }
 
+/* What buying a unit on the list again costs: its article's price, else
+ * its own value (as the shortfall rule charges, rules.c). */
+#define REPLACEMENT " CASE WHEN e.price_ore > 0 THEN e.price_ore ELSE e.value_ore END"
+
 int
 stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind kind, int64_t day,
 		int (*fn)(const struct stocktake_line *line, void *arg), void *arg)
@@ -276,26 +285,26 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 	static const char *const queries[] = {
 		[LINE_FOUND] =
 		"SELECT e.unit_no, e.article_no, e.location, c.location,"
-		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)," REPLACEMENT
 		" FROM stocktake_expected e JOIN stocktake_counts c"
 		"  ON c.stocktake_id = e.stocktake_id AND c.unit_no = e.unit_no"
 		" WHERE e.stocktake_id = ?1 ORDER BY e.unit_no",
 		[LINE_MISSING] =
 		"SELECT e.unit_no, e.article_no, e.location, NULL,"
-		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)," REPLACEMENT
 		" FROM stocktake_expected e WHERE e.stocktake_id = ?1 AND NOT EXISTS"
 		" (SELECT 1 FROM stocktake_counts c WHERE c.stocktake_id = e.stocktake_id"
 		"  AND c.unit_no = e.unit_no) ORDER BY e.unit_no",
 		[LINE_MOVED] =
 		"SELECT e.unit_no, e.article_no, e.location, c.location,"
-		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)"
+		" hmc_residual(e.value_ore, e.acquired, e.months, ?2)," REPLACEMENT
 		" FROM stocktake_expected e JOIN stocktake_counts c"
 		"  ON c.stocktake_id = e.stocktake_id AND c.unit_no = e.unit_no"
 		" WHERE e.stocktake_id = ?1 AND c.location IS NOT NULL"
 		" AND c.location IS NOT e.location ORDER BY e.unit_no",
 		[LINE_UNEXPECTED] =
 		"SELECT c.unit_no, coalesce(u.article_no, ''), u.location, c.location,"
-		" coalesce(hmc_residual(u.value_ore, u.acquired, a.depreciation_months, ?2), 0)"
+		" coalesce(hmc_residual(u.value_ore, u.acquired, a.depreciation_months, ?2), 0), 0"
 		" FROM stocktake_counts c LEFT JOIN units u ON u.unit_no = c.unit_no"
 		" LEFT JOIN articles a ON a.article_no = u.article_no"
 		" WHERE c.stocktake_id = ?1 AND NOT EXISTS (SELECT 1 FROM stocktake_expected e"
@@ -317,6 +326,7 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 		store_column_text(stmt, 2, line.expected_at, sizeof line.expected_at);
 		store_column_text(stmt, 3, line.found_at, sizeof line.found_at);
 		line.residual_ore = sqlite3_column_int64(stmt, 4);
+		line.replacement_ore = sqlite3_column_int64(stmt, 5);
 		sets_main_of(store, line.unit_no, line.set_main, NULL);
 		if ((result = fn(&line, arg)) != 0)
 			break;
@@ -325,6 +335,25 @@ stocktake_lines(struct store *store, const char *id, enum stocktake_line_kind ki
 		result = store_sqlerr(store, rc, id);
 	sqlite3_finalize(stmt);
 	return result;
+}
+
+int
+stocktake_quantity_of(struct store *store, const char *id, const char *article_no,
+		      int64_t *quantity)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT count(*), coalesce(sum(quantity), 0) FROM stocktake_quantities"
+		" WHERE stocktake_id = ?1 AND article_no = ?2");
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, article_no, -1, SQLITE_TRANSIENT);
+	int counted = 0;
+	*quantity = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		counted = sqlite3_column_int(stmt, 0) > 0;
+		*quantity = sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	return counted;
 }
 
 int
@@ -354,8 +383,8 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 	int k = stocktake_scope_find(scope_kind);
 	if (k < 0)
 		return store_seterr(store, HMC_E_INVALID,
-				    _("a stocktake's scope is depot, locations, article, area or "
-				      "payer, not \"%s\""), scope_kind);
+				    _("a stocktake's scope is depot, locations, article, area, "
+				      "payer or customer-stock, not \"%s\""), scope_kind);
 	if (scope[0] == '\0' || strlen(scope) >= 64)
 		return store_seterr(store, HMC_E_INVALID, _("the stocktake needs a %s"),
 				    scope_kind);
@@ -386,6 +415,19 @@ stocktake_open(struct store *store, const char *operator_no, const char *scope_k
 		    strcmp(scope, "DIG"))
 			return store_seterr(store, HMC_E_INVALID,
 					    _("areas are HJM, HJMB, LMN and DIG, not \"%s\""), scope);
+	} else if (k == SCOPE_CUSTOMER_STOCK) {
+		/* Its shortfall is charged to its keeper: a stock without one
+		 * is refused now, not at the confirmation. */
+		struct location loc;
+		struct payer p;
+		if ((rc = custstock_get(store, scope, &loc)) != 0)
+			return rc;
+		if (loc.payer[0] == '\0' || catalog_payer_get(store, loc.payer, &p) != 0)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("customer stock %s names no payer that keeps it, so its "
+					      "shortfall cannot be charged: set the location's payer "
+					      "(hmc import locations) and try again"),
+					    loc.code);
 	} else {
 		struct payer p;
 		if ((rc = catalog_payer_get(store, scope, &p)) != 0)

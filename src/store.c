@@ -613,6 +613,76 @@ static const char *const migrations[] = {
 	"ALTER TABLE repairs ADD COLUMN loan_unit TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN loan_for TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN rent_free INTEGER NOT NULL DEFAULT 0;",
+	/* 20: customer stocks (custstock.h): the levels agreed per article
+	 * with a customer stock's keeper, and a stocktake of one customer
+	 * stock (scope customer-stock).  The scope is a CHECK, so the
+	 * stocktake tables are made again (a parent table cannot be dropped
+	 * under its children while foreign keys are on): copied aside, made
+	 * anew, copied back.  Run twice (a store put back in the tests), it
+	 * does the same.  And a flag for a payer mismatch at a pickup names
+	 * the order's payer, so that the payer change to it clears the flag
+	 * (pickups.h); flags raised before name none. */
+	"CREATE TABLE IF NOT EXISTS location_levels ("
+	"  location TEXT NOT NULL,"
+	"  article_no TEXT NOT NULL,"
+	"  quantity INTEGER NOT NULL CHECK (quantity > 0),"
+	"  set_at INTEGER NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  PRIMARY KEY (location, article_no)) WITHOUT ROWID;"
+	"CREATE TABLE m20_stocktakes AS SELECT * FROM stocktakes;"
+	"CREATE TABLE m20_expected AS SELECT * FROM stocktake_expected;"
+	"CREATE TABLE m20_counts AS SELECT * FROM stocktake_counts;"
+	"CREATE TABLE m20_quantities AS SELECT * FROM stocktake_quantities;"
+	"DROP TABLE stocktake_expected; DROP TABLE stocktake_counts;"
+	"DROP TABLE stocktake_quantities; DROP TABLE stocktakes;"
+	"CREATE TABLE stocktakes ("
+	"  stocktake_id TEXT PRIMARY KEY,"
+	"  scope_kind TEXT NOT NULL"
+	"    CHECK (scope_kind IN ('depot','locations','article','area','payer',"
+	"      'customer-stock')),"
+	"  scope TEXT NOT NULL,"
+	"  opened INTEGER NOT NULL,"
+	"  opened_by TEXT NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','confirmed')),"
+	"  confirmed INTEGER,"
+	"  confirmed_by TEXT,"
+	"  cancelled INTEGER,"
+	"  cancelled_by TEXT) WITHOUT ROWID;"
+	"CREATE TABLE stocktake_expected ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  unit_no TEXT NOT NULL,"
+	"  location TEXT,"
+	"  article_no TEXT NOT NULL,"
+	"  value_ore INTEGER NOT NULL,"
+	"  acquired TEXT,"
+	"  months INTEGER NOT NULL,"
+	"  price_ore INTEGER NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, unit_no)) WITHOUT ROWID;"
+	"CREATE TABLE stocktake_counts ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  unit_no TEXT NOT NULL,"
+	"  location TEXT,"
+	"  counted INTEGER NOT NULL,"
+	"  counted_by TEXT NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, unit_no)) WITHOUT ROWID;"
+	"CREATE TABLE stocktake_quantities ("
+	"  stocktake_id TEXT NOT NULL REFERENCES stocktakes(stocktake_id),"
+	"  article_no TEXT NOT NULL,"
+	"  location TEXT NOT NULL DEFAULT '',"
+	"  quantity INTEGER NOT NULL CHECK (quantity >= 0),"
+	"  counted INTEGER NOT NULL,"
+	"  counted_by TEXT NOT NULL,"
+	"  PRIMARY KEY (stocktake_id, article_no, location)) WITHOUT ROWID;"
+	"INSERT INTO stocktakes (stocktake_id, scope_kind, scope, opened, opened_by, state,"
+	"  confirmed, confirmed_by, cancelled, cancelled_by)"
+	" SELECT stocktake_id, scope_kind, scope, opened, opened_by, state, confirmed,"
+	"  confirmed_by, cancelled, cancelled_by FROM m20_stocktakes;"
+	"INSERT INTO stocktake_expected SELECT * FROM m20_expected;"
+	"INSERT INTO stocktake_counts SELECT * FROM m20_counts;"
+	"INSERT INTO stocktake_quantities SELECT * FROM m20_quantities;"
+	"DROP TABLE m20_stocktakes; DROP TABLE m20_expected; DROP TABLE m20_counts;"
+	"DROP TABLE m20_quantities;"
+	"ALTER TABLE flags ADD COLUMN payer_mismatch TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -65,6 +65,7 @@ static const struct {
 	{ WORD_EVENT, "change_payer", N_("new payer") },
 	{ WORD_EVENT, "article_price", N_("rent changed") },
 	{ WORD_EVENT, "set_quantity", N_("accessories counted into a set") },
+	{ WORD_EVENT, "location_level", N_("customer stock's level agreed") },
 	{ WORD_EVENT, "article", N_("article changed") },
 	{ WORD_EVENT, "payer", N_("payer changed") },
 	{ WORD_EVENT, "location", N_("place changed") },
@@ -96,6 +97,7 @@ static const struct {
 	{ WORD_SCOPE, "article", N_("article") },
 	{ WORD_SCOPE, "area", N_("product area") },
 	{ WORD_SCOPE, "payer", N_("payer") },
+	{ WORD_SCOPE, "customer-stock", N_("customer stock") },
 
 	{ WORD_OUTCOME, "in_use", N_("in use") },
 	{ WORD_OUTCOME, "returned", N_("returned") },

@@ -10,7 +10,8 @@
 # order (the rent ends at the order's rent end); a unit lost (its approved
 # charge a line of its own), an acute repair at the patient's (a line at
 # rent.acute_repair_ore); totals per payer and per payer group; the
-# pickup's payer mismatch offering the change, made on the collected unit;
+# pickup's payer mismatch offering the change, made on the collected unit,
+# which clears the office's flag (on the CLI and on the screen);
 # the report of units whose payer is not their order's; hmc recipient
 # show; verify rebuilding the periods; the payer change made on a second
 # handheld reaching the first through a SQLite central log, both giving
@@ -139,8 +140,13 @@ run a 2026-11-24 --operator 1001 pickup collect 10000002; expect_status 0
 run a 2026-11-24 --operator 1001 pickup collect 10000006 --no H-2; expect_status 0
 expect_err "out with payer K1480"
 expect_err "hmc unit change-payer 10000006 --payer K1481 --from 2026-11-03"
+check "the office's flag is open, naming the order's payer" test \
+	"$(q "SELECT count(*) FROM flags WHERE subject = '10000006' AND payer_mismatch = 'K1481' AND cleared IS NULL")" = 1
 run a 2026-11-24 --operator 1001 unit change-payer 10000006 --payer K1481 --from 2026-11-03 --reason "payer mismatch at pickup H-2"
 expect_status 0
+check "the payer change cleared the flag it resolves" test \
+	"$(q "SELECT count(*) || ' ' || group_concat(cleared_by) FROM flags WHERE subject = '10000006' AND cleared IS NOT NULL")" = "1 1001"
+run a 2026-11-24 flags; expect_status 0; expect_no "10000006"
 run a 2026-11-24 --operator 1001 unit change-payer 10000006 --payer K1480 --from 2026-11-24 --reason x
 expect_status 1; expect_err "rent ended 2026-11-24"
 
@@ -266,6 +272,8 @@ expect_screen s "10000007"
 expect_not_screen s "F2 Betalare"
 tm_keys s 10000003 Enter
 expect_screen s "F2 Betalare"
+check "U3's mismatch flag is open" test \
+	"$(q "SELECT count(*) FROM flags WHERE subject = '10000003' AND payer_mismatch = 'K1481' AND cleared IS NULL")" = 1
 tm_keys s F2
 expect_screen s "betalare K1481 från vilken dag"
 expect_screen s "2026-11-08"
@@ -281,6 +289,8 @@ check "every text drawn fits its line at 24 columns (HMC_FIT_LOG)" test ! -s "$E
 check "U3's payer changed on the screen" test \
 	"$(q "SELECT payer || ' ' || start_day || ' ' || end_day || ' ' || reason FROM rent_periods WHERE unit_no = '10000003' ORDER BY opened DESC LIMIT 1")" = \
 	"K1481 2026-11-08 2026-11-26 fel betalare vid hämtning H-2"
+check "the change on the screen cleared U3's flag" test \
+	"$(q "SELECT count(*) FROM flags WHERE subject = '10000003' AND cleared IS NULL")" = 0
 run a 2026-11-30 verify; expect_status 0
 
 done_testing

@@ -91,6 +91,9 @@ enum event_type {
 	/* Sets (sets.h). */
 	EV_SET_QUANTITY,	/* subject a main unit picked; order, article, quantity of
 				 * an accessory counted by quantity */
+	/* Customer stocks (custstock.h). */
+	EV_LOCATION_LEVEL,	/* subject a customer stock; article, quantity agreed
+				 * (0: no level agreed any more) */
 	EV_N_TYPES
 };
 

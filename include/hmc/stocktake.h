@@ -10,8 +10,9 @@
  *   locations A..B         the same, on places A to B (codes in order)
  *   article 100210         the same, of one article
  *   area HJMB              the same, of one product area
- *   payer K1480            units out with one payer (a customer stock,
- *                          kundlager)
+ *   payer K1480            units out with one payer
+ *   customer-stock KS-GBG  units at one customer stock (kundlager,
+ *                          custstock.h): its keeper pays what is missing
  *
  * Staff scan what they find, on one or several handhelds; a unit is
  * counted once (a second scan says so), a unit found on another place than
@@ -41,7 +42,8 @@ struct store;
 
 struct stocktake {
 	char id[STOCKTAKE_ID_MAX];
-	char scope_kind[12];	/* depot, locations, article, area, payer */
+	char scope_kind[16];	/* depot, locations, article, area, payer,
+				 * customer-stock */
 	char scope[64];
 	int64_t opened;		/* HLC */
 	char opened_by[OPERATOR_MAX];
@@ -67,12 +69,14 @@ struct stocktake_line {
 	char expected_at[24];	/* "" when not expected */
 	char found_at[24];	/* "" when not found */
 	int64_t residual_ore;
+	int64_t replacement_ore;	/* an expected unit's price (else value); 0 else */
 	char set_main[UNIT_NO_MAX];	/* the main unit whose set it is in, or "" */
 };
 
 /* The kinds of scope, as above. */
 enum stocktake_scope {
-	SCOPE_DEPOT, SCOPE_LOCATIONS, SCOPE_ARTICLE, SCOPE_AREA, SCOPE_PAYER, SCOPE_N
+	SCOPE_DEPOT, SCOPE_LOCATIONS, SCOPE_ARTICLE, SCOPE_AREA, SCOPE_PAYER,
+	SCOPE_CUSTOMER_STOCK, SCOPE_N
 };
 /* The kind of scope named ("depot", ...), or -1 when none is. */
 int stocktake_scope_find(const char *kind);
@@ -117,6 +121,11 @@ int64_t stocktake_plausible_quantity(struct store *store, const char *article_no
  * into out ("" for none, or when unit_no is no main unit). */
 int stocktake_set_uncounted(struct store *store, const char *id, const char *unit_no,
 			    char *out, size_t size);
+
+/* 1 when the stocktake counted article by quantity (on any place), the
+ * sum of its places' last counts into *quantity; else 0. */
+int stocktake_quantity_of(struct store *store, const char *id, const char *article_no,
+			  int64_t *quantity);
 
 /* 1 when the unit is on the stocktake's list, with the place it was
  * recorded at in location ("" when none). */
