@@ -155,6 +155,9 @@ cli_sync(struct cli *cli)
 	sync_record(store, rc, message);
 	if (!quiet || rc != 0)
 		print_result(&result, rc != 0);
+	/* After a whole exchange with the configured log (prune.h). */
+	if (rc == 0 && !options.push && options.switch_to == NULL)
+		cli_prune_after_sync(store, quiet);
 	int64_t pending = journal_pending(store);
 	if (!quiet && pending > 0)
 		cli_printf(_("%lld events not sent yet\n"), (long long)pending);
