@@ -8,6 +8,8 @@
 #   BENCH_PART_N  events in each log of the partitions' benchmark (200000)
 #   BENCH_BOOT_UNITS, BENCH_BOOT_ROUNDS  the region a new handheld joins (100000
 #                units), and rounds (3): tests/bench_bootstrap.sh
+#   BENCH_PRUNE_UNITS, BENCH_PRUNE_PER_DAY, BENCH_PRUNE_DAYS  the year of
+#                events of tests/bench_prune.sh (2000 units, 300 a day, 365 days)
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -193,3 +195,7 @@ if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 else
 	echo "PostgreSQL could not be started: no PostgreSQL figures"
 fi
+
+echo "== pruning: a handheld's store after a year of a region's events, the journal pruned after each sync (sync.keep_days 90) vs kept whole; the same days, alternating"
+HMC=$HMC BUILD=$BUILD sh tests/bench_prune.sh "$dir/prune" "${BENCH_PRUNE_UNITS:-2000}" \
+	"${BENCH_PRUNE_PER_DAY:-300}" "${BENCH_PRUNE_DAYS:-365}" 90
