@@ -941,3 +941,107 @@ snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
 	int rc = store_exec(store, "DELETE FROM snapshot_base");
 	return rc != 0 ? rc : keep_base(store, meta, content, len);
 }
+
+/* --- loading from a file (a download streamed to disk) ---------------------- */
+
+/* The kept base's content from the file, a chunk at a time, into the row
+ * keep_base made with a zero blob of its size. */
+static int
+keep_base_file(struct store *store, const struct central_snapshot *meta, const char *path)
+{
+	static const char zero[1];
+	int rc = keep_base(store, meta, zero, 0);
+	sqlite3_blob *blob = NULL;
+	if (rc == 0) {
+		sqlite3_stmt *stmt = NULL;
+		rc = sqlite3_prepare_v2(store_db(store),
+			"UPDATE snapshot_base SET content = zeroblob(?1) WHERE one = 1", -1, &stmt, NULL);
+		if (rc == SQLITE_OK) {
+			sqlite3_bind_int64(stmt, 1, meta->size);
+			rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK
+							     : sqlite3_errcode(store_db(store));
+		}
+		sqlite3_finalize(stmt);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1,
+					       1, &blob);
+		if (rc != SQLITE_OK) {
+			sqlite3_blob_close(blob);
+			return store_sqlerr(store, rc, _("keeping the snapshot"));
+		}
+	} else {
+		return rc;
+	}
+	FILE *in = fopen(path, "rb");
+	char *buf = xmalloc(1 << 16);
+	int64_t at = 0;
+	size_t n;
+	rc = in == NULL ? SQLITE_CANTOPEN : SQLITE_OK;
+	while (rc == SQLITE_OK && at < meta->size && (n = fread(buf, 1, 1 << 16, in)) > 0) {
+		if (at + (int64_t)n > meta->size)
+			n = (size_t)(meta->size - at);
+		rc = sqlite3_blob_write(blob, buf, (int)n, (int)at);
+		at += (int64_t)n;
+	}
+	if (rc == SQLITE_OK && at != meta->size)
+		rc = SQLITE_IOERR;
+	if (in != NULL)
+		fclose(in);
+	free(buf);
+	int closed = sqlite3_blob_close(blob);
+	if (rc == SQLITE_OK)
+		rc = closed;
+	return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
+}
+
+int
+snapshot_load_file(struct store *store, const struct central_snapshot *meta, const char *path)
+{
+	sqlite3 *image = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char text[24];
+	if (sqlite3_open_v2(path, &image, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(image);
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	}
+	int rc = check_inner(store, image, meta);
+	if (rc == 0)
+		rc = check_own_numbers(store, image);
+	sqlite3_close(image);
+	if (rc != 0)
+		return rc;
+	/* Attached outside the transaction, as snapshot_load does. */
+	rc = sqlite3_prepare_v2(store_db(store), "ATTACH ?1 AS hmc_snap", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	store_exec(store, "PRAGMA foreign_keys = OFF");
+	snprintf(text, sizeof text, "%lld", (long long)meta->place);
+	if ((rc = store_begin(store)) == 0) {
+		int ahead;
+		if (!snapshot_store_empty(store))
+			rc = store_seterr(store, HMC_E_REFUSED, "%s",
+					  _("this store is not empty: a snapshot is loaded into a new "
+					    "one only"));
+		if (rc == 0)
+			rc = transfer_image(store);
+		if (rc == 0)
+			rc = store_device_observe(store, meta->max_hlc, &ahead);
+		if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
+		    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
+			rc = keep_base_file(store, meta, path);
+		if (rc == 0)
+			rc = store_commit(store);
+		else
+			store_rollback(store);
+	}
+	store_exec(store, "PRAGMA foreign_keys = ON");
+	store_exec(store, "DETACH hmc_snap");
+	return rc;
+}

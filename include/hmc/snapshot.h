@@ -97,4 +97,10 @@ int snapshot_make_base(struct store *store, struct store *state, int64_t place,
 int snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
 			  const void *content, size_t len);
 
+/* snapshot_load from a file holding the content (a download streamed to
+ * disk, whose size and SHA-256 the caller checked): the file is attached,
+ * never read into memory whole. */
+int snapshot_load_file(struct store *store, const struct central_snapshot *meta,
+		       const char *path);
+
 #endif
