@@ -25,6 +25,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/prune.h"
 #include "hmc/journal.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
@@ -285,6 +286,36 @@ seed_one(const struct event *ev, int skipped, void *arg)
 	return b->n == b->max ? seed_flush(b) : 0;
 }
 
+/* A store whose journal does not begin at the log's first place (it
+ * started from a snapshot, or was pruned: prune.h) cannot be copied into
+ * a crisis log, which holds every place from 1 (a handheld switching to
+ * it, or joining it, folds from its places): refused before anything is
+ * made, saying which store can. */
+static int
+seed_refused(struct cli *cli)
+{
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return 1;
+	int64_t pruned_before;
+	int64_t base = prune_base_place(store, &pruned_before);
+	store_close(store);
+	if (base <= 0)
+		return 0;
+	cli_fail(pruned_before > 0
+		 ? _("this store's journal was pruned up to place %lld of its log (sync.keep_days), "
+		     "and a crisis log is a copy of the whole log from its first place: nothing "
+		     "was made. Seed it from a store that holds the whole log: a laptop or "
+		     "handheld kept for a crisis, whose first sync was hmc sync --from-start and "
+		     "whose sync.keep_days is 0")
+		 : _("this store started from a snapshot at place %lld of its log, and a crisis log "
+		     "is a copy of the whole log from its first place: nothing was made. Seed it "
+		     "from a store that holds the whole log: a laptop or handheld kept for a "
+		     "crisis, whose first sync was hmc sync --from-start and whose sync.keep_days "
+		     "is 0"), (long long)base);
+	return 1;
+}
+
 /* init --seed: the crisis log starts as this store's copy of its log. */
 static int
 central_seed(struct cli *cli, const struct central_ops *ops, struct central *c,
@@ -429,6 +460,8 @@ cli_central(struct cli *cli)
 		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
 					"\"central = URL\" in the config file"));
 	central_describe(url, where, sizeof where);
+	if (init && cli_opt(cli, "seed") != NULL && seed_refused(cli))
+		return CLI_FAIL;
 	int rc = central_open(url, init, &ops, &c, err, sizeof err);
 	if (rc != 0)
 		return cli_fail("%s", err);

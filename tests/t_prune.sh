@@ -134,6 +134,13 @@ check "B pruned at a sync" test "$(sqlite3 "$E/hb.db" "SELECT count(*) FROM snap
 check "C did not" test "$(sqlite3 "$E/hc.db" "SELECT count(*) FROM snapshot_base")" -eq 0
 run h hb verify; expect_status 0; expect_out "the state matches"
 
+# A crisis log is a copy of the whole log: a pruned store says so, and
+# which store can seed one; C, which keeps its whole journal, can.
+run h hb central init "sqlite:$E/crisis.db" --seed
+expect_status 1; expect_err "pruned up to place"; expect_err "sync.keep_days is 0"
+check "no crisis log was made" test ! -e "$E/crisis.db"
+run h hc central init "sqlite:$E/crisis.db" --seed; expect_status 0; expect_out "holds the"
+
 # The centre's fold keeps the whole log.
 run "$HMC_REAL" --db "$E/fold.db" central fold --once --central "$CENTRAL"; expect_status 0
 run "$HMC" --db "$E/fold.db" prune --keep-days 1; expect_status 1; expect_err "centre's fold"

@@ -53,6 +53,11 @@ check "the kept snapshot is the one published" test "$(sqlite3 "$E/hn.db" \
 	"SELECT hex(sha256) FROM snapshot_base")" = "$(sqlite3 "$E/central.db" \
 	"SELECT hex(sha256) FROM hmc_snapshots ORDER BY place DESC LIMIT 1")"
 
+# A crisis log is a copy of the whole log: a snapshot-born store says so.
+run h hn central init "sqlite:$E/crisis.db" --seed
+expect_status 1; expect_err "started from a snapshot at place"; expect_err "--from-start"
+check "no crisis log was made" test ! -e "$E/crisis.db"
+
 # A chunk changed at the centre.
 sqlite3 "$E/central.db" "CREATE TABLE keep_chunk AS SELECT * FROM hmc_snapshot_chunks WHERE n = 1;
 	UPDATE hmc_snapshot_chunks SET data = zeroblob(length(data)) WHERE n = 1"
