@@ -460,7 +460,9 @@ cli_central(struct cli *cli)
 		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
 					"\"central = URL\" in the config file"));
 	central_describe(url, where, sizeof where);
-	if (init && cli_opt(cli, "seed") != NULL && seed_refused(cli))
+	/* Before the file is made (another engine refuses a seed anyway). */
+	if (init && cli_opt(cli, "seed") != NULL && strncmp(url, "sqlite:", 7) == 0 &&
+	    seed_refused(cli))
 		return CLI_FAIL;
 	int rc = central_open(url, init, &ops, &c, err, sizeof err);
 	if (rc != 0)

@@ -67,6 +67,25 @@ prune_point(struct store *store, int64_t before_ms, int slack_days, int64_t *fro
 	return *through > *from;
 }
 
+/* What the journal holds at places from+1..through, as one number: it
+ * moves when a row there is taken back or placed again. */
+static int64_t
+rows_through(struct store *store, int64_t from, int64_t through)
+{
+	sqlite3_stmt *stmt = NULL;
+	int64_t value = -1;
+	if (sqlite3_prepare_v2(store_db(store),
+			       "SELECT count(*) * 1000003 + coalesce(sum(seq), 0) FROM journal"
+			       " WHERE gseq > ?1 AND gseq <= ?2", -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, from);
+		sqlite3_bind_int64(stmt, 2, through);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			value = sqlite3_column_int64(stmt, 0);
+	}
+	sqlite3_finalize(stmt);
+	return value;
+}
+
 struct replay {
 	struct store *into;
 	int64_t n;
@@ -151,32 +170,53 @@ prune_store(struct store *store, int keep_days, int slack_days, struct prune_res
 				      "again: run hmc sync first"));
 	int64_t now = timeutil_now_ms();
 	result->before_ms = now - (int64_t)keep_days * DAY_MS;
-	/* First without the write lock (a sync calls this each time), then
-	 * again in the write transaction: nothing moves the journal under it. */
-	int64_t from = 0, through = 0;
+	/* The new base (a copy of the whole state) is made in a read
+	 * transaction, without the write lock: a handheld's scans go on
+	 * meanwhile.  The write transaction then checks that nothing it was
+	 * made from moved (the base, the events up to its place: only a log
+	 * restored from a backup moves them), and puts it in. */
+	int64_t from = 0, through = 0, rows = 0;
 	if (prune_point(store, result->before_ms, slack_days, &from, &through) == 0) {
 		result->from_place = from;
 		result->kept = journal_count(store);
 		return 0;
 	}
-	int rc = store_begin(store);
+	int rc = store_exec(store, "BEGIN");
 	if (rc != 0)
 		return rc;
-	if (prune_point(store, result->before_ms, slack_days, &from, &through) == 0) {
-		store_rollback(store);
-		result->from_place = from;
-		result->kept = journal_count(store);
-		return 0;
-	}
-	result->from_place = from;
 	struct store *scratch = NULL;
 	struct central_snapshot meta;
 	void *content = NULL;
 	size_t len = 0;
+	int found = prune_point(store, result->before_ms, slack_days, &from, &through);
+	result->from_place = from;
+	if (found) {
+		rows = rows_through(store, from, through);
+		if ((rc = state_at(store, from, through, &scratch)) == 0)
+			rc = snapshot_make_base(store, scratch, through, &meta, &content, &len);
+		store_close(scratch);
+	}
+	store_exec(store, "COMMIT");
+	if (rc != 0 || !found) {
+		snapshot_free(content);
+		result->kept = journal_count(store);
+		return rc;
+	}
+	if ((rc = store_begin(store)) != 0) {
+		snapshot_free(content);
+		return rc;
+	}
+	if (snapshot_base_place(store) != from ||
+	    prunable_through(store, hlc_make(result->before_ms, 0)) < through ||
+	    rows_through(store, from, through) != rows) {
+		store_rollback(store);
+		snapshot_free(content);
+		return store_seterr(store, HMC_E_BUSY, "%s",
+				    _("the journal changed while its new base was made (a sync "
+				      "refilled it): nothing was pruned; prune again"));
+	}
 	int64_t own_last = 0, old_own = store_config_int(store, "sync.pruned_seq", 0);
-	if ((rc = state_at(store, from, through, &scratch)) == 0 &&
-	    (rc = snapshot_make_base(store, scratch, through, &meta, &content, &len)) == 0 &&
-	    (rc = snapshot_base_replace(store, &meta, content, len)) == 0 &&
+	if ((rc = snapshot_base_replace(store, &meta, content, len)) == 0 &&
 	    (rc = journal_prune(store, through, &result->events, &own_last)) == 0) {
 		/* This device's counters no longer follow from its own events
 		 * in the journal: the device row keeps them. */
@@ -191,7 +231,6 @@ prune_store(struct store *store, int keep_days, int slack_days, struct prune_res
 			rc = store_config_set(store, "sync.pruned_before", text);
 		}
 	}
-	store_close(scratch);
 	snapshot_free(content);
 	if (rc == 0)
 		rc = store_commit(store);

@@ -949,28 +949,34 @@ snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
 static int
 keep_base_file(struct store *store, const struct central_snapshot *meta, const char *path)
 {
-	static const char zero[1];
-	int rc = keep_base(store, meta, zero, 0);
+	char now[TIMEUTIL_UTC_LEN];
+	timeutil_format_utc(timeutil_now_ms(), now);
+	sqlite3_stmt *stmt = NULL;
 	sqlite3_blob *blob = NULL;
-	if (rc == 0) {
-		sqlite3_stmt *stmt = NULL;
-		rc = sqlite3_prepare_v2(store_db(store),
-			"UPDATE snapshot_base SET content = zeroblob(?1) WHERE one = 1", -1, &stmt, NULL);
-		if (rc == SQLITE_OK) {
-			sqlite3_bind_int64(stmt, 1, meta->size);
-			rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK
-							     : sqlite3_errcode(store_db(store));
-		}
-		sqlite3_finalize(stmt);
-		if (rc == SQLITE_OK)
-			rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1,
-					       1, &blob);
-		if (rc != SQLITE_OK) {
-			sqlite3_blob_close(blob);
-			return store_sqlerr(store, rc, _("keeping the snapshot"));
-		}
-	} else {
-		return rc;
+	/* A zero blob inserted is written as zeros, never held in memory
+	 * (an UPDATE to one would be, twice). */
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"INSERT INTO snapshot_base (one, place, generation, reducer_version, schema_version,"
+		" max_hlc, sha256, content, loaded) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7), ?8)",
+		-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, meta->place);
+		sqlite3_bind_text(stmt, 2, meta->generation, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, meta->reducer_version);
+		sqlite3_bind_int(stmt, 4, meta->schema_version);
+		sqlite3_bind_int64(stmt, 5, meta->max_hlc);
+		sqlite3_bind_blob(stmt, 6, meta->sha256, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 7, meta->size);
+		sqlite3_bind_text(stmt, 8, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1, 1,
+				       &blob);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return store_sqlerr(store, rc, _("keeping the snapshot"));
 	}
 	FILE *in = fopen(path, "rb");
 	char *buf = xmalloc(1 << 16);
