@@ -122,6 +122,7 @@ main(int argc, char **argv)
 		if (store_open(path[i], 0, &store[i]) != 0)
 			die(path[i], store[i]);
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* a line at a time, as the months go */
 	srand(42);
 	double t_full = 0, t_pruned = 0;
 	int64_t n_pruned = 0;
