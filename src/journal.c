@@ -577,3 +577,37 @@ journal_prune(struct store *store, int64_t through_gseq, int64_t *n_pruned, int6
 	*n_pruned = sqlite3_changes64(store_db(store));
 	return 0;
 }
+
+/* One number of a query with one integer parameter (0 when none). */
+static int64_t
+one_int64(struct store *store, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	sqlite3_bind_int64(stmt, 1, a);
+	if (sqlite3_bind_parameter_count(stmt) > 1)
+		sqlite3_bind_int64(stmt, 2, b);
+	int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return value;
+}
+
+int64_t
+journal_first_place_since(struct store *store, int64_t hlc)
+{
+	return one_int64(store, "SELECT coalesce(min(gseq), 0) FROM journal"
+				" WHERE gseq IS NOT NULL AND hlc >= ?1", hlc, 0);
+}
+
+int64_t
+journal_oldest_applied_after(struct store *store, int64_t after_gseq)
+{
+	return one_int64(store, "SELECT coalesce(min(hlc), 0) FROM journal WHERE gseq > ?1"
+				" AND status IN ('central', 'confirmed')", after_gseq, 0);
+}
+
+int64_t
+journal_places_digest(struct store *store, int64_t after_gseq, int64_t through_gseq)
+{
+	return one_int64(store, "SELECT count(*) * 1000003 + coalesce(sum(seq), 0) FROM journal"
+				" WHERE gseq > ?1 AND gseq <= ?2", after_gseq, through_gseq);
+}

@@ -17,20 +17,6 @@
 
 #define DAY_MS (86400LL * 1000)
 
-static int64_t
-query_int64(struct store *store, const char *sql, int64_t a)
-{
-	sqlite3_stmt *stmt = NULL;
-	int64_t value = 0;
-	if (sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, a);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			value = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return value;
-}
-
 /* The highest place every event up to which is older than horizon (an
  * HLC), not past the cursor nor the journal's last place. */
 static int64_t
@@ -38,9 +24,7 @@ prunable_through(struct store *store, int64_t horizon_hlc)
 {
 	int64_t cursor = store_config_int(store, "sync.cursor", 0);
 	int64_t last = journal_last_place(store);
-	int64_t young = query_int64(store,
-		"SELECT coalesce(min(gseq), 0) FROM journal WHERE gseq IS NOT NULL AND hlc >= ?1",
-		horizon_hlc);
+	int64_t young = journal_first_place_since(store, horizon_hlc);
 	int64_t through = cursor < last ? cursor : last;
 	if (young > 0 && young - 1 < through)
 		through = young - 1;
@@ -58,32 +42,11 @@ prune_point(struct store *store, int64_t before_ms, int slack_days, int64_t *fro
 	if (*through > *from && slack_days > 0) {
 		/* Only when the oldest event that could go is older than the
 		 * slack: a new base copies the whole state. */
-		int64_t oldest = query_int64(store,
-			"SELECT coalesce(min(hlc), 0) FROM journal WHERE gseq > ?1"
-			" AND status IN ('central', 'confirmed')", *from);
+		int64_t oldest = journal_oldest_applied_after(store, *from);
 		if (oldest == 0 || hlc_wall_ms(oldest) >= before_ms - (int64_t)slack_days * DAY_MS)
 			*through = *from;
 	}
 	return *through > *from;
-}
-
-/* What the journal holds at places from+1..through, as one number: it
- * moves when a row there is taken back or placed again. */
-static int64_t
-rows_through(struct store *store, int64_t from, int64_t through)
-{
-	sqlite3_stmt *stmt = NULL;
-	int64_t value = -1;
-	if (sqlite3_prepare_v2(store_db(store),
-			       "SELECT count(*) * 1000003 + coalesce(sum(seq), 0) FROM journal"
-			       " WHERE gseq > ?1 AND gseq <= ?2", -1, &stmt, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, from);
-		sqlite3_bind_int64(stmt, 2, through);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			value = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	return value;
 }
 
 struct replay {
@@ -191,7 +154,7 @@ prune_store(struct store *store, int keep_days, int slack_days, struct prune_res
 	int found = prune_point(store, result->before_ms, slack_days, &from, &through);
 	result->from_place = from;
 	if (found) {
-		rows = rows_through(store, from, through);
+		rows = journal_places_digest(store, from, through);
 		if ((rc = state_at(store, from, through, &scratch)) == 0)
 			rc = snapshot_make_base(store, scratch, through, &meta, &content, &len);
 		store_close(scratch);
@@ -208,7 +171,7 @@ prune_store(struct store *store, int keep_days, int slack_days, struct prune_res
 	}
 	if (snapshot_base_place(store) != from ||
 	    prunable_through(store, hlc_make(result->before_ms, 0)) < through ||
-	    rows_through(store, from, through) != rows) {
+	    journal_places_digest(store, from, through) != rows) {
 		store_rollback(store);
 		snapshot_free(content);
 		return store_seterr(store, HMC_E_BUSY, "%s",

@@ -153,4 +153,12 @@ int journal_foreach_placed(struct store *store, int64_t after_gseq, int64_t thro
 int journal_prune(struct store *store, int64_t through_gseq, int64_t *n_pruned,
 		  int64_t *own_last);
 
+/* For prune.c: the first place of an event at or after hlc (0: none);
+ * the oldest HLC of an applied event placed after after_gseq (0: none);
+ * what the journal holds at places after_gseq+1..through_gseq as one
+ * number, which moves when a row there is taken back or placed again. */
+int64_t journal_first_place_since(struct store *store, int64_t hlc);
+int64_t journal_oldest_applied_after(struct store *store, int64_t after_gseq);
+int64_t journal_places_digest(struct store *store, int64_t after_gseq, int64_t through_gseq);
+
 #endif
