@@ -535,3 +535,42 @@ central_merge(const struct central_ops *from_ops, struct central *from,
 	free(acks);
 	return rc;
 }
+
+/* --- a snapshot's content in memory ---------------------------------------- */
+
+struct gather {
+	char *buf;
+	size_t have, want;
+};
+
+static int
+gather_chunk(const void *data, size_t len, void *arg)
+{
+	struct gather *g = arg;
+	if (len > g->want - g->have)
+		return HMC_E_NOT_FOUND;	/* the engines stop before this */
+	memcpy(g->buf + g->have, data, len);
+	g->have += len;
+	return 0;
+}
+
+int
+central_snapshot_gather(const struct central_ops *ops, struct central *c,
+			const struct central_snapshot *meta, void **content, char *err,
+			size_t size)
+{
+	*content = NULL;
+	if (meta->size < 0 || meta->size > ((int64_t)1 << 40)) {
+		snprintf(err, size, _("the snapshot's size (%lld bytes) cannot be right"),
+			 (long long)meta->size);
+		return HMC_E_REFUSED;
+	}
+	struct gather g = { xmalloc(meta->size ? (size_t)meta->size : 1), 0, (size_t)meta->size };
+	int rc = ops->snapshot_stream(c, meta, gather_chunk, &g, err, size);
+	if (rc != 0) {
+		free(g.buf);
+		return rc;
+	}
+	*content = g.buf;
+	return 0;
+}

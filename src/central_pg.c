@@ -1178,12 +1178,12 @@ pg_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, 
 }
 
 static int
-pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
-		 char *err, size_t size)
+pg_snapshot_stream(struct central *c, const struct central_snapshot *meta,
+		   int (*sink)(const void *data, size_t len, void *arg), void *arg, char *err,
+		   size_t size)
 {
 	char id_text[24], n_text[16];
 	size_t have = 0, want = (size_t)meta->size;
-	*content = NULL;
 	if (meta->size < 0 || meta->size > ((int64_t)1 << 40)) {
 		snprintf(err, size, _("the snapshot's size (%lld bytes) cannot be right"),
 			 (long long)meta->size);
@@ -1192,7 +1192,6 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
-	char *buf = xmalloc(want ? want : 1);
 	snprintf(id_text, sizeof id_text, "%lld", (long long)meta->id);
 	/* A chunk per query: the whole never sits in libpq's result too. */
 	for (int n = 0; rc == 0; n++) {
@@ -1215,27 +1214,30 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 			pq.PQclear(res);
 			break;
 		}
-		memcpy(buf + have, pq.PQgetvalue(res, 0, 0), part);
+		rc = sink(pq.PQgetvalue(res, 0, 0), part, arg);
 		have += part;
 		pq.PQclear(res);
 	}
-	if (rc != 0) {
-		free(buf);
+	if (rc != 0)
 		return rc;
-	}
 	if (have != want) {
-		free(buf);
 		snprintf(err, size, _("snapshot %lld does not hold the %lld bytes it says (it went "
 				      "meanwhile, or was damaged)"), (long long)meta->id,
 			 (long long)meta->size);
 		return HMC_E_NOT_FOUND;
 	}
-	*content = buf;
 	return 0;
+}
+
+static int
+pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
+		 char *err, size_t size)
+{
+	return central_snapshot_gather(&central_pg_ops, c, meta, content, err, size);
 }
 
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
 	pg_revoke, pg_limit, pg_snapshot_put, pg_snapshot_newest, pg_snapshot_read, pg_close,
-	pg_upkeep, pg_seed,
+	pg_upkeep, pg_seed, pg_snapshot_stream,
 };

@@ -680,18 +680,18 @@ sq_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, 
 }
 
 static int
-sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
-		 char *err, size_t size)
+sq_snapshot_stream(struct central *c, const struct central_snapshot *meta,
+		   int (*sink)(const void *data, size_t len, void *arg), void *arg, char *err,
+		   size_t size)
 {
 	sqlite3_stmt *s = NULL;
 	size_t have = 0, want = (size_t)meta->size;
-	*content = NULL;
+	int sunk = 0;
 	if (meta->size < 0 || meta->size > ((int64_t)1 << 40)) {
 		snprintf(err, size, _("the snapshot's size (%lld bytes) cannot be right"),
 			 (long long)meta->size);
 		return HMC_E_REFUSED;
 	}
-	char *buf = xmalloc(want ? want : 1);
 	int rc = sqlite3_prepare_v2(c->db,
 		"SELECT data FROM hmc_snapshot_chunks WHERE snapshot = ?1 ORDER BY n", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
@@ -702,30 +702,36 @@ sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 				have = want + 1;
 				break;
 			}
-			memcpy(buf + have, sqlite3_column_blob(s, 0), part);
+			if ((sunk = sink(sqlite3_column_blob(s, 0), part, arg)) != 0)
+				break;
 			have += part;
 		}
 		if (rc == SQLITE_DONE || rc == SQLITE_ROW)
 			rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
-	if (rc != SQLITE_OK) {
-		free(buf);
+	if (sunk != 0)
+		return sunk;
+	if (rc != SQLITE_OK)
 		return fail(c, rc, err, size, _("reading a snapshot"));
-	}
 	if (have != want) {
-		free(buf);
 		snprintf(err, size, _("snapshot %lld does not hold the %lld bytes it says (it went "
 				      "meanwhile, or was damaged)"), (long long)meta->id,
 			 (long long)meta->size);
 		return HMC_E_NOT_FOUND;
 	}
-	*content = buf;
 	return 0;
+}
+
+static int
+sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **content,
+		 char *err, size_t size)
+{
+	return central_snapshot_gather(&central_sqlite_ops, c, meta, content, err, size);
 }
 
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
 	sq_revoke, sq_limit, sq_snapshot_put, sq_snapshot_newest, sq_snapshot_read, sq_close,
-	sq_upkeep, sq_seed,
+	sq_upkeep, sq_seed, sq_snapshot_stream,
 };

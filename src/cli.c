@@ -207,6 +207,12 @@ static const struct cli_verb verbs[] = {
 	     "reached or was busy (nothing is lost: try again), 1 when it refused this "
 	     "login. --switch URL moves the handheld to another log (a crisis log) and "
 	     "keeps syncing with it; --switch back returns it to the configured log.") },
+	{ "prune", cli_prune, cli_prune_opts, "[--keep-days N] [--quiet]",
+	  N_("Removes from the journal the events the central log confirmed that are "
+	     "older than sync.keep_days (or N) days, making the state at the last of "
+	     "them this store's base, so that the store stays bounded; verify then "
+	     "replays from that base. Conflicts, unsent and refused events are never "
+	     "removed. Each sync does it too, a week at a time.") },
 	{ "central", cli_central, cli_central_opts,
 	  "init URL [--seed] | upgrade URL | upkeep URL [--months N] | "
 	  "merge CRISIS --into REGION | add-device NAME [--replace] | revoke NAME [--central URL] | "

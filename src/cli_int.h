@@ -134,6 +134,11 @@ extern const struct cli_opt cli_calendar_opts[];
 extern const struct cli_opt cli_rules_opts[];
 int cli_scanners(struct cli *cli);
 int cli_sync(struct cli *cli);
+int cli_prune(struct cli *cli);
+void cli_prune_after_sync(struct store *store, int quiet);
+/* Under a history from the journal: says where the journal begins when
+ * it does not hold the log from its first event (prune.h). */
+void cli_history_horizon(struct store *store);
 int cli_central(struct cli *cli);
 /* The centre's fold and snapshots (cli_fold.c); its store's device name,
  * which no device may have (central_valid_device). */
@@ -181,6 +186,7 @@ extern const struct cli_opt cli_backup_opts[];
 extern const struct cli_opt cli_label_opts[];
 extern const struct cli_opt cli_manage_opts[];
 extern const struct cli_opt cli_sync_opts[], cli_verify_opts[];
+extern const struct cli_opt cli_prune_opts[];
 extern const struct cli_opt cli_init_opts[], cli_demo_opts[], cli_unit_opts[], cli_scan_opts[];
 
 /* Where the scanner profiles are (--profiles, HMC_PROFILES, installed,

@@ -206,7 +206,14 @@ cli_verify(struct cli *cli)
 	int64_t n_events, n_diffs;
 	int rc = verify_store(store, report_difference, NULL, &n_events, &n_diffs);
 	int64_t base = snapshot_base_place(store);
-	if (rc == 0 && base > 0)
+	if (rc == 0 && base > 0 && store_config_int(store, "sync.pruned_before", 0) > 0)
+		cli_printf(_("ok: this store's base, the state at place %lld made here when the "
+			     "journal before it was pruned (its SHA-256 checked), then %lld journal "
+			     "events replayed; the state matches.\nThis proves the state is that "
+			     "base plus the events after it; the base is the fold of the events "
+			     "pruned into it, replayed from the base before them when they were "
+			     "pruned.\n"), (long long)base, (long long)n_events);
+	else if (rc == 0 && base > 0)
 		cli_printf(_("ok: the snapshot of place %lld this store started from (its SHA-256 "
 			     "checked), then %lld journal events replayed; the state matches.\nThis "
 			     "proves the state is that snapshot plus the events after it; that the "

@@ -25,6 +25,7 @@
 #include "hmc/error.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
+#include "hmc/prune.h"
 #include "hmc/journal.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
@@ -155,6 +156,9 @@ cli_sync(struct cli *cli)
 	sync_record(store, rc, message);
 	if (!quiet || rc != 0)
 		print_result(&result, rc != 0);
+	/* After a whole exchange with the configured log (prune.h). */
+	if (rc == 0 && !options.push && options.switch_to == NULL)
+		cli_prune_after_sync(store, quiet);
 	int64_t pending = journal_pending(store);
 	if (!quiet && pending > 0)
 		cli_printf(_("%lld events not sent yet\n"), (long long)pending);
@@ -280,6 +284,36 @@ seed_one(const struct event *ev, int skipped, void *arg)
 		return 0;	/* pending: this device's own, not in the log yet */
 	b->events[b->n++] = *ev;
 	return b->n == b->max ? seed_flush(b) : 0;
+}
+
+/* A store whose journal does not begin at the log's first place (it
+ * started from a snapshot, or was pruned: prune.h) cannot be copied into
+ * a crisis log, which holds every place from 1 (a handheld switching to
+ * it, or joining it, folds from its places): refused before anything is
+ * made, saying which store can. */
+static int
+seed_refused(struct cli *cli)
+{
+	struct store *store = cli_open_store(cli, 0);
+	if (store == NULL)
+		return 1;
+	int64_t pruned_before;
+	int64_t base = prune_base_place(store, &pruned_before);
+	store_close(store);
+	if (base <= 0)
+		return 0;
+	cli_fail(pruned_before > 0
+		 ? _("this store's journal was pruned up to place %lld of its log (sync.keep_days), "
+		     "and a crisis log is a copy of the whole log from its first place: nothing "
+		     "was made. Seed it from a store that holds the whole log: a laptop or "
+		     "handheld kept for a crisis, whose first sync was hmc sync --from-start and "
+		     "whose sync.keep_days is 0")
+		 : _("this store started from a snapshot at place %lld of its log, and a crisis log "
+		     "is a copy of the whole log from its first place: nothing was made. Seed it "
+		     "from a store that holds the whole log: a laptop or handheld kept for a "
+		     "crisis, whose first sync was hmc sync --from-start and whose sync.keep_days "
+		     "is 0"), (long long)base);
+	return 1;
 }
 
 /* init --seed: the crisis log starts as this store's copy of its log. */
@@ -426,6 +460,10 @@ cli_central(struct cli *cli)
 		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
 					"\"central = URL\" in the config file"));
 	central_describe(url, where, sizeof where);
+	/* Before the file is made (another engine refuses a seed anyway). */
+	if (init && cli_opt(cli, "seed") != NULL && strncmp(url, "sqlite:", 7) == 0 &&
+	    seed_refused(cli))
+		return CLI_FAIL;
 	int rc = central_open(url, init, &ops, &c, err, sizeof err);
 	if (rc != 0)
 		return cli_fail("%s", err);

@@ -356,6 +356,7 @@ unit_history(struct cli *cli, struct store *store, const char *unit_no)
 				 print_event, NULL);
 	if (rc != 0)
 		return cli_store_error(store);
+	cli_history_horizon(store);
 	return CLI_OK;
 }
 

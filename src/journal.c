@@ -116,14 +116,20 @@ int
 journal_seq_gaps(struct store *store, const char *device, int64_t *last, int64_t *missing,
 		 int64_t *first_missing)
 {
+	/* This handheld's own events pruned into its base (journal_prune)
+	 * are numbers it no longer holds, by design: they count as held. */
+	int64_t floor = strcmp(device, store_device_name(store)) == 0
+				? store_config_int(store, "sync.pruned_seq", 0) : 0;
 	sqlite3_stmt *stmt = store_stmt(store,
-		"WITH s(q) AS (SELECT device_seq FROM journal WHERE device = ?1"
-		" UNION SELECT device_seq FROM journal_rejected WHERE device = ?1)"
-		" SELECT count(*), coalesce(max(q), 0),"
-		"  CASE WHEN coalesce(min(q), 1) > 1 THEN 1 ELSE"
+		"WITH s(q) AS (SELECT device_seq FROM journal WHERE device = ?1 AND device_seq > ?2"
+		" UNION SELECT device_seq FROM journal_rejected WHERE device = ?1"
+		" AND device_seq > ?2)"
+		" SELECT count(*) + ?2, coalesce(max(q), ?2),"
+		"  CASE WHEN coalesce(min(q), ?2 + 1) > ?2 + 1 THEN ?2 + 1 ELSE"
 		"  (SELECT min(q) + 1 FROM s WHERE q + 1 NOT IN (SELECT q FROM s)"
 		"   AND q < (SELECT max(q) FROM s)) END FROM s");
 	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, floor);
 	int rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		*last = sqlite3_column_int64(stmt, 1);
@@ -370,6 +376,10 @@ recount_answered(struct store *store)
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW)
 		return store_sqlerr(store, rc, _("reading the journal"));
+	/* Own events pruned into the base were all answered. */
+	int64_t pruned = store_config_int(store, "sync.pruned_seq", 0);
+	if (through < pruned)
+		through = pruned;
 	char text[24];
 	snprintf(text, sizeof text, "%lld", (long long)through);
 	return store_config_set(store, "sync.sent_through", text);
@@ -497,6 +507,9 @@ journal_count_sent(struct store *store, const char *device)
 	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
 	int64_t n = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_reset(stmt);
+	/* And those pruned from the journal after the log confirmed them. */
+	if (strcmp(device, store_device_name(store)) == 0)
+		n += store_config_int(store, "sync.pruned_seq", 0);
 	return n;
 }
 
@@ -519,4 +532,82 @@ journal_rename_device(struct store *store, const char *from, const char *to)
 			return store_sqlerr(store, rc, _("writing the journal"));
 	}
 	return 0;
+}
+
+int
+journal_foreach_placed(struct store *store, int64_t after_gseq, int64_t through_gseq,
+		       int (*fn)(const struct event *ev, int skipped, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT " EVENT_COLUMNS " FROM journal WHERE gseq > ?1 AND gseq <= ?2"
+		" AND status IN ('central', 'confirmed', 'conflict') ORDER BY gseq", -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	sqlite3_bind_int64(stmt, 1, after_gseq);
+	sqlite3_bind_int64(stmt, 2, through_gseq);
+	struct folded_ctx ctx = { fn, arg };
+	rc = each_event(store, stmt, folded_one, &ctx);
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+journal_prune(struct store *store, int64_t through_gseq, int64_t *n_pruned, int64_t *own_last)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT coalesce(max(device_seq), 0) FROM journal WHERE device = ?1"
+		" AND gseq <= ?2 AND status = 'confirmed'");
+	sqlite3_bind_text(stmt, 1, store_device_name(store), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(stmt, 2, through_gseq);
+	int rc = sqlite3_step(stmt);
+	*own_last = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sqlerr(store, rc, _("reading the journal"));
+	/* Only what the log confirmed and applied: a conflict stays (it is
+	 * shown and resolved), a pending or refused event has no place. */
+	stmt = store_stmt(store, "DELETE FROM journal WHERE gseq IS NOT NULL AND gseq <= ?1"
+				 " AND status IN ('central', 'confirmed')");
+	sqlite3_bind_int64(stmt, 1, through_gseq);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, _("pruning the journal"));
+	*n_pruned = sqlite3_changes64(store_db(store));
+	return 0;
+}
+
+/* One number of a query with one integer parameter (0 when none). */
+static int64_t
+one_int64(struct store *store, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	sqlite3_bind_int64(stmt, 1, a);
+	if (sqlite3_bind_parameter_count(stmt) > 1)
+		sqlite3_bind_int64(stmt, 2, b);
+	int64_t value = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_reset(stmt);
+	return value;
+}
+
+int64_t
+journal_first_place_since(struct store *store, int64_t hlc)
+{
+	return one_int64(store, "SELECT coalesce(min(gseq), 0) FROM journal"
+				" WHERE gseq IS NOT NULL AND hlc >= ?1", hlc, 0);
+}
+
+int64_t
+journal_oldest_applied_after(struct store *store, int64_t after_gseq)
+{
+	return one_int64(store, "SELECT coalesce(min(hlc), 0) FROM journal WHERE gseq > ?1"
+				" AND status IN ('central', 'confirmed')", after_gseq, 0);
+}
+
+int64_t
+journal_places_digest(struct store *store, int64_t after_gseq, int64_t through_gseq)
+{
+	return one_int64(store, "SELECT count(*) * 1000003 + coalesce(sum(seq), 0) FROM journal"
+				" WHERE gseq > ?1 AND gseq <= ?2", after_gseq, through_gseq);
 }

@@ -137,6 +137,10 @@ static const struct setting table[] = {
 	  N_("Seconds a sync waits for the central log's lock.") },
 	{ "sync.statement_timeout", SETTING_INT, SETTING_STORE, 1, 3600, "60", N_("seconds"), 0,
 	  N_("Seconds one statement on the central log may take.") },
+	{ "sync.keep_days", SETTING_INT, SETTING_STORE, 0, 36500, "90", N_("days"), 0,
+	  N_("Days of events confirmed by the central log kept in a handheld's journal; "
+	     "older ones are pruned into the store's base after a sync (a week at a time) "
+	     "or by hmc prune. 0 keeps the whole journal.") },
 	{ "sync.max_skew", SETTING_INT, SETTING_STORE, 1, 604800, STR(STORE_MAX_SKEW_S),
 	  N_("seconds"), 0,
 	  N_("Seconds another device's clock may be ahead of this one's and still move "
@@ -169,6 +173,12 @@ static const struct setting table[] = {
 	  N_("1 while a sync's fold left this device's unsent events applied from their "
 	     "changes, until they are applied again one by one (the next sync or verify "
 	     "does it).") },
+	{ "sync.pruned_seq", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("This device's last own event pruned from the journal into the store's base "
+	     "(hmc prune): its numbers up to there are no longer in the journal.") },
+	{ "sync.pruned_before", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("The time (ms) before which confirmed events were last pruned from the "
+	     "journal.") },
 	{ "fold.snapshot_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
 	  N_("In the store of the centre's fold (hmc central fold): the place of the "
 	     "last snapshot it published.") },

@@ -807,3 +807,247 @@ snapshot_file_read(const char *path, struct central_snapshot *meta, void **conte
 	}
 	return 0;
 }
+
+/* --- a new base made here (prune.c) ----------------------------------------- */
+
+/* The store's statements that made the reducer's tables and the journal
+ * (tables, then indexes), run on image. */
+static int
+make_schema_from(struct store *store, sqlite3 *image)
+{
+	char list[2048] = "'journal'";
+	for (size_t t = 0; t < reducer_n_tables; t++) {
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, ", '%s'", reducer_tables[t].name);
+	}
+	char *sql = xmalloc(strlen(list) + 256);
+	sprintf(sql, "SELECT sql FROM main.sqlite_master WHERE type IN ('table', 'index')"
+		" AND tbl_name IN (%s) AND sql IS NOT NULL ORDER BY type = 'index', rowid", list);
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL);
+	free(sql);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		rc = exec_on(image, (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+int
+snapshot_make_base(struct store *store, struct store *state, int64_t place,
+		   struct central_snapshot *meta, void **content, size_t *len)
+{
+	struct central_snapshot base;
+	void *base_content = NULL;
+	size_t base_len = 0;
+	sqlite3 *image = NULL;
+	char columns[4096], why[512] = "", sql[512];
+	memset(meta, 0, sizeof *meta);
+	*content = NULL;
+	*len = 0;
+	int rc = read_base(store, &base, &base_content, &base_len);
+	if (rc != 0)
+		return rc;
+	if (sqlite3_open(":memory:", &image) != SQLITE_OK) {
+		sqlite3_close(image);
+		free(base_content);
+		return store_seterr(store, HMC_E_DB, "%s", _("making a snapshot: out of memory"));
+	}
+	store_add_functions(image);
+	meta->place = place;
+	store_config_get(store, "sync.generation", meta->generation, sizeof meta->generation);
+	meta->reducer_version = REDUCER_VERSION;
+	meta->schema_version = store_schema_version();
+	snprintf(sql, sizeof sql, "SELECT max(coalesce((SELECT max(hlc) FROM journal"
+		 " WHERE gseq <= %lld), 0), %lld)", (long long)place, (long long)base.max_hlc);
+	meta->max_hlc = query_int64(store, sql);
+	/* Kept in the store, not sent: the store's own page size. */
+	rc = exec_on(image, "PRAGMA page_size = 4096");
+	if (rc == SQLITE_OK)
+		rc = exec_on(image, "BEGIN");
+	if (rc == SQLITE_OK)
+		rc = make_schema_from(store, image);
+	/* The state at the place, from the scratch store that replayed it. */
+	for (size_t t = 0; rc == SQLITE_OK && t < reducer_n_tables; t++) {
+		const char *table = reducer_tables[t].name;
+		if (columns_of(store, table, columns, sizeof columns) != 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		char *select = xmalloc(strlen(columns) + 256);
+		sprintf(select, "SELECT %s FROM \"%s\"", columns, table);
+		rc = copy_rows(store_db(state), select, image, table, columns, why, sizeof why);
+		free(select);
+	}
+	/* The conflicts at places up to it (they stay in the journal too),
+	 * and each device's last number there, with the old base's. */
+	if (rc == SQLITE_OK && columns_of(store, "journal", columns, sizeof columns) != 0)
+		rc = SQLITE_ERROR;
+	if (rc == SQLITE_OK) {
+		char *select = xmalloc(strlen(columns) + 256);
+		sprintf(select, "SELECT %s FROM journal WHERE status = 'conflict' AND gseq <= %lld"
+			" ORDER BY gseq", columns, (long long)place);
+		rc = copy_rows(store_db(store), select, image, "journal", columns, why, sizeof why);
+		free(select);
+	}
+	if (rc == SQLITE_OK)
+		rc = exec_on(image, "CREATE TABLE device_seqs (device TEXT PRIMARY KEY,"
+				    " last_seq INTEGER) WITHOUT ROWID");
+	if (rc == SQLITE_OK) {
+		snprintf(sql, sizeof sql, "SELECT device, max(device_seq) FROM journal"
+			 " WHERE gseq <= %lld GROUP BY device", (long long)place);
+		rc = copy_rows(store_db(store), sql, image, "device_seqs", "device, last_seq", why,
+			       sizeof why);
+	}
+	if (rc == SQLITE_OK && base_content != NULL) {
+		rc = exec_on(image, "ATTACH ':memory:' AS base");
+		if (rc == SQLITE_OK)
+			rc = sqlite3_deserialize(image, "base", base_content, (sqlite3_int64)base_len,
+						 (sqlite3_int64)base_len, SQLITE_DESERIALIZE_READONLY);
+		if (rc == SQLITE_OK)
+			rc = exec_on(image, "INSERT INTO main.device_seqs SELECT device, last_seq FROM"
+					    " base.device_seqs WHERE true ON CONFLICT (device) DO UPDATE"
+					    " SET last_seq = max(last_seq, excluded.last_seq)");
+	}
+	if (rc == SQLITE_OK)
+		rc = put_meta(image, meta);
+	if (rc == SQLITE_OK)
+		rc = exec_on(image, "COMMIT");
+	if (rc != SQLITE_OK && why[0] == '\0')
+		snprintf(why, sizeof why, "%s", sqlite3_errmsg(image));
+	if (base_content != NULL)
+		exec_on(image, "DETACH base");
+	free(base_content);
+	if (rc == SQLITE_OK) {
+		sqlite3_int64 bytes = 0;
+		unsigned char *data = sqlite3_serialize(image, "main", &bytes, 0);
+		if (data == NULL) {
+			rc = SQLITE_NOMEM;
+			snprintf(why, sizeof why, "%s", _("out of memory"));
+		} else {
+			*content = data;
+			*len = (size_t)bytes;
+			meta->size = bytes;
+			crypto_hash_sha256(meta->sha256, data, (unsigned long long)bytes);
+		}
+	}
+	sqlite3_close(image);
+	return rc == SQLITE_OK ? 0 : store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), why);
+}
+
+int
+snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
+		      const void *content, size_t len)
+{
+	int rc = store_exec(store, "DELETE FROM snapshot_base");
+	return rc != 0 ? rc : keep_base(store, meta, content, len);
+}
+
+/* --- loading from a file (a download streamed to disk) ---------------------- */
+
+/* The kept base's content from the file, a chunk at a time, into the row
+ * keep_base made with a zero blob of its size. */
+static int
+keep_base_file(struct store *store, const struct central_snapshot *meta, const char *path)
+{
+	char now[TIMEUTIL_UTC_LEN];
+	timeutil_format_utc(timeutil_now_ms(), now);
+	sqlite3_stmt *stmt = NULL;
+	sqlite3_blob *blob = NULL;
+	/* A zero blob inserted is written as zeros, never held in memory
+	 * (an UPDATE to one would be, twice). */
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"INSERT INTO snapshot_base (one, place, generation, reducer_version, schema_version,"
+		" max_hlc, sha256, content, loaded) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7), ?8)",
+		-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, meta->place);
+		sqlite3_bind_text(stmt, 2, meta->generation, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, meta->reducer_version);
+		sqlite3_bind_int(stmt, 4, meta->schema_version);
+		sqlite3_bind_int64(stmt, 5, meta->max_hlc);
+		sqlite3_bind_blob(stmt, 6, meta->sha256, 32, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 7, meta->size);
+		sqlite3_bind_text(stmt, 8, now, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1, 1,
+				       &blob);
+	if (rc != SQLITE_OK) {
+		sqlite3_blob_close(blob);
+		return store_sqlerr(store, rc, _("keeping the snapshot"));
+	}
+	FILE *in = fopen(path, "rb");
+	char *buf = xmalloc(1 << 16);
+	int64_t at = 0;
+	size_t n;
+	rc = in == NULL ? SQLITE_CANTOPEN : SQLITE_OK;
+	while (rc == SQLITE_OK && at < meta->size && (n = fread(buf, 1, 1 << 16, in)) > 0) {
+		if (at + (int64_t)n > meta->size)
+			n = (size_t)(meta->size - at);
+		rc = sqlite3_blob_write(blob, buf, (int)n, (int)at);
+		at += (int64_t)n;
+	}
+	if (rc == SQLITE_OK && at != meta->size)
+		rc = SQLITE_IOERR;
+	if (in != NULL)
+		fclose(in);
+	free(buf);
+	int closed = sqlite3_blob_close(blob);
+	if (rc == SQLITE_OK)
+		rc = closed;
+	return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
+}
+
+int
+snapshot_load_file(struct store *store, const struct central_snapshot *meta, const char *path)
+{
+	sqlite3 *image = NULL;
+	sqlite3_stmt *stmt = NULL;
+	char text[24];
+	if (sqlite3_open_v2(path, &image, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(image);
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	}
+	int rc = check_inner(store, image, meta);
+	if (rc == 0)
+		rc = check_own_numbers(store, image);
+	sqlite3_close(image);
+	if (rc != 0)
+		return rc;
+	/* Attached outside the transaction, as snapshot_load does. */
+	rc = sqlite3_prepare_v2(store_db(store), "ATTACH ?1 AS hmc_snap", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, path, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_OK)
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	store_exec(store, "PRAGMA foreign_keys = OFF");
+	snprintf(text, sizeof text, "%lld", (long long)meta->place);
+	if ((rc = store_begin(store)) == 0) {
+		int ahead;
+		if (!snapshot_store_empty(store))
+			rc = store_seterr(store, HMC_E_REFUSED, "%s",
+					  _("this store is not empty: a snapshot is loaded into a new "
+					    "one only"));
+		if (rc == 0)
+			rc = transfer_image(store);
+		if (rc == 0)
+			rc = store_device_observe(store, meta->max_hlc, &ahead);
+		if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
+		    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
+			rc = keep_base_file(store, meta, path);
+		if (rc == 0)
+			rc = store_commit(store);
+		else
+			store_rollback(store);
+	}
+	store_exec(store, "PRAGMA foreign_keys = ON");
+	store_exec(store, "DETACH hmc_snap");
+	return rc;
+}

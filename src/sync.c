@@ -20,7 +20,9 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sodium.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -1105,6 +1107,71 @@ snapshot_refused(struct store *store, const struct central_snapshot *meta, const
 	return 0;
 }
 
+/* A download streamed to a file beside the store, hashed as it comes. */
+struct download {
+	int fd;
+	crypto_hash_sha256_state sha;
+	int64_t bytes;
+};
+
+static int
+download_chunk(const void *data, size_t len, void *arg)
+{
+	struct download *d = arg;
+	const char *p = data;
+	crypto_hash_sha256_update(&d->sha, data, (unsigned long long)len);
+	d->bytes += (int64_t)len;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(d->fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return errno == ENOSPC ? HMC_E_FULL : HMC_E_IO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* The content of meta into a new file PATH.snapshot-XXXXXX beside the
+ * store (0600: the region's state), never whole in memory; its size and
+ * SHA-256 checked.  0 with *path the file (the caller removes it), or an
+ * error with the reason in err and no file left. */
+static int
+download_snapshot(struct store *store, const struct central_ops *ops, struct central *c,
+		  const struct central_snapshot *meta, char *path, size_t path_size, char *err,
+		  size_t err_size)
+{
+	struct download d;
+	unsigned char sha[32];
+	snprintf(path, path_size, "%s.snapshot-XXXXXX", store_path(store));
+	d.fd = mkstemp(path);
+	if (d.fd < 0) {
+		snprintf(err, err_size, _("cannot write %s: %s"), path, strerror(errno));
+		return errno == ENOSPC ? HMC_E_FULL : HMC_E_IO;
+	}
+	fchmod(d.fd, 0600);
+	crypto_hash_sha256_init(&d.sha);
+	d.bytes = 0;
+	int rc = ops->snapshot_stream(c, meta, download_chunk, &d, err, err_size);
+	if (rc == HMC_E_FULL || (rc == HMC_E_IO && err[0] == '\0'))
+		snprintf(err, err_size, _("cannot write %s: %s"), path,
+			 rc == HMC_E_FULL ? strerror(ENOSPC) : strerror(EIO));
+	if (close(d.fd) != 0 && rc == 0) {
+		snprintf(err, err_size, _("cannot write %s: %s"), path, strerror(errno));
+		rc = HMC_E_IO;
+	}
+	crypto_hash_sha256_final(&d.sha, sha);
+	if (rc == 0 && (d.bytes != meta->size || sodium_memcmp(sha, meta->sha256, 32) != 0)) {
+		snprintf(err, err_size, "%s",
+			 _("its content does not match its SHA-256: it was damaged or changed "
+			   "after the centre made it"));
+		rc = HMC_E_REFUSED;
+	}
+	if (rc != 0)
+		unlink(path);
+	return rc;
+}
+
 /* Starts a new store from the log's newest snapshot, when it has one
  * this store may use; else nothing (the pull folds from event 1). */
 static int
@@ -1112,8 +1179,7 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 	  const struct central_head *head, struct sync_result *result)
 {
 	struct central_snapshot meta;
-	char err[512] = "", why[512];
-	void *content = NULL;
+	char err[512] = "", why[512], path[4200];
 	if (!snapshot_store_empty(store))
 		return 0;
 	int rc = ops->snapshot_newest(c, &meta, err, sizeof err);
@@ -1126,7 +1192,7 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 		xstrlcpy(why, store_errmsg(store), sizeof why);
 		return snapshot_refused(store, &meta, why, result);
 	}
-	rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+	rc = download_snapshot(store, ops, c, &meta, path, sizeof path, err, sizeof err);
 	/* Replaced by a newer one between the two reads: that one, once. */
 	if (rc == HMC_E_NOT_FOUND && (rc = ops->snapshot_newest(c, &meta, err, sizeof err)) == 0) {
 		if (meta.id == 0)
@@ -1135,17 +1201,14 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 			xstrlcpy(why, store_errmsg(store), sizeof why);
 			return snapshot_refused(store, &meta, why, result);
 		}
-		rc = ops->snapshot_read(c, &meta, &content, err, sizeof err);
+		rc = download_snapshot(store, ops, c, &meta, path, sizeof path, err, sizeof err);
 	}
 	if (rc == HMC_E_NOT_FOUND || rc == HMC_E_REFUSED)
 		return snapshot_refused(store, &meta, err, result);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
-	rc = snapshot_check(store, &meta, content, (size_t)meta.size, head->generation,
-			    head->max_gseq);
-	if (rc == 0)
-		rc = snapshot_load(store, &meta, content, (size_t)meta.size);
-	free(content);
+	rc = snapshot_load_file(store, &meta, path);
+	unlink(path);
 	if (rc == HMC_E_REFUSED) {
 		xstrlcpy(why, store_errmsg(store), sizeof why);
 		return snapshot_refused(store, &meta, why, result);

@@ -8,6 +8,10 @@
 #   BENCH_PART_N  events in each log of the partitions' benchmark (200000)
 #   BENCH_BOOT_UNITS, BENCH_BOOT_ROUNDS  the region a new handheld joins (100000
 #                units), and rounds (3): tests/bench_bootstrap.sh
+#   BENCH_PRUNE_UNITS, BENCH_PRUNE_PER_DAY, BENCH_PRUNE_DAYS  the year of
+#                events of tests/bench_prune.sh (2000 units, 300 a day, 365 days)
+#   BENCH_FOLD_UNITS, BENCH_FOLD_ROUNDS  the log of tests/bench_fold.sh (20000
+#                units), and rounds (3)
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -192,4 +196,18 @@ if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 	sh tests/pgtmp.sh stop "$pgdir"
 else
 	echo "PostgreSQL could not be started: no PostgreSQL figures"
+fi
+
+echo "== pruning: a handheld's store after a year of a region's events, the journal pruned after each sync (sync.keep_days 90) vs kept whole; the same days, alternating"
+HMC=$HMC BUILD=$BUILD sh tests/bench_prune.sh "$dir/prune" "${BENCH_PRUNE_UNITS:-2000}" \
+	"${BENCH_PRUNE_PER_DAY:-300}" "${BENCH_PRUNE_DAYS:-365}" 90
+
+echo "== the centre's fold (central fold --once, PostgreSQL log) vs psql \\copy of the same rows out of the log; interleaved rounds"
+pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
+if url=$(sh tests/pgtmp.sh start "$pgdir"); then
+	HMC=$HMC sh tests/bench_fold.sh "$url" "$dir" "${BENCH_FOLD_UNITS:-20000}" \
+		"${BENCH_FOLD_ROUNDS:-3}"
+	sh tests/pgtmp.sh stop "$pgdir"
+else
+	echo "PostgreSQL could not be started: no fold figures"
 fi

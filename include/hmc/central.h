@@ -134,6 +134,13 @@ struct central_ops {
 	 * it (PostgreSQL: a crisis log is a SQLite file). */
 	int (*seed)(struct central *c, const struct event *events, int n, const char *based_on,
 		    char *err, size_t size);
+	/* The content of a snapshot, in order, a chunk at a time to sink
+	 * (what sink returns other than 0 stops it and is returned): never
+	 * more than a chunk in memory.  HMC_E_NOT_FOUND when it does not hold
+	 * meta->size bytes (it went meanwhile); snapshot_read gathers it. */
+	int (*snapshot_stream)(struct central *c, const struct central_snapshot *meta,
+			       int (*sink)(const void *data, size_t len, void *arg), void *arg,
+			       char *err, size_t size);
 };
 
 #define CENTRAL_LOCK_TIMEOUT 10000
@@ -141,6 +148,12 @@ struct central_ops {
 
 extern const struct central_ops central_sqlite_ops;
 extern const struct central_ops central_pg_ops;
+
+/* snapshot_read through ops->snapshot_stream: the content gathered into
+ * one malloc'd buffer (*content; the caller frees). */
+int central_snapshot_gather(const struct central_ops *ops, struct central *c,
+			    const struct central_snapshot *meta, void **content, char *err,
+			    size_t size);
 
 /* A row of the log as an engine read it, not yet trusted: each text with
  * its length, NULL for an SQL NULL; it may hold any bytes. */

@@ -140,4 +140,25 @@ int journal_answered(struct store *store, int64_t device_seq);
 int journal_foreach_unsent(struct store *store, int64_t after_device_seq, int limit,
 			   int (*fn)(const struct event *ev, void *arg), void *arg);
 
+/* The events folded at places after_gseq+1 .. through_gseq, by place (as
+ * journal_foreach_folded's first part: conflicts skipped). */
+int journal_foreach_placed(struct store *store, int64_t after_gseq, int64_t through_gseq,
+			   int (*fn)(const struct event *ev, int skipped, void *arg), void *arg);
+
+/* Deletes the events the log confirmed and that applied at places up to
+ * through_gseq (status central or confirmed; never a conflict, a pending
+ * or a refused one), inside the caller's transaction: prune.c, which has
+ * put their state into the store's base first.  *own_last: this device's
+ * highest number among them (0: none). */
+int journal_prune(struct store *store, int64_t through_gseq, int64_t *n_pruned,
+		  int64_t *own_last);
+
+/* For prune.c: the first place of an event at or after hlc (0: none);
+ * the oldest HLC of an applied event placed after after_gseq (0: none);
+ * what the journal holds at places after_gseq+1..through_gseq as one
+ * number, which moves when a row there is taken back or placed again. */
+int64_t journal_first_place_since(struct store *store, int64_t hlc);
+int64_t journal_oldest_applied_after(struct store *store, int64_t after_gseq);
+int64_t journal_places_digest(struct store *store, int64_t after_gseq, int64_t through_gseq);
+
 #endif

@@ -87,4 +87,20 @@ int snapshot_file_write(const char *path, const struct central_snapshot *meta,
 int snapshot_file_read(const char *path, struct central_snapshot *meta, void **content,
 		       size_t *len, char *err, size_t size);
 
+/* A base made here (prune.c): the image of state's reducer tables (a
+ * scratch store holding the fold of places 1..place, from store's base
+ * and journal), with store's conflicts and each device's last number up
+ * to place, described as a snapshot of store's log at place. */
+int snapshot_make_base(struct store *store, struct store *state, int64_t place,
+		       struct central_snapshot *meta, void **content, size_t *len);
+/* Puts it in place of the store's base, inside the caller's transaction. */
+int snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
+			  const void *content, size_t len);
+
+/* snapshot_load from a file holding the content (a download streamed to
+ * disk, whose size and SHA-256 the caller checked): the file is attached,
+ * never read into memory whole. */
+int snapshot_load_file(struct store *store, const struct central_snapshot *meta,
+		       const char *path);
+
 #endif
