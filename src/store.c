@@ -613,6 +613,23 @@ static const char *const migrations[] = {
 	"ALTER TABLE repairs ADD COLUMN loan_unit TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN loan_for TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN rent_free INTEGER NOT NULL DEFAULT 0;",
+	/* 20: kept for another branch's migration (customer stocks): the
+	 * lead puts it here at the merge; nothing on this branch. */
+	"SELECT 1;",
+	/* 21: depot-scoped stores (scope.h).
+	 * scope: the depot this store's state is cut to (no row: the
+	 * region's); scope_out: the units (kind unit, or arrived when a
+	 * move brought one here since) and the ids of repairs and charges
+	 * (kind row) of the region that this store does not hold, with
+	 * their depot.  Both are reducer state, written by a depot
+	 * snapshot's load and by the reducer's scope rule. */
+	"CREATE TABLE IF NOT EXISTS scope ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  depot TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS scope_out ("
+	"  subject TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('unit','arrived','row')),"
+	"  depot TEXT NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

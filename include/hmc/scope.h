@@ -1,0 +1,105 @@
+/*
+ * scope.h — depot-scoped stores: which units a handheld holds (issue 16).
+ *
+ * A store is either the region's (every unit: the default, and the
+ * centre's fold) or one depot's.  The config file's sync.scope (region,
+ * or a depot's code) says which a new store asks for: a file setting, as
+ * the central log's address is, because the store is empty then and has
+ * no manager to set a store setting; what a store *is* is state: the row of
+ * table `scope` (store migration 21), written only by loading a depot's
+ * snapshot (snapshot.c), so that verify's scratch store, a rebuild from
+ * the journal and the store itself agree.
+ *
+ * The one rule, used by the centre when it cuts a depot's snapshot out of
+ * the region's state (scope_prune) and by the reducer on every event
+ * (scope_skips):
+ *
+ *   a unit belongs to the depot of its location; a unit with no location
+ *   (out at a patient, in transit, lost, scrapped) to its home depot,
+ *   scope_home: the state does not yet record the depot that sent a unit
+ *   out, so the home is a fixed hash of the unit's number over the
+ *   region's depots, which splits the region evenly and never changes;
+ *   a set's components go with their main unit, a loan unit with its
+ *   repair;
+ *   the rows keyed by a unit (scope_tables) go with it; everything else
+ *   (articles, payers, locations, operators, prices, orders' heads,
+ *   stocktakes' heads, recalls' heads, flags) is the region's reference
+ *   data and every store holds it.
+ *
+ * A depot's store holds its units and a compact list of the others,
+ * `scope_out` (subject, kind, depot: kind "unit" for a unit of another
+ * depot, "arrived" for one moved here since, "row" for the id of a repair
+ * or charge whose unit is outside), so that a look-up can say "outside
+ * this handheld's depot" rather than "no such unit".
+ *
+ * Folding in a depot's store (scope_skips, called by the reducer inside
+ * the event's savepoint): an event whose subject, or whose payload's
+ * unit, is in scope_out is not applied (it is journalled as every pulled
+ * event is, and is no conflict); a registration or import of a unit
+ * outside the depot adds it to scope_out instead of units.  A move that
+ * brings an outside unit to a location of this depot also only updates
+ * its depot in scope_out: the unit's state is not on this handheld, and
+ * the look-up says so (SCOPE_ARRIVED); it arrives whole with the store
+ * made from the next depot snapshot.  Since the rule reads only the
+ * state, verify's replay makes the same choices: on a scoped store verify
+ * proves that the state (held units and scope_out) is the depot snapshot
+ * plus the events after it under this rule; that the depot snapshot is
+ * the region's fold cut by scope_prune rests on the centre's fold.
+ */
+#ifndef HMC_SCOPE_H
+#define HMC_SCOPE_H
+
+#include <stddef.h>
+
+struct store;
+struct event;
+struct sqlite3;
+
+#define SCOPE_DEPOT_MAX 21
+
+/* A table keyed by a unit: its rows go with the unit. */
+struct scope_table {
+	const char *name;
+	const char *column;	/* the unit's number (or, with parent, the parent's key) */
+	const char *parent;	/* NULL, or the table whose rows these hang on */
+	const char *parent_key;
+};
+extern const struct scope_table scope_tables[];
+extern const size_t scope_n_tables;
+
+/* The depot this store's state is scoped to: 1 and depot set, or 0 (the
+ * region's store). */
+int scope_depot(struct store *store, char *depot, size_t size);
+
+/* What sync.scope (the config file's [sync] scope) asks a new store to
+ * be: 1 and depot for a depot's code, 0 for region (the default), or
+ * HMC_E_INVALID (store_errmsg says what to write). */
+int scope_wanted(struct store *store, char *depot, size_t size);
+
+/* The home depot of a unit with no location, among the n depots (sorted)
+ * of the region: a fixed hash of its number. */
+const char *scope_home(const char *unit_no, const char *const *depots, size_t n);
+
+/* The reducer's rule (see above), in its savepoint: *skip 1 when ev is
+ * not applied here; it may write scope_out. */
+int scope_skips(struct store *store, const struct event *ev, int *skip);
+
+enum scope_where {
+	SCOPE_HELD,		/* in units (or the store is the region's) */
+	SCOPE_OUT,		/* known, at another depot (depot says which) */
+	SCOPE_ARRIVED,		/* moved to this depot since the snapshot; state not here */
+	SCOPE_UNKNOWN,		/* no such unit known here */
+};
+/* Where unit_no stands for this store; depot gets the depot named. */
+enum scope_where scope_unit(struct store *store, const char *unit_no, char *depot, size_t size);
+
+/* The look-up's sentence for SCOPE_OUT / SCOPE_ARRIVED (translated), in out. */
+void scope_describe(enum scope_where where, const char *unit_no, const char *depot, char *out,
+		    size_t size);
+
+/* Cuts the region's state in db (a snapshot image, schema main) down to
+ * depot: deletes the other units and their rows, fills scope and
+ * scope_out.  0, or an SQLite code with the reason in why. */
+int scope_prune(struct sqlite3 *db, const char *depot, char *why, size_t size);
+
+#endif

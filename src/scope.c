@@ -1,0 +1,368 @@
+/*
+ * scope.c — depot-scoped stores: the one rule (see scope.h).
+ *
+ * Why the rule lives in the reducer's path and reads only the state: a
+ * scoped handheld still pulls every place (the puller's contiguity and
+ * restore checks stay as they are) and journals every event, and the
+ * reducer decides per event whether it touches this depot.  verify and a
+ * rebuild from the journal run the same reducer from the same snapshot,
+ * so they make the same decisions without knowing about scope.
+ */
+#include "hmc/scope.h"
+#include "hmc/catalog.h"
+#include "hmc/error.h"
+#include "hmc/event.h"
+#include "hmc/i18n.h"
+#include "hmc/lifecycle.h"
+#include "hmc/payload.h"
+#include "hmc/settings.h"
+#include "hmc/store.h"
+#include "hmc/xmem.h"
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every table whose rows are keyed by a unit, in one place: the depot
+ * snapshot's cut (scope_prune) deletes their rows of the units it leaves
+ * out; the rest of reducer_tables is the region's reference data. */
+const struct scope_table scope_tables[] = {
+	{ "units", "unit_no", NULL, NULL },
+	{ "order_picks", "unit_no", NULL, NULL },
+	{ "pickup_units", "unit_no", NULL, NULL },
+	{ "repairs", "unit_no", NULL, NULL },
+	{ "repair_actions", "repair_id", "repairs", "repair_id" },
+	{ "stocktake_expected", "unit_no", NULL, NULL },
+	{ "stocktake_counts", "unit_no", NULL, NULL },
+	{ "charges", "unit_no", NULL, NULL },
+	{ "scrap_requests", "unit_no", NULL, NULL },
+	{ "legacy_checks", "unit_no", NULL, NULL },
+	{ "unit_aliases", "unit_no", NULL, NULL },
+	{ "quarantines", "unit_no", NULL, NULL },
+	{ "incidents", "unit_no", NULL, NULL },
+	{ "recall_units", "unit_no", NULL, NULL },
+	{ "unit_inspections", "unit_no", NULL, NULL },
+	{ "inspections", "unit_no", NULL, NULL },
+	{ "unit_hygiene", "unit_no", NULL, NULL },
+	{ "rent_periods", "unit_no", NULL, NULL },
+	{ "set_members", "component", NULL, NULL },
+	{ "set_quantities", "main", NULL, NULL },
+};
+const size_t scope_n_tables = sizeof scope_tables / sizeof scope_tables[0];
+
+int
+scope_depot(struct store *store, char *depot, size_t size)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT depot FROM scope WHERE one = 1");
+	int scoped = 0;
+	if (depot != NULL && size > 0)
+		depot[0] = '\0';
+	if (stmt != NULL && sqlite3_step(stmt) == SQLITE_ROW) {
+		scoped = 1;
+		if (depot != NULL)
+			store_column_text(stmt, 0, depot, size);
+	}
+	if (stmt != NULL)
+		sqlite3_reset(stmt);
+	return scoped;
+}
+
+int
+scope_wanted(struct store *store, char *depot, size_t size)
+{
+	const char *want = settings_file_value("sync.scope");
+	depot[0] = '\0';
+	if (want == NULL || want[0] == '\0' || strcmp(want, "region") == 0)
+		return 0;
+	if (strlen(want) >= size)
+		return store_seterr(store, HMC_E_INVALID,
+				    _("sync.scope names depot \"%s\", longer than a depot's code: "
+				      "write region or a depot such as GBG under [sync]"), want);
+	snprintf(depot, size, "%s", want);
+	return 1;
+}
+
+/* FNV-1a: fixed, so that the centre's cut and every handheld agree. */
+static uint32_t
+fnv1a(const char *text)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		h ^= *c;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+const char *
+scope_home(const char *unit_no, const char *const *depots, size_t n)
+{
+	return n == 0 ? "" : depots[fnv1a(unit_no) % n];
+}
+
+/* The region's depots, sorted, as locations name them (at most max). */
+static size_t
+region_depots(sqlite3 *db, char depots[][SCOPE_DEPOT_MAX], const char **ptrs, size_t max)
+{
+	sqlite3_stmt *stmt = NULL;
+	size_t n = 0;
+	if (sqlite3_prepare_v2(db, "SELECT DISTINCT depot FROM locations ORDER BY depot", -1, &stmt,
+			       NULL) == SQLITE_OK)
+		while (n < max && sqlite3_step(stmt) == SQLITE_ROW) {
+			snprintf(depots[n], SCOPE_DEPOT_MAX, "%s",
+				 (const char *)sqlite3_column_text(stmt, 0));
+			ptrs[n] = depots[n];
+			n++;
+		}
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+#define SCOPE_MAX_DEPOTS 256
+
+/* hmc_scope_home(unit_no) over the depots in the function's data. */
+static void
+sql_home(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *const *ptrs = sqlite3_user_data(ctx);
+	size_t n = 0;
+	while (n < SCOPE_MAX_DEPOTS && ptrs[n] != NULL)
+		n++;
+	const unsigned char *unit = sqlite3_value_text(argv[0]);
+	sqlite3_result_text(ctx, scope_home(unit ? (const char *)unit : "", ptrs, n), -1,
+			    SQLITE_TRANSIENT);
+}
+
+static int
+run(sqlite3 *db, const char *sql, char *why, size_t size)
+{
+	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && why[0] == '\0')
+		snprintf(why, size, "%s", sqlite3_errmsg(db));
+	return rc;
+}
+
+int
+scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
+{
+	static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
+	static const char *ptrs[SCOPE_MAX_DEPOTS + 1];
+	char sql[1024];
+	why[0] = '\0';
+	size_t n = region_depots(db, depots, ptrs, SCOPE_MAX_DEPOTS);
+	ptrs[n] = NULL;
+	int rc = sqlite3_create_function(db, "hmc_scope_home", 1, SQLITE_UTF8, (void *)ptrs,
+					 sql_home, NULL, NULL);
+	sqlite3_stmt *stmt = NULL;
+	if (rc == SQLITE_OK)
+		rc = run(db, "DROP TABLE IF EXISTS temp.scope_where;"
+			 "CREATE TEMP TABLE scope_where (unit_no TEXT PRIMARY KEY, depot TEXT NOT NULL)"
+			 " WITHOUT ROWID;"
+			 "INSERT INTO temp.scope_where SELECT u.unit_no,"
+			 " coalesce(l.depot, hmc_scope_home(u.unit_no)) FROM main.units u"
+			 " LEFT JOIN main.locations l ON l.code = u.location;"
+			 "DROP TABLE IF EXISTS temp.scope_keep;"
+			 "CREATE TEMP TABLE scope_keep (unit_no TEXT PRIMARY KEY) WITHOUT ROWID;",
+			 why, size);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO temp.scope_keep SELECT unit_no FROM"
+					" temp.scope_where WHERE depot = ?1", -1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, depot, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(stmt);
+	/* A set goes whole with its main unit; a loan unit with its repair. */
+	if (rc == SQLITE_OK)
+		rc = run(db, "INSERT OR IGNORE INTO temp.scope_keep SELECT component FROM"
+			 " main.set_members WHERE main IN temp.scope_keep;"
+			 "INSERT OR IGNORE INTO temp.scope_keep SELECT loan_unit FROM main.repairs"
+			 " WHERE loan_unit IS NOT NULL AND unit_no IN temp.scope_keep;", why, size);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO main.scope (one, depot) VALUES (1, ?1)", -1,
+					&stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(stmt, 1, depot, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK)
+		rc = run(db, "INSERT INTO main.scope_out (subject, kind, depot)"
+			 " SELECT unit_no, 'unit', depot FROM temp.scope_where"
+			 " WHERE unit_no NOT IN temp.scope_keep;"
+			 "INSERT OR IGNORE INTO main.scope_out (subject, kind, depot)"
+			 " SELECT r.repair_id, 'row', w.depot FROM main.repairs r"
+			 " JOIN temp.scope_where w ON w.unit_no = r.unit_no"
+			 " WHERE r.unit_no NOT IN temp.scope_keep;"
+			 "INSERT OR IGNORE INTO main.scope_out (subject, kind, depot)"
+			 " SELECT c.charge_id, 'row', w.depot FROM main.charges c"
+			 " JOIN temp.scope_where w ON w.unit_no = c.unit_no"
+			 " WHERE c.unit_no NOT IN temp.scope_keep;", why, size);
+	/* Dependent rows first (their parent decides), then the unit-keyed. */
+	for (size_t t = 0; rc == SQLITE_OK && t < scope_n_tables; t++) {
+		if (scope_tables[t].parent == NULL)
+			continue;
+		snprintf(sql, sizeof sql, "DELETE FROM main.\"%s\" WHERE \"%s\" IN (SELECT \"%s\" FROM"
+			 " main.\"%s\" WHERE unit_no NOT IN temp.scope_keep)", scope_tables[t].name,
+			 scope_tables[t].column, scope_tables[t].parent_key, scope_tables[t].parent);
+		rc = run(db, sql, why, size);
+	}
+	for (size_t t = 0; rc == SQLITE_OK && t < scope_n_tables; t++) {
+		if (scope_tables[t].parent != NULL)
+			continue;
+		snprintf(sql, sizeof sql, "DELETE FROM main.\"%s\" WHERE \"%s\" NOT IN temp.scope_keep",
+			 scope_tables[t].name, scope_tables[t].column);
+		rc = run(db, sql, why, size);
+	}
+	if (rc == SQLITE_OK)
+		rc = run(db, "DROP TABLE temp.scope_where; DROP TABLE temp.scope_keep;", why, size);
+	sqlite3_create_function(db, "hmc_scope_home", 1, SQLITE_UTF8, NULL, NULL, NULL, NULL);
+	if (rc != SQLITE_OK && why[0] == '\0')
+		snprintf(why, size, "%s", sqlite3_errmsg(db));
+	return rc;
+}
+
+/* --- the reducer's rule ----------------------------------------------------- */
+
+static int
+out_depot(struct store *store, const char *subject, char *depot, size_t size, char *kind,
+	  size_t kind_size)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT depot, kind FROM scope_out WHERE subject = ?1");
+	int found = 0;
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		found = 1;
+		store_column_text(stmt, 0, depot, size);
+		if (kind != NULL)
+			store_column_text(stmt, 1, kind, kind_size);
+	}
+	sqlite3_reset(stmt);
+	return found;
+}
+
+static int
+put_out(struct store *store, const char *subject, const char *kind, const char *depot)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"INSERT INTO scope_out (subject, kind, depot) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (subject) DO UPDATE SET depot = excluded.depot,"
+		" kind = CASE WHEN kind = 'row' THEN 'row' ELSE excluded.kind END");
+	if (stmt == NULL)
+		return store_errcode(store);
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, depot, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "scope_out");
+}
+
+static int
+held(struct store *store, const char *unit_no)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT 1 FROM units WHERE unit_no = ?1");
+	int found = 0;
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	found = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* The depot of the location ev names, or "" (none, or unknown). */
+static void
+target_depot(struct store *store, const struct event *ev, char *depot, size_t size)
+{
+	char code[64];
+	struct location loc;
+	depot[0] = '\0';
+	if (payload_get(ev->payload, "location", code, sizeof code) == 0 && code[0] &&
+	    catalog_location_get(store, code, &loc) == 0)
+		snprintf(depot, size, "%s", loc.depot);
+}
+
+int
+scope_skips(struct store *store, const struct event *ev, int *skip)
+{
+	char mine[SCOPE_DEPOT_MAX], there[SCOPE_DEPOT_MAX], kind[8], unit[64];
+	*skip = 0;
+	if (!scope_depot(store, mine, sizeof mine))
+		return 0;
+	if (event_type_is_move(ev->type)) {
+		if (held(store, ev->subject))
+			return 0;
+		target_depot(store, ev, there, sizeof there);
+		if (out_depot(store, ev->subject, unit, sizeof unit, kind, sizeof kind)) {
+			/* Known outside: not applied; where it went is noted,
+			 * and one brought here is marked as arrived. */
+			*skip = 1;
+			if (there[0] == '\0')
+				return 0;
+			return put_out(store, ev->subject,
+				       strcmp(there, mine) == 0 ? "arrived" : "unit", there);
+		}
+		if (!(move_effects(ev->type) & FX_CREATES))
+			return 0;	/* unknown everywhere: the reducer says so */
+		if (there[0] == '\0') {
+			static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
+			static const char *ptrs[SCOPE_MAX_DEPOTS];
+			size_t n = region_depots(store_db(store), depots, ptrs, SCOPE_MAX_DEPOTS);
+			snprintf(there, sizeof there, "%s", scope_home(ev->subject, ptrs, n));
+		}
+		if (there[0] == '\0' || strcmp(there, mine) == 0)
+			return 0;
+		*skip = 1;
+		return put_out(store, ev->subject, "unit", there);
+	}
+	/* Not a move: about a unit (or a repair's or charge's id) outside. */
+	if (out_depot(store, ev->subject, there, sizeof there, NULL, 0)) {
+		*skip = 1;
+		return 0;
+	}
+	if (payload_get(ev->payload, "unit", unit, sizeof unit) == 0 && unit[0] &&
+	    !held(store, unit) && out_depot(store, unit, there, sizeof there, NULL, 0)) {
+		*skip = 1;
+		/* What it makes (a repair, a charge) stays outside too. */
+		return put_out(store, ev->subject, "row", there);
+	}
+	return 0;
+}
+
+/* --- look-ups --------------------------------------------------------------- */
+
+enum scope_where
+scope_unit(struct store *store, const char *unit_no, char *depot, size_t size)
+{
+	char kind[12] = "";
+	depot[0] = '\0';
+	if (held(store, unit_no))
+		return SCOPE_HELD;
+	if (!out_depot(store, unit_no, depot, size, kind, sizeof kind) ||
+	    strcmp(kind, "row") == 0) {
+		depot[0] = '\0';
+		return SCOPE_UNKNOWN;
+	}
+	return strcmp(kind, "arrived") == 0 ? SCOPE_ARRIVED : SCOPE_OUT;
+}
+
+void
+scope_describe(enum scope_where where, const char *unit_no, const char *depot, char *out,
+	       size_t size)
+{
+	if (where == SCOPE_ARRIVED)
+		snprintf(out, size,
+			 _("Unit %s was moved to this depot after this handheld joined; its "
+			   "details are not on this handheld yet."), unit_no);
+	else if (where == SCOPE_OUT)
+		snprintf(out, size, _("Unit %s is outside this handheld's depot (at %s)."), unit_no,
+			 depot);
+	else
+		out[0] = '\0';
+}
