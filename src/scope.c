@@ -288,6 +288,8 @@ target_depot(struct store *store, const struct event *ev, char *depot, size_t si
 		snprintf(depot, size, "%s", loc.depot);
 }
 
+static int adopt(struct store *store, const struct event *ev, int *done);
+
 int
 scope_skips(struct store *store, const struct event *ev, int *skip)
 {
@@ -300,8 +302,16 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 			return 0;
 		target_depot(store, ev, there, sizeof there);
 		if (out_depot(store, ev->subject, unit, sizeof unit, kind, sizeof kind)) {
+			/* Brought here with its state (scope_carry): held from
+			 * now on, and the move applies as anywhere. */
+			int adopted = 0, rc;
+			if (there[0] && strcmp(there, mine) == 0 &&
+			    (rc = adopt(store, ev, &adopted)) != 0)
+				return rc;
+			if (adopted)
+				return 0;
 			/* Known outside: not applied; where it went is noted,
-			 * and one brought here is marked as arrived. */
+			 * and one brought here without its state is marked. */
 			*skip = 1;
 			if (there[0] == '\0')
 				return 0;
@@ -335,6 +345,177 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 	return 0;
 }
 
+/* --- carrying a unit across depots ---------------------------------------- */
+
+/* What a move across depots carries of its unit (scope_carry): its own
+ * row, its cleaning and check state and its inspection plan, each as a
+ * form-encoded row under one payload key.  Its history (repairs, charges,
+ * rent periods) stays with the region's stores. */
+static const struct {
+	const char *table, *key;
+} carried[] = {
+	{ "units", "carry_unit" },
+	{ "unit_hygiene", "carry_hygiene" },
+	{ "unit_inspections", "carry_inspection" },
+};
+#define N_CARRIED (sizeof carried / sizeof carried[0])
+
+/* The depot a unit of store is at: its location's, or its home. */
+static void
+unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT l.depot FROM units u LEFT JOIN locations l ON l.code = u.location"
+		" WHERE u.unit_no = ?1");
+	int found = 0, located = 0;
+	depot[0] = '\0';
+	if (stmt == NULL)
+		return;
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		found = 1;
+		located = sqlite3_column_type(stmt, 0) != SQLITE_NULL;
+		if (located)
+			store_column_text(stmt, 0, depot, size);
+	}
+	sqlite3_reset(stmt);
+	if (found && !located) {
+		static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
+		static const char *ptrs[SCOPE_MAX_DEPOTS];
+		size_t n = region_depots(store_db(store), depots, ptrs, SCOPE_MAX_DEPOTS);
+		snprintf(depot, size, "%s", scope_home(unit_no, ptrs, n));
+	}
+}
+
+/* One row of table for unit_no as form-encoded columns (NULLs left out). */
+static int
+row_text(struct store *store, const char *table, const char *unit_no, char *out, size_t size)
+{
+	char sql[128];
+	sqlite3_stmt *stmt = NULL;
+	out[0] = '\0';
+	snprintf(sql, sizeof sql, "SELECT * FROM \"%s\" WHERE unit_no = ?1", table);
+	int rc = sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, table);
+	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+	int bad = 0;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		for (int i = 0; !bad && i < sqlite3_column_count(stmt); i++)
+			if (sqlite3_column_type(stmt, i) != SQLITE_NULL)
+				bad = payload_set(out, size, sqlite3_column_name(stmt, i),
+						  (const char *)sqlite3_column_text(stmt, i)) != 0;
+	sqlite3_finalize(stmt);
+	return bad ? HMC_E_INVALID : 0;
+}
+
+int
+scope_carry(struct store *store, struct event *ev)
+{
+	char from[SCOPE_DEPOT_MAX], to[SCOPE_DEPOT_MAX], row[PAYLOAD_MAX];
+	if (!event_type_is_move(ev->type) || (move_effects(ev->type) & FX_CREATES))
+		return 0;
+	unit_depot(store, ev->subject, from, sizeof from);
+	target_depot(store, ev, to, sizeof to);
+	if (from[0] == '\0' || to[0] == '\0' || strcmp(from, to) == 0)
+		return 0;
+	char payload[PAYLOAD_MAX];
+	snprintf(payload, sizeof payload, "%s", ev->payload);
+	for (size_t t = 0; t < N_CARRIED; t++) {
+		if (row_text(store, carried[t].table, ev->subject, row, sizeof row) != 0 ||
+		    (row[0] && payload_set(payload, sizeof payload, carried[t].key, row) != 0))
+			return 0;	/* too big to carry: it arrives without (scope.h) */
+	}
+	snprintf(ev->payload, sizeof ev->payload, "%s", payload);
+	return 0;
+}
+
+struct adopt {
+	sqlite3 *db;
+	const char *table;
+	char columns[1024], marks[512];
+	const char *values[64];
+	char *copies[64];
+	int n;
+	int bad;
+};
+
+/* Only the store's own columns of the table, so that a payload names no
+ * SQL; each once. */
+static int
+adopt_pair(const char *key, const char *value, void *arg)
+{
+	struct adopt *a = arg;
+	char sql[160];
+	sqlite3_stmt *stmt = NULL;
+	snprintf(sql, sizeof sql, "SELECT 1 FROM pragma_table_info('%s') WHERE name = ?1", a->table);
+	int known = sqlite3_prepare_v2(a->db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+		    sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_finalize(stmt);
+	if (!known || a->n >= 64) {
+		a->bad = 1;
+		return 1;
+	}
+	size_t len = strlen(a->columns);
+	snprintf(a->columns + len, sizeof a->columns - len, "%s\"%s\"", a->n ? ", " : "", key);
+	len = strlen(a->marks);
+	snprintf(a->marks + len, sizeof a->marks - len, "%s?", a->n ? ", " : "");
+	a->copies[a->n] = xstrdup(value);
+	a->values[a->n] = a->copies[a->n];
+	a->n++;
+	return 0;
+}
+
+/* The carried rows of ev's unit into the store; 1 when there were. */
+static int
+adopt(struct store *store, const struct event *ev, int *done)
+{
+	char row[PAYLOAD_MAX], sql[2048];
+	*done = 0;
+	if (payload_get(ev->payload, "carry_unit", row, sizeof row) != 0)
+		return 0;
+	for (size_t t = 0; t < N_CARRIED; t++) {
+		if (payload_get(ev->payload, carried[t].key, row, sizeof row) != 0)
+			continue;
+		struct adopt a;
+		memset(&a, 0, sizeof a);
+		a.db = store_db(store);
+		a.table = carried[t].table;
+		payload_foreach(row, adopt_pair, &a);
+		int rc = SQLITE_OK;
+		if (!a.bad && a.n > 0) {
+			sqlite3_stmt *stmt = NULL;
+			snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO \"%s\" (%s) VALUES (%s)",
+				 a.table, a.columns, a.marks);
+			rc = sqlite3_prepare_v2(a.db, sql, -1, &stmt, NULL);
+			for (int i = 0; rc == SQLITE_OK && i < a.n; i++)
+				sqlite3_bind_text(stmt, i + 1, a.values[i], -1, SQLITE_STATIC);
+			if (rc == SQLITE_OK)
+				rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(a.db);
+			sqlite3_finalize(stmt);
+		}
+		for (int i = 0; i < a.n; i++)
+			free(a.copies[i]);
+		if (a.bad)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("%s %s carries a row of %s this store cannot take"),
+					    event_type_name(ev->type), ev->subject, a.table);
+		if (rc != SQLITE_OK)
+			return store_sqlerr(store, rc, a.table);
+	}
+	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM scope_out WHERE subject = ?1");
+	if (stmt == NULL)
+		return store_errcode(store);
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, "scope_out");
+	*done = 1;
+	return 0;
+}
+
 /* --- look-ups --------------------------------------------------------------- */
 
 enum scope_where
@@ -358,11 +539,11 @@ scope_describe(enum scope_where where, const char *unit_no, const char *depot, c
 {
 	if (where == SCOPE_ARRIVED)
 		snprintf(out, size,
-			 _("Unit %s was moved to this depot after this handheld joined; its "
-			   "details are not on this handheld yet."), unit_no);
+			 _("unit %s came to this depot after this handheld joined: its details "
+			   "are not on this handheld"), unit_no);
 	else if (where == SCOPE_OUT)
-		snprintf(out, size, _("Unit %s is outside this handheld's depot (at %s)."), unit_no,
-			 depot);
+		snprintf(out, size, _("unit %s is outside this handheld's depot (it is at %s)"),
+			 unit_no, depot);
 	else
 		out[0] = '\0';
 }

@@ -37,10 +37,12 @@
  * unit, is in scope_out is not applied (it is journalled as every pulled
  * event is, and is no conflict); a registration or import of a unit
  * outside the depot adds it to scope_out instead of units.  A move that
- * brings an outside unit to a location of this depot also only updates
- * its depot in scope_out: the unit's state is not on this handheld, and
- * the look-up says so (SCOPE_ARRIVED); it arrives whole with the store
- * made from the next depot snapshot.  Since the rule reads only the
+ * brings an outside unit to a location of this depot carries the unit's
+ * rows (scope_carry, added where the move is made), and the depot's store
+ * takes them from the event and applies the move.  One that arrives
+ * without them (made by an older hmc, or too big) only updates the
+ * unit's depot in scope_out: the look-up says its details are not here
+ * (SCOPE_ARRIVED).  Since the rule reads only the
  * state, verify's replay makes the same choices: on a scoped store verify
  * proves that the state (held units and scope_out) is the depot snapshot
  * plus the events after it under this rule; that the depot snapshot is
@@ -83,6 +85,13 @@ const char *scope_home(const char *unit_no, const char *const *depots, size_t n)
 /* The reducer's rule (see above), in its savepoint: *skip 1 when ev is
  * not applied here; it may write scope_out. */
 int scope_skips(struct store *store, const struct event *ev, int *skip);
+
+/* Before a move is applied where it is made (workflow_move): when it
+ * takes its unit from one depot to another, the payload gets the unit's
+ * rows (carry_unit, carry_hygiene, carry_inspection), so that the new
+ * depot's stores take the unit whole from the event itself, and verify's
+ * replay does the same.  Nothing is added when it would not fit. */
+int scope_carry(struct store *store, struct event *ev);
 
 enum scope_where {
 	SCOPE_HELD,		/* in units (or the store is the region's) */
