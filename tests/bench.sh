@@ -8,6 +8,8 @@
 #   BENCH_PART_N  events in each log of the partitions' benchmark (200000)
 #   BENCH_BOOT_UNITS, BENCH_BOOT_ROUNDS  the region a new handheld joins (100000
 #                units), and rounds (3): tests/bench_bootstrap.sh
+#   BENCH_SCOPE_UNITS  the 20-depot region of tests/bench_scope.sh (default:
+#                BENCH_BOOT_UNITS)
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -186,6 +188,8 @@ echo "== bootstrap: a new handheld's first sync from the centre's snapshot vs fo
 boot_units=${BENCH_BOOT_UNITS:-100000}
 boot_rounds=${BENCH_BOOT_ROUNDS:-3}
 HMC=$HMC sh tests/bench_bootstrap.sh sqlite "$dir" "$boot_units" "$boot_rounds"
+echo "== depot scope: a GBG handheld's store vs the region's, a region of 20 depots (aim: <= 1/10); interleaved rounds"
+HMC=$HMC sh tests/bench_scope.sh "$dir" "${BENCH_SCOPE_UNITS:-$boot_units}" "$boot_rounds"
 pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
 if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 	HMC=$HMC sh tests/bench_bootstrap.sh "$url" "$dir" "$boot_units" "$boot_rounds"
