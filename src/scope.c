@@ -290,6 +290,23 @@ target_depot(struct store *store, const struct event *ev, char *depot, size_t si
 
 static int adopt(struct store *store, const struct event *ev, int *done);
 
+/* A skipped move of a unit outside may open a repair or raise a charge
+ * (its payload names them): later events name only those ids, so they
+ * are listed outside too. */
+static int
+out_rows(struct store *store, const struct event *ev, const char *depot)
+{
+	static const char *const keys[] = { "repair", "charge" };
+	char id[64];
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		if (payload_get(ev->payload, keys[k], id, sizeof id) == 0 && id[0]) {
+			int rc = put_out(store, id, "row", depot);
+			if (rc != 0)
+				return rc;
+		}
+	return 0;
+}
+
 int
 scope_skips(struct store *store, const struct event *ev, int *skip)
 {
@@ -313,8 +330,9 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 			/* Known outside: not applied; where it went is noted,
 			 * and one brought here without its state is marked. */
 			*skip = 1;
-			if (there[0] == '\0')
-				return 0;
+			rc = out_rows(store, ev, unit);
+			if (rc != 0 || there[0] == '\0')
+				return rc;
 			return put_out(store, ev->subject,
 				       strcmp(there, mine) == 0 ? "arrived" : "unit", there);
 		}
@@ -339,8 +357,10 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 	if (payload_get(ev->payload, "unit", unit, sizeof unit) == 0 && unit[0] &&
 	    !held(store, unit) && out_depot(store, unit, there, sizeof there, NULL, 0)) {
 		*skip = 1;
-		/* What it makes (a repair, a charge) stays outside too. */
-		return put_out(store, ev->subject, "row", there);
+		/* The charge it makes stays outside too (its approval names
+		 * only the charge); other subjects (a recall, a stocktake)
+		 * are the region's and stay in. */
+		return ev->type == EV_CHARGE ? put_out(store, ev->subject, "row", there) : 0;
 	}
 	return 0;
 }

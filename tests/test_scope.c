@@ -142,6 +142,10 @@ scoped_store_folds_its_depot(void **state)
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units"), 2);
 	/* A repair's event about a unit outside, by the repair's id. */
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out WHERE kind = 'row'"), 1);
+	/* A skipped move that raises a charge lists the charge outside. */
+	assert_int_equal(pulled(store, EV_REPORT_LOST, "10000004", "charge=CH-OUT-1"), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out WHERE subject ="
+					     " 'CH-OUT-1' AND kind = 'row' AND depot = 'BRS'"), 1);
 
 	/* Registered elsewhere: listed outside; here: held. */
 	assert_int_equal(pulled(store, EV_REGISTER, "10000005",
