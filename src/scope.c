@@ -122,6 +122,11 @@ region_depots(sqlite3 *db, char depots[][SCOPE_DEPOT_MAX], const char **ptrs, si
 
 #define SCOPE_MAX_DEPOTS 256
 
+/* The same as bind_key, in SQL. */
+#define SCOPE_KEY_SQL(col) \
+	"CASE WHEN " col " GLOB '[1-9]*' AND " col " NOT GLOB '*[^0-9]*'" \
+	" AND length(" col ") <= 18 THEN CAST(" col " AS INTEGER) ELSE " col " END"
+
 /* hmc_scope_home(unit_no) over the depots in the function's data. */
 static void
 sql_home(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -190,17 +195,15 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 	}
 	sqlite3_finalize(stmt);
 	if (rc == SQLITE_OK)
-		rc = run(db, "INSERT INTO main.scope_out (subject, kind, depot)"
-			 " SELECT unit_no, 'unit', depot FROM temp.scope_where"
+		rc = run(db, "INSERT INTO main.scope_out (subject)"
+			 " SELECT " SCOPE_KEY_SQL("unit_no") " FROM temp.scope_where"
 			 " WHERE unit_no NOT IN temp.scope_keep;"
-			 "INSERT OR IGNORE INTO main.scope_out (subject, kind, depot)"
-			 " SELECT r.repair_id, 'row', w.depot FROM main.repairs r"
-			 " JOIN temp.scope_where w ON w.unit_no = r.unit_no"
-			 " WHERE r.unit_no NOT IN temp.scope_keep;"
-			 "INSERT OR IGNORE INTO main.scope_out (subject, kind, depot)"
-			 " SELECT c.charge_id, 'row', w.depot FROM main.charges c"
-			 " JOIN temp.scope_where w ON w.unit_no = c.unit_no"
-			 " WHERE c.unit_no NOT IN temp.scope_keep;", why, size);
+			 "INSERT OR IGNORE INTO main.scope_rows (subject, kind)"
+			 " SELECT repair_id, 'row' FROM main.repairs"
+			 " WHERE unit_no NOT IN temp.scope_keep;"
+			 "INSERT OR IGNORE INTO main.scope_rows (subject, kind)"
+			 " SELECT charge_id, 'row' FROM main.charges"
+			 " WHERE unit_no NOT IN temp.scope_keep;", why, size);
 	/* Dependent rows first (their parent decides), then the unit-keyed. */
 	for (size_t t = 0; rc == SQLITE_OK && t < scope_n_tables; t++) {
 		if (scope_tables[t].parent == NULL)
@@ -227,20 +230,49 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 
 /* --- the reducer's rule ----------------------------------------------------- */
 
+/* A unit's number as scope_out keeps it: a whole number when it is one
+ * (no leading zero, at most 18 digits), else the text. */
+static void
+bind_key(sqlite3_stmt *stmt, int i, const char *subject)
+{
+	size_t n = strlen(subject);
+	if (n > 0 && n <= 18 && subject[0] >= '1' && subject[0] <= '9' &&
+	    strspn(subject, "0123456789") == n)
+		sqlite3_bind_int64(stmt, i, strtoll(subject, NULL, 10));
+	else
+		sqlite3_bind_text(stmt, i, subject, -1, SQLITE_TRANSIENT);
+}
+
+/* Whether subject is listed outside: kind "unit" (scope_out), or
+ * scope_rows' "row" or "arrived".  depot is kept for the callers and
+ * left empty: a store does not follow where the others' units go. */
 static int
 out_depot(struct store *store, const char *subject, char *depot, size_t size, char *kind,
 	  size_t kind_size)
 {
-	sqlite3_stmt *stmt = store_stmt(store, "SELECT depot, kind FROM scope_out WHERE subject = ?1");
 	int found = 0;
+	if (size > 0)
+		depot[0] = '\0';
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT kind FROM scope_rows WHERE subject = ?1");
 	if (stmt == NULL)
 		return 0;
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		found = 1;
-		store_column_text(stmt, 0, depot, size);
 		if (kind != NULL)
-			store_column_text(stmt, 1, kind, kind_size);
+			store_column_text(stmt, 0, kind, kind_size);
+	}
+	sqlite3_reset(stmt);
+	if (found)
+		return 1;
+	stmt = store_stmt(store, "SELECT 1 FROM scope_out WHERE subject = ?1");
+	if (stmt == NULL)
+		return 0;
+	bind_key(stmt, 1, subject);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		found = 1;
+		if (kind != NULL)
+			snprintf(kind, kind_size, "unit");
 	}
 	sqlite3_reset(stmt);
 	return found;
@@ -249,18 +281,38 @@ out_depot(struct store *store, const char *subject, char *depot, size_t size, ch
 static int
 put_out(struct store *store, const char *subject, const char *kind, const char *depot)
 {
-	sqlite3_stmt *stmt = store_stmt(store,
-		"INSERT INTO scope_out (subject, kind, depot) VALUES (?1, ?2, ?3)"
-		" ON CONFLICT (subject) DO UPDATE SET depot = excluded.depot,"
-		" kind = CASE WHEN kind = 'row' THEN 'row' ELSE excluded.kind END");
+	(void)depot;
+	sqlite3_stmt *stmt;
+	int unit = strcmp(kind, "unit") == 0;
+	if (unit) {
+		stmt = store_stmt(store, "INSERT OR IGNORE INTO scope_out (subject) VALUES (?1)");
+		if (stmt == NULL)
+			return store_errcode(store);
+		bind_key(stmt, 1, subject);
+	} else {
+		stmt = store_stmt(store,
+			"INSERT INTO scope_rows (subject, kind) VALUES (?1, ?2)"
+			" ON CONFLICT (subject) DO UPDATE SET"
+			" kind = CASE WHEN kind = 'row' THEN 'row' ELSE excluded.kind END");
+		if (stmt == NULL)
+			return store_errcode(store);
+		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
+	}
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, "scope_out");
+	if (!unit)
+		return 0;
+	/* One that came here without its rows and left again. */
+	stmt = store_stmt(store, "DELETE FROM scope_rows WHERE subject = ?1 AND kind = 'arrived'");
 	if (stmt == NULL)
 		return store_errcode(store);
 	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, depot, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(stmt);
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "scope_out");
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "scope_rows");
 }
 
 static int
@@ -527,11 +579,18 @@ adopt(struct store *store, const struct event *ev, int *done)
 	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM scope_out WHERE subject = ?1");
 	if (stmt == NULL)
 		return store_errcode(store);
-	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	bind_key(stmt, 1, ev->subject);
 	int rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(store, rc, "scope_out");
+	if ((stmt = store_stmt(store, "DELETE FROM scope_rows WHERE subject = ?1")) == NULL)
+		return store_errcode(store);
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sqlerr(store, rc, "scope_rows");
 	*done = 1;
 	return 0;
 }
@@ -561,9 +620,11 @@ scope_describe(enum scope_where where, const char *unit_no, const char *depot, c
 		snprintf(out, size,
 			 _("unit %s came to this depot after this handheld joined: its details "
 			   "are not on this handheld"), unit_no);
-	else if (where == SCOPE_OUT)
+	else if (where == SCOPE_OUT && depot != NULL && depot[0])
 		snprintf(out, size, _("unit %s is outside this handheld's depot (it is at %s)"),
 			 unit_no, depot);
+	else if (where == SCOPE_OUT)
+		snprintf(out, size, _("unit %s is outside this handheld's depot"), unit_no);
 	else
 		out[0] = '\0';
 }

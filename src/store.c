@@ -618,18 +618,20 @@ static const char *const migrations[] = {
 	"SELECT 1;",
 	/* 21: depot-scoped stores (scope.h).
 	 * scope: the depot this store's state is cut to (no row: the
-	 * region's); scope_out: the units (kind unit, or arrived when a
-	 * move brought one here since) and the ids of repairs and charges
-	 * (kind row) of the region that this store does not hold, with
-	 * their depot.  Both are reducer state, written by a depot
-	 * snapshot's load and by the reducer's scope rule. */
+	 * region's); scope_out: the units of the region this store does not
+	 * hold, by number (a whole number where the number is one: 4 bytes,
+	 * not 8, for each of the region's units; no type, so no affinity
+	 * turns it back to text); scope_rows: the ids of repairs and charges
+	 * of units outside (kind row), and units moved here without their
+	 * rows (kind arrived).  All three are reducer state, written by a
+	 * depot snapshot's load and by the reducer's scope rule. */
 	"CREATE TABLE IF NOT EXISTS scope ("
 	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
 	"  depot TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS scope_out ("
+	"CREATE TABLE IF NOT EXISTS scope_out (subject PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS scope_rows ("
 	"  subject TEXT PRIMARY KEY,"
-	"  kind TEXT NOT NULL CHECK (kind IN ('unit','arrived','row')),"
-	"  depot TEXT NOT NULL) WITHOUT ROWID;",
+	"  kind TEXT NOT NULL CHECK (kind IN ('row','arrived'))) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

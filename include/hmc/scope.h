@@ -26,11 +26,14 @@
  *   stocktakes' heads, recalls' heads, flags) is the region's reference
  *   data and every store holds it.
  *
- * A depot's store holds its units and a compact list of the others,
- * `scope_out` (subject, kind, depot: kind "unit" for a unit of another
- * depot, "arrived" for one moved here since, "row" for the id of a repair
- * or charge whose unit is outside), so that a look-up can say "outside
- * this handheld's depot" rather than "no such unit".
+ * A depot's store holds its units and a compact list of the others'
+ * numbers, `scope_out` (about 10 bytes a unit: the number as a whole
+ * number, nothing else), so that a look-up can say "outside this
+ * handheld's depot" rather than "no such unit"; and `scope_rows`, the ids
+ * of repairs and charges of units outside (their later events name only
+ * the id) and the units moved here without their rows.  Where an outside
+ * unit is now is not followed: that would cost every handheld a row
+ * change for every move in the region.
  *
  * Folding in a depot's store (scope_skips, called by the reducer inside
  * the event's savepoint): an event whose subject, or whose payload's
@@ -95,7 +98,7 @@ int scope_carry(struct store *store, struct event *ev);
 
 enum scope_where {
 	SCOPE_HELD,		/* in units (or the store is the region's) */
-	SCOPE_OUT,		/* known, at another depot (depot says which) */
+	SCOPE_OUT,		/* known, at another depot */
 	SCOPE_ARRIVED,		/* moved to this depot since the snapshot; state not here */
 	SCOPE_UNKNOWN,		/* no such unit known here */
 };
