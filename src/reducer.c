@@ -248,6 +248,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
 	{ "scope", "one", N_("depot scope") },
 	{ "scope_out", "subject", N_("unit outside the depot") },
+	{ "scope_runs", "first", N_("units outside the depot") },
 	{ "scope_rows", "subject", N_("repair, charge or unit outside the depot") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];

@@ -122,10 +122,9 @@ region_depots(sqlite3 *db, char depots[][SCOPE_DEPOT_MAX], const char **ptrs, si
 
 #define SCOPE_MAX_DEPOTS 256
 
-/* The same as bind_key, in SQL. */
-#define SCOPE_KEY_SQL(col) \
-	"CASE WHEN " col " GLOB '[1-9]*' AND " col " NOT GLOB '*[^0-9]*'" \
-	" AND length(" col ") <= 18 THEN CAST(" col " AS INTEGER) ELSE " col " END"
+/* A unit number that is a whole number (kept in scope_runs), in SQL. */
+#define SCOPE_NUMBER_SQL(col) \
+	"(" col " GLOB '[1-9]*' AND " col " NOT GLOB '*[^0-9]*' AND length(" col ") <= 18)"
 
 /* hmc_scope_home(unit_no) over the depots in the function's data. */
 static void
@@ -194,10 +193,16 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 	}
 	sqlite3_finalize(stmt);
+	/* Runs of numbers (gaps and islands: n - its rank is the same
+	 * along a run), the rest one by one. */
 	if (rc == SQLITE_OK)
-		rc = run(db, "INSERT INTO main.scope_out (subject)"
-			 " SELECT " SCOPE_KEY_SQL("unit_no") " FROM temp.scope_where"
-			 " WHERE unit_no NOT IN temp.scope_keep;"
+		rc = run(db, "INSERT INTO main.scope_runs (first, last)"
+			 " SELECT min(n), max(n) FROM (SELECT n, n - row_number() OVER (ORDER BY n) AS g"
+			 "  FROM (SELECT CAST(unit_no AS INTEGER) AS n FROM temp.scope_where"
+			 "   WHERE unit_no NOT IN temp.scope_keep AND " SCOPE_NUMBER_SQL("unit_no") "))"
+			 " GROUP BY g;"
+			 "INSERT INTO main.scope_out (subject) SELECT unit_no FROM temp.scope_where"
+			 " WHERE unit_no NOT IN temp.scope_keep AND NOT " SCOPE_NUMBER_SQL("unit_no") ";"
 			 "INSERT OR IGNORE INTO main.scope_rows (subject, kind)"
 			 " SELECT repair_id, 'row' FROM main.repairs"
 			 " WHERE unit_no NOT IN temp.scope_keep;"
@@ -230,17 +235,81 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 
 /* --- the reducer's rule ----------------------------------------------------- */
 
-/* A unit's number as scope_out keeps it: a whole number when it is one
- * (no leading zero, at most 18 digits), else the text. */
-static void
-bind_key(sqlite3_stmt *stmt, int i, const char *subject)
+/* The number when unit_no is a whole number (no leading zero, at most
+ * 18 digits), else 0. */
+static int64_t
+unit_number(const char *unit_no)
 {
-	size_t n = strlen(subject);
-	if (n > 0 && n <= 18 && subject[0] >= '1' && subject[0] <= '9' &&
-	    strspn(subject, "0123456789") == n)
-		sqlite3_bind_int64(stmt, i, strtoll(subject, NULL, 10));
-	else
-		sqlite3_bind_text(stmt, i, subject, -1, SQLITE_TRANSIENT);
+	size_t n = strlen(unit_no);
+	if (n > 0 && n <= 18 && unit_no[0] >= '1' && unit_no[0] <= '9' &&
+	    strspn(unit_no, "0123456789") == n)
+		return strtoll(unit_no, NULL, 10);
+	return 0;
+}
+
+/* The run holding n: 1 with *first and *last, or 0. */
+static int
+run_of(struct store *store, int64_t n, int64_t *first, int64_t *last)
+{
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT first, last FROM scope_runs WHERE first <= ?1 ORDER BY first DESC LIMIT 1");
+	int found = 0;
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_int64(stmt, 1, n);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		*first = sqlite3_column_int64(stmt, 0);
+		*last = sqlite3_column_int64(stmt, 1);
+		found = *last >= n;
+	}
+	sqlite3_reset(stmt);
+	return found;
+}
+
+/* Runs the statement sql with up to two numbers bound. */
+static int
+run_sql(struct store *store, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	if (stmt == NULL)
+		return store_errcode(store);
+	sqlite3_bind_int64(stmt, 1, a);
+	if (sqlite3_bind_parameter_count(stmt) > 1)
+		sqlite3_bind_int64(stmt, 2, b);
+	int rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "scope_runs");
+}
+
+/* n into the runs: the run ending just before it grows (a new unit
+ * number is most often the next one), else a run of its own. */
+static int
+runs_add(struct store *store, int64_t n)
+{
+	int64_t first, last;
+	if (run_of(store, n, &first, &last))
+		return 0;
+	if (run_of(store, n - 1, &first, &last))
+		return run_sql(store, "UPDATE scope_runs SET last = ?2 WHERE first = ?1", first, n);
+	return run_sql(store, "INSERT INTO scope_runs (first, last) VALUES (?1, ?2)", n, n);
+}
+
+/* n out of the runs: its run split around it. */
+static int
+runs_remove(struct store *store, int64_t n)
+{
+	int64_t first, last;
+	int rc = 0;
+	if (!run_of(store, n, &first, &last))
+		return 0;
+	rc = run_sql(store, "DELETE FROM scope_runs WHERE first = ?1", first, 0);
+	if (rc == 0 && first < n)
+		rc = run_sql(store, "INSERT INTO scope_runs (first, last) VALUES (?1, ?2)", first,
+			     n - 1);
+	if (rc == 0 && n < last)
+		rc = run_sql(store, "INSERT INTO scope_runs (first, last) VALUES (?1, ?2)", n + 1,
+			     last);
+	return rc;
 }
 
 /* Whether subject is listed outside: kind "unit" (scope_out), or
@@ -265,16 +334,19 @@ out_depot(struct store *store, const char *subject, char *depot, size_t size, ch
 	sqlite3_reset(stmt);
 	if (found)
 		return 1;
-	stmt = store_stmt(store, "SELECT 1 FROM scope_out WHERE subject = ?1");
-	if (stmt == NULL)
-		return 0;
-	bind_key(stmt, 1, subject);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		found = 1;
-		if (kind != NULL)
-			snprintf(kind, kind_size, "unit");
+	int64_t n = unit_number(subject), first, last;
+	if (n > 0) {
+		found = run_of(store, n, &first, &last);
+	} else {
+		stmt = store_stmt(store, "SELECT 1 FROM scope_out WHERE subject = ?1");
+		if (stmt == NULL)
+			return 0;
+		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
+		found = sqlite3_step(stmt) == SQLITE_ROW;
+		sqlite3_reset(stmt);
 	}
-	sqlite3_reset(stmt);
+	if (found && kind != NULL)
+		snprintf(kind, kind_size, "unit");
 	return found;
 }
 
@@ -284,11 +356,17 @@ put_out(struct store *store, const char *subject, const char *kind, const char *
 	(void)depot;
 	sqlite3_stmt *stmt;
 	int unit = strcmp(kind, "unit") == 0;
-	if (unit) {
+	int64_t n = unit ? unit_number(subject) : 0;
+	int rc;
+	if (n > 0) {
+		if ((rc = runs_add(store, n)) != 0)
+			return rc;
+		stmt = NULL;
+	} else if (unit) {
 		stmt = store_stmt(store, "INSERT OR IGNORE INTO scope_out (subject) VALUES (?1)");
 		if (stmt == NULL)
 			return store_errcode(store);
-		bind_key(stmt, 1, subject);
+		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
 	} else {
 		stmt = store_stmt(store,
 			"INSERT INTO scope_rows (subject, kind) VALUES (?1, ?2)"
@@ -299,10 +377,12 @@ put_out(struct store *store, const char *subject, const char *kind, const char *
 		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
 	}
-	int rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sqlerr(store, rc, "scope_out");
+	if (stmt != NULL) {
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sqlerr(store, rc, "scope_out");
+	}
 	if (!unit)
 		return 0;
 	/* One that came here without its rows and left again. */
@@ -576,11 +656,15 @@ adopt(struct store *store, const struct event *ev, int *done)
 		if (rc != SQLITE_OK)
 			return store_sqlerr(store, rc, a.table);
 	}
+	int64_t n = unit_number(ev->subject);
+	int rc = n > 0 ? runs_remove(store, n) : 0;
+	if (rc != 0)
+		return rc;
 	sqlite3_stmt *stmt = store_stmt(store, "DELETE FROM scope_out WHERE subject = ?1");
 	if (stmt == NULL)
 		return store_errcode(store);
-	bind_key(stmt, 1, ev->subject);
-	int rc = sqlite3_step(stmt);
+	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(stmt);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sqlerr(store, rc, "scope_out");

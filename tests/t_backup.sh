@@ -99,7 +99,7 @@ cp "$T/good.db" "$OLD"
 # only if missing; 18 adds sets: tables and columns that hold nothing on
 # a demo store; 19 the repairs' loan units, none on a demo store).
 prev=12
-sqlite3 "$OLD" "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

@@ -6,8 +6,9 @@
  * Covers: scope_home is the same on every call and spreads units over
  * every depot; scope_prune keeps the depot's units with their rows (a
  * repair, its actions), drops the others' and lists them in scope_out
- * by number (their repairs' ids in scope_rows), keeps the reference data
- * whole; in a depot's
+ * as runs of numbers (their repairs' ids in scope_rows), keeps the
+ * reference data whole; a run grows by the next number and splits around
+ * a unit taken in; in a depot's
  * store an event about a unit outside applies nothing and is no error, a
  * registration at another depot's place goes to scope_out, one here is
  * held, a relocation into the depot carrying the unit's rows makes it
@@ -89,9 +90,11 @@ prune_keeps_the_depot(void **state)
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM repairs"), 0);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM unit_inspections WHERE unit_no"
 					     " IN ('10000003', '10000004')"), 0);
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out WHERE subject IN"
-					     " (10000003, 10000004)"), 2);
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out"), 2);
+	/* 10000003 and 10000004: one run of numbers. */
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_runs WHERE first = 10000003"
+					     " AND last = 10000004"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_runs"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out"), 0);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_rows WHERE kind = 'row'"), 1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope WHERE depot = 'GBG'"), 1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM articles"), articles);
@@ -156,8 +159,9 @@ scoped_store_folds_its_depot(void **state)
 				"article=100210&location=GBG-A01-2&acquired=2024-03-01"), 0);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE unit_no = '10000005'"),
 			 0);
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out WHERE subject ="
-					     " 10000005"), 1);
+	assert_int_equal(scope_unit(store, "10000005", depot, sizeof depot), SCOPE_OUT);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_runs WHERE first = 10000003"
+					     " AND last = 10000005"), 1);
 	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE unit_no = '10000006'"),
 			 1);
 
@@ -178,8 +182,14 @@ scoped_store_folds_its_depot(void **state)
 	assert_int_equal(unit_get(store, "10000003", &unit), 0);
 	assert_string_equal(unit.location, "GBG-A01-1");
 	assert_int_equal(unit.value_ore, 777);
-	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_out WHERE subject ="
-					     " 10000003"), 0);
+	assert_int_equal(scope_unit(store, "10000003", depot, sizeof depot), SCOPE_HELD);
+	/* Its run split around it. */
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_runs"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM scope_runs WHERE first = 10000004"
+					     " AND last = 10000005"), 1);
+	assert_int_equal(scope_unit(store, "10000004", depot, sizeof depot), SCOPE_OUT);
+	assert_int_equal(scope_unit(store, "10000002", depot, sizeof depot), SCOPE_HELD);
+	assert_int_equal(scope_unit(store, "10000007", depot, sizeof depot), SCOPE_UNKNOWN);
 	/* A carried row naming a column the store has not: refused whole. */
 	char bad[PAYLOAD_MAX] = "location=GBG-A01-1";
 	assert_int_equal(payload_set(bad, sizeof bad, "carry_unit",
