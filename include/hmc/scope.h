@@ -26,30 +26,39 @@
  *   stocktakes' heads, recalls' heads, flags) is the region's reference
  *   data and every store holds it.
  *
- * A depot's store holds its units and a compact list of the others'
- * numbers, `scope_out` (about 10 bytes a unit: the number as a whole
- * number, nothing else), so that a look-up can say "outside this
- * handheld's depot" rather than "no such unit"; and `scope_rows`, the ids
- * of repairs and charges of units outside (their later events name only
- * the id) and the units moved here without their rows.  Where an outside
- * unit is now is not followed: that would cost every handheld a row
- * change for every move in the region.
+ * A depot's store holds its units and a compact list of the others:
+ * `scope_runs`, runs of unit numbers (first, last) outside the depot (a
+ * depot holds a few units in every twenty, so one run stands for many
+ * numbers), and `scope_out` for numbers that are not whole numbers
+ * (legacy F and M), one by one; so a look-up can say "outside this
+ * handheld's depot" rather than "no such unit".  `scope_rows` holds the
+ * ids of repairs and charges of units outside (their later events name
+ * only the id) and the units moved here without their rows.  Where an
+ * outside unit is now is not followed: that would cost every handheld a
+ * row change for every move in the region.
  *
  * Folding in a depot's store (scope_skips, called by the reducer inside
- * the event's savepoint): an event whose subject, or whose payload's
- * unit, is in scope_out is not applied (it is journalled as every pulled
- * event is, and is no conflict); a registration or import of a unit
- * outside the depot adds it to scope_out instead of units.  A move that
- * brings an outside unit to a location of this depot carries the unit's
- * rows (scope_carry, added where the move is made), and the depot's store
- * takes them from the event and applies the move.  One that arrives
- * without them (made by an older hmc, or too big) only updates the
- * unit's depot in scope_out: the look-up says its details are not here
- * (SCOPE_ARRIVED).  Since the rule reads only the
- * state, verify's replay makes the same choices: on a scoped store verify
- * proves that the state (held units and scope_out) is the depot snapshot
- * plus the events after it under this rule; that the depot snapshot is
- * the region's fold cut by scope_prune rests on the centre's fold.
+ * the event's savepoint, after the manager's proof is checked): an event
+ * whose subject, or whose payload's unit, is listed outside is not
+ * applied (it is journalled as every pulled event is, and is no
+ * conflict); a registration or import of a unit outside the depot lists
+ * it outside instead of making it.  A move that brings an outside unit to
+ * a location of this depot carries the unit's rows (scope_carry, added
+ * where the move is made), and the depot's store takes them from the
+ * event and applies the move.  One that arrives without them (made by an
+ * older hmc, or too big) is marked arrived: the look-up says its details
+ * are not here (SCOPE_ARRIVED).  A unit held stays held when it leaves
+ * the depot (its later events still apply: pinned).
+ *
+ * What verify proves on a depot's store: the rule reads only the state
+ * and the event, so verify's replay from the kept depot snapshot makes
+ * the same choices; it proves that the state (the units held, the lists
+ * outside) is that snapshot plus every journalled event after it under
+ * this rule.  That the depot snapshot is the region's fold cut by
+ * scope_prune rests on the centre's fold, whose own verify replays the
+ * region from event 1.  It does not prove anything about the units
+ * outside: their events are in the journal, unapplied.
+ */
  */
 #ifndef HMC_SCOPE_H
 #define HMC_SCOPE_H
@@ -86,7 +95,7 @@ int scope_wanted(struct store *store, char *depot, size_t size);
 const char *scope_home(const char *unit_no, const char *const *depots, size_t n);
 
 /* The reducer's rule (see above), in its savepoint: *skip 1 when ev is
- * not applied here; it may write scope_out. */
+ * not applied here; it may write the lists outside. */
 int scope_skips(struct store *store, const struct event *ev, int *skip);
 
 /* Before a move is applied where it is made (workflow_move): when it
@@ -110,8 +119,8 @@ void scope_describe(enum scope_where where, const char *unit_no, const char *dep
 		    size_t size);
 
 /* Cuts the region's state in db (a snapshot image, schema main) down to
- * depot: deletes the other units and their rows, fills scope and
- * scope_out.  0, or an SQLite code with the reason in why. */
+ * depot: deletes the other units and their rows, fills scope and the
+ * lists outside (scope_runs, scope_out, scope_rows).  0, or an SQLite code with the reason in why. */
 int scope_prune(struct sqlite3 *db, const char *depot, char *why, size_t size);
 
 #endif
