@@ -59,7 +59,6 @@
  * region from event 1.  It does not prove anything about the units
  * outside: their events are in the journal, unapplied.
  */
- */
 #ifndef HMC_SCOPE_H
 #define HMC_SCOPE_H
 
