@@ -193,14 +193,16 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 	}
 	sqlite3_finalize(stmt);
-	/* Runs of numbers (gaps and islands: n - its rank is the same
-	 * along a run), the rest one by one. */
+	/* Runs of numbers between two of the depot's own (g: how many of
+	 * the depot's come before n), spanning numbers the region does not
+	 * have; the rest one by one. */
 	if (rc == SQLITE_OK)
 		rc = run(db, "INSERT INTO main.scope_runs (first, last)"
-			 " SELECT min(n), max(n) FROM (SELECT n, n - row_number() OVER (ORDER BY n) AS g"
-			 "  FROM (SELECT CAST(unit_no AS INTEGER) AS n FROM temp.scope_where"
-			 "   WHERE unit_no NOT IN temp.scope_keep AND " SCOPE_NUMBER_SQL("unit_no") "))"
-			 " GROUP BY g;"
+			 " SELECT min(n), max(n) FROM (SELECT n, kept,"
+			 "  sum(kept) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS g"
+			 "  FROM (SELECT CAST(unit_no AS INTEGER) AS n, unit_no IN temp.scope_keep AS kept"
+			 "   FROM temp.scope_where WHERE " SCOPE_NUMBER_SQL("unit_no") "))"
+			 " WHERE NOT kept GROUP BY g;"
 			 "INSERT INTO main.scope_out (subject) SELECT unit_no FROM temp.scope_where"
 			 " WHERE unit_no NOT IN temp.scope_keep AND NOT " SCOPE_NUMBER_SQL("unit_no") ";"
 			 "INSERT OR IGNORE INTO main.scope_rows (subject, kind)"
@@ -450,7 +452,10 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 		if (held(store, ev->subject))
 			return 0;
 		target_depot(store, ev, there, sizeof there);
-		if (out_depot(store, ev->subject, unit, sizeof unit, kind, sizeof kind)) {
+		/* A registration is decided by its place alone: a run may
+		 * span numbers the region did not have yet. */
+		int creates = (move_effects(ev->type) & FX_CREATES) != 0;
+		if (!creates && out_depot(store, ev->subject, unit, sizeof unit, kind, sizeof kind)) {
 			/* Brought here with its state (scope_carry): held from
 			 * now on, and the move applies as anywhere. */
 			int adopted = 0, rc;
@@ -708,7 +713,8 @@ scope_describe(enum scope_where where, const char *unit_no, const char *depot, c
 		snprintf(out, size, _("unit %s is outside this handheld's depot (it is at %s)"),
 			 unit_no, depot);
 	else if (where == SCOPE_OUT)
-		snprintf(out, size, _("unit %s is outside this handheld's depot"), unit_no);
+		snprintf(out, size, _("unit %s is not on this handheld: it is outside its depot (or "
+				      "not a unit of the region)"), unit_no);
 	else
 		out[0] = '\0';
 }

@@ -13,8 +13,8 @@
  * registration at another depot's place goes to scope_out, one here is
  * held, a relocation into the depot carrying the unit's rows makes it
  * held with exactly those rows, one without them marks it as arrived; a
- * look-up (unit_get) says "outside this handheld's depot", and "no unit"
- * for a unit the region does not know; a move made
+ * look-up (unit_get) says "outside its depot", and "no unit" for a unit
+ * beyond every run; a move made
  * here across depots carries the unit's rows (scope_carry), one within
  * the depot does not.
  */
@@ -168,7 +168,7 @@ scoped_store_folds_its_depot(void **state)
 	/* The look-up. */
 	struct unit unit;
 	assert_int_equal(unit_get(store, "10000003", &unit), HMC_E_NOT_FOUND);
-	assert_non_null(strstr(store_errmsg(store), "outside this handheld's depot"));
+	assert_non_null(strstr(store_errmsg(store), "outside its depot"));
 	assert_int_equal(unit_get(store, "19999999", &unit), HMC_E_NOT_FOUND);
 	assert_null(strstr(store_errmsg(store), "outside"));
 

@@ -27,11 +27,13 @@
  *   data and every store holds it.
  *
  * A depot's store holds its units and a compact list of the others:
- * `scope_runs`, runs of unit numbers (first, last) outside the depot (a
- * depot holds a few units in every twenty, so one run stands for many
- * numbers), and `scope_out` for numbers that are not whole numbers
- * (legacy F and M), one by one; so a look-up can say "outside this
- * handheld's depot" rather than "no such unit".  `scope_rows` holds the
+ * `scope_runs`, runs of unit numbers (first, last) between two of the
+ * depot's own (a depot holds one unit in twenty or so, so a run stands
+ * for many numbers; it spans the numbers the region does not have, so
+ * a look-up of one of those says "outside this handheld's depot (or not
+ * a unit of the region)"), and `scope_out` for numbers that are not
+ * whole numbers (legacy F and M), one by one; a look-up of any of them
+ * says so rather than "no such unit".  `scope_rows` holds the
  * ids of repairs and charges of units outside (their later events name
  * only the id) and the units moved here without their rows.  Where an
  * outside unit is now is not followed: that would cost every handheld a
