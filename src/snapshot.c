@@ -290,7 +290,7 @@ fill_image(struct store *store, sqlite3 *image, int with_base, struct central_sn
 				    " WHERE status = 'conflict' ORDER BY gseq");
 	if (rc == SQLITE_OK)
 		rc = put_device_seqs(image, with_base);
-	if (rc == SQLITE_OK && meta->depot[0] != '\0') {
+	if (rc == SQLITE_OK && meta->depot[0] != '\0' && !scope_depot(store, NULL, 0)) {
 		char why[256];
 		if ((rc = scope_prune(image, meta->depot, why, sizeof why)) != SQLITE_OK) {
 			exec_on(image, "ROLLBACK");
@@ -338,6 +338,9 @@ make(struct store *store, const char *depot, struct central_snapshot *meta, void
 	int rc;
 	memset(meta, 0, sizeof *meta);
 	snprintf(meta->depot, sizeof meta->depot, "%s", depot);
+	/* A depot's store makes a snapshot of that depot only: said so. */
+	if (meta->depot[0] == '\0')
+		scope_depot(store, meta->depot, sizeof meta->depot);
 	*content = NULL;
 	*len = 0;
 	/* The image reads the store through a connection of its own. */
@@ -778,9 +781,13 @@ snapshot_file_write(const char *path, const struct central_snapshot *meta, const
 		return HMC_E_IO;
 	}
 	fprintf(out, "hmc-snapshot 1\nplace %lld\ngeneration %s\nreducer_version %d\n"
-		"schema_version %d\nmax_hlc %lld\nsize %lld\nsha256 %s\n\n",
+		"schema_version %d\nmax_hlc %lld\nsize %lld\nsha256 %s\n",
 		(long long)meta->place, meta->generation, meta->reducer_version,
 		meta->schema_version, (long long)meta->max_hlc, (long long)len, hex);
+	/* One depot's state (scope.h) says which. */
+	if (meta->depot[0] != '\0')
+		fprintf(out, "depot %s\n", meta->depot);
+	fputc('\n', out);
 	int ok = fwrite(content, 1, len, out) == len;
 	ok = fflush(out) == 0 && ok;
 	ok = fclose(out) == 0 && ok;
@@ -822,6 +829,8 @@ snapshot_file_read(const char *path, struct central_snapshot *meta, void **conte
 		else if (sscanf(line, "size %lld", &value) == 1)
 			meta->size = value;
 		else if (sscanf(line, "sha256 %70s", hex) == 1)
+			;
+		else if (sscanf(line, "depot %20s", meta->depot) == 1)
 			;
 		else
 			ok = 0;

@@ -15,7 +15,8 @@
 # arriving with its state (its row the same as the centre's); the scoped
 # handheld's own work synced and seen by the region; a conflict within the
 # scope (one handheld scraps a unit the scoped one picked) on both; and
-# `hmc verify` on the scoped store clean, saying what it proves; a scope
+# `hmc verify` on the scoped store clean, saying what it proves, and its
+# exported snapshot naming its depot; a scope
 # with no depot snapshot at the centre: the store folds the whole region,
 # and says why.
 . "$(dirname "$0")/lib.sh"
@@ -146,6 +147,9 @@ scenario() {
 
 	run h hg verify; expect_status 0; expect_out "the state matches"
 	expect_out "the snapshot of place"
+	# Its own snapshot says it is GBG's.
+	run h hg snapshot export "$E/hg.snap"; expect_status 0
+	check "a depot's store exports GBG's snapshot" grep -qx "depot GBG" "$E/hg.snap"
 
 	# A depot the centre has no snapshot of: the whole region, said.
 	new_store hx
