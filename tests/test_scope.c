@@ -16,18 +16,25 @@
  * look-up (unit_get) says "outside its depot", and "no unit" for a unit
  * beyond every run; a move made
  * here across depots carries the unit's rows (scope_carry), one within
- * the depot does not.
+ * the depot does not; a depot snapshot made from a region's store loads
+ * into a new store (and not under the region's description), which
+ * folds another device's work on both depots without a conflict and
+ * verifies clean.
  */
 #include "testutil.h"
 
+#include "hmc/central.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/payload.h"
 #include "hmc/reducer.h"
 #include "hmc/repairs.h"
 #include "hmc/scope.h"
+#include "hmc/snapshot.h"
 #include "hmc/store.h"
+#include "hmc/sync.h"
 #include "hmc/unit.h"
+#include "hmc/verify.h"
 #include "hmc/workflow.h"
 
 #include <sqlite3.h>
@@ -234,6 +241,69 @@ moves_across_depots_carry(void **state)
 	testutil_cleanup();
 }
 
+static void
+no_difference(const char *message, void *arg)
+{
+	(void)arg;
+	fail_msg("verify: %s", message);
+}
+
+/* The centre cuts GBG's snapshot; a new store loads it, holds GBG's
+ * units only, folds another device's work on both depots, verifies. */
+static void
+depot_snapshot_loads_and_verifies(void **state)
+{
+	(void)state;
+	char url[600], path[512];
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
+	testutil_central(url);
+	struct store *a = two_depots();
+	struct sync_options options = { .url = url };
+	struct sync_result result;
+	if (sync_run(a, &options, &result) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+
+	struct central_snapshot meta;
+	void *content;
+	size_t len;
+	assert_int_equal(snapshot_make_depot(a, "GBG", &meta, &content, &len), 0);
+	assert_string_equal(meta.depot, "GBG");
+	snprintf(path, sizeof path, "%s", testutil_path("g.db"));
+	struct store *g = testutil_store_empty(path, "dev-g");
+	assert_int_equal(snapshot_load(g, &meta, content, len), 0);
+	/* The same content under the region's description: refused. */
+	struct central_snapshot region = meta;
+	region.depot[0] = '\0';
+	snprintf(path, sizeof path, "%s", testutil_path("r.db"));
+	struct store *r = testutil_store_empty(path, "dev-r");
+	assert_int_equal(snapshot_load(r, &region, content, len), HMC_E_REFUSED);
+	store_close(r);
+	snapshot_free(content);
+	assert_int_equal(testutil_int(g, "SELECT count(*) FROM units"), 2);
+	assert_int_equal(testutil_int(g, "SELECT count(*) FROM scope WHERE depot = 'GBG'"), 1);
+
+	/* Work on both depots, folded by the GBG store. */
+	testutil_move(a, OP_STAFF, EV_RELOCATE, "10000003", "location=GBG-A01-2");
+	testutil_move(a, OP_STAFF, EV_PICK, "10000001", "");
+	testutil_move(a, OP_TECH, EV_REPAIRED, "10000004", "location=BRS-A01-1");
+	if (sync_run(a, &options, &result) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	if (sync_run(g, &options, &result) != 0)
+		fail_msg("sync: %s", store_errmsg(g));
+	assert_int_equal(result.conflicts, 0);
+	struct unit unit;
+	assert_int_equal(unit_get(g, "10000003", &unit), 0);
+	assert_string_equal(unit.location, "GBG-A01-2");
+	assert_int_equal(unit_get(g, "10000004", &unit), HMC_E_NOT_FOUND);
+	int64_t events, diffs;
+	if (verify_store(g, no_difference, NULL, &events, &diffs) != 0)
+		fail_msg("verify: %s", store_errmsg(g));
+	assert_int_equal(diffs, 0);
+	store_close(g);
+	store_close(a);
+	testutil_cleanup();
+}
+
 int
 main(void)
 {
@@ -242,6 +312,7 @@ main(void)
 		cmocka_unit_test(prune_keeps_the_depot),
 		cmocka_unit_test(scoped_store_folds_its_depot),
 		cmocka_unit_test(moves_across_depots_carry),
+		cmocka_unit_test(depot_snapshot_loads_and_verifies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
