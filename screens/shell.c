@@ -9,6 +9,7 @@
  * idle time (config idle_minutes, default 10) the operator is logged out.
  */
 #include "screen.h"
+#include "hmc/scope.h"
 #include "hmc/auth.h"
 #include "bgsync.h"
 #include "shell.h"
@@ -839,12 +840,14 @@ refresh_status(struct shell *sh)
 	sh->pending = journal_pending(sh->store);
 }
 
-/* Which depot this handheld works at: config "depot", else the first
- * depot with a reception place. */
+/* Which depot this handheld works at: config "depot", else the depot
+ * its store holds (scope.h), else the first depot with a reception place. */
 static void
 find_depot(struct shell *sh)
 {
 	settings_text(sh->store, "depot", sh->depot, sizeof sh->depot);
+	if (sh->depot[0] == '\0')
+		scope_depot(sh->store, sh->depot, sizeof sh->depot);
 	if (sh->depot[0] == '\0') {
 		sqlite3_stmt *stmt = store_stmt(sh->store,
 			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");

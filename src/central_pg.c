@@ -59,7 +59,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 11	/* the schema this hmc needs: packaging/central/011-custstock.sql */
+#define PG_SCHEMA 12	/* the schema this hmc needs: packaging/central/012-scope.sql */
 
 struct central {
 	PGconn *conn;
@@ -1106,11 +1106,12 @@ pg_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 	snprintf(keep_text, sizeof keep_text, "%d", keep);
 	if ((rc = command(c, "BEGIN", err, size, _("publishing a snapshot"))) != 0)
 		return rc;
-	const char *params[7] = { place, meta->generation, reducer, schema, hlc, bytes, hash_hex };
+	const char *params[8] = { place, meta->generation, reducer, schema, hlc, bytes, hash_hex,
+				  meta->depot };
 	PGresult *res = pq.PQexecParams(c->conn,
 		"INSERT INTO hmc_snapshots (place, generation, reducer_version, schema_version,"
-		" max_hlc, size, sha256) VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'))"
-		" RETURNING id", 7, NULL, params, NULL, NULL, 0);
+		" max_hlc, size, sha256, depot) VALUES ($1, $2, $3, $4, $5, $6, decode($7, 'hex'), $8)"
+		" RETURNING id", 8, NULL, params, NULL, NULL, 0);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
 		rc = fail(c, res, err, size, _("publishing a snapshot"));
 		rollback(c);
@@ -1133,10 +1134,12 @@ pg_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 			pq.PQclear(res);
 	}
 	if (rc == 0) {
-		const char *keep_params[1] = { keep_text };
+		const char *keep_params[2] = { keep_text, meta->depot };
+		/* The newest keep of this snapshot's depot ('' the region's). */
 		res = pq.PQexecParams(c->conn,
-			"DELETE FROM hmc_snapshots WHERE id NOT IN (SELECT id FROM hmc_snapshots"
-			" ORDER BY place DESC, id DESC LIMIT $1)", 1, NULL, keep_params, NULL, NULL, 0);
+			"DELETE FROM hmc_snapshots WHERE depot = $2 AND id NOT IN (SELECT id FROM"
+			" hmc_snapshots WHERE depot = $2 ORDER BY place DESC, id DESC LIMIT $1)", 2,
+			NULL, keep_params, NULL, NULL, 0);
 		if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 			rc = fail(c, res, err, size, _("keeping the newest snapshots"));
 		else
@@ -1150,15 +1153,19 @@ pg_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 }
 
 static int
-pg_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+pg_snapshot_newest_of(struct central *c, const char *depot, struct central_snapshot *meta,
+		      char *err, size_t size)
 {
 	memset(meta, 0, sizeof *meta);
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
-	PGresult *res = pq.PQexec(c->conn,
+	const char *params[1] = { depot };
+	PGresult *res = pq.PQexecParams(c->conn,
 		"SELECT id, place, generation, reducer_version, schema_version, max_hlc, size,"
-		" encode(sha256, 'hex') FROM hmc_snapshots ORDER BY place DESC, id DESC LIMIT 1");
+		" encode(sha256, 'hex') FROM hmc_snapshots WHERE depot = $1"
+		" ORDER BY place DESC, id DESC LIMIT 1", 1, NULL, params, NULL, NULL, 0);
+	snprintf(meta->depot, sizeof meta->depot, "%s", depot);
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the newest snapshot"));
 	if (pq.PQntuples(res) == 1) {
@@ -1175,6 +1182,12 @@ pg_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, 
 	}
 	pq.PQclear(res);
 	return 0;
+}
+
+static int
+pg_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+{
+	return pg_snapshot_newest_of(c, "", meta, err, size);
 }
 
 static int
@@ -1239,5 +1252,5 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
 	pg_revoke, pg_limit, pg_snapshot_put, pg_snapshot_newest, pg_snapshot_read, pg_close,
-	pg_upkeep, pg_seed, pg_snapshot_stream,
+	pg_upkeep, pg_seed, pg_snapshot_stream, pg_snapshot_newest_of,
 };

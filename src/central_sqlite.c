@@ -27,6 +27,8 @@
  *                    hmc_snapshot_chunks(snapshot, n, data): snapshots of
  *                    the centre's fold (snapshot.h), the content in rows
  *                    of CENTRAL_SNAPSHOT_CHUNK bytes; the newest few kept
+ *                6   hmc_snapshots.depot: '' the region's snapshot, else
+ *                    one depot's (scope.h); the newest few kept per depot
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -48,7 +50,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SQ_SCHEMA 5
+#define SQ_SCHEMA 6
 
 struct central {
 	sqlite3 *db;
@@ -202,6 +204,8 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"  n INTEGER NOT NULL,"
 		"  data BLOB NOT NULL,"
 		"  PRIMARY KEY (snapshot, n)) WITHOUT ROWID;",
+		/* 6: snapshots of one depot (scope.h); '' the region's. */
+		"ALTER TABLE hmc_snapshots ADD COLUMN depot TEXT NOT NULL DEFAULT '';",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
@@ -591,7 +595,8 @@ sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 		return fail(c, rc, err, size, _("the central log is busy"));
 	rc = sqlite3_prepare_v2(c->db,
 		"INSERT INTO hmc_snapshots (place, generation, reducer_version, schema_version,"
-		" max_hlc, size, sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", -1, &s, NULL);
+		" max_hlc, size, sha256, depot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", -1, &s,
+		NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, meta->place);
 		sqlite3_bind_text(s, 2, meta->generation, -1, SQLITE_STATIC);
@@ -600,6 +605,7 @@ sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 		sqlite3_bind_int64(s, 5, meta->max_hlc);
 		sqlite3_bind_int64(s, 6, (sqlite3_int64)len);
 		sqlite3_bind_blob(s, 7, meta->sha256, 32, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, meta->depot, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
@@ -621,20 +627,24 @@ sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 	/* The newest keep by place; their chunks go with them. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(c->db,
-			"DELETE FROM hmc_snapshot_chunks WHERE snapshot NOT IN (SELECT id FROM"
-			" hmc_snapshots ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s, NULL);
+			"DELETE FROM hmc_snapshot_chunks WHERE snapshot IN (SELECT id FROM hmc_snapshots"
+			" WHERE depot = ?2) AND snapshot NOT IN (SELECT id FROM hmc_snapshots"
+			" WHERE depot = ?2 ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int(s, 1, keep);
+		sqlite3_bind_text(s, 2, meta->depot, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
 	s = NULL;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(c->db,
-			"DELETE FROM hmc_snapshots WHERE id NOT IN (SELECT id FROM hmc_snapshots"
-			" ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s, NULL);
+			"DELETE FROM hmc_snapshots WHERE depot = ?2 AND id NOT IN (SELECT id FROM"
+			" hmc_snapshots WHERE depot = ?2 ORDER BY place DESC, id DESC LIMIT ?1)", -1, &s,
+			NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int(s, 1, keep);
+		sqlite3_bind_text(s, 2, meta->depot, -1, SQLITE_STATIC);
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
@@ -649,16 +659,21 @@ sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 }
 
 static int
-sq_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+sq_snapshot_newest_of(struct central *c, const char *depot, struct central_snapshot *meta,
+		      char *err, size_t size)
 {
 	sqlite3_stmt *s = NULL;
 	memset(meta, 0, sizeof *meta);
+	snprintf(meta->depot, sizeof meta->depot, "%s", depot);
 	int rc = ready(c, err, size);
 	if (rc != 0)
 		return rc;
 	rc = sqlite3_prepare_v2(c->db,
 		"SELECT id, place, generation, reducer_version, schema_version, max_hlc, size, sha256"
-		" FROM hmc_snapshots ORDER BY place DESC, id DESC LIMIT 1", -1, &s, NULL);
+		" FROM hmc_snapshots WHERE depot = ?1 ORDER BY place DESC, id DESC LIMIT 1", -1, &s,
+		NULL);
+	if (rc == SQLITE_OK)
+		sqlite3_bind_text(s, 1, depot, -1, SQLITE_STATIC);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		meta->id = sqlite3_column_int64(s, 0);
 		meta->place = sqlite3_column_int64(s, 1);
@@ -677,6 +692,12 @@ sq_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, 
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_OK ? 0 : fail(c, rc, err, size, _("reading the newest snapshot"));
+}
+
+static int
+sq_snapshot_newest(struct central *c, struct central_snapshot *meta, char *err, size_t size)
+{
+	return sq_snapshot_newest_of(c, "", meta, err, size);
 }
 
 static int
@@ -733,5 +754,5 @@ sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
 	sq_revoke, sq_limit, sq_snapshot_put, sq_snapshot_newest, sq_snapshot_read, sq_close,
-	sq_upkeep, sq_seed, sq_snapshot_stream,
+	sq_upkeep, sq_seed, sq_snapshot_stream, sq_snapshot_newest_of,
 };

@@ -216,7 +216,8 @@ static const struct cli_verb verbs[] = {
 	{ "central", cli_central, cli_central_opts,
 	  "init URL [--seed] | upgrade URL | upkeep URL [--months N] | "
 	  "merge CRISIS --into REGION | add-device NAME [--replace] | revoke NAME [--central URL] | "
-	  "fold [--once] [--snapshot-every N] [--keep N] [--interval S] | snapshot [--keep N]",
+	  "fold [--once] [--snapshot-every N] [--keep N] [--interval S] [--depots all|A,B] | "
+	  "snapshot [--keep N] [--depots all|A,B]",
 	  N_("Makes the central log (sqlite:PATH or postgresql://...) or brings it to "
 	     "this hmc's schema (run upgrade before the handhelds get a new hmc); "
 	     "init --seed makes a crisis log holding this store's copy of its log; "
@@ -263,7 +264,7 @@ static const struct cli_verb verbs[] = {
 	  N_("Replaces the store with a backup after the same checks; a damaged "
 	     "backup is refused, and one of another device unless --force. The store "
 	     "as it was is kept as STORE.before-restore. Run hmc sync next.") },
-	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--device NAME]",
+	{ "demo", cli_demo, cli_demo_opts, "[--units N] [--seed N] [--depots N] [--device NAME]",
 	  N_("Makes a demo store with articles, payers, depots, operators and N "
 	     "units (default 20000) in every state, including legacy F and M "
 	     "units out on rent.") },

@@ -2,8 +2,8 @@
  * cli_fold.c — the centre's own state, and snapshots of it:
  *
  *   hmc --db PATH central fold [--central URL] [--once] [--snapshot-every N]
- *                              [--keep N] [--interval SECONDS]
- *   hmc --db PATH central snapshot [--central URL] [--keep N]
+ *                              [--keep N] [--interval SECONDS] [--depots all|A,B]
+ *   hmc --db PATH central snapshot [--central URL] [--keep N] [--depots all|A,B]
  *   hmc snapshot export FILE
  *
  * `central fold` runs on the server (packaging/systemd/hmc-central-fold.
@@ -17,7 +17,10 @@
  * one it published (one it could not publish is tried again the next
  * round); `central snapshot` publishes one now.  The log keeps
  * the newest --keep (default 3).  Region-wide reports read that store
- * (`hmc --db PATH report ...`).
+ * (`hmc --db PATH report ...`).  With --depots, each publication also
+ * publishes one snapshot per depot named (all: every depot the region's
+ * locations name), cut from the same state (scope.h), for handhelds with
+ * sync.scope = depot; the log keeps the newest --keep of each.
  *
  * `snapshot export FILE` writes this store's state as a snapshot file
  * (snapshot.h), for seeding another log, when every event of its own is
@@ -37,6 +40,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,7 +49,7 @@
 const struct cli_opt cli_central_opts[] = {
 	{ "central", 1 }, { "replace", 0 }, { "once", 0 }, { "snapshot-every", 1 },
 	{ "keep", 1 }, { "interval", 1 }, { "seed", 0 }, { "months", 1 }, { "into", 1 },
-	{ NULL, 0 },
+	{ "depots", 1 }, { NULL, 0 },
 };
 
 const struct cli_opt cli_snapshot_opts[] = {
@@ -97,9 +101,10 @@ open_fold_store(struct cli *cli)
 	return store;
 }
 
-/* Publishes the store's state at its cursor; 0, or the failure said. */
+/* Publishes the store's state at its cursor ("" depot: the region's,
+ * else cut to the depot); 0, or the failure said. */
 static int
-publish(struct store *store, const char *option_url, int keep)
+publish_one(struct store *store, const char *option_url, int keep, const char *depot)
 {
 	char buf[1024], err[512], text[24];
 	const struct central_ops *ops = NULL;
@@ -112,7 +117,8 @@ publish(struct store *store, const char *option_url, int keep)
 	if (url == NULL)
 		return cli_fail("%s", _("no central log is set: use --central URL, HMC_CENTRAL, or "
 					"\"central = URL\" in the config file"));
-	if (snapshot_make(store, &meta, &content, &len) != 0)
+	if ((depot[0] ? snapshot_make_depot(store, depot, &meta, &content, &len)
+		      : snapshot_make(store, &meta, &content, &len)) != 0)
 		return cli_store_error(store);
 	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
 	if (rc == 0 && (rc = ops->head(c, &head, err, sizeof err)) == 0 &&
@@ -131,6 +137,13 @@ publish(struct store *store, const char *option_url, int keep)
 		log_msg(LOG_ERR, "snapshot: %.300s", err);
 		return cli_fail("%s", err);
 	}
+	if (depot[0]) {
+		log_msg(LOG_INFO, "snapshot %lld of depot %s published at place %lld, %lld bytes",
+			(long long)meta.id, depot, (long long)meta.place, (long long)len);
+		cli_printf(_("published snapshot %lld of depot %s at place %lld (%lld bytes)\n"),
+			   (long long)meta.id, depot, (long long)meta.place, (long long)len);
+		return CLI_OK;
+	}
 	snprintf(text, sizeof text, "%lld", (long long)meta.place);
 	if (store_begin(store) == 0) {
 		if (store_config_set(store, "fold.snapshot_place", text) == 0)
@@ -143,6 +156,62 @@ publish(struct store *store, const char *option_url, int keep)
 	cli_printf(_("published snapshot %lld of the state at place %lld (%lld bytes)\n"),
 		   (long long)meta.id, (long long)meta.place, (long long)len);
 	return CLI_OK;
+}
+
+/* Whether the region's locations name depot. */
+static int
+depot_known(struct store *store, const char *depot)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "SELECT 1 FROM locations WHERE depot = ?1 LIMIT 1");
+	if (stmt == NULL)
+		return 0;
+	sqlite3_bind_text(stmt, 1, depot, -1, SQLITE_TRANSIENT);
+	int known = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return known;
+}
+
+/* --depots: "all", or depots separated by commas, each one the region's
+ * locations name; 0, or the mistake said (usage). */
+static int
+depots_check(struct store *store, const char *depots)
+{
+	if (depots == NULL || strcmp(depots, "all") == 0)
+		return 0;
+	char copy[1024], *save = NULL;
+	snprintf(copy, sizeof copy, "%s", depots);
+	for (char *d = strtok_r(copy, ",", &save); d != NULL; d = strtok_r(NULL, ",", &save))
+		if (!depot_known(store, d))
+			return cli_fail(_("--depots: no location of the region is in depot \"%s\": "
+					  "name depots as hmc location lists them, or write all"), d);
+	return 0;
+}
+
+/* The region's snapshot, then one per depot of depots (NULL: none). */
+static int
+publish(struct store *store, const char *option_url, int keep, const char *depots)
+{
+	int rc = publish_one(store, option_url, keep, "");
+	if (rc != CLI_OK || depots == NULL)
+		return rc;
+	char list[4096] = "", *save = NULL;
+	if (strcmp(depots, "all") == 0) {
+		sqlite3_stmt *stmt = NULL;
+		if (sqlite3_prepare_v2(store_db(store), "SELECT DISTINCT depot FROM locations"
+				       " ORDER BY depot", -1, &stmt, NULL) == SQLITE_OK)
+			while (sqlite3_step(stmt) == SQLITE_ROW) {
+				size_t len = strlen(list);
+				snprintf(list + len, sizeof list - len, "%s%s", len ? "," : "",
+					 (const char *)sqlite3_column_text(stmt, 0));
+			}
+		sqlite3_finalize(stmt);
+	} else {
+		snprintf(list, sizeof list, "%s", depots);
+	}
+	for (char *d = strtok_r(list, ",", &save); rc == CLI_OK && d != NULL;
+	     d = strtok_r(NULL, ",", &save))
+		rc = publish_one(store, option_url, keep, d);
+	return rc;
 }
 
 /* Sleeps up to seconds, waking early when asked to stop. */
@@ -213,7 +282,8 @@ cli_central_fold(struct cli *cli)
 		 * again next round; with --once the exit says it. */
 		int64_t last = store_config_int(store, "fold.snapshot_place", 0);
 		if (every > 0 && result.cursor - last >= every &&
-		    publish(store, options.url, (int)keep) != CLI_OK && once) {
+		    publish(store, options.url, (int)keep, cli_opt(cli, "depots")) != CLI_OK &&
+		    once) {
 			rc = CLI_FAIL;
 			break;
 		}
@@ -240,7 +310,9 @@ cli_central_snapshot(struct cli *cli)
 	struct store *store = open_fold_store(cli);
 	if (store == NULL)
 		return CLI_FAIL;
-	int rc = publish(store, cli_opt(cli, "central"), (int)keep);
+	int rc = depots_check(store, cli_opt(cli, "depots"));
+	if (rc == 0)
+		rc = publish(store, cli_opt(cli, "central"), (int)keep, cli_opt(cli, "depots"));
 	store_close(store);
 	return rc;
 }

@@ -41,7 +41,7 @@ const struct cli_opt cli_backup_opts[] = {
 
 const struct cli_opt cli_demo_opts[] = {
 	{ "units", 1 },
-	{ "seed", 1 },
+	{ "seed", 1 }, { "depots", 1 },
 	{ "device", 1 },
 	{ NULL, 0 },
 };
@@ -265,6 +265,10 @@ cli_demo(struct cli *cli)
 				       _("--units must be a number from 0 to 50000000"));
 	if ((text = cli_opt(cli, "seed")) != NULL && parse_count(text, 0x7fffffffL, &seed) != 0)
 		return cli_usage_error(cli_current_verb, _("--seed must be a number"));
+	long n_depots = 4;
+	if ((text = cli_opt(cli, "depots")) != NULL &&
+	    (parse_count(text, 20, &n_depots) != 0 || demo_set_depots((int)n_depots) != 0))
+		return cli_usage_error(cli_current_verb, _("--depots must be a number from 1 to 20"));
 
 	struct store *store = init_store(cli, cli_opt(cli, "device"), &already);
 	if (store == NULL)

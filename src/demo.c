@@ -7,7 +7,8 @@
  *     flags, and the old articles the legacy F and M units belong to;
  *   - payers: the region's units and the 49 municipalities of Västra
  *     Götaland;
- *   - four depots with shelves, reception, cleaning and workshop places,
+ *   - four depots (up to 20 with demo_set_depots) with shelves, reception,
+ *     cleaning and workshop places,
  *     and customer stock (kundlager) at some municipalities;
  *   - operators with badges and PINs (README: staff 1001/1234, technician
  *     2001/2345, managers 3001/3456 and 3002/4567; demo_badge() makes their
@@ -167,8 +168,38 @@ static const struct {
 	{ "BRS", "Borås" },
 	{ "SKV", "Skövde" },
 	{ "VBG", "Vänersborg" },
+	/* More, for a region of 20 depots (demo_set_depots; issue 16's
+	 * depot-scoped store bench). */
+	{ "UDV", "Uddevalla" },
+	{ "THN", "Trollhättan" },
+	{ "ALS", "Alingsås" },
+	{ "LKP", "Lidköping" },
+	{ "MRS", "Mariestad" },
+	{ "FKP", "Falköping" },
+	{ "KGV", "Kungälv" },
+	{ "STU", "Stenungsund" },
+	{ "LYS", "Lysekil" },
+	{ "STS", "Strömstad" },
+	{ "UHN", "Ulricehamn" },
+	{ "KIN", "Kinna" },
+	{ "LRM", "Lerum" },
+	{ "PTL", "Partille" },
+	{ "AML", "Åmål" },
+	{ "TDH", "Tidaholm" },
 };
-#define N_DEPOTS (sizeof depots / sizeof depots[0])
+#define MAX_DEPOTS (sizeof depots / sizeof depots[0])
+/* The depots a demo makes: the first four unless demo_set_depots. */
+static size_t n_depots_wanted = 4;
+#define N_DEPOTS n_depots_wanted
+
+int
+demo_set_depots(int n)
+{
+	if (n < 1 || (size_t)n > MAX_DEPOTS)
+		return -1;
+	n_depots_wanted = (size_t)n;
+	return 0;
+}
 #define AISLES 6
 #define RACKS 20
 #define SHELVES 4

@@ -6,6 +6,7 @@
  * named unit, quantity 1).  The workflows here build the events; the
  * reducer applies them to the order tables (apply_orders.c).
  */
+#include "hmc/scope.h"
 #include "hmc/orders.h"
 #include "hmc/safety.h"
 #include "hmc/sets.h"
@@ -215,6 +216,9 @@ orders_depot(struct store *store, const char *named, char *depot)
 		xstrlcpy(depot, named, ORDER_DEPOT_MAX);
 	else
 		settings_text(store, "depot", depot, ORDER_DEPOT_MAX);
+	/* A depot's store works in its depot (scope.h). */
+	if (depot[0] == '\0' && named == NULL)
+		scope_depot(store, depot, ORDER_DEPOT_MAX);
 	if (depot[0] == '\0') {
 		stmt = store_stmt(store,
 			"SELECT depot FROM locations WHERE kind = 'reception' ORDER BY code LIMIT 1");

@@ -17,6 +17,7 @@
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/scope.h"
 #include "hmc/store.h"
 
 #include <sqlite3.h>
@@ -160,7 +161,13 @@ apply_checked(struct store *store, const struct event *ev)
 {
 	/* A manager's word, from here or pulled, carries their proof. */
 	int rc = rules_check_proof(store, ev);
-	return rc != 0 ? rc : apply(store, ev);
+	if (rc != 0)
+		return rc;
+	/* A depot's store folds only what touches its depot (scope.h). */
+	int skip;
+	if ((rc = scope_skips(store, ev, &skip)) != 0 || skip)
+		return rc;
+	return apply(store, ev);
 }
 
 int
@@ -241,6 +248,10 @@ const struct reducer_table reducer_tables[] = {
 	{ "set_members", "component", N_("set member") },
 	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
 	{ "location_levels", "location || '/' || article_no", N_("customer stock level") },
+	{ "scope", "one", N_("depot scope") },
+	{ "scope_out", "subject", N_("unit outside the depot") },
+	{ "scope_runs", "first", N_("units outside the depot") },
+	{ "scope_rows", "subject", N_("repair, charge or unit outside the depot") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

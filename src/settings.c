@@ -43,6 +43,12 @@ static const struct setting table[] = {
 	     "sqlite:PATH, or postgresql://DEVICE:PASSWORD@HOST/DB (or key=value pairs) "
 	     "as printed once by hmc central add-device. --central and HMC_CENTRAL come first. No default: "
 	     "without it, nothing is synced.") },
+	{ "sync.scope", SETTING_CODE, SETTING_FILE, 1, 20, "region", NULL, 0,
+	  N_("What a new handheld holds when it joins, as scope = ... under [sync]: "
+	     "region (every unit), or a depot's code such as GBG: that depot's units "
+	     "plus the region's articles, payers, places, operators and orders, from the "
+	     "centre's snapshot of that depot (hmc central fold --depots). Heeded at the "
+	     "first sync only; a file setting, so that an empty store can be told.") },
 	{ "admin.users", SETTING_USERS, SETTING_FILE, 0, 200, NULL, NULL, 0,
 	  N_("Login names (such as root and hmc, separated by blanks) that may do a "
 	     "handheld's upkeep without a badge: hmc config set and unset of its own "

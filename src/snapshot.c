@@ -24,6 +24,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/reducer.h"
+#include "hmc/scope.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
 #include "hmc/xmem.h"
@@ -220,6 +221,16 @@ put_meta(sqlite3 *image, const struct central_snapshot *meta)
 		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(image);
 	}
 	sqlite3_finalize(stmt);
+	stmt = NULL;
+	/* A depot's says so inside too, so that the hash covers it. */
+	if (rc == SQLITE_OK && meta->depot[0] != '\0')
+		rc = sqlite3_prepare_v2(image, "INSERT INTO hmc_snapshot VALUES ('depot', ?1)", -1,
+					&stmt, NULL);
+	if (rc == SQLITE_OK && stmt != NULL) {
+		sqlite3_bind_text(stmt, 1, meta->depot, -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(image);
+	}
+	sqlite3_finalize(stmt);
 	return rc;
 }
 
@@ -279,6 +290,14 @@ fill_image(struct store *store, sqlite3 *image, int with_base, struct central_sn
 				    " WHERE status = 'conflict' ORDER BY gseq");
 	if (rc == SQLITE_OK)
 		rc = put_device_seqs(image, with_base);
+	if (rc == SQLITE_OK && meta->depot[0] != '\0' && !scope_depot(store, NULL, 0)) {
+		char why[256];
+		if ((rc = scope_prune(image, meta->depot, why, sizeof why)) != SQLITE_OK) {
+			exec_on(image, "ROLLBACK");
+			return store_seterr(store, HMC_E_DB, _("making the snapshot of depot %s: %s"),
+					    meta->depot, why);
+		}
+	}
 	if (rc == SQLITE_OK)
 		rc = put_meta(image, meta);
 	if (rc == SQLITE_OK)
@@ -291,8 +310,25 @@ fill_image(struct store *store, sqlite3 *image, int with_base, struct central_sn
 	return 0;
 }
 
+static int make(struct store *store, const char *depot, struct central_snapshot *meta,
+		void **content, size_t *len);
+
 int
 snapshot_make(struct store *store, struct central_snapshot *meta, void **content, size_t *len)
+{
+	return make(store, "", meta, content, len);
+}
+
+int
+snapshot_make_depot(struct store *store, const char *depot, struct central_snapshot *meta,
+		    void **content, size_t *len)
+{
+	return make(store, depot, meta, content, len);
+}
+
+static int
+make(struct store *store, const char *depot, struct central_snapshot *meta, void **content,
+     size_t *len)
 {
 	struct central_snapshot base;
 	void *base_content = NULL;
@@ -301,6 +337,10 @@ snapshot_make(struct store *store, struct central_snapshot *meta, void **content
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 	memset(meta, 0, sizeof *meta);
+	snprintf(meta->depot, sizeof meta->depot, "%s", depot);
+	/* A depot's store makes a snapshot of that depot only: said so. */
+	if (meta->depot[0] == '\0')
+		scope_depot(store, meta->depot, sizeof meta->depot);
 	*content = NULL;
 	*len = 0;
 	/* The image reads the store through a connection of its own. */
@@ -312,7 +352,9 @@ snapshot_make(struct store *store, struct central_snapshot *meta, void **content
 		return store_seterr(store, HMC_E_DB, "%s", _("making a snapshot: out of memory"));
 	}
 	store_add_functions(image);
-	rc = exec_on(image, "PRAGMA page_size = 65536");
+	/* Big pages for the region's (a page copy of many rows); small ones
+	 * for a depot's, whose many small tables would take a page each. */
+	rc = exec_on(image, depot[0] ? "PRAGMA page_size = 4096" : "PRAGMA page_size = 65536");
 	if (rc == SQLITE_OK && base_content != NULL) {
 		rc = exec_on(image, "ATTACH ':memory:' AS base");
 		if (rc == SQLITE_OK)
@@ -334,6 +376,12 @@ snapshot_make(struct store *store, struct central_snapshot *meta, void **content
 	if (base_content != NULL)
 		exec_on(image, "DETACH base");
 	free(base_content);
+	/* A depot's cut leaves free pages, and its small tables would take
+	 * a 64 KiB page each: neither is sent to a handheld, which keeps
+	 * the image (snapshot_base) as long as it lives. */
+	if (rc == 0 && meta->depot[0] != '\0' &&
+	    exec_on(image, "VACUUM") != SQLITE_OK)
+		rc = store_seterr(store, HMC_E_DB, _("making a snapshot: %s"), sqlite3_errmsg(image));
 	if (rc == 0) {
 		sqlite3_int64 bytes = 0;
 		unsigned char *data = sqlite3_serialize(image, "main", &bytes, 0);
@@ -418,11 +466,13 @@ check_inner(struct store *store, sqlite3 *image, const struct central_snapshot *
 		 "SELECT (SELECT value FROM hmc_snapshot WHERE key = 'place') = %lld"
 		 " AND (SELECT value FROM hmc_snapshot WHERE key = 'generation') = ?1"
 		 " AND (SELECT value FROM hmc_snapshot WHERE key = 'reducer_version') = %d"
-		 " AND (SELECT value FROM hmc_snapshot WHERE key = 'schema_version') = %d",
+		 " AND (SELECT value FROM hmc_snapshot WHERE key = 'schema_version') = %d"
+		 " AND coalesce((SELECT value FROM hmc_snapshot WHERE key = 'depot'), '') = ?2",
 		 (long long)meta->place, meta->reducer_version, meta->schema_version);
 	int same = 0;
 	if (sqlite3_prepare_v2(image, sql, -1, &stmt, NULL) == SQLITE_OK) {
 		sqlite3_bind_text(stmt, 1, meta->generation, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, meta->depot, -1, SQLITE_STATIC);
 		same = sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_int(stmt, 0) == 1;
 	}
 	sqlite3_finalize(stmt);
@@ -731,9 +781,13 @@ snapshot_file_write(const char *path, const struct central_snapshot *meta, const
 		return HMC_E_IO;
 	}
 	fprintf(out, "hmc-snapshot 1\nplace %lld\ngeneration %s\nreducer_version %d\n"
-		"schema_version %d\nmax_hlc %lld\nsize %lld\nsha256 %s\n\n",
+		"schema_version %d\nmax_hlc %lld\nsize %lld\nsha256 %s\n",
 		(long long)meta->place, meta->generation, meta->reducer_version,
 		meta->schema_version, (long long)meta->max_hlc, (long long)len, hex);
+	/* One depot's state (scope.h) says which. */
+	if (meta->depot[0] != '\0')
+		fprintf(out, "depot %s\n", meta->depot);
+	fputc('\n', out);
 	int ok = fwrite(content, 1, len, out) == len;
 	ok = fflush(out) == 0 && ok;
 	ok = fclose(out) == 0 && ok;
@@ -775,6 +829,8 @@ snapshot_file_read(const char *path, struct central_snapshot *meta, void **conte
 		else if (sscanf(line, "size %lld", &value) == 1)
 			meta->size = value;
 		else if (sscanf(line, "sha256 %70s", hex) == 1)
+			;
+		else if (sscanf(line, "depot %20s", meta->depot) == 1)
 			;
 		else
 			ok = 0;

@@ -683,6 +683,26 @@ static const char *const migrations[] = {
 	"DROP TABLE m20_stocktakes; DROP TABLE m20_expected; DROP TABLE m20_counts;"
 	"DROP TABLE m20_quantities;"
 	"ALTER TABLE flags ADD COLUMN payer_mismatch TEXT;",
+	/* 21: depot-scoped stores (scope.h).
+	 * scope: the depot this store's state is cut to (no row: the
+	 * region's); scope_out: the units of the region this store does not
+	 * hold: those whose number is a whole number as runs of numbers
+	 * (scope_runs: a depot's units are a few in every twenty, so each
+	 * run stands for many), the others (legacy F and M) one by one
+	 * (scope_out); scope_rows: the ids of repairs and charges
+	 * of units outside (kind row), and units moved here without their
+	 * rows (kind arrived).  All three are reducer state, written by a
+	 * depot snapshot's load and by the reducer's scope rule. */
+	"CREATE TABLE IF NOT EXISTS scope ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  depot TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS scope_out (subject TEXT PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS scope_runs ("
+	"  first INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL CHECK (last >= first));"
+	"CREATE TABLE IF NOT EXISTS scope_rows ("
+	"  subject TEXT PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('row','arrived'))) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

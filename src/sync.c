@@ -10,6 +10,7 @@
 #include "hmc/journal.h"
 #include "hmc/reason.h"
 #include "hmc/reducer.h"
+#include "hmc/scope.h"
 #include "hmc/snapshot.h"
 #include "hmc/store.h"
 #include "hmc/text.h"
@@ -1182,9 +1183,21 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 	char err[512] = "", why[512], path[4200];
 	if (!snapshot_store_empty(store))
 		return 0;
-	int rc = ops->snapshot_newest(c, &meta, err, sizeof err);
+	/* sync.scope = depot: the newest snapshot of this depot (scope.h). */
+	char depot[SCOPE_DEPOT_MAX];
+	int rc = scope_wanted(store, depot, sizeof depot);
+	if (rc < 0)
+		return rc;
+	rc = ops->snapshot_newest_of(c, depot, &meta, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);
+	if (meta.id == 0 && depot[0]) {
+		snprintf(result->snapshot_refused, sizeof result->snapshot_refused,
+			 _("the central log has no snapshot of depot %s (the centre's fold publishes "
+			   "them with --depots): this store folds the whole region instead"), depot);
+		log_msg(LOG_WARNING, "sync: no snapshot of depot %s", depot);
+		return 0;
+	}
 	if (meta.id == 0)
 		return 0;
 	/* The description first: nothing is downloaded for a refusal. */
@@ -1194,7 +1207,8 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 	}
 	rc = download_snapshot(store, ops, c, &meta, path, sizeof path, err, sizeof err);
 	/* Replaced by a newer one between the two reads: that one, once. */
-	if (rc == HMC_E_NOT_FOUND && (rc = ops->snapshot_newest(c, &meta, err, sizeof err)) == 0) {
+	if (rc == HMC_E_NOT_FOUND &&
+	    (rc = ops->snapshot_newest_of(c, depot, &meta, err, sizeof err)) == 0) {
 		if (meta.id == 0)
 			return 0;
 		if (snapshot_check(store, &meta, NULL, 0, head->generation, head->max_gseq) != 0) {

@@ -4,6 +4,7 @@
 #include "hmc/unit.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/scope.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
 
@@ -116,8 +117,16 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(stmt);
-		if (rc == SQLITE_DONE)
+		if (rc == SQLITE_DONE) {
+			/* A depot's store knows the units it does not hold. */
+			char depot[SCOPE_DEPOT_MAX], why[256];
+			enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
+			if (where == SCOPE_OUT || where == SCOPE_ARRIVED) {
+				scope_describe(where, unit_no, depot, why, sizeof why);
+				return store_seterr(store, HMC_E_NOT_FOUND, "%s", why);
+			}
 			return store_seterr(store, HMC_E_NOT_FOUND, _("no unit %s"), unit_no);
+		}
 		return store_sqlerr(store, rc, unit_no);
 	}
 	char text[32];

@@ -8,6 +8,7 @@
 #include "hmc/journal.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
+#include "hmc/scope.h"
 #include "hmc/reducer.h"
 #include "hmc/rules.h"
 #include "hmc/store.h"
@@ -134,6 +135,9 @@ workflow_move(struct store *store, const char *operator_no, enum event_type move
 	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
 
 	if ((rc = check_label(store, &ev)) != 0)
+		return rc;
+	/* Across depots, the unit's rows go with it (scope.h). */
+	if ((rc = scope_carry(store, &ev)) != 0)
 		return rc;
 	return commit_one(store, &ev, done);
 }

@@ -12,6 +12,8 @@
 #                events of tests/bench_prune.sh (2000 units, 300 a day, 365 days)
 #   BENCH_FOLD_UNITS, BENCH_FOLD_ROUNDS  the log of tests/bench_fold.sh (20000
 #                units), and rounds (3)
+#   BENCH_SCOPE_UNITS  the 20-depot region of tests/bench_scope.sh (default:
+#                BENCH_BOOT_UNITS)
 set -eu
 : "${HMC:=build/hmc}" "${BUILD:=build}"
 sizes=${BENCH_SIZES:-10000 100000 1000000}
@@ -190,6 +192,8 @@ echo "== bootstrap: a new handheld's first sync from the centre's snapshot vs fo
 boot_units=${BENCH_BOOT_UNITS:-100000}
 boot_rounds=${BENCH_BOOT_ROUNDS:-3}
 HMC=$HMC sh tests/bench_bootstrap.sh sqlite "$dir" "$boot_units" "$boot_rounds"
+echo "== depot scope: a GBG handheld's store vs the region's, a region of 20 depots (aim: <= 1/10); interleaved rounds"
+HMC=$HMC sh tests/bench_scope.sh "$dir" "${BENCH_SCOPE_UNITS:-$boot_units}" "$boot_rounds"
 pgdir=$(mktemp -d /tmp/hmc-bench-pg.XXXXXX)
 if url=$(sh tests/pgtmp.sh start "$pgdir"); then
 	HMC=$HMC sh tests/bench_bootstrap.sh "$url" "$dir" "$boot_units" "$boot_rounds"

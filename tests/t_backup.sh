@@ -101,8 +101,7 @@ cp "$T/good.db" "$OLD"
 # customer stocks' agreed levels, none on a demo store, and the stocktake
 # tables made again with the new scope).
 prev=12
-sqlite3 "$OLD" "DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch;
-	ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

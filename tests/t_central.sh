@@ -129,7 +129,7 @@ refusal_reaches_the_device() {	# DEV
 # --- the SQLite central -------------------------------------------------------
 echo "# sqlite"
 SQ="sqlite:$T/central.db"
-run "$HMC" central init "$SQ"; expect_status 0; expect_out "schema 0 -> 5"
+run "$HMC" central init "$SQ"; expect_status 0; expect_out "schema 0 -> 6"
 run "$HMC" central upgrade "$SQ"; expect_status 0; expect_out "nothing to apply"
 run "$HMC" central upgrade "sqlite:$T/none.db"; expect_status 1; expect_err "central init"
 run "$HMC" central revoke sa --central "$SQ"; expect_status 1; expect_err "no credentials"
@@ -147,7 +147,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
@@ -275,7 +275,7 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 11
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 12
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.

@@ -574,6 +574,7 @@ migration_keeps_the_old_store(void **state)
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
+					   "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs;"
 					   "DROP TABLE location_levels;"
 					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
 					   "PRAGMA user_version = 8"), 0);

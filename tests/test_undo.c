@@ -35,7 +35,12 @@ dump(struct store *store)
 		char sql[128];
 		sqlite3_stmt *stmt;
 		snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1, 2", reducer_tables[t].name);
-		assert_int_equal(sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL), SQLITE_OK);
+		/* A table of one column (scope_out) is ordered by it alone. */
+		if (sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK) {
+			snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY 1", reducer_tables[t].name);
+			assert_int_equal(sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL),
+					 SQLITE_OK);
+		}
 		while (sqlite3_step(stmt) == SQLITE_ROW) {
 			for (int c = 0; c < sqlite3_column_count(stmt); c++) {
 				const char *v = (const char *)sqlite3_column_text(stmt, c);

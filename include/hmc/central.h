@@ -69,6 +69,7 @@ struct central_snapshot {
 	int64_t max_hlc;	/* the latest clock among the events folded */
 	int64_t size;		/* bytes of content */
 	unsigned char sha256[32];	/* over the content's bytes */
+	char depot[21];		/* "" the region's; else one depot's (scope.h) */
 };
 
 #define CENTRAL_SNAPSHOT_CHUNK (1 << 20)	/* bytes per row of content */
@@ -141,6 +142,10 @@ struct central_ops {
 	int (*snapshot_stream)(struct central *c, const struct central_snapshot *meta,
 			       int (*sink)(const void *data, size_t len, void *arg), void *arg,
 			       char *err, size_t size);
+	/* The newest snapshot of one depot ("" the region's, as
+	 * snapshot_newest); meta->id 0 when there is none (scope.h). */
+	int (*snapshot_newest_of)(struct central *c, const char *depot,
+				  struct central_snapshot *meta, char *err, size_t size);
 };
 
 #define CENTRAL_LOCK_TIMEOUT 10000

@@ -44,6 +44,11 @@ struct store;
  * when the store has events not yet in the log, or never folded any. */
 int snapshot_make(struct store *store, struct central_snapshot *meta, void **content,
 		  size_t *len);
+/* The same cut down to one depot (scope.h, scope_prune): its units and
+ * their rows, the region's reference data, and the list of the units it
+ * leaves out; meta->depot says which. */
+int snapshot_make_depot(struct store *store, const char *depot, struct central_snapshot *meta,
+			void **content, size_t *len);
 void snapshot_free(void *content);
 
 /* Whether meta describes a snapshot this store may start from, of the log
