@@ -451,7 +451,9 @@ static int
 guard_held(struct gate *g)
 {
 	char why[96];
-	if (!safety_held(g->store, g->unit->unit_no, why, sizeof why))
+	/* The row says whether anything holds it (safety.h); only then are
+	 * the tables asked, for what. */
+	if (!g->unit->held || !safety_held(g->store, g->unit->unit_no, why, sizeof why))
 		return 0;
 	if (g->in->type == EV_RELEASE)
 		return store_seterr(g->store, HMC_E_DENIED,
@@ -471,8 +473,11 @@ guard_inspected(struct gate *g)
 {
 	char why[96];
 	int64_t ms = g->in->hlc != 0 ? event_wall_ms(g->in) : timeutil_now_ms();
-	if (!safety_inspection_lapsed(g->store, g->unit->unit_no, timeutil_local_date(ms), why,
-				      sizeof why))
+	int64_t day = timeutil_local_date(ms);
+	/* Not lapsed by the row's due day (safety.h): the tables are asked
+	 * only when it says lapsed, for why. */
+	if (g->unit->inspection_due >= day ||
+	    !safety_inspection_lapsed(g->store, g->unit->unit_no, day, why, sizeof why))
 		return 0;
 	return store_seterr(g->store, HMC_E_DENIED,
 			    _("unit %s may not go to a patient: %s; inspect it first (hmc "

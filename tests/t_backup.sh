@@ -97,9 +97,11 @@ cp "$T/good.db" "$OLD"
 # periods, which it makes again from the units out, and the article
 # prices and payer groups, none on a demo store; 17 makes what it makes
 # only if missing; 18 adds sets: tables and columns that hold nothing on
-# a demo store; 19 the repairs' loan units, none on a demo store).
+# a demo store; 19 the repairs' loan units, none on a demo store; 23 the
+# safety state on the unit row, computed again from the tables).
 prev=12
-sqlite3 "$OLD" "ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due;
+	ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

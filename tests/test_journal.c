@@ -176,6 +176,8 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
+					   "ALTER TABLE units DROP COLUMN held;"
+					   "ALTER TABLE units DROP COLUMN inspection_due;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

@@ -67,6 +67,8 @@ struct unit {
 	char made[11];			/* manufactured YYYY-MM-DD (AI 11), "" if unknown */
 	int64_t rent_from_ms;		/* 0 when no rent runs */
 	int64_t state_since;		/* HLC of the event that set the state */
+	int held;			/* safety.h: the safety state on the row */
+	int64_t inspection_due;		/* INT64_MAX: no plan; INT64_MIN: lapsed */
 };
 
 /* Parses a typed or scanned unit number into out, upper case; sets *origin.
