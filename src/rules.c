@@ -782,16 +782,19 @@ int
 rules_operator(struct store *store, const char *operator_no, unsigned *role)
 {
 	struct operator_rec op;
-	int rc = catalog_operator_get(store, operator_no, &op);
+	int active;
+	int rc = catalog_operator_role(store, operator_no, role, &active);
 	if (rc == HMC_E_NOT_FOUND)
 		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), operator_no);
 	if (rc != 0)
 		return rc;
-	if (!op.active)
-		return store_seterr(store, HMC_E_DENIED,
-				    _("operator %s (%s) is no longer active"), operator_no, op.name);
-	*role = op.role;
-	return 0;
+	if (active)
+		return 0;
+	/* The whole row only to say who it was. */
+	if ((rc = catalog_operator_get(store, operator_no, &op)) != 0)
+		return rc;
+	return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) is no longer active"),
+			    operator_no, op.name);
 }
 
 static int
