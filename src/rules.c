@@ -871,7 +871,8 @@ rules_gate(struct store *store, struct event *ev)
 		return 0;
 	enum unit_state from = UNIT_NONE;
 	if (about_unit(ev->type)) {
-		rc = unit_get(store, ev->subject, &unit);
+		/* A move's unit was read as its label was resolved (workflow.c). */
+		rc = unit_get_lent(store, ev->subject, &unit);
 		if (rc != 0 && rc != HMC_E_NOT_FOUND)
 			return rc;
 		if (rc == 0) {

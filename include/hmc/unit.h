@@ -90,8 +90,8 @@ int unit_state_parse(const char *name, enum unit_state *state);
 int unit_get(struct store *store, const char *unit_no, struct unit *out);
 
 /* An action reads its unit twice: the gate (rules.c) for the rule, the
- * reducer (apply_unit.c) to apply the move.  unit_lend keeps the gate's
- * read; unit_get_lent gives it back, once, if it is unit_no's and no row
+ * reducer (apply_unit.c) to apply the move (and a move three times: its
+ * label resolved first, workflow.c).  unit_lend keeps a read for the next; unit_get_lent gives it back, once, if it is unit_no's and no row
  * of the store has changed since (sqlite3_total_changes64): else, and
  * after that, it reads as unit_get does.  So the reducer still reads the
  * unit as it is, only not twice in one transaction.  unit_lend(store,
