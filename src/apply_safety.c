@@ -101,7 +101,11 @@ incident(struct store *store, const struct event *ev)
 	sqlite3_bind_int(stmt, 7, quarantine);
 	if ((rc = store_step_done(store, stmt, id)) != 0)
 		return rc;
-	return quarantine ? quarantine_unit(store, &unit, ev, "incident", id) : 0;
+	if (!quarantine)
+		return 0;
+	if ((rc = quarantine_unit(store, &unit, ev, "incident", id)) != 0)
+		return rc;
+	return safety_row_refresh(store, SAFETY_ROWS_UNIT, ev->subject);
 }
 
 static int
@@ -138,7 +142,9 @@ incident_follow(struct store *store, const struct event *ev)
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	if (strcmp(step, "close") == 0)
 		sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	return store_step_done(store, stmt, ev->subject);
+	if ((rc = store_step_done(store, stmt, ev->subject)) != 0 || strcmp(step, "close") != 0)
+		return rc;
+	return safety_row_refresh(store, SAFETY_ROWS_INCIDENT, ev->subject);
 }
 
 static int
@@ -175,6 +181,8 @@ enroll(struct store *store, const char *reference, const char *unit_no, const st
 	sqlite3_bind_text(stmt, 6, unit.recipient, -1, SQLITE_TRANSIENT);
 	if ((rc = store_step_done(store, stmt, unit.unit_no)) == 0)
 		rc = quarantine_unit(store, &unit, ev, "recall", reference);
+	if (rc == 0)
+		rc = safety_row_refresh(store, SAFETY_ROWS_UNIT, unit.unit_no);
 	return rc;
 }
 
@@ -291,7 +299,7 @@ recall_action(struct store *store, const struct event *ev)
 	if (sqlite3_changes(store_db(store)) == 0)
 		return store_seterr(store, HMC_E_NOT_FOUND, _("unit %s is not in recall %s"),
 				    unit_no, ev->subject);
-	return 0;
+	return safety_row_refresh(store, SAFETY_ROWS_UNIT, unit_no);
 }
 
 static int
@@ -316,7 +324,8 @@ recall_close(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(stmt, 2, ev->hlc);
 	sqlite3_bind_text(stmt, 3, ev->operator_no, -1, SQLITE_TRANSIENT);
-	if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
+	if ((rc = store_step_done(store, stmt, ev->subject)) != 0 ||
+	    (rc = safety_row_refresh(store, SAFETY_ROWS_RECALL, ev->subject)) != 0)
 		return rc;
 	/* Released: its units a recall quarantined (this one or another
 	 * that is closed by now) and that were checked or fixed, unless
@@ -401,7 +410,9 @@ inspection(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	if (passed[0] == '1')
 		sqlite3_bind_text(stmt, 2, day, -1, SQLITE_TRANSIENT);
-	return store_step_done(store, stmt, ev->subject);
+	if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
+		return rc;
+	return safety_row_refresh(store, SAFETY_ROWS_UNIT, ev->subject);
 }
 
 /* Sets a unit's hygiene flags: exposed (1 sets, 0 clears, -1 as it is),
@@ -524,7 +535,7 @@ unit_safety(struct store *store, const struct event *ev)
 	    strcmp(months, "1") == 0 && (rc = set_hygiene(store, ev->subject, 1, -1)) != 0)
 		return rc;
 	if (payload_get(ev->payload, "inspection_months", months, sizeof months) != 0)
-		return 0;
+		return 0;	/* enroll_if_recalled kept the row */
 	char *end;
 	long n = strtol(months, &end, 10);
 	if (months[0] && (*end != '\0' || n < 0 || n > 120))
@@ -537,7 +548,9 @@ unit_safety(struct store *store, const struct event *ev)
 	sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 	if (months[0])
 		sqlite3_bind_int(stmt, 2, (int)n);
-	return store_step_done(store, stmt, ev->subject);
+	if ((rc = store_step_done(store, stmt, ev->subject)) != 0)
+		return rc;
+	return safety_row_refresh(store, SAFETY_ROWS_UNIT, ev->subject);
 }
 
 int
@@ -589,7 +602,9 @@ apply_safety_move(struct store *store, const struct event *ev)
 		sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(stmt, 2, day, -1, SQLITE_TRANSIENT);
 		int rc = store_step_done(store, stmt, ev->subject);
-		return rc != 0 ? rc : enroll_if_recalled(store, ev);
+		if (rc == 0)
+			rc = enroll_if_recalled(store, ev);
+		return rc != 0 ? rc : safety_row_refresh(store, SAFETY_ROWS_UNIT, ev->subject);
 	}
 	if (ev->type == EV_QUARANTINE) {
 		/* Before the move (reducer.c's table): where it comes from. */
@@ -614,4 +629,10 @@ apply_safety_move(struct store *store, const struct event *ev)
 	}
 	/* Released or scrapped: no longer kept apart. */
 	return drop_quarantine(store, ev->subject);
+}
+
+int
+apply_safety_article(struct store *store, const struct event *ev)
+{
+	return safety_row_refresh(store, SAFETY_ROWS_ARTICLE, ev->subject);
 }

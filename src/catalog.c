@@ -215,6 +215,24 @@ catalog_operator_get(struct store *store, const char *op_no, struct operator_rec
 }
 
 int
+catalog_operator_role(struct store *store, const char *op_no, unsigned *role, int *active)
+{
+	char text[16];
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT role, active FROM operators WHERE op_no = ?1");
+	sqlite3_bind_text(stmt, 1, op_no, -1, SQLITE_TRANSIENT);
+	int rc = lookup_step(store, stmt, _("operator"), op_no);
+	if (rc != 0)
+		return rc;
+	store_column_text(stmt, 0, text, sizeof text);
+	*role = 0;
+	role_parse(text, role);
+	*active = sqlite3_column_int(stmt, 1);
+	sqlite3_reset(stmt);
+	return 0;
+}
+
+int
 catalog_operator_by_key(struct store *store, const char *pubkey, struct operator_rec *out)
 {
 	sqlite3_stmt *stmt = store_stmt(store,

@@ -67,7 +67,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_RELEASE]           = { apply_move, apply_safety_move, apply_safety_hygiene },
 	[EV_CHANGE_PAYER]      = { apply_move, apply_rent_move, apply_pickups_payer },
 
-	[EV_ARTICLE]           = { apply_catalog, apply_sets },
+	[EV_ARTICLE]           = { apply_catalog, apply_sets, apply_safety_article },
 	[EV_PAYER]             = { apply_catalog },
 	[EV_LOCATION]          = { apply_catalog },
 	[EV_OPERATOR]          = { apply_catalog },

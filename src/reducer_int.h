@@ -129,6 +129,9 @@ int apply_safety_move(struct store *store, const struct event *ev);
 /* apply_safety.c: a move's mark on the unit's hygiene (exposed, due its
  * function check; safety.h), after the move. */
 int apply_safety_hygiene(struct store *store, const struct event *ev);
+/* apply_safety.c: an article put: its units' inspection due day (its plan
+ * may have changed; safety.h, the safety state on the unit row). */
+int apply_safety_article(struct store *store, const struct event *ev);
 
 /* apply_rent.c: an article's rent from a day; a move's rent period: a
  * delivery (or an import out on rent) opens one, a payer change ends the

@@ -455,7 +455,9 @@ static int
 guard_held(struct gate *g)
 {
 	char why[96];
-	if (!safety_held(g->store, g->unit->unit_no, why, sizeof why))
+	/* The row says whether anything holds it (safety.h); only then are
+	 * the tables asked, for what. */
+	if (!g->unit->held || !safety_held(g->store, g->unit->unit_no, why, sizeof why))
 		return 0;
 	if (g->in->type == EV_RELEASE)
 		return store_seterr(g->store, HMC_E_DENIED,
@@ -475,8 +477,11 @@ guard_inspected(struct gate *g)
 {
 	char why[96];
 	int64_t ms = g->in->hlc != 0 ? event_wall_ms(g->in) : timeutil_now_ms();
-	if (!safety_inspection_lapsed(g->store, g->unit->unit_no, timeutil_local_date(ms), why,
-				      sizeof why))
+	int64_t day = timeutil_local_date(ms);
+	/* Not lapsed by the row's due day (safety.h): the tables are asked
+	 * only when it says lapsed, for why. */
+	if (g->unit->inspection_due >= day ||
+	    !safety_inspection_lapsed(g->store, g->unit->unit_no, day, why, sizeof why))
 		return 0;
 	return store_seterr(g->store, HMC_E_DENIED,
 			    _("unit %s may not go to a patient: %s; inspect it first (hmc "
@@ -781,16 +786,19 @@ int
 rules_operator(struct store *store, const char *operator_no, unsigned *role)
 {
 	struct operator_rec op;
-	int rc = catalog_operator_get(store, operator_no, &op);
+	int active;
+	int rc = catalog_operator_role(store, operator_no, role, &active);
 	if (rc == HMC_E_NOT_FOUND)
 		return store_seterr(store, HMC_E_DENIED, _("no operator %s"), operator_no);
 	if (rc != 0)
 		return rc;
-	if (!op.active)
-		return store_seterr(store, HMC_E_DENIED,
-				    _("operator %s (%s) is no longer active"), operator_no, op.name);
-	*role = op.role;
-	return 0;
+	if (active)
+		return 0;
+	/* The whole row only to say who it was. */
+	if ((rc = catalog_operator_get(store, operator_no, &op)) != 0)
+		return rc;
+	return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) is no longer active"),
+			    operator_no, op.name);
 }
 
 static int
@@ -868,7 +876,8 @@ rules_gate(struct store *store, struct event *ev)
 		return 0;
 	enum unit_state from = UNIT_NONE;
 	if (about_unit(ev->type)) {
-		rc = unit_get(store, ev->subject, &unit);
+		/* A move's unit was read as its label was resolved (workflow.c). */
+		rc = unit_get_lent(store, ev->subject, &unit);
 		if (rc != 0 && rc != HMC_E_NOT_FOUND)
 			return rc;
 		if (rc == 0) {

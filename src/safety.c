@@ -661,11 +661,69 @@ due_day(const char *last_passed, const char *acquired, int months)
 /* A unit's inspection interval in months (0: none), over units u,
  * articles a and unit_inspections i: its own may be shorter than its
  * article's, never longer, and never none when the article has one. */
-#define MONTHS_SQL							\
-	"(CASE WHEN a.inspection_months > 0"				\
-	"  THEN min(CASE WHEN coalesce(i.months, 0) > 0 THEN i.months"	\
-	"   ELSE a.inspection_months END, a.inspection_months)"		\
-	"  ELSE coalesce(i.months, 0) END)"
+#define MONTHS_SQL SAFETY_MONTHS_SQL
+
+int64_t
+safety_due_of(int months, const char *last_passed, const char *acquired, int failed)
+{
+	if (failed)
+		return INT64_MIN;
+	if (months <= 0)
+		return INT64_MAX;
+	return due_day(last_passed ? last_passed : "", acquired ? acquired : "", months);
+}
+
+/* --- the safety state on the unit row --------------------------------------- */
+
+int
+safety_row_refresh(struct store *store, enum safety_rows rows, const char *key)
+{
+	static const char *const sql[] = {
+#define ROWS_SQL(WHERE)							\
+	"UPDATE units SET held = v.h, inspection_due = v.d FROM"	\
+	" (SELECT unit_no AS k, " SAFETY_HELD_SQL " AS h, " SAFETY_DUE_SQL " AS d" \
+	"  FROM units WHERE " WHERE ") v"				\
+	" WHERE units.unit_no = v.k"					\
+	" AND (units.held IS NOT v.h OR units.inspection_due IS NOT v.d)"
+		[SAFETY_ROWS_UNIT] = ROWS_SQL("unit_no = ?1"),
+		[SAFETY_ROWS_INCIDENT] = ROWS_SQL(
+			"unit_no = (SELECT unit_no FROM incidents WHERE incident_id = ?1)"),
+		[SAFETY_ROWS_RECALL] = ROWS_SQL(
+			"unit_no IN (SELECT unit_no FROM recall_units WHERE reference = ?1)"),
+		[SAFETY_ROWS_ARTICLE] = ROWS_SQL("article_no = ?1"),
+		[SAFETY_ROWS_ALL] = ROWS_SQL("?1 IS NULL"),
+#undef ROWS_SQL
+	};
+	sqlite3_stmt *stmt = store_stmt(store, sql[rows]);
+	if (stmt == NULL)
+		return store_errcode(store);
+	if (key != NULL)
+		sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(stmt, 1);
+	return store_step_done(store, stmt, key ? key : "units");
+}
+
+int
+safety_row_check(struct store *store, safety_row_fn *fn, void *arg, int64_t *n)
+{
+	sqlite3_stmt *stmt;
+	int rc = sqlite3_prepare_v2(store_db(store),
+		"SELECT unit_no FROM units WHERE held IS NOT " SAFETY_HELD_SQL
+		" OR inspection_due IS NOT " SAFETY_DUE_SQL " ORDER BY unit_no", -1, &stmt, NULL);
+	*n = 0;
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "units");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		++*n;
+		if (fn != NULL && fn((const char *)sqlite3_column_text(stmt, 0), arg) != 0) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "units");
+}
 
 int
 safety_inspection_plan(struct store *store, const char *unit_no, int *months, int64_t *due,

@@ -703,6 +703,12 @@ static const char *const migrations[] = {
 	"CREATE TABLE IF NOT EXISTS scope_rows ("
 	"  subject TEXT PRIMARY KEY,"
 	"  kind TEXT NOT NULL CHECK (kind IN ('row','arrived'))) WITHOUT ROWID;",
+	/* 22: the safety state on the unit row (safety.h): held, and the
+	 * inspection's due day, which the reducer keeps from now on, computed
+	 * here from the tables it follows. */
+	"ALTER TABLE units ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE units ADD COLUMN inspection_due INTEGER;"
+	"UPDATE units SET held = " SAFETY_HELD_SQL ", inspection_due = " SAFETY_DUE_SQL ";",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
@@ -1355,6 +1361,22 @@ sql_residual(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 						 sqlite3_value_int64(argv[3])));
 }
 
+/* hmc_inspection_due(months, last_passed, acquired, failed): the unit
+ * row's inspection_due (safety.h): NULL when there is no plan. */
+static void
+sql_inspection_due(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	int64_t due = safety_due_of(sqlite3_value_int(argv[0]),
+				    (const char *)sqlite3_value_text(argv[1]),
+				    (const char *)sqlite3_value_text(argv[2]),
+				    sqlite3_value_int(argv[3]));
+	if (due == INT64_MAX)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_int64(ctx, due);
+}
+
 /* hmc_local_date(ms): the Stockholm date of an instant, YYYY-MM-DD. */
 static void
 sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -1447,6 +1469,9 @@ store_add_functions(sqlite3 *db)
 	sqlite3_create_function(db, "hmc_local_date", 1,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_local_date, NULL, NULL);
+	sqlite3_create_function(db, "hmc_inspection_due", 4,
+				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+				sql_inspection_due, NULL, NULL);
 	sqlite3_create_function(db, "hmc_event_hash", 7,
 				SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
 				sql_event_hash, NULL, NULL);

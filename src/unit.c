@@ -9,6 +9,7 @@
 #include "hmc/xmem.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,7 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT unit_no, origin, article_no, state, location, payer,"
 		" recipient, acquired, value_ore, gtin, serial, rent_from,"
-		" state_since, lot, made FROM units WHERE unit_no = ?1");
+		" state_since, lot, made, held, inspection_due FROM units WHERE unit_no = ?1");
 	sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(stmt);
 	if (rc != SQLITE_ROW) {
@@ -148,6 +149,9 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 	out->state_since = sqlite3_column_int64(stmt, 12);
 	store_column_text(stmt, 13, out->lot, sizeof out->lot);
 	store_column_text(stmt, 14, out->made, sizeof out->made);
+	out->held = sqlite3_column_int(stmt, 15);
+	out->inspection_due = sqlite3_column_type(stmt, 16) == SQLITE_NULL
+				      ? INT64_MAX : sqlite3_column_int64(stmt, 16);
 	sqlite3_reset(stmt);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
 #include "hmc/reducer.h"
+#include "hmc/safety.h"
 #include "hmc/snapshot.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
@@ -156,6 +157,17 @@ compare_table(struct verifier *v, size_t t)
 	return 0;
 }
 
+/* A unit whose safety state on its row (safety.h) is not what the
+ * tables say: the reducer and a replay would agree on it, and still be
+ * wrong. */
+static int
+row_differs(const char *unit_no, void *arg)
+{
+	differ(arg, _("unit %s: held or inspection due on its row disagrees with its recalls, "
+		      "incidents and inspections"), unit_no);
+	return 0;
+}
+
 int
 verify_store(struct store *store, verify_report_fn *report, void *arg,
 	     int64_t *n_events, int64_t *n_diffs)
@@ -186,6 +198,9 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 		for (size_t t = 0; rc == 0 && t < reducer_n_tables; t++)
 			rc = compare_table(&v, t);
 	}
+	int64_t n_rows;
+	if (rc == 0)
+		rc = safety_row_check(store, row_differs, &v, &n_rows);
 	/* This handheld's own events run 1, 2, 3, ... without a hole: one
 	 * deleted from the journal shows here even when nothing else does. */
 	int64_t last, missing, first;

@@ -25,8 +25,28 @@ workflow_operator(struct store *store, const char *operator_no, unsigned *role)
 	return rules_operator(store, operator_no, role);
 }
 
-int
-workflow_apply(struct store *store, struct event *ev)
+/* A move names its unit by the unit's number or by a new label of an F/M
+ * unit (unit_resolve).  Asked in the transaction by reading the unit: a
+ * number that is a unit's is that unit, and the read is lent to the gate
+ * (unit.h), which would read it next; only a number that is no unit's is
+ * looked up among the labels. */
+static int
+resolve_label(struct store *store, struct event *ev)
+{
+	struct unit unit;
+	int rc = unit_get(store, ev->subject, &unit);
+	if (rc == 0) {
+		unit_lend(store, &unit);
+		return 0;
+	}
+	if (rc != HMC_E_NOT_FOUND)
+		return rc;
+	unit_resolve(store, ev->subject, ev->subject);
+	return 0;
+}
+
+static int
+apply_event(struct store *store, struct event *ev, int label)
 {
 	void *undo = NULL;
 	int undo_len = -1;
@@ -36,6 +56,8 @@ workflow_apply(struct store *store, struct event *ev)
 	char why[512];
 	if (text_check_event(ev, why, sizeof why) != 0)
 		rc = store_seterr(store, HMC_E_INVALID, "%s", why);
+	if (rc == 0 && label)
+		rc = resolve_label(store, ev);
 	if (rc == 0 && (rc = rules_gate(store, ev)) == 0 &&
 	    (rc = journal_stamp(store, ev)) == 0 && (rc = rules_prove(store, ev)) == 0 &&
 	    (rc = reducer_apply_undo_in(store, ev, &undo, &undo_len)) == 0)
@@ -49,6 +71,12 @@ workflow_apply(struct store *store, struct event *ev)
 		return rc;
 	}
 	return 0;
+}
+
+int
+workflow_apply(struct store *store, struct event *ev)
+{
+	return apply_event(store, ev, 0);
 }
 
 int
@@ -86,11 +114,12 @@ workflow_record(struct store *store, const char *operator_no, enum event_type ty
 	return rc;
 }
 
-/* Applies ev (inside the caller's transaction) and copies it to done. */
+/* Applies ev (inside the caller's transaction) and copies it to done;
+ * label: its subject may be a new label of an F/M unit (resolve_label). */
 static int
-commit_one(struct store *store, struct event *ev, struct event *done)
+commit_one(struct store *store, struct event *ev, struct event *done, int label)
 {
-	int rc = workflow_apply(store, ev);
+	int rc = apply_event(store, ev, label);
 	if (rc == 0 && done != NULL)
 		*done = *ev;
 	return rc;
@@ -125,9 +154,6 @@ workflow_move(struct store *store, const char *operator_no, enum event_type move
 	if (unit_no_parse(unit_text, ev.subject, NULL) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("\"%s\" is not a unit number: %s"),
 				    unit_text, unit_no_rule());
-	/* A new label of an F/M unit moves that unit (not for registering). */
-	if (!(move_effects(move) & FX_CREATES))
-		unit_resolve(store, ev.subject, ev.subject);
 	if (strlen(payload) >= sizeof ev.payload || !payload_valid(payload))
 		return store_seterr(store, HMC_E_INVALID, _("malformed payload"));
 	ev.type = move;
@@ -139,7 +165,8 @@ workflow_move(struct store *store, const char *operator_no, enum event_type move
 	/* Across depots, the unit's rows go with it (scope.h). */
 	if ((rc = scope_carry(store, &ev)) != 0)
 		return rc;
-	return commit_one(store, &ev, done);
+	/* A new label of an F/M unit moves that unit (not for registering). */
+	return commit_one(store, &ev, done, !(move_effects(move) & FX_CREATES));
 }
 
 int
@@ -159,5 +186,5 @@ workflow_put(struct store *store, const char *operator_no, enum event_type type,
 	xstrlcpy(ev.payload, payload, sizeof ev.payload);
 	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
 
-	return commit_one(store, &ev, done);
+	return commit_one(store, &ev, done, 0);
 }

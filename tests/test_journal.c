@@ -179,6 +179,8 @@ migration_rehashes_the_journal(void **state)
 					   "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs;"
 					   "DROP TABLE location_levels;"
 					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
+					   "ALTER TABLE units DROP COLUMN held;"
+					   "ALTER TABLE units DROP COLUMN inspection_due;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

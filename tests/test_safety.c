@@ -19,6 +19,12 @@
  * cleaning made before the check existed (no check in it) but not a failed
  * one, nor a standard cleaning of an exposed unit; the hygiene flags are
  * set and cleared by the moves; serial shapes compare by their numbers.
+ * The safety state on the unit row (held, inspection due) follows every
+ * path that changes it (a unit's and an article's plan, an inspection
+ * failed and passed, an incident's quarantine and close, a recall's open,
+ * a unit joining it by its lot, its actions and close, events pulled from
+ * another handheld), a refused event leaves it, verify finds a row that
+ * disagrees, and the migration computes it from the tables.
  */
 #include "testutil.h"
 
@@ -34,7 +40,9 @@
 #include "hmc/verify.h"
 #include "hmc/workflow.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void state_is(struct store *store, const char *unit_no, enum unit_state want);
@@ -461,6 +469,199 @@ due_list(void **state)
 	testutil_now(NULL);
 }
 
+
+/* --- the safety state on the unit row (safety.h) --------------------------- */
+
+/* Every unit's row agrees with what the tables say, unit by unit and as
+ * safety_row_check sees it. */
+static void
+rows_agree(struct store *store)
+{
+	int64_t n;
+	assert_int_equal(safety_row_check(store, NULL, NULL, &n), 0);
+	assert_int_equal(n, 0);
+	char *list = testutil_text(store, "SELECT group_concat(unit_no, ' ') FROM units");
+	for (char *u = strtok(list, " "); u != NULL; u = strtok(NULL, " ")) {
+		struct unit unit;
+		char why[96];
+		int months, failed;
+		int64_t due;
+		assert_int_equal(unit_get(store, u, &unit), 0);
+		assert_int_equal(unit.held, safety_held(store, u, why, sizeof why));
+		assert_int_equal(safety_inspection_plan(store, u, &months, &due, &failed), 0);
+		due = failed ? INT64_MIN : months <= 0 ? INT64_MAX : due;
+		if (unit.inspection_due != due)
+			fail_msg("%s: due %lld on the row, %lld from the tables", u,
+				 (long long)unit.inspection_due, (long long)due);
+	}
+	free(list);
+}
+
+static void
+row_is(struct store *store, const char *unit_no, int held, const char *due)
+{
+	struct unit unit;
+	int64_t day = INT64_MAX;
+	assert_int_equal(unit_get(store, unit_no, &unit), 0);
+	if (strcmp(due, "lapsed") == 0)
+		day = INT64_MIN;
+	else if (strcmp(due, "none") != 0)
+		assert_int_equal(timeutil_parse_date(due, &day), 0);
+	if (unit.held != held || unit.inspection_due != day)
+		fail_msg("%s: held %d due %lld, want held %d due %s", unit_no, unit.held,
+			 (long long)unit.inspection_due, held, due);
+	rows_agree(store);
+}
+
+static struct event
+pulled(enum event_type type, const char *subject, int seq, const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	strcpy(ev.subject, subject);
+	strcpy(ev.operator_no, OP_STAFF);
+	strcpy(ev.device, "other-02");
+	ev.device_seq = seq;
+	ev.hlc = (timeutil_now_ms() + seq) << 16;
+	strcpy(ev.payload, payload);
+	event_hash(&ev);
+	return ev;
+}
+
+static void
+row_follows_every_path(void **state)
+{
+	(void)state;
+	testutil_now("2026-11-02T09:00:00Z");
+	struct store *store = testutil_store();
+	/* Registered: no plan, nothing holds it. */
+	reg(store, "10000051", "&lot=L5");
+	reg(store, "10000052", "&lot=L5");
+	reg(store, "10000053", "");
+	row_is(store, "10000051", 0, "none");
+	/* The unit's plan, then the article's (all its units; the shorter
+	 * counts), then the article's plan gone. */
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000051", NULL, NULL, 6), 0);
+	row_is(store, "10000051", 0, "2027-05-02");
+	row_is(store, "10000052", 0, "none");
+	assert_int_equal(workflow_put(store, OP_BACK, EV_ARTICLE, "100210",
+				      "name=Rollator&area=HJM&iso_class=12%2006%2006&rent=5500"
+				      "&price=245000&weight_bearing=1&depreciation_months=60"
+				      "&warranty_months=24&inspection_months=12", NULL), 0);
+	row_is(store, "10000051", 0, "2027-05-02");
+	row_is(store, "10000052", 0, "2027-11-02");
+	row_is(store, "10000053", 0, "2027-11-02");
+	/* An inspection failed: lapsed whatever the day; passed: a new due day. */
+	testutil_now("2027-01-10T09:00:00Z");
+	assert_int_equal(safety_inspection_record(store, OP_TECH, "10000052", 0, "brakes"), 0);
+	row_is(store, "10000052", 0, "lapsed");
+	assert_int_equal(workflow_move(store, OP_STAFF, EV_PICK, "10000052", "", NULL),
+			 HMC_E_DENIED);
+	assert_non_null(strstr(store_errmsg(store), "failed"));
+	assert_int_equal(safety_inspection_record(store, OP_TECH, "10000052", 1, NULL), 0);
+	row_is(store, "10000052", 0, "2028-01-10");
+	testutil_move(store, OP_STAFF, EV_PICK, "10000052", "");
+	testutil_move(store, OP_STAFF, EV_UNPICK, "10000052", "location=GBG-A01-1");
+	/* Quarantined by an incident: held until it is closed. */
+	char id[SAFETY_ID_MAX];
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000053", "incident", "wobbles",
+					     1, id), 0);
+	row_is(store, "10000053", 1, "2027-11-02");
+	assert_int_equal(safety_incident_follow(store, OP_MANAGER, id, "manufacturer"), 0);
+	row_is(store, "10000053", 1, "2027-11-02");
+	assert_int_equal(safety_incident_follow(store, OP_MANAGER, id, "close"), 0);
+	row_is(store, "10000053", 0, "2027-11-02");
+	/* An incident without quarantine holds nothing. */
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000053", "complaint", "squeaks",
+					     0, NULL), 0);
+	row_is(store, "10000053", 0, "2027-11-02");
+	/* A recall: in, out by its action, and scrapped holds for good. */
+	testutil_move(store, OP_STAFF, EV_PICK, "10000051", "");
+	testutil_move(store, OP_STAFF, EV_DELIVER, "10000051", "payer=K1480");
+	struct recall_scope s;
+	memset(&s, 0, sizeof s);
+	strcpy(s.reference, "FSN-5");
+	strcpy(s.article_no, "100210");
+	strcpy(s.lot, "L5");
+	assert_int_equal(safety_recall_open(store, OP_MANAGER, &s), 0);
+	row_is(store, "10000051", 1, "2027-05-02");	/* at the patient, held */
+	row_is(store, "10000052", 1, "2028-01-10");	/* quarantined */
+	row_is(store, "10000053", 0, "2027-11-02");
+	/* A unit whose lot is read later joins it. */
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000053", "L5", NULL, -1), 0);
+	row_is(store, "10000053", 1, "2027-11-02");
+	/* A refused close changes nothing. */
+	int64_t released;
+	assert_int_equal(safety_recall_close(store, OP_MANAGER, "FSN-5", &released),
+			 HMC_E_ILLEGAL_MOVE);
+	row_is(store, "10000052", 1, "2028-01-10");
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-5", "10000051", "checked"), 0);
+	row_is(store, "10000051", 0, "2027-05-02");
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-5", "10000052", "scrapped"), 0);
+	row_is(store, "10000052", 1, "2028-01-10");
+	assert_int_equal(safety_recall_action(store, OP_TECH, "FSN-5", "10000053", "fixed"), 0);
+	row_is(store, "10000053", 0, "2027-11-02");
+	assert_int_equal(safety_recall_close(store, OP_MANAGER, "FSN-5", &released), 0);
+	row_is(store, "10000052", 1, "2028-01-10");
+	row_is(store, "10000053", 0, "2027-11-02");
+	verified(store);
+	/* Pulled from another handheld: an incident that quarantines, and a
+	 * failed inspection, each through the reducer as a fold does. */
+	struct event ev = pulled(EV_INCIDENT, "10000053", 1,
+				 "kind=incident&text=cracked&quarantine=1");
+	assert_int_equal(reducer_apply(store, &ev), 0);
+	row_is(store, "10000053", 1, "2027-11-02");
+	ev = pulled(EV_INSPECTION, "10000053", 2, "passed=0&points=frame");
+	assert_int_equal(reducer_apply(store, &ev), 0);
+	row_is(store, "10000053", 1, "lapsed");
+	store_close(store);	/* not verified: the pulled events came past the journal */
+	testutil_now(NULL);
+}
+
+static void
+row_rebuilt_and_checked(void **state)
+{
+	(void)state;
+	testutil_now("2026-11-02T09:00:00Z");
+	const char *path = testutil_path("row.db");
+	struct store *store = testutil_store_at(path, "test-01");
+	testutil_reference_data(store);
+	reg(store, "10000061", "");
+	reg(store, "10000062", "");
+	char id[SAFETY_ID_MAX];
+	assert_int_equal(safety_incident_add(store, OP_STAFF, "10000061", "incident", "bent", 1,
+					     id), 0);
+	assert_int_equal(safety_unit_set(store, OP_TECH, "10000062", NULL, NULL, 3), 0);
+	row_is(store, "10000061", 1, "none");
+	row_is(store, "10000062", 0, "2027-02-02");
+	/* Verify: a row that says less than the tables is a difference, both
+	 * against the replay and against the tables. */
+	assert_int_equal(store_exec(store, "UPDATE units SET held = 0 WHERE unit_no = '10000061'"),
+			 0);
+	int64_t n_events, n_diffs;
+	assert_int_equal(verify_store(store, NULL, NULL, &n_events, &n_diffs), HMC_E_MISMATCH);
+	assert_int_equal(n_diffs, 2);
+	assert_int_equal(store_exec(store, "UPDATE units SET held = 1 WHERE unit_no = '10000061'"),
+			 0);
+	verified(store);
+	/* As the store was before the row kept it: the migration computes both
+	 * from the tables, and verify agrees. */
+	char sql[160];
+	snprintf(sql, sizeof sql,
+		 "ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due;"
+		 " PRAGMA user_version = %d", store_schema_version() - 1);
+	assert_int_equal(store_exec(store, sql), 0);
+	store_close(store);
+	assert_int_equal(store_open(path, 0, &store), 0);
+	assert_int_equal(store_version(store), store_schema_version());
+	row_is(store, "10000061", 1, "none");
+	row_is(store, "10000062", 0, "2027-02-02");
+	verified(store);
+	store_close(store);
+	testutil_now(NULL);
+}
+
 int
 main(void)
 {
@@ -473,6 +674,8 @@ main(void)
 		cmocka_unit_test(recall_at_a_patient),
 		cmocka_unit_test(lapsed_inspection),
 		cmocka_unit_test(due_list),
+		cmocka_unit_test(row_follows_every_path),
+		cmocka_unit_test(row_rebuilt_and_checked),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	testutil_cleanup();

@@ -577,6 +577,8 @@ migration_keeps_the_old_store(void **state)
 					   "DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs;"
 					   "DROP TABLE location_levels;"
 					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
+					   "ALTER TABLE units DROP COLUMN held;"
+					   "ALTER TABLE units DROP COLUMN inspection_due;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");

@@ -81,6 +81,10 @@ int catalog_location_get(struct store *store, const char *code,
 			 struct location *out);
 int catalog_operator_get(struct store *store, const char *op_no,
 			 struct operator_rec *out);
+/* Only the role and whether the operator is active (what every action's
+ * gate asks, without the rest of the row); HMC_E_NOT_FOUND as above. */
+int catalog_operator_role(struct store *store, const char *op_no, unsigned *role,
+			  int *active);
 /* An operator event's payload, whole (an operator is put whole): name,
  * role ("staff", ...), PIN hash, active, badge public key, one-time PIN. */
 void catalog_operator_payload(char *out, size_t size, const char *name, const char *role,

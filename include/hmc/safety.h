@@ -82,6 +82,64 @@ int safety_held(struct store *store, const char *unit_no, char *why, size_t size
  * inspection has not lapsed (what G_HELD and G_INSPECTED ask). */
 int safety_may_go_out(struct store *store, const char *unit_no, int64_t day);
 
+/* --- the safety state on the unit row ---------------------------------------
+ *
+ * What G_HELD and G_INSPECTED ask is kept on the unit's own row as well,
+ * so that a pick or delivery answers it from the row the gate already read
+ * (unit_lend, unit.h) instead of three queries: units.held (1 when
+ * safety_held would say so) and units.inspection_due (the last day the
+ * inspection has not lapsed: INT64_MIN when it has lapsed whatever the
+ * day, failed or never on record; NULL when the unit has no plan).  The
+ * rule stays the one in rules.c and here: a row that says "held" or
+ * "lapsed" is asked again of the tables, for the reason; the row only
+ * saves the queries when nothing stops the unit.
+ *
+ * The reducer's safety apply functions (apply_safety.c) keep both in the
+ * transaction of every event that changes what they follow (an incident,
+ * its close, a recall opened, acted on or closed, a unit joining one, an
+ * inspection, a unit's or an article's plan, a unit registered or
+ * imported); migration 22 computed them from the tables; verify checks
+ * that they agree (safety_row_check).  The expressions below are the one
+ * definition of both, over a row of units named "units". */
+#define SAFETY_MONTHS_SQL						\
+	"(CASE WHEN a.inspection_months > 0"				\
+	"  THEN min(CASE WHEN coalesce(i.months, 0) > 0 THEN i.months"	\
+	"   ELSE a.inspection_months END, a.inspection_months)"		\
+	"  ELSE coalesce(i.months, 0) END)"
+#define SAFETY_HELD_SQL							\
+	"(EXISTS (SELECT 1 FROM recall_units r JOIN recalls c ON c.reference = r.reference" \
+	"  WHERE r.unit_no = units.unit_no AND ((c.closed IS NULL AND r.action IS NULL)" \
+	"  OR r.action IN ('replaced', 'scrapped')))"			\
+	" OR EXISTS (SELECT 1 FROM incidents n WHERE n.unit_no = units.unit_no" \
+	"  AND n.quarantine = 1 AND n.closed IS NULL))"
+/* hmc_inspection_due(months, last_passed, acquired, failed): store.c. */
+#define SAFETY_DUE_SQL							\
+	"(SELECT hmc_inspection_due(" SAFETY_MONTHS_SQL ", i.last_passed,"	\
+	"  units.acquired, coalesce(i.failed, 0)) FROM articles a"	\
+	" LEFT JOIN unit_inspections i ON i.unit_no = units.unit_no"	\
+	" WHERE a.article_no = units.article_no)"
+
+/* The inspection's due day from its parts, as safety_inspection_plan and
+ * safety_inspection_lapsed read them: INT64_MIN when lapsed whatever the
+ * day, INT64_MAX when there is no plan. */
+int64_t safety_due_of(int months, const char *last_passed, const char *acquired, int failed);
+
+/* Which rows safety_row_refresh computes again. */
+enum safety_rows {
+	SAFETY_ROWS_UNIT,	/* key: the unit */
+	SAFETY_ROWS_INCIDENT,	/* key: an incident id: its unit */
+	SAFETY_ROWS_RECALL,	/* key: a recall: every unit in it */
+	SAFETY_ROWS_ARTICLE,	/* key: an article: its units (the plan) */
+	SAFETY_ROWS_ALL,	/* key: NULL */
+};
+/* Computes held and inspection_due again for those rows (the reducer's,
+ * in its transaction); a row already right is not written. */
+int safety_row_refresh(struct store *store, enum safety_rows rows, const char *key);
+/* Units whose row disagrees with the tables: fn(unit_no) for each, in
+ * order; stops when fn returns non-zero.  *n how many. */
+typedef int safety_row_fn(const char *unit_no, void *arg);
+int safety_row_check(struct store *store, safety_row_fn *fn, void *arg, int64_t *n);
+
 /* --- incidents ---------------------------------------------------------------- */
 
 struct incident {

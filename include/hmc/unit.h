@@ -67,6 +67,8 @@ struct unit {
 	char made[11];			/* manufactured YYYY-MM-DD (AI 11), "" if unknown */
 	int64_t rent_from_ms;		/* 0 when no rent runs */
 	int64_t state_since;		/* HLC of the event that set the state */
+	int held;			/* safety.h: the safety state on the row */
+	int64_t inspection_due;		/* INT64_MAX: no plan; INT64_MIN: lapsed */
 };
 
 /* Parses a typed or scanned unit number into out, upper case; sets *origin.
@@ -88,8 +90,8 @@ int unit_state_parse(const char *name, enum unit_state *state);
 int unit_get(struct store *store, const char *unit_no, struct unit *out);
 
 /* An action reads its unit twice: the gate (rules.c) for the rule, the
- * reducer (apply_unit.c) to apply the move.  unit_lend keeps the gate's
- * read; unit_get_lent gives it back, once, if it is unit_no's and no row
+ * reducer (apply_unit.c) to apply the move (and a move three times: its
+ * label resolved first, workflow.c).  unit_lend keeps a read for the next; unit_get_lent gives it back, once, if it is unit_no's and no row
  * of the store has changed since (sqlite3_total_changes64): else, and
  * after that, it reads as unit_get does.  So the reducer still reads the
  * unit as it is, only not twice in one transaction.  unit_lend(store,
