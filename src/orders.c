@@ -682,7 +682,17 @@ orders_import_csv(struct store *store, const char *operator_no, const char *path
 			o->request.lines[k].article = o->articles[k][0] ? o->articles[k] : NULL;
 			o->request.lines[k].unit = o->units[k][0] ? o->units[k] : NULL;
 		}
-		if (orders_create(store, operator_no, &o->request, order_no) != 0) {
+		if ((rc = orders_create(store, operator_no, &o->request, order_no)) != 0) {
+			if (error_is_fault(rc) || store_aborted(store)) {
+				/* Said once, and no order after it is tried. */
+				char why[768];
+				xstrlcpy(why, store_errmsg(store), sizeof why);
+				free(pending);
+				store_rollback(store);
+				return store_seterr(store, rc,
+						    _("%s: stopped at line %ld, nothing was imported: %s"),
+						    path, o->first_line, why);
+			}
 			snprintf(message, sizeof message, _("order %s: %s"), o->order_no,
 				 store_errmsg(store));
 			report(o->first_line, message, arg);

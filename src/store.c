@@ -88,6 +88,9 @@ struct store {
 	store_sign_fn *sign;	/* who signs proofs in this session */
 	void *sign_ctx;
 	int errcode;		/* the code of the last failure (errmsg's) */
+	/* The code of the failure after which SQLite rolled back the whole
+	 * transaction on its own (a full disk, an I/O error): 0 while none. */
+	int aborted_code;
 	int created;		/* this open made the file */
 	/* Opened for reading only (a full disk, a read-only file, a damaged
 	 * store): a write is refused with why. */
@@ -728,15 +731,31 @@ damaged_message(struct store *store, const char *detail)
 			    store->path, detail);
 }
 
+static int sqlerr_code(struct store *store, int sqlite_rc, const char *what, int sys_errno);
+
 int
 store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 {
-	int code, sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
+	int sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
 	/* A fault of the store, logged without `what` (which may echo a
 	 * value); a busy store is logged as a warning. */
 	log_msg((sqlite_rc & 0xff) == SQLITE_BUSY || (sqlite_rc & 0xff) == SQLITE_LOCKED
 			? LOG_WARNING : LOG_ERR,
 		"store %s: %s", store->path, sqlite3_errstr(sqlite_rc));
+	int rc = sqlerr_code(store, sqlite_rc, what, sys_errno);
+	/* SQLite rolls a whole transaction back after some failures (a full
+	 * disk, an I/O error, no memory): what follows would each commit on
+	 * its own, so the store remembers, and store_begin refuses. */
+	if (store->depth > 0 && store->db != NULL && sqlite3_get_autocommit(store->db) &&
+	    store->aborted_code == 0)
+		store->aborted_code = rc;
+	return rc;
+}
+
+static int
+sqlerr_code(struct store *store, int sqlite_rc, const char *what, int sys_errno)
+{
+	int code;
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -1011,12 +1030,38 @@ step_once(struct store *store, const char *sql)
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, sql);
 }
 
+/* Nonzero (and the message set) when SQLite has rolled back the
+ * transaction the caller is still in: a statement or savepoint now would
+ * commit on its own, outside the all or nothing the caller began. */
+static int
+transaction_lost(struct store *store)
+{
+	if (store->depth == 0 || !sqlite3_get_autocommit(store->db))
+		return 0;
+	int code = store->aborted_code ? store->aborted_code : HMC_E_DB;
+	store->aborted_code = code;
+	if (code == HMC_E_FULL)
+		return full_message(store);
+	return store_seterr(store, code,
+			    _("the store %s gave up this action after an error; nothing of it "
+			      "was recorded: try again"),
+			    store->path);
+}
+
+int
+store_aborted(const struct store *store)
+{
+	return store->depth > 0 && (store->aborted_code != 0 || sqlite3_get_autocommit(store->db));
+}
+
 int
 store_begin(struct store *store)
 {
 	int rc;
 	if (store->depth == 0 && store->read_only)
 		return store_seterr(store, store->read_only_code, "%s", store->read_only_why);
+	if ((rc = transaction_lost(store)) != 0)
+		return rc;
 	if (store->depth == 0) {
 		if (store->gate >= 0)
 			while (flock(store->gate, store->background ? LOCK_EX : LOCK_SH) != 0 &&
@@ -1052,6 +1097,13 @@ store_commit(struct store *store)
 	int rc;
 	if (store->depth <= 0)
 		return store_seterr(store, HMC_E_DB, "commit without a transaction");
+	if ((rc = transaction_lost(store)) != 0) {
+		/* As a failed COMMIT: the outer level ends here; an inner one
+		 * is rolled back by its caller. */
+		if (store->depth == 1)
+			store_rollback(store);
+		return rc;
+	}
 	if (store->depth > 1) {
 		rc = step_once(store, savepoint_sql[store->depth - 1][1]);
 		if (rc == 0)
@@ -1080,8 +1132,10 @@ store_rollback(struct store *store)
 		char message[sizeof store->errmsg], reason[sizeof store->reason];
 		memcpy(message, store->errmsg, sizeof message);
 		memcpy(reason, store->reason, sizeof reason);
-		step_once(store, savepoint_sql[store->depth - 1][2]);
-		step_once(store, savepoint_sql[store->depth - 1][1]);
+		if (!sqlite3_get_autocommit(store->db)) {	/* else SQLite undid it all */
+			step_once(store, savepoint_sql[store->depth - 1][2]);
+			step_once(store, savepoint_sql[store->depth - 1][1]);
+		}
 		memcpy(store->errmsg, message, sizeof message);
 		memcpy(store->reason, reason, sizeof reason);
 		store->depth--;
@@ -1091,6 +1145,7 @@ store_rollback(struct store *store)
 	}
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	store->depth = 0;
+	store->aborted_code = 0;
 	store->device.loaded = 0;
 	store->device.dirty = 0;
 }

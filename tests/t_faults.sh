@@ -118,6 +118,35 @@ if mount -t tmpfs -o size=4m hmc-test "$FULL" 2>/dev/null; then
 	kept=$(sqlite3 "$FULL/h.db" "SELECT count(*) FROM journal WHERE device = 'hh-src'")
 	said=$(sed -n 's/.*, \([0-9]*\) folded from it and kept.*/\1/p' "$T/out")
 	check "a failed sync says what it folded and kept ($kept)" [ "${said:-none}" = "$kept" ]
+	# An import that fills the disk keeps nothing and says so once:
+	# SQLite rolls the whole transaction back on a full disk, and the
+	# rows after it must not each commit on their own (they did: 2 of
+	# 5,001 articles kept, device_seq moved past 2,000 numbers no row
+	# has, and verify failed for good).
+	rm -f "$FULL"/h.db* "$FULL"/fill
+	"$HMC" --db "$FULL/i.db" init --device hh-imp >/dev/null
+	{ echo 'article_no;name;area'
+	  i=1000; while [ $i -le 6000 ]; do
+		echo "8$i;Artikel nummer $i med ett långt namn som fyller disken;HJM"; i=$((i + 1))
+	  done; } > "$T/many.csv"
+	before=$(sqlite3 "$FULL/i.db" "SELECT count(*) || ' ' || max(device_seq) FROM journal")
+	avail=$(df -k --output=avail "$FULL" | tail -1)
+	dd if=/dev/zero of="$FULL/fill" bs=1k count=$((avail - 150)) 2>/dev/null
+	run "$HMC" --db "$FULL/i.db" import articles "$T/many.csv"
+	expect_status 1; expect_err "is full"; expect_err "stopped at line"
+	expect_err "nothing was imported"; expect_no "rows are bad"
+	check "a full disk during an import is said once" [ "$(wc -l < "$T/err")" -eq 1 ]
+	rm -f "$FULL/fill"
+	check "a full disk during an import keeps no row" \
+		[ "$(sqlite3 "$FULL/i.db" "SELECT count(*) FROM articles")" = 0 ]
+	check "a full disk during an import keeps the journal and its numbers" \
+		[ "$(sqlite3 "$FULL/i.db" "SELECT count(*) || ' ' || max(device_seq) FROM journal")" = "$before" ]
+	run "$HMC" --db "$FULL/i.db" verify; expect_status 0
+	head -3 "$T/many.csv" > "$T/two.csv"
+	run "$HMC" --db "$FULL/i.db" import articles "$T/two.csv"; expect_status 0
+	check "the next import numbers its events right after the last" \
+		[ "$(sqlite3 "$FULL/i.db" "SELECT count(*) = max(device_seq) FROM journal WHERE device = 'hh-imp'")" = 1 ]
+	run "$HMC" --db "$FULL/i.db" verify; expect_status 0
 	umount "$FULL"
 else
 	skip "a full disk: no tmpfs can be mounted here"
