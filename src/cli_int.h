@@ -82,6 +82,11 @@ const char *cli_read_secret(struct cli *cli, const char *prompt, char *out, size
 /* Opens the store at cli->db_path; prints why and returns NULL on failure. */
 struct store *cli_open_store(const struct cli *cli, int flags);
 
+/* An event's payload in words ("state delivered, payer K1401"), for
+ * human output; codes stay in CSV (cli_words.c).  Returns out. */
+struct event;
+const char *cli_payload_words(const struct event *ev, char *out, size_t size);
+
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* printf to stdout for whatever prints stored or outside text: every

@@ -41,7 +41,7 @@ expect_out '\x1b]0;pwned'
 run "$HMC" --db "$ESC" repair show "$unit"; expect_status 0; no_raw "repair show"
 expect_out 'fault       a \x1b]0;pwned\x07 b'
 run "$HMC" --db "$ESC" unit history "$unit"; expect_status 0; no_raw "unit history"
-expect_out 'fault=x\x1b[2Jy'
+expect_out 'fault x\x1b[2Jy'
 run "$HMC" --db "$ESC" unit show "$unit"; expect_status 0; no_raw "unit show"
 # What is typed is echoed escaped too.
 run "$HMC" --db "$ESC" "fro${esc}]0;x${bel}b"; expect_status 2; no_raw "an unknown verb"

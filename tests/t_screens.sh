@@ -118,7 +118,7 @@ tm_keys s F1
 expect_screen s "scan the shelf"
 tm_keys s GBG-A02-1 Enter
 expect_screen s "$unused back in stock on GBG-A02-1"
-run "$HMC" --db "$DB" unit history "$stray"; expect_out "fault=brake loose"
+run "$HMC" --db "$DB" unit history "$stray"; expect_out "fault brake loose"
 run "$HMC" --db "$DB" unit show "$unused"; expect_out "GBG-A02-1"
 
 # A cleaned unit onto a shelf, then a lookup.
