@@ -86,6 +86,9 @@ struct store *cli_open_store(const struct cli *cli, int flags);
  * human output; codes stay in CSV (cli_words.c).  Returns out. */
 struct event;
 const char *cli_payload_words(const struct event *ev, char *out, size_t size);
+/* text padded to width characters (never cut: words are longer in some
+ * languages), in buf. */
+const char *cli_pad(char *buf, size_t size, const char *text, int width);
 
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

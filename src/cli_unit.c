@@ -134,7 +134,9 @@ unit_help(FILE *out)
 static void
 print_field(const char *label, const char *value)
 {
-	cli_printf("%-12s %s\n", label, value);
+	/* Padded by characters, not bytes: "läge", "skäl" line up. */
+	char cell[128];
+	cli_printf("%s %s\n", cli_pad(cell, sizeof cell, label, 12), value);
 }
 
 static int
@@ -226,8 +228,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		print_field(_("article"), line);
 	}
 	timeutil_format_local(hlc_wall_ms(unit.state_since), when);
-	snprintf(line, sizeof line, "%s (%s) %s %s", unit_state_name(unit.state),
-		 words_state(unit.state), _("since"), when);
+	snprintf(line, sizeof line, "%s %s %s", words_state(unit.state), _("since"), when);
 	print_field(_("state"), line);
 	if (unit.location[0]) {
 		struct location loc;

@@ -18,58 +18,30 @@
 #define MONEY 1000
 #define CHECK 1001	/* a function check's: passed, failed */
 
-/* What each key is called, and which codes its values are (-1: none). */
+/* Which codes each key's values are (-1: none; HIDE: never shown); its
+ * name is words.h's (WORD_FIELD). */
+#define HIDE 1002
 static const struct {
-	const char *key, *label;
-	int kind;	/* WORD_*, or MONEY: öre */
+	const char *key;
+	int kind;
 } keys[] = {
-	{ "state", N_("state"), WORD_STATE },
-	{ "payer", N_("payer"), -1 },
-	{ "recipient", N_("recipient"), -1 },
-	{ "location", N_("location"), -1 },
-	{ "reason", N_("reason"), WORD_REASON },
-	{ "claim", N_("claim"), -1 },
-	{ "note", N_("note"), -1 },
-	{ "article", N_("article"), -1 },
-	{ "name", N_("name"), -1 },
-	{ "order", N_("order"), -1 },
-	{ "unit", N_("unit"), -1 },
-	{ "stocktake", N_("stocktake"), -1 },
-	{ "outcome", N_("outcome"), WORD_OUTCOME },
-	{ "check", N_("check"), CHECK },
-	{ "method", N_("method"), -1 },
-	{ "points", N_("points"), -1 },
-	{ "depot", N_("depot"), -1 },
-	{ "repair", N_("repair"), -1 },
-	{ "quantity", N_("quantity"), -1 },
-	{ "lot", N_("lot"), -1 },
-	{ "due", N_("due"), -1 },
-	{ "amount", N_("amount"), MONEY },
-	{ "what", N_("work"), -1 },
-	{ "fault", N_("fault"), -1 },
-	{ "priority", N_("priority"), WORD_PRIORITY },
-	{ "minutes", N_("minutes"), -1 },
-	{ "parts", N_("parts"), -1 },
-	{ "serial", N_("serial number"), -1 },
-	{ "acquired", N_("acquired"), -1 },
-	{ "value", N_("value"), MONEY },
-	{ "rent_from", N_("rent from"), -1 },
-	{ "made", N_("made"), -1 },
-	{ "inspected", N_("inspected"), -1 },
-	{ "condition", N_("condition"), WORD_CONDITION },
-	{ "scope", N_("scope"), WORD_SCOPE },
-	{ "text", N_("text"), -1 },
-	{ "gtin", N_("GTIN"), -1 },
-	{ "area", N_("area"), -1 },
-	{ "charge", N_("charge"), WORD_CHARGE },
-	{ "rent", N_("rent"), MONEY },
-	{ "price", N_("price"), MONEY },
-	{ "residual", N_("residual value"), MONEY },
-	{ "action", N_("action"), WORD_RECALL },
-	/* Made by hmc, for hmc: never shown. */
-	{ "pin_hash", NULL, -1 },
-	{ "proof", NULL, -1 },
-	{ "pubkey", NULL, -1 },
+	{ "state", WORD_STATE },
+	{ "reason", WORD_REASON },
+	{ "outcome", WORD_OUTCOME },
+	{ "check", CHECK },
+	{ "amount", MONEY },
+	{ "priority", WORD_PRIORITY },
+	{ "value", MONEY },
+	{ "condition", WORD_CONDITION },
+	{ "scope", WORD_SCOPE },
+	{ "charge", WORD_CHARGE },
+	{ "rent", MONEY },
+	{ "price", MONEY },
+	{ "residual", MONEY },
+	{ "action", WORD_RECALL },
+	{ "pin_hash", HIDE },
+	{ "proof", HIDE },
+	{ "pubkey", HIDE },
 };
 
 struct said {
@@ -87,10 +59,19 @@ say_one(const char *key, const char *value, void *arg)
 	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		if (strcmp(keys[i].key, key) == 0)
 			break;
+	label = words(WORD_FIELD, key);
+	if (label == key) {
+		/* A key no table names: its words are its own, without the
+		 * underscores. */
+		xstrlcpy(other, key, sizeof other);
+		for (char *c = other; *c; c++)
+			if (*c == '_')
+				*c = ' ';
+		label = other;
+	}
 	if (i < sizeof keys / sizeof keys[0]) {
-		if (keys[i].label == NULL)
+		if (keys[i].kind == HIDE)
 			return 0;
-		label = _(keys[i].label);
 		if (keys[i].kind == MONEY) {
 			/* In öre, as the journal keeps it: shown as money. */
 			char *end;
@@ -105,14 +86,6 @@ say_one(const char *key, const char *value, void *arg)
 		} else if (keys[i].kind >= 0) {
 			shown = words((enum word_kind)keys[i].kind, value);
 		}
-	} else {
-		/* A key no table names: its words are its own, without the
-		 * underscores. */
-		xstrlcpy(other, key, sizeof other);
-		for (char *c = other; *c; c++)
-			if (*c == '_')
-				*c = ' ';
-		label = other;
 	}
 	if (said->len < said->size) {
 		int n = snprintf(said->out + said->len, said->size - said->len, "%s%s %s",
@@ -132,4 +105,14 @@ cli_payload_words(const struct event *ev, char *out, size_t size)
 	if (said.len >= size && size > 0)
 		out[size - 1] = '\0';
 	return out;
+}
+
+const char *
+cli_pad(char *buf, size_t size, const char *text, int width)
+{
+	int chars = 0;
+	for (const char *c = text; *c; c++)
+		chars += ((unsigned char)*c & 0xc0) != 0x80;
+	snprintf(buf, size, "%s%*s", text, chars < width ? width - chars : 0, "");
+	return buf;
 }

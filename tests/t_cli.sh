@@ -67,7 +67,8 @@ run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "no unit 1
 sed -i '3,4d' "$T/units.csv"
 run "$HMC" --db "$DB" import units "$T/units.csv"; expect_status 0; expect_out "imported 1 unit from"
 
-run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "IN_STOCK"; expect_out "GBG-A01-1"
+run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "in stock"; expect_out "GBG-A01-1"
+expect_no "IN_STOCK"	# words, not codes
 run "$HMC" --db "$DB" unit show 1234;     expect_status 1; expect_err "not a unit number"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer K1480
 expect_status 1; expect_err "cannot deliver unit 10000001: it is in stock (only when picked)"
@@ -78,13 +79,16 @@ for pnr in 19121212-1212 121212-1212 191212121212 121212+1212 "Anna 121272-1219"
 	run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient "$pnr"
 	expect_status 1; expect_err "personal identity number"; expect_err "opaque reference"
 done
+# The refusal names the move and the field in words, not codes.
+run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --note "121212-1212"
+expect_status 1; expect_err "delivered 10000001: the note holds a personal identity number"; expect_no "deliver 10000001:"
 # Nor do terminal escapes.
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --note "$(printf 'a \033]0;pwned\007 b')"
 expect_status 2; expect_err "control character"; expect_err 'a \x1b]0;pwned\x07 b'
 expect_no "$(printf '\033')"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE payload LIKE '%1212%'")" = 0 ] && ok || not_ok "a refused number reached the journal"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient R-5; expect_status 0
-run "$HMC" --db "$DB" unit show 10000001; expect_out "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
+run "$HMC" --db "$DB" unit show 10000001; expect_out "state        delivered since"; expect_no "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
 run "$HMC" --db "$DB" unit frobnicate 10000001; expect_status 2
 run "$HMC" --db "$DB" unit pick 10000001 --colour red; expect_status 2; expect_err "unknown option --colour"
 run "$HMC" --db "$DB" unit pickup 10000001 --reason; expect_status 2; expect_err "needs a value"

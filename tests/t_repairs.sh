@@ -75,7 +75,7 @@ expect_screen t "Repairs on time"
 tm_stop t
 run "$HMC" --db "$DB" repair show "$new"
 expect_out "WARRANTY"; expect_out "replaced castor"; expect_out "repaired"; expect_out "parts 100502"
-run "$HMC" --db "$DB" unit show "$new"; expect_out "IN_STOCK"; expect_out "GBG-C01-1"
+run "$HMC" --db "$DB" unit show "$new"; expect_out "in stock"; expect_out "GBG-C01-1"
 
 # The verbs.
 H="$HMC --db $DB --operator 2001"
@@ -100,9 +100,9 @@ run $H repair told "$stock" --note "phoned"; expect_status 0; expect_no "TELL TH
 run $H repair resume "$stock"; expect_status 0
 run $H repair close "$stock" --outcome fixed; expect_status 2
 run $H repair close "$stock" --outcome unrepairable --reason worn-out; expect_status 0
-run "$HMC" --db "$DB" unit show "$stock"; expect_out "SCRAPPED"
+run "$HMC" --db "$DB" unit show "$stock"; expect_out "scrapped"
 run $H repair close "$out" --outcome repaired; expect_status 0
-run "$HMC" --db "$DB" unit show "$out"; expect_out "DELIVERED"
+run "$HMC" --db "$DB" unit show "$out"; expect_out "delivered"
 run $H repair list --acute; expect_status 0
 run $H repair list --all --csv; expect_status 0; expect_out "repair_id,unit_no"; expect_out "$stock"
 run $H repair claims --csv; expect_status 0; expect_out "$new"; expect_no "$stock"
