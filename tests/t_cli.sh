@@ -178,6 +178,30 @@ run "$HMC" rules extra; expect_status 2
 run "$HMC" --db "$DB" order add --payer K1480 '100210*1e3'; expect_status 2; expect_err "whole number"
 run "$HMC" --db "$DB" order add --payer K1480 '100210*0'; expect_status 2
 run "$HMC" --db "$DB" order add --payer K1480 '100210*-2'; expect_status 2
+# Too long is refused with the field's name and limit, never dropped: a
+# recipient of 2,100 bytes made an order without one, of 2,000 was "too
+# many order lines".
+orders=$(sqlite3 "$DB" "SELECT count(*) FROM orders")
+for n in 2100 2000 41; do
+	long=$(head -c $n /dev/zero | tr '\0' R)
+	run "$HMC" --db "$DB" order add --payer K1480 --recipient "$long" 100210
+	expect_status 1; expect_err "the recipient is $n bytes long; at most 40"; expect_no "order lines"
+	run "$HMC" --db "$DB" pickup add --payer K1480 --recipient "$long" 10000001
+	expect_status 1; expect_err "the recipient is $n bytes long; at most 40"
+done
+check "no order was made with a recipient too long" \
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM orders")" = "$orders" ]
+# A refused reference is not echoed: not 100 kB, not a personal identity
+# number, and no heading before the refusal.
+run "$HMC" --db "$DB" recipient show "$(head -c 100000 /dev/zero | tr '\0' R)"
+expect_status 1; expect_err "at most 40"
+check "a 100 kB reference is not echoed" [ "$(wc -c < "$T/err")" -lt 300 ]
+check "nothing on stdout before the refusal" [ ! -s "$T/out" ]
+run "$HMC" --db "$DB" recipient show 121212-1212
+expect_status 1; expect_err "personal identity number"; expect_no "1212-1212"
+check "no heading before the refusal" [ ! -s "$T/out" ]
+run "$HMC" --db "$DB" recall open --article 100210 --reference 19121212-1212
+expect_status 1; expect_err "personal identity number"; expect_no "1212-1212"
 long=$(printf 'O%080d' 7)
 printf 'order_no,payer,article,quantity\n%s,K1480,100210,1\nO-OK,K1480,100210,1e3\n' "$long" >"$T/orders-bad.csv"
 run "$HMC" --db "$DB" order import "$T/orders-bad.csv"
