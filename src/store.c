@@ -721,6 +721,33 @@ read_only_message(struct store *store)
 			    store->path, why);
 }
 
+/* A -wal or -shm beside the store that this user may not open (left by
+ * root at 0600, say): named, with whose it is and what to do; 0 when
+ * both open. */
+static int
+companion_message(struct store *store)
+{
+	static const char *const ends[] = { "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		char file[4200];
+		struct stat st, own;
+		snprintf(file, sizeof file, "%s%s", store->path, ends[i]);
+		if (access(file, F_OK) != 0 || access(file, R_OK | W_OK) == 0 ||
+		    stat(file, &st) != 0)
+			continue;
+		if (stat(store->path, &own) != 0)
+			own.st_uid = (uid_t)-1;
+		return store_seterr(store, HMC_E_IO,
+				    _("%s cannot be opened by this user (owner %ld, mode %04o), and "
+				      "the store %s needs it; nothing was recorded. As root, give it "
+				      "to the store's owner: chown %ld %s (do not delete it: it may "
+				      "hold recorded work)"),
+				    file, (long)st.st_uid, (unsigned)(st.st_mode & 07777),
+				    store->path, (long)own.st_uid, file);
+	}
+	return 0;
+}
+
 /* A damaged store: what SQLite found, and what to do. */
 static int
 damaged_message(struct store *store, const char *detail)
@@ -779,6 +806,8 @@ sqlerr_code(struct store *store, int sqlite_rc, const char *what, int sys_errno)
 		break;
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
+		if ((code = companion_message(store)) != 0)
+			return code;
 		code = HMC_E_IO;
 		break;
 	case SQLITE_CORRUPT:

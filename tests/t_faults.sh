@@ -178,6 +178,15 @@ if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	chmod 644 "$RO/s.db"
 	nobody --db "$RO/s.db" unit relocate "$in_stock" --location "$shelf2"; expect_status 0
 	nobody --db "$RO/s.db" verify; expect_status 0
+	# A -wal and -shm left by root at 0600 (root's hmc killed): the file
+	# is named, with what to do (the owner may not chmod root's file).
+	rm -f "$RO/s.db-wal" "$RO/s.db-shm"
+	: >"$RO/s.db-wal"; : >"$RO/s.db-shm"; chmod 600 "$RO/s.db-wal" "$RO/s.db-shm"
+	nobody --db "$RO/s.db" unit relocate "$in_stock" --location "$shelf"
+	expect_status 1; expect_err "$RO/s.db-wal cannot be opened by this user"
+	expect_err "chown 65534 $RO/s.db-wal"; expect_no "unable to open database file"
+	chown 65534:65534 "$RO/s.db-wal" "$RO/s.db-shm"
+	nobody --db "$RO/s.db" unit relocate "$in_stock" --location "$shelf"; expect_status 0
 	chmod 700 "$T"
 else
 	skip "a read-only file for an unprivileged user: not root, or no setpriv"
