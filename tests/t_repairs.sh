@@ -95,6 +95,9 @@ run $H repair show "$out"; expect_out "on site at"
 run $H repair log "$stock" --what "new motor" --minutes 90 --parts 100502*2; expect_status 0; expect_out "90 minutes"
 run $H repair log "$stock" --what "x" --parts 999999; expect_status 1; expect_err "no article 999999"
 run $H repair log "$stock" --minutes 5; expect_status 1; expect_err "say what was done"
+for m in +5 " 5" -0 5x 1e3 999999; do
+	run $H repair log "$stock" --what "x" --minutes "$m"; expect_status 2; expect_err "whole number of minutes"
+done
 run $H repair wait "$stock" --until 2031-01-01; expect_status 0; expect_out "TELL THE PRESCRIBER"
 run $H repair told "$stock" --note "phoned"; expect_status 0; expect_no "TELL THE PRESCRIBER"
 run $H repair resume "$stock"; expect_status 0
