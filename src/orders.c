@@ -701,12 +701,13 @@ orders_import_csv(struct store *store, const char *operator_no, const char *path
 			if (error_is_fault(rc) || store_aborted(store)) {
 				/* Said once, and no order after it is tried. */
 				char why[768];
+				long at = o->first_line;
 				xstrlcpy(why, store_errmsg(store), sizeof why);
 				free(pending);
 				store_rollback(store);
 				return store_seterr(store, rc,
 						    _("%s: stopped at line %ld, nothing was imported: %s"),
-						    path, o->first_line, why);
+						    path, at, why);
 			}
 			snprintf(message, sizeof message, _("order %s: %s"), o->order_no,
 				 store_errmsg(store));

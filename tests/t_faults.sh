@@ -147,6 +147,30 @@ if mount -t tmpfs -o size=4m hmc-test "$FULL" 2>/dev/null; then
 	check "the next import numbers its events right after the last" \
 		[ "$(sqlite3 "$FULL/i.db" "SELECT count(*) = max(device_seq) FROM journal WHERE device = 'hh-imp'")" = 1 ]
 	run "$HMC" --db "$FULL/i.db" verify; expect_status 0
+	# The same for an order import (it read a freed order for its
+	# message once: a crash).
+	rm -f "$FULL"/i.db*
+	"$HMC" --db "$FULL/o.db" init --device hh-ord >/dev/null
+	printf 'article_no;name;area\n810001;Rullator;HJM\n' >"$T/a.csv"
+	printf 'payer_id;name;kind\nK1;Kommun;municipality\n' >"$T/p.csv"
+	"$HMC" --db "$FULL/o.db" import articles "$T/a.csv" >/dev/null
+	"$HMC" --db "$FULL/o.db" import payers "$T/p.csv" >/dev/null
+	{ echo 'order_no,payer,recipient,article,quantity'
+	  i=1; while [ $i -le 6000 ]; do
+		echo "O-$i,K1,REF-$i-med-en-lang-referens,810001,1"; i=$((i + 1))
+	  done; } > "$T/orders.csv"
+	before=$(sqlite3 "$FULL/o.db" "SELECT count(*) || ' ' || max(device_seq) FROM journal")
+	avail=$(df -k --output=avail "$FULL" | tail -1)
+	dd if=/dev/zero of="$FULL/fill" bs=1k count=$((avail - 150)) 2>/dev/null
+	run "$HMC" --db "$FULL/o.db" order import "$T/orders.csv"
+	expect_status 1; expect_err "is full"; expect_err "stopped at line"; expect_err "nothing was imported"
+	check "a full disk during an order import is said once" [ "$(wc -l < "$T/err")" -eq 1 ]
+	rm -f "$FULL/fill"
+	check "a full disk during an order import keeps no order" \
+		[ "$(sqlite3 "$FULL/o.db" "SELECT count(*) FROM orders")" = 0 ]
+	check "a full disk during an order import keeps the journal and its numbers" \
+		[ "$(sqlite3 "$FULL/o.db" "SELECT count(*) || ' ' || max(device_seq) FROM journal")" = "$before" ]
+	run "$HMC" --db "$FULL/o.db" verify; expect_status 0
 	umount "$FULL"
 else
 	skip "a full disk: no tmpfs can be mounted here"
