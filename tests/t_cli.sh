@@ -189,6 +189,8 @@ for n in 2100 2000 41; do
 	run "$HMC" --db "$DB" pickup add --payer K1480 --recipient "$long" 10000001
 	expect_status 1; expect_err "the recipient is $n bytes long; at most 40"
 done
+run "$HMC" --db "$DB" scrap 10000001 --reason other --note "$(head -c 3000 /dev/zero | tr '\0' x)"
+expect_status 1; expect_err "the note is 3000 bytes long; at most 1000"; expect_no "needs a note"
 check "no order was made with a recipient too long" \
 	[ "$(sqlite3 "$DB" "SELECT count(*) FROM orders")" = "$orders" ]
 # A refused reference is not echoed: not 100 kB, not a personal identity
