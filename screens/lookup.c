@@ -8,6 +8,7 @@
 #include "screen.h"
 
 #include "hmc/catalog.h"
+#include "hmc/conflicts.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
@@ -37,18 +38,31 @@ struct lookup_screen {
 	char history[HISTORY][96];
 };
 
+struct history_ctx {
+	struct lookup_screen *lk;
+	struct store *store;
+};
+
 static int
 note_event(const struct event *ev, void *arg)
 {
-	struct lookup_screen *lk = arg;
+	struct history_ctx *ctx = arg;
+	struct lookup_screen *lk = ctx->lk;
+	struct conflict aside;
 	char when[TIMEUTIL_LOCAL_LEN];
 	if (lk->history_view.n >= HISTORY)
 		return 1;
 	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
-	/* "24-11-22 14:05 1001 deliver": when and who, then what (on a line
-	 * of its own on a narrow screen). */
-	snprintf(lk->history[lk->history_view.n++], sizeof lk->history[0], "%s %s %s", when + 2,
-		 ev->operator_no, words_event(ev->type));
+	/* "2024-11-22 14:05 1001 delivered": when (the year whole) and who,
+	 * then what (on a line of its own on a narrow screen); an event set
+	 * aside here did not happen, and says so. */
+	if (conflicts_of_event(ctx->store, ev, &aside))
+		snprintf(lk->history[lk->history_view.n++], sizeof lk->history[0],
+			 "%s %s %s %s", when, ev->operator_no, words_event(ev->type),
+			 _("(NOT DONE)"));
+	else
+		snprintf(lk->history[lk->history_view.n++], sizeof lk->history[0], "%s %s %s",
+			 when, ev->operator_no, words_event(ev->type));
 	return 0;
 }
 
@@ -105,7 +119,8 @@ load(struct shell *sh, const char *unit_no)
 			 main_unit);
 	else if (sets_still_out(store, lk->unit.unit_no, rest, sizeof rest) == 0 && rest[0])
 		snprintf(lk->set, sizeof lk->set, _("set: %s"), rest);
-	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, lk);
+	struct history_ctx ctx = { lk, store };
+	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, &ctx);
 }
 
 static void

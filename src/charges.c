@@ -10,7 +10,9 @@
 #include "hmc/money.h"
 #include "hmc/payload.h"
 #include "hmc/store.h"
+#include "hmc/text.h"
 #include "hmc/timeutil.h"
+#include "hmc/words.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
@@ -175,11 +177,23 @@ scrap_or_request(struct store *store, const char *operator_no, const char *unit_
 	char payload[PAYLOAD_MAX] = "";
 	struct event done;
 	*requested = 0;
-	payload_set(payload, sizeof payload, "reason", reason ? reason : "");
-	if (note && *note)
-		payload_set(payload, sizeof payload, "note", note);
-	if (claim && *claim)
-		payload_set(payload, sizeof payload, "claim", claim);
+	/* Too long is refused with the field's name and limit: a note of
+	 * 3,000 bytes was dropped, and the scrap then wanted "a note". */
+	const struct {
+		const char *key, *value;
+	} given[] = { { "reason", reason }, { "note", note }, { "claim", claim } };
+	for (size_t i = 0; i < sizeof given / sizeof given[0]; i++) {
+		size_t n = given[i].value ? strlen(given[i].value) : 0;
+		if (n > TEXT_VALUE_MAX)
+			return store_seterr(store, HMC_E_INVALID,
+					    _("the %s is %zu bytes long; at most %zu"),
+					    words(WORD_FIELD, given[i].key), n, (size_t)TEXT_VALUE_MAX);
+	}
+	if (payload_set(payload, sizeof payload, "reason", reason ? reason : "") != 0 ||
+	    (note && *note && payload_set(payload, sizeof payload, "note", note) != 0) ||
+	    (claim && *claim && payload_set(payload, sizeof payload, "claim", claim) != 0))
+		return store_seterr(store, HMC_E_INVALID,
+				    _("the note and the claim are too long together; shorten them"));
 	/* Over the approval limit the gate makes it a request (rules.c). */
 	int rc = workflow_move(store, operator_no, EV_SCRAP, unit_text, payload, &done);
 	if (rc == 0)

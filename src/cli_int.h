@@ -82,6 +82,14 @@ const char *cli_read_secret(struct cli *cli, const char *prompt, char *out, size
 /* Opens the store at cli->db_path; prints why and returns NULL on failure. */
 struct store *cli_open_store(const struct cli *cli, int flags);
 
+/* An event's payload in words ("state delivered, payer K1401"), for
+ * human output; codes stay in CSV (cli_words.c).  Returns out. */
+struct event;
+const char *cli_payload_words(const struct event *ev, char *out, size_t size);
+/* text padded to width characters (never cut: words are longer in some
+ * languages), in buf. */
+const char *cli_pad(char *buf, size_t size, const char *text, int width);
+
 /* "hmc: message" on stderr; returns CLI_FAIL. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* printf to stdout for whatever prints stored or outside text: every

@@ -344,10 +344,12 @@ static int
 print_request(const struct scrap_request *r, void *arg)
 {
 	(void)arg;
-	char value[48], when[TIMEUTIL_LOCAL_LEN];
+	char value[48], when[TIMEUTIL_LOCAL_LEN], reason[96];
 	kr(r->residual_ore, value, sizeof value);
 	timeutil_format_local(hlc_wall_ms(r->requested), when);
-	cli_printf("%-9s %-12s %s %s %s %s %s\n", r->unit_no, r->reason, value, when, _("by"),
+	/* The reason in words (worn-out reads "worn out"), as the CSV does not. */
+	cli_printf("%-9s %s %s %s %s %s %s\n", r->unit_no,
+		   cli_pad(reason, sizeof reason, words(WORD_REASON, r->reason), 12), value, when, _("by"),
 	       r->requested_by, r->article);
 	return 0;
 }

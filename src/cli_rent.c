@@ -12,6 +12,7 @@
 #include "hmc/catalog.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/text.h"
 #include "hmc/money.h"
 #include "hmc/rent.h"
 #include "hmc/store.h"
@@ -194,6 +195,13 @@ cli_recipient(struct cli *cli)
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)
 		return CLI_FAIL;
+	/* Checked before the heading: a refused reference is never echoed
+	 * (a personal identity number, 100 kB of text). */
+	char why[256];
+	if (text_check(cli->args[1], RECIPIENT_MAX - 1, why, sizeof why) != 0) {
+		store_close(store);
+		return cli_fail(_("the recipient's reference %s"), why);
+	}
 	if (csv)
 		cli_printf("unit,article,article_name,payer,payer_name,payer_since,out_since,"
 			   "open_repairs\n");

@@ -224,10 +224,14 @@ cli_repair(struct cli *cli)
 	if (strcmp(sub, "log") == 0) {
 		const char *minutes = cli_opt(cli, "minutes");
 		char *end = NULL;
-		long m = minutes ? strtol(minutes, &end, 10) : 0;
-		if (minutes && (*end != '\0' || m < 0)) {
+		/* Digits only: "+5", " 5" and "-0" are not what a person typed
+		 * as minutes. */
+		long m = minutes == NULL ? 0
+			: minutes[0] >= '0' && minutes[0] <= '9' ? strtol(minutes, &end, 10) : -1;
+		if (minutes && (*end != '\0' || m < 0 || m > 100000)) {
 			store_close(store);
-			return cli_usage_error(cli_current_verb, _("--minutes is a number"));
+			return cli_usage_error(cli_current_verb,
+					       _("--minutes is a whole number of minutes, 0 to 100000"));
 		}
 		rc = repairs_log(store, cli_actor(cli, store), unit, cli_opt(cli, "what"), (int)m,
 				 cli_opt(cli, "parts"));

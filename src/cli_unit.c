@@ -12,6 +12,7 @@
  */
 #include "cli_int.h"
 #include "hmc/catalog.h"
+#include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/hlc.h"
@@ -133,7 +134,9 @@ unit_help(FILE *out)
 static void
 print_field(const char *label, const char *value)
 {
-	cli_printf("%-12s %s\n", label, value);
+	/* Padded by characters, not bytes: "läge", "skäl" line up. */
+	char cell[128];
+	cli_printf("%s %s\n", cli_pad(cell, sizeof cell, label, 12), value);
 }
 
 static int
@@ -225,8 +228,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 		print_field(_("article"), line);
 	}
 	timeutil_format_local(hlc_wall_ms(unit.state_since), when);
-	snprintf(line, sizeof line, "%s (%s) %s %s", unit_state_name(unit.state),
-		 words_state(unit.state), _("since"), when);
+	snprintf(line, sizeof line, "%s %s %s", words_state(unit.state), _("since"), when);
 	print_field(_("state"), line);
 	if (unit.location[0]) {
 		struct location loc;
@@ -304,29 +306,28 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 static int
 print_event(const struct event *ev, void *arg)
 {
+	struct store *store = arg;
+	struct conflict aside;
 	char when[TIMEUTIL_LOCAL_LEN];
-	(void)arg;
 	timeutil_format_local(hlc_wall_ms(ev->hlc), when);
 	cli_printf("%s  %-16s %s %-6s %s #%lld", when, words_event(ev->type), _("by"),
 	       ev->operator_no, ev->device, (long long)ev->device_seq);
-	if (ev->payload[0]) {
-		/* Payload values decoded, one key=value after another. */
-		char value[PAYLOAD_MAX];
-		const char *at = ev->payload;
-		while (*at) {
-			const char *eq = strchr(at, '='), *amp = strchr(at, '&');
-			if (eq == NULL)
-				break;
-			char key[64];
-			snprintf(key, sizeof key, "%.*s", (int)(eq - at), at);
-			if (payload_get(ev->payload, key, value, sizeof value) == 0 &&
-			    strcmp(key, "pin_hash") != 0)
-				cli_printf("  %s=%s", key, value);
-			if (amp == NULL)
-				break;
-			at = amp + 1;
-		}
+	if (conflicts_of_event(store, ev, &aside)) {
+		/* It did not happen: said so, with why, and none of what it
+		 * carried (a refused event's values are what was refused). */
+		cli_printf("  %s", _("NOT DONE"));
+		cli_printf(" (%s)%s%s", strcmp(aside.kind, "held") == 0
+			? _("held back") : words(WORD_CONFLICT, aside.kind),
+			aside.note[0] ? ": " : "", aside.note);
+		if (aside.resolved)
+			cli_printf("; %s %s: %s", _("resolved by"), aside.resolved_by,
+				   words(WORD_OUTCOME, aside.outcome));
+		putchar('\n');
+		return 0;
 	}
+	char said[PAYLOAD_MAX * 2];
+	if (cli_payload_words(ev, said, sizeof said)[0])
+		cli_printf("  %s", said);
 	putchar('\n');
 	return 0;
 }
@@ -353,7 +354,7 @@ unit_history(struct cli *cli, struct store *store, const char *unit_no)
 	if (unit_get(store, unit_no, &unit) != 0)
 		return cli_store_error(store);
 	int rc = journal_foreach(store, unit_no, 1, (page - 1) * limit, limit,
-				 print_event, NULL);
+				 print_event, store);
 	if (rc != 0)
 		return cli_store_error(store);
 	cli_history_horizon(store);

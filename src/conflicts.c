@@ -109,6 +109,38 @@ conflicts_open(struct store *store)
 }
 
 int
+conflicts_of_event(struct store *store, const struct event *ev, struct conflict *c)
+{
+	const char *kind = ev->held ? "held"
+		: strcmp(ev->status, "conflict") == 0 ? "conflict"
+		: strcmp(ev->status, "rejected") == 0 ? "refused" : NULL;
+	if (kind == NULL)
+		return 0;
+	memset(c, 0, sizeof *c);
+	c->event = *ev;
+	xstrlcpy(c->kind, kind, sizeof c->kind);
+	snprintf(c->id, sizeof c->id, "%s#%lld", ev->device, (long long)ev->device_seq);
+	sqlite3_stmt *stmt = store_stmt(store,
+		"SELECT coalesce(j.note, ''), r.outcome, r.resolved_by, r.note"
+		" FROM journal j LEFT JOIN conflict_resolutions r"
+		"  ON r.event_id = j.device || '#' || j.device_seq"
+		" WHERE j.seq = ?1");
+	sqlite3_bind_int64(stmt, 1, ev->seq);
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		char note[REASON_MAX];
+		store_column_text(stmt, 0, note, sizeof note);
+		reason_text(note, c->note, sizeof c->note);
+		c->resolved = sqlite3_column_type(stmt, 1) != SQLITE_NULL;
+		store_column_text(stmt, 1, c->outcome, sizeof c->outcome);
+		store_column_text(stmt, 2, c->resolved_by, sizeof c->resolved_by);
+		store_column_text(stmt, 3, c->decision_note, sizeof c->decision_note);
+	}
+	sqlite3_reset(stmt);
+	return 1;
+}
+
+int
 conflicts_parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq)
 {
 	const char *hash = strrchr(id, '#');

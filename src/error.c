@@ -53,3 +53,20 @@ error_name(int code)
 			return error_table[i].name;
 	return "HMC_E_UNKNOWN";
 }
+
+int
+error_is_fault(int code)
+{
+	switch (code) {
+	case HMC_E_IO:
+	case HMC_E_DB:
+	case HMC_E_BUSY:
+	case HMC_E_CORRUPT:
+	case HMC_E_TOO_NEW:
+	case HMC_E_FULL:
+	case HMC_E_NO_STORE:
+		return 1;
+	default:
+		return 0;
+	}
+}

@@ -114,6 +114,11 @@ struct importer {
 	import_report_fn *report;
 	void *arg;
 	long n_bad;
+	/* A fault of the store or the disk (error_is_fault): the import
+	 * stops there, on this line, with this message. */
+	int fault;
+	long fault_line;
+	char fault_msg[768];
 	/* Articles that list accessories wait until the rest are put, so
 	 * that the file's order does not matter (sets.h). */
 	struct later {
@@ -222,9 +227,32 @@ import_levels(struct importer *im, const char *location, const char *spec, long 
 			return;
 		}
 		*colon = '\0';
-		if (custstock_set_level(im->store, im->operator_no, location, item, quantity) != 0)
+		int rc = custstock_set_level(im->store, im->operator_no, location, item, quantity);
+		if (rc != 0 && (error_is_fault(rc) || store_aborted(im->store))) {
+			im->fault = rc;
+			im->fault_line = line;
+			xstrlcpy(im->fault_msg, store_errmsg(im->store), sizeof im->fault_msg);
+			return;
+		}
+		if (rc != 0)
 			bad(im, line, "%s", store_errmsg(im->store));
 	}
+/* Applies one row's event; a bad row is reported, a fault stops the
+ * import.  0 when it was applied. */
+static int
+apply_row(struct importer *im, struct event *ev, long line)
+{
+	int rc = workflow_apply(im->store, ev);
+	if (rc == 0)
+		return 0;
+	if (error_is_fault(rc) || store_aborted(im->store)) {
+		im->fault = rc;
+		im->fault_line = line;
+		xstrlcpy(im->fault_msg, store_errmsg(im->store), sizeof im->fault_msg);
+		return rc;
+	}
+	bad(im, line, "%s", store_errmsg(im->store));
+	return rc;
 }
 
 /* Checks one row and applies it (inside the import's transaction). */
@@ -293,9 +321,7 @@ import_row(struct importer *im, struct seen *seen, char **cells, int n, long lin
 		im->later[im->n_later++].line = line;
 		return;
 	}
-	if (workflow_apply(im->store, &ev) != 0)
-		bad(im, line, "%s", store_errmsg(im->store));
-	else if (levels[0] != '\0')
+	if (apply_row(im, &ev, line) == 0 && levels[0] != '\0')
 		import_levels(im, ev.subject, levels, line);
 }
 
@@ -324,7 +350,7 @@ import_later(struct importer *im)
 {
 	int left = im->n_later, progress = 1;
 	char *done = xcalloc((size_t)(im->n_later ? im->n_later : 1), 1);
-	while (left > 0) {
+	while (left > 0 && !im->fault) {
 		int forced = !progress;
 		progress = 0;
 		for (int i = 0; i < im->n_later; i++) {
@@ -333,9 +359,8 @@ import_later(struct importer *im)
 			done[i] = 1;
 			left--;
 			progress = 1;
-			if (workflow_apply(im->store, &im->later[i].ev) != 0)
-				bad(im, im->later[i].line, "%s", store_errmsg(im->store));
-			if (forced)
+			apply_row(im, &im->later[i].ev, im->later[i].line);
+			if (forced || im->fault)
 				break;
 		}
 	}
@@ -417,7 +442,7 @@ import_csv(struct store *store, const char *operator_no, const char *kind,
 		return rc;
 	}
 	long rows = 0;
-	while ((rc = csv_read(csv, &cells, &n, &line, err, sizeof err)) != 0) {
+	while (!im.fault && (rc = csv_read(csv, &cells, &n, &line, err, sizeof err)) != 0) {
 		if (rc == HMC_E_IO) {
 			bad(&im, line, "%s", err);
 			break;
@@ -439,8 +464,17 @@ import_csv(struct store *store, const char *operator_no, const char *kind,
 	}
 	csv_close(csv);
 	seen_free(&seen);
-	import_later(&im);
+	if (!im.fault)
+		import_later(&im);
+	free(im.later);
 
+	if (im.fault) {
+		/* Said once: every row after it would fail the same way. */
+		store_rollback(store);
+		return store_seterr(store, im.fault,
+				    _("%s: stopped at line %ld, nothing was imported: %s"), path,
+				    im.fault_line, im.fault_msg);
+	}
 	if (im.n_bad > 0) {
 		store_rollback(store);
 		return store_seterr(store, HMC_E_INVALID,

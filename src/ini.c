@@ -65,6 +65,10 @@ ini_parse(const char *text, size_t len, ini_key_fn fn, void *arg, int *bad_line,
 	size_t at = 0;
 	if (bad_line != NULL)
 		*bad_line = 0;
+	/* A UTF-8 byte order mark, which some editors write first, is no
+	 * part of the first line. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		at = 3;
 	while (at < len) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t line_len = nl ? (size_t)(nl - (text + at)) : len - at;

@@ -683,7 +683,7 @@ attach_charge(struct gate *g)
 	    payload_set(payload, PAYLOAD_MAX, "charge_payer", payer) != 0 ||
 	    payload_set(payload, PAYLOAD_MAX, "amount", text) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("%s %s: the note is too long"),
-				    event_type_name(g->ev->type), g->ev->subject);
+				    words_event(g->ev->type), g->ev->subject);
 	return 0;
 }
 
@@ -752,7 +752,7 @@ attach_set_missing(struct gate *g)
 	    payload_set(payload, PAYLOAD_MAX, "set_missing", ctx.list) != 0 ||
 	    payload_set(payload, PAYLOAD_MAX, "set_note", note) != 0)
 		return store_seterr(g->store, HMC_E_INVALID, _("%s %s: the note is too long"),
-				    event_type_name(g->ev->type), g->ev->subject);
+				    words_event(g->ev->type), g->ev->subject);
 	return 0;
 }
 
@@ -774,7 +774,7 @@ make_request(struct gate *g)
 	payload_set(payload, sizeof payload, "residual", text);
 	if (payload_set(payload, sizeof payload, "args", ev->payload) != 0)
 		return store_seterr(g->store, HMC_E_INVALID, _("%s %s: the note is too long"),
-				    event_type_name(ev->type), ev->subject);
+				    words_event(ev->type), ev->subject);
 	ev->type = EV_SCRAP_REQUEST;
 	xstrlcpy(ev->payload, payload, sizeof ev->payload);
 	return 0;
@@ -842,6 +842,7 @@ action_label(enum event_type type)
 	case EV_SET_QUANTITY: return _("count accessories into a set");
 	case EV_LOCATION_LEVEL: return _("set a customer stock's agreed levels");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
+	default: return event_type_is_move(type) ? move_label(type) : words_event(type);
 	}
 }
 
@@ -1007,7 +1008,7 @@ rules_prove(struct store *store, struct event *ev)
 	proof_message(ev, msg, proof);
 	if (proof[0] != '\0')
 		return store_seterr(store, HMC_E_INVALID, _("%s %s: a proof is made here, not given"),
-				    event_type_name(ev->type), ev->subject);
+				    words_event(ev->type), ev->subject);
 	if (store_sign(store, ev->operator_no, msg, sig) != 0)
 		return store_seterr(store, HMC_E_DENIED,
 				    _("to %s, operator %s logs in with their badge: a manager's "
@@ -1015,7 +1016,7 @@ rules_prove(struct store *store, struct event *ev)
 				    action_label(ev->type), ev->operator_no);
 	if (payload_set(ev->payload, sizeof ev->payload, "proof", sig) != 0)
 		return store_seterr(store, HMC_E_INVALID, _("%s %s: too long"),
-				    event_type_name(ev->type), ev->subject);
+				    words_event(ev->type), ev->subject);
 	event_hash(ev);
 	return 0;
 }
@@ -1089,11 +1090,11 @@ rules_check_proof(struct store *store, const struct event *ev)
 		return store_seterr(store, HMC_E_DENIED,
 				    _("%s %s by manager %s carries no proof: it was not signed "
 				      "with their badge"),
-				    event_type_name(ev->type), ev->subject, ev->operator_no);
+				    words_event(ev->type), ev->subject, ev->operator_no);
 	if (!auth_verify(op.pubkey, msg, proof))
 		return store_seterr(store, HMC_E_DENIED,
 				    _("%s %s: not signed with the badge of manager %s"),
-				    event_type_name(ev->type), ev->subject, ev->operator_no);
+				    words_event(ev->type), ev->subject, ev->operator_no);
 	return 0;
 }
 

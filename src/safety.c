@@ -310,11 +310,13 @@ safety_recall_check(struct store *store, const struct recall_scope *scope)
 	if (scope->reference[0] == '\0')
 		return store_seterr(store, HMC_E_INVALID,
 				    _("a recall needs the manufacturer's reference (--reference)"));
-	if (text_check(scope->reference, RECALL_REF_MAX - 1, why, sizeof why) != 0 ||
-	    strchr(scope->reference, ' ') != NULL)
+	/* A refused reference is not echoed: it may be a personal identity
+	 * number, or 100 kB. */
+	if (text_check(scope->reference, RECALL_REF_MAX - 1, why, sizeof why) != 0)
+		return store_seterr(store, HMC_E_INVALID, _("the recall's reference %s"), why);
+	if (strchr(scope->reference, ' ') != NULL)
 		return store_seterr(store, HMC_E_INVALID,
-				    _("reference \"%s\": %s"), scope->reference,
-				    why[0] ? why : _("no spaces"));
+				    _("reference \"%s\": %s"), scope->reference, _("no spaces"));
 	if (scope->article_no[0] == '\0')
 		return store_seterr(store, HMC_E_INVALID, _("a recall names its article (--article)"));
 	if (catalog_article_get(store, scope->article_no, &article) != 0)

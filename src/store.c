@@ -88,6 +88,9 @@ struct store {
 	store_sign_fn *sign;	/* who signs proofs in this session */
 	void *sign_ctx;
 	int errcode;		/* the code of the last failure (errmsg's) */
+	/* The code of the failure after which SQLite rolled back the whole
+	 * transaction on its own (a full disk, an I/O error): 0 while none. */
+	int aborted_code;
 	int created;		/* this open made the file */
 	/* Opened for reading only (a full disk, a read-only file, a damaged
 	 * store): a write is refused with why. */
@@ -814,6 +817,33 @@ read_only_message(struct store *store)
 			    store->path, why);
 }
 
+/* A -wal or -shm beside the store that this user may not open (left by
+ * root at 0600, say): named, with whose it is and what to do; 0 when
+ * both open. */
+static int
+companion_message(struct store *store)
+{
+	static const char *const ends[] = { "-wal", "-shm" };
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+		char file[4200];
+		struct stat st, own;
+		snprintf(file, sizeof file, "%s%s", store->path, ends[i]);
+		if (access(file, F_OK) != 0 || access(file, R_OK | W_OK) == 0 ||
+		    stat(file, &st) != 0)
+			continue;
+		if (stat(store->path, &own) != 0)
+			own.st_uid = (uid_t)-1;
+		return store_seterr(store, HMC_E_IO,
+				    _("%s cannot be opened by this user (owner %ld, mode %04o), and "
+				      "the store %s needs it; nothing was recorded. As root, give it "
+				      "to the store's owner: chown %ld %s (do not delete it: it may "
+				      "hold recorded work)"),
+				    file, (long)st.st_uid, (unsigned)(st.st_mode & 07777),
+				    store->path, (long)own.st_uid, file);
+	}
+	return 0;
+}
+
 /* A damaged store: what SQLite found, and what to do. */
 static int
 damaged_message(struct store *store, const char *detail)
@@ -824,15 +854,31 @@ damaged_message(struct store *store, const char *detail)
 			    store->path, detail);
 }
 
+static int sqlerr_code(struct store *store, int sqlite_rc, const char *what, int sys_errno);
+
 int
 store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 {
-	int code, sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
+	int sys_errno = store->db ? sqlite3_system_errno(store->db) : 0;
 	/* A fault of the store, logged without `what` (which may echo a
 	 * value); a busy store is logged as a warning. */
 	log_msg((sqlite_rc & 0xff) == SQLITE_BUSY || (sqlite_rc & 0xff) == SQLITE_LOCKED
 			? LOG_WARNING : LOG_ERR,
 		"store %s: %s", store->path, sqlite3_errstr(sqlite_rc));
+	int rc = sqlerr_code(store, sqlite_rc, what, sys_errno);
+	/* SQLite rolls a whole transaction back after some failures (a full
+	 * disk, an I/O error, no memory): what follows would each commit on
+	 * its own, so the store remembers, and store_begin refuses. */
+	if (store->depth > 0 && store->db != NULL && sqlite3_get_autocommit(store->db) &&
+	    store->aborted_code == 0)
+		store->aborted_code = rc;
+	return rc;
+}
+
+static int
+sqlerr_code(struct store *store, int sqlite_rc, const char *what, int sys_errno)
+{
+	int code;
 	switch (sqlite_rc & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -856,6 +902,8 @@ store_sqlerr(struct store *store, int sqlite_rc, const char *what)
 		break;
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
+		if ((code = companion_message(store)) != 0)
+			return code;
 		code = HMC_E_IO;
 		break;
 	case SQLITE_CORRUPT:
@@ -1107,12 +1155,38 @@ step_once(struct store *store, const char *sql)
 	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, sql);
 }
 
+/* Nonzero (and the message set) when SQLite has rolled back the
+ * transaction the caller is still in: a statement or savepoint now would
+ * commit on its own, outside the all or nothing the caller began. */
+static int
+transaction_lost(struct store *store)
+{
+	if (store->depth == 0 || !sqlite3_get_autocommit(store->db))
+		return 0;
+	int code = store->aborted_code ? store->aborted_code : HMC_E_DB;
+	store->aborted_code = code;
+	if (code == HMC_E_FULL)
+		return full_message(store);
+	return store_seterr(store, code,
+			    _("the store %s gave up this action after an error; nothing of it "
+			      "was recorded: try again"),
+			    store->path);
+}
+
+int
+store_aborted(const struct store *store)
+{
+	return store->depth > 0 && (store->aborted_code != 0 || sqlite3_get_autocommit(store->db));
+}
+
 int
 store_begin(struct store *store)
 {
 	int rc;
 	if (store->depth == 0 && store->read_only)
 		return store_seterr(store, store->read_only_code, "%s", store->read_only_why);
+	if ((rc = transaction_lost(store)) != 0)
+		return rc;
 	if (store->depth == 0) {
 		if (store->gate >= 0)
 			while (flock(store->gate, store->background ? LOCK_EX : LOCK_SH) != 0 &&
@@ -1148,6 +1222,13 @@ store_commit(struct store *store)
 	int rc;
 	if (store->depth <= 0)
 		return store_seterr(store, HMC_E_DB, "commit without a transaction");
+	if ((rc = transaction_lost(store)) != 0) {
+		/* As a failed COMMIT: the outer level ends here; an inner one
+		 * is rolled back by its caller. */
+		if (store->depth == 1)
+			store_rollback(store);
+		return rc;
+	}
 	if (store->depth > 1) {
 		rc = step_once(store, savepoint_sql[store->depth - 1][1]);
 		if (rc == 0)
@@ -1176,8 +1257,10 @@ store_rollback(struct store *store)
 		char message[sizeof store->errmsg], reason[sizeof store->reason];
 		memcpy(message, store->errmsg, sizeof message);
 		memcpy(reason, store->reason, sizeof reason);
-		step_once(store, savepoint_sql[store->depth - 1][2]);
-		step_once(store, savepoint_sql[store->depth - 1][1]);
+		if (!sqlite3_get_autocommit(store->db)) {	/* else SQLite undid it all */
+			step_once(store, savepoint_sql[store->depth - 1][2]);
+			step_once(store, savepoint_sql[store->depth - 1][1]);
+		}
 		memcpy(store->errmsg, message, sizeof message);
 		memcpy(store->reason, reason, sizeof reason);
 		store->depth--;
@@ -1187,6 +1270,7 @@ store_rollback(struct store *store)
 	}
 	sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
 	store->depth = 0;
+	store->aborted_code = 0;
 	store->device.loaded = 0;
 	store->device.dirty = 0;
 }

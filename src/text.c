@@ -5,6 +5,7 @@
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/payload.h"
+#include "hmc/words.h"
 #include "hmc/i18n.h"
 #include "hmc/xmem.h"
 
@@ -287,14 +288,16 @@ probe_value(const char *key, const char *value, void *arg)
 		if (value[strspn(value, made[i].alphabet)] == '\0' && strlen(value) < 200)
 			return 0;
 		snprintf(p->why, p->why_size, _("%s %s: the %s is not what hmc makes"),
-			 event_type_name(p->ev->type), p->ev->subject, key);
+			 words_event(p->ev->type), p->ev->subject, words(WORD_FIELD, key));
 		p->rc = HMC_E_INVALID;
 		return 1;
 	}
 	if (text_check(value, TEXT_VALUE_MAX, reason, sizeof reason) == 0)
 		return 0;
-	snprintf(p->why, p->why_size, _("%s %s: the %s %s"), event_type_name(p->ev->type),
-		 p->ev->subject, key, reason);
+	/* In words: "repair logged 10000071: the note is ...", never
+	 * "repair_log". */
+	snprintf(p->why, p->why_size, _("%s %s: the %s %s"), words_event(p->ev->type),
+		 p->ev->subject, words(WORD_FIELD, key), reason);
 	p->rc = HMC_E_INVALID;
 	return 1;
 }
@@ -305,16 +308,16 @@ text_check_event(const struct event *ev, char *why, size_t why_size)
 	struct probe p = { ev, why, why_size, 0 };
 	char reason[256];
 	if (text_check(ev->subject, SUBJECT_MAX - 1, reason, sizeof reason) != 0) {
-		snprintf(why, why_size, _("%s: the subject %s"), event_type_name(ev->type), reason);
+		snprintf(why, why_size, _("%s: the subject %s"), words_event(ev->type), reason);
 		return HMC_E_INVALID;
 	}
 	if (text_check(ev->operator_no, OPERATOR_MAX - 1, reason, sizeof reason) != 0) {
-		snprintf(why, why_size, _("%s %s: the operator %s"), event_type_name(ev->type),
+		snprintf(why, why_size, _("%s %s: the operator %s"), words_event(ev->type),
 			 ev->subject, reason);
 		return HMC_E_INVALID;
 	}
 	if (!payload_valid(ev->payload)) {
-		snprintf(why, why_size, _("%s %s: malformed payload"), event_type_name(ev->type),
+		snprintf(why, why_size, _("%s %s: malformed payload"), words_event(ev->type),
 			 ev->subject);
 		return HMC_E_INVALID;
 	}

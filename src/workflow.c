@@ -5,6 +5,7 @@
 #include "hmc/catalog.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/words.h"
 #include "hmc/journal.h"
 #include "hmc/lifecycle.h"
 #include "hmc/payload.h"
@@ -103,7 +104,7 @@ workflow_record(struct store *store, const char *operator_no, enum event_type ty
 	memset(&ev, 0, sizeof ev);
 	if (strlen(subject) >= sizeof ev.subject || strlen(payload) >= sizeof ev.payload)
 		return store_seterr(store, HMC_E_INVALID, _("%s %s: too long"),
-				    event_type_name(type), subject);
+				    words_event(type), subject);
 	ev.type = type;
 	xstrlcpy(ev.operator_no, operator_no, sizeof ev.operator_no);
 	xstrlcpy(ev.subject, subject, sizeof ev.subject);

@@ -81,7 +81,7 @@ run "$HMC" --db "$DB" --operator 1001 unit cleaned "$U1" --location GBG-A01-1 --
 expect_status 0; expect_out "function check passed"
 check "$U1 is in stock" test "$(state_of "$U1")" = IN_STOCK
 run "$HMC" --db "$DB" unit history "$U1"
-expect_out "method=standard"; expect_out "check=passed"; expect_out "points=brakes;wheels;handles"
+expect_out "method standard"; expect_out "check passed"; expect_out "points brakes;wheels;handles"
 run "$HMC" --db "$DB" unit show "$U1"; expect_no "not yet checked"
 
 # --- failed: to repair with the points -----------------------------------------
@@ -94,7 +94,7 @@ expect_status 0; expect_out "to repair"
 check "$U2 is in repair" test "$(state_of "$U2")" = IN_REPAIR
 check "its repair's fault is the failed points" test "$(q "SELECT fault FROM repairs
 	WHERE unit_no = '$U2' AND closed IS NULL")" = "function check failed: wheels;handles"
-run "$HMC" --db "$DB" unit history "$U2"; expect_out "check=failed"
+run "$HMC" --db "$DB" unit history "$U2"; expect_out "check failed"
 # A unit in cleaning goes to repair only from its check.
 back_in_cleaning "$U7"
 run "$HMC" --db "$DB" --operator 1001 unit to-repair "$U7" --fault wobbles; expect_status 1

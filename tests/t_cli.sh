@@ -67,7 +67,8 @@ run "$HMC" --db "$DB" unit show 10000001; expect_status 1; expect_err "no unit 1
 sed -i '3,4d' "$T/units.csv"
 run "$HMC" --db "$DB" import units "$T/units.csv"; expect_status 0; expect_out "imported 1 unit from"
 
-run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "IN_STOCK"; expect_out "GBG-A01-1"
+run "$HMC" --db "$DB" unit show 10000001; expect_status 0; expect_out "in stock"; expect_out "GBG-A01-1"
+expect_no "IN_STOCK"	# words, not codes
 run "$HMC" --db "$DB" unit show 1234;     expect_status 1; expect_err "not a unit number"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer K1480
 expect_status 1; expect_err "cannot deliver unit 10000001: it is in stock (only when picked)"
@@ -78,13 +79,16 @@ for pnr in 19121212-1212 121212-1212 191212121212 121212+1212 "Anna 121272-1219"
 	run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient "$pnr"
 	expect_status 1; expect_err "personal identity number"; expect_err "opaque reference"
 done
+# The refusal names the move and the field in words, not codes.
+run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --note "121212-1212"
+expect_status 1; expect_err "delivered 10000001: the note holds a personal identity number"; expect_no "deliver 10000001:"
 # Nor do terminal escapes.
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --note "$(printf 'a \033]0;pwned\007 b')"
 expect_status 2; expect_err "control character"; expect_err 'a \x1b]0;pwned\x07 b'
 expect_no "$(printf '\033')"
 [ "$(sqlite3 "$DB" "SELECT count(*) FROM journal WHERE payload LIKE '%1212%'")" = 0 ] && ok || not_ok "a refused number reached the journal"
 run "$HMC" --db "$DB" unit deliver 10000001 --payer=K1480 --recipient R-5; expect_status 0
-run "$HMC" --db "$DB" unit show 10000001; expect_out "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
+run "$HMC" --db "$DB" unit show 10000001; expect_out "state        delivered since"; expect_no "DELIVERED"; expect_out "K1480 Göteborg"; expect_out "SEK 55.00 a month"
 run "$HMC" --db "$DB" unit frobnicate 10000001; expect_status 2
 run "$HMC" --db "$DB" unit pick 10000001 --colour red; expect_status 2; expect_err "unknown option --colour"
 run "$HMC" --db "$DB" unit pickup 10000001 --reason; expect_status 2; expect_err "needs a value"
@@ -174,6 +178,32 @@ run "$HMC" rules extra; expect_status 2
 run "$HMC" --db "$DB" order add --payer K1480 '100210*1e3'; expect_status 2; expect_err "whole number"
 run "$HMC" --db "$DB" order add --payer K1480 '100210*0'; expect_status 2
 run "$HMC" --db "$DB" order add --payer K1480 '100210*-2'; expect_status 2
+# Too long is refused with the field's name and limit, never dropped: a
+# recipient of 2,100 bytes made an order without one, of 2,000 was "too
+# many order lines".
+orders=$(sqlite3 "$DB" "SELECT count(*) FROM orders")
+for n in 2100 2000 41; do
+	long=$(head -c $n /dev/zero | tr '\0' R)
+	run "$HMC" --db "$DB" order add --payer K1480 --recipient "$long" 100210
+	expect_status 1; expect_err "the recipient is $n bytes long; at most 40"; expect_no "order lines"
+	run "$HMC" --db "$DB" pickup add --payer K1480 --recipient "$long" 10000001
+	expect_status 1; expect_err "the recipient is $n bytes long; at most 40"
+done
+run "$HMC" --db "$DB" scrap 10000001 --reason other --note "$(head -c 3000 /dev/zero | tr '\0' x)"
+expect_status 1; expect_err "the note is 3000 bytes long; at most 1000"; expect_no "needs a note"
+check "no order was made with a recipient too long" \
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM orders")" = "$orders" ]
+# A refused reference is not echoed: not 100 kB, not a personal identity
+# number, and no heading before the refusal.
+run "$HMC" --db "$DB" recipient show "$(head -c 100000 /dev/zero | tr '\0' R)"
+expect_status 1; expect_err "at most 40"
+check "a 100 kB reference is not echoed" [ "$(wc -c < "$T/err")" -lt 300 ]
+check "nothing on stdout before the refusal" [ ! -s "$T/out" ]
+run "$HMC" --db "$DB" recipient show 121212-1212
+expect_status 1; expect_err "personal identity number"; expect_no "1212-1212"
+check "no heading before the refusal" [ ! -s "$T/out" ]
+run "$HMC" --db "$DB" recall open --article 100210 --reference 19121212-1212
+expect_status 1; expect_err "personal identity number"; expect_no "1212-1212"
 long=$(printf 'O%080d' 7)
 printf 'order_no,payer,article,quantity\n%s,K1480,100210,1\nO-OK,K1480,100210,1e3\n' "$long" >"$T/orders-bad.csv"
 run "$HMC" --db "$DB" order import "$T/orders-bad.csv"

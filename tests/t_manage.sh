@@ -110,7 +110,7 @@ run h --operator 1001 unit scrap "$pricey" --reason worn-out --claim SUP-9
 expect_status 0; expect_out "a manager decides"
 run h --operator 1001 scrap "$pricey" --reason worn-out --claim SUP-9
 expect_status 1; expect_err "already waits"
-run h scrap pending; expect_status 0; expect_out "$pricey"
+run h scrap pending; expect_status 0; expect_out "$pricey"; expect_out " worn out "; expect_no "worn-out"
 run h --operator 1001 scrap refuse "$pricey"; expect_status 1; expect_err "only a manager may refuse scrapping"
 run h report obsolete --csv; expect_status 0; expect_out "unit,article,location,residual_value,zero_on"
 run h report kpi; expect_status 0; expect_out "units by state"; expect_out "sync conflicts open"
@@ -218,7 +218,7 @@ expect_screen m "now labelled 19990001"
 tm_stop m
 run h unit show 19990001; expect_status 0; expect_out "$legacy"
 run h --operator 1001 unit pickup 19990001; expect_status 0
-run h unit show "$legacy"; expect_out "IN_TRANSIT"
+run h unit show "$legacy"; expect_out "in transit"
 run h verify; expect_status 0
 
 done_testing

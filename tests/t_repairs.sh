@@ -75,7 +75,7 @@ expect_screen t "Repairs on time"
 tm_stop t
 run "$HMC" --db "$DB" repair show "$new"
 expect_out "WARRANTY"; expect_out "replaced castor"; expect_out "repaired"; expect_out "parts 100502"
-run "$HMC" --db "$DB" unit show "$new"; expect_out "IN_STOCK"; expect_out "GBG-C01-1"
+run "$HMC" --db "$DB" unit show "$new"; expect_out "in stock"; expect_out "GBG-C01-1"
 
 # The verbs.
 H="$HMC --db $DB --operator 2001"
@@ -95,14 +95,17 @@ run $H repair show "$out"; expect_out "on site at"
 run $H repair log "$stock" --what "new motor" --minutes 90 --parts 100502*2; expect_status 0; expect_out "90 minutes"
 run $H repair log "$stock" --what "x" --parts 999999; expect_status 1; expect_err "no article 999999"
 run $H repair log "$stock" --minutes 5; expect_status 1; expect_err "say what was done"
+for m in +5 " 5" -0 5x 1e3 999999; do
+	run $H repair log "$stock" --what "x" --minutes "$m"; expect_status 2; expect_err "whole number of minutes"
+done
 run $H repair wait "$stock" --until 2031-01-01; expect_status 0; expect_out "TELL THE PRESCRIBER"
 run $H repair told "$stock" --note "phoned"; expect_status 0; expect_no "TELL THE PRESCRIBER"
 run $H repair resume "$stock"; expect_status 0
 run $H repair close "$stock" --outcome fixed; expect_status 2
 run $H repair close "$stock" --outcome unrepairable --reason worn-out; expect_status 0
-run "$HMC" --db "$DB" unit show "$stock"; expect_out "SCRAPPED"
+run "$HMC" --db "$DB" unit show "$stock"; expect_out "scrapped"
 run $H repair close "$out" --outcome repaired; expect_status 0
-run "$HMC" --db "$DB" unit show "$out"; expect_out "DELIVERED"
+run "$HMC" --db "$DB" unit show "$out"; expect_out "delivered"
 run $H repair list --acute; expect_status 0
 run $H repair list --all --csv; expect_status 0; expect_out "repair_id,unit_no"; expect_out "$stock"
 run $H repair claims --csv; expect_status 0; expect_out "$new"; expect_no "$stock"

@@ -134,7 +134,8 @@ move_last_place() {
 }
 
 unit_state() {	# unit_state DEV UNIT
-	h "$1" unit show "$2" | sed -n 's/^state *\([A-Z_]*\).*/\1/p'
+	# (unit show says the state in words; the code is the store's)
+	sqlite3 "$E/$1.db" "SELECT state FROM units WHERE unit_no = '$2'"
 }
 
 in_stock() {	# the Nth unit in stock on device A

@@ -56,6 +56,13 @@ int64_t conflicts_open(struct store *store);
 int conflicts_resolve(struct store *store, const char *operator_no, const char *id,
 		      const char *outcome, const char *note, struct event *done);
 
+/* Whether journal event ev (as journal_foreach gives it) was set aside
+ * here and did not happen: a conflict at its place in the log, refused by
+ * the centre, or held (this device's, not applying on top of the log).
+ * 0 when it applied; 1 with *c filled: kind "conflict", "refused" or
+ * "held", the note in the user's language, the resolution if any. */
+int conflicts_of_event(struct store *store, const struct event *ev, struct conflict *c);
+
 /* A conflict's name "DEVICE#SEQ" into its device and sequence number;
  * HMC_E_INVALID when it is not one. */
 int conflicts_parse_id(const char *id, char device[DEVICE_MAX], int64_t *seq);

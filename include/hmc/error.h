@@ -32,6 +32,12 @@ enum hmc_error {
 /* A short sentence for a code, in the user's language; never NULL. */
 const char *error_message(int code);
 
+/* 1 for a failure of the store or the machine (a full disk, an I/O or
+ * database error, a lock held too long, a damaged store), not of the
+ * input: a batch stops at the first, since every row after it would fail
+ * the same way. */
+int error_is_fault(int code);
+
 /* The code's name ("HMC_E_ILLEGAL_MOVE"), for logs and tests. */
 const char *error_name(int code);
 

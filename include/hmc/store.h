@@ -106,6 +106,10 @@ int store_begin(struct store *store);
 int store_commit(struct store *store);
 void store_rollback(struct store *store);
 int store_in_transaction(const struct store *store);
+/* 1 when SQLite rolled back the open transaction after a failure (a full
+ * disk, an I/O error): nothing of it will be kept, and store_begin and
+ * store_commit refuse until the caller has rolled back to depth 0. */
+int store_aborted(const struct store *store);
 
 /* For core modules: the connection, and a cached prepared statement for
  * an SQL text (reset and unbound; the caller resets it after use).  The
