@@ -237,6 +237,8 @@ import_levels(struct importer *im, const char *location, const char *spec, long 
 		if (rc != 0)
 			bad(im, line, "%s", store_errmsg(im->store));
 	}
+}
+
 /* Applies one row's event; a bad row is reported, a fault stops the
  * import.  0 when it was applied. */
 static int
