@@ -841,7 +841,6 @@ action_label(enum event_type type)
 	case EV_ARTICLE_PRICE: return _("change an article's rent");
 	case EV_SET_QUANTITY: return _("count accessories into a set");
 	case EV_LOCATION_LEVEL: return _("set a customer stock's agreed levels");
-	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	default: return event_type_is_move(type) ? move_label(type) : words_event(type);
 	}
 }
