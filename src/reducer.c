@@ -157,8 +157,11 @@ reducer_apply_forced(struct store *store, const struct event *ev)
 static int
 apply_checked(struct store *store, const struct event *ev)
 {
-	/* A manager's word, from here or pulled, carries their proof. */
-	int rc = rules_check_proof(store, ev);
+	/* Its operator may make it (the rule table), and a manager's word,
+	 * from here or pulled, carries their proof. */
+	int rc = rules_check_operator(store, ev);
+	if (rc == 0)
+		rc = rules_check_proof(store, ev);
 	return rc != 0 ? rc : apply(store, ev);
 }
 

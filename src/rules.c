@@ -1083,6 +1083,57 @@ rules_check_proof(struct store *store, const struct event *ev)
 	return 0;
 }
 
+/* 1 when every rule of type lets the same roles make it (then the unit's
+ * state and place need not be read to know who may). */
+static int
+roles_vary(enum event_type type)
+{
+	unsigned roles = 0;
+	int any = 0;
+	for (size_t i = 0; i < rules_n; i++) {
+		if (rules_table[i].type != type)
+			continue;
+		if (any && rules_table[i].roles != roles)
+			return 1;
+		roles = rules_table[i].roles;
+		any = 1;
+	}
+	return 0;
+}
+
+int
+rules_check_operator(struct store *store, const struct event *ev)
+{
+	unsigned role, roles;
+	int rc;
+	/* An operator event is check_operator_proof's: a manager's, one's own
+	 * PIN, or the first manager of an empty log making themselves. */
+	if (ev->type == EV_OPERATOR)
+		return 0;
+	if ((rc = rules_operator(store, ev->operator_no, &role)) != 0)
+		return rc;
+	if (!roles_vary(ev->type)) {
+		roles = rules_roles(ev->type);
+	} else {
+		struct unit unit;
+		const struct unit *u = NULL;
+		if (about_unit(ev->type) && unit_get(store, ev->subject, &unit) == 0)
+			u = &unit;
+		/* A move not legal from here is the reducer's to explain. */
+		if (u != NULL && event_type_is_move(ev->type) &&
+		    lifecycle_find(ev->type, u->state, u->origin, UNIT_NONE) == NULL)
+			return 0;
+		const struct rule *r = rules_find(ev->type, u != NULL ? u->state : UNIT_NONE,
+						  where_of(store, ev->type, u));
+		roles = r != NULL ? r->roles : rules_roles(ev->type);
+	}
+	if (roles & role)
+		return 0;
+	return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
+			    ev->operator_no, role_label(role), action_label(ev->type),
+			    needs_whom(roles));
+}
+
 int
 rules_check_state(struct store *store, const struct event *ev, const struct unit *unit)
 {
