@@ -41,7 +41,7 @@ const struct rule rules_table[] = {
 	 *                  charge       value                flags             four eyes */
 	{ EV_REGISTER,      ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_IMPORT,        ANY,             WHERE_ANY,            M, 0,
+	{ EV_IMPORT,        ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_RELOCATE,      ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },

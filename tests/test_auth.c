@@ -27,6 +27,7 @@
 #include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
+#include "hmc/rules.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/text.h"
@@ -331,7 +332,8 @@ expect_conflict(struct store *s, const char *type, const char *words)
 /* Every folded event's operator is held to the rule table, not only a
  * manager's: a stolen handheld pushes, as staff, an import (billable
  * units out of nothing), a repair opened and a repair done (a
- * technician's), and moves by an operator who does not exist and by one
+ * technician's; the import signed with the staff member's own badge, as
+ * the centre wants a proof on it), and moves by an operator who does not exist and by one
  * no longer active.  Every store keeps each aside as a conflict saying
  * who may, and the units are as if they were never made. */
 static void
@@ -357,7 +359,7 @@ roles_are_checked_on_every_fold(void **state)
 	ev = forged(&x, OP_STAFF, EV_IMPORT, "10000009",
 		    "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED&payer=K1480"
 		    "&recipient=R12345678&rent_from=2010-01-01",
-		    NULL);
+		    OP_STAFF);
 	push(&x, &ev);
 	ev = forged(&x, OP_STAFF, EV_OPEN_REPAIR, "10000001", "deadline=2026-12-24", NULL);
 	push(&x, &ev);
@@ -390,6 +392,52 @@ roles_are_checked_on_every_fold(void **state)
 	store_close(b);
 }
 
+/* An import makes billable units out of nothing: a manager's word, signed
+ * like the others.  Unsigned, the centre refuses it at the door; signed
+ * with a staff member's badge, every store keeps it aside; made here by a
+ * manager with their badge, it carries the proof and folds. */
+static void
+imports_carry_a_managers_proof(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	const char *units = "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED"
+			    "&payer=K1480&recipient=R12345678&rent_from=2010-01-01";
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("imports.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("ia.db"), "hh-a");
+	testutil_reference_data(a);
+	struct event done;
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", units, &done), 0);
+	assert_true(rules_has_proof(done.payload));
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000008", units, NULL);
+	push_refused(&x, &ev, "without a proof");
+	ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000009", units, OP_STAFF);
+	push(&x, &ev);
+	x.ops->close(x.c);
+	struct store *b = testutil_store_empty(testutil_path("ib.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		expect_conflict(s, "import", "not signed with the badge");
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no IN "
+						 "('10000008', '10000009')"), 0);
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
+						 "'10000001' AND state = 'DELIVERED'"), 1);
+	}
+	store_close(a);
+	store_close(b);
+}
+
 /* A manager logged in without a badge (no signer) cannot make a
  * manager's event; staff work goes on. */
 static void
@@ -417,6 +465,7 @@ main(void)
 		cmocka_unit_test(forged_authority_is_refused_everywhere),
 		cmocka_unit_test(no_badge_no_authority),
 		cmocka_unit_test(roles_are_checked_on_every_fold),
+		cmocka_unit_test(imports_carry_a_managers_proof),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
