@@ -59,7 +59,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 10	/* the schema this hmc needs: packaging/central/010-rent.sql */
+#define PG_SCHEMA 13	/* the schema this hmc needs: packaging/central/013-trust.sql */
 
 struct central {
 	PGconn *conn;
@@ -524,6 +524,7 @@ report_rights(struct central *c, char *notes, size_t notes_size, char *err, size
 		N_("devices may still CREATE in schema public: REVOKE needs its owner"),
 		N_("devices may still call pg_sleep: REVOKE needs a superuser"),
 		N_("devices may still take advisory locks: REVOKE needs a superuser"),
+		N_("devices may still make large objects (lo_*): REVOKE needs a superuser"),
 		N_("a device that holds the push lock cannot be ended by the next push: the owner "
 		   "needs pg_signal_backend and pg_read_all_stats (or to be a superuser)"),
 	};
@@ -533,6 +534,7 @@ report_rights(struct central *c, char *notes, size_t notes_size, char *err, size
 		"  ELSE has_schema_privilege('hmc_device', 'public', 'CREATE') END,"
 		" has_function_privilege('hmc_device', 'pg_sleep(double precision)', 'EXECUTE'),"
 		" has_function_privilege('hmc_device', 'pg_advisory_lock(bigint)', 'EXECUTE'),"
+		" has_function_privilege('hmc_device', 'lo_create(oid)', 'EXECUTE'),"
 		" NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
 		"  AND NOT (pg_has_role('pg_signal_backend', 'MEMBER')"
 		"   AND pg_has_role('pg_read_all_stats', 'MEMBER'))");
