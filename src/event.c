@@ -80,6 +80,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_UNIT_SAFETY] = "unit_safety",
 	[EV_ARTICLE_PRICE] = "article_price",
 	[EV_SET_QUANTITY] = "set_quantity",
+	[EV_REGION_SETTING] = "region_setting",
 };
 
 const char *

@@ -100,6 +100,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_UNIT_SAFETY]       = { apply_safety },
 	[EV_ARTICLE_PRICE]     = { apply_rent },
 	[EV_SET_QUANTITY]      = { apply_sets },
+	[EV_REGION_SETTING]    = { apply_region },
 };
 
 static int
@@ -242,6 +243,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "article_prices", "article_no || '/' || valid_from", N_("article price") },
 	{ "set_members", "component", N_("set member") },
 	{ "set_quantities", "main || '/' || article_no", N_("set quantity") },
+	{ "region_settings", "key", N_("region setting") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

@@ -158,6 +158,10 @@ const struct rule rules_table[] = {
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_SET_QUANTITY,  ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
+	/* A rule's value the whole region holds alike (region.h): the
+	 * approval limit every store checks a scrap against. */
+	{ EV_REGION_SETTING, ANY,            WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
 const size_t rules_n = sizeof rules_table / sizeof rules_table[0];
@@ -828,6 +832,7 @@ action_label(enum event_type type)
 	case EV_UNIT_SAFETY: return _("set a unit's lot, inspection plan or exposure");
 	case EV_ARTICLE_PRICE: return _("change an article's rent");
 	case EV_SET_QUANTITY: return _("count accessories into a set");
+	case EV_REGION_SETTING: return _("change the region's settings");
 	default: return event_type_is_move(type) ? move_label(type) : event_type_name(type);
 	}
 }
@@ -1101,6 +1106,39 @@ roles_vary(enum event_type type)
 	return 0;
 }
 
+/* G_APPROVAL, as every store checks it: a scrap or an unrepairable over
+ * the region's approval limit (region.h: the same on every store) on the
+ * event's day is a manager's; anyone else's was a request (the gate makes
+ * one) and cannot be the move itself. */
+static int
+check_approval(struct store *store, const struct event *ev, unsigned role)
+{
+	struct unit unit;
+	int64_t residual;
+	int wanted = 0;
+	if (role & ROLE_MANAGER)
+		return 0;
+	for (size_t i = 0; i < rules_n && !wanted; i++)
+		wanted = rules_table[i].type == ev->type && (rules_table[i].guards & G_APPROVAL);
+	if (!wanted || unit_get(store, ev->subject, &unit) != 0)
+		return 0;	/* no such unit: the reducer says so */
+	int64_t ms = ev->hlc != 0 ? event_wall_ms(ev) : timeutil_now_ms();
+	int rc = residual_of_unit(store, ev->subject, timeutil_local_date(ms), &residual);
+	if (rc != 0)
+		return rc;
+	int64_t limit = settings_int(store, "scrap.approval_ore");
+	if (residual <= limit)
+		return 0;
+	char value[32], cap[32];
+	money_format(residual, value, sizeof value);
+	money_format(limit, cap, sizeof cap);
+	return store_seterr(store, HMC_E_DENIED,
+			    _("%s %s by operator %s: its residual value %s is over the region's "
+			      "approval limit %s, so a manager decides (the request goes to "
+			      "Approvals)"),
+			    event_type_name(ev->type), ev->subject, ev->operator_no, value, cap);
+}
+
 int
 rules_check_operator(struct store *store, const struct event *ev)
 {
@@ -1127,11 +1165,11 @@ rules_check_operator(struct store *store, const struct event *ev)
 						  where_of(store, ev->type, u));
 		roles = r != NULL ? r->roles : rules_roles(ev->type);
 	}
-	if (roles & role)
-		return 0;
-	return store_seterr(store, HMC_E_DENIED, _("operator %s (%s) may not %s: that needs %s"),
-			    ev->operator_no, role_label(role), action_label(ev->type),
-			    needs_whom(roles));
+	if (!(roles & role))
+		return store_seterr(store, HMC_E_DENIED,
+				    _("operator %s (%s) may not %s: that needs %s"), ev->operator_no,
+				    role_label(role), action_label(ev->type), needs_whom(roles));
+	return check_approval(store, ev, role);
 }
 
 int

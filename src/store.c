@@ -613,6 +613,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE repairs ADD COLUMN loan_unit TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN loan_for TEXT;"
 	"ALTER TABLE rent_periods ADD COLUMN rent_free INTEGER NOT NULL DEFAULT 0;",
+	/* 24 (the lead's number; the next step on this branch): settings the
+	 * whole region holds alike (region.h), set by a manager's signed
+	 * event.  The approval limit a store kept in its config moves here
+	 * only by a manager's `config set`: a store's own value is no one
+	 * else's. */
+	"CREATE TABLE region_settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

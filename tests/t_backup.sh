@@ -99,7 +99,8 @@ cp "$T/good.db" "$OLD"
 # only if missing; 18 adds sets: tables and columns that hold nothing on
 # a demo store; 19 the repairs' loan units, none on a demo store).
 prev=12
-sqlite3 "$OLD" "ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "DROP TABLE region_settings;
+	ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

@@ -261,7 +261,7 @@ mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.before"
 # As a store of schema 14 was: without 15's tables, nor those of the
 # migrations after it (16: rent periods, article prices, payer groups;
 # 18: sets; 19: loan units).
-sqlite3 "$MDB" "ALTER TABLE repairs DROP COLUMN loan_unit;
+sqlite3 "$MDB" "DROP TABLE region_settings; ALTER TABLE repairs DROP COLUMN loan_unit;
 	ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;
 	DROP TABLE rent_periods; DROP TABLE article_prices; DROP INDEX units_recipient;
 	ALTER TABLE payers DROP COLUMN payer_group; DROP TABLE set_members;

@@ -27,7 +27,9 @@
 #include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
+#include "hmc/region.h"
 #include "hmc/rules.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/text.h"
@@ -438,6 +440,68 @@ imports_carry_a_managers_proof(void **state)
 	store_close(b);
 }
 
+/* The approval limit is the region's (region.h), the same on every
+ * store: a staff member's scrap of a unit worth more than it, pushed by a
+ * stolen handheld, is kept aside on every store that folds it (the gate
+ * would have made it a request); once a manager raises the limit (their
+ * signed event, folded everywhere), the same scrap by staff goes through
+ * everywhere. */
+static void
+over_limit_scrap_is_refused_everywhere(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	const char *costly = "article=100210&acquired=2026-06-01&value=2000000&state=IN_STOCK"
+			     "&location=GBG-A01-1";
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("limit.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("la.db"), "hh-a");
+	testutil_reference_data(a);
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", costly, NULL), 0);
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000002", costly, NULL), 0);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev = forged(&x, OP_STAFF, EV_SCRAP, "10000001",
+				 "reason=worn-out&claim=REK-1", NULL);
+	push(&x, &ev);
+	struct store *b = testutil_store_empty(testutil_path("lb.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		expect_conflict(s, "scrap", "approval limit");
+		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
+		assert_string_equal(st, "IN_STOCK");
+		free(st);
+	}
+	/* A manager raises the region's limit: it reaches every store. */
+	assert_int_equal(region_setting_set(a, OP_MANAGER, "scrap.approval_ore", "100000000"), 0);
+	assert_int_equal(region_setting_set(a, OP_STAFF, "scrap.approval_ore", "1"),
+			 HMC_E_DENIED);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	ev = forged(&x, OP_STAFF, EV_SCRAP, "10000002", "reason=worn-out&claim=REK-2", NULL);
+	push(&x, &ev);
+	x.ops->close(x.c);
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		assert_int_equal(settings_int(s, "scrap.approval_ore"), 100000000);
+		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000002'");
+		assert_string_equal(st, "SCRAPPED");
+		free(st);
+	}
+	store_close(a);
+	store_close(b);
+}
+
 /* A manager logged in without a badge (no signer) cannot make a
  * manager's event; staff work goes on. */
 static void
@@ -466,6 +530,7 @@ main(void)
 		cmocka_unit_test(no_badge_no_authority),
 		cmocka_unit_test(roles_are_checked_on_every_fold),
 		cmocka_unit_test(imports_carry_a_managers_proof),
+		cmocka_unit_test(over_limit_scrap_is_refused_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

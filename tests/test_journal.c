@@ -176,6 +176,7 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
+					   "DROP TABLE region_settings;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

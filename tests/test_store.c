@@ -574,6 +574,7 @@ migration_keeps_the_old_store(void **state)
 					   "ALTER TABLE articles DROP COLUMN accessories;"
 					   "ALTER TABLE order_picks DROP COLUMN set_main;"
 					   "ALTER TABLE repairs DROP COLUMN loan_unit;"
+					   "DROP TABLE region_settings;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");

@@ -91,6 +91,8 @@ enum event_type {
 	/* Sets (sets.h). */
 	EV_SET_QUANTITY,	/* subject a main unit picked; order, article, quantity of
 				 * an accessory counted by quantity */
+	/* Region settings (region.h). */
+	EV_REGION_SETTING,	/* subject the setting's key; value= (none: the default) */
 	EV_N_TYPES
 };
 

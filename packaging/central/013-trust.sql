@@ -1,5 +1,6 @@
 -- 013-trust.sql — the centre refuses at the door what no handheld would
--- make, and devices lose what they never needed.
+-- make, and devices lose what they never needed; and it knows the
+-- region's settings (region_setting, a manager's signed event).
 --
 -- hmc_push refuses, with its reason, besides what it refused before:
 --   * a negative clock (hlc), and one more than a year (366 days) ahead
@@ -30,6 +31,11 @@
 
 SET LOCAL client_min_messages = error;
 LOCK TABLE hmc_events IN EXCLUSIVE MODE;
+
+-- The region's settings (region.h): the approval limit every store checks
+-- a scrap against is a manager's signed event, the same everywhere.
+INSERT INTO hmc_event_types (name, proof) VALUES ('region_setting', true)
+ON CONFLICT (name) DO UPDATE SET proof = excluded.proof;
 
 -- The digits and separators of a form-encoded payload's values, decoded,
 -- one value after another ('&' between); values hmc makes itself left out.
