@@ -152,6 +152,8 @@ run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
 expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 013-trust.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
+# but not in the server's other databases, which are the administrator's
+expect_out "other databases of this server let devices in (postgres, template1)"
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
 "$HMC" --db "$E/ha.db" demo --units 200 --device ha >/dev/null 2>&1
@@ -332,6 +334,29 @@ check "the holder's session was ended" wait_for "SELECT count(*) = 0 FROM pg_sta
 	WHERE usename = 'hx'"
 exec 3>&-
 wait $holder
+admin_sql "UPDATE hmc_meta SET value = '60' WHERE key = 'push_hold_limit'"
+
+# A device's transaction left open on the log blocks partition upkeep:
+# upkeep names who holds it; past push_hold_limit it ends the session; a
+# device role ends such a transaction itself after 2 minutes idle.
+check "a device's idle transaction times out" test "$(admin_sql "SELECT array_to_string(s.setconfig, ',')
+	FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'hx'")" = \
+	"idle_in_transaction_session_timeout=2min"
+mkfifo "$T/idle"
+psql -X -q "$(dev_url hx)" <"$T/idle" >"$T/idle.out" 2>&1 &
+idler=$!
+exec 3>"$T/idle"
+echo "BEGIN; SELECT 1 FROM hmc_events LIMIT 1;" >&3
+check "the device holds the log" wait_for "SELECT count(*) = 1 FROM pg_stat_activity
+	WHERE usename = 'hx' AND state = 'idle in transaction'"
+run "$HMC" central upkeep "$ADMIN" --months 12; expect_status 75
+expect_err "the log is held by: hx (idle in transaction)"
+admin_sql "UPDATE hmc_meta SET value = '0' WHERE key = 'push_hold_limit'"
+run "$HMC" central upkeep "$ADMIN" --months 12; expect_status 0
+check "the idle session was ended" wait_for "SELECT count(*) = 0 FROM pg_stat_activity
+	WHERE usename = 'hx'"
+exec 3>&-
+wait $idler
 admin_sql "UPDATE hmc_meta SET value = '60' WHERE key = 'push_hold_limit'"
 
 # Credentials: twice, --replace, revoke, names.

@@ -255,6 +255,23 @@ END $$;
 
 REVOKE ALL ON FUNCTION hmc_form_values(text), hmc_personal_number(text) FROM PUBLIC;
 
+-- A device's transaction left open held partition upkeep: ended after 2
+-- minutes idle (hmc central add-device sets the same on new devices).
+DO $$
+DECLARE
+	r name;
+BEGIN
+	FOR r IN SELECT u.rolname FROM pg_roles u JOIN pg_auth_members m ON m.member = u.oid
+		 WHERE m.roleid = 'hmc_device'::regrole
+	LOOP
+		BEGIN
+			EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L',
+				       r, '2min');
+		EXCEPTION WHEN insufficient_privilege THEN NULL;
+		END;
+	END LOOP;
+END $$;
+
 -- Large objects: nothing of a device's.
 DO $$
 DECLARE
