@@ -11,6 +11,7 @@
 #include "hmc/i18n.h"
 #include "hmc/payload.h"
 #include "hmc/text.h"
+#include "hmc/timeutil.h"
 #include "hmc/xmem.h"
 
 #include <ctype.h>
@@ -306,6 +307,23 @@ has_control(const char *text)
 	return 0;
 }
 
+/* Values hmc makes itself (a badge's key and proof, a PIN's hash): codes,
+ * not text, whose digits may read like a number by chance (text.c). */
+static int
+pnr_in_value(const char *key, const char *value, void *arg)
+{
+	(void)arg;
+	if (strcmp(key, "proof") == 0 || strcmp(key, "pubkey") == 0 ||
+	    strcmp(key, "pin_hash") == 0)
+		return 0;
+	return text_has_personal_number(value);
+}
+
+/* The latest clock the centre takes: a year (366 days) past its own.  A
+ * handheld whose clock is off by weeks still delivers (the stores clamp
+ * its time); one from 2199 would poison every store's rent. */
+#define CENTRAL_CLOCK_AHEAD_MS ((int64_t)366 * 86400 * 1000)
+
 int
 central_check_event(const struct event *ev, char *why, size_t size)
 {
@@ -323,6 +341,16 @@ central_check_event(const struct event *ev, char *why, size_t size)
 		snprintf(why, size, _("type %d is not one this central log knows"), (int)ev->type);
 	else if (ev->device_seq < 1)
 		snprintf(why, size, "%s", _("a device sequence below 1"));
+	else if (ev->hlc < 0)
+		snprintf(why, size, "%s", _("a negative clock: the handheld's clock or hmc is broken"));
+	else if ((ev->hlc >> 16) > timeutil_now_ms() + CENTRAL_CLOCK_AHEAD_MS)
+		snprintf(why, size, "%s", _("a clock more than a year ahead of the centre's: set the "
+					    "handheld's clock"));
+	else if (text_has_personal_number(ev->subject) ||
+		 text_has_personal_number(ev->operator_no) ||
+		 (payload_valid(ev->payload) && payload_foreach(ev->payload, pnr_in_value, NULL) != 0))
+		snprintf(why, size, "%s", _("a personal identity number, which the centre never "
+					    "stores: use the recipient's opaque reference instead"));
 	else if (has_control(ev->device) || has_control(ev->operator_no) || has_control(ev->subject))
 		snprintf(why, size, "%s", _("control characters in the device, operator or subject"));
 	else if (!payload_valid(ev->payload))

@@ -59,7 +59,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 12	/* the schema this hmc needs: packaging/central/012-scope.sql */
+#define PG_SCHEMA 13	/* the schema this hmc needs: packaging/central/013-trust.sql */
 
 struct central {
 	PGconn *conn;
@@ -524,6 +524,7 @@ report_rights(struct central *c, char *notes, size_t notes_size, char *err, size
 		N_("devices may still CREATE in schema public: REVOKE needs its owner"),
 		N_("devices may still call pg_sleep: REVOKE needs a superuser"),
 		N_("devices may still take advisory locks: REVOKE needs a superuser"),
+		N_("devices may still make large objects (lo_*): REVOKE needs a superuser"),
 		N_("a device that holds the push lock cannot be ended by the next push: the owner "
 		   "needs pg_signal_backend and pg_read_all_stats (or to be a superuser)"),
 	};
@@ -533,6 +534,7 @@ report_rights(struct central *c, char *notes, size_t notes_size, char *err, size
 		"  ELSE has_schema_privilege('hmc_device', 'public', 'CREATE') END,"
 		" has_function_privilege('hmc_device', 'pg_sleep(double precision)', 'EXECUTE'),"
 		" has_function_privilege('hmc_device', 'pg_advisory_lock(bigint)', 'EXECUTE'),"
+		" has_function_privilege('hmc_device', 'lo_create(oid)', 'EXECUTE'),"
 		" NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)"
 		"  AND NOT (pg_has_role('pg_signal_backend', 'MEMBER')"
 		"   AND pg_has_role('pg_read_all_stats', 'MEMBER'))");
@@ -541,6 +543,23 @@ report_rights(struct central *c, char *notes, size_t notes_size, char *err, size
 	for (int i = 0; i < (int)(sizeof what / sizeof what[0]); i++)
 		if (pq.PQgetvalue(res, 0, i)[0] == 't')
 			note(notes, notes_size, _(what[i]));
+	pq.PQclear(res);
+	/* What is taken from devices here is this database's only: the
+	 * server's others must not let them in (README). */
+	res = pq.PQexec(c->conn,
+		"SELECT string_agg(datname, ', ' ORDER BY datname) FROM pg_database"
+		" WHERE datname <> current_database() AND datallowconn"
+		" AND has_database_privilege('hmc_device', oid, 'CONNECT')");
+	if (pq.PQresultStatus(res) == PGRES_TUPLES_OK && pq.PQntuples(res) == 1 &&
+	    !pq.PQgetisnull(res, 0, 0)) {
+		char line[600];
+		snprintf(line, sizeof line,
+			 _("other databases of this server let devices in (%.400s): there a device "
+			   "may make large objects and temp tables; REVOKE CONNECT ON DATABASE "
+			   "... FROM PUBLIC on each (README)"),
+			 pq.PQgetvalue(res, 0, 0));
+		note(notes, notes_size, line);
+	}
 	pq.PQclear(res);
 	return 0;
 }
@@ -983,8 +1002,11 @@ set_password(struct central *c, const char *device, const char *kind, void *arg,
 		snprintf(sql, sizeof sql,
 			 "%s ROLE %s LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT"
 			 " NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4 PASSWORD %s;"
-			 "GRANT hmc_device TO %s;",
-			 kind[0] ? "ALTER" : "CREATE", role, password, role);
+			 "GRANT hmc_device TO %s;"
+			 /* A transaction left open holds the log's upkeep: ended
+			  * after 2 minutes idle (a sync never waits so long). */
+			 "ALTER ROLE %s SET idle_in_transaction_session_timeout = '2min';",
+			 kind[0] ? "ALTER" : "CREATE", role, password, role, role);
 		rc = command(c, sql, err, size, _("adding the device"));
 		sodium_memzero(sql, sizeof sql);
 	}
@@ -1063,12 +1085,44 @@ pg_upkeep(struct central *c, int months_ahead, int *made, char *err, size_t size
 	 * would hold every other pull up behind it.  Past 5 s: try later. */
 	if ((rc = pg_limit(c, 5000, CENTRAL_STATEMENT_TIMEOUT, err, size)) != 0)
 		return rc;
+	/* A device's transaction left open holds the log: past push_hold_limit
+	 * its session is ended, as a push ends a holder of the push lock
+	 * (when the owner may end sessions; else it is named below). */
+	PGresult *res = pq.PQexec(c->conn,
+		"SELECT count(*) FILTER (WHERE pg_terminate_backend(a.pid))"
+		" FROM pg_stat_activity a"
+		" WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()"
+		"  AND a.state LIKE 'idle in transaction%'"
+		"  AND a.state_change <= clock_timestamp() - make_interval(secs =>"
+		"   (SELECT coalesce(max(m.value::integer), 60) FROM hmc_meta m"
+		"    WHERE m.key = 'push_hold_limit'))"
+		"  AND EXISTS (SELECT 1 FROM pg_auth_members m"
+		"   WHERE m.member = a.usesysid AND m.roleid = 'hmc_device'::regrole)");
+	pq.PQclear(res);
 	snprintf(ahead, sizeof ahead, "%d", months_ahead);
 	const char *params[1] = { ahead };
-	PGresult *res = pq.PQexecParams(c->conn, "SELECT hmc_upkeep($1::integer)", 1, NULL, params,
-					NULL, NULL, 0);
-	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
-		return fail(c, res, err, size, _("making the log's partitions"));
+	res = pq.PQexecParams(c->conn, "SELECT hmc_upkeep($1::integer)", 1, NULL, params,
+			      NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
+		rc = fail(c, res, err, size, _("making the log's partitions"));
+		/* Say who holds the log, so the administrator can end them. */
+		res = pq.PQexec(c->conn,
+			"SELECT string_agg(DISTINCT a.usename || ' (' || coalesce(a.state, '?') || ')',"
+			" ', ') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+			" WHERE l.granted AND a.pid <> pg_backend_pid() AND l.relation IN"
+			"  (SELECT 'hmc_events'::regclass UNION ALL SELECT i.inhrelid FROM pg_inherits i"
+			"   WHERE i.inhparent = 'hmc_events'::regclass)");
+		if (pq.PQresultStatus(res) == PGRES_TUPLES_OK && pq.PQntuples(res) == 1 &&
+		    !pq.PQgetisnull(res, 0, 0)) {
+			size_t len = strlen(err);
+			snprintf(err + len, size - len,
+				 _("; the log is held by: %s (end those sessions, or lower "
+				   "push_hold_limit in hmc_meta, and run upkeep again)"),
+				 pq.PQgetvalue(res, 0, 0));
+		}
+		pq.PQclear(res);
+		return rc;
+	}
 	*made = atoi(pq.PQgetvalue(res, 0, 0));
 	pq.PQclear(res);
 	return 0;

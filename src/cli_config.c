@@ -23,6 +23,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/log.h"
+#include "hmc/region.h"
 #include "hmc/settings.h"
 #include "hmc/store.h"
 
@@ -185,6 +186,8 @@ man_entry(const struct setting *s)
 	printf(".\n");
 	if (s->flags & SETTING_MANAGER)
 		printf("Changed by a manager only.\n");
+	if (s->flags & SETTING_REGION)
+		printf("The region's: every handheld holds the same value.\n");
 }
 
 /* The settings part of hmc.conf(5), between its BEGIN and END comments;
@@ -278,8 +281,18 @@ change(struct cli *cli, struct store *store, const char *key, const char *value)
 		store_close(store);
 		return rc;
 	}
-	rc = value ? settings_set(store, key, value, why, sizeof why)
-		   : settings_unset(store, key, why, sizeof why);
+	/* The region's (region.h): a manager's signed event every store folds. */
+	if (s != NULL && (s->flags & SETTING_REGION)) {
+		if (region_setting_set(store, who, key, value) != 0) {
+			snprintf(why, sizeof why, "%s", store_errmsg(store));
+			store_close(store);
+			return cli_fail("%s", why);
+		}
+		rc = 0;
+	} else {
+		rc = value ? settings_set(store, key, value, why, sizeof why)
+			   : settings_unset(store, key, why, sizeof why);
+	}
 	if (rc != 0) {
 		store_close(store);
 		return cli_fail("%s", why);

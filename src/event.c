@@ -81,6 +81,7 @@ static const char *const type_names[EV_N_TYPES] = {
 	[EV_ARTICLE_PRICE] = "article_price",
 	[EV_SET_QUANTITY] = "set_quantity",
 	[EV_LOCATION_LEVEL] = "location_level",
+	[EV_REGION_SETTING] = "region_setting",
 };
 
 const char *

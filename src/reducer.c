@@ -102,6 +102,7 @@ static apply_fn *const handlers[EV_N_TYPES][APPLY_MAX] = {
 	[EV_ARTICLE_PRICE]     = { apply_rent },
 	[EV_SET_QUANTITY]      = { apply_sets },
 	[EV_LOCATION_LEVEL]    = { apply_custstock },
+	[EV_REGION_SETTING]    = { apply_region },
 };
 
 static int
@@ -159,15 +160,16 @@ reducer_apply_forced(struct store *store, const struct event *ev)
 static int
 apply_checked(struct store *store, const struct event *ev)
 {
-	/* A manager's word, from here or pulled, carries their proof. */
-	int rc = rules_check_proof(store, ev);
-	if (rc != 0)
-		return rc;
 	/* A depot's store folds only what touches its depot (scope.h). */
 	int skip;
-	if ((rc = scope_skips(store, ev, &skip)) != 0 || skip)
+	int rc = scope_skips(store, ev, &skip);
+	if (rc != 0 || skip)
 		return rc;
-	return apply(store, ev);
+	/* Its operator may make it (the rule table), and a manager's word,
+	 * from here or pulled, carries their proof. */
+	if ((rc = rules_check_operator(store, ev)) == 0)
+		rc = rules_check_proof(store, ev);
+	return rc != 0 ? rc : apply(store, ev);
 }
 
 int
@@ -252,6 +254,7 @@ const struct reducer_table reducer_tables[] = {
 	{ "scope_out", "subject", N_("unit outside the depot") },
 	{ "scope_runs", "first", N_("units outside the depot") },
 	{ "scope_rows", "subject", N_("repair, charge or unit outside the depot") },
+	{ "region_settings", "key", N_("region setting") },
 };
 const size_t reducer_n_tables = sizeof reducer_tables / sizeof reducer_tables[0];
 

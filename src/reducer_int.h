@@ -143,6 +143,10 @@ int apply_rent(struct store *store, const struct event *ev);
 int apply_custstock(struct store *store, const struct event *ev);
 int apply_rent_move(struct store *store, const struct event *ev);
 
+/* apply_region.c: a region setting's value (region.h), or its default
+ * again when the event gives none. */
+int apply_region(struct store *store, const struct event *ev);
+
 /* reducer.c: makes a move from the first state the transition table allows
  * it from, whatever state the unit is in: for a manager's decision that a
  * conflicting event's outcome stands.  Other events apply as usual;

@@ -41,7 +41,7 @@ const struct rule rules_table[] = {
 	 *                  charge       value                flags             four eyes */
 	{ EV_REGISTER,      ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
-	{ EV_IMPORT,        ANY,             WHERE_ANY,            M, 0,
+	{ EV_IMPORT,        ANY,             WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 	{ EV_RELOCATE,      ANY,             WHERE_ANY,            S, 0,
 	  NULL,        VALUE_NONE,          0,                NULL },
@@ -161,6 +161,10 @@ const struct rule rules_table[] = {
 	/* A customer stock's agreed levels are agreed with its keeper: a
 	 * manager's word, as a price is. */
 	{ EV_LOCATION_LEVEL, ANY,            WHERE_ANY,            M, G_PROOF,
+	  NULL,        VALUE_NONE,          0,                NULL },
+	/* A rule's value the whole region holds alike (region.h): the
+	 * approval limit every store checks a scrap against. */
+	{ EV_REGION_SETTING, ANY,            WHERE_ANY,            M, G_PROOF,
 	  NULL,        VALUE_NONE,          0,                NULL },
 };
 
@@ -841,6 +845,7 @@ action_label(enum event_type type)
 	case EV_ARTICLE_PRICE: return _("change an article's rent");
 	case EV_SET_QUANTITY: return _("count accessories into a set");
 	case EV_LOCATION_LEVEL: return _("set a customer stock's agreed levels");
+	case EV_REGION_SETTING: return _("change the region's settings");
 	default: return event_type_is_move(type) ? move_label(type) : words_event(type);
 	}
 }
@@ -1095,6 +1100,90 @@ rules_check_proof(struct store *store, const struct event *ev)
 				    _("%s %s: not signed with the badge of manager %s"),
 				    words_event(ev->type), ev->subject, ev->operator_no);
 	return 0;
+}
+
+/* 1 when every rule of type lets the same roles make it (then the unit's
+ * state and place need not be read to know who may). */
+static int
+roles_vary(enum event_type type)
+{
+	unsigned roles = 0;
+	int any = 0;
+	for (size_t i = 0; i < rules_n; i++) {
+		if (rules_table[i].type != type)
+			continue;
+		if (any && rules_table[i].roles != roles)
+			return 1;
+		roles = rules_table[i].roles;
+		any = 1;
+	}
+	return 0;
+}
+
+/* G_APPROVAL, as every store checks it: a scrap or an unrepairable over
+ * the region's approval limit (region.h: the same on every store) on the
+ * event's day is a manager's; anyone else's was a request (the gate makes
+ * one) and cannot be the move itself. */
+static int
+check_approval(struct store *store, const struct event *ev, unsigned role)
+{
+	struct unit unit;
+	int64_t residual;
+	int wanted = 0;
+	if (role & ROLE_MANAGER)
+		return 0;
+	for (size_t i = 0; i < rules_n && !wanted; i++)
+		wanted = rules_table[i].type == ev->type && (rules_table[i].guards & G_APPROVAL);
+	if (!wanted || unit_get(store, ev->subject, &unit) != 0)
+		return 0;	/* no such unit: the reducer says so */
+	int64_t ms = ev->hlc != 0 ? event_wall_ms(ev) : timeutil_now_ms();
+	int rc = residual_of_unit(store, ev->subject, timeutil_local_date(ms), &residual);
+	if (rc != 0)
+		return rc;
+	int64_t limit = settings_int(store, "scrap.approval_ore");
+	if (residual <= limit)
+		return 0;
+	char value[32], cap[32];
+	money_format(residual, value, sizeof value);
+	money_format(limit, cap, sizeof cap);
+	return store_seterr(store, HMC_E_DENIED,
+			    _("%s %s by operator %s: its residual value %s is over the region's "
+			      "approval limit %s, so a manager decides (the request goes to "
+			      "Approvals)"),
+			    event_type_name(ev->type), ev->subject, ev->operator_no, value, cap);
+}
+
+int
+rules_check_operator(struct store *store, const struct event *ev)
+{
+	unsigned role, roles;
+	int rc;
+	/* An operator event is check_operator_proof's: a manager's, one's own
+	 * PIN, or the first manager of an empty log making themselves. */
+	if (ev->type == EV_OPERATOR)
+		return 0;
+	if ((rc = rules_operator(store, ev->operator_no, &role)) != 0)
+		return rc;
+	if (!roles_vary(ev->type)) {
+		roles = rules_roles(ev->type);
+	} else {
+		struct unit unit;
+		const struct unit *u = NULL;
+		if (about_unit(ev->type) && unit_get(store, ev->subject, &unit) == 0)
+			u = &unit;
+		/* A move not legal from here is the reducer's to explain. */
+		if (u != NULL && event_type_is_move(ev->type) &&
+		    lifecycle_find(ev->type, u->state, u->origin, UNIT_NONE) == NULL)
+			return 0;
+		const struct rule *r = rules_find(ev->type, u != NULL ? u->state : UNIT_NONE,
+						  where_of(store, ev->type, u));
+		roles = r != NULL ? r->roles : rules_roles(ev->type);
+	}
+	if (!(roles & role))
+		return store_seterr(store, HMC_E_DENIED,
+				    _("operator %s (%s) may not %s: that needs %s"), ev->operator_no,
+				    role_label(role), action_label(ev->type), needs_whom(roles));
+	return check_approval(store, ev, role);
 }
 
 int

@@ -8,6 +8,7 @@
  * (store_config_get/set/unset).
  */
 #include "hmc/settings.h"
+#include "hmc/region.h"
 #include "hmc/central.h"
 #include "hmc/charges.h"
 #include "hmc/error.h"
@@ -99,9 +100,10 @@ static const struct setting table[] = {
 	     "(a zero line in the invoicing basis); 0: it pays rent as usual.  Read when the "
 	     "loan unit is delivered.") },
 	{ "scrap.approval_ore", SETTING_INT, SETTING_STORE, 0, 1000000000,
-	  STR(SCRAP_APPROVAL_ORE), N_("öre"), SETTING_MANAGER,
+	  STR(SCRAP_APPROVAL_ORE), N_("öre"), SETTING_MANAGER | SETTING_REGION,
 	  N_("Scrapping a unit whose residual value is above this needs a manager's "
-	     "approval.") },
+	     "approval.  The region's, the same on every handheld: a manager's `config set` "
+	     "reaches every store with the next sync.") },
 	{ "four_eyes.scrap", SETTING_BOOL, SETTING_STORE, 0, 1, "1", NULL, SETTING_MANAGER,
 	  N_("1: a scrapping is approved by another manager than the one who asked; "
 	     "0 turns four eyes off for it.") },
@@ -475,7 +477,9 @@ good_value(struct store *store, const char *key, enum setting_type type, char *o
 	char stored[1024], range[96];
 	assert(s != NULL && s->type == type && s->scope != SETTING_FILE);
 	(void)type;
-	if (store != NULL && store_config_get(store, key, stored, (int)sizeof stored) == 0) {
+	if (store != NULL && (s->flags & SETTING_REGION) ?
+	    region_setting_get(store, key, stored, sizeof stored) == 0 :
+	    store != NULL && store_config_get(store, key, stored, (int)sizeof stored) == 0) {
 		if (settings_check(s, stored, out, size) == 0)
 			return out;
 		log_msg(LOG_WARNING, "setting %s: the store holds \"%.40s\", not %s; using %s",

@@ -712,6 +712,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE units ADD COLUMN held INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE units ADD COLUMN inspection_due INTEGER;"
 	"UPDATE units SET held = " SAFETY_HELD_SQL ", inspection_due = " SAFETY_DUE_SQL ";",
+	/* 23: settings the
+	 * whole region holds alike (region.h), set by a manager's signed
+	 * event.  The approval limit a store kept in its config moves here
+	 * only by a manager's `config set`: a store's own value is no one
+	 * else's. */
+	"CREATE TABLE region_settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL,"
+	"  set_by TEXT NOT NULL,"
+	"  set_at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

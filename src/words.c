@@ -66,6 +66,7 @@ static const struct {
 	{ WORD_EVENT, "article_price", N_("rent changed") },
 	{ WORD_EVENT, "set_quantity", N_("accessories counted into a set") },
 	{ WORD_EVENT, "location_level", N_("customer stock's level agreed") },
+	{ WORD_EVENT, "region_setting", N_("region setting changed") },
 	{ WORD_EVENT, "article", N_("article changed") },
 	{ WORD_EVENT, "payer", N_("payer changed") },
 	{ WORD_EVENT, "location", N_("place changed") },

@@ -18,7 +18,10 @@
 # refused; hmc_claim for another device's name or a malformed id, reading
 # which store holds each name, moving the place counter refused; CREATE TEMP TABLE, CREATE TABLE, pg_advisory_lock, pg_sleep,
 # reading the centre's other tables, taking the push lock, writing the
-# log refused; a device that holds the push lock through hmc_push in an
+# log, large objects refused; at the door (013-trust.sql) a negative
+# clock, one more than a year ahead and a personal identity number in
+# the subject or a payload value refused, ordinary 10-digit numbers and a
+# clock a month ahead placed; a device that holds the push lock through hmc_push in an
 # open transaction makes other pushes exit 75 and is ended by the next
 # push past push_hold_limit; add-device twice refused, --replace (the old
 # password stops), revoke (exit 1 after), names that are not
@@ -147,8 +150,10 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "applied 013-trust.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
+# but not in the server's other databases, which are the administrator's
+expect_out "other databases of this server let devices in (postgres, template1)"
 run "$HMC" central upgrade "$ADMIN"; expect_status 0; expect_out "nothing to apply"
 for dev in ha hb hx; do add_device "$ADMIN" $dev; done
 "$HMC" --db "$E/ha.db" demo --units 200 --device ha >/dev/null 2>&1
@@ -275,7 +280,37 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 12
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 13
+# Large objects (013-trust.sql): a device made 30 MB of them.
+run as_dev hx "SELECT lo_create(0)"; expect_status 1; expect_err "permission denied for function lo_create"
+run as_dev hx "SELECT lo_from_bytea(0, 'x')"; expect_status 1; expect_err "permission denied"
+run as_dev hx "SELECT loread(lo_open(1, 262144), 1)"; expect_status 1; expect_err "permission denied"
+
+# The door (013-trust.sql): a negative clock, one more than a year ahead
+# of the centre's, and a personal identity number anywhere in an event,
+# as people write one (and percent-encoded), are refused with the reason;
+# ordinary ten-digit numbers and a clock a month ahead are placed.
+row() {	# row N SEQ HLC SUBJECT PAYLOAD
+	printf "(%s, 'hx', %s::bigint, %s::bigint, '1001', 'flag', '%s', '%s', NULL::bytea)" "$@"
+}
+month_ahead=$(( ($(date +%s) + 31 * 86400) * 1000 * 65536 ))
+run as_dev hx "$(push_sql "$(row 1 40 117637120000000000 10000001 'reason=19121212-1212'),
+	$(row 2 41 117637120000000000 10000001 'reason=121212-1212'),
+	$(row 3 42 117637120000000000 10000001 'reason=191212121212'),
+	$(row 4 43 117637120000000000 10000001 'reason=121212%2B1212'),
+	$(row 5 44 117637120000000000 10000001 'note=x&reason=121272-1219'),
+	$(row 6 45 117637120000000000 121212-1212 'reason=checked'),
+	$(row 7 46 117637120000000000 10000001 'reason=%31%32%31%32%31%32-1212'),
+	$(row 8 47 -5 10000001 'reason=checked'),
+	$(row 9 48 9223372036854775807 10000001 'reason=checked'),
+	$(row 10 49 117637120000000000 4711000001 'reason=checked&note=article%209100031234'),
+	$(row 11 50 $month_ahead 10000001 'reason=checked')")"
+expect_status 0
+for i in 0 1 2 3 4 5 6; do expect_out "$i|f|a personal identity number"; done
+expect_out "7|f|a negative clock"; expect_out "8|f|a clock more than a year ahead"
+expect_out "9|t|"; expect_out "10|t|"
+check "no personal identity number reached the log" test "$(admin_sql "SELECT count(*) FROM hmc_events
+	WHERE device = 'hx' AND device_seq BETWEEN 40 AND 48")" -eq 0
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.
@@ -301,6 +336,29 @@ exec 3>&-
 wait $holder
 admin_sql "UPDATE hmc_meta SET value = '60' WHERE key = 'push_hold_limit'"
 
+# A device's transaction left open on the log blocks partition upkeep:
+# upkeep names who holds it; past push_hold_limit it ends the session; a
+# device role ends such a transaction itself after 2 minutes idle.
+check "a device's idle transaction times out" test "$(admin_sql "SELECT array_to_string(s.setconfig, ',')
+	FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole WHERE r.rolname = 'hx'")" = \
+	"idle_in_transaction_session_timeout=2min"
+mkfifo "$T/idle"
+psql -X -q "$(dev_url hx)" <"$T/idle" >"$T/idle.out" 2>&1 &
+idler=$!
+exec 3>"$T/idle"
+echo "BEGIN; SELECT 1 FROM hmc_events LIMIT 1;" >&3
+check "the device holds the log" wait_for "SELECT count(*) = 1 FROM pg_stat_activity
+	WHERE usename = 'hx' AND state = 'idle in transaction'"
+run "$HMC" central upkeep "$ADMIN" --months 12; expect_status 75
+expect_err "the log is held by: hx (idle in transaction)"
+admin_sql "UPDATE hmc_meta SET value = '0' WHERE key = 'push_hold_limit'"
+run "$HMC" central upkeep "$ADMIN" --months 12; expect_status 0
+check "the idle session was ended" wait_for "SELECT count(*) = 0 FROM pg_stat_activity
+	WHERE usename = 'hx'"
+exec 3>&-
+wait $idler
+admin_sql "UPDATE hmc_meta SET value = '60' WHERE key = 'push_hold_limit'"
+
 # Credentials: twice, --replace, revoke, names.
 old_hx=$(dev_url hx)
 run "$HMC" central add-device hx --central "$ADMIN"; expect_status 1; expect_err "--replace"
@@ -324,7 +382,8 @@ done
 run h hx sync; expect_status 0
 run "$HMC" central revoke hx --central "$ADMIN"; expect_status 0; expect_out "its events stay"
 run h hx sync; expect_status 1; expect_err "not permitted to log in"; expect_no "nothing is lost"
-check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 4
+# (four of the attacks above and the two ordinary events at the door)
+check "its events stay" test "$(admin_sql "SELECT count(*) FROM hmc_events WHERE device = 'hx'")" -eq 6
 run "$HMC" central add-device hx --central "$ADMIN"; expect_status 1; expect_err "--replace"
 
 # Passwords with '@', ':' and a literal '%40': in every form, never shown,
@@ -398,7 +457,7 @@ admin_sql "CREATE ROLE owner2 LOGIN PASSWORD 'Own3rPass'"
 admin_sql "CREATE DATABASE hmcown OWNER owner2"
 OWN=$(echo "$ADMIN" | sed -e 's|//postgres:[^@]*@|//owner2:Own3rPass@|' -e 's|/hmc?|/hmcown?|')
 run "$HMC" central init "$OWN"; expect_status 0
-expect_out "devices may still call pg_sleep"; expect_out "advisory locks"
+expect_out "devices may still call pg_sleep"; expect_out "advisory locks"; expect_out "large objects"
 expect_out "pg_signal_backend"; expect_no "temporary tables"; expect_no "Own3rPass"
 
 # --- a server out of connection slots ----------------------------------------

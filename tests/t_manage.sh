@@ -99,7 +99,7 @@ run h --operator 1001 charge approve "$CH"; expect_status 1; expect_err "only a 
 run h --operator 3001 charge approve "$CH"; expect_status 0
 run h report charges --csv; expect_status 0; expect_out "$CH"
 # Over 1000 kr left needs a manager here; a unit bought this half-year is.
-q "INSERT INTO config VALUES ('scrap.approval_ore', '100000')"
+run h config set scrap.approval_ore 100000; expect_status 0	# the region's (region.h)
 pricey=$(q "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
 	AND value_ore > 400000 AND acquired > date('now', '-6 months') LIMIT 1")
 # Under warranty a defect is claimed first, whichever path asks.

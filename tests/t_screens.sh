@@ -21,7 +21,7 @@ export HMC_PROFILES=firmware-config
 "$HMC" --db "$DB" init >/dev/null
 sqlite3 "$DB" "INSERT INTO config VALUES ('depot', 'GBG')"
 # Scrapping needs no manager here (t_manage.sh tests approvals).
-sqlite3 "$DB" "INSERT INTO config VALUES ('scrap.approval_ore', '100000000')"
+"$HMC" --db "$DB" config set scrap.approval_ore 100000000 || exit 1	# the region's
 q() { sqlite3 "$DB" "$1"; }
 START="env LANG=en HMC_PROFILES=firmware-config $HMC --db $DB"
 

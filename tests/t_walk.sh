@@ -49,7 +49,7 @@ h0 --operator 1001 unit relocate "$busy" --location GBG-A01-2 >/dev/null
 h0 --operator 1001 unit pick "$busy" >/dev/null
 h0 --operator 1001 unit unpick "$busy" --location GBG-A01-1 >/dev/null
 # Something for a manager to approve: a scrap over the limit, a charge.
-q0 "INSERT INTO config VALUES ('scrap.approval_ore', '1000')"
+h0 config set scrap.approval_ore 1000 >/dev/null	# the region's (region.h)
 pricey=$(q0 "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
 	AND value_ore > 400000 AND acquired > date('now', '-1 years') ORDER BY unit_no LIMIT 1")
 h0 --operator 1001 scrap "$pricey" --reason hygiene >/dev/null

@@ -27,6 +27,9 @@
 #include "hmc/charges.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
+#include "hmc/region.h"
+#include "hmc/rules.h"
+#include "hmc/settings.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
 #include "hmc/text.h"
@@ -316,6 +319,189 @@ forged_authority_is_refused_everywhere(void **state)
 	store_close(b);
 }
 
+/* One conflict of type saying words; else the test fails showing what
+ * the attacker's events became. */
+static void
+expect_conflict(struct store *s, const char *type, const char *words)
+{
+	if (conflicts_saying(s, type, words) == 1)
+		return;
+	char *all = testutil_text(s, "SELECT group_concat(type || ' ' || status || ' ' || "
+				     "coalesce(note, ''), ' / ') FROM journal WHERE device = 'hh-x'");
+	fail_msg("no one conflict %s saying \"%s\": %s", type, words, all);
+}
+
+/* Every folded event's operator is held to the rule table, not only a
+ * manager's: a stolen handheld pushes, as staff, an import (billable
+ * units out of nothing), a repair opened and a repair done (a
+ * technician's; the import signed with the staff member's own badge, as
+ * the centre wants a proof on it), and moves by an operator who does not exist and by one
+ * no longer active.  Every store keeps each aside as a conflict saying
+ * who may, and the units are as if they were never made. */
+static void
+roles_are_checked_on_every_fold(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("roles.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("ra.db"), "hh-a");
+	testutil_reference_data(a);
+	assert_int_equal(workflow_move(a, OP_STAFF, EV_REGISTER, "10000001",
+				       "article=100210&location=GBG-A01-1", NULL), 0);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev;
+	ev = forged(&x, OP_STAFF, EV_IMPORT, "10000009",
+		    "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED&payer=K1480"
+		    "&recipient=R12345678&rent_from=2010-01-01",
+		    OP_STAFF);
+	push(&x, &ev);
+	ev = forged(&x, OP_STAFF, EV_OPEN_REPAIR, "10000001", "deadline=2026-12-24", NULL);
+	push(&x, &ev);
+	ev = forged(&x, OP_STAFF, EV_REPAIRED, "10000001", "location=GBG-A01-1", NULL);
+	push(&x, &ev);
+	ev = forged(&x, "nobody", EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
+	push(&x, &ev);
+	ev = forged(&x, OP_GONE, EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
+	push(&x, &ev);
+	x.ops->close(x.c);
+
+	struct store *b = testutil_store_empty(testutil_path("rb.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		expect_conflict(s, "import", "may not");
+		expect_conflict(s, "open_repair", "may not");
+		expect_conflict(s, "repaired", "may not");
+		expect_conflict(s, "relocate", "no operator %s%nobody");
+		expect_conflict(s, "relocate", "no longer active");
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
+						 "'10000009'"), 0);
+		char *st = testutil_text(s, "SELECT state || ' ' || location FROM units WHERE "
+					    "unit_no = '10000001'");
+		assert_string_equal(st, "IN_STOCK GBG-A01-1");
+		free(st);
+	}
+	store_close(a);
+	store_close(b);
+}
+
+/* An import makes billable units out of nothing: a manager's word, signed
+ * like the others.  Unsigned, the centre refuses it at the door; signed
+ * with a staff member's badge, every store keeps it aside; made here by a
+ * manager with their badge, it carries the proof and folds. */
+static void
+imports_carry_a_managers_proof(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	const char *units = "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED"
+			    "&payer=K1480&recipient=R12345678&rent_from=2010-01-01";
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("imports.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("ia.db"), "hh-a");
+	testutil_reference_data(a);
+	struct event done;
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", units, &done), 0);
+	assert_true(rules_has_proof(done.payload));
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000008", units, NULL);
+	push_refused(&x, &ev, "without a proof");
+	ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000009", units, OP_STAFF);
+	push(&x, &ev);
+	x.ops->close(x.c);
+	struct store *b = testutil_store_empty(testutil_path("ib.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		expect_conflict(s, "import", "not signed with the badge");
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no IN "
+						 "('10000008', '10000009')"), 0);
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
+						 "'10000001' AND state = 'DELIVERED'"), 1);
+	}
+	store_close(a);
+	store_close(b);
+}
+
+/* The approval limit is the region's (region.h), the same on every
+ * store: a staff member's scrap of a unit worth more than it, pushed by a
+ * stolen handheld, is kept aside on every store that folds it (the gate
+ * would have made it a request); once a manager raises the limit (their
+ * signed event, folded everywhere), the same scrap by staff goes through
+ * everywhere. */
+static void
+over_limit_scrap_is_refused_everywhere(void **state)
+{
+	(void)state;
+	char url[600], err[256];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	const char *costly = "article=100210&acquired=2026-06-01&value=2000000&state=IN_STOCK"
+			     "&location=GBG-A01-1";
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("limit.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("la.db"), "hh-a");
+	testutil_reference_data(a);
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", costly, NULL), 0);
+	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000002", costly, NULL), 0);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev = forged(&x, OP_STAFF, EV_SCRAP, "10000001",
+				 "reason=worn-out&claim=REK-1", NULL);
+	push(&x, &ev);
+	struct store *b = testutil_store_empty(testutil_path("lb.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		expect_conflict(s, "scrap", "approval limit");
+		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
+		assert_string_equal(st, "IN_STOCK");
+		free(st);
+	}
+	/* A manager raises the region's limit: it reaches every store. */
+	assert_int_equal(region_setting_set(a, OP_MANAGER, "scrap.approval_ore", "100000000"), 0);
+	assert_int_equal(region_setting_set(a, OP_STAFF, "scrap.approval_ore", "1"),
+			 HMC_E_DENIED);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	ev = forged(&x, OP_STAFF, EV_SCRAP, "10000002", "reason=worn-out&claim=REK-2", NULL);
+	push(&x, &ev);
+	x.ops->close(x.c);
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		assert_int_equal(settings_int(s, "scrap.approval_ore"), 100000000);
+		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000002'");
+		assert_string_equal(st, "SCRAPPED");
+		free(st);
+	}
+	store_close(a);
+	store_close(b);
+}
+
 /* A manager logged in without a badge (no signer) cannot make a
  * manager's event; staff work goes on. */
 static void
@@ -342,6 +528,9 @@ main(void)
 		cmocka_unit_test(codes_are_not_personal_numbers),
 		cmocka_unit_test(forged_authority_is_refused_everywhere),
 		cmocka_unit_test(no_badge_no_authority),
+		cmocka_unit_test(roles_are_checked_on_every_fold),
+		cmocka_unit_test(imports_carry_a_managers_proof),
+		cmocka_unit_test(over_limit_scrap_is_refused_everywhere),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

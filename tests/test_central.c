@@ -34,6 +34,7 @@
 
 #include "hmc/central.h"
 #include "hmc/settings.h"
+#include "hmc/timeutil.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 
@@ -171,6 +172,58 @@ sqlite_central_refuses_what_it_cannot_take(void **state)
 	assert_int_equal(ops->pull(c, 0, 8, back, &n, err, sizeof err), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(back[1].device_seq, 7);
+	ops->close(c);
+}
+
+/* The door (as hmc_push's, 013-trust.sql): a negative clock, one more
+ * than a year ahead, and a personal identity number in the subject or in
+ * any payload value, written every way people write one (and encoded),
+ * are refused with the reason; an ordinary 10-digit number is not. */
+static void
+sqlite_central_refuses_clocks_and_personal_numbers(void **state)
+{
+	(void)state;
+	const struct central_ops *ops;
+	struct central *c;
+	static const char *const payloads[] = {
+		"reason=19121212-1212", "reason=121212-1212", "reason=191212121212",
+		"reason=121212%2B1212", "note=x&reason=121272-1219", "reason=20121272-1219",
+	};
+	enum { N_PNR = sizeof payloads / sizeof payloads[0], N = N_PNR + 6 };
+	struct central_ack acks[N];
+	struct event events[N];
+	char url[600], err[256];
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("door.db"));
+	assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
+	assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
+	for (int i = 0; i < N; i++)
+		events[i] = good_event(i + 1);
+	for (int i = 0; i < N_PNR; i++)
+		strcpy(events[i].payload, payloads[i]);
+	strcpy(events[N_PNR].subject, "121212-1212");
+	events[N_PNR + 1].hlc = -5;
+	events[N_PNR + 2].hlc = INT64_MAX;
+	/* Ordinary numbers: an article's and a unit's, ten digits, and a
+	 * clock a month ahead (a wrong clock, not an absurd one). */
+	strcpy(events[N_PNR + 3].payload, "reason=checked&note=article%209100031234");
+	strcpy(events[N_PNR + 4].subject, "4711000001");
+	events[N_PNR + 5].hlc = (timeutil_now_ms() + (int64_t)31 * 86400 * 1000) << 16;
+	for (int i = 0; i < N; i++)
+		event_hash(&events[i]);
+	assert_int_equal(ops->push(c, events, N, acks, err, sizeof err), 0);
+	for (int i = 0; i <= N_PNR; i++) {
+		assert_int_equal(acks[i].gseq, 0);
+		if (strstr(acks[i].refused, "personal identity number") == NULL)
+			fail_msg("%s %s: %s", events[i].subject, events[i].payload, acks[i].refused);
+	}
+	assert_int_equal(acks[N_PNR + 1].gseq, 0);
+	assert_non_null(strstr(acks[N_PNR + 1].refused, "negative clock"));
+	assert_int_equal(acks[N_PNR + 2].gseq, 0);
+	assert_non_null(strstr(acks[N_PNR + 2].refused, "a year ahead"));
+	for (int i = N_PNR + 3; i < N; i++)
+		if (acks[i].gseq <= 0 || acks[i].refused[0] != '\0')
+			fail_msg("%s %s refused: %s", events[i].subject, events[i].payload,
+				 acks[i].refused);
 	ops->close(c);
 }
 
@@ -456,6 +509,7 @@ main(void)
 		cmocka_unit_test(passwords_travel_apart),
 		cmocka_unit_test(scrub_and_names),
 		cmocka_unit_test(sqlite_central_refuses_what_it_cannot_take),
+		cmocka_unit_test(sqlite_central_refuses_clocks_and_personal_numbers),
 		cmocka_unit_test(sqlite_central_upgrade_rehashes),
 		cmocka_unit_test(connection_strings_put_together_again),
 		cmocka_unit_test(config_line),

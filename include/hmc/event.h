@@ -94,6 +94,8 @@ enum event_type {
 	/* Customer stocks (custstock.h). */
 	EV_LOCATION_LEVEL,	/* subject a customer stock; article, quantity agreed
 				 * (0: no level agreed any more) */
+	/* Region settings (region.h). */
+	EV_REGION_SETTING,	/* subject the setting's key; value= (none: the default) */
 	EV_N_TYPES
 };
 

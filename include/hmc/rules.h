@@ -147,6 +147,14 @@ int rules_has_proof(const char *payload);
  * manager making themselves.  HMC_E_DENIED saying why. */
 int rules_check_proof(struct store *store, const struct event *ev);
 
+/* The reducer's check of who made an event, for every event it folds,
+ * made here or pulled: its operator exists and is active (as folded so
+ * far) and has a role the rule table lets make it (the gate's table:
+ * one rule, one place).  Operator events are rules_check_proof's (the
+ * first manager of an empty log makes themselves).  HMC_E_DENIED saying
+ * who and what is needed. */
+int rules_check_operator(struct store *store, const struct event *ev);
+
 /* The guards of G_STATE for a move on unit (as it is before the move):
  * the reducer's part of the gate. */
 int rules_check_state(struct store *store, const struct event *ev, const struct unit *unit);

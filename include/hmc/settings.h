@@ -49,6 +49,9 @@ enum setting_scope {
 
 #define SETTING_MANAGER 1	/* changing it changes the rules: a manager only */
 #define SETTING_SECRET 2	/* may hold a password: never printed or logged whole */
+#define SETTING_REGION 4	/* region data, the same on every store: set by a
+				 * manager's signed event, not in the store's config
+				 * (region.h) */
 
 struct setting {
 	const char *key;	/* "repair.normal_days"; "closures.DEPOT" a pattern */
