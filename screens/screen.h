@@ -188,6 +188,8 @@ int ui_wrap_data(WINDOW *win, int row, int col, int width, int max_lines, int at
 		 const char *text);
 /* How many lines text takes when wrapped to width. */
 int ui_wrap_lines(const char *text, int width);
+/* What of text is left after its first lines lines wrapped at width. */
+const char *ui_wrap_after(const char *text, int width, int lines);
 /* Display width of UTF-8 text, and a copy cut to a width. */
 int ui_width(const char *text);
 void ui_fit(char *out, size_t size, const char *text, int width);

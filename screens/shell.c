@@ -433,7 +433,8 @@ lay_out(char lines[2][256], char items[][64], int n, int cols)
 
 /* The key bar: F1-F4, Enter and Esc with their labels.  When that does not
  * fit on two lines, Enter and Esc go without labels (they mean the same on
- * every screen). */
+ * every screen), and when that does not either, Esc goes: the function
+ * keys are what a screen of its own offers, and never cut. */
 static int
 key_bar(struct shell *sh, char lines[2][256], int cols)
 {
@@ -445,7 +446,7 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 		{ '\n', "Ent" }, { ESC, "Esc" },
 	};
 	const struct screen *screen = current(sh);
-	for (int terse = 0; terse < 2; terse++) {
+	for (int terse = 0; terse < 3; terse++) {
 		char items[8][64];
 		int n = 0;
 		if (sh->confirm_yes != NULL) {
@@ -456,6 +457,8 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 				const struct key_binding *b = binding(sh, screen, order[k].key);
 				if (b == NULL || b->label == NULL)
 					continue;
+				if (terse == 2 && order[k].key == ESC)
+					continue;
 				if (terse && k >= 4)
 					snprintf(items[n++], sizeof items[0], "%s", order[k].name);
 				else
@@ -463,7 +466,7 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 						 _(b->label));
 			}
 		}
-		if (lay_out(lines, items, n, cols) || terse)
+		if (lay_out(lines, items, n, cols) || terse == 2)
 			break;
 	}
 	return lines[1][0] ? 2 : 1;

@@ -27,6 +27,7 @@ enum word_kind {
 	WORD_PLACE,		/* a location's kind: shelf, reception, ... */
 	WORD_INCIDENT,		/* an incident's kind and follow-up: near-miss, authority */
 	WORD_RECALL,		/* a recall's action on a unit: checked, fixed, ... */
+	WORD_FIELD,		/* an event's field, named in a reason: note, reason, ... */
 };
 
 /* The words for code (in the user's language), or code itself when the
