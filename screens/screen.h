@@ -70,6 +70,9 @@ int ui_list_key(struct ui_list *list, int key);
 /* The lines a list of one-line items needs, at most most (at least 1):
  * for a list with something below it. */
 int ui_list_rows(const struct ui_list *list, int most);
+/* The same for items of any height (NULL: one line each). */
+int ui_list_lines(const struct ui_list *list, int most, int cols, ui_list_height_fn *height,
+		  void *arg);
 /* Draws from row on, at most rows lines; returns the lines used. */
 int ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 		 ui_list_height_fn *height, ui_list_item_fn *item, void *arg);

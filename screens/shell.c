@@ -432,9 +432,10 @@ lay_out(char lines[2][256], char items[][64], int n, int cols)
 }
 
 /* The key bar: F1-F4, Enter and Esc with their labels.  When that does not
- * fit on two lines, Enter and Esc go without labels (they mean the same on
- * every screen), and when that does not either, Esc goes: the function
- * keys are what a screen of its own offers, and never cut. */
+ * fit on two lines, Esc goes (it goes back one step on every screen), then
+ * Enter: the function keys are what a screen of its
+ * own offers, and are never cut; a key is shown with its word or not at
+ * all (a bare "Esc" read as a word cut off). */
 static int
 key_bar(struct shell *sh, char lines[2][256], int cols)
 {
@@ -457,13 +458,11 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 				const struct key_binding *b = binding(sh, screen, order[k].key);
 				if (b == NULL || b->label == NULL)
 					continue;
-				if (terse == 2 && order[k].key == ESC)
+				if ((terse >= 1 && order[k].key == ESC) ||
+				    (terse >= 2 && order[k].key == '\n'))
 					continue;
-				if (terse && k >= 4)
-					snprintf(items[n++], sizeof items[0], "%s", order[k].name);
-				else
-					snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
-						 _(b->label));
+				snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
+					 _(b->label));
 			}
 		}
 		if (lay_out(lines, items, n, cols) || terse == 2)

@@ -326,6 +326,31 @@ if grep -v '^== ' "$T/walk-sv.txt" | grep -nwE "$CODES" >"$T/out"; then
 else
 	ok
 fi
+# A key in the key bar has its word, or is not shown: never a bare "Esc"
+# or "Ent" that reads as a word cut off ("F3 Skrota F4 Lager Esc").
+for lang in sv en; do
+	last_cmd="walk $lang: no key without its word in the key bar"
+	if grep -nE '(^| )(Ent|Esc)( (F[1-4]|Ent|Esc)( |$)|$)' "$T/walk-$lang.txt" >"$T/out"; then
+		: >"$T/err"; not_ok "bare keys in the key bar ($lang)"
+	else
+		ok
+	fi
+done
+# Approvals: each waiting item whole, its amount with it (it wraps to a
+# second line), both listed with the detail below.
+for lang in sv en; do
+	awk -v want="== $lang approvals" '$0 == want { on = 1; next } /^== / { on = 0 } on' \
+		"$T/walk-$lang.txt" >"$T/approvals-$lang.txt"
+	case $lang in
+	sv) amount='^(skrota [0-9]+ )?[0-9][0-9 ]*,[0-9][0-9] kr$' ;;
+	en) amount='^(scrap [0-9]+ )?SEK [0-9][0-9,]*\.[0-9][0-9]$' ;;
+	esac
+	check "approvals ($lang): the scrap's amount whole" \
+		sh -c "sed 's/^  //' '$T/approvals-$lang.txt' | grep -A1 -E '^(skrota|scrap) ' |
+		       grep -qE '$amount'"
+	check "approvals ($lang): both listed (no \"more\")" \
+		sh -c "! grep -q '1/2' '$T/approvals-$lang.txt'"
+done
 # Everything the program says fits its line, in both languages (data such
 # as names may be cut).
 for lang in sv en; do
