@@ -16,7 +16,9 @@
 # scrapped elsewhere, a move with no place, a note holding a personal
 # identity number, a subject and an operator holding U+202E): each row
 # says whose and what (the rows tell them apart), the chosen one's reason
-# is read whole (F3 reads on), in words, with U+202E escaped, never raw.  Every captured Swedish screen is
+# is read whole (F3 reads on), in words, with U+202E escaped, never raw;
+# folded by a Swedish handheld, the reasons read in English on an English
+# screen (text checks included).  Every captured Swedish screen is
 # searched for raw codes (states, event types, scopes, outcomes, reasons):
 # none may show.  Every text the program draws fits its line, in both
 # languages (HMC_FIT_LOG notes any that is cut; names and notes may be).
@@ -297,6 +299,13 @@ check "conflicts (sv): the note's reason read to its end (F3)" cf_has sv 'refere
 check "conflicts (sv): the subject's reason" cf_has sv 'flyttad: ämnet innehåller'
 check "conflicts (sv): the operator's reason" cf_has sv "flyttad $5: operatören innehåller"
 check "conflicts (en): the move with no place, in words" cf_has en "moved $2 needs a location"
+# Folded by a Swedish handheld, read in English: the reasons are kept in
+# no language (reason.h), the text checks' too (#18-5).
+check "conflicts (en): the note's reason in English" \
+	cf_has en 'moved '"$3"': the note holds a personal identity number'
+check "conflicts (en): the operator's reason in English" \
+	cf_has en "moved $5: the operator holds a character that reverses"
+check "conflicts (en): no Swedish" sh -c "! grep -qE 'innehåller|personnummer|ämnet' '$T/cf-en.txt'"
 last_cmd="conflicts (sv): no event type or field code"
 if grep -nwE 'relocate|pick|scrap|note|reason' "$T/cf-sv.txt" >"$T/out"; then
 	: >"$T/err"; not_ok "codes on the Swedish conflicts screen"
