@@ -37,7 +37,7 @@ struct conflict {
 	char id[CONFLICT_ID_MAX];
 	char kind[12];		/* "conflict", "rejected" (centre has other
 				 * content), "refused" (the centre refused it) */
-	char note[256];		/* why */
+	char note[512];		/* why, in words (a reason is read whole) */
 	int resolved;		/* 1 when a resolution has been folded */
 	char outcome[8];	/* "log" or "event" when resolved */
 	char resolved_by[OPERATOR_MAX];
