@@ -129,9 +129,10 @@ code_words(const struct conflict *c, const char *note, size_t at, size_t len)
 	code[len] = '\0';
 	const char *after = note + at + len;
 	size_t subject_len = strlen(c->event.subject);
-	/* An event's type, before its subject or a colon. */
+	/* An event's type: one with "_" anywhere (no word is spelt so),
+	 * another before its subject or a colon. */
 	if (event_type_parse(code, &type) == 0 &&
-	    (*after == ':' ||
+	    (strchr(code, '_') != NULL || *after == ':' ||
 	     (after[0] == ' ' && subject_len > 0 &&
 	      strncmp(after + 1, c->event.subject, subject_len) == 0)))
 		return words_event(type);

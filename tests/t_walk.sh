@@ -113,6 +113,12 @@ sqlite3 "$CF/hb.db" "INSERT INTO config VALUES ('depot', 'GBG')"
 cf_units="$*"
 last_cmd="hb holds the five conflicts"
 if [ "$(cf hb conflicts | grep -c '^h[ab]#')" -eq 5 ]; then ok; else not_ok "five conflicts"; fi
+# and a note kept in words before reasons were kept in no language,
+# naming event types by their codes
+sqlite3 "$CF/hb.db" "INSERT INTO journal (device, device_seq, hlc, operator, type, subject,
+	payload, hash, status, note) SELECT 'hz', 1, hlc + 1, operator, 'to_repair', subject,
+	'', hash, 'conflict', 'to_repair after repair_wait' FROM journal WHERE status = 'conflict'
+	AND type = 'pick'"
 
 walk_conflicts() {
 	lang=$1
@@ -123,7 +129,7 @@ walk_conflicts() {
 	tm_keys w 8; snap cf-manager
 	tm_keys w 4; snap cf-conflicts
 	: >"$T/cf-$lang.txt"
-	for row in 1 2 3 4 5; do
+	for row in 1 2 3 4 5 6; do
 		tm_screen w >>"$T/cf-$lang.txt"
 		# F3 reads a long reason on to its end, and back to its start
 		page=0
@@ -299,6 +305,8 @@ check "conflicts (sv): the note's reason read to its end (F3)" cf_has sv 'refere
 check "conflicts (sv): the subject's reason" cf_has sv 'flyttad: ämnet innehåller'
 check "conflicts (sv): the operator's reason" cf_has sv "flyttad $5: operatören innehåller"
 check "conflicts (en): the move with no place, in words" cf_has en "moved $2 needs a location"
+check "conflicts (sv): an old note's codes in words" cf_has sv "till reparation after väntar på delar"
+check "conflicts (en): an old note's codes in words" cf_has en "to repair after waiting for parts"
 # Folded by a Swedish handheld, read in English: the reasons are kept in
 # no language (reason.h), the text checks' too (#18-5).
 check "conflicts (en): the note's reason in English" \

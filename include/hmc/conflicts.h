@@ -57,8 +57,8 @@ int conflicts_resolve(struct store *store, const char *operator_no, const char *
 		      const char *outcome, const char *note, struct event *done);
 
 /* Why c is held, for people: the note with the codes in it (an event's
- * type before its subject, a field of its payload named after "the " or
- * ": ") in the words of words.h, in the user's language, and what a
+ * type spelt with "_", or before its subject or a colon; a field of its
+ * payload named after "the " or ": ") in the words of words.h, in the user's language, and what a
  * terminal would act on (controls, direction overrides) escaped as the
  * command line escapes it.  Into out[size], cut at size. */
 void conflict_words(const struct conflict *c, char *out, size_t size);
