@@ -22,7 +22,8 @@
 struct item {
 	int is_charge;
 	char key[CHARGE_ID_MAX];	/* unit or charge */
-	char line[96];
+	char line[96];		/* what, whose */
+	char amount[48];	/* with it, or on the line below */
 	char detail[200];
 };
 
@@ -52,7 +53,8 @@ add_request(const struct scrap_request *r, void *arg)
 	money_format(r->residual_ore, value, sizeof value);
 	it->is_charge = 0;
 	xstrlcpy(it->key, r->unit_no, sizeof it->key);
-	snprintf(it->line, sizeof it->line, "%s %s %s", _("scrap"), r->unit_no, value);
+	snprintf(it->line, sizeof it->line, "%s %s", _("scrap"), r->unit_no);
+	xstrlcpy(it->amount, value, sizeof it->amount);
 	snprintf(it->detail, sizeof it->detail, _("scrap %s (%s), %s, asked by %s: worth %s"),
 		 r->unit_no, r->article, words(WORD_REASON, r->reason), r->requested_by, value);
 	return 0;
@@ -69,7 +71,8 @@ add_charge(const struct charge *c, void *arg)
 	money_format(c->amount_ore, value, sizeof value);
 	it->is_charge = 1;
 	xstrlcpy(it->key, c->id, sizeof it->key);
-	snprintf(it->line, sizeof it->line, "%s %s %s", _("charge"), c->payer, value);
+	snprintf(it->line, sizeof it->line, "%s %s", _("charge"), c->payer);
+	xstrlcpy(it->amount, value, sizeof it->amount);
 	snprintf(it->detail, sizeof it->detail, _("charge %s to %s %s: unit %s %s, %s"), c->id,
 		 c->payer, c->payer_name, c->unit_no, words(WORD_CHARGE, c->kind), value);
 	return 0;
@@ -102,19 +105,31 @@ approvals_leave(struct shell *sh)
 	free(ap->items);
 }
 
-/* "scrap 10000113 21 851,62 kr" on one line, or the amount below where
- * it does not fit. */
+/* "scrap 10000113 21 851,62 kr" on one line, or the amount whole on the
+ * line below where it does not fit. */
+static int
+fits_one_line(const struct item *it, int cols)
+{
+	return ui_width(it->line) + 1 + ui_width(it->amount) <= cols;
+}
+
 static int
 item_height(void *arg, int i, int cols)
 {
-	return ui_wrap_lines(((struct approvals_screen *)arg)->items[i].line, cols) > 1 ? 2 : 1;
+	return fits_one_line(&((struct approvals_screen *)arg)->items[i], cols) ? 1 : 2;
 }
 
 static void
 draw_item(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 {
-	const struct approvals_screen *ap = arg;
-	ui_wrap(win, row, 0, cols, 2, chosen ? A_REVERSE : A_NORMAL, ap->items[i].line);
+	const struct item *it = &((const struct approvals_screen *)arg)->items[i];
+	int attr = chosen ? A_REVERSE : A_NORMAL;
+	if (fits_one_line(it, cols)) {
+		ui_data(win, row, 0, cols, attr, "%s %s", it->line, it->amount);
+		return;
+	}
+	ui_data(win, row, 0, cols, attr, "%s", it->line);
+	ui_text(win, row + 1, 0, cols, attr, "  %s", it->amount);
 }
 
 static void
@@ -123,7 +138,8 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 	struct approvals_screen *ap = shell_data(sh);
 	ui_text(win, 0, 0, cols, A_BOLD, "%s: %d", _("To approve"), ap->view.n);
 	if (ap->refusing && ap->view.n > 0) {
-		int row = 1 + ui_wrap(win, 1, 0, cols, 2, A_NORMAL, ap->items[ap->view.selected].line);
+		int row = 1 + item_height(ap, ap->view.selected, cols);
+		draw_item(ap, win, ap->view.selected, 1, cols, 0);
 		ui_text(win, row++, 0, cols, A_BOLD, "%s", _("Refuse: why?"));
 		ui_numbered(win, row, rows - row, cols, refuse_reasons, N_REASONS);
 		return;
@@ -132,11 +148,18 @@ approvals_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		ui_text(win, 2, 0, cols, A_NORMAL, "%s", _("Nothing waits."));
 		return;
 	}
-	/* The list above, the chosen one's detail below (what the
-	 * list leaves, at least three lines). */
-	int shown = ui_list_draw(&ap->view, win, 1, ui_list_rows(&ap->view, rows - 5), cols,
+	/* The list above (its items whole: an amount wraps to a second
+	 * line), the chosen one's detail below in what the list leaves:
+	 * the lines it needs, three at least. */
+	const char *text = ap->items[ap->view.selected].detail;
+	int avail = rows - 2, lines = ui_wrap_lines(text, cols);
+	int detail = lines < avail - 2 ? lines : avail - 2;
+	if (detail < 3)
+		detail = 3;
+	int shown = ui_list_draw(&ap->view, win, 1,
+				 ui_list_lines(&ap->view, avail - detail, cols, item_height, ap), cols,
 				 item_height, draw_item, ap);
-	int detail = rows - 2 - shown;
+	detail = rows - 2 - shown;
 	ui_wrap_data(win, rows - detail, 0, cols, detail, A_NORMAL,
 		     ap->items[ap->view.selected].detail);
 }

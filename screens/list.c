@@ -95,6 +95,17 @@ ui_list_rows(const struct ui_list *list, int most)
 }
 
 int
+ui_list_lines(const struct ui_list *list, int most, int cols, ui_list_height_fn *height,
+	      void *arg)
+{
+	int total = 0;
+	for (int i = 0; i < list->n && total < most; i++)
+		total += height_of(height, arg, i, cols);
+	total = total < most ? total : most;
+	return total > 1 ? total : 1;
+}
+
+int
 ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 	     ui_list_height_fn *height, ui_list_item_fn *item, void *arg)
 {
@@ -130,6 +141,10 @@ ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 	int below = list->top + shown < list->n, above = list->top > 0;
 	snprintf(footer, sizeof footer, "%s%s%s%s", where, below ? " \u2193 " : "",
 		 below ? _("more") : "", above ? " \u2191" : "");
+	/* Its own line: an item taller than the lines left may have
+	 * reached it, and a shorter footer left the rest showing. */
+	wmove(win, row + rows - 1, 0);
+	wclrtoeol(win);
 	ui_text(win, row + rows - 1, 0, cols, A_BOLD, "%s", footer);
 	return rows;
 }

@@ -70,6 +70,9 @@ int ui_list_key(struct ui_list *list, int key);
 /* The lines a list of one-line items needs, at most most (at least 1):
  * for a list with something below it. */
 int ui_list_rows(const struct ui_list *list, int most);
+/* The same for items of any height (NULL: one line each). */
+int ui_list_lines(const struct ui_list *list, int most, int cols, ui_list_height_fn *height,
+		  void *arg);
 /* Draws from row on, at most rows lines; returns the lines used. */
 int ui_list_draw(struct ui_list *list, WINDOW *win, int row, int rows, int cols,
 		 ui_list_height_fn *height, ui_list_item_fn *item, void *arg);
@@ -188,6 +191,8 @@ int ui_wrap_data(WINDOW *win, int row, int col, int width, int max_lines, int at
 		 const char *text);
 /* How many lines text takes when wrapped to width. */
 int ui_wrap_lines(const char *text, int width);
+/* What of text is left after its first lines lines wrapped at width. */
+const char *ui_wrap_after(const char *text, int width, int lines);
 /* Display width of UTF-8 text, and a copy cut to a width. */
 int ui_width(const char *text);
 void ui_fit(char *out, size_t size, const char *text, int width);

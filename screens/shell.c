@@ -433,8 +433,10 @@ lay_out(char lines[2][256], char items[][64], int n, int cols)
 }
 
 /* The key bar: F1-F4, Enter and Esc with their labels.  When that does not
- * fit on two lines, Enter and Esc go without labels (they mean the same on
- * every screen). */
+ * fit on two lines, Esc goes (it goes back one step on every screen), then
+ * Enter: the function keys are what a screen of its
+ * own offers, and are never cut; a key is shown with its word or not at
+ * all (a bare "Esc" read as a word cut off). */
 static int
 key_bar(struct shell *sh, char lines[2][256], int cols)
 {
@@ -446,7 +448,7 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 		{ '\n', "Ent" }, { ESC, "Esc" },
 	};
 	const struct screen *screen = current(sh);
-	for (int terse = 0; terse < 2; terse++) {
+	for (int terse = 0; terse < 3; terse++) {
 		char items[8][64];
 		int n = 0;
 		if (sh->confirm_yes != NULL) {
@@ -457,14 +459,14 @@ key_bar(struct shell *sh, char lines[2][256], int cols)
 				const struct key_binding *b = binding(sh, screen, order[k].key);
 				if (b == NULL || b->label == NULL)
 					continue;
-				if (terse && k >= 4)
-					snprintf(items[n++], sizeof items[0], "%s", order[k].name);
-				else
-					snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
-						 _(b->label));
+				if ((terse >= 1 && order[k].key == ESC) ||
+				    (terse >= 2 && order[k].key == '\n'))
+					continue;
+				snprintf(items[n++], sizeof items[0], "%s %s", order[k].name,
+					 _(b->label));
 			}
 		}
-		if (lay_out(lines, items, n, cols) || terse)
+		if (lay_out(lines, items, n, cols) || terse == 2)
 			break;
 	}
 	return lines[1][0] ? 2 : 1;

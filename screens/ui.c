@@ -277,6 +277,19 @@ ui_wrap_lines(const char *text, int width)
 	return lines;
 }
 
+const char *
+ui_wrap_after(const char *text, int width, int lines)
+{
+	for (int i = 0; i < lines && *text && width > 0; i++) {
+		const char *next;
+		next_line(text, width, &next);
+		if (next == text)
+			break;
+		text = next;
+	}
+	return text;
+}
+
 static int
 wrap(WINDOW *win, int row, int col, int width, int max_lines, int attr, const char *text)
 {

@@ -763,6 +763,13 @@ cli_main(int argc, char **argv)
 			log_msg(LOG_NOTICE, "start: %s%s%s", cli.verb_name, *word ? " " : "", word);
 		}
 		rc = verbs[v].run(&cli);
+		/* A refusal, one line: what was asked, never its arguments'
+		 * values (a PIN, a recipient's reference) nor the reason. */
+		if (rc != CLI_OK && changes_state(&cli)) {
+			const char *word = first_word(&cli);
+			log_msg(LOG_WARNING, "refused: %s%s%s (exit %d)", cli.verb_name,
+				*word ? " " : "", word, rc == CLI_FAIL && store_was_busy ? 75 : rc);
+		}
 		log_close();
 		/* A store another program held: try again (EX_TEMPFAIL). */
 		return rc == CLI_FAIL && store_was_busy ? CLI_TEMPFAIL : rc;

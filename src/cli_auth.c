@@ -157,6 +157,9 @@ refuse(struct store *store, const char *fmt, const char *arg)
 {
 	wipe_keys();
 	cli_fail(fmt, arg);
+	/* One line in the log, as for every refused command (cli.c). */
+	log_msg(LOG_WARNING, "refused: %s (no operator logged in) (exit %d)",
+		cli_current_verb != NULL ? cli_current_verb->name : "?", CLI_FAIL);
 	store_close(store);
 	exit(CLI_FAIL);
 }

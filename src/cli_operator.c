@@ -425,8 +425,10 @@ cli_operator_import(struct cli *cli, const char *path)
 			cli_csv_field(badges[i], 0);
 			cli_csv_field(pins[i], 1);
 		}
-		cli_note(_("imported %d operators from %s: each changes the one-time PIN at the "
-			   "first login"), n, path);
+		cli_note(ngettext("imported %d operator from %s: they change the one-time PIN at "
+				  "the first login",
+				  "imported %d operators from %s: each changes the one-time PIN at "
+				  "the first login", n), n, path);
 	}
 	sodium_memzero(badges, ((size_t)n + 1) * AUTH_BADGE_MAX);
 	sodium_memzero(pins, ((size_t)n + 1) * 16);

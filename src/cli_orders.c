@@ -180,7 +180,8 @@ cli_order(struct cli *cli)
 		if (orders_import_csv(store, cli_actor(cli, store), cli->args[1], report_row,
 				      cli->args[1], &n) != 0)
 			return cli_fail_store(store);
-		cli_printf(_("imported %d orders from %s\n"), n, cli->args[1]);
+		cli_printf(ngettext("imported %d order from %s\n", "imported %d orders from %s\n", n),
+			   n, cli->args[1]);
 		store_close(store);
 		return CLI_OK;
 	}

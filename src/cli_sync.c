@@ -372,11 +372,14 @@ central_merge_logs(struct cli *cli, const char *crisis)
 	central_describe(crisis, fwhere, sizeof fwhere);
 	central_describe(region, iwhere, sizeof iwhere);
 	int rc = central_open(crisis, 0, &fops, &from, err, sizeof err);
-	if (rc != 0)
-		return cli_fail("%s", err);
+	if (rc != 0) {
+		cli_fail("%s", err);
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
+	}
 	if ((rc = central_open(region, 0, &iops, &into, err, sizeof err)) != 0) {
 		fops->close(from);
-		return cli_fail("%s", err);
+		cli_fail("%s", err);
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
 	}
 	rc = central_merge(fops, from, iops, into, 1000, &r, err, sizeof err);
 	fops->close(from);
@@ -465,8 +468,11 @@ cli_central(struct cli *cli)
 	    seed_refused(cli))
 		return CLI_FAIL;
 	int rc = central_open(url, init, &ops, &c, err, sizeof err);
-	if (rc != 0)
-		return cli_fail("%s", err);
+	if (rc != 0) {
+		/* Not reached: try again later (75), as hmc sync says. */
+		cli_fail("%s", err);
+		return rc == HMC_E_NET ? EXIT_TEMPFAIL : CLI_FAIL;
+	}
 	if (upkeep)
 		return central_upkeep(cli, ops, c, where);
 	if (init && cli_opt(cli, "seed") != NULL) {

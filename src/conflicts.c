@@ -11,6 +11,8 @@
 #include "hmc/reason.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
+#include "hmc/text.h"
+#include "hmc/words.h"
 #include "hmc/workflow.h"
 #include "hmc/xmem.h"
 
@@ -106,6 +108,69 @@ conflicts_open(struct store *store)
 {
 	int64_t n = 0;
 	return conflicts_foreach(store, 0, count_one, &n) == 0 ? n : -1;
+}
+
+static int
+code_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_' || ch == '-';
+}
+
+/* The words for the code note[at..at+len) where it stands, or NULL. */
+static const char *
+code_words(const struct conflict *c, const char *note, size_t at, size_t len)
+{
+	char code[32];
+	enum event_type type;
+	if (len >= sizeof code)
+		return NULL;
+	memcpy(code, note + at, len);
+	code[len] = '\0';
+	const char *after = note + at + len;
+	size_t subject_len = strlen(c->event.subject);
+	/* An event's type: one with "_" anywhere (no word is spelt so),
+	 * another before its subject or a colon. */
+	if (event_type_parse(code, &type) == 0 &&
+	    (strchr(code, '_') != NULL || *after == ':' ||
+	     (after[0] == ' ' && subject_len > 0 &&
+	      strncmp(after + 1, c->event.subject, subject_len) == 0)))
+		return words_event(type);
+	/* A field of the event's, named. */
+	if (payload_has(c->event.payload, code) &&
+	    ((at >= 4 && strncmp(note + at - 4, "the ", 4) == 0) ||
+	     (at >= 2 && strncmp(note + at - 2, ": ", 2) == 0)))
+		return words(WORD_FIELD, code);
+	return NULL;
+}
+
+void
+conflict_words(const struct conflict *c, char *out, size_t size)
+{
+	char text[1024];
+	size_t len = 0;
+	const char *note = c->note;
+	text[0] = '\0';
+	for (size_t i = 0; note[i] && len + 1 < sizeof text;) {
+		size_t n = 0;
+		if (code_char(note[i]) && (i == 0 || !code_char(note[i - 1])))
+			while (code_char(note[i + n]))
+				n++;
+		const char *w = n > 0 ? code_words(c, note, i, n) : NULL;
+		if (w != NULL) {
+			len += (size_t)snprintf(text + len, sizeof text - len, "%s", w);
+			i += n;
+		} else {
+			n = n > 0 ? n : 1;
+			for (size_t k = 0; k < n && len + 1 < sizeof text; k++)
+				text[len++] = note[i + k];
+			text[len] = '\0';
+			i += n;
+		}
+		if (len >= sizeof text)
+			len = sizeof text - 1;
+	}
+	text_escape(text, out, size);
 }
 
 int

@@ -17,6 +17,10 @@
 
 #define RS '\x1e'
 #define US '\x1f'
+/* A stored reason given as an argument is kept whole, nested: its RS and
+ * US become GS and FS, and it is put into words when its outer one is. */
+#define GS '\x1d'
+#define FS '\x1c'
 #define MAX_ARGS 16
 
 enum arg_kind { ARG_INT, ARG_LONG, ARG_LLONG, ARG_SIZE, ARG_INTMAX, ARG_PTRDIFF,
@@ -182,7 +186,18 @@ reason_vformat(char *out, size_t size, const char *msgid, va_list ap)
 			out[len++] = US;
 			out[len] = '\0';
 		}
-		append(out, size, &len, piece);
+		if (s.kind == ARG_STR && piece[0] == RS) {
+			/* nested: its markers kept, nothing else below 0x20 */
+			size_t from = len;
+			append(out, size, &len, piece);
+			for (size_t k = from; k < len; k++)
+				if (piece[k - from] == RS)
+					out[k] = GS;
+				else if (piece[k - from] == US)
+					out[k] = FS;
+		} else {
+			append(out, size, &len, piece);
+		}
 		p += s.len;
 	}
 	va_end(args);
@@ -215,9 +230,19 @@ known(const char *text)
 
 /* An argument in the user's language: a state's words as they are, and
  * "a, b or c" of such words, are translated; the rest stays. */
+void reason_text(const char *stored, char *out, size_t size);
+
 static void
 translate_arg(const char *arg, char *out, size_t size)
 {
+	if (arg[0] == GS) {	/* a stored reason, nested */
+		char inner[REASON_MAX];
+		snprintf(inner, sizeof inner, "%s", arg);
+		for (char *c = inner; *c; c++)
+			*c = *c == GS ? RS : *c == FS ? US : *c;
+		reason_text(inner, out, size);
+		return;
+	}
 	const char *words = known(arg);
 	if (words != NULL) {
 		snprintf(out, size, "%s", words);

@@ -417,9 +417,11 @@ apply_here(struct store *store, const struct event *ev, char *why, size_t size)
 	/* What another device wrote is checked like what is typed here: a
 	 * personal identity number or a terminal escape is kept aside as a
 	 * conflict, never applied. */
-	if (text_check_event(ev, why, size) != 0)
-		return 1;
 	i18n_source(1);
+	if (text_check_event(ev, why, size) != 0) {
+		i18n_source(0);
+		return 1;
+	}
 	int rc = reducer_apply(store, ev);
 	i18n_source(0);
 	if (rc == 0)

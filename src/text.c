@@ -7,6 +7,7 @@
 #include "hmc/payload.h"
 #include "hmc/words.h"
 #include "hmc/i18n.h"
+#include "hmc/reason.h"
 #include "hmc/xmem.h"
 
 #include <stdint.h>
@@ -217,45 +218,121 @@ text_has_personal_number(const char *text)
 
 /* --- in ---------------------------------------------------------------------- */
 
-int
-text_check(const char *text, size_t max_bytes, char *why, size_t why_size)
+/* What is wrong with a text: its message's source text and arguments, to
+ * be put into words now (text_check) or kept in no language (reason.h). */
+enum problem_kind { P_NONE, P_LENGTH, P_UTF8, P_CONTROL, P_BIDI, P_INVISIBLE, P_NUMBER };
+
+struct problem {
+	enum problem_kind kind;
+	size_t n, max;		/* P_LENGTH; n is the byte for P_UTF8 */
+	unsigned cp;		/* P_CONTROL, P_BIDI, P_INVISIBLE */
+};
+
+static const char *const problem_msgid[] = {
+	[P_LENGTH] = N_("is %zu bytes long; at most %zu"),
+	[P_UTF8] = N_("is not valid UTF-8 (byte %zu)"),
+	[P_CONTROL] = N_("holds a control character (U+%04X)"),
+	[P_BIDI] = N_("holds a character that reverses the text's direction (U+%04X)"),
+	[P_INVISIBLE] = N_("holds an invisible character (U+%04X)"),
+	[P_NUMBER] = N_("holds a personal identity number, which hmc never stores: use "
+			"the recipient's opaque reference instead"),
+};
+
+static enum problem_kind
+find_problem(const char *text, size_t max_bytes, struct problem *p)
 {
 	size_t n = strlen(text);
+	memset(p, 0, sizeof *p);
 	if (n > max_bytes) {
-		snprintf(why, why_size, _("is %zu bytes long; at most %zu"), n, max_bytes);
-		return HMC_E_INVALID;
+		p->n = n, p->max = max_bytes;
+		return p->kind = P_LENGTH;
 	}
 	const unsigned char *s = (const unsigned char *)text;
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {
-			snprintf(why, why_size, _("is not valid UTF-8 (byte %zu)"), i + 1);
-			return HMC_E_INVALID;
+			p->n = i + 1;
+			return p->kind = P_UTF8;
 		}
-		if (is_control(cp)) {
-			snprintf(why, why_size, _("holds a control character (U+%04X)"), (unsigned)cp);
-			return HMC_E_INVALID;
-		}
-		if (is_bidi_control(cp)) {
-			snprintf(why, why_size,
-				 _("holds a character that reverses the text's direction (U+%04X)"),
-				 (unsigned)cp);
-			return HMC_E_INVALID;
+		if (is_control(cp) || is_bidi_control(cp)) {
+			p->cp = (unsigned)cp;
+			return p->kind = is_control(cp) ? P_CONTROL : P_BIDI;
 		}
 		if (is_invisible(cp)) {
-			snprintf(why, why_size, _("holds an invisible character (U+%04X)"), (unsigned)cp);
-			return HMC_E_INVALID;
+			p->cp = (unsigned)cp;
+			return p->kind = P_INVISIBLE;
 		}
 		i += len;
 	}
-	if (text_has_personal_number(text)) {
-		snprintf(why, why_size, "%s",
-			 _("holds a personal identity number, which hmc never stores: use "
-			   "the recipient's opaque reference instead"));
-		return HMC_E_INVALID;
+	if (text_has_personal_number(text))
+		return p->kind = P_NUMBER;
+	return P_NONE;
+}
+
+/* The problem in words in the user's language, or in its stored form
+ * (reason_format) while i18n_source is on: the folding device's language
+ * is not the reader's. */
+static void
+say_problem(const struct problem *p, char *why, size_t why_size)
+{
+	const char *msgid = problem_msgid[p->kind];
+	int stored = i18n_in_source();
+	switch (p->kind) {
+	case P_LENGTH:
+		if (stored)
+			reason_format(why, why_size, msgid, p->n, p->max);
+		else
+			snprintf(why, why_size, _(msgid), p->n, p->max);
+		break;
+	case P_UTF8:
+		if (stored)
+			reason_format(why, why_size, msgid, p->n);
+		else
+			snprintf(why, why_size, _(msgid), p->n);
+		break;
+	case P_CONTROL:
+	case P_BIDI:
+	case P_INVISIBLE:
+		if (stored)
+			reason_format(why, why_size, msgid, p->cp);
+		else
+			snprintf(why, why_size, _(msgid), p->cp);
+		break;
+	case P_NUMBER:
+		if (stored)
+			reason_format(why, why_size, "%s", msgid);
+		else
+			snprintf(why, why_size, "%s", _(msgid));
+		break;
+	case P_NONE:
+		why[0] = '\0';
+		break;
 	}
-	return 0;
+}
+
+int
+text_check(const char *text, size_t max_bytes, char *why, size_t why_size)
+{
+	struct problem p;
+	if (find_problem(text, max_bytes, &p) == P_NONE)
+		return 0;
+	int was = i18n_in_source();
+	i18n_source(0);		/* text_check's callers put it into words */
+	say_problem(&p, why, why_size);
+	i18n_source(was);
+	return HMC_E_INVALID;
+}
+
+/* The same for text_check_event: stored while i18n_source is on. */
+static int
+check_part(const char *text, size_t max_bytes, char *why, size_t why_size)
+{
+	struct problem p;
+	if (find_problem(text, max_bytes, &p) == P_NONE)
+		return 0;
+	say_problem(&p, why, why_size);
+	return HMC_E_INVALID;
 }
 
 struct probe {
@@ -281,23 +358,32 @@ static int
 probe_value(const char *key, const char *value, void *arg)
 {
 	struct probe *p = arg;
-	char reason[256];
+	char reason[REASON_MAX];
 	for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
 		if (strcmp(key, made[i].key) != 0)
 			continue;
 		if (value[strspn(value, made[i].alphabet)] == '\0' && strlen(value) < 200)
 			return 0;
-		snprintf(p->why, p->why_size, _("%s %s: the %s is not what hmc makes"),
-			 words_event(p->ev->type), p->ev->subject, words(WORD_FIELD, key));
+		if (i18n_in_source())
+			reason_format(p->why, p->why_size, "%s %s: the %s is not what hmc makes",
+				      event_type_name(p->ev->type), p->ev->subject, key);
+		else
+			snprintf(p->why, p->why_size, _("%s %s: the %s is not what hmc makes"),
+				 words_event(p->ev->type), p->ev->subject, words(WORD_FIELD, key));
 		p->rc = HMC_E_INVALID;
 		return 1;
 	}
-	if (text_check(value, TEXT_VALUE_MAX, reason, sizeof reason) == 0)
+	if (check_part(value, TEXT_VALUE_MAX, reason, sizeof reason) == 0)
 		return 0;
-	/* In words: "repair logged 10000071: the note is ...", never
-	 * "repair_log". */
-	snprintf(p->why, p->why_size, _("%s %s: the %s %s"), words_event(p->ev->type),
-		 p->ev->subject, words(WORD_FIELD, key), reason);
+	/* Kept as codes when stored (the reader's screen puts them in
+	 * words: conflict_words), in words when said now: "repair logged
+	 * 10000071: the note is ...", never "repair_log". */
+	if (i18n_in_source())
+		reason_format(p->why, p->why_size, "%s %s: the %s %s", event_type_name(p->ev->type),
+			      p->ev->subject, key, reason);
+	else
+		snprintf(p->why, p->why_size, _("%s %s: the %s %s"), words_event(p->ev->type),
+			 p->ev->subject, words(WORD_FIELD, key), reason);
 	p->rc = HMC_E_INVALID;
 	return 1;
 }
@@ -306,19 +392,33 @@ int
 text_check_event(const struct event *ev, char *why, size_t why_size)
 {
 	struct probe p = { ev, why, why_size, 0 };
-	char reason[256];
-	if (text_check(ev->subject, SUBJECT_MAX - 1, reason, sizeof reason) != 0) {
-		snprintf(why, why_size, _("%s: the subject %s"), words_event(ev->type), reason);
+	char reason[REASON_MAX];
+	int stored = i18n_in_source();
+	if (check_part(ev->subject, SUBJECT_MAX - 1, reason, sizeof reason) != 0) {
+		if (stored)
+			reason_format(why, why_size, "%s: the subject %s", event_type_name(ev->type),
+				      reason);
+		else
+			snprintf(why, why_size, _("%s: the subject %s"), words_event(ev->type),
+				 reason);
 		return HMC_E_INVALID;
 	}
-	if (text_check(ev->operator_no, OPERATOR_MAX - 1, reason, sizeof reason) != 0) {
-		snprintf(why, why_size, _("%s %s: the operator %s"), words_event(ev->type),
-			 ev->subject, reason);
+	if (check_part(ev->operator_no, OPERATOR_MAX - 1, reason, sizeof reason) != 0) {
+		if (stored)
+			reason_format(why, why_size, "%s %s: the operator %s",
+				      event_type_name(ev->type), ev->subject, reason);
+		else
+			snprintf(why, why_size, _("%s %s: the operator %s"),
+				 words_event(ev->type), ev->subject, reason);
 		return HMC_E_INVALID;
 	}
 	if (!payload_valid(ev->payload)) {
-		snprintf(why, why_size, _("%s %s: malformed payload"), words_event(ev->type),
-			 ev->subject);
+		if (stored)
+			reason_format(why, why_size, "%s %s: malformed payload",
+				      event_type_name(ev->type), ev->subject);
+		else
+			snprintf(why, why_size, _("%s %s: malformed payload"),
+				 words_event(ev->type), ev->subject);
 		return HMC_E_INVALID;
 	}
 	payload_foreach(ev->payload, probe_value, &p);

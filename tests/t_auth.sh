@@ -152,4 +152,14 @@ tm_stop s
 check "the new PIN holds in the store" test "$(sqlite3 "$DB" \
 	"SELECT must_change FROM operators WHERE op_no = '1003'")" -eq 0
 
+# One operator imported is one, in English and Swedish (ngettext).
+printf 'op_no,name,role\n2003,Kim,staff\n' >"$T/ops1.csv"
+run as "$M" 4711 import operators "$T/ops1.csv"; expect_status 0
+expect_err "imported 1 operator from"
+printf 'op_no,name,role\n2004,Sam,staff\n' >"$T/ops1.csv"
+LANG=sv_SE.UTF-8
+run as "$M" 4711 import operators "$T/ops1.csv"; expect_status 0
+LANG=en
+expect_err "importerade 1 operatör från"
+
 done_testing

@@ -10,7 +10,13 @@
 # store setting past the table (store_config_get/_int only for the keys
 # hmc keeps itself).  Both pages are clean under `mandoc -Tlint -W
 # warning` and `man --warnings`, where those are installed (each counts as
-# a test, skipped otherwise).
+# a test, skipped otherwise).  Every sub-command `hmc --help` gives a verb
+# (import operators, repair loan) is on that verb's lines in hmc(1).  What
+# the README and hmc(1) claim, run: the README's badge label command
+# works as written (Code 128 on a card); the language variables are read
+# in gettext's order, as hmc(1) lists them; exit 75 from central upkeep
+# when the log cannot be reached, as hmc(1) says; a refused command is one
+# line in the log (journalctl -t hmc), with no values.
 . "$(dirname "$0")/lib.sh"
 MAN1=man/hmc.1
 MAN5=man/hmc.conf.5
@@ -29,6 +35,56 @@ check "hmc --help lists verbs" test -s "$T/verbs"
 while read -r verb; do
 	check "hmc(1) describes the verb $verb" grep -qxF "$verb" "$T/man1"
 done <"$T/verbs"
+
+# --- every sub-command of hmc --help on its verb's lines in hmc(1) -------------------
+# A verb's sub-commands: the first word of each alternative of its usage
+# (" | " between them) and the words of "a|b|c" there; placeholders are
+# upper case, options start with "-" or "[".
+LANG=en "$HMC" --help | sed -n 's/^  \([a-z][a-z-]*\) *\(.*\)/\1 \2/p' >"$T/usage"
+while read -r verb rest; do
+	printf '%s\n' "$rest" | sed 's/ | /\n/g' | awk '{ print $1 }' | tr '|' '\n' |
+		grep -E '^[a-z][a-z-]*$' | sort -u >"$T/subs"
+	grep -E "^\.It Nm $verb( |\$)" "$MAN1" | sed 's/\\-/-/g' | tr ' ,' '\n\n' >"$T/verb-words"
+	while read -r sub; do
+		check "hmc(1) names $verb $sub" grep -qxF "$sub" "$T/verb-words"
+	done <"$T/subs"
+done <"$T/usage"
+check "sub-commands were read (import operators)" grep -q '^import .*operators' "$T/usage"
+
+# --- what the README and hmc(1) claim ------------------------------------------------
+# The README's badge label, as written there, with a demo badge.
+badge_cmd=$(sed -n 's/^    hmc label text CODE \(.*\) -o badge\.png$/\1/p' README.md)
+check "the README gives the badge label command" test -n "$badge_cmd"
+run "$HMC" label text HMC-KDPORG-3LH6GM-6CAE2E-F3TGTQ $badge_cmd -o "$T/badge.png"
+expect_status 0
+check "the badge label is written" test -s "$T/badge.png"
+# hmc(1): LANGUAGE, LC_ALL, LC_MESSAGES, LANG, the first set decides.
+check "hmc(1) lists the language variables in gettext's order" \
+	grep -qxF '.It Ev LANGUAGE , LC_ALL , LC_MESSAGES , LANG' "$MAN1"
+run env LANGUAGE= LC_ALL=C.UTF-8 LC_MESSAGES= LANG=en "$HMC" --help
+expect_out "användning"
+run env LANGUAGE=en LC_ALL=sv_SE.UTF-8 LANG=sv_SE.UTF-8 "$HMC" --help
+expect_out "usage: hmc"
+run env LANGUAGE= LC_ALL= LC_MESSAGES=en LANG=sv_SE.UTF-8 "$HMC" --help
+expect_out "usage: hmc"
+# hmc(1): exit 75 from central upkeep too, when the log cannot be reached
+# (a port nothing listens on).
+check "hmc(1) says central upkeep exits 75" \
+	sh -c "sed -n '/^\.Sh EXIT STATUS/,/^\.Sh EXAMPLES/p' '$MAN1' | grep -q 'central upkeep'"
+run "$HMC" central upkeep "postgresql://nobody@127.0.0.1:1/hmc"
+expect_status 75
+# README: journalctl -t hmc shows refusals: one line, no values.
+"$HMC" --db "$T/log.db" demo --units 40 >/dev/null || exit 1
+run "$HMC" --db "$T/log.db" --log-file "$T/hmc.log" unit scrap 99999999 --reason worn-out \
+	--note "121212-1212"
+expect_status 1
+check "a refused command is logged" grep -q 'warning: refused: unit scrap (exit 1)' "$T/hmc.log"
+check "... without its values" sh -c "! grep -q -e 99999999 -e 121212 '$T/hmc.log'"
+run env HMC_REAL=/nonexistent "$HMC_REAL" --db "$T/log.db" --log-file "$T/hmc2.log" unit scrap \
+	99999999 --reason worn-out </dev/null
+expect_status 1
+check "a command refused for want of a login is logged" \
+	grep -q 'warning: refused: unit (no operator logged in)' "$T/hmc2.log"
 
 # --- hmc.conf(5) is made from the settings table -----------------------------------
 "$HMC" config list --man >"$T/made"

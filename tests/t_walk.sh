@@ -11,7 +11,14 @@
 # queue and a repair (logging work, closing it, a closed one), a stocktake
 # (counting, a quantity, a code refused as one, the figures), the
 # managers' menu, repair figures, key figures, approvals (a charge's
-# reasons), conflicts, and logging out.  Every captured Swedish screen is
+# reasons), conflicts, and logging out.  Then the conflicts screen with
+# real conflicts folded by a sync between two handhelds (a pick of a unit
+# scrapped elsewhere, a move with no place, a note holding a personal
+# identity number, a subject and an operator holding U+202E): each row
+# says whose and what (the rows tell them apart), the chosen one's reason
+# is read whole (F3 reads on), in words, with U+202E escaped, never raw;
+# folded by a Swedish handheld, the reasons read in English on an English
+# screen (text checks included).  Every captured Swedish screen is
 # searched for raw codes (states, event types, scopes, outcomes, reasons):
 # none may show.  Every text the program draws fits its line, in both
 # languages (HMC_FIT_LOG notes any that is cut; names and notes may be).
@@ -56,6 +63,86 @@ h0 --operator 1001 scrap "$pricey" --reason hygiene >/dev/null
 # A conflict, as a sync would have left one.
 q0 "UPDATE journal SET status = 'conflict', note = 'the unit had moved on'
 	WHERE seq = (SELECT max(seq) FROM journal WHERE type = 'relocate')"
+
+# Real conflicts, folded by a sync: ha's events rewritten in its journal
+# before they are sent (with their hashes made anew), as a faulty or
+# hostile device would send them; hb folds them.
+CF="$T/cf"
+mkdir -p "$CF"
+CC="sqlite:$CF/central.db"
+cf() { _cf_dev=$1; shift; "$HMC" --db "$CF/$_cf_dev.db" "$@"; }
+hash_fields() {	# event.c's hash: each field's length (4 bytes, big-endian), then it
+	for f in "$@"; do
+		n=$(printf %s "$f" | wc -c)
+		printf "$(printf '\\%03o\\%03o\\%03o\\%03o' $((n >> 24 & 255)) $((n >> 16 & 255)) \
+			$((n >> 8 & 255)) $((n & 255)))"
+		printf %s "$f"
+	done | sha256sum | cut -c1-64
+}
+rewrite() {	# rewrite SQL-ASSIGNMENTS: ha's last event changed, its hash made anew
+	_seq=$(sqlite3 "$CF/ha.db" "SELECT max(seq) FROM journal")
+	sqlite3 "$CF/ha.db" "UPDATE journal SET $1 WHERE seq = $_seq"
+	_ifs=$IFS
+	IFS='	'
+	set -- $(sqlite3 -separator '	' "$CF/ha.db" "SELECT device, device_seq, hlc, operator,
+		type, subject, payload FROM journal WHERE seq = $_seq")
+	IFS=$_ifs
+	sqlite3 "$CF/ha.db" "UPDATE journal SET hash = X'$(hash_fields "$@")' WHERE seq = $_seq"
+}
+"$HMC" central init "$CC" >/dev/null || exit 1
+cf ha demo --units 60 --device ha >/dev/null || exit 1
+cf ha sync --central "$CC" >/dev/null || exit 1
+cf hb init --device hb >/dev/null || exit 1
+cf hb sync --central "$CC" >/dev/null || exit 1
+set -- $(sqlite3 "$CF/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' ORDER BY unit_no LIMIT 5")
+cf_shelf=$(sqlite3 "$CF/ha.db" "SELECT code FROM locations WHERE kind = 'shelf' ORDER BY code LIMIT 1")
+cf ha unit scrap "$1" --reason worn-out >/dev/null
+cf hb unit pick "$1" >/dev/null
+cf ha unit relocate "$2" --location "$cf_shelf" >/dev/null
+rewrite "payload = 'note=x'"
+cf ha unit relocate "$3" --location "$cf_shelf" >/dev/null
+rewrite "payload = payload || '&note=121212-1212'"
+cf ha unit relocate "$4" --location "$cf_shelf" >/dev/null
+rewrite "subject = subject || char(0x202e) || 'X'"
+cf ha unit relocate "$5" --location "$cf_shelf" >/dev/null
+rewrite "operator = '1001' || char(0x202e)"
+for dev in ha hb ha; do
+	env LANG=sv_SE.UTF-8 "$HMC" --db "$CF/$dev.db" sync --central "$CC" >/dev/null || exit 1
+done
+sqlite3 "$CF/hb.db" "INSERT INTO config VALUES ('depot', 'GBG')"
+cf_units="$*"
+last_cmd="hb holds the five conflicts"
+if [ "$(cf hb conflicts | grep -c '^h[ab]#')" -eq 5 ]; then ok; else not_ok "five conflicts"; fi
+# and a note kept in words before reasons were kept in no language,
+# naming event types by their codes
+sqlite3 "$CF/hb.db" "INSERT INTO journal (device, device_seq, hlc, operator, type, subject,
+	payload, hash, status, note) SELECT 'hz', 1, hlc + 1, operator, 'to_repair', subject,
+	'', hash, 'conflict', 'to_repair after repair_wait' FROM journal WHERE status = 'conflict'
+	AND type = 'pick'"
+
+walk_conflicts() {
+	lang=$1
+	tm_start w 24 16 "env LANG=$2 HMC_PROFILES=firmware-config HMC_FIT_LOG=$T/fit-$lang.log \
+		$HMC --db $CF/hb.db"
+	snap cf-login
+	tm_keys w "$BADGE_3001" Enter 3456 Enter; snap cf-menu
+	tm_keys w 8; snap cf-manager
+	tm_keys w 4; snap cf-conflicts
+	: >"$T/cf-$lang.txt"
+	for row in 1 2 3 4 5 6; do
+		tm_screen w >>"$T/cf-$lang.txt"
+		# F3 reads a long reason on to its end, and back to its start
+		page=0
+		while [ $page -lt 5 ] && tm_screen w | tail -2 | grep -q "F3"; do
+			tm_keys w F3; snap "cf-$row-more-$page"
+			tm_screen w >>"$T/cf-$lang.txt"
+			page=$((page + 1))
+			tm_screen w | grep -q "h[ab]#[0-9]" && break
+		done
+		tm_keys w Down; snap "cf-$row"
+	done
+	tm_stop w
+}
 
 walk() {
 	lang=$1
@@ -189,7 +276,50 @@ snap() {
 }
 
 walk sv sv_SE.UTF-8
+walk_conflicts sv sv_SE.UTF-8
 walk en en
+walk_conflicts en en
+
+# The conflicts screen: the rows tell the five apart (subject first), the
+# reasons are read whole in words, U+202E shows escaped, never raw.
+set -- $cf_units
+for lang in sv en; do
+	for u in "$@"; do
+		check "conflicts ($lang): a row names $u" grep -q "^$u" "$T/cf-$lang.txt"
+	done
+	check "conflicts ($lang): U+202E escaped" grep -qF '\xe2\x80\xae' "$T/cf-$lang.txt"
+	last_cmd="conflicts ($lang): no raw U+202E on any screen"
+	if grep -q "$(printf '\342\200\256')" "$T/walk-$lang.txt" "$T/cf-$lang.txt"; then
+		: >"$T/out"; : >"$T/err"; not_ok "raw U+202E"
+	else
+		ok
+	fi
+done
+cf_has() { tr '\n' ' ' <"$T/cf-$1.txt" | tr -s ' ' | grep -qF -- "$2"; }
+check "conflicts (sv): the pick's reason, in words" \
+	cf_has sv 'den är skrotad (bara när den är i lager)'
+check "conflicts (sv): the move with no place, in words" cf_has sv "flyttad $2 behöver plats"
+check "conflicts (sv): the note's field in words" \
+	cf_has sv 'anteckningen innehåller ett personnummer'
+check "conflicts (sv): the note's reason read to its end (F3)" cf_has sv 'referens i stället'
+check "conflicts (sv): the subject's reason" cf_has sv 'flyttad: ämnet innehåller'
+check "conflicts (sv): the operator's reason" cf_has sv "flyttad $5: operatören innehåller"
+check "conflicts (en): the move with no place, in words" cf_has en "moved $2 needs a location"
+check "conflicts (sv): an old note's codes in words" cf_has sv "till reparation after väntar på delar"
+check "conflicts (en): an old note's codes in words" cf_has en "to repair after waiting for parts"
+# Folded by a Swedish handheld, read in English: the reasons are kept in
+# no language (reason.h), the text checks' too (#18-5).
+check "conflicts (en): the note's reason in English" \
+	cf_has en 'moved '"$3"': the note holds a personal identity number'
+check "conflicts (en): the operator's reason in English" \
+	cf_has en "moved $5: the operator holds a character that reverses"
+check "conflicts (en): no Swedish" sh -c "! grep -qE 'innehåller|personnummer|ämnet' '$T/cf-en.txt'"
+last_cmd="conflicts (sv): no event type or field code"
+if grep -nwE 'relocate|pick|scrap|note|reason' "$T/cf-sv.txt" >"$T/out"; then
+	: >"$T/err"; not_ok "codes on the Swedish conflicts screen"
+else
+	ok
+fi
 
 # Every screen of the walk was there to see.
 for lang in sv en; do
@@ -213,6 +343,31 @@ if grep -v '^== ' "$T/walk-sv.txt" | grep -nwE "$CODES" >"$T/out"; then
 else
 	ok
 fi
+# A key in the key bar has its word, or is not shown: never a bare "Esc"
+# or "Ent" that reads as a word cut off ("F3 Skrota F4 Lager Esc").
+for lang in sv en; do
+	last_cmd="walk $lang: no key without its word in the key bar"
+	if grep -nE '(^| )(Ent|Esc)( (F[1-4]|Ent|Esc)( |$)|$)' "$T/walk-$lang.txt" >"$T/out"; then
+		: >"$T/err"; not_ok "bare keys in the key bar ($lang)"
+	else
+		ok
+	fi
+done
+# Approvals: each waiting item whole, its amount with it (it wraps to a
+# second line), both listed with the detail below.
+for lang in sv en; do
+	awk -v want="== $lang approvals" '$0 == want { on = 1; next } /^== / { on = 0 } on' \
+		"$T/walk-$lang.txt" >"$T/approvals-$lang.txt"
+	case $lang in
+	sv) amount='^(skrota [0-9]+ )?[0-9][0-9 ]*,[0-9][0-9] kr$' ;;
+	en) amount='^(scrap [0-9]+ )?SEK [0-9][0-9,]*\.[0-9][0-9]$' ;;
+	esac
+	check "approvals ($lang): the scrap's amount whole" \
+		sh -c "sed 's/^  //' '$T/approvals-$lang.txt' | grep -A1 -E '^(skrota|scrap) ' |
+		       grep -qE '$amount'"
+	check "approvals ($lang): both listed (no \"more\")" \
+		sh -c "! grep -q '1/2' '$T/approvals-$lang.txt'"
+done
 # Everything the program says fits its line, in both languages (data such
 # as names may be cut).
 for lang in sv en; do

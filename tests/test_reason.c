@@ -6,7 +6,10 @@
  * control characters, one that holds the separators); text that is not a
  * stored reason shown as it is; numbered arguments kept as words; a cut
  * store stays readable; store_seterr under i18n_source keeps the reason
- * and says the message in words, and without it keeps the words.
+ * and says the message in words, and without it keeps the words; a
+ * stored reason given as an argument is kept whole and put into words
+ * with its outer one; text_check_event's reasons are stored while
+ * i18n_source is on (a folded event's), in words otherwise.
  */
 #include "testutil.h"
 
@@ -14,6 +17,8 @@
 #include "hmc/i18n.h"
 #include "hmc/reason.h"
 #include "hmc/store.h"
+#include "hmc/event.h"
+#include "hmc/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -95,6 +100,51 @@ the_store_keeps_the_reason(void **state)
 	store_close(store);
 }
 
+static void
+nested_reason(void **state)
+{
+	char inner[REASON_MAX], stored[REASON_MAX], words[REASON_MAX];
+	(void)state;
+	reason_format(inner, sizeof inner, "is %zu bytes long; at most %zu", (size_t)2000,
+		      (size_t)1000);
+	reason_format(stored, sizeof stored, "%s %s: the %s %s", "repair_log", "10000071", "note",
+		      inner);
+	assert_true(reason_is_stored(stored));
+	reason_text(stored, words, sizeof words);
+	assert_string_equal(words, "repair_log 10000071: the note is 2000 bytes long; at most 1000");
+}
+
+static void
+folded_text_check_is_stored(void **state)
+{
+	struct event ev;
+	char why[REASON_MAX], words[REASON_MAX];
+	(void)state;
+	memset(&ev, 0, sizeof ev);
+	ev.type = EV_RELOCATE;
+	strcpy(ev.subject, "10000020");
+	strcpy(ev.operator_no, "1001");
+	strcpy(ev.payload, "location=GBG-A01-1&note=121212-1212");
+	i18n_source(1);
+	assert_int_equal(text_check_event(&ev, why, sizeof why), HMC_E_INVALID);
+	i18n_source(0);
+	assert_true(reason_is_stored(why));
+	reason_text(why, words, sizeof words);
+	assert_non_null(strstr(words, "relocate 10000020: the note holds a personal identity number"));
+	/* A local check answers in words. */
+	assert_int_equal(text_check_event(&ev, why, sizeof why), HMC_E_INVALID);
+	assert_false(reason_is_stored(why));
+	assert_non_null(strstr(why, "the note holds a personal identity number"));
+	strcpy(ev.payload, "location=GBG-A01-1");
+	strcpy(ev.operator_no, "1001\xe2\x80\xae");
+	i18n_source(1);
+	assert_int_equal(text_check_event(&ev, why, sizeof why), HMC_E_INVALID);
+	i18n_source(0);
+	reason_text(why, words, sizeof words);
+	assert_string_equal(words, "relocate 10000020: the operator holds a character that "
+				   "reverses the text's direction (U+202E)");
+}
+
 int
 main(void)
 {
@@ -104,6 +154,8 @@ main(void)
 		cmocka_unit_test(numbered_arguments_keep_words),
 		cmocka_unit_test(cut_store_is_readable),
 		cmocka_unit_test(the_store_keeps_the_reason),
+		cmocka_unit_test(nested_reason),
+		cmocka_unit_test(folded_text_check_is_stored),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	testutil_cleanup();

@@ -37,7 +37,7 @@ struct conflict {
 	char id[CONFLICT_ID_MAX];
 	char kind[12];		/* "conflict", "rejected" (centre has other
 				 * content), "refused" (the centre refused it) */
-	char note[256];		/* why */
+	char note[512];		/* why, in words (a reason is read whole) */
 	int resolved;		/* 1 when a resolution has been folded */
 	char outcome[8];	/* "log" or "event" when resolved */
 	char resolved_by[OPERATOR_MAX];
@@ -62,6 +62,12 @@ int conflicts_resolve(struct store *store, const char *operator_no, const char *
  * 0 when it applied; 1 with *c filled: kind "conflict", "refused" or
  * "held", the note in the user's language, the resolution if any. */
 int conflicts_of_event(struct store *store, const struct event *ev, struct conflict *c);
+/* Why c is held, for people: the note with the codes in it (an event's
+ * type spelt with "_", or before its subject or a colon; a field of its
+ * payload named after "the " or ": ") in the words of words.h, in the user's language, and what a
+ * terminal would act on (controls, direction overrides) escaped as the
+ * command line escapes it.  Into out[size], cut at size. */
+void conflict_words(const struct conflict *c, char *out, size_t size);
 
 /* A conflict's name "DEVICE#SEQ" into its device and sequence number;
  * HMC_E_INVALID when it is not one. */
