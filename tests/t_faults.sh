@@ -241,16 +241,26 @@ fi
 
 # --- a locked store -----------------------------------------------------------
 fresh "$T/l.db"
-(printf 'BEGIN IMMEDIATE;\nINSERT INTO config VALUES ("held", "1");\n'; sleep 6; printf 'ROLLBACK;\n') |
-	sqlite3 "$T/l.db" &
+# The holder keeps the write lock until told (a line into a fifo), and the
+# test goes on once the lock is seen held: however slow the machine, the
+# lock is there for the whole case.
+mkfifo "$T/hold"
+(printf '.timeout 5000\nBEGIN IMMEDIATE;\nINSERT INTO config VALUES ("held", "1");\n'
+	read -r _ <"$T/hold"; printf 'ROLLBACK;\n') | sqlite3 "$T/l.db" &
 holder=$!
-sleep 0.5
+i=0
+while [ $i -lt 300 ] && sqlite3 "$T/l.db" "PRAGMA busy_timeout = 0; BEGIN IMMEDIATE; ROLLBACK;" \
+	>/dev/null 2>&1; do
+	sleep 0.1
+	i=$((i + 1))
+done
 run "$HMC" --db "$T/l.db" unit show "$in_stock"; expect_status 0	# readers are not blocked
 relocate "$T/l.db" "$shelf"
 expect_status 75; expect_err "the store $T/l.db is locked by another program"; expect_err "try again"
 expect_no "database is locked"
 check "the locked message is one line naming the file once" \
 	[ "$(wc -l <"$T/err")" = 1 ] && [ "$(grep -o "$T/l.db" "$T/err" | wc -l)" = 1 ]
+echo done >"$T/hold"
 wait $holder
 relocate "$T/l.db" "$shelf"; expect_status 0
 
