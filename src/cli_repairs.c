@@ -228,7 +228,7 @@ cli_repair(struct cli *cli)
 		 * as minutes. */
 		long m = minutes == NULL ? 0
 			: minutes[0] >= '0' && minutes[0] <= '9' ? strtol(minutes, &end, 10) : -1;
-		if (minutes && (*end != '\0' || m < 0 || m > 100000)) {
+		if (minutes && (m < 0 || *end != '\0' || m > 100000)) {	/* m < 0: end unset */
 			store_close(store);
 			return cli_usage_error(cli_current_verb,
 					       _("--minutes is a whole number of minutes, 0 to 100000"));
