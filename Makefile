@@ -4,7 +4,8 @@
 #   make check    every test (set SAN=1 for AddressSanitizer + UBSan)
 #   make bench    benchmarks, with figures beside a bare baseline
 #   make torture  SIGKILL at random moments of a day's work and of syncs
-#                 (LONG=1: thousands of kills; SEED=N repeats a run's choices)
+#                 (LONG=1: thousands of kills; SEED=N repeats a run's choices;
+#                 KILLS=N and SYNC_KILLS=N set how many)
 #   make fuzz     libFuzzer targets (clang), FUZZ_SECONDS (60) each, two at a time
 #   make man      writes the settings part of man/hmc.conf.5 from the table
 #   make install  PREFIX=/usr/local DESTDIR=  (paths are found at run time
@@ -268,7 +269,8 @@ loadtest-run: $(HMC) $(BUILD)/tests/bench_fleet
 # tests/torture.c says what is killed when and what is checked after.
 torture-run: $(HMC) $(MO) $(BUILD)/tests/torture
 	@HMC_LOCALEDIR=$(BUILD)/locale $(BUILD)/tests/torture --hmc $(HMC) \
-		$(if $(filter 1,$(LONG)),--long) $(if $(SEED),--seed $(SEED))
+		$(if $(filter 1,$(LONG)),--long) $(if $(SEED),--seed $(SEED)) \
+		$(if $(KILLS),--kills $(KILLS)) $(if $(SYNC_KILLS),--sync-kills $(SYNC_KILLS))
 
 bench-run: build-all
 	@HMC=$(HMC) BUILD=$(BUILD) HMC_LOCALEDIR=$(BUILD)/locale sh tests/bench.sh

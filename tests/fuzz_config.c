@@ -48,11 +48,14 @@ central_value(const char *line, size_t *len)
 	return line;
 }
 
-/* The URL a plain reading finds in data, or NULL; into out. */
+/* The URL a plain reading finds in data, or NULL; into out.  A UTF-8
+ * byte order mark before the first line is no part of it (an editor's
+ * mark, which the parser passes over too). */
 static const char *
 expected(const uint8_t *data, size_t size, size_t buf_size, char *out)
 {
-	for (size_t at = 0; at < size;) {
+	size_t start = size >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	for (size_t at = start; at < size;) {
 		const uint8_t *end = memchr(data + at, '\n', size - at);
 		size_t line_len = end ? (size_t)(end - (data + at)) : size - at;
 		char *line = strndup((const char *)data + at, line_len);
