@@ -19,6 +19,7 @@
 #include "hmc/repairs.h"
 #include "hmc/store.h"
 #include "hmc/sync.h"
+#include "hmc/text.h"
 #include "hmc/xmem.h"
 
 #include <assert.h>
@@ -359,6 +360,16 @@ check_users(const char *value)
 	return 0;
 }
 
+/* A code or a list of login names that reads as a personal identity
+ * number (a label printer named 121212-1212): refused as hmc refuses one
+ * in any text, and never repeated in the refusal. */
+static int
+holds_number(const struct setting *s, const char *value)
+{
+	return (s->type == SETTING_CODE || s->type == SETTING_USERS) &&
+	       text_has_personal_number(value);
+}
+
 int
 settings_check(const struct setting *s, const char *value, char *out, size_t size)
 {
@@ -371,6 +382,8 @@ settings_check(const struct setting *s, const char *value, char *out, size_t siz
 	for (const char *c = value; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			return HMC_E_INVALID;
+	if (holds_number(s, value))
+		return HMC_E_INVALID;
 	switch (s->type) {
 	case SETTING_INT:
 		if (parse_int(value, &n) != 0 || n < s->min || n > s->max)
@@ -595,6 +608,11 @@ settings_set(struct store *store, const char *key, const char *value, char *why,
 	const struct setting *s = changeable(key, &rc, why, size);
 	if (s == NULL)
 		return rc;
+	if (holds_number(s, value)) {
+		snprintf(why, size, _("%s: the value holds a personal identity number, which hmc "
+				      "never stores"), key);
+		return HMC_E_INVALID;
+	}
 	if (settings_check(s, value, normal, sizeof normal) != 0) {
 		snprintf(why, size, _("%s: \"%.60s\" is not allowed: %s"), key, value,
 			 settings_range(s, range, sizeof range));
@@ -682,7 +700,11 @@ file_key(void *arg, int line, const char *section, const char *key, const char *
 	}
 	if (settings_check(s, value, NULL, 0) != 0) {
 		/* The value of a secret setting is not repeated. */
-		if (s->flags & SETTING_SECRET)
+		if (holds_number(s, value))
+			snprintf(ctx->err, ctx->size, _("%s:%d: %s: the value holds a personal "
+							"identity number, which hmc never stores"),
+				 ctx->name, line, full);
+		else if (s->flags & SETTING_SECRET)
 			snprintf(ctx->err, ctx->size, _("%s:%d: %s: not %s"), ctx->name, line, full,
 				 settings_range(s, range, sizeof range));
 		else

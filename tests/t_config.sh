@@ -58,6 +58,11 @@ expect_status 1; expect_err "repair.normal_days"; expect_err '"-5"'; expect_err 
 run "$HMC" --db "$DB" config set repair.day_start 8:00; expect_status 1; expect_err "HH:MM"
 run "$HMC" --db "$DB" config set label.width_mm 2; expect_status 1; expect_err "10 to 300"
 run "$HMC" --db "$DB" config set closures.GBG 2026-02-30; expect_status 1; expect_err "YYYY-MM-DD"
+# a personal identity number is never stored, not even as a printer's name,
+# and the refusal does not repeat it
+run "$HMC" --db "$DB" config set label.printer 121212-1212; expect_status 1
+expect_err "personal identity number"; expect_no "1212-1212"
+run "$HMC" --db "$DB" config set label.printer zebra-2; expect_status 0
 run "$HMC" --db "$DB" config set no.such.key 1; expect_status 1; expect_err "no.such.key"; expect_err "no such setting"
 run "$HMC" --db "$DB" config set sync.cursor 0;  expect_status 1; expect_err "kept by hmc itself"
 run "$HMC" --db "$DB" config set sync.central sqlite:/x.db; expect_status 1; expect_err "config file"
@@ -92,6 +97,9 @@ run "$HMC" --db "$DB" sync;          expect_status 1; expect_err "$CONF:2: sync.
 # the dotted name before any section is a second spelling of [sync]: refused, saying how
 printf 'sync.central = sqlite:/a.db\n' >"$CONF"
 run "$HMC" --db "$DB" config list;   expect_status 1; expect_err "$CONF:1: sync.central: write it as [sync] then central = "
+printf '[sync]\nscope = 19121212-1212\n' >"$CONF"
+run "$HMC" --db "$DB" config list;   expect_status 1; expect_err "$CONF:2: sync.scope: the value holds a personal"
+expect_no "1212-1212"
 printf '[sync\n' >"$CONF"
 run "$HMC" --db "$DB";               expect_status 1; expect_err "$CONF:1:"
 printf 'central = sqlite:/a.db\ncentral = sqlite:/b.db\n' >"$CONF"
