@@ -548,13 +548,18 @@ snapshot_store_empty(struct store *store)
 	return 1;
 }
 
+/* The snapshot kept as the store's base (what verify replays from): its
+ * content from memory (len bytes), or, with path, its meta->size bytes from the downloaded file a chunk at
+ * a time into a zero blob of its size (a zero blob inserted is written as
+ * zeros, never held in memory; an UPDATE to one would be, twice). */
 static int
 keep_base(struct store *store, const struct central_snapshot *meta, const void *content,
-	  size_t len)
+	  size_t len, const char *path)
 {
 	char now[TIMEUTIL_UTC_LEN];
 	timeutil_format_utc(timeutil_now_ms(), now);
 	sqlite3_stmt *stmt = NULL;
+	sqlite3_blob *blob = NULL;
 	int rc = sqlite3_prepare_v2(store_db(store),
 		"INSERT INTO snapshot_base (one, place, generation, reducer_version, schema_version,"
 		" max_hlc, sha256, content, loaded) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -566,11 +571,40 @@ keep_base(struct store *store, const struct central_snapshot *meta, const void *
 		sqlite3_bind_int(stmt, 4, meta->schema_version);
 		sqlite3_bind_int64(stmt, 5, meta->max_hlc);
 		sqlite3_bind_blob(stmt, 6, meta->sha256, 32, SQLITE_STATIC);
-		sqlite3_bind_blob64(stmt, 7, content, len, SQLITE_STATIC);
+		if (path == NULL)
+			sqlite3_bind_blob64(stmt, 7, content, len, SQLITE_STATIC);
+		else
+			sqlite3_bind_zeroblob64(stmt, 7, (sqlite3_uint64)meta->size);
 		sqlite3_bind_text(stmt, 8, now, -1, SQLITE_STATIC);
 		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
 	}
 	sqlite3_finalize(stmt);
+	if (rc == SQLITE_OK && path != NULL)
+		rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1, 1,
+				       &blob);
+	if (rc != SQLITE_OK || path == NULL) {
+		sqlite3_blob_close(blob);
+		return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
+	}
+	FILE *in = fopen(path, "rb");
+	char *buf = xmalloc(1 << 16);
+	int64_t at = 0;
+	size_t n;
+	rc = in == NULL ? SQLITE_CANTOPEN : SQLITE_OK;
+	while (rc == SQLITE_OK && at < meta->size && (n = fread(buf, 1, 1 << 16, in)) > 0) {
+		if (at + (int64_t)n > meta->size)
+			n = (size_t)(meta->size - at);
+		rc = sqlite3_blob_write(blob, buf, (int)n, (int)at);
+		at += (int64_t)n;
+	}
+	if (rc == SQLITE_OK && at != meta->size)
+		rc = SQLITE_IOERR;
+	if (in != NULL)
+		fclose(in);
+	free(buf);
+	int closed = sqlite3_blob_close(blob);
+	if (rc == SQLITE_OK)
+		rc = closed;
 	return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
 }
 
@@ -621,35 +655,18 @@ transfer_image(struct store *store)
 	return 0;
 }
 
-int
-snapshot_load(struct store *store, const struct central_snapshot *meta, const void *content,
-	      size_t len)
+/* The image attached as hmc_snap (from memory or from the file) into an
+ * empty store, in one transaction: its tables, the clock it saw, the
+ * cursor and the log's identity, and the snapshot kept as the base
+ * (keep_base: len bytes of content, or the file at path).  Detaches it. */
+static int
+load_attached(struct store *store, const struct central_snapshot *meta, const void *content,
+	      size_t len, const char *path)
 {
-	sqlite3 *image;
 	char text[24];
-	int rc = open_image(store, content, len, &image);
-	if (rc != 0)
-		return rc;
-	rc = check_inner(store, image, meta);
-	if (rc == 0)
-		rc = check_own_numbers(store, image);
-	sqlite3_close(image);
-	if (rc != 0)
-		return rc;
-	/* Attached outside the transaction (SQLite allows it only so), and
-	 * the foreign keys off for the copy: the image is the state of one
+	int rc;
+	/* The foreign keys off for the copy: the image is the state of one
 	 * place, whole, and its hash was checked. */
-	if (store_exec(store, "ATTACH ':memory:' AS hmc_snap") != 0)
-		return store_errcode(store);
-	/* Not SQLITE_DESERIALIZE_READONLY: the store's BEGIN IMMEDIATE locks
-	 * every attached database for writing, which a read-only one
-	 * refuses.  Nothing writes to it (and it cannot grow). */
-	if (sqlite3_deserialize(store_db(store), "hmc_snap", (unsigned char *)content,
-				(sqlite3_int64)len, (sqlite3_int64)len, 0) != SQLITE_OK) {
-		store_exec(store, "DETACH hmc_snap");
-		return store_seterr(store, HMC_E_REFUSED, "%s",
-				    _("its content is not a snapshot this hmc can read"));
-	}
 	store_exec(store, "PRAGMA foreign_keys = OFF");
 	snprintf(text, sizeof text, "%lld", (long long)meta->place);
 	if ((rc = store_begin(store)) == 0) {
@@ -664,7 +681,7 @@ snapshot_load(struct store *store, const struct central_snapshot *meta, const vo
 			rc = store_device_observe(store, meta->max_hlc, &ahead);
 		if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
 		    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
-			rc = keep_base(store, meta, content, len);
+			rc = keep_base(store, meta, content, len, path);
 		if (rc == 0)
 			rc = store_commit(store);
 		else
@@ -673,6 +690,35 @@ snapshot_load(struct store *store, const struct central_snapshot *meta, const vo
 	store_exec(store, "PRAGMA foreign_keys = ON");
 	store_exec(store, "DETACH hmc_snap");
 	return rc;
+}
+
+int
+snapshot_load(struct store *store, const struct central_snapshot *meta, const void *content,
+	      size_t len)
+{
+	sqlite3 *image;
+	int rc = open_image(store, content, len, &image);
+	if (rc != 0)
+		return rc;
+	rc = check_inner(store, image, meta);
+	if (rc == 0)
+		rc = check_own_numbers(store, image);
+	sqlite3_close(image);
+	if (rc != 0)
+		return rc;
+	/* Attached outside the transaction (SQLite allows it only so). */
+	if (store_exec(store, "ATTACH ':memory:' AS hmc_snap") != 0)
+		return store_errcode(store);
+	/* Not SQLITE_DESERIALIZE_READONLY: the store's BEGIN IMMEDIATE locks
+	 * every attached database for writing, which a read-only one
+	 * refuses.  Nothing writes to it (and it cannot grow). */
+	if (sqlite3_deserialize(store_db(store), "hmc_snap", (unsigned char *)content,
+				(sqlite3_int64)len, (sqlite3_int64)len, 0) != SQLITE_OK) {
+		store_exec(store, "DETACH hmc_snap");
+		return store_seterr(store, HMC_E_REFUSED, "%s",
+				    _("its content is not a snapshot this hmc can read"));
+	}
+	return load_attached(store, meta, content, len, NULL);
 }
 
 /* --- the snapshot a store started from ------------------------------------ */
@@ -995,73 +1041,16 @@ snapshot_base_replace(struct store *store, const struct central_snapshot *meta,
 		      const void *content, size_t len)
 {
 	int rc = store_exec(store, "DELETE FROM snapshot_base");
-	return rc != 0 ? rc : keep_base(store, meta, content, len);
+	return rc != 0 ? rc : keep_base(store, meta, content, len, NULL);
 }
 
 /* --- loading from a file (a download streamed to disk) ---------------------- */
-
-/* The kept base's content from the file, a chunk at a time, into the row
- * keep_base made with a zero blob of its size. */
-static int
-keep_base_file(struct store *store, const struct central_snapshot *meta, const char *path)
-{
-	char now[TIMEUTIL_UTC_LEN];
-	timeutil_format_utc(timeutil_now_ms(), now);
-	sqlite3_stmt *stmt = NULL;
-	sqlite3_blob *blob = NULL;
-	/* A zero blob inserted is written as zeros, never held in memory
-	 * (an UPDATE to one would be, twice). */
-	int rc = sqlite3_prepare_v2(store_db(store),
-		"INSERT INTO snapshot_base (one, place, generation, reducer_version, schema_version,"
-		" max_hlc, sha256, content, loaded) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, zeroblob(?7), ?8)",
-		-1, &stmt, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(stmt, 1, meta->place);
-		sqlite3_bind_text(stmt, 2, meta->generation, -1, SQLITE_STATIC);
-		sqlite3_bind_int(stmt, 3, meta->reducer_version);
-		sqlite3_bind_int(stmt, 4, meta->schema_version);
-		sqlite3_bind_int64(stmt, 5, meta->max_hlc);
-		sqlite3_bind_blob(stmt, 6, meta->sha256, 32, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 7, meta->size);
-		sqlite3_bind_text(stmt, 8, now, -1, SQLITE_STATIC);
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(store_db(store));
-	}
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_blob_open(store_db(store), "main", "snapshot_base", "content", 1, 1,
-				       &blob);
-	if (rc != SQLITE_OK) {
-		sqlite3_blob_close(blob);
-		return store_sqlerr(store, rc, _("keeping the snapshot"));
-	}
-	FILE *in = fopen(path, "rb");
-	char *buf = xmalloc(1 << 16);
-	int64_t at = 0;
-	size_t n;
-	rc = in == NULL ? SQLITE_CANTOPEN : SQLITE_OK;
-	while (rc == SQLITE_OK && at < meta->size && (n = fread(buf, 1, 1 << 16, in)) > 0) {
-		if (at + (int64_t)n > meta->size)
-			n = (size_t)(meta->size - at);
-		rc = sqlite3_blob_write(blob, buf, (int)n, (int)at);
-		at += (int64_t)n;
-	}
-	if (rc == SQLITE_OK && at != meta->size)
-		rc = SQLITE_IOERR;
-	if (in != NULL)
-		fclose(in);
-	free(buf);
-	int closed = sqlite3_blob_close(blob);
-	if (rc == SQLITE_OK)
-		rc = closed;
-	return rc == SQLITE_OK ? 0 : store_sqlerr(store, rc, _("keeping the snapshot"));
-}
 
 int
 snapshot_load_file(struct store *store, const struct central_snapshot *meta, const char *path)
 {
 	sqlite3 *image = NULL;
 	sqlite3_stmt *stmt = NULL;
-	char text[24];
 	if (sqlite3_open_v2(path, &image, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
 		sqlite3_close(image);
 		return store_seterr(store, HMC_E_REFUSED, "%s",
@@ -1083,27 +1072,5 @@ snapshot_load_file(struct store *store, const struct central_snapshot *meta, con
 	if (rc != SQLITE_OK)
 		return store_seterr(store, HMC_E_REFUSED, "%s",
 				    _("its content is not a snapshot this hmc can read"));
-	store_exec(store, "PRAGMA foreign_keys = OFF");
-	snprintf(text, sizeof text, "%lld", (long long)meta->place);
-	if ((rc = store_begin(store)) == 0) {
-		int ahead;
-		if (!snapshot_store_empty(store))
-			rc = store_seterr(store, HMC_E_REFUSED, "%s",
-					  _("this store is not empty: a snapshot is loaded into a new "
-					    "one only"));
-		if (rc == 0)
-			rc = transfer_image(store);
-		if (rc == 0)
-			rc = store_device_observe(store, meta->max_hlc, &ahead);
-		if (rc == 0 && (rc = store_config_set(store, "sync.cursor", text)) == 0 &&
-		    (rc = store_config_set(store, "sync.generation", meta->generation)) == 0)
-			rc = keep_base_file(store, meta, path);
-		if (rc == 0)
-			rc = store_commit(store);
-		else
-			store_rollback(store);
-	}
-	store_exec(store, "PRAGMA foreign_keys = ON");
-	store_exec(store, "DETACH hmc_snap");
-	return rc;
+	return load_attached(store, meta, NULL, 0, path);
 }
