@@ -166,7 +166,7 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 			 "CREATE TEMP TABLE scope_where (unit_no TEXT PRIMARY KEY, depot TEXT NOT NULL)"
 			 " WITHOUT ROWID;"
 			 "INSERT INTO temp.scope_where SELECT u.unit_no,"
-			 " coalesce(l.depot, hmc_scope_home(u.unit_no)) FROM main.units u"
+			 " coalesce(l.depot, u.last_depot, hmc_scope_home(u.unit_no)) FROM main.units u"
 			 " LEFT JOIN main.locations l ON l.code = u.location;"
 			 "DROP TABLE IF EXISTS temp.scope_keep;"
 			 "CREATE TEMP TABLE scope_keep (unit_no TEXT PRIMARY KEY) WITHOUT ROWID;",
@@ -517,13 +517,14 @@ static const struct {
 };
 #define N_CARRIED (sizeof carried / sizeof carried[0])
 
-/* The depot a unit of store is at: its location's, or its home. */
+/* The depot a unit of store is at: its location's, else the one it last
+ * left, else (never at a location) its home. */
 static void
 unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT l.depot FROM units u LEFT JOIN locations l ON l.code = u.location"
-		" WHERE u.unit_no = ?1");
+		"SELECT coalesce(l.depot, u.last_depot) FROM units u"
+		" LEFT JOIN locations l ON l.code = u.location WHERE u.unit_no = ?1");
 	int found = 0, located = 0;
 	depot[0] = '\0';
 	if (stmt == NULL)

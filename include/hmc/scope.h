@@ -15,10 +15,12 @@
  * (scope_skips):
  *
  *   a unit belongs to the depot of its location; a unit with no location
- *   (out at a patient, in transit, lost, scrapped) to its home depot,
- *   scope_home: the state does not yet record the depot that sent a unit
- *   out, so the home is a fixed hash of the unit's number over the
- *   region's depots, which splits the region evenly and never changes;
+ *   (out at a patient, in transit, lost, scrapped) to the depot that sent
+ *   it out: units.last_depot (store migration 25), the depot of the last
+ *   location it left, which the reducer records wherever a move takes a
+ *   unit's location away (apply_unit.c's write_unit); only a unit that
+ *   never had a location (imported out at a patient) goes to its home,
+ *   scope_home, a fixed hash of its number over the region's depots;
  *   a set's components go with their main unit, a loan unit with its
  *   repair;
  *   the rows keyed by a unit (scope_tables) go with it; everything else
