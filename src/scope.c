@@ -519,8 +519,8 @@ static const struct {
 
 /* The depot a unit of store is at: its location's, else the one it last
  * left, else (never at a location) its home. */
-static void
-unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
+void
+scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT coalesce(l.depot, u.last_depot) FROM units u"
@@ -573,7 +573,7 @@ scope_carry(struct store *store, struct event *ev)
 	char from[SCOPE_DEPOT_MAX], to[SCOPE_DEPOT_MAX], row[PAYLOAD_MAX];
 	if (!event_type_is_move(ev->type) || (move_effects(ev->type) & FX_CREATES))
 		return 0;
-	unit_depot(store, ev->subject, from, sizeof from);
+	scope_unit_depot(store, ev->subject, from, sizeof from);
 	target_depot(store, ev, to, sizeof to);
 	if (from[0] == '\0' || to[0] == '\0' || strcmp(from, to) == 0)
 		return 0;

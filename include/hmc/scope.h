@@ -97,6 +97,11 @@ int scope_wanted(struct store *store, char *depot, size_t size);
  * of the region: a fixed hash of its number. */
 const char *scope_home(const char *unit_no, const char *const *depots, size_t n);
 
+/* The depot unit_no of this store belongs to by the rule above (its
+ * location's, the one it last left, else its home); "" when the store
+ * does not hold it. */
+void scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t size);
+
 /* The reducer's rule (see above), in its savepoint: *skip 1 when ev is
  * not applied here; it may write the lists outside. */
 int scope_skips(struct store *store, const struct event *ev, int *skip);
