@@ -188,17 +188,17 @@ decode_pair(const char *key, const char *value, void *arg)
 			snprintf(d->why, d->size, "%s", _("its state is not one this hmc knows"));
 		d->has_state = !bad;
 	} else if (strcmp(key, "article") == 0) {
-		bad = text_field(d, key, value, u->article_no, sizeof u->article_no);
+		bad = text_field(d, _("article"), value, u->article_no, sizeof u->article_no);
 	} else if (strcmp(key, "location") == 0) {
-		bad = text_field(d, key, value, u->location, sizeof u->location);
+		bad = text_field(d, _("location"), value, u->location, sizeof u->location);
 	} else if (strcmp(key, "payer") == 0) {
-		bad = text_field(d, key, value, u->payer, sizeof u->payer);
+		bad = text_field(d, _("payer"), value, u->payer, sizeof u->payer);
 	} else if (strcmp(key, "recipient") == 0) {
-		bad = text_field(d, key, value, u->recipient, sizeof u->recipient);
+		bad = text_field(d, _("recipient"), value, u->recipient, sizeof u->recipient);
 	} else if (strcmp(key, "since") == 0) {
-		bad = ms_field(d, key, value, &u->since_ms);
+		bad = ms_field(d, _("since"), value, &u->since_ms);
 	} else if (strcmp(key, "as_of") == 0) {
-		bad = ms_field(d, key, value, &u->as_of_ms);
+		bad = ms_field(d, _("time"), value, &u->as_of_ms);
 	}
 	/* Other keys (a newer centre's) are not shown, so not read. */
 	d->bad = bad;
