@@ -10,6 +10,7 @@
  */
 #include "screen.h"
 
+#include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/conflicts.h"
 #include "hmc/fetch.h"
@@ -140,6 +141,8 @@ load(struct shell *sh, const char *unit_no)
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, &ctx);
 }
 
+static void note_outside(struct shell *sh, const char *text, size_t len);
+
 static void
 lookup_enter(struct shell *sh, const char *arg)
 {
@@ -147,6 +150,8 @@ lookup_enter(struct shell *sh, const char *arg)
 		char unit_no[UNIT_NO_MAX];
 		if (ui_scan_unit(sh, arg, strlen(arg), unit_no, NULL, 0) == 0)
 			load(sh, unit_no);
+		else
+			note_outside(sh, arg, strlen(arg));
 	}
 }
 
@@ -251,6 +256,24 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		     lk);
 }
 
+/* A unit number this depot's handheld does not hold (scope.h): kept, so
+ * that F1 can fetch the centre's view of it. */
+static void
+note_outside(struct shell *sh, const char *text, size_t len)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	struct barcode code;
+	char depot[SCOPE_DEPOT_MAX];
+	if (barcode_interpret(text, len, 0, &code) != 0 || code.kind != BARCODE_UNIT)
+		return;
+	enum scope_where where = scope_unit(shell_store(sh), code.text, depot, sizeof depot);
+	if (where != SCOPE_OUT && where != SCOPE_ARRIVED)
+		return;
+	memset(lk, 0, sizeof *lk);
+	xstrlcpy(lk->outside, code.text, sizeof lk->outside);
+	scope_describe(where, code.text, depot, lk->said, sizeof lk->said);
+}
+
 static enum result
 lookup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -258,6 +281,8 @@ lookup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	(void)source;
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) == 0)
 		load(sh, unit_no);
+	else
+		note_outside(sh, text, len);
 	return R_REDRAW;
 }
 
