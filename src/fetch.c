@@ -19,6 +19,7 @@
 #include "hmc/xmem.h"
 
 #include <errno.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,9 @@ fetch_publish(struct store *store, const struct central_ops *ops, struct central
 	if (t.n > 1)
 		qsort(t.units, t.n, sizeof *t.units, compare_units);
 	struct central_unit *batch = xmalloc(FETCH_BATCH * sizeof *batch);
+	/* One read of the store for the whole publication, not a lock per
+	 * look-up (the fold's store: no one else writes it meanwhile). */
+	int reading = sqlite3_exec(store_db(store), "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
 	int64_t now = timeutil_now_ms();
 	int k = 0;
 	for (size_t i = 0; rc == 0 && i < t.n; i++) {
@@ -130,6 +134,8 @@ fetch_publish(struct store *store, const struct central_ops *ops, struct central
 		rc = ops->units_put(c, batch, k, err, size);
 		*n += rc == 0 ? k : 0;
 	}
+	if (reading)
+		sqlite3_exec(store_db(store), "COMMIT", NULL, NULL, NULL);
 	free(batch);
 	free(t.units);
 	return rc;

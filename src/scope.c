@@ -538,9 +538,28 @@ scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t s
 	}
 	sqlite3_reset(stmt);
 	if (found && !located) {
+		/* The region's depots, read again only when the store changed
+		 * (here or by another connection): the centre's fold asks this
+		 * for every unit it publishes (fetch.h). */
 		static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
 		static const char *ptrs[SCOPE_MAX_DEPOTS];
-		size_t n = region_depots(store_db(store), depots, ptrs, SCOPE_MAX_DEPOTS);
+		static size_t n;
+		static sqlite3 *seen_db;
+		static sqlite3_int64 seen_changes = -1, seen_version = -1;
+		sqlite3 *db = store_db(store);
+		sqlite3_int64 version = -1;
+		sqlite3_stmt *v = NULL;
+		if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &v, NULL) == SQLITE_OK &&
+		    sqlite3_step(v) == SQLITE_ROW)
+			version = sqlite3_column_int64(v, 0);
+		sqlite3_finalize(v);
+		if (db != seen_db || version < 0 || version != seen_version ||
+		    sqlite3_total_changes64(db) != seen_changes) {
+			n = region_depots(db, depots, ptrs, SCOPE_MAX_DEPOTS);
+			seen_db = db;
+			seen_version = version;
+			seen_changes = sqlite3_total_changes64(db);
+		}
 		snprintf(depot, size, "%s", scope_home(unit_no, ptrs, n));
 	}
 }
