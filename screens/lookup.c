@@ -191,8 +191,15 @@ draw_centre(struct shell *sh, WINDOW *win, int rows, int cols)
 		timeutil_format_local(f->since_ms, when);
 		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("since"), when);
 	}
-	if (row < rows)
-		ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->location[0] ? f->location : f->payer);
+	if (row < rows && f->location[0]) {
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->location);
+	} else if (row < rows && f->payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(shell_store(sh), f->payer, &payer) == 0)
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", payer.payer_id, payer.name);
+		else
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->payer);
+	}
 	if (row < rows) {
 		struct article article;
 		if (catalog_article_get(shell_store(sh), f->article_no, &article) == 0)
