@@ -59,6 +59,13 @@ touched_by(const struct event *ev, int skipped, void *arg)
 }
 
 static int
+every_unit(const char *unit_no, void *arg)
+{
+	touch(arg, unit_no);
+	return 0;
+}
+
+static int
 compare_units(const void *a, const void *b)
 {
 	return strcmp(a, b);
@@ -105,7 +112,10 @@ fetch_publish(struct store *store, const struct central_ops *ops, struct central
 	*n = 0;
 	if (upto <= after)
 		return 0;
-	int rc = journal_foreach_placed(store, after, upto, touched_by, &t);
+	/* The first publication: every unit (a fold's store born from a
+	 * snapshot holds only the events after it); then those touched. */
+	int rc = after == 0 ? unit_foreach_no(store, every_unit, &t)
+			    : journal_foreach_placed(store, after, upto, touched_by, &t);
 	if (rc != 0) {
 		snprintf(err, size, "%s", store_errmsg(store));
 		free(t.units);

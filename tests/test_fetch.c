@@ -2,8 +2,8 @@
  * test_fetch.c — the centre's view of a unit (fetch.h): published from a
  * store into a SQLite central log, read back and checked.
  *
- * Covers: fetch_publish publishes the units the events after a place
- * touched, each with its depot (a delivered unit's the depot it left),
+ * Covers: fetch_publish publishes every unit first, then the units the
+ * events after a place touched, each with its depot (a delivered unit's the depot it left),
  * and an older place never replaces a newer row; fetch_unit reads it
  * back whole; fetch_decode refuses a row for another unit, one whose
  * value holds a control character or a bidirectional override, one with
@@ -47,6 +47,15 @@ publish_and_fetch(void **state)
 	if (fetch_publish(store, ops, c, 0, last, &n, err, sizeof err) != 0)
 		fail_msg("publish: %s", err);
 	assert_int_equal(n, 2);
+	/* Then only the units the events after the last place touched. */
+	testutil_move(store, OP_STAFF, EV_RELOCATE, "10000001", "location=GBG-A01-2");
+	assert_int_equal(sqlite3_exec(store_db(store), "UPDATE journal SET gseq = seq,"
+				      " status = 'central'", NULL, NULL, NULL), 0);
+	int64_t first = last;
+	last = testutil_int(store, "SELECT max(gseq) FROM journal");
+	if (fetch_publish(store, ops, c, first, last, &n, err, sizeof err) != 0)
+		fail_msg("publish: %s", err);
+	assert_int_equal(n, 1);
 	ops->close(c);
 
 	struct fetch_unit f;
@@ -58,10 +67,11 @@ publish_and_fetch(void **state)
 	assert_string_equal(f.payer, "K1480");
 	assert_string_equal(f.location, "");
 	assert_string_equal(f.depot, "GBG");
-	assert_int_equal(f.place, last);
+	assert_int_equal(f.place, first);
 	assert_true(f.since_ms > 0 && f.as_of_ms > 0);
 	assert_int_equal(fetch_unit(url, "10000001", &f, why, sizeof why), 0);
-	assert_string_equal(f.location, "GBG-A01-1");
+	assert_string_equal(f.location, "GBG-A01-2");
+	assert_int_equal(f.place, last);
 
 	/* An older place does not replace the newer row. */
 	struct central_unit old;

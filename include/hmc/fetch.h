@@ -52,8 +52,9 @@ struct fetch_unit {
 };
 
 /* The centre's fold: publishes the units touched by the events at places
- * after+1 .. upto of store (the centre's store) through ops/c, in batches
- * of one transaction each; *n gets how many.  0, or an error with err. */
+ * after+1 .. upto of store (the centre's store), or every unit it holds
+ * when after is 0, as of place upto, through ops/c, in batches of one
+ * transaction each; *n gets how many.  0, or an error with err. */
 int fetch_publish(struct store *store, const struct central_ops *ops, struct central *c,
 		  int64_t after, int64_t upto, int64_t *n, char *err, size_t size);
 

@@ -39,7 +39,8 @@
  * ids of repairs and charges of units outside (their later events name
  * only the id) and the units moved here without their rows.  Where an
  * outside unit is now is not followed: that would cost every handheld a
- * row change for every move in the region.
+ * row change for every move in the region; a look-up asks the centre
+ * instead (fetch.h).
  *
  * Folding in a depot's store (scope_skips, called by the reducer inside
  * the event's savepoint, after the manager's proof is checked): an event
