@@ -593,7 +593,7 @@ cli_unit(struct cli *cli)
 				       _("hmc unit show takes only --no-fetch and --central URL"));
 	if (!is_move && strcmp(sub, "history") != 0 && strcmp(sub, "show") != 0 && cli->n_opts > 0)
 		return cli_usage_error(cli_current_verb, _("hmc unit %s takes no options"), sub);
-	if (is_move && fetch_opts > 0)
+	if (strcmp(sub, "show") != 0 && fetch_opts > 0)
 		return cli_usage_error(cli_current_verb,
 				       _("--no-fetch and --central are for hmc unit show"));
 
