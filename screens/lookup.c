@@ -4,16 +4,22 @@
  * F4 records a unit the customer reports lost; F3 opens the field check
  * of an F or M unit; F2 shows its code and prints its label; F1, for a
  * unit out, lists the units out with its recipient (screens/recipient.c).
+ * A unit outside this depot's handheld (scope.h): said, and F1 fetches the
+ * centre's view of it (fetch.h), shown as the centre's with its place and
+ * time; nothing of it is written to the store.
  */
 #include "screen.h"
 
+#include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/conflicts.h"
+#include "hmc/fetch.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
 #include "hmc/money.h"
 #include "hmc/safety.h"
+#include "hmc/scope.h"
 #include "hmc/sets.h"
 #include "hmc/store.h"
 #include "hmc/timeutil.h"
@@ -36,6 +42,12 @@ struct lookup_screen {
 	char set[160];			/* its set (sets.h): "" for none */
 	struct ui_list history_view;	/* newest first */
 	char history[HISTORY][96];
+	/* A unit outside this depot (scope.h): its number, what was said,
+	 * and the centre's view once fetched (F1). */
+	char outside[UNIT_NO_MAX];
+	char said[300];
+	int fetched;
+	struct fetch_unit centre;
 };
 
 struct history_ctx {
@@ -73,6 +85,12 @@ load(struct shell *sh, const char *unit_no)
 	struct store *store = shell_store(sh);
 	memset(lk, 0, sizeof *lk);
 	if (unit_get(store, unit_no, &lk->unit) != 0) {
+		char depot[SCOPE_DEPOT_MAX];
+		enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
+		if (where == SCOPE_OUT || where == SCOPE_ARRIVED) {
+			xstrlcpy(lk->outside, unit_no, sizeof lk->outside);
+			xstrlcpy(lk->said, store_errmsg(store), sizeof lk->said);
+		}
 		shell_error(sh, "%s", store_errmsg(store));
 		return;
 	}
@@ -123,6 +141,8 @@ load(struct shell *sh, const char *unit_no)
 	journal_foreach(store, lk->unit.unit_no, 1, 0, HISTORY, note_event, &ctx);
 }
 
+static void note_outside(struct shell *sh, const char *text, size_t len);
+
 static void
 lookup_enter(struct shell *sh, const char *arg)
 {
@@ -130,6 +150,8 @@ lookup_enter(struct shell *sh, const char *arg)
 		char unit_no[UNIT_NO_MAX];
 		if (ui_scan_unit(sh, arg, strlen(arg), unit_no, NULL, 0) == 0)
 			load(sh, unit_no);
+		else
+			note_outside(sh, arg, strlen(arg));
 	}
 }
 
@@ -147,11 +169,65 @@ draw_history(void *arg, WINDOW *win, int i, int row, int cols, int chosen)
 	ui_wrap(win, row, 0, cols, 2, A_NORMAL, ((struct lookup_screen *)arg)->history[i]);
 }
 
+/* The centre's view of a unit outside (fetch.h), labelled as such. */
+static void
+draw_centre(struct shell *sh, WINDOW *win, int rows, int cols)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	const struct fetch_unit *f = &lk->centre;
+	char when[TIMEUTIL_LOCAL_LEN], line[160];
+	int row = 0;
+	if (!lk->fetched) {
+		row += ui_wrap(win, row, 0, cols, rows - 1, A_NORMAL, lk->said);
+		if (row < rows)
+			ui_wrap(win, row, 0, cols, rows - row, A_BOLD,
+				_("F1: Fetch from the centre"));
+		return;
+	}
+	row += ui_wrap(win, row, 0, cols, 2, A_BOLD, _("The centre's view (not here):"));
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_BOLD, "%s %s", f->unit_no, words_state(f->state));
+	if (f->since_ms && row < rows) {
+		timeutil_format_local(f->since_ms, when);
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s %s", _("since"), when);
+	}
+	if (row < rows && f->location[0]) {
+		ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->location);
+	} else if (row < rows && f->payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(shell_store(sh), f->payer, &payer) == 0)
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", payer.payer_id, payer.name);
+		else
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->payer);
+	}
+	if (row < rows) {
+		struct article article;
+		if (catalog_article_get(shell_store(sh), f->article_no, &article) == 0)
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s %s", article.article_no,
+				article.name);
+		else
+			ui_data(win, row++, 0, cols, A_NORMAL, "%s", f->article_no);
+	}
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, _("depot %s"), f->depot);
+	snprintf(line, sizeof line, _("as of place %lld"), (long long)f->place);
+	if (row < rows)
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", line);
+	if (f->as_of_ms && row < rows) {
+		timeutil_format_local(f->as_of_ms, when);
+		ui_text(win, row++, 0, cols, A_NORMAL, "%s", when);
+	}
+}
+
 static void
 lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 {
 	struct lookup_screen *lk = shell_data(sh);
 	int row = 0;
+	if (!lk->have && lk->outside[0]) {
+		draw_centre(sh, win, rows, cols);
+		return;
+	}
 	if (!lk->have) {
 		ui_wrap(win, row, 0, cols, rows, A_BOLD, _("Scan or type a unit"));
 		return;
@@ -187,6 +263,24 @@ lookup_draw(struct shell *sh, WINDOW *win, int rows, int cols)
 		     lk);
 }
 
+/* A unit number this depot's handheld does not hold (scope.h): kept, so
+ * that F1 can fetch the centre's view of it. */
+static void
+note_outside(struct shell *sh, const char *text, size_t len)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	struct barcode code;
+	char depot[SCOPE_DEPOT_MAX];
+	if (barcode_interpret(text, len, 0, &code) != 0 || code.kind != BARCODE_UNIT)
+		return;
+	enum scope_where where = scope_unit(shell_store(sh), code.text, depot, sizeof depot);
+	if (where != SCOPE_OUT && where != SCOPE_ARRIVED)
+		return;
+	memset(lk, 0, sizeof *lk);
+	xstrlcpy(lk->outside, code.text, sizeof lk->outside);
+	scope_describe(where, code.text, depot, lk->said, sizeof lk->said);
+}
+
 static enum result
 lookup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 {
@@ -194,6 +288,8 @@ lookup_scan(struct shell *sh, const char *text, size_t len, const char *source)
 	(void)source;
 	if (ui_scan_unit(sh, text, len, unit_no, NULL, 0) == 0)
 		load(sh, unit_no);
+	else
+		note_outside(sh, text, len);
 	return R_REDRAW;
 }
 
@@ -273,7 +369,29 @@ lookup_recipient(struct shell *sh)
 	return R_REDRAW;
 }
 
+/* A unit outside this depot, not yet fetched from the centre. */
+static int
+is_outside(struct shell *sh)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	return !lk->have && lk->outside[0] && !lk->fetched;
+}
+
+static enum result
+lookup_fetch(struct shell *sh)
+{
+	struct lookup_screen *lk = shell_data(sh);
+	char why[700];
+	if (fetch_unit(NULL, lk->outside, &lk->centre, why, sizeof why) != 0) {
+		shell_error(sh, "%s", why);
+		return R_REDRAW;
+	}
+	lk->fetched = 1;
+	return R_REDRAW;
+}
+
 static const struct key_binding lookup_keys[] = {
+	{ KEY_F(1), N_("Centre"), lookup_fetch, is_outside },
 	{ KEY_F(1), N_("Patient"), lookup_recipient, has_recipient },
 	{ KEY_F(2), N_("Label"), lookup_code, NULL },
 	{ KEY_F(3), N_("Check"), lookup_check, NULL },

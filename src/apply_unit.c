@@ -157,16 +157,23 @@ bind_text_or_null(sqlite3_stmt *stmt, int col, const char *text)
 
 /* Writes the unit's row.  An UPDATE sets only the columns that changed
  * (before is the row as it was): SQLite rewrites an index for every
- * column set, changed or not, and a move in stock changes no location. */
+ * column set, changed or not, and a move in stock changes no location.
+ * Every move that takes a unit from a location to none (delivery,
+ * transit, loss, write-off...) comes here: it records last_depot. */
 static int
 write_unit(struct store *store, const struct unit *unit, const struct unit *before)
 {
 	sqlite3_stmt *stmt;
 	int exists = before != NULL;
+	int left = exists && before->location[0] && unit->location[0] == '\0';
 	if (exists) {
-		char sql[256] = "UPDATE units SET state = ?2, state_since = ?7";
+		char sql[320] = "UPDATE units SET state = ?2, state_since = ?7";
 		if (strcmp(before->location, unit->location) != 0)
 			strcat(sql, ", location = ?3");
+		/* Leaving its last location: the depot that sent it out
+		 * (scope.h), kept while it has none. */
+		if (left)
+			strcat(sql, ", last_depot = (SELECT depot FROM locations WHERE code = ?8)");
 		if (strcmp(before->payer, unit->payer) != 0)
 			strcat(sql, ", payer = ?4");
 		if (strcmp(before->recipient, unit->recipient) != 0)
@@ -190,6 +197,8 @@ write_unit(struct store *store, const struct unit *unit, const struct unit *befo
 	if (unit->rent_from_ms != 0)
 		sqlite3_bind_int64(stmt, 6, unit->rent_from_ms);
 	sqlite3_bind_int64(stmt, 7, unit->state_since);
+	if (left)
+		sqlite3_bind_text(stmt, 8, before->location, -1, SQLITE_TRANSIENT);
 	if (!exists) {
 		sqlite3_bind_text(stmt, 8, unit_origin_name(unit->origin), -1, SQLITE_STATIC);
 		sqlite3_bind_text(stmt, 9, unit->article_no, -1, SQLITE_TRANSIENT);

@@ -23,6 +23,9 @@
  *                                 out in one statement)
  *   hmc_snapshots, _chunks        snapshots of the centre's fold, written by
  *                                 the owner only (008-snapshots.sql)
+ *   hmc_units                     the centre's view of each unit, written by
+ *                                 its fold (the owner) only, read by devices
+ *                                 for a look-up outside a depot (015-units.sql)
  *
  * The schema is the SQL files packaging/central/NNN-name.sql, applied in
  * order by `hmc central init` and `hmc central upgrade` in one
@@ -59,7 +62,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 13	/* the schema this hmc needs: packaging/central/013-trust.sql */
+#define PG_SCHEMA 15	/* the schema this hmc needs: packaging/central/015-units.sql */
 
 struct central {
 	PGconn *conn;
@@ -1303,8 +1306,127 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 	return central_snapshot_gather(&central_pg_ops, c, meta, content, err, size);
 }
 
+/* --- the centre's view of units (fetch.h) ------------------------------ */
+
+/* Appends text to a PostgreSQL array literal as a quoted element. */
+static void
+array_add(char **buf, size_t *len, size_t *cap, const char *text, int first)
+{
+	size_t need = *len + 2 * strlen(text) + 8;
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = xrealloc(*buf, *cap);
+	}
+	char *out = *buf + *len;
+	if (!first)
+		*out++ = ',';
+	*out++ = '"';
+	for (const char *t = text; *t; t++) {
+		if (*t == '"' || *t == '\\')
+			*out++ = '\\';
+		*out++ = *t;
+	}
+	*out++ = '"';
+	*out = '\0';
+	*len = (size_t)(out - *buf);
+}
+
+/* One statement per call, the rows as four arrays (a round trip per row
+ * would cost a region's first publication minutes). */
+static int
+pg_units_put(struct central *c, const struct central_unit *units, int n, char *err, size_t size)
+{
+	char place[24];
+	char *arrays[4] = { NULL, NULL, NULL, NULL };
+	size_t len[4] = { 0 }, cap[4] = { 0 };
+	int rc = ready(c, err, size);
+	if (rc != 0 || n <= 0)
+		return rc;
+	for (int a = 0; a < 4; a++) {
+		cap[a] = 64;
+		arrays[a] = xmalloc(cap[a]);
+		strcpy(arrays[a], "{");
+		len[a] = 1;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(place, sizeof place, "%lld", (long long)units[i].place);
+		array_add(&arrays[0], &len[0], &cap[0], units[i].unit_no, i == 0);
+		array_add(&arrays[1], &len[1], &cap[1], units[i].depot, i == 0);
+		array_add(&arrays[2], &len[2], &cap[2], place, i == 0);
+		array_add(&arrays[3], &len[3], &cap[3], units[i].body, i == 0);
+	}
+	for (int a = 0; a < 4; a++) {
+		if (len[a] + 2 > cap[a])
+			arrays[a] = xrealloc(arrays[a], cap[a] = len[a] + 2);
+		strcpy(arrays[a] + len[a], "}");
+	}
+	const char *params[4] = { arrays[0], arrays[1], arrays[2], arrays[3] };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"INSERT INTO hmc_units (unit_no, depot, place, body)"
+		" SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])"
+		" ON CONFLICT (unit_no) DO UPDATE SET depot = excluded.depot,"
+		" place = excluded.place, body = excluded.body"
+		" WHERE excluded.place >= hmc_units.place", 4, NULL, params, NULL, NULL, 0);
+	for (int a = 0; a < 4; a++)
+		free(arrays[a]);
+	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
+		return fail(c, res, err, size, _("publishing the centre's view of units"));
+	pq.PQclear(res);
+	return 0;
+}
+
+/* Value (row, col) into out whole: 0, or 1 when NULL or too long (a
+ * PostgreSQL text holds no NUL byte). */
+static int
+value_whole(PGresult *res, int col, char *out, size_t size)
+{
+	int len = pq.PQgetlength(res, 0, col);
+	if (pq.PQgetisnull(res, 0, col) || len < 0 || (size_t)len >= size)
+		return 1;
+	memcpy(out, pq.PQgetvalue(res, 0, col), (size_t)len + 1);
+	return strlen(out) != (size_t)len;
+}
+
+static int
+pg_unit_read(struct central *c, const char *unit_no, struct central_unit *out, char *err,
+	     size_t size)
+{
+	memset(out, 0, sizeof *out);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	const char *params[1] = { unit_no };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"SELECT unit_no, depot, place, body FROM hmc_units WHERE unit_no = $1", 1, NULL,
+		params, NULL, NULL, 0);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
+		return fail(c, res, err, size, _("reading the centre's view of a unit"));
+	if (pq.PQntuples(res) != 1) {
+		pq.PQclear(res);
+		snprintf(err, size, _("the centre has published nothing of unit %s"), unit_no);
+		return HMC_E_NOT_FOUND;
+	}
+	char place[24];
+	int bad = value_whole(res, 0, out->unit_no, sizeof out->unit_no) ||
+		  value_whole(res, 1, out->depot, sizeof out->depot) ||
+		  value_whole(res, 2, place, sizeof place) ||
+		  value_whole(res, 3, out->body, sizeof out->body);
+	pq.PQclear(res);
+	if (!bad) {
+		char *end;
+		out->place = strtoll(place, &end, 10);
+		bad = *end != '\0' || end == place;
+	}
+	if (bad) {
+		snprintf(err, size, _("the centre's row of unit %s is malformed (a field missing, "
+				      "too long or holding a NUL byte): not shown"), unit_no);
+		return HMC_E_REFUSED;
+	}
+	return 0;
+}
+
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
 	pg_revoke, pg_limit, pg_snapshot_put, pg_snapshot_newest, pg_snapshot_read, pg_close,
-	pg_upkeep, pg_seed, pg_snapshot_stream, pg_snapshot_newest_of,
+	pg_upkeep, pg_seed, pg_snapshot_stream, pg_snapshot_newest_of, pg_units_put, pg_unit_read,
 };

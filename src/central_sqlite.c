@@ -29,6 +29,9 @@
  *                    of CENTRAL_SNAPSHOT_CHUNK bytes; the newest few kept
  *                6   hmc_snapshots.depot: '' the region's snapshot, else
  *                    one depot's (scope.h); the newest few kept per depot
+ *                7   (another branch's; a placeholder here)
+ *                8   hmc_units(unit_no, depot, place, body): the centre's
+ *                    view of each unit, published by its fold (fetch.h)
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -50,7 +53,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SQ_SCHEMA 6
+#define SQ_SCHEMA 8
 
 struct central {
 	sqlite3 *db;
@@ -206,6 +209,14 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"  PRIMARY KEY (snapshot, n)) WITHOUT ROWID;",
 		/* 6: snapshots of one depot (scope.h); '' the region's. */
 		"ALTER TABLE hmc_snapshots ADD COLUMN depot TEXT NOT NULL DEFAULT '';",
+		/* 7: another branch's. */
+		"SELECT 1;",
+		/* 8: the centre's view of each unit (fetch.h). */
+		"CREATE TABLE hmc_units ("
+		"  unit_no TEXT PRIMARY KEY,"
+		"  depot TEXT NOT NULL,"
+		"  place INTEGER NOT NULL CHECK (place >= 0),"
+		"  body TEXT NOT NULL) WITHOUT ROWID;",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);
@@ -751,8 +762,93 @@ sq_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 	return central_snapshot_gather(&central_sqlite_ops, c, meta, content, err, size);
 }
 
+/* --- the centre's view of units (fetch.h) ------------------------------ */
+
+static int
+sq_units_put(struct central *c, const struct central_unit *units, int n, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	if ((rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(c, rc, err, size, _("the central log is busy"));
+	rc = sqlite3_prepare_v2(c->db,
+		"INSERT INTO hmc_units (unit_no, depot, place, body) VALUES (?1, ?2, ?3, ?4)"
+		" ON CONFLICT (unit_no) DO UPDATE SET depot = excluded.depot, place = excluded.place,"
+		" body = excluded.body WHERE excluded.place >= hmc_units.place", -1, &s, NULL);
+	for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(s, 1, units[i].unit_no, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, units[i].depot, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, units[i].place);
+		sqlite3_bind_text(s, 4, units[i].body, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = fail(c, rc, err, size, _("publishing the centre's view of units"));
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return code;
+	}
+	return 0;
+}
+
+/* A text column into out whole: 0, or 1 when it is NULL, too long or
+ * holds a NUL byte. */
+static int
+column_whole(sqlite3_stmt *s, int col, char *out, size_t size)
+{
+	const unsigned char *text = sqlite3_column_text(s, col);
+	int len = sqlite3_column_bytes(s, col);
+	if (text == NULL || len < 0 || (size_t)len >= size || strlen((const char *)text) != (size_t)len)
+		return 1;
+	memcpy(out, text, (size_t)len + 1);
+	return 0;
+}
+
+static int
+sq_unit_read(struct central *c, const char *unit_no, struct central_unit *out, char *err,
+	     size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	memset(out, 0, sizeof *out);
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	rc = sqlite3_prepare_v2(c->db, "SELECT unit_no, depot, place, body FROM hmc_units"
+				" WHERE unit_no = ?1", -1, &s, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, unit_no, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+	}
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(s);
+		snprintf(err, size, _("the centre has published nothing of unit %s"), unit_no);
+		return HMC_E_NOT_FOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return fail(c, rc, err, size, _("reading the centre's view of a unit"));
+	}
+	int bad = column_whole(s, 0, out->unit_no, sizeof out->unit_no) ||
+		  column_whole(s, 1, out->depot, sizeof out->depot) ||
+		  column_whole(s, 3, out->body, sizeof out->body) ||
+		  sqlite3_column_type(s, 2) != SQLITE_INTEGER;
+	out->place = sqlite3_column_int64(s, 2);
+	sqlite3_finalize(s);
+	if (bad) {
+		snprintf(err, size, _("the centre's row of unit %s is malformed (a field missing, "
+				      "too long or holding a NUL byte): not shown"), unit_no);
+		return HMC_E_REFUSED;
+	}
+	return 0;
+}
+
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
 	sq_revoke, sq_limit, sq_snapshot_put, sq_snapshot_newest, sq_snapshot_read, sq_close,
-	sq_upkeep, sq_seed, sq_snapshot_stream, sq_snapshot_newest_of,
+	sq_upkeep, sq_seed, sq_snapshot_stream, sq_snapshot_newest_of, sq_units_put, sq_unit_read,
 };

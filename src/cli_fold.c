@@ -20,7 +20,9 @@
  * (`hmc --db PATH report ...`).  With --depots, each publication also
  * publishes one snapshot per depot named (all: every depot the region's
  * locations name), cut from the same state (scope.h), for handhelds with
- * sync.scope = depot; the log keeps the newest --keep of each.
+ * sync.scope = depot; the log keeps the newest --keep of each.  Each
+ * round it also publishes the current row of every unit the round's
+ * events touched (fetch.h), for look-ups outside a depot.
  *
  * `snapshot export FILE` writes this store's state as a snapshot file
  * (snapshot.h), for seeding another log, when every event of its own is
@@ -30,6 +32,7 @@
 #include "hmc/catalog.h"
 #include "hmc/central.h"
 #include "hmc/error.h"
+#include "hmc/fetch.h"
 #include "hmc/i18n.h"
 #include "hmc/lifecycle.h"
 #include "hmc/log.h"
@@ -214,6 +217,45 @@ publish(struct store *store, const char *option_url, int keep, const char *depot
 	return rc;
 }
 
+/* Publishes the centre's view of the units the events after the last
+ * publication touched, up to the cursor (fetch.h): one transaction per
+ * batch at the centre, then the place here; a fold killed between the two
+ * publishes the same rows again (a row is replaced by one of the same
+ * place).  0, or the failure said and logged (tried again next round). */
+static int
+publish_units(struct store *store, const char *option_url, int64_t cursor)
+{
+	char buf[1024], err[512], text[24];
+	const struct central_ops *ops = NULL;
+	struct central *c = NULL;
+	int64_t last = store_config_int(store, "fold.units_place", 0), n = 0;
+	if (cursor <= last)
+		return 0;
+	const char *url = central_url(option_url, buf, sizeof buf);
+	if (url == NULL)
+		return 0;	/* the fold itself said so */
+	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
+	if (rc == 0)
+		rc = fetch_publish(store, ops, c, last, cursor, &n, err, sizeof err);
+	if (c != NULL)
+		ops->close(c);
+	if (rc != 0) {
+		log_msg(LOG_ERR, "units: %.300s", err);
+		return cli_fail("%s", err);
+	}
+	snprintf(text, sizeof text, "%lld", (long long)cursor);
+	if (store_begin(store) == 0) {
+		if (store_config_set(store, "fold.units_place", text) == 0)
+			store_commit(store);
+		else
+			store_rollback(store);
+	}
+	if (n > 0)
+		log_msg(LOG_INFO, "published %lld units at place %lld", (long long)n,
+			(long long)cursor);
+	return 0;
+}
+
 /* Sleeps up to seconds, waking early when asked to stop. */
 static void
 wait_for(long seconds)
@@ -278,6 +320,11 @@ cli_central_fold(struct cli *cli)
 			cli_printf(_("folded %lld events from the central log; the centre's state is "
 				     "at place %lld\n"), (long long)result.pulled,
 				   (long long)result.cursor);
+		/* The units' rows likewise (fetch.h). */
+		if (publish_units(store, options.url, result.cursor) != 0 && once) {
+			rc = CLI_FAIL;
+			break;
+		}
 		/* A snapshot that could not be published (said, logged) is tried
 		 * again next round; with --once the exit says it. */
 		int64_t last = store_config_int(store, "fold.snapshot_place", 0);

@@ -9,12 +9,17 @@
  * (01), (10), (11) and (21) give the GTIN, lot, manufacture date and
  * serial), --state, --rent-from.  release takes --to STATE (default: where
  * the unit came from into quarantine).
+ *
+ * `unit show` of a unit outside a depot's store says so and fetches the
+ * centre's view of it (fetch.h) from the central log (--central URL, else
+ * the configured one); --no-fetch says so only, for scripts.
  */
 #include "cli_int.h"
 #include "hmc/catalog.h"
 #include "hmc/conflicts.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
+#include "hmc/fetch.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/import.h"
@@ -46,7 +51,7 @@ const struct cli_opt cli_unit_opts[] = {
 	{ "weight-bearing", 0 },
 	{ "lot", 1 }, { "made", 1 }, { "inspected", 1 }, { "udi", 1 }, { "to", 1 },
 	{ "checked", 0 }, { "failed", 0 }, { "points", 1 }, { "method", 1 }, { "exposed", 0 },
-	{ "from", 1 },
+	{ "from", 1 }, { "no-fetch", 0 }, { "central", 1 },
 	{ NULL, 0 },
 };
 
@@ -128,6 +133,8 @@ unit_help(FILE *out)
 		       "  P: the article's points (numbers from 1 or texts, ';' between);\n"
 		       "  M: standard, disinfection, thermal or autoclave (an exposed unit\n"
 		       "  is disinfected: not standard).\n\n"));
+	fprintf(out, "%s", _("show: a unit outside this handheld's depot is fetched from the "
+			     "centre;\n  --no-fetch does not ask it, --central URL names its log.\n\n"));
 	print_moves(out);
 }
 
@@ -205,16 +212,72 @@ list_component(const char *unit_no, const char *article_no, const char *state, v
 	return 0;
 }
 
+/* A unit outside this depot's store (scope.h): said as before, then the
+ * centre's view of it (fetch.h), labelled as the centre's with its place
+ * and time; nothing of it is written here.  --no-fetch: said only. */
+static int
+centre_show(struct cli *cli, struct store *store, const char *unit_no)
+{
+	struct fetch_unit f;
+	struct article article;
+	char why[700], line[256], when[TIMEUTIL_LOCAL_LEN];
+	char depot[SCOPE_DEPOT_MAX];
+	enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
+	if ((where != SCOPE_OUT && where != SCOPE_ARRIVED) || cli_opt(cli, "no-fetch") != NULL)
+		return cli_store_error(store);
+	int rc = fetch_unit(cli_opt(cli, "central"), unit_no, &f, why, sizeof why);
+	if (rc != 0) {
+		cli_note("hmc: %s\n", store_errmsg(store));
+		return cli_fail(_("the centre's view of it was not fetched: %s"), why);
+	}
+	cli_printf("%s\n", store_errmsg(store));
+	timeutil_format_local(f.as_of_ms, when);
+	cli_printf(_("The centre's view (not on this handheld), as of place %lld of the central "
+		     "log, %s:\n"), (long long)f.place, f.as_of_ms ? when : "?");
+	print_field(_("unit"), f.unit_no);
+	if (catalog_article_get(store, f.article_no, &article) == 0)
+		snprintf(line, sizeof line, "%s %s", article.article_no, article.name);
+	else
+		snprintf(line, sizeof line, "%s", f.article_no);
+	print_field(_("article"), line);
+	timeutil_format_local(f.since_ms, when);
+	if (f.since_ms)
+		snprintf(line, sizeof line, "%s %s %s", words_state(f.state), _("since"), when);
+	else
+		snprintf(line, sizeof line, "%s", words_state(f.state));
+	print_field(_("state"), line);
+	if (f.location[0]) {
+		struct location loc;
+		if (catalog_location_get(store, f.location, &loc) == 0 && loc.name[0])
+			snprintf(line, sizeof line, "%s (%s)", f.location, loc.name);
+		else
+			snprintf(line, sizeof line, "%s", f.location);
+		print_field(_("location"), line);
+	}
+	print_field(_("depot"), f.depot);
+	if (f.payer[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, f.payer, &payer) == 0)
+			snprintf(line, sizeof line, "%s %s", payer.payer_id, payer.name);
+		else
+			snprintf(line, sizeof line, "%s", f.payer);
+		print_field(_("payer"), line);
+		if (f.recipient[0])
+			print_field(_("recipient"), f.recipient);
+	}
+	return CLI_OK;
+}
+
 static int
 unit_show(struct cli *cli, struct store *store, const char *unit_no)
 {
 	struct unit unit;
 	struct article article;
 	char line[256], money[48], when[TIMEUTIL_LOCAL_LEN];
-	(void)cli;
 
 	if (unit_get(store, unit_no, &unit) != 0)
-		return cli_store_error(store);
+		return store_errcode(store) == HMC_E_NOT_FOUND ? centre_show(cli, store, unit_no)
+							       : cli_store_error(store);
 	snprintf(line, sizeof line, "%s (%s)", unit.unit_no,
 		 unit.origin == ORIGIN_NEW ? _("new number")
 		 : unit.origin == ORIGIN_F ? _("legacy F, taken over 2010")
@@ -524,8 +587,15 @@ cli_unit(struct cli *cli)
 	} else if (is_move && (rc = options_payload(cli, payload, sizeof payload)) != 0) {
 		return rc;
 	}
-	if (!is_move && strcmp(sub, "history") != 0 && cli->n_opts > 0)
+	int fetch_opts = (cli_opt(cli, "no-fetch") != NULL) + (cli_opt(cli, "central") != NULL);
+	if (strcmp(sub, "show") == 0 && cli->n_opts > fetch_opts)
+		return cli_usage_error(cli_current_verb,
+				       _("hmc unit show takes only --no-fetch and --central URL"));
+	if (!is_move && strcmp(sub, "history") != 0 && strcmp(sub, "show") != 0 && cli->n_opts > 0)
 		return cli_usage_error(cli_current_verb, _("hmc unit %s takes no options"), sub);
+	if (strcmp(sub, "show") != 0 && fetch_opts > 0)
+		return cli_usage_error(cli_current_verb,
+				       _("--no-fetch and --central are for hmc unit show"));
 
 	struct store *store = cli_open_store(cli, 0);
 	if (store == NULL)

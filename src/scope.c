@@ -166,7 +166,7 @@ scope_prune(sqlite3 *db, const char *depot, char *why, size_t size)
 			 "CREATE TEMP TABLE scope_where (unit_no TEXT PRIMARY KEY, depot TEXT NOT NULL)"
 			 " WITHOUT ROWID;"
 			 "INSERT INTO temp.scope_where SELECT u.unit_no,"
-			 " coalesce(l.depot, hmc_scope_home(u.unit_no)) FROM main.units u"
+			 " coalesce(l.depot, u.last_depot, hmc_scope_home(u.unit_no)) FROM main.units u"
 			 " LEFT JOIN main.locations l ON l.code = u.location;"
 			 "DROP TABLE IF EXISTS temp.scope_keep;"
 			 "CREATE TEMP TABLE scope_keep (unit_no TEXT PRIMARY KEY) WITHOUT ROWID;",
@@ -517,13 +517,14 @@ static const struct {
 };
 #define N_CARRIED (sizeof carried / sizeof carried[0])
 
-/* The depot a unit of store is at: its location's, or its home. */
-static void
-unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
+/* The depot a unit of store is at: its location's, else the one it last
+ * left, else (never at a location) its home. */
+void
+scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
-		"SELECT l.depot FROM units u LEFT JOIN locations l ON l.code = u.location"
-		" WHERE u.unit_no = ?1");
+		"SELECT coalesce(l.depot, u.last_depot) FROM units u"
+		" LEFT JOIN locations l ON l.code = u.location WHERE u.unit_no = ?1");
 	int found = 0, located = 0;
 	depot[0] = '\0';
 	if (stmt == NULL)
@@ -537,9 +538,28 @@ unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
 	}
 	sqlite3_reset(stmt);
 	if (found && !located) {
+		/* The region's depots, read again only when the store changed
+		 * (here or by another connection): the centre's fold asks this
+		 * for every unit it publishes (fetch.h). */
 		static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
 		static const char *ptrs[SCOPE_MAX_DEPOTS];
-		size_t n = region_depots(store_db(store), depots, ptrs, SCOPE_MAX_DEPOTS);
+		static size_t n;
+		static sqlite3 *seen_db;
+		static sqlite3_int64 seen_changes = -1, seen_version = -1;
+		sqlite3 *db = store_db(store);
+		sqlite3_int64 version = -1;
+		sqlite3_stmt *v = NULL;
+		if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &v, NULL) == SQLITE_OK &&
+		    sqlite3_step(v) == SQLITE_ROW)
+			version = sqlite3_column_int64(v, 0);
+		sqlite3_finalize(v);
+		if (db != seen_db || version < 0 || version != seen_version ||
+		    sqlite3_total_changes64(db) != seen_changes) {
+			n = region_depots(db, depots, ptrs, SCOPE_MAX_DEPOTS);
+			seen_db = db;
+			seen_version = version;
+			seen_changes = sqlite3_total_changes64(db);
+		}
 		snprintf(depot, size, "%s", scope_home(unit_no, ptrs, n));
 	}
 }
@@ -572,7 +592,7 @@ scope_carry(struct store *store, struct event *ev)
 	char from[SCOPE_DEPOT_MAX], to[SCOPE_DEPOT_MAX], row[PAYLOAD_MAX];
 	if (!event_type_is_move(ev->type) || (move_effects(ev->type) & FX_CREATES))
 		return 0;
-	unit_depot(store, ev->subject, from, sizeof from);
+	scope_unit_depot(store, ev->subject, from, sizeof from);
 	target_depot(store, ev, to, sizeof to);
 	if (from[0] == '\0' || to[0] == '\0' || strcmp(from, to) == 0)
 		return 0;

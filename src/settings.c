@@ -191,6 +191,9 @@ static const struct setting table[] = {
 	{ "fold.snapshot_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
 	  N_("In the store of the centre's fold (hmc central fold): the place of the "
 	     "last snapshot it published.") },
+	{ "fold.units_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("In the store of the centre's fold (hmc central fold): the place up to "
+	     "which it last published the units' rows for look-ups outside a depot.") },
 };
 #define N_SETTINGS (sizeof table / sizeof table[0])
 

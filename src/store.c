@@ -722,6 +722,24 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  set_by TEXT NOT NULL,"
 	"  set_at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 24: another branch's (a placeholder here, so that 25 is 25). */
+	"SELECT 1;",
+	/* 25: the depot a unit was last at (scope.h): units.last_depot, the
+	 * depot of the last location it left, kept by the reducer where a
+	 * unit's location becomes none (delivered, in transit, lost...),
+	 * so that a unit out belongs to the depot that sent it.  Filled here
+	 * for the units out now from the journal, in the order the state
+	 * folds it (journal.h): the depot of the location named by the
+	 * unit's last event that named one of the region's locations, as the
+	 * reducer would have kept it; a unit whose journal names none (pruned,
+	 * or never at a location) has none. */
+	"ALTER TABLE units ADD COLUMN last_depot TEXT;"
+	"UPDATE units SET last_depot = (SELECT l.depot FROM journal j"
+	"  JOIN locations l ON l.code = hmc_payload(j.payload, 'location')"
+	"  WHERE j.subject = units.unit_no AND (j.status IN ('central', 'confirmed')"
+	"   AND j.gseq IS NOT NULL OR j.status = 'pending')"
+	"  ORDER BY j.gseq IS NULL DESC, j.gseq DESC, j.seq DESC LIMIT 1)"
+	" WHERE location IS NULL;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

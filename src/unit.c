@@ -209,3 +209,20 @@ unit_resolve(struct store *store, const char *number, char out[UNIT_NO_MAX])
 	sqlite3_reset(stmt);
 	xstrlcpy(out, copy, UNIT_NO_MAX);
 }
+
+int
+unit_foreach_no(struct store *store, int (*fn)(const char *unit_no, void *arg), void *arg)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(store_db(store), "SELECT unit_no FROM units ORDER BY unit_no",
+				    -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sqlerr(store, rc, "units");
+	int stop = 0;
+	while (!stop && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(stmt, 0), arg);
+	sqlite3_finalize(stmt);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : store_sqlerr(store, rc, "units");
+}

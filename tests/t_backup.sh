@@ -100,9 +100,10 @@ cp "$T/good.db" "$OLD"
 # a demo store; 19 the repairs' loan units, none on a demo store; 20 the
 # customer stocks' agreed levels, none on a demo store, and the stocktake
 # tables made again with the new scope; 22 the safety state on the unit
-# row, computed again from the tables).
+# row, computed again from the tables; 25 the depot each unit out last
+# left, from the journal).
 prev=12
-sqlite3 "$OLD" "DROP TABLE region_settings; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

@@ -9,8 +9,12 @@
 # at a place is at a GBG place, every unit of the region is held or
 # listed outside, none both), far fewer than the region; `unit show` of a unit
 # outside saying so, in English and Swedish, and "no
-# unit" for one nobody has; the look-up screen at 24x16 in Swedish saying
-# the same; another handheld's work on units outside folding into no
+# unit" for one nobody has; the centre's view of a unit outside (fetch.h):
+# the fold publishing every unit, `unit show` fetching it (labelled, in
+# English and Swedish) and writing nothing, offline saying why, a hostile
+# row (a control character) refused whole, a device's credentials unable
+# to write hmc_units (PostgreSQL); the look-up screen at 24x16 in Swedish
+# saying the same and fetching the centre's view with F1; another handheld's work on units outside folding into no
 # conflict and no change; a unit moved into GBG by another handheld
 # arriving with its state (its row the same as the centre's); the scoped
 # handheld's own work synced and seen by the region; a conflict within the
@@ -45,6 +49,12 @@ add_device() {	# add_device NAME [SCOPE]
 	} >"$E/$1.conf"
 }
 q() { sqlite3 "$E/$1.db" "$2"; }
+central_sql() {
+	case $ENGINE in
+	sqlite) sqlite3 "${ADMIN#sqlite:}" "$1" ;;
+	pg) psql -X -q -At "$ADMIN" -c "$1" ;;
+	esac
+}
 
 scenario() {
 	ENGINE=$1
@@ -97,12 +107,48 @@ scenario() {
 		WHERE l.depot = 'BRS' AND u.state = 'IN_STOCK' ORDER BY 1 LIMIT 1")
 	OUT2=$(q fold "SELECT u.unit_no FROM units u JOIN locations l ON l.code = u.location
 		WHERE l.depot = 'BRS' AND u.state = 'IN_STOCK' ORDER BY 1 LIMIT 1 OFFSET 1")
-	run h hg unit show "$OUT"; expect_status 1
+	run h hg unit show "$OUT" --no-fetch; expect_status 1
 	expect_err "unit $OUT is not on this handheld: it is outside its depot"
-	run env LANG=sv_SE.UTF-8 HMC_CONFIG="$E/hg.conf" "$HMC" --db "$E/hg.db" unit show "$OUT"
+	run env LANG=sv_SE.UTF-8 HMC_CONFIG="$E/hg.conf" "$HMC" --db "$E/hg.db" unit show "$OUT" \
+		--no-fetch
 	expect_status 1; expect_err "individ $OUT finns inte på handdatorn: den är utanför dess depå"
 	run h hg unit show 19999999; expect_status 1; expect_err "no unit 19999999"
 	expect_no "outside"
+
+	# The centre's view of a unit outside (fetch.h), published by the fold
+	# and fetched on look-up, nothing of it written to the store.
+	check "the fold published every unit of the region" \
+		test "$(central_sql "SELECT count(*) FROM hmc_units")" -eq "$region"
+	state=$(q hg "SELECT (SELECT count(*) FROM units) || ' ' || (SELECT count(*) FROM journal)
+		|| ' ' || (SELECT count(*) FROM scope_runs) || ' ' || (SELECT count(*) FROM scope_rows)")
+	run h hg unit show "$OUT"; expect_status 0
+	expect_out "is not on this handheld: it is outside its depot"
+	expect_out "The centre's view (not on this handheld), as of place"
+	expect_out "in stock"; expect_out "BRS"
+	check "the fetched unit is not written to the store" test "$(q hg "SELECT
+		(SELECT count(*) FROM units) || ' ' || (SELECT count(*) FROM journal) || ' ' ||
+		(SELECT count(*) FROM scope_runs) || ' ' || (SELECT count(*) FROM scope_rows)")" = "$state"
+	run env LANG=sv_SE.UTF-8 HMC_CONFIG="$E/hg.conf" "$HMC" --db "$E/hg.db" unit show "$OUT"
+	expect_status 0; expect_out "Centralens uppgifter"; expect_out "i lager"
+	# Offline: said, and why.
+	run h hg unit show "$OUT" --central "postgresql://nobody@127.0.0.1:9/hmc"
+	expect_status 1; expect_err "outside its depot"
+	expect_err "the centre's view of it was not fetched: could not reach the centre"
+	# A hostile row at the centre: refused whole, nothing of it shown.
+	central_sql "UPDATE hmc_units SET body = 'state=IN_STOCK&article=100210&location=X%1B%5B2J'
+		WHERE unit_no = '$OUT2'"
+	run h hg unit show "$OUT2"; expect_status 1
+	expect_err "the centre's row of unit $OUT2 is malformed (its location: holds a control character"
+	check "no escape reached the terminal" test "$(cat "$T/out" "$T/err" | tr -cd '\033' | wc -c)" -eq 0
+	if [ "$ENGINE" = pg ]; then
+		# A device's credentials read the centre's view and cannot write it.
+		DEVICE_URL=$(sed -n 's/^central = //p' "$E/hg.conf")
+		run psql -X -q -At "$DEVICE_URL" -c "UPDATE hmc_units SET body = 'state=LOST'"
+		expect_err "permission denied for table hmc_units"
+		check "a device cannot write hmc_units" test "$last_status" -ne 0
+		run psql -X -q -At "$DEVICE_URL" -c "SELECT count(*) FROM hmc_units"
+		expect_status 0; expect_out "$region"
+	fi
 
 	# The region's work on units outside GBG: no conflict, no change.
 	before=$(q hg "SELECT count(*) FROM units")
@@ -169,6 +215,12 @@ tm_keys s "$BADGE_1001" Enter 1234 Enter
 tm_keys s 5
 tm_keys s "$OUT2" Enter
 expect_screen s "finns inte på handdatorn"
+# Fetched from the centre: labelled as the centre's, with its depot and place.
+expect_screen s "F1: Hämta från centralen"
+tm_keys s F1
+expect_screen s "Centralens uppgifter"
+expect_screen s "depå BRS"
+expect_screen s "per plats"
 tm_stop s
 
 if ADMIN=$(sh "$PGTMP" start "$PGDIR"); then

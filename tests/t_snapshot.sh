@@ -203,6 +203,7 @@ scenario() {
 	check "with their content only" \
 		test "$(central_sql "SELECT count(DISTINCT snapshot) FROM hmc_snapshot_chunks")" -eq 2
 	SNAP=$(central_sql "SELECT max(id) FROM hmc_snapshots")
+	RV=$(central_sql "SELECT reducer_version FROM hmc_snapshots WHERE id = $SNAP")
 	i=0
 	for bad in "reducer_version = 99|reducer version 99" \
 		   "generation = 'another'|another central log" \
@@ -215,7 +216,7 @@ scenario() {
 		expect_out "folded the log from its first event"
 		same_dump hb "hg$i"
 		case $bad in
-		reducer*) central_sql "UPDATE hmc_snapshots SET reducer_version = 1 WHERE id = $SNAP" ;;
+		reducer*) central_sql "UPDATE hmc_snapshots SET reducer_version = $RV WHERE id = $SNAP" ;;
 		generation*) central_sql "UPDATE hmc_snapshots SET generation = (SELECT value FROM
 				hmc_meta WHERE key = 'generation') WHERE id = $SNAP" ;;
 		place*) central_sql "UPDATE hmc_snapshots SET place = place - 1000000 WHERE id = $SNAP" ;;

@@ -182,6 +182,7 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE units DROP COLUMN held;"
 					   "ALTER TABLE units DROP COLUMN inspection_due;"
 					   "DROP TABLE region_settings;"
+					   "ALTER TABLE units DROP COLUMN last_depot;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);
 	assert_int_equal(store_open(path, 0, &store), 0);

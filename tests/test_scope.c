@@ -19,7 +19,8 @@
  * the depot does not; a depot snapshot made from a region's store loads
  * into a new store (and not under the region's description), which
  * folds another device's work on both depots without a conflict and
- * verifies clean.
+ * verifies clean; a unit delivered from a depot belongs to it while it
+ * is out (units.last_depot), not to its number's hash.
  */
 #include "testutil.h"
 
@@ -304,6 +305,76 @@ depot_snapshot_loads_and_verifies(void **state)
 	testutil_cleanup();
 }
 
+
+/* A unit delivered from BRS belongs to BRS while it is out, though its
+ * number's hash would send it to GBG: the reducer kept the depot it
+ * left (units.last_depot), the cut keeps it there, and a BRS store
+ * loaded from that cut holds it and verifies clean. */
+static void
+delivered_unit_belongs_to_its_sender(void **state)
+{
+	(void)state;
+	const char *depots[] = { "BRS", "GBG" };
+	char unit_no[16], why[256], url[600], path[512], depot[SCOPE_DEPOT_MAX];
+	int n = 10000100;
+	do
+		snprintf(unit_no, sizeof unit_no, "%d", ++n);
+	while (strcmp(scope_home(unit_no, depots, 2), "GBG") != 0);
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("central.db"));
+	testutil_central(url);
+	struct store *store = two_depots();
+	testutil_move(store, OP_STAFF, EV_REGISTER, unit_no,
+		      "article=100210&location=BRS-A01-1&acquired=2024-03-01");
+	testutil_move(store, OP_STAFF, EV_PICK, unit_no, "");
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM units WHERE last_depot IS NULL"),
+			 testutil_int(store, "SELECT count(*) FROM units"));
+	testutil_move(store, OP_STAFF, EV_DELIVER, unit_no, "payer=K1480");
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT last_depot FROM units WHERE unit_no = '%s'"
+		 " AND location IS NULL", unit_no);
+	char *last = testutil_text(store, sql);
+	assert_non_null(last);
+	assert_string_equal(last, "BRS");
+	free(last);
+	int64_t events, diffs;
+	if (verify_store(store, no_difference, NULL, &events, &diffs) != 0)
+		fail_msg("verify: %s", store_errmsg(store));
+	assert_int_equal(diffs, 0);
+
+	/* GBG's cut leaves it out; BRS's keeps it. */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM units WHERE unit_no = '%s'", unit_no);
+	assert_int_equal(sqlite3_exec(store_db(store), "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(scope_prune(store_db(store), "GBG", why, sizeof why), SQLITE_OK);
+	assert_int_equal(testutil_int(store, sql), 0);
+	assert_int_equal(sqlite3_exec(store_db(store), "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+
+	struct sync_options options = { .url = url };
+	struct sync_result result;
+	if (sync_run(store, &options, &result) != 0)
+		fail_msg("sync: %s", store_errmsg(store));
+	struct central_snapshot meta;
+	void *content;
+	size_t len;
+	assert_int_equal(snapshot_make_depot(store, "BRS", &meta, &content, &len), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("b.db"));
+	struct store *b = testutil_store_empty(path, "dev-b");
+	assert_int_equal(snapshot_load(b, &meta, content, len), 0);
+	snapshot_free(content);
+	assert_int_equal(testutil_int(b, sql), 1);
+	assert_int_equal(scope_unit(b, unit_no, depot, sizeof depot), SCOPE_HELD);
+	/* Picked up again into GBG from BRS's store: it is carried over. */
+	struct event done;
+	assert_int_equal(workflow_move(b, OP_STAFF, EV_RECEIVE, unit_no, "location=GBG-A01-1",
+				       &done), 0);
+	assert_true(payload_has(done.payload, "carry_unit"));
+	if (verify_store(b, no_difference, NULL, &events, &diffs) != 0)
+		fail_msg("verify: %s", store_errmsg(b));
+	assert_int_equal(diffs, 0);
+	store_close(b);
+	store_close(store);
+	testutil_cleanup();
+}
+
 int
 main(void)
 {
@@ -313,6 +384,7 @@ main(void)
 		cmocka_unit_test(scoped_store_folds_its_depot),
 		cmocka_unit_test(moves_across_depots_carry),
 		cmocka_unit_test(depot_snapshot_loads_and_verifies),
+		cmocka_unit_test(delivered_unit_belongs_to_its_sender),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

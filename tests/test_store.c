@@ -580,6 +580,7 @@ migration_keeps_the_old_store(void **state)
 					   "ALTER TABLE units DROP COLUMN held;"
 					   "ALTER TABLE units DROP COLUMN inspection_due;"
 					   "DROP TABLE region_settings;"
+					   "ALTER TABLE units DROP COLUMN last_depot;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);
 	FILE *f = fopen(older, "w");

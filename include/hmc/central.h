@@ -75,6 +75,8 @@ struct central_snapshot {
 #define CENTRAL_SNAPSHOT_CHUNK (1 << 20)	/* bytes per row of content */
 #define CENTRAL_SNAPSHOT_KEEP 3			/* the newest kept by default */
 
+struct central_unit;	/* below */
+
 struct central_ops {
 	const char *scheme;
 	int (*connect)(const char *url, int create, struct central **out, char *err, size_t size);
@@ -146,6 +148,27 @@ struct central_ops {
 	 * snapshot_newest); meta->id 0 when there is none (scope.h). */
 	int (*snapshot_newest_of)(struct central *c, const char *depot,
 				  struct central_snapshot *meta, char *err, size_t size);
+	/* Publishes the centre's view of n units in one transaction (an
+	 * older place never replaces a newer one).  Only the log's owner may:
+	 * a device gets HMC_E_REFUSED. */
+	int (*units_put)(struct central *c, const struct central_unit *units, int n, char *err,
+			 size_t size);
+	/* The centre's view of one unit: 0, HMC_E_NOT_FOUND when none is
+	 * published, HMC_E_REFUSED when the row does not fit struct
+	 * central_unit or holds a NUL byte. */
+	int (*unit_read)(struct central *c, const char *unit_no, struct central_unit *out,
+			 char *err, size_t size);
+};
+
+/* The centre's view of one unit (fetch.h): what the centre's fold
+ * published of it at a place in the log.  Read from the centre, it is
+ * outside input until fetch_decode has checked it. */
+#define CENTRAL_UNIT_BODY_MAX 2048
+struct central_unit {
+	char unit_no[32];
+	char depot[64];
+	int64_t place;
+	char body[CENTRAL_UNIT_BODY_MAX];	/* form-encoded (payload.h) */
 };
 
 #define CENTRAL_LOCK_TIMEOUT 10000

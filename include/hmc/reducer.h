@@ -26,7 +26,7 @@ struct store;
 /* What a fold of the same events writes: raised whenever an apply
  * changes what it writes for an event, or a table it writes, so that a
  * store never starts from a snapshot another reducer made (snapshot.h). */
-#define REDUCER_VERSION 1
+#define REDUCER_VERSION 2	/* 2: units.last_depot (scope.h) */
 
 int reducer_apply(struct store *store, const struct event *ev);
 

@@ -15,10 +15,12 @@
  * (scope_skips):
  *
  *   a unit belongs to the depot of its location; a unit with no location
- *   (out at a patient, in transit, lost, scrapped) to its home depot,
- *   scope_home: the state does not yet record the depot that sent a unit
- *   out, so the home is a fixed hash of the unit's number over the
- *   region's depots, which splits the region evenly and never changes;
+ *   (out at a patient, in transit, lost, scrapped) to the depot that sent
+ *   it out: units.last_depot (store migration 25), the depot of the last
+ *   location it left, which the reducer records wherever a move takes a
+ *   unit's location away (apply_unit.c's write_unit); only a unit that
+ *   never had a location (imported out at a patient) goes to its home,
+ *   scope_home, a fixed hash of its number over the region's depots;
  *   a set's components go with their main unit, a loan unit with its
  *   repair;
  *   the rows keyed by a unit (scope_tables) go with it; everything else
@@ -37,7 +39,8 @@
  * ids of repairs and charges of units outside (their later events name
  * only the id) and the units moved here without their rows.  Where an
  * outside unit is now is not followed: that would cost every handheld a
- * row change for every move in the region.
+ * row change for every move in the region; a look-up asks the centre
+ * instead (fetch.h).
  *
  * Folding in a depot's store (scope_skips, called by the reducer inside
  * the event's savepoint, after the manager's proof is checked): an event
@@ -94,6 +97,11 @@ int scope_wanted(struct store *store, char *depot, size_t size);
 /* The home depot of a unit with no location, among the n depots (sorted)
  * of the region: a fixed hash of its number. */
 const char *scope_home(const char *unit_no, const char *const *depots, size_t n);
+
+/* The depot unit_no of this store belongs to by the rule above (its
+ * location's, the one it last left, else its home); "" when the store
+ * does not hold it. */
+void scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t size);
 
 /* The reducer's rule (see above), in its savepoint: *skip 1 when ev is
  * not applied here; it may write the lists outside. */

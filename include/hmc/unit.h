@@ -89,6 +89,10 @@ int unit_state_parse(const char *name, enum unit_state *state);
 /* Reads a unit.  HMC_E_NOT_FOUND (with store_errmsg) when there is none. */
 int unit_get(struct store *store, const char *unit_no, struct unit *out);
 
+/* Calls fn with the number of every unit the store holds, in order;
+ * stops at a non-zero return (returned). */
+int unit_foreach_no(struct store *store, int (*fn)(const char *unit_no, void *arg), void *arg);
+
 /* An action reads its unit twice: the gate (rules.c) for the rule, the
  * reducer (apply_unit.c) to apply the move (and a move three times: its
  * label resolved first, workflow.c).  unit_lend keeps a read for the next; unit_get_lent gives it back, once, if it is unit_no's and no row
