@@ -473,7 +473,15 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 			return put_out(store, ev->subject,
 				       strcmp(there, mine) == 0 ? "arrived" : "unit", there);
 		}
-		if (!(move_effects(ev->type) & FX_CREATES))
+		/* Never heard of here, brought here with its state: a scoped
+		 * pull (pull.h) leaves out the events of other depots' units,
+		 * their registrations too, so the move is the first word of it. */
+		if (!creates && there[0] && strcmp(there, mine) == 0) {
+			int adopted = 0, rc = adopt(store, ev, &adopted);
+			if (rc != 0 || adopted)
+				return rc;
+		}
+		if (!creates)
 			return 0;	/* unknown everywhere: the reducer says so */
 		if (there[0] == '\0') {
 			static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
@@ -499,6 +507,122 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 		 * are the region's and stay in. */
 		return ev->type == EV_CHARGE ? put_out(store, ev->subject, "row", there) : 0;
 	}
+	return 0;
+}
+
+/* --- which depots an event touches (the centre's tags) ---------------------- */
+
+static void unit_depot(struct store *store, const char *unit_no, char *depot, size_t size);
+
+static void
+touch_add(struct scope_touch *t, const char *depot)
+{
+	if (depot[0] == '\0')
+		return;
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->depot[i], depot) == 0)
+			return;
+	if (t->n == SCOPE_TOUCH_MAX) {
+		t->all = 1;
+		return;
+	}
+	snprintf(t->depot[t->n++], SCOPE_DEPOT_MAX, "%s", depot);
+}
+
+/* The units sql (?1 a unit's number or an id) names, each one's depot. */
+static void
+touch_related(struct store *store, const char *sql, const char *key, struct scope_touch *t)
+{
+	char units[8][64], depot[SCOPE_DEPOT_MAX];
+	int n = 0;
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	if (stmt == NULL) {
+		t->all = 1;
+		return;
+	}
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		if (n == 8) {
+			t->all = 1;
+			break;
+		}
+		store_column_text(stmt, 0, units[n++], sizeof units[0]);
+	}
+	sqlite3_reset(stmt);
+	for (int i = 0; i < n; i++) {
+		unit_depot(store, units[i], depot, sizeof depot);
+		touch_add(t, depot);
+	}
+}
+
+/* A unit of the state: its depot and those its rows go with; 0 when
+ * the state has no such unit. */
+static int
+touch_unit(struct store *store, const char *unit_no, struct scope_touch *t)
+{
+	char depot[SCOPE_DEPOT_MAX];
+	if (unit_no[0] == '\0' || !held(store, unit_no))
+		return 0;
+	t->units++;
+	unit_depot(store, unit_no, depot, sizeof depot);
+	touch_add(t, depot);
+	touch_related(store, "SELECT main FROM set_members WHERE component = ?1", unit_no, t);
+	touch_related(store, "SELECT component FROM set_members WHERE main = ?1", unit_no, t);
+	touch_related(store, "SELECT unit_no FROM repairs WHERE loan_unit = ?1", unit_no, t);
+	touch_related(store, "SELECT loan_unit FROM repairs WHERE unit_no = ?1"
+		      " AND loan_unit IS NOT NULL", unit_no, t);
+	return 1;
+}
+
+struct touch_walk {
+	struct store *store;
+	struct scope_touch *t;
+};
+
+static int
+touch_value(const char *key, const char *value, void *arg)
+{
+	struct touch_walk *w = arg;
+	if (strncmp(key, "carry_", 6) == 0)
+		return 0;	/* rows carried (scope_carry), not names */
+	if (strcmp(key, "units") == 0 || strcmp(key, "lines") == 0) {
+		w->t->all = 1;	/* a list: every depot, rather than read it */
+		return 0;
+	}
+	if (strlen(value) < 64)
+		touch_unit(w->store, value, w->t);
+	return 0;
+}
+
+int
+scope_touch(struct store *store, const struct event *ev, struct scope_touch *t)
+{
+	char unit[64];
+	if (!touch_unit(store, ev->subject, t)) {
+		/* A repair's or a charge's id: its unit. */
+		static const char *const sql[] = {
+			"SELECT unit_no FROM repairs WHERE repair_id = ?1",
+			"SELECT unit_no FROM charges WHERE charge_id = ?1",
+		};
+		for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+			sqlite3_stmt *stmt = store_stmt(store, sql[i]);
+			int found = 0;
+			if (stmt == NULL)
+				return store_errcode(store);
+			sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(stmt) == SQLITE_ROW) {
+				found = 1;
+				store_column_text(stmt, 0, unit, sizeof unit);
+			}
+			sqlite3_reset(stmt);
+			if (found) {
+				touch_unit(store, unit, t);
+				break;
+			}
+		}
+	}
+	struct touch_walk w = { store, t };
+	payload_foreach(ev->payload, touch_value, &w);
 	return 0;
 }
 

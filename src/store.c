@@ -722,6 +722,21 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  set_by TEXT NOT NULL,"
 	"  set_at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 24: a depot's pull of its events only (pull.h).  pull_vouched:
+	 * runs of places (first, last) the centre said touch no unit of this
+	 * store's depot, which its journal therefore lacks; fold_tags: on
+	 * the centre's fold, the depots each folded event touches, until
+	 * they are published to the log.  Neither is reducer state. */
+	"CREATE TABLE pull_vouched ("
+	"  first INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL CHECK (last >= first));"
+	"CREATE TABLE fold_tags ("
+	"  gseq INTEGER NOT NULL,"
+	"  depot TEXT NOT NULL,"
+	"  PRIMARY KEY (gseq, depot)) WITHOUT ROWID;"
+	/* A fold that folded before it tagged: its tags begin at its cursor. */
+	"INSERT OR IGNORE INTO config (key, value)"
+	" SELECT 'fold.tags_from', value FROM config WHERE key = 'sync.cursor';",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))

@@ -99,6 +99,30 @@ const char *scope_home(const char *unit_no, const char *const *depots, size_t n)
  * not applied here; it may write the lists outside. */
 int scope_skips(struct store *store, const struct event *ev, int *skip);
 
+/* Which depots an event touches (the centre's tags, pull.h), by the
+ * same rule: the depot (scope_unit's rule: the location's, else the
+ * home) of every unit the event names, as its subject, as the unit of the
+ * repair or charge its subject is, or as a payload value, together with
+ * the depots that unit's store rows go with (its set's main and
+ * components, the repair it is lent for and the loan unit of its repair).
+ * Called on the region's state before the event is applied and again
+ * after (a move between depots touches both; a registration names its
+ * unit only after); t accumulates.  When, after both calls, t->units is
+ * 0, or t->all is set (a list of units, or more depots than fit), the
+ * event touches every depot: its tag is SCOPE_ALL.  Reading only the
+ * state and the event, like scope_skips: an event it leaves out for a
+ * depot is one that depot's store would skip (or would apply to a unit
+ * that has left it: see pull.h). */
+#define SCOPE_ALL "*"
+#define SCOPE_TOUCH_MAX 16
+struct scope_touch {
+	int all;
+	int units;	/* units the event named, over the calls */
+	int n;
+	char depot[SCOPE_TOUCH_MAX][SCOPE_DEPOT_MAX];
+};
+int scope_touch(struct store *store, const struct event *ev, struct scope_touch *t);
+
 /* Before a move is applied where it is made (workflow_move): when it
  * takes its unit from one depot to another, the payload gets the unit's
  * rows (carry_unit, carry_hygiene, carry_inspection), so that the new

@@ -1,0 +1,29 @@
+-- 014-pull.sql — a depot's handheld pulls only the events that touch its
+-- depot (issue 16; src/pull.c says the whole).
+--
+--   hmc_event_depots  (depot, gseq): place gseq touches depot ('*': every
+--                     depot), by the rule of src/scope.c (scope_touch)
+--                     applied by the centre's fold to the region's state
+--                     before and after the event.  The primary key is the
+--                     index a depot's pull reads by; the pull by place is
+--                     hmc_events' own key.
+--   hmc_meta          'tagged_to': every place up to it is tagged.  A
+--                     depot's pull takes the tagged places that touch it
+--                     (and the device's own), and every place after it.
+--
+-- Only the log's owner (the centre's fold) writes them, in one
+-- transaction with tagged_to.  A device may read them and nothing more:
+-- a stolen handheld's credentials cannot hide a region's events from a
+-- depot's handhelds by tagging them away.
+
+SET LOCAL client_min_messages = error;
+
+CREATE TABLE hmc_event_depots (
+	depot text NOT NULL,
+	gseq bigint NOT NULL CHECK (gseq > 0),
+	PRIMARY KEY (depot, gseq));
+
+INSERT INTO hmc_meta VALUES ('tagged_to', '0') ON CONFLICT (key) DO NOTHING;
+
+REVOKE ALL ON hmc_event_depots FROM PUBLIC;
+GRANT SELECT ON hmc_event_depots TO hmc_device;
