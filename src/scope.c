@@ -622,7 +622,8 @@ scope_touch(struct store *store, const struct event *ev, struct scope_touch *t)
 		}
 	}
 	struct touch_walk w = { store, t };
-	payload_foreach(ev->payload, touch_value, &w);
+	if (payload_foreach(ev->payload, touch_value, &w) != 0)
+		t->all = 1;	/* unreadable: every depot rather than a guess */
 	return 0;
 }
 

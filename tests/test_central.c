@@ -257,7 +257,7 @@ sqlite_central_upgrade_rehashes(void **state)
 	assert_int_equal(ops->pull(c, 0, 2, back, &n, err, sizeof err), HMC_E_REFUSED);
 	assert_non_null(strstr(err, "hmc central upgrade"));
 	assert_int_equal(ops->init(c, 1, notes, sizeof notes, err, sizeof err), 0);
-	assert_string_equal(notes, "schema 1 -> 6\n");
+	assert_string_equal(notes, "schema 1 -> 7\n");
 	assert_int_equal(ops->pull(c, 0, 2, back, &n, err, sizeof err), 0);
 	assert_int_equal(n, 1);
 	assert_memory_equal(back[0].hash, ev.hash, EVENT_HASH_LEN);
