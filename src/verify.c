@@ -222,8 +222,8 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 			      store_config_int(store, "sync.cursor", 0), &missing,
 			      &hole_first)) == 0 && hole_first > 0)
 		differ(&v, _("place %lld of the central log is neither in the journal nor one the "
-			     "centre said touches only other depots (%lld such places): sync "
-			     "again from the start (hmc sync --from-start)"),
+			     "centre said touches only other depots (%lld such places): this store "
+			     "lost an event; give the handheld a new store and sync it"),
 		       (long long)hole_first, (long long)(missing > 0 ? missing : 1));
 	store_exec(store, "COMMIT");
 	store_close(v.rebuilt);

@@ -136,6 +136,7 @@ scenario() {
 	sqlite3 "$E/hg2.db" "DELETE FROM pull_vouched WHERE first = $hole"
 	run env HMC_CONFIG="$E/hg.conf" "$HMC" --db "$E/hg2.db" verify; expect_status 1
 	expect_out "place $hole of the central log is neither in the journal nor"
+	expect_out "this store lost an event"
 
 	# The region's store still journals every place.
 	check "a region store journals every place" test "$(q ha "SELECT count(*) FROM journal
