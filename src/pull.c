@@ -39,13 +39,44 @@ tag_one(struct store *store, int64_t gseq, const char *depot)
 	return step_done(store, stmt, "fold_tags");
 }
 
+/* Every depot a unit named by the event has been in, as tags of gseq
+ * (the depots it is in now among them, kept first). */
+static int
+tag_history(struct store *store, int64_t gseq, const char *unit_no, const struct scope_touch *t)
+{
+	sqlite3_stmt *stmt = store_stmt(store, "INSERT OR IGNORE INTO fold_unit_depots"
+					" (unit_no, depot) VALUES (?1, ?2)");
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < t->n; i++) {
+		if (stmt == NULL)
+			return store_errcode(store);
+		sqlite3_bind_text(stmt, 1, unit_no, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(stmt, 2, t->depot[i], -1, SQLITE_TRANSIENT);
+		rc = step_done(store, stmt, "fold_unit_depots");
+	}
+	if (rc != 0)
+		return rc;
+	stmt = store_stmt(store, "INSERT OR IGNORE INTO fold_tags (gseq, depot)"
+			  " SELECT ?1, depot FROM fold_unit_depots WHERE unit_no = ?2");
+	if (stmt == NULL)
+		return store_errcode(store);
+	sqlite3_bind_int64(stmt, 1, gseq);
+	sqlite3_bind_text(stmt, 2, unit_no, -1, SQLITE_TRANSIENT);
+	return step_done(store, stmt, "fold_tags");
+}
+
+/* The tags of place gseq: SCOPE_ALL for an event that names no unit (or
+ * more than scope_touch keeps), else every depot each unit it names has
+ * been in, not only where it is now: a depot's store keeps a unit that
+ * left (scope.h: pinned) and applies its later events, so they go to it
+ * as they did when it pulled everything. */
 int
 pull_tags_keep(struct store *store, int64_t gseq, const struct scope_touch *t)
 {
-	if (t->all || t->units == 0 || t->n == 0)
+	if (t->all || t->units == 0 || t->n == 0 || t->n_named == 0)
 		return tag_one(store, gseq, SCOPE_ALL);
-	for (int i = 0; i < t->n; i++) {
-		int rc = tag_one(store, gseq, t->depot[i]);
+	for (int i = 0; i < t->n_named; i++) {
+		int rc = tag_history(store, gseq, t->named[i], t);
 		if (rc != 0)
 			return rc;
 	}

@@ -564,6 +564,13 @@ touch_unit(struct store *store, const char *unit_no, struct scope_touch *t)
 	if (unit_no[0] == '\0' || !held(store, unit_no))
 		return 0;
 	t->units++;
+	int listed = 0;
+	for (int i = 0; i < t->n_named && !listed; i++)
+		listed = strcmp(t->named[i], unit_no) == 0;
+	if (!listed && t->n_named == SCOPE_TOUCH_MAX)
+		t->all = 1;
+	else if (!listed)
+		snprintf(t->named[t->n_named++], sizeof t->named[0], "%s", unit_no);
 	unit_depot(store, unit_no, depot, sizeof depot);
 	touch_add(t, depot);
 	touch_related(store, "SELECT main FROM set_members WHERE component = ?1", unit_no, t);

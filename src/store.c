@@ -726,7 +726,7 @@ static const char *const migrations[] = {
 	 * runs of places (first, last) the centre said touch no unit of this
 	 * store's depot, which its journal therefore lacks; fold_tags: on
 	 * the centre's fold, the depots each folded event touches, until
-	 * they are published to the log.  Neither is reducer state. */
+	 * they are published to the log.  None is reducer state. */
 	"CREATE TABLE pull_vouched ("
 	"  first INTEGER PRIMARY KEY,"
 	"  last INTEGER NOT NULL CHECK (last >= first));"
@@ -734,6 +734,12 @@ static const char *const migrations[] = {
 	"  gseq INTEGER NOT NULL,"
 	"  depot TEXT NOT NULL,"
 	"  PRIMARY KEY (gseq, depot)) WITHOUT ROWID;"
+	/* fold_unit_depots: on the centre's fold, every depot each unit
+	 * has been in (a depot's store that held it keeps it: pull.h). */
+	"CREATE TABLE fold_unit_depots ("
+	"  unit_no TEXT NOT NULL,"
+	"  depot TEXT NOT NULL,"
+	"  PRIMARY KEY (unit_no, depot)) WITHOUT ROWID;"
 	/* A fold that folded before it tagged: its tags begin at its cursor. */
 	"INSERT OR IGNORE INTO config (key, value)"
 	" SELECT 'fold.tags_from', value FROM config WHERE key = 'sync.cursor';",

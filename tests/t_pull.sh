@@ -10,7 +10,8 @@
 # the fold tags them, the GBG handheld journals exactly the places tagged
 # GBG or '*' (counted against the log) and none of BRS's, the places left
 # out recorded as vouched for, the moved unit arriving with its state
-# (its row the centre's); places beyond the fold coming whole; a second
+# (its row the centre's), a unit GBG held followed after it left for BRS
+# (its pick there journalled, every GBG unit's row the centre's); places beyond the fold coming whole; a second
 # sync pulling nothing; verify clean and saying what it proves, and
 # naming the place when a vouched run is taken away; a place missing
 # from the log beyond the tags refused, nothing folded; on PostgreSQL, a
@@ -91,6 +92,11 @@ scenario() {
 	run h ha import units "$E/u.csv"; expect_status 0
 	run h ha --operator 1001 unit relocate 20001000 --location "$G"; expect_status 0
 	run h ha --operator 1001 unit relocate 20001001 --location "$B"; expect_status 0
+	# A unit GBG holds leaves for BRS and is picked there.
+	P=$(q hg "SELECT u.unit_no FROM units u JOIN locations l ON l.code = u.location
+		WHERE l.depot = 'GBG' AND u.state = 'IN_STOCK' ORDER BY 1 LIMIT 1")
+	run h ha --operator 1001 unit relocate "$P" --location "$B"; expect_status 0
+	run h ha --operator 1001 unit pick "$P"; expect_status 0
 	run h ha sync; expect_status 0
 	run fold fold --once; expect_status 0
 
@@ -115,6 +121,9 @@ scenario() {
 	check "the arrived unit's row is the centre's" test \
 		"$(q hg "SELECT * FROM units WHERE unit_no = '20001000'")" = \
 		"$(q fold "SELECT * FROM units WHERE unit_no = '20001000'")"
+	# The unit that left is still GBG's to follow (scope.h: pinned).
+	check "the pick at BRS of a unit GBG held reached GBG" test "$(q hg "SELECT count(*)
+		FROM journal WHERE subject = '$P' AND type = 'pick' AND status = 'central'")" -eq 1
 	check "GBG's units are the centre's" test "$(q fold "ATTACH '$E/hg.db' AS g;
 		SELECT count(*) FROM g.units x JOIN units u USING (unit_no)
 		WHERE x.location IS NOT u.location OR x.state IS NOT u.state")" -eq 0

@@ -23,8 +23,8 @@
  * about a unit touches its depot only, one about a repair's id its
  * unit's, a move across depots both (before and after), a registration
  * its new unit's depot, a location (no unit) and a list of units every
- * depot; pull_tags_keep writes '*' for those and one row per depot
- * otherwise (t_pull.sh: the pull itself).
+ * depot; pull_tags_keep writes '*' for those and, otherwise, every depot
+ * the units named have been in (t_pull.sh: the pull itself).
  */
 #include "testutil.h"
 
@@ -204,6 +204,22 @@ touch_names_the_depots(void **state)
 	assert_int_equal(scope_touch(store, &ev, &t), 0);
 	assert_int_equal(t.n, 2);
 	touch_has(&t, "BRS");
+
+	/* Tags as the fold keeps them: where the unit has been, so the
+	 * move to BRS is GBG's and BRS's, and so is a later event on it at
+	 * BRS (a GBG store keeps the unit that left). */
+	assert_int_equal(store_begin(store), 0);
+	assert_int_equal(pull_tags_keep(store, 40, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 40"), 2);
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_FLAG, "10000001", "reason=checked");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 1);
+	touch_has(&t, "BRS");
+	assert_int_equal(pull_tags_keep(store, 44, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 44"
+					     " AND depot IN ('GBG', 'BRS')"), 2);
+	assert_int_equal(store_commit(store), 0);
 
 	/* A registration: no unit before, its depot after. */
 	memset(&t, 0, sizeof t);

@@ -50,13 +50,21 @@
  * rests on the centre's fold (the rule is the one scope_skips applies,
  * read from the region's state), not on this store.
  *
- * What a depot's store no longer sees: a unit it held that went to
- * another depot stops following there (its later events are that depot's;
- * before, it stayed held and followed: scope.h's pinned); units
- * registered at other depots after its snapshot are not listed outside
- * (a look-up says "no unit" rather than "outside").  A unit moved into
- * the depot comes with its state (scope_carry), registered before or
- * after the snapshot.
+ * A depot's store holds the units that were at its depot when its
+ * snapshot was cut, and those that came since, and keeps each (scope.h:
+ * pinned): so a unit is tagged not only with the depots it is in before
+ * and after an event but with every depot it has been in (the fold keeps
+ * them, fold_unit_depots), and a store that held it gets its every event,
+ * as when it pulled everything.  What a depot's store no longer sees:
+ * units registered at other depots after its snapshot, which it listed
+ * outside before (a look-up says "no unit" rather than "outside"); a
+ * move that brings one to the depot comes with its state (scope_carry)
+ * and makes it held (scope_skips takes in one it never heard of).
+ *
+ * Why tags at the centre rather than a filter in SQL over the events: the
+ * rule needs the region's state (where a unit is, its set, its repair),
+ * which only the fold has; the fold computes it once per event for every
+ * depot, and a pull is then an index range per depot.
  */
 #ifndef HMC_PULL_H
 #define HMC_PULL_H

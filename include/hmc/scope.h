@@ -120,6 +120,8 @@ struct scope_touch {
 	int units;	/* units the event named, over the calls */
 	int n;
 	char depot[SCOPE_TOUCH_MAX][SCOPE_DEPOT_MAX];
+	int n_named;	/* the units themselves, each once */
+	char named[SCOPE_TOUCH_MAX][64];
 };
 int scope_touch(struct store *store, const struct event *ev, struct scope_touch *t);
 
