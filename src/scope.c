@@ -1,12 +1,14 @@
 /*
  * scope.c — depot-scoped stores: the one rule (see scope.h).
  *
- * Why the rule lives in the reducer's path and reads only the state: a
- * scoped handheld still pulls every place (the puller's contiguity and
- * restore checks stay as they are) and journals every event, and the
- * reducer decides per event whether it touches this depot.  verify and a
- * rebuild from the journal run the same reducer from the same snapshot,
- * so they make the same decisions without knowing about scope.
+ * Why the rule lives in the reducer's path and reads only the state: the
+ * reducer decides per event whether it touches this depot, and verify
+ * and a rebuild from the journal run the same reducer from the same
+ * snapshot, so they make the same decisions without knowing about scope.
+ * A scoped handheld no longer pulls every place: the centre's fold tags
+ * each place with the depots it touches (scope_touch, below, the same
+ * rule read from the region's state) and the handheld pulls its depot's
+ * (pull.h); scope_skips still decides for what comes.
  */
 #include "hmc/scope.h"
 #include "hmc/catalog.h"

@@ -59,7 +59,10 @@
  * this rule.  That the depot snapshot is the region's fold cut by
  * scope_prune rests on the centre's fold, whose own verify replays the
  * region from event 1.  It does not prove anything about the units
- * outside: their events are in the journal, unapplied.
+ * outside: their events are not in the journal at all when the centre
+ * tags its log (a depot's pull, pull.h: then verify also proves that
+ * every place it lacks is one the centre vouched for), and are in it,
+ * unapplied, when it does not.
  */
 #ifndef HMC_SCOPE_H
 #define HMC_SCOPE_H
