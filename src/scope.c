@@ -514,7 +514,8 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 
 /* --- which depots an event touches (the centre's tags) ---------------------- */
 
-static void unit_depot(struct store *store, const char *unit_no, char *depot, size_t size);
+static void unit_depot(struct store *store, const char *unit_no, char *depot, size_t size,
+		       int cached);
 
 static void
 touch_add(struct scope_touch *t, const char *depot)
@@ -552,7 +553,7 @@ touch_related(struct store *store, const char *sql, const char *key, struct scop
 	}
 	sqlite3_reset(stmt);
 	for (int i = 0; i < n; i++) {
-		unit_depot(store, units[i], depot, sizeof depot);
+		unit_depot(store, units[i], depot, sizeof depot, 1);
 		touch_add(t, depot);
 	}
 }
@@ -573,7 +574,7 @@ touch_unit(struct store *store, const char *unit_no, struct scope_touch *t)
 		t->all = 1;
 	else if (!listed)
 		snprintf(t->named[t->n_named++], sizeof t->named[0], "%s", unit_no);
-	unit_depot(store, unit_no, depot, sizeof depot);
+	unit_depot(store, unit_no, depot, sizeof depot, 1);
 	touch_add(t, depot);
 	touch_related(store, "SELECT main FROM set_members WHERE component = ?1", unit_no, t);
 	touch_related(store, "SELECT component FROM set_members WHERE main = ?1", unit_no, t);
@@ -607,6 +608,8 @@ int
 scope_touch(struct store *store, const struct event *ev, struct scope_touch *t)
 {
 	char unit[64];
+	if (ev->type == EV_LOCATION)
+		scope_touch_forget();
 	if (!touch_unit(store, ev->subject, t)) {
 		/* A repair's or a charge's id: its unit. */
 		static const char *const sql[] = {
@@ -652,8 +655,27 @@ static const struct {
 #define N_CARRIED (sizeof carried / sizeof carried[0])
 
 /* The depot a unit of store is at: its location's, or its home. */
+/* The region's depots for the homes scope_touch reads, kept between its
+ * calls: reading them is a scan of every location, and the fold asks for
+ * a home at nearly every event of a unit out at a patient.  Read again
+ * after a location event (the only one that changes them) and at each
+ * of the fold's transactions (scope_touch_forget: one rolled back may
+ * have brought a location that is not there now). */
+static struct {
+	int valid;
+	size_t n;
+	char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
+	const char *ptrs[SCOPE_MAX_DEPOTS];
+} homes;
+
+void
+scope_touch_forget(void)
+{
+	homes.valid = 0;
+}
+
 static void
-unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
+unit_depot(struct store *store, const char *unit_no, char *depot, size_t size, int cached)
 {
 	sqlite3_stmt *stmt = store_stmt(store,
 		"SELECT l.depot FROM units u LEFT JOIN locations l ON l.code = u.location"
@@ -670,7 +692,14 @@ unit_depot(struct store *store, const char *unit_no, char *depot, size_t size)
 			store_column_text(stmt, 0, depot, size);
 	}
 	sqlite3_reset(stmt);
-	if (found && !located) {
+	if (found && !located && cached) {
+		if (!homes.valid) {
+			homes.n = region_depots(store_db(store), homes.depots, homes.ptrs,
+						SCOPE_MAX_DEPOTS);
+			homes.valid = 1;
+		}
+		snprintf(depot, size, "%s", scope_home(unit_no, homes.ptrs, homes.n));
+	} else if (found && !located) {
 		static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
 		static const char *ptrs[SCOPE_MAX_DEPOTS];
 		size_t n = region_depots(store_db(store), depots, ptrs, SCOPE_MAX_DEPOTS);
@@ -706,7 +735,7 @@ scope_carry(struct store *store, struct event *ev)
 	char from[SCOPE_DEPOT_MAX], to[SCOPE_DEPOT_MAX], row[PAYLOAD_MAX];
 	if (!event_type_is_move(ev->type) || (move_effects(ev->type) & FX_CREATES))
 		return 0;
-	unit_depot(store, ev->subject, from, sizeof from);
+	unit_depot(store, ev->subject, from, sizeof from, 0);
 	target_depot(store, ev, to, sizeof to);
 	if (from[0] == '\0' || to[0] == '\0' || strcmp(from, to) == 0)
 		return 0;

@@ -575,6 +575,8 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	   struct sync_result *result)
 {
 	struct folder f = { store, result, 0, *approx, tag };
+	if (tag)
+		scope_touch_forget();
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;

@@ -127,6 +127,9 @@ struct scope_touch {
 	char named[SCOPE_TOUCH_MAX][64];
 };
 int scope_touch(struct store *store, const struct event *ev, struct scope_touch *t);
+/* scope_touch keeps the region's depots between calls (homes): forgotten
+ * here, at the start of each of the fold's transactions. */
+void scope_touch_forget(void);
 
 /* Before a move is applied where it is made (workflow_move): when it
  * takes its unit from one depot to another, the payload gets the unit's
