@@ -87,6 +87,14 @@ pull_tags_keep(struct store *store, int64_t gseq, const struct scope_touch *t)
 static int
 tags_drop(struct store *store, int64_t through)
 {
+	sqlite3_stmt *any = store_stmt(store, "SELECT 1 FROM fold_tags WHERE gseq <= ?1 LIMIT 1");
+	if (any == NULL)
+		return store_errcode(store);
+	sqlite3_bind_int64(any, 1, through);
+	int found = sqlite3_step(any) == SQLITE_ROW;
+	sqlite3_reset(any);
+	if (!found)
+		return 0;	/* no write at each round of the service */
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;

@@ -580,7 +580,7 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;
-	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor;
+	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor, left_out = 0;
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
@@ -589,9 +589,11 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 		int was_undone = f.undone;
 		int64_t before = was_undone ? 0 : now_us();
 		/* A hole check_places let through: the centre vouched for it. */
-		if (vouch && events[i].gseq > at + 1 &&
-		    (rc = pull_vouch(store, at + 1, events[i].gseq - 1)) != 0)
-			break;
+		if (vouch && events[i].gseq > at + 1) {
+			if ((rc = pull_vouch(store, at + 1, events[i].gseq - 1)) != 0)
+				break;
+			left_out += events[i].gseq - 1 - at;
+		}
 		rc = fold_one(&f, &events[i]);
 		if (!was_undone && f.undone)
 			undo_us = now_us() - before;	/* mostly the undo */
@@ -626,6 +628,7 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	*next = i;
 	*cursor = at;
 	result->pulled += folded;
+	result->left_out += left_out;
 	result->cursor = at;
 	return 0;
 }
@@ -646,6 +649,7 @@ vouch_to(struct store *store, int64_t *cursor, int64_t vouched, struct sync_resu
 		store_rollback(store);
 		return rc;
 	}
+	result->left_out += vouched - *cursor;
 	*cursor = vouched;
 	result->cursor = vouched;
 	return 0;

@@ -100,7 +100,8 @@ scenario() {
 	run h ha sync; expect_status 0
 	run fold fold --once; expect_status 0
 
-	run h hg sync; expect_status 0
+	run h hg sync; expect_status 0; expect_out "places of the central log left out"
+	cp "$T/out" "$E/hg-sync.out"
 	new=$(central_sql "SELECT count(*) FROM hmc_events WHERE gseq > $base")
 	want=$(central_sql "SELECT count(DISTINCT gseq) FROM hmc_event_depots
 		WHERE gseq > $base AND depot IN ('GBG', '*')")
@@ -113,6 +114,8 @@ scenario() {
 		WHERE gseq > $base AND subject BETWEEN '20001002' AND '20001039'")" -eq 0
 	check "the places left out are vouched for" test \
 		"$(q hg "SELECT sum(last - first + 1) FROM pull_vouched")" -eq $((new - got))
+	check "sync said how many it left out" grep -q "^$((new - got)) places of the central log left out" \
+		"$E/hg-sync.out"
 	check "GBG's cursor is the log's end" test \
 		"$(q hg "SELECT value FROM config WHERE key = 'sync.cursor'")" = \
 		"$(central_sql "SELECT max(gseq) FROM hmc_events")"
@@ -136,7 +139,7 @@ scenario() {
 	{ echo unit_no,article,location; units_csv 22001000 5 "$B"; } >"$E/u2.csv"
 	run h ha import units "$E/u2.csv"; expect_status 0
 	run h ha sync; expect_status 0
-	run h hg sync; expect_status 0; expect_out "folded 5"
+	run h hg sync; expect_status 0; expect_out "folded 5"; expect_no "left out"
 	run h hg verify; expect_status 0
 
 	# A vouched run taken away: verify names the place.
