@@ -903,7 +903,7 @@ pg_pull_depot(struct central *c, const char *depot, const char *device, int64_t 
 		" FROM hmc_events WHERE gseq IN ("
 		"  SELECT gseq FROM hmc_event_depots WHERE depot IN ($3, '*')"
 		"   AND gseq > $1::bigint AND gseq <= $4::bigint"
-		"  UNION SELECT gseq FROM hmc_events WHERE device = $5 AND gseq > $1::bigint"
+		"  UNION SELECT gseq FROM hmc_keys WHERE device = $5 AND gseq > $1::bigint"
 		"   AND gseq <= $4::bigint"
 		"  UNION SELECT gseq FROM hmc_events WHERE gseq > greatest($1::bigint, $4::bigint)"
 		"   ORDER BY 1 LIMIT $2::integer)"

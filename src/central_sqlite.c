@@ -32,7 +32,8 @@
  *                7   hmc_event_depots(depot, gseq): the depots each place
  *                    touches, written by the centre's fold, and
  *                    hmc_meta's tagged_to, the place they run to (pull.h);
- *                    the key is the index a depot's pull reads by
+ *                    the key is the index a depot's pull reads by, and
+ *                    (device, gseq) the one its own events are found by
  *
  * A push is one BEGIN IMMEDIATE transaction, so appends are serialized and
  * the sequence grows in commit order.  WAL lets readers pull meanwhile.
@@ -215,7 +216,8 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"  depot TEXT NOT NULL,"
 		"  gseq INTEGER NOT NULL,"
 		"  PRIMARY KEY (depot, gseq)) WITHOUT ROWID;"
-		"INSERT INTO hmc_meta VALUES ('tagged_to', '0');",
+		"INSERT INTO hmc_meta VALUES ('tagged_to', '0');"
+		"CREATE INDEX hmc_events_device_place ON hmc_events (device, gseq);",
 	};
 	char *msg = NULL;
 	int rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, &msg);

@@ -25,5 +25,10 @@ CREATE TABLE hmc_event_depots (
 
 INSERT INTO hmc_meta VALUES ('tagged_to', '0') ON CONFLICT (key) DO NOTHING;
 
+-- A device's own places (its events come back to be confirmed), by the
+-- key table rather than a scan of the months: hmc_events has no index by
+-- device.  A device may read its keys as it reads the log.
+CREATE INDEX hmc_keys_device_place ON hmc_keys (device, gseq);
+
 REVOKE ALL ON hmc_event_depots FROM PUBLIC;
-GRANT SELECT ON hmc_event_depots TO hmc_device;
+GRANT SELECT ON hmc_event_depots, hmc_keys TO hmc_device;
