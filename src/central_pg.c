@@ -72,6 +72,7 @@ struct central {
 	size_t arrays_size;
 	int ready;		/* the log's schema was checked */
 	int pull_prepared;	/* hmc_pull is prepared on this connection */
+	int pull_depot_prepared;	/* and hmc_pull_depot (a depot's pull) */
 };
 
 /* libpq, opened on first use: only a PostgreSQL central log needs it
@@ -897,17 +898,34 @@ pg_pull_depot(struct central *c, const char *depot, const char *device, int64_t 
 	snprintf(max_text, sizeof max_text, "%d", max);
 	snprintf(to_text, sizeof to_text, "%lld", (long long)to);
 	const char *params[5] = { after_text, max_text, depot, to_text, device };
-	res = pq.PQexecParams(c->conn,
-		"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
-		" (extract(epoch FROM received) * 1000)::bigint"
-		" FROM hmc_events WHERE gseq IN ("
-		"  SELECT gseq FROM hmc_event_depots WHERE depot IN ($3, '*')"
-		"   AND gseq > $1::bigint AND gseq <= $4::bigint"
-		"  UNION SELECT gseq FROM hmc_keys WHERE device = $5 AND gseq > $1::bigint"
-		"   AND gseq <= $4::bigint"
-		"  UNION SELECT gseq FROM hmc_events WHERE gseq > greatest($1::bigint, $4::bigint)"
-		"   ORDER BY 1 LIMIT $2::integer)"
-		" ORDER BY gseq", 5, NULL, params, NULL, NULL, 1);
+	/* Prepared once per connection with a generic plan, as hmc_pull is
+	 * (planning over the months cost more than reading). */
+	if (!c->pull_depot_prepared) {
+		if ((rc = command(c, "SET plan_cache_mode = force_generic_plan", err, size,
+				  _("reading the central log"))) != 0) {
+			rollback(c);
+			return rc;
+		}
+		PGresult *prep = pq.PQprepare(c->conn, "hmc_pull_depot",
+			"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+			" (extract(epoch FROM received) * 1000)::bigint"
+			" FROM hmc_events WHERE gseq IN ("
+			"  SELECT gseq FROM hmc_event_depots WHERE depot IN ($3, '*')"
+			"   AND gseq > $1::bigint AND gseq <= $4::bigint"
+			"  UNION SELECT hmc_device_places($5, $1::bigint, $4::bigint)"
+			"  UNION SELECT gseq FROM hmc_events"
+			"   WHERE gseq > greatest($1::bigint, $4::bigint)"
+			"   ORDER BY 1 LIMIT $2::integer)"
+			" ORDER BY gseq", 5, NULL);
+		if (pq.PQresultStatus(prep) != PGRES_COMMAND_OK) {
+			rc = fail(c, prep, err, size, _("reading the central log"));
+			rollback(c);
+			return rc;
+		}
+		pq.PQclear(prep);
+		c->pull_depot_prepared = 1;
+	}
+	res = pq.PQexecPrepared(c->conn, "hmc_pull_depot", 5, params, NULL, NULL, 1);
 	rc = read_events(c, res, events, n, err, size);
 	if (rc != 0) {
 		rollback(c);

@@ -27,8 +27,23 @@ INSERT INTO hmc_meta VALUES ('tagged_to', '0') ON CONFLICT (key) DO NOTHING;
 
 -- A device's own places (its events come back to be confirmed), by the
 -- key table rather than a scan of the months: hmc_events has no index by
--- device.  A device may read its keys as it reads the log.
+-- device, and a device may not read hmc_keys (009-partitions.sql); the
+-- function answers places only, which the log shows anyway.
 CREATE INDEX hmc_keys_device_place ON hmc_keys (device, gseq);
 
+CREATE FUNCTION hmc_device_places(p_device text, p_after bigint, p_upto bigint)
+	RETURNS SETOF bigint
+	LANGUAGE sql STABLE SECURITY DEFINER
+AS $fn$
+	SELECT k.gseq FROM hmc_keys k
+	WHERE k.device = p_device AND k.gseq > p_after AND k.gseq <= p_upto
+$fn$;
+DO $$ BEGIN
+	EXECUTE format('ALTER FUNCTION hmc_device_places(text, bigint, bigint)'
+		       ' SET search_path = pg_catalog, %I, pg_temp', current_schema());
+END $$;
+REVOKE ALL ON FUNCTION hmc_device_places(text, bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION hmc_device_places(text, bigint, bigint) TO hmc_device;
+
 REVOKE ALL ON hmc_event_depots FROM PUBLIC;
-GRANT SELECT ON hmc_event_depots, hmc_keys TO hmc_device;
+GRANT SELECT ON hmc_event_depots TO hmc_device;
