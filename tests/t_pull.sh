@@ -12,7 +12,9 @@
 # out recorded as vouched for, the moved unit arriving with its state
 # (its row the centre's), a unit GBG held followed after it left for BRS
 # (its pick there journalled, every GBG unit's row the centre's); places beyond the fold coming whole; a second
-# sync pulling nothing; verify clean and saying what it proves, and
+# sync pulling nothing; the handheld's own event that touches another
+# depot only coming back to be confirmed; verify clean and saying what
+# it proves, and
 # naming the place when a vouched run is taken away; a place missing
 # from the log beyond the tags refused, nothing folded; on PostgreSQL, a
 # device's credentials cannot write the tags (psql as the device, and the
@@ -134,6 +136,19 @@ scenario() {
 	run h hg sync; expect_status 0; expect_out "folded 0"
 	run h hg verify; expect_status 0; expect_out "the state matches"
 	expect_out "places the centre said touch only other depots"
+
+	# GBG's own event that touches only BRS, tagged before GBG pulls it:
+	# it comes back all the same and is confirmed.
+	{ echo unit_no,article,location; units_csv 24001000 1 "$B"; } >"$E/u4.csv"
+	run h hg import units "$E/u4.csv"; expect_status 0
+	run h hg sync --push; expect_status 0
+	run fold fold --once; expect_status 0
+	check "GBG's own registration at BRS is tagged BRS only" test "$(central_sql "SELECT
+		count(*) FROM hmc_event_depots t JOIN hmc_events e ON e.gseq = t.gseq
+		WHERE e.subject = '24001000' AND t.depot IN ('GBG', '*')")" -eq 0
+	run h hg sync; expect_status 0
+	check "and came back to GBG, confirmed" test \
+		"$(q hg "SELECT status FROM journal WHERE subject = '24001000'")" = confirmed
 
 	# Beyond the fold, places come whole (scope_skips decides).
 	{ echo unit_no,article,location; units_csv 22001000 5 "$B"; } >"$E/u2.csv"
