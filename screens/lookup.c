@@ -87,7 +87,7 @@ load(struct shell *sh, const char *unit_no)
 	if (unit_get(store, unit_no, &lk->unit) != 0) {
 		char depot[SCOPE_DEPOT_MAX];
 		enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
-		if (where == SCOPE_OUT || where == SCOPE_ARRIVED) {
+		if (where == SCOPE_OUT || where == SCOPE_ARRIVED || where == SCOPE_UNSEEN) {
 			xstrlcpy(lk->outside, unit_no, sizeof lk->outside);
 			xstrlcpy(lk->said, store_errmsg(store), sizeof lk->said);
 		}
@@ -274,7 +274,7 @@ note_outside(struct shell *sh, const char *text, size_t len)
 	if (barcode_interpret(text, len, 0, &code) != 0 || code.kind != BARCODE_UNIT)
 		return;
 	enum scope_where where = scope_unit(shell_store(sh), code.text, depot, sizeof depot);
-	if (where != SCOPE_OUT && where != SCOPE_ARRIVED)
+	if (where != SCOPE_OUT && where != SCOPE_ARRIVED && where != SCOPE_UNSEEN)
 		return;
 	memset(lk, 0, sizeof *lk);
 	xstrlcpy(lk->outside, code.text, sizeof lk->outside);

@@ -23,6 +23,9 @@
  *                                 out in one statement)
  *   hmc_snapshots, _chunks        snapshots of the centre's fold, written by
  *                                 the owner only (008-snapshots.sql)
+ *   hmc_event_depots(depot, gseq) the depots each place touches, and
+ *                                 hmc_meta's tagged_to, written by the
+ *                                 owner's fold only (014-pull.sql, pull.h)
  *   hmc_units                     the centre's view of each unit, written by
  *                                 its fold (the owner) only, read by devices
  *                                 for a look-up outside a depot (015-units.sql)
@@ -72,6 +75,7 @@ struct central {
 	size_t arrays_size;
 	int ready;		/* the log's schema was checked */
 	int pull_prepared;	/* hmc_pull is prepared on this connection */
+	int pull_depot_prepared;	/* and hmc_pull_depot (a depot's pull) */
 };
 
 /* libpq, opened on first use: only a PostgreSQL central log needs it
@@ -792,6 +796,9 @@ col_text(const PGresult *res, int row, int col)
 	return text;
 }
 
+static int read_events(struct central *c, PGresult *res, struct event *events, int *n,
+		       char *err, size_t size);
+
 static int
 pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
 	size_t size)
@@ -825,6 +832,17 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	}
 	/* Results in binary: no number or hex to parse. */
 	PGresult *res = pq.PQexecPrepared(c->conn, "hmc_pull", 2, params, NULL, NULL, 1);
+	return read_events(c, res, events, n, err, size);
+}
+
+/* The rows of a pull's result (its columns in the pull's order, binary),
+ * decoded into events; res is cleared. */
+static int
+read_events(struct central *c, PGresult *res, struct event *events, int *n, char *err,
+	    size_t size)
+{
+	int rc;
+	*n = 0;
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK)
 		return fail(c, res, err, size, _("reading the central log"));
 	int rows = pq.PQntuples(res);
@@ -853,6 +871,178 @@ pg_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+/* A depot's pull (central.h), in one read-only transaction that sees one
+ * moment: the tags' end and the events as of it.  The tagged part is read
+ * by hmc_event_depots' key, the device's own by (device, device_seq). */
+static int
+pg_pull_depot(struct central *c, const char *depot, const char *device, int64_t after, int max,
+	      struct event *events, int *n, int64_t *vouched_to, char *err, size_t size)
+{
+	char after_text[24], max_text[16], to_text[24];
+	int64_t to;
+	*n = 0;
+	*vouched_to = after;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	if ((rc = command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err, size,
+			  _("reading the central log"))) != 0)
+		return rc;
+	PGresult *res = pq.PQexec(c->conn, "SELECT coalesce(max(value::bigint), 0) FROM hmc_meta"
+				  " WHERE key = 'tagged_to'");
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
+		rc = fail(c, res, err, size, _("reading the central log"));
+		rollback(c);
+		return rc;
+	}
+	to = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
+	pq.PQclear(res);
+	snprintf(after_text, sizeof after_text, "%lld", (long long)after);
+	snprintf(max_text, sizeof max_text, "%d", max);
+	snprintf(to_text, sizeof to_text, "%lld", (long long)to);
+	const char *params[5] = { after_text, max_text, depot, to_text, device };
+	/* Prepared once per connection with a generic plan, as hmc_pull is
+	 * (planning over the months cost more than reading). */
+	if (!c->pull_depot_prepared) {
+		if ((rc = command(c, "SET plan_cache_mode = force_generic_plan", err, size,
+				  _("reading the central log"))) != 0) {
+			rollback(c);
+			return rc;
+		}
+		PGresult *prep = pq.PQprepare(c->conn, "hmc_pull_depot",
+			"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+			" (extract(epoch FROM received) * 1000)::bigint"
+			" FROM hmc_events WHERE gseq IN ("
+			"  SELECT gseq FROM hmc_event_depots WHERE depot IN ($3, '*')"
+			"   AND gseq > $1::bigint AND gseq <= $4::bigint"
+			"  UNION SELECT hmc_device_places($5, $1::bigint, $4::bigint)"
+			"  UNION SELECT gseq FROM hmc_events"
+			"   WHERE gseq > greatest($1::bigint, $4::bigint)"
+			"   ORDER BY 1 LIMIT $2::integer)"
+			" ORDER BY gseq", 5, NULL);
+		if (pq.PQresultStatus(prep) != PGRES_COMMAND_OK) {
+			rc = fail(c, prep, err, size, _("reading the central log"));
+			rollback(c);
+			return rc;
+		}
+		pq.PQclear(prep);
+		c->pull_depot_prepared = 1;
+	}
+	res = pq.PQexecPrepared(c->conn, "hmc_pull_depot", 5, params, NULL, NULL, 1);
+	rc = read_events(c, res, events, n, err, size);
+	if (rc != 0) {
+		rollback(c);
+		return rc;
+	}
+	if ((rc = command(c, "COMMIT", err, size, _("reading the central log"))) != 0)
+		return rc;
+	if (*n == max && events[*n - 1].gseq < to)
+		to = events[*n - 1].gseq;
+	*vouched_to = to > after ? to : after;
+	return 0;
+}
+
+/* An array literal being built: "{" then quoted elements, "}" by array_end. */
+struct array_lit {
+	char *buf;
+	size_t len, cap;
+	int n;
+};
+
+static void
+array_add(struct array_lit *a, const char *text)
+{
+	size_t need = a->len + 2 * strlen(text) + 8;
+	if (need > a->cap) {
+		a->cap = need * 2;
+		a->buf = xrealloc(a->buf, a->cap);
+	}
+	char *p = a->buf + a->len;
+	if (a->n == 0)
+		*p++ = '{';
+	else
+		*p++ = ',';
+	*p++ = '"';
+	for (const char *t = text; *t; t++) {
+		if (*t == '"' || *t == '\\')
+			*p++ = '\\';
+		*p++ = *t;
+	}
+	*p++ = '"';
+	*p = '\0';
+	a->len = (size_t)(p - a->buf);
+	a->n++;
+}
+
+static void
+array_end(struct array_lit *a)
+{
+	if (a->cap < a->len + 3) {
+		a->cap = a->len + 3;
+		a->buf = xrealloc(a->buf, a->cap);
+	}
+	if (a->n == 0)
+		a->buf[a->len++] = '{';
+	a->buf[a->len++] = '}';
+	a->buf[a->len] = '\0';
+}
+
+/* The fold's tags (central.h), in one transaction with tagged_to; a
+ * device may not write them (014-pull.sql): HMC_E_REFUSED. */
+static int
+pg_tags_put(struct central *c, int64_t from, int64_t through, const int64_t *gseq,
+	    const char *const *depot, int n, char *err, size_t size)
+{
+	char from_text[24], through_text[24], number[24];
+	struct array_lit d = { NULL, 0, 0, 0 }, g = { NULL, 0, 0, 0 };
+	for (int i = 0; i < n; i++) {
+		array_add(&d, depot[i]);
+		snprintf(number, sizeof number, "%lld", (long long)gseq[i]);
+		array_add(&g, number);
+	}
+	array_end(&d);
+	array_end(&g);
+	char *depots = d.buf, *places = g.buf;
+	snprintf(from_text, sizeof from_text, "%lld", (long long)from);
+	snprintf(through_text, sizeof through_text, "%lld", (long long)through);
+	int rc = ready(c, err, size);
+	if (rc == 0)
+		rc = command(c, "BEGIN", err, size, _("tagging the central log"));
+	if (rc != 0) {
+		free(depots);
+		free(places);
+		return rc;
+	}
+	const char *params[4] = { from_text, through_text, depots, places };
+	PGresult *res = pq.PQexecParams(c->conn,
+		"WITH t AS (SELECT value::bigint AS v FROM hmc_meta WHERE key = 'tagged_to'"
+		"  FOR UPDATE),"
+		" ins AS (INSERT INTO hmc_event_depots (depot, gseq)"
+		"  SELECT d, g FROM unnest($3::text[], $4::bigint[]) AS x (d, g)"
+		"  WHERE $1::bigint <= (SELECT v FROM t)"
+		"  ON CONFLICT DO NOTHING),"
+		" up AS (UPDATE hmc_meta SET value = $2 WHERE key = 'tagged_to'"
+		"  AND $1::bigint <= value::bigint AND $2::bigint > value::bigint)"
+		" SELECT v FROM t", 4, NULL, params, NULL, NULL, 0);
+	free(depots);
+	free(places);
+	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1) {
+		rc = fail(c, res, err, size, _("tagging the central log"));
+		rollback(c);
+		return rc;
+	}
+	int64_t to = strtoll(pq.PQgetvalue(res, 0, 0), NULL, 10);
+	pq.PQclear(res);
+	if (from > to) {
+		rollback(c);
+		snprintf(err, size, _("the central log's places are tagged up to %lld, and these "
+				      "tags begin after %lld: nothing was tagged"),
+			 (long long)to, (long long)from);
+		return HMC_E_REFUSED;
+	}
+	return command(c, "COMMIT", err, size, _("tagging the central log"));
+}
+
 /* --- head -------------------------------------------------------------- */
 
 static int
@@ -866,13 +1056,15 @@ pg_head(struct central *c, struct central_head *head, char *err, size_t size)
 		"SELECT (SELECT value FROM hmc_meta WHERE key = 'generation'),"
 		" (SELECT coalesce(max(gseq), 0) FROM hmc_events),"
 		" (SELECT coalesce(max(value::bigint), 0) FROM hmc_meta WHERE key = 'gapless_after'),"
-		" (extract(epoch FROM clock_timestamp()) * 1000)::bigint");
+		" (extract(epoch FROM clock_timestamp()) * 1000)::bigint,"
+		" (SELECT coalesce(max(value::bigint), 0) FROM hmc_meta WHERE key = 'tagged_to')");
 	if (pq.PQresultStatus(res) != PGRES_TUPLES_OK || pq.PQntuples(res) != 1)
 		return fail(c, res, err, size, _("reading the central log's head"));
 	snprintf(head->generation, sizeof head->generation, "%s", pq.PQgetvalue(res, 0, 0));
 	head->max_gseq = strtoll(pq.PQgetvalue(res, 0, 1), NULL, 10);
 	head->gapless_after = strtoll(pq.PQgetvalue(res, 0, 2), NULL, 10);
 	head->now_ms = strtoll(pq.PQgetvalue(res, 0, 3), NULL, 10);
+	head->tagged_to = strtoll(pq.PQgetvalue(res, 0, 4), NULL, 10);
 	pq.PQclear(res);
 	return 0;
 }
@@ -1308,59 +1500,26 @@ pg_snapshot_read(struct central *c, const struct central_snapshot *meta, void **
 
 /* --- the centre's view of units (fetch.h) ------------------------------ */
 
-/* Appends text to a PostgreSQL array literal as a quoted element. */
-static void
-array_add(char **buf, size_t *len, size_t *cap, const char *text, int first)
-{
-	size_t need = *len + 2 * strlen(text) + 8;
-	if (need > *cap) {
-		*cap = need * 2;
-		*buf = xrealloc(*buf, *cap);
-	}
-	char *out = *buf + *len;
-	if (!first)
-		*out++ = ',';
-	*out++ = '"';
-	for (const char *t = text; *t; t++) {
-		if (*t == '"' || *t == '\\')
-			*out++ = '\\';
-		*out++ = *t;
-	}
-	*out++ = '"';
-	*out = '\0';
-	*len = (size_t)(out - *buf);
-}
-
 /* One statement per call, the rows as four arrays (a round trip per row
  * would cost a region's first publication minutes). */
 static int
 pg_units_put(struct central *c, const struct central_unit *units, int n, char *err, size_t size)
 {
 	char place[24];
-	char *arrays[4] = { NULL, NULL, NULL, NULL };
-	size_t len[4] = { 0 }, cap[4] = { 0 };
+	struct array_lit arrays[4] = { { NULL, 0, 0, 0 } };
 	int rc = ready(c, err, size);
 	if (rc != 0 || n <= 0)
 		return rc;
-	for (int a = 0; a < 4; a++) {
-		cap[a] = 64;
-		arrays[a] = xmalloc(cap[a]);
-		strcpy(arrays[a], "{");
-		len[a] = 1;
-	}
 	for (int i = 0; i < n; i++) {
 		snprintf(place, sizeof place, "%lld", (long long)units[i].place);
-		array_add(&arrays[0], &len[0], &cap[0], units[i].unit_no, i == 0);
-		array_add(&arrays[1], &len[1], &cap[1], units[i].depot, i == 0);
-		array_add(&arrays[2], &len[2], &cap[2], place, i == 0);
-		array_add(&arrays[3], &len[3], &cap[3], units[i].body, i == 0);
+		array_add(&arrays[0], units[i].unit_no);
+		array_add(&arrays[1], units[i].depot);
+		array_add(&arrays[2], place);
+		array_add(&arrays[3], units[i].body);
 	}
-	for (int a = 0; a < 4; a++) {
-		if (len[a] + 2 > cap[a])
-			arrays[a] = xrealloc(arrays[a], cap[a] = len[a] + 2);
-		strcpy(arrays[a] + len[a], "}");
-	}
-	const char *params[4] = { arrays[0], arrays[1], arrays[2], arrays[3] };
+	for (int a = 0; a < 4; a++)
+		array_end(&arrays[a]);
+	const char *params[4] = { arrays[0].buf, arrays[1].buf, arrays[2].buf, arrays[3].buf };
 	PGresult *res = pq.PQexecParams(c->conn,
 		"INSERT INTO hmc_units (unit_no, depot, place, body)"
 		" SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])"
@@ -1368,7 +1527,7 @@ pg_units_put(struct central *c, const struct central_unit *units, int n, char *e
 		" place = excluded.place, body = excluded.body"
 		" WHERE excluded.place >= hmc_units.place", 4, NULL, params, NULL, NULL, 0);
 	for (int a = 0; a < 4; a++)
-		free(arrays[a]);
+		free(arrays[a].buf);
 	if (pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		return fail(c, res, err, size, _("publishing the centre's view of units"));
 	pq.PQclear(res);
@@ -1428,5 +1587,6 @@ pg_unit_read(struct central *c, const char *unit_no, struct central_unit *out, c
 const struct central_ops central_pg_ops = {
 	"postgresql", pg_connect, pg_init, pg_push, pg_pull, pg_head, pg_claim, pg_add_device,
 	pg_revoke, pg_limit, pg_snapshot_put, pg_snapshot_newest, pg_snapshot_read, pg_close,
-	pg_upkeep, pg_seed, pg_snapshot_stream, pg_snapshot_newest_of, pg_units_put, pg_unit_read,
+	pg_upkeep, pg_seed, pg_snapshot_stream, pg_snapshot_newest_of, pg_tags_put, pg_pull_depot,
+	pg_units_put, pg_unit_read,
 };

@@ -29,7 +29,11 @@
  *                    of CENTRAL_SNAPSHOT_CHUNK bytes; the newest few kept
  *                6   hmc_snapshots.depot: '' the region's snapshot, else
  *                    one depot's (scope.h); the newest few kept per depot
- *                7   (another branch's; a placeholder here)
+ *                7   hmc_event_depots(depot, gseq): the depots each place
+ *                    touches, written by the centre's fold, and
+ *                    hmc_meta's tagged_to, the place they run to (pull.h);
+ *                    the key is the index a depot's pull reads by, and
+ *                    (device, gseq) the one its own events are found by
  *                8   hmc_units(unit_no, depot, place, body): the centre's
  *                    view of each unit, published by its fold (fetch.h)
  *
@@ -209,8 +213,13 @@ sq_init(struct central *c, int upgrade, char *notes, size_t notes_size, char *er
 		"  PRIMARY KEY (snapshot, n)) WITHOUT ROWID;",
 		/* 6: snapshots of one depot (scope.h); '' the region's. */
 		"ALTER TABLE hmc_snapshots ADD COLUMN depot TEXT NOT NULL DEFAULT '';",
-		/* 7: another branch's. */
-		"SELECT 1;",
+		/* 7: the fold's tags, for a depot's pull (pull.h). */
+		"CREATE TABLE hmc_event_depots ("
+		"  depot TEXT NOT NULL,"
+		"  gseq INTEGER NOT NULL,"
+		"  PRIMARY KEY (depot, gseq)) WITHOUT ROWID;"
+		"INSERT INTO hmc_meta VALUES ('tagged_to', '0');"
+		"CREATE INDEX hmc_events_device_place ON hmc_events (device, gseq);",
 		/* 8: the centre's view of each unit (fetch.h). */
 		"CREATE TABLE hmc_units ("
 		"  unit_no TEXT PRIMARY KEY,"
@@ -355,17 +364,12 @@ column_text(sqlite3_stmt *s, int col)
 	return text;
 }
 
+/* The events s reads (the pull's columns), decoded into events[*n..]. */
 static int
-sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
-	size_t size)
+read_events(struct central *c, sqlite3_stmt *s, struct event *events, int *n, char *err,
+	    size_t size)
 {
-	sqlite3_stmt *s = c->pull;
-	int rc = ready(c, err, size);
-	*n = 0;
-	if (rc != 0)
-		return rc;
-	sqlite3_bind_int64(s, 1, after);
-	sqlite3_bind_int(s, 2, max);
+	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct central_row row = {
 			.gseq = sqlite3_column_int64(s, 0),
@@ -392,6 +396,133 @@ sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n,
 	return 0;
 }
 
+static int
+sq_pull(struct central *c, int64_t after, int max, struct event *events, int *n, char *err,
+	size_t size)
+{
+	sqlite3_stmt *s = c->pull;
+	int rc = ready(c, err, size);
+	*n = 0;
+	if (rc != 0)
+		return rc;
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, max);
+	return read_events(c, s, events, n, err, size);
+}
+
+/* The log's tagged_to, in the caller's transaction. */
+static int
+tagged_to(struct central *c, int64_t *to)
+{
+	sqlite3_stmt *s = NULL;
+	*to = 0;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT coalesce(max(CAST(value AS INTEGER)), 0)"
+				    " FROM hmc_meta WHERE key = 'tagged_to'", -1, &s, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*to = sqlite3_column_int64(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* A depot's pull (central.h), read in one transaction: the tags' end and
+ * the events as of the same moment.  The tagged part is found by the
+ * key (depot, gseq), the device's own by its (device, device_seq). */
+static int
+sq_pull_depot(struct central *c, const char *depot, const char *device, int64_t after, int max,
+	      struct event *events, int *n, int64_t *vouched_to, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t to = 0;
+	int rc = ready(c, err, size);
+	*n = 0;
+	*vouched_to = after;
+	if (rc != 0)
+		return rc;
+	if ((rc = sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(c, rc, err, size, _("reading the central log"));
+	if ((rc = tagged_to(c, &to)) == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db,
+			"SELECT gseq, device, device_seq, hlc, operator, type, subject, payload, hash,"
+			" CAST((julianday(received) - 2440587.5) * 86400000 AS INTEGER)"
+			" FROM hmc_events WHERE gseq IN ("
+			"  SELECT gseq FROM hmc_event_depots WHERE depot IN (?3, '*')"
+			"   AND gseq > ?1 AND gseq <= ?4"
+			"  UNION SELECT gseq FROM hmc_events WHERE device = ?5 AND gseq > ?1"
+			"   AND gseq <= ?4"
+			"  UNION SELECT gseq FROM hmc_events WHERE gseq > max(?1, ?4))"
+			" ORDER BY gseq LIMIT ?2", -1, &s, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(c, rc, err, size, _("reading the central log"));
+		sqlite3_finalize(s);
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	sqlite3_bind_int64(s, 1, after);
+	sqlite3_bind_int(s, 2, max);
+	sqlite3_bind_text(s, 3, depot, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_text(s, 5, device, -1, SQLITE_TRANSIENT);
+	rc = read_events(c, s, events, n, err, size);
+	sqlite3_finalize(s);
+	sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != 0)
+		return rc;
+	/* A full answer vouches up to its last event at most. */
+	if (*n == max && events[*n - 1].gseq < to)
+		to = events[*n - 1].gseq;
+	*vouched_to = to > after ? to : after;
+	return 0;
+}
+
+/* The fold's tags (central.h).  A file has no roles: whoever may write
+ * it is the log's owner. */
+static int
+sq_tags_put(struct central *c, int64_t from, int64_t through, const int64_t *gseq,
+	    const char *const *depot, int n, char *err, size_t size)
+{
+	sqlite3_stmt *s = NULL;
+	int64_t to = 0;
+	int rc = ready(c, err, size);
+	if (rc != 0)
+		return rc;
+	if ((rc = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
+		return fail(c, rc, err, size, _("tagging the central log"));
+	if ((rc = tagged_to(c, &to)) == SQLITE_OK && from > to) {
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		snprintf(err, size, _("the central log's places are tagged up to %lld, and these "
+				      "tags begin after %lld: nothing was tagged"),
+			 (long long)to, (long long)from);
+		return HMC_E_REFUSED;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO hmc_event_depots (depot, gseq)"
+					" VALUES (?1, ?2)", -1, &s, NULL);
+	for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+		sqlite3_bind_text(s, 1, depot[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, gseq[i]);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+		sqlite3_reset(s);
+	}
+	sqlite3_finalize(s);
+	s = NULL;
+	if (rc == SQLITE_OK && through > to &&
+	    (rc = sqlite3_prepare_v2(c->db, "UPDATE hmc_meta SET value = ?1 WHERE key = 'tagged_to'",
+				     -1, &s, NULL)) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, through);
+		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+	}
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		rc = fail(c, rc, err, size, _("tagging the central log"));
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return rc;
+}
+
 /* The generation and the highest place; a file has no clock. */
 static int
 sq_head(struct central *c, struct central_head *head, char *err, size_t size)
@@ -408,7 +539,9 @@ sq_head(struct central *c, struct central_head *head, char *err, size_t size)
 		"  WHERE key = 'gapless_after'),"
 		" (SELECT value FROM hmc_meta WHERE key = 'based_on'),"
 		" (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM hmc_meta"
-		"  WHERE key = 'base')", -1, &s, NULL);
+		"  WHERE key = 'base'),"
+		" (SELECT coalesce(max(CAST(value AS INTEGER)), 0) FROM hmc_meta"
+		"  WHERE key = 'tagged_to')", -1, &s, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const unsigned char *generation = sqlite3_column_text(s, 0);
 		snprintf(head->generation, sizeof head->generation, "%s",
@@ -419,6 +552,7 @@ sq_head(struct central *c, struct central_head *head, char *err, size_t size)
 		snprintf(head->based_on, sizeof head->based_on, "%s",
 			 based_on ? (const char *)based_on : "");
 		head->base = sqlite3_column_int64(s, 4);
+		head->tagged_to = sqlite3_column_int64(s, 5);
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(s);
@@ -850,5 +984,6 @@ sq_unit_read(struct central *c, const char *unit_no, struct central_unit *out, c
 const struct central_ops central_sqlite_ops = {
 	"sqlite", sq_connect, sq_init, sq_push, sq_pull, sq_head, sq_claim, sq_add_device,
 	sq_revoke, sq_limit, sq_snapshot_put, sq_snapshot_newest, sq_snapshot_read, sq_close,
-	sq_upkeep, sq_seed, sq_snapshot_stream, sq_snapshot_newest_of, sq_units_put, sq_unit_read,
+	sq_upkeep, sq_seed, sq_snapshot_stream, sq_snapshot_newest_of, sq_tags_put, sq_pull_depot,
+	sq_units_put, sq_unit_read,
 };

@@ -316,6 +316,10 @@ cli_central_fold(struct cli *cli)
 			break;
 		}
 		failed_before = 0;
+		/* Tags the log would not take: said, and the fold goes on (the
+		 * depots' handhelds then pull every event, pull.h). */
+		if (result.tag_error && (once || result.pulled > 0))
+			cli_note("hmc: %s\n", result.tag_why);
 		if (once || result.pulled > 0)
 			cli_printf(_("folded %lld events from the central log; the centre's state is "
 				     "at place %lld\n"), (long long)result.pulled,

@@ -3,6 +3,7 @@
  * demo, backup, restore.
  */
 #include "cli_int.h"
+#include "hmc/pull.h"
 #include "hmc/demo.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
@@ -225,6 +226,12 @@ cli_verify(struct cli *cli)
 		       (long long)n_events);
 	else
 		cli_store_error(store);
+	int64_t vouched = rc == 0 ? pull_vouched_places(store) : 0;
+	if (vouched > 0)
+		cli_printf(_("This depot's store pulls only the events that touch its depot: every "
+			     "place after its base is in the journal or one of %lld places the "
+			     "centre said touch only other depots; that the centre said right rests "
+			     "on the centre's fold.\n"), (long long)vouched);
 	store_close(store);
 	return rc == 0 ? CLI_OK : CLI_FAIL;
 }

@@ -62,7 +62,10 @@ print_result(const struct sync_result *r, int failed)
 		cli_printf(_("sent %lld, folded %lld from the central log (%lld of them this "
 			 "device's)\n"),
 		       (long long)r->pushed, (long long)r->pulled, (long long)r->confirmed);
-	else if (r->pushed > 0 || r->pulled > 0)
+	if (!failed && r->left_out > 0)
+		cli_printf(_("%lld places of the central log left out: the centre says they touch "
+			     "only other depots\n"), (long long)r->left_out);
+	if (failed && (r->pushed > 0 || r->pulled > 0))
 		cli_printf(_("before the failure: %lld events sent (the central log has them), "
 			 "%lld folded from it and kept\n"),
 		       (long long)r->pushed, (long long)r->pulled);

@@ -223,9 +223,13 @@ centre_show(struct cli *cli, struct store *store, const char *unit_no)
 	char why[700], line[256], when[TIMEUTIL_LOCAL_LEN];
 	char depot[SCOPE_DEPOT_MAX];
 	enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
-	if ((where != SCOPE_OUT && where != SCOPE_ARRIVED) || cli_opt(cli, "no-fetch") != NULL)
+	if ((where != SCOPE_OUT && where != SCOPE_ARRIVED && where != SCOPE_UNSEEN) ||
+	    cli_opt(cli, "no-fetch") != NULL)
 		return cli_store_error(store);
 	int rc = fetch_unit(cli_opt(cli, "central"), unit_no, &f, why, sizeof why);
+	/* One this store never heard of, and the centre neither: none. */
+	if (rc == HMC_E_NOT_FOUND && where == SCOPE_UNSEEN)
+		return cli_fail(_("no unit %s, here or at the centre"), unit_no);
 	if (rc != 0) {
 		cli_note("hmc: %s\n", store_errmsg(store));
 		return cli_fail(_("the centre's view of it was not fetched: %s"), why);

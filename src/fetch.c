@@ -264,7 +264,7 @@ fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, 
 	if (url == NULL) {
 		snprintf(why, size, "%s", _("no central log is set, so the centre could not be "
 					    "asked"));
-		return HMC_E_NOT_FOUND;
+		return HMC_E_INVALID;
 	}
 	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
 	if (rc == 0)
@@ -277,5 +277,5 @@ fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, 
 		snprintf(why, size, _("could not reach the centre: %s"), err);
 	else
 		snprintf(why, size, "%s", err);
-	return rc == HMC_E_NOT_FOUND || rc == HMC_E_NET ? rc : HMC_E_REFUSED;
+	return rc == HMC_E_NOT_FOUND || rc == HMC_E_NET || rc == HMC_E_INVALID ? rc : HMC_E_REFUSED;
 }

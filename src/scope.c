@@ -1,12 +1,14 @@
 /*
  * scope.c — depot-scoped stores: the one rule (see scope.h).
  *
- * Why the rule lives in the reducer's path and reads only the state: a
- * scoped handheld still pulls every place (the puller's contiguity and
- * restore checks stay as they are) and journals every event, and the
- * reducer decides per event whether it touches this depot.  verify and a
- * rebuild from the journal run the same reducer from the same snapshot,
- * so they make the same decisions without knowing about scope.
+ * Why the rule lives in the reducer's path and reads only the state: the
+ * reducer decides per event whether it touches this depot, and verify
+ * and a rebuild from the journal run the same reducer from the same
+ * snapshot, so they make the same decisions without knowing about scope.
+ * A scoped handheld no longer pulls every place: the centre's fold tags
+ * each place with the depots it touches (scope_touch, below, the same
+ * rule read from the region's state) and the handheld pulls its depot's
+ * (pull.h); scope_skips still decides for what comes.
  */
 #include "hmc/scope.h"
 #include "hmc/catalog.h"
@@ -473,7 +475,15 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 			return put_out(store, ev->subject,
 				       strcmp(there, mine) == 0 ? "arrived" : "unit", there);
 		}
-		if (!(move_effects(ev->type) & FX_CREATES))
+		/* Never heard of here, brought here with its state: a scoped
+		 * pull (pull.h) leaves out the events of other depots' units,
+		 * their registrations too, so the move is the first word of it. */
+		if (!creates && there[0] && strcmp(there, mine) == 0) {
+			int adopted = 0, rc = adopt(store, ev, &adopted);
+			if (rc != 0 || adopted)
+				return rc;
+		}
+		if (!creates)
 			return 0;	/* unknown everywhere: the reducer says so */
 		if (there[0] == '\0') {
 			static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
@@ -502,6 +512,130 @@ scope_skips(struct store *store, const struct event *ev, int *skip)
 	return 0;
 }
 
+/* --- which depots an event touches (the centre's tags) ---------------------- */
+
+static void
+touch_add(struct scope_touch *t, const char *depot)
+{
+	if (depot[0] == '\0')
+		return;
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->depot[i], depot) == 0)
+			return;
+	if (t->n == SCOPE_TOUCH_MAX) {
+		t->all = 1;
+		return;
+	}
+	snprintf(t->depot[t->n++], SCOPE_DEPOT_MAX, "%s", depot);
+}
+
+/* The units sql (?1 a unit's number or an id) names, each one's depot. */
+static void
+touch_related(struct store *store, const char *sql, const char *key, struct scope_touch *t)
+{
+	char units[8][64], depot[SCOPE_DEPOT_MAX];
+	int n = 0;
+	sqlite3_stmt *stmt = store_stmt(store, sql);
+	if (stmt == NULL) {
+		t->all = 1;
+		return;
+	}
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		if (n == 8) {
+			t->all = 1;
+			break;
+		}
+		store_column_text(stmt, 0, units[n++], sizeof units[0]);
+	}
+	sqlite3_reset(stmt);
+	for (int i = 0; i < n; i++) {
+		scope_unit_depot(store, units[i], depot, sizeof depot);
+		touch_add(t, depot);
+	}
+}
+
+/* A unit of the state: its depot and those its rows go with; 0 when
+ * the state has no such unit. */
+static int
+touch_unit(struct store *store, const char *unit_no, struct scope_touch *t)
+{
+	char depot[SCOPE_DEPOT_MAX];
+	if (unit_no[0] == '\0' || !held(store, unit_no))
+		return 0;
+	t->units++;
+	int listed = 0;
+	for (int i = 0; i < t->n_named && !listed; i++)
+		listed = strcmp(t->named[i], unit_no) == 0;
+	if (!listed && t->n_named == SCOPE_TOUCH_MAX)
+		t->all = 1;
+	else if (!listed)
+		snprintf(t->named[t->n_named++], sizeof t->named[0], "%s", unit_no);
+	scope_unit_depot(store, unit_no, depot, sizeof depot);
+	touch_add(t, depot);
+	touch_related(store, "SELECT main FROM set_members WHERE component = ?1", unit_no, t);
+	touch_related(store, "SELECT component FROM set_members WHERE main = ?1", unit_no, t);
+	touch_related(store, "SELECT unit_no FROM repairs WHERE loan_unit = ?1", unit_no, t);
+	touch_related(store, "SELECT loan_unit FROM repairs WHERE unit_no = ?1"
+		      " AND loan_unit IS NOT NULL", unit_no, t);
+	return 1;
+}
+
+struct touch_walk {
+	struct store *store;
+	struct scope_touch *t;
+};
+
+static int
+touch_value(const char *key, const char *value, void *arg)
+{
+	struct touch_walk *w = arg;
+	if (strncmp(key, "carry_", 6) == 0)
+		return 0;	/* rows carried (scope_carry), not names */
+	if (strcmp(key, "units") == 0 || strcmp(key, "lines") == 0) {
+		w->t->all = 1;	/* a list: every depot, rather than read it */
+		return 0;
+	}
+	if (strlen(value) < 64)
+		touch_unit(w->store, value, w->t);
+	return 0;
+}
+
+int
+scope_touch(struct store *store, const struct event *ev, struct scope_touch *t)
+{
+	char unit[64];
+	if (ev->type == EV_LOCATION)
+		scope_touch_forget();
+	if (!touch_unit(store, ev->subject, t)) {
+		/* A repair's or a charge's id: its unit. */
+		static const char *const sql[] = {
+			"SELECT unit_no FROM repairs WHERE repair_id = ?1",
+			"SELECT unit_no FROM charges WHERE charge_id = ?1",
+		};
+		for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+			sqlite3_stmt *stmt = store_stmt(store, sql[i]);
+			int found = 0;
+			if (stmt == NULL)
+				return store_errcode(store);
+			sqlite3_bind_text(stmt, 1, ev->subject, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(stmt) == SQLITE_ROW) {
+				found = 1;
+				store_column_text(stmt, 0, unit, sizeof unit);
+			}
+			sqlite3_reset(stmt);
+			if (found) {
+				touch_unit(store, unit, t);
+				break;
+			}
+		}
+	}
+	struct touch_walk w = { store, t };
+	if (payload_foreach(ev->payload, touch_value, &w) != 0)
+		t->all = 1;	/* unreadable: every depot rather than a guess */
+	return 0;
+}
+
 /* --- carrying a unit across depots ---------------------------------------- */
 
 /* What a move across depots carries of its unit (scope_carry): its own
@@ -516,6 +650,50 @@ static const struct {
 	{ "unit_inspections", "carry_inspection" },
 };
 #define N_CARRIED (sizeof carried / sizeof carried[0])
+
+/* The region's depots for the homes of units never at a location, kept
+ * between calls: reading them is a scan of every location, and the
+ * centre's fold asks for a home at nearly every event of such a unit
+ * (scope_touch) and for every unit it publishes (fetch.h).  Read again
+ * when the store changed since (here, SQLite's total changes; by another
+ * connection, its data_version), and at each of the fold's transactions
+ * (scope_touch_forget: one rolled back may have brought a location that
+ * is not there now, which no count of changes shows). */
+static struct {
+	int valid;
+	size_t n;
+	sqlite3 *db;
+	sqlite3_int64 changes, version;
+	char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
+	const char *ptrs[SCOPE_MAX_DEPOTS];
+} homes;
+
+void
+scope_touch_forget(void)
+{
+	homes.valid = 0;
+}
+
+static const char *
+home_of(struct store *store, const char *unit_no)
+{
+	sqlite3 *db = store_db(store);
+	sqlite3_int64 version = -1;
+	sqlite3_stmt *v = NULL;
+	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &v, NULL) == SQLITE_OK &&
+	    sqlite3_step(v) == SQLITE_ROW)
+		version = sqlite3_column_int64(v, 0);
+	sqlite3_finalize(v);
+	if (!homes.valid || db != homes.db || version < 0 || version != homes.version ||
+	    sqlite3_total_changes64(db) != homes.changes) {
+		homes.n = region_depots(db, homes.depots, homes.ptrs, SCOPE_MAX_DEPOTS);
+		homes.db = db;
+		homes.version = version;
+		homes.changes = sqlite3_total_changes64(db);
+		homes.valid = 1;
+	}
+	return scope_home(unit_no, homes.ptrs, homes.n);
+}
 
 /* The depot a unit of store is at: its location's, else the one it last
  * left, else (never at a location) its home. */
@@ -537,31 +715,8 @@ scope_unit_depot(struct store *store, const char *unit_no, char *depot, size_t s
 			store_column_text(stmt, 0, depot, size);
 	}
 	sqlite3_reset(stmt);
-	if (found && !located) {
-		/* The region's depots, read again only when the store changed
-		 * (here or by another connection): the centre's fold asks this
-		 * for every unit it publishes (fetch.h). */
-		static char depots[SCOPE_MAX_DEPOTS][SCOPE_DEPOT_MAX];
-		static const char *ptrs[SCOPE_MAX_DEPOTS];
-		static size_t n;
-		static sqlite3 *seen_db;
-		static sqlite3_int64 seen_changes = -1, seen_version = -1;
-		sqlite3 *db = store_db(store);
-		sqlite3_int64 version = -1;
-		sqlite3_stmt *v = NULL;
-		if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &v, NULL) == SQLITE_OK &&
-		    sqlite3_step(v) == SQLITE_ROW)
-			version = sqlite3_column_int64(v, 0);
-		sqlite3_finalize(v);
-		if (db != seen_db || version < 0 || version != seen_version ||
-		    sqlite3_total_changes64(db) != seen_changes) {
-			n = region_depots(db, depots, ptrs, SCOPE_MAX_DEPOTS);
-			seen_db = db;
-			seen_version = version;
-			seen_changes = sqlite3_total_changes64(db);
-		}
-		snprintf(depot, size, "%s", scope_home(unit_no, ptrs, n));
-	}
+	if (found && !located)
+		snprintf(depot, size, "%s", home_of(store, unit_no));
 }
 
 /* One row of table for unit_no as form-encoded columns (NULLs left out). */
@@ -716,7 +871,7 @@ scope_unit(struct store *store, const char *unit_no, char *depot, size_t size)
 	if (!out_depot(store, unit_no, depot, size, kind, sizeof kind) ||
 	    strcmp(kind, "row") == 0) {
 		depot[0] = '\0';
-		return SCOPE_UNKNOWN;
+		return scope_depot(store, NULL, 0) ? SCOPE_UNSEEN : SCOPE_UNKNOWN;
 	}
 	return strcmp(kind, "arrived") == 0 ? SCOPE_ARRIVED : SCOPE_OUT;
 }
@@ -735,6 +890,10 @@ scope_describe(enum scope_where where, const char *unit_no, const char *depot, c
 	else if (where == SCOPE_OUT)
 		snprintf(out, size, _("unit %s is not on this handheld: it is outside its depot (or "
 				      "not a unit of the region)"), unit_no);
+	else if (where == SCOPE_UNSEEN)
+		snprintf(out, size, _("unit %s is not on this handheld: it has not been at its depot "
+				      "(a unit of another depot, or not a unit of the region)"),
+			 unit_no);
 	else
 		out[0] = '\0';
 }

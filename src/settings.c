@@ -191,6 +191,10 @@ static const struct setting table[] = {
 	{ "fold.snapshot_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
 	  N_("In the store of the centre's fold (hmc central fold): the place of the "
 	     "last snapshot it published.") },
+	{ "fold.tags_from", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
+	  N_("In the store of the centre's fold: the place after which it tagged every "
+	     "event with the depots it touches (0: from the first; a store that folded "
+	     "before it tagged cannot publish the tags of the places before).") },
 	{ "fold.units_place", SETTING_INT, SETTING_STATE, 0, INT64_MAX, NULL, NULL, 0,
 	  N_("In the store of the centre's fold (hmc central fold): the place up to "
 	     "which it last published the units' rows for look-ups outside a depot.") },

@@ -722,8 +722,27 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL,"
 	"  set_by TEXT NOT NULL,"
 	"  set_at INTEGER NOT NULL) WITHOUT ROWID;",
-	/* 24: another branch's (a placeholder here, so that 25 is 25). */
-	"SELECT 1;",
+	/* 24: a depot's pull of its events only (pull.h).  pull_vouched:
+	 * runs of places (first, last) the centre said touch no unit of this
+	 * store's depot, which its journal therefore lacks; fold_tags: on
+	 * the centre's fold, the depots each folded event touches, until
+	 * they are published to the log.  None is reducer state. */
+	"CREATE TABLE pull_vouched ("
+	"  first INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL CHECK (last >= first));"
+	"CREATE TABLE fold_tags ("
+	"  gseq INTEGER NOT NULL,"
+	"  depot TEXT NOT NULL,"
+	"  PRIMARY KEY (gseq, depot)) WITHOUT ROWID;"
+	/* fold_unit_depots: on the centre's fold, every depot each unit
+	 * has been in (a depot's store that held it keeps it: pull.h). */
+	"CREATE TABLE fold_unit_depots ("
+	"  unit_no TEXT NOT NULL,"
+	"  depot TEXT NOT NULL,"
+	"  PRIMARY KEY (unit_no, depot)) WITHOUT ROWID;"
+	/* A fold that folded before it tagged: its tags begin at its cursor. */
+	"INSERT OR IGNORE INTO config (key, value)"
+	" SELECT 'fold.tags_from', value FROM config WHERE key = 'sync.cursor';",
 	/* 25: the depot a unit was last at (scope.h): units.last_depot, the
 	 * depot of the last location it left, kept by the reducer where a
 	 * unit's location becomes none (delivered, in transit, lost...),

@@ -8,6 +8,7 @@
 #include "hmc/error.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/pull.h"
 #include "hmc/reason.h"
 #include "hmc/reducer.h"
 #include "hmc/scope.h"
@@ -58,6 +59,8 @@ struct folder {
 	int approx;		/* they are applied from their changes, not by
 				 * the reducer on the state as it is now: see
 				 * forward_pending */
+	int tag;		/* the centre's fold: keeps the depots each
+				 * event touches (pull.h) */
 };
 
 struct seq_list {
@@ -328,7 +331,7 @@ sync_settle(struct store *store)
 	int64_t done = 0;	/* pending events up to this seq went through the reducer */
 	int rc = 0;
 	for (;;) {
-		struct folder f = { store, NULL, 0, 1 };
+		struct folder f = { store, NULL, 0, 1, 0 };
 		if ((rc = store_begin(store)) != 0)
 			break;
 		/* Every pending event, oldest first, read afresh: a scan may
@@ -385,7 +388,7 @@ sync_rebase(struct store *store, int (*fn)(struct store *store, void *arg), void
 	    struct sync_result *result)
 {
 	struct folder f = { store, result, 0,
-			    store_config_int(store, "sync.rebase_due", 0) != 0 };
+			    store_config_int(store, "sync.rebase_due", 0) != 0, 0 };
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
@@ -508,9 +511,21 @@ fold_one(struct folder *f, const struct event *ev)
 	if ((rc = undo_pending(f)) != 0)
 		return rc;
 	struct event copy = *ev;
+	/* The depots it touches, on the state before and after (pull.h). */
+	struct scope_touch touch;
+	memset(&touch, 0, sizeof touch);
+	if (f->tag && (rc = scope_touch(store, &copy, &touch)) != 0)
+		return rc;
 	rc = apply_here(store, &copy, why, sizeof why);
 	if (rc < 0)
 		return rc;
+	if (f->tag) {
+		int trc = scope_touch(store, &copy, &touch);
+		if (trc == 0)
+			trc = pull_tags_keep(store, ev->gseq, &touch);
+		if (trc != 0)
+			return trc;
+	}
 	if (rc > 0 && f->result)
 		f->result->conflicts++;
 	if (strcmp(ev->device, store_device_name(store)) == 0 &&
@@ -522,10 +537,12 @@ fold_one(struct folder *f, const struct event *ev)
 
 /* A batch must follow the cursor place by place: a gap is an event this
  * device would never see (refused whole, nothing folded; the log's places
- * run without gaps after head->gapless_after, 003-placed.sql). */
+ * run without gaps after head->gapless_after, 003-placed.sql), unless
+ * the centre vouched for it: places up to vouched, in a depot's pull,
+ * left out as other depots' (pull.h). */
 static int
 check_places(struct store *store, const struct central_head *head, int64_t cursor,
-	     const struct event *events, int n)
+	     const struct event *events, int n, int64_t vouched)
 {
 	for (int i = 0; i < n; i++) {
 		int64_t expected = (i ? events[i - 1].gseq : cursor) + 1;
@@ -533,7 +550,8 @@ check_places(struct store *store, const struct central_head *head, int64_t curso
 			return store_seterr(store, HMC_E_CORRUPT,
 					    _("the central log sent place %lld after %lld"),
 					    (long long)events[i].gseq, (long long)(expected - 1));
-		if (events[i].gseq != expected && expected - 1 >= head->gapless_after)
+		if (events[i].gseq != expected && expected - 1 >= head->gapless_after &&
+		    events[i].gseq - 1 > vouched)
 			return store_seterr(store, HMC_E_NET,
 					    _("the central log skips from place %lld to %lld: nothing "
 					      "was folded; try again (if it stays, the log's "
@@ -553,13 +571,16 @@ check_places(struct store *store, const struct central_head *head, int64_t curso
  * changes (forward_pending). */
 static int
 fold_chunk(struct store *store, const struct event *events, int n, int *next,
-	   int64_t *cursor, int64_t per_commit, int *approx, struct sync_result *result)
+	   int64_t *cursor, int64_t per_commit, int *approx, int tag, int vouch,
+	   struct sync_result *result)
 {
-	struct folder f = { store, result, 0, *approx };
+	struct folder f = { store, result, 0, *approx, tag };
+	if (tag)
+		scope_touch_forget();
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;
-	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor;
+	int64_t start = now_us(), undo_us = 0, folded = 0, at = *cursor, left_out = 0;
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
@@ -567,6 +588,12 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	while (rc == 0 && i < n) {
 		int was_undone = f.undone;
 		int64_t before = was_undone ? 0 : now_us();
+		/* A hole check_places let through: the centre vouched for it. */
+		if (vouch && events[i].gseq > at + 1) {
+			if ((rc = pull_vouch(store, at + 1, events[i].gseq - 1)) != 0)
+				break;
+			left_out += events[i].gseq - 1 - at;
+		}
 		rc = fold_one(&f, &events[i]);
 		if (!was_undone && f.undone)
 			undo_us = now_us() - before;	/* mostly the undo */
@@ -601,7 +628,30 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	*next = i;
 	*cursor = at;
 	result->pulled += folded;
+	result->left_out += left_out;
 	result->cursor = at;
+	return 0;
+}
+
+/* The places after *cursor up to vouched, which a depot's pull left out
+ * as other depots' (pull.h): one run, and the cursor there. */
+static int
+vouch_to(struct store *store, int64_t *cursor, int64_t vouched, struct sync_result *result)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)vouched);
+	int rc = store_begin(store);
+	if (rc != 0)
+		return rc;
+	if ((rc = pull_vouch(store, *cursor + 1, vouched)) != 0 ||
+	    (rc = store_config_set(store, "sync.cursor", text)) != 0 ||
+	    (rc = store_commit(store)) != 0) {
+		store_rollback(store);
+		return rc;
+	}
+	result->left_out += vouched - *cursor;
+	*cursor = vouched;
+	result->cursor = vouched;
 	return 0;
 }
 
@@ -618,32 +668,57 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 	int64_t cursor = store_config_int(store, "sync.cursor", 0);
 	int rc = 0, approx = store_config_int(store, "sync.rebase_due", 0) != 0;
 	result->cursor = cursor;
+	/* A store scoped to a depot pulls the events that touch it (pull.h). */
+	char depot[SCOPE_DEPOT_MAX];
+	int scoped = !options->fold_only && ops->pull_depot != NULL &&
+		     scope_depot(store, depot, sizeof depot);
 
 	for (;;) {
 		int n = 0;
+		int64_t vouched = 0;
 		err[0] = '\0';
 		if (options->stop != NULL && *options->stop)
 			break;
-		int net = ops->pull(c, cursor, batch, events, &n, err, sizeof err);
+		int net = scoped ? ops->pull_depot(c, depot, store_device_name(store), cursor, batch,
+						   events, &n, &vouched, err, sizeof err)
+				 : ops->pull(c, cursor, batch, events, &n, err, sizeof err);
 		if (net != 0) {
 			/* What was folded is kept; the rest next time. */
 			rc = store_seterr(store, net, "%s", err);
 			break;
 		}
-		if (n == 0 || (rc = check_places(store, head, cursor, events, n)) != 0)
+		if (n > 0 && (rc = check_places(store, head, cursor, events, n, vouched)) != 0)
 			break;
 		for (int next = 0; rc == 0 && next < n;) {
 			if (next > 0 && options->stop != NULL && *options->stop)
 				break;
 			rc = fold_chunk(store, events, n, &next, &cursor, options->commit_every,
-					&approx, result);
+					&approx, options->fold_only, scoped, result);
 			if (rc == 0 && options->progress)
 				options->progress(result, options->arg);
 		}
+		/* Vouched for past the last event: the cursor goes there. */
+		if (rc == 0 && scoped && vouched > cursor &&
+		    (n == 0 || cursor == events[n - 1].gseq))
+			rc = vouch_to(store, &cursor, vouched, result);
 		if (rc != 0 || n < batch || (options->stop != NULL && *options->stop))
 			break;
 	}
 	free(events);
+	/* The centre's fold publishes the depots its events touch. */
+	if (rc == 0 && options->fold_only) {
+		int64_t tagged = 0;
+		int trc = pull_tags_publish(store, ops, c, head, &tagged);
+		if (trc != 0)
+			log_msg(LOG_WARNING, "fold: the depots' tags were not published: %.300s",
+				store_errmsg(store));
+		else if (tagged > 0)
+			log_msg(LOG_INFO, "fold: tagged %lld places with their depots",
+				(long long)tagged);
+		result->tag_error = trc != 0;
+		if (trc != 0)
+			snprintf(result->tag_why, sizeof result->tag_why, "%s", store_errmsg(store));
+	}
 	/* The pending events through the reducer once more, also when the
 	 * pull stopped half way: what was folded is kept. */
 	int settled = sync_settle(store);
@@ -930,7 +1005,7 @@ refill_after_restore(struct store *store, int64_t kept, const struct log_switch 
 		     struct sync_result *result)
 {
 	struct folder f = { store, result, 0,
-			    store_config_int(store, "sync.rebase_due", 0) != 0 };
+			    store_config_int(store, "sync.rebase_due", 0) != 0, 0 };
 	char text[24];
 	int64_t base = snapshot_base_place(store);
 	if (kept < base)
@@ -946,6 +1021,7 @@ refill_after_restore(struct store *store, int64_t kept, const struct log_switch 
 	snprintf(text, sizeof text, "%lld", (long long)kept);
 	if ((rc = journal_unplace(store, kept, &result->restore_resent,
 				  &result->restore_taken_back)) != 0 ||
+	    (rc = pull_unplace(store, kept)) != 0 ||
 	    (rc = store_config_set(store, "sync.cursor", text)) != 0 ||
 	    (sw != NULL && (rc = write_switch(store, sw)) != 0) ||
 	    (rc = rebuild_base(&f)) != 0 || (rc = redo_pending(&f)) != 0 ||

@@ -122,7 +122,7 @@ unit_get(struct store *store, const char *unit_no, struct unit *out)
 			/* A depot's store knows the units it does not hold. */
 			char depot[SCOPE_DEPOT_MAX], why[256];
 			enum scope_where where = scope_unit(store, unit_no, depot, sizeof depot);
-			if (where == SCOPE_OUT || where == SCOPE_ARRIVED) {
+			if (where == SCOPE_OUT || where == SCOPE_ARRIVED || where == SCOPE_UNSEEN) {
 				scope_describe(where, unit_no, depot, why, sizeof why);
 				return store_seterr(store, HMC_E_NOT_FOUND, "%s", why);
 			}

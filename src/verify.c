@@ -6,8 +6,10 @@
 #include "hmc/event.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/pull.h"
 #include "hmc/reducer.h"
 #include "hmc/safety.h"
+#include "hmc/scope.h"
 #include "hmc/snapshot.h"
 #include "hmc/store.h"
 #include "hmc/xmem.h"
@@ -210,6 +212,19 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 			     "(%s #%lld is the first); its numbers run to %lld"),
 		       (long long)missing, store_device_name(store), (long long)first,
 		       (long long)last);
+	/* A depot's store pulls only its depot's events (pull.h): every place
+	 * from its base to its cursor is in the journal or in a run the
+	 * centre vouched for as other depots'.  A hole neither is a place
+	 * lost on the way. */
+	int64_t hole_first;
+	if (rc == 0 && scope_depot(store, NULL, 0) &&
+	    (rc = pull_verify(store, snapshot_base_place(store),
+			      store_config_int(store, "sync.cursor", 0), &missing,
+			      &hole_first)) == 0 && hole_first > 0)
+		differ(&v, _("place %lld of the central log is neither in the journal nor one the "
+			     "centre said touches only other depots (%lld such places): this store "
+			     "lost an event; give the handheld a new store and sync it"),
+		       (long long)hole_first, (long long)(missing > 0 ? missing : 1));
 	store_exec(store, "COMMIT");
 	store_close(v.rebuilt);
 	*n_events = v.n_events;

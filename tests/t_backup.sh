@@ -103,7 +103,7 @@ cp "$T/good.db" "$OLD"
 # row, computed again from the tables; 25 the depot each unit out last
 # left, from the journal).
 prev=12
-sqlite3 "$OLD" "DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
+sqlite3 "$OLD" "DROP TABLE pull_vouched; DROP TABLE fold_tags; DROP TABLE fold_unit_depots; DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit; DROP TABLE set_members; DROP TABLE set_quantities;
 	ALTER TABLE articles DROP COLUMN accessories;
 	ALTER TABLE order_picks DROP COLUMN set_main;
 	DROP INDEX units_article_lot; ALTER TABLE units DROP COLUMN lot;

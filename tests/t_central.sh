@@ -150,7 +150,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "applied 013-trust.sql"; expect_out "applied 015-units.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "applied 013-trust.sql"; expect_out "applied 014-pull.sql"; expect_out "applied 015-units.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 # but not in the server's other databases, which are the administrator's
 expect_out "other databases of this server let devices in (postgres, template1)"

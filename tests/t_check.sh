@@ -262,7 +262,7 @@ mq "SELECT * FROM unit_hygiene ORDER BY unit_no" >"$T/hygiene.before"
 # migrations after it (16: rent periods, article prices, payer groups;
 # 18: sets; 19: loan units; 20: customer stocks' levels; 21: depot scope;
 # 22: the safety state on the unit row; 23: region settings).
-sqlite3 "$MDB" "DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit;
+sqlite3 "$MDB" "DROP TABLE pull_vouched; DROP TABLE fold_tags; DROP TABLE fold_unit_depots; DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot; DROP TABLE scope; DROP TABLE scope_out; DROP TABLE scope_rows; DROP TABLE scope_runs; ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due; DROP TABLE location_levels; ALTER TABLE flags DROP COLUMN payer_mismatch; ALTER TABLE repairs DROP COLUMN loan_unit;
 	ALTER TABLE articles DROP COLUMN function_checklist; DROP TABLE unit_hygiene;
 	DROP TABLE rent_periods; DROP TABLE article_prices; DROP INDEX units_recipient;
 	ALTER TABLE payers DROP COLUMN payer_group; DROP TABLE set_members;

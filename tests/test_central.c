@@ -502,6 +502,89 @@ sqlite_pull_whole_or_refused(void **state)
 	assert_non_null(strstr(err, "its subject"));
 }
 
+/* A depot's pull (pull.h) from a SQLite central: the fold's tags run
+ * from the log's tagged_to on or are refused; the pull takes the tagged
+ * places of its depot and every depot, the device's own, and every place
+ * after the tags, and vouches up to the tags' end (no further than its
+ * last event when the answer is full). */
+static void
+sqlite_depot_pull(void **state)
+{
+	(void)state;
+	const struct central_ops *ops;
+	struct central *c;
+	struct central_ack acks[12];
+	struct central_head head;
+	struct event events[12], back[16];
+	char url[600], err[256];
+	int n = 0;
+	int64_t vouched = -1;
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("depots.db"));
+	assert_int_equal(central_open(url, 1, &ops, &c, err, sizeof err), 0);
+	assert_int_equal(ops->init(c, 0, NULL, 0, err, sizeof err), 0);
+	for (int i = 0; i < 12; i++) {
+		events[i] = good_event(i < 10 ? i + 1 : i - 9);
+		if (i >= 10) {
+			strcpy(events[i].device, "hh-02");
+			event_hash(&events[i]);
+		}
+	}
+	assert_int_equal(ops->push(c, events, 12, acks, err, sizeof err), 0);
+	assert_int_equal(acks[11].gseq, 12);
+	static const int64_t places[] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	static const char *const depots[] = { "GBG", "BRS", "*", "BRS", "BRS", "GBG", "BRS", "BRS" };
+	/* Tags after a place not yet tagged: refused, nothing kept. */
+	assert_int_equal(ops->tags_put(c, 2, 8, places, depots, 8, err, sizeof err), HMC_E_REFUSED);
+	assert_non_null(strstr(err, "nothing was tagged"));
+	assert_int_equal(ops->head(c, &head, err, sizeof err), 0);
+	assert_int_equal(head.tagged_to, 0);
+	assert_int_equal(ops->tags_put(c, 0, 8, places, depots, 8, err, sizeof err), 0);
+	assert_int_equal(ops->head(c, &head, err, sizeof err), 0);
+	assert_int_equal(head.tagged_to, 8);
+
+	/* hh-02 at GBG: 1, 3 (every depot), 6, then 9 to 12 untagged. */
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-02", 0, 16, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 7);
+	static const int64_t want[] = { 1, 3, 6, 9, 10, 11, 12 };
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(back[i].gseq, want[i]);
+	assert_int_equal(vouched, 8);
+	/* hh-01 made 1 to 10: its own come back too. */
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-01", 0, 16, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 12);
+	/* A full answer vouches up to its last event. */
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-02", 0, 2, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(back[1].gseq, 3);
+	assert_int_equal(vouched, 3);
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-02", 3, 2, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(back[0].gseq, 6);
+	assert_int_equal(back[1].gseq, 9);
+	assert_int_equal(vouched, 8);
+	/* Past the tags: nothing vouched beyond where it asked. */
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-02", 12, 2, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(vouched, 12);
+	/* Tags again from before the end: kept, and the end moves on. */
+	static const int64_t later[] = { 7, 9, 10 };
+	static const char *const later_depots[] = { "BRS", "BRS", "GBG" };
+	assert_int_equal(ops->tags_put(c, 6, 10, later, later_depots, 3, err, sizeof err), 0);
+	assert_int_equal(ops->head(c, &head, err, sizeof err), 0);
+	assert_int_equal(head.tagged_to, 10);
+	assert_int_equal(ops->pull_depot(c, "GBG", "hh-02", 8, 16, back, &n, &vouched, err,
+					 sizeof err), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(back[0].gseq, 10);
+	assert_int_equal(vouched, 10);
+	ops->close(c);
+}
+
 int
 main(void)
 {
@@ -516,6 +599,7 @@ main(void)
 		cmocka_unit_test(config_long_comment),
 		cmocka_unit_test(decode_row),
 		cmocka_unit_test(sqlite_pull_whole_or_refused),
+		cmocka_unit_test(sqlite_depot_pull),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	testutil_cleanup();

@@ -181,7 +181,7 @@ migration_rehashes_the_journal(void **state)
 					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
 					   "ALTER TABLE units DROP COLUMN held;"
 					   "ALTER TABLE units DROP COLUMN inspection_due;"
-					   "DROP TABLE region_settings;"
+					   "DROP TABLE region_settings; DROP TABLE pull_vouched; DROP TABLE fold_tags; DROP TABLE fold_unit_depots;"
 					   "ALTER TABLE units DROP COLUMN last_depot;"
 					   "PRAGMA user_version = 7"), 0);
 	store_close(store);

@@ -648,13 +648,14 @@ row_rebuilt_and_checked(void **state)
 			 0);
 	verified(store);
 	/* As the store was before the row kept it (version 21: migration 22
-	 * makes the row, 23 the region's settings and 25 the depot a unit
-	 * left after it): the migration computes both from the tables, and
-	 * verify agrees. */
-	char sql[300];
+	 * makes the row, 23 the region's settings after it, 24 the depot
+	 * pull's tables, 25 the depot a unit left): the migration computes
+	 * both from the tables, and verify agrees. */
+	char sql[400];
 	snprintf(sql, sizeof sql, "%s",
 		 "ALTER TABLE units DROP COLUMN held; ALTER TABLE units DROP COLUMN inspection_due;"
-		 " DROP TABLE region_settings; ALTER TABLE units DROP COLUMN last_depot;"
+		 " DROP TABLE region_settings; DROP TABLE pull_vouched; DROP TABLE fold_tags;"
+		 " DROP TABLE fold_unit_depots; ALTER TABLE units DROP COLUMN last_depot;"
 		 " PRAGMA user_version = 21");
 	assert_int_equal(store_exec(store, sql), 0);
 	store_close(store);

@@ -19,8 +19,14 @@
  * the depot does not; a depot snapshot made from a region's store loads
  * into a new store (and not under the region's description), which
  * folds another device's work on both depots without a conflict and
- * verifies clean; a unit delivered from a depot belongs to it while it
- * is out (units.last_depot), not to its number's hash.
+ * verifies clean.  The centre's tags (scope_touch, pull.h): an event
+ * about a unit touches its depot only, one about a repair's id its
+ * unit's, a move across depots both (before and after), a registration
+ * its new unit's depot, a location (no unit) and a list of units every
+ * depot; pull_tags_keep writes '*' for those and, otherwise, every depot
+ * the units named have been in (t_pull.sh: the pull itself).  A unit
+ * delivered from a depot belongs to it while it is out
+ * (units.last_depot), not to its number's hash.
  */
 #include "testutil.h"
 
@@ -28,6 +34,7 @@
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/payload.h"
+#include "hmc/pull.h"
 #include "hmc/reducer.h"
 #include "hmc/repairs.h"
 #include "hmc/scope.h"
@@ -134,6 +141,126 @@ pulled(struct store *store, enum event_type type, const char *unit_no, const cha
 	snprintf(ev.subject, sizeof ev.subject, "%s", unit_no);
 	snprintf(ev.payload, sizeof ev.payload, "%s", payload);
 	return reducer_apply(store, &ev);
+}
+
+static void
+touch_has(const struct scope_touch *t, const char *depot)
+{
+	for (int i = 0; i < t->n; i++)
+		if (strcmp(t->depot[i], depot) == 0)
+			return;
+	fail_msg("the event should touch %s (it touches %d depots)", depot, t->n);
+}
+
+static struct event
+an_event(enum event_type type, const char *subject, const char *payload)
+{
+	struct event ev;
+	memset(&ev, 0, sizeof ev);
+	ev.type = type;
+	snprintf(ev.subject, sizeof ev.subject, "%s", subject);
+	snprintf(ev.payload, sizeof ev.payload, "%s", payload);
+	return ev;
+}
+
+static void
+touch_names_the_depots(void **state)
+{
+	(void)state;
+	struct store *store = two_depots();
+	struct scope_touch t;
+	struct event ev;
+
+	/* About a unit at BRS: BRS only. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_FLAG, "10000003", "reason=checked");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.units, 1);
+	assert_int_equal(t.n, 1);
+	assert_false(t.all);
+	touch_has(&t, "BRS");
+
+	/* About a repair's id: its unit's depot. */
+	char *repair = testutil_text(store, "SELECT repair_id FROM repairs");
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_REPAIR_LOG, repair, "note=x");
+	free(repair);
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 1);
+	touch_has(&t, "BRS");
+
+	/* A payload naming a GBG unit adds GBG. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_FLAG, "10000003", "unit=10000001");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 2);
+	touch_has(&t, "GBG");
+
+	/* A move from GBG to BRS: GBG before, BRS after. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_RELOCATE, "10000001", "location=BRS-A01-1");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 1);
+	touch_has(&t, "GBG");
+	testutil_move(store, OP_STAFF, EV_RELOCATE, "10000001", "location=BRS-A01-1");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 2);
+	touch_has(&t, "BRS");
+
+	/* Tags as the fold keeps them: where the unit has been, so the
+	 * move to BRS is GBG's and BRS's, and so is a later event on it at
+	 * BRS (a GBG store keeps the unit that left). */
+	assert_int_equal(store_begin(store), 0);
+	assert_int_equal(pull_tags_keep(store, 40, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 40"), 2);
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_FLAG, "10000001", "reason=checked");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.n, 1);
+	touch_has(&t, "BRS");
+	assert_int_equal(pull_tags_keep(store, 44, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 44"
+					     " AND depot IN ('GBG', 'BRS')"), 2);
+	assert_int_equal(store_commit(store), 0);
+
+	/* A registration: no unit before, its depot after. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_REGISTER, "10000009", "article=100210&location=BRS-A01-1");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.units, 0);
+	testutil_move(store, OP_STAFF, EV_REGISTER, "10000009",
+		      "article=100210&location=BRS-A01-1&acquired=2024-03-01");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.units, 1);
+	assert_int_equal(t.n, 1);
+	touch_has(&t, "BRS");
+
+	/* Tags as the fold keeps them: one per depot. */
+	assert_int_equal(store_begin(store), 0);
+	assert_int_equal(pull_tags_keep(store, 41, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 41"
+					     " AND depot = 'BRS'"), 1);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 41"), 1);
+
+	/* A location names no unit: every depot. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_LOCATION, "BRS-A01-2", "depot=BRS");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(t.units, 0);
+	assert_int_equal(pull_tags_keep(store, 42, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 42"
+					     " AND depot = '*'"), 1);
+	/* A list of units: every depot, though it names one too. */
+	memset(&t, 0, sizeof t);
+	ev = an_event(EV_PICKUP_ORDER, "P-1", "units=10000003%2C10000004");
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_true(t.all);
+	assert_int_equal(pull_tags_keep(store, 43, &t), 0);
+	assert_int_equal(testutil_int(store, "SELECT count(*) FROM fold_tags WHERE gseq = 43"
+					     " AND depot = '*'"), 1);
+	assert_int_equal(store_commit(store), 0);
+	store_close(store);
+	testutil_cleanup();
 }
 
 static void
@@ -381,6 +508,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(home_is_fixed_and_spread),
 		cmocka_unit_test(prune_keeps_the_depot),
+		cmocka_unit_test(touch_names_the_depots),
 		cmocka_unit_test(scoped_store_folds_its_depot),
 		cmocka_unit_test(moves_across_depots_carry),
 		cmocka_unit_test(depot_snapshot_loads_and_verifies),

@@ -579,7 +579,7 @@ migration_keeps_the_old_store(void **state)
 					   "ALTER TABLE flags DROP COLUMN payer_mismatch;"
 					   "ALTER TABLE units DROP COLUMN held;"
 					   "ALTER TABLE units DROP COLUMN inspection_due;"
-					   "DROP TABLE region_settings;"
+					   "DROP TABLE region_settings; DROP TABLE pull_vouched; DROP TABLE fold_tags; DROP TABLE fold_unit_depots;"
 					   "ALTER TABLE units DROP COLUMN last_depot;"
 					   "PRAGMA user_version = 8"), 0);
 	store_close(store);

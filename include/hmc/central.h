@@ -55,6 +55,9 @@ struct central_head {
 	 * places 1..base being that log's own; "" and 0 otherwise. */
 	char based_on[64];
 	int64_t base;
+	/* The centre's fold has tagged every place up to this one with the
+	 * depots it touches (pull.h); 0: none tagged. */
+	int64_t tagged_to;
 };
 
 /* A snapshot of the folded state as the log holds it (snapshot.h says
@@ -148,6 +151,23 @@ struct central_ops {
 	 * snapshot_newest); meta->id 0 when there is none (scope.h). */
 	int (*snapshot_newest_of)(struct central *c, const char *depot,
 				  struct central_snapshot *meta, char *err, size_t size);
+	/* The fold's tags (pull.h), in one transaction: row i says place
+	 * gseq[i] touches depot[i] (SCOPE_ALL: every depot); every place in
+	 * (from, through] is tagged by them, and the log's tagged_to becomes
+	 * through.  from must not be past the log's tagged_to (no place left
+	 * untagged between); tags already there are kept.  Only the log's
+	 * owner may: a device gets HMC_E_REFUSED. */
+	int (*tags_put)(struct central *c, int64_t from, int64_t through, const int64_t *gseq,
+			const char *const *depot, int n, char *err, size_t size);
+	/* A depot's pull: up to max events after gseq, in order, being those
+	 * up to the log's tagged_to that touch depot (or every depot) or were
+	 * made by device, and every one after it.  *vouched_to gets the
+	 * place up to which the centre vouches that the answer leaves out
+	 * only events of other depots (the puller accepts holes up to it and
+	 * no other). */
+	int (*pull_depot)(struct central *c, const char *depot, const char *device, int64_t after,
+			  int max, struct event *events, int *n, int64_t *vouched_to, char *err,
+			  size_t size);
 	/* Publishes the centre's view of n units in one transaction (an
 	 * older place never replaces a newer one).  Only the log's owner may:
 	 * a device gets HMC_E_REFUSED. */

@@ -64,8 +64,9 @@ int fetch_decode(const struct central_unit *row, const char *unit_no, struct fet
 		 char *why, size_t size);
 
 /* The centre's view of unit_no, from the central log url_option names
- * (else HMC_CENTRAL or the config file's, central_url): 0; HMC_E_NOT_FOUND
- * when no central log is set or it published nothing of the unit;
+ * (else HMC_CENTRAL or the config file's, central_url): 0; HMC_E_INVALID
+ * when no central log is set; HMC_E_NOT_FOUND when it published nothing
+ * of the unit;
  * HMC_E_NET when it could not be reached; HMC_E_REFUSED when it refused
  * or its row is malformed; why (translated) says which. */
 int fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, char *why,

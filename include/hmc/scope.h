@@ -62,7 +62,10 @@
  * this rule.  That the depot snapshot is the region's fold cut by
  * scope_prune rests on the centre's fold, whose own verify replays the
  * region from event 1.  It does not prove anything about the units
- * outside: their events are in the journal, unapplied.
+ * outside: their events are not in the journal at all when the centre
+ * tags its log (a depot's pull, pull.h: then verify also proves that
+ * every place it lacks is one the centre vouched for), and are in it,
+ * unapplied, when it does not.
  */
 #ifndef HMC_SCOPE_H
 #define HMC_SCOPE_H
@@ -107,6 +110,35 @@ void scope_unit_depot(struct store *store, const char *unit_no, char *depot, siz
  * not applied here; it may write the lists outside. */
 int scope_skips(struct store *store, const struct event *ev, int *skip);
 
+/* Which depots an event touches (the centre's tags, pull.h), by the
+ * same rule: the depot (scope_unit's rule: the location's, else the
+ * home) of every unit the event names, as its subject, as the unit of the
+ * repair or charge its subject is, or as a payload value, together with
+ * the depots that unit's store rows go with (its set's main and
+ * components, the repair it is lent for and the loan unit of its repair).
+ * Called on the region's state before the event is applied and again
+ * after (a move between depots touches both; a registration names its
+ * unit only after); t accumulates.  When, after both calls, t->units is
+ * 0, or t->all is set (a list of units, or more depots than fit), the
+ * event touches every depot: its tag is SCOPE_ALL.  Reading only the
+ * state and the event, like scope_skips: an event it leaves out for a
+ * depot is one that depot's store would skip (or would apply to a unit
+ * that has left it: see pull.h). */
+#define SCOPE_ALL "*"
+#define SCOPE_TOUCH_MAX 16
+struct scope_touch {
+	int all;
+	int units;	/* units the event named, over the calls */
+	int n;
+	char depot[SCOPE_TOUCH_MAX][SCOPE_DEPOT_MAX];
+	int n_named;	/* the units themselves, each once */
+	char named[SCOPE_TOUCH_MAX][64];
+};
+int scope_touch(struct store *store, const struct event *ev, struct scope_touch *t);
+/* scope_touch keeps the region's depots between calls (homes): forgotten
+ * here, at the start of each of the fold's transactions. */
+void scope_touch_forget(void);
+
 /* Before a move is applied where it is made (workflow_move): when it
  * takes its unit from one depot to another, the payload gets the unit's
  * rows (carry_unit, carry_hygiene, carry_inspection), so that the new
@@ -118,12 +150,16 @@ enum scope_where {
 	SCOPE_HELD,		/* in units (or the store is the region's) */
 	SCOPE_OUT,		/* known, at another depot */
 	SCOPE_ARRIVED,		/* moved to this depot since the snapshot; state not here */
-	SCOPE_UNKNOWN,		/* no such unit known here */
+	SCOPE_UNKNOWN,		/* no such unit known here (a region's store) */
+	SCOPE_UNSEEN,		/* a depot's store that knows nothing of it: a unit
+				 * registered at another depot since its
+				 * snapshot (pull.h), or none of the region's */
 };
 /* Where unit_no stands for this store; depot gets the depot named. */
 enum scope_where scope_unit(struct store *store, const char *unit_no, char *depot, size_t size);
 
-/* The look-up's sentence for SCOPE_OUT / SCOPE_ARRIVED (translated), in out. */
+/* The look-up's sentence for SCOPE_OUT, SCOPE_ARRIVED and SCOPE_UNSEEN
+ * (translated), in out. */
 void scope_describe(enum scope_where where, const char *unit_no, const char *depot, char *out,
 		    size_t size);
 

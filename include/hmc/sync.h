@@ -88,6 +88,11 @@ struct sync_result {
 				 * this place (0: it did not) */
 	char snapshot_refused[300];	/* why the newest snapshot was not used
 					 * ("" when it was, or there was none) */
+	int64_t left_out;	/* a depot's pull (pull.h): places the centre
+				 * vouched are other depots', not pulled */
+	int tag_error;		/* the centre's fold could not publish the
+				 * depots' tags (pull.h): tag_why says why */
+	char tag_why[400];
 };
 
 struct sync_options {
