@@ -59,7 +59,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 13	/* the schema this hmc needs: packaging/central/013-trust.sql */
+#define PG_SCHEMA 16	/* the schema this hmc needs: packaging/central/016-checks-cost.sql */
 
 struct central {
 	PGconn *conn;
