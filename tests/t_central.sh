@@ -304,13 +304,16 @@ run as_dev hx "$(push_sql "$(row 1 40 117637120000000000 10000001 'reason=191212
 	$(row 8 47 -5 10000001 'reason=checked'),
 	$(row 9 48 9223372036854775807 10000001 'reason=checked'),
 	$(row 10 49 117637120000000000 4711000001 'reason=checked&note=article%209100031234'),
-	$(row 11 50 $month_ahead 10000001 'reason=checked')")"
+	$(row 11 50 $month_ahead 10000001 'reason=checked'),
+	$(row 12 51 117637120000000000 10000001 'reason=12.12.12%20-%201212')")"
 expect_status 0
-for i in 0 1 2 3 4 5 6; do expect_out "$i|f|a personal identity number"; done
+# (11: no ten digits stand together, as 016-checks-cost.sql's quick
+# answer must not assume)
+for i in 0 1 2 3 4 5 6 11; do expect_out "$i|f|a personal identity number"; done
 expect_out "7|f|a negative clock"; expect_out "8|f|a clock more than a year ahead"
 expect_out "9|t|"; expect_out "10|t|"
 check "no personal identity number reached the log" test "$(admin_sql "SELECT count(*) FROM hmc_events
-	WHERE device = 'hx' AND device_seq BETWEEN 40 AND 48")" -eq 0
+	WHERE device = 'hx' AND (device_seq BETWEEN 40 AND 48 OR device_seq = 51)")" -eq 0
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.
