@@ -16,6 +16,7 @@
 #include "hmc/error.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,17 +108,66 @@ event_type_parse(const char *name, enum event_type *type)
 	return HMC_E_INVALID;
 }
 
+/* The hashed form of the fields: each as a 4-byte big-endian length and
+ * its bytes, numbers in decimal.  Gathered into one buffer and hashed in
+ * one update (an update per field cost more than the hash of a short
+ * event); a field too long for the buffer goes straight to the hash,
+ * which reads the same bytes either way. */
+struct hash_buf {
+	crypto_hash_sha256_state state;
+	size_t n;
+	unsigned char b[1024];
+};
+
 static void
-hash_field(crypto_hash_sha256_state *state, const char *text)
+hash_flush(struct hash_buf *h)
 {
-	unsigned char len[4];
-	size_t n = strlen(text);
-	len[0] = (unsigned char)(n >> 24);
-	len[1] = (unsigned char)(n >> 16);
-	len[2] = (unsigned char)(n >> 8);
-	len[3] = (unsigned char)n;
-	crypto_hash_sha256_update(state, len, sizeof len);
-	crypto_hash_sha256_update(state, (const unsigned char *)text, n);
+	if (h->n > 0)
+		crypto_hash_sha256_update(&h->state, h->b, h->n);
+	h->n = 0;
+}
+
+static void
+hash_bytes(struct hash_buf *h, const char *text, size_t n)
+{
+	unsigned char *p;
+	if (h->n + 4 + n > sizeof h->b)
+		hash_flush(h);
+	p = h->b + h->n;
+	p[0] = (unsigned char)(n >> 24);
+	p[1] = (unsigned char)(n >> 16);
+	p[2] = (unsigned char)(n >> 8);
+	p[3] = (unsigned char)n;
+	h->n += 4;
+	if (4 + n > sizeof h->b) {
+		hash_flush(h);
+		crypto_hash_sha256_update(&h->state, (const unsigned char *)text, n);
+		return;
+	}
+	memcpy(h->b + h->n, text, n);
+	h->n += n;
+}
+
+static void
+hash_field(struct hash_buf *h, const char *text)
+{
+	hash_bytes(h, text, strlen(text));
+}
+
+/* v in decimal, as "%lld" writes it. */
+static void
+hash_number(struct hash_buf *h, int64_t v)
+{
+	char digits[24];
+	size_t at = sizeof digits;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		digits[--at] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		digits[--at] = '-';
+	hash_bytes(h, digits + at, sizeof digits - at);
 }
 
 void
@@ -125,20 +175,19 @@ event_hash_fields(const char *device, int64_t device_seq, int64_t hlc, const cha
 		  const char *type, const char *subject, const char *payload,
 		  unsigned char hash[EVENT_HASH_LEN])
 {
-	crypto_hash_sha256_state state;
-	char number[32];
+	struct hash_buf h;
 
-	crypto_hash_sha256_init(&state);
-	hash_field(&state, device);
-	snprintf(number, sizeof number, "%lld", (long long)device_seq);
-	hash_field(&state, number);
-	snprintf(number, sizeof number, "%lld", (long long)hlc);
-	hash_field(&state, number);
-	hash_field(&state, operator_no);
-	hash_field(&state, type);
-	hash_field(&state, subject);
-	hash_field(&state, payload);
-	crypto_hash_sha256_final(&state, hash);
+	crypto_hash_sha256_init(&h.state);
+	h.n = 0;
+	hash_field(&h, device);
+	hash_number(&h, device_seq);
+	hash_number(&h, hlc);
+	hash_field(&h, operator_no);
+	hash_field(&h, type);
+	hash_field(&h, subject);
+	hash_field(&h, payload);
+	hash_flush(&h);
+	crypto_hash_sha256_final(&h.state, hash);
 }
 
 int64_t

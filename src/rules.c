@@ -26,7 +26,9 @@
 #include "hmc/xmem.h"
 #include "hmc/words.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define S ROLE_ANY
@@ -786,6 +788,54 @@ make_request(struct gate *g)
 
 /* --- the gate ------------------------------------------------------------------------ */
 
+/* The role the gate read (rules_forget_role); valid until used, or
+ * forgotten, or anything is written on the connection. */
+struct lent_role {
+	int valid;
+	int64_t changes;	/* sqlite3_total_changes64 when lent */
+	char operator_no[OPERATOR_MAX];
+	unsigned role;
+};
+
+static void
+lend_role(struct store *store, const char *operator_no, unsigned role)
+{
+	struct lent_role *lent = store_slot(store, STORE_SLOT_ROLE);
+	if (strlen(operator_no) >= sizeof lent->operator_no)
+		return;
+	if (lent == NULL) {
+		lent = xcalloc(1, sizeof *lent);
+		store_set_slot(store, STORE_SLOT_ROLE, lent, free);
+	}
+	xstrlcpy(lent->operator_no, operator_no, sizeof lent->operator_no);
+	lent->role = role;
+	lent->changes = sqlite3_total_changes64(store_db(store));
+	lent->valid = 1;
+}
+
+/* The lent role of operator_no, once: 1 when there was one. */
+static int
+lent_role(struct store *store, const char *operator_no, unsigned *role)
+{
+	struct lent_role *lent = store_slot(store, STORE_SLOT_ROLE);
+	if (lent == NULL || !lent->valid)
+		return 0;
+	lent->valid = 0;
+	if (lent->changes != sqlite3_total_changes64(store_db(store)) ||
+	    strcmp(lent->operator_no, operator_no) != 0)
+		return 0;
+	*role = lent->role;
+	return 1;
+}
+
+void
+rules_forget_role(struct store *store)
+{
+	struct lent_role *lent = store_slot(store, STORE_SLOT_ROLE);
+	if (lent != NULL)
+		lent->valid = 0;
+}
+
 int
 rules_operator(struct store *store, const char *operator_no, unsigned *role)
 {
@@ -875,6 +925,8 @@ rules_gate(struct store *store, struct event *ev)
 	g.in = ev;
 	if ((rc = operator_role(store, ev, &g.role)) != 0)
 		return rc;
+	if (ev->type != EV_OPERATOR)
+		lend_role(store, ev->operator_no, g.role);
 	/* Anyone changes their own PIN: the proof (rules_check_proof) holds
 	 * them to nothing else. */
 	if (ev->type == EV_OPERATOR && strcmp(ev->subject, ev->operator_no) == 0)
@@ -1162,7 +1214,8 @@ rules_check_operator(struct store *store, const struct event *ev)
 	 * PIN, or the first manager of an empty log making themselves. */
 	if (ev->type == EV_OPERATOR)
 		return 0;
-	if ((rc = rules_operator(store, ev->operator_no, &role)) != 0)
+	if (!lent_role(store, ev->operator_no, &role) &&
+	    (rc = rules_operator(store, ev->operator_no, &role)) != 0)
 		return rc;
 	if (!roles_vary(ev->type)) {
 		roles = rules_roles(ev->type);

@@ -747,9 +747,13 @@ scope_carry(struct store *store, struct event *ev)
 	char from[SCOPE_DEPOT_MAX], to[SCOPE_DEPOT_MAX], row[PAYLOAD_MAX];
 	if (!event_type_is_move(ev->type) || (move_effects(ev->type) & FX_CREATES))
 		return 0;
-	scope_unit_depot(store, ev->subject, from, sizeof from);
+	/* The place first: a move that names none (a pick, a return) stays
+	 * in its depot, and the unit's row is not read. */
 	target_depot(store, ev, to, sizeof to);
-	if (from[0] == '\0' || to[0] == '\0' || strcmp(from, to) == 0)
+	if (to[0] == '\0')
+		return 0;
+	scope_unit_depot(store, ev->subject, from, sizeof from);
+	if (from[0] == '\0' || strcmp(from, to) == 0)
 		return 0;
 	char payload[PAYLOAD_MAX];
 	snprintf(payload, sizeof payload, "%s", ev->payload);

@@ -51,7 +51,15 @@ struct row {
 	int op;			/* SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE */
 	int ncol;
 	size_t old_at, new_at;	/* in values; old only for UPDATE and DELETE */
+	size_t end_at;		/* where the row's values end */
+	/* An UPDATE that keeps its key is kept as its record already: the
+	 * old values of the key and of the changed columns, the new values
+	 * of the changed ones, the others "undefined" (compact); changed:
+	 * whether any column did. */
+	int compact, changed;
 };
+
+#define COMPACT_MAX 64	/* columns compared in the hook; wider rows are kept whole */
 
 /* A reducer table's shape, read once per connection. */
 struct shape {
@@ -208,6 +216,84 @@ table_index(struct capture *c, const char *name)
 	return t;
 }
 
+/* Whether two values are the same as the changeset would write them:
+ * the same type and the same bytes. */
+static int
+same_value(sqlite3_value *a, sqlite3_value *b)
+{
+	int ta = a ? sqlite3_value_type(a) : SQLITE_NULL;
+	int tb = b ? sqlite3_value_type(b) : SQLITE_NULL;
+	if (ta != tb)
+		return 0;
+	switch (ta) {
+	case SQLITE_INTEGER:
+		return sqlite3_value_int64(a) == sqlite3_value_int64(b);
+	case SQLITE_FLOAT: {
+		double x = sqlite3_value_double(a), y = sqlite3_value_double(b);
+		return memcmp(&x, &y, sizeof x) == 0;
+	}
+	case SQLITE_TEXT:
+	case SQLITE_BLOB: {
+		const void *pa = ta == SQLITE_TEXT ? (const void *)sqlite3_value_text(a)
+						   : sqlite3_value_blob(a);
+		const void *pb = ta == SQLITE_TEXT ? (const void *)sqlite3_value_text(b)
+						   : sqlite3_value_blob(b);
+		int na = sqlite3_value_bytes(a), nb = sqlite3_value_bytes(b);
+		return na == nb && (na == 0 || memcmp(pa, pb, (size_t)na) == 0);
+	}
+	default:
+		return 1;
+	}
+}
+
+static int shape_of_db(sqlite3 *db, struct capture *c, int t, struct shape **out);
+
+/* An UPDATE that keeps its key, written as its changeset record's two
+ * halves at once: only the key and the changed columns are encoded (a
+ * move changes 2 of a unit's 17).  0 when kept, -1 when the row must be
+ * kept whole (its key changed, or it is too wide to compare here). */
+static int
+capture_update(struct capture *c, sqlite3 *db, struct row *r)
+{
+	sqlite3_value *o[COMPACT_MAX], *n[COMPACT_MAX];
+	unsigned char differs[COMPACT_MAX];
+	struct shape *s;
+	if (r->ncol > COMPACT_MAX || shape_of_db(db, c, r->table, &s) != 0 || s->ncol != r->ncol)
+		return -1;
+	int changed = 0;
+	for (int i = 0; i < r->ncol; i++) {
+		o[i] = n[i] = NULL;
+		sqlite3_preupdate_old(db, i, &o[i]);
+		sqlite3_preupdate_new(db, i, &n[i]);
+		differs[i] = !same_value(o[i], n[i]);
+		if (differs[i] && s->pk[i])
+			return -1;	/* a new key: kept whole */
+		changed |= differs[i];
+	}
+	r->compact = 1;
+	r->changed = changed;
+	r->old_at = c->values.n;
+	if (!changed) {
+		r->new_at = r->end_at = c->values.n;
+		return 0;
+	}
+	for (int i = 0; i < r->ncol; i++) {
+		if (differs[i] || s->pk[i])
+			put_value(&c->values, o[i]);
+		else
+			put_byte(&c->values, V_UNDEFINED);
+	}
+	r->new_at = c->values.n;
+	for (int i = 0; i < r->ncol; i++) {
+		if (differs[i])
+			put_value(&c->values, n[i]);
+		else
+			put_byte(&c->values, V_UNDEFINED);
+	}
+	r->end_at = c->values.n;
+	return 0;
+}
+
 static void
 hook(void *arg, sqlite3 *db, int op, const char *db_name, const char *table,
      sqlite3_int64 key1, sqlite3_int64 key2)
@@ -228,6 +314,13 @@ hook(void *arg, sqlite3 *db, int op, const char *db_name, const char *table,
 	r->table = t;
 	r->op = op;
 	r->ncol = sqlite3_preupdate_count(db);
+	r->compact = 0;
+	r->changed = 1;
+	if (op == SQLITE_UPDATE && capture_update(c, db, r) == 0) {
+		if (c->values.n > UNDO_MAX)
+			c->overflow = 1;
+		return;
+	}
 	r->old_at = c->values.n;
 	for (int i = 0; op != SQLITE_INSERT && i < r->ncol; i++) {
 		sqlite3_value *v = NULL;
@@ -240,6 +333,7 @@ hook(void *arg, sqlite3 *db, int op, const char *db_name, const char *table,
 		sqlite3_preupdate_new(db, i, &v);
 		put_value(&c->values, v);
 	}
+	r->end_at = c->values.n;
 	if (c->values.n > UNDO_MAX)
 		c->overflow = 1;
 }
@@ -258,9 +352,12 @@ capture_free(void *arg)
 	free(c);
 }
 
-/* A table's columns and primary key, as a session reads them. */
+/* A table's columns and primary key, as a session reads them.  Read from
+ * the hook too (an UPDATE's compact record needs the key): a PRAGMA on
+ * the same connection, which the pre-update hook allows (it reads no
+ * row of the table being changed). */
 static int
-shape_of(struct store *store, struct capture *c, int t, struct shape **out)
+shape_of_db(sqlite3 *db, struct capture *c, int t, struct shape **out)
 {
 	struct shape *s = &c->shapes[t];
 	*out = s;
@@ -269,7 +366,7 @@ shape_of(struct store *store, struct capture *c, int t, struct shape **out)
 	char sql[96];
 	sqlite3_stmt *stmt;
 	snprintf(sql, sizeof sql, "PRAGMA main.table_info(%s)", reducer_tables[t].name);
-	if (sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return -1;
 	int n = 0;
 	while (sqlite3_step(stmt) == SQLITE_ROW) {
@@ -280,6 +377,12 @@ shape_of(struct store *store, struct capture *c, int t, struct shape **out)
 	s->ncol = n;
 	s->loaded = n > 0;
 	return s->loaded ? 0 : -1;
+}
+
+static int
+shape_of(struct store *store, struct capture *c, int t, struct shape **out)
+{
+	return shape_of_db(store_db(store), c, t, out);
 }
 
 int
@@ -311,6 +414,14 @@ write_row(struct bytes *out, const struct capture *c, const struct row *r,
 	const unsigned char *old = c->values.p + r->old_at, *new = c->values.p + r->new_at;
 	if (r->ncol != s->ncol)
 		return -1;
+	if (r->compact) {
+		if (!r->changed)
+			return 0;
+		put_byte(out, SQLITE_UPDATE);
+		put_byte(out, 0);	/* direct */
+		put(out, old, r->end_at - r->old_at);
+		return 1;
+	}
 	if (r->op == SQLITE_INSERT || r->op == SQLITE_DELETE) {
 		const unsigned char *v = r->op == SQLITE_INSERT ? new : old;
 		const unsigned char *end = v;

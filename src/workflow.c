@@ -65,6 +65,7 @@ apply_event(struct store *store, struct event *ev, int label)
 		rc = journal_insert(store, ev, undo, undo_len);
 	sqlite3_free(undo);
 	unit_lend(store, NULL);
+	rules_forget_role(store);
 	if (rc == 0)
 		rc = store_commit(store);
 	if (rc != 0) {

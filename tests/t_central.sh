@@ -150,7 +150,7 @@ echo "# pg"
 ok
 run "$HMC" central upgrade "$ADMIN"; expect_status 1; expect_err "central init"
 run "$HMC" central init "$ADMIN"; expect_status 0
-expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "applied 013-trust.sql"; expect_out "applied 014-pull.sql"; expect_out "applied 015-units.sql"; expect_out "ready"
+expect_out "applied 001-log.sql"; expect_out "applied 002-guarded.sql"; expect_out "applied 003-placed.sql"; expect_out "applied 004-devices.sql"; expect_out "applied 005-proofs.sql"; expect_out "applied 006-placed-at-once.sql"; expect_out "applied 007-safety.sql"; expect_out "applied 008-snapshots.sql"; expect_out "applied 009-partitions.sql"; expect_out "applied 010-rent.sql"; expect_out "applied 011-custstock.sql"; expect_out "applied 012-scope.sql"; expect_out "applied 013-trust.sql"; expect_out "applied 014-pull.sql"; expect_out "applied 015-units.sql"; expect_out "applied 016-checks-cost.sql"; expect_out "ready"
 expect_no "devices may still"	# a superuser takes everything
 # but not in the server's other databases, which are the administrator's
 expect_out "other databases of this server let devices in (postgres, template1)"
@@ -280,7 +280,7 @@ expect_err "permission denied"
 run as_dev hx "SELECT hmc_event_hash('a', 1, 1, 'a', 'a', 'a', 'a')"; expect_status 1
 expect_err "permission denied"
 run as_dev hx "SELECT count(*) FROM hmc_events"; expect_status 0
-run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 15
+run as_dev hx "SELECT value FROM hmc_meta WHERE key = 'schema'"; expect_status 0; expect_out 16
 # Large objects (013-trust.sql): a device made 30 MB of them.
 run as_dev hx "SELECT lo_create(0)"; expect_status 1; expect_err "permission denied for function lo_create"
 run as_dev hx "SELECT lo_from_bytea(0, 'x')"; expect_status 1; expect_err "permission denied"
@@ -304,13 +304,16 @@ run as_dev hx "$(push_sql "$(row 1 40 117637120000000000 10000001 'reason=191212
 	$(row 8 47 -5 10000001 'reason=checked'),
 	$(row 9 48 9223372036854775807 10000001 'reason=checked'),
 	$(row 10 49 117637120000000000 4711000001 'reason=checked&note=article%209100031234'),
-	$(row 11 50 $month_ahead 10000001 'reason=checked')")"
+	$(row 11 50 $month_ahead 10000001 'reason=checked'),
+	$(row 12 51 117637120000000000 10000001 'reason=12.12.12%20-%201212')")"
 expect_status 0
-for i in 0 1 2 3 4 5 6; do expect_out "$i|f|a personal identity number"; done
+# (11: no ten digits stand together, as 016-checks-cost.sql's quick
+# answer must not assume)
+for i in 0 1 2 3 4 5 6 11; do expect_out "$i|f|a personal identity number"; done
 expect_out "7|f|a negative clock"; expect_out "8|f|a clock more than a year ahead"
 expect_out "9|t|"; expect_out "10|t|"
 check "no personal identity number reached the log" test "$(admin_sql "SELECT count(*) FROM hmc_events
-	WHERE device = 'hx' AND device_seq BETWEEN 40 AND 48")" -eq 0
+	WHERE device = 'hx' AND (device_seq BETWEEN 40 AND 48 OR device_seq = 51)")" -eq 0
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"
 
 # Holding the push lock: hmc_push in a transaction left open.

@@ -143,6 +143,34 @@ hash_is_sha256_of_the_fields(void **state)
 	assert_memory_equal(ev.hash, expected, EVENT_HASH_LEN);
 }
 
+/* A long payload: one that no longer fits beside the other fields
+ * (1,005 bytes) and one longer than event.c's buffer (1,505) hash as
+ * Python's hashlib hashes the same fields. */
+static void
+hash_of_long_payloads(void **state)
+{
+	(void)state;
+	static const unsigned char expected[2][EVENT_HASH_LEN] = {
+		{ 0x05, 0xc2, 0xe8, 0xef, 0xa8, 0x26, 0x7e, 0x2f, 0xd1, 0x2c, 0x88, 0xdc, 0xd3, 0xc8, 0x28, 0xe9, 0x11, 0xd3, 0x97, 0xf9, 0xc4, 0x5d, 0x43, 0x33, 0x41, 0x5a, 0x45, 0xef, 0x26, 0x58, 0x10, 0xfe },
+		{ 0x75, 0xbb, 0x24, 0x6e, 0x2a, 0x52, 0x6e, 0x88, 0x61, 0x77, 0xc1, 0x50, 0xb6, 0x80, 0x04, 0xa7, 0x40, 0x49, 0x60, 0x5e, 0x7f, 0x5c, 0xff, 0x90, 0x0c, 0xda, 0x94, 0x49, 0x58, 0xa9, 0xa6, 0x2f },
+	};
+	static const size_t lengths[2] = { 1000, 1500 };
+	for (int i = 0; i < 2; i++) {
+		struct event ev = { 0 };
+		strcpy(ev.device, "hh-01");
+		ev.device_seq = 9;
+		ev.hlc = 987654321;
+		strcpy(ev.operator_no, "1001");
+		ev.type = EV_RELOCATE;
+		strcpy(ev.subject, "10000001");
+		strcpy(ev.payload, "note=");
+		memset(ev.payload + 5, 'x', lengths[i]);
+		ev.payload[5 + lengths[i]] = '\0';
+		event_hash(&ev);
+		assert_memory_equal(ev.hash, expected[i], EVENT_HASH_LEN);
+	}
+}
+
 static void
 migration_rehashes_the_journal(void **state)
 {
@@ -348,6 +376,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(events_carry_everything),
 		cmocka_unit_test(hash_is_sha256_of_the_fields),
+		cmocka_unit_test(hash_of_long_payloads),
 		cmocka_unit_test(place_marks_a_run),
 		cmocka_unit_test(migration_rehashes_the_journal),
 		cmocka_unit_test(history_newest_first_with_pages),

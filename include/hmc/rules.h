@@ -128,6 +128,13 @@ void rules_describe_charge(const struct rule *rule, char *out, size_t size);
  * with store_errmsg() saying which rule and what to do. */
 int rules_gate(struct store *store, struct event *ev);
 
+/* The gate lends the operator's role it read to the reducer's check of
+ * the same event (rules_check_operator), as it lends the unit's row: in
+ * one transaction, with nothing written between.  The action forgets it
+ * when it ends, whatever happened (workflow.c), so that no later event,
+ * pulled or local, is checked against it. */
+void rules_forget_role(struct store *store);
+
 /* A manager's proof (G_PROOF), made after ev is stamped: when its rule
  * wants one from this operator, signs ev with the session's signer
  * (store_set_signer) into payload proof= and rehashes it.  HMC_E_DENIED

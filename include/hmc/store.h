@@ -194,11 +194,13 @@ void store_next_id(struct store *store, const char *table, const char *column, c
 int store_device_init(struct store *store, const char *name);
 
 /* What a module keeps for this connection: the reducer's undo capture
- * (undo.c), the unit row an action's gate read for its reducer (unit.c).
+ * (undo.c), the unit row an action's gate read for its reducer (unit.c),
+ * the operator's role the gate read for the reducer's check (rules.c).
  * Set once, freed with free_fn when the store closes. */
 enum store_slot {
 	STORE_SLOT_UNDO,
 	STORE_SLOT_UNIT,
+	STORE_SLOT_ROLE,
 	STORE_SLOT_N
 };
 void *store_slot(struct store *store, enum store_slot which);
