@@ -13,10 +13,12 @@
 #include "hmc/barcode.h"
 #include "hmc/catalog.h"
 #include "hmc/conflicts.h"
+#include "hmc/error.h"
 #include "hmc/fetch.h"
 #include "hmc/hlc.h"
 #include "hmc/i18n.h"
 #include "hmc/journal.h"
+#include "hmc/log.h"
 #include "hmc/money.h"
 #include "hmc/safety.h"
 #include "hmc/scope.h"
@@ -382,8 +384,15 @@ lookup_fetch(struct shell *sh)
 {
 	struct lookup_screen *lk = shell_data(sh);
 	char why[700];
-	if (fetch_unit(NULL, lk->outside, &lk->centre, why, sizeof why) != 0) {
-		shell_error(sh, "%s", why);
+	int rc = fetch_unit(shell_store(sh), NULL, lk->outside, &lk->centre, why, sizeof why);
+	if (rc != 0) {
+		/* The connection's own words (libpq's, a path) are for the
+		 * log: on a 24x16 screen they would push the unit's sentence
+		 * off and be cut themselves. */
+		log_msg(LOG_WARNING, "screens: the centre's view of unit %s: %s", lk->outside, why);
+		shell_error(sh, "%s", rc == HMC_E_NET ? _("could not reach the centre: F1 again when "
+							 "online")
+						      : why);
 		return R_REDRAW;
 	}
 	lk->fetched = 1;

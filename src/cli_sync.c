@@ -55,6 +55,8 @@ print_result(const struct sync_result *r, int failed)
 	if (r->snapshot_place > 0)
 		cli_printf(_("started from the centre's snapshot of the state at place %lld\n"),
 			   (long long)r->snapshot_place);
+	if (r->scope_ignored[0] != '\0')
+		cli_note("hmc: %s\n", r->scope_ignored);
 	if (r->snapshot_refused[0] != '\0')
 		cli_printf(_("%s; folded the log from its first event instead\n"),
 			   r->snapshot_refused);

@@ -226,7 +226,7 @@ centre_show(struct cli *cli, struct store *store, const char *unit_no)
 	if ((where != SCOPE_OUT && where != SCOPE_ARRIVED && where != SCOPE_UNSEEN) ||
 	    cli_opt(cli, "no-fetch") != NULL)
 		return cli_store_error(store);
-	int rc = fetch_unit(cli_opt(cli, "central"), unit_no, &f, why, sizeof why);
+	int rc = fetch_unit(store, cli_opt(cli, "central"), unit_no, &f, why, sizeof why);
 	/* One this store never heard of, and the centre neither: none. */
 	if (rc == HMC_E_NOT_FOUND && where == SCOPE_UNSEEN)
 		return cli_fail(_("no unit %s, here or at the centre"), unit_no);

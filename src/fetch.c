@@ -7,6 +7,7 @@
  * the store other than a fold of its journal.  The row is only shown.
  */
 #include "hmc/fetch.h"
+#include "hmc/catalog.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/hlc.h"
@@ -16,6 +17,7 @@
 #include "hmc/store.h"
 #include "hmc/text.h"
 #include "hmc/timeutil.h"
+#include "hmc/words.h"
 #include "hmc/xmem.h"
 
 #include <errno.h>
@@ -158,7 +160,14 @@ struct decode {
 	char *why;
 	size_t size;
 	int bad, has_state;
+	unsigned seen;		/* the keys read, one bit each (decode_keys) */
+	int64_t latest_ms;	/* no time after this one */
 };
+
+/* The keys a row's body may give, each once: a second one is refused,
+ * not read over the first. */
+static const char *const decode_keys[] = { "state", "article", "location", "payer",
+					   "recipient", "since", "as_of" };
 
 /* A text value into out, checked as any text entering (text.h). */
 static int
@@ -188,6 +197,10 @@ ms_field(struct decode *d, const char *key, const char *value, int64_t *out)
 		snprintf(d->why, d->size, _("its %s is not a time"), key);
 		return 1;
 	}
+	if (ms > d->latest_ms) {
+		snprintf(d->why, d->size, _("its %s is in the future"), key);
+		return 1;
+	}
 	*out = ms;
 	return 0;
 }
@@ -198,6 +211,16 @@ decode_pair(const char *key, const char *value, void *arg)
 	struct decode *d = arg;
 	struct fetch_unit *u = d->out;
 	int bad = 0;
+	for (unsigned k = 0; k < sizeof decode_keys / sizeof decode_keys[0]; k++) {
+		if (strcmp(key, decode_keys[k]) != 0)
+			continue;
+		if (d->seen & (1u << k)) {
+			snprintf(d->why, d->size, _("it gives its %s twice"), words(WORD_FIELD, key));
+			d->bad = 1;
+			return 1;
+		}
+		d->seen |= 1u << k;
+	}
 	if (strcmp(key, "state") == 0) {
 		bad = unit_state_parse(value, &u->state) != 0;
 		if (bad)
@@ -227,19 +250,22 @@ fetch_decode(const struct central_unit *row, const char *unit_no, struct fetch_u
 {
 	char reason[300] = "";
 	memset(out, 0, sizeof *out);
-	struct decode d = { out, reason, sizeof reason, 0, 0 };
+	/* A day's leeway for the centre's clock against this one. */
+	struct decode d = { out, reason, sizeof reason, 0, 0, 0, timeutil_now_ms() + 86400000 };
 	if (strcmp(row->unit_no, unit_no) != 0)
 		snprintf(reason, sizeof reason, "%s", _("it answered for another unit"));
 	else if (text_field(&d, _("depot"), row->depot, out->depot, sizeof out->depot))
 		;
-	else if (row->place < 0)
-		snprintf(reason, sizeof reason, "%s", _("its place in the log is below 0"));
+	else if (row->place <= 0)
+		snprintf(reason, sizeof reason, "%s", _("its place in the log is not above 0"));
 	else if (!payload_valid(row->body))
 		snprintf(reason, sizeof reason, "%s", _("its body is not form-encoded"));
 	else if (payload_foreach(row->body, decode_pair, &d) != 0 || d.bad)
 		;
 	else if (!d.has_state)
 		snprintf(reason, sizeof reason, "%s", _("it gives no state"));
+	else if (out->state == UNIT_IN_STOCK && out->location[0] == '\0')
+		snprintf(reason, sizeof reason, "%s", _("it is in stock at no place"));
 	if (reason[0]) {
 		memset(out, 0, sizeof *out);
 		snprintf(why, size, _("the centre's row of unit %s is malformed (%s): not shown"),
@@ -251,9 +277,34 @@ fetch_decode(const struct central_unit *row, const char *unit_no, struct fetch_u
 	return 0;
 }
 
+/* The row against this store's reference data (the region's, which every
+ * store holds): its place is one of the region's and in its depot, its
+ * article one of the region's. */
+static int
+agrees(struct store *store, const struct fetch_unit *f, char *why, size_t size)
+{
+	struct location loc;
+	struct article article;
+	char reason[200] = "";
+	if (f->location[0] && catalog_location_get(store, f->location, &loc) != 0)
+		snprintf(reason, sizeof reason, _("its place %s is none of the region's"),
+			 f->location);
+	else if (f->location[0] && strcmp(loc.depot, f->depot) != 0)
+		snprintf(reason, sizeof reason, _("its place %s is in %s, not in its depot %s"),
+			 f->location, loc.depot, f->depot);
+	else if (f->article_no[0] && catalog_article_get(store, f->article_no, &article) != 0)
+		snprintf(reason, sizeof reason, _("its article %s is none of the region's"),
+			 f->article_no);
+	if (reason[0] == '\0')
+		return 0;
+	snprintf(why, size, _("the centre's row of unit %s is malformed (%s): not shown"),
+		 f->unit_no, reason);
+	return HMC_E_REFUSED;
+}
+
 int
-fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, char *why,
-	   size_t size)
+fetch_unit(struct store *store, const char *url_option, const char *unit_no,
+	   struct fetch_unit *out, char *why, size_t size)
 {
 	char buf[1024], err[600];
 	const struct central_ops *ops = NULL;
@@ -267,12 +318,20 @@ fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, 
 		return HMC_E_INVALID;
 	}
 	int rc = central_open(url, 0, &ops, &c, err, sizeof err);
-	if (rc == 0)
+	/* Whatever kept it from being asked (no answer, a login refused, a
+	 * SQLite file gone): not reached, the reason said. */
+	if (rc != 0)
+		rc = HMC_E_NET;
+	else
 		rc = ops->unit_read(c, unit_no, &row, err, sizeof err);
 	if (c != NULL)
 		ops->close(c);
-	if (rc == 0)
-		return fetch_decode(&row, unit_no, out, why, size);
+	if (rc == 0) {
+		if ((rc = fetch_decode(&row, unit_no, out, why, size)) == 0 &&
+		    (rc = agrees(store, out, why, size)) != 0)
+			memset(out, 0, sizeof *out);
+		return rc;
+	}
 	if (rc == HMC_E_NET)
 		snprintf(why, size, _("could not reach the centre: %s"), err);
 	else

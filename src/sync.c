@@ -1259,13 +1259,24 @@ bootstrap(struct store *store, const struct central_ops *ops, struct central *c,
 {
 	struct central_snapshot meta;
 	char err[512] = "", why[512], path[4200];
-	if (!snapshot_store_empty(store))
-		return 0;
 	/* sync.scope = depot: the newest snapshot of this depot (scope.h). */
-	char depot[SCOPE_DEPOT_MAX];
+	char depot[SCOPE_DEPOT_MAX], held[SCOPE_DEPOT_MAX];
 	int rc = scope_wanted(store, depot, sizeof depot);
 	if (rc < 0)
 		return rc;
+	if (!snapshot_store_empty(store)) {
+		/* What a store holds was chosen when it started: a changed
+		 * sync.scope is said, not silently ignored. */
+		scope_depot(store, held, sizeof held);
+		if (strcmp(held, depot) != 0)
+			snprintf(result->scope_ignored, sizeof result->scope_ignored,
+				 _("the config file's sync.scope is %s, but this store holds %s: "
+				   "a store's scope is chosen when it starts; for another, start a "
+				   "new store (hmc init)"),
+				 depot[0] ? depot : _("the region"),
+				 held[0] ? held : _("the region"));
+		return 0;
+	}
 	rc = ops->snapshot_newest_of(c, depot, &meta, err, sizeof err);
 	if (rc != 0)
 		return store_seterr(store, rc, "%s", err);

@@ -120,6 +120,14 @@ scenario() {
 	expect_out "The centre's view"; expect_out "$B"
 	run h hg unit show 20001005 --no-fetch; expect_status 1; expect_err "has not been at its depot"
 	run h hg unit show 29999999; expect_status 1; expect_err "no unit 29999999, here or at the centre"
+	# Another depot in the config of a store that holds GBG: said, not
+	# silently ignored, and nothing changes.
+	cp "$E/hg.conf" "$E/hg.keep"
+	sed -i 's/^scope = GBG$/scope = BRS/' "$E/hg.conf"
+	run h hg sync; expect_status 0
+	expect_err "sync.scope is BRS, but this store holds GBG"
+	mv "$E/hg.keep" "$E/hg.conf"
+	run h hg sync; expect_status 0; expect_no "sync.scope"
 	check "the places left out are vouched for" test \
 		"$(q hg "SELECT sum(last - first + 1) FROM pull_vouched")" -eq $((new - got))
 	check "sync said how many it left out" grep -q "^$((new - got)) places of the central log left out" \

@@ -209,6 +209,8 @@ scenario sqlite "sqlite:$T/sqlite/central.db"
 
 # The look-up screen, at 24x16 in Swedish.
 E="$T/sqlite"
+# No background sync: its own message would take the screen's error line.
+sqlite3 "$E/hg.db" "INSERT OR REPLACE INTO config VALUES ('sync.interval', '0')"
 tm_start s 24 16 "env LANG=sv_SE.UTF-8 HMC_CONFIG=$E/hg.conf HMC_PROFILES=firmware-config $HMC_REAL --db $E/hg.db"
 expect_screen s "Skanna din bricka"; expect_screen s "hmc GBG"
 tm_keys s "$BADGE_1001" Enter 1234 Enter
@@ -221,6 +223,16 @@ tm_keys s F1
 expect_screen s "Centralens uppgifter"
 expect_screen s "depå BRS"
 expect_screen s "per plats"
+# Offline: a short reason, and the unit's sentence stays on the screen
+# (the connection's own words go to the log).
+tm_keys s Escape 5
+tm_keys s "$OUT2" Enter
+expect_screen s "F1: Hämta från centralen"
+mv "$E/central.db" "$E/central.away"
+tm_keys s F1
+expect_screen s "nå centralen"
+expect_screen s "finns inte på handdatorn"
+mv "$E/central.away" "$E/central.db"
 tm_stop s
 
 if ADMIN=$(sh "$PGTMP" start "$PGDIR"); then

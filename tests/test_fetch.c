@@ -60,7 +60,7 @@ publish_and_fetch(void **state)
 
 	struct fetch_unit f;
 	char why[600];
-	if (fetch_unit(url, "10000002", &f, why, sizeof why) != 0)
+	if (fetch_unit(store, url, "10000002", &f, why, sizeof why) != 0)
 		fail_msg("fetch: %s", why);
 	assert_string_equal(f.unit_no, "10000002");
 	assert_int_equal(f.state, UNIT_DELIVERED);
@@ -69,7 +69,7 @@ publish_and_fetch(void **state)
 	assert_string_equal(f.depot, "GBG");
 	assert_int_equal(f.place, first);
 	assert_true(f.since_ms > 0 && f.as_of_ms > 0);
-	assert_int_equal(fetch_unit(url, "10000001", &f, why, sizeof why), 0);
+	assert_int_equal(fetch_unit(store, url, "10000001", &f, why, sizeof why), 0);
 	assert_string_equal(f.location, "GBG-A01-2");
 	assert_int_equal(f.place, last);
 
@@ -83,13 +83,38 @@ publish_and_fetch(void **state)
 	assert_int_equal(central_open(url, 0, &ops, &c, err, sizeof err), 0);
 	assert_int_equal(ops->units_put(c, &old, 1, err, sizeof err), 0);
 	ops->close(c);
-	assert_int_equal(fetch_unit(url, "10000002", &f, why, sizeof why), 0);
+	assert_int_equal(fetch_unit(store, url, "10000002", &f, why, sizeof why), 0);
 	assert_int_equal(f.state, UNIT_DELIVERED);
 
-	assert_int_equal(fetch_unit(url, "10000009", &f, why, sizeof why), HMC_E_NOT_FOUND);
+	/* A row that does not agree with the region's places and articles,
+	 * as this store holds them: refused whole, with the reason. */
+	static const struct {
+		const char *depot, *body, *said;
+	} disagree[] = {
+		{ "GBG", "state=IN_STOCK&article=100210&location=NOPE-1", "place NOPE-1 is none" },
+		{ "BRS", "state=IN_STOCK&article=100210&location=GBG-A01-1",
+		  "GBG-A01-1 is in GBG, not in its depot BRS" },
+		{ "GBG", "state=IN_STOCK&article=999999&location=GBG-A01-1", "article 999999" },
+	};
+	for (size_t i = 0; i < sizeof disagree / sizeof disagree[0]; i++) {
+		snprintf(old.depot, sizeof old.depot, "%s", disagree[i].depot);
+		snprintf(old.body, sizeof old.body, "%s", disagree[i].body);
+		old.place = 1000 + (int64_t)i;
+		assert_int_equal(central_open(url, 0, &ops, &c, err, sizeof err), 0);
+		assert_int_equal(ops->units_put(c, &old, 1, err, sizeof err), 0);
+		ops->close(c);
+		memset(&f, 'x', sizeof f);
+		assert_int_equal(fetch_unit(store, url, "10000002", &f, why, sizeof why),
+				 HMC_E_REFUSED);
+		if (strstr(why, disagree[i].said) == NULL)
+			fail_msg("%s: %s", disagree[i].body, why);
+		assert_string_equal(f.location, "");
+	}
+
+	assert_int_equal(fetch_unit(store, url, "10000009", &f, why, sizeof why), HMC_E_NOT_FOUND);
 	assert_non_null(strstr(why, "published nothing of unit 10000009"));
 	snprintf(url, sizeof url, "sqlite:%s", testutil_path("nosuch/central.db"));
-	assert_int_not_equal(fetch_unit(url, "10000002", &f, why, sizeof why), 0);
+	assert_int_not_equal(fetch_unit(store, url, "10000002", &f, why, sizeof why), 0);
 	store_close(store);
 	testutil_cleanup();
 }
@@ -130,6 +155,11 @@ hostile_rows_refused(void **state)
 		{ "10000001", "GBG", "state=IN_STOCK&&=", "" },
 		{ "10000001", "GBG", "state=IN_STOCK&recipient=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 		  "longer than" },
+		/* the last of two would be shown: neither is */
+		{ "10000001", "GBG", "state=IN_STOCK&location=GBG-A01-1&location=BRS-A01-1", "twice" },
+		{ "10000001", "GBG", "state=IN_STOCK&location=GBG-A01-1&since=9223372036854775807",
+		  "in the future" },
+		{ "10000001", "GBG", "state=IN_STOCK&article=100210", "in stock at no place" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		memset(&f, 'x', sizeof f);
@@ -142,6 +172,9 @@ hostile_rows_refused(void **state)
 	}
 	assert_int_equal(decode("10000001", "GBG", -1, "state=IN_STOCK", &f, why, sizeof why),
 			 HMC_E_REFUSED);
+	assert_int_equal(decode("10000001", "GBG", 0, "state=DELIVERED", &f, why, sizeof why),
+			 HMC_E_REFUSED);
+	assert_non_null(strstr(why, "not above 0"));
 }
 
 int

@@ -67,9 +67,12 @@ int fetch_decode(const struct central_unit *row, const char *unit_no, struct fet
  * (else HMC_CENTRAL or the config file's, central_url): 0; HMC_E_INVALID
  * when no central log is set; HMC_E_NOT_FOUND when it published nothing
  * of the unit;
- * HMC_E_NET when it could not be reached; HMC_E_REFUSED when it refused
- * or its row is malformed; why (translated) says which. */
-int fetch_unit(const char *url_option, const char *unit_no, struct fetch_unit *out, char *why,
-	       size_t size);
+ * HMC_E_NET when it could not be reached or asked (no answer, a login
+ * refused, a SQLite file gone); HMC_E_REFUSED when the read was refused,
+ * or its row is malformed (fetch_decode) or does not agree with store's
+ * reference data (its place none of the region's or in another depot than
+ * it says, its article unknown); why (translated) says which. */
+int fetch_unit(struct store *store, const char *url_option, const char *unit_no,
+	       struct fetch_unit *out, char *why, size_t size);
 
 #endif

@@ -88,6 +88,9 @@ struct sync_result {
 				 * this place (0: it did not) */
 	char snapshot_refused[300];	/* why the newest snapshot was not used
 					 * ("" when it was, or there was none) */
+	char scope_ignored[300];	/* the config's sync.scope is not what this
+					 * store holds, and is ignored: said ("" when
+					 * they agree) */
 	int64_t left_out;	/* a depot's pull (pull.h): places the centre
 				 * vouched are other depots', not pulled */
 	int tag_error;		/* the centre's fold could not publish the
