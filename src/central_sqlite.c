@@ -82,6 +82,21 @@ fail(struct central *c, int rc, char *err, size_t size, const char *what)
 	return code;
 }
 
+/* Ends the write transaction the caller began: commits when rc is
+ * SQLITE_OK; else, or when the commit fails, says what failed (fail)
+ * before the rollback, which would change the message.  0 or the code. */
+static int
+end_write(struct central *c, int rc, char *err, size_t size, const char *what)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		return 0;
+	int code = fail(c, rc, err, size, what);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return code;
+}
+
 static int
 prepare(struct central *c, char *err, size_t size)
 {
@@ -342,14 +357,8 @@ sq_push(struct central *c, const struct event *events, int n, struct central_ack
 		if ((rc = lookup(c, e, &acks[i])) == SQLITE_DONE)
 			rc = SQLITE_INTERNAL;	/* inserted, and not there */
 	}
-	if (rc == SQLITE_OK || rc == SQLITE_ROW)
-		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		int code = fail(c, rc, err, size, _("appending to the central log"));
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return code;
-	}
-	return 0;
+	return end_write(c, rc == SQLITE_ROW ? SQLITE_OK : rc, err, size,
+			 _("appending to the central log"));
 }
 
 /* A column as the log holds it, for central_decode. */
@@ -514,13 +523,7 @@ sq_tags_put(struct central *c, int64_t from, int64_t through, const int64_t *gse
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		rc = fail(c, rc, err, size, _("tagging the central log"));
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	return rc;
+	return end_write(c, rc, err, size, _("tagging the central log"));
 }
 
 /* The generation and the highest place; a file has no clock. */
@@ -714,14 +717,7 @@ sq_seed(struct central *c, const struct event *events, int n, const char *based_
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		int code = fail(c, rc, err, size, _("copying the log into the crisis log"));
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return code;
-	}
-	return 0;
+	return end_write(c, rc, err, size, _("copying the log into the crisis log"));
 }
 
 /* --- snapshots ---------------------------------------------------------- */
@@ -793,14 +789,7 @@ sq_snapshot_put(struct central *c, const struct central_snapshot *meta, const vo
 		rc = sqlite3_step(s) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
 	}
 	sqlite3_finalize(s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		int code = fail(c, rc, err, size, _("publishing a snapshot"));
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return code;
-	}
-	return 0;
+	return end_write(c, rc, err, size, _("publishing a snapshot"));
 }
 
 static int
@@ -920,14 +909,7 @@ sq_units_put(struct central *c, const struct central_unit *units, int n, char *e
 		sqlite3_reset(s);
 	}
 	sqlite3_finalize(s);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		int code = fail(c, rc, err, size, _("publishing the centre's view of units"));
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-		return code;
-	}
-	return 0;
+	return end_write(c, rc, err, size, _("publishing the centre's view of units"));
 }
 
 /* A text column into out whole: 0, or 1 when it is NULL, too long or
