@@ -212,6 +212,33 @@ list_component(const char *unit_no, const char *article_no, const char *state, v
 	return 0;
 }
 
+/* Where a unit is (its place, with the place's name) and whose it is (its
+ * payer, with the name, and the recipient's reference), each when given. */
+static void
+print_where(struct store *store, const char *location, const char *payer_id,
+	    const char *recipient)
+{
+	char line[256];
+	if (location[0]) {
+		struct location loc;
+		if (catalog_location_get(store, location, &loc) == 0 && loc.name[0])
+			snprintf(line, sizeof line, "%s (%s)", location, loc.name);
+		else
+			snprintf(line, sizeof line, "%s", location);
+		print_field(_("location"), line);
+	}
+	if (payer_id[0]) {
+		struct payer payer;
+		if (catalog_payer_get(store, payer_id, &payer) == 0)
+			snprintf(line, sizeof line, "%s %s", payer.payer_id, payer.name);
+		else
+			snprintf(line, sizeof line, "%s", payer_id);
+		print_field(_("payer"), line);
+		if (recipient[0])
+			print_field(_("recipient"), recipient);
+	}
+}
+
 /* A unit outside this depot's store (scope.h): said as before, then the
  * centre's view of it (fetch.h), labelled as the centre's with its place
  * and time; nothing of it is written here.  --no-fetch: said only. */
@@ -250,25 +277,8 @@ centre_show(struct cli *cli, struct store *store, const char *unit_no)
 	else
 		snprintf(line, sizeof line, "%s", words_state(f.state));
 	print_field(_("state"), line);
-	if (f.location[0]) {
-		struct location loc;
-		if (catalog_location_get(store, f.location, &loc) == 0 && loc.name[0])
-			snprintf(line, sizeof line, "%s (%s)", f.location, loc.name);
-		else
-			snprintf(line, sizeof line, "%s", f.location);
-		print_field(_("location"), line);
-	}
+	print_where(store, f.location, f.payer, f.recipient);
 	print_field(_("depot"), f.depot);
-	if (f.payer[0]) {
-		struct payer payer;
-		if (catalog_payer_get(store, f.payer, &payer) == 0)
-			snprintf(line, sizeof line, "%s %s", payer.payer_id, payer.name);
-		else
-			snprintf(line, sizeof line, "%s", f.payer);
-		print_field(_("payer"), line);
-		if (f.recipient[0])
-			print_field(_("recipient"), f.recipient);
-	}
 	return CLI_OK;
 }
 
@@ -297,24 +307,7 @@ unit_show(struct cli *cli, struct store *store, const char *unit_no)
 	timeutil_format_local(hlc_wall_ms(unit.state_since), when);
 	snprintf(line, sizeof line, "%s %s %s", words_state(unit.state), _("since"), when);
 	print_field(_("state"), line);
-	if (unit.location[0]) {
-		struct location loc;
-		if (catalog_location_get(store, unit.location, &loc) == 0 && loc.name[0])
-			snprintf(line, sizeof line, "%s (%s)", unit.location, loc.name);
-		else
-			snprintf(line, sizeof line, "%s", unit.location);
-		print_field(_("location"), line);
-	}
-	if (unit.payer[0]) {
-		struct payer payer;
-		if (catalog_payer_get(store, unit.payer, &payer) == 0)
-			snprintf(line, sizeof line, "%s %s", payer.payer_id, payer.name);
-		else
-			snprintf(line, sizeof line, "%s", unit.payer);
-		print_field(_("payer"), line);
-		if (unit.recipient[0])
-			print_field(_("recipient"), unit.recipient);
-	}
+	print_where(store, unit.location, unit.payer, unit.recipient);
 	int64_t rent;
 	if (unit.rent_from_ms != 0 &&
 	    rent_price_on(store, unit.article_no, timeutil_local_date(timeutil_now_ms()), &rent) == 0) {
