@@ -25,30 +25,8 @@ umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pgpl.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T" "$PGDIR"' EXIT
-psql() { LC_ALL=C.UTF-8 LANG=C.UTF-8 command psql "$@"; }
 
-h() {
-	_h_dev=$1
-	shift
-	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
-}
-fold() { "$HMC_REAL" --db "$E/fold.db" central "$@" --central "$ADMIN"; }
-add_device() {	# add_device NAME [SCOPE]
-	run "$HMC" central add-device "$1" --central "$ADMIN"
-	expect_status 0
-	{
-		echo "[sync]"
-		sed -n 's/^central = /central = /p' "$T/out"
-		[ -n "${2:-}" ] && echo "scope = $2"
-	} >"$E/$1.conf"
-}
-q() { sqlite3 "$E/$1.db" "$2"; }
-central_sql() {
-	case $ENGINE in
-	sqlite) sqlite3 "$E/central.db" "$1" ;;
-	pg) psql -X -q -At "$ADMIN" -c "$1" ;;
-	esac
-}
+. "$(dirname "$0")/region_lib.sh"
 # units FIRST COUNT LOCATION: a CSV of `hmc import units`
 units_csv() {
 	awk -v f="$1" -v n="$2" -v a="$ART" -v l="$3" 'BEGIN {
@@ -56,11 +34,7 @@ units_csv() {
 }
 
 scenario() {
-	ENGINE=$1
-	ADMIN=$2
-	E="$T/$ENGINE"
-	mkdir -p "$E"
-	echo "# $ENGINE"
+	engine "$1" "$2"
 	run "$HMC" central init "$ADMIN"; expect_status 0
 	add_device ha
 	add_device hg GBG

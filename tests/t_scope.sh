@@ -30,38 +30,10 @@ PGDIR=$(mktemp -d /tmp/hmc-pgsc.XXXXXX)
 TMUX_SOCKET="hmc-test-$$"
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null; rm -rf "$T" "$PGDIR"' EXIT
 
-h() {
-	_h_dev=$1
-	shift
-	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
-}
-new_store() {
-	HMC_CONFIG="$E/$1.conf" "$HMC_REAL" --db "$E/$1.db" init --device "$1" >/dev/null
-}
-fold() { "$HMC_REAL" --db "$E/fold.db" central "$@" --central "$ADMIN"; }
-add_device() {	# add_device NAME [SCOPE]
-	run "$HMC" central add-device "$1" --central "$ADMIN"
-	expect_status 0
-	{
-		echo "[sync]"
-		sed -n 's/^central = /central = /p' "$T/out"
-		[ -n "${2:-}" ] && echo "scope = $2"
-	} >"$E/$1.conf"
-}
-q() { sqlite3 "$E/$1.db" "$2"; }
-central_sql() {
-	case $ENGINE in
-	sqlite) sqlite3 "${ADMIN#sqlite:}" "$1" ;;
-	pg) psql -X -q -At "$ADMIN" -c "$1" ;;
-	esac
-}
+. "$(dirname "$0")/region_lib.sh"
 
 scenario() {
-	ENGINE=$1
-	ADMIN=$2
-	E="$T/$ENGINE"
-	mkdir -p "$E"
-	echo "# $ENGINE"
+	engine "$1" "$2"
 	run "$HMC" central init "$ADMIN"; expect_status 0
 	add_device ha
 	add_device hg GBG
