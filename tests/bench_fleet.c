@@ -32,6 +32,7 @@
  */
 #include "hmc/central.h"
 #include "hmc/demo.h"
+#include "testutil.h"
 #include "hmc/error.h"
 #include "hmc/event.h"
 #include "hmc/journal.h"
@@ -151,23 +152,10 @@ sync_once(struct store *store, const char *url, int *retries, struct sync_result
 static int
 one_move(struct store *store)
 {
-	sqlite3 *db = store_db(store);
-	sqlite3_stmt *s;
-	char unit[64] = "", shelf[64] = "", payload[PAYLOAD_MAX] = "";
-	if (sqlite3_prepare_v2(db, "SELECT unit_no FROM units WHERE state = 'IN_STOCK'"
-			       " ORDER BY random() LIMIT 1", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(unit, sizeof unit, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db, "SELECT code FROM locations WHERE kind = 'shelf'"
-			       " ORDER BY random() LIMIT 1", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(shelf, sizeof shelf, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (unit[0] == '\0' || shelf[0] == '\0')
+	int rc = testutil_relocate_random(store);
+	if (rc == HMC_E_NOT_FOUND)
 		die("move", "no unit in stock or no shelf");
-	payload_set(payload, sizeof payload, "location", shelf);
-	return workflow_move(store, "1001", EV_RELOCATE, unit, payload, NULL) != 0;
+	return rc != 0;
 }
 
 /* A handheld's day, in its own process; one line per sync on out:

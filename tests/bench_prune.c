@@ -14,6 +14,7 @@
  * (file, and pages in use) and journal rows, their ratio, and the time
  * the two took that month.  Asserts nothing about time or size.
  */
+#include "testutil.h"
 #include "hmc/error.h"
 #include "hmc/payload.h"
 #include "hmc/prune.h"
@@ -61,23 +62,8 @@ one_int(struct store *store, const char *sql)
 static void
 one_move(struct store *store)
 {
-	sqlite3 *db = store_db(store);
-	sqlite3_stmt *s;
-	char unit[64] = "", shelf[64] = "", payload[PAYLOAD_MAX] = "";
-	if (sqlite3_prepare_v2(db, "SELECT unit_no FROM units WHERE state = 'IN_STOCK'"
-			       " ORDER BY random() LIMIT 1", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(unit, sizeof unit, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db, "SELECT code FROM locations WHERE kind = 'shelf'"
-			       " ORDER BY random() LIMIT 1", -1, &s, NULL) == SQLITE_OK &&
-	    sqlite3_step(s) == SQLITE_ROW)
-		snprintf(shelf, sizeof shelf, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
-	if (unit[0] == '\0' || shelf[0] == '\0')
+	if (testutil_relocate_random(store) == HMC_E_NOT_FOUND)
 		die("no unit in stock or no shelf", NULL);
-	payload_set(payload, sizeof payload, "location", shelf);
-	workflow_move(store, "1001", EV_RELOCATE, unit, payload, NULL);
 }
 
 static void

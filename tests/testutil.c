@@ -250,3 +250,29 @@ testutil_central(const char *url)
 		fail_msg("central log %s: %s", url, err);
 	ops->close(c);
 }
+
+/* The first column of sql's first row into out ("" for none). */
+static void
+first_text(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *s;
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_text(s, 0) != NULL)
+		snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+}
+
+int
+testutil_relocate_random(struct store *store)
+{
+	char unit[64], shelf[64], payload[PAYLOAD_MAX] = "";
+	first_text(store_db(store), "SELECT unit_no FROM units WHERE state = 'IN_STOCK'"
+		   " ORDER BY random() LIMIT 1", unit, sizeof unit);
+	first_text(store_db(store), "SELECT code FROM locations WHERE kind = 'shelf'"
+		   " ORDER BY random() LIMIT 1", shelf, sizeof shelf);
+	if (unit[0] == '\0' || shelf[0] == '\0')
+		return HMC_E_NOT_FOUND;
+	payload_set(payload, sizeof payload, "location", shelf);
+	return workflow_move(store, "1001", EV_RELOCATE, unit, payload, NULL);
+}

@@ -73,4 +73,9 @@ char *testutil_text(struct store *store, const char *sql);
 /* Writes text to a file in the temporary directory; returns its path. */
 const char *testutil_write(const char *name, const char *text);
 
+/* Relocates a random unit in stock to a random shelf, as staff 1001 (the
+ * benches' day of work): workflow_move's code, or HMC_E_NOT_FOUND when
+ * the store has no unit in stock or no shelf. */
+int testutil_relocate_random(struct store *store);
+
 #endif
