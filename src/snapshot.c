@@ -156,11 +156,13 @@ static int read_base(struct store *store, struct central_snapshot *meta, void **
 		     size_t *len);
 
 /* The tables of the image, made by the statements that made the store's
- * (tables, then their indexes): `INSERT INTO t SELECT * FROM src.t`
- * then copies whole pages of records (SQLite's transfer optimisation),
- * here and when a store loads the image. */
+ * (tables, then their indexes), read from schema of the connection from
+ * (the image's attached store "src", or a store's "main"):
+ * `INSERT INTO t SELECT * FROM src.t` then copies whole pages of records
+ * (SQLite's transfer optimisation), here and when a store loads the
+ * image. */
 static int
-make_schema(sqlite3 *image)
+make_schema(sqlite3 *from, const char *schema, sqlite3 *image)
 {
 	char list[2048] = "'journal'";
 	for (size_t t = 0; t < reducer_n_tables; t++) {
@@ -168,10 +170,11 @@ make_schema(sqlite3 *image)
 		snprintf(list + len, sizeof list - len, ", '%s'", reducer_tables[t].name);
 	}
 	char *sql = xmalloc(strlen(list) + 256);
-	sprintf(sql, "SELECT sql FROM src.sqlite_master WHERE type IN ('table', 'index')"
-		" AND tbl_name IN (%s) AND sql IS NOT NULL ORDER BY type = 'index', rowid", list);
+	sprintf(sql, "SELECT sql FROM %s.sqlite_master WHERE type IN ('table', 'index')"
+		" AND tbl_name IN (%s) AND sql IS NOT NULL ORDER BY type = 'index', rowid", schema,
+		list);
 	sqlite3_stmt *stmt = NULL;
-	int rc = sqlite3_prepare_v2(image, sql, -1, &stmt, NULL);
+	int rc = sqlite3_prepare_v2(from, sql, -1, &stmt, NULL);
 	free(sql);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		char *create = xstrdup((const char *)sqlite3_column_text(stmt, 0));
@@ -279,7 +282,7 @@ fill_image(struct store *store, sqlite3 *image, int with_base, struct central_sn
 	meta->reducer_version = REDUCER_VERSION;
 	meta->schema_version = store_schema_version();
 	char sql[256];
-	rc = make_schema(image);
+	rc = make_schema(image, "src", image);
 	for (size_t t = 0; rc == SQLITE_OK && t < reducer_n_tables; t++) {
 		snprintf(sql, sizeof sql, "INSERT INTO main.\"%s\" SELECT * FROM src.\"%s\"",
 			 reducer_tables[t].name, reducer_tables[t].name);
@@ -912,28 +915,6 @@ snapshot_file_read(const char *path, struct central_snapshot *meta, void **conte
 
 /* --- a new base made here (prune.c) ----------------------------------------- */
 
-/* The store's statements that made the reducer's tables and the journal
- * (tables, then indexes), run on image. */
-static int
-make_schema_from(struct store *store, sqlite3 *image)
-{
-	char list[2048] = "'journal'";
-	for (size_t t = 0; t < reducer_n_tables; t++) {
-		size_t len = strlen(list);
-		snprintf(list + len, sizeof list - len, ", '%s'", reducer_tables[t].name);
-	}
-	char *sql = xmalloc(strlen(list) + 256);
-	sprintf(sql, "SELECT sql FROM main.sqlite_master WHERE type IN ('table', 'index')"
-		" AND tbl_name IN (%s) AND sql IS NOT NULL ORDER BY type = 'index', rowid", list);
-	sqlite3_stmt *stmt = NULL;
-	int rc = sqlite3_prepare_v2(store_db(store), sql, -1, &stmt, NULL);
-	free(sql);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		rc = exec_on(image, (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
 int
 snapshot_make_base(struct store *store, struct store *state, int64_t place,
 		   struct central_snapshot *meta, void **content, size_t *len)
@@ -967,7 +948,7 @@ snapshot_make_base(struct store *store, struct store *state, int64_t place,
 	if (rc == SQLITE_OK)
 		rc = exec_on(image, "BEGIN");
 	if (rc == SQLITE_OK)
-		rc = make_schema_from(store, image);
+		rc = make_schema(store_db(store), "main", image);
 	/* The state at the place, from the scratch store that replayed it. */
 	for (size_t t = 0; rc == SQLITE_OK && t < reducer_n_tables; t++) {
 		const char *table = reducer_tables[t].name;
