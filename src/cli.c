@@ -17,6 +17,7 @@
 #include "hmc/text.h"
 #include "hmc/error.h"
 #include "hmc/i18n.h"
+#include "hmc/money.h"
 #include "hmc/log.h"
 #include "hmc/settings.h"
 #include "hmc/store.h"
@@ -398,6 +399,22 @@ cli_csv_field(const char *text, int last)
 	}
 	putchar(last ? '\n' : ',');
 	free(escaped);
+}
+
+void
+cli_csv_int(int64_t value, int last)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)value);
+	cli_csv_field(text, last);
+}
+
+void
+cli_csv_money(int64_t ore, int last)
+{
+	char text[32];
+	money_format_plain(ore, text, sizeof text);
+	cli_csv_field(text, last);
 }
 
 const char *

@@ -23,22 +23,6 @@ const struct cli_opt cli_custstock_opts[] = {
 	{ "csv", 0 }, { NULL, 0 },
 };
 
-static void
-csv_int(int64_t value, int last)
-{
-	char text[24];
-	snprintf(text, sizeof text, "%lld", (long long)value);
-	cli_csv_field(text, last);
-}
-
-static void
-csv_money(int64_t ore, int last)
-{
-	char text[32];
-	money_format_plain(ore, text, sizeof text);
-	cli_csv_field(text, last);
-}
-
 /* --- hmc location show ------------------------------------------------------------ */
 
 struct show_ctx {
@@ -58,9 +42,9 @@ print_level(const struct custstock_line *line, void *arg)
 		cli_csv_field(s->loc->payer, 0);
 		cli_csv_field(line->article_no, 0);
 		cli_csv_field(line->name, 0);
-		csv_int(line->level, 0);
-		csv_int(line->units, 0);
-		csv_int(line->difference, 1);
+		cli_csv_int(line->level, 0);
+		cli_csv_int(line->units, 0);
+		cli_csv_int(line->difference, 1);
 		return 0;
 	}
 	if (line->level == 0)
@@ -183,7 +167,7 @@ print_count_line(const struct custstock_count_line *line, void *arg)
 		cli_csv_field(line->charge_id, 0);
 		cli_csv_field(line->found ? "" : line->charge_id[0] ? line->charge_state
 						: r->confirmed ? "none" : "would", 0);
-		csv_money(line->charge_ore, 1);
+		cli_csv_money(line->charge_ore, 1);
 		return 0;
 	}
 	if (line->found) {
@@ -223,11 +207,11 @@ print_quantity(const struct custstock_line *line, void *arg)
 		cli_csv_field("quantity", 0);
 		cli_csv_field("", 0);
 		cli_csv_field(line->article_no, 0);
-		csv_int(line->level, 0);
-		csv_int(counted, 0);
+		cli_csv_int(line->level, 0);
+		cli_csv_int(counted, 0);
 		cli_csv_field("", 0);
 		cli_csv_field("", 0);
-		csv_money(0, 1);
+		cli_csv_money(0, 1);
 		return 0;
 	}
 	if (q->n++ == 0)
@@ -278,7 +262,7 @@ cli_custstock_report(struct cli *cli, struct store *store, const char *id)
 		cli_csv_field("total", 0);
 		for (int i = 0; i < 6; i++)
 			cli_csv_field("", 0);
-		csv_money(count.charge_total_ore, 1);
+		cli_csv_money(count.charge_total_ore, 1);
 	}
 	return 0;
 }

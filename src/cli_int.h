@@ -9,6 +9,7 @@
 #define HMC_CLI_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct store;
@@ -101,6 +102,10 @@ int cli_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A CSV field on stdout, quoted when it must be; then ',' or a newline. */
 void cli_csv_field(const char *text, int last);
+/* A whole number, and an amount in öre as kronor without a unit (money.h),
+ * as CSV fields (cli_csv_field). */
+void cli_csv_int(int64_t value, int last);
+void cli_csv_money(int64_t ore, int last);
 /* text cut or padded to width columns of the terminal (UTF-8 aware),
  * in buf. */
 const char *cli_cell(char *buf, size_t size, const char *text, int width);

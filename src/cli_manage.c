@@ -54,22 +54,6 @@ kr(int64_t ore, char *out, size_t size)
 	money_format(ore, out, size);
 }
 
-static void
-csv_int(int64_t value, int last)
-{
-	char text[24];
-	snprintf(text, sizeof text, "%lld", (long long)value);
-	cli_csv_field(text, last);
-}
-
-static void
-csv_money(int64_t ore, int last)
-{
-	char text[32];
-	money_format_plain(ore, text, sizeof text);
-	cli_csv_field(text, last);
-}
-
 /* --- stocktakes ------------------------------------------------------------------ */
 
 static int
@@ -98,7 +82,7 @@ print_line(const struct stocktake_line *line, void *arg)
 		cli_csv_field(line->article_no, 0);
 		cli_csv_field(line->expected_at, 0);
 		cli_csv_field(line->found_at, 0);
-		csv_money(line->residual_ore, 1);
+		cli_csv_money(line->residual_ore, 1);
 		return 0;
 	}
 	cli_printf("  %-10s %-9s %-8s %-14s %-14s %s", _(line_names[kind[0]]), line->unit_no,
@@ -450,12 +434,12 @@ csv_legacy(const char *figure, const char *area_name, const char *prefix,
 	cli_csv_field(weight_bearing, 0);
 	cli_csv_field(payer, 0);
 	cli_csv_field(article, 0);
-	csv_int(n->units, 0);
-	csv_int(n->checked, 0);
-	csv_int(n->units - n->checked, 0);
-	csv_int(n->candidates, 0);
-	csv_money(n->rent_ore, 0);
-	csv_money(n->lost_rent_ore, 0);
+	cli_csv_int(n->units, 0);
+	cli_csv_int(n->checked, 0);
+	cli_csv_int(n->units - n->checked, 0);
+	cli_csv_int(n->candidates, 0);
+	cli_csv_money(n->rent_ore, 0);
+	cli_csv_money(n->lost_rent_ore, 0);
 	if (area == NULL) {
 		cli_csv_field("", 0);
 		cli_csv_field("", 1);
@@ -463,7 +447,7 @@ csv_legacy(const char *figure, const char *area_name, const char *prefix,
 	}
 	char factor[24];
 	snprintf(factor, sizeof factor, "%.4f", area->factor);
-	csv_money(area->remaining_rent_ore, 0);
+	cli_csv_money(area->remaining_rent_ore, 0);
 	cli_csv_field(factor, 1);
 }
 
@@ -588,7 +572,7 @@ print_charge(const struct charge *c, void *arg)
 		cli_csv_field(c->payer, 0);
 		cli_csv_field(c->unit_no, 0);
 		cli_csv_field(c->kind, 0);
-		csv_money(c->amount_ore, 0);
+		cli_csv_money(c->amount_ore, 0);
 		cli_csv_field(when, 0);
 		cli_csv_field(c->raised_by, 0);
 		cli_csv_field(c->approved_by, 1);
@@ -639,7 +623,7 @@ print_obsolete(const struct obsolete_unit *u, void *arg)
 		cli_csv_field(u->unit_no, 0);
 		cli_csv_field(u->article_no, 0);
 		cli_csv_field(u->location, 0);
-		csv_money(u->residual_ore, 0);
+		cli_csv_money(u->residual_ore, 0);
 		cli_csv_field(zero, 1);
 		return 0;
 	}
@@ -673,7 +657,7 @@ print_state(const char *state, const char *area, int64_t units, void *arg)
 		cli_csv_field("units", 0);
 		cli_csv_field(state, 0);
 		cli_csv_field(area, 0);
-		csv_int(units, 0);
+		cli_csv_int(units, 0);
 		cli_csv_field("", 1);
 	} else {
 		char bar[48];
@@ -702,8 +686,8 @@ print_payer(const char *payer, const char *name, int64_t units, int64_t rent, vo
 		cli_csv_field("payer", 0);
 		cli_csv_field(payer, 0);
 		cli_csv_field(name, 0);
-		csv_int(units, 0);
-		csv_money(rent, 1);
+		cli_csv_int(units, 0);
+		cli_csv_money(rent, 1);
 		return 0;
 	}
 	char money[48], cell[128];
@@ -721,8 +705,8 @@ print_repair_kpi(const struct repair_figures *f, void *arg)
 		cli_csv_field("repairs", 0);
 		cli_csv_field(f->month, 0);
 		cli_csv_field(repairs_priority_name(f->priority), 0);
-		csv_int(f->closed, 0);
-		csv_int(f->within, 1);
+		cli_csv_int(f->closed, 0);
+		cli_csv_int(f->within, 1);
 		return 0;
 	}
 	cli_printf(_("  %s %-6s %4d closed, %3.0f%% within the deadline (target %d%%)\n"), f->month,
@@ -748,9 +732,9 @@ stocktake_row(const struct stocktake *s, void *arg)
 	if (k->csv) {
 		cli_csv_field("stocktake", 0);
 		cli_csv_field(s->id, 0);
-		csv_int(r.found, 0);
-		csv_int(r.missing, 0);
-		csv_money(r.missing_residual_ore, 1);
+		cli_csv_int(r.found, 0);
+		cli_csv_int(r.missing, 0);
+		cli_csv_money(r.missing_residual_ore, 1);
 		return 0;
 	}
 	char value[48];
@@ -796,9 +780,9 @@ report_kpi(struct store *store, int csv)
 		if (csv) {
 			cli_csv_field("month", 0);
 			cli_csv_field(months[i].month, 0);
-			csv_int(months[i].on_time, 0);
-			csv_int(months[i].delivered, 0);
-			csv_money(months[i].scrapped_ore + months[i].written_off_ore, 1);
+			cli_csv_int(months[i].on_time, 0);
+			cli_csv_int(months[i].delivered, 0);
+			cli_csv_money(months[i].scrapped_ore + months[i].written_off_ore, 1);
 		}
 	}
 	if (!csv) {
@@ -846,7 +830,7 @@ report_kpi(struct store *store, int csv)
 		cli_csv_field("conflicts", 0);
 		cli_csv_field("open", 0);
 		cli_csv_field("", 0);
-		csv_int(open, 0);
+		cli_csv_int(open, 0);
 		cli_csv_field("", 1);
 	} else {
 		cli_printf(_("sync conflicts open: %lld\n"), (long long)open);

@@ -26,22 +26,6 @@ const struct cli_opt cli_rent_opts[] = {
 	{ "rent", 1 }, { "from", 1 }, { "csv", 0 }, { NULL, 0 },
 };
 
-static void
-csv_money(int64_t ore, int last)
-{
-	char text[32];
-	money_format_plain(ore, text, sizeof text);
-	cli_csv_field(text, last);
-}
-
-static void
-csv_int(int64_t value, int last)
-{
-	char text[24];
-	snprintf(text, sizeof text, "%lld", (long long)value);
-	cli_csv_field(text, last);
-}
-
 /* --- hmc unit change-payer ------------------------------------------------------- */
 
 int
@@ -255,7 +239,7 @@ total_row(const char *kind, const char *group, const char *payer, const char *na
 	cli_csv_field(name, 0);
 	for (int i = 0; i < 6; i++)
 		cli_csv_field("", 0);
-	csv_money(ore, 0);
+	cli_csv_money(ore, 0);
 	cli_csv_field("", 1);
 }
 
@@ -325,12 +309,12 @@ print_line(const struct rent_line *l, void *arg)
 		cli_csv_field(l->article_no, 0);
 		cli_csv_field(first, 0);
 		cli_csv_field(last, 0);
-		csv_int(l->days, 0);
+		cli_csv_int(l->days, 0);
 		if (l->kind == RENT_LINE_RENT)
-			csv_money(l->rent_ore, 0);
+			cli_csv_money(l->rent_ore, 0);
 		else
 			cli_csv_field("", 0);
-		csv_money(l->amount_ore, 0);
+		cli_csv_money(l->amount_ore, 0);
 		cli_csv_field(l->ref, 1);
 		return 0;
 	}
