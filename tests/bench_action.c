@@ -73,7 +73,13 @@ bare_side(sqlite3 *db, int n, int got)
 		sqlite3_bind_int64(insert, 2, i);
 		sqlite3_bind_text(insert, 3, units[(got / 2 + i / 2) % got], -1, SQLITE_STATIC);
 		sqlite3_bind_blob(insert, 4, hash, 32, SQLITE_STATIC);
-		sqlite3_step(insert);
+		/* A second run on one store would find its numbers taken and
+		 * commit the UPDATE alone: refused, not counted. */
+		if (sqlite3_step(insert) != SQLITE_DONE) {
+			fprintf(stderr, "bare: %s (a store bench_action ran on before?)\n",
+				sqlite3_errmsg(db));
+			exit(1);
+		}
 		sqlite3_reset(insert);
 		int rc = sqlite3_step(commit);
 		sqlite3_reset(commit);

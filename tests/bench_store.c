@@ -22,6 +22,7 @@
 #include "hmc/xmem.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,22 +129,37 @@ bare_actions(const char *path, char (*units)[16], int n, const char *sync, doubl
 			       " subject, payload, hash) VALUES ('bare', ?1, ?2, '1001', 'pick',"
 			       " ?3, '', ?4)", -1, &insert, NULL);
 	sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL);
+	/* Each round's rows take the numbers after the last round's: the
+	 * journal's UNIQUE (device, device_seq) refused every bare INSERT
+	 * after the first round while it numbered from 1 each time, and the
+	 * baseline, unchecked, timed an UPDATE alone. */
+	int64_t seq = 0;
+	sqlite3_stmt *last;
+	sqlite3_prepare_v2(db, "SELECT coalesce(max(device_seq), 0) FROM journal"
+			       " WHERE device = 'bare'", -1, &last, NULL);
+	if (sqlite3_step(last) == SQLITE_ROW)
+		seq = sqlite3_column_int64(last, 0);
+	sqlite3_finalize(last);
 	for (int i = 0; i < n; i++) {
 		double t0 = now_us();
-		sqlite3_step(begin);
+		int rc = sqlite3_step(begin);
 		sqlite3_reset(begin);
 		sqlite3_bind_text(update, 1, units[i / 2], -1, SQLITE_STATIC);
 		sqlite3_bind_text(update, 2, i % 2 ? "IN_STOCK" : "PICKED", -1, SQLITE_STATIC);
 		sqlite3_bind_int64(update, 3, i);
-		sqlite3_step(update);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_step(update);
 		sqlite3_reset(update);
-		sqlite3_bind_int64(insert, 1, i + 1);
+		sqlite3_bind_int64(insert, 1, ++seq);
 		sqlite3_bind_int64(insert, 2, i);
 		sqlite3_bind_text(insert, 3, units[i / 2], -1, SQLITE_STATIC);
 		sqlite3_bind_blob(insert, 4, hash, 32, SQLITE_STATIC);
-		sqlite3_step(insert);
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_step(insert);
 		sqlite3_reset(insert);
-		if (sqlite3_step(commit) != SQLITE_DONE) {
+		if (rc == SQLITE_DONE)
+			rc = sqlite3_step(commit);
+		if (rc != SQLITE_DONE || sqlite3_changes(db) != 1) {
 			fprintf(stderr, "bare: %s\n", sqlite3_errmsg(db));
 			exit(1);
 		}
