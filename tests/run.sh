@@ -100,7 +100,9 @@ done
 # only; nothing is asserted about time).
 for name in "$logs"/*.name; do
 	printf '%s %s\n' "$(cat "${name%.name}.seconds" 2>/dev/null || echo 0)" "$(basename "$(cat "$name")")"
-done | sort -rn | head -8 | awk '{ line = line sep $2 " " $1 " s"; sep = ", " } END { print "slowest: " line }'
+done | sort -rn >"$logs/seconds"
+[ -n "${TEST_TIMES:-}" ] && cp "$logs/seconds" "$TEST_TIMES"
+head -8 "$logs/seconds" | awk '{ line = line sep $2 " " $1 " s"; sep = ", " } END { print "slowest: " line }'
 [ -n "$broken" ] && echo "failing:$broken"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ -z "$broken" ]

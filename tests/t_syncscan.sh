@@ -1,8 +1,8 @@
 #!/bin/sh
 # t_syncscan.sh — scans never wait on sync (issue #12).
 #
-# Covers: a new handheld folds a central log of about 60,000 events (a
-# demo store of 48,000 units pushed by another device) in a background
+# Covers: a new handheld folds a central log of about 30,000 events (a
+# demo store of 24,000 units pushed by another device) in a background
 # process, once as the screens start it (`sync --quiet --batch 500`) and
 # once as `hmc sync` with its defaults; meanwhile another process
 # registers units and moves them (`hmc unit register`, `hmc unit
@@ -12,7 +12,7 @@
 # (every place of the log folded, exactly once), the actions are there on
 # top of the folded log, `hmc verify` is clean, and a second sync sends
 # them and confirms them.  Then a handheld with 5,000 events of its own
-# waiting folds 20,000 under them while units are moved on it (below).
+# waiting folds 12,000 under them while units are moved on it (below).
 # No timing is asserted: how long an action waits is a figure of `make
 # bench`.
 . "$(dirname "$0")/lib.sh"
@@ -23,12 +23,12 @@ CENTRAL="sqlite:$E/central.db"
 
 run "$HMC" central init "$CENTRAL"
 expect_status 0
-run "$HMC" --db "$E/dev1.db" demo --units 48000 --device dev1
+run "$HMC" --db "$E/dev1.db" demo --units 24000 --device dev1
 expect_status 0
 run "$HMC" --db "$E/dev1.db" sync --central "$CENTRAL" --quiet
 expect_status 0
 in_log=$(sqlite3 "$E/central.db" "SELECT count(*) FROM hmc_events")
-check "the central log holds over 50,000 events ($in_log)" test "$in_log" -gt 50000
+check "the central log holds over 25,000 events ($in_log)" test "$in_log" -gt 25000
 
 # fold_with_actions NAME BASE SYNC-OPTIONS...: a new store NAME syncs in
 # the background while units BASE+1... are registered and moved in it.
@@ -48,7 +48,7 @@ fold_with_actions() {
 		sleep 0.01
 	done
 	n=0 failed=0 during=0
-	while kill -0 "$sync_pid" 2>/dev/null && [ $n -lt 200 ]; do
+	while kill -0 "$sync_pid" 2>/dev/null && [ $n -lt 100 ]; do
 		n=$((n + 1))
 		unit=$((base + n))
 		if "$HMC" --db "$db" unit register $unit --article 100101 \
@@ -81,7 +81,7 @@ fold_with_actions() {
 	check "$dev: the actions wait to be sent ($pending events for $n units)" \
 		test "$pending" -eq $((2 * n))
 	moved=$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no BETWEEN '$((base + 1))'
-		AND '$((base + 200))' AND location = 'GBG-A01-2' AND state = 'IN_STOCK'")
+		AND '$((base + 100))' AND location = 'GBG-A01-2' AND state = 'IN_STOCK'")
 	check "$dev: every unit is where it was moved ($moved of $n)" test "$moved" -eq "$n"
 	run "$HMC" --db "$db" verify
 	expect_status 0
@@ -102,8 +102,8 @@ fold_with_actions dev3 99100000
 
 # --- a handheld with 5,000 events of its own waiting -------------------------------
 # dev4 folded the log once, then worked offline: 5,000 units imported
-# (5,000 pending events).  Meanwhile dev1 added 20,000 units.  dev4's sync
-# sends its 5,000, then folds the 20,000 under them, while units are
+# (5,000 pending events).  Meanwhile dev1 added 12,000 units.  dev4's sync
+# sends its 5,000, then folds the 12,000 under them, while units are
 # moved on it one after the other: every move commits, some while the
 # fold runs (a waiting scan ends the fold's transaction), the pending
 # events end confirmed, nothing is left half applied (sync.rebase_due),
@@ -117,7 +117,7 @@ run "$HMC" --db "$db" init --device dev4
 expect_status 0
 run "$HMC" --db "$db" sync --central "$CENTRAL" --quiet
 expect_status 0
-units_csv 97000000 20000 >"$E/dev1.csv"
+units_csv 97000000 12000 >"$E/dev1.csv"
 run "$HMC" --db "$E/dev1.db" import units "$E/dev1.csv"
 expect_status 0
 run "$HMC" --db "$E/dev1.db" sync --central "$CENTRAL" --quiet
@@ -130,7 +130,7 @@ check "dev4: 5,000 events of its own wait ($pending)" test "$pending" -eq 5000
 "$HMC" --db "$db" sync --central "$CENTRAL" --quiet >"$E/dev4.sync" 2>&1 &
 sync_pid=$!
 n=0 failed=0 during=0
-while kill -0 "$sync_pid" 2>/dev/null && [ $n -lt 300 ]; do
+while kill -0 "$sync_pid" 2>/dev/null && [ $n -lt 150 ]; do
 	n=$((n + 1))
 	if "$HMC" --db "$db" unit relocate $((96000000 + n)) --location GBG-A01-2 \
 		>"$E/act.out" 2>"$E/act.err"; then
@@ -155,10 +155,10 @@ check "dev4: the 5,000 are confirmed ($left of them pending)" test "$left" -eq 0
 due=$(sqlite3 "$db" "SELECT value FROM config WHERE key = 'sync.rebase_due'")
 check "dev4: the pending events went through the reducer at the end ($due)" test "$due" = 0
 moved=$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no BETWEEN '96000001'
-	AND '96000300' AND location = 'GBG-A01-2'")
+	AND '96000150' AND location = 'GBG-A01-2'")
 check "dev4: every moved unit is where it was moved ($moved of $n)" test "$moved" -eq "$n"
-check "dev4: dev1's 20,000 units are there" \
-	test "$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no LIKE '97%'")" -eq 20000
+check "dev4: dev1's 12,000 units are there" \
+	test "$(sqlite3 "$db" "SELECT count(*) FROM units WHERE unit_no LIKE '97%'")" -eq 12000
 run "$HMC" --db "$db" verify
 expect_status 0
 expect_out "the state matches"
