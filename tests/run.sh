@@ -46,7 +46,7 @@ for test in "$@" $SHELL_TESTS; do
 	[ -e "$test" ] && tests+=("$test")
 done
 # The slowest first, so that the others fill in beside them.
-slow="t_sync.sh t_syncpg.sh t_syncscan.sh t_walk.sh t_truth.sh t_manage.sh t_central.sh t_faults.sh test_journal t_crisis_faults.sh t_snapshot.sh"
+slow="t_sync.sh t_syncpg.sh t_syncscan.sh t_walk.sh t_truth.sh t_manage.sh t_central.sh t_faults.sh test_journal t_crisis_faults.sh t_snapshot.sh t_label.sh test_crash"
 order=()
 for name in $slow; do
 	for test in "${tests[@]}"; do
