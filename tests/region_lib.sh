@@ -1,24 +1,33 @@
 #!/bin/sh
-# region_lib.sh — what the depot tests (t_scope.sh, t_pull.sh) share: a
-# region's handhelds, each with its own store and config file under $E,
+# region_lib.sh — what the tests of a central log share (t_sync.sh and
+# t_syncpg.sh through sync_lib.sh, t_snapshot.sh, t_scope.sh, t_pull.sh):
+# a region's handhelds, each with its own store and config file under $E,
 # the centre's fold store, and the central log of engine $ENGINE at
 # $ADMIN (a SQLite file or PostgreSQL).  Sourced after lib.sh, not run.
 
 psql() { LC_ALL=C.UTF-8 LANG=C.UTF-8 command psql "$@"; }
 
 # h DEV ARGS...: hmc on device DEV's store, with its own config file.
-h() {
+h() {	# (its own variable name: the callers loop over $dev)
 	_h_dev=$1
 	shift
 	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
 }
+# A new handheld's empty store (the real binary: the wrapper's init adds
+# an operator, and a store with an event is not new).
 new_store() {
 	HMC_CONFIG="$E/$1.conf" "$HMC_REAL" --db "$E/$1.db" init --device "$1" >/dev/null
 }
+# The centre's fold and its store.
 fold() { "$HMC_REAL" --db "$E/fold.db" central "$@" --central "$ADMIN"; }
-add_device() {	# add_device NAME [SCOPE]
+add_device() {	# add_device NAME [SCOPE]: credentials and config file
 	run "$HMC" central add-device "$1" --central "$ADMIN"
 	expect_status 0
+	if [ "$ENGINE" = pg ]; then
+		# the password is the device's own and is not the owner's
+		expect_out "$1:"
+		expect_no "postgres:"
+	fi
 	{
 		echo "[sync]"
 		sed -n 's/^central = /central = /p' "$T/out"
@@ -26,6 +35,11 @@ add_device() {	# add_device NAME [SCOPE]
 	} >"$E/$1.conf"
 }
 q() { sqlite3 "$E/$1.db" "$2"; }
+# The conflicts in the log (what every device must list alike; refused
+# and rejected events are the device's own).
+log_conflicts() {
+	h "$1" conflicts --all | awk '/^[^ ]/ { keep = ($2 == "conflict") } keep'
+}
 central_sql() {
 	case $ENGINE in
 	sqlite) sqlite3 "${ADMIN#sqlite:}" "$1" ;;

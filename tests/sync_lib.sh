@@ -10,38 +10,7 @@ umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
-
-
-# h DEV ARGS...: hmc on device DEV's store, with its own config file.
-h() {	# (its own variable name: the callers loop over $dev)
-	_h_dev=$1
-	shift
-	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
-}
-
-# The conflicts in the log (what every device must list alike; refused
-# and rejected events are the device's own).
-log_conflicts() {
-	h "$1" conflicts --all | awk '/^[^ ]/ { keep = ($2 == "conflict") } keep'
-}
-
-central_sql() {
-	case $ENGINE in
-	sqlite) sqlite3 "$E/central.db" "$1" ;;
-	pg) LC_ALL=C.UTF-8 LANG=C.UTF-8 psql -X -q -At "$ADMIN" -c "$1" ;;
-	esac
-}
-
-add_device() {	# add_device DEV: credentials and config file
-	run "$HMC" central add-device "$1" --central "$ADMIN"
-	expect_status 0
-	grep '^central = ' "$T/out" >"$E/$1.conf"
-	if [ "$ENGINE" = pg ]; then
-		# the password is the device's own and is not the owner's
-		expect_out "$1:"
-		expect_no "postgres:"
-	fi
-}
+. "$(dirname "$0")/region_lib.sh"
 
 same_state() {	# same_state DEV...: one test per pair, and verify on each
 	first=$1
@@ -124,11 +93,7 @@ in_stock() {	# the Nth unit in stock on device A
 }
 
 scenario() {
-	ENGINE=$1
-	ADMIN=$2
-	E="$T/$ENGINE"
-	mkdir -p "$E"
-	echo "# $ENGINE"
+	engine "$1" "$2"
 
 	run "$HMC" central init "$ADMIN"; expect_status 0; expect_out "ready"
 	run "$HMC" central init "$ADMIN"; expect_status 0	# again: changes nothing

@@ -31,33 +31,7 @@ umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pgs.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
-psql() { LC_ALL=C.UTF-8 LANG=C.UTF-8 command psql "$@"; }
-
-# h DEV ARGS...: hmc on device DEV's store, with its own config file.
-h() {
-	_h_dev=$1
-	shift
-	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
-}
-# A new handheld's empty store (the real binary: the wrapper's init adds
-# an operator, and a store with an event is not new).
-new_store() {
-	HMC_CONFIG="$E/$1.conf" "$HMC_REAL" --db "$E/$1.db" init --device "$1" >/dev/null
-}
-# The centre's fold and its store.
-fold() { "$HMC_REAL" --db "$E/fold.db" central "$@" --central "$ADMIN"; }
-
-central_sql() {
-	case $ENGINE in
-	sqlite) sqlite3 "$E/central.db" "$1" ;;
-	pg) psql -X -q -At "$ADMIN" -c "$1" ;;
-	esac
-}
-add_device() {
-	run "$HMC" central add-device "$1" --central "$ADMIN"
-	expect_status 0
-	grep '^central = ' "$T/out" >"$E/$1.conf"
-}
+. "$(dirname "$0")/region_lib.sh"
 in_stock() {	# the Nth unit in stock on device A
 	sqlite3 "$E/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
 		ORDER BY unit_no LIMIT 1 OFFSET $1"
@@ -68,15 +42,10 @@ same_dump() {	# same_dump A B: one test
 	dump "$2"
 	check "$2 has the state of $1" cmp "$E/dump.$1" "$E/dump.$2"
 }
-conflict_list() { h "$1" conflicts --all | awk '/^[^ ]/ { keep = ($2 == "conflict") } keep'; }
 head_place() { central_sql "SELECT max(gseq) FROM hmc_events"; }
 
 scenario() {
-	ENGINE=$1
-	ADMIN=$2
-	E="$T/$ENGINE"
-	mkdir -p "$E"
-	echo "# $ENGINE"
+	engine "$1" "$2"
 	run "$HMC" central init "$ADMIN"; expect_status 0
 	for dev in ha hb hc hd he hf; do add_device "$dev"; done
 
@@ -162,8 +131,8 @@ scenario() {
 	expect_out "the snapshot of place $PLACE this store started from"
 	expect_out "rests on the centre's fold"
 	same_dump hb hc
-	conflict_list hb >"$E/conf.hb"
-	conflict_list hc >"$E/conf.hc"
+	log_conflicts hb >"$E/conf.hb"
+	log_conflicts hc >"$E/conf.hc"
 	check "it lists the conflicts from before its snapshot" test -s "$E/conf.hc"
 	check "the same conflicts as a device that folded them" cmp "$E/conf.hb" "$E/conf.hc"
 
@@ -180,8 +149,8 @@ scenario() {
 	run h hd sync --from-start; expect_status 0; expect_no "snapshot"
 	for dev in ha hc hd fold; do same_dump hb "$dev"; done
 	run h hc verify; expect_status 0; expect_out "the state matches"
-	conflict_list hc >"$E/conf.hc"
-	conflict_list hd >"$E/conf.hd"
+	log_conflicts hc >"$E/conf.hc"
+	log_conflicts hd >"$E/conf.hd"
 	check "the conflicts after the snapshot too" cmp "$E/conf.hd" "$E/conf.hc"
 
 	# Snapshots it must not use: refused, said, folded from event 1.
