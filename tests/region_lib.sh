@@ -1,6 +1,7 @@
 #!/bin/sh
 # region_lib.sh — what the tests of a central log share (t_sync.sh and
-# t_syncpg.sh through sync_lib.sh, t_snapshot.sh, t_scope.sh, t_pull.sh):
+# t_syncpg.sh through sync_lib.sh, t_snapshot.sh, t_crisis.sh, t_scope.sh,
+# t_pull.sh):
 # a region's handhelds, each with its own store and config file under $E,
 # the centre's fold store, and the central log of engine $ENGINE at
 # $ADMIN (a SQLite file or PostgreSQL).  Sourced after lib.sh, not run.
@@ -45,6 +46,41 @@ central_sql() {
 	sqlite) sqlite3 "${ADMIN#sqlite:}" "$1" ;;
 	pg) psql -X -q -At "$ADMIN" -c "$1" ;;
 	esac
+}
+
+# same_state DEV...: verify is clean on each, and each has the state and
+# lists the conflicts of the first (one test per pair).
+same_state() {
+	first=$1
+	h "$first" verify --dump >"$E/dump.$first"
+	check "the state dump of $first is not empty" test -s "$E/dump.$first"
+	for dev in "$@"; do
+		run h "$dev" verify; expect_status 0; expect_out "the state matches"
+		[ "$dev" = "$first" ] && continue
+		h "$dev" verify --dump >"$E/dump.$dev"
+		check "$dev has the state of $first" cmp "$E/dump.$first" "$E/dump.$dev"
+		log_conflicts "$first" >"$E/conf.$first"
+		log_conflicts "$dev" >"$E/conf.$dev"
+		check "$dev lists the conflicts $first does" cmp "$E/conf.$first" "$E/conf.$dev"
+	done
+}
+in_stock() {	# the Nth unit in stock on device A
+	sqlite3 "$E/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
+		ORDER BY unit_no LIMIT 1 OFFSET $1"
+}
+# A rule at the centre that refuses events about one unit (none without
+# an argument): what a real engine does with data it will not take.
+refuse_at_centre() {
+	case $ENGINE in
+	sqlite) central_sql "DROP TRIGGER IF EXISTS no_unit"
+		[ -n "${1:-}" ] && central_sql "CREATE TRIGGER no_unit BEFORE INSERT ON hmc_events
+			WHEN NEW.subject = '$1' BEGIN SELECT RAISE(ABORT, 'unit $1 is frozen'); END" ;;
+	pg) central_sql "SET client_min_messages = warning;
+		    ALTER TABLE hmc_events DROP CONSTRAINT IF EXISTS no_unit"
+		[ -n "${1:-}" ] && central_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_unit
+			CHECK (subject <> '$1') NOT VALID" ;;
+	esac
+	return 0
 }
 # engine ENGINE ADMIN: the scenario's engine, its directory $E
 engine() {

@@ -12,40 +12,10 @@ PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/region_lib.sh"
 
-same_state() {	# same_state DEV...: one test per pair, and verify on each
-	first=$1
-	h "$first" verify --dump >"$E/dump.$first"
-	check "the state dump of $first is not empty" test -s "$E/dump.$first"
-	for dev in "$@"; do
-		run h "$dev" verify; expect_status 0; expect_out "the state matches"
-		[ "$dev" = "$first" ] && continue
-		h "$dev" verify --dump >"$E/dump.$dev"
-		check "$dev has the state of $first" cmp "$E/dump.$first" "$E/dump.$dev"
-		log_conflicts "$first" >"$E/conf.$first"
-		log_conflicts "$dev" >"$E/conf.$dev"
-		check "$dev lists the conflicts $first does" cmp "$E/conf.$first" "$E/conf.$dev"
-	done
-}
-
 sync_ok() {
 	for dev in "$@"; do
 		run h "$dev" sync; expect_status 0
 	done
-}
-
-# A rule at the centre that refuses events about one unit (none without
-# an argument): what a real engine does with data it will not take.
-refuse_at_centre() {
-	case $ENGINE in
-	sqlite) central_sql "DROP TRIGGER IF EXISTS no_unit"
-		[ -n "${1:-}" ] && central_sql "CREATE TRIGGER no_unit BEFORE INSERT ON hmc_events
-			WHEN NEW.subject = '$1' BEGIN SELECT RAISE(ABORT, 'unit $1 is frozen'); END" ;;
-	pg) central_sql "SET client_min_messages = warning;
-		    ALTER TABLE hmc_events DROP CONSTRAINT IF EXISTS no_unit"
-		[ -n "${1:-}" ] && central_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_unit
-			CHECK (subject <> '$1') NOT VALID" ;;
-	esac
-	return 0
 }
 
 # A copy of the central log, and putting it back (an operator restoring
@@ -85,11 +55,6 @@ move_last_place() {
 unit_state() {	# unit_state DEV UNIT
 	# (unit show says the state in words; the code is the store's)
 	sqlite3 "$E/$1.db" "SELECT state FROM units WHERE unit_no = '$2'"
-}
-
-in_stock() {	# the Nth unit in stock on device A
-	sqlite3 "$E/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
-		ORDER BY unit_no LIMIT 1 OFFSET $1"
 }
 
 scenario() {

@@ -27,82 +27,25 @@ umask 077
 PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pg.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
-
-h() {
-	_h_dev=$1
-	shift
-	HMC_CONFIG="$E/$_h_dev.conf" "$HMC" --db "$E/$_h_dev.db" "$@"
-}
-
-region_sql() {
-	case $ENGINE in
-	sqlite) sqlite3 "$E/region.db" "$1" ;;
-	pg) LC_ALL=C.UTF-8 LANG=C.UTF-8 psql -X -q -At "$ADMIN" -c "$1" ;;
-	esac
-}
-
-add_device() {
-	run "$HMC" central add-device "$1" --central "$ADMIN"
-	expect_status 0
-	grep '^central = ' "$T/out" >"$E/$1.conf"
-}
-
-in_stock() {	# the Nth unit in stock on ha
-	sqlite3 "$E/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
-		ORDER BY unit_no LIMIT 1 OFFSET $1"
-}
-
-log_conflicts() {
-	h "$1" conflicts --all | awk '/^[^ ]/ { keep = ($2 == "conflict") } keep'
-}
-
-same_state() {	# same_state DEV...
-	first=$1
-	h "$first" verify --dump >"$E/dump.$first"
-	check "the state dump of $first is not empty" test -s "$E/dump.$first"
-	for dev in "$@"; do
-		run h "$dev" verify; expect_status 0; expect_out "the state matches"
-		[ "$dev" = "$first" ] && continue
-		h "$dev" verify --dump >"$E/dump.$dev"
-		check "$dev has the state of $first" cmp "$E/dump.$first" "$E/dump.$dev"
-		log_conflicts "$first" >"$E/conf.$first"
-		log_conflicts "$dev" >"$E/conf.$dev"
-		check "$dev lists the conflicts $first does" cmp "$E/conf.$first" "$E/conf.$dev"
-	done
-}
+. "$(dirname "$0")/region_lib.sh"
 
 # The region's log, row by row (place, key, hash), for "changed nothing".
 region_rows() {
 	case $ENGINE in
-	sqlite) region_sql "SELECT gseq, device, device_seq, hex(hash) FROM hmc_events ORDER BY gseq" ;;
-	pg) region_sql "SELECT gseq, device, device_seq, encode(hash, 'hex') FROM hmc_events ORDER BY gseq" ;;
+	sqlite) central_sql "SELECT gseq, device, device_seq, hex(hash) FROM hmc_events ORDER BY gseq" ;;
+	pg) central_sql "SELECT gseq, device, device_seq, encode(hash, 'hex') FROM hmc_events ORDER BY gseq" ;;
 	esac
 }
 
 # Every event a handheld made is in the region once, and nothing twice.
 exactly_once() {
 	check "no key twice in the region's log" test \
-		"$(region_sql "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT device, device_seq FROM hmc_events) k) FROM hmc_events")" -eq 0
+		"$(central_sql "SELECT count(*) - (SELECT count(*) FROM (SELECT DISTINCT device, device_seq FROM hmc_events) k) FROM hmc_events")" -eq 0
 	for dev in "$@"; do
 		made=$(sqlite3 "$E/$dev.db" "SELECT count(*) FROM journal WHERE device = '$dev'")
 		check "the region holds the $made events $dev made" test \
-			"$(region_sql "SELECT count(*) FROM hmc_events WHERE device = '$dev'")" -eq "$made"
+			"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = '$dev'")" -eq "$made"
 	done
-}
-
-# A rule at the region that refuses events about one unit (none without
-# an argument), as t_sync.sh has it.
-refuse_at_centre() {
-	case $ENGINE in
-	sqlite) region_sql "DROP TRIGGER IF EXISTS no_unit"
-		[ -n "${1:-}" ] && region_sql "CREATE TRIGGER no_unit BEFORE INSERT ON hmc_events
-			WHEN NEW.subject = '$1' BEGIN SELECT RAISE(ABORT, 'unit $1 is frozen'); END" ;;
-	pg) region_sql "SET client_min_messages = warning;
-		    ALTER TABLE hmc_events DROP CONSTRAINT IF EXISTS no_unit"
-		[ -n "${1:-}" ] && region_sql "ALTER TABLE hmc_events ADD CONSTRAINT no_unit
-			CHECK (subject <> '$1') NOT VALID" ;;
-	esac
-	return 0
 }
 
 relocate() {	# relocate DEV UNIT LOCATION
@@ -110,12 +53,8 @@ relocate() {	# relocate DEV UNIT LOCATION
 }
 
 scenario() {
-	ENGINE=$1
-	ADMIN=$2
-	E="$T/$ENGINE"
-	mkdir -p "$E"
+	engine "$1" "$2"
 	CRISIS="sqlite:$E/crisis.db"
-	echo "# $ENGINE"
 
 	run "$HMC" central init "$ADMIN"; expect_status 0
 	for dev in ha hb hc; do add_device "$dev"; done
@@ -142,7 +81,7 @@ scenario() {
 	expect_status 1; expect_err "never synced"
 	run "$HMC" central init "$ADMIN" --seed
 	if [ "$ENGINE" = pg ]; then expect_status 1; expect_err "SQLite"; fi
-	held=$(region_sql "SELECT count(*) FROM hmc_events")
+	held=$(central_sql "SELECT count(*) FROM hmc_events")
 	run h ha central init "$CRISIS" --seed; expect_status 0
 	expect_out "holds the $held places"
 	check "the crisis log holds the region's places" test \
@@ -185,7 +124,7 @@ scenario() {
 	# The region is back, with a rule of its own that refuses events about
 	# U2: the merge goes through its checks as any push; that event is
 	# refused and listed (exit 1), every other one carried.
-	before=$(region_sql "SELECT count(*) FROM hmc_events")
+	before=$(central_sql "SELECT count(*) FROM hmc_events")
 	crisis_new=$(sqlite3 "$E/crisis.db" "SELECT count(*) FROM hmc_events WHERE gseq > $held")
 	refuse_at_centre "$U2"
 	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 1
@@ -193,20 +132,20 @@ scenario() {
 	expect_out "$((crisis_new - 1)) carried"
 	expect_out "1 refused"; expect_out "$U2"
 	check "the region holds $((crisis_new - 1)) more" test \
-		"$(region_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new - 1))
+		"$(central_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new - 1))
 	refuse_at_centre
 	# The rule lifted, the merge again carries the one left, once.
 	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 0
 	expect_out "1 carried"; expect_out "$((crisis_new - 1)) there already"
 	check "the region holds $crisis_new more" test \
-		"$(region_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new))
+		"$(central_sql "SELECT count(*) FROM hmc_events")" -eq $((before + crisis_new))
 	region_rows >"$E/rows.1"
 	run "$HMC" central merge "$CRISIS" --into "$ADMIN"; expect_status 0
 	expect_out "0 carried"; expect_out "$crisis_new there already"
 	region_rows >"$E/rows.2"
 	check "a second merge changes no row" cmp "$E/rows.1" "$E/rows.2"
 	check "the crisis events keep their device and number" test \
-		"$(region_sql "SELECT count(*) FROM hmc_events WHERE device = 'hb' AND device_seq >= 1")" -ge 2
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hb' AND device_seq >= 1")" -ge 2
 
 	# Work done after the merge still goes through, once.
 	relocate hb "$U5" "$L1"
@@ -222,7 +161,7 @@ scenario() {
 	same_state ha hb hc
 	exactly_once ha hb hc
 	check "the last crisis event reached the region from hb itself" test \
-		"$(region_sql "SELECT count(*) FROM hmc_events WHERE device = 'hb'")" -ge 3
+		"$(central_sql "SELECT count(*) FROM hmc_events WHERE device = 'hb'")" -ge 3
 }
 
 scenario sqlite "sqlite:$T/sqlite/region.db"

@@ -32,10 +32,6 @@ PGTMP="$(cd "$(dirname "$0")" && pwd)/pgtmp.sh"
 PGDIR=$(mktemp -d /tmp/hmc-pgs.XXXXXX)
 trap 'sh "$PGTMP" stop "$PGDIR" 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/region_lib.sh"
-in_stock() {	# the Nth unit in stock on device A
-	sqlite3 "$E/ha.db" "SELECT unit_no FROM units WHERE state = 'IN_STOCK' AND origin = 'new'
-		ORDER BY unit_no LIMIT 1 OFFSET $1"
-}
 dump() { "$HMC_REAL" --db "$E/$1.db" verify --dump >"$E/dump.$1"; }
 same_dump() {	# same_dump A B: one test
 	dump "$1"
