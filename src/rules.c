@@ -1154,6 +1154,75 @@ rules_check_proof(struct store *store, const struct event *ev)
 	return 0;
 }
 
+/* The claims of the batch being folded, and each operator's key as the
+ * batch goes (rules_prove_ahead). */
+static struct auth_claim *ahead_claims;
+
+struct ahead_key {
+	char op_no[OPERATOR_MAX];
+	char pubkey[AUTH_PK_HEX];
+};
+
+/* The key of op_no in keys[0..*n): as an earlier operator event of the
+ * batch set it, else as folded so far (looked up once). */
+static char *
+ahead_key(struct store *store, struct ahead_key *keys, size_t *n, size_t cap, const char *op_no)
+{
+	struct operator_rec op;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(keys[i].op_no, op_no) == 0)
+			return keys[i].pubkey;
+	if (*n == cap)
+		return NULL;
+	xstrlcpy(keys[*n].op_no, op_no, sizeof keys[*n].op_no);
+	keys[*n].pubkey[0] = '\0';
+	if (catalog_operator_get(store, op_no, &op) == 0)
+		xstrlcpy(keys[*n].pubkey, op.pubkey, sizeof keys[*n].pubkey);
+	return keys[(*n)++].pubkey;
+}
+
+void
+rules_prove_ahead(struct store *store, const struct event *events, int n)
+{
+	struct ahead_key keys[64];
+	size_t n_keys = 0, n_claims = 0;
+	rules_prove_ahead_end();
+	if (n <= 0)
+		return;
+	ahead_claims = xcalloc((size_t)n, sizeof *ahead_claims);
+	for (int i = 0; i < n; i++) {
+		const struct event *ev = &events[i];
+		unsigned char msg[AUTH_MSG_LEN];
+		char proof[AUTH_SIG_HEX], pubkey[AUTH_PK_HEX] = "";
+		if (!wants_proof(ev->type))
+			continue;
+		proof_message(ev, msg, proof);
+		const char *key = ahead_key(store, keys, &n_keys, 64, ev->operator_no);
+		/* The first manager of an empty log signs with the key it brings. */
+		if (ev->type == EV_OPERATOR)
+			payload_get(ev->payload, "pubkey", pubkey, sizeof pubkey);
+		if (key != NULL && key[0] == '\0' && ev->type == EV_OPERATOR)
+			key = pubkey;
+		if (proof[0] != '\0' && key != NULL &&
+		    auth_claim_make(key, msg, proof, &ahead_claims[n_claims]) == 0)
+			n_claims++;
+		/* Later events of the batch are signed with the key it gives. */
+		char *given;
+		if (ev->type == EV_OPERATOR && pubkey[0] != '\0' &&
+		    (given = ahead_key(store, keys, &n_keys, 64, ev->subject)) != NULL)
+			xstrlcpy(given, pubkey, AUTH_PK_HEX);
+	}
+	auth_ahead_begin(ahead_claims, n_claims);
+}
+
+void
+rules_prove_ahead_end(void)
+{
+	auth_ahead_end();
+	free(ahead_claims);
+	ahead_claims = NULL;
+}
+
 /* 1 when every rule of type lets the same roles make it (then the unit's
  * state and place need not be read to know who may). */
 static int

@@ -11,6 +11,7 @@
 #include "hmc/pull.h"
 #include "hmc/reason.h"
 #include "hmc/reducer.h"
+#include "hmc/rules.h"
 #include "hmc/scope.h"
 #include "hmc/snapshot.h"
 #include "hmc/store.h"
@@ -689,6 +690,7 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 		}
 		if (n > 0 && (rc = check_places(store, head, cursor, events, n, vouched)) != 0)
 			break;
+		rules_prove_ahead(store, events, n);
 		for (int next = 0; rc == 0 && next < n;) {
 			if (next > 0 && options->stop != NULL && *options->stop)
 				break;
@@ -697,6 +699,7 @@ sync_pull(struct store *store, const struct central_ops *ops, struct central *c,
 			if (rc == 0 && options->progress)
 				options->progress(result, options->arg);
 		}
+		rules_prove_ahead_end();
 		/* Vouched for past the last event: the cursor goes there. */
 		if (rc == 0 && scoped && vouched > cursor &&
 		    (n == 0 || cursor == events[n - 1].gseq))

@@ -502,6 +502,146 @@ over_limit_scrap_is_refused_everywhere(void **state)
 	store_close(b);
 }
 
+/* A signature made with libsodium alone, as another process makes it
+ * (auth_sign's own are known to this one). */
+static void
+sign_elsewhere(const struct auth_keys *keys, const unsigned char msg[32], char sig_hex[AUTH_SIG_HEX])
+{
+	unsigned char text[12 + 32], sig[crypto_sign_BYTES];
+	memcpy(text, "hmc-proof-1:", 12);
+	memcpy(text + 12, msg, 32);
+	crypto_sign_detached(sig, NULL, text, sizeof text, keys->sk);
+	sodium_bin2hex(sig_hex, AUTH_SIG_HEX, sig, sizeof sig);
+}
+
+/* Proofs verified ahead on other threads (auth_ahead_begin) answer
+ * auth_verify only for exactly their key, message and signature, valid or
+ * not; anything else is verified as without.  And a signature this
+ * process made answers only for its own key and message. */
+static void
+proofs_checked_ahead_answer_only_themselves(void **state)
+{
+	(void)state;
+	enum { N = 240 };
+	static struct auth_claim claims[N];
+	static unsigned char msgs[N][32], other[32];
+	static char sigs[N][AUTH_SIG_HEX], bad[N][AUTH_SIG_HEX];
+	struct auth_keys a, b;
+	char pk_a[AUTH_PK_HEX], pk_b[AUTH_PK_HEX];
+	testutil_keys(OP_MANAGER, &a);
+	testutil_keys("6669", &b);
+	auth_pk_hex(a.pk, pk_a);
+	auth_pk_hex(b.pk, pk_b);
+	randombytes_buf(other, sizeof other);
+	size_t n = 0;
+	for (int i = 0; i < N; i++) {
+		randombytes_buf(msgs[i], sizeof msgs[i]);
+		sign_elsewhere(&a, msgs[i], sigs[i]);
+		memcpy(bad[i], sigs[i], AUTH_SIG_HEX);
+		bad[i][5] = bad[i][5] == '0' ? '1' : '0';
+		/* 0: a's, claimed as a's; 1: a's, claimed as b's; 2: a tampered
+		 * one claimed as a's; 3: not claimed. */
+		const char *pk = i % 4 == 1 ? pk_b : pk_a;
+		const char *sig = i % 4 == 2 ? bad[i] : sigs[i];
+		if (i % 4 != 3)
+			assert_int_equal(auth_claim_make(pk, msgs[i], sig, &claims[n++]), 0);
+	}
+	assert_int_equal(auth_claim_make("zz", msgs[0], sigs[0], &claims[n]), -1);
+	int threads = auth_ahead_begin(claims, n);
+	assert_true(threads >= 0 && threads <= 4);
+	for (int i = 0; i < N; i++) {
+		switch (i % 4) {
+		case 0:
+			assert_true(auth_verify(pk_a, msgs[i], sigs[i]));
+			break;
+		case 1:
+			assert_false(auth_verify(pk_b, msgs[i], sigs[i]));
+			assert_true(auth_verify(pk_a, msgs[i], sigs[i]));
+			break;
+		case 2:
+			assert_false(auth_verify(pk_a, msgs[i], bad[i]));
+			break;
+		case 3:
+			assert_true(auth_verify(pk_a, msgs[i], sigs[i]));
+			assert_false(auth_verify(pk_a, other, sigs[i]));
+			break;
+		}
+	}
+	/* A claim's signature asked of another message or key is verified. */
+	assert_false(auth_verify(pk_a, other, sigs[0]));
+	assert_false(auth_verify(pk_b, msgs[0], sigs[0]));
+	auth_ahead_end();
+	auth_ahead_end();	/* twice is once */
+	assert_true(auth_verify(pk_a, msgs[0], sigs[0]));
+	assert_false(auth_verify(pk_a, msgs[2], bad[2]));
+
+	/* Signed here: known for its key and message, and for nothing else. */
+	char sig[AUTH_SIG_HEX];
+	auth_sign(&a, other, sig);
+	assert_true(auth_verify(pk_a, other, sig));
+	assert_false(auth_verify(pk_b, other, sig));
+	assert_false(auth_verify(pk_a, msgs[0], sig));
+	sig[7] = sig[7] == '0' ? '1' : '0';
+	assert_false(auth_verify(pk_a, other, sig));
+}
+
+/* A manager's badge replaced in the middle of what a new store pulls at
+ * once: the proofs verified ahead guess each signer's key as the batch
+ * goes, and the fold still decides by the key the manager had then.  The
+ * old badge's proof after the change is kept aside; the new one's, and
+ * the old one's before, fold. */
+static void
+a_new_badge_in_the_middle_of_a_pull(void **state)
+{
+	(void)state;
+	char url[600], err[256], payload[PAYLOAD_MAX], pk[AUTH_PK_HEX];
+	struct attacker x = { 0 };
+	struct sync_options options;
+	struct sync_result res;
+	struct auth_keys fresh;
+	snprintf(url, sizeof url, "sqlite:%s", testutil_path("rebadge.db"));
+	memset(&options, 0, sizeof options);
+	options.url = url;
+	testutil_central(url);
+	struct store *a = testutil_store_at(testutil_path("rba.db"), "hh-a");
+	testutil_reference_data(a);
+	if (sync_run(a, &options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(a));
+	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct event ev;
+	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-1", "depot=GBG", OP_MANAGER);
+	push(&x, &ev);
+	testutil_keys("3001 new badge", &fresh);
+	auth_pk_hex(fresh.pk, pk);
+	snprintf(payload, sizeof payload,
+		 "name=Maria&role=manager&pin_hash=&active=1&pubkey=%s&must_change=0", pk);
+	ev = forged(&x, OP_MANAGER, EV_OPERATOR, OP_MANAGER, payload, OP_MANAGER);
+	push(&x, &ev);
+	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-2", "depot=GBG", OP_MANAGER);
+	push(&x, &ev);
+	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-3", "depot=GBG", "3001 new badge");
+	push(&x, &ev);
+	x.ops->close(x.c);
+
+	struct store *b = testutil_store_empty(testutil_path("rbb.db"), "hh-b");
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? a : b;
+		if (sync_run(s, &options, &res) != 0)
+			fail_msg("sync: %s", store_errmsg(s));
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code IN "
+						 "('GBG-C01-1', 'GBG-C01-3')"), 2);
+		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
+						 "'GBG-C01-2'"), 0);
+		expect_conflict(s, "location", "not signed with the badge");
+		char *key = testutil_text(s, "SELECT pubkey FROM operators WHERE op_no = '"
+					     OP_MANAGER "'");
+		assert_string_equal(key, pk);
+		free(key);
+	}
+	store_close(a);
+	store_close(b);
+}
+
 /* A manager logged in without a badge (no signer) cannot make a
  * manager's event; staff work goes on. */
 static void
@@ -531,6 +671,8 @@ main(void)
 		cmocka_unit_test(roles_are_checked_on_every_fold),
 		cmocka_unit_test(imports_carry_a_managers_proof),
 		cmocka_unit_test(over_limit_scrap_is_refused_everywhere),
+		cmocka_unit_test(proofs_checked_ahead_answer_only_themselves),
+		cmocka_unit_test(a_new_badge_in_the_middle_of_a_pull),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,4 +63,23 @@ void auth_sign(const struct auth_keys *keys, const unsigned char msg[AUTH_MSG_LE
 /* 1 when sig_hex is pk_hex's signature of msg. */
 int auth_verify(const char *pk_hex, const unsigned char msg[AUTH_MSG_LEN], const char *sig_hex);
 
+/* A signature somebody says key pk made of msg, to be verified ahead. */
+struct auth_claim {
+	unsigned char pk[32];
+	unsigned char msg[AUTH_MSG_LEN];
+	unsigned char sig[64];
+};
+/* Fills claim from hex; -1 when either is not hex of its length. */
+int auth_claim_make(const char *pk_hex, const unsigned char msg[AUTH_MSG_LEN], const char *sig_hex,
+		    struct auth_claim *claim);
+/* Starts verifying claims[0..n) on other threads (one fewer than the
+ * processors, at most 4), so that auth_verify of exactly a claim's key,
+ * message and signature waits for its answer instead of verifying again.
+ * Returns how many threads started (0: auth_verify verifies as without).
+ * claims stay the caller's and must live until auth_ahead_end, which
+ * stops the threads; only the calling thread calls auth_verify meanwhile.
+ * A new begin ends the last batch first. */
+int auth_ahead_begin(const struct auth_claim *claims, size_t n);
+void auth_ahead_end(void);
+
 #endif

@@ -154,6 +154,15 @@ int rules_has_proof(const char *payload);
  * manager making themselves.  HMC_E_DENIED saying why. */
 int rules_check_proof(struct store *store, const struct event *ev);
 
+/* Starts verifying the proofs of events[0..n) on other threads while the
+ * caller folds them (auth_ahead_begin): each against the key its operator
+ * has as folded so far, or as an earlier operator event of the batch
+ * gives it.  rules_check_proof is unchanged and decides; a key that
+ * changed otherwise is verified then, as without.  Stopped by
+ * rules_prove_ahead_end, which the caller must reach before events go. */
+void rules_prove_ahead(struct store *store, const struct event *events, int n);
+void rules_prove_ahead_end(void);
+
 /* The reducer's check of who made an event, for every event it folds,
  * made here or pulled: its operator exists and is active (as folded so
  * far) and has a role the rule table lets make it (the gate's table:
