@@ -8,6 +8,7 @@
 #include "hmc/journal.h"
 #include "hmc/pull.h"
 #include "hmc/reducer.h"
+#include "hmc/rules.h"
 #include "hmc/safety.h"
 #include "hmc/scope.h"
 #include "hmc/snapshot.h"
@@ -20,12 +21,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Events replayed a batch at a time, so that their proofs are verified
+ * on the other cores meanwhile (rules_prove_ahead): 512 of 2.3 KB. */
+#define REPLAY_BATCH 512
+
 struct verifier {
 	struct store *store;
 	struct store *rebuilt;
 	verify_report_fn *report;
 	void *arg;
 	int64_t n_events, n_diffs;
+	struct event *batch;
+	unsigned char *skipped;
+	int n_batch;
 };
 
 static void
@@ -44,10 +52,9 @@ differ(struct verifier *v, const char *fmt, ...)
 		v->report(message, v->arg);
 }
 
-static int
-replay_one(const struct event *ev, int skipped, void *arg)
+static void
+replay_one(struct verifier *v, const struct event *ev, int skipped)
 {
-	struct verifier *v = arg;
 	struct event again = *ev;
 	v->n_events++;
 	/* The row says what its hash covers: a changed column shows. */
@@ -59,12 +66,31 @@ replay_one(const struct event *ev, int skipped, void *arg)
 		       event_type_name(ev->type), ev->subject);
 	/* A conflict did not apply at its place in the log, by definition. */
 	if (skipped)
-		return 0;
+		return;
 	if (reducer_apply(v->rebuilt, ev) != 0)
 		differ(v, _("journal event %lld (%s #%lld, %s %s) does not apply: %s"),
 		       (long long)ev->seq, ev->device, (long long)ev->device_seq,
 		       event_type_name(ev->type), ev->subject, store_errmsg(v->rebuilt));
+}
+
+static int
+replay_batch(struct verifier *v)
+{
+	rules_prove_ahead(v->rebuilt, v->batch, v->n_batch);
+	for (int i = 0; i < v->n_batch; i++)
+		replay_one(v, &v->batch[i], v->skipped[i]);
+	rules_prove_ahead_end();
+	v->n_batch = 0;
 	return 0;
+}
+
+static int
+replay_later(const struct event *ev, int skipped, void *arg)
+{
+	struct verifier *v = arg;
+	v->batch[v->n_batch] = *ev;
+	v->skipped[v->n_batch++] = (unsigned char)skipped;
+	return v->n_batch == REPLAY_BATCH ? replay_batch(v) : 0;
 }
 
 /* A column's value as text, for messages ("NULL" for NULL). */
@@ -174,7 +200,7 @@ int
 verify_store(struct store *store, verify_report_fn *report, void *arg,
 	     int64_t *n_events, int64_t *n_diffs)
 {
-	struct verifier v = { store, NULL, report, arg, 0, 0 };
+	struct verifier v = { store, NULL, report, arg, 0, 0, NULL, NULL, 0 };
 	int rc;
 
 	*n_events = *n_diffs = 0;
@@ -200,10 +226,12 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 	/* A store that started from a snapshot replays from it (its hash
 	 * checked again): the journal holds the events after its place. */
 	int from_snapshot = 0;
+	v.batch = xcalloc(REPLAY_BATCH, sizeof *v.batch);
+	v.skipped = xcalloc(REPLAY_BATCH, 1);
 	if ((rc = store_begin(v.rebuilt)) == 0 &&
 	    (rc = snapshot_base_apply(store, v.rebuilt, &from_snapshot)) == 0 &&
-	    (rc = journal_foreach_folded(store, replay_one, &v)) == 0 &&
-	    (rc = store_commit(v.rebuilt)) == 0) {
+	    (rc = journal_foreach_folded(store, replay_later, &v)) == 0 &&
+	    (rc = replay_batch(&v)) == 0 && (rc = store_commit(v.rebuilt)) == 0) {
 		/* The comparison sorts the tables whose key is an expression
 		 * (684,000 rent periods in a 1,000,000-unit store), and a sort
 		 * keeps up to its connection's cache in memory before it
@@ -240,6 +268,8 @@ verify_store(struct store *store, verify_report_fn *report, void *arg,
 	store_exec(store, "COMMIT");
 	store_exec(store, "PRAGMA temp_store = MEMORY");
 	store_close(v.rebuilt);
+	free(v.batch);
+	free(v.skipped);
 	*n_events = v.n_events;
 	*n_diffs = v.n_diffs;
 	if (rc != 0)
