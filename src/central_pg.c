@@ -65,7 +65,7 @@
 #include <string.h>
 #include <time.h>
 
-#define PG_SCHEMA 16	/* the schema this hmc needs: packaging/central/016-checks-cost.sql */
+#define PG_SCHEMA 17	/* the schema this hmc needs: packaging/central/017-proof-cost.sql */
 
 struct central {
 	PGconn *conn;
