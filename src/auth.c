@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <pthread.h>
-#include <sched.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -254,9 +253,10 @@ auth_sign(const struct auth_keys *keys, const unsigned char msg[AUTH_MSG_LEN],
  *
  *   state  0 nobody has it   1 being verified   2 valid   3 not valid
  *
- * A thread takes a claim by moving 0 to 1; the folding thread takes one it
- * needs and nobody has, and waits for one being verified.  Only the thread
- * that began the batch calls auth_verify while it runs. */
+ * The threads take claims from the batch's end, moving 0 to 1; the
+ * folding thread takes one it needs and nobody has, and verifies again one
+ * being verified rather than wait.  Only the thread that began the batch
+ * calls auth_verify while it runs. */
 
 #define AHEAD_THREADS_MAX 4
 
@@ -266,7 +266,7 @@ static struct ahead {
 	_Atomic unsigned char *state;
 	size_t *index;		/* open addressing by the signature, n * 2 slots */
 	size_t slots;
-	atomic_size_t next;	/* the next claim a thread looks at */
+	atomic_size_t next;	/* how many claims the threads took, from the end */
 	atomic_int stop;
 	pthread_t threads[AHEAD_THREADS_MAX];
 	int n_threads;
@@ -299,9 +299,11 @@ ahead_run(void *arg)
 	for (;;) {
 		if (atomic_load_explicit(&ahead.stop, memory_order_relaxed))
 			break;
-		size_t i = atomic_fetch_add(&ahead.next, 1);
-		if (i >= ahead.n)
+		/* From the batch's end: the fold starts at its beginning. */
+		size_t taken = atomic_fetch_add(&ahead.next, 1);
+		if (taken >= ahead.n)
 			break;
+		size_t i = ahead.n - 1 - taken;
 		unsigned char idle = 0;
 		if (atomic_compare_exchange_strong(&ahead.state[i], &idle, 1))
 			ahead_settle(i);
@@ -392,8 +394,11 @@ ahead_answer(const unsigned char *pk, const unsigned char *msg, const unsigned c
 		unsigned char state = 0;
 		if (atomic_compare_exchange_strong(&ahead.state[i], &state, 1))
 			ahead_settle(i);
-		while ((state = atomic_load_explicit(&ahead.state[i], memory_order_acquire)) == 1)
-			sched_yield();
+		state = atomic_load_explicit(&ahead.state[i], memory_order_acquire);
+		/* Being verified: again here rather than wait for a thread that
+		 * runs at a lower priority (where the two meet, once a batch). */
+		if (state == 1)
+			return verify_bin(pk, msg, sig) ? 2 : 3;
 		return state;
 	}
 	return 0;
