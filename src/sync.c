@@ -577,7 +577,7 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 {
 	struct folder f = { store, result, 0, *approx, tag };
 	if (tag)
-		scope_touch_forget();
+		scope_touch_hold();
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;
@@ -610,6 +610,8 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 		if (spent >= FOLD_MAX_US || (spent >= FOLD_MIN_US && store_writer_waiting(store)))
 			break;
 	}
+	if (tag)
+		scope_touch_forget();
 	char text[24];
 	snprintf(text, sizeof text, "%lld", (long long)at);
 	if (rc == 0)

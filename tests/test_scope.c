@@ -26,7 +26,9 @@
  * depot; pull_tags_keep writes '*' for those and, otherwise, every depot
  * the units named have been in (t_pull.sh: the pull itself).  A unit
  * delivered from a depot belongs to it while it is out
- * (units.last_depot), not to its number's hash.
+ * (units.last_depot), not to its number's hash.  The fold holds the
+ * region's depots for a transaction: a new depot's location moves a
+ * home at once, other changes count when the transaction ends.
  */
 #include "testutil.h"
 
@@ -433,6 +435,50 @@ depot_snapshot_loads_and_verifies(void **state)
 }
 
 
+/* The centre's fold holds the region's depots for a transaction
+ * (scope_touch_hold): a location of a new depot, which scope_touch sees
+ * before and after it applies, moves the home of a unit never at a
+ * location at once; any other change is not read for them until the
+ * transaction ends (scope_touch_forget). */
+static void
+homes_follow_a_new_depot_in_a_fold(void **state)
+{
+	(void)state;
+	const char *two[] = { "BRS", "GBG" }, *three[] = { "BRS", "GBG", "UME" };
+	char unit_no[16], depot[SCOPE_DEPOT_MAX];
+	int n = 10000200;
+	do
+		snprintf(unit_no, sizeof unit_no, "%d", ++n);
+	while (strcmp(scope_home(unit_no, two, 2), scope_home(unit_no, three, 3)) == 0);
+	struct store *store = two_depots();
+	testutil_move(store, OP_MANAGER, EV_IMPORT, unit_no,
+		      "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED"
+		      "&payer=K1480&recipient=R12345678&rent_from=2010-01-01");
+	scope_touch_hold();
+	scope_unit_depot(store, unit_no, depot, sizeof depot);
+	assert_string_equal(depot, scope_home(unit_no, two, 2));
+	struct scope_touch t;
+	struct event ev = an_event(EV_LOCATION, "UME-A01-1", "depot=UME");
+	memset(&t, 0, sizeof t);
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	assert_int_equal(workflow_put(store, OP_BACK, EV_LOCATION, "UME-A01-1", "depot=UME", NULL), 0);
+	assert_int_equal(scope_touch(store, &ev, &t), 0);
+	scope_unit_depot(store, unit_no, depot, sizeof depot);
+	assert_string_equal(depot, scope_home(unit_no, three, 3));
+
+	/* A depot gone behind the fold's back (no location event): held. */
+	assert_int_equal(sqlite3_exec(store_db(store), "DELETE FROM locations WHERE depot = 'UME'",
+				      NULL, NULL, NULL), SQLITE_OK);
+	scope_unit_depot(store, unit_no, depot, sizeof depot);
+	assert_string_equal(depot, scope_home(unit_no, three, 3));
+	/* The transaction over, a change counts again. */
+	scope_touch_forget();
+	scope_unit_depot(store, unit_no, depot, sizeof depot);
+	assert_string_equal(depot, scope_home(unit_no, two, 2));
+	store_close(store);
+	testutil_cleanup();
+}
+
 /* A unit delivered from BRS belongs to BRS while it is out, though its
  * number's hash would send it to GBG: the reducer kept the depot it
  * left (units.last_depot), the cut keeps it there, and a BRS store
@@ -513,6 +559,7 @@ main(void)
 		cmocka_unit_test(moves_across_depots_carry),
 		cmocka_unit_test(depot_snapshot_loads_and_verifies),
 		cmocka_unit_test(delivered_unit_belongs_to_its_sender),
+		cmocka_unit_test(homes_follow_a_new_depot_in_a_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -135,8 +135,12 @@ struct scope_touch {
 	char named[SCOPE_TOUCH_MAX][64];
 };
 int scope_touch(struct store *store, const struct event *ev, struct scope_touch *t);
-/* scope_touch keeps the region's depots between calls (homes): forgotten
- * here, at the start of each of the fold's transactions. */
+/* scope_touch keeps the region's depots between calls (homes).  The
+ * fold holds them for one of its transactions (scope_touch_hold): read
+ * once, and again only after a location event (scope_touch sees each),
+ * where otherwise any change to the store reads them again.  Forgotten
+ * when the transaction ends (scope_touch_forget), committed or not. */
+void scope_touch_hold(void);
 void scope_touch_forget(void);
 
 /* Before a move is applied where it is made (workflow_move): when it
