@@ -264,8 +264,12 @@ static struct ahead {
 	const struct auth_claim *claims;
 	size_t n;
 	_Atomic unsigned char *state;
-	size_t *index;		/* open addressing by the signature, n * 2 slots */
+	size_t *index;		/* open addressing, n * 2 slots */
 	size_t slots;
+	/* The slots' hash is keyed afresh for each batch: signatures and
+	 * messages come from outside, and a log made to put every claim in
+	 * one slot would make each look-up walk them all. */
+	unsigned char slot_key[crypto_shorthash_KEYBYTES];
 	atomic_size_t next;	/* how many claims the threads took, from the end */
 	atomic_int stop;
 	pthread_t threads[AHEAD_THREADS_MAX];
@@ -312,10 +316,14 @@ ahead_run(void *arg)
 }
 
 static size_t
-ahead_slot(const unsigned char *sig)
+ahead_slot(const unsigned char *msg, const unsigned char *sig)
 {
+	unsigned char both[AUTH_MSG_LEN + crypto_sign_BYTES], out[crypto_shorthash_BYTES];
 	uint64_t h;
-	memcpy(&h, sig, sizeof h);
+	memcpy(both, msg, AUTH_MSG_LEN);
+	memcpy(both + AUTH_MSG_LEN, sig, crypto_sign_BYTES);
+	crypto_shorthash(out, both, sizeof both, ahead.slot_key);
+	memcpy(&h, out, sizeof h);
 	return (size_t)(h % ahead.slots);
 }
 
@@ -347,10 +355,11 @@ auth_ahead_begin(const struct auth_claim *claims, size_t n)
 		memset(&ahead, 0, sizeof ahead);
 		return 0;	/* verified one by one, as without */
 	}
+	crypto_shorthash_keygen(ahead.slot_key);
 	for (size_t s = 0; s < ahead.slots; s++)
 		ahead.index[s] = SIZE_MAX;
 	for (size_t i = 0; i < n; i++) {
-		size_t s = ahead_slot(claims[i].sig);
+		size_t s = ahead_slot(claims[i].msg, claims[i].sig);
 		while (ahead.index[s] != SIZE_MAX)
 			s = (s + 1) % ahead.slots;
 		ahead.index[s] = i;
@@ -385,7 +394,8 @@ ahead_answer(const unsigned char *pk, const unsigned char *msg, const unsigned c
 {
 	if (!ahead.active)
 		return 0;
-	for (size_t s = ahead_slot(sig); ahead.index[s] != SIZE_MAX; s = (s + 1) % ahead.slots) {
+	for (size_t s = ahead_slot(msg, sig); ahead.index[s] != SIZE_MAX;
+	     s = (s + 1) % ahead.slots) {
 		size_t i = ahead.index[s];
 		const struct auth_claim *c = &ahead.claims[i];
 		if (memcmp(c->sig, sig, sizeof c->sig) != 0 || memcmp(c->pk, pk, sizeof c->pk) != 0 ||

@@ -572,6 +572,16 @@ proofs_checked_ahead_answer_only_themselves(void **state)
 	assert_false(auth_verify(pk_b, msgs[0], sigs[0]));
 	auth_ahead_end();
 	auth_ahead_end();	/* twice is once */
+
+	/* One signature claimed for every message (a log made to crowd one
+	 * slot): each answers for its own message only. */
+	for (int i = 0; i < N; i++)
+		assert_int_equal(auth_claim_make(pk_a, msgs[i], sigs[0], &claims[i]), 0);
+	auth_ahead_begin(claims, N);
+	assert_true(auth_verify(pk_a, msgs[0], sigs[0]));
+	for (int i = 1; i < N; i++)
+		assert_false(auth_verify(pk_a, msgs[i], sigs[0]));
+	auth_ahead_end();
 	assert_true(auth_verify(pk_a, msgs[0], sigs[0]));
 	assert_false(auth_verify(pk_a, msgs[2], bad[2]));
 
