@@ -232,6 +232,9 @@ auth_sign(const struct auth_keys *keys, const unsigned char msg[AUTH_MSG_LEN],
 	signed_text(msg, text);
 	crypto_sign_detached(sig, NULL, text, sizeof text, keys->sk);
 	sodium_bin2hex(sig_hex, AUTH_SIG_HEX, sig, sizeof sig);
+	/* Kept only for the key the secret key holds (its second half). */
+	if (memcmp(keys->pk, keys->sk + 32, sizeof keys->pk) != 0)
+		return;
 	struct signed_one *one = &signed_here[signed_next++ % SIGNED_N];
 	memcpy(one->pk, keys->pk, sizeof one->pk);
 	memcpy(one->msg, msg, sizeof one->msg);
@@ -358,11 +361,15 @@ auth_ahead_begin(const struct auth_claim *claims, size_t n)
 	crypto_shorthash_keygen(ahead.slot_key);
 	for (size_t s = 0; s < ahead.slots; s++)
 		ahead.index[s] = SIZE_MAX;
+	/* A claim made twice (a log may repeat an event) is indexed once:
+	 * k copies would otherwise cost k * k / 2 probes. */
 	for (size_t i = 0; i < n; i++) {
 		size_t s = ahead_slot(claims[i].msg, claims[i].sig);
-		while (ahead.index[s] != SIZE_MAX)
+		while (ahead.index[s] != SIZE_MAX &&
+		       memcmp(&claims[ahead.index[s]], &claims[i], sizeof claims[i]) != 0)
 			s = (s + 1) % ahead.slots;
-		ahead.index[s] = i;
+		if (ahead.index[s] == SIZE_MAX)
+			ahead.index[s] = i;
 	}
 	atomic_store(&ahead.next, 0);
 	atomic_store(&ahead.stop, 0);

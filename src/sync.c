@@ -576,8 +576,6 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	   struct sync_result *result)
 {
 	struct folder f = { store, result, 0, *approx, tag };
-	if (tag)
-		scope_touch_hold();
 	/* The figures as they were: a rolled-back chunk kept nothing. */
 	int64_t confirmed = result->confirmed, conflicts = result->conflicts;
 	int64_t rejected = result->rejected;
@@ -585,6 +583,8 @@ fold_chunk(struct store *store, const struct event *events, int n, int *next,
 	int rc = store_begin(store);
 	if (rc != 0)
 		return rc;
+	if (tag)
+		scope_touch_hold();
 	int i = *next;
 	while (rc == 0 && i < n) {
 		int was_undone = f.undone;

@@ -348,6 +348,13 @@ expect_status 0
 for i in 0 1 2 3 4 5 6 11; do expect_out "$i|f|a personal identity number"; done
 expect_out "7|f|a negative clock"; expect_out "8|f|a clock more than a year ahead"
 expect_out "9|t|"; expect_out "10|t|"
+# ... also behind what ends like a proof but holds another pair (a flag
+# needs no proof: only the personal number refuses it)
+hidden="$(printf 'a%.0s' $(seq 107))&reason=19121212-1212"
+run as_dev hx "$(push_sql "$(row 1 52 117637120000000000 10000001 "proof=$hidden"),
+	$(row 2 53 117637120000000000 10000001 "unit=5&proof=$hidden")")"
+expect_status 0
+for i in 0 1; do expect_out "$i|f|a personal identity number"; done
 check "no personal identity number reached the log" test "$(admin_sql "SELECT count(*) FROM hmc_events
 	WHERE device = 'hx' AND (device_seq BETWEEN 40 AND 48 OR device_seq = 51)")" -eq 0
 run "$HMC" central upgrade "$(dev_url hx)"; expect_status 1; expect_err "permission denied"

@@ -23,13 +23,15 @@
 SET LOCAL client_min_messages = error;
 LOCK TABLE hmc_events IN EXCLUSIVE MODE;
 
--- The payload without its last pair when that is a proof (proof=...,
--- at the start or after '&'): a proof is never read for personal numbers.
+-- The payload without its last pair when that is a proof (proof= and 128
+-- characters without '&', at the start or after '&'): a proof is never
+-- read for personal numbers, and nothing else is cut with it.
 CREATE FUNCTION hmc_without_proof(payload text) RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 AS $$
 	SELECT CASE WHEN octet_length(payload) >= 134
 			 AND substr(payload, octet_length(payload) - 133, 6) = 'proof='
+			 AND strpos(right(payload, 128), '&') = 0
 			 AND (octet_length(payload) = 134
 			      OR substr(payload, octet_length(payload) - 134, 1) = '&')
 		THEN left(payload, greatest(octet_length(payload) - 135, 0))
@@ -204,6 +206,9 @@ DO $$ BEGIN
 	EXECUTE format('ALTER FUNCTION hmc_push(text[], bigint[], bigint[], text[], text[], '
 		       'text[], text[], bytea[]) SET search_path = pg_catalog, %I, pg_temp',
 		       current_schema());
+	-- It calls hmc_without_proof, wherever it is called from.
+	EXECUTE format('ALTER FUNCTION hmc_form_values(text) SET search_path = pg_catalog, %I, '
+		       'pg_temp', current_schema());
 END $$;
 
 REVOKE ALL ON FUNCTION hmc_form_values(text), hmc_personal_number(text),
