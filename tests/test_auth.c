@@ -195,6 +195,74 @@ operator_payload(const char *op_no, const char *role, char *out, size_t size)
 		 role, pk);
 }
 
+/* A central log with a handheld hh-a on it (the reference data), for
+ * an attacker to write to; then hh-a and a new store hh-b fold it. */
+struct scene {
+	char url[600];
+	struct sync_options options;
+	struct attacker x;
+	struct store *a, *b;
+	char name[32];
+};
+
+static void
+scene_open(struct scene *sc, const char *name)
+{
+	char file[64];
+	memset(sc, 0, sizeof *sc);
+	snprintf(sc->name, sizeof sc->name, "%s", name);
+	snprintf(file, sizeof file, "%s.db", name);
+	snprintf(sc->url, sizeof sc->url, "sqlite:%s", testutil_path(file));
+	sc->options.url = sc->url;
+	testutil_central(sc->url);
+	snprintf(file, sizeof file, "%s-a.db", name);
+	sc->a = testutil_store_at(testutil_path(file), "hh-a");
+	testutil_reference_data(sc->a);
+}
+
+static void
+scene_sync(struct scene *sc, struct store *s)
+{
+	struct sync_result res;
+	if (sync_run(s, &sc->options, &res) != 0)
+		fail_msg("sync: %s", store_errmsg(s));
+}
+
+/* What hh-a made, in the log; the log open as the attacker's handheld. */
+static void
+scene_attack(struct scene *sc)
+{
+	char err[256];
+	scene_sync(sc, sc->a);
+	assert_int_equal(central_open(sc->url, 0, &sc->x.ops, &sc->x.c, err, sizeof err), 0);
+}
+
+/* hh-a, and hh-b (new the first time, so from the log's first event),
+ * each synced and then checked. */
+static void
+scene_fold(struct scene *sc, void (*check)(struct store *s))
+{
+	if (sc->b == NULL) {
+		char file[64];
+		snprintf(file, sizeof file, "%s-b.db", sc->name);
+		sc->b = testutil_store_empty(testutil_path(file), "hh-b");
+	}
+	for (int k = 0; k < 2; k++) {
+		struct store *s = k == 0 ? sc->a : sc->b;
+		scene_sync(sc, s);
+		check(s);
+	}
+}
+
+static void
+scene_close(struct scene *sc)
+{
+	if (sc->x.c != NULL)
+		sc->x.ops->close(sc->x.c);
+	store_close(sc->a);
+	store_close(sc->b);
+}
+
 static int
 conflicts_saying(struct store *store, const char *type, const char *words)
 {
@@ -206,67 +274,89 @@ conflicts_saying(struct store *store, const char *type, const char *words)
 	return testutil_int(store, sql);
 }
 
+/* What forged_authority_is_refused_everywhere's log leaves on every store:
+ * the forged events kept aside, the real ones folded. */
+static void
+forged_left_aside(struct store *s)
+{
+	struct auth_keys staff;
+	testutil_keys(OP_STAFF, &staff);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE op_no "
+					 "LIKE '666%'"), 0);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE role = "
+					 "'manager' AND op_no = '" OP_STAFF "'"), 0);
+	assert_int_equal(conflicts_saying(s, "operator", "no active operator"), 1);
+	assert_int_equal(conflicts_saying(s, "operator", "not signed with the badge"), 1);
+	assert_int_equal(conflicts_saying(s, "operator", "only a manager"), 2);
+	assert_int_equal(conflicts_saying(s, "payer", "not signed with the badge"), 1);
+	assert_int_equal(conflicts_saying(s, "mark_missing", "not signed with the badge"), 1);
+	char *name = testutil_text(s, "SELECT name FROM payers WHERE payer_id = 'K1480'");
+	assert_string_equal(name, "Göteborg");
+	free(name);
+	char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
+	assert_string_equal(st, "IN_STOCK");
+	free(st);
+	/* What a real badge signed holds. */
+	struct operator_rec op;
+	assert_int_equal(catalog_operator_get(s, OP_STAFF, &op), 0);
+	assert_true(auth_check_pin("2468", &staff, op.pin_hash));
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
+					 "'GBG-B01-1'"), 1);
+}
+
 static void
 forged_authority_is_refused_everywhere(void **state)
 {
 	(void)state;
-	char url[600], err[256], payload[PAYLOAD_MAX];
-	struct attacker x = { 0 };
-	struct sync_options options;
-	struct sync_result res;
-	snprintf(url, sizeof url, "sqlite:%s", testutil_path("forged.db"));
-	memset(&options, 0, sizeof options);
-	options.url = url;
-	testutil_central(url);
-	struct store *a = testutil_store_at(testutil_path("fa.db"), "hh-a");
-	testutil_reference_data(a);
+	char payload[PAYLOAD_MAX];
+	struct scene sc;
+	struct attacker *x = &sc.x;
+	scene_open(&sc, "forged");
 	struct event ev;
-	assert_int_equal(workflow_move(a, OP_STAFF, EV_REGISTER, "10000001",
+	assert_int_equal(workflow_move(sc.a, OP_STAFF, EV_REGISTER, "10000001",
 				       "article=100210&location=GBG-A01-1", NULL), 0);
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	scene_attack(&sc);
 
 	/* 1. A manager out of nothing: no proof at all, refused by the centre. */
 	operator_payload("6661", "manager", payload, sizeof payload);
-	ev = forged(&x, "6661", EV_OPERATOR, "6661", payload, NULL);
-	push_refused(&x, &ev, "without a proof");
+	ev = forged(x, "6661", EV_OPERATOR, "6661", payload, NULL);
+	push_refused(x, &ev, "without a proof");
 	/* 2. Made by a staff member, signed with their real badge. */
 	operator_payload("6662", "manager", payload, sizeof payload);
-	ev = forged(&x, OP_STAFF, EV_OPERATOR, "6662", payload, OP_STAFF);
-	push(&x, &ev);
+	ev = forged(x, OP_STAFF, EV_OPERATOR, "6662", payload, OP_STAFF);
+	push(x, &ev);
 	/* 3. Claimed for the manager, signed with the attacker's own key. */
 	operator_payload("6663", "manager", payload, sizeof payload);
-	ev = forged(&x, OP_MANAGER, EV_OPERATOR, "6663", payload, "6663");
-	push(&x, &ev);
+	ev = forged(x, OP_MANAGER, EV_OPERATOR, "6663", payload, "6663");
+	push(x, &ev);
 	/* 4. A staff member raises their own role with their own badge. */
 	operator_payload(OP_STAFF, "manager", payload, sizeof payload);
-	ev = forged(&x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
-	push(&x, &ev);
+	ev = forged(x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
+	push(x, &ev);
 	/* 5. A second "first manager", self-signed. */
 	operator_payload("6665", "manager", payload, sizeof payload);
-	ev = forged(&x, "6665", EV_OPERATOR, "6665", payload, "6665");
-	push(&x, &ev);
+	ev = forged(x, "6665", EV_OPERATOR, "6665", payload, "6665");
+	push(x, &ev);
 	/* 6. A manager's signature lifted onto other content: the proof of a
 	 * harmless payer change, with the payload changed after signing. */
-	ev = forged(&x, OP_MANAGER, EV_PAYER, "K1480", "name=G%C3%B6teborg&kind=municipality",
+	ev = forged(x, OP_MANAGER, EV_PAYER, "K1480", "name=G%C3%B6teborg&kind=municipality",
 		    OP_MANAGER);
 	char proof[AUTH_SIG_HEX];
 	assert_int_equal(payload_get(ev.payload, "proof", proof, sizeof proof), 0);
 	snprintf(ev.payload, sizeof ev.payload, "name=Mallory%%20AB&kind=municipality&proof=%s",
 		 proof);
 	event_hash(&ev);
-	push(&x, &ev);
+	push(x, &ev);
 	/* 7. The unit marked missing "by the manager", no proof: refused by
 	 * the centre; with a made-up one, placed, and kept aside everywhere. */
-	ev = forged(&x, OP_MANAGER, EV_MARK_MISSING, "10000001", "", NULL);
-	push_refused(&x, &ev, "without a proof");
+	ev = forged(x, OP_MANAGER, EV_MARK_MISSING, "10000001", "", NULL);
+	push_refused(x, &ev, "without a proof");
 	char fake[AUTH_SIG_HEX];
 	memset(fake, 'b', AUTH_SIG_HEX - 1);
 	fake[AUTH_SIG_HEX - 1] = '\0';
 	snprintf(payload, sizeof payload, "proof=%s", fake);
-	ev = forged(&x, OP_MANAGER, EV_MARK_MISSING, "10000001", payload, NULL);
-	push(&x, &ev);
+	ev = forged(x, OP_MANAGER, EV_MARK_MISSING, "10000001", payload, NULL);
+	push(x, &ev);
 	/* What goes through: staff's own new PIN with their own badge (name,
 	 * role and key unchanged), and a manager's signed location. */
 	struct auth_keys staff;
@@ -281,42 +371,13 @@ forged_authority_is_refused_everywhere(void **state)
 	payload_set(payload, sizeof payload, "active", "1");
 	payload_set(payload, sizeof payload, "pubkey", pk);
 	payload_set(payload, sizeof payload, "must_change", "0");
-	ev = forged(&x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
-	push(&x, &ev);
-	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-B01-1", "depot=GBG", OP_MANAGER);
-	push(&x, &ev);
-	x.ops->close(x.c);
-
+	ev = forged(x, OP_STAFF, EV_OPERATOR, OP_STAFF, payload, OP_STAFF);
+	push(x, &ev);
+	ev = forged(x, OP_MANAGER, EV_LOCATION, "GBG-B01-1", "depot=GBG", OP_MANAGER);
+	push(x, &ev);
 	/* The handheld that folds it, and a new one that starts from the log. */
-	struct store *b = testutil_store_empty(testutil_path("fb.db"), "hh-b");
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE op_no "
-						 "LIKE '666%'"), 0);
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM operators WHERE role = "
-						 "'manager' AND op_no = '" OP_STAFF "'"), 0);
-		assert_int_equal(conflicts_saying(s, "operator", "no active operator"), 1);
-		assert_int_equal(conflicts_saying(s, "operator", "not signed with the badge"), 1);
-		assert_int_equal(conflicts_saying(s, "operator", "only a manager"), 2);
-		assert_int_equal(conflicts_saying(s, "payer", "not signed with the badge"), 1);
-		assert_int_equal(conflicts_saying(s, "mark_missing", "not signed with the badge"), 1);
-		char *name = testutil_text(s, "SELECT name FROM payers WHERE payer_id = 'K1480'");
-		assert_string_equal(name, "Göteborg");
-		free(name);
-		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
-		assert_string_equal(st, "IN_STOCK");
-		free(st);
-		/* What a real badge signed holds. */
-		struct operator_rec op;
-		assert_int_equal(catalog_operator_get(s, OP_STAFF, &op), 0);
-		assert_true(auth_check_pin("2468", &staff, op.pin_hash));
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
-						 "'GBG-B01-1'"), 1);
-	}
-	store_close(a);
-	store_close(b);
+	scene_fold(&sc, forged_left_aside);
+	scene_close(&sc);
 }
 
 /* One conflict of type saying words; else the test fails showing what
@@ -331,6 +392,21 @@ expect_conflict(struct store *s, const char *type, const char *words)
 	fail_msg("no one conflict %s saying \"%s\": %s", type, words, all);
 }
 
+static void
+roles_left_aside(struct store *s)
+{
+	expect_conflict(s, "import", "may not");
+	expect_conflict(s, "open_repair", "may not");
+	expect_conflict(s, "repaired", "may not");
+	expect_conflict(s, "relocate", "no operator %s%nobody");
+	expect_conflict(s, "relocate", "no longer active");
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = '10000009'"), 0);
+	char *st = testutil_text(s, "SELECT state || ' ' || location FROM units WHERE "
+				    "unit_no = '10000001'");
+	assert_string_equal(st, "IN_STOCK GBG-A01-1");
+	free(st);
+}
+
 /* Every folded event's operator is held to the rule table, not only a
  * manager's: a stolen handheld pushes, as staff, an import (billable
  * units out of nothing), a repair opened and a repair done (a
@@ -342,56 +418,37 @@ static void
 roles_are_checked_on_every_fold(void **state)
 {
 	(void)state;
-	char url[600], err[256];
-	struct attacker x = { 0 };
-	struct sync_options options;
-	struct sync_result res;
-	snprintf(url, sizeof url, "sqlite:%s", testutil_path("roles.db"));
-	memset(&options, 0, sizeof options);
-	options.url = url;
-	testutil_central(url);
-	struct store *a = testutil_store_at(testutil_path("ra.db"), "hh-a");
-	testutil_reference_data(a);
-	assert_int_equal(workflow_move(a, OP_STAFF, EV_REGISTER, "10000001",
+	struct scene sc;
+	scene_open(&sc, "roles");
+	assert_int_equal(workflow_move(sc.a, OP_STAFF, EV_REGISTER, "10000001",
 				       "article=100210&location=GBG-A01-1", NULL), 0);
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	scene_attack(&sc);
 	struct event ev;
-	ev = forged(&x, OP_STAFF, EV_IMPORT, "10000009",
+	ev = forged(&sc.x, OP_STAFF, EV_IMPORT, "10000009",
 		    "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED&payer=K1480"
 		    "&recipient=R12345678&rent_from=2010-01-01",
 		    OP_STAFF);
-	push(&x, &ev);
-	ev = forged(&x, OP_STAFF, EV_OPEN_REPAIR, "10000001", "deadline=2026-12-24", NULL);
-	push(&x, &ev);
-	ev = forged(&x, OP_STAFF, EV_REPAIRED, "10000001", "location=GBG-A01-1", NULL);
-	push(&x, &ev);
-	ev = forged(&x, "nobody", EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
-	push(&x, &ev);
-	ev = forged(&x, OP_GONE, EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
-	push(&x, &ev);
-	x.ops->close(x.c);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, OP_STAFF, EV_OPEN_REPAIR, "10000001", "deadline=2026-12-24", NULL);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, OP_STAFF, EV_REPAIRED, "10000001", "location=GBG-A01-1", NULL);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, "nobody", EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, OP_GONE, EV_RELOCATE, "10000001", "location=GBG-A01-2", NULL);
+	push(&sc.x, &ev);
+	scene_fold(&sc, roles_left_aside);
+	scene_close(&sc);
+}
 
-	struct store *b = testutil_store_empty(testutil_path("rb.db"), "hh-b");
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		expect_conflict(s, "import", "may not");
-		expect_conflict(s, "open_repair", "may not");
-		expect_conflict(s, "repaired", "may not");
-		expect_conflict(s, "relocate", "no operator %s%nobody");
-		expect_conflict(s, "relocate", "no longer active");
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
-						 "'10000009'"), 0);
-		char *st = testutil_text(s, "SELECT state || ' ' || location FROM units WHERE "
-					    "unit_no = '10000001'");
-		assert_string_equal(st, "IN_STOCK GBG-A01-1");
-		free(st);
-	}
-	store_close(a);
-	store_close(b);
+static void
+imports_left_aside(struct store *s)
+{
+	expect_conflict(s, "import", "not signed with the badge");
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no IN "
+					 "('10000008', '10000009')"), 0);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
+					 "'10000001' AND state = 'DELIVERED'"), 1);
 }
 
 /* An import makes billable units out of nothing: a manager's word, signed
@@ -402,42 +459,38 @@ static void
 imports_carry_a_managers_proof(void **state)
 {
 	(void)state;
-	char url[600], err[256];
-	struct attacker x = { 0 };
-	struct sync_options options;
-	struct sync_result res;
 	const char *units = "article=100210&acquired=2002-01-18&value=9900000&state=DELIVERED"
 			    "&payer=K1480&recipient=R12345678&rent_from=2010-01-01";
-	snprintf(url, sizeof url, "sqlite:%s", testutil_path("imports.db"));
-	memset(&options, 0, sizeof options);
-	options.url = url;
-	testutil_central(url);
-	struct store *a = testutil_store_at(testutil_path("ia.db"), "hh-a");
-	testutil_reference_data(a);
+	struct scene sc;
+	scene_open(&sc, "imports");
 	struct event done;
-	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", units, &done), 0);
+	assert_int_equal(workflow_move(sc.a, OP_MANAGER, EV_IMPORT, "10000001", units, &done), 0);
 	assert_true(rules_has_proof(done.payload));
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
-	struct event ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000008", units, NULL);
-	push_refused(&x, &ev, "without a proof");
-	ev = forged(&x, OP_MANAGER, EV_IMPORT, "10000009", units, OP_STAFF);
-	push(&x, &ev);
-	x.ops->close(x.c);
-	struct store *b = testutil_store_empty(testutil_path("ib.db"), "hh-b");
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		expect_conflict(s, "import", "not signed with the badge");
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no IN "
-						 "('10000008', '10000009')"), 0);
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM units WHERE unit_no = "
-						 "'10000001' AND state = 'DELIVERED'"), 1);
-	}
-	store_close(a);
-	store_close(b);
+	scene_attack(&sc);
+	struct event ev = forged(&sc.x, OP_MANAGER, EV_IMPORT, "10000008", units, NULL);
+	push_refused(&sc.x, &ev, "without a proof");
+	ev = forged(&sc.x, OP_MANAGER, EV_IMPORT, "10000009", units, OP_STAFF);
+	push(&sc.x, &ev);
+	scene_fold(&sc, imports_left_aside);
+	scene_close(&sc);
+}
+
+static void
+limit_scrap_left_aside(struct store *s)
+{
+	expect_conflict(s, "scrap", "approval limit");
+	char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
+	assert_string_equal(st, "IN_STOCK");
+	free(st);
+}
+
+static void
+limit_raised_scrap_folds(struct store *s)
+{
+	assert_int_equal(settings_int(s, "scrap.approval_ore"), 100000000);
+	char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000002'");
+	assert_string_equal(st, "SCRAPPED");
+	free(st);
 }
 
 /* The approval limit is the region's (region.h), the same on every
@@ -450,56 +503,27 @@ static void
 over_limit_scrap_is_refused_everywhere(void **state)
 {
 	(void)state;
-	char url[600], err[256];
-	struct attacker x = { 0 };
-	struct sync_options options;
-	struct sync_result res;
 	const char *costly = "article=100210&acquired=2026-06-01&value=2000000&state=IN_STOCK"
 			     "&location=GBG-A01-1";
-	snprintf(url, sizeof url, "sqlite:%s", testutil_path("limit.db"));
-	memset(&options, 0, sizeof options);
-	options.url = url;
-	testutil_central(url);
-	struct store *a = testutil_store_at(testutil_path("la.db"), "hh-a");
-	testutil_reference_data(a);
-	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000001", costly, NULL), 0);
-	assert_int_equal(workflow_move(a, OP_MANAGER, EV_IMPORT, "10000002", costly, NULL), 0);
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
-	struct event ev = forged(&x, OP_STAFF, EV_SCRAP, "10000001",
+	struct scene sc;
+	scene_open(&sc, "limit");
+	assert_int_equal(workflow_move(sc.a, OP_MANAGER, EV_IMPORT, "10000001", costly, NULL), 0);
+	assert_int_equal(workflow_move(sc.a, OP_MANAGER, EV_IMPORT, "10000002", costly, NULL), 0);
+	scene_attack(&sc);
+	struct event ev = forged(&sc.x, OP_STAFF, EV_SCRAP, "10000001",
 				 "reason=worn-out&claim=REK-1", NULL);
-	push(&x, &ev);
-	struct store *b = testutil_store_empty(testutil_path("lb.db"), "hh-b");
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		expect_conflict(s, "scrap", "approval limit");
-		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000001'");
-		assert_string_equal(st, "IN_STOCK");
-		free(st);
-	}
+	push(&sc.x, &ev);
+	scene_fold(&sc, limit_scrap_left_aside);
 	/* A manager raises the region's limit: it reaches every store. */
-	assert_int_equal(region_setting_set(a, OP_MANAGER, "scrap.approval_ore", "100000000"), 0);
-	assert_int_equal(region_setting_set(a, OP_STAFF, "scrap.approval_ore", "1"),
+	assert_int_equal(region_setting_set(sc.a, OP_MANAGER, "scrap.approval_ore", "100000000"),
+			 0);
+	assert_int_equal(region_setting_set(sc.a, OP_STAFF, "scrap.approval_ore", "1"),
 			 HMC_E_DENIED);
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	ev = forged(&x, OP_STAFF, EV_SCRAP, "10000002", "reason=worn-out&claim=REK-2", NULL);
-	push(&x, &ev);
-	x.ops->close(x.c);
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		assert_int_equal(settings_int(s, "scrap.approval_ore"), 100000000);
-		char *st = testutil_text(s, "SELECT state FROM units WHERE unit_no = '10000002'");
-		assert_string_equal(st, "SCRAPPED");
-		free(st);
-	}
-	store_close(a);
-	store_close(b);
+	scene_sync(&sc, sc.a);
+	ev = forged(&sc.x, OP_STAFF, EV_SCRAP, "10000002", "reason=worn-out&claim=REK-2", NULL);
+	push(&sc.x, &ev);
+	scene_fold(&sc, limit_raised_scrap_folds);
+	scene_close(&sc);
 }
 
 /* A signature made with libsodium alone, as another process makes it
@@ -595,6 +619,23 @@ proofs_checked_ahead_answer_only_themselves(void **state)
 	assert_false(auth_verify(pk_a, other, sig));
 }
 
+static void
+rebadge_folded(struct store *s)
+{
+	struct auth_keys fresh;
+	char pk[AUTH_PK_HEX];
+	testutil_keys("3001 new badge", &fresh);
+	auth_pk_hex(fresh.pk, pk);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code IN "
+					 "('GBG-C01-1', 'GBG-C01-3')"), 2);
+	assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
+					 "'GBG-C01-2'"), 0);
+	expect_conflict(s, "location", "not signed with the badge");
+	char *key = testutil_text(s, "SELECT pubkey FROM operators WHERE op_no = '" OP_MANAGER "'");
+	assert_string_equal(key, pk);
+	free(key);
+}
+
 /* A manager's badge replaced in the middle of what a new store pulls at
  * once: the proofs verified ahead guess each signer's key as the batch
  * goes, and the fold still decides by the key the manager had then.  The
@@ -604,52 +645,26 @@ static void
 a_new_badge_in_the_middle_of_a_pull(void **state)
 {
 	(void)state;
-	char url[600], err[256], payload[PAYLOAD_MAX], pk[AUTH_PK_HEX];
-	struct attacker x = { 0 };
-	struct sync_options options;
-	struct sync_result res;
+	char payload[PAYLOAD_MAX], pk[AUTH_PK_HEX];
 	struct auth_keys fresh;
-	snprintf(url, sizeof url, "sqlite:%s", testutil_path("rebadge.db"));
-	memset(&options, 0, sizeof options);
-	options.url = url;
-	testutil_central(url);
-	struct store *a = testutil_store_at(testutil_path("rba.db"), "hh-a");
-	testutil_reference_data(a);
-	if (sync_run(a, &options, &res) != 0)
-		fail_msg("sync: %s", store_errmsg(a));
-	assert_int_equal(central_open(url, 0, &x.ops, &x.c, err, sizeof err), 0);
+	struct scene sc;
+	scene_open(&sc, "rebadge");
+	scene_attack(&sc);
 	struct event ev;
-	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-1", "depot=GBG", OP_MANAGER);
-	push(&x, &ev);
+	ev = forged(&sc.x, OP_MANAGER, EV_LOCATION, "GBG-C01-1", "depot=GBG", OP_MANAGER);
+	push(&sc.x, &ev);
 	testutil_keys("3001 new badge", &fresh);
 	auth_pk_hex(fresh.pk, pk);
 	snprintf(payload, sizeof payload,
 		 "name=Maria&role=manager&pin_hash=&active=1&pubkey=%s&must_change=0", pk);
-	ev = forged(&x, OP_MANAGER, EV_OPERATOR, OP_MANAGER, payload, OP_MANAGER);
-	push(&x, &ev);
-	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-2", "depot=GBG", OP_MANAGER);
-	push(&x, &ev);
-	ev = forged(&x, OP_MANAGER, EV_LOCATION, "GBG-C01-3", "depot=GBG", "3001 new badge");
-	push(&x, &ev);
-	x.ops->close(x.c);
-
-	struct store *b = testutil_store_empty(testutil_path("rbb.db"), "hh-b");
-	for (int k = 0; k < 2; k++) {
-		struct store *s = k == 0 ? a : b;
-		if (sync_run(s, &options, &res) != 0)
-			fail_msg("sync: %s", store_errmsg(s));
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code IN "
-						 "('GBG-C01-1', 'GBG-C01-3')"), 2);
-		assert_int_equal(testutil_int(s, "SELECT count(*) FROM locations WHERE code = "
-						 "'GBG-C01-2'"), 0);
-		expect_conflict(s, "location", "not signed with the badge");
-		char *key = testutil_text(s, "SELECT pubkey FROM operators WHERE op_no = '"
-					     OP_MANAGER "'");
-		assert_string_equal(key, pk);
-		free(key);
-	}
-	store_close(a);
-	store_close(b);
+	ev = forged(&sc.x, OP_MANAGER, EV_OPERATOR, OP_MANAGER, payload, OP_MANAGER);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, OP_MANAGER, EV_LOCATION, "GBG-C01-2", "depot=GBG", OP_MANAGER);
+	push(&sc.x, &ev);
+	ev = forged(&sc.x, OP_MANAGER, EV_LOCATION, "GBG-C01-3", "depot=GBG", "3001 new badge");
+	push(&sc.x, &ev);
+	scene_fold(&sc, rebadge_folded);
+	scene_close(&sc);
 }
 
 /* A manager logged in without a badge (no signer) cannot make a

@@ -73,8 +73,9 @@ struct auth_claim {
 int auth_claim_make(const char *pk_hex, const unsigned char msg[AUTH_MSG_LEN], const char *sig_hex,
 		    struct auth_claim *claim);
 /* Starts verifying claims[0..n) on other threads (one fewer than the
- * processors, at most 4), so that auth_verify of exactly a claim's key,
- * message and signature waits for its answer instead of verifying again.
+ * processors, at most 4, at nice 10), so that auth_verify of exactly a
+ * claim's key, message and signature takes their answer instead of
+ * verifying again (or verifies it itself while a thread is still on it).
  * Returns how many threads started (0: auth_verify verifies as without).
  * claims stay the caller's and must live until auth_ahead_end, which
  * stops the threads; only the calling thread calls auth_verify meanwhile.
