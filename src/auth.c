@@ -262,6 +262,10 @@ auth_sign(const struct auth_keys *keys, const unsigned char msg[AUTH_MSG_LEN],
  * calls auth_verify while it runs. */
 
 #define AHEAD_THREADS_MAX 4
+/* Fewer claims than this are verified where they are asked: starting and
+ * joining a thread costs about what one verification does, and a
+ * handheld's sync every few minutes pulls a handful. */
+#define AHEAD_CLAIMS_MIN 8
 
 static struct ahead {
 	const struct auth_claim *claims;
@@ -345,7 +349,7 @@ auth_ahead_begin(const struct auth_claim *claims, size_t n)
 {
 	auth_ahead_end();
 	int threads = ahead_threads();
-	if (n == 0 || threads == 0 || sodium_init() < 0)
+	if (n < AHEAD_CLAIMS_MIN || threads == 0 || sodium_init() < 0)
 		return 0;
 	ahead.claims = claims;
 	ahead.n = n;

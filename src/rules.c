@@ -1185,6 +1185,7 @@ void
 rules_prove_ahead(struct store *store, const struct event *events, int n)
 {
 	struct ahead_key keys[64];
+	const size_t cap = sizeof keys / sizeof keys[0];
 	size_t n_keys = 0, n_claims = 0;
 	rules_prove_ahead_end();
 	if (n <= 0)
@@ -1197,7 +1198,7 @@ rules_prove_ahead(struct store *store, const struct event *events, int n)
 		if (!wants_proof(ev->type))
 			continue;
 		proof_message(ev, msg, proof);
-		const char *key = ahead_key(store, keys, &n_keys, 64, ev->operator_no);
+		const char *key = ahead_key(store, keys, &n_keys, cap, ev->operator_no);
 		/* The first manager of an empty log signs with the key it brings. */
 		if (ev->type == EV_OPERATOR)
 			payload_get(ev->payload, "pubkey", pubkey, sizeof pubkey);
@@ -1209,7 +1210,7 @@ rules_prove_ahead(struct store *store, const struct event *events, int n)
 		/* Later events of the batch are signed with the key it gives. */
 		char *given;
 		if (ev->type == EV_OPERATOR && pubkey[0] != '\0' &&
-		    (given = ahead_key(store, keys, &n_keys, 64, ev->subject)) != NULL)
+		    (given = ahead_key(store, keys, &n_keys, cap, ev->subject)) != NULL)
 			xstrlcpy(given, pubkey, AUTH_PK_HEX);
 	}
 	auth_ahead_begin(ahead_claims, n_claims);

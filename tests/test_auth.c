@@ -608,6 +608,12 @@ proofs_checked_ahead_answer_only_themselves(void **state)
 	auth_ahead_end();
 	assert_true(auth_verify(pk_a, msgs[0], sigs[0]));
 	assert_false(auth_verify(pk_a, msgs[2], bad[2]));
+	/* A handful is verified where asked: no thread starts. */
+	assert_int_equal(auth_ahead_begin(claims, 3), 0);
+	assert_true(auth_verify(pk_a, msgs[0], sigs[0]));
+	assert_false(auth_verify(pk_b, msgs[1], sigs[1]));
+	assert_false(auth_verify(pk_a, msgs[2], bad[2]));
+	auth_ahead_end();
 
 	/* Signed here: known for its key and message, and for nothing else. */
 	char sig[AUTH_SIG_HEX];

@@ -76,7 +76,8 @@ int auth_claim_make(const char *pk_hex, const unsigned char msg[AUTH_MSG_LEN], c
  * processors, at most 4, at nice 10), so that auth_verify of exactly a
  * claim's key, message and signature takes their answer instead of
  * verifying again (or verifies it itself while a thread is still on it).
- * Returns how many threads started (0: auth_verify verifies as without).
+ * Returns how many threads started (0: auth_verify verifies as without;
+ * so for fewer than 8 claims, where a thread costs what it saves).
  * claims stay the caller's and must live until auth_ahead_end, which
  * stops the threads; only the calling thread calls auth_verify meanwhile.
  * A new begin ends the last batch first. */
